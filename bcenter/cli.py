@@ -1,0 +1,241 @@
+"""The ``bcenter`` command: a thin layer over the services (ARCHITECTURE.md §7).
+
+Exit codes: 0 — done; 1 — the job failed (bad data, nothing written); 2 — wrong usage.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bcenter.core.errors import BcenterError, UsageError
+from bcenter.core.money import format_rub_ru
+from bcenter.core.period import Period
+
+
+class Context:
+    def __init__(self, url: str):
+        self.url = url
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            from db.connection import open_database
+
+            self._db = open_database(self.url)
+        return self._db
+
+
+def _db_option_default() -> str:
+    from db.connection import default_url
+
+    return default_url()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--db", "url", metavar="URL", default=None,
+              help="База данных: sqlite:///путь или postgresql://… (по умолчанию $BCENTER_DB или файл в каталоге "
+                   "данных пользователя).")
+@click.version_option(package_name="bcenter", prog_name="bcenter")
+@click.pass_context
+def cli(ctx: click.Context, url: str | None) -> None:
+    """bcenter — «Биллинговый Центр»: расчёт и приём платы за ЖКУ.
+
+    Начните с `bcenter demo` (демонстрационный город) или `bcenter init` и `bcenter import ФАЙЛ`.
+    """
+    ctx.obj = Context(url or _db_option_default())
+
+
+def _progress(total: int | None, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=" ЛС" if "город" in desc else "", disable=None, file=sys.stderr,
+                dynamic_ncols=True)
+
+
+@cli.command()
+@click.option("--site-code", default=None, help="Короткий код этого рабочего места (по умолчанию S01).")
+@click.option("--site-kind", type=click.Choice(["office", "kiosk", "tablet", "central"]), default="office",
+              show_default=True, help="Вид рабочего места.")
+@click.pass_obj
+def init(obj: Context, site_code: str | None, site_kind: str) -> None:
+    """Создать или обновить базу: схема, код рабочего места, встроенные таблицы законодательства."""
+    from bcenter.modules.registry.service import initialize
+
+    result = initialize(obj.db, site_code=site_code, site_kind=site_kind)
+    added = sum(result["law_rows"].values())
+    click.echo(f"База готова: {obj.url}\nРабочее место: {result['site_code']}; добавлено строк таблиц "
+               f"законодательства: {added}.")
+
+
+def _ensure_init(obj: Context) -> None:
+    from bcenter.modules.registry.service import initialize
+    from db.models import LocalSetting
+
+    db = obj.db
+    if LocalSetting.get_or_none(LocalSetting.key == "site_id") is None:
+        initialize(db)
+
+
+@cli.command()
+@click.option("--accounts", type=click.IntRange(1, 200_000), default=2000, show_default=True,
+              help="Сколько лицевых счетов в городе.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Зерно генератора (тот же — тот же город).")
+@click.option("--until", "until", metavar="ГГГГ-ММ", default=None,
+              help="Последний месяц истории (по умолчанию — месяц перед текущим).")
+@click.pass_obj
+def demo(obj: Context, accounts: int, seed: int, until: str | None) -> None:
+    """Построить демонстрационный город в базе (детерминированно по зерну) и выйти."""
+    from bcenter.modules.registry.service import build_demo
+
+    until_period = _period(until, "--until") if until else Period.of(date.today()) - 1
+    _ensure_init(obj)
+    with _progress(accounts, "Демо-город") as bar:
+        result = build_demo(obj.db, accounts=accounts, seed=seed, until=str(until_period), progress=bar.update)
+    inserted = result["inserted"]
+    click.echo(f"Демо-город построен: {inserted.get('account', 0)} лицевых счетов, {inserted.get('house', 0)} домов, "
+               f"{inserted.get('meter_reading', 0)} показаний, {inserted.get('payment', 0)} платежей "
+               f"(история по {until_period}).")
+    if result["unchanged"]:
+        click.echo(f"Уже были в базе и не изменились: {result['unchanged']} объектов.")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_(obj: Context, file: Path) -> None:
+    """Импортировать документ формата обмена (всё или ничего; все ошибки — списком)."""
+    from bcenter.modules.exchange.service import import_file
+
+    _ensure_init(obj)
+    result = import_file(file, db=obj.db)
+    objects = {k: v for k, v in result.inserted.items() if not k.endswith(("_service", "_split", "bank_detail"))}
+    if not result.changed:
+        click.echo(f"Ничего не изменилось: все {sum(result.unchanged.values())} объектов уже были импортированы.")
+        return
+    click.echo("Импортировано: " + ", ".join(f"{k} {v}" for k, v in sorted(objects.items())))
+    if result.unchanged:
+        click.echo(f"Уже были в базе: {sum(result.unchanged.values())} объектов.")
+    if result.updated:
+        click.echo("Обновлено: " + ", ".join(result.updated))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--mask-personal-data", is_flag=True, help="Скрыть документы, СНИЛС, телефоны и e-mail.")
+@click.pass_obj
+def export(obj: Context, file: Path, mask_personal_data: bool) -> None:
+    """Выгрузить базу в документ формата обмена."""
+    from bcenter.modules.exchange.service import export_file
+
+    with _progress(None, "Выгрузка") as bar:
+        counts = export_file(file, db=obj.db, mask_personal_data=mask_personal_data,
+                             progress=lambda section, n: bar.update(n))
+    click.echo(f"Выгружено в {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
+@click.pass_obj
+def info(obj: Context, as_json: bool) -> None:
+    """Что в базе: количества, периоды, размер."""
+    from bcenter.modules.registry.service import INFO_TABLES, summary
+
+    data = summary(obj.db, url=obj.url)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"База: {data['database']} (схема v{data['schema_version']}, {data['size_bytes'] / 1e6:.1f} МБ), "
+               f"рабочее место {data['site_code'] or '— (не инициализирована)'}")
+    for town in data["towns"]:
+        click.echo(f"Город: {town['city']} — домов {town['houses']}")
+    for table, label in INFO_TABLES:
+        click.echo(f"  {label:<24} {data['counts'][table]:>10}")
+    readings, payments = data["periods"]["readings"], data["periods"]["payments"]
+    if readings[0]:
+        click.echo(f"Показания: {readings[0]} — {readings[1]}")
+    if payments[0]:
+        click.echo(f"Платежи: {payments[0]} — {payments[1]}, всего {format_rub_ru(data['payments_total_kop'])}")
+    if data["billing_periods"]:
+        click.echo("Расчётные периоды: " + ", ".join(f"{k} {v}" for k, v in data["billing_periods"].items()))
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", type=int, default=20, show_default=True, help="Сколько результатов показать.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
+@click.pass_obj
+def search(obj: Context, text: str, limit: int, as_json: bool) -> None:
+    """Найти лицевой счёт по номеру, адресу или ФИО."""
+    from db.search import search_accounts
+
+    rows = search_accounts(obj.db, text, limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Ничего не найдено.")
+    for row in rows:
+        click.echo(f"{row['number']}  {row['address']}  {row['names']}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def backup(obj: Context, file: Path) -> None:
+    """Резервная копия базы SQLite в файл (онлайн, без остановки работы)."""
+    from db.backup import backup_sqlite
+
+    pages = backup_sqlite(obj.db, file)
+    click.echo(f"Резервная копия записана: {file} ({pages} страниц)")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
+@click.pass_obj
+def restore(obj: Context, file: Path, yes: bool) -> None:
+    """Восстановить базу SQLite из резервной копии (текущее содержимое заменяется)."""
+    from db.backup import restore_sqlite
+
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Заменить содержимое {obj.url} копией {file}?", abort=True)
+    restore_sqlite(obj.db, file)
+    click.echo(f"База восстановлена из {file}")
+
+
+def _period(text: str, option: str) -> Period:
+    try:
+        return Period.parse(text)
+    except BcenterError:
+        raise UsageError(f"{option}: ожидается месяц ГГГГ-ММ, получено «{text}»") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the command, turns our errors into messages and exit codes."""
+    try:
+        cli.main(args=argv, prog_name="bcenter", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Отменено.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BcenterError as exc:
+        click.echo(f"Ошибка: {exc.message_ru}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    finally:
+        from db.connection import close_database
+
+        close_database()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Обмен данными: the exchange format v1 (EXCHANGE.md) — import, export and their checks."""

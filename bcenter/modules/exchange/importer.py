@@ -1,0 +1,507 @@
+"""Import of an exchange document (EXCHANGE.md): validate everything, then write everything — or nothing.
+
+Order of work:
+1. the top level (format, version, unknown sections), then every object against the schema;
+2. ids: duplicates within an array; objects already in the database (matched by ``id`` = ``ext_id``)
+   keep their UUID, new ones get a UUIDv7;
+3. references that the document does not resolve itself are looked up in the database;
+4. semantic checks per object (``checks.Checker``), overlapping tariff and norm periods, account numbers;
+5. objects already imported are compared with what is stored: the same → skipped (a second import
+   changes nothing), different → an error (facts are never overwritten);
+6. on any problem: ``ValidationFailed`` listing all of them, nothing written; else bulk inserts through
+   the caller's unit of work (outbox + audit), then the search index of the touched accounts.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+import peewee as pw
+
+from bcenter.core.errors import Problem, ValidationFailed
+from bcenter.core.ids import uuid7
+from bcenter.modules.exchange import schema as xs
+from bcenter.modules.exchange.checks import Checker, find_overlaps
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
+from db.connection import is_postgres
+from db.models import LocalSetting, Organization, Setting
+from db.models.reference import BankDetail
+from db.search import rebuild_account_search
+from db.uow import UnitOfWork
+
+BATCH = 5000
+
+REFS: dict[str, tuple[tuple[str, str], ...]] = {
+    "service": (("supplier", "supplier"),),
+    "tariff": (("service", "service"), ("house", "house")),
+    "norm": (("service", "service"), ("house", "house")),
+    "house": (("services[].service", "service"),),
+    "premises": (("house", "house"),),
+    "account": (("premises", "premises"), ("holder.person", "person"), ("services[].service", "service")),
+    "registration": (("person", "person"), ("premises", "premises")),
+    "ownership": (("owner.person", "person"), ("premises", "premises")),
+    "meter": (("premises", "premises"), ("house", "house")),
+    "reading": (("meter", "meter"),),
+    "house_reading": (("meter", "meter"),),
+    "absence": (("person", "person"),),
+    "quality_event": (("service", "service"), ("house", "house"), ("premises", "premises")),
+    "payment": (("account", "account"), ("services[].service", "service")),
+    "opening_balance": (("account", "account"), ("service", "service")),
+}
+"""Which fields of each kind refer to which kind (``a.b`` nested, ``a[].b`` in a list)."""
+
+WRITE_ORDER = (
+    "supplier", "bank_detail", "service", "key_rate", "moratorium", "house", "house_service", "tariff", "norm",
+    "premises", "person", "account", "account_service", "registration", "ownership", "meter", "meter_reading",
+    "house_reading", "absence", "quality_event", "payment", "payment_service_split", "opening_balance",
+    "billing_period",
+)
+CHILDREN = {"bank_detail": ("supplier_id", "supplier"), "house_service": ("house_id", "house"),
+            "account_service": ("account_id", "account"), "payment_service_split": ("payment_id", "payment")}
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote (rows per table) and what it found already there (objects per array)."""
+
+    inserted: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    updated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.inserted.values()) or self.updated)
+
+
+def _values(obj: Any, spec: str) -> Iterable[str]:
+    head, _, rest = spec.partition(".")
+    if head.endswith("[]"):
+        for item in obj.get(head[:-2]) or ():
+            yield from _values(item, rest)
+        return
+    value = obj.get(head) if isinstance(obj, dict) else None
+    if value is None:
+        return
+    if rest:
+        yield from _values(value, rest)
+    else:
+        yield value
+
+
+class Importer:
+    """Imports one document within an open unit of work. Use :func:`import_document` for the usual case."""
+
+    def __init__(self, db: pw.Database, uow: UnitOfWork):
+        self.db = db
+        self.uow = uow
+        self.pg = is_postgres(db)
+        self.problems: list[Problem] = []
+        self.ids: dict[str, dict[str, str]] = {k: {} for k in KIND_TABLE}
+        self.existing: dict[str, set[str]] = {k: set() for k in KIND_TABLE}
+        self.meter_info: dict[str, tuple[str, int]] = {}
+        self._nonempty: dict[str, bool] = {}
+
+    # --- SQL helpers --------------------------------------------------------------------------
+    def _mark(self) -> str:
+        return "%s" if self.pg else "?"
+
+    def _select_in(self, sql_head: str, values: list, tail: str = "") -> list[tuple]:
+        out = []
+        for start in range(0, len(values), 900):
+            chunk = values[start:start + 900]
+            marks = ", ".join([self._mark()] * len(chunk))
+            out.extend(self.db.execute_sql(f"{sql_head} ({marks}){tail}", tuple(chunk)).fetchall())
+        return out
+
+    def _has_rows(self, table: str) -> bool:
+        if table not in self._nonempty:
+            self._nonempty[table] = self.db.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+        return self._nonempty[table]
+
+    # --- the run ------------------------------------------------------------------------------
+    def run(self, doc: Any) -> ImportResult:
+        if not self._check_top(doc):
+            raise ValidationFailed(self.problems, title="Документ не импортирован")
+        items = self._schema_pass(doc)
+        self._assign_ids(items)
+        self._resolve_external(items)
+        checker = Checker(self.ids, self.meter_info)
+        rows: dict[str, list[tuple]] = defaultdict(list)
+        uid_paths: dict[str, str] = {}
+        for kind, entries in items.items():
+            check = getattr(checker, kind, None)
+            if check is None:  # closed_period
+                continue
+            ids = self.ids.get(kind)
+            for index, obj in entries:
+                path = f"{xs_array(kind)}[{index}]"
+                uid = ids[obj["id"]] if ids is not None and "id" in obj else uuid7()
+                uid_paths[uid] = path
+                check(obj, path, uid, rows)
+        self.problems.extend(checker.problems)
+        self._check_account_numbers(items)
+        self._check_overlaps(items, rows)
+        settings_rows = self._check_settings(doc)
+        for period in sorted({o for _, o in items.get("closed_period", ())}):
+            rows["billing_period"].append((uuid7(), period, "closed", True))
+        result = ImportResult()
+        self._drop_existing(rows, uid_paths, result)
+        if self.problems:
+            raise ValidationFailed(self.problems, title="Документ не импортирован")
+        self._write(doc, rows, settings_rows, result)
+        return result
+
+    # --- 1. top level and schema --------------------------------------------------------------
+    def _check_top(self, doc: Any) -> bool:
+        if not isinstance(doc, dict):
+            self.problems.append(Problem("(документ)", "ожидается объект JSON с полями format и version"))
+            return False
+        for key in doc:
+            if key not in xs.TOP_LEVEL:
+                self.problems.append(Problem(key, "неизвестный раздел верхнего уровня (опечатка?)"))
+        if doc.get("format") != "bcenter-exchange":
+            self.problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
+                                                   f"{json.dumps(doc.get('format'), ensure_ascii=False)}"))
+        if doc.get("version") != 1:
+            self.problems.append(Problem("version", f"поддерживается версия 1, получено "
+                                                    f"{json.dumps(doc.get('version'), ensure_ascii=False)}"))
+        for array in xs.ARRAY_KINDS:
+            if array in doc and not isinstance(doc[array], list):
+                self.problems.append(Problem(array, "ожидается массив"))
+        for single in ("organization", "settings"):
+            if single in doc:
+                kind = single
+                if not xs.is_valid(kind, doc[single]):
+                    self.problems.extend(xs.explain(kind, doc[single], single))
+        return not self.problems or all(p.path not in ("format", "version", "(документ)") for p in self.problems) \
+            and not any(p.reason == "ожидается массив" for p in self.problems)
+
+    def _schema_pass(self, doc: dict) -> dict[str, list[tuple[int, Any]]]:
+        items: dict[str, list[tuple[int, Any]]] = {}
+        for array, kind in xs.ARRAY_KINDS.items():
+            entries = doc.get(array)
+            if not entries:
+                continue
+            validate = xs.fast_validator(kind)
+            good = []
+            for index, obj in enumerate(entries):
+                try:
+                    validate(obj)
+                except Exception:
+                    self.problems.extend(xs.explain(kind, obj, f"{array}[{index}]"))
+                    continue
+                good.append((index, obj))
+            items[kind] = good
+        return items
+
+    # --- 2. ids ---------------------------------------------------------------------------------
+    def _assign_ids(self, items: dict) -> None:
+        for kind, table in KIND_TABLE.items():
+            entries = items.get(kind)
+            if not entries:
+                continue
+            seen: dict[str, int] = {}
+            for index, obj in entries:
+                ext = obj.get("id")
+                if ext is None:
+                    continue
+                if ext in seen:
+                    self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
+                                                 f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{seen[ext]}])"))
+                    continue
+                seen[ext] = index
+            found = {}
+            if self._has_rows(table):
+                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(seen)))
+            ids = self.ids[kind]
+            for ext in seen:
+                uid = found.get(ext)
+                if uid is not None:
+                    ids[ext] = str(uid)
+                    self.existing[kind].add(ext)
+                else:
+                    ids[ext] = uuid7()
+            if kind == "meter":
+                for _, obj in entries:
+                    self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
+
+    def _resolve_external(self, items: dict) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for kind, specs in REFS.items():
+            for _, obj in items.get(kind, ()):
+                for spec, target in specs:
+                    for value in _values(obj, spec):
+                        if value not in self.ids[target]:
+                            wanted[target].add(value)
+        for target, values in wanted.items():
+            table = KIND_TABLE[target]
+            if not values or not self._has_rows(table):
+                continue
+            if target == "meter":
+                rows = self._select_in('SELECT ext_id, id, kind, zones FROM "meter" WHERE ext_id IN', list(values))
+                for ext, uid, kind, zones in rows:
+                    self.ids["meter"][ext] = str(uid)
+                    self.meter_info[ext] = (kind, zones)
+            else:
+                for ext, uid in self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(values)):
+                    self.ids[target][ext] = str(uid)
+
+    # --- 4. cross-object checks -----------------------------------------------------------------
+    def _check_account_numbers(self, items: dict) -> None:
+        entries = items.get("account", ())
+        seen: dict[str, int] = {}
+        for index, obj in entries:
+            number = obj["number"]
+            if number in seen:
+                self.problems.append(Problem(f"accounts[{index}].number", f"номер лицевого счёта {number} "
+                                                                          f"повторяется (уже в accounts[{seen[number]}])"))
+            else:
+                seen[number] = index
+        if seen and self._has_rows("account"):
+            for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', list(seen)):
+                index = seen[number]
+                obj = dict(entries)[index] if False else None
+                if ext is None or ext not in self.existing["account"] or self.ids["account"].get(ext) is None:
+                    self.problems.append(Problem(f"accounts[{index}].number",
+                                                 f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+                else:
+                    # the same account imported again keeps its number; another id with this number clashes
+                    for i, o in entries:
+                        if i == index and o["id"] != ext:
+                            self.problems.append(Problem(f"accounts[{index}].number",
+                                                         f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+
+    def _check_overlaps(self, items: dict, rows: dict) -> None:
+        for kind, key_fields, reason in (
+            ("tariff", ("service", "zone", "house"), "тарифы одной услуги (зона, дом) пересекаются по датам"),
+            ("norm", ("service", "house", "amenity", "per"), "нормативы одной услуги пересекаются по датам"),
+        ):
+            spans = []
+            for index, obj in items.get(kind, ()):
+                try:
+                    start = date.fromisoformat(obj["from"])
+                    end = date.fromisoformat(obj["to"]) if obj.get("to") else None
+                except ValueError:
+                    continue
+                key = tuple(obj.get(k) for k in key_fields)
+                spans.append((f"{KIND_ARRAY[kind]}[{index}]", key, start, end))
+            if self._has_rows(kind) and spans:
+                spans.extend(self._stored_spans(kind, key_fields, {s[0] for s in spans}, items))
+            for path, other in find_overlaps(spans):
+                where = other if not other.startswith("(") else f"уже в базе {other}"
+                self.problems.append(Problem(path, f"{reason}: пересечение с {where}"))
+
+    def _stored_spans(self, kind: str, key_fields: tuple, _paths, items: dict) -> list:
+        """Stored intervals of the same keys, except rows this document imports again (matched by id)."""
+        inverse = {table: {uid: ext for ext, uid in self.ids[k].items()}
+                   for k, table in (("service", "service"), ("house", "house"))}
+        again = {obj.get("id") for _, obj in items.get(kind, ()) if obj.get("id") in self.existing[kind]}
+        cols = {"tariff": "ext_id, service_id, zone, house_id, valid_from, valid_to",
+                "norm": "ext_id, service_id, house_id, amenity, per, valid_from, valid_to"}[kind]
+        out = []
+        for row in self.db.execute_sql(f'SELECT {cols} FROM "{kind}"'):
+            ext = row[0]
+            if ext is not None and ext in again:
+                continue
+            if kind == "tariff":
+                _, service, zone, house, start, end = row
+                key = (inverse["service"].get(str(service)), zone,
+                       inverse["house"].get(str(house)) if house else None)
+            else:
+                _, service, house, amenity, per, start, end = row
+                key = (inverse["service"].get(str(service)), inverse["house"].get(str(house)) if house else None,
+                       amenity, per)
+            start = start if isinstance(start, date) else date.fromisoformat(start)
+            end = None if end is None else (end if isinstance(end, date) else date.fromisoformat(end))
+            out.append((f"(id «{ext}»)" if ext else "(тариф без id)", key, start, end))
+        return out
+
+    def _check_settings(self, doc: dict) -> dict:
+        settings = doc.get("settings")
+        if not isinstance(settings, dict):
+            return {}
+        checker = Checker(self.ids, self.meter_info)
+        for key in ("non_working_days", "working_days"):
+            for i, day in enumerate(settings.get(key) or ()):
+                if isinstance(day, str):
+                    checker.date(day, f"settings.{key}[{i}]")
+        for key in ("increasing_coefficients", "penalty_rate_caps"):
+            for i, row in enumerate(settings.get(key) or ()):
+                if isinstance(row, dict):
+                    checker.interval(row, f"settings.{key}[{i}]")
+        self.problems.extend(checker.problems)
+        return settings
+
+    # --- 5. objects already there ---------------------------------------------------------------
+    def _drop_existing(self, rows: dict, uid_paths: dict, result: ImportResult) -> None:
+        for kind, table in KIND_TABLE.items():
+            existing_ids = {self.ids[kind][ext] for ext in self.existing[kind]}
+            if not existing_ids:
+                continue
+            fresh, again = [], {}
+            for row in rows.get(table, ()):
+                (again.__setitem__(row[0], row) if row[0] in existing_ids else fresh.append(row))
+            rows[table] = fresh
+            columns = COLUMNS[table]
+            stored = self._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again))
+            for db_row in stored:
+                new = again[str(db_row[0])]
+                diff = [c for c, a, b in zip(columns[2:], _storage(db_row[2:]), _storage(new[2:])) if a != b]
+                if diff:
+                    self.problems.append(Problem(uid_paths.get(new[0], table),
+                                                 f"объект с id «{new[1]}» уже импортирован с другим содержимым "
+                                                 f"(поля: {', '.join(diff)}); факты не перезаписываются — "
+                                                 "исправление вносится новым объектом"))
+                else:
+                    result.unchanged[KIND_ARRAY[kind]] += 1
+            for child, (column, parent_kind) in CHILDREN.items():
+                if KIND_TABLE[parent_kind] == table:
+                    pos = COLUMNS[child].index(column)
+                    rows[child] = [r for r in rows.get(child, ()) if r[pos] not in existing_ids]
+        self._drop_natural(rows, result)
+
+    def _drop_natural(self, rows: dict, result: ImportResult) -> None:
+        """Objects without ids are matched by their natural keys."""
+        specs = {
+            "key_rate": (("valid_from", "source"), ("rate",), "key_rates"),
+            "moratorium": (("valid_from", "valid_to", "source"), ("debts_before",), "moratoria"),
+            "opening_balance": (("account_id", "service_id", "period"), ("amount",), "opening_balances"),
+            "billing_period": (("period",), (), "closed_periods"),
+        }
+        for table, (key_cols, value_cols, array) in specs.items():
+            new_rows = rows.get(table)
+            if not new_rows or not self._has_rows(table):
+                continue
+            cols = COLUMNS[table]
+            stored = {}
+            for r in self.db.execute_sql(f'SELECT {", ".join(key_cols + value_cols)} FROM "{table}"'):
+                r = _storage(r)
+                stored[tuple(r[:len(key_cols)])] = tuple(r[len(key_cols):])
+            keep = []
+            for row in new_rows:
+                key = tuple(_storage(row[cols.index(c)] for c in key_cols))
+                if key not in stored:
+                    keep.append(row)
+                    continue
+                values = tuple(_storage(row[cols.index(c)] for c in value_cols))
+                if values == stored[key]:
+                    result.unchanged[array] += 1
+                else:
+                    self.problems.append(Problem(array, f"запись {dict(zip(key_cols, key))} уже есть в базе с "
+                                                        f"другим значением {dict(zip(value_cols, stored[key]))}"))
+            rows[table] = keep
+        # tariffs and norms without ids: the same natural key and values → unchanged
+        for table in ("tariff", "norm"):
+            new_rows = rows.get(table)
+            if not new_rows or not self._has_rows(table):
+                continue
+            cols = COLUMNS[table]
+            stored = {tuple(_storage(r)) for r in self.db.execute_sql(
+                f'SELECT {", ".join(cols[2:])} FROM "{table}" WHERE ext_id IS NULL')}
+            keep = []
+            for row in new_rows:
+                if row[1] is None and tuple(_storage(row[2:])) in stored:
+                    result.unchanged[KIND_ARRAY[table]] += 1
+                else:
+                    keep.append(row)
+            rows[table] = keep
+
+    # --- 6. writing -----------------------------------------------------------------------------
+    def _write(self, doc: dict, rows: dict, settings: dict, result: ImportResult) -> None:
+        if "organization" in doc:
+            self._upsert_organization(doc["organization"], result)
+        for key, value in settings.items():
+            self._upsert_setting(key, value, result)
+        for table in WRITE_ORDER:
+            table_rows = rows.get(table)
+            if not table_rows:
+                continue
+            model = _model(table)
+            columns = COLUMNS[table]
+            for start in range(0, len(table_rows), BATCH):
+                self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
+            result.inserted[table] += len(table_rows)
+        touched = {r[0] for r in rows.get("account", ())}
+        premises = {r[3] for r in rows.get("registration", ())}
+        if premises and self._has_rows("account"):
+            touched.update(str(a) for (a,) in self._select_in('SELECT id FROM "account" WHERE premises_id IN',
+                                                               list(premises)))
+        if touched:
+            fresh = not self._has_rows("account")
+            rebuild_account_search(self.db, None if fresh else sorted(touched))
+
+    def _upsert_organization(self, org: dict, result: ImportResult) -> None:
+        values = dict(name=org["name"], inn=org["inn"], kpp=org.get("kpp"), ogrn=org.get("ogrn"),
+                      address=org["address"], phone=org.get("phone"), email=org.get("email"), site=org.get("site"),
+                      extra=org.get("extra"))
+        bank = org.get("bank")
+        current = Organization.select().order_by(Organization.id).first()
+        if current is None:
+            org_id = self.uow.insert(Organization, **values)
+            if bank:
+                self.uow.insert(BankDetail, organization=org_id, bank_name=bank["name"], bic=bank["bic"],
+                                corr_account=bank["corr_account"], account=bank["account"])
+            result.inserted["organization"] += 1
+            return
+        changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+        if changes:
+            self.uow.update(Organization, current.id, **changes)
+            result.updated.append("organization")
+        if bank:
+            stored = BankDetail.select().where(BankDetail.organization == current.id).order_by(BankDetail.id).first()
+            bank_values = dict(bank_name=bank["name"], bic=bank["bic"], corr_account=bank["corr_account"],
+                               account=bank["account"])
+            if stored is None:
+                self.uow.insert(BankDetail, organization=current.id, **bank_values)
+                result.updated.append("organization.bank")
+            else:
+                bank_changes = {k: v for k, v in bank_values.items() if getattr(stored, k) != v}
+                if bank_changes:
+                    self.uow.update(BankDetail, stored.id, **bank_changes)
+                    result.updated.append("organization.bank")
+
+    def _upsert_setting(self, key: str, value: Any, result: ImportResult) -> None:
+        current = Setting.get_or_none(Setting.key == key)
+        if current is None:
+            self.uow.insert(Setting, key=key, value=value)
+            result.inserted["setting"] += 1
+        elif current.value != value:
+            self.uow.update(Setting, current.id, value=value)
+            result.updated.append(f"settings.{key}")
+
+
+def _storage(values: Iterable[Any]) -> list:
+    out = []
+    for v in values:
+        if isinstance(v, bool):
+            v = int(v)
+        elif isinstance(v, date):
+            v = v.isoformat()
+        elif v is not None and not isinstance(v, (int, str)):
+            v = str(v)
+        out.append(v)
+    return out
+
+
+def xs_array(kind: str) -> str:
+    return {v: k for k, v in xs.ARRAY_KINDS.items()}[kind]
+
+
+def _model(table: str):
+    from db.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        if model._meta.table_name == table:
+            return model
+    raise KeyError(table)
+
+
+def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork) -> ImportResult:
+    """Validate and write one exchange document inside `uow`; raises ValidationFailed with every problem."""
+    return Importer(db, uow).run(doc)
+
+
+__all__ = ["ImportResult", "Importer", "import_document", "LocalSetting"]

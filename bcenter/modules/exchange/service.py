@@ -1,0 +1,86 @@
+"""Use cases of the exchange module: import a file, export a file (EXCHANGE.md).
+
+Import is all-or-nothing in one unit of work (domain rows + outbox + audit); a broken file is reported
+with the place and the reason and leaves the database as it was.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import peewee as pw
+
+from bcenter.core.errors import Problem, ValidationFailed
+from bcenter.modules.exchange.exporter import Exporter
+from bcenter.modules.exchange.importer import ImportResult, import_document
+from db.uow import UnitOfWork
+
+
+def read_document(path: Path) -> Any:
+    """Parse a JSON file; a syntax error becomes a problem naming the line and column."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise ValidationFailed([Problem(str(path), f"файл не прочитан: {exc.strerror or exc}")],
+                               title="Документ не импортирован") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([Problem(f"{path}:байт {exc.start}", "файл не в кодировке UTF-8")],
+                               title="Документ не импортирован") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed([Problem(f"{path}:{exc.lineno}:{exc.colno}", f"ошибка JSON: {_json_reason(exc.msg)}")],
+                               title="Документ не импортирован") from None
+
+
+_JSON_REASONS = {
+    "Expecting value": "ожидается значение",
+    "Expecting property name enclosed in double quotes": "имя поля должно быть в двойных кавычках",
+    "Expecting ',' delimiter": "пропущена запятая",
+    "Expecting ':' delimiter": "пропущено двоеточие",
+    "Unterminated string starting at": "незакрытая строка",
+    "Extra data": "лишние данные после конца документа",
+    "Invalid control character at": "недопустимый управляющий символ",
+}
+
+
+def _json_reason(msg: str) -> str:
+    for english, russian in _JSON_REASONS.items():
+        if msg.startswith(english):
+            return russian
+    return msg
+
+
+def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None) -> ImportResult:
+    path = Path(path)
+    doc = read_document(path)
+    with UnitOfWork(action="exchange.import", actor=actor, details={"file": path.name}, db=db) as uow:
+        result = import_document(doc, db=db, uow=uow)
+        uow.note(unchanged=dict(result.unchanged), updated=result.updated)
+    return result
+
+
+def import_data(doc: Any, *, db: pw.Database, actor: str | None = None, action: str = "exchange.import") -> ImportResult:
+    with UnitOfWork(action=action, actor=actor, db=db) as uow:
+        return import_document(doc, db=db, uow=uow)
+
+
+def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool = False,
+                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Write the database as an exchange document; written to a temporary file first, then renamed."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with db.atomic():  # one consistent snapshot
+        with open(tmp, "w", encoding="utf-8") as out:
+            counts = Exporter(db, mask_personal_data=mask_personal_data).write(out, progress=progress)
+    tmp.replace(path)
+    return counts
+
+
+def export_document(*, db: pw.Database, mask_personal_data: bool = False) -> dict:
+    with db.atomic():
+        return Exporter(db, mask_personal_data=mask_personal_data).document()

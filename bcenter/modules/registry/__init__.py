@@ -1,0 +1,1 @@
+"""Картотека: houses, premises, accounts, services, suppliers, tariffs, norms; runs the month."""

@@ -1,0 +1,91 @@
+"""Versioned, forward-only migrations (in the spirit of sqlite-utils' migrations.py).
+
+Each step has a number and a name and runs once, in its own transaction, recorded in
+``schema_migration``. Step 1 is the frozen DDL of the first schema, one file per dialect
+(``0001_initial.<dialect>.sql``), so that later model changes never alter what step 1 does: a model
+change ships with a new step, and `tests/db/test_migrations.py` fails when models and migrations
+disagree.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import peewee as pw
+
+from db.connection import is_postgres
+
+HERE = Path(__file__).parent
+
+
+def dialect(db: pw.Database) -> str:
+    return "postgresql" if is_postgres(db) else "sqlite"
+
+
+def _sql_file(name: str) -> Callable[[pw.Database], None]:
+    def apply(db: pw.Database) -> None:
+        text = (HERE / f"{name}.{dialect(db)}.sql").read_text(encoding="utf-8")
+        for statement in split_sql(text):
+            db.execute_sql(statement)
+
+    apply.__doc__ = f"Runs {name}.<dialect>.sql"
+    return apply
+
+
+def split_sql(text: str) -> list[str]:
+    """Statements of a migration file: separated by lines holding only ``;``-terminated statements."""
+    statements, current = [], []
+    for line in text.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).rstrip().rstrip(";"))
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
+    (1, "initial", _sql_file("0001_initial")),
+    (2, "account_search", _sql_file("0002_account_search")),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def _ensure_table(db: pw.Database) -> None:
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+
+
+def applied_versions(db: pw.Database) -> list[int]:
+    _ensure_table(db)
+    return [row[0] for row in db.execute_sql("SELECT version FROM schema_migration ORDER BY version")]
+
+
+def current_version(db: pw.Database) -> int:
+    versions = applied_versions(db)
+    return versions[-1] if versions else 0
+
+
+def migrate(db: pw.Database, *, target: int | None = None) -> list[int]:
+    """Apply every pending step up to `target` (default: the latest); returns the versions applied."""
+    done = set(applied_versions(db))
+    applied = []
+    for version, name, apply in MIGRATIONS:
+        if version in done or (target is not None and version > target):
+            continue
+        with db.atomic():
+            apply(db)
+            db.execute_sql(
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
+                if is_postgres(db) else
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+        applied.append(version)
+    return applied

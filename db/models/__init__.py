@@ -1,0 +1,39 @@
+"""All peewee models of bcenter, in dependency order (a table comes after those it refers to)."""
+from db.models.base import BaseModel, LocalModel, UnitOfWorkRequired
+from db.models.reference import (
+    BankDetail, CalendarDay, IncreasingCoefficient, KeyRate, Moratorium, Organization, PenaltyRateCap,
+    Service, Setting, Supplier,
+)
+from db.models.registry import (
+    Account, AccountService, House, HouseService, Ownership, Person, Premises, Registration,
+)
+from db.models.pricing import Norm, Tariff
+from db.models.meters import HouseReading, Meter, MeterReading, MeterVerification
+from db.models.events import Absence, QualityEvent
+from db.models.finance import (
+    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
+)
+from db.models.ledger import BalanceSnapshot, BillingPeriod, ChargeLine, JournalEntry, Posting
+from db.models.cases import Claim, CourtCase
+from db.models.system import AppUser, AuditLog, LocalSetting, Outbox, Site, SyncCursor, UserRole
+
+DOMAIN_MODELS = [
+    Organization, Supplier, BankDetail, Service, IncreasingCoefficient, KeyRate, PenaltyRateCap, Moratorium,
+    CalendarDay, Setting,
+    House, HouseService, Premises, Person, Account, AccountService, Registration, Ownership,
+    Tariff, Norm,
+    Meter, MeterVerification, MeterReading, HouseReading,
+    Absence, QualityEvent,
+    BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, FiscalReceipt, OpeningBalance,
+    BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot,
+    Claim, CourtCase,
+    Site, AppUser, UserRole,
+]
+"""Synced domain tables: written only through the unit of work (outbox + audit)."""
+
+LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor]
+ALL_MODELS = DOMAIN_MODELS + LOCAL_MODELS
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "DOMAIN_MODELS", "LOCAL_MODELS", "BaseModel", "LocalModel", "UnitOfWorkRequired",
+]

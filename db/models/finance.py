@@ -1,0 +1,121 @@
+"""Money coming in: payments (facts), payer-specified splits, opening balances from migration,
+bank registries, the suspense queue, cash shifts and fiscal receipts.
+
+All amounts are integer kopecks. A payment is never edited: a wrong one is reversed by a storno payment
+(``storno_of``) with the opposite amount.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from db.fields import JsonTextField, MoneyField, PeriodField
+from db.models.base import BaseModel, constraint
+from db.models.reference import Service, _in
+from db.models.registry import Account
+
+CHANNELS = ("bank", "cash", "post", "terminal", "online")
+
+
+class BankRegistry(BaseModel):
+    """A payment registry file received from a bank, post or terminal agent (реестр платежей)."""
+
+    agent = pw.TextField()
+    file_name = pw.TextField()
+    file_sha256 = pw.CharField(max_length=64)
+    profile = pw.TextField(null=True)
+    received_on = pw.DateField()
+    total = MoneyField(default=0)
+    lines_count = pw.IntegerField(default=0)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_bank_registry_file UNIQUE (agent, file_sha256)")]
+
+
+class CashShift(BaseModel):
+    """A cashier's shift at a cash desk (смена); numbers carry the site code."""
+
+    site_code = pw.TextField()
+    number = pw.IntegerField()
+    cashier = pw.TextField()
+    opened_at = pw.TextField()
+    closed_at = pw.TextField(null=True)
+    fiscal_shift_number = pw.IntegerField(null=True)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_cash_shift_number UNIQUE (site_code, number)")]
+
+
+class Payment(BaseModel):
+    """A payment (оплата) by an account: amount, business date ``paid_on``, the period the payer named."""
+
+    ext_id = pw.TextField(null=True)
+    account = pw.ForeignKeyField(Account, backref="payments", on_delete="RESTRICT")
+    amount = MoneyField()
+    paid_on = pw.DateField()
+    period = PeriodField(null=True)
+    channel = pw.CharField(max_length=10)
+    agent = pw.TextField(null=True)
+    commission = MoneyField(null=True)
+    registry = pw.ForeignKeyField(BankRegistry, null=True, backref="payments", on_delete="RESTRICT")
+    shift = pw.ForeignKeyField(CashShift, null=True, backref="payments", on_delete="RESTRICT")
+    storno_of = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_payment_ext_id UNIQUE (ext_id)"),
+            constraint(f"CONSTRAINT ck_payment_channel CHECK ({_in('channel', CHANNELS)})"),
+            constraint("CONSTRAINT ck_payment_amount CHECK (amount <> 0)"),
+        ]
+        indexes = ((("account_id", "paid_on"), False),)
+
+
+class PaymentServiceSplit(BaseModel):
+    """The payer's own split of a payment by service (EXCHANGE.md ``payments[].services``)."""
+
+    payment = pw.ForeignKeyField(Payment, backref="service_splits", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
+    amount = MoneyField()
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_payment_service_split UNIQUE (payment_id, service_id)")]
+
+
+class SuspensePayment(BaseModel):
+    """A payment that could not be matched to an account: kept, never dropped, until resolved."""
+
+    registry = pw.ForeignKeyField(BankRegistry, null=True, backref="suspense", on_delete="RESTRICT")
+    line_no = pw.IntegerField(null=True)
+    raw = pw.TextField()
+    account_number = pw.TextField(null=True)
+    amount = MoneyField()
+    paid_on = pw.DateField()
+    reason = pw.TextField()
+    resolved_payment = pw.ForeignKeyField(Payment, null=True, backref="+", on_delete="RESTRICT")
+
+
+class FiscalReceipt(BaseModel):
+    """A fiscal sale journaled before it is sent to the register (54-ФЗ), reconciled after a lost answer."""
+
+    payment = pw.ForeignKeyField(Payment, backref="receipts", on_delete="RESTRICT")
+    shift = pw.ForeignKeyField(CashShift, backref="receipts", on_delete="RESTRICT")
+    state = pw.CharField(max_length=12, default="journaled")
+    fiscal_document_number = pw.IntegerField(null=True)
+    fiscal_sign = pw.TextField(null=True)
+    fiscalised_at = pw.TextField(null=True)
+    request = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_fiscal_receipt_payment UNIQUE (payment_id, state)")]
+
+
+class OpeningBalance(BaseModel):
+    """Debt (+) or advance (−) at the start of a period, brought from the system being left."""
+
+    account = pw.ForeignKeyField(Account, backref="opening_balances", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
+    period = PeriodField()
+    amount = MoneyField()
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_opening_balance UNIQUE (account_id, service_id, period)")]

@@ -1,0 +1,119 @@
+"""The ledger and the month (ARCHITECTURE.md §3).
+
+A billing period is a calendar month, OPEN → CLOSING → CLOSED. Journal entries are immutable; each has
+postings that sum to zero. Charge lines keep their derivation (method, inputs, legal basis) so that
+``bcenter explain`` and the ЕПД can show why, and a reprint of a closed period is identical.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from db.fields import JsonTextField, MoneyField, PeriodField, QuantityField
+from db.models.base import BaseModel, constraint
+from db.models.finance import Payment
+from db.models.reference import Service, Supplier, _in
+from db.models.registry import Account
+
+PERIOD_STATES = ("open", "closing", "closed")
+ENTRY_KINDS = (
+    "CHARGE", "RECALC", "QUALITY", "ABSENCE", "COMMON_PROPERTY", "BENEFIT", "PAYMENT", "ALLOCATION",
+    "PENALTY", "WRITE_OFF", "TRANSFER", "REFUND", "STORNO", "OPENING",
+)
+LEDGER_ACCOUNTS = ("receivable", "revenue", "cash", "bank_in_transit", "penalties", "write_off", "advance", "opening")
+LINE_KINDS = ("charge", "common_property", "recalc", "quality", "absence", "benefit")
+
+
+class BillingPeriod(BaseModel):
+    """A billing month and its state; nothing may be posted into a closed period."""
+
+    period = PeriodField()
+    state = pw.CharField(max_length=8, default="open")
+    closed_at = pw.TextField(null=True)
+    closed_by = pw.TextField(null=True)
+    imported = pw.BooleanField(default=False)  # closed in the system we migrated from
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_billing_period UNIQUE (period)"),
+            constraint(f"CONSTRAINT ck_billing_period_state CHECK ({_in('state', PERIOD_STATES)})"),
+        ]
+
+
+class JournalEntry(BaseModel):
+    """An immutable journal entry posted into an open period (``period``), possibly correcting another."""
+
+    kind = pw.CharField(max_length=16)
+    period = PeriodField()
+    business_date = pw.DateField()
+    posted_at = pw.TextField()
+    account = pw.ForeignKeyField(Account, null=True, backref="entries", on_delete="RESTRICT")
+    payment = pw.ForeignKeyField(Payment, null=True, backref="entries", on_delete="RESTRICT")
+    corrects_period = PeriodField(null=True)
+    reason = pw.TextField(null=True)
+    storno_of = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    run_id = pw.TextField(null=True)
+
+    class Meta:
+        constraints = [constraint(f"CONSTRAINT ck_journal_entry_kind CHECK ({_in('kind', ENTRY_KINDS)})")]
+        indexes = ((("account_id", "period"), False),)
+
+
+class Posting(BaseModel):
+    """One side of a journal entry: an amount on a ledger account for account × service × supplier."""
+
+    entry = pw.ForeignKeyField(JournalEntry, backref="postings", on_delete="RESTRICT")
+    ledger_account = pw.CharField(max_length=20)
+    account = pw.ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, null=True, backref="+", on_delete="RESTRICT")
+    supplier = pw.ForeignKeyField(Supplier, null=True, backref="+", on_delete="RESTRICT")
+    period = PeriodField(null=True)  # the obligation's period (for debts and penalties)
+    amount = MoneyField()
+
+    class Meta:
+        constraints = [constraint(f"CONSTRAINT ck_posting_ledger CHECK ({_in('ledger_account', LEDGER_ACCOUNTS)})")]
+
+
+class ChargeLine(BaseModel):
+    """A calculated line with its derivation (DOMAIN.md §1.11): what the ЕПД and ``explain`` show."""
+
+    entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT")
+    period = PeriodField()
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=16)
+    method = pw.CharField(max_length=20, null=True)
+    volume = QuantityField(null=True)
+    tariff = QuantityField(null=True)
+    coefficient = QuantityField(null=True)
+    amount = MoneyField()
+    excess = MoneyField(null=True)
+    corrects_period = PeriodField(null=True)
+    reason = pw.TextField(null=True)
+    derivation = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [constraint(f"CONSTRAINT ck_charge_line_kind CHECK ({_in('kind', LINE_KINDS)})")]
+        indexes = ((("period", "account_id"), False),)
+
+
+class BalanceSnapshot(BaseModel):
+    """The balance of account × service × supplier for a closed period; closing(P) == opening(P+1)."""
+
+    period = PeriodField()
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    opening = MoneyField()
+    charged = MoneyField()
+    recalculated = MoneyField()
+    quality = MoneyField()
+    benefits = MoneyField()
+    paid = MoneyField()
+    penalties = MoneyField()
+    closing = MoneyField()
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_balance_snapshot UNIQUE (period, account_id, service_id, supplier_id)")
+        ]

@@ -1,0 +1,97 @@
+"""Meters (приборы учёта) and their readings; house meters (ОДПУ) read into ``house_reading``.
+
+Readings are facts: a wrong reading is corrected by a new reading that ``corrects`` it, never edited.
+Zone values are exact decimal text: ``total`` for one-zone meters, ``day``/``night``/``peak``/``half_peak``.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from db.fields import JsonTextField, PeriodField, QuantityField
+from db.models.base import BaseModel, constraint
+from db.models.reference import RESOURCES, _in
+from db.models.registry import House, Premises
+
+METER_KINDS = ("individual", "common_apartment", "room", "house")
+READING_SOURCES = ("resident", "inspector", "device", "import")
+ZONE_COLUMNS = ("total", "day", "night", "peak", "half_peak")
+
+
+class Meter(BaseModel):
+    """A meter: individual (ИПУ), common apartment, room or house (ОДПУ); zones, digits, verification.
+
+    A replacement is the old meter with ``removed`` set plus a new meter with its ``initial`` reading.
+    """
+
+    ext_id = pw.TextField(null=True)
+    serial = pw.TextField()
+    resource = pw.CharField(max_length=20)
+    kind = pw.CharField(max_length=20)
+    premises = pw.ForeignKeyField(Premises, null=True, backref="meters", on_delete="RESTRICT")
+    house = pw.ForeignKeyField(House, null=True, backref="meters", on_delete="RESTRICT")
+    zones = pw.SmallIntegerField(default=1)
+    digits = pw.SmallIntegerField()
+    installed = pw.DateField()
+    verified_until = pw.DateField(null=True)
+    removed = pw.DateField(null=True)
+    initial_total = QuantityField(null=True)
+    initial_day = QuantityField(null=True)
+    initial_night = QuantityField(null=True)
+    initial_peak = QuantityField(null=True)
+    initial_half_peak = QuantityField(null=True)
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_meter_ext_id UNIQUE (ext_id)"),
+            constraint(f"CONSTRAINT ck_meter_kind CHECK ({_in('kind', METER_KINDS)})"),
+            constraint(f"CONSTRAINT ck_meter_resource CHECK ({_in('resource', RESOURCES)})"),
+            constraint("CONSTRAINT ck_meter_zones CHECK (zones IN (1, 2, 3))"),
+            constraint("CONSTRAINT ck_meter_place CHECK ((premises_id IS NULL) <> (house_id IS NULL))"),
+        ]
+
+
+class MeterVerification(BaseModel):
+    """A verification (поверка) fact: the meter was verified on a date and is valid until another."""
+
+    meter = pw.ForeignKeyField(Meter, backref="verifications", on_delete="RESTRICT")
+    verified_on = pw.DateField()
+    valid_until = pw.DateField()
+    document = pw.TextField(null=True)
+
+
+class _ReadingBase(BaseModel):
+    ext_id = pw.TextField(null=True)
+    meter = pw.ForeignKeyField(Meter, backref="+", on_delete="RESTRICT")
+    date = pw.DateField()
+    period = PeriodField(null=True)
+    source = pw.CharField(max_length=10)
+    total = QuantityField(null=True)
+    day = QuantityField(null=True)
+    night = QuantityField(null=True)
+    peak = QuantityField(null=True)
+    half_peak = QuantityField(null=True)
+    corrects = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    extra = JsonTextField(null=True)
+
+
+class MeterReading(_ReadingBase):
+    """A reading of an individual, apartment or room meter (показание ИПУ)."""
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_meter_reading_ext_id UNIQUE (ext_id)"),
+            constraint(f"CONSTRAINT ck_meter_reading_source CHECK ({_in('source', READING_SOURCES)})"),
+        ]
+        indexes = ((("meter_id", "date"), False),)
+
+
+class HouseReading(_ReadingBase):
+    """A reading of a house meter (показание ОДПУ)."""
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_house_reading_ext_id UNIQUE (ext_id)"),
+            constraint(f"CONSTRAINT ck_house_reading_source CHECK ({_in('source', READING_SOURCES)})"),
+        ]
+        indexes = ((("meter_id", "date"), False),)

@@ -1,0 +1,103 @@
+"""Sites, users and roles (synced), and the local technical tables: outbox, audit log, sync cursors.
+
+The outbox holds, in the same transaction as the domain change, what must be pushed to the central server;
+the audit log says who changed what, when and from which site (ARCHITECTURE.md §4, §8).
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from db.fields import IdField, JsonTextField
+from db.models.base import BaseModel, LocalModel, constraint
+from db.models.reference import _in
+
+SITE_KINDS = ("central", "office", "kiosk", "tablet")
+ROLES = ("administrator", "operator", "cashier", "passport_officer", "meter_reader", "analyst")
+
+
+class Site(BaseModel):
+    """A site (kiosk, office laptop, tablet, the central server) with an immutable id and a short code."""
+
+    code = pw.TextField()
+    name = pw.TextField()
+    kind = pw.CharField(max_length=10)
+    secret_hash = pw.TextField(null=True)
+    enrolled_at = pw.TextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_site_code UNIQUE (code)"),
+            constraint(f"CONSTRAINT ck_site_kind CHECK ({_in('kind', SITE_KINDS)})"),
+        ]
+
+
+class AppUser(BaseModel):
+    """A person who works in bcenter (оператор, кассир, паспортист, контролёр…)."""
+
+    login = pw.TextField()
+    full_name = pw.TextField()
+    password_hash = pw.TextField(null=True)
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_app_user_login UNIQUE (login)")]
+
+
+class UserRole(BaseModel):
+    """A role granted to a user, optionally limited to one site."""
+
+    user = pw.ForeignKeyField(AppUser, backref="roles", on_delete="RESTRICT")
+    role = pw.CharField(max_length=20)
+    site = pw.ForeignKeyField(Site, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_user_role UNIQUE (user_id, role, site_id)"),
+            constraint(f"CONSTRAINT ck_user_role CHECK ({_in('role', ROLES)})"),
+        ]
+
+
+class LocalSetting(LocalModel):
+    """Facts about this database itself: its site id and code (never synced)."""
+
+    key = pw.TextField(primary_key=True)
+    value = pw.TextField()
+
+
+class Outbox(LocalModel):
+    """What this site must push: one row per written batch of a table (ids listed), in commit order."""
+
+    seq = pw.AutoField()
+    id = IdField(unique=True)
+    unit_id = IdField()
+    table_name = pw.TextField()
+    op = pw.CharField(max_length=8)
+    row_ids = JsonTextField()
+    changes = JsonTextField(null=True)
+    site_id = IdField(null=True)
+    created_at = pw.TextField()
+    pushed_batch = pw.TextField(null=True)
+
+
+class AuditLog(LocalModel):
+    """Who did what, when, from which site, with before/after for edits (ARCHITECTURE.md §8)."""
+
+    id = IdField(primary_key=True)
+    unit_id = IdField()
+    at = pw.TextField()
+    actor = pw.TextField()
+    site_id = IdField(null=True)
+    action = pw.TextField()
+    table_name = pw.TextField(null=True)
+    row_id = IdField(null=True)
+    before = JsonTextField(null=True)
+    after = JsonTextField(null=True)
+    summary = JsonTextField(null=True)
+
+
+class SyncCursor(LocalModel):
+    """The resumable pull cursor of a scope (``ref``, ``house:<id>``, ``route:<id>``, ``cashdesk:<id>``)."""
+
+    scope = pw.TextField(primary_key=True)
+    cursor = pw.TextField()
+    updated_at = pw.TextField()

@@ -1,0 +1,90 @@
+"""Account search by number, address or a person's name (FTS5 on SQLite, tsvector on PostgreSQL).
+
+The index is derived data (rebuilt from the registry, never synced): a row per account with its
+number, its address («г. Заречный, ул. Ленина, д. 5, кв. 12») and the names of its holder and of the
+people registered in its premises.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable
+
+import peewee as pw
+
+from db.connection import is_postgres
+from db.uow import raw_insert
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def format_address(city: str, street: str, building: str, block: str | None, number: str | None) -> str:
+    parts = [city if city.startswith(("г.", "пос.", "с.", "пгт")) else f"г. {city}", street, f"д. {building}"]
+    if block:
+        parts.append(f"корп. {block}")
+    if number:
+        parts.append(f"кв. {number}")
+    return ", ".join(parts)
+
+
+def _rows(db: pw.Database, account_ids: list[str] | None) -> Iterable[tuple]:
+    where, params = "", ()
+    if account_ids is not None:
+        if not account_ids:
+            return []
+        marks = ", ".join(["%s" if is_postgres(db) else "?"] * len(account_ids))
+        where, params = f"WHERE a.id IN ({marks})", tuple(account_ids)
+    names: dict[str, list[str]] = defaultdict(list)
+    sql_names = (
+        "SELECT a.id, p.last_name, p.first_name, p.middle_name FROM account a "
+        "JOIN registration r ON r.premises_id = a.premises_id JOIN person p ON p.id = r.person_id "
+        f"{where} UNION SELECT a.id, p.last_name, p.first_name, p.middle_name FROM account a "
+        f"JOIN person p ON p.id = a.holder_person_id {where}"
+    )
+    for account_id, last, first, middle in db.execute_sql(sql_names, params + params):
+        names[str(account_id)].append(" ".join(x for x in (last, first, middle) if x))
+    sql = (
+        "SELECT a.id, a.number, h.city, h.street, h.building, h.block, pr.number, a.holder_org_name "
+        "FROM account a JOIN premises pr ON pr.id = a.premises_id JOIN house h ON h.id = pr.house_id "
+        f"{where} ORDER BY a.number"
+    )
+    out = []
+    for account_id, number, city, street, building, block, flat, org in db.execute_sql(sql, params):
+        account_id = str(account_id)
+        people = sorted(set(names.get(account_id, [])))
+        if org:
+            people.append(org)
+        out.append((account_id, number, format_address(city, street, building, block, flat), "; ".join(people)))
+    return out
+
+
+def rebuild_account_search(db: pw.Database, account_ids: list[str] | None = None) -> int:
+    """Rebuild the search rows of the given accounts (all when None); returns how many were written."""
+    if account_ids is None:
+        db.execute_sql("DELETE FROM account_search")
+    else:
+        for start in range(0, len(account_ids), 500):
+            chunk = account_ids[start:start + 500]
+            marks = ", ".join(["%s" if is_postgres(db) else "?"] * len(chunk))
+            db.execute_sql(f"DELETE FROM account_search WHERE account_id IN ({marks})", tuple(chunk))
+    rows = list(_rows(db, account_ids))
+    raw_insert(db, "account_search", ("account_id", "number", "address", "names"), rows)
+    return len(rows)
+
+
+def search_accounts(db: pw.Database, text: str, *, limit: int = 20) -> list[dict]:
+    """Accounts whose number, address or names contain every word of `text` as a prefix."""
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    if not tokens:
+        return []
+    if is_postgres(db):
+        query = " & ".join(f"{t}:*" for t in tokens)
+        sql = ("SELECT account_id, number, address, names FROM account_search "
+               "WHERE document @@ to_tsquery('simple', %s) ORDER BY number LIMIT %s")
+        cursor = db.execute_sql(sql, (query, limit))
+    else:
+        query = " AND ".join(f'"{t}"*' for t in tokens)
+        sql = ("SELECT account_id, number, address, names FROM account_search "
+               "WHERE account_search MATCH ? ORDER BY rank LIMIT ?")
+        cursor = db.execute_sql(sql, (query, limit))
+    return [dict(account_id=str(r[0]), number=r[1], address=r[2], names=r[3]) for r in cursor]
