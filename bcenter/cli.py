@@ -14,6 +14,7 @@ import click
 from bcenter.core.errors import BcenterError, UsageError
 from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
+from bcenter.core.text import count_ru
 
 
 class Context:
@@ -97,9 +98,10 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None) -> None:
     with _progress(accounts, "Демо-город") as bar:
         result = build_demo(obj.db, accounts=accounts, seed=seed, until=str(until_period), progress=bar.update)
     inserted = result["inserted"]
-    click.echo(f"Демо-город построен: {inserted.get('account', 0)} лицевых счетов, {inserted.get('house', 0)} домов, "
-               f"{inserted.get('meter_reading', 0)} показаний, {inserted.get('payment', 0)} платежей "
-               f"(история по {until_period}).")
+    click.echo(f"Демо-город построен: {count_ru(inserted.get('account', 0), 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')}, "
+               f"{count_ru(inserted.get('house', 0), 'дом', 'дома', 'домов')}, "
+               f"{count_ru(inserted.get('meter_reading', 0), 'показание', 'показания', 'показаний')}, "
+               f"{count_ru(inserted.get('payment', 0), 'платёж', 'платежа', 'платежей')} (история по {until_period}).")
     if result["unchanged"]:
         click.echo(f"Уже были в базе и не изменились: {result['unchanged']} объектов.")
 

@@ -18,12 +18,14 @@ from db.uow import raw_insert
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def format_address(city: str, street: str, building: str, block: str | None, number: str | None) -> str:
+def format_address(city: str, street: str, building: str, block: str | None, number: str | None,
+                   kind: str = "residential") -> str:
+    """«г. Заречный, ул. Ленина, д. 5, кв. 12» (a non-residential premises is «пом.», not «кв.»)."""
     parts = [city if city.startswith(("г.", "пос.", "с.", "пгт")) else f"г. {city}", street, f"д. {building}"]
     if block:
         parts.append(f"корп. {block}")
     if number:
-        parts.append(f"кв. {number}")
+        parts.append(f"{'кв.' if kind == 'residential' else 'пом.'} {number}")
     return ", ".join(parts)
 
 
@@ -44,17 +46,17 @@ def _rows(db: pw.Database, account_ids: list[str] | None) -> Iterable[tuple]:
     for account_id, last, first, middle in db.execute_sql(sql_names, params + params):
         names[str(account_id)].append(" ".join(x for x in (last, first, middle) if x))
     sql = (
-        "SELECT a.id, a.number, h.city, h.street, h.building, h.block, pr.number, a.holder_org_name "
+        "SELECT a.id, a.number, h.city, h.street, h.building, h.block, pr.number, pr.kind, a.holder_org_name "
         "FROM account a JOIN premises pr ON pr.id = a.premises_id JOIN house h ON h.id = pr.house_id "
         f"{where} ORDER BY a.number"
     )
     out = []
-    for account_id, number, city, street, building, block, flat, org in db.execute_sql(sql, params):
+    for account_id, number, city, street, building, block, flat, kind, org in db.execute_sql(sql, params):
         account_id = str(account_id)
         people = sorted(set(names.get(account_id, [])))
         if org:
             people.append(org)
-        out.append((account_id, number, format_address(city, street, building, block, flat), "; ".join(people)))
+        out.append((account_id, number, format_address(city, street, building, block, flat, kind), "; ".join(people)))
     return out
 
 

@@ -8,15 +8,16 @@ from datetime import date
 HISTORY_MONTHS = 14  # start = until − 13 months … until, so a 1 July is always inside
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
-_iso_cache: dict[int, str] = {}
+class _IsoDates(dict):
+    """ordinal → "YYYY-MM-DD", filled on first use (a town formats the same few thousand days many times)."""
+
+    def __missing__(self, ordinal: int) -> str:
+        s = self[ordinal] = date.fromordinal(ordinal).isoformat()
+        return s
 
 
-def iso(ordinal: int) -> str:
-    """``date.fromordinal(ordinal).isoformat()``, cached (a town formats the same few thousand days many times)."""
-    s = _iso_cache.get(ordinal)
-    if s is None:
-        s = _iso_cache[ordinal] = date.fromordinal(ordinal).isoformat()
-    return s
+iso = _IsoDates().__getitem__
+"""``iso(ordinal)`` is ``date.fromordinal(ordinal).isoformat()``, cached."""
 
 
 def parse_period(period: str) -> tuple[int, int]:

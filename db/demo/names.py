@@ -137,15 +137,24 @@ ABSENCE_DOCUMENTS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def _digit_weights(weights: tuple[int, int, int]) -> list[int]:
+    return [(x // 100) * weights[0] + (x // 10 % 10) * weights[1] + (x % 10) * weights[2] for x in range(1000)]
+
+
+_SNILS_W = (_digit_weights((9, 8, 7)), _digit_weights((6, 5, 4)), _digit_weights((3, 2, 1)))
+
+
 def snils(nine_digits: int) -> str:
     """СНИЛС «ddd-ddd-ddd cc»: the check number is Σ digit × (9 … 1); below 100 as is, 100 and 101 → 00,
     above that the remainder mod 101 (100 again → 00)."""
-    s = f"{nine_digits:09d}"
-    total = sum(int(ch) * w for ch, w in zip(s, range(9, 0, -1)))
+    a, rest = divmod(nine_digits, 1_000_000)
+    b, c = divmod(rest, 1000)
+    w1, w2, w3 = _SNILS_W
+    total = w1[a] + w2[b] + w3[c]
     if total > 101:
         total %= 101
-    check = 0 if total in (100, 101) else total
-    return f"{s[0:3]}-{s[3:6]}-{s[6:9]} {check:02d}"
+    check = 0 if total >= 100 else total
+    return f"{a:03d}-{b:03d}-{c:03d} {check:02d}"
 
 
 def snils_is_valid(text: str) -> bool:
@@ -194,14 +203,23 @@ def account_key_ok(bic: str, account: str, *, correspondent: bool = False) -> bo
     return _account_key_sum(head + account) % 10 == 0
 
 
-def luhn_digit(digits: str) -> str:
-    """Luhn check digit, used for the account numbers (лицевой счёт) so a typo at the cash desk is caught."""
+def luhn_sum(digits: str, offset: int = 0) -> int:
+    """The Luhn sum of ``digits`` standing ``offset`` places left of the (future) check digit's neighbour:
+    counting from the right, positions 0, 2, 4 … are doubled."""
     total = 0
-    for i, ch in enumerate(reversed(digits)):
+    for i, ch in enumerate(reversed(digits), start=offset):
         d = int(ch)
         if i % 2 == 0:
             d *= 2
             if d > 9:
                 d -= 9
         total += d
-    return str((10 - total % 10) % 10)
+    return total
+
+
+def luhn_digit(digits: str) -> str:
+    """Luhn check digit, used for the account numbers (лицевой счёт) so a typo at the cash desk is caught."""
+    return str((10 - luhn_sum(digits) % 10) % 10)
+
+
+LUHN_3 = [luhn_sum(f"{n:03d}") for n in range(1000)]   # the last three digits before the check digit

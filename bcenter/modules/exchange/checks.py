@@ -294,7 +294,10 @@ class Checker:
         if meter is None:
             self.fail(f"{path}.meter", f"показание для неизвестного прибора учёта «{meter_ext}»")
             return
-        mkind, zones = self.meter_info[meter_ext]
+        info = self.meter_info.get(meter_ext)
+        if info is None:  # the meter itself failed its checks and is reported there
+            return
+        mkind, zones = info
         if house != (mkind == "house"):
             self.fail(f"{path}.meter", "показания общедомового прибора передаются в house_readings, "
                                        "остальных — в readings" if house else

@@ -77,6 +77,13 @@ class ImportResult:
 
 
 def _values(obj: Any, spec: str) -> Iterable[str]:
+    if "." not in spec:  # the common case: a plain field
+        value = obj.get(spec)
+        return () if value is None else (value,)
+    return _nested_values(obj, spec)
+
+
+def _nested_values(obj: Any, spec: str) -> Iterable[str]:
     head, _, rest = spec.partition(".")
     if head.endswith("[]"):
         for item in obj.get(head[:-2]) or ():
@@ -103,6 +110,7 @@ class Importer:
         self.existing: dict[str, set[str]] = {k: set() for k in KIND_TABLE}
         self.meter_info: dict[str, tuple[str, int]] = {}
         self._nonempty: dict[str, bool] = {}
+        self.failed_ids: dict[str, list[tuple[int, str]]] = {}
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
@@ -165,7 +173,8 @@ class Importer:
         if doc.get("format") != "bcenter-exchange":
             self.problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
                                                    f"{json.dumps(doc.get('format'), ensure_ascii=False)}"))
-        if doc.get("version") != 1:
+        version = doc.get("version")
+        if not (type(version) is int and version == 1):  # True == 1 in Python; the schema says integer 1
             self.problems.append(Problem("version", f"поддерживается версия 1, получено "
                                                     f"{json.dumps(doc.get('version'), ensure_ascii=False)}"))
         for array in xs.ARRAY_KINDS:
@@ -186,25 +195,30 @@ class Importer:
             if not entries:
                 continue
             validate = xs.fast_validator(kind)
-            good = []
+            good, failed = [], []
             for index, obj in enumerate(entries):
                 try:
                     validate(obj)
                 except Exception:
                     self.problems.extend(xs.explain(kind, obj, f"{array}[{index}]"))
+                    if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+                        failed.append((index, obj["id"]))  # still resolvable: one error, not one per reference
                     continue
                 good.append((index, obj))
             items[kind] = good
+            if failed:
+                self.failed_ids[kind] = failed
         return items
 
     # --- 2. ids ---------------------------------------------------------------------------------
     def _assign_ids(self, items: dict) -> None:
         for kind, table in KIND_TABLE.items():
-            entries = items.get(kind)
-            if not entries:
+            entries = items.get(kind) or []
+            failed = self.failed_ids.get(kind, [])
+            if not entries and not failed:
                 continue
             seen: dict[str, int] = {}
-            for index, obj in entries:
+            for index, obj in sorted(entries + [(i, {"id": ext}) for i, ext in failed], key=lambda e: e[0]):
                 ext = obj.get("id")
                 if ext is None:
                     continue
@@ -261,20 +275,17 @@ class Importer:
             else:
                 seen[number] = index
         if seen and self._has_rows("account"):
+            ids_at = {index: obj["id"] for index, obj in entries}
             for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', list(seen)):
                 index = seen[number]
-                obj = dict(entries)[index] if False else None
-                if ext is None or ext not in self.existing["account"] or self.ids["account"].get(ext) is None:
+                if ext is None or ids_at[index] != ext:  # the same account imported again keeps its number
                     self.problems.append(Problem(f"accounts[{index}].number",
-                                                 f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
-                else:
-                    # the same account imported again keeps its number; another id with this number clashes
-                    for i, o in entries:
-                        if i == index and o["id"] != ext:
-                            self.problems.append(Problem(f"accounts[{index}].number",
-                                                         f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+                                                 f"лицевой счёт с номером {number} уже есть в базе "
+                                                 f"(id «{ext}»)"))
 
     def _check_overlaps(self, items: dict, rows: dict) -> None:
+        """Tariffs (service, zone, house) and norms (service, house, amenity, per) must not overlap in time,
+        neither within the document nor with what the database already holds."""
         for kind, key_fields, reason in (
             ("tariff", ("service", "zone", "house"), "тарифы одной услуги (зона, дом) пересекаются по датам"),
             ("norm", ("service", "house", "amenity", "per"), "нормативы одной услуги пересекаются по датам"),
@@ -286,37 +297,36 @@ class Importer:
                     end = date.fromisoformat(obj["to"]) if obj.get("to") else None
                 except ValueError:
                     continue
-                key = tuple(obj.get(k) for k in key_fields)
+                key = tuple(self._key_part(k, obj.get(k)) for k in key_fields)
                 spans.append((f"{KIND_ARRAY[kind]}[{index}]", key, start, end))
-            if self._has_rows(kind) and spans:
-                spans.extend(self._stored_spans(kind, key_fields, {s[0] for s in spans}, items))
+            if spans and self._has_rows(kind):
+                spans.extend(self._stored_spans(kind, items))
             for path, other in find_overlaps(spans):
-                where = other if not other.startswith("(") else f"уже в базе {other}"
-                self.problems.append(Problem(path, f"{reason}: пересечение с {where}"))
+                if path.startswith("("):
+                    path, other = other, path
+                if other.startswith("("):
+                    other = f"записью в базе {other[1:-1]}"
+                self.problems.append(Problem(path, f"{reason}: пересечение с {other}"))
 
-    def _stored_spans(self, kind: str, key_fields: tuple, _paths, items: dict) -> list:
-        """Stored intervals of the same keys, except rows this document imports again (matched by id)."""
-        inverse = {table: {uid: ext for ext, uid in self.ids[k].items()}
-                   for k, table in (("service", "service"), ("house", "house"))}
+    def _key_part(self, field: str, value):
+        if value is None or field not in ("service", "house"):
+            return value
+        return self.ids[field].get(value, f"?{value}")
+
+    def _stored_spans(self, kind: str, items: dict) -> list:
+        """Stored intervals, except rows this document imports again (matched by id), keyed by UUIDs."""
         again = {obj.get("id") for _, obj in items.get(kind, ()) if obj.get("id") in self.existing[kind]}
         cols = {"tariff": "ext_id, service_id, zone, house_id, valid_from, valid_to",
                 "norm": "ext_id, service_id, house_id, amenity, per, valid_from, valid_to"}[kind]
         out = []
         for row in self.db.execute_sql(f'SELECT {cols} FROM "{kind}"'):
-            ext = row[0]
+            ext, *key, start, end = row
             if ext is not None and ext in again:
                 continue
-            if kind == "tariff":
-                _, service, zone, house, start, end = row
-                key = (inverse["service"].get(str(service)), zone,
-                       inverse["house"].get(str(house)) if house else None)
-            else:
-                _, service, house, amenity, per, start, end = row
-                key = (inverse["service"].get(str(service)), inverse["house"].get(str(house)) if house else None,
-                       amenity, per)
+            key = tuple(None if v is None else str(v) for v in key)
             start = start if isinstance(start, date) else date.fromisoformat(start)
             end = None if end is None else (end if isinstance(end, date) else date.fromisoformat(end))
-            out.append((f"(id «{ext}»)" if ext else "(тариф без id)", key, start, end))
+            out.append((f"(id «{ext}»)" if ext else "(без id)", key, start, end))
         return out
 
     def _check_settings(self, doc: dict) -> dict:
@@ -486,8 +496,11 @@ def _storage(values: Iterable[Any]) -> list:
     return out
 
 
+_ARRAY_OF = {kind: array for array, kind in xs.ARRAY_KINDS.items()}
+
+
 def xs_array(kind: str) -> str:
-    return {v: k for k, v in xs.ARRAY_KINDS.items()}[kind]
+    return _ARRAY_OF[kind]
 
 
 def _model(table: str):

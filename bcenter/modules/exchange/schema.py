@@ -42,7 +42,7 @@ def _wrapper(kind: str) -> dict:
 
 @lru_cache(maxsize=None)
 def fast_validator(kind: str) -> Callable[[Any], Any]:
-    return fastjsonschema.compile(_wrapper(kind))
+    return fastjsonschema.compile(_wrapper(kind), use_default=False)
 
 
 @lru_cache(maxsize=None)

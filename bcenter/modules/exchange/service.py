@@ -74,10 +74,18 @@ def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool =
     """Write the database as an exchange document; written to a temporary file first, then renamed."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
-    with db.atomic():  # one consistent snapshot
-        with open(tmp, "w", encoding="utf-8") as out:
-            counts = Exporter(db, mask_personal_data=mask_personal_data).write(out, progress=progress)
-    tmp.replace(path)
+    try:
+        with db.atomic():  # one consistent snapshot
+            with open(tmp, "w", encoding="utf-8") as out:
+                counts = Exporter(db, mask_personal_data=mask_personal_data).write(out, progress=progress)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationFailed([Problem(str(path), f"файл не записан: {exc.strerror or exc}")],
+                               title="Выгрузка не выполнена") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return counts
 
 

@@ -1,0 +1,40 @@
+# bcenter — two commands on a fresh machine (README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.db
+ACCOUNTS ?= 2000
+
+.PHONY: demo test env env-test bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Нужен Python 3.11 или новее")'
+	@$(PYTHON) -m venv $(VENV) || { echo "Не удалось создать виртуальное окружение: установите python3-venv (sudo apt-get install python3-venv)"; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+env: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+env-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+## Build the environment and the demo town, then show it (the UI will start here once it exists).
+demo: env
+	@mkdir -p var
+	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS)
+	$(BIN)/bcenter --db $(DEMO_DB) info
+	@echo
+	@echo "Дальше:  export BCENTER_DB=$(DEMO_DB)"
+	@echo "         $(BIN)/bcenter search Ленина      # найти лицевой счёт по адресу, ФИО или номеру"
+	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
+	@echo "         $(BIN)/bcenter --help"
+
+## Build the environment and run the whole test suite (PostgreSQL too when BCENTER_TEST_PG is set).
+test: env-test
+	$(BIN)/pytest -q
+
+bench: env-test
+	$(BIN)/python bench/demo_build.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,100 @@
+"""Shared fixtures: a fresh database per test, on SQLite always and on PostgreSQL when asked.
+
+``db`` is a fresh SQLite file. ``any_db`` runs the test on SQLite and, when ``BCENTER_TEST_PG`` names a
+server (e.g. ``postgresql://postgres@127.0.0.1:5432/test``), again on PostgreSQL in a schema of its own
+that is dropped afterwards — the storage suites (models, migrations, import/export, unit of work) use it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # a checkout without an installed bcenter
+    sys.path.insert(0, str(ROOT))
+
+PG_URL = os.environ.get("BCENTER_TEST_PG")
+EXAMPLE = ROOT / "docs" / "examples" / "full.json"
+
+
+def _sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def _pg_schema_url(base: str):
+    import psycopg2
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    conn = psycopg2.connect(base.split("?")[0])
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    return conn, schema, f"{base}{sep}schema={schema}"
+
+
+def _drop_schema(conn, schema: str) -> None:
+    with conn.cursor() as cur:
+        cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    conn.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return _sqlite_url(tmp_path)
+
+
+def _backends():
+    return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def any_url(request, tmp_path):
+    """A database URL on every configured backend (a fresh, empty database each time)."""
+    if request.param == "sqlite":
+        yield _sqlite_url(tmp_path)
+        return
+    conn, schema, url = _pg_schema_url(PG_URL)
+    try:
+        yield url
+    finally:
+        from db.connection import close_database
+
+        close_database()
+        _drop_schema(conn, schema)
+
+
+def _open(url: str):
+    from bcenter.modules.registry.service import initialize
+    from db.connection import close_database, open_database
+
+    db = open_database(url)
+    initialize(db)
+    return db, close_database
+
+
+@pytest.fixture
+def db(sqlite_url):
+    """A fresh, initialised SQLite database (migrated, site identity, law tables)."""
+    database, close = _open(sqlite_url)
+    yield database
+    close()
+
+
+@pytest.fixture
+def any_db(any_url):
+    """A fresh, initialised database on every configured backend."""
+    database, close = _open(any_url)
+    yield database
+    close()
+
+
+@pytest.fixture
+def example_doc():
+    """The documented example exchange document (a fresh copy per test)."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))

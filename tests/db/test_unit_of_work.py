@@ -1,0 +1,90 @@
+"""The unit of work: a domain change, its outbox rows and its audit record commit or roll back together,
+and no domain table can change without an outbox row — checked for every writer we have."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bcenter.core.ids import uuid7
+from db.models import DOMAIN_MODELS, AuditLog, Outbox, Supplier, UnitOfWorkRequired
+from db.uow import UnitOfWork
+
+
+def outbox_ids(db) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for table, row_ids in db.execute_sql("SELECT table_name, row_ids FROM outbox"):
+        out.setdefault(table, set()).update(json.loads(row_ids))
+    return out
+
+
+def assert_every_row_in_outbox(db) -> int:
+    """Every row of every synced domain table is named by an outbox row of its table."""
+    recorded = outbox_ids(db)
+    total = 0
+    for model in DOMAIN_MODELS:
+        table = model._meta.table_name
+        ids = {str(r[0]) for r in db.execute_sql(f'SELECT id FROM "{table}"')}
+        missing = ids - recorded.get(table, set())
+        assert not missing, f"{table}: {len(missing)} rows written without an outbox record"
+        total += len(ids)
+    return total
+
+
+def test_peewee_writes_outside_a_unit_are_refused(any_db):
+    with pytest.raises(UnitOfWorkRequired):
+        Supplier.create(name="ООО Вода", inn="7701234567")
+    with pytest.raises(UnitOfWorkRequired):
+        Supplier.insert_many([{"name": "x", "inn": "1"}]).execute()
+    with pytest.raises(UnitOfWorkRequired):
+        Supplier.update(name="y").execute()
+    with pytest.raises(UnitOfWorkRequired):
+        Supplier.delete().execute()
+
+
+def test_commit_writes_domain_outbox_and_audit_together(any_db):
+    with UnitOfWork(action="test.add", actor="tester") as uow:
+        sid = uow.insert(Supplier, name="ООО Вода", inn="7701234567")
+        uow.insert_rows(Supplier, ("id", "name", "inn"), [(uuid7(), "Теплосеть", "7702000000")])
+    assert Supplier.select().count() == 2
+    assert {r.table_name for r in Outbox.select().where(Outbox.unit_id == uow.id)} == {"supplier"}
+    audit = AuditLog.get(AuditLog.unit_id == uow.id)
+    assert audit.actor == "tester" and audit.summary["rows"] == {"supplier": 2}
+    assert sid in outbox_ids(any_db)["supplier"]
+
+
+def test_error_rolls_back_everything(any_db):
+    before = (Supplier.select().count(), Outbox.select().count(), AuditLog.select().count())
+    with pytest.raises(RuntimeError):
+        with UnitOfWork(action="test.fail"):
+            Supplier.insert(id=uuid7(), name="x", inn="1").execute()
+            raise RuntimeError("boom")
+    assert (Supplier.select().count(), Outbox.select().count(), AuditLog.select().count()) == before
+
+
+def test_update_records_before_and_after(any_db):
+    with UnitOfWork(action="test.add") as uow:
+        sid = uow.insert(Supplier, name="ООО Вода", inn="7701234567")
+    with UnitOfWork(action="test.rename", actor="оператор") as uow:
+        uow.update(Supplier, sid, name="ООО «Водоканал»")
+    row = AuditLog.get((AuditLog.table_name == "supplier") & (AuditLog.row_id == sid))
+    assert row.before == {"name": "ООО Вода"} and row.after == {"name": "ООО «Водоканал»"}
+    change = Outbox.get((Outbox.unit_id == uow.id) & (Outbox.op == "update"))
+    assert change.changes == {"name": "ООО «Водоканал»"}
+
+
+def test_units_do_not_nest(any_db):
+    with UnitOfWork(action="outer"):
+        with pytest.raises(RuntimeError):
+            with UnitOfWork(action="inner"):
+                pass
+
+
+def test_init_import_and_demo_leave_nothing_outside_the_outbox(any_db, example_doc):
+    """The invariant for every writer: init (fixture), exchange import, the demo town."""
+    from bcenter.modules.exchange.service import import_data
+    from bcenter.modules.registry.service import build_demo
+
+    import_data(example_doc, db=any_db)
+    build_demo(any_db, accounts=40, seed=3, until="2025-06")
+    assert assert_every_row_in_outbox(any_db) > 1000
