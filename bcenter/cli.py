@@ -51,6 +51,18 @@ def cli(ctx: click.Context, url: str | None) -> None:
     ctx.obj = Context(url or _db_option_default())
 
 
+def _set_db(ctx: click.Context, _param, value: str | None):
+    if value is not None:
+        ctx.find_object(Context).url = value
+    return value
+
+
+def db_option(command):
+    """``--db URL`` accepted after the command name too: ``bcenter demo --accounts 2000 --db sqlite:///x.db``."""
+    return click.option("--db", "db_url", metavar="URL", default=None, expose_value=False, is_eager=True,
+                        callback=_set_db, help="База данных (то же, что --db перед командой).")(command)
+
+
 def _progress(total: int | None, desc: str):
     from tqdm import tqdm
 
@@ -59,6 +71,7 @@ def _progress(total: int | None, desc: str):
 
 
 @cli.command()
+@db_option
 @click.option("--site-code", default=None, help="Короткий код этого рабочего места (по умолчанию S01).")
 @click.option("--site-kind", type=click.Choice(["office", "kiosk", "tablet", "central"]), default="office",
               show_default=True, help="Вид рабочего места.")
@@ -83,6 +96,7 @@ def _ensure_init(obj: Context) -> None:
 
 
 @cli.command()
+@db_option
 @click.option("--accounts", type=click.IntRange(1, 200_000), default=2000, show_default=True,
               help="Сколько лицевых счетов в городе.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Зерно генератора (тот же — тот же город).")
@@ -107,6 +121,7 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None) -> None:
 
 
 @cli.command("import")
+@db_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def import_(obj: Context, file: Path) -> None:
@@ -127,6 +142,7 @@ def import_(obj: Context, file: Path) -> None:
 
 
 @cli.command()
+@db_option
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--mask-personal-data", is_flag=True, help="Скрыть документы, СНИЛС, телефоны и e-mail.")
 @click.pass_obj
@@ -141,6 +157,7 @@ def export(obj: Context, file: Path, mask_personal_data: bool) -> None:
 
 
 @cli.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
 @click.pass_obj
 def info(obj: Context, as_json: bool) -> None:
@@ -154,7 +171,7 @@ def info(obj: Context, as_json: bool) -> None:
     click.echo(f"База: {data['database']} (схема v{data['schema_version']}, {data['size_bytes'] / 1e6:.1f} МБ), "
                f"рабочее место {data['site_code'] or '— (не инициализирована)'}")
     for town in data["towns"]:
-        click.echo(f"Город: {town['city']} — домов {town['houses']}")
+        click.echo(f"Город: {town['city']} — {count_ru(town['houses'], 'дом', 'дома', 'домов')}")
     for table, label in INFO_TABLES:
         click.echo(f"  {label:<24} {data['counts'][table]:>10}")
     readings, payments = data["periods"]["readings"], data["periods"]["payments"]
@@ -167,6 +184,7 @@ def info(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
+@db_option
 @click.argument("text")
 @click.option("--limit", type=int, default=20, show_default=True, help="Сколько результатов показать.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
@@ -186,6 +204,7 @@ def search(obj: Context, text: str, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
+@db_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def backup(obj: Context, file: Path) -> None:
@@ -197,6 +216,7 @@ def backup(obj: Context, file: Path) -> None:
 
 
 @cli.command()
+@db_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
 @click.pass_obj

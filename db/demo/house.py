@@ -38,6 +38,8 @@ class HouseBuilder:
         for key in _HOUSE_ARRAYS:
             self.doc[key] = []
         self.n_accounts = 0
+        if spec.code > 99_999:
+            raise ValueError("the town has more than 99 999 houses: account numbers would not fit 10 digits")
         self.number_prefix = f"1{spec.code:05d}"
         self.luhn_prefix = luhn_sum(self.number_prefix, 3)
 
@@ -50,9 +52,8 @@ class HouseBuilder:
         town, spec, r = self.town, self.spec, self.r
         series = spec.series
         idx = spec.index
-        hist = town.history
         if idx == 0:
-            house_meters = True
+            house_meters = series.floors >= 3      # the first house shows every case (unless it is a cottage)
         elif idx == 1:
             house_meters = False
         else:

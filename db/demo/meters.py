@@ -40,7 +40,6 @@ class Metering:
         self.slots = h.slots
         self.n = len(h.slots)
         self.keys = town.slot_keys
-        self.reading_days = town.reading_days
         self.meters = b.doc["meters"]
         self.readings = b.doc["readings"]
         self.house_readings = b.doc["house_readings"]
@@ -50,7 +49,6 @@ class Metering:
         self.sum_el = [0] * self.n
         self.shutdown: int | None = None     # the slot of the summer hot-water shutdown, if any
         self.no_gaps = bytes(self.n)
-        self.ones = [1] * self.n
         self.L = h.last_day
         self.slot0_first = h.slots[0].first
         self.slot0_mid = h.slots[0].mid

@@ -32,8 +32,6 @@ class Town:
         slots = history.slots
         self.mids = [mo.mid for mo in slots]
         self.slot_keys = ["-" + mo.key for mo in slots]
-        self.reading_days = [[mo.dates[d] for d in range(20, 26)] for mo in slots]
-        self.pay_days = [[mo.dates[d] for d in range(10, 26)] for mo in slots]
         self.season = [mo.month in HEATING_SEASON for mo in slots]
         self.sf_cold = [_COLD[mo.month] for mo in slots]
         self.sf_hot = [_HOT[mo.month] for mo in slots]

@@ -153,9 +153,6 @@ def test_export_writes_a_document_that_imports(any_db, any_url, second_db, bind,
     bind(any_db)
 
 
-@pytest.mark.xfail(reason="bcenter/cli.py export → service.export_file: a target in a missing directory raises "
-                          "FileNotFoundError out of main() (a traceback) instead of a Russian message and exit "
-                          "code 1", strict=True)
 def test_export_into_a_missing_directory_is_a_clear_error(any_db, any_url, tmp_path, run_cli):
     code, out, err = run_cli("--db", any_url, "export", tmp_path / "no" / "such" / "dir.json", db=any_db)
     assert code == 1

@@ -324,9 +324,6 @@ def test_wrong_version_with_content_writes_nothing(any_db, example_doc, snapshot
     assert_problems(problems, {"version": "верси"})
 
 
-@pytest.mark.xfail(reason="importer.py Importer._check_top compares doc['version'] != 1 in Python, where "
-                          "True == 1: \"version\": true is accepted although the schema (const 1, integer) "
-                          "rejects it", strict=True)
 def test_version_true_is_rejected(any_db, snapshot):
     problems = failing(any_db, {"format": "bcenter-exchange", "version": True}, snapshot)
     assert_problems(problems, {"version": "верси"})
@@ -358,9 +355,6 @@ def test_unknown_fields_under_extra_are_accepted_and_kept(any_db, example_doc):
     assert exported["houses"][1]["extra"] == {"cadastral": "77:01:0001"}
 
 
-@pytest.mark.xfail(reason="importer.py Importer._schema_pass drops an object that fails the schema before ids are "
-                          "assigned, so every object referring to it gets a false «ссылка на неизвестный объект "
-                          "premises «p1»» (9 spurious problems for one unknown field)", strict=True)
 @pytest.mark.parametrize("path, value, word", [
     ("premises[0].colour", "red", "неизвестное поле"),
     ("houses[1].address.flat", "1", "неизвестное поле"),
@@ -536,10 +530,6 @@ def test_same_id_with_different_content_is_an_error(loaded, example_doc, snapsho
     assert export_document(db=loaded) == original  # the stored fact is not overwritten
 
 
-@pytest.mark.xfail(reason="importer.py Importer._drop_existing compares only the parent row: the child rows "
-                          "(payment services split, account/house service links, supplier bank) of an object "
-                          "already imported are silently dropped, so a different split or service list is "
-                          "reported as unchanged instead of an error", strict=True)
 @pytest.mark.parametrize("array, index, change", [
     ("payments", 1, lambda o: o["services"].__setitem__(slice(None), [
         {"service": "svc-maint", "amount": "1100.00"}, {"service": "svc-cold", "amount": "900.00"}])),
@@ -564,9 +554,6 @@ def test_natural_key_with_different_value_is_an_error(loaded, snapshot, array, o
     assert any("другим значением" in p.reason for p in problems)
 
 
-@pytest.mark.xfail(reason="importer.py Importer._drop_natural reports a clash of an object without id under the "
-                          "bare array name («opening_balances», «key_rates») and names internal UUIDs and kopecks "
-                          "instead of the element path (opening_balances[0]) and the document's ids", strict=True)
 @pytest.mark.parametrize("array, obj", [
     ("opening_balances", {"account": "acc1", "service": "svc-maint", "period": "2025-01", "amount": "1.00"}),
     ("key_rates", {"from": "2024-10-28", "rate": "22.0"}),
@@ -577,9 +564,6 @@ def test_natural_key_clash_names_the_element(loaded, snapshot, array, obj):
     assert "acc1" in problems[0].reason or array == "key_rates"
 
 
-@pytest.mark.xfail(reason="importer/checks: docs/exchange.md «Правила импорта» 3 promises «показания прибора не "
-                          "убывают во времени (начиная с initial)», but no check exists: a reading below the "
-                          "previous one (or below initial) is imported", strict=True)
 @pytest.mark.parametrize("edit, path", [
     (("readings[1].values.total", "500.000"), "readings[1]"),
     (("meters[4].initial", {"total": "90.000"}), "readings[14]"),
@@ -602,10 +586,6 @@ def test_norm_overlapping_one_in_the_database(loaded, snapshot):
     assert result.inserted["norm"] == 1
 
 
-@pytest.mark.xfail(reason="importer.py Importer._stored_spans excludes only stored rows whose ext_id the document "
-                          "imports again: a tariff or norm WITHOUT id, imported a second time, overlaps its own "
-                          "stored copy (natural-key matching in _drop_natural never gets the chance), so the same "
-                          "document cannot be imported twice", strict=True)
 @pytest.mark.parametrize("array, obj", [
     ("tariffs", {"service": "svc-cold", "from": "2024-01-01", "to": "2024-07-01", "rate": "45.00"}),
     ("norms", {"service": "svc-sewer", "from": "2020-01-01", "to": "2023-01-01", "value": "8", "per": "person"}),
@@ -636,10 +616,6 @@ def test_database_error_during_import_writes_nothing(any_db, example_doc, snapsh
     assert snapshot(any_db) == before
 
 
-@pytest.mark.xfail(reason="importer.py: no duplicate check for objects without id — two opening_balances with the "
-                          "same account/service/period, or two key_rates with the same from, pass validation and "
-                          "end in a raw IntegrityError (UNIQUE constraint) from the database instead of a "
-                          "«path: reason» problem", strict=True)
 @pytest.mark.parametrize("array, obj, index", DUPLICATE_NATURAL_KEYS, ids=["opening-balance", "key-rate"])
 def test_duplicate_natural_keys_in_one_document(any_db, example_doc, snapshot, array, obj, index):
     example_doc[array].append(obj)

@@ -155,8 +155,6 @@ def test_failed_export_leaves_the_target_untouched(any_db, example_doc, tmp_path
     assert target.read_text(encoding="utf-8") == "old content"
 
 
-@pytest.mark.xfail(reason="service.py export_file does not remove the half-written «FILE.part» when the export "
-                          "fails (no try/finally around the write)", strict=True)
 def test_failed_export_leaves_no_part_file(any_db, example_doc, tmp_path):
     import_data(copy.deepcopy(example_doc), db=any_db)
     (tmp_path / "out").mkdir()
@@ -203,15 +201,11 @@ def test_mask_personal_data_via_cli(any_db, any_url, example_doc, tmp_path, run_
         assert json.dumps(secret, ensure_ascii=False) in json.dumps(full, ensure_ascii=False)
 
 
-@pytest.mark.xfail(reason="exporter.py Exporter.persons masks СНИЛС as \"***\", which does not match the schema's "
-                          "snils pattern: the masked export is not a valid exchange document", strict=True)
 def test_masked_export_is_a_valid_document(any_db, any_url, example_doc, tmp_path, run_cli, validator):
     masked, _ = _masked_export(any_db, any_url, example_doc, tmp_path, run_cli)
     assert _errors(validator, masked) == []
 
 
-@pytest.mark.xfail(reason="exporter.py Exporter.persons masks only document.number: the passport series "
-                          "(and issuer / issue date) stay in a --mask-personal-data export", strict=True)
 def test_mask_hides_the_document_series(any_db, any_url, example_doc, tmp_path, run_cli):
     masked, _ = _masked_export(any_db, any_url, example_doc, tmp_path, run_cli)
     for original, person in zip(example_doc["persons"], masked["persons"]):
@@ -293,15 +287,18 @@ def documents(draw):
             zones = draw(st.sampled_from([1, 2]))
             keys = ("total",) if zones == 1 else ("day", "night")
             meter_id = f"m{p}-{m}"
+            initial = {k: draw(_decimal_text(0, 999, positive=False)) for k in keys}
             meters.append({"id": meter_id, "serial": f"SN{p}{m}", "resource": draw(st.sampled_from(
                 ["cold_water", "hot_water", "electricity"])), "kind": "individual", "premises": f"p{p}",
                 "zones": zones, "digits": draw(st.integers(4, 8)), "installed": opened.isoformat(),
-                "initial": {k: draw(_decimal_text(0, 999, positive=False)) for k in keys}})
-            day = opened
+                "initial": initial})
+            day, current = opened, {k: Decimal(v) for k, v in initial.items()}
             for r in range(draw(st.integers(0, 3))):
                 day = day + dt.timedelta(days=draw(st.integers(1, 40)))
+                # readings grow (a decrease is refused unless confirmed as a rollover)
+                current = {k: v + Decimal(draw(_decimal_text(0, 999, positive=False))) for k, v in current.items()}
                 reading = {"id": f"r-{meter_id}-{r}", "meter": meter_id, "date": day.isoformat(),
-                           "values": {k: draw(_decimal_text(0, 99999, positive=False)) for k in keys},
+                           "values": {k: str(v) for k, v in current.items()},
                            "source": draw(st.sampled_from(["resident", "inspector", "device", "import"]))}
                 if draw(st.booleans()):
                     reading["period"] = day.strftime("%Y-%m")

@@ -18,6 +18,7 @@ from bcenter.core.money import format_kop
 from bcenter.modules.exchange.tables import COLUMNS, ZONES
 
 PERSONAL_MASK = "***"
+SNILS_MASK = "000-000-000 00"  # keeps the masked document valid against the schema
 
 
 def _d(value: Any) -> str | None:
@@ -197,14 +198,24 @@ class Exporter:
             _put(obj, "birth_date", _d(birth))
             if dkind is not None or dnumber is not None:
                 doc = {"kind": dkind}
-                _put(doc, "series", dseries)
-                doc["number"] = PERSONAL_MASK if self.mask else dnumber
-                _put(doc, "issued_by", dby)
-                _put(doc, "issued_on", _d(don))
+                if self.mask:  # the kind of document stays; what identifies it does not
+                    if dseries is not None:
+                        doc["series"] = PERSONAL_MASK
+                    doc["number"] = PERSONAL_MASK
+                else:
+                    _put(doc, "series", dseries)
+                    doc["number"] = dnumber
+                    _put(doc, "issued_by", dby)
+                    _put(doc, "issued_on", _d(don))
                 obj["document"] = doc
-            _put(obj, "snils", PERSONAL_MASK if self.mask and snils else snils)
-            _put(obj, "phone", PERSONAL_MASK if self.mask and phone else phone)
-            _put(obj, "email", PERSONAL_MASK if self.mask and email else email)
+            if self.mask:
+                _put(obj, "snils", None if snils is None else SNILS_MASK)
+                _put(obj, "phone", None if phone is None else PERSONAL_MASK)
+                _put(obj, "email", None if email is None else PERSONAL_MASK)
+            else:
+                _put(obj, "snils", snils)
+                _put(obj, "phone", phone)
+                _put(obj, "email", email)
             yield _extra(obj, extra)
 
     def accounts(self) -> Iterator[dict]:

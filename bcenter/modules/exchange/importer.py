@@ -23,9 +23,9 @@ import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
-from bcenter.modules.exchange import schema as xs
+from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
 from db.connection import is_postgres
 from db.models import LocalSetting, Organization, Setting
 from db.models.reference import BankDetail
@@ -111,6 +111,9 @@ class Importer:
         self.meter_info: dict[str, tuple[str, int]] = {}
         self._nonempty: dict[str, bool] = {}
         self.failed_ids: dict[str, list[tuple[int, str]]] = {}
+        self.duplicates: set[tuple[str, int]] = set()  # (kind, index) of objects repeating an earlier id
+        self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document
+        self.natural_objs: dict[str, dict] = {}  # row UUID → object without id (matched by natural key)
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
@@ -138,25 +141,33 @@ class Importer:
         self._resolve_external(items)
         checker = Checker(self.ids, self.meter_info)
         rows: dict[str, list[tuple]] = defaultdict(list)
-        uid_paths: dict[str, str] = {}
         for kind, entries in items.items():
             check = getattr(checker, kind, None)
             if check is None:  # closed_period
                 continue
             ids = self.ids.get(kind)
+            array = xs_array(kind)
             for index, obj in entries:
-                path = f"{xs_array(kind)}[{index}]"
-                uid = ids[obj["id"]] if ids is not None and "id" in obj else uuid7()
-                uid_paths[uid] = path
+                if (kind, index) in self.duplicates:
+                    continue
+                path = f"{array}[{index}]"
+                if ids is not None and "id" in obj:
+                    uid = ids[obj["id"]]
+                else:
+                    uid = uuid7()
+                    self.natural_objs[uid] = obj
+                self.paths[uid] = path
                 check(obj, path, uid, rows)
         self.problems.extend(checker.problems)
         self._check_account_numbers(items)
         self._check_overlaps(items, rows)
+        self.problems.extend(matching.reading_sequences(rows, self.paths))
         settings_rows = self._check_settings(doc)
         for period in sorted({o for _, o in items.get("closed_period", ())}):
             rows["billing_period"].append((uuid7(), period, "closed", True))
         result = ImportResult()
-        self._drop_existing(rows, uid_paths, result)
+        self.problems.extend(matching.natural_duplicates(rows, self.paths, self.natural_objs))
+        matching.drop_existing(self, rows, result)
         if self.problems:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
         self._write(doc, rows, settings_rows, result)
@@ -225,6 +236,7 @@ class Importer:
                 if ext in seen:
                     self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
                                                  f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{seen[ext]}])"))
+                    self.duplicates.add((kind, index))
                     continue
                 seen[ext] = index
             found = {}
@@ -300,7 +312,10 @@ class Importer:
                 key = tuple(self._key_part(k, obj.get(k)) for k in key_fields)
                 spans.append((f"{KIND_ARRAY[kind]}[{index}]", key, start, end))
             if spans and self._has_rows(kind):
-                spans.extend(self._stored_spans(kind, items))
+                # a stored object without id, named again with the same key and dates, is matched by value later
+                again = {(key, start, end) for path, key, start, end in spans}
+                spans.extend(span for span in self._stored_spans(kind, items)
+                             if not (span[0] == "(без id)" and span[1:] in again))
             for path, other in find_overlaps(spans):
                 if path.startswith("("):
                     path, other = other, path
@@ -344,80 +359,6 @@ class Importer:
                     checker.interval(row, f"settings.{key}[{i}]")
         self.problems.extend(checker.problems)
         return settings
-
-    # --- 5. objects already there ---------------------------------------------------------------
-    def _drop_existing(self, rows: dict, uid_paths: dict, result: ImportResult) -> None:
-        for kind, table in KIND_TABLE.items():
-            existing_ids = {self.ids[kind][ext] for ext in self.existing[kind]}
-            if not existing_ids:
-                continue
-            fresh, again = [], {}
-            for row in rows.get(table, ()):
-                (again.__setitem__(row[0], row) if row[0] in existing_ids else fresh.append(row))
-            rows[table] = fresh
-            columns = COLUMNS[table]
-            stored = self._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again))
-            for db_row in stored:
-                new = again[str(db_row[0])]
-                diff = [c for c, a, b in zip(columns[2:], _storage(db_row[2:]), _storage(new[2:])) if a != b]
-                if diff:
-                    self.problems.append(Problem(uid_paths.get(new[0], table),
-                                                 f"объект с id «{new[1]}» уже импортирован с другим содержимым "
-                                                 f"(поля: {', '.join(diff)}); факты не перезаписываются — "
-                                                 "исправление вносится новым объектом"))
-                else:
-                    result.unchanged[KIND_ARRAY[kind]] += 1
-            for child, (column, parent_kind) in CHILDREN.items():
-                if KIND_TABLE[parent_kind] == table:
-                    pos = COLUMNS[child].index(column)
-                    rows[child] = [r for r in rows.get(child, ()) if r[pos] not in existing_ids]
-        self._drop_natural(rows, result)
-
-    def _drop_natural(self, rows: dict, result: ImportResult) -> None:
-        """Objects without ids are matched by their natural keys."""
-        specs = {
-            "key_rate": (("valid_from", "source"), ("rate",), "key_rates"),
-            "moratorium": (("valid_from", "valid_to", "source"), ("debts_before",), "moratoria"),
-            "opening_balance": (("account_id", "service_id", "period"), ("amount",), "opening_balances"),
-            "billing_period": (("period",), (), "closed_periods"),
-        }
-        for table, (key_cols, value_cols, array) in specs.items():
-            new_rows = rows.get(table)
-            if not new_rows or not self._has_rows(table):
-                continue
-            cols = COLUMNS[table]
-            stored = {}
-            for r in self.db.execute_sql(f'SELECT {", ".join(key_cols + value_cols)} FROM "{table}"'):
-                r = _storage(r)
-                stored[tuple(r[:len(key_cols)])] = tuple(r[len(key_cols):])
-            keep = []
-            for row in new_rows:
-                key = tuple(_storage(row[cols.index(c)] for c in key_cols))
-                if key not in stored:
-                    keep.append(row)
-                    continue
-                values = tuple(_storage(row[cols.index(c)] for c in value_cols))
-                if values == stored[key]:
-                    result.unchanged[array] += 1
-                else:
-                    self.problems.append(Problem(array, f"запись {dict(zip(key_cols, key))} уже есть в базе с "
-                                                        f"другим значением {dict(zip(value_cols, stored[key]))}"))
-            rows[table] = keep
-        # tariffs and norms without ids: the same natural key and values → unchanged
-        for table in ("tariff", "norm"):
-            new_rows = rows.get(table)
-            if not new_rows or not self._has_rows(table):
-                continue
-            cols = COLUMNS[table]
-            stored = {tuple(_storage(r)) for r in self.db.execute_sql(
-                f'SELECT {", ".join(cols[2:])} FROM "{table}" WHERE ext_id IS NULL')}
-            keep = []
-            for row in new_rows:
-                if row[1] is None and tuple(_storage(row[2:])) in stored:
-                    result.unchanged[KIND_ARRAY[table]] += 1
-                else:
-                    keep.append(row)
-            rows[table] = keep
 
     # --- 6. writing -----------------------------------------------------------------------------
     def _write(self, doc: dict, rows: dict, settings: dict, result: ImportResult) -> None:
@@ -481,19 +422,6 @@ class Importer:
         elif current.value != value:
             self.uow.update(Setting, current.id, value=value)
             result.updated.append(f"settings.{key}")
-
-
-def _storage(values: Iterable[Any]) -> list:
-    out = []
-    for v in values:
-        if isinstance(v, bool):
-            v = int(v)
-        elif isinstance(v, date):
-            v = v.isoformat()
-        elif v is not None and not isinstance(v, (int, str)):
-            v = str(v)
-        out.append(v)
-    return out
 
 
 _ARRAY_OF = {kind: array for array, kind in xs.ARRAY_KINDS.items()}

@@ -66,3 +66,19 @@ COLUMNS = {
 ZONES = ("total", "day", "night", "peak", "half_peak")
 ZONE_SETS = {1: ({"total"},), 2: ({"day", "night"},), 3: ({"peak", "half_peak", "night"}, {"day", "night", "peak"})}
 """Which value keys a meter of 1, 2 or 3 zones carries (3 zones: peak / half-peak / night)."""
+
+
+def storage_form(values) -> list:
+    """Values as the importer writes them: ISO dates, ints for booleans, strings for UUIDs and decimals."""
+    from datetime import date
+
+    out = []
+    for v in values:
+        if isinstance(v, bool):
+            v = int(v)
+        elif isinstance(v, date):
+            v = v.isoformat()
+        elif v is not None and not isinstance(v, (int, str)):
+            v = str(v)
+        out.append(v)
+    return out

@@ -1,0 +1,191 @@
+"""What the importer finds already there, and sequences inside the document.
+
+* Objects with an ``id`` already imported: the same content (children included — a payment's split, the
+  services of an account or house, a supplier's bank) is skipped; anything different is an error, because
+  facts are never overwritten (a correction is a new object).
+* Objects without an id are matched by their natural keys (key rates by date, moratoria by interval, opening
+  balances by account × service × period, closed periods by value, tariffs and norms by service, house,
+  zone/amenity and dates); a duplicate natural key inside one document is an error too.
+* Readings of one meter must not decrease in time, starting from the meter's initial reading; a meter that
+  went over zero is confirmed by ``"extra": {"rollover": true}`` on that reading (DOMAIN.md §1.3).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bcenter.core.errors import Problem
+from bcenter.core.money import format_kop
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, ZONES, storage_form
+
+if TYPE_CHECKING:
+    from bcenter.modules.exchange.importer import ImportResult, Importer
+
+CHILDREN = {
+    "bank_detail": ("supplier_id", "supplier", "bank"),
+    "house_service": ("house_id", "house", "services"),
+    "account_service": ("account_id", "account", "services"),
+    "payment_service_split": ("payment_id", "payment", "services"),
+}
+"""Child table → (its parent column, the parent kind, the field of the parent object it comes from)."""
+
+NATURAL = {
+    # table: (key columns, value columns, array, key fields of the document object)
+    "key_rate": (("valid_from", "source"), ("rate",), "key_rates", ("from",)),
+    "moratorium": (("valid_from", "valid_to", "source"), ("debts_before",), "moratoria", ("from", "to")),
+    "opening_balance": (("account_id", "service_id", "period"), ("amount",), "opening_balances",
+                        ("account", "service", "period")),
+    "billing_period": (("period",), (), "closed_periods", ()),
+    "tariff": (("service_id", "house_id", "zone", "valid_from", "valid_to"),
+               ("rate", "cold_water_rate", "heat_rate", "heat_per_m3", "extra"), "tariffs",
+               ("service", "house", "zone", "from", "to")),
+    "norm": (("service_id", "house_id", "amenity", "per", "valid_from", "valid_to"), ("value", "extra"), "norms",
+             ("service", "house", "amenity", "per", "from", "to")),
+}
+
+
+def _show(column: str, value) -> str:
+    if value is None:
+        return "—"
+    if column == "amount" and isinstance(value, int):
+        return format_kop(value)
+    return str(value)
+
+
+def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
+    """Remove rows already stored (same content) and report those stored with other content."""
+    for kind, table in KIND_TABLE.items():
+        existing_ids = {imp.ids[kind][ext] for ext in imp.existing[kind]}
+        if not existing_ids:
+            continue
+        fresh, again = [], {}
+        for row in rows.get(table, ()):
+            if row[0] in existing_ids:
+                again[row[0]] = row
+            else:
+                fresh.append(row)
+        rows[table] = fresh
+        columns = COLUMNS[table]
+        differences: dict[str, list[str]] = defaultdict(list)
+        stored = imp._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again))
+        for db_row in stored:
+            new = again[str(db_row[0])]
+            differences[new[0]] += [c for c, a, b in zip(columns[2:], storage_form(db_row[2:]),
+                                                         storage_form(new[2:])) if a != b]
+        for child, (column, parent_kind, label) in CHILDREN.items():
+            if parent_kind != kind:
+                continue
+            pos = COLUMNS[child].index(column)
+            mine, keep = defaultdict(list), []
+            for r in rows.get(child, ()):
+                if r[pos] in existing_ids:
+                    mine[r[pos]].append(_child_content(child, r))
+                else:
+                    keep.append(r)
+            rows[child] = keep
+            theirs = defaultdict(list)
+            cols = COLUMNS[child]
+            for r in imp._select_in(f'SELECT {", ".join(cols)} FROM "{child}" WHERE {column} IN', list(again)):
+                theirs[str(r[pos])].append(_child_content(child, r))
+            for uid in again:
+                if sorted(mine.get(uid, [])) != sorted(theirs.get(uid, [])):
+                    differences[uid].append(label)
+        for uid, new in again.items():
+            diff = differences.get(uid)
+            if diff:
+                imp.problems.append(Problem(imp.paths.get(uid, KIND_ARRAY[kind]),
+                                            f"объект с id «{new[1]}» уже импортирован с другим содержимым "
+                                            f"(поля: {', '.join(dict.fromkeys(diff))}); факты не перезаписываются "
+                                            "— исправление вносится новым объектом"))
+            else:
+                result.unchanged[KIND_ARRAY[kind]] += 1
+    _drop_natural(imp, rows, result)
+
+
+def _child_content(child: str, row) -> tuple:
+    """A child row without its own id and its parent's id (bank details: without both owner columns)."""
+    skip = 3 if child == "bank_detail" else 2
+    return tuple(storage_form(row[skip:]))
+
+
+def _drop_natural(imp: "Importer", rows: dict, result: "ImportResult") -> None:
+    for table, (key_cols, value_cols, array, fields) in NATURAL.items():
+        new_rows = rows.get(table)
+        if not new_rows or not imp._has_rows(table):
+            continue
+        cols = COLUMNS[table]
+        where = " WHERE ext_id IS NULL" if "ext_id" in cols else ""
+        stored = {}
+        for r in imp.db.execute_sql(f'SELECT {", ".join(key_cols + value_cols)} FROM "{table}"{where}'):
+            r = storage_form(r)
+            stored[tuple(r[:len(key_cols)])] = tuple(r[len(key_cols):])
+        keep = []
+        for row in new_rows:
+            if "ext_id" in cols and row[1] is not None:
+                keep.append(row)
+                continue
+            key = tuple(storage_form(row[cols.index(c)] for c in key_cols))
+            if key not in stored:
+                keep.append(row)
+                continue
+            values = tuple(storage_form(row[cols.index(c)] for c in value_cols))
+            if values == stored[key]:
+                result.unchanged[array] += 1
+                continue
+            obj = imp.natural_objs.get(row[0], {})
+            named = ", ".join(f"{f} {json.dumps(obj.get(f), ensure_ascii=False)}" for f in fields if f in obj)
+            was = ", ".join(f"{c} {_show(c, v)}" for c, v in zip(value_cols, stored[key]) if c != "extra")
+            imp.problems.append(Problem(imp.paths.get(row[0], array),
+                                        f"запись ({named}) уже есть в базе с другим значением ({was}); "
+                                        "исправление вносится новой записью"))
+        rows[table] = keep
+
+
+def natural_duplicates(rows: dict, paths: dict, objs: dict) -> list[Problem]:
+    """Two objects without id with the same natural key in one document."""
+    problems = []
+    for table, (key_cols, _, array, _) in NATURAL.items():
+        if table in ("tariff", "norm"):  # their duplicates are overlapping periods, reported as such
+            continue
+        cols = COLUMNS[table]
+        seen: dict[tuple, str] = {}
+        for row in rows.get(table, ()):
+            key = tuple(row[cols.index(c)] for c in key_cols)
+            path = paths.get(row[0], array)
+            if key in seen:
+                problems.append(Problem(path, f"повторяет {seen[key]}: запись с теми же ключевыми полями "
+                                              f"({', '.join(c for c in key_cols if c != 'source')}) уже есть в документе"))
+            else:
+                seen[key] = path
+    return problems
+
+
+def reading_sequences(rows: dict, paths: dict) -> list[Problem]:
+    """Readings of each meter, by date, never below the previous one or the meter's initial reading."""
+    problems = []
+    meter_cols = COLUMNS["meter"]
+    first_initial = meter_cols.index("initial_total")
+    initial = {r[0]: r[first_initial:first_initial + len(ZONES)] for r in rows.get("meter", ())}
+    for table in ("meter_reading", "house_reading"):
+        by_meter = defaultdict(list)
+        for r in rows.get(table, ()):
+            by_meter[r[2]].append(r)
+        for meter, readings in by_meter.items():
+            readings.sort(key=lambda r: r[3])
+            previous = initial.get(meter)
+            previous_label = "начального показания прибора"
+            for r in readings:
+                values = r[6:6 + len(ZONES)]
+                rollover = r[-1] is not None and json.loads(r[-1]).get("rollover") is True
+                if previous is not None and not rollover:
+                    for zone, new, old in zip(ZONES, values, previous):
+                        if new is not None and old is not None and Decimal(new) < Decimal(old):
+                            problems.append(Problem(
+                                f"{paths.get(r[0], table)}.values.{zone}",
+                                f"показание {new} меньше {previous_label} ({old}); если счётчик перешёл через ноль, "
+                                "подтвердите это полем \"extra\": {\"rollover\": true}"))
+                previous = values
+                previous_label = f"предыдущего от {r[3]}"
+    return problems
