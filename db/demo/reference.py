@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .calendar import History, iso
 from .names import bank_account, corr_account, inn10, ogrn
 
-# Bank of Russia key rate: (first day in force, percent). Entries from 2025-06 on are as remembered when this was
-# written and should be checked against cbr.ru; later decisions are to be appended here.
+# Bank of Russia key rate: (first day in force, percent) — the same figures as the built-in law table
+# assets/law/key_rates.json (see its sources); tests/demo checks that they agree.
 KEY_RATES: tuple[tuple[str, str], ...] = (
     ("2020-07-27", "4.25"),
     ("2021-03-22", "4.5"),
@@ -45,6 +45,11 @@ KEY_RATES: tuple[tuple[str, str], ...] = (
     ("2025-09-15", "17.0"),
     ("2025-10-27", "16.5"),
     ("2025-12-22", "16.0"),
+    ("2026-02-16", "15.5"),
+    ("2026-03-23", "15.0"),
+    ("2026-04-27", "14.5"),
+    ("2026-06-22", "14.25"),
+    ("2026-07-27", "14.0"),
 )
 
 REGION = "Свердловская обл."

@@ -282,3 +282,15 @@ def test_stats_per_thousand_accounts(town):
     assert per["accounts"] == 1000
     assert 30_000 < per["readings"] < 50_000
     assert 8_000 < per["payments"] < 14_000
+
+
+def test_demo_key_rates_agree_with_the_law_table():
+    """The demo document's key-rate history is the built-in one (assets/law/key_rates.json), not a rival table."""
+    import json
+    from pathlib import Path
+
+    from db.demo import KEY_RATES
+
+    law = {r["from"]: r["rate"] for r in json.loads(
+        (Path(__file__).resolve().parents[2] / "assets" / "law" / "key_rates.json").read_text(encoding="utf-8"))}
+    assert all(law.get(day) == rate for day, rate in KEY_RATES)
