@@ -129,7 +129,12 @@ def import_(obj: Context, file: Path) -> None:
     from bcenter.modules.exchange.service import import_file
 
     _ensure_init(obj)
-    result = import_file(file, db=obj.db)
+    with _progress(None, "Импорт") as bar:
+        def advance(n: int, total: int) -> None:
+            bar.total = total
+            bar.update(n)
+
+        result = import_file(file, db=obj.db, progress=advance)
     objects = {k: v for k, v in result.inserted.items() if not k.endswith(("_service", "_split", "bank_detail"))}
     if not result.changed:
         click.echo(f"Ничего не изменилось: все {sum(result.unchanged.values())} объектов уже были импортированы.")

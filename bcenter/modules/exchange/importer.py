@@ -17,7 +17,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import peewee as pw
 
@@ -101,9 +101,10 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
 class Importer:
     """Imports one document within an open unit of work. Use :func:`import_document` for the usual case."""
 
-    def __init__(self, db: pw.Database, uow: UnitOfWork):
+    def __init__(self, db: pw.Database, uow: UnitOfWork, *, progress: Callable[[int], None] | None = None):
         self.db = db
         self.uow = uow
+        self.progress = progress or (lambda n: None)  # called with objects checked, then rows written
         self.pg = is_postgres(db)
         self.problems: list[Problem] = []
         self.ids: dict[str, dict[str, str]] = {k: {} for k in KIND_TABLE}
@@ -217,6 +218,7 @@ class Importer:
                     continue
                 good.append((index, obj))
             items[kind] = good
+            self.progress(len(entries))
             if failed:
                 self.failed_ids[kind] = failed
         return items
@@ -375,6 +377,7 @@ class Importer:
             for start in range(0, len(table_rows), BATCH):
                 self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
             result.inserted[table] += len(table_rows)
+            self.progress(len(table_rows))
         touched = {r[0] for r in rows.get("account", ())}
         premises = {r[3] for r in rows.get("registration", ())}
         if premises and self._has_rows("account"):
@@ -440,9 +443,17 @@ def _model(table: str):
     raise KeyError(table)
 
 
-def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork) -> ImportResult:
+def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork,
+                    progress: Callable[[int], None] | None = None) -> ImportResult:
     """Validate and write one exchange document inside `uow`; raises ValidationFailed with every problem."""
-    return Importer(db, uow).run(doc)
+    return Importer(db, uow, progress=progress).run(doc)
+
+
+def count_objects(doc: Any) -> int:
+    """How many objects a document holds (the size of an import's progress bar: checked + written)."""
+    if not isinstance(doc, dict):
+        return 0
+    return sum(len(v) for k, v in doc.items() if k in xs.ARRAY_KINDS and isinstance(v, list))
 
 
 __all__ = ["ImportResult", "Importer", "import_document", "LocalSetting"]

@@ -13,7 +13,7 @@ import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.modules.exchange.exporter import Exporter
-from bcenter.modules.exchange.importer import ImportResult, import_document
+from bcenter.modules.exchange.importer import ImportResult, count_objects, import_document
 from db.uow import UnitOfWork
 
 
@@ -55,11 +55,15 @@ def _json_reason(msg: str) -> str:
     return msg
 
 
-def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None) -> ImportResult:
+def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Import a file; `progress(advance, total)` is told of objects checked and rows written."""
     path = Path(path)
     doc = read_document(path)
+    total = 2 * count_objects(doc)
     with UnitOfWork(action="exchange.import", actor=actor, details={"file": path.name}, db=db) as uow:
-        result = import_document(doc, db=db, uow=uow)
+        result = import_document(doc, db=db, uow=uow,
+                                 progress=None if progress is None else (lambda n: progress(n, total)))
         uow.note(unchanged=dict(result.unchanged), updated=result.updated)
     return result
 

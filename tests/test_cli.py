@@ -1,0 +1,80 @@
+"""The `bcenter` command as an operator uses it: demo → info → export → import into an empty database →
+export again (identical), backup and restore, and the exit codes 0 / 1 / 2."""
+from __future__ import annotations
+
+import json
+
+from bcenter.cli import main
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_info_export_import_roundtrip(tmp_path, capsys):
+    town, copy = f"sqlite:///{tmp_path / 'town.db'}", f"sqlite:///{tmp_path / 'copy.db'}"
+    code, out, _ = run(capsys, "demo", "--accounts", 120, "--seed", 5, "--until", "2025-09", "--db", town)
+    assert code == 0 and "120 лицевых счетов" in out
+
+    code, out, _ = run(capsys, "--db", town, "info", "--json")
+    info = json.loads(out)
+    assert code == 0 and info["counts"]["account"] == 120 and info["counts"]["house"] >= 1
+    assert info["periods"]["readings"][1] <= "2025-09-30" and info["towns"][0]["city"] == "г. Заречный"
+    code, out, _ = run(capsys, "--db", town, "info")
+    assert "лицевые счета" in out and "120" in out
+
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert run(capsys, "--db", town, "export", first)[0] == 0
+    code, out, _ = run(capsys, "--db", copy, "import", first)
+    assert code == 0 and "Импортировано" in out
+    assert run(capsys, "--db", copy, "export", second)[0] == 0
+    assert json.loads(first.read_text(encoding="utf-8")) == json.loads(second.read_text(encoding="utf-8"))
+
+    code, out, _ = run(capsys, "--db", copy, "import", second)  # a second import changes nothing
+    assert code == 0 and "Ничего не изменилось" in out
+
+
+def test_demo_again_with_the_same_seed_changes_nothing(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'town.db'}"
+    assert run(capsys, "--db", url, "demo", "--accounts", 30, "--until", "2025-09")[0] == 0
+    before = json.loads(run(capsys, "--db", url, "info", "--json")[1])["counts"]
+    code, out, _ = run(capsys, "--db", url, "demo", "--accounts", 30, "--until", "2025-09")
+    assert code == 0 and "Уже были в базе" in out
+    after = json.loads(run(capsys, "--db", url, "info", "--json")[1])["counts"]
+    assert {k: v for k, v in after.items() if k != "outbox"} == {k: v for k, v in before.items() if k != "outbox"}
+
+
+def test_search_backup_restore(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'town.db'}"
+    assert run(capsys, "--db", url, "demo", "--accounts", 20, "--until", "2025-09")[0] == 0
+    info = json.loads(run(capsys, "--db", url, "info", "--json")[1])
+    code, out, _ = run(capsys, "--db", url, "search", "Заречный", "--json", "--limit", 5)
+    found = json.loads(out)
+    assert code == 0 and len(found) == 5 and all("Заречный" in r["address"] for r in found)
+    copy = tmp_path / "backup.db"
+    code, out, _ = run(capsys, "--db", url, "backup", copy)
+    assert code == 0 and copy.exists()
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run(capsys, "--db", other, "init")[0] == 0
+    assert run(capsys, "--db", other, "restore", copy, "--yes")[0] == 0
+    assert json.loads(run(capsys, "--db", other, "info", "--json")[1])["counts"] == info["counts"]
+
+
+def test_exit_codes_and_messages(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    code, _, err = run(capsys, "--db", url, "demo", "--accounts", 0)
+    assert code == 2 and "--accounts" in err
+    code, _, err = run(capsys, "--db", url, "demo", "--until", "2025-13")
+    assert code == 2 and "ГГГГ-ММ" in err
+    code, _, err = run(capsys, "--db", url, "frobnicate")
+    assert code == 2
+    code, _, err = run(capsys, "--db", "mysql://x", "info")
+    assert code == 1 and "sqlite:///" in err
+    code, _, err = run(capsys, "--db", url, "restore", tmp_path / "missing.db", "--yes")
+    assert code == 2
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    code, _, err = run(capsys, "--db", url, "restore", junk, "--yes")
+    assert code == 1 and "junk.db" in err
