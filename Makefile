@@ -25,7 +25,7 @@ demo: env
 	$(BIN)/bcenter --db $(DEMO_DB) info
 	@echo
 	@echo "Дальше:  export BCENTER_DB=$(DEMO_DB)"
-	@echo "         $(BIN)/bcenter search Ленина      # найти лицевой счёт по адресу, ФИО или номеру"
+	@echo "         $(BIN)/bcenter search Гагарина     # найти лицевой счёт по адресу, ФИО или номеру"
 	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
 	@echo "         $(BIN)/bcenter --help"
 

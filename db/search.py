@@ -18,6 +18,11 @@ from db.uow import raw_insert
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+def fold(text: str) -> str:
+    """ё → е: people type «Ковалева» for «Ковалёва» (and the tokenizers do not fold it)."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
 def format_address(city: str, street: str, building: str, block: str | None, number: str | None,
                    kind: str = "residential") -> str:
     """«г. Заречный, ул. Ленина, д. 5, кв. 12» (a non-residential premises is «пом.», not «кв.»)."""
@@ -56,7 +61,8 @@ def _rows(db: pw.Database, account_ids: list[str] | None) -> Iterable[tuple]:
         people = sorted(set(names.get(account_id, [])))
         if org:
             people.append(org)
-        out.append((account_id, number, format_address(city, street, building, block, flat, kind), "; ".join(people)))
+        address, names_text = format_address(city, street, building, block, flat, kind), "; ".join(people)
+        out.append((account_id, number, address, names_text, fold(f"{number} {address} {names_text}")))
     return out
 
 
@@ -70,13 +76,13 @@ def rebuild_account_search(db: pw.Database, account_ids: list[str] | None = None
             marks = ", ".join(["%s" if is_postgres(db) else "?"] * len(chunk))
             db.execute_sql(f"DELETE FROM account_search WHERE account_id IN ({marks})", tuple(chunk))
     rows = list(_rows(db, account_ids))
-    raw_insert(db, "account_search", ("account_id", "number", "address", "names"), rows)
+    raw_insert(db, "account_search", ("account_id", "number", "address", "names", "folded"), rows)
     return len(rows)
 
 
 def search_accounts(db: pw.Database, text: str, *, limit: int = 20) -> list[dict]:
     """Accounts whose number, address or names contain every word of `text` as a prefix."""
-    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    tokens = [fold(t.lower()) for t in _TOKEN.findall(text)]
     if not tokens:
         return []
     if is_postgres(db):

@@ -51,3 +51,11 @@ def test_restore_refuses_a_file_that_is_not_a_bcenter_database(db, tmp_path):
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(ValidationFailed):
         restore_sqlite(db, other)
+
+
+def test_search_folds_yo(any_db, example_doc):
+    """«Ковалева» finds «Ковалёва»; «Ковалёва» finds it too."""
+    example_doc["persons"][0]["last_name"] = "Ковалёва"
+    import_data(example_doc, db=any_db)
+    assert search_accounts(any_db, "ковалева") and search_accounts(any_db, "КОВАЛЁВА")
+    assert "Ковалёва" in search_accounts(any_db, "ковалева")[0]["names"]
