@@ -22,15 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "bcenter" / "modules" / "exchange" / "exchange.schema.json"
 EXAMPLE_PATH = ROOT / "docs" / "examples" / "full.json"
 
-# top-level array key -> $defs kind (EXCHANGE.md "Top level")
-ARRAYS = {
-    "suppliers": "supplier", "services": "service", "tariffs": "tariff", "norms": "norm",
-    "key_rates": "key_rate", "moratoria": "moratorium", "houses": "house", "premises": "premises",
-    "persons": "person", "accounts": "account", "registrations": "registration", "ownership": "ownership",
-    "meters": "meter", "readings": "reading", "house_readings": "house_reading", "absences": "absence",
-    "quality_events": "quality_event", "payments": "payment", "opening_balances": "opening_balance",
-    "closed_periods": "closed_period",
-}
+# top-level array key -> $defs kind (EXCHANGE.md "Top level"): the importer's own table
+from bcenter.modules.exchange.schema import ARRAY_KINDS as ARRAYS  # noqa: E402
+
 SINGLE = {"organization": "organization", "settings": "settings"}
 KINDS = sorted(set(ARRAYS.values()) | set(SINGLE.values()))
 OBJECT_KINDS = [k for k in KINDS if k != "closed_period"]
