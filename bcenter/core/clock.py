@@ -64,7 +64,7 @@ class FixedClock:
     def now(self) -> datetime:
         return self._at.astimezone(timezone.utc)
 
-    def advance(self, **timedelta_kwargs: float) -> datetime:
+    def advance(self, **timedelta_kwargs: float) -> datetime:  # float-ok: randomness or time spans, not money
         """Move time forward (or back) by ``timedelta(**kwargs)``: ``clock.advance(days=31)``; returns ``now()``."""
         self._at = self._at + timedelta(**timedelta_kwargs)
         return self.now()

@@ -36,7 +36,7 @@ def ordinal(year: int, month: int, day: int) -> int:
     return date(year, month, day).toordinal()
 
 
-def years_before(o: int, years: float) -> int:
+def years_before(o: int, years: float) -> int:  # float-ok: randomness or time spans, not money
     return o - int(years * 365.2425)
 
 

@@ -178,7 +178,7 @@ class Metering:
     # ---- one premises --------------------------------------------------------------------------------------------
     def premises(self, pid: str, occ: list, *, water: bool, zones: int, kind: str = "individual",
                  nonresidential: bool = False, replace: bool = False, gap7: bool = False,
-                 empty_use: float = 0.0) -> None:
+                 empty_use: float = 0.0) -> None:  # float-ok: randomness or time spans, not money
         """Meters and readings of one premises; its consumption (metered or not) goes into the house sums.
         ``zones``: 0 = no electricity meter, 1 or 2 zones. ``replace``: one meter is replaced during the
         history. ``gap7``: one meter goes 7 months without readings."""

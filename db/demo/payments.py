@@ -113,7 +113,7 @@ class Payer:
             row["services"] = services
         self.payments.append(row)
 
-    def _regular(self, aid, est, s_from, last, *, exact: bool, skip: float, split_kr: int = 0) -> None:
+    def _regular(self, aid, est, s_from, last, *, exact: bool, skip: float, split_kr: int = 0) -> None:  # float-ok: randomness or time spans, not money
         """Pays about the bill every month (now and then a month is skipped and paid with the next one)."""
         r = self.r
         if split_kr:

@@ -71,7 +71,7 @@ class People:
     def _pick(self, seq):
         return seq[int(self.r() * len(seq))]
 
-    def birth(self, age_lo: float, age_hi: float) -> int:
+    def birth(self, age_lo: float, age_hi: float) -> int:  # float-ok: randomness or time spans, not money
         """A birth day for someone aged age_lo…age_hi at the start of the history."""
         return self.F - int((age_lo + self.r() * (age_hi - age_lo)) * YEAR) - int(self.r() * 365)
 

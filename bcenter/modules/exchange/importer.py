@@ -25,9 +25,9 @@ from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
 from db.connection import is_postgres
-from db.models import LocalSetting, Organization, Setting
+from db.models import Organization, Setting
 from db.models.reference import BankDetail
 from db.search import rebuild_account_search
 from db.uow import UnitOfWork
@@ -197,8 +197,10 @@ class Importer:
                 kind = single
                 if not xs.is_valid(kind, doc[single]):
                     self.problems.extend(xs.explain(kind, doc[single], single))
-        return not self.problems or all(p.path not in ("format", "version", "(документ)") for p in self.problems) \
-            and not any(p.reason == "ожидается массив" for p in self.problems)
+        # a document of another format or version, or with sections of the wrong type, is not read further:
+        # its objects would only produce noise; unknown sections and a bad organization/settings are not fatal
+        fatal = {"format", "version", "(документ)"} | {a for a in xs.ARRAY_KINDS if a in doc}
+        return not any(p.path in fatal for p in self.problems)
 
     def _schema_pass(self, doc: dict) -> dict[str, list[tuple[int, Any]]]:
         items: dict[str, list[tuple[int, Any]]] = {}
@@ -456,4 +458,4 @@ def count_objects(doc: Any) -> int:
     return sum(len(v) for k, v in doc.items() if k in xs.ARRAY_KINDS and isinstance(v, list))
 
 
-__all__ = ["ImportResult", "Importer", "import_document", "LocalSetting"]
+__all__ = ["ImportResult", "Importer", "count_objects", "import_document"]
