@@ -101,3 +101,29 @@ class SyncCursor(LocalModel):
     scope = pw.TextField(primary_key=True)
     cursor = pw.TextField()
     updated_at = pw.TextField()
+
+
+class CalcRun(LocalModel):
+    """One run of the month: which period, up to which outbox row its inputs were seen, how it ended."""
+
+    id = IdField(primary_key=True)
+    period = pw.CharField(max_length=7)
+    started_at = pw.TextField()
+    finished_at = pw.TextField(null=True)
+    outbox_seq = pw.BigIntegerField(default=0)
+    houses_ok = pw.IntegerField(default=0)
+    houses_failed = pw.IntegerField(default=0)
+    lines = pw.IntegerField(default=0)
+    actor = pw.TextField()
+
+
+class CalcState(LocalModel):
+    """The fingerprint of the basis a house × period was last calculated from (to see what changed)."""
+
+    house_id = IdField()
+    period = pw.CharField(max_length=7)
+    basis_hash = pw.CharField(max_length=64)
+    run_id = IdField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("house_id", "period")

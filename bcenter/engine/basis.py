@@ -1,0 +1,158 @@
+"""The basis of one house's month: everything the engine needs, gathered by the caller (``modules/registry``).
+
+Plain immutable data; keys (services, accounts, meters, suppliers) are opaque strings. Values are already
+resolved for the period: the tariff and norm in force, the number of residents by the person-count rule,
+the readings that open and close the period for each meter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Mapping
+
+from bcenter.core.period import Period
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    """A service as the engine sees it.
+
+    Attributes:
+        key: the caller's key. kind: housing | communal | common_property | capital_repair | additional.
+        resource: cold_water … solid_waste, or None. unit: m3 | kwh | gcal | m2 | person | premises.
+        supplier: the caller's key of the recipient. order: the line order on the bill.
+    """
+
+    key: str
+    kind: str
+    resource: str | None
+    unit: str
+    supplier: str
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """The tariff of a service in force for the period.
+
+    Attributes:
+        rate: one-part rate (rubles per unit) or None. zones: zone → rate for multi-zone electricity.
+        cold_water_rate, heat_rate, heat_per_m3: the two-part hot-water components, or None.
+    """
+
+    rate: Decimal | None = None
+    zones: Mapping[str, Decimal] = field(default_factory=dict)
+    cold_water_rate: Decimal | None = None
+    heat_rate: Decimal | None = None
+    heat_per_m3: Decimal | None = None
+
+    @property
+    def two_part(self) -> bool:
+        return self.cold_water_rate is not None and self.heat_rate is not None and self.heat_per_m3 is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MeterState:
+    """An individual meter over the period.
+
+    Attributes:
+        key: the caller's key; resource; zones (1–3); digits (integer positions, for rollover).
+        previous: the values that open the period (the last reading of an earlier period, or the initial one).
+        current: the values that close the period (the last reading assigned to it), or None when missing.
+        history: monthly volumes (total over zones) of the latest periods with actual readings, oldest first,
+            for the average (п. 59 ПП 354).
+        periods_without: consecutive periods without a reading, this one included (0 when `current` is set).
+        broken: the meter failed, its verification expired or it was removed without a replacement (п. 59 «а»).
+        rollover: the current reading is confirmed as having gone over zero.
+    """
+
+    key: str
+    resource: str
+    zones: int
+    digits: int
+    previous: Mapping[str, Decimal] | None
+    current: Mapping[str, Decimal] | None
+    history: tuple[Decimal, ...] = ()
+    periods_without: int = 0
+    broken: bool = False
+    rollover: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QualityEvent:
+    """An interruption or deviation of a service (Приложение 1 ПП 354).
+
+    Attributes:
+        service: key. kind: interruption | temperature | pressure | composition. start/end: aware date-times.
+        measured: °C for temperature. allowed: an allowance in hours given by the act, if any.
+    """
+
+    service: str
+    kind: str
+    start: datetime
+    end: datetime
+    measured: Decimal | None = None
+    allowed: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBasis:
+    """One account's month.
+
+    Attributes:
+        key: the caller's key; number: the account number people see.
+        area: the premises' total area (the account's share applied); premises_kind: residential | nonresidential.
+        meter_impossible: resources with an act of no technical possibility to install a meter.
+        services: keys of the services connected in the period.
+        residents: persons residing by the person-count rule (person-days / days in month).
+        owners: owners, used when nobody resides (п. 56(2) ПП 354).
+        meters: the individual meters of the premises.
+        absent_days: per absent person, full days of absence in the period (> 5 days only, caller decides).
+        quality: quality events of the premises itself (house-wide ones are on the house).
+    """
+
+    key: str
+    number: str
+    area: Decimal
+    premises_kind: str = "residential"
+    meter_impossible: frozenset[str] = frozenset()
+    services: tuple[str, ...] = ()
+    residents: Decimal = Decimal(0)
+    owners: Decimal = Decimal(0)
+    meters: tuple[MeterState, ...] = ()
+    absent_days: tuple[int, ...] = ()
+    quality: tuple[QualityEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HouseBasis:
+    """One house's month.
+
+    Attributes:
+        key: the caller's key; period; total_area S_об; common_area S_ои.
+        heating_method: norm | house_meter; heating_payment: season | year_evenly; season_months.
+        services: every service used in the house, by key.
+        prices: the tariff in force per service key; norms: (service key, per) → value.
+        coefficients: the increasing-coefficient table rows (resource, from, to, value).
+        house_volumes: resource → the house meter's volume for the period (None: no house meter or no reading).
+        accounts: the accounts of the house.
+        quality: house-wide quality events.
+        settings: policy settings (EXCHANGE.md ``settings``).
+    """
+
+    key: str
+    period: Period
+    total_area: Decimal
+    common_area: Decimal
+    heating_method: str = "norm"
+    heating_payment: str = "season"
+    season_months: tuple[int, ...] = ()
+    services: Mapping[str, ServiceInfo] = field(default_factory=dict)
+    prices: Mapping[str, Price] = field(default_factory=dict)
+    norms: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    coefficients: tuple[tuple[str, date, date | None, Decimal], ...] = ()
+    house_volumes: Mapping[str, Decimal | None] = field(default_factory=dict)
+    accounts: tuple[AccountBasis, ...] = ()
+    quality: tuple[QualityEvent, ...] = ()
+    settings: Mapping[str, object] = field(default_factory=dict)

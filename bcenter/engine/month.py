@@ -1,0 +1,331 @@
+"""One house's month: every charge line of every account, by every method the law knows.
+
+``calculate_house(basis)`` is a pure function of a :class:`~bcenter.engine.basis.HouseBasis`. It returns the
+lines per account, or the list of gaps (missing or contradictory data) that stop the house — never a half
+result: a house with a gap gets no lines at all, and the caller reports every gap.
+
+Methods (ПП 354, Приложение 2; DOMAIN.md §1–§2):
+* housing services and capital repair — area × rate (§1.10);
+* metered resources — readings (ф. 1), average for missing readings within the п. 59 limits, then the norm;
+  no meter — norm × persons (ф. 4) with the increasing coefficient where a meter could be installed (§1.5);
+* sewerage — the sum of cold and hot water volumes where they are metered, else its norm;
+* heating — norm × area (ф. 2, in season or evenly over the year) or the house meter by area share (ф. 3);
+* two-part hot water (§1.8); common property (КР на СОИ) by area share of the billable house volume (§1.9);
+* reductions for quality (Приложение 1) and temporary absence (раздел VIII).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+from bcenter.core.period import Period
+from bcenter.engine import charges, common_property, reductions, volumes
+from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, ServiceInfo
+from bcenter.engine.types import Line
+
+METERED = ("cold_water", "hot_water", "electricity", "gas")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseResult:
+    """Lines per account key, or the gaps that stopped the house (then `lines` is empty)."""
+
+    house: str
+    period: Period
+    lines: Mapping[str, tuple[Line, ...]] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    carry_forward: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+class _Gaps(list):
+    def add(self, where: str, what: str) -> None:
+        self.append(f"{where}: {what}")
+
+
+def calculate_house(basis: HouseBasis) -> HouseResult:
+    """Every line of every account of the house for the period (or the gaps, and no lines)."""
+    gaps = _Gaps()
+    house_where = f"дом {basis.key}"
+    if basis.total_area <= 0:
+        gaps.add(house_where, "не задана общая площадь помещений дома (S_об)")
+    lines: dict[str, list[Line]] = {}
+    volumes_by_account: dict[str, dict[str, Decimal]] = {}
+    for account in basis.accounts:
+        own, vols = _account_lines(basis, account, gaps)
+        lines[account.key] = own
+        volumes_by_account[account.key] = vols
+    carry = _common_property(basis, lines, volumes_by_account, gaps)
+    for account in basis.accounts:
+        lines[account.key] += _reductions(basis, account, lines[account.key])
+    if gaps:
+        return HouseResult(basis.key, basis.period, gaps=tuple(gaps))
+    order = {key: (svc.order, key) for key, svc in basis.services.items()}
+    kinds = {"charge": 0, "common_property": 1, "quality": 2, "absence": 3, "recalc": 4, "benefit": 5}
+    result = {key: tuple(sorted(ls, key=lambda ln: (order.get(ln.service, (999, ln.service)), kinds[ln.kind])))
+              for key, ls in lines.items()}
+    return HouseResult(basis.key, basis.period, lines=result, carry_forward=carry)
+
+
+# --- individual lines ---------------------------------------------------------------------------------
+def _account_lines(basis: HouseBasis, account: AccountBasis, gaps: _Gaps) -> tuple[list[Line], dict[str, Decimal]]:
+    where = f"дом {basis.key}, ЛС {account.number}"
+    out: list[Line] = []
+    vols: dict[str, Decimal] = {}  # resource → the individual volume billed (for sewerage and common property)
+    services = [basis.services[k] for k in account.services if k in basis.services]
+    for key in account.services:
+        if key not in basis.services:
+            gaps.add(where, f"услуга «{key}» подключена, но неизвестна")
+    deferred = []
+    for svc in sorted(services, key=lambda s: (s.order, s.key)):
+        if svc.kind == "common_property":
+            continue
+        if svc.resource == "sewerage":
+            deferred.append(svc)
+            continue
+        line = _service_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.key}»")
+        if line is not None:
+            out.append(line)
+    for svc in deferred:
+        line = _sewerage_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.key}»")
+        if line is not None:
+            out.append(line)
+    return out, vols
+
+
+def _price(basis: HouseBasis, svc: ServiceInfo, gaps: _Gaps, where: str) -> Price | None:
+    price = basis.prices.get(svc.key)
+    if price is None or (price.rate is None and not price.zones and not price.two_part):
+        gaps.add(where, f"нет тарифа на {basis.period}")
+        return None
+    return price
+
+
+def _norm(basis: HouseBasis, svc: ServiceInfo, per: str, gaps: _Gaps, where: str) -> Decimal | None:
+    norm = basis.norms.get((svc.key, per))
+    if norm is None:
+        gaps.add(where, f"нет норматива ({per}) на {basis.period}")
+    return norm
+
+
+def _persons(account: AccountBasis) -> Decimal:
+    """Residents; when nobody resides, the owners (п. 56(2) ПП 354)."""
+    return account.residents if account.residents > 0 else account.owners
+
+
+def _service_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, gaps: _Gaps,
+                  vols: dict[str, Decimal], where: str) -> Line | None:
+    price = _price(basis, svc, gaps, where)
+    if price is None:
+        return None
+    if svc.kind != "communal" or svc.resource is None:
+        return _unit_line(account, svc, price, gaps, where)
+    if svc.resource == "heating":
+        return _heating_line(basis, account, svc, price, gaps, where)
+    if svc.resource in METERED:
+        return _resource_line(basis, account, svc, price, gaps, vols, where)
+    if svc.unit in ("m2", "person", "premises"):
+        return _unit_line(account, svc, price, gaps, where)
+    norm = _norm(basis, svc, "person", gaps, where)  # e.g. solid waste by a per-person norm in m³
+    if norm is None:
+        return None
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate or ZERO)
+
+
+def _unit_line(account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps, where: str) -> Line | None:
+    if price.rate is None:
+        gaps.add(where, "для услуги нужен одноставочный тариф")
+        return None
+    if svc.unit == "m2":
+        return charges.area_charge(svc.key, area=account.area, rate=price.rate)
+    if svc.unit == "person":
+        return charges.per_unit_charge(svc.key, units=_persons(account), rate=price.rate, method="person")
+    if svc.unit == "premises":
+        return charges.per_unit_charge(svc.key, units=Decimal(1), rate=price.rate, method="premises")
+    gaps.add(where, f"не знаю, как начислять услугу вида {svc.kind} в единицах {svc.unit}")
+    return None
+
+
+def _heating_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
+                  where: str) -> Line | None:
+    if price.rate is None:
+        gaps.add(where, "для отопления нужен одноставочный тариф (руб./Гкал)")
+        return None
+    if basis.heating_method == "house_meter":
+        volume = basis.house_volumes.get("heating")
+        if volume is None:
+            gaps.add(where, f"нет показаний общедомового прибора учёта тепла за {basis.period}")
+            return None
+        return charges.heating_house_meter_charge(svc.key, house_volume=volume, area=account.area,
+                                                  house_area=basis.total_area, tariff=price.rate)
+    norm = _norm(basis, svc, "m2", gaps, where)
+    if norm is None:
+        return None
+    if not basis.season_months:
+        gaps.add(where, "не заданы месяцы отопительного сезона дома")
+        return None
+    return charges.heating_norm_charge(svc.key, area=account.area, norm=norm, tariff=price.rate,
+                                       month=basis.period.month, season_months=basis.season_months,
+                                       payment=basis.heating_payment)
+
+
+def _priced(svc: ServiceInfo, price: Price, volume_by_zone: Mapping[str, Decimal], method: str) -> Line:
+    """A volume priced: zonal, two-part or one-part."""
+    total = sum(volume_by_zone.values(), ZERO)
+    if price.two_part:
+        return charges.two_part_hot_water_charge(svc.key, volume=total, cold_water_rate=price.cold_water_rate,
+                                                 heat_per_m3=price.heat_per_m3, heat_rate=price.heat_rate,
+                                                 method=method)
+    if method == "meter" and set(volume_by_zone) != {"total"} and price.zones and \
+            set(volume_by_zone) <= set(price.zones):
+        return charges.meter_charge(svc.key, volumes=volume_by_zone, tariffs=price.zones)
+    rate = price.rate if price.rate is not None else next(iter(price.zones.values()))
+    if method == "meter":
+        return charges.meter_charge(svc.key, volumes={"total": total}, tariffs={"total": rate})
+    return charges.average_charge(svc.key, volume=total, tariff=rate)
+
+
+def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
+                   vols: dict[str, Decimal], where: str) -> Line | None:
+    resource = svc.resource
+    meters = [m for m in account.meters if m.resource == resource]
+    limits = basis.settings.get("average_limits") or {"not_submitted": 6, "meter_failed": 3}
+    working = [m for m in meters if not m.broken]
+    if working and len(working) == len(meters):
+        if all(m.current is not None and m.previous is not None for m in working):
+            by_zone: dict[str, Decimal] = {}
+            for meter in working:
+                try:
+                    delta = volumes.meter_volume(meter.previous, meter.current, digits=meter.digits,
+                                                 rollover=meter.rollover)
+                except Exception as exc:  # a reading that makes the volume negative
+                    gaps.add(where, f"прибор {meter.key}: {getattr(exc, 'reason', exc)}")
+                    return None
+                for zone, value in delta.items():
+                    by_zone[zone] = by_zone.get(zone, ZERO) + value
+            vols[resource] = sum(by_zone.values(), ZERO)
+            return _priced(svc, price, by_zone, "meter")
+        average = _average(working, "not_submitted", limits)
+        if average is not None:
+            vols[resource] = average
+            return _priced(svc, price, {"total": average}, "average")
+        return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
+    if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
+        average = _average(meters, "meter_failed", limits)
+        if average is not None:
+            vols[resource] = average
+            return _priced(svc, price, {"total": average}, "average")
+    return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=True)
+
+
+def _average(meters: list[MeterState], case: str, limits: Mapping[str, int]) -> Decimal | None:
+    total = ZERO
+    for meter in meters:
+        if not volumes.average_allowed(meter.periods_without, case=case, limits=limits):
+            return None
+        value = volumes.average_volume(meter.history)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _norm_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
+               vols: dict[str, Decimal], where: str, *, with_coefficient: bool) -> Line | None:
+    norm = _norm(basis, svc, "person", gaps, where)
+    if norm is None:
+        return None
+    persons = _persons(account)
+    impossible = svc.resource in account.meter_impossible
+    coefficient = Decimal(1)
+    if with_coefficient and not impossible:
+        coefficient = charges.increasing_coefficient(svc.resource, basis.period.first_day, table=basis.coefficients,
+                                                     meter_impossible=impossible, meter_missing=True)
+    vols[svc.resource] = persons * norm
+    if price.two_part:
+        volume = persons * norm * coefficient
+        return charges.two_part_hot_water_charge(svc.key, volume=volume, cold_water_rate=price.cold_water_rate,
+                                                 heat_per_m3=price.heat_per_m3, heat_rate=price.heat_rate,
+                                                 method="norm_k" if coefficient > 1 else "norm")
+    rate = price.rate if price.rate is not None else next(iter(price.zones.values()))
+    return charges.norm_charge(svc.key, persons=persons, norm=norm, tariff=rate, coefficient=coefficient,
+                               method="norm_k" if coefficient > 1 else "norm")
+
+
+def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, gaps: _Gaps,
+                   vols: dict[str, Decimal], where: str) -> Line | None:
+    """Sewerage = cold + hot water volumes where water is metered; otherwise its own norm (ПП 354 п. 42)."""
+    price = _price(basis, svc, gaps, where)
+    if price is None or price.rate is None:
+        return None
+    water_meters = [m for m in account.meters if m.resource in ("cold_water", "hot_water")]
+    if water_meters and ("cold_water" in vols or "hot_water" in vols):
+        volume = vols.get("cold_water", ZERO) + vols.get("hot_water", ZERO)
+        vols["sewerage"] = volume
+        return charges.meter_charge(svc.key, volumes={"total": volume}, tariffs={"total": price.rate})
+    norm = _norm(basis, svc, "person", gaps, where)
+    if norm is None:
+        return None
+    vols["sewerage"] = _persons(account) * norm
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate)
+
+
+# --- common property -----------------------------------------------------------------------------------
+def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict[str, dict[str, Decimal]],
+                     gaps: _Gaps) -> dict[str, Decimal]:
+    carry: dict[str, Decimal] = {}
+    for svc in sorted((s for s in basis.services.values() if s.kind == "common_property"), key=lambda s: s.order):
+        takers = [a for a in basis.accounts if svc.key in a.services]
+        if not takers:
+            continue
+        where = f"дом {basis.key}, услуга «{svc.key}»"
+        price = _price(basis, svc, gaps, where)
+        norm = _norm(basis, svc, "common_m2", gaps, where)
+        if price is None or norm is None or price.rate is None or basis.total_area <= 0:
+            continue
+        premises_volume = sum((v.get(svc.resource, ZERO) for v in vols.values()), ZERO)
+        billable, carried = common_property.billable_house_volume(
+            house_volume=basis.house_volumes.get(svc.resource), premises_volume=premises_volume, norm=norm,
+            common_area=basis.common_area, cap=str(basis.settings.get("common_property_cap", "norm")),
+            negative=str(basis.settings.get("negative_common_property", "zero")))
+        if carried:
+            carry[svc.key] = carried
+        shares = common_property.distribute(
+            svc.key, billable=billable, areas={a.key: a.area for a in takers}, house_area=basis.total_area,
+            tariff=price.rate, rounding=str(basis.settings.get("common_property_rounding", "balanced")))
+        for key, line in shares.items():
+            lines[key].append(line)
+    return carry
+
+
+# --- reductions ----------------------------------------------------------------------------------------
+def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    events = basis.quality + account.quality
+    policy = str(basis.settings.get("quality_excess_hours", "max"))
+    for line in own:
+        if line.kind != "charge" or line.amount <= 0:
+            continue
+        svc = basis.services[line.service]
+        mine = [e for e in events if e.service == line.service]
+        interruptions = [(e.start, e.end) for e in mine if e.kind == "interruption"]
+        rule = reductions.QUALITY_RULES.get(svc.resource or "")
+        if interruptions and rule is not None:
+            reduction = reductions.interruption_reduction(
+                line.service, charge=line.amount, events=interruptions, period=basis.period,
+                monthly_allowance_h=rule.monthly_allowance_h, single_allowance_h=rule.single_allowance_h,
+                rate_pct_per_h=rule.rate_pct_per_h, policy=policy)
+            if reduction is not None:
+                out.append(reduction)
+        if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
+                svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
+                metered=False):
+            norm = basis.norms.get((svc.key, "person"))
+            price = basis.prices.get(svc.key)
+            if norm is not None and price is not None and price.rate is not None:
+                for days in account.absent_days:
+                    out.append(reductions.absence_recalc(line.service, norm=norm, tariff=price.rate,
+                                                         coefficient=line.coefficient, absent_days=days,
+                                                         days_in_month=basis.period.days))
+    return out

@@ -1,0 +1,292 @@
+"""Gathering a house's month from the database into the engine's plain data (``HouseBasis``).
+
+A handful of queries per house (never the whole town at once), so the month streams house by house.
+Rules applied here, where the data is read:
+* a tariff or norm in force on the first day of the period; a house's own one wins over the town-wide one;
+* an account's area is its premises' total area times its share; so are its residents and owners;
+* residents by person-days (or on the 1st, per the ``person_count`` setting);
+* a reading closes the period named in it, else the month of its date; the opening values are the last
+  reading of an earlier period, else the meter's initial reading;
+* a meter whose verification expired before the period, or removed without a final reading, is out of order.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterator
+
+import peewee as pw
+
+from bcenter.core.dates import DateInterval
+from bcenter.core.period import Period
+from bcenter.engine import persons as engine_persons
+from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
+from db.connection import is_postgres
+
+ZONES = ("total", "day", "night", "peak", "half_peak")
+
+
+def _d(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+class BasisReader:
+    """Reads bases for one period; town-wide data (services, tariffs, norms, settings) is read once."""
+
+    def __init__(self, db: pw.Database, period: Period):
+        self.db = db
+        self.period = period
+        self.mark = "%s" if is_postgres(db) else "?"
+        self.start, self.end = period.first_day, period.end
+        self.services = self._services()
+        self.settings = {k: __import__("json").loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting"')}
+        self.coefficients = self._coefficients()
+        self.general_prices, self.house_prices = self._prices()
+        self.general_norms, self.house_norms = self._norms()
+
+    def _q(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self.db.execute_sql(sql.replace("?", self.mark), params).fetchall()
+
+    # --- town-wide ----------------------------------------------------------------------------------
+    def _services(self) -> dict[str, ServiceInfo]:
+        return {str(uid): ServiceInfo(key=str(uid), kind=kind, resource=resource, unit=unit, supplier=str(supplier),
+                                      order=order or 0)
+                for uid, kind, resource, unit, supplier, order in self._q(
+                    'SELECT id, kind, resource, unit, supplier_id, sort_order FROM "service"')}
+
+    def _coefficients(self) -> tuple:
+        rows = [(r, _d(a), _d(b), _dec(v)) for r, a, b, v in self._q(
+            'SELECT resource, valid_from, valid_to, value FROM "increasing_coefficient" ORDER BY valid_from')]
+        for row in self.settings.get("increasing_coefficients") or ():
+            rows.append((row["resource"], _d(row["from"]), _d(row.get("to")), Decimal(row["value"])))
+        return tuple(rows)
+
+    def _in_force(self, start, end) -> bool:
+        start, end = _d(start), _d(end)
+        return start <= self.start and (end is None or end > self.start)
+
+    def _prices(self):
+        general: dict[str, dict] = defaultdict(dict)
+        per_house: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+        for service, house, zone, start, end, rate, cw, heat, q in self._q(
+                'SELECT service_id, house_id, zone, valid_from, valid_to, rate, cold_water_rate, heat_rate, '
+                'heat_per_m3 FROM "tariff"'):
+            if not self._in_force(start, end):
+                continue
+            target = per_house[str(house)][str(service)] if house else general[str(service)]
+            if zone:
+                target.setdefault("zones", {})[zone] = _dec(rate)
+            elif rate is not None:
+                target["rate"] = _dec(rate)
+            else:
+                target.update(cold_water_rate=_dec(cw), heat_rate=_dec(heat), heat_per_m3=_dec(q))
+        return general, per_house
+
+    def _norms(self):
+        general: dict[tuple[str, str], Decimal] = {}
+        per_house: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(dict)
+        for service, house, per, start, end, value in self._q(
+                'SELECT service_id, house_id, per, valid_from, valid_to, value FROM "norm"'):
+            if self._in_force(start, end):
+                (per_house[str(house)] if house else general)[(str(service), per)] = _dec(value)
+        return general, per_house
+
+    # --- houses -------------------------------------------------------------------------------------
+    def house_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._q('SELECT id FROM "house" ORDER BY id')]
+
+    def bases(self, house_ids: list[str] | None = None) -> Iterator[HouseBasis]:
+        for house_id in house_ids if house_ids is not None else self.house_ids():
+            yield self.house(house_id)
+
+    def house(self, house_id: str) -> HouseBasis:
+        (total, common, method, payment, months), = self._q(
+            'SELECT total_area, common_area, heating_method, heating_payment, season_months FROM "house" WHERE id = ?',
+            (house_id,))
+        prices = {key: Price(**values) for key, values in self.general_prices.items()}
+        for key, values in self.house_prices.get(house_id, {}).items():
+            prices[key] = Price(**values)
+        norms = dict(self.general_norms)
+        norms.update(self.house_norms.get(house_id, {}))
+        premises = self._premises(house_id)
+        accounts = self._accounts(house_id, premises)
+        return HouseBasis(
+            key=house_id, period=self.period, total_area=_dec(total), common_area=_dec(common),
+            heating_method=method, heating_payment=payment,
+            season_months=tuple(int(m) for m in months.split(",")) if months else (),
+            services=self.services, prices=prices, norms=norms, coefficients=self.coefficients,
+            house_volumes=self._house_volumes(house_id), accounts=accounts,
+            quality=self._quality("house_id", house_id), settings=self.settings)
+
+    def _premises(self, house_id: str) -> dict[str, dict]:
+        out = {}
+        for pid, area, kind, impossible in self._q(
+                'SELECT id, total_area, kind, meter_impossible FROM "premises" WHERE house_id = ?', (house_id,)):
+            out[str(pid)] = {"area": _dec(area), "kind": kind,
+                             "impossible": frozenset(impossible.split(",")) if impossible else frozenset()}
+        return out
+
+    def _accounts(self, house_id: str, premises: dict[str, dict]) -> tuple[AccountBasis, ...]:
+        rows = self._q(
+            'SELECT a.id, a.number, a.premises_id, a.share FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
+            'WHERE p.house_id = ? AND a.opened < ? AND (a.closed IS NULL OR a.closed >= ?) ORDER BY a.number',
+            (house_id, self.end.isoformat(), self.start.isoformat()))
+        if not rows:
+            return ()
+        services = defaultdict(list)
+        for account, service, start, end in self._q(
+                'SELECT s.account_id, s.service_id, s.valid_from, s.valid_to FROM "account_service" s '
+                'JOIN "account" a ON a.id = s.account_id JOIN "premises" p ON p.id = a.premises_id WHERE p.house_id = ?',
+                (house_id,)):
+            if _d(start) < self.end and (end is None or _d(end) > self.start):
+                services[str(account)].append(str(service))
+        residents, absent = self._residents(house_id)
+        owners = self._owners(house_id)
+        meters = self._meters(house_id)
+        out = []
+        for account, number, prem, share in rows:
+            prem = str(prem)
+            info = premises[prem]
+            part = Fraction(share) if share else Fraction(1)
+            factor = Decimal(part.numerator) / Decimal(part.denominator)
+            out.append(AccountBasis(
+                key=str(account), number=number, area=info["area"] * factor, premises_kind=info["kind"],
+                meter_impossible=info["impossible"], services=tuple(services.get(str(account), ())),
+                residents=residents.get(prem, Decimal(0)) * factor, owners=owners.get(prem, Decimal(0)) * factor,
+                meters=tuple(meters.get(prem, ())), absent_days=tuple(absent.get(prem, ())),
+                quality=self._quality("premises_id", prem) if self._has_premises_quality else ()))
+        return tuple(out)
+
+    _has_premises_quality = True
+
+    def _residents(self, house_id: str) -> tuple[dict[str, Decimal], dict[str, list[int]]]:
+        stays = defaultdict(list)
+        people = defaultdict(set)
+        for person, prem, start, end in self._q(
+                'SELECT r.person_id, r.premises_id, r.valid_from, r.valid_to FROM "registration" r '
+                'JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? AND r.valid_from < ? '
+                'AND (r.valid_to IS NULL OR r.valid_to > ?)', (house_id, self.end.isoformat(), self.start.isoformat())):
+            stays[str(prem)].append(DateInterval(_d(start), _d(end)))
+            people[str(person)].add(str(prem))
+        rule = str(self.settings.get("person_count", "person_days"))
+        residents = {prem: engine_persons.resident_count(s, self.period, rule=rule) for prem, s in stays.items()}
+        absent: dict[str, list[int]] = defaultdict(list)
+        if people:
+            for person, start, end in self._q(
+                    'SELECT a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
+                    'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
+                    'AND a.valid_from < ? AND a.valid_to >= ?', (house_id, self.end.isoformat(), self.start.isoformat())):
+                days = engine_persons.absent_days(_d(start), _d(end), self.period,
+                                                  rule=str(self.settings.get("absence_days", "exclude_travel_days")))
+                if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
+                    for prem in people.get(str(person), ()):
+                        absent[prem].append(days)
+        return residents, absent
+
+    @staticmethod
+    def _total_absence(start: date, end: date) -> int:
+        return max(0, (end - start).days - 1)  # full days between departure and arrival
+
+    def _owners(self, house_id: str) -> dict[str, Decimal]:
+        owners: dict[str, Decimal] = defaultdict(Decimal)
+        for prem, start, end in self._q(
+                'SELECT o.premises_id, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" p '
+                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL', (house_id,)):
+            if _d(start) <= self.start and (end is None or _d(end) > self.start):
+                owners[str(prem)] += 1
+        return owners
+
+    def _meters(self, house_id: str) -> dict[str, list[MeterState]]:
+        meters = {}
+        for row in self._q(
+                'SELECT m.id, m.premises_id, m.resource, m.zones, m.digits, m.installed, m.verified_until, m.removed, '
+                'm.initial_total, m.initial_day, m.initial_night, m.initial_peak, m.initial_half_peak '
+                'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
+                'AND (m.removed IS NULL OR m.removed >= ?)', (house_id, self.end.isoformat(), self.start.isoformat())):
+            mid, prem, resource, zones, digits, installed, verified, removed, *initial = row
+            meters[str(mid)] = dict(premises=str(prem), resource=resource, zones=zones, digits=digits,
+                                    verified=_d(verified), removed=_d(removed),
+                                    initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None})
+        if not meters:
+            return {}
+        readings = defaultdict(dict)  # meter → period → (date, values, rollover)
+        for mid, day, period, extra, *values in self._q(
+                'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
+                'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
+                'WHERE p.house_id = ? AND r.date < ? ORDER BY r.date', (house_id, self.end.isoformat())):
+            mid = str(mid)
+            if mid not in meters:
+                continue
+            rp = Period.parse(period) if period else Period.of(_d(day))
+            if rp > self.period:
+                continue
+            readings[mid][rp] = (_d(day), {z: _dec(v) for z, v in zip(ZONES, values) if v is not None},
+                                 bool(extra and '"rollover":true' in extra.replace(" ", "")))
+        out: dict[str, list[MeterState]] = defaultdict(list)
+        for mid, m in meters.items():
+            out[m["premises"]].append(self._meter_state(mid, m, readings.get(mid, {})))
+        return out
+
+    def _meter_state(self, mid: str, m: dict, by_period: dict) -> MeterState:
+        periods = sorted(by_period)
+        current = by_period.get(self.period)
+        earlier = [p for p in periods if p < self.period]
+        previous = by_period[earlier[-1]][1] if earlier else m["initial"]
+        history = []
+        chain = [m["initial"]] + [by_period[p][1] for p in earlier]
+        for before, after in zip(chain, chain[1:]):
+            history.append(sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0)))
+        last = earlier[-1] if earlier else None
+        without = 0 if current else (self.period - last if last else 1)
+        expired = m["verified"] is not None and m["verified"] < self.start
+        removed_unread = m["removed"] is not None and m["removed"] < self.end and current is None
+        return MeterState(key=mid, resource=m["resource"], zones=m["zones"], digits=m["digits"],
+                          previous=previous, current=current[1] if current else None,
+                          history=tuple(history[-6:]), periods_without=without,
+                          broken=expired or removed_unread, rollover=bool(current and current[2]))
+
+    def _house_volumes(self, house_id: str) -> dict[str, Decimal | None]:
+        volumes: dict[str, Decimal | None] = {}
+        rows = self._q(
+            'SELECT m.id, m.resource, m.initial_total, r.date, r.period, r.total FROM "meter" m '
+            'LEFT JOIN "house_reading" r ON r.meter_id = m.id AND r.date < ? WHERE m.house_id = ? ORDER BY r.date',
+            (self.end.isoformat(), house_id))
+        by_meter = defaultdict(lambda: {"resource": None, "initial": None, "periods": {}})
+        for mid, resource, initial, day, period, total in rows:
+            entry = by_meter[str(mid)]
+            entry["resource"], entry["initial"] = resource, _dec(initial)
+            if day is not None and total is not None:
+                rp = Period.parse(period) if period else Period.of(_d(day))
+                if rp <= self.period:
+                    entry["periods"][rp] = _dec(total)
+        for entry in by_meter.values():
+            periods = entry["periods"]
+            current = periods.get(self.period)
+            earlier = [p for p in sorted(periods) if p < self.period]
+            previous = periods[earlier[-1]] if earlier else entry["initial"]
+            value = None if current is None or previous is None else current - previous
+            resource = entry["resource"]
+            if resource in volumes and volumes[resource] is not None and value is not None:
+                volumes[resource] += value
+            elif resource not in volumes or value is None:
+                volumes[resource] = value
+        return volumes
+
+    def _quality(self, column: str, key: str) -> tuple[QualityEvent, ...]:
+        out = []
+        for service, kind, start, end, measured, allowed in self._q(
+                f'SELECT service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE {column} = ?',
+                (key,)):
+            s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
+            if s.date() < self.end and e.date() >= self.start:
+                out.append(QualityEvent(service=str(service), kind=kind, start=s, end=e, measured=_dec(measured),
+                                        allowed=_dec(allowed)))
+        return tuple(out)
