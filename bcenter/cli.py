@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bcenter.core.errors import BcenterError, UsageError
-from bcenter.core.money import format_rub_ru
+from bcenter.core.money import format_kop, format_rub_ru
 from bcenter.core.period import Period
 from bcenter.core.text import count_ru
 
@@ -233,6 +233,74 @@ def restore(obj: Context, file: Path, yes: bool) -> None:
         click.confirm(f"Заменить содержимое {obj.url} копией {file}?", abort=True)
     restore_sqlite(obj.db, file)
     click.echo(f"База восстановлена из {file}")
+
+
+@cli.command()
+@db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.option("--json", "as_json", is_flag=True, help="Итоги в JSON.")
+@click.pass_obj
+def calc(obj: Context, period_text: str, as_json: bool) -> None:
+    """Начислить период и пересчитать прошлые периоды, где изменились исходные данные."""
+    from bcenter.modules.registry.month import run_month
+
+    period = _period(period_text, "--period")
+    _ensure_init(obj)
+    houses = obj.db.execute_sql('SELECT COUNT(*) FROM "account"').fetchone()[0]
+    with _progress(houses, "Расчёт") as bar:
+        result = run_month(obj.db, period, progress=bar.update)
+    summary = {"period": str(period), "houses_ok": result.houses_ok, "houses_failed": len(result.failed),
+               "lines": dict(result.posted), "amounts": {k: format_kop(v) for k, v in result.amounts.items()},
+               "recalculated_periods": sorted(result.recalculated_periods),
+               "failed": [{"house": h, "gaps": list(g)} for h, g in result.failed]}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"Период {period}: рассчитано домов {result.houses_ok}, проведено строк {result.lines}.")
+        for kind, amount in sorted(result.amounts.items()):
+            click.echo(f"  {kind:<16} {result.posted[kind]:>8} строк  {format_rub_ru(amount)}")
+        if result.recalculated_periods:
+            click.echo("Пересчитаны периоды: " + ", ".join(sorted(result.recalculated_periods)))
+        for house, gaps in result.failed:
+            click.echo(f"Дом {house} не рассчитан:", err=True)
+            for gap in gaps:
+                click.echo(f"  {gap}", err=True)
+    if result.failed:
+        raise BcenterError(f"Не рассчитано домов: {len(result.failed)} (причины выше); остальные дома проведены.")
+
+
+@cli.command()
+@db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
+@click.pass_obj
+def charges(obj: Context, period_text: str, account: str | None, as_json: bool) -> None:
+    """Начисления периода по строкам: услуга, способ, объём, тариф, сумма."""
+    from bcenter.modules.registry.statements import charge_lines
+
+    data = charge_lines(obj.db, _period(period_text, "--period"), account=account)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in data["lines"]:
+        click.echo(f"{line['account']}  {line['service']:<16} {line['kind']:<15} {line['method'] or '':<18} "
+                   f"{line['volume'] or '':>12} {line['tariff'] or '':>10} {line['amount']:>12}"
+                   + (f"  ({line['reason']})" if line["reason"] else ""))
+    click.echo("Итого: " + ", ".join(f"{k} {v}" for k, v in data["totals"].items()))
+
+
+@cli.command()
+@db_option
+@click.option("--account", required=True, metavar="НОМЕР", help="Номер лицевого счёта.")
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.pass_obj
+def explain(obj: Context, account: str, period_text: str) -> None:
+    """Каждая строка начисления: формула, исходные данные и основание."""
+    from bcenter.modules.registry.statements import explain as explain_lines
+
+    for line in explain_lines(obj.db, account=account, period=_period(period_text, "--period")):
+        click.echo(line)
 
 
 def _period(text: str, option: str) -> Period:

@@ -309,12 +309,15 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
             continue
         svc = basis.services[line.service]
         mine = [e for e in events if e.service == line.service]
-        interruptions = [(e.start, e.end) for e in mine if e.kind == "interruption"]
         rule = reductions.QUALITY_RULES.get(svc.resource or "")
+        # the act may state the allowance of an event (e.g. 24 h for an accident on a dead-end main)
+        interruptions = [(e.start, e.end) if e.allowed is None else (e.start, e.end, e.allowed)
+                         for e in mine if e.kind == "interruption"]
         if interruptions and rule is not None:
+            single = rule.single_allowance_h.get("default", max(rule.single_allowance_h.values()))
             reduction = reductions.interruption_reduction(
                 line.service, charge=line.amount, events=interruptions, period=basis.period,
-                monthly_allowance_h=rule.monthly_allowance_h, single_allowance_h=rule.single_allowance_h,
+                monthly_allowance_h=rule.monthly_allowance_h, single_allowance_h=single,
                 rate_pct_per_h=rule.rate_pct_per_h, policy=policy)
             if reduction is not None:
                 out.append(reduction)

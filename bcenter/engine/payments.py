@@ -1,0 +1,386 @@
+"""Зачёт платежей в начисления и расщепление по поставщикам (ст. 319.1 ГК РФ, п. 118 ПП 354; DOMAIN.md §3.6, §5.3).
+
+Rules and sources (``settings.payment_application``, EXCHANGE.md):
+
+1. Payments are applied one by one in order of their day (then id), each against what is still unpaid after the
+   earlier ones. Payments after ``as_of`` are left out.
+2. A payer-specified split by service (``Payment.services``; «пустографка», a per-recipient QR) is used as given
+   (DOMAIN.md §5.3 п. 1): each service's amount goes to that service's lines only — of the named period first,
+   then oldest due first. The rest of the payment follows the general rule.
+3. ``"specified_then_fifo"`` (default): the period the payer named first (ст. 319.1 п. 1 ГК РФ; Пленум ВС № 22
+   п. 32), then the other periods oldest due first (ст. 319.1 п. 3 ГК РФ). ``"fifo"``: the named period is ignored.
+   A period's place in the queue is the earliest due day among its unpaid lines (then the period itself).
+4. Within one period the money is split among that period's unpaid lines in proportion to what each still owes
+   (п. 118 ПП 354: «пропорционально размеру платы, указанной в платежном документе»; on a first payment this is the
+   amount charged, as in G14) by the largest remainder (``allocate``), ties broken by (supplier, service) — so no
+   line gets more than it owes and the parts add up to the kopeck.
+5. What no charge can take is the payment's advance (аванс). Charges passed in are those billed so far; when later
+   charges appear they are passed in with the next run, and the advance is applied to them by the same rules 3–4
+   — oldest due first, in proportion to the new lines (DOMAIN.md §5.3 п. 5 [P]). ``Applied.day`` is always the
+   payment's day (the day of actual payment, what the penalty calculation needs).
+6. Penalties are not paid by these payments (ст. 319 ГК РФ does not cover неустойка; пени are billed apart) [U/P].
+   Limitation periods (срок исковой давности) are not considered here.
+
+Several charge lines with the same (period, service, supplier) are one line (their amounts are added; their due
+days must agree). A negative charge is an error: a credit is money, pass it as a ``Payment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+
+from bcenter.core.errors import InvalidValue
+from bcenter.core.money import allocate
+from bcenter.core.period import Period
+from bcenter.engine.penalties import Repayment
+
+__all__ = [
+    "POLICIES",
+    "Applied",
+    "Application",
+    "Charge",
+    "DebtLine",
+    "Payment",
+    "PaymentResult",
+    "apply_payments",
+    "debts",
+    "split_payment",
+    "to_repayments",
+]
+
+POLICIES = ("specified_then_fifo", "fifo")
+
+LineKey = tuple[Period, str, str]  # (period, service, supplier)
+
+
+def _check_date(value: object, name: str) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name}: ожидается date, получено {type(value).__name__} (expected datetime.date)")
+
+
+def _check_kop(value: object, name: str) -> None:
+    if type(value) is not int:
+        raise TypeError(f"{name}: копейки — это int, получено {type(value).__name__} (kopecks must be int)")
+
+
+def _check_period(value: object, name: str) -> None:
+    if not isinstance(value, Period):
+        raise TypeError(f"{name}: ожидается Period, получено {type(value).__name__}")
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """What a period's bill asks for one service of one supplier.
+
+    Attributes:
+        period: the billing month.
+        service: the service key.
+        supplier: the supplier (получатель платежа) key.
+        amount: kopecks charged, ≥ 0.
+        due: the last day to pay (``bcenter.engine.due.due_date``).
+    """
+
+    period: Period
+    service: str
+    supplier: str
+    amount: int
+    due: date
+
+    def __post_init__(self) -> None:
+        _check_period(self.period, "Charge.period")
+        _check_kop(self.amount, "Charge.amount")
+        _check_date(self.due, "Charge.due")
+        if self.amount < 0:
+            raise InvalidValue(
+                "начисление не может быть отрицательным: переплату передайте как платёж",
+                value=self.amount,
+                path=f"{self.period} {self.service}",
+            )
+
+    @property
+    def key(self) -> LineKey:
+        return (self.period, self.service, self.supplier)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """Money received from the payer.
+
+    Attributes:
+        id: unique among the payments applied together.
+        day: the day of actual payment.
+        amount: kopecks, > 0.
+        period: the billing month the payer named, or None.
+        services: a payer-specified split ``{service: kopecks}`` (sum ≤ amount; the rest follows the general rule),
+            or None. Kept as a read-only copy.
+    """
+
+    id: str
+    day: date
+    amount: int
+    period: Period | None = None
+    services: Mapping[str, int] | None = None
+
+    def __post_init__(self) -> None:
+        _check_date(self.day, "Payment.day")
+        _check_kop(self.amount, "Payment.amount")
+        if self.amount <= 0:
+            raise InvalidValue("сумма платежа должна быть положительной", value=self.amount, path=self.id)
+        if self.period is not None:
+            _check_period(self.period, "Payment.period")
+        if self.services is not None:
+            services = dict(self.services)
+            for service, part in services.items():
+                _check_kop(part, f"Payment.services[{service}]")
+                if part < 0:
+                    raise InvalidValue("сумма по услуге не может быть отрицательной", value=part, path=service)
+            if sum(services.values()) > self.amount:
+                raise InvalidValue("суммы по услугам больше суммы платежа", value=self.amount, path=self.id)
+            object.__setattr__(self, "services", MappingProxyType(services))
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A part of a payment applied to one charge line.
+
+    Attributes:
+        payment_id: the payment.
+        period: the line's billing month.
+        service: the line's service.
+        supplier: the line's supplier.
+        amount: kopecks, > 0.
+        day: the payment's day (the day of actual payment, for penalties).
+    """
+
+    payment_id: str
+    period: Period
+    service: str
+    supplier: str
+    amount: int
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    """How one payment was applied; ``sum(a.amount for a in applied) + advance == amount``.
+
+    Attributes:
+        payment_id: the payment.
+        day: its day.
+        amount: its kopecks.
+        applied: the parts applied to charge lines, in the order they were applied.
+        advance: kopecks no charge could take (аванс).
+    """
+
+    payment_id: str
+    day: date
+    amount: int
+    applied: tuple[Applied, ...]
+    advance: int
+
+
+@dataclass(frozen=True, slots=True)
+class DebtLine:
+    """One charge line with what was paid for it (``bcenter debts --json``, EXCHANGE.md).
+
+    Attributes:
+        period: the billing month.
+        service: the service key.
+        supplier: the supplier key.
+        charged: kopecks charged.
+        paid: kopecks applied to it.
+        debt: ``charged - paid`` (≥ 0).
+        due: the last day to pay.
+    """
+
+    period: Period
+    service: str
+    supplier: str
+    charged: int
+    paid: int
+    debt: int
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """The result of ``apply_payments``.
+
+    Attributes:
+        payments: one ``PaymentResult`` per payment applied, in the order applied (day, then id).
+        lines: every charge line with what was paid and what is still owed, by (period, service, supplier).
+    """
+
+    payments: tuple[PaymentResult, ...]
+    lines: tuple[DebtLine, ...]
+    _by_id: Mapping[str, PaymentResult] = field(init=False, repr=False, compare=False)
+    _by_key: Mapping[LineKey, DebtLine] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({p.payment_id: p for p in self.payments}))
+        object.__setattr__(
+            self, "_by_key", MappingProxyType({(d.period, d.service, d.supplier): d for d in self.lines})
+        )
+
+    def payment(self, payment_id: str) -> PaymentResult:
+        """The result of one payment (``KeyError`` if it was not applied)."""
+        return self._by_id[payment_id]
+
+    def debt(self, period: Period, service: str, supplier: str) -> int:
+        """Kopecks still owed on a line (0 for a line that was never charged)."""
+        line = self._by_key.get((period, service, supplier))
+        return 0 if line is None else line.debt
+
+    @property
+    def applied(self) -> tuple[Applied, ...]:
+        """Every applied part of every payment, in order."""
+        return tuple(a for p in self.payments for a in p.applied)
+
+    @property
+    def advance(self) -> int:
+        """Kopecks of all advances together."""
+        return sum(p.advance for p in self.payments)
+
+    @property
+    def total_debt(self) -> int:
+        """Kopecks still owed on all lines together."""
+        return sum(line.debt for line in self.lines)
+
+
+def split_payment(amount: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Split ``amount`` kopecks in proportion to ``weights`` (the ПД amounts of each recipient or service), parts
+    summing exactly (п. 118 ПП 354; largest remainder, ties by key; DOMAIN.md G14).
+
+    >>> split_payment(100000, {"uk": 234567, "tso": 321055, "vk": 98743})
+    {'uk': 35846, 'tso': 49064, 'vk': 15090}
+    """
+    _check_kop(amount, "amount")
+    keys = list(weights)
+    parts = allocate(amount, [weights[k] for k in keys], tie_break=keys)
+    return dict(zip(keys, parts))
+
+
+def apply_payments(
+    charges: Iterable[Charge],
+    payments: Iterable[Payment],
+    *,
+    policy: str = "specified_then_fifo",
+    as_of: date | None = None,
+) -> Application:
+    """Apply ``payments`` to ``charges`` by the rules of the module docstring."""
+    if policy not in POLICIES:
+        raise InvalidValue("порядок зачёта платежей: specified_then_fifo или fifo", value=policy)
+    if as_of is not None:
+        _check_date(as_of, "as_of")
+    lines = _Lines(charges)
+    chosen = [p for p in payments if as_of is None or p.day <= as_of]
+    for p in chosen:
+        if not isinstance(p, Payment):
+            raise TypeError(f"payments: ожидается Payment, получено {type(p).__name__}")
+    ids = [p.id for p in chosen]
+    if len(set(ids)) != len(ids):
+        raise InvalidValue("повторяющийся идентификатор платежа", value=sorted(i for i in ids if ids.count(i) > 1)[0])
+    results = []
+    for payment in sorted(chosen, key=lambda p: (p.day, p.id)):
+        named = payment.period if policy == "specified_then_fifo" else None
+        taken: dict[LineKey, int] = {}
+        advance = 0
+        general = payment.amount
+        for service, part in (payment.services or {}).items():
+            advance += lines.pour(part, named=named, service=service, into=taken)
+            general -= part
+        advance += lines.pour(general, named=named, service=None, into=taken)
+        applied = tuple(
+            Applied(payment.id, period, service, supplier, amount, payment.day)
+            for (period, service, supplier), amount in taken.items()
+        )
+        results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance))
+    return Application(tuple(results), lines.balances())
+
+
+def debts(application: Application, *, as_of: date) -> list[DebtLine]:
+    """What is still owed per (period, service, supplier) counting the payments made up to and including
+    ``as_of`` (``bcenter debts --as-of D --json``): lines with a debt, by period, service, supplier.
+
+    Payments are applied in day order and a later payment never changes where an earlier one went, so the
+    application of all payments, cut at ``as_of``, is the application of the payments made by ``as_of``.
+    """
+    _check_date(as_of, "as_of")
+    paid: dict[LineKey, int] = {}
+    for applied in application.applied:
+        if applied.day <= as_of:
+            key = (applied.period, applied.service, applied.supplier)
+            paid[key] = paid.get(key, 0) + applied.amount
+    result = []
+    for line in application.lines:
+        line_paid = paid.get((line.period, line.service, line.supplier), 0)
+        if line.charged - line_paid > 0:
+            result.append(DebtLine(line.period, line.service, line.supplier, line.charged, line_paid,
+                                   line.charged - line_paid, line.due))
+    result.sort(key=lambda d: (d.period, d.service, d.supplier))
+    return result
+
+
+def to_repayments(application: Application, *, as_of: date | None = None) -> list[Repayment]:
+    """The applied parts as ``Repayment`` rows for ``penalty_rows``: summed per (day, period, service) — the
+    suppliers of one service in one period are one obligation for penalties."""
+    sums: dict[tuple[date, Period, str], int] = {}
+    for applied in application.applied:
+        if as_of is None or applied.day <= as_of:
+            key = (applied.day, applied.period, applied.service)
+            sums[key] = sums.get(key, 0) + applied.amount
+    return [Repayment(day, amount, period, service) for (day, period, service), amount in sorted(sums.items())]
+
+
+class _Lines:
+    """The charge lines and what each still owes, while payments are being applied (private, mutable)."""
+
+    def __init__(self, charges: Iterable[Charge]) -> None:
+        self.charged: dict[LineKey, int] = {}
+        self.due: dict[LineKey, date] = {}
+        for charge in charges:
+            if not isinstance(charge, Charge):
+                raise TypeError(f"charges: ожидается Charge, получено {type(charge).__name__}")
+            key = charge.key
+            if key in self.due and self.due[key] != charge.due:
+                raise InvalidValue(
+                    "у одной строки начислений разные сроки оплаты",
+                    value=f"{charge.due.isoformat()} и {self.due[key].isoformat()}",
+                    path=f"{charge.period} {charge.service} {charge.supplier}",
+                )
+            self.due[key] = charge.due
+            self.charged[key] = self.charged.get(key, 0) + charge.amount
+        self.owed = dict(self.charged)
+
+    def pour(self, amount: int, *, named: Period | None, service: str | None, into: dict[LineKey, int]) -> int:
+        """Apply ``amount`` to the lines (of ``service`` only, if given): the named period first, then periods by
+        their earliest due; proportionally within a period. Returns what is left (the advance)."""
+        if amount <= 0:
+            return amount
+        by_period: dict[Period, list[LineKey]] = {}
+        for key, owed in self.owed.items():
+            if owed > 0 and (service is None or key[1] == service):
+                by_period.setdefault(key[0], []).append(key)
+        order = sorted(by_period, key=lambda p: (p != named, min(self.due[k] for k in by_period[p]), p))
+        for period in order:
+            keys = sorted(by_period[period], key=lambda k: (k[2], k[1]))  # (supplier, service)
+            take = min(amount, sum(self.owed[k] for k in keys))
+            parts = allocate(take, [self.owed[k] for k in keys], tie_break=[(k[2], k[1]) for k in keys])
+            for key, part in zip(keys, parts):
+                if part:
+                    self.owed[key] -= part
+                    into[key] = into.get(key, 0) + part
+            amount -= take
+            if amount == 0:
+                break
+        return amount
+
+    def balances(self) -> tuple[DebtLine, ...]:
+        return tuple(
+            DebtLine(key[0], key[1], key[2], self.charged[key], self.charged[key] - self.owed[key], self.owed[key],
+                     self.due[key])
+            for key in sorted(self.charged, key=lambda k: (k[0], k[1], k[2]))
+        )

@@ -1,0 +1,320 @@
+"""Пени за просрочку оплаты ЖКУ (ч. 14 и 14.1 ст. 155 ЖК РФ; DOMAIN.md §3.1–3.5, golden case G12).
+
+One ``Obligation`` is one billing period's charge (per service, or for the whole period when ``service`` is None),
+due on ``due`` (``bcenter.engine.due``). Day ``k`` of the delay is ``due + k`` calendar days.
+
+* Standard (ч. 14 ст. 155): days 1–30 — nothing (grace); days 31–90 — debt × rate / 300 per day; from day 91 —
+  debt × rate / 130 per day.
+* Capital repair (ч. 14.1 ст. 155): debt × rate / 300 per day from day 1, no grace, no 1/130 step.
+* ``debt`` on a day is the part of the charge not yet repaid; a repayment still leaves its amount owed on the day
+  it is made and reduces the debt from the next day («по день фактической оплаты» read as inclusive [P]).
+  A repayment on or before the due day bears nothing.
+* Moratorium days (ПП 424, ПП 497; ``RateTable.in_moratorium``) accrue nothing but still count towards the 30/90-day
+  thresholds — the counter is calendar-based [P]. Whether ПП 497 covers a debt is decided by ``Obligation.arose``:
+  by default the first overdue day ``due + 1`` («задолженность, возникшая до 01.04.2022» — the debt exists once
+  the payment is late) [U: practice varies; pass ``arose`` to use another reading, e.g. the period's last day].
+* Rate — «ставки рефинансирования, действующей на день фактической оплаты» (DOMAIN.md §3.2, [U] reading): each
+  repaid portion bears ``RateTable.effective_rate`` of the day it was repaid, for every overdue day it was owed;
+  the part still unpaid on ``as_of`` bears the effective rate of ``as_of`` (the calculation date — as a court
+  takes the rate of the judgment date, Пленум ВС № 22 п. 39). So one day may carry portions at different rates:
+  portions with equal rates are added into one debt, each distinct rate gives its own rows. With one rate
+  throughout (every year under the 9.5 % cap with the key rate above it, as in G12) the rows are the familiar
+  table of a falling debt.
+* Rows: consecutive days with equal (debt, rate, fraction, reason) form a row. Grace and moratorium days are
+  returned too, as rows with ``fraction="0"``, ``amount=0`` and ``zero_reason`` ``"grace"`` / ``"moratorium"``
+  (a grace day inside a moratorium is ``"grace"``), so the table shows the whole delay as DOMAIN.md G12 does.
+* Rounding (``settings.penalty_rounding``): ``"per_interval"`` [P, default] — each row is rounded half up to the
+  kopeck, ``to_kop(debt × days × rate / 100 / denominator)``, and the penalty is the sum of rows; ``"total"`` —
+  the exact row amounts are summed and rounded once, and that total is spread back over the rows by the largest
+  remainder (``allocate``), so rows still add up to the total and each is within a kopeck of its exact amount.
+
+Payments are applied to periods by ``bcenter.engine.payments`` (``to_repayments``); this module only receives the
+result as ``Repayment`` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from bcenter.core.errors import InvalidValue
+from bcenter.core.money import allocate, decimal_context, kop_to_rub, to_kop
+from bcenter.core.period import Period
+from bcenter.engine.rates import RateTable
+
+__all__ = [
+    "FRACTION_CHANGE_DAY",
+    "GRACE_DAYS",
+    "OBLIGATION_KINDS",
+    "ROUNDING_POLICIES",
+    "Obligation",
+    "PenaltyRow",
+    "Repayment",
+    "penalty_rows",
+    "penalty_total",
+]
+
+GRACE_DAYS = 30
+"""ч. 14 ст. 155: penalties start «с тридцать первого дня, следующего за днем наступления установленного срока»."""
+
+FRACTION_CHANGE_DAY = 90
+"""ч. 14 ст. 155: 1/300 up to the 90th day, 1/130 «начиная с девяносто первого дня»."""
+
+OBLIGATION_KINDS = ("standard", "capital_repair")
+ROUNDING_POLICIES = ("per_interval", "total")
+
+_ONE_DAY = timedelta(days=1)
+_DENOMINATORS = {"1/300": 300, "1/130": 130}
+
+
+def _check_date(value: object, name: str) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name}: ожидается date, получено {type(value).__name__} (expected datetime.date)")
+
+
+def _check_kop(value: object, name: str) -> None:
+    if type(value) is not int:
+        raise TypeError(f"{name}: копейки — это int, получено {type(value).__name__} (kopecks must be int)")
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One period's charge that may bear penalties.
+
+    Attributes:
+        period: the billing month charged.
+        service: the service key, or None for the whole period (all services together).
+        amount: kopecks charged (≤ 0: nothing to bear penalties).
+        due: the last day to pay (``due_date``); day 1 of the delay is the next day.
+        kind: ``"standard"`` (ч. 14 ст. 155) or ``"capital_repair"`` (ч. 14.1 ст. 155).
+        arose: the day the debt arose, for moratoria limited to earlier debts (ПП 497); None — ``due + 1``.
+    """
+
+    period: Period
+    service: str | None
+    amount: int
+    due: date
+    kind: str = "standard"
+    arose: date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.period, Period):
+            raise TypeError(f"Obligation.period: ожидается Period, получено {type(self.period).__name__}")
+        _check_kop(self.amount, "Obligation.amount")
+        _check_date(self.due, "Obligation.due")
+        if self.arose is not None:
+            _check_date(self.arose, "Obligation.arose")
+        if self.kind not in OBLIGATION_KINDS:
+            raise InvalidValue("вид обязательства: standard или capital_repair", value=self.kind)
+
+    @property
+    def debt_arose(self) -> date:
+        """``arose`` if given, else the first overdue day."""
+        return self.arose if self.arose is not None else self.due + _ONE_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class Repayment:
+    """Money already applied to an obligation's period (by ``bcenter.engine.payments``).
+
+    Attributes:
+        day: the day of actual payment.
+        amount: kopecks, > 0.
+        period: the billing month it was applied to.
+        service: the service it was applied to, or None when the payment was applied to the period as a whole
+            (then it can only match an obligation whose ``service`` is None).
+    """
+
+    day: date
+    amount: int
+    period: Period
+    service: str | None
+
+    def __post_init__(self) -> None:
+        _check_date(self.day, "Repayment.day")
+        _check_kop(self.amount, "Repayment.amount")
+        if self.amount <= 0:
+            raise InvalidValue("сумма погашения должна быть положительной", value=self.amount)
+        if not isinstance(self.period, Period):
+            raise TypeError(f"Repayment.period: ожидается Period, получено {type(self.period).__name__}")
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRow:
+    """A run of days with the same debt, rate and fraction (one line of the penalty table).
+
+    Attributes:
+        period: the obligation's billing month.
+        service: the obligation's service (None for a whole period).
+        start: the first day of the run.
+        end: the last day of the run, inclusive (as people read penalty tables; EXCHANGE.md ``penalties``).
+        days: ``end - start + 1``.
+        debt: kopecks owed on each of these days (at this rate).
+        rate: the effective rate in percent per year (``RateTable.effective_rate``).
+        fraction: ``"1/300"``, ``"1/130"``, or ``"0"`` on grace and moratorium days.
+        amount: kopecks of penalty for the run (0 when ``fraction`` is ``"0"``).
+        zero_reason: ``"grace"`` (days 1–30), ``"moratorium"``, or None when the run accrues.
+    """
+
+    period: Period
+    service: str | None
+    start: date
+    end: date
+    days: int
+    debt: int
+    rate: Decimal
+    fraction: str
+    amount: int
+    zero_reason: str | None = None
+
+    def exact_amount(self) -> Decimal:
+        """The unrounded penalty in rubles: debt × days × rate / 100 / denominator (0 for a ``"0"`` row)."""
+        denominator = _DENOMINATORS.get(self.fraction)
+        if denominator is None:
+            return Decimal(0)
+        with decimal_context():
+            return kop_to_rub(self.debt) * self.days * self.rate / 100 / denominator
+
+
+def penalty_total(rows: Iterable[PenaltyRow]) -> int:
+    """Kopecks of penalty: the sum of the rows' amounts (already rounded by the chosen policy)."""
+    return sum(row.amount for row in rows)
+
+
+def penalty_rows(
+    obligation: Obligation,
+    repayments: Iterable[Repayment],
+    *,
+    rates: RateTable,
+    as_of: date,
+    rounding: str = "per_interval",
+) -> list[PenaltyRow]:
+    """The penalty table of one obligation from its first overdue day to ``as_of`` inclusive (module docstring).
+
+    ``repayments`` may hold rows of other periods and services: only those for ``obligation.period`` (and its
+    ``service``, when it has one) made on or before ``as_of`` count, oldest first, up to the amount charged.
+    Rows come ordered by start day (rows of different rates on the same days: the earlier-repaid portion first).
+    """
+    _check_date(as_of, "as_of")
+    if rounding not in ROUNDING_POLICIES:
+        raise InvalidValue("округление пеней: per_interval или total", value=rounding)
+    if not isinstance(rates, RateTable):
+        raise TypeError(f"rates: ожидается RateTable, получено {type(rates).__name__}")
+    first = obligation.due + _ONE_DAY
+    if obligation.amount <= 0 or as_of < first:
+        return []
+
+    lanes = _lanes(_portions(obligation, repayments, as_of=as_of, first=first), rates=rates, as_of=as_of)
+    if not lanes:
+        return []
+    debt_arose = obligation.debt_arose
+    standard = obligation.kind == "standard"
+    cuts = {first, as_of + _ONE_DAY}
+    if standard:
+        cuts.update((obligation.due + timedelta(days=GRACE_DAYS + 1),
+                     obligation.due + timedelta(days=FRACTION_CHANGE_DAY + 1)))
+    for moratorium in rates.moratoria_for(debt_arose):
+        cuts.update((moratorium.start, moratorium.end))
+    for _rate, closes in lanes:
+        cuts.update(close + _ONE_DAY for close, _amount in closes)
+    points = sorted(cut for cut in cuts if first <= cut <= as_of + _ONE_DAY)
+
+    runs: list[list] = []  # [lane index, start, end, debt, rate, fraction, reason]
+    open_run: dict[int, list] = {}
+    for start, stop in zip(points, points[1:]):
+        fraction, reason = _fraction(obligation, start, standard=standard, rates=rates, debt_arose=debt_arose)
+        for index, (rate, closes) in enumerate(lanes):
+            debt = sum(amount for close, amount in closes if close >= start)
+            if debt <= 0:
+                continue
+            run = open_run.get(index)
+            if run is not None and run[2] + _ONE_DAY == start and (run[3], run[5], run[6]) == (debt, fraction, reason):
+                run[2] = stop - _ONE_DAY
+                continue
+            run = [index, start, stop - _ONE_DAY, debt, rate, fraction, reason]
+            open_run[index] = run
+            runs.append(run)
+    runs.sort(key=lambda r: (r[1], r[0]))
+
+    rows = [
+        PenaltyRow(
+            period=obligation.period,
+            service=obligation.service,
+            start=start,
+            end=end,
+            days=(end - start).days + 1,
+            debt=debt,
+            rate=rate,
+            fraction=fraction,
+            amount=0,
+            zero_reason=reason,
+        )
+        for _index, start, end, debt, rate, fraction, reason in runs
+    ]
+    exact = [row.exact_amount() for row in rows]
+    if rounding == "per_interval":
+        amounts = [to_kop(value) for value in exact]
+    else:
+        with decimal_context():
+            total = to_kop(sum(exact, Decimal(0)))
+        amounts = allocate(total, exact)
+    return [_with_amount(row, amount) for row, amount in zip(rows, amounts)]
+
+
+def _with_amount(row: PenaltyRow, amount: int) -> PenaltyRow:
+    return PenaltyRow(row.period, row.service, row.start, row.end, row.days, row.debt, row.rate, row.fraction,
+                      amount, row.zero_reason)
+
+
+def _portions(obligation: Obligation, repayments: Iterable[Repayment], *, as_of: date, first: date):
+    """(last day owed, kopecks) pieces of the charge: each repayment's part, then the part unpaid on ``as_of``.
+
+    Pieces repaid before the first overdue day are dropped: they never bear penalties."""
+    mine = []
+    for repayment in repayments:
+        if not isinstance(repayment, Repayment):
+            raise TypeError(f"repayments: ожидается Repayment, получено {type(repayment).__name__}")
+        if repayment.period != obligation.period or repayment.day > as_of:
+            continue
+        if obligation.service is not None and repayment.service != obligation.service:
+            if repayment.service is None:
+                raise InvalidValue(
+                    "оплата за период не разнесена по услугам, а пени считаются по услуге",
+                    value=f"{repayment.period} {repayment.day.isoformat()}",
+                )
+            continue
+        mine.append(repayment)
+    mine.sort(key=lambda r: r.day)
+    left = obligation.amount
+    portions: list[tuple[date, int]] = []
+    for repayment in mine:
+        part = min(left, repayment.amount)
+        if part <= 0:
+            break
+        left -= part
+        portions.append((repayment.day, part))
+    if left > 0:
+        portions.append((as_of, left))
+    return [(close, amount) for close, amount in portions if close >= first]
+
+
+def _lanes(portions: Sequence[tuple[date, int]], *, rates: RateTable, as_of: date):
+    """Group the pieces by their rate (repayment day's effective rate; ``as_of``'s for the unpaid rest)."""
+    lanes: dict[Decimal, list[tuple[date, int]]] = {}
+    for close, amount in portions:
+        lanes.setdefault(rates.effective_rate(close), []).append((close, amount))
+    return list(lanes.items())
+
+
+def _fraction(obligation: Obligation, day: date, *, standard: bool, rates: RateTable, debt_arose: date):
+    """(fraction, zero_reason) of a day of the delay."""
+    k = (day - obligation.due).days
+    if standard and k <= GRACE_DAYS:
+        return "0", "grace"
+    if rates.in_moratorium(day, debt_arose=debt_arose):
+        return "0", "moratorium"
+    if standard and k > FRACTION_CHANGE_DAY:
+        return "1/130", None
+    return "1/300", None

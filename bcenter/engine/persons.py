@@ -1,0 +1,110 @@
+"""Проживающие и отсутствующие: число проживающих за месяц и дни временного отсутствия.
+
+Rules (DOMAIN.md §1.4, §2.1; EXCHANGE.md ``settings.person_count`` and ``settings.absence_days``):
+
+* n_i — persons permanently and temporarily residing (ПП 354, п. 56(1)); a change inside the month is prorated by
+  person-days: n = Σ person-days / days in month ("person_days", the default [P]), or counted on the 1st of the
+  month ("month_start"). The owners' count when nobody resides (п. 56(2)) is the caller's decision.
+* Temporary absence (ПП 354, раздел VIII, п. 86): more than 5 full calendar days in a row; the days counted are the
+  full days between the departure and the arrival — neither of them counts ("exclude_travel_days", default [U/P]).
+  An absence spanning months is split by month; eligibility is judged on the whole absence.
+
+Every date range is half-open ``[start, end)``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bcenter.core.dates import DateInterval, format_date_ru
+from bcenter.core.errors import InvalidValue
+from bcenter.core.period import Period
+from bcenter.engine.charges import decimal_math
+
+__all__ = [
+    "ABSENCE_MIN_DAYS",
+    "absence_eligible",
+    "absent_days",
+    "person_days",
+    "resident_count",
+]
+
+ABSENCE_MIN_DAYS = 5
+"""Recalculation needs an absence of *more than* 5 full calendar days in a row (ПП 354, п. 86)."""
+
+_ONE_DAY = timedelta(days=1)
+_PERSON_RULES = ("person_days", "month_start")
+_ABSENCE_RULES = ("exclude_travel_days", "include_travel_days")
+
+
+def person_days(stays: Sequence[DateInterval], period: Period) -> int:
+    """Σ over ``stays`` of the days each lies inside ``period`` (each stay is one person's presence, half-open;
+    an open end means «по настоящее время»)."""
+    total = 0
+    for stay in stays:
+        clipped = stay.clip_to(period)
+        if clipped is not None:
+            total += clipped.days or 0
+    return total
+
+
+@decimal_math
+def resident_count(stays: Sequence[DateInterval], period: Period, *, rule: str = "person_days") -> Decimal:
+    """Число проживающих за месяц n_i (ПП 354, п. 56(1); prorating by days — DOMAIN.md §1.4 [P]).
+
+    ``stays`` are the residence intervals ``[from, to)`` of persons (registrations and acts of residence; one
+    interval per person and stay — the caller merges a person's overlapping records). "person_days":
+    n = Σ person-days in the month / days in the month (a person moving in on 16.06 counts 15/30 = 0.5 in June);
+    "month_start": the number of stays covering the 1st of the month. No stays → 0.
+
+    The person-days quotient may be a repeating fraction (17/30); it is exact to 34 digits, which a kopeck never
+    notices except on an exact half-kopeck tie.
+    """
+    if rule == "person_days":
+        return Decimal(person_days(stays, period)) / period.days
+    if rule == "month_start":
+        return Decimal(sum(1 for stay in stays if stay.contains(period.first_day)))
+    raise InvalidValue("правило подсчёта проживающих: person_days или month_start", value=rule)
+
+
+def absent_days(
+    departure: date, arrival: date, period: Period | None = None, *, rule: str = "exclude_travel_days"
+) -> int:
+    """Дни временного отсутствия в месяце (ПП 354, п. 86, п. 92 [U: wording]; DOMAIN.md §2.1, G8).
+
+    "exclude_travel_days" (default): the full days strictly between ``departure`` and ``arrival`` — left 05.06,
+    returned 18.06 → 06.06–17.06 = 12 days; "include_travel_days": both travel days count too. The days are
+    clipped to ``period``; without a period the whole absence is counted (for ``absence_eligible``). Arrival
+    before departure raises ``InvalidValue``.
+    """
+    for name, value in (("departure", departure), ("arrival", arrival)):
+        if not isinstance(value, date):
+            raise TypeError(f"{name}: ожидается date, получено {type(value).__name__}")
+    if arrival < departure:
+        raise InvalidValue(f"дата возвращения раньше даты выезда ({format_date_ru(departure)})",
+                           value=format_date_ru(arrival))
+    if rule == "exclude_travel_days":
+        start, end = departure + _ONE_DAY, arrival
+    elif rule == "include_travel_days":
+        start, end = departure, arrival + _ONE_DAY
+    else:
+        raise InvalidValue("правило подсчёта дней отсутствия: exclude_travel_days или include_travel_days",
+                           value=rule)
+    if end <= start:
+        return 0
+    absence = DateInterval(start, end)
+    if period is None:
+        return absence.days or 0
+    clipped = absence.clip_to(period)
+    return 0 if clipped is None else clipped.days or 0
+
+
+def absence_eligible(total_days: int) -> bool:
+    """Is the absence long enough for a recalculation? More than 5 full calendar days in a row (ПП 354, п. 86).
+
+    ``total_days`` is the whole absence (``absent_days(departure, arrival)`` without a period): 5 → False, 6 → True.
+    """
+    if type(total_days) is not int or total_days < 0:
+        raise InvalidValue("число дней отсутствия — целое неотрицательное", value=total_days)
+    return total_days > ABSENCE_MIN_DAYS

@@ -1,0 +1,101 @@
+"""Which houses may have changed inputs since the last month run, and from which month — read off the outbox.
+
+Every write goes through the unit of work and leaves outbox rows naming the table and the row ids, so the
+rows written since the last run say what to look at again: a reading → its house from the reading's month;
+a registration, ownership or absence → the house from its start; a tariff or norm → its house (or every
+house) from the month it starts; a change of the house, premises, account or meter → the whole history of the
+house; a change of a service, setting or coefficient table → every house. The month run then compares
+fingerprints, so looking at too much costs time, never correctness.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import peewee as pw
+
+from bcenter.core.period import Period
+from db.connection import is_postgres
+
+EARLIEST = Period(1900, 1)
+GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}
+WHOLE_HOUSE = {
+    "house": 'SELECT id FROM "house" WHERE id IN',
+    "house_service": 'SELECT house_id FROM "house_service" WHERE id IN',
+    "premises": 'SELECT house_id FROM "premises" WHERE id IN',
+    "account": 'SELECT p.house_id FROM "account" a JOIN "premises" p ON p.id = a.premises_id WHERE a.id IN',
+    "account_service": 'SELECT p.house_id FROM "account_service" s JOIN "account" a ON a.id = s.account_id '
+                       'JOIN "premises" p ON p.id = a.premises_id WHERE s.id IN',
+    "meter": 'SELECT COALESCE(p.house_id, m.house_id) FROM "meter" m LEFT JOIN "premises" p ON p.id = m.premises_id '
+             'WHERE m.id IN',
+}
+DATED = {
+    "meter_reading": 'SELECT p.house_id, r.date, r.period FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id '
+                     'JOIN "premises" p ON p.id = m.premises_id WHERE r.id IN',
+    "house_reading": 'SELECT m.house_id, r.date, r.period FROM "house_reading" r JOIN "meter" m ON m.id = r.meter_id '
+                     'WHERE r.id IN',
+    "registration": 'SELECT p.house_id, r.valid_from, NULL FROM "registration" r JOIN "premises" p '
+                    'ON p.id = r.premises_id WHERE r.id IN',
+    "ownership": 'SELECT p.house_id, o.valid_from, NULL FROM "ownership" o JOIN "premises" p ON p.id = o.premises_id '
+                 'WHERE o.id IN',
+    "absence": 'SELECT p.house_id, a.valid_from, NULL FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
+               'JOIN "premises" p ON p.id = r.premises_id WHERE a.id IN',
+    "quality_event": 'SELECT COALESCE(q.house_id, p.house_id), q.start_at, NULL FROM "quality_event" q '
+                     'LEFT JOIN "premises" p ON p.id = q.premises_id WHERE q.id IN',
+    "tariff": 'SELECT house_id, valid_from, NULL FROM "tariff" WHERE id IN',
+    "norm": 'SELECT house_id, valid_from, NULL FROM "norm" WHERE id IN',
+}
+
+
+@dataclass
+class Dirty:
+    """Houses to look at again and the first month of each; ``everywhere`` applies to every house."""
+
+    everywhere: Period | None = None
+    houses: dict[str, Period] = field(default_factory=dict)
+
+    def mark(self, house: str | None, since: Period) -> None:
+        if house is None:
+            self.everywhere = since if self.everywhere is None else min(self.everywhere, since)
+        else:
+            house = str(house)
+            self.houses[house] = min(self.houses.get(house, since), since)
+
+    def since(self, house: str) -> Period | None:
+        candidates = [p for p in (self.everywhere, self.houses.get(str(house))) if p is not None]
+        return min(candidates) if candidates else None
+
+
+def _period_of(day, period) -> Period:
+    if period:
+        return Period.parse(period)
+    if isinstance(day, datetime):
+        return Period.of(day.date())
+    if isinstance(day, date):
+        return Period.of(day)
+    return Period.of(date.fromisoformat(str(day)[:10]))
+
+
+def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
+    dirty = Dirty()
+    ids: dict[str, list[str]] = defaultdict(list)
+    for table, row_ids in db.execute_sql('SELECT table_name, row_ids FROM "outbox" WHERE seq > ' +
+                                         ("%s" if is_postgres(db) else "?"), (after_seq,)):
+        if table in GLOBAL_TABLES:
+            dirty.mark(None, EARLIEST)
+        elif table in WHOLE_HOUSE or table in DATED:
+            ids[table].extend(json.loads(row_ids))
+    mark = "%s" if is_postgres(db) else "?"
+    for table, values in ids.items():
+        for start in range(0, len(values), 900):
+            chunk = values[start:start + 900]
+            sql = f"{WHOLE_HOUSE.get(table) or DATED[table]} ({', '.join([mark] * len(chunk))})"
+            for row in db.execute_sql(sql, tuple(chunk)):
+                if table in WHOLE_HOUSE:
+                    dirty.mark(row[0], EARLIEST)
+                else:
+                    house, day, period = row
+                    dirty.mark(None if house is None else str(house), _period_of(day, period))
+    return dirty

@@ -1,0 +1,140 @@
+"""Golden cases G1, G3, G5, G7, G7b, G8, G9 of DOMAIN.md §11 through the product path: an exchange document →
+`bcenter import` → `bcenter calc` → `bcenter charges --json`, amounts compared kopeck for kopeck."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from tests.golden.builders import account, flat, person, town
+
+from bcenter.cli import main
+
+
+@pytest.fixture
+def run(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+
+    def go(doc: dict, period: str, *, calc_code: int = 0) -> dict:
+        path = tmp_path / "doc.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        assert main(["--db", url, "import", str(path)]) == 0, capsys.readouterr().err
+        code = main(["--db", url, "calc", "--period", period])
+        assert code == calc_code, capsys.readouterr()
+        capsys.readouterr()
+        assert main(["--db", url, "charges", "--period", period, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    go.url = url
+    return go
+
+
+def amounts(data: dict, **match) -> list[str]:
+    return [ln["amount"] for ln in data["lines"] if all(ln[k] == v for k, v in match.items())]
+
+
+COLD = {"id": "cold", "name": "Холодное водоснабжение", "kind": "communal", "resource": "cold_water", "unit": "m3"}
+
+
+def test_g1_meter_based_cold_water(run):
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "48.57"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "12", "54.3")], persons=[person("owner")],
+               accounts=[account("a1", "1002003004", "p1", ["cold"])],
+               meters=[{"id": "m1", "serial": "A1", "resource": "cold_water", "kind": "individual", "premises": "p1",
+                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "123.456"}}],
+               readings=[{"id": "r1", "meter": "m1", "date": "2025-01-23", "values": {"total": "131.789"},
+                          "source": "resident"}])
+    data = run(doc, "2025-01")
+    line, = [ln for ln in data["lines"] if ln["service"] == "cold"]
+    assert (line["method"], line["volume"], line["tariff"], line["amount"]) == ("meter", "8.333", "48.57", "404.73")
+    assert data["totals"]["charge"] == "404.73"
+
+
+def test_g3_norm_three_residents_no_technical_possibility(run):
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария"), person("c", "Иванов", "Пётр")],
+               accounts=[account("a1", "1002003004", "p1", ["cold"])],
+               registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01"} for p in ("owner", "b", "c")])
+    data = run(doc, "2025-01")
+    line, = data["lines"]
+    assert (line["method"], line["coefficient"], line["amount"]) == ("norm", "1", "602.14")
+
+
+def test_g5_heating_by_norm_and_area_in_season(run):
+    heating = {"id": "heat", "name": "Отопление", "kind": "communal", "resource": "heating", "unit": "gcal"}
+    doc = town(services=[heating], tariffs=[{"service": "heat", "from": "2024-07-01", "rate": "2450.37"}],
+               norms=[{"service": "heat", "from": "2024-07-01", "value": "0.0194", "per": "m2"}],
+               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
+               accounts=[account("a1", "1002003004", "p1", ["heat"])])
+    assert amounts(run(doc, "2025-01"), service="heat") == ["2581.27"]
+
+
+@pytest.mark.parametrize("rounding, cap, expected", [
+    ("balanced", "norm", ["110.12", "151.12", "201.72"]),
+    ("independent", "none", ["152.94", "209.89", "280.16"]),
+    ("balanced", "none", ["152.94", "209.89", "280.17"]),
+], ids=["G7", "G7b-independent", "G7b-balanced"])
+def test_g7_common_property_electricity_by_area(run, rounding, cap, expected):
+    elec = {"id": "el", "name": "Электроснабжение", "kind": "communal", "resource": "electricity", "unit": "kwh"}
+    cp = {"id": "cp_el", "name": "Электроэнергия на СОИ", "kind": "common_property", "resource": "electricity",
+          "unit": "kwh"}
+    areas, used = ("33.3", "45.7", "61.0"), ("300", "400", "500")
+    doc = town(
+        services=[elec, cp],
+        tariffs=[{"service": "el", "from": "2024-07-01", "rate": "6.43"},
+                 {"service": "cp_el", "from": "2024-07-01", "rate": "6.43"}],
+        norms=[{"service": "el", "from": "2024-07-01", "value": "100", "per": "person"},
+               {"service": "cp_el", "from": "2024-07-01", "value": "0.9", "per": "common_m2"}],
+        premises=[flat(f"p{i}", str(i), a) for i, a in enumerate(areas, 1)], persons=[person("owner")],
+        accounts=[account(f"a{i}", f"100200300{i}", f"p{i}", ["el", "cp_el"]) for i in range(1, 4)],
+        meters=[{"id": f"m{i}", "serial": f"E{i}", "resource": "electricity", "kind": "individual", "premises": f"p{i}",
+                 "zones": 1, "digits": 6, "installed": "2024-01-01", "initial": {"total": "1000"}} for i in range(1, 4)]
+        + [{"id": "hm", "serial": "H1", "resource": "electricity", "kind": "house", "house": "h1", "zones": 1,
+            "digits": 7, "installed": "2024-01-01", "initial": {"total": "50000"}}],
+        readings=[{"id": f"r{i}", "meter": f"m{i}", "date": "2025-01-25",
+                   "values": {"total": str(1000 + int(v))}, "source": "resident"} for i, v in enumerate(used, 1)],
+        house_readings=[{"id": "hr1", "meter": "hm", "date": "2025-01-31", "values": {"total": "51300"},
+                         "source": "inspector"}],
+        settings={"common_property_rounding": rounding, "common_property_cap": cap})
+    data = run(doc, "2025-01")
+    assert amounts(data, service="cp_el") == expected
+    assert amounts(data, service="el") == ["1929.00", "2572.00", "3215.00"]
+
+
+def test_g8_temporary_absence(run):
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[account("a1", "1002003004", "p1", ["cold"])],
+               registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01"} for p in ("owner", "b")],
+               absences=[{"id": "ab1", "person": "b", "from": "2025-06-05", "to": "2025-06-18"}])
+    data = run(doc, "2025-06")
+    assert amounts(data, kind="charge") == ["401.43"]
+    assert amounts(data, kind="absence") == ["-80.29"]
+    assert sum(Decimal(a) for a in amounts(data)) == Decimal("321.14")
+
+
+def test_g9_hot_water_interruptions_beyond_allowance(run):
+    hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
+    events = [("2025-03-03T08:00:00+03:00", "2025-03-03T12:00:00+03:00"),
+              ("2025-03-10T09:00:00+03:00", "2025-03-10T12:00:00+03:00"),
+              ("2025-03-20T10:00:00+03:00", "2025-03-20T14:00:00+03:00")]
+    doc = town(services=[hot], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
+               norms=[{"service": "hot", "from": "2024-07-01", "value": "3", "per": "person"}],
+               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
+               accounts=[account("a1", "1002003004", "p1", ["hot"])],
+               meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
+                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
+               readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
+                          "source": "resident"}],
+               quality_events=[{"id": f"q{i}", "service": "hot", "house": "h1", "start": s, "end": e,
+                                "kind": "interruption"} for i, (s, e) in enumerate(events)])
+    data = run(doc, "2025-03")
+    assert amounts(data, kind="charge") == ["1850.40"]
+    assert amounts(data, kind="quality") == ["-8.33"]
