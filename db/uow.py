@@ -143,6 +143,26 @@ class UnitOfWork:
                         action=f"{self.action}:update", table_name=table, row_id=row_id,
                         before=before, after=after).execute()
 
+    def delete_rows(self, model: type[pw.Model], row_ids: Sequence[str]) -> int:
+        """Remove master-data rows (e.g. a service link replaced by a re-import); audit keeps what they held.
+
+        Facts are never deleted (storno instead); this is for links and attributes of master data only.
+        """
+        self._check_open()
+        if not row_ids:
+            return 0
+        table = model._meta.table_name
+        from db.models.system import AuditLog
+
+        for row in model.select().where(model._meta.primary_key.in_(list(row_ids))).dicts():
+            AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
+                            action=f"{self.action}:delete", table_name=table, row_id=str(row["id"]),
+                            before={k: _plain(v) for k, v in row.items()}, after=None).execute()
+        count = model.delete().where(model._meta.primary_key.in_(list(row_ids))).execute()
+        self._record(table, "delete", list(row_ids), None)
+        self.counts[table] += count
+        return count
+
     def note(self, **details: Any) -> None:
         """Add details (file name, counts) to the audit summary of this unit."""
         self.details.update(details)

@@ -83,7 +83,7 @@ def fmt_quantity(d: Decimal, unit: str = "") -> str:
     """A quantity for a formula: canonical text, cut to 10 decimals with "…" when longer (display only — the exact
     value is in ``inputs`` or recomputable), followed by the unit label: "8.333 м³", "17.1257142857… кВт·ч"."""
     text = canonical(d)
-    whole, dot, fraction = text.partition(".")
+    whole, _, fraction = text.partition(".")
     if len(fraction) > _SHOWN_DECIMALS:
         text = f"{whole}.{fraction[:_SHOWN_DECIMALS]}…"
     label = unit_label(unit)

@@ -19,7 +19,13 @@ from decimal import Decimal
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate, format_kop, to_kop
 from bcenter.core.quantity import canonical
-from bcenter.engine.charges import decimal_math, fmt_quantity, make_line, quantity, rate_label
+from bcenter.engine.charges import (
+    decimal_math,
+    fmt_quantity,
+    make_line,
+    quantity,
+    rate_label,
+)
 from bcenter.engine.types import Line
 
 __all__ = ["billable_house_volume", "distribute"]

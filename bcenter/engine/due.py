@@ -34,8 +34,8 @@ from bcenter.core.period import Period
 
 __all__ = [
     "DUE_KINDS",
-    "NEW_RULE_FIRST_PERIOD",
     "NEW_RULE_DAY",
+    "NEW_RULE_FIRST_PERIOD",
     "OLD_RULE_DAY",
     "due_date",
     "parse_due_rule",

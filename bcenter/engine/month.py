@@ -130,7 +130,8 @@ def _service_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, ga
     norm = _norm(basis, svc, "person", gaps, where)  # e.g. solid waste by a per-person norm in m³
     if norm is None:
         return None
-    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate or ZERO)
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate or ZERO,
+                               unit=svc.unit)
 
 
 def _unit_line(account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps, where: str) -> Line | None:
@@ -179,11 +180,11 @@ def _priced(svc: ServiceInfo, price: Price, volume_by_zone: Mapping[str, Decimal
                                                  method=method)
     if method == "meter" and set(volume_by_zone) != {"total"} and price.zones and \
             set(volume_by_zone) <= set(price.zones):
-        return charges.meter_charge(svc.key, volumes=volume_by_zone, tariffs=price.zones)
+        return charges.meter_charge(svc.key, volumes=volume_by_zone, tariffs=price.zones, unit=svc.unit)
     rate = price.rate if price.rate is not None else next(iter(price.zones.values()))
     if method == "meter":
-        return charges.meter_charge(svc.key, volumes={"total": total}, tariffs={"total": rate})
-    return charges.average_charge(svc.key, volume=total, tariff=rate)
+        return charges.meter_charge(svc.key, volumes={"total": total}, tariffs={"total": rate}, unit=svc.unit)
+    return charges.average_charge(svc.key, volume=total, tariff=rate, unit=svc.unit)
 
 
 def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
@@ -250,7 +251,7 @@ def _norm_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price
                                                  method="norm_k" if coefficient > 1 else "norm")
     rate = price.rate if price.rate is not None else next(iter(price.zones.values()))
     return charges.norm_charge(svc.key, persons=persons, norm=norm, tariff=rate, coefficient=coefficient,
-                               method="norm_k" if coefficient > 1 else "norm")
+                               method="norm_k" if coefficient > 1 else "norm", unit=svc.unit)
 
 
 def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, gaps: _Gaps,
@@ -263,12 +264,12 @@ def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, g
     if water_meters and ("cold_water" in vols or "hot_water" in vols):
         volume = vols.get("cold_water", ZERO) + vols.get("hot_water", ZERO)
         vols["sewerage"] = volume
-        return charges.meter_charge(svc.key, volumes={"total": volume}, tariffs={"total": price.rate})
+        return charges.meter_charge(svc.key, volumes={"total": volume}, tariffs={"total": price.rate}, unit=svc.unit)
     norm = _norm(basis, svc, "person", gaps, where)
     if norm is None:
         return None
     vols["sewerage"] = _persons(account) * norm
-    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate)
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate, unit=svc.unit)
 
 
 # --- common property -----------------------------------------------------------------------------------

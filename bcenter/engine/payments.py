@@ -39,8 +39,8 @@ from bcenter.engine.penalties import Repayment
 
 __all__ = [
     "POLICIES",
-    "Applied",
     "Application",
+    "Applied",
     "Charge",
     "DebtLine",
     "Payment",
@@ -282,7 +282,7 @@ def apply_payments(
             raise TypeError(f"payments: ожидается Payment, получено {type(p).__name__}")
     ids = [p.id for p in chosen]
     if len(set(ids)) != len(ids):
-        raise InvalidValue("повторяющийся идентификатор платежа", value=sorted(i for i in ids if ids.count(i) > 1)[0])
+        raise InvalidValue("повторяющийся идентификатор платежа", value=min(i for i in ids if ids.count(i) > 1))
     results = []
     for payment in sorted(chosen, key=lambda p: (p.day, p.id)):
         named = payment.period if policy == "specified_then_fifo" else None

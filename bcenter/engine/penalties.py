@@ -34,6 +34,7 @@ result as ``Repayment`` rows.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -223,7 +224,7 @@ def penalty_rows(
 
     runs: list[list] = []  # [lane index, start, end, debt, rate, fraction, reason]
     open_run: dict[int, list] = {}
-    for start, stop in zip(points, points[1:]):
+    for start, stop in itertools.pairwise(points):
         fraction, reason = _fraction(obligation, start, standard=standard, rates=rates, debt_arose=debt_arose)
         for index, (rate, closes) in enumerate(lanes):
             debt = sum(amount for close, amount in closes if close >= start)

@@ -22,6 +22,7 @@ tables passes them in (``RateTable(...)`` or ``RateTable.from_tables`` over the 
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -153,10 +154,10 @@ class RateTable:
         key_rates = tuple(sorted(_typed(self.key_rates, KeyRate, "key_rates"), key=lambda r: r.start))
         caps = tuple(sorted(_typed(self.caps, RateCap, "caps"), key=lambda c: c.start))
         moratoria = tuple(sorted(_typed(self.moratoria, Moratorium, "moratoria"), key=lambda m: (m.start, m.end)))
-        for before, after in zip(key_rates, key_rates[1:]):
+        for before, after in itertools.pairwise(key_rates):
             if before.start == after.start:
                 raise InvalidValue("две ключевые ставки с одной даты", value=after.start.isoformat())
-        for before, after in zip(caps, caps[1:]):
+        for before, after in itertools.pairwise(caps):
             if after.start < before.end:
                 raise InvalidValue(
                     "периоды ограничения ставки пересекаются", value=f"{before.start}…{before.end} и {after.start}"

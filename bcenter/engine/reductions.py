@@ -24,7 +24,14 @@ from bcenter.core.errors import InvalidValue
 from bcenter.core.money import format_kop, to_kop
 from bcenter.core.period import Period
 from bcenter.core.quantity import canonical
-from bcenter.engine.charges import decimal_math, fmt_quantity, make_line, quantity, rate_label, unit_label
+from bcenter.engine.charges import (
+    decimal_math,
+    fmt_quantity,
+    make_line,
+    quantity,
+    rate_label,
+    unit_label,
+)
 from bcenter.engine.types import Line
 
 __all__ = [
@@ -56,7 +63,7 @@ class QualityRule:
 
     monthly_allowance_h: Decimal | None
     single_allowance_h: Mapping[str, Decimal] = field(default_factory=dict)
-    rate_pct_per_h: Decimal = _D("0.15")
+    rate_pct_per_h: Decimal = Decimal("0.15")
     basis: str = ""
     verified: str = ""
 
@@ -149,7 +156,7 @@ def interruption_reduction(
     period: Period,
     monthly_allowance_h: Decimal | None,
     single_allowance_h: Decimal,
-    rate_pct_per_h: Decimal = _D("0.15"),
+    rate_pct_per_h: Decimal = Decimal("0.15"),
     policy: str = "max",
 ) -> Line | None:
     """Снижение платы за перерывы сверх допустимых (ПП 354, прил. 1, пп. 1, 4, 8, 9, 11, 14, 17; п. 98;
@@ -214,10 +221,10 @@ def hot_water_temperature_reduction(
     *,
     charge: int,
     hours: Sequence[tuple[Decimal, Decimal] | tuple[Decimal, Decimal, Decimal]],
-    norm_min_c: Decimal = _D(60),
+    norm_min_c: Decimal = Decimal(60),
     allowed_deviation_c: Decimal = DAY_DEVIATION_C,
-    rate_pct: Decimal = _D("0.1"),
-    step_c: Decimal = _D(3),
+    rate_pct: Decimal = Decimal("0.1"),
+    step_c: Decimal = Decimal(3),
 ) -> Line | None:
     """Снижение платы за ГВС ниже нормы температуры (ПП 354, прил. 1, п. 5; СанПиН 2.1.3684-21 п. 84;
     DOMAIN.md §2.2).

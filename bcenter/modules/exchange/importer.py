@@ -27,6 +27,7 @@ from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
 from db.connection import is_postgres
+from db.fields import JsonTextField
 from db.models import Organization, Setting
 from db.models.reference import BankDetail
 from db.search import rebuild_account_search
@@ -114,7 +115,9 @@ class Importer:
         self.failed_ids: dict[str, list[tuple[int, str]]] = {}
         self.duplicates: set[tuple[str, int]] = set()  # (kind, index) of objects repeating an earlier id
         self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document
-        self.natural_objs: dict[str, dict] = {}  # row UUID → object without id (matched by natural key)
+        self.natural_objs: dict[str, dict] = {}
+        self.updates: list[tuple[str, str, dict, str, str]] = []  # (table, uid, changed columns, path, ext id)
+        self.child_replacements: list[tuple[str, str, str, list]] = []  # (child table, parent column, uid, rows)  # row UUID → object without id (matched by natural key)
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
@@ -370,6 +373,7 @@ class Importer:
             self._upsert_organization(doc["organization"], result)
         for key, value in settings.items():
             self._upsert_setting(key, value, result)
+        self._apply_updates(result)
         for table in WRITE_ORDER:
             table_rows = rows.get(table)
             if not table_rows:
@@ -388,6 +392,27 @@ class Importer:
         if touched:
             fresh = not self._has_rows("account")
             rebuild_account_search(self.db, None if fresh else sorted(touched))
+
+    def _apply_updates(self, result: ImportResult) -> None:
+        """Edits of reference and master data found by the re-import (audited, field by field)."""
+        for table, uid, changes, path, ext in self.updates:
+            model = _model(table)
+            fields = {}
+            for column, value in changes.items():
+                field_ = model._meta.columns[column]
+                fields[field_.name] = json.loads(value) if isinstance(field_, JsonTextField) and value else value
+            if fields:
+                self.uow.update(model, uid, **fields)
+            children = [label for child, (col, parent, label) in matching.CHILDREN.items()
+                        if KIND_TABLE[parent] == table and any(c == child and u == uid
+                                                               for c, _, u, _ in self.child_replacements)]
+            result.updated.append(f"{path} (id «{ext}»): {', '.join([*changes, *children])}")
+        for child, column, uid, new_rows in self.child_replacements:
+            model = _model(child)
+            old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid])]
+            self.uow.delete_rows(model, old)
+            if new_rows:
+                self.uow.insert_rows(model, COLUMNS[child], new_rows)
 
     def _upsert_organization(self, org: dict, result: ImportResult) -> None:
         values = dict(name=org["name"], inn=org["inn"], kpp=org.get("kpp"), ogrn=org.get("ogrn"),

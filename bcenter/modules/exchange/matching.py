@@ -23,6 +23,10 @@ from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, ZON
 if TYPE_CHECKING:
     from bcenter.modules.exchange.importer import ImportResult, Importer
 
+UPDATABLE = {"supplier", "service", "tariff", "norm", "house", "premises", "person", "account", "meter"}
+"""Reference and master data: a re-import with other content updates them (audited, field by field).
+Facts — readings, payments, registrations, ownership, absences, quality events — are never overwritten."""
+
 CHILDREN = {
     "bank_detail": ("supplier_id", "supplier", "bank"),
     "house_service": ("house_id", "house", "services"),
@@ -55,7 +59,8 @@ def _show(column: str, value) -> str:
 
 
 def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
-    """Remove rows already stored (same content) and report those stored with other content."""
+    """Remove rows already stored: the same content is skipped; other content updates reference and master data
+    (``imp.updates``, ``imp.child_replacements``) and is an error for facts."""
     for kind, table in KIND_TABLE.items():
         existing_ids = {imp.ids[kind][ext] for ext in imp.existing[kind]}
         if not existing_ids:
@@ -69,6 +74,7 @@ def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
         rows[table] = fresh
         columns = COLUMNS[table]
         differences: dict[str, list[str]] = defaultdict(list)
+        replaced_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         stored = imp._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again))
         for db_row in stored:
             new = again[str(db_row[0])]
@@ -82,6 +88,7 @@ def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
             for r in rows.get(child, ()):
                 if r[pos] in existing_ids:
                     mine[r[pos]].append(_child_content(child, r))
+                    replaced_children[child][r[pos]].append(r)
                 else:
                     keep.append(r)
             rows[child] = keep
@@ -94,7 +101,13 @@ def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
                     differences[uid].append(label)
         for uid, new in again.items():
             diff = differences.get(uid)
-            if diff:
+            if diff and kind in UPDATABLE:
+                imp.updates.append((table, uid, {c: v for c, v in zip(columns, new) if c in diff},
+                                    imp.paths.get(uid, KIND_ARRAY[kind]), new[1]))
+                for child, (column, parent_kind, label) in CHILDREN.items():
+                    if parent_kind == kind and label in diff:
+                        imp.child_replacements.append((child, column, uid, replaced_children[child].get(uid, [])))
+            elif diff:
                 imp.problems.append(Problem(imp.paths.get(uid, KIND_ARRAY[kind]),
                                             f"объект с id «{new[1]}» уже импортирован с другим содержимым "
                                             f"(поля: {', '.join(dict.fromkeys(diff))}); факты не перезаписываются "

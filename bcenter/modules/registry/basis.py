@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import Iterator
 
@@ -32,6 +32,12 @@ def _d(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def _share(value: Decimal, factor: Decimal) -> Decimal:
+    if factor == 1:
+        return value
+    return (value * factor).quantize(Decimal("0.000001"), rounding=ROUND_DOWN).normalize()  # never above the whole
 
 
 def _dec(value) -> Decimal | None:
@@ -156,11 +162,13 @@ class BasisReader:
             prem = str(prem)
             info = premises[prem]
             part = Fraction(share) if share else Fraction(1)
+            # a share like 1/3 has no finite decimal: kept to 1e-6 m² / person, far below any kopeck
             factor = Decimal(part.numerator) / Decimal(part.denominator)
             out.append(AccountBasis(
-                key=str(account), number=number, area=info["area"] * factor, premises_kind=info["kind"],
+                key=str(account), number=number, area=_share(info["area"], factor), premises_kind=info["kind"],
                 meter_impossible=info["impossible"], services=tuple(services.get(str(account), ())),
-                residents=residents.get(prem, Decimal(0)) * factor, owners=owners.get(prem, Decimal(0)) * factor,
+                residents=_share(residents.get(prem, Decimal(0)), factor),
+                owners=_share(owners.get(prem, Decimal(0)), factor),
                 meters=tuple(meters.get(prem, ())), absent_days=tuple(absent.get(prem, ())),
                 quality=self._quality("premises_id", prem) if self._has_premises_quality else ()))
         return tuple(out)

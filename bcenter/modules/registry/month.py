@@ -23,6 +23,7 @@ from typing import Callable
 
 import peewee as pw
 
+from bcenter.core.errors import InvalidValue
 from bcenter.core.ids import uuid7
 from bcenter.core.period import Period
 from bcenter.core.quantity import canonical
@@ -195,8 +196,11 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
             if progress:
                 progress(len(basis.accounts))
             continue
-        calculated = [(q, calculate_house(b)) for q, b in plan]
-        gaps = tuple(g for _, r in calculated for g in r.gaps)
+        try:
+            calculated = [(q, calculate_house(b)) for q, b in plan]
+            gaps = tuple(g for _, r in calculated for g in r.gaps)
+        except InvalidValue as exc:  # contradictory data the engine refuses (e.g. premises larger than the house)
+            calculated, gaps = [], (f"дом {house_id}: {exc.message_ru}",)
         if gaps:
             result.failed.append((house_id, gaps))
             if progress:
