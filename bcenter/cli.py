@@ -139,7 +139,8 @@ def import_(obj: Context, file: Path) -> None:
     if not result.changed:
         click.echo(f"Ничего не изменилось: все {sum(result.unchanged.values())} объектов уже были импортированы.")
         return
-    click.echo("Импортировано: " + ", ".join(f"{k} {v}" for k, v in sorted(objects.items())))
+    if objects:
+        click.echo("Импортировано: " + ", ".join(f"{k} {v}" for k, v in sorted(objects.items())))
     if result.unchanged:
         click.echo(f"Уже были в базе: {sum(result.unchanged.values())} объектов.")
     if result.updated:

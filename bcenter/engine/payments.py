@@ -27,6 +27,7 @@ days must agree). A negative charge is an error: a credit is money, pass it as a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -276,13 +277,14 @@ def apply_payments(
     if as_of is not None:
         _check_date(as_of, "as_of")
     lines = _Lines(charges)
-    chosen = [p for p in payments if as_of is None or p.day <= as_of]
-    for p in chosen:
+    payments = list(payments)
+    for p in payments:
         if not isinstance(p, Payment):
             raise TypeError(f"payments: ожидается Payment, получено {type(p).__name__}")
-    ids = [p.id for p in chosen]
-    if len(set(ids)) != len(ids):
-        raise InvalidValue("повторяющийся идентификатор платежа", value=min(i for i in ids if ids.count(i) > 1))
+    chosen = [p for p in payments if as_of is None or p.day <= as_of]
+    repeated = sorted(i for i, n in Counter(p.id for p in payments).items() if n > 1)
+    if repeated:
+        raise InvalidValue("повторяющийся идентификатор платежа", value=repeated[0])
     results = []
     for payment in sorted(chosen, key=lambda p: (p.day, p.id)):
         named = payment.period if policy == "specified_then_fifo" else None
