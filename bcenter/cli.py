@@ -304,6 +304,56 @@ def explain(obj: Context, account: str, period_text: str) -> None:
         click.echo(line)
 
 
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None  # type: ignore[return-value]
+    except ValueError:
+        pass
+    raise UsageError(f"{option}: ожидается дата ГГГГ-ММ-ДД, получено «{text}»")
+
+
+@cli.command()
+@db_option
+@click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", required=True, help="На какую дату (включительно).")
+@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
+@click.pass_obj
+def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
+    """Долги по периодам начисления после всех оплат по дату включительно."""
+    from bcenter.modules.finance.position import Finance
+
+    data = Finance(obj.db).debts(as_of=_date(as_of, "--as-of"), number=account)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for acc in data["accounts"]:
+        click.echo(f"{acc['account']}: долг {acc['total']}")
+        for line in acc["periods"]:
+            click.echo(f"  {line['period']} {line['service']:<16} начислено {line['charged']:>10} оплачено "
+                       f"{line['paid']:>10} долг {line['debt']:>10} срок {line['due']}")
+
+
+@cli.command()
+@db_option
+@click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", required=True, help="На какую дату (включительно).")
+@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
+@click.pass_obj
+def penalties(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
+    """Пени (ч. 14 и 14.1 ст. 155 ЖК РФ) по периодам с расчётом по интервалам."""
+    from bcenter.modules.finance.position import Finance
+
+    data = Finance(obj.db).penalties(as_of=_date(as_of, "--as-of"), number=account)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for acc in data["accounts"]:
+        click.echo(f"{acc['account']}: пени {acc['total']}")
+        for row in acc["rows"]:
+            click.echo(f"  {row['period']} {row['service'] or '':<16} {row['from']}–{row['to']} {row['days']:>4} дн. "
+                       f"долг {row['debt']:>10} × {row['rate']} % × {row['fraction']} = {row['amount']}")
+
+
 def _period(text: str, option: str) -> Period:
     try:
         return Period.parse(text)

@@ -26,22 +26,9 @@ from bcenter.core.quantity import canonical
 from bcenter.engine.types import Derivation, Line
 
 __all__ = [
-    "UNIT_LABELS",
-    "area_charge",
-    "average_charge",
-    "decimal_math",
-    "fmt_quantity",
-    "heating_house_meter_charge",
-    "heating_norm_charge",
-    "increasing_coefficient",
-    "make_line",
-    "meter_charge",
-    "norm_charge",
-    "per_unit_charge",
-    "quantity",
-    "rate_label",
-    "two_part_hot_water_charge",
-    "unit_label",
+    "UNIT_LABELS", "area_charge", "average_charge", "decimal_math", "fmt_quantity", "heating_house_meter_charge",
+    "heating_norm_charge", "increasing_coefficient", "make_line", "meter_charge", "norm_charge", "per_unit_charge",
+    "quantity", "rate_label", "two_part_hot_water_charge", "unit_label",
 ]
 
 # --- shared helpers ---------------------------------------------------------------------------------------------
@@ -377,25 +364,38 @@ def two_part_hot_water_charge(
     heat_per_m3: Decimal,
     heat_rate: Decimal,
     method: str = "meter",
+    coefficient: Decimal = Decimal(1),
 ) -> Line:
     """ГВС по двухкомпонентному тарифу: P = V × T_хв + V × q × T_тэ, округлённая один раз (ПП 354, п. 42,
     прил. 2; ПП 406 — двухкомпонентный тариф; DOMAIN.md §1.8, EXCHANGE.md ``tariffs.components``).
 
     ``volume`` м³ (by meter, norm or average — ``method`` says which), ``cold_water_rate`` руб./м³,
     ``heat_per_m3`` q Гкал/м³ (the norm of heat for heating water, or measured), ``heat_rate`` руб./Гкал. The
-    line has no single tariff (None).
+    line has no single tariff (None). By norm without a meter where one could be installed, pass the increasing
+    coefficient: P = (V × T_хв + V × q × T_тэ) × K, "norm" becomes "norm_k" and ``excess`` is the part due to K,
+    as in ``norm_charge``; the volume stays V.
     """
     v = quantity(volume, "объём ГВС")
     cw = quantity(cold_water_rate, "компонент на холодную воду")
     q = quantity(heat_per_m3, "расход тепловой энергии на подогрев")
     heat = quantity(heat_rate, "компонент на тепловую энергию")
-    return make_line(service, kind="charge", method=method, exact=v * cw + v * q * heat,
-                     expression=(f"{fmt_quantity(v, 'm3')} × {_rate(cw, 'm3')} + {fmt_quantity(v, 'm3')} × "
-                                 f"{fmt_quantity(q)} Гкал/м³ × {_rate(heat, 'gcal')}"),
-                     basis="ПП 354, п. 42, прил. 2 (двухкомпонентный тариф на горячую воду)",
-                     inputs={"volume": canonical(v), "cold_water_rate": canonical(cw),
-                             "heat_per_m3": canonical(q), "heat_rate": canonical(heat)},
-                     volume=v)
+    k = quantity(coefficient, "повышающий коэффициент", minimum=1)
+    without_k = v * cw + v * q * heat
+    expression = (f"{fmt_quantity(v, 'm3')} × {_rate(cw, 'm3')} + {fmt_quantity(v, 'm3')} × "
+                  f"{fmt_quantity(q)} Гкал/м³ × {_rate(heat, 'gcal')}")
+    inputs = {"volume": canonical(v), "cold_water_rate": canonical(cw), "heat_per_m3": canonical(q),
+              "heat_rate": canonical(heat)}
+    excess, note = 0, ""
+    if k != 1:
+        expression = f"({expression}) × K {fmt_quantity(k)}"
+        excess = to_kop(without_k * k) - to_kop(without_k)
+        note = f"без K: {fmt_quantity(without_k)} → {format_kop(to_kop(without_k))}; превышение {format_kop(excess)}"
+        inputs["coefficient"] = canonical(k)
+        if method == "norm":
+            method = "norm_k"
+    return make_line(service, kind="charge", method=method, exact=without_k * k, expression=expression,
+                     basis="ПП 354, п. 42, прил. 2 (двухкомпонентный тариф на горячую воду)", inputs=inputs,
+                     volume=v, coefficient=k, excess=excess, note=note)
 
 
 _PER_UNIT_BASIS = {

@@ -119,6 +119,19 @@ def _hours(seconds: Decimal) -> str:
     return fmt_quantity(seconds / _SECONDS_PER_HOUR) + " ч"
 
 
+def _check_charge(charge: int) -> None:
+    if type(charge) is not int or charge < 0:
+        raise InvalidValue("начисление за месяц — целое неотрицательное число копеек", value=charge)
+
+
+def _percent_of_charge(charge: int, pct_times: Decimal, *, per: int = 1) -> tuple[Decimal, str]:
+    """The reduction −charge × pct / 100 in rubles for pct = ``pct_times`` / ``per``, capped at 100 % (a single
+    division, so nothing rounds before the kopeck), and the percentage as shown in the formula."""
+    if pct_times >= 100 * per:
+        return -_D(charge).scaleb(-2), "100 % (предел)"
+    return -(_D(charge) * pct_times / (per * 10_000)), f"{fmt_quantity(pct_times / per)} %"
+
+
 def _merged_events(events, period: Period, default_single: Decimal):
     """Events clipped to the month, sorted, overlapping or touching ones merged (the stricter allowance wins)."""
     clipped = []
@@ -173,8 +186,7 @@ def interruption_reduction(
     """
     if policy not in _POLICIES:
         raise InvalidValue("учёт сверхнормативных часов: max или total_only", value=policy)
-    if type(charge) is not int or charge < 0:
-        raise InvalidValue("начисление за месяц — целое неотрицательное число копеек", value=charge)
+    _check_charge(charge)
     rate = quantity(rate_pct_per_h, "процент за час")
     single_default = quantity(single_allowance_h, "допустимо подряд, ч")
     monthly = None if monthly_allowance_h is None else quantity(monthly_allowance_h, "допустимо в месяц, ч")
@@ -191,9 +203,7 @@ def interruption_reduction(
         excess = excess_total
     if excess == 0 or charge == 0:
         return None
-    capped = excess * rate >= 100 * _SECONDS_PER_HOUR
-    pct_text = "100 % (предел)" if capped else f"{fmt_quantity(excess * rate / _SECONDS_PER_HOUR)} %"
-    exact = -_D(charge).scaleb(-2) if capped else -(_D(charge) * excess * rate / 36_000_000)
+    exact, pct_text = _percent_of_charge(charge, excess * rate, per=_SECONDS_PER_HOUR)
     allowance = "нет предела в месяц" if monthly is None else f"допустимо {fmt_quantity(monthly)} ч в месяц"
     expression = (
         f"перерывы {' + '.join(_hours(d) for d in durations)} = {_hours(total)}; {allowance}, "
@@ -236,8 +246,7 @@ def hot_water_temperature_reduction(
     re-billed at the cold-water tariff (``below_40_rebill``) [P]. The line is −to_kop(charge × pct / 100), kind
     "quality", method "temperature"; nothing to reduce → None.
     """
-    if type(charge) is not int or charge < 0:
-        raise InvalidValue("начисление за месяц — целое неотрицательное число копеек", value=charge)
+    _check_charge(charge)
     norm_min = quantity(norm_min_c, "нормативная температура")
     default_dev = quantity(allowed_deviation_c, "допустимое отклонение")
     rate = quantity(rate_pct, "процент за шаг")
@@ -258,9 +267,7 @@ def hot_water_temperature_reduction(
         terms.append(f"{fmt_quantity(h)} ч × {steps} × {fmt_quantity(rate)} % ({fmt_quantity(measured)} °C)")
     if pct == 0 or charge == 0:
         return None
-    capped = pct >= 100
-    pct_text = "100 % (предел)" if capped else f"{fmt_quantity(pct)} %"
-    exact = -_D(charge).scaleb(-2) if capped else -(_D(charge) * pct / 10_000)
+    exact, pct_text = _percent_of_charge(charge, pct)
     expression = (f"{' + '.join(terms)} = {pct_text} (норма {fmt_quantity(norm_min)} °C); "
                   f"-({format_kop(charge)} руб. × {pct_text})")
     inputs = {"charge": format_kop(charge), "hours": "; ".join(inputs_entries), "norm_min_c": canonical(norm_min),

@@ -194,6 +194,17 @@ def test_two_part_hot_water_is_rounded_once():
                                       "heat_rate": "0.005"}
 
 
+def test_two_part_hot_water_by_norm_with_coefficient_shows_the_excess():
+    line = two_part_hot_water_charge("hot_water", volume=D("6.4"), cold_water_rate=D("45.1"), heat_per_m3=D("0.06"),
+                                     heat_rate=D("2450.37"), method="norm", coefficient=D("1.5"))
+    # without K: 6.4 × 45.1 + 6.4 × 0.06 × 2450.37 = 288.64 + 940.94208 = 1229.58208 → 1229.58
+    # with K 1.5: 1844.37312 → 1844.37; excess 614.79
+    assert (line.amount, line.excess, line.method, line.coefficient, line.volume) == (
+        184437, 61479, "norm_k", D("1.5"), D("6.4"))
+    assert line.derivation.inputs["coefficient"] == "1.5"
+    assert "превышение 614.79" in line.derivation.formula
+
+
 def test_per_unit_charge_per_person_for_solid_waste():
     line = per_unit_charge("solid_waste", units=D(3), rate=D("120.555"), method="person")
     assert (line.amount, line.method, line.volume) == (36167, "person", D(3))  # 361.665 → 361.67

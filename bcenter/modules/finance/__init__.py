@@ -1,0 +1,1 @@
+"""Финансы: payments, their application to periods and suppliers, debts and penalties."""
