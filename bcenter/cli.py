@@ -304,6 +304,37 @@ def explain(obj: Context, account: str, period_text: str) -> None:
         click.echo(line)
 
 
+@cli.command()
+@db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.pass_obj
+def close(obj: Context, period_text: str) -> None:
+    """Закрыть период: сальдо по счетам, услугам и поставщикам; проводить в него больше нельзя."""
+    from bcenter.modules.registry.closing import close_period
+
+    period = _period(period_text, "--period")
+    rows = close_period(obj.db, period)
+    click.echo(f"Период {period} закрыт: записано сальдо {rows} строк.")
+
+
+@cli.command()
+@db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
+@click.pass_obj
+def balances(obj: Context, period_text: str, as_json: bool) -> None:
+    """Сальдо периода: входящее, начислено, перерасчёт, оплачено, пени, исходящее."""
+    from bcenter.modules.registry.closing import balances_report
+
+    data = balances_report(obj.db, _period(period_text, "--period"))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for row in data["accounts"]:
+        click.echo(f"{row['account']} {row['service']:<16} вх. {row['opening']:>10} нач. {row['charged']:>10} "
+                   f"перерасч. {row['recalculated']:>9} опл. {row['paid']:>10} исх. {row['closing']:>10}")
+
+
 def _date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text) if len(text) == 10 else None  # type: ignore[return-value]

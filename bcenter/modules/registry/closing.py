@@ -1,0 +1,109 @@
+"""Closing a period: a balance snapshot per account × service × supplier, then nothing more is posted into it.
+
+Snapshot (ARCHITECTURE.md §3): opening (the previous closed period's closing, or the migrated opening balance),
+charged (the month's charges and common-property lines), recalculated (recalculation lines posted in it),
+quality (reductions for quality and absence), benefits, paid (payments made in the month as applied to that
+service and supplier), penalties (not posted yet: computed on demand by ``bcenter penalties``), closing =
+opening + charged + recalculated + quality + benefits − paid + penalties. ``closing(P) == opening(P+1)``
+holds by construction. An overpayment not yet applied to any charge (an advance) stays with the payment and is
+applied when later charges appear; it is not in the per-service snapshot.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import peewee as pw
+
+from bcenter.core.errors import PeriodClosed
+from bcenter.core.ids import uuid7
+from bcenter.core.money import format_kop
+from bcenter.core.period import Period
+from bcenter.modules.finance.position import Finance
+from bcenter.modules.registry import periods
+from db.connection import is_postgres
+from db.models import BalanceSnapshot, BillingPeriod
+from db.uow import UnitOfWork, utc_now_iso
+
+FIELDS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
+KIND_FIELD = {"charge": "charged", "common_property": "charged", "recalc": "recalculated", "quality": "quality",
+              "absence": "quality", "benefit": "benefits"}
+
+
+def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, str], dict[str, int]]:
+    """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one."""
+    mark = "%s" if is_postgres(db) else "?"
+    rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    previous = str(period - 1)
+    found_previous = False
+    for account, service, supplier, closing in db.execute_sql(
+            f'SELECT account_id, service_id, supplier_id, closing FROM "balance_snapshot" WHERE period = {mark}',
+            (previous,)):
+        rows[(str(account), str(service), str(supplier))]["opening"] = int(closing)
+        found_previous = True
+    if not found_previous:  # the first period in bcenter: the balances brought from the system we left
+        for account, service, supplier, amount in db.execute_sql(
+                f'SELECT o.account_id, o.service_id, s.supplier_id, o.amount FROM "opening_balance" o '
+                f'JOIN "service" s ON s.id = o.service_id WHERE o.period <= {mark}', (str(period),)):
+            rows[(str(account), str(service), str(supplier))]["opening"] += int(amount)
+    for account, service, supplier, kind, amount in db.execute_sql(
+            f'SELECT account_id, service_id, supplier_id, kind, SUM(amount) FROM "charge_line" WHERE period = {mark} '
+            f'GROUP BY account_id, service_id, supplier_id, kind', (str(period),)):
+        rows[(str(account), str(service), str(supplier))][KIND_FIELD[kind]] += int(amount)
+    finance = Finance(db)
+    accounts = {key[0] for key in rows}
+    accounts |= {str(a) for (a,) in db.execute_sql(
+        f'SELECT DISTINCT account_id FROM "payment" WHERE paid_on >= {mark} AND paid_on < {mark}',
+        (period.first_day.isoformat(), period.end.isoformat()))}
+    numbers = dict(finance.account_numbers()) if accounts else {}
+    for account in sorted(accounts):
+        position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
+        application = finance.application(position, as_of=period.last_day)
+        for part in application.applied:
+            if period.first_day <= part.day <= period.last_day:
+                rows[(account, part.service, part.supplier)]["paid"] += part.amount
+    for values in rows.values():
+        values["closing"] = (values["opening"] + values["charged"] + values["recalculated"] + values["quality"]
+                             + values["benefits"] - values["paid"] + values["penalties"])
+    return {k: v for k, v in rows.items() if any(v.values())}
+
+
+def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -> int:
+    """Write the snapshots and mark the period closed; returns the number of snapshot rows."""
+    if periods.is_closed(period):
+        raise PeriodClosed(f"Период {period} уже закрыт", period=period)
+    if not periods.can_close(period):
+        raise PeriodClosed(f"Период {period} нельзя закрыть, пока не закрыты предыдущие периоды", period=period)
+    balances = compute_balances(db, period)
+    with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
+        periods.ensure_open(uow, period)
+        rows = [(uuid7(), str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
+        for start in range(0, len(rows), 5000):
+            uow.insert_rows(BalanceSnapshot, ("id", "period", "account_id", "service_id", "supplier_id", *FIELDS),
+                            rows[start:start + 5000])
+        row = BillingPeriod.get(BillingPeriod.period == str(period))
+        uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
+    return len(rows)
+
+
+def balances_report(db: pw.Database, period: Period) -> dict:
+    """``bcenter balances --json``: stored snapshots of a closed period, else computed now."""
+    mark = "%s" if is_postgres(db) else "?"
+    names = {
+        "account": {str(a): n for a, n in db.execute_sql('SELECT id, number FROM "account"')},
+        "service": {str(a): e or str(a) for a, e in db.execute_sql('SELECT id, ext_id FROM "service"')},
+        "supplier": {str(a): e or str(a) for a, e in db.execute_sql('SELECT id, ext_id FROM "supplier"')},
+    }
+    if periods.is_closed(period):
+        data = {(str(a), str(s), str(p)): dict(zip(FIELDS, map(int, values))) for a, s, p, *values in db.execute_sql(
+            f'SELECT account_id, service_id, supplier_id, {", ".join(FIELDS)} FROM "balance_snapshot" '
+            f'WHERE period = {mark}', (str(period),))}
+    else:
+        data = compute_balances(db, period)
+    out = []
+    for (a, s, p), values in sorted(data.items(), key=lambda kv: (names["account"].get(kv[0][0], ""),
+                                                                   names["service"].get(kv[0][1], ""))):
+        out.append({"account": names["account"].get(a, a), "service": names["service"].get(s, s),
+                    "supplier": names["supplier"].get(p, p),
+                    **{f: format_kop(values[f]) for f in FIELDS if f not in ("quality", "benefits")},
+                    "quality": format_kop(values["quality"]), "benefits": format_kop(values["benefits"])})
+    return {"period": str(period), "closed": periods.is_closed(period), "accounts": out}
