@@ -12,8 +12,8 @@ from bcenter.cli import main
 
 
 @pytest.fixture
-def run(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'g.db'}"
+def run(tmp_path, capsys, any_url):
+    url = any_url
 
     def go(doc: dict, period: str, *, calc_code: int = 0) -> dict:
         path = tmp_path / "doc.json"

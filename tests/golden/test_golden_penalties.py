@@ -13,8 +13,8 @@ MAINT = {"id": "maint", "name": "Содержание жилого помеще�
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'g.db'}"
+def cli(tmp_path, capsys, any_url):
+    url = any_url
 
     def run(*args) -> dict | None:
         code = main(["--db", url, *map(str, args)])

@@ -21,8 +21,8 @@ COLD = {"id": "cold", "name": "Холодное водоснабжение", "ki
 
 
 @pytest.fixture
-def story(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 's.db'}"
+def story(tmp_path, capsys, any_url):
+    url = any_url
 
     def run(*args):
         code = main(["--db", url, *map(str, args)])
@@ -109,3 +109,26 @@ def test_a_house_over_three_months(story):
     assert (mar_a1["method"], mar_a1["volume"], mar_a1["amount"]) == ("meter", "6", "300.00")
     # a closed period cannot be posted into
     assert main(["--db", story.url, "calc", "--period", "2025-01"]) == 1
+
+
+@pytest.mark.parametrize("rate", ["48.58", "99.99", "0.01"])
+def test_changing_an_input_and_back_nets_to_zero(story, rate):
+    """A tariff changed retroactively and then restored: the recalculations of the closed month cancel out."""
+    base = town(services=[COLD], tariffs=[{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": "48.57"}],
+                norms=[{"id": "n1", "service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+                premises=[flat("p2", "2", "80.0", meter_impossible=["cold_water"])], persons=[person("owner")],
+                accounts=[account("a2", "1000000002", "p2", ["cold"])],
+                registrations=[{"id": "reg-o", "person": "owner", "premises": "p2", "kind": "permanent",
+                                "from": "2020-01-01"}])
+    story.load({k: v for k, v in base.items() if k not in ("format", "version")})
+    story("calc", "--period", "2025-01")
+    story("close", "--period", "2025-01")
+    story.load({"tariffs": [{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": rate}]})
+    story("calc", "--period", "2025-02")
+    story.load({"tariffs": [{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": "48.57"}]})
+    story("calc", "--period", "2025-02")
+    feb = story("charges", "--period", "2025-02", "--json")
+    january_fixes = [Decimal(ln["amount"]) for ln in lines(feb, kind="recalc", corrects_period="2025-01")]
+    assert len(january_fixes) == 2 and sum(january_fixes) == 0
+    february = [Decimal(ln["amount"]) for ln in feb["lines"] if ln["corrects_period"] in (None, "2025-02")]
+    assert sum(february) == Decimal("230.47")  # 4.745 × 48.57: February nets to what it would have been
