@@ -245,10 +245,9 @@ def _norm_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price
                                                      meter_impossible=impossible, meter_missing=True)
     vols[svc.resource] = persons * norm
     if price.two_part:
-        volume = persons * norm * coefficient
-        return charges.two_part_hot_water_charge(svc.key, volume=volume, cold_water_rate=price.cold_water_rate,
+        return charges.two_part_hot_water_charge(svc.key, volume=persons * norm, cold_water_rate=price.cold_water_rate,
                                                  heat_per_m3=price.heat_per_m3, heat_rate=price.heat_rate,
-                                                 method="norm_k" if coefficient > 1 else "norm")
+                                                 method="norm", coefficient=coefficient)
     rate = price.rate if price.rate is not None else next(iter(price.zones.values()))
     return charges.norm_charge(svc.key, persons=persons, norm=norm, tariff=rate, coefficient=coefficient,
                                method="norm_k" if coefficient > 1 else "norm", unit=svc.unit)

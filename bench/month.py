@@ -1,0 +1,105 @@
+"""Benchmark: one month of a demo town, against a raw executemany of the same rows; and a recalculation month.
+
+Prints
+* the month: charge lines/s and peak memory (RSS of the child process);
+* raw limit: ``executemany`` of the same number of ``charge_line`` rows into the same database, same run;
+* the ratio (target ≥ 0.33);
+* a recalculation month after a retroactive change of one house's tariff, as a share of the full month
+  (target < 5 %).
+
+Usage: python bench/month.py [--accounts 100000 | --from-db PATH] [--period 2026-10]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def child(args: list[str]) -> tuple[float, float, str]:
+    probe = ("import resource,subprocess,sys,time;t=time.perf_counter();"
+             f"r=subprocess.run([sys.executable,'-m','bcenter.cli',*{args!r}],capture_output=True,text=True);"
+             "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, r.returncode);"
+             "print(r.stdout[-2000:]); print(r.stderr[-2000:], file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    head, _, out = proc.stdout.partition("\n")
+    seconds, peak, code = head.split()
+    if code != "0":
+        sys.exit(f"bcenter {' '.join(args)} failed:\n{out}\n{proc.stderr}")
+    return float(seconds), float(peak), out
+
+
+def raw_limit(db: Path, n: int) -> float:
+    """Seconds to executemany n copies of real charge_line rows (new ids) into the same database."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    cols = [r[1] for r in conn.execute('PRAGMA table_info("charge_line")')]
+    sample = conn.execute(f'SELECT * FROM "charge_line" LIMIT {min(n, 100000)}').fetchall()
+    rows = [(f"{i:032x}"[:8] + "-bench-" + f"{i:021d}",) + tuple(sample[i % len(sample)][1:]) for i in range(n)]
+    marks = ", ".join("?" for _ in cols)
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f'INSERT INTO "charge_line" ({", ".join(cols)}) VALUES ({marks})', rows)
+    conn.execute("ROLLBACK")  # measured, then undone
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--from-db", type=Path, default=None, help="a demo database to copy instead of building one")
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    db = args.dir / "month.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if args.from_db:
+        src = sqlite3.connect(args.from_db)
+        dst = sqlite3.connect(db)
+        src.backup(dst)
+        src.close(), dst.close()
+    else:
+        child(["--db", f"sqlite:///{db}", "demo", "--accounts", str(args.accounts), "--until", args.period])
+    url = f"sqlite:///{db}"
+    seconds, peak, out = child(["--db", url, "calc", "--period", args.period, "--json"])
+    summary = json.loads(out[out.index("{"):])
+    lines = sum(summary["lines"].values())
+    print(f"month {args.period}: {seconds:.1f} s, {lines} lines, {lines / seconds:.0f} lines/s, peak RSS {peak:.0f} MB, "
+          f"houses {summary['houses_ok']} ok / {summary['houses_failed']} failed")
+    raw = raw_limit(db, lines)
+    print(f"raw executemany of {lines} charge_line rows: {raw:.1f} s, {lines / raw:.0f} rows/s")
+    print(f"ratio month / raw = {raw / seconds:.3f} (target ≥ 0.33)")
+
+    # a retroactive change of one house's tariff, then the next month's run
+    conn = sqlite3.connect(db)
+    house, ext = conn.execute('SELECT id, ext_id FROM "house" ORDER BY id LIMIT 1').fetchone()
+    service, = conn.execute('SELECT ext_id FROM "service" WHERE kind = \'housing\' LIMIT 1').fetchone()
+    conn.close()
+    doc = args.dir / "retro.json"
+    doc.write_text(json.dumps({"format": "bcenter-exchange", "version": 1, "tariffs": [
+        {"id": "bench-retro", "service": service, "house": ext, "from": f"{args.period}-01", "rate": "99.99"}]}),
+        encoding="utf-8")
+    child(["--db", url, "import", str(doc)])
+    # the same period again: only the changed house is recalculated
+    re_seconds, _, out = child(["--db", url, "calc", "--period", args.period, "--json"])
+    summary = json.loads(out[out.index("{"):])
+    print(f"recalculation after a retroactive tariff for one house: {re_seconds:.1f} s "
+          f"({100 * re_seconds / seconds:.1f} % of the full month; target < 5 %), lines {sum(summary['lines'].values())}")
+    _ = (resource, shutil)
+
+
+if __name__ == "__main__":
+    main()
