@@ -557,9 +557,8 @@ def test_master_and_reference_data_are_updated_on_reimport(loaded, example_doc, 
     exported = {o.get("id"): o for o in export_document(db=loaded)[array]}
     assert exported[obj["id"]] == json.loads(json.dumps(exported[obj["id"]]))  # still a plain document
     assert import_data({**H, array: [obj]}, db=loaded).changed is False  # and now it is what was sent
-    audit = loaded.execute_sql("SELECT COUNT(*) FROM audit_log WHERE action LIKE '%:update' "
-                               "OR action LIKE '%:delete'").fetchone()[0]
-    assert audit >= 1
+    actions = [a for (a,) in loaded.execute_sql("SELECT action FROM audit_log")]
+    assert any(a.endswith((":update", ":delete")) for a in actions)
 
 
 @pytest.mark.parametrize("array, obj", [
