@@ -321,6 +321,15 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
                 rate_pct_per_h=rule.rate_pct_per_h, policy=policy)
             if reduction is not None:
                 out.append(reduction)
+        temperatures = [e for e in mine if e.kind == "temperature" and e.measured is not None]
+        if temperatures and svc.resource == "hot_water":  # прил. 1, п. 5: 0.1 % per 3 °C below the norm, per hour
+            hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e)))
+                              .total_seconds()) / 3600, e.measured) for e in temperatures]
+            hours = [(h, t) for h, t in hours if h > 0]
+            reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
+                if hours else None
+            if reduction is not None:
+                out.append(reduction)
         if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
                 svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
                 metered=False):
@@ -332,3 +341,15 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
                                                          coefficient=line.coefficient, absent_days=days,
                                                          days_in_month=basis.period.days))
     return out
+
+
+def _month_start(basis: HouseBasis, event) -> "datetime":
+    from datetime import datetime
+
+    return datetime.combine(basis.period.first_day, datetime.min.time(), tzinfo=event.start.tzinfo)
+
+
+def _month_end(basis: HouseBasis, event) -> "datetime":
+    from datetime import datetime
+
+    return datetime.combine(basis.period.end, datetime.min.time(), tzinfo=event.end.tzinfo)
