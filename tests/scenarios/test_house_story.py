@@ -132,3 +132,42 @@ def test_changing_an_input_and_back_nets_to_zero(story, rate):
     assert len(january_fixes) == 2 and sum(january_fixes) == 0
     february = [Decimal(ln["amount"]) for ln in feb["lines"] if ln["corrects_period"] in (None, "2025-02")]
     assert sum(february) == Decimal("230.46")  # 4.745 × 48.57 = 230.46465: February nets to what it would have been
+
+
+def test_meter_replaced_mid_month_and_readings_missing_then_found(story):
+    """A meter replaced on 10 March (DOMAIN §1.3: old final − previous + new current − initial); then no readings
+    for two months (average of the months before, п. 59 «б»), then the reading is found (п. 61: recalculated)."""
+    base = town(services=[COLD], tariffs=[{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": "50.00"}],
+                norms=[{"id": "n1", "service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+                premises=[flat("p1", "1", "60.0")], persons=[person("owner")],
+                accounts=[account("a1", "1000000001", "p1", ["cold"])],
+                meters=[{"id": "old", "serial": "O1", "resource": "cold_water", "kind": "individual", "premises": "p1",
+                         "zones": 1, "digits": 5, "installed": "2020-01-01", "removed": "2025-03-10",
+                         "initial": {"total": "0"}},
+                        {"id": "new", "serial": "N1", "resource": "cold_water", "kind": "individual", "premises": "p1",
+                         "zones": 1, "digits": 5, "installed": "2025-03-10", "initial": {"total": "0.5"}}],
+                readings=[{"id": f"r{m}", "meter": "old", "date": f"2025-{m:02d}-24", "values": {"total": str(v)},
+                           "source": "resident"} for m, v in ((1, 100), (2, 106))]
+                + [{"id": "r-final", "meter": "old", "date": "2025-03-10", "values": {"total": "108"},
+                    "source": "inspector"},
+                   {"id": "r3", "meter": "new", "date": "2025-03-24", "values": {"total": "4.5"}, "source": "resident"}])
+    story.load({k: v for k, v in base.items() if k not in ("format", "version")})
+    for month in ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05"):
+        story("calc", "--period", month)
+    march = story("charges", "--period", "2025-03", "--json")
+    line, = lines(march, kind="charge")
+    assert (line["method"], line["volume"], line["amount"]) == ("meter", "6", "300.00")  # (108 − 106) + (4.5 − 0.5)
+    april = lines(story("charges", "--period", "2025-04", "--json"), kind="charge")[0]
+    assert april["method"] == "norm"  # the new meter has one month of history (< 3): the norm, without K (п. 59 «б»)
+    assert april["coefficient"] == "1"
+    # the April and May readings are found in June: April and May are recalculated by the actual volumes
+    story.load({"readings": [{"id": "r4", "meter": "new", "date": "2025-04-24", "values": {"total": "9.5"},
+                              "source": "resident", "period": "2025-04"},
+                             {"id": "r5", "meter": "new", "date": "2025-05-24", "values": {"total": "12.5"},
+                              "source": "resident", "period": "2025-05"}]})
+    story("calc", "--period", "2025-06")
+    june = story("charges", "--period", "2025-06", "--json")
+    fixed = {ln["corrects_period"] for ln in lines(june, kind="recalc")}
+    assert {"2025-04", "2025-05"} <= fixed
+    april_net = Decimal(april["amount"]) + sum(Decimal(ln["amount"]) for ln in lines(june, corrects_period="2025-04"))
+    assert april_net == Decimal("250.00")  # 5 m³ × 50
