@@ -136,7 +136,7 @@ def test_changing_an_input_and_back_nets_to_zero(story, rate):
 
 def test_meter_replaced_mid_month_and_readings_missing_then_found(story):
     """A meter replaced on 10 March (DOMAIN §1.3: old final − previous + new current − initial); then no readings
-    for two months (average of the months before, п. 59 «б»), then the reading is found (п. 61: recalculated)."""
+    for two months (too little history for an average: the norm without K), then found (п. 61: recalculated)."""
     base = town(services=[COLD], tariffs=[{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": "50.00"}],
                 norms=[{"id": "n1", "service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
                 premises=[flat("p1", "1", "60.0")], persons=[person("owner")],
