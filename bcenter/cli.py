@@ -335,6 +335,18 @@ def balances(obj: Context, period_text: str, as_json: bool) -> None:
                    f"перерасч. {row['recalculated']:>9} опл. {row['paid']:>10} исх. {row['closing']:>10}")
 
 
+def as_of_options(command):
+    """--as-of, --account and --json of the money reports (debts, penalties)."""
+    for option in reversed([
+        click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", required=True, help="На какую дату (включительно)."),
+        click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт."),
+        click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md)."),
+        click.pass_obj,
+    ]):
+        command = option(command)
+    return command
+
+
 def _date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text) if len(text) == 10 else None  # type: ignore[return-value]
@@ -345,10 +357,7 @@ def _date(text: str, option: str) -> date:
 
 @cli.command()
 @db_option
-@click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", required=True, help="На какую дату (включительно).")
-@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
-@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
-@click.pass_obj
+@as_of_options
 def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Долги по периодам начисления после всех оплат по дату включительно."""
     from bcenter.modules.finance.position import Finance
@@ -366,10 +375,7 @@ def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", required=True, help="На какую дату (включительно).")
-@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
-@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
-@click.pass_obj
+@as_of_options
 def penalties(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Пени (ч. 14 и 14.1 ст. 155 ЖК РФ) по периодам с расчётом по интервалам."""
     from bcenter.modules.finance.position import Finance

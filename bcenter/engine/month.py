@@ -16,6 +16,7 @@ Methods (ПП 354, Приложение 2; DOMAIN.md §1–§2):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Mapping
 
@@ -343,13 +344,9 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
     return out
 
 
-def _month_start(basis: HouseBasis, event) -> "datetime":
-    from datetime import datetime
-
+def _month_start(basis: HouseBasis, event) -> datetime:
     return datetime.combine(basis.period.first_day, datetime.min.time(), tzinfo=event.start.tzinfo)
 
 
-def _month_end(basis: HouseBasis, event) -> "datetime":
-    from datetime import datetime
-
+def _month_end(basis: HouseBasis, event) -> datetime:
     return datetime.combine(basis.period.end, datetime.min.time(), tzinfo=event.end.tzinfo)

@@ -30,13 +30,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from types import MappingProxyType
 
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate
 from bcenter.core.period import Period
 from bcenter.engine.penalties import Repayment
+from bcenter.engine.guards import check_date as _check_date, check_kop as _check_kop, check_period as _check_period
 
 __all__ = [
     "POLICIES",
@@ -57,19 +58,7 @@ POLICIES = ("specified_then_fifo", "fifo")
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
 
 
-def _check_date(value: object, name: str) -> None:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise TypeError(f"{name}: ожидается date, получено {type(value).__name__} (expected datetime.date)")
 
-
-def _check_kop(value: object, name: str) -> None:
-    if type(value) is not int:
-        raise TypeError(f"{name}: копейки — это int, получено {type(value).__name__} (kopecks must be int)")
-
-
-def _check_period(value: object, name: str) -> None:
-    if not isinstance(value, Period):
-        raise TypeError(f"{name}: ожидается Period, получено {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,13 +37,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate, decimal_context, kop_to_rub, to_kop
 from bcenter.core.period import Period
 from bcenter.engine.rates import RateTable
+from bcenter.engine.guards import check_date as _check_date, check_kop as _check_kop
 
 __all__ = [
     "FRACTION_CHANGE_DAY",
@@ -70,14 +71,6 @@ _ONE_DAY = timedelta(days=1)
 _DENOMINATORS = {"1/300": 300, "1/130": 130}
 
 
-def _check_date(value: object, name: str) -> None:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise TypeError(f"{name}: ожидается date, получено {type(value).__name__} (expected datetime.date)")
-
-
-def _check_kop(value: object, name: str) -> None:
-    if type(value) is not int:
-        raise TypeError(f"{name}: копейки — это int, получено {type(value).__name__} (kopecks must be int)")
 
 
 @dataclass(frozen=True, slots=True)

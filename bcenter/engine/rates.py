@@ -26,22 +26,19 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from bcenter.core.dates import parse_date
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import to_decimal
+from bcenter.engine.guards import check_date as _check_date
 
 __all__ = ["CAP_MODES", "KeyRate", "Moratorium", "RateCap", "RateTable"]
 
 CAP_MODES = ("fixed", "min")
 """``fixed``: rate = max_rate (ПП 474 before 01.08.2022); ``min``: rate = min(max_rate, key rate) (ПП 1681 and later)."""
 
-
-def _check_date(value: object, name: str) -> None:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise TypeError(f"{name}: ожидается date, получено {type(value).__name__} (expected datetime.date)")
 
 
 def _check_rate(value: object, name: str) -> None:
