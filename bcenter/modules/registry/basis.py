@@ -52,6 +52,8 @@ class BasisReader:
         self.period = period
         self.mark = "%s" if is_postgres(db) else "?"
         self.start, self.end = period.first_day, period.end
+        self._period_text = str(period)
+        self._periods: dict[str, Period] = {}
         self.services = self._services()
         self.settings = {k: __import__("json").loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting"')}
         self.coefficients = self._coefficients()
@@ -233,10 +235,11 @@ class BasisReader:
             mid = str(mid)
             if mid not in meters:
                 continue
-            rp = Period.parse(period) if period else Period.of(_d(day))
-            if rp > self.period:
+            key = period or str(day)[:7]  # "YYYY-MM" compares as text; parsed once per distinct month
+            if key > self._period_text:
                 continue
-            readings[mid][rp] = (_d(day), {z: _dec(v) for z, v in zip(ZONES, values) if v is not None},
+            rp = self._periods.get(key) or self._periods.setdefault(key, Period.parse(key))
+            readings[mid][rp] = (day, {z: _dec(v) for z, v in zip(ZONES, values) if v is not None},
                                  bool(extra and '"rollover":true' in extra.replace(" ", "")))
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, m in meters.items():

@@ -31,7 +31,7 @@ from bcenter.engine.month import calculate_house
 from bcenter.engine.types import Line
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
-from bcenter.modules.registry.dirty import dirty_houses
+from bcenter.modules.registry.dirty import Dirty, dirty_houses
 from db.connection import is_postgres
 from db.models import CalcRun, ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, default_actor, utc_now_iso
@@ -169,10 +169,11 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     CalcRun.insert(id=run_id, period=str(period), started_at=utc_now_iso(), outbox_seq=seq, actor=actor).execute()
     reader = BasisReader(db, period)
     earlier_readers: dict[Period, BasisReader] = {}
-    dirty = dirty_houses(db, after_seq=previous)
     states = defaultdict(dict)
     for house, p, digest in db.execute_sql('SELECT house_id, period, basis_hash FROM "calc_state"'):
         states[str(house)][Period.parse(p)] = digest
+    # what changed since the last run matters only for houses calculated before
+    dirty = dirty_houses(db, after_seq=previous) if states else Dirty()
     for house_id in (house_ids if house_ids is not None else reader.house_ids()):
         updates: list[tuple[Period, str]] = []
         plan: list[tuple[Period, object]] = []
