@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.db
 ACCOUNTS ?= 2000
+LAST_MONTH ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
 
 .PHONY: demo test env env-test bench clean
 
@@ -21,11 +22,14 @@ env-test: $(BIN)/python
 ## Build the environment and the demo town, then show it (the UI will start here once it exists).
 demo: env
 	@mkdir -p var
-	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS)
+	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS) --until $(LAST_MONTH)
+	$(BIN)/bcenter --db $(DEMO_DB) calc --period $(LAST_MONTH)
 	$(BIN)/bcenter --db $(DEMO_DB) info
 	@echo
 	@echo "Дальше:  export BCENTER_DB=$(DEMO_DB)"
 	@echo "         $(BIN)/bcenter search Гагарина     # найти лицевой счёт по адресу, ФИО или номеру"
+	@echo "         $(BIN)/bcenter charges --period $(LAST_MONTH) --account 1000010015"
+	@echo "         $(BIN)/bcenter explain --period $(LAST_MONTH) --account 1000010015   # почему столько"
 	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
 	@echo "         $(BIN)/bcenter --help"
 
