@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 import peewee as pw
@@ -114,6 +114,15 @@ def _reason(old: dict | None, new: list[Line], corrects: Period) -> str:
     return f"перерасчёт за {corrects.label_ru}: " + ("; ".join(parts) or "изменились исходные данные")
 
 
+def _stored_volume(volume: Decimal) -> str:
+    """The volume as the ledger and the ЕПД keep it: at most 7 decimals (ГИС ЖКХ NUMERIC(22,7), DOMAIN §0).
+    Money was computed from the unrounded volume; this rounding is for showing only."""
+    exact = canonical(volume)
+    if "." in exact and len(exact.split(".")[1]) > 7:
+        return canonical(volume.quantize(Decimal("0.0000001"), rounding=ROUND_HALF_UP))
+    return exact
+
+
 class _Poster:
     """Builds the rows of one house's postings and writes them through the unit of work."""
 
@@ -131,7 +140,7 @@ class _Poster:
              reason: str | None) -> None:
         d = line.derivation
         self.lines.append((uuid7(), entry, str(self.period), account, line.service, self.suppliers[line.service],
-                           kind, line.method, None if line.volume is None else canonical(line.volume),
+                           kind, line.method, None if line.volume is None else _stored_volume(line.volume),
                            None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient),
                            amount, line.excess, None if corrects is None else str(corrects), reason,
                            json.dumps({"method": d.method, "formula": d.formula, "basis": d.basis,
