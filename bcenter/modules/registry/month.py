@@ -104,8 +104,8 @@ def _reason(old: dict | None, new: list[Line], corrects: Period) -> str:
             parts.append(f"способ расчёта: {old['method']} → {main.method}")
         if main.tariff is not None and old["tariff"] is not None and Decimal(old["tariff"]) != main.tariff:
             parts.append(f"тариф {old['tariff']} → {canonical(main.tariff)}")
-        if main.volume is not None and old["volume"] is not None and Decimal(old["volume"]) != main.volume:
-            parts.append(f"объём {old['volume']} → {canonical(main.volume)}")
+        if main.volume is not None and old["volume"] is not None and old["volume"] != _stored_volume(main.volume):
+            parts.append(f"объём {old['volume']} → {_stored_volume(main.volume)}")
     kinds = {ln.kind for ln in new} - {"charge", "common_property"}
     if "quality" in kinds:
         parts.append("снижение платы за качество")
