@@ -1,6 +1,6 @@
 """Payments and opening balances of one account.
 
-The generator does not compute the bills; payers pay a guess of them (area × ~40 ₽ + residents × ~900 ₽, more
+The generator does not compute the bills; payers pay a guess of them (area × ~90 ₽ + residents × ~2 600 ₽, more
 in the heating season), the way people pay roughly what they usually pay. Habits are drawn once per account:
 most pay every month, some pay part, some stop for months and then pay a lump sum, a few never pay. A payment for
 period P is made in the month after P, between the 10th and the 25th; the history's last period is not paid yet.
@@ -64,9 +64,9 @@ class Payer:
         r = self.r
         heat = self.heat_extra
         est = [0] * self.n
-        per_person = 0 if organization else 90000
+        per_person = 0 if organization else 260000
         for s in range(s_from, s_to + 1):
-            est[s] = area_t * (400 + heat[s]) + (occ[s] or owners) * per_person
+            est[s] = area_t * (900 + heat[s]) + (occ[s] or owners) * per_person
         last = min(s_to, self.n - 2)      # the last period is paid next month, after the history
         self._habits(organization)
         if organization:

@@ -144,8 +144,9 @@ class BasisReader:
 
     def _accounts(self, house_id: str, premises: dict[str, dict]) -> tuple[AccountBasis, ...]:
         rows = self._q(
-            'SELECT a.id, a.number, a.premises_id, a.share FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
-            'WHERE p.house_id = ? AND a.opened < ? AND (a.closed IS NULL OR a.closed >= ?) ORDER BY a.number',
+            'SELECT a.id, a.number, a.premises_id, a.share, a.opened, a.closed FROM "account" a '
+            'JOIN "premises" p ON p.id = a.premises_id '
+            'WHERE p.house_id = ? AND a.opened < ? AND (a.closed IS NULL OR a.closed > ?) ORDER BY a.number',
             (house_id, self.end.isoformat(), self.start.isoformat()))
         if not rows:
             return ()
@@ -160,10 +161,15 @@ class BasisReader:
         owners = self._owners(house_id)
         meters = self._meters(house_id)
         out = []
-        for account, number, prem, share in rows:
+        for account, number, prem, share, opened, closed in rows:
             prem = str(prem)
             info = premises[prem]
             part = Fraction(share) if share else Fraction(1)
+            # an account opened or closed inside the month (a new owner) has its part of the month: [opened, closed)
+            first, stop = max(_d(opened), self.start), min(_d(closed) if closed else self.end, self.end)
+            days = max(0, (stop - first).days)
+            if days < self.period.days:
+                part *= Fraction(days, self.period.days)
             # a share like 1/3 has no finite decimal: kept to 1e-6 m² / person, far below any kopeck
             factor = Decimal(part.numerator) / Decimal(part.denominator)
             out.append(AccountBasis(

@@ -73,6 +73,10 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
         raise PeriodClosed(f"Период {period} уже закрыт", period=period)
     if not periods.can_close(period):
         raise PeriodClosed(f"Период {period} нельзя закрыть, пока не закрыты предыдущие периоды", period=period)
+    missing = _houses_not_calculated(db, period)
+    if missing:
+        raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
+                           f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
     balances = compute_balances(db, period)
     with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
         periods.ensure_open(uow, period)
@@ -83,6 +87,17 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
         row = BillingPeriod.get(BillingPeriod.period == str(period))
         uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
     return len(rows)
+
+
+def _houses_not_calculated(db: pw.Database, period: Period) -> int:
+    """Houses with accounts open in the period that the month run has not calculated for it."""
+    mark = "%s" if is_postgres(db) else "?"
+    row = db.execute_sql(
+        f'SELECT COUNT(DISTINCT p.house_id) FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
+        f'WHERE a.opened < {mark} AND (a.closed IS NULL OR a.closed > {mark}) AND NOT EXISTS '
+        f'(SELECT 1 FROM "calc_state" c WHERE c.house_id = p.house_id AND c.period = {mark})',
+        (period.end.isoformat(), period.first_day.isoformat(), str(period))).fetchone()
+    return int(row[0])
 
 
 def balances_report(db: pw.Database, period: Period) -> dict:
