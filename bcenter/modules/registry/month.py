@@ -36,9 +36,6 @@ from db.connection import is_postgres
 from db.models import CalcRun, ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, default_actor, utc_now_iso
 
-ENTRY_KIND = {"charge": "CHARGE", "common_property": "COMMON_PROPERTY", "quality": "QUALITY",
-              "absence": "ABSENCE", "recalc": "RECALC", "benefit": "BENEFIT"}
-
 
 @dataclass
 class MonthResult:
@@ -240,20 +237,18 @@ def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Per
     for account, lines in house_result.lines.items():
         for line in lines:
             new_by_key[(account, line.service)].append(line)
-    if first_time and q == period:  # the month's own lines, as calculated
+    if first_time and q == period:  # the month's own lines, as calculated: one CHARGE entry per account
         for account, lines in house_result.lines.items():
-            by_kind: dict[str, list[Line]] = defaultdict(list)
-            for line in lines:
-                by_kind[line.kind].append(line)
-            for kind, group in by_kind.items():
-                entry = poster.entry(account, ENTRY_KIND[kind], None, None)
-                by_supplier: dict[str, int] = defaultdict(int)
-                for line in group:
-                    poster.line(entry, account, line, kind=kind, amount=line.amount, corrects=None, reason=None)
-                    by_supplier[poster.suppliers[line.service]] += line.amount
-                    result.posted[kind] += 1
-                    result.amounts[kind] += line.amount
-                poster.balance(entry, account, by_supplier)
+            if not lines:
+                continue
+            entry = poster.entry(account, "CHARGE", None, None)
+            by_supplier: dict[str, int] = defaultdict(int)
+            for line in lines:  # each line keeps its own kind (charge, common_property, quality, absence)
+                poster.line(entry, account, line, kind=line.kind, amount=line.amount, corrects=None, reason=None)
+                by_supplier[poster.suppliers[line.service]] += line.amount
+                result.posted[line.kind] += 1
+                result.amounts[line.kind] += line.amount
+            poster.balance(entry, account, by_supplier)
         return
     for key in sorted(set(new_by_key) | set(posted)):
         account, service = key
