@@ -19,7 +19,8 @@ import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bcenter.cli import main
@@ -27,7 +28,9 @@ from tests.golden.builders import BANK
 
 D = Decimal
 P, NEXT = "2025-01", "2025-02"
-PROPERTY = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# no shrinking: every step is a database run, and a failing example is printed as generated
+PROPERTY = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
 def kop(value: Decimal) -> Decimal:
@@ -40,6 +43,11 @@ def tenths(n: int) -> str:
 
 def cents(n: int) -> str:
     return f"{n // 100}.{n % 100:02d}"
+
+
+def plain(text: str) -> str:
+    """A rate as the ledger shows it: "10.00" → "10", "0.50" → "0.5"."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def thousandths(n: int) -> str:
@@ -135,7 +143,8 @@ def document(house: dict) -> dict:
 
 
 def house_use(house: dict, month: int) -> int:
-    return sum(f["el"][month] for f in house["flats"]) + house["common_use"][month]
+    """What the house meter counts in the month: the flats and the common property (never below zero)."""
+    return max(0, sum(f["el"][month] for f in house["flats"]) + house["common_use"][month])
 
 
 def payments(house: dict, *, january: bool) -> list[dict]:
@@ -160,7 +169,7 @@ def february(house: dict) -> dict:
     first = 100000 + house_use(house, 0)
     return {"readings": readings, "payments": payments(house, january=False),
             "house_readings": [{"id": "hm-2", "meter": "hm", "date": "2025-02-28", "source": "inspector",
-                                "values": {"total": str(max(first, first + house_use(house, 1)))}}]}
+                                "values": {"total": str(first + house_use(house, 1))}}]}
 
 
 # --- the product path ---------------------------------------------------------------------------------------------
@@ -260,6 +269,8 @@ def test_a_tariff_changed_and_changed_back_nets_to_zero(tmp_path_factory, house,
     row = {"id": f"t-{service}-jan", "service": service, "from": "2024-07-01", "to": "2025-02-01"}
     cli.load({"tariffs": [{**row, "rate": new_rate}]})
     cli("calc", "--period", NEXT)
+    changed = [ln for ln in cli("charges", "--period", NEXT, "--json")["lines"] if ln["kind"] == "recalc"]
+    assert all(f"тариф {plain(old_rate)} → {plain(new_rate)}" in ln["reason"] for ln in changed)
     cli.load({"tariffs": [{**row, "rate": old_rate}]})
     cli("calc", "--period", NEXT)
     after = cli("charges", "--period", NEXT, "--json")
@@ -268,7 +279,6 @@ def test_a_tariff_changed_and_changed_back_nets_to_zero(tmp_path_factory, house,
     per_account = defaultdict(D)
     for ln in fixes:
         per_account[ln["account"]] += D(ln["amount"])
-        assert "тариф" in ln["reason"], ln["reason"]
     assert all(v == 0 for v in per_account.values()), dict(per_account)
     # February's own lines are untouched: its tariff row did not change
     assert [ln for ln in after["lines"] if ln["kind"] != "recalc"] == before["lines"]
@@ -303,3 +313,28 @@ def test_common_property_lines_add_up_to_the_house_total(tmp_path_factory, house
         explained = cli("explain", "--account", number(i), "--period", P)
         shown.update(D(x) for x in HOUSE_AMOUNT.findall(explained))
     assert shown == {expected_total}
+
+
+# --- a product bug found by (c) (strict xfail: passes once fixed) --------------------------------------------------
+@pytest.mark.xfail(strict=True, reason=(
+    "bcenter/modules/registry/month.py, _posted: the tariff a period was last posted with is taken only from lines "
+    "that have a volume, so a recalculation of an area-based line (содержание: volume None) is skipped and the "
+    "original line's tariff is kept. January's maint tariff 10.00 → 0.01 (reason «тариф 10 → 0.01», right) and "
+    "back to 10.00: the second recalculation (+149.85) says «изменились исходные данные»; expected «тариф 0.01 → 10»"))
+def test_reason_of_a_tariff_changed_back_names_the_tariff(tmp_path):
+    house = {"flats": [{"area": "15.0", "cold_meter": False, "residents": 1, "moves_in": None,
+                        "cold": ["0.000", "0.000"], "el": [0, 0], "pays": []}],
+             "other_area": "0.0", "common_area": "1.0", "common_use": [0, 0], "cap": "norm",
+             "rates": {"maint": "10.00", "heat": "1500.00", "cold": "10.00", "el": "1.00", "cp_el": "1.00"}}
+    cli = Cli(tmp_path)
+    cli.load(document(house))
+    cli("calc", "--period", P)
+    cli("close", "--period", P)
+    row = {"id": "t-maint-jan", "service": "maint", "from": "2024-07-01", "to": "2025-02-01"}
+    for rate in ("0.01", "10.00"):
+        cli.load({"tariffs": [{**row, "rate": rate}]})
+        cli("calc", "--period", NEXT)
+    fixes = [ln for ln in cli("charges", "--period", NEXT, "--json")["lines"] if ln["kind"] == "recalc"]
+    assert [(ln["amount"], ln["reason"]) for ln in fixes] == [
+        ("-149.85", "перерасчёт за январь 2025: тариф 10 → 0.01"),
+        ("149.85", "перерасчёт за январь 2025: тариф 0.01 → 10")]
