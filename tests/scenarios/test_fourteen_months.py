@@ -775,14 +775,7 @@ def split(amount: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
 
 
 
-# --- product bugs found by the story (strict xfail: they pass once fixed) ---------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "bcenter/modules/registry/closing.py, compute_balances: a month whose net for a service is negative (flat 1, "
-    "November 2025: cold 247.88 − 780.35 of recalculations = −532.47) is already in that service's `recalculated`, "
-    "but Finance.position also turns it into a credit payment ('credit-2025-11-…') that application spreads over "
-    "the other services, and compute_balances counts those parts as `paid` — the credit is counted twice. Expected "
-    "paid in 2025-11 for 1000000001 = 6618.35 (what the bank brought) and Σ closing = 5731.68 (= `debts`); got "
-    "paid 7150.82 and Σ closing 5199.21, and every later month stays 532.47 short"))
+# --- product bugs found by the story (fixed ones guard the fix; open ones are strict xfails) ---------------------------------------
 def test_balances_count_a_negative_recalculation_once(story):
     """Nobody overpays in the story, so each month an account's `paid` is the money it sent that month, and its
     closing balances add up to what `debts` says it owes on the month's last day."""
@@ -802,22 +795,11 @@ def test_balances_count_a_negative_recalculation_once(story):
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bcenter/modules/registry/month.py, _posted/_reason: the 'latest line' of a period is taken from any "
-    "non-recalc line, so April's quality line (method 'interruption', no volume, no tariff) hides the charge line. "
-    "Flat 1's recalculation of April 2025 (average 5.3333333 м³ → meter 4.2 м³) says «способ расчёта: "
-    "interruption → meter; снижение платы за качество»; expected «average → meter» and «объём 5.3333333 → 4.2»"))
 def test_recalculation_reason_of_a_month_with_a_quality_line(story):
     line = recalcs(story.months["2025-11"].charges)[(A1, "cold", "2025-04")]
     assert "average → meter" in line["reason"] and "объём 5.3333333 → 4.2" in line["reason"], line["reason"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bcenter/modules/registry/basis.py, BasisReader._meter_state (with engine/month.py _resource_line): when a "
-    "reading arrives after months billed by the average (п. 59 «б»), the month is billed current − last actual "
-    "reading — the consumption of the averaged months included — while the averaged months stay as billed and are "
-    "never recalculated (п. 61 ПП 354, DOMAIN.md §1.6). Readings 106/112/118 in January–March, none in April and "
-    "May (average 6 м³ → 300.00 each), 126 on 24 June: April–June should total 8 м³ × 50 = 400.00; got 1000.00"))
 def test_a_reading_after_months_by_the_average_settles_them(tmp_path, any_url):
     cli = Cli(any_url, tmp_path)
     cli.load({
@@ -848,12 +830,6 @@ def test_a_reading_after_months_by_the_average_settles_them(tmp_path, any_url):
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bcenter/modules/registry/basis.py, BasisReader._meter_state: the п. 59 «а» limit (3 periods by the average "
-    "for a failed / expired meter, then the norm with K — DOMAIN.md §1.6, settings average_limits.meter_failed) "
-    "counts periods *without readings*; a resident who keeps sending readings of a meter whose verification "
-    "expired on 15.03.2025 keeps periods_without at 0, so April–July are all billed by the average. Expected "
-    "July 2025: method norm_k, K 1.5, 1 × 4.745 × 1.5 × 50.00 = 355.88; got average 300.00"))
 def test_an_expired_meter_goes_to_the_norm_after_three_months_of_average(tmp_path, any_url):
     cli = Cli(any_url, tmp_path)
     cli.load({

@@ -316,11 +316,6 @@ def test_common_property_lines_add_up_to_the_house_total(tmp_path_factory, house
 
 
 # --- a product bug found by (c) (strict xfail: passes once fixed) --------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "bcenter/modules/registry/month.py, _posted: the tariff a period was last posted with is taken only from lines "
-    "that have a volume, so a recalculation of an area-based line (содержание: volume None) is skipped and the "
-    "original line's tariff is kept. January's maint tariff 10.00 → 0.01 (reason «тариф 10 → 0.01», right) and "
-    "back to 10.00: the second recalculation (+149.85) says «изменились исходные данные»; expected «тариф 0.01 → 10»"))
 def test_reason_of_a_tariff_changed_back_names_the_tariff(tmp_path):
     house = {"flats": [{"area": "15.0", "cold_meter": False, "residents": 1, "moves_in": None,
                         "cold": ["0.000", "0.000"], "el": [0, 0], "pays": []}],

@@ -237,13 +237,11 @@ class BasisReader:
         for mid, day, period, extra, *values in self._q(
                 'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
                 'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
-                'WHERE p.house_id = ? AND r.date < ? ORDER BY r.date', (house_id, self.end.isoformat())):
+                'WHERE p.house_id = ? ORDER BY r.date', (house_id,)):  # later readings settle averaged months
             mid = str(mid)
             if mid not in meters:
                 continue
             key = period or str(day)[:7]  # "YYYY-MM" compares as text; parsed once per distinct month
-            if key > self._period_text:
-                continue
             rp = self._periods.get(key) or self._periods.setdefault(key, Period.parse(key))
             readings[mid][rp] = (day, {z: _dec(v) for z, v in zip(ZONES, values) if v is not None},
                                  bool(extra and '"rollover":true' in extra.replace(" ", "")))
@@ -253,22 +251,48 @@ class BasisReader:
         return out
 
     def _meter_state(self, mid: str, m: dict, by_period: dict) -> MeterState:
+        """The meter over the period, with п. 61 ПП 354 applied: when a reading closes several months at once (or
+        comes after months billed by the average), its volume is spread over those months by days."""
+        P = self.period
         periods = sorted(by_period)
-        current = by_period.get(self.period)
-        earlier = [p for p in periods if p < self.period]
-        previous = by_period[earlier[-1]][1] if earlier else m["initial"]
-        history = []
-        chain = [m["initial"]] + [by_period[p][1] for p in earlier]
-        for before, after in zip(chain, chain[1:]):
-            history.append(sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0)))
+        current = by_period.get(P)
+        earlier = [p for p in periods if p < P]
+        later = [p for p in periods if p > P]
         last = earlier[-1] if earlier else None
-        without = 0 if current else (self.period - last if last else 1)
+        previous = by_period[last][1] if last else m["initial"]
+        current_values = current[1] if current else None
         expired = m["verified"] is not None and m["verified"] < self.start
+        if last is not None and not expired:
+            if current is not None and P - last > 1:  # a reading after a gap: this month's part of the gap only
+                share = self._days(P, P) / self._days(last + 1, P)
+                previous = {z: v - (v - previous.get(z, Decimal(0))) * share for z, v in current_values.items()}
+            elif current is None and later:  # a month billed by the average, now settled by a later reading
+                nxt = by_period[later[0]][1]
+                span = self._days(last + 1, later[0])
+                before = self._days(last + 1, P - 1) if P - last > 1 else Decimal(0)
+                base = previous
+                previous = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0))) * before / span
+                            for z, v in nxt.items()}
+                current_values = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0)))
+                                  * (before + self._days(P, P)) / span for z, v in nxt.items()}
+        history = []
+        chain = [(None, m["initial"])] + [(p, by_period[p][1]) for p in earlier]
+        for (p0, before), (p1, after) in zip(chain, chain[1:]):
+            months = (p1 - p0) if p0 is not None else 1
+            delta = sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0))
+            history.extend([delta / months] * months)  # a reading after a gap counts for each month it closes
+        without = 0 if current_values is not None else (P - last if last else 1)
+        if expired:  # readings of a meter out of verification are not accepted (п. 59 «а»): count from the expiry
+            without = max(without, P - Period.of(m["verified"]))
         removed_unread = m["removed"] is not None and m["removed"] < self.end and current is None
         return MeterState(key=mid, resource=m["resource"], zones=m["zones"], digits=m["digits"],
-                          previous=previous, current=current[1] if current else None,
+                          previous=previous, current=current_values,
                           history=tuple(history[-6:]), periods_without=without,
                           broken=expired or removed_unread, rollover=bool(current and current[2]))
+
+    @staticmethod
+    def _days(first: Period, last: Period) -> Decimal:
+        return Decimal((last.end - first.first_day).days)
 
     def _house_volumes(self, house_id: str) -> dict[str, Decimal | None]:
         volumes: dict[str, Decimal | None] = {}

@@ -24,6 +24,9 @@ from db.connection import is_postgres
 from db.models import BalanceSnapshot, BillingPeriod
 from db.uow import UnitOfWork, utc_now_iso
 
+SYNTHETIC = ("credit-", "opening-")
+"""Ids of the credits ``Finance.position`` makes of negative month nets and migrated advances."""
+
 FIELDS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 KIND_FIELD = {"charge": "charged", "common_property": "charged", "recalc": "recalculated", "quality": "quality",
               "absence": "quality", "benefit": "benefits"}
@@ -59,6 +62,8 @@ def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, st
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
         application = finance.application(position, as_of=period.last_day)
         for part in application.applied:
+            if part.payment_id.startswith(SYNTHETIC):  # a month's negative net or a migrated advance, not money paid
+                continue
             if period.first_day <= part.day <= period.last_day:
                 rows[(account, part.service, part.supplier)]["paid"] += part.amount
     for values in rows.values():

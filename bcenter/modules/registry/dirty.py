@@ -97,5 +97,8 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
                     dirty.mark(row[0], EARLIEST)
                 else:
                     house, day, period = row
-                    dirty.mark(None if house is None else str(house), _period_of(day, period))
+                    since = _period_of(day, period)
+                    if table == "meter_reading":  # a late reading also settles the averaged months before it (п. 61)
+                        since = since - 12
+                    dirty.mark(None if house is None else str(house), since)
     return dirty

@@ -83,8 +83,10 @@ def _posted(db: pw.Database, house_id: str, period: Period) -> dict[tuple[str, s
         entry = out.setdefault((str(account), str(service)), {"amount": 0, "volume": None, "tariff": None,
                                                              "method": None})
         entry["amount"] += amount
-        if kind != "recalc" or volume is not None:
-            entry.update(volume=volume, tariff=tariff, method=method)
+        if kind in ("charge", "common_property", "recalc"):  # not quality/absence lines: they hide the charge
+            entry["method"] = method if method is not None else entry["method"]
+            entry["volume"] = volume if volume is not None else entry["volume"]
+            entry["tariff"] = tariff if tariff is not None else entry["tariff"]
     return out
 
 
