@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -98,7 +96,6 @@ def main() -> None:
     summary = json.loads(out[out.index("{"):])
     print(f"recalculation after a retroactive tariff for one house: {re_seconds:.1f} s "
           f"({100 * re_seconds / seconds:.1f} % of the full month; target < 5 %), lines {sum(summary['lines'].values())}")
-    _ = (resource, shutil)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Iterator
+from datetime import date
 
 import peewee as pw
 
@@ -189,10 +188,3 @@ class Finance:
                  "from": r.start.isoformat(), "to": r.end.isoformat(), "days": r.days, "debt": format_kop(r.debt),
                  "rate": str(r.rate), "fraction": r.fraction, "amount": format_kop(r.amount)} for r in rows]})
         return {"as_of": as_of.isoformat(), "accounts": accounts}
-
-
-def iter_months(start: Period, stop: Period) -> Iterator[Period]:
-    return Period.range(start, stop)
-
-
-_ = timedelta
