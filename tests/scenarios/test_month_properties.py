@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
