@@ -93,6 +93,11 @@ def is_postgres(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
 
 
+def param_mark(db: pw.Database) -> str:
+    """The driver's placeholder in raw SQL: ``%s`` for psycopg2, ``?`` for sqlite3."""
+    return "%s" if is_postgres(db) else "?"
+
+
 def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():

@@ -12,7 +12,7 @@ from typing import Iterable
 
 import peewee as pw
 
-from db.connection import is_postgres
+from db.connection import is_postgres, param_mark
 from db.uow import raw_insert
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -39,7 +39,7 @@ def _rows(db: pw.Database, account_ids: list[str] | None) -> Iterable[tuple]:
     if account_ids is not None:
         if not account_ids:
             return []
-        marks = ", ".join(["%s" if is_postgres(db) else "?"] * len(account_ids))
+        marks = ", ".join([param_mark(db)] * len(account_ids))
         where, params = f"WHERE a.id IN ({marks})", tuple(account_ids)
     names: dict[str, list[str]] = defaultdict(list)
     sql_names = (
@@ -73,7 +73,7 @@ def rebuild_account_search(db: pw.Database, account_ids: list[str] | None = None
     else:
         for start in range(0, len(account_ids), 500):
             chunk = account_ids[start:start + 500]
-            marks = ", ".join(["%s" if is_postgres(db) else "?"] * len(chunk))
+            marks = ", ".join([param_mark(db)] * len(chunk))
             db.execute_sql(f"DELETE FROM account_search WHERE account_id IN ({marks})", tuple(chunk))
     rows = list(_rows(db, account_ids))
     raw_insert(db, "account_search", ("account_id", "number", "address", "names", "folded"), rows)

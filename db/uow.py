@@ -14,7 +14,7 @@ import contextvars
 import getpass
 from collections import Counter
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import peewee as pw
 
@@ -221,13 +221,3 @@ def local_site_id(db: pw.Database) -> str | None:
         return None
     return row[0] if row else None
 
-
-def iter_batches(items: Iterable, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

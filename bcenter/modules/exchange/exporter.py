@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterator, TextIO
 
 import peewee as pw
 
+from db.connection import param_mark
+
 from bcenter.core.money import format_kop
 from bcenter.modules.exchange.tables import COLUMNS, ZONES
 
@@ -90,7 +92,7 @@ class Exporter:
         return _extra(obj, extra)
 
     def _bank(self, column: str, owner: Any) -> dict | None:
-        mark = "%s" if isinstance(self.db, pw.PostgresqlDatabase) else "?"
+        mark = param_mark(self.db)
         row = self.db.execute_sql(f'SELECT bank_name, bic, corr_account, account FROM "bank_detail" '
                                   f'WHERE {column} = {mark} ORDER BY id LIMIT 1', (str(owner),)).fetchone()
         if row is None:

@@ -26,7 +26,7 @@ from bcenter.core.ids import uuid7
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
-from db.connection import is_postgres
+from db.connection import is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import Organization, Setting
 from db.models.reference import BankDetail
@@ -121,7 +121,7 @@ class Importer:
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
-        return "%s" if self.pg else "?"
+        return param_mark(self.db)
 
     def _select_in(self, sql_head: str, values: list, tail: str = "") -> list[tuple]:
         out = []

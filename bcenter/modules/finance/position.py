@@ -22,7 +22,7 @@ from bcenter.engine import payments as pay
 from bcenter.engine.due import due_date
 from bcenter.engine.penalties import Obligation, penalty_rows, penalty_total
 from bcenter.engine.rates import RateTable
-from db.connection import is_postgres
+from db.connection import param_mark
 
 
 def _d(value) -> date:
@@ -44,7 +44,7 @@ class Finance:
 
     def __init__(self, db: pw.Database):
         self.db = db
-        self.mark = "%s" if is_postgres(db) else "?"
+        self.mark = param_mark(db)
         self.settings = {k: json.loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting"')}
         self.services = {}
         for uid, ext, kind, supplier, rule in db.execute_sql(

@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
-from typing import Iterator
 
 import peewee as pw
 
@@ -23,7 +22,7 @@ from bcenter.core.dates import DateInterval
 from bcenter.core.period import Period
 from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
-from db.connection import is_postgres
+from db.connection import param_mark
 
 ZONES = ("total", "day", "night", "peak", "half_peak")
 
@@ -50,7 +49,7 @@ class BasisReader:
     def __init__(self, db: pw.Database, period: Period):
         self.db = db
         self.period = period
-        self.mark = "%s" if is_postgres(db) else "?"
+        self.mark = param_mark(db)
         self.start, self.end = period.first_day, period.end
         self._period_text = str(period)
         self._periods: dict[str, Period] = {}
@@ -110,10 +109,6 @@ class BasisReader:
     # --- houses -------------------------------------------------------------------------------------
     def house_ids(self) -> list[str]:
         return [str(r[0]) for r in self._q('SELECT id FROM "house" ORDER BY id')]
-
-    def bases(self, house_ids: list[str] | None = None) -> Iterator[HouseBasis]:
-        for house_id in house_ids if house_ids is not None else self.house_ids():
-            yield self.house(house_id)
 
     def house(self, house_id: str) -> HouseBasis:
         (total, common, method, payment, months), = self._q(
@@ -178,10 +173,8 @@ class BasisReader:
                 residents=_share(residents.get(prem, Decimal(0)), factor),
                 owners=_share(owners.get(prem, Decimal(0)), factor),
                 meters=tuple(meters.get(prem, ())), absent_days=tuple(absent.get(prem, ())),
-                quality=self._quality("premises_id", prem) if self._has_premises_quality else ()))
+                quality=self._quality("premises_id", prem)))
         return tuple(out)
-
-    _has_premises_quality = True
 
     def _residents(self, house_id: str) -> tuple[dict[str, Decimal], dict[str, list[int]]]:
         stays = defaultdict(list)

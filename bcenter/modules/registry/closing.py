@@ -20,7 +20,7 @@ from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
-from db.connection import is_postgres
+from db.connection import param_mark
 from db.models import BalanceSnapshot, BillingPeriod
 from db.uow import UnitOfWork, utc_now_iso
 
@@ -34,7 +34,7 @@ KIND_FIELD = {"charge": "charged", "common_property": "charged", "recalc": "reca
 
 def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, str], dict[str, int]]:
     """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one."""
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
     previous = str(period - 1)
     found_previous = False
@@ -96,7 +96,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
 
 def _houses_not_calculated(db: pw.Database, period: Period) -> int:
     """Houses with accounts open in the period that the month run has not calculated for it."""
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     row = db.execute_sql(
         f'SELECT COUNT(DISTINCT p.house_id) FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
         f'WHERE a.opened < {mark} AND (a.closed IS NULL OR a.closed > {mark}) AND NOT EXISTS '
@@ -107,7 +107,7 @@ def _houses_not_calculated(db: pw.Database, period: Period) -> int:
 
 def balances_report(db: pw.Database, period: Period) -> dict:
     """``bcenter balances --json``: stored snapshots of a closed period, else computed now."""
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     names = {
         "account": {str(a): n for a, n in db.execute_sql('SELECT id, number FROM "account"')},
         "service": {str(a): e or str(a) for a, e in db.execute_sql('SELECT id, ext_id FROM "service"')},

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import peewee as pw
 
 from bcenter.core.period import Period
-from db.connection import is_postgres
+from db.connection import param_mark
 
 EARLIEST = Period(1900, 1)
 GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}
@@ -82,12 +82,12 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
     dirty = Dirty()
     ids: dict[str, list[str]] = defaultdict(list)
     for table, row_ids in db.execute_sql('SELECT table_name, row_ids FROM "outbox" WHERE seq > ' +
-                                         ("%s" if is_postgres(db) else "?"), (after_seq,)):
+                                         (param_mark(db)), (after_seq,)):
         if table in GLOBAL_TABLES:
             dirty.mark(None, EARLIEST)
         elif table in WHOLE_HOUSE or table in DATED:
             ids[table].extend(json.loads(row_ids))
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     for table, values in ids.items():
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]

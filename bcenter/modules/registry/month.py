@@ -32,7 +32,7 @@ from bcenter.engine.types import Line
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
 from bcenter.modules.registry.dirty import Dirty, dirty_houses
-from db.connection import is_postgres
+from db.connection import param_mark
 from db.models import CalcRun, ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, default_actor, utc_now_iso
 
@@ -72,7 +72,7 @@ def fingerprint(basis) -> str:
 
 def _posted(db: pw.Database, house_id: str, period: Period) -> dict[tuple[str, str], dict]:
     """What is posted for a period of a house, per (account, service): the total and the latest line."""
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     out: dict[tuple[str, str], dict] = {}
     rows = db.execute_sql(
         f'SELECT c.account_id, c.service_id, c.amount, c.volume, c.tariff, c.method, c.kind FROM "charge_line" c '
@@ -278,7 +278,7 @@ def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Per
 
 
 def _save_states(db: pw.Database, house_id: str, updates: list[tuple[Period, str]], run_id: str) -> None:
-    mark = "%s" if is_postgres(db) else "?"
+    mark = param_mark(db)
     for q, digest in updates:
         db.execute_sql(f'DELETE FROM "calc_state" WHERE house_id = {mark} AND period = {mark}', (house_id, str(q)))
         db.execute_sql(f'INSERT INTO "calc_state" (house_id, period, basis_hash, run_id) VALUES ({mark}, {mark}, '

@@ -5,7 +5,6 @@ period; a correction of a closed period is posted into the open one as a recalcu
 """
 from __future__ import annotations
 
-import peewee as pw
 
 from bcenter.core.errors import PeriodClosed
 from bcenter.core.period import Period
@@ -46,8 +45,3 @@ def ensure_open(uow, period: Period) -> None:
     require_open(period)
     if state(period) is None:
         uow.insert(BillingPeriod, period=str(period), state="open")
-
-
-def first_open_period(db: pw.Database) -> Period | None:
-    row = (BillingPeriod.select().where(BillingPeriod.state != "closed").order_by(BillingPeriod.period).first())
-    return None if row is None else Period.parse(row.period)

@@ -13,7 +13,7 @@ import peewee as pw
 from bcenter.core.errors import NotFound
 from bcenter.core.money import format_kop
 from bcenter.core.period import Period
-from db.connection import is_postgres
+from db.connection import param_mark
 
 KIND_TOTALS = ("charge", "common_property", "recalc", "quality", "absence", "benefit")
 METHOD_RU = {"meter": "по показаниям прибора учёта", "norm": "по нормативу", "norm_k": "по нормативу с повышающим "
@@ -25,7 +25,7 @@ KIND_RU = {"charge": "начисление", "common_property": "КР на СО�
 
 
 def _mark(db) -> str:
-    return "%s" if is_postgres(db) else "?"
+    return param_mark(db)
 
 
 def account_id(db: pw.Database, number: str) -> str:
