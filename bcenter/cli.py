@@ -240,16 +240,20 @@ def restore(obj: Context, file: Path, yes: bool) -> None:
 @db_option
 @click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
 @click.option("--json", "as_json", is_flag=True, help="Итоги в JSON.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Процессов расчёта (0 — по числу ядер; 1 — в одном процессе).")
 @click.pass_obj
-def calc(obj: Context, period_text: str, as_json: bool) -> None:
+def calc(obj: Context, period_text: str, as_json: bool, workers: int) -> None:
     """Начислить период и пересчитать прошлые периоды, где изменились исходные данные."""
+    import os
+
     from bcenter.modules.registry.month import run_month
 
     period = _period(period_text, "--period")
     _ensure_init(obj)
     houses = obj.db.execute_sql('SELECT COUNT(*) FROM "account"').fetchone()[0]
     with _progress(houses, "Расчёт") as bar:
-        result = run_month(obj.db, period, progress=bar.update)
+        result = run_month(obj.db, period, progress=bar.update, workers=workers or os.cpu_count() or 1, url=obj.url)
     summary = {"period": str(period), "houses_ok": result.houses_ok, "houses_failed": len(result.failed),
                "lines": dict(result.posted), "amounts": {k: format_kop(v) for k, v in result.amounts.items()},
                "recalculated_periods": sorted(result.recalculated_periods),

@@ -8,9 +8,15 @@ Rules applied here, where the data is read:
 * a reading closes the period named in it, else the month of its date; the opening values are the last
   reading of an earlier period, else the meter's initial reading;
 * a meter whose verification expired before the period, or removed without a final reading, is out of order.
+
+``house_and_digest`` also returns the house's **fingerprint**: a hash of every row read for it (and of the
+town-wide data it uses), so the month can tell cheaply whether anything it was calculated from has changed.
+Every query orders by a unique key, so the same data always gives the same fingerprint.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -25,6 +31,12 @@ from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, Qu
 from db.connection import param_mark
 
 ZONES = ("total", "day", "night", "peak", "half_peak")
+HISTORY_MONTHS = 6  # п. 59 ПП 354: the average of at most the last 6 months
+
+
+def _values(row) -> dict[str, Decimal]:
+    """A reading's zone values as Decimals (zones left empty are absent)."""
+    return {z: Decimal(str(v)) for z, v in zip(ZONES, row) if v is not None}
 
 
 def _d(value) -> date | None:
@@ -53,21 +65,28 @@ class BasisReader:
         self.start, self.end = period.first_day, period.end
         self._period_text = str(period)
         self._periods: dict[str, Period] = {}
+        self._hasher = None  # set while a house is read: every row read feeds its fingerprint
         self.services = self._services()
-        self.settings = {k: __import__("json").loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting"')}
+        self.settings = {k: json.loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting" ORDER BY key')}
         self.coefficients = self._coefficients()
         self.general_prices, self.house_prices = self._prices()
         self.general_norms, self.house_norms = self._norms()
+        self._town_digest = hashlib.blake2b(repr((
+            str(period), sorted(self.services.items()), sorted(self.settings.items()), self.coefficients,
+            sorted(self.general_prices.items()), sorted(self.general_norms.items()))).encode(), digest_size=32)
 
     def _q(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self.db.execute_sql(sql.replace("?", self.mark), params).fetchall()
+        rows = self.db.execute_sql(sql.replace("?", self.mark), params).fetchall()
+        if self._hasher is not None:
+            self._hasher.update(repr(rows).encode())
+        return rows
 
     # --- town-wide ----------------------------------------------------------------------------------
     def _services(self) -> dict[str, ServiceInfo]:
         return {str(uid): ServiceInfo(key=str(uid), kind=kind, resource=resource, unit=unit, supplier=str(supplier),
                                       order=order or 0)
                 for uid, kind, resource, unit, supplier, order in self._q(
-                    'SELECT id, kind, resource, unit, supplier_id, sort_order FROM "service"')}
+                    'SELECT id, kind, resource, unit, supplier_id, sort_order FROM "service" ORDER BY id')}
 
     def _coefficients(self) -> tuple:
         rows = [(r, _d(a), _d(b), _dec(v)) for r, a, b, v in self._q(
@@ -85,7 +104,7 @@ class BasisReader:
         per_house: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
         for service, house, zone, start, end, rate, cw, heat, q in self._q(
                 'SELECT service_id, house_id, zone, valid_from, valid_to, rate, cold_water_rate, heat_rate, '
-                'heat_per_m3 FROM "tariff"'):
+                'heat_per_m3 FROM "tariff" ORDER BY id'):
             if not self._in_force(start, end):
                 continue
             target = per_house[str(house)][str(service)] if house else general[str(service)]
@@ -101,7 +120,7 @@ class BasisReader:
         general: dict[tuple[str, str], Decimal] = {}
         per_house: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(dict)
         for service, house, per, start, end, value in self._q(
-                'SELECT service_id, house_id, per, valid_from, valid_to, value FROM "norm"'):
+                'SELECT service_id, house_id, per, valid_from, valid_to, value FROM "norm" ORDER BY id'):
             if self._in_force(start, end):
                 (per_house[str(house)] if house else general)[(str(service), per)] = _dec(value)
         return general, per_house
@@ -109,6 +128,17 @@ class BasisReader:
     # --- houses -------------------------------------------------------------------------------------
     def house_ids(self) -> list[str]:
         return [str(r[0]) for r in self._q('SELECT id FROM "house" ORDER BY id')]
+
+    def house_and_digest(self, house_id: str) -> tuple[HouseBasis, str]:
+        """The basis and its fingerprint (hex): equal fingerprints mean equal inputs."""
+        self._hasher = hasher = self._town_digest.copy()
+        try:
+            hasher.update(repr((sorted(self.house_prices.get(house_id, {}).items()),
+                                sorted(self.house_norms.get(house_id, {}).items()))).encode())
+            basis = self.house(house_id)
+        finally:
+            self._hasher = None
+        return basis, hasher.hexdigest()
 
     def house(self, house_id: str) -> HouseBasis:
         (total, common, method, payment, months), = self._q(
@@ -132,7 +162,7 @@ class BasisReader:
     def _premises(self, house_id: str) -> dict[str, dict]:
         out = {}
         for pid, area, kind, impossible in self._q(
-                'SELECT id, total_area, kind, meter_impossible FROM "premises" WHERE house_id = ?', (house_id,)):
+                'SELECT id, total_area, kind, meter_impossible FROM "premises" WHERE house_id = ? ORDER BY id', (house_id,)):
             out[str(pid)] = {"area": _dec(area), "kind": kind,
                              "impossible": frozenset(impossible.split(",")) if impossible else frozenset()}
         return out
@@ -148,13 +178,14 @@ class BasisReader:
         services = defaultdict(list)
         for account, service, start, end in self._q(
                 'SELECT s.account_id, s.service_id, s.valid_from, s.valid_to FROM "account_service" s '
-                'JOIN "account" a ON a.id = s.account_id JOIN "premises" p ON p.id = a.premises_id WHERE p.house_id = ?',
-                (house_id,)):
+                'JOIN "account" a ON a.id = s.account_id JOIN "premises" p ON p.id = a.premises_id WHERE p.house_id = ? '
+                'ORDER BY s.id', (house_id,)):
             if _d(start) < self.end and (end is None or _d(end) > self.start):
                 services[str(account)].append(str(service))
         residents, absent = self._residents(house_id)
         owners = self._owners(house_id)
         meters = self._meters(house_id)
+        quality = self._premises_quality(house_id)
         out = []
         for account, number, prem, share, opened, closed in rows:
             prem = str(prem)
@@ -173,7 +204,7 @@ class BasisReader:
                 residents=_share(residents.get(prem, Decimal(0)), factor),
                 owners=_share(owners.get(prem, Decimal(0)), factor),
                 meters=tuple(meters.get(prem, ())), absent_days=tuple(absent.get(prem, ())),
-                quality=self._quality("premises_id", prem)))
+                quality=quality.get(prem, ())))
         return tuple(out)
 
     def _residents(self, house_id: str) -> tuple[dict[str, Decimal], dict[str, list[int]]]:
@@ -182,7 +213,7 @@ class BasisReader:
         for person, prem, start, end in self._q(
                 'SELECT r.person_id, r.premises_id, r.valid_from, r.valid_to FROM "registration" r '
                 'JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? AND r.valid_from < ? '
-                'AND (r.valid_to IS NULL OR r.valid_to > ?)', (house_id, self.end.isoformat(), self.start.isoformat())):
+                'AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
             stays[str(prem)].append(DateInterval(_d(start), _d(end)))
             people[str(person)].add(str(prem))
         rule = str(self.settings.get("person_count", "person_days"))
@@ -192,7 +223,7 @@ class BasisReader:
             for person, start, end in self._q(
                     'SELECT a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
-                    'AND a.valid_from < ? AND a.valid_to >= ?', (house_id, self.end.isoformat(), self.start.isoformat())):
+                    'AND a.valid_from < ? AND a.valid_to >= ? ORDER BY a.id, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
                 days = engine_persons.absent_days(_d(start), _d(end), self.period,
                                                   rule=str(self.settings.get("absence_days", "exclude_travel_days")))
                 if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
@@ -208,7 +239,7 @@ class BasisReader:
         owners: dict[str, Decimal] = defaultdict(Decimal)
         for prem, start, end in self._q(
                 'SELECT o.premises_id, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" p '
-                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL', (house_id,)):
+                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL ORDER BY o.id', (house_id,)):
             if _d(start) <= self.start and (end is None or _d(end) > self.start):
                 owners[str(prem)] += 1
         return owners
@@ -219,7 +250,7 @@ class BasisReader:
                 'SELECT m.id, m.premises_id, m.resource, m.zones, m.digits, m.installed, m.verified_until, m.removed, '
                 'm.initial_total, m.initial_day, m.initial_night, m.initial_peak, m.initial_half_peak '
                 'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
-                'AND (m.removed IS NULL OR m.removed >= ?)', (house_id, self.end.isoformat(), self.start.isoformat())):
+                'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id', (house_id, self.end.isoformat(), self.start.isoformat())):
             mid, prem, resource, zones, digits, installed, verified, removed, *initial = row
             meters[str(mid)] = dict(premises=str(prem), resource=resource, zones=zones, digits=digits,
                                     verified=_d(verified), removed=_d(removed),
@@ -230,14 +261,13 @@ class BasisReader:
         for mid, day, period, extra, *values in self._q(
                 'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
                 'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
-                'WHERE p.house_id = ? ORDER BY r.date', (house_id,)):  # later readings settle averaged months
+                'WHERE p.house_id = ? ORDER BY r.date, r.id', (house_id,)):  # later readings settle averaged months
             mid = str(mid)
             if mid not in meters:
                 continue
             key = period or str(day)[:7]  # "YYYY-MM" compares as text; parsed once per distinct month
             rp = self._periods.get(key) or self._periods.setdefault(key, Period.parse(key))
-            readings[mid][rp] = (day, {z: _dec(v) for z, v in zip(ZONES, values) if v is not None},
-                                 bool(extra and '"rollover":true' in extra.replace(" ", "")))
+            readings[mid][rp] = (day, values, extra)  # converted only where the month needs them
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, m in meters.items():
             out[m["premises"]].append(self._meter_state(mid, m, readings.get(mid, {})))
@@ -252,15 +282,15 @@ class BasisReader:
         earlier = [p for p in periods if p < P]
         later = [p for p in periods if p > P]
         last = earlier[-1] if earlier else None
-        previous = by_period[last][1] if last else m["initial"]
-        current_values = current[1] if current else None
+        previous = _values(by_period[last][1]) if last else m["initial"]
+        current_values = _values(current[1]) if current else None
         expired = m["verified"] is not None and m["verified"] < self.start
         if last is not None and not expired:
             if current is not None and P - last > 1:  # a reading after a gap: this month's part of the gap only
                 share = self._days(P, P) / self._days(last + 1, P)
                 previous = {z: v - (v - previous.get(z, Decimal(0))) * share for z, v in current_values.items()}
             elif current is None and later:  # a month billed by the average, now settled by a later reading
-                nxt = by_period[later[0]][1]
+                nxt = _values(by_period[later[0]][1])
                 span = self._days(last + 1, later[0])
                 before = self._days(last + 1, P - 1) if P - last > 1 else Decimal(0)
                 base = previous
@@ -268,8 +298,11 @@ class BasisReader:
                             for z, v in nxt.items()}
                 current_values = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0)))
                                   * (before + self._days(P, P)) / span for z, v in nxt.items()}
+        # the average needs the last 6 months: the last 7 readings close at least that many (each closes ≥ 1)
         history = []
-        chain = [(None, m["initial"])] + [(p, by_period[p][1]) for p in earlier]
+        window = earlier[-(HISTORY_MONTHS + 1):]
+        chain = ([] if len(window) < len(earlier) else [(None, m["initial"])]) + [
+            (p, _values(by_period[p][1])) for p in window]
         for (p0, before), (p1, after) in zip(chain, chain[1:]):
             months = (p1 - p0) if p0 is not None else 1
             delta = sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0))
@@ -280,8 +313,9 @@ class BasisReader:
         removed_unread = m["removed"] is not None and m["removed"] < self.end and current is None
         return MeterState(key=mid, resource=m["resource"], zones=m["zones"], digits=m["digits"],
                           previous=previous, current=current_values,
-                          history=tuple(history[-6:]), periods_without=without,
-                          broken=expired or removed_unread, rollover=bool(current and current[2]))
+                          history=tuple(history[-HISTORY_MONTHS:]), periods_without=without,
+                          broken=expired or removed_unread,
+                          rollover=bool(current and current[2] and '"rollover":true' in current[2].replace(" ", "")))
 
     @staticmethod
     def _days(first: Period, last: Period) -> Decimal:
@@ -291,7 +325,7 @@ class BasisReader:
         volumes: dict[str, Decimal | None] = {}
         rows = self._q(
             'SELECT m.id, m.resource, m.initial_total, r.date, r.period, r.total FROM "meter" m '
-            'LEFT JOIN "house_reading" r ON r.meter_id = m.id AND r.date < ? WHERE m.house_id = ? ORDER BY r.date',
+            'LEFT JOIN "house_reading" r ON r.meter_id = m.id AND r.date < ? WHERE m.house_id = ? ORDER BY r.date, m.id, r.id',
             (self.end.isoformat(), house_id))
         by_meter = defaultdict(lambda: {"resource": None, "initial": None, "periods": {}})
         for mid, resource, initial, day, period, total in rows:
@@ -315,12 +349,22 @@ class BasisReader:
         return volumes
 
     def _quality(self, column: str, key: str) -> tuple[QualityEvent, ...]:
-        out = []
-        for service, kind, start, end, measured, allowed in self._q(
-                f'SELECT service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE {column} = ?',
-                (key,)):
+        return self._quality_rows(self._q(
+            f'SELECT NULL, service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE {column} = ? '
+            'ORDER BY id', (key,))).get(None, ())
+
+    def _premises_quality(self, house_id: str) -> dict[str, tuple[QualityEvent, ...]]:
+        """Events of single premises of the house, by premises (one query for the house)."""
+        return self._quality_rows(self._q(
+            'SELECT q.premises_id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed '
+            'FROM "quality_event" q JOIN "premises" p ON p.id = q.premises_id WHERE p.house_id = ? ORDER BY q.id',
+            (house_id,)))
+
+    def _quality_rows(self, rows) -> dict:
+        out: dict = defaultdict(list)
+        for place, service, kind, start, end, measured, allowed in rows:
             s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
             if s.date() < self.end and e.date() >= self.start:
-                out.append(QualityEvent(service=str(service), kind=kind, start=s, end=e, measured=_dec(measured),
-                                        allowed=_dec(allowed)))
-        return tuple(out)
+                out[None if place is None else str(place)].append(QualityEvent(
+                    service=str(service), kind=kind, start=s, end=e, measured=_dec(measured), allowed=_dec(allowed)))
+        return {k: tuple(v) for k, v in out.items()}

@@ -14,8 +14,8 @@ posted at all; its gaps are reported and the other houses go on.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,8 +32,8 @@ from bcenter.engine.types import Line
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
 from bcenter.modules.registry.dirty import Dirty, dirty_houses
-from db.connection import param_mark
-from db.models import CalcRun, ChargeLine, JournalEntry, Posting
+from db.connection import param_mark, sqlite_path
+from db.models import CalcRun, ChargeLine, JournalEntry
 from db.uow import UnitOfWork, default_actor, utc_now_iso
 
 
@@ -51,23 +51,6 @@ class MonthResult:
     @property
     def lines(self) -> int:
         return sum(self.posted.values())
-
-
-def fingerprint(basis) -> str:
-    """A stable hash of a basis (dataclasses of Decimals, dates and strings)."""
-    def plain(value):
-        if hasattr(value, "__dataclass_fields__"):
-            return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
-        if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-        if isinstance(value, (list, tuple, frozenset, set)):
-            items = [plain(v) for v in value]
-            return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-        if isinstance(value, Decimal):
-            return canonical(value)
-        return str(value) if value is not None and not isinstance(value, (int, str, bool)) else value
-    text = json.dumps(plain(basis), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _posted(db: pw.Database, house_id: str, period: Period) -> dict[tuple[str, str], dict]:
@@ -123,11 +106,11 @@ def _stored_volume(volume: Decimal) -> str:
 
 
 class _Poster:
-    """Builds the rows of one house's postings and writes them through the unit of work."""
+    """Builds the rows of one house's journal entries and charge lines (written later, by the writer)."""
 
-    def __init__(self, uow: UnitOfWork, period: Period, run_id: str, suppliers: dict[str, str], today: str):
-        self.uow, self.period, self.run_id, self.suppliers, self.today = uow, period, run_id, suppliers, today
-        self.entries, self.lines, self.postings = [], [], []
+    def __init__(self, period: Period, run_id: str, suppliers: dict[str, str], today: str, work: HouseWork):
+        self.period, self.run_id, self.suppliers, self.today = period, run_id, suppliers, today
+        self.entries, self.lines = work.entries, work.lines
 
     def entry(self, account: str, kind: str, corrects: Period | None, reason: str | None) -> str:
         uid = uuid7()
@@ -145,27 +128,94 @@ class _Poster:
                            json.dumps({"method": d.method, "formula": d.formula, "basis": d.basis,
                                        "inputs": dict(d.inputs)}, ensure_ascii=False)))
 
-    def balance(self, entry: str, account: str, by_supplier: dict[str, int]) -> None:
-        for supplier, amount in sorted(by_supplier.items()):
-            if amount:
-                self.postings.append((uuid7(), entry, "receivable", account, None, supplier, str(self.period), amount))
-                self.postings.append((uuid7(), entry, "revenue", None, None, supplier, str(self.period), -amount))
 
-    def flush(self) -> None:
-        if self.entries:
-            self.uow.insert_rows(JournalEntry, ("id", "kind", "period", "business_date", "posted_at", "account_id",
-                                                "payment_id", "corrects_period", "reason", "storno_of_id", "run_id"),
-                                 self.entries)
-            self.uow.insert_rows(ChargeLine, ("id", "entry_id", "period", "account_id", "service_id", "supplier_id",
-                                              "kind", "method", "volume", "tariff", "coefficient", "amount", "excess",
-                                              "corrects_period", "reason", "derivation"), self.lines)
-            self.uow.insert_rows(Posting, ("id", "entry_id", "ledger_account", "account_id", "service_id",
-                                           "supplier_id", "period", "amount"), self.postings)
+@dataclass
+class HouseWork:
+    """One house's outcome, ready to write: rows to insert, fingerprints to save, or the gaps that stop it."""
+
+    house_id: str
+    accounts: int = 0
+    gaps: tuple[str, ...] = ()
+    entries: list[tuple] = field(default_factory=list)
+    lines: list[tuple] = field(default_factory=list)
+    updates: list[tuple[Period, str]] = field(default_factory=list)
+    posted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    amounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    recalculated: set[str] = field(default_factory=set)
+
+
+class HouseCalculator:
+    """Gathers a house's bases, calculates them and builds the rows to post — reads only, never writes, so it
+    runs in worker processes as well as in the writer's own."""
+
+    def __init__(self, db: pw.Database, period: Period, run_id: str, today: str):
+        self.db, self.period, self.run_id, self.today = db, period, run_id, today
+        self.reader = BasisReader(db, period)
+        self.earlier: dict[Period, BasisReader] = {}
+
+    def house(self, house_id: str, states: dict[Period, str], since: Period | None) -> HouseWork:
+        """`states`: the fingerprints the house was last calculated from, per period; `since`: the earliest
+        period its data may have changed from (None: unchanged since the last run)."""
+        period = self.period
+        work = HouseWork(house_id)
+        plan: list[tuple[Period, object]] = []
+        for q in sorted(p for p in states if p < period):
+            if since is None or q < since:
+                continue
+            q_reader = self.earlier.get(q) or self.earlier.setdefault(q, BasisReader(self.db, q))
+            basis, digest = q_reader.house_and_digest(house_id)
+            if digest != states[q]:
+                plan.append((q, basis))
+                work.updates.append((q, digest))
+        if period in states and (since is None or since > period) and not plan:
+            return work  # calculated before and nothing of it written since: nothing to gather
+        basis, digest = self.reader.house_and_digest(house_id)
+        work.accounts = len(basis.accounts)
+        if states.get(period) != digest:
+            plan.append((period, basis))
+            work.updates.append((period, digest))
+        if not plan:
+            return work
+        try:
+            calculated = [(q, calculate_house(b)) for q, b in plan]
+            gaps = tuple(g for _, r in calculated for g in r.gaps)
+        except InvalidValue as exc:  # contradictory data the engine refuses (e.g. premises larger than the house)
+            calculated, gaps = [], (f"дом {house_id}: {exc.message_ru}",)
+        if gaps:
+            work.gaps, work.updates = gaps, []
+            return work
+        poster = _Poster(period, self.run_id, {k: s.supplier for k, s in basis.services.items()}, self.today, work)
+        for q, house_result in calculated:
+            _post_differences(self.db, poster, house_id, q, period, house_result, work)
+        return work
+
+
+# worker processes: one calculator each, opened on the same database URL
+_worker_calculator: HouseCalculator | None = None
+
+
+def _worker_init(url: str, period: Period, run_id: str, today: str) -> None:
+    global _worker_calculator
+    from db.connection import open_database
+
+    _worker_calculator = HouseCalculator(open_database(url, migrate=False), period, run_id, today)
+
+
+def _worker_house(task: tuple[str, dict, Period | None]) -> HouseWork:
+    return _worker_calculator.house(*task)
+
+
+MIN_HOUSES_FOR_WORKERS = 40
+"""Below this many houses the worker processes cost more to start than they save."""
 
 
 def run_month(db: pw.Database, period: Period, *, actor: str | None = None, today: str | None = None,
-              progress: Callable[[int], None] | None = None, house_ids: list[str] | None = None) -> MonthResult:
-    """Calculate `period` for every house (or the given ones) and recalculate what changed before it."""
+              progress: Callable[[int], None] | None = None, house_ids: list[str] | None = None,
+              workers: int = 1, url: str | None = None) -> MonthResult:
+    """Calculate `period` for every house (or the given ones) and recalculate what changed before it.
+
+    With ``workers`` > 1 and the database's ``url``, houses are gathered and calculated in that many processes
+    while this one writes (one transaction per house, in house order, as without workers)."""
     actor = actor or default_actor()
     today = today or period.last_day.isoformat()
     result = MonthResult(period)
@@ -175,64 +225,62 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     seq = db.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "outbox"').fetchone()[0]
     previous = (CalcRun.select(pw.fn.MAX(CalcRun.outbox_seq)).where(CalcRun.finished_at.is_null(False)).scalar() or 0)
     CalcRun.insert(id=run_id, period=str(period), started_at=utc_now_iso(), outbox_seq=seq, actor=actor).execute()
-    reader = BasisReader(db, period)
-    earlier_readers: dict[Period, BasisReader] = {}
     states = defaultdict(dict)
     for house, p, digest in db.execute_sql('SELECT house_id, period, basis_hash FROM "calc_state"'):
         states[str(house)][Period.parse(p)] = digest
     # what changed since the last run matters only for houses calculated before
     dirty = dirty_houses(db, after_seq=previous) if states else Dirty()
-    for house_id in (house_ids if house_ids is not None else reader.house_ids()):
-        updates: list[tuple[Period, str]] = []
-        plan: list[tuple[Period, object]] = []
-        since = dirty.since(house_id)
-        for q in sorted(p for p in states[house_id] if p < period):
-            if since is None or q < since:
-                continue
-            q_reader = earlier_readers.get(q) or earlier_readers.setdefault(q, BasisReader(db, q))
-            basis = q_reader.house(house_id)
-            digest = fingerprint(basis)
-            if digest != states[house_id][q]:
-                plan.append((q, basis))
-                updates.append((q, digest))
-        if period in states[house_id] and (since is None or since > period) and not plan:
-            result.houses_ok += 1  # calculated before and nothing of it written since: nothing to gather
-            continue
-        basis = reader.house(house_id)
-        digest = fingerprint(basis)
-        if states[house_id].get(period) != digest:
-            plan.append((period, basis))
-            updates.append((period, digest))
-        if not plan:
+    if house_ids is None:
+        house_ids = [str(r[0]) for r in db.execute_sql('SELECT id FROM "house" ORDER BY id')]
+    tasks = [(h, states.get(h, {}), dirty.since(h)) for h in house_ids]
+    shared = url is not None and (sqlite_path(url) is not None or url.startswith(("postgresql://", "postgres://")))
+    if workers > 1 and shared and len(tasks) >= MIN_HOUSES_FOR_WORKERS:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections
+        with context.Pool(workers, initializer=_worker_init, initargs=(url, period, run_id, today)) as pool:
+            _write_all(db, pool.imap(_worker_house, tasks, chunksize=2), result, actor, run_id, progress)
+        return _finish(run_id, result)
+    calculator = HouseCalculator(db, period, run_id, today)
+    _write_all(db, (calculator.house(*task) for task in tasks), result, actor, run_id, progress)
+    return _finish(run_id, result)
+
+
+def _write_all(db: pw.Database, works, result: MonthResult, actor: str, run_id: str,
+               progress: Callable[[int], None] | None) -> None:
+    """Writes each house's rows and fingerprints in one transaction; failed houses are only reported."""
+    for work in works:
+        if work.gaps:
+            result.failed.append((work.house_id, work.gaps))
+        else:
             result.houses_ok += 1
-            if progress:
-                progress(len(basis.accounts))
-            continue
-        try:
-            calculated = [(q, calculate_house(b)) for q, b in plan]
-            gaps = tuple(g for _, r in calculated for g in r.gaps)
-        except InvalidValue as exc:  # contradictory data the engine refuses (e.g. premises larger than the house)
-            calculated, gaps = [], (f"дом {house_id}: {exc.message_ru}",)
-        if gaps:
-            result.failed.append((house_id, gaps))
-            if progress:
-                progress(len(basis.accounts))
-            continue
-        with UnitOfWork(action="registry.month", actor=actor, db=db, details={"period": str(period)}) as uow:
-            poster = _Poster(uow, period, run_id, {k: s.supplier for k, s in basis.services.items()}, today)
-            for q, house_result in calculated:
-                _post_differences(db, poster, house_id, q, period, house_result, result)
-            poster.flush()
-            _save_states(db, house_id, updates, run_id)
-        result.houses_ok += 1
-        if progress:
-            progress(len(basis.accounts))
+            if work.updates:
+                with UnitOfWork(action="registry.month", actor=actor, db=db,
+                                details={"period": str(result.period)}) as uow:
+                    if work.entries:
+                        uow.insert_rows(JournalEntry, ENTRY_COLUMNS, work.entries)
+                        uow.insert_rows(ChargeLine, LINE_COLUMNS, work.lines)
+                    _save_states(db, work.house_id, work.updates, run_id)
+            for kind, count in work.posted.items():
+                result.posted[kind] += count
+                result.amounts[kind] += work.amounts[kind]
+            result.recalculated_periods |= work.recalculated
+        if progress and work.accounts:
+            progress(work.accounts)
+
+
+def _finish(run_id: str, result: MonthResult) -> MonthResult:
     CalcRun.update(finished_at=utc_now_iso(), houses_ok=result.houses_ok, houses_failed=len(result.failed),
                    lines=result.lines).where(CalcRun.id == run_id).execute()
     return result
 
 
-def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Period, house_result, result) -> None:
+ENTRY_COLUMNS = ("id", "kind", "period", "business_date", "posted_at", "account_id", "payment_id", "corrects_period",
+                 "reason", "storno_of_id", "run_id")
+LINE_COLUMNS = ("id", "entry_id", "period", "account_id", "service_id", "supplier_id", "kind", "method", "volume",
+                "tariff", "coefficient", "amount", "excess", "corrects_period", "reason", "derivation")
+
+
+def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Period, house_result,
+                      result: HouseWork) -> None:
     posted = _posted(db, house_id, q)
     first_time = not posted
     new_by_key: dict[tuple[str, str], list[Line]] = defaultdict(list)
@@ -244,13 +292,10 @@ def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Per
             if not lines:
                 continue
             entry = poster.entry(account, "CHARGE", None, None)
-            by_supplier: dict[str, int] = defaultdict(int)
             for line in lines:  # each line keeps its own kind (charge, common_property, quality, absence)
                 poster.line(entry, account, line, kind=line.kind, amount=line.amount, corrects=None, reason=None)
-                by_supplier[poster.suppliers[line.service]] += line.amount
                 result.posted[line.kind] += 1
                 result.amounts[line.kind] += line.amount
-            poster.balance(entry, account, by_supplier)
         return
     for key in sorted(set(new_by_key) | set(posted)):
         account, service = key
@@ -271,10 +316,9 @@ def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Per
                             coefficient=Decimal(1), amount=0, excess=0,
                             derivation=Derivation("fixed", "услуга больше не начисляется", "ПП 354, п. 61"))
         poster.line(entry, account, template, kind="recalc", amount=diff, corrects=q, reason=reason)
-        poster.balance(entry, account, {poster.suppliers[service]: diff})
         result.posted["recalc"] += 1
         result.amounts["recalc"] += diff
-        result.recalculated_periods.add(str(q))
+        result.recalculated.add(str(q))
 
 
 def _save_states(db: pw.Database, house_id: str, updates: list[tuple[Period, str]], run_id: str) -> None:

@@ -1,0 +1,71 @@
+"""The month calculated by worker processes posts exactly what the single process posts.
+
+Two identical demo towns (the generator is deterministic): one calculated in this process, the other by two
+worker processes with the writer here. Over a first month, a retroactive tariff change and the next month (with
+its recalculation lines), both ledgers hold the same lines — same accounts, services, kinds, amounts, volumes,
+reasons and formulas — and a rerun with workers posts nothing. On PostgreSQL too (``BCENTER_TEST_PG``).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bcenter.core.period import Period
+from bcenter.modules.exchange.service import import_data
+from bcenter.modules.registry import month
+from bcenter.modules.registry.service import build_demo, initialize
+from db.connection import close_database, open_database
+from tests.conftest import PG_URL, _drop_schema, _pg_schema_url, _sqlite_url
+
+FIRST, SECOND = Period.parse("2025-11"), Period.parse("2025-12")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"] if PG_URL else ["sqlite"])
+def two_urls(request, tmp_path):
+    if request.param == "sqlite":
+        (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+        yield _sqlite_url(tmp_path / "a"), _sqlite_url(tmp_path / "b")
+        return
+    made = [_pg_schema_url(PG_URL) for _ in range(2)]
+    try:
+        yield made[0][2], made[1][2]
+    finally:
+        close_database()
+        for conn, schema, _ in made:
+            _drop_schema(conn, schema)
+
+
+def _ledger(db) -> list[tuple]:
+    rows = db.execute_sql(
+        'SELECT a.number, s.ext_id, c.period, c.kind, c.method, c.volume, c.tariff, c.amount, c.excess, '
+        'c.corrects_period, c.reason, c.derivation FROM "charge_line" c JOIN "account" a ON a.id = c.account_id '
+        'JOIN "service" s ON s.id = c.service_id').fetchall()
+    return sorted((*r[:-1], json.loads(r[-1])["formula"]) for r in rows)
+
+
+def _story(url: str, workers: int, monkeypatch) -> tuple[list[tuple], list[int]]:
+    monkeypatch.setattr(month, "MIN_HOUSES_FOR_WORKERS", 1)
+    db = open_database(url)
+    try:
+        initialize(db)
+        build_demo(db, accounts=150, seed=3, until=str(SECOND))
+        posted = [month.run_month(db, FIRST, workers=workers, url=url).lines]
+        house = db.execute_sql('SELECT ext_id FROM "house" ORDER BY id LIMIT 1').fetchone()[0]
+        service = db.execute_sql('SELECT ext_id FROM "service" WHERE kind = \'housing\' LIMIT 1').fetchone()[0]
+        import_data({"format": "bcenter-exchange", "version": 1, "tariffs": [
+            {"id": "retro", "service": service, "house": house, "from": f"{FIRST}-01", "rate": "77.77"}]}, db=db)
+        posted.append(month.run_month(db, SECOND, workers=workers, url=url).lines)
+        posted.append(month.run_month(db, SECOND, workers=workers, url=url).lines)
+        return _ledger(db), posted
+    finally:
+        close_database()
+
+
+def test_workers_post_what_one_process_posts(two_urls, monkeypatch):
+    alone, alone_posted = _story(two_urls[0], 1, monkeypatch)
+    shared, shared_posted = _story(two_urls[1], 2, monkeypatch)
+    assert alone_posted == shared_posted
+    assert alone_posted[0] > 1000 and alone_posted[1] > 1000 and alone_posted[2] == 0
+    assert any(row[3] == "recalc" and row[9] == str(FIRST) for row in alone)  # the retroactive tariff shows
+    assert alone == shared
