@@ -323,6 +323,26 @@ def close(obj: Context, period_text: str) -> None:
 
 @cli.command()
 @db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Открытый расчётный период.")
+@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
+@click.option("--reason", required=True, help="Причина сторно: попадёт в строки и в журнал.")
+@click.pass_obj
+def storno(obj: Context, period_text: str, account: str | None, reason: str) -> None:
+    """Сторнировать начисления и перерасчёты открытого периода; следующий calc начислит их заново."""
+    from bcenter.modules.registry.storno import storno_charges
+
+    period = _period(period_text, "--period")
+    _ensure_init(obj)
+    result = storno_charges(obj.db, period, reason=reason, account=account)
+    if not result.entries:
+        click.echo(f"В периоде {period} нет несторнированных начислений" + (f" по счёту {account}." if account else "."))
+        return
+    click.echo(f"Сторнировано проводок {result.entries}, строк {result.lines} на сумму {format_rub_ru(result.amount)}.")
+    click.echo(f"Начислить заново:  bcenter calc --period {period}")
+
+
+@cli.command()
+@db_option
 @click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON (формат EXCHANGE.md).")
 @click.pass_obj

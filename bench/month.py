@@ -1,7 +1,8 @@
 """Benchmark: one month of a demo town, against a raw executemany of the same rows; and a recalculation month.
 
 Prints
-* the month: charge lines/s and peak memory (RSS of the child process);
+* the month (``calc`` as shipped: a worker process per core gathers and calculates, one process writes): charge
+  lines/s and peak memory (RSS of the largest process, and a bound for all of them);
 * raw limit: ``executemany`` of the same number of ``charge_line`` rows into the same database, same run;
 * the ratio (target ≥ 0.33);
 * a recalculation month after a retroactive change of one house's tariff, as a share of the full month
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -75,8 +77,12 @@ def main() -> None:
     seconds, peak, out = child(["--db", url, "calc", "--period", args.period, "--json"])
     summary = json.loads(out[out.index("{"):])
     lines = sum(summary["lines"].values())
-    print(f"month {args.period}: {seconds:.1f} s, {lines} lines, {lines / seconds:.0f} lines/s, peak RSS {peak:.0f} MB, "
-          f"houses {summary['houses_ok']} ok / {summary['houses_failed']} failed")
+    cores = os.cpu_count() or 1
+    print(f"month {args.period}: {seconds:.1f} s, {lines} lines, {lines / seconds:.0f} lines/s, "
+          f"houses {summary['houses_ok']} ok / {summary['houses_failed']} failed "
+          f"({cores} worker processes and the writer)")
+    print(f"peak RSS of the largest process {peak:.0f} MB; all {cores + 1} together at most {peak * (cores + 1):.0f} MB "
+          "(target < 1 GB)")
     raw = raw_limit(db, lines)
     print(f"raw executemany of {lines} charge_line rows: {raw:.1f} s, {lines / raw:.0f} rows/s")
     print(f"ratio month / raw = {raw / seconds:.3f} (target ≥ 0.33)")

@@ -133,7 +133,8 @@ class HouseBasis:
         key: the caller's key; period; total_area S_об; common_area S_ои.
         heating_method: norm | house_meter; heating_payment: season | year_evenly; season_months.
         services: every service used in the house, by key.
-        prices: the tariff in force per service key; norms: (service key, per) → value.
+        prices: the tariff in force per service key; norms: (service key, per) → value, or None where norms of
+            different amenity levels are in force and the house's is unknown (a gap).
         coefficients: the increasing-coefficient table rows (resource, from, to, value).
         house_volumes: resource → the house meter's volume for the period (None: no house meter or no reading).
         accounts: the accounts of the house.
@@ -150,7 +151,7 @@ class HouseBasis:
     season_months: tuple[int, ...] = ()
     services: Mapping[str, ServiceInfo] = field(default_factory=dict)
     prices: Mapping[str, Price] = field(default_factory=dict)
-    norms: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    norms: Mapping[tuple[str, str], Decimal | None] = field(default_factory=dict)
     coefficients: tuple[tuple[str, date, date | None, Decimal], ...] = ()
     house_volumes: Mapping[str, Decimal | None] = field(default_factory=dict)
     accounts: tuple[AccountBasis, ...] = ()

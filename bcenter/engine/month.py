@@ -105,7 +105,10 @@ def _price(basis: HouseBasis, svc: ServiceInfo, gaps: _Gaps, where: str) -> Pric
 
 def _norm(basis: HouseBasis, svc: ServiceInfo, per: str, gaps: _Gaps, where: str) -> Decimal | None:
     norm = basis.norms.get((svc.key, per))
-    if norm is None:
+    if norm is None and (svc.key, per) in basis.norms:
+        gaps.add(where, f"нормативы ({per}) на {basis.period} различаются по степени благоустройства, а какая она "
+                        "у дома, неизвестно: задайте норматив для дома (norms[].house)")
+    elif norm is None:
         gaps.add(where, f"нет норматива ({per}) на {basis.period}")
     return norm
 

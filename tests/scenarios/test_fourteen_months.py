@@ -778,18 +778,20 @@ def split(amount: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
 # --- product bugs found by the story (fixed ones guard the fix; open ones are strict xfails) ---------------------------------------
 def test_balances_count_a_negative_recalculation_once(story):
     """Nobody overpays in the story, so each month an account's `paid` is the money it sent that month, and its
-    closing balances add up to what `debts` says it owes on the month's last day."""
+    closing balances add up to what `debts` and `penalties` say it owes on the month's last day (each `close` posts
+    the penalty accrued in the month)."""
     wrong = []
     for period in MONTHS:
         last = f"{period}-{days_in(period):02d}"
         debts = {a["account"]: D(a["total"]) for a in story.cli("debts", "--as-of", last, "--json")["accounts"]}
+        penalties = {a["account"]: D(a["total"]) for a in story.cli("penalties", "--as-of", last, "--json")["accounts"]}
         closing, paid = defaultdict(D), defaultdict(D)
         for r in story.months[period].balances["accounts"]:
             closing[r["account"]] += D(r["closing"])
             paid[r["account"]] += D(r["paid"])
         for acc in FLATS:
             got = (paid[acc], closing[acc])
-            expected = (story.months[period].received.get(acc, D(0)), debts.get(acc, D(0)))
+            expected = (story.months[period].received.get(acc, D(0)), debts.get(acc, D(0)) + penalties.get(acc, D(0)))
             if got != expected:
                 wrong.append((period, acc, "paid, Σ closing", got, "expected", expected))
     assert wrong == []
@@ -860,3 +862,20 @@ def test_an_expired_meter_goes_to_the_norm_after_three_months_of_average(tmp_pat
     assert methods["2025-03"][0] == "meter"  # verified until 15 March: March is still by the meter
     assert [methods[p][0] for p in ("2025-04", "2025-05", "2025-06")] == ["average"] * 3
     assert methods["2025-07"] == ("norm_k", "1.5", "355.88")
+
+
+def test_each_close_posts_the_penalty_accrued_in_its_month(story):
+    """The months' `penalties` columns add up to the penalty as of the story's last day (ч. 14 ст. 155 ЖК РФ), the
+    partial payers' months show some."""
+    last = MONTHS[-1]
+    total = {a["account"]: D(a["total"])
+             for a in story.cli("penalties", "--as-of", f"{last}-{days_in(last):02d}", "--json")["accounts"]}
+    accrued = defaultdict(D)
+    months_with = set()
+    for period in MONTHS:
+        for r in story.months[period].balances["accounts"]:
+            accrued[r["account"]] += D(r["penalties"])
+            if D(r["penalties"]):
+                months_with.add(period)
+    assert total and {a: v for a, v in accrued.items() if v} == total
+    assert len(months_with) >= 3

@@ -9,6 +9,8 @@ residents (one of them possibly moving in mid-month), payments on random days, a
 (c) A tariff of a closed month changed and changed back: the recalculation lines net to zero per account.
 (d) "Balanced" КР на СОИ: the flats' lines add up exactly to the house total shown in their derivation
     (`house_amount` in `explain`), which is V × ΣS_i / S_об × T rounded once, V = the billable house volume.
+(e) A storno of the month nets every (account, service, kind) to zero; the next `calc` charges the same amounts
+    again as ordinary charges (no recalculation lines), and a run after it posts nothing.
 """
 from __future__ import annotations
 
@@ -312,6 +314,43 @@ def test_common_property_lines_add_up_to_the_house_total(tmp_path_factory, house
         explained = cli("explain", "--account", number(i), "--period", P)
         shown.update(D(x) for x in HOUSE_AMOUNT.findall(explained))
     assert shown == {expected_total}
+
+
+# --- (e) ----------------------------------------------------------------------------------------------------------
+def totals(lines: list[dict]) -> dict[tuple[str, str, str], Decimal]:
+    out = defaultdict(D)
+    for ln in lines:
+        out[(ln["account"], ln["service"], ln["kind"])] += D(ln["amount"])
+    return dict(out)
+
+
+@PROPERTY
+@given(house=houses, late_reading=st.booleans())
+def test_storno_nets_to_zero_and_the_next_calc_charges_again(tmp_path_factory, house, late_reading):
+    cli = fresh(tmp_path_factory, house)
+    cli("calc", "--period", P)
+    before = cli("charges", "--period", P, "--json")["lines"]
+    assert "Сторнировано проводок" in cli("storno", "--period", P, "--reason", "рассчитано до показаний")
+    reversed_ = cli("charges", "--period", P, "--json")["lines"]
+    assert len(reversed_) == 2 * len(before)
+    assert set(totals(reversed_).values()) == {D(0)}
+    assert "нет несторнированных" in cli("storno", "--period", P, "--reason", "ещё раз")
+    if late_reading:  # what the storno is for: the month is calculated again with what arrived since
+        cli.load({"readings": [{"id": "e0-late", "meter": "e0", "date": "2025-01-30", "source": "inspector",
+                                "values": {"total": str(1000 + house["flats"][0]["el"][0] + 7)}}]})
+    again = cli("calc", "--period", P, "--json")
+    assert "recalc" not in again["lines"] and posted(again) == len(before)
+    after = cli("charges", "--period", P, "--json")["lines"]
+    expected = totals(before)
+    if late_reading:
+        el = [ln["volume"] for ln in after if ln["account"] == number(0) and ln["service"] == "el"
+              and not (ln["reason"] or "").startswith("сторно")]
+        assert el == [str(house["flats"][0]["el"][0]), str(house["flats"][0]["el"][0] + 7)]
+        expected.pop((number(0), "el", "charge"))
+        expected = {k: v for k, v in expected.items() if k[1] != "cp_el"}  # the house's common use moved too
+    got = totals(after)
+    assert {k: v for k, v in got.items() if k in expected} == expected
+    assert posted(cli("calc", "--period", P, "--json")) == 0
 
 
 # --- a product bug found by (c) (strict xfail: passes once fixed) --------------------------------------------------

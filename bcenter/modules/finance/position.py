@@ -164,23 +164,27 @@ class Finance:
                 for ln in lines]})
         return {"as_of": as_of.isoformat(), "accounts": accounts}
 
+    def penalty_rows(self, position: Position, application: pay.Application, *, as_of: date) -> list:
+        """Penalty intervals of an account as of a day (ч. 14, 14.1 ст. 155 ЖК РФ), per unpaid obligation."""
+        rounding = str(self.settings.get("penalty_rounding", "per_interval"))
+        repayments = pay.to_repayments(application, as_of=as_of)
+        rows = []
+        for charge in position.charges:
+            rule = self.services[charge.service]["rule"]
+            if rule == "none" or charge.amount == 0 or charge.due >= as_of:
+                continue
+            obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount,
+                                    due=charge.due, kind="capital_repair" if rule == "capital_repair" else "standard")
+            mine = [r for r in repayments if r.period == charge.period and r.service == charge.service]
+            rows += [r for r in penalty_rows(obligation, mine, rates=self.rates, as_of=as_of, rounding=rounding)
+                     if r.amount]
+        return rows
+
     def penalties(self, *, as_of: date, number: str | None = None) -> dict:
         accounts = []
-        rounding = str(self.settings.get("penalty_rounding", "per_interval"))
         for account, num in self.account_numbers(number):
             position = self.position(account, num, as_of=as_of)
-            application = self.application(position, as_of=as_of)
-            repayments = pay.to_repayments(application, as_of=as_of)
-            rows = []
-            for charge in position.charges:
-                rule = self.services[charge.service]["rule"]
-                if rule == "none" or charge.amount == 0 or charge.due >= as_of:
-                    continue
-                obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount,
-                                        due=charge.due, kind="capital_repair" if rule == "capital_repair" else "standard")
-                mine = [r for r in repayments if r.period == charge.period and r.service == charge.service]
-                rows += [r for r in penalty_rows(obligation, mine, rates=self.rates, as_of=as_of, rounding=rounding)
-                         if r.amount]
+            rows = self.penalty_rows(position, self.application(position, as_of=as_of), as_of=as_of)
             if not rows:
                 continue
             accounts.append({"account": num, "total": format_kop(penalty_total(rows)), "rows": [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -117,12 +118,19 @@ class BasisReader:
         return general, per_house
 
     def _norms(self):
-        general: dict[tuple[str, str], Decimal] = {}
-        per_house: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(dict)
+        """Norms in force, town-wide and per house. Norms of one service that differ by amenity
+        (благоустройство, DOMAIN §1.4) cannot be told apart — nothing says which amenity a house has — so when
+        their values differ the key maps to None and the engine reports the gap (a house's own norm settles it)."""
+        found: dict[tuple[str | None, str, str], set[Decimal]] = defaultdict(set)
         for service, house, per, start, end, value in self._q(
                 'SELECT service_id, house_id, per, valid_from, valid_to, value FROM "norm" ORDER BY id'):
             if self._in_force(start, end):
-                (per_house[str(house)] if house else general)[(str(service), per)] = _dec(value)
+                found[(None if house is None else str(house), str(service), per)].add(_dec(value))
+        general: dict[tuple[str, str], Decimal | None] = {}
+        per_house: dict[str, dict[tuple[str, str], Decimal | None]] = defaultdict(dict)
+        for (house, service, per), values in sorted(found.items(), key=lambda kv: (kv[0][0] or "", kv[0][1:])):
+            value = next(iter(values)) if len(values) == 1 else None
+            (per_house[house] if house else general)[(service, per)] = value
         return general, per_house
 
     # --- houses -------------------------------------------------------------------------------------
@@ -257,17 +265,15 @@ class BasisReader:
                                     initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None})
         if not meters:
             return {}
-        readings = defaultdict(dict)  # meter → period → (date, values, rollover)
+        readings = defaultdict(dict)  # meter → "YYYY-MM" → (date, values, extra)
         for mid, day, period, extra, *values in self._q(
                 'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
                 'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
-                'WHERE p.house_id = ? ORDER BY r.date, r.id', (house_id,)):  # later readings settle averaged months
-            mid = str(mid)
-            if mid not in meters:
-                continue
-            key = period or str(day)[:7]  # "YYYY-MM" compares as text; parsed once per distinct month
-            rp = self._periods.get(key) or self._periods.setdefault(key, Period.parse(key))
-            readings[mid][rp] = (day, values, extra)  # converted only where the month needs them
+                'WHERE p.house_id = ? AND m.installed < ? AND (m.removed IS NULL OR m.removed >= ?) '
+                'ORDER BY r.date, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
+            # later readings settle averaged months; "YYYY-MM" compares as text, values are converted only where
+            # the month needs them
+            readings[str(mid)][period or str(day)[:7]] = (day, values, extra)
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, m in meters.items():
             out[m["premises"]].append(self._meter_state(mid, m, readings.get(mid, {})))
@@ -277,12 +283,13 @@ class BasisReader:
         """The meter over the period, with п. 61 ПП 354 applied: when a reading closes several months at once (or
         comes after months billed by the average), its volume is spread over those months by days."""
         P = self.period
-        periods = sorted(by_period)
-        current = by_period.get(P)
-        earlier = [p for p in periods if p < P]
-        later = [p for p in periods if p > P]
-        last = earlier[-1] if earlier else None
-        previous = _values(by_period[last][1]) if last else m["initial"]
+        keys = sorted(by_period)
+        at = bisect_left(keys, self._period_text)
+        current = by_period.get(self._period_text)
+        earlier = keys[:at]
+        later = keys[at + 1:] if current else keys[at:]
+        last = self._parsed(earlier[-1]) if earlier else None
+        previous = _values(by_period[earlier[-1]][1]) if earlier else m["initial"]
         current_values = _values(current[1]) if current else None
         expired = m["verified"] is not None and m["verified"] < self.start
         if last is not None and not expired:
@@ -291,7 +298,7 @@ class BasisReader:
                 previous = {z: v - (v - previous.get(z, Decimal(0))) * share for z, v in current_values.items()}
             elif current is None and later:  # a month billed by the average, now settled by a later reading
                 nxt = _values(by_period[later[0]][1])
-                span = self._days(last + 1, later[0])
+                span = self._days(last + 1, self._parsed(later[0]))
                 before = self._days(last + 1, P - 1) if P - last > 1 else Decimal(0)
                 base = previous
                 previous = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0))) * before / span
@@ -302,7 +309,7 @@ class BasisReader:
         history = []
         window = earlier[-(HISTORY_MONTHS + 1):]
         chain = ([] if len(window) < len(earlier) else [(None, m["initial"])]) + [
-            (p, _values(by_period[p][1])) for p in window]
+            (self._parsed(k), _values(by_period[k][1])) for k in window]
         for (p0, before), (p1, after) in zip(chain, chain[1:]):
             months = (p1 - p0) if p0 is not None else 1
             delta = sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0))
@@ -316,6 +323,10 @@ class BasisReader:
                           history=tuple(history[-HISTORY_MONTHS:]), periods_without=without,
                           broken=expired or removed_unread,
                           rollover=bool(current and current[2] and '"rollover":true' in current[2].replace(" ", "")))
+
+    def _parsed(self, key: str) -> Period:
+        found = self._periods.get(key)
+        return found if found is not None else self._periods.setdefault(key, Period.parse(key))
 
     @staticmethod
     def _days(first: Period, last: Period) -> Decimal:

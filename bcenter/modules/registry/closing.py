@@ -3,7 +3,9 @@
 Snapshot (ARCHITECTURE.md §3): opening (the previous closed period's closing, or the migrated opening balance),
 charged (the month's charges and common-property lines), recalculated (recalculation lines posted in it),
 quality (reductions for quality and absence), benefits, paid (payments made in the month as applied to that
-service and supplier), penalties (not posted yet: computed on demand by ``bcenter penalties``), closing =
+service and supplier), penalties (accrued in the month: the penalty as of its last day — ч. 14, 14.1 ст. 155 ЖК РФ,
+with today's knowledge of charges and payments — less the penalties posted into earlier periods, so a
+recalculation of an old month corrects its penalty too; posted at closing as a PENALTY entry per account), closing =
 opening + charged + recalculated + quality + benefits − paid + penalties. ``closing(P) == opening(P+1)``
 holds by construction. An overpayment not yet applied to any charge (an advance) stays with the payment and is
 applied when later charges appear; it is not in the per-service snapshot.
@@ -21,7 +23,9 @@ from bcenter.core.period import Period
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
 from db.connection import param_mark
-from db.models import BalanceSnapshot, BillingPeriod
+from bcenter.modules.registry.month import ENTRY_COLUMNS
+from bcenter.modules.registry.storno import FORGOTTEN
+from db.models import BalanceSnapshot, BillingPeriod, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
 
 SYNTHETIC = ("credit-", "opening-")
@@ -57,6 +61,12 @@ def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, st
     accounts |= {str(a) for (a,) in db.execute_sql(
         f'SELECT DISTINCT account_id FROM "payment" WHERE paid_on >= {mark} AND paid_on < {mark}',
         (period.first_day.isoformat(), period.end.isoformat()))}
+    posted_penalties: dict[tuple[str, str, str], int] = defaultdict(int)
+    for account, service, supplier, amount in db.execute_sql(
+            f'SELECT account_id, service_id, supplier_id, SUM(amount) FROM "posting" WHERE ledger_account = '
+            f'\'penalties\' AND period < {mark} GROUP BY account_id, service_id, supplier_id', (str(period),)):
+        posted_penalties[(str(account), str(service), str(supplier))] = int(amount)
+    accounts |= {key[0] for key in posted_penalties}
     numbers = dict(finance.account_numbers()) if accounts else {}
     for account in sorted(accounts):
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
@@ -66,6 +76,14 @@ def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, st
                 continue
             if period.first_day <= part.day <= period.last_day:
                 rows[(account, part.service, part.supplier)]["paid"] += part.amount
+        supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
+        due: dict[tuple[str, str, str], int] = defaultdict(int)
+        for row in finance.penalty_rows(position, application, as_of=period.last_day):
+            due[(account, row.service, supplier_of[(row.period, row.service)])] += row.amount
+        for key in set(due) | {k for k in posted_penalties if k[0] == account}:
+            accrued = due.get(key, 0) - posted_penalties.get(key, 0)
+            if accrued:
+                rows[key]["penalties"] += accrued
     for values in rows.values():
         values["closing"] = (values["opening"] + values["charged"] + values["recalculated"] + values["quality"]
                              + values["benefits"] - values["paid"] + values["penalties"])
@@ -89,19 +107,45 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
         for start in range(0, len(rows), 5000):
             uow.insert_rows(BalanceSnapshot, ("id", "period", "account_id", "service_id", "supplier_id", *FIELDS),
                             rows[start:start + 5000])
+        _post_penalties(uow, period, balances)
         row = BillingPeriod.get(BillingPeriod.period == str(period))
         uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
     return len(rows)
 
 
+def _post_penalties(uow: UnitOfWork, period: Period, balances: dict[tuple[str, str, str], dict[str, int]]) -> None:
+    """A PENALTY entry per account with the month's accrual: «penalties» receivable per service × supplier against
+    revenue (the entry's postings sum to zero)."""
+    by_account: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for (account, service, supplier), values in sorted(balances.items()):
+        if values["penalties"]:
+            by_account[account].append((service, supplier, values["penalties"]))
+    entries, postings = [], []
+    today, now = period.last_day.isoformat(), utc_now_iso()
+    for account, parts in by_account.items():
+        entry = uuid7()
+        entries.append((entry, "PENALTY", str(period), today, now, account, None, None,
+                        f"пени за {period.label_ru}", None, None))
+        for service, supplier, amount in parts:
+            postings.append((uuid7(), entry, "penalties", account, service, supplier, str(period), amount))
+            postings.append((uuid7(), entry, "revenue", None, service, supplier, str(period), -amount))
+    for start in range(0, len(entries), 5000):
+        uow.insert_rows(JournalEntry, ENTRY_COLUMNS, entries[start:start + 5000])
+    for start in range(0, len(postings), 10000):
+        uow.insert_rows(Posting, ("id", "entry_id", "ledger_account", "account_id", "service_id", "supplier_id",
+                                  "period", "amount"), postings[start:start + 10000])
+
+
 def _houses_not_calculated(db: pw.Database, period: Period) -> int:
-    """Houses with accounts open in the period that the month run has not calculated for it."""
+    """Houses with accounts open in the period that the month run has not calculated for it (or whose charges
+    were reversed by a storno since)."""
     mark = param_mark(db)
     row = db.execute_sql(
         f'SELECT COUNT(DISTINCT p.house_id) FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
         f'WHERE a.opened < {mark} AND (a.closed IS NULL OR a.closed > {mark}) AND NOT EXISTS '
-        f'(SELECT 1 FROM "calc_state" c WHERE c.house_id = p.house_id AND c.period = {mark})',
-        (period.end.isoformat(), period.first_day.isoformat(), str(period))).fetchone()
+        f'(SELECT 1 FROM "calc_state" c WHERE c.house_id = p.house_id AND c.period = {mark} '
+        f'AND c.basis_hash <> {mark})',
+        (period.end.isoformat(), period.first_day.isoformat(), str(period), FORGOTTEN)).fetchone()
     return int(row[0])
 
 

@@ -4,7 +4,9 @@ Every write goes through the unit of work and leaves outbox rows naming the tabl
 rows written since the last run say what to look at again: a reading → its house from the reading's month;
 a registration, ownership or absence → the house from its start; a tariff or norm → its house (or every
 house) from the month it starts; a change of the house, premises, account or meter → the whole history of the
-house; a change of a service, setting or coefficient table → every house. The month run then compares
+house; a change of a service, setting or coefficient table → every house; a storno of charges → the house from
+the earliest period it corrects (``storno.py``; only storno units are looked at among the ledger's own rows,
+which every run writes by the million). The month run then compares
 fingerprints, so looking at too much costs time, never correctness.
 """
 from __future__ import annotations
@@ -46,7 +48,11 @@ DATED = {
                      'LEFT JOIN "premises" p ON p.id = q.premises_id WHERE q.id IN',
     "tariff": 'SELECT house_id, valid_from, NULL FROM "tariff" WHERE id IN',
     "norm": 'SELECT house_id, valid_from, NULL FROM "norm" WHERE id IN',
+    "journal_entry": 'SELECT p.house_id, e.business_date, COALESCE(e.corrects_period, e.period) FROM "journal_entry" e '
+                     'JOIN "account" a ON a.id = e.account_id JOIN "premises" p ON p.id = a.premises_id '
+                     'WHERE e.kind = \'STORNO\' AND e.id IN',
 }
+STORNO_ACTION = "registry.storno"
 
 
 @dataclass
@@ -81,13 +87,16 @@ def _period_of(day, period) -> Period:
 def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
     dirty = Dirty()
     ids: dict[str, list[str]] = defaultdict(list)
-    for table, row_ids in db.execute_sql('SELECT table_name, row_ids FROM "outbox" WHERE seq > ' +
-                                         (param_mark(db)), (after_seq,)):
+    mark = param_mark(db)
+    for table, row_ids in db.execute_sql(
+            f'SELECT table_name, row_ids FROM "outbox" WHERE seq > {mark} AND table_name NOT IN '
+            f'(\'charge_line\', \'journal_entry\', \'posting\', \'balance_snapshot\') UNION ALL '
+            f'SELECT table_name, row_ids FROM "outbox" WHERE seq > {mark} AND table_name = \'journal_entry\' '
+            f'AND unit_id IN (SELECT unit_id FROM "audit_log" WHERE action = {mark})', (after_seq, after_seq, STORNO_ACTION)):
         if table in GLOBAL_TABLES:
             dirty.mark(None, EARLIEST)
         elif table in WHOLE_HOUSE or table in DATED:
             ids[table].extend(json.loads(row_ids))
-    mark = param_mark(db)
     for table, values in ids.items():
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]

@@ -1,9 +1,11 @@
 """Running the month: charges of the period, and automatic recalculation of earlier periods.
 
-``run_month(db, period)`` goes house by house (one transaction each):
+``run_month(db, period)`` goes house by house (``HouseCalculator``, in worker processes when asked; the calling
+process writes, a batch of houses per transaction):
 1. gathers the house's basis for the period and calculates it (``bcenter.engine.month``);
 2. compares with what is already posted for the period and posts only the difference — the first run
-   posts every line, a second run with the same inputs posts nothing (idempotent);
+   posts every line (a CHARGE entry per account; so does an account whose entries were all reversed by a
+   storno), a second run with the same inputs posts nothing (idempotent);
 3. for every earlier period the house was calculated for, whose inputs may have changed since (the
    outbox says which houses and from which month), gathers that period's basis again; when its fingerprint
    differs, calculates it with today's knowledge and posts the differences into this period as RECALC lines
@@ -53,24 +55,34 @@ class MonthResult:
         return sum(self.posted.values())
 
 
-def _posted(db: pw.Database, house_id: str, period: Period) -> dict[tuple[str, str], dict]:
-    """What is posted for a period of a house, per (account, service): the total and the latest line."""
+def _posted(db: pw.Database, house_id: str, period: Period) -> tuple[dict[tuple[str, str], dict], set[str]]:
+    """What is posted for a period of a house, per (account, service): the total and the latest line; and the
+    accounts whose every entry for it is reversed by a storno (or that have none), which take a fresh CHARGE."""
     mark = param_mark(db)
     out: dict[tuple[str, str], dict] = {}
+    live: dict[str, set[str]] = defaultdict(set)
+    reversed_: set[str] = set()
     rows = db.execute_sql(
-        f'SELECT c.account_id, c.service_id, c.amount, c.volume, c.tariff, c.method, c.kind FROM "charge_line" c '
+        f'SELECT c.account_id, c.service_id, c.amount, c.volume, c.tariff, c.method, c.kind, c.entry_id, e.kind, '
+        f'e.storno_of_id FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
         f'JOIN "account" a ON a.id = c.account_id JOIN "premises" p ON p.id = a.premises_id '
         f'WHERE p.house_id = {mark} AND ((c.period = {mark} AND c.corrects_period IS NULL) OR c.corrects_period = {mark}) '
         f'ORDER BY c.id', (house_id, str(period), str(period)))
-    for account, service, amount, volume, tariff, method, kind in rows:
-        entry = out.setdefault((str(account), str(service)), {"amount": 0, "volume": None, "tariff": None,
-                                                             "method": None})
+    for account, service, amount, volume, tariff, method, kind, entry, entry_kind, storno_of in rows:
+        account = str(account)
+        if entry_kind == "STORNO":
+            reversed_.add(str(storno_of))
+        else:
+            live[account].add(str(entry))
+        entry = out.setdefault((account, str(service)), {"amount": 0, "volume": None, "tariff": None,
+                                                         "method": None})
         entry["amount"] += amount
         if kind in ("charge", "common_property", "recalc"):  # not quality/absence lines: they hide the charge
             entry["method"] = method if method is not None else entry["method"]
             entry["volume"] = volume if volume is not None else entry["volume"]
             entry["tariff"] = tariff if tariff is not None else entry["tariff"]
-    return out
+    charged = {account for account, entries in live.items() if not entries <= reversed_}
+    return out, charged
 
 
 def _reason(old: dict | None, new: list[Line], corrects: Period) -> str:
@@ -244,27 +256,48 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     return _finish(run_id, result)
 
 
+BATCH_LINES = 20_000
+"""Houses are written in transactions of about this many lines: one commit (an fsync) per house would cost more
+than the month's inserts on a town of small houses. A batch is all-or-nothing; after a crash its houses are
+simply calculated again by the next run (their fingerprints were not saved)."""
+
+
 def _write_all(db: pw.Database, works, result: MonthResult, actor: str, run_id: str,
                progress: Callable[[int], None] | None) -> None:
-    """Writes each house's rows and fingerprints in one transaction; failed houses are only reported."""
+    """Writes the houses' rows and fingerprints, a batch of houses per transaction; failed houses are only
+    reported."""
+    batch: list[HouseWork] = []
+    size = 0
     for work in works:
         if work.gaps:
             result.failed.append((work.house_id, work.gaps))
         else:
             result.houses_ok += 1
             if work.updates:
-                with UnitOfWork(action="registry.month", actor=actor, db=db,
-                                details={"period": str(result.period)}) as uow:
-                    if work.entries:
-                        uow.insert_rows(JournalEntry, ENTRY_COLUMNS, work.entries)
-                        uow.insert_rows(ChargeLine, LINE_COLUMNS, work.lines)
-                    _save_states(db, work.house_id, work.updates, run_id)
+                batch.append(work)
+                size += len(work.lines) + 1
             for kind, count in work.posted.items():
                 result.posted[kind] += count
                 result.amounts[kind] += work.amounts[kind]
             result.recalculated_periods |= work.recalculated
+        if size >= BATCH_LINES:
+            _write_batch(db, batch, result.period, actor, run_id)
+            batch, size = [], 0
         if progress and work.accounts:
             progress(work.accounts)
+    if batch:
+        _write_batch(db, batch, result.period, actor, run_id)
+
+
+def _write_batch(db: pw.Database, batch: list[HouseWork], period: Period, actor: str, run_id: str) -> None:
+    with UnitOfWork(action="registry.month", actor=actor, db=db,
+                    details={"period": str(period), "houses": len(batch)}) as uow:
+        entries = [row for work in batch for row in work.entries]
+        if entries:
+            uow.insert_rows(JournalEntry, ENTRY_COLUMNS, entries)
+            uow.insert_rows(ChargeLine, LINE_COLUMNS, [row for work in batch for row in work.lines])
+        for work in batch:
+            _save_states(db, work.house_id, work.updates, run_id)
 
 
 def _finish(run_id: str, result: MonthResult) -> MonthResult:
@@ -281,23 +314,25 @@ LINE_COLUMNS = ("id", "entry_id", "period", "account_id", "service_id", "supplie
 
 def _post_differences(db, poster: _Poster, house_id: str, q: Period, period: Period, house_result,
                       result: HouseWork) -> None:
-    posted = _posted(db, house_id, q)
-    first_time = not posted
+    posted, charged = _posted(db, house_id, q)
     new_by_key: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    fresh: set[str] = set()
     for account, lines in house_result.lines.items():
+        if q == period and account not in charged:
+            fresh.add(account)
+            continue
         for line in lines:
             new_by_key[(account, line.service)].append(line)
-    if first_time and q == period:  # the month's own lines, as calculated: one CHARGE entry per account
+    if fresh:  # the month's own lines, as calculated: one CHARGE entry per account (also after a storno)
         for account, lines in house_result.lines.items():
-            if not lines:
+            if account not in fresh or not lines:
                 continue
             entry = poster.entry(account, "CHARGE", None, None)
             for line in lines:  # each line keeps its own kind (charge, common_property, quality, absence)
                 poster.line(entry, account, line, kind=line.kind, amount=line.amount, corrects=None, reason=None)
                 result.posted[line.kind] += 1
                 result.amounts[line.kind] += line.amount
-        return
-    for key in sorted(set(new_by_key) | set(posted)):
+    for key in sorted(set(new_by_key) | {k for k in posted if k[0] not in fresh}):
         account, service = key
         new_lines = new_by_key.get(key, [])
         new_total = sum(ln.amount for ln in new_lines)
