@@ -110,3 +110,32 @@ def test_every_problem_at_once_and_unknown_charset():
 def test_parser_refuses_what_is_not_a_payment_code(data):
     with pytest.raises(InvalidValue):
         qr.parse(data)
+
+
+# --- the symbol -----------------------------------------------------------------------------------------------
+def _decode(text: str, tmp_path) -> list:
+    import zxingcpp
+    from PIL import Image
+
+    from bcenter.modules.bills import qr_image
+
+    path = tmp_path / "qr.png"
+    qr_image.symbol(text).save(str(path), scale=4, border=4)
+    return zxingcpp.read_barcodes(Image.open(path).convert("L"))
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "cp1251"])
+def test_the_drawn_symbol_decodes_to_the_same_fields(charset, tmp_path):
+    text = qr.payload(G15_FIELDS, charset=charset)
+    found, = _decode(text, tmp_path)
+    assert found.bytes == qr.encode(text)
+    assert qr.parse(found.bytes) == qr.parse(G15)
+
+
+def test_the_symbol_has_error_correction_m_and_the_fixed_mask():
+    from bcenter.modules.bills import qr_image
+
+    code = qr_image.symbol(G15)
+    assert (code.error, code.mask, code.version) == ("M", qr_image.MASK, 17)
+    grid = qr_image.modules(G15)
+    assert len(grid) == len(grid[0]) == 17 * 4 + 17  # version 17: 85 × 85 modules
