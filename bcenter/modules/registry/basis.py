@@ -165,7 +165,7 @@ class BasisReader:
             season_months=tuple(int(m) for m in months.split(",")) if months else (),
             services=self.services, prices=prices, norms=norms, coefficients=self.coefficients,
             house_volumes=self._house_volumes(house_id), accounts=accounts,
-            quality=self._quality("house_id", house_id), settings=self.settings)
+            quality=self._house_quality(house_id), settings=self.settings)
 
     def _premises(self, house_id: str) -> dict[str, dict]:
         out = {}
@@ -359,10 +359,11 @@ class BasisReader:
                 volumes[resource] = value
         return volumes
 
-    def _quality(self, column: str, key: str) -> tuple[QualityEvent, ...]:
+    def _house_quality(self, house_id: str) -> tuple[QualityEvent, ...]:
+        """Events of the whole house (an act for the house, not for one premises)."""
         return self._quality_rows(self._q(
-            f'SELECT NULL, service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE {column} = ? '
-            'ORDER BY id', (key,))).get(None, ())
+            'SELECT NULL, service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE house_id = ? '
+            'ORDER BY id', (house_id,))).get(None, ())
 
     def _premises_quality(self, house_id: str) -> dict[str, tuple[QualityEvent, ...]]:
         """Events of single premises of the house, by premises (one query for the house)."""
