@@ -51,14 +51,17 @@ def test_g1_meter_based_cold_water(run):
     assert data["totals"]["charge"] == "404.73"
 
 
+G3_HOUSE = dict(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+                premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+                persons=[person("owner"), person("b", "Иванова", "Мария"), person("c", "Иванов", "Пётр")],
+                accounts=[account("a1", "1002003004", "p1", ["cold"])],
+                registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
+                                "from": "2020-01-01"} for p in ("owner", "b", "c")])
+"""G3's flat: three residents, no technical possibility of a cold-water meter, 42.30 руб./м³ (norms vary)."""
+
+
 def test_g3_norm_three_residents_no_technical_possibility(run):
-    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
-               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
-               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
-               persons=[person("owner"), person("b", "Иванова", "Мария"), person("c", "Иванов", "Пётр")],
-               accounts=[account("a1", "1002003004", "p1", ["cold"])],
-               registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
-                               "from": "2020-01-01"} for p in ("owner", "b", "c")])
+    doc = town(norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}], **G3_HOUSE)
     data = run(doc, "2025-01")
     line, = data["lines"]
     assert (line["method"], line["coefficient"], line["amount"]) == ("norm", "1", "602.14")
@@ -161,21 +164,15 @@ def test_norms_by_amenity_need_the_house_s_own_norm(run, tmp_path, capsys):
     """Regional norm tables differ by amenity (DOMAIN §1.4: e.g. 2.92 / 5.85 м³/чел); nothing in the exchange says
     which amenity a house has, so two different town-wide norms stop the house with a gap naming the way out — a
     norm for the house — instead of picking one; with it, G3's amount comes out."""
-    base = dict(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
-                premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
-                persons=[person("owner"), person("b", "Иванова", "Мария"), person("c", "Иванов", "Пётр")],
-                accounts=[account("a1", "1002003004", "p1", ["cold"])],
-                registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
-                                "from": "2020-01-01"} for p in ("owner", "b", "c")])
     norms = [{"id": "n-bath", "service": "cold", "from": "2024-07-01", "value": "5.85", "per": "person",
               "amenity": "ванна"},
              {"id": "n-shower", "service": "cold", "from": "2024-07-01", "value": "2.92", "per": "person",
               "amenity": "душ"}]
-    data = run(town(norms=norms, **base), "2025-01", calc_code=1)
+    data = run(town(norms=norms, **G3_HOUSE), "2025-01", calc_code=1)
     assert data["lines"] == []
     main(["--db", run.url, "calc", "--period", "2025-01"])
     assert "различаются по степени благоустройства" in capsys.readouterr().err
     own = {"id": "n-h1", "service": "cold", "house": "h1", "from": "2024-07-01", "value": "4.745", "per": "person"}
-    data = run(town(norms=[*norms, own], **base), "2025-01")
+    data = run(town(norms=[*norms, own], **G3_HOUSE), "2025-01")
     line, = data["lines"]
     assert (line["method"], line["amount"]) == ("norm", "602.14")
