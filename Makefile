@@ -22,7 +22,7 @@ env-test: $(BIN)/python
 ## Build the environment and the demo town, then show it (the UI will start here once it exists).
 demo: env
 	@mkdir -p var
-	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS) --until $(LAST_MONTH)
+	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS) --until $(LAST_MONTH) --ledger
 	$(BIN)/bcenter --db $(DEMO_DB) calc --period $(LAST_MONTH)
 	$(BIN)/bcenter --db $(DEMO_DB) info
 	@echo
@@ -30,6 +30,7 @@ demo: env
 	@echo "         $(BIN)/bcenter search Гагарина     # найти лицевой счёт по адресу, ФИО или номеру"
 	@echo "         $(BIN)/bcenter charges --period $(LAST_MONTH) --account 1000010015"
 	@echo "         $(BIN)/bcenter explain --period $(LAST_MONTH) --account 1000010015   # почему столько"
+	@echo "         $(BIN)/bcenter bills --period $(LAST_MONTH) --house h00001 --out var/bills.pdf   # ЕПД дома с QR-кодами"
 	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
 	@echo "         $(BIN)/bcenter --help"
 

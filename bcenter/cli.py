@@ -102,10 +102,15 @@ def _ensure_init(obj: Context) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Зерно генератора (тот же — тот же город).")
 @click.option("--until", "until", metavar="ГГГГ-ММ", default=None,
               help="Последний месяц истории (по умолчанию — месяц перед текущим).")
+@click.option("--ledger", is_flag=True,
+              help="Рассчитать и закрыть все месяцы истории, последний — рассчитать и оставить открытым "
+                   "(как в работающей конторе: сальдо, пени, счета).")
 @click.pass_obj
-def demo(obj: Context, accounts: int, seed: int, until: str | None) -> None:
+def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool) -> None:
     """Построить демонстрационный город в базе (детерминированно по зерну) и выйти."""
-    from bcenter.modules.registry.service import build_demo
+    import os
+
+    from bcenter.modules.registry.service import build_demo, build_demo_ledger
 
     until_period = _period(until, "--until") if until else Period.of(date.today()) - 1
     _ensure_init(obj)
@@ -118,6 +123,14 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None) -> None:
                f"{count_ru(inserted.get('payment', 0), 'платёж', 'платежа', 'платежей')} (история по {until_period}).")
     if result["unchanged"]:
         click.echo(f"Уже были в базе и не изменились: {result['unchanged']} объектов.")
+    if ledger:
+        from db.demo.calendar import HISTORY_MONTHS
+
+        with _progress(HISTORY_MONTHS, "Расчёт и закрытие месяцев") as bar:
+            closed = build_demo_ledger(obj.db, until=str(until_period), workers=os.cpu_count() or 1, url=obj.url,
+                                       progress=lambda _p: bar.update(1))
+        click.echo(f"Закрыто месяцев: {len(closed)}" + (f" ({closed[0]} — {closed[-1]})" if closed else "")
+                   + f"; {until_period} рассчитан и открыт.")
 
 
 @cli.command("import")
@@ -357,6 +370,51 @@ def balances(obj: Context, period_text: str, as_json: bool) -> None:
     for row in data["accounts"]:
         click.echo(f"{row['account']} {row['service']:<16} вх. {row['opening']:>10} нач. {row['charged']:>10} "
                    f"перерасч. {row['recalculated']:>9} опл. {row['paid']:>10} исх. {row['closing']:>10}")
+
+
+@cli.command()
+@db_option
+@click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.option("--kind", type=click.Choice(["monthly", "debt", "advance"]), default="monthly", show_default=True,
+              help="Вид счёта: monthly — ЕПД за месяц, debt — на оплату долга, advance — на оплату вперёд.")
+@click.option("--house", default=None, metavar="ДОМ", help="Только этот дом (код из обмена или id).")
+@click.option("--account", default=None, metavar="НОМЕР", help="Только этот лицевой счёт.")
+@click.option("--months", type=click.IntRange(1, 36), default=3, show_default=True,
+              help="Счёт вперёд (--kind advance): на сколько месяцев.")
+@click.option("--as-of", "as_of", metavar="ГГГГ-ММ-ДД", default=None,
+              help="Счёт на долг (--kind debt): долг и пени на эту дату (по умолчанию — последний день периода).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Куда: файл .pdf (все счета в одном) или каталог (по файлу на лицевой счёт).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Процессов печати (0 — по числу ядер; 1 — в одном процессе).")
+@click.pass_obj
+def bills(obj: Context, period_text: str, kind: str, house: str | None, account: str | None, months: int,
+          as_of: str | None, out: Path, workers: int) -> None:
+    """Платёжные документы (ЕПД) с QR-кодом оплаты: в порядке разноски — дом, подъезд, квартира."""
+    import os
+
+    from bcenter.modules.bills.batch import Job, print_bills
+
+    period = _period(period_text, "--period")
+    day = _date(as_of, "--as-of").isoformat() if as_of else None
+    _ensure_init(obj)
+    job = Job(url=obj.url, period=str(period), kind=kind, months=months, as_of=day)
+    with _progress(None, "Счета") as bar:
+        def total(n: int) -> None:
+            bar.total = n
+            bar.refresh()
+
+        result = print_bills(obj.db, job, out=out, house=house, account=account,
+                             workers=workers or os.cpu_count() or 1, progress=bar.update, total=total)
+    where = out if out.suffix.lower() == ".pdf" else f"{out}{os.sep} ({count_ru(len(result.files), 'файл', 'файла', 'файлов')})"
+    if result.printed:
+        click.echo(f"Счета за {period.label_ru}: {count_ru(result.printed, 'счёт', 'счёта', 'счетов')}, "
+                   f"{count_ru(result.pages, 'страница', 'страницы', 'страниц')} → {where}")
+    else:
+        click.echo("Счетов нет: " + ("файл не создан." if out.suffix.lower() == ".pdf" else "файлы не созданы."))
+    if result.skipped:
+        click.echo(f"Пропущено (нечего предъявить): {count_ru(result.skipped, 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')}"
+                   + (f" — {', '.join(result.skipped_accounts[:10])}{' …' if result.skipped > 10 else ''}"))
 
 
 def as_of_options(command):

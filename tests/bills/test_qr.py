@@ -120,22 +120,26 @@ def _decode(text: str, tmp_path) -> list:
     from bcenter.modules.bills import qr_image
 
     path = tmp_path / "qr.png"
-    qr_image.symbol(text).save(str(path), scale=4, border=4)
+    qr_image.png(text, path, scale=4)
     return zxingcpp.read_barcodes(Image.open(path).convert("L"))
 
 
 @pytest.mark.parametrize("charset", ["utf-8", "cp1251"])
 def test_the_drawn_symbol_decodes_to_the_same_fields(charset, tmp_path):
+    """Encoded by zint (inside zxing-cpp), decoded by zxing's reader: two independent implementations agree."""
     text = qr.payload(G15_FIELDS, charset=charset)
     found, = _decode(text, tmp_path)
     assert found.bytes == qr.encode(text)
     assert qr.parse(found.bytes) == qr.parse(G15)
+    assert found.symbology_identifier == "]Q1"  # no ECI header: the charset is the payload's own («ST00011»)
 
 
-def test_the_symbol_has_error_correction_m_and_the_fixed_mask():
+def test_the_symbol_has_error_correction_m_and_the_fixed_mask(tmp_path):
     from bcenter.modules.bills import qr_image
 
-    code = qr_image.symbol(G15)
-    assert (code.error, code.mask, code.version) == ("M", qr_image.MASK, 17)
-    grid = qr_image.modules(G15)
-    assert len(grid) == len(grid[0]) == 17 * 4 + 17  # version 17: 85 × 85 modules
+    found, = _decode(G15, tmp_path)
+    assert (found.ec_level, found.extra["DataMask"]) == ("M", qr_image.MASK)
+    version = int(found.extra["Version"])
+    grid = qr_image.matrix(G15)
+    assert len(grid) == len(grid[0]) == 17 + 4 * version
+    assert {b for row in grid for b in row} == {0, 1}

@@ -171,3 +171,30 @@ def test_meter_replaced_mid_month_and_readings_missing_then_found(story):
     assert {"2025-04", "2025-05"} <= fixed
     april_net = Decimal(april["amount"]) + sum(Decimal(ln["amount"]) for ln in lines(june, corrects_period="2025-04"))
     assert april_net == Decimal("250.00")  # 5 m³ × 50
+
+
+def test_money_paid_ahead_counts_as_paid_in_the_month_whose_charges_take_it(story):
+    """1 000.00 paid in January against a 388.56 bill: January is paid, 611.44 waits as an advance; February's
+    charge is taken from it, so February's balance shows it paid (in February) and closes at zero — the prepaid
+    money is paid in exactly one month, never in none."""
+    base = town(services=[COLD], tariffs=[{"id": "t1", "service": "cold", "from": "2024-07-01", "rate": "48.57"}],
+                norms=[{"id": "n1", "service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+                premises=[flat("p1", "1", "60.0")], persons=[person("owner")],
+                accounts=[account("a1", "1000000001", "p1", ["cold"])],
+                meters=[{"id": "m1", "serial": "X1", "resource": "cold_water", "kind": "individual", "premises": "p1",
+                         "zones": 1, "digits": 5, "installed": "2024-01-01", "initial": {"total": "100"}}],
+                readings=[{"id": "r-jan", "meter": "m1", "date": "2025-01-24", "values": {"total": "108"},
+                           "source": "resident"},
+                          {"id": "r-feb", "meter": "m1", "date": "2025-02-24", "values": {"total": "116"},
+                           "source": "resident"}])
+    base["payments"] = [{"id": "pay1", "account": "a1", "amount": "1000.00", "paid_on": "2025-01-20",
+                         "channel": "cash"}]
+    story.load({k: v for k, v in base.items() if k not in ("format", "version")})
+    story("calc", "--period", "2025-01")
+    story("close", "--period", "2025-01")
+    jan, = story("balances", "--period", "2025-01", "--json")["accounts"]
+    assert (jan["charged"], jan["paid"], jan["closing"]) == ("388.56", "388.56", "0.00")
+    story("calc", "--period", "2025-02")
+    story("close", "--period", "2025-02")
+    feb, = story("balances", "--period", "2025-02", "--json")["accounts"]
+    assert (feb["opening"], feb["charged"], feb["paid"], feb["closing"]) == ("0.00", "388.56", "388.56", "0.00")

@@ -167,7 +167,9 @@ class Finance:
     def penalty_rows(self, position: Position, application: pay.Application, *, as_of: date) -> list:
         """Penalty intervals of an account as of a day (ч. 14, 14.1 ст. 155 ЖК РФ), per unpaid obligation."""
         rounding = str(self.settings.get("penalty_rounding", "per_interval"))
-        repayments = pay.to_repayments(application, as_of=as_of)
+        repayments: dict[tuple[Period, str], list] = defaultdict(list)
+        for r in pay.to_repayments(application, as_of=as_of):
+            repayments[(r.period, r.service)].append(r)
         rows = []
         for charge in position.charges:
             rule = self.services[charge.service]["rule"]
@@ -175,7 +177,7 @@ class Finance:
                 continue
             obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount,
                                     due=charge.due, kind="capital_repair" if rule == "capital_repair" else "standard")
-            mine = [r for r in repayments if r.period == charge.period and r.service == charge.service]
+            mine = repayments.get((charge.period, charge.service), [])
             rows += [r for r in penalty_rows(obligation, mine, rates=self.rates, as_of=as_of, rounding=rounding)
                      if r.amount]
         return rows

@@ -3,8 +3,8 @@
 Snapshot (ARCHITECTURE.md §3): opening (the previous closed period's closing, or the migrated opening balance),
 charged (the month's charges and common-property lines), recalculated (recalculation lines posted in it),
 quality (reductions for quality and absence), benefits, paid (payments made in the month as applied to that
-service and supplier), penalties (accrued in the month: the penalty as of its last day — ч. 14, 14.1 ст. 155 ЖК РФ,
-with today's knowledge of charges and payments — less the penalties posted into earlier periods, so a
+service and supplier; an advance paid earlier counts in the month whose charges take it), penalties (accrued in
+the month: the penalty as of its last day — ч. 14, 14.1 ст. 155 ЖК РФ, with today's knowledge of charges and payments — less the penalties posted into earlier periods, so a
 recalculation of an old month corrects its penalty too; posted at closing as a PENALTY entry per account), closing =
 opening + charged + recalculated + quality + benefits − paid + penalties. ``closing(P) == opening(P+1)``
 holds by construction. An overpayment not yet applied to any charge (an advance) stays with the payment and is
@@ -13,6 +13,7 @@ applied when later charges appear; it is not in the per-service snapshot.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import peewee as pw
 
@@ -36,51 +37,73 @@ KIND_FIELD = {"charge": "charged", "common_property": "charged", "recalc": "reca
               "absence": "quality", "benefit": "benefits"}
 
 
-def compute_balances(db: pw.Database, period: Period) -> dict[tuple[str, str, str], dict[str, int]]:
-    """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one."""
+def account_scope(db: pw.Database, houses: Sequence[str] | None, column: str = "account_id") -> tuple[str, tuple]:
+    """``AND <column> IN (accounts of these houses)`` and its parameters; nothing when ``houses`` is None."""
+    if houses is None:
+        return "", ()
+    marks = ", ".join([param_mark(db)] * len(houses))
+    return (f' AND {column} IN (SELECT sa.id FROM "account" sa JOIN "premises" sp ON sp.id = sa.premises_id '
+            f'WHERE sp.house_id IN ({marks}))', tuple(houses))
+
+
+def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] | None = None,
+                     finance: Finance | None = None) -> dict[tuple[str, str, str], dict[str, int]]:
+    """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one
+    (the accounts of ``houses`` only, when given: each account's balance depends on that account alone)."""
     mark = param_mark(db)
+    scope, scope_params = account_scope(db, houses)
+    o_scope, _ = account_scope(db, houses, "o.account_id")
     rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
     previous = str(period - 1)
     found_previous = False
     for account, service, supplier, closing in db.execute_sql(
-            f'SELECT account_id, service_id, supplier_id, closing FROM "balance_snapshot" WHERE period = {mark}',
-            (previous,)):
+            f'SELECT account_id, service_id, supplier_id, closing FROM "balance_snapshot" WHERE period = {mark}{scope}',
+            (previous, *scope_params)):
         rows[(str(account), str(service), str(supplier))]["opening"] = int(closing)
         found_previous = True
+    if not found_previous and houses is not None:  # the previous period closed with none of these accounts?
+        found_previous = db.execute_sql(f'SELECT 1 FROM "balance_snapshot" WHERE period = {mark} LIMIT 1',
+                                        (previous,)).fetchone() is not None
     if not found_previous:  # the first period in bcenter: the balances brought from the system we left
         for account, service, supplier, amount in db.execute_sql(
                 f'SELECT o.account_id, o.service_id, s.supplier_id, o.amount FROM "opening_balance" o '
-                f'JOIN "service" s ON s.id = o.service_id WHERE o.period <= {mark}', (str(period),)):
+                f'JOIN "service" s ON s.id = o.service_id WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
             rows[(str(account), str(service), str(supplier))]["opening"] += int(amount)
     for account, service, supplier, kind, amount in db.execute_sql(
-            f'SELECT account_id, service_id, supplier_id, kind, SUM(amount) FROM "charge_line" WHERE period = {mark} '
-            f'GROUP BY account_id, service_id, supplier_id, kind', (str(period),)):
+            f'SELECT account_id, service_id, supplier_id, kind, SUM(amount) FROM "charge_line" WHERE period = {mark}'
+            f'{scope} GROUP BY account_id, service_id, supplier_id, kind', (str(period), *scope_params)):
         rows[(str(account), str(service), str(supplier))][KIND_FIELD[kind]] += int(amount)
-    finance = Finance(db)
+    finance = finance or Finance(db)
     accounts = {key[0] for key in rows}
     accounts |= {str(a) for (a,) in db.execute_sql(
-        f'SELECT DISTINCT account_id FROM "payment" WHERE paid_on >= {mark} AND paid_on < {mark}',
-        (period.first_day.isoformat(), period.end.isoformat()))}
+        f'SELECT DISTINCT account_id FROM "payment" WHERE paid_on >= {mark} AND paid_on < {mark}{scope}',
+        (period.first_day.isoformat(), period.end.isoformat(), *scope_params))}
     posted_penalties: dict[tuple[str, str, str], int] = defaultdict(int)
     for account, service, supplier, amount in db.execute_sql(
             f'SELECT account_id, service_id, supplier_id, SUM(amount) FROM "posting" WHERE ledger_account = '
-            f'\'penalties\' AND period < {mark} GROUP BY account_id, service_id, supplier_id', (str(period),)):
+            f'\'penalties\' AND period < {mark}{scope} GROUP BY account_id, service_id, supplier_id',
+            (str(period), *scope_params)):
         posted_penalties[(str(account), str(service), str(supplier))] = int(amount)
-    accounts |= {key[0] for key in posted_penalties}
-    numbers = dict(finance.account_numbers()) if accounts else {}
+    posted_keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for key in posted_penalties:
+        posted_keys[key[0]].add(key)
+    accounts |= set(posted_keys)
+    numbers = dict(finance.account_numbers()) if accounts and houses is None else {}
     for account in sorted(accounts):
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
         application = finance.application(position, as_of=period.last_day)
         for part in application.applied:
             if part.payment_id.startswith(SYNTHETIC):  # a month's negative net or a migrated advance, not money paid
                 continue
-            if period.first_day <= part.day <= period.last_day:
+            # paid in the month the money met the charge: the payment's day, or — for an advance taken by a later
+            # month's charges — that month (else prepaid money would count as paid in no period at all)
+            if period.first_day <= max(part.day, part.period.first_day) <= period.last_day:
                 rows[(account, part.service, part.supplier)]["paid"] += part.amount
         supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
         due: dict[tuple[str, str, str], int] = defaultdict(int)
         for row in finance.penalty_rows(position, application, as_of=period.last_day):
             due[(account, row.service, supplier_of[(row.period, row.service)])] += row.amount
-        for key in set(due) | {k for k in posted_penalties if k[0] == account}:
+        for key in set(due) | posted_keys.get(account, set()):
             accrued = due.get(key, 0) - posted_penalties.get(key, 0)
             if accrued:
                 rows[key]["penalties"] += accrued

@@ -106,3 +106,35 @@ def build_demo(db: pw.Database, *, accounts: int, seed: int, until: str, actor: 
         if progress:
             progress(len(doc.get("accounts", ())))
     return {"inserted": totals, "unchanged": unchanged, "finished_at": utc_now_iso()}
+
+
+def build_demo_ledger(db: pw.Database, *, until: str, workers: int = 1, url: str | None = None,
+                      progress: Callable[[str], None] | None = None) -> list[str]:
+    """The demo town's months as an office would have them: every month of the history calculated and closed in
+    turn (balances, penalties), the last one calculated and left open. Returns the periods closed.
+
+    Without it the town has fourteen months of payments and one month of charges: its money would all look paid
+    ahead (an advance) and its bills would ask for nothing.
+    """
+    from bcenter.core.errors import BcenterError
+    from bcenter.core.period import Period
+    from bcenter.modules.registry import periods
+    from bcenter.modules.registry.closing import close_period
+    from bcenter.modules.registry.month import run_month
+    from db.demo.calendar import HISTORY_MONTHS
+
+    last = Period.parse(until)
+    closed = []
+    for period in Period.range(last - (HISTORY_MONTHS - 1), last + 1):
+        if periods.is_closed(period):
+            continue
+        result = run_month(db, period, workers=workers, url=url)
+        if result.failed:
+            raise BcenterError(f"Демо-город: период {period} рассчитан не полностью — домов с ошибками "
+                               f"{len(result.failed)}")
+        if period < last:
+            close_period(db, period)
+            closed.append(str(period))
+        if progress:
+            progress(str(period))
+    return closed

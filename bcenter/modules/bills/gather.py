@@ -1,0 +1,451 @@
+"""Bills from the database: which accounts, in what order, and what each bill says.
+
+Everything a bill shows comes from the ledger of its period, so a bill of a closed period prints the same
+whenever it is printed (DOMAIN.md §4.2, issue 4):
+
+* Раздел 3 and 5 — the period's charge lines (``charge_line``): charges and common-property lines are «начислено»,
+  recalculations, quality and absence reductions «перерасчёты» (each with its reason), benefits «льготы»; the
+  table's total is the sum of every line of the account in the period — the ``bcenter charges`` total.
+* Раздел 2 — per recipient (supplier), the balance of the period (``balance_snapshot`` of a closed period, computed
+  the same way for an open one — ``bcenter balances``): debt or advance at the start, paid, charged, penalties;
+  «к оплате» is the recipient's closing balance, never below zero. The QR asks for exactly that sum.
+* money paid and not taken by any charge (an advance, ст. 319.1 ГК order in ``Finance``) is shown beside the total.
+
+Debt bills take the arrears and penalties as of a day (``bcenter debts`` / ``bcenter penalties``); advance bills
+the balance plus N months of the period's regular charges (charges and common-property lines, without
+recalculations).
+
+Delivery order: house (street, building, block), entrance, flat number (natural order: 2 before 10, «Н1» after
+the flats of its entrance), account number.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import peewee as pw
+
+from bcenter.core.errors import NotFound, Problem, ValidationFailed
+from bcenter.core.period import Period
+from bcenter.engine import payments as pay
+from bcenter.modules.bills import qr
+from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
+from bcenter.modules.finance.position import Finance
+from bcenter.modules.registry import periods
+from bcenter.modules.registry.closing import FIELDS, SYNTHETIC, account_scope, compute_balances
+from db.connection import param_mark
+from db.search import format_address
+
+UNITS = {"m3": "м³", "kwh": "кВт·ч", "gcal": "Гкал", "m2": "м²", "person": "чел.", "premises": "помещ."}
+METHODS = {"meter": "ИПУ", "norm": "норматив", "norm_k": "норматив×К", "average": "среднее",
+           "house_meter_share": "ОДПУ", "area": "площадь", "person": "по чел.", "premises": "на помещ.",
+           "fixed": "фикс."}
+REGULAR = ("charge", "common_property")
+RECALCULATED = ("recalc", "quality", "absence")
+
+
+def natural(text: str | None) -> tuple:
+    """«2» < «10» < «10а» < «Н1»: digits compare as numbers, letters as text."""
+    parts = re.findall(r"\d+|\D+", text or "")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def _volume(text: str | None) -> str | None:
+    if text in (None, ""):
+        return None
+    value = str(text)
+    if "." in value:
+        value = value.rstrip("0").rstrip(".")
+    return value.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Target:
+    """An account to bill, with what sorts it for delivery."""
+
+    account: str
+    number: str
+    house: str
+    key: tuple
+
+
+class BillSource:
+    """Reads once what every bill of a run shares (executor, suppliers, services, law tables), then bills
+    house by house. ``kind``: monthly | debt | advance; ``months`` for advance bills; ``as_of`` for debt bills
+    (default: the last day of the period)."""
+
+    def __init__(self, db: pw.Database, period: Period, *, kind: str = "monthly", months: int = 3,
+                 as_of: date | None = None):
+        self.db, self.period, self.kind, self.months = db, period, kind, months
+        self.as_of = as_of or period.last_day
+        self.mark = param_mark(db)
+        self.closed = periods.is_closed(period)
+        self.finance = Finance(db)
+        self.services: dict[str, dict] = {}
+        for sid, ext, name, kind_, resource, unit, supplier, order in db.execute_sql(
+                'SELECT id, ext_id, name, kind, resource, unit, supplier_id, sort_order FROM "service"'):
+            self.services[str(sid)] = {"ext": ext, "name": name, "kind": kind_, "resource": resource,
+                                       "unit": UNITS.get(unit, unit), "supplier": str(supplier),
+                                       "order": (order if order is not None else 10 ** 6, ext or "")}
+        self.suppliers: dict[str, dict] = {}
+        for sid, ext, name, inn, kpp in db.execute_sql('SELECT id, ext_id, name, inn, kpp FROM "supplier"'):
+            self.suppliers[str(sid)] = {"ext": ext or str(sid), "name": name, "inn": inn, "kpp": kpp, "bank": None}
+        for supplier, bank, bic, corr, acc, valid_from in db.execute_sql(
+                'SELECT supplier_id, bank_name, bic, corr_account, account, valid_from FROM "bank_detail" '
+                'WHERE supplier_id IS NOT NULL ORDER BY supplier_id, valid_from, id'):
+            if valid_from is None or str(valid_from) <= period.last_day.isoformat():
+                self.suppliers[str(supplier)]["bank"] = {"bank_name": bank, "bic": bic, "corr_account": corr,
+                                                         "account": acc}
+        self.supplier_order = {}
+        for sid in sorted(self.services, key=lambda s: self.services[s]["order"]):
+            self.supplier_order.setdefault(self.services[sid]["supplier"], len(self.supplier_order))
+        row = db.execute_sql('SELECT name, inn, kpp, address, phone, email, site, extra FROM "organization" '
+                             'ORDER BY id LIMIT 1').fetchone()
+        if row is None:
+            raise ValidationFailed([Problem("исполнитель (organization)", "не заполнены сведения об исполнителе: "
+                                            "импортируйте раздел organization")], title="Счета не сформированы")
+        extra = json.loads(row[7]) if row[7] else {}
+        self.executor = Party(name=row[0], inn=row[1], kpp=row[2], address=row[3], phone=row[4], email=row[5],
+                              site=row[6], hours=extra.get("hours"))
+
+    # --- what to print ----------------------------------------------------------------------------
+    def targets(self, *, house: str | None = None, account: str | None = None) -> list[Target]:
+        """Accounts open in the period, in delivery order; ``house`` is a house's id or exchange id."""
+        m = self.mark
+        where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]
+        params: list = [self.period.last_day.isoformat(), self.period.first_day.isoformat()]
+        if house is not None:
+            row = self.db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m} OR CAST(id AS TEXT) = {m}',
+                                      (house, house)).fetchone()
+            if row is None:
+                raise NotFound(what="дом", key=house)
+            where.append(f"p.house_id = {m}")
+            params.append(row[0])
+        if account is not None:
+            where.append(f"a.number = {m}")
+            params.append(account)
+        rows = self.db.execute_sql(
+            'SELECT a.id, a.number, p.house_id, h.street, h.building, h.block, p.entrance, p.number '
+            'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
+            f'WHERE {" AND ".join(where)}', tuple(params)).fetchall()
+        if account is not None and not rows:
+            raise NotFound(what=f"лицевой счёт, открытый в периоде {self.period}", key=account)
+        out = [Target(str(a), n, str(h), (natural(street), natural(building), natural(block), str(h), entrance or 0,
+                                          natural(flat), n))
+               for a, n, h, street, building, block, entrance, flat in rows]
+        return sorted(out, key=lambda t: t.key)
+
+    def check_recipients(self) -> None:
+        """Every supplier's details make a valid QR (ГОСТ Р 56042): raises one ``ValidationFailed`` naming each
+        supplier and field — before anything is drawn."""
+        problems = []
+        for sid in sorted(self.suppliers, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s)):
+            if sid not in self.supplier_order:
+                continue  # serves nothing: never on a bill
+            sup = self.suppliers[sid]
+            whose = f"поставщик «{sup['name']}» ({sup['ext']})"
+            if sup["bank"] is None:
+                problems.append(Problem(f"{whose}: банковские реквизиты",
+                                        "не указаны (р/с, банк, БИК, к/с) — импортируйте их в разделе suppliers"))
+                continue
+            try:
+                qr.payload(self._payee(sup) | {"Sum": 100, "Purpose": "проверка"}, whose=whose)
+            except ValidationFailed as exc:
+                problems += exc.problems
+        if problems:
+            raise ValidationFailed(problems, title="Реквизиты получателей платежей неверны: счета не сформированы")
+
+    @staticmethod
+    def _payee(sup: dict) -> dict:
+        bank = sup["bank"] or {}
+        return {"Name": sup["name"], "PersonalAcc": bank.get("account"), "BankName": bank.get("bank_name"),
+                "BIC": bank.get("bic"), "CorrespAcc": bank.get("corr_account"), "PayeeINN": sup["inn"],
+                "KPP": sup["kpp"]}
+
+    # --- bills ------------------------------------------------------------------------------------
+    def bills(self, houses: Sequence[str], targets: Iterable[Target]) -> Iterator[tuple[Target, Bill | None]]:
+        """``(target, bill)`` for each target (of these houses), ``bill`` None when there is nothing to show."""
+        targets = list(targets)
+        data = _HouseData(self, houses)
+        for target in targets:
+            yield target, self._bill(target, data)
+
+    def _bill(self, t: Target, data: _HouseData) -> Bill | None:
+        lines = data.lines.get(t.account, [])
+        balances = data.balances.get(t.account, {})
+        position = application = None
+        if self.kind == "debt":
+            position = self.finance.position(t.account, t.number, as_of=self.as_of)
+            application = self.finance.application(position, as_of=self.as_of)
+            advance = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        else:
+            advance = data.advance(t.account)
+        by_supplier: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+        services_of: dict[str, set[str]] = defaultdict(set)
+        for (service, supplier), values in balances.items():
+            for f in FIELDS:
+                by_supplier[supplier][f] += values[f]
+            services_of[supplier].add(service)
+        for line in lines:
+            services_of[line["supplier"]].add(line["service"])
+        regular: dict[str, int] = defaultdict(int)
+        for line in lines:
+            if line["kind"] in REGULAR:
+                regular[line["supplier"]] += line["amount"]
+        debts: list[DebtLine] = []
+        if self.kind == "monthly":
+            if not lines and not any(any(v.values()) for v in by_supplier.values()) and not advance:
+                return None
+            amounts = {s: dict(opening=v["opening"], charged=v["charged"] + v["recalculated"] + v["quality"]
+                               + v["benefits"], paid=v["paid"], penalties=v["penalties"],
+                               to_pay=max(v["closing"], 0)) for s, v in by_supplier.items()}
+        elif self.kind == "debt":
+            debt_lines = pay.debts(application, as_of=self.as_of)
+            penalty: dict[str, int] = defaultdict(int)
+            supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
+            for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
+                penalty[supplier_of[(r.period, r.service)]] += r.amount
+            if not debt_lines and not any(penalty.values()):
+                return None
+            owed: dict[str, int] = defaultdict(int)
+            for ln in debt_lines:
+                owed[ln.supplier] += ln.debt
+                services_of[ln.supplier].add(ln.service)
+                debts.append(DebtLine(period=str(ln.period), service=self.services[ln.service]["name"],
+                                      charged=ln.charged, paid=ln.paid, debt=ln.debt,
+                                      due=ln.due.strftime("%d.%m.%Y")))
+            amounts = {s: dict(opening=owed.get(s, 0), charged=0, paid=0, penalties=penalty.get(s, 0),
+                               to_pay=owed.get(s, 0) + penalty.get(s, 0)) for s in set(owed) | set(penalty)}
+        else:
+            if not any(regular.values()):
+                return None
+            amounts = {}
+            for s in set(by_supplier) | set(regular):
+                closing = by_supplier[s]["closing"] if s in by_supplier else 0
+                ahead = regular.get(s, 0) * self.months
+                amounts[s] = dict(opening=closing, charged=ahead, paid=0, penalties=0, to_pay=max(closing + ahead, 0))
+        payer = data.payer(t)
+        recipients = []
+        for s in sorted(amounts, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s)):
+            a = amounts[s]
+            if not any(a.values()) and not services_of.get(s):
+                continue
+            sup = self.suppliers[s]
+            names = sorted(services_of.get(s, ()), key=lambda x: self.services[x]["order"])
+            recipients.append(Recipient(
+                supplier=sup["ext"], name=sup["name"], inn=sup["inn"], kpp=sup["kpp"],
+                bank_name=(sup["bank"] or {}).get("bank_name"), bic=(sup["bank"] or {}).get("bic"),
+                corr_account=(sup["bank"] or {}).get("corr_account"), account=(sup["bank"] or {}).get("account"),
+                services=tuple(self.services[x]["name"] for x in names), qr=self._qr(sup, payer, a["to_pay"]), **a))
+        rows, recalcs, refs = self._table(lines, data.readings.get(t.account, {}))
+        suffix = {"monthly": "", "debt": "-Д", "advance": "-А"}[self.kind]
+        return Bill(kind=self.kind, period=str(self.period), period_label=f"{self.period.label_ru} г.",
+                    number=f"{t.number}-{self.period.month:02d}{self.period.year % 100:02d}{suffix}",
+                    payer=payer, executor=self.executor, recipients=tuple(recipients), rows=rows,
+                    recalculations=recalcs, references=refs, debts=tuple(debts),
+                    last_payment=data.last_payment.get(t.account), advance=advance,
+                    months=self.months if self.kind == "advance" else 0,
+                    as_of=self.as_of.strftime("%d.%m.%Y"))
+
+    def _qr(self, sup: dict, payer: Payer, to_pay: int) -> str | None:
+        if sup["bank"] is None:
+            return None
+        p = self.period
+        purpose = {"monthly": f"Оплата ЖКУ за {p.month:02d}.{p.year}, л/с {payer.account}",
+                   "debt": f"Погашение задолженности за ЖКУ на {self.as_of:%d.%m.%Y}, л/с {payer.account}",
+                   "advance": f"Оплата ЖКУ вперёд на {self.months} мес. с {p.month:02d}.{p.year}, "
+                              f"л/с {payer.account}"}[self.kind]
+        fields = self._payee(sup) | {
+            "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": p.mmyyyy,
+            "LastName": payer.last_name, "FirstName": payer.first_name, "MiddleName": payer.middle_name,
+            "PayerAddress": payer.address, "Category": "ЖКУ", "TechCode": "02"}
+        return qr.payload(fields, whose=f"лицевой счёт {payer.account}, поставщик «{sup['name']}»")
+
+    def _table(self, lines: list[dict], readings: dict[str, str]):
+        by_service: dict[str, list[dict]] = defaultdict(list)
+        for line in lines:
+            by_service[line["service"]].append(line)
+        rows, recalcs, refs = [], [], []
+        for sid in sorted(by_service, key=lambda s: self.services[s]["order"]):
+            svc, group = self.services[sid], by_service[sid]
+            main = [ln for ln in group if ln["kind"] in REGULAR]
+            first = main[0] if main else None
+            volume = None
+            if first and len(main) == 1:
+                volume = _volume(first["volume"])
+            common = svc["kind"] == "common_property"
+            excess = sum(ln["excess"] or 0 for ln in main)
+            rows.append(Row(
+                service=svc["name"], unit=svc["unit"],
+                volume_individual=None if common else volume, volume_common=volume if common else None,
+                method=METHODS.get(first["method"], first["method"]) if first and first["method"] else None,
+                tariff=_volume(first["tariff"]) if first and len(main) == 1 else None,
+                charged=sum(ln["amount"] for ln in main),
+                coefficient=_volume(first["coefficient"]) if first and first["coefficient"] not in (None, "1") else None,
+                excess=excess,
+                recalculated=sum(ln["amount"] for ln in group if ln["kind"] in RECALCULATED),
+                benefits=sum(ln["amount"] for ln in group if ln["kind"] == "benefit")))
+            for ln in group:
+                if ln["kind"] in RECALCULATED or ln["kind"] == "benefit":
+                    reason = ln["reason"] or {"quality": "снижение за качество / перерыв",
+                                              "absence": "временное отсутствие",
+                                              "benefit": "льгота"}.get(ln["kind"], "перерасчёт")
+                    if ln["corrects"] and ln["corrects"] not in reason:
+                        reason = f"за {ln['corrects']}: {reason}"
+                    recalcs.append(Recalculation(service=svc["name"], reason=reason, amount=ln["amount"]))
+            inputs = {}
+            for ln in main:
+                if ln["derivation"]:
+                    inputs.update(json.loads(ln["derivation"]).get("inputs") or {})
+            norm = inputs.get("norm")
+            house = inputs.get("house_volume") or (inputs.get("billable") if common else None)
+            refs.append(Reference(service=svc["name"],
+                                  norm=f"{_volume(norm)} {svc['unit']}" if norm else None,
+                                  readings=None if common else readings.get(svc["resource"] or ""),
+                                  house_volume=f"{_volume(house)} {svc['unit']}" if house else None))
+        return tuple(rows), tuple(recalcs), tuple(refs)
+
+
+class _HouseData:
+    """What the bills of a few houses need, read in a handful of queries."""
+
+    def __init__(self, source: BillSource, houses: Sequence[str]):
+        db, m, period = source.db, source.mark, source.period
+        self.source = source
+        marks = ", ".join([m] * len(houses))
+        houses = tuple(houses)
+        self.accounts: dict[str, dict] = {}
+        for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
+             building, block) in db.execute_sql(
+                'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
+                'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block '
+                'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
+                f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', houses):
+            self.accounts[str(aid)] = {
+                "org": org, "first": first, "last": last, "middle": middle, "flat": pnum, "entrance": entrance,
+                "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
+                "address": format_address(city, street, building, block, pnum, pkind)}
+        day = period.last_day.isoformat()
+        self.registered: dict[str, int] = defaultdict(int)
+        for pid, n in db.execute_sql(
+                f'SELECT r.premises_id, COUNT(*) FROM "registration" r JOIN "premises" p ON p.id = r.premises_id '
+                f'WHERE p.house_id IN ({marks}) AND r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
+                'GROUP BY r.premises_id', (*houses, day, day)):
+            self.registered[str(pid)] = int(n)
+        scope, params = account_scope(db, houses, "c.account_id")
+        self.lines: dict[str, list[dict]] = defaultdict(list)
+        for aid, sid, sup, kind, method, volume, tariff, coef, amount, excess, corrects, reason, derivation in \
+                db.execute_sql(
+                    'SELECT c.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
+                    'c.coefficient, c.amount, c.excess, c.corrects_period, c.reason, c.derivation '
+                    f'FROM "charge_line" c WHERE c.period = {m}{scope} ORDER BY c.id', (str(period), *params)):
+            self.lines[str(aid)].append({
+                "service": str(sid), "supplier": str(sup), "kind": kind, "method": method, "volume": volume,
+                "tariff": tariff, "coefficient": coef, "amount": int(amount), "excess": excess,
+                "corrects": corrects, "reason": reason, "derivation": derivation})
+        self.balances: dict[str, dict[tuple[str, str], dict[str, int]]] = defaultdict(dict)
+        rows = {}
+        if source.kind == "debt":
+            pass  # arrears and penalties as of a day come from the position itself
+        elif source.closed:
+            scope, params = account_scope(db, houses)
+            rows = {(str(a), str(s), str(p)): dict(zip(FIELDS, map(int, values)))
+                    for a, s, p, *values in db.execute_sql(
+                        f'SELECT account_id, service_id, supplier_id, {", ".join(FIELDS)} FROM "balance_snapshot" '
+                        f'WHERE period = {m}{scope}', (str(period), *params))}
+        else:
+            rows = compute_balances(db, period, houses=houses, finance=source.finance)
+        for (a, s, p), values in rows.items():
+            self.balances[a][(s, p)] = values
+        self.ledger_net: dict[str, int] = defaultdict(int)
+        if source.kind != "debt":
+            self._ledger_net(db, m, houses, period)
+        scope, params = account_scope(db, houses)
+        self.last_payment = {str(a): date.fromisoformat(str(d)[:10]).strftime("%d.%m.%Y") for a, d in db.execute_sql(
+            f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
+            'GROUP BY account_id', (source.as_of.isoformat() if source.kind == "debt" else day, *params))}
+        self.readings = self._readings(db, m, marks, houses, period)
+
+    def _readings(self, db, m, marks, houses, period: Period) -> dict[str, dict[str, str]]:
+        """Per account: resource → «№ serial: previous → current» of the meters of its premises."""
+        premises_accounts: dict[str, list[str]] = defaultdict(list)
+        for aid, info in self.accounts.items():
+            premises_accounts[info["premises"]].append(aid)
+        latest: dict[tuple[str, str], tuple] = {}
+        meters = {}
+        for mid, serial, resource, pid, zones in db.execute_sql(
+                f'SELECT mt.id, mt.serial, mt.resource, mt.premises_id, mt.zones FROM "meter" mt JOIN "premises" p '
+                f'ON p.id = mt.premises_id WHERE p.house_id IN ({marks}) AND mt.kind <> \'house\' AND '
+                f'mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed > {m})',
+                (*houses, period.last_day.isoformat(), period.last_day.isoformat())):
+            meters[str(mid)] = (serial, resource, str(pid), zones)
+        if not meters:
+            return {}
+        for mid, per, day, total, dayz, night, rid in db.execute_sql(
+                f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night, r.id FROM "meter_reading" r '
+                f'JOIN "meter" mt ON mt.id = r.meter_id JOIN "premises" p ON p.id = mt.premises_id '
+                f'WHERE p.house_id IN ({marks}) AND r.period IN ({m}, {m}) AND NOT EXISTS '
+                f'(SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) ORDER BY r.date, r.id',
+                (*houses, str(period - 1), str(period))):
+            if total is not None:
+                value = _volume(total)
+            else:
+                value = "/".join(_volume(v) or "—" for v in (dayz, night))
+            latest[(str(mid), str(per))] = value
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        for mid, (serial, resource, pid, _zones) in sorted(meters.items(), key=lambda kv: kv[1][0]):
+            current = latest.get((mid, str(period)))
+            previous = latest.get((mid, str(period - 1)))
+            if current is None and previous is None:
+                continue
+            text = f"№ {serial}: {previous or '—'} → {current or 'не передано'}"
+            for aid in premises_accounts.get(pid, ()):
+                out[aid][resource] = f"{out[aid][resource]}; {text}" if resource in out[aid] else text
+        return out
+
+    def _ledger_net(self, db, m, houses, period: Period) -> None:
+        """Per account: what the ledger says is owed at the period's end, payments not yet subtracted — charges of
+        every period up to it, migrated balances, penalties (posted before it and accrued in it)."""
+        scope, params = account_scope(db, houses)
+        for sql, sign in (
+                (f'SELECT account_id, SUM(amount) FROM "charge_line" WHERE period <= {m}{scope} GROUP BY account_id',
+                 1),
+                (f'SELECT account_id, SUM(amount) FROM "opening_balance" WHERE period <= {m}{scope} '
+                 'GROUP BY account_id', 1),
+                (f'SELECT account_id, SUM(amount) FROM "posting" WHERE ledger_account = \'penalties\' AND period < {m}'
+                 f'{scope} GROUP BY account_id', 1)):
+            for account, amount in db.execute_sql(sql, (str(period), *params)):
+                self.ledger_net[str(account)] += sign * int(amount)
+        for account, amount in db.execute_sql(
+                f'SELECT account_id, SUM(amount) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
+                'GROUP BY account_id', (period.last_day.isoformat(), *params)):
+            self.ledger_net[str(account)] -= int(amount)
+
+    def advance(self, account: str) -> int:
+        """Money paid and taken by no charge at the period's end (аванс).
+
+        The balances hold every kopeck the ledger owes less every kopeck applied, so Σ closing − (charges +
+        migrated balances + penalties − payments) is the part of the payments no charge has taken — without
+        applying the payments again. (A month's negative net left unabsorbed is not in it: it already shows as a
+        negative closing balance of its service.)
+        """
+        balances = self.balances.get(account, {})
+        closing = sum(v["closing"] for v in balances.values())
+        penalties = sum(v["penalties"] for v in balances.values())
+        return closing - (self.ledger_net.get(account, 0) + penalties)
+
+    def payer(self, t: Target) -> Payer:
+        info = self.accounts[t.account]
+        if info["org"]:
+            name, last, first, middle = info["org"], None, None, None
+        else:
+            last, first, middle = info["last"], info["first"], info["middle"]
+            name = " ".join(x for x in (last, first, middle) if x)
+        return Payer(account=t.number, name=name or "—", last_name=last, first_name=first, middle_name=middle,
+                     address=info["address"], area=info["area"].replace(".", ","),
+                     registered=self.registered.get(info["premises"], 0), house_id=info["house"],
+                     entrance=info["entrance"], flat=info["flat"])

@@ -1,0 +1,387 @@
+"""Drawing bills with reportlab: the примерная форма ЕПД of Приказ Минстроя 43/пр (DOMAIN.md §4.2) on A4.
+
+Sections, top to bottom: header (kind, period, document id); Раздел 1 — payer and executor; Раздел 2 — a payment
+block per recipient with its bank details, debt or advance at the start, payments, charges, penalties, «к оплате»
+and its ГОСТ Р 56042 QR code, then the bill's total in figures and words; Раздел 3 — the calculation table
+(service, unit, volume individual / common property, method, tariff, charged, coefficient and excess,
+recalculations, benefits, total); Раздел 4 — reference (norms, readings, house totals); Раздел 5 — recalculations
+with their reasons; «Неустойки» — penalties per recipient. Debt bills draw arrears by period instead of Раздел 3–5,
+advance bills the months paid ahead. Раздел 6 (рассрочка) is left out: nothing grants instalments yet.
+
+Layout is a flow of blocks kept whole (a table may break between rows, its header repeated); a block that does not
+fit the rest of the page starts the next one. Every page names the account, so a batch PDF can be cut and checked.
+
+The QR symbol is drawn as vector squares — one ``re`` per run of dark modules of a row, a few kilobytes per code
+— so it prints sharp at any resolution (``Renderer(qr=False)`` leaves the codes out: the bench's baseline).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from bcenter.modules.bills import fonts, qr_image
+from bcenter.modules.bills.model import KIND_TITLES, Bill, Recipient
+from bcenter.modules.bills.words import rub_in_words
+
+PAGE_W, PAGE_H = A4
+MARGIN = 10 * mm
+WIDTH = PAGE_W - 2 * MARGIN
+QR_SIDE = 31 * mm
+LINE = 2.75 * mm
+NBSP = "\u00a0"
+rl_config.useA85 = 0  # binary streams: ASCII85 only makes files bigger (and was a third of the writing time)
+_BITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def rub(kop: int) -> str:
+    """«1 234,56» (thousands by NO-BREAK SPACE, minus as U+2212)."""
+    rubles, kopecks = divmod(abs(kop), 100)
+    return f"{'−' if kop < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kopecks:02d}"
+
+
+def debt_or_advance(kop: int) -> str:
+    return f"долг {rub(kop)}" if kop > 0 else (f"аванс {rub(-kop)}" if kop < 0 else "0,00")
+
+
+@dataclass
+class Block:
+    height: float
+    draw: Callable[[Canvas, float], None]   # draws with its top at y
+
+
+class Renderer:
+    """Draws bills onto a canvas. One per process: fonts registered once, measurements cached."""
+
+    def __init__(self, *, qr: bool = True):
+        self.regular, self.bold = fonts.register()
+        self.qr = qr
+
+    # --- documents --------------------------------------------------------------------------------
+    def new_canvas(self, target) -> Canvas:
+        """A canvas writing to a path or a binary file; ``invariant`` so a reprint is byte for byte the same."""
+        c = Canvas(target, pagesize=A4, invariant=1, pageCompression=1, initialFontName=self.regular)
+        c.setTitle("Платёжные документы")
+        c.setAuthor("bcenter")
+        c.setCreator("bcenter")
+        return c
+
+    def draw(self, c: Canvas, bill: Bill) -> int:
+        """Draw one bill from a fresh page; returns the number of pages it took."""
+        blocks = [self._header(bill), self._section1(bill), *self._section2(bill)]
+        if bill.kind == "monthly":
+            blocks += self._section3(bill) + self._section4(bill) + self._section5(bill) + self._penalties(bill)
+        elif bill.kind == "debt":
+            blocks += self._debts(bill) + self._penalties(bill)
+        else:
+            blocks += self._ahead(bill)
+        pages, y = 1, PAGE_H - MARGIN
+        self._footer(c, bill, pages)
+        for block in blocks:
+            if y - block.height < MARGIN + 4 * mm and y < PAGE_H - MARGIN - 1:
+                c.showPage()
+                pages += 1
+                self._footer(c, bill, pages)
+                y = PAGE_H - MARGIN
+            block.draw(c, y)
+            y -= block.height
+        c.showPage()
+        return pages
+
+    # --- primitives -------------------------------------------------------------------------------
+    def text(self, c: Canvas, x: float, y: float, s: str, size: float = 7, bold: bool = False) -> None:
+        c.setFont(self.bold if bold else self.regular, size)
+        c.drawString(x, y, s)
+
+    def right(self, c: Canvas, x: float, y: float, s: str, size: float = 7, bold: bool = False) -> None:
+        c.setFont(self.bold if bold else self.regular, size)
+        c.drawRightString(x, y, s)
+
+    def wrap(self, s: str, width: float, size: float = 7, bold: bool = False, lines: int = 99) -> list[str]:
+        out = simpleSplit(s, self.bold if bold else self.regular, size, width) or [""]
+        if len(out) > lines:
+            out = out[:lines]
+            out[-1] = out[-1].rstrip() + "…"
+        return out
+
+    def fit(self, s: str, width: float, size: float, bold: bool = False) -> str:
+        """The text cut with «…» to fit a column."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        font = self.bold if bold else self.regular
+        if stringWidth(s, font, size) <= width:
+            return s
+        while s and stringWidth(s + "…", font, size) > width:
+            s = s[:-1]
+        return s + "…"
+
+    def title(self, text: str) -> Block:
+        def draw(c: Canvas, y: float) -> None:
+            c.setFillGray(0.88)
+            c.rect(MARGIN, y - 4.2 * mm, WIDTH, 4 * mm, stroke=0, fill=1)
+            c.setFillGray(0)
+            self.text(c, MARGIN + 1.5 * mm, y - 3.1 * mm, text, 7.5, bold=True)
+        return Block(5 * mm, draw)
+
+    def _footer(self, c: Canvas, bill: Bill, page: int) -> None:
+        self.text(c, MARGIN, MARGIN - 5 * mm,
+                  f"Лицевой счёт {bill.payer.account} · {bill.period_label} · документ № {bill.number} · "
+                  f"лист {page}", 6)
+
+    def _qr(self, c: Canvas, payload: str, x: float, y: float, side: float) -> None:
+        """The symbol with its top-left corner at (x, y), a 4-module quiet zone inside ``side``.
+
+        Drawn as a 1-bit inline image mask (PDF 32000 §8.9.6.2 ``/IM true``, ``/D [1 0]``: a set bit paints) —
+        one bit per module, about 900 bytes per code, scaled without interpolation, so its modules print as sharp
+        squares at any resolution; a path of one rectangle per dark run was 3× slower to write.
+        """
+        rows = qr_image.matrix(payload)
+        n = len(rows)
+        quiet = 4
+        m = side / (n + 2 * quiet)
+        width_bytes = (n + 7) // 8
+        pad = b"0" * (width_bytes * 8 - n)
+        data = b"".join(int(row.translate(_BITS) + pad, 2).to_bytes(width_bytes, "big") for row in rows)
+        c.addLiteral(f"q {n * m:.4f} 0 0 {n * m:.4f} {x + quiet * m:.4f} {y - side + quiet * m:.4f} cm 0 g\n"
+                     f"BI /W {n} /H {n} /IM true /BPC 1 /D [1 0] /F /AHx ID\n{data.hex()}>\nEI Q")
+
+    # --- sections ---------------------------------------------------------------------------------
+    def _header(self, bill: Bill) -> Block:
+        def draw(c: Canvas, y: float) -> None:
+            head = KIND_TITLES[bill.kind]
+            if bill.kind == "monthly":
+                head += f" за {bill.period_label}"
+            elif bill.kind == "debt":
+                head += f" на {bill.as_of}"
+            else:
+                head += f" на {bill.months} мес. с {bill.period_label}"
+            self.text(c, MARGIN, y - 4 * mm, head, 10, bold=True)
+            self.right(c, MARGIN + WIDTH, y - 4 * mm, f"№ {bill.number}", 8)
+            sub = ("для внесения платы за жилое помещение и коммунальные услуги (примерная форма, Приказ "
+                   "Минстроя России от 26.01.2018 № 43/пр)" if bill.kind == "monthly" else
+                   "к лицевому счёту; плата вносится получателям, указанным ниже")
+            self.text(c, MARGIN, y - 7.5 * mm, sub, 6.5)
+        return Block(9.5 * mm, draw)
+
+    def _section1(self, bill: Bill) -> Block:
+        p, e = bill.payer, bill.executor
+        left = [("Плательщик", p.name), ("Адрес", p.address), ("Лицевой счёт", p.account),
+                ("Общая площадь", f"{p.area} м²"), ("Зарегистрировано", f"{p.registered} чел.")]
+        right = [("Исполнитель", e.name), ("ИНН / КПП", f"{e.inn} / {e.kpp or '—'}"), ("Адрес", e.address)]
+        contacts = " · ".join(x for x in (e.phone and f"тел. {e.phone}", e.email, e.site) if x)
+        if contacts:
+            right.append(("Контакты", contacts))
+        if e.hours:
+            right.append(("Режим работы", e.hours))
+        half = WIDTH / 2
+        lwrap = [(k, self.wrap(v, half - 25 * mm, 7, lines=2)) for k, v in left]
+        rwrap = [(k, self.wrap(v, half - 24 * mm, 7, lines=2)) for k, v in right]
+        height = max(sum(len(v) for _, v in lwrap), sum(len(v) for _, v in rwrap)) * 3.1 * mm + 2 * mm
+        head = self.title("Раздел 1. Сведения о плательщике и исполнителе услуг")
+
+        def draw(c: Canvas, y: float) -> None:
+            head.draw(c, y)
+            y -= head.height
+            for x, rows, label_w in ((MARGIN, lwrap, 24 * mm), (MARGIN + half, rwrap, 23 * mm)):
+                yy = y - 3 * mm
+                for label, lines in rows:
+                    self.text(c, x + 1 * mm, yy, label + ":", 6.5)
+                    for i, line in enumerate(lines):
+                        self.text(c, x + label_w, yy, line, 7, bold=(label in ("Плательщик", "Лицевой счёт")))
+                        yy -= 3.1 * mm
+        return Block(head.height + height, draw)
+
+    def _section2(self, bill: Bill) -> list[Block]:
+        blocks = [self.title("Раздел 2. Информация для внесения платы получателям платежей")]
+        cell_w, cell_h = WIDTH / 2, 37 * mm
+        recipients = list(bill.recipients)
+        for i in range(0, len(recipients), 2):
+            pair = recipients[i:i + 2]
+
+            def draw(c: Canvas, y: float, pair=pair) -> None:
+                for j, rec in enumerate(pair):
+                    self._payment_cell(c, bill, rec, MARGIN + j * cell_w, y, cell_w, cell_h)
+            blocks.append(Block(cell_h, draw))
+        total = bill.to_pay
+
+        def draw_total(c: Canvas, y: float) -> None:
+            label = "Итого к оплате" + (f" (вперёд на {bill.months} мес.)" if bill.kind == "advance" else "")
+            self.text(c, MARGIN + 1 * mm, y - 4 * mm, f"{label}: {rub(total)} руб.", 9, bold=True)
+            self.text(c, MARGIN + 1 * mm, y - 7.3 * mm, f"({rub_in_words(total)})", 7)
+            notes = []
+            if bill.last_payment:
+                notes.append(f"дата последней оплаты {bill.last_payment}")
+            if bill.advance:
+                notes.append(f"аванс, не зачтённый в начисления: {rub(bill.advance)} руб.")
+            if notes:
+                self.right(c, MARGIN + WIDTH - 1 * mm, y - 4 * mm, "; ".join(notes), 6.5)
+        blocks.append(Block(9.5 * mm, draw_total))
+        return blocks
+
+    def _payment_cell(self, c: Canvas, bill: Bill, rec: Recipient, x: float, y: float, w: float, h: float) -> None:
+        c.setLineWidth(0.4)
+        c.rect(x, y - h, w, h, stroke=1, fill=0)
+        qx = x + 1 * mm
+        if self.qr and rec.qr:
+            self._qr(c, rec.qr, qx, y - 1 * mm, QR_SIDE)
+        elif not rec.qr:
+            self.text(c, qx + 2 * mm, y - 16 * mm, "QR-код не выдаётся:", 6)
+            self.text(c, qx + 2 * mm, y - 18.5 * mm, "реквизиты не заполнены", 6)
+        tx = x + QR_SIDE + 2 * mm
+        tw = w - QR_SIDE - 3 * mm
+        yy = y - 3 * mm
+        for line in self.wrap(rec.name, tw, 7, bold=True, lines=2):
+            self.text(c, tx, yy, line, 7, bold=True)
+            yy -= 2.9 * mm
+        details = [f"ИНН {rec.inn}" + (f"  КПП {rec.kpp}" if rec.kpp else ""),
+                   f"р/с {rec.account or '—'}  БИК {rec.bic or '—'}",
+                   self.fit(f"{rec.bank_name or '—'}, к/с {rec.corr_account or '—'}", tw, 6),
+                   self.fit("Услуги: " + ", ".join(rec.services), tw, 6)]
+        for line in details:
+            self.text(c, tx, yy, line, 6)
+            yy -= LINE
+        yy -= 0.6 * mm
+        if bill.kind == "monthly":
+            amounts = [("Долг (+) / аванс (−) на начало", rub(rec.opening)), ("Оплачено в периоде", rub(rec.paid)),
+                       ("Начислено за период", rub(rec.charged))]
+            if rec.penalties:
+                amounts.append(("Пени за период", rub(rec.penalties)))
+        elif bill.kind == "debt":
+            amounts = [("Задолженность", rub(rec.opening)), ("Пени", rub(rec.penalties))]
+        else:
+            amounts = [("Долг (+) / аванс (−) сейчас", rub(rec.opening)),
+                       (f"Начисления за {bill.months} мес.", rub(rec.charged))]
+        for label, value in amounts:
+            self.text(c, tx, yy, label, 6.5)
+            self.right(c, x + w - 1.5 * mm, yy, value, 6.5)
+            yy -= LINE
+        self.text(c, tx, y - h + 2.2 * mm, f"К оплате, л/с {bill.payer.account}", 7.5, bold=True)
+        self.right(c, x + w - 1.5 * mm, y - h + 2.2 * mm, rub(rec.to_pay), 8, bold=True)
+
+    # --- Раздел 3 ---------------------------------------------------------------------------------
+    COLUMNS = (("Вид услуги", 43), ("Ед.", 9), ("Объём\nинд.", 13), ("Объём\nСОИ", 12), ("Способ", 13),
+               ("Тариф,\nруб.", 14), ("Начислено,\nруб.", 17), ("Коэф.", 8), ("Превыш.,\nруб.", 13),
+               ("Перерасч.,\nруб.", 15), ("Льготы,\nруб.", 12), ("Итого,\nруб.", 21))
+
+    def _table(self, title: str, columns, rows: list[list[str]], total: list[str] | None,
+               bold_first: bool = False) -> list[Block]:
+        widths = [w * mm * WIDTH / (sum(w for _, w in columns) * mm) for _, w in columns]
+        xs = [MARGIN]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        head = self.title(title)
+        header_h, row_h = 6.2 * mm, 3.3 * mm
+
+        def draw_header(c: Canvas, y: float) -> None:
+            head.draw(c, y)
+            y -= head.height
+            c.setFillGray(0.95)
+            c.rect(MARGIN, y - header_h, WIDTH, header_h, stroke=0, fill=1)
+            c.setFillGray(0)
+            for (label, _), x0, x1 in zip(columns, xs, xs[1:]):
+                parts = label.split("\n")
+                for k, part in enumerate(parts):
+                    yy = y - (2.6 if len(parts) > 1 else 3.8) * mm - k * 2.5 * mm
+                    if x0 == MARGIN:
+                        self.text(c, x0 + 0.8 * mm, yy, part, 6, bold=True)
+                    else:
+                        self.right(c, x1 - 0.8 * mm, yy, part, 6, bold=True)
+
+        def draw_row(cells: list[str], bold: bool) -> Callable[[Canvas, float], None]:
+            def draw(c: Canvas, y: float) -> None:
+                c.setLineWidth(0.2)
+                c.setStrokeGray(0.7)
+                c.line(MARGIN, y - row_h, MARGIN + WIDTH, y - row_h)
+                c.setStrokeGray(0)
+                for k, (cell, x0, x1) in enumerate(zip(cells, xs, xs[1:])):
+                    if k == 0:
+                        self.text(c, x0 + 0.8 * mm, y - 2.4 * mm, self.fit(cell, x1 - x0 - 1.2 * mm, 6.3, bold),
+                                  6.3, bold=bold)
+                    elif cell:
+                        self.right(c, x1 - 0.8 * mm, y - 2.4 * mm, cell, 6.3, bold=bold)
+            return draw
+
+        blocks = []
+        for i, cells in enumerate(rows):
+            if i == 0:
+                first = draw_row(cells, bold_first)
+
+                def draw(c: Canvas, y: float, first=first) -> None:
+                    draw_header(c, y)
+                    first(c, y - head.height - header_h)
+                blocks.append(Block(head.height + header_h + row_h, draw))
+            else:
+                blocks.append(Block(row_h, draw_row(cells, False)))
+        if not rows:
+            blocks.append(Block(head.height + header_h, draw_header))
+        if total is not None:
+            blocks.append(Block(row_h + 1.5 * mm, draw_row(total, True)))
+        return blocks
+
+    def _section3(self, bill: Bill) -> list[Block]:
+        rows = [[r.service, r.unit, r.volume_individual or "", r.volume_common or "", r.method or "",
+                 r.tariff or "", rub(r.charged), r.coefficient or "", rub(r.excess) if r.excess else "",
+                 rub(r.recalculated) if r.recalculated else "", rub(r.benefits) if r.benefits else "", rub(r.total)]
+                for r in bill.rows]
+        total = ["Всего за расчётный период", "", "", "", "", "", rub(sum(r.charged for r in bill.rows)), "",
+                 rub(sum(r.excess for r in bill.rows)), rub(sum(r.recalculated for r in bill.rows)),
+                 rub(sum(r.benefits for r in bill.rows)), rub(bill.charged_total)]
+        return self._table("Раздел 3. Расчёт размера платы за содержание жилого помещения, коммунальные услуги "
+                           "и взноса на капитальный ремонт", self.COLUMNS, rows, total)
+
+    def _lines_block(self, title: str, lines: list[str]) -> list[Block]:
+        if not lines:
+            return []
+        head = self.title(title)
+        wrapped = [w for line in lines for w in self.wrap(line, WIDTH - 2 * mm, 6.5)]
+        out = []
+        for start in range(0, len(wrapped), 12):
+            chunk = wrapped[start:start + 12]
+            first = start == 0
+
+            def draw(c: Canvas, y: float, chunk=chunk, first=first) -> None:
+                if first:
+                    head.draw(c, y)
+                    y -= head.height
+                for k, line in enumerate(chunk):
+                    self.text(c, MARGIN + 1 * mm, y - 2.6 * mm - k * LINE, line, 6.5)
+            out.append(Block((head.height if first else 0) + len(chunk) * LINE + 1 * mm, draw))
+        return out
+
+    def _section4(self, bill: Bill) -> list[Block]:
+        lines = []
+        for ref in bill.references:
+            parts = [p for p in (ref.norm and f"норматив {ref.norm}", ref.readings and f"показания {ref.readings}",
+                                 ref.house_volume and f"по дому {ref.house_volume}") if p]
+            if parts:
+                lines.append(f"{ref.service}: " + "; ".join(parts))
+        return self._lines_block("Раздел 4. Справочная информация", lines)
+
+    def _section5(self, bill: Bill) -> list[Block]:
+        lines = [f"{r.service}: {r.reason} — {rub(r.amount)} руб." for r in bill.recalculations]
+        return self._lines_block("Раздел 5. Сведения о перерасчётах (доначисление +, уменьшение −)", lines)
+
+    def _penalties(self, bill: Bill) -> list[Block]:
+        label = "за период" if bill.kind == "monthly" else f"на {bill.as_of}"
+        lines = [f"Пени (ч. 14, 14.1 ст. 155 ЖК РФ) {label}, получатель {r.name}: {rub(r.penalties)} руб."
+                 for r in bill.recipients if r.penalties]
+        return self._lines_block("Неустойки (пени, штрафы) и судебные расходы", lines)
+
+    def _debts(self, bill: Bill) -> list[Block]:
+        columns = (("Вид услуги — период", 60), ("Срок оплаты", 18), ("Начислено, руб.", 20),
+                   ("Оплачено, руб.", 20), ("Долг, руб.", 20))
+        rows = [[f"{d.service} — {d.period}", d.due, rub(d.charged), rub(d.paid), rub(d.debt)] for d in bill.debts]
+        total = ["Всего задолженность", "", rub(sum(d.charged for d in bill.debts)),
+                 rub(sum(d.paid for d in bill.debts)), rub(sum(d.debt for d in bill.debts))]
+        return self._table(f"Задолженность по периодам на {bill.as_of}", columns, rows, total)
+
+    def _ahead(self, bill: Bill) -> list[Block]:
+        columns = (("Вид услуги", 80), ("Начислено за месяц, руб.", 30), (f"× {bill.months} мес., руб.", 30))
+        rows = [[r.service, rub(r.charged), rub(r.charged * bill.months)] for r in bill.rows]
+        total = ["Всего", rub(sum(r.charged for r in bill.rows)), rub(sum(r.charged for r in bill.rows) * bill.months)]
+        return self._table(f"Начисления за {bill.period_label} — основа оплаты вперёд", columns, rows, total)

@@ -1,0 +1,110 @@
+"""Benchmark: printing the month's bills (ЕПД with a QR code per recipient) for a demo town, one core and two.
+
+Prints, for a closed month (the usual order: calc → close → print) and for the open month (balances and
+penalties computed while printing):
+* bills/s of ``print_bills`` as shipped — reading the ledger, building the QR payloads and symbols, drawing,
+  writing one PDF — with one process and with two (and the speed-up; target ≥ 1.6×);
+* the limit: reportlab drawing the same pages **without the QR codes**, from bills already read, same run;
+* the ratio of the one-process rate to that limit (target ≥ 0.3).
+
+Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild]
+The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
+``--dir``/bills-<accounts>.db and reused; about a minute and a half for 2 000 accounts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def town(path: Path, accounts: int, until: str, rebuild: bool) -> str:
+    url = f"sqlite:///{path}"
+    if rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not path.exists():
+        print(f"building the town: {accounts} accounts, history up to {until} (demo --ledger) …", flush=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bcenter.cli", "--db", url, "demo", "--accounts", str(accounts),
+                        "--until", until, "--ledger"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        print(f"  built in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+def timed_print(url: str, period: str, workers: int, out: Path) -> tuple[float, int, int]:
+    from bcenter.modules.bills.batch import Job, print_bills
+    from db.connection import close_database, open_database
+
+    db = open_database(url)
+    started = time.perf_counter()
+    result = print_bills(db, Job(url=url, period=period), out=out, workers=workers)
+    elapsed = time.perf_counter() - started
+    close_database()
+    return elapsed, result.printed, result.pages
+
+
+def drawing_limit(url: str, period: str, out: Path) -> tuple[float, float, int]:
+    """Seconds for reportlab to draw the same bills without QR codes, and with them (bills read beforehand)."""
+    from bcenter.core.period import Period
+    from bcenter.modules.bills.gather import BillSource
+    from bcenter.modules.bills.render import Renderer
+    from db.connection import close_database, open_database
+
+    db = open_database(url)
+    source = BillSource(db, Period.parse(period))
+    targets = source.targets()
+    bills = [b for _, b in source.bills(sorted({t.house for t in targets}), targets) if b is not None]
+    close_database()
+    times = []
+    for qr in (False, True):
+        renderer = Renderer(qr=qr)
+        started = time.perf_counter()
+        canvas = renderer.new_canvas(str(out))
+        for bill in bills:
+            renderer.draw(canvas, bill)
+        canvas.save()
+        times.append(time.perf_counter() - started)
+    return times[0], times[1], len(bills)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--until", default="2026-10")
+    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--rebuild", action="store_true", help="build the town again")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    url = town(args.dir / f"bills-{args.accounts}.db", args.accounts, args.until, args.rebuild)
+    from bcenter.core.period import Period
+
+    last = Period.parse(args.until)
+    print(f"cores: {os.cpu_count()}, accounts: {args.accounts}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bills.pdf"
+        for label, period in (("closed month", str(last - 1)), ("open month", str(last))):
+            one, printed, pages = timed_print(url, period, 1, out)
+            size = out.stat().st_size
+            two, _, _ = timed_print(url, period, 2, out)
+            bare, drawn, n = drawing_limit(url, period, Path(tmp) / "limit.pdf")
+            rate1, rate2, limit = printed / one, printed / two, n / bare
+            print(f"\n{label} {period}: {printed} bills, {pages} pages, {size / 1e6:.1f} MB "
+                  f"({size / max(pages, 1) / 1e3:.1f} kB a page)")
+            print(f"  bcenter bills, one process   {one:7.2f} s  {rate1:7.1f} bills/s")
+            print(f"  bcenter bills, two processes {two:7.2f} s  {rate2:7.1f} bills/s   speed-up {rate2 / rate1:.2f}× "
+                  f"(target ≥ 1.6×)")
+            print(f"  limit: reportlab, same pages without QR {bare:7.2f} s  {limit:7.1f} pages/s "
+                  f"(with QR, drawing only: {n / drawn:.1f}/s)")
+            print(f"  ratio one process / limit = {rate1 / limit:.2f} (target ≥ 0.3)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""Bills as a ЖЭК prints them: the demo town's ЕПД whose printed totals are the ledger's to the kopeck, whose QR
+codes — rendered to pixels and scanned — ask for the right account and sum; debt and advance bills; delivery
+order; a reprint of a closed month identical byte for byte; and bad bank details that stop the batch before any
+file appears.
+
+The town: 150 accounts in two houses, fourteen months of history calculated and closed month by month
+(``demo --ledger``), the last month (2026-02) calculated and open.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bcenter.cli import main
+from bcenter.modules.bills import qr
+
+OPEN, CLOSED = "2026-02", "2026-01"
+NBSP = "\u00a0"
+AMOUNT = re.compile(r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def kop(text: str) -> int:
+    """«12 345,67» / «−0,50» / «12345.67» → kopecks."""
+    text = text.replace(NBSP, "").replace(" ", "").replace("−", "-").replace(",", ".")
+    return int(Decimal(text) * 100)
+
+
+@pytest.fixture(scope="module")
+def town_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("town") / "town.db"
+    code = main(["--db", f"sqlite:///{path}", "demo", "--accounts", "150", "--until", OPEN, "--ledger"])
+    assert code == 0
+    return path
+
+
+@pytest.fixture
+def town(town_file, tmp_path) -> str:
+    """A copy of the town each test may change."""
+    copy = tmp_path / "town.db"
+    shutil.copy(town_file, copy)
+    return f"sqlite:///{copy}"
+
+
+def pages_by_account(pdf: Path) -> dict[str, str]:
+    """The text of each account's pages (every page's footer names its account)."""
+    from pypdf import PdfReader
+
+    out: dict[str, str] = defaultdict(str)
+    for page in PdfReader(pdf).pages:
+        text = page.extract_text()
+        number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
+        out[number] += text + "\n"
+    return dict(out)
+
+
+def expected_to_pay(balances: dict) -> dict[str, dict[str, int]]:
+    """Per account, per supplier: the closing balance of its services, never below zero."""
+    closing: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in balances["accounts"]:
+        closing[row["account"]][row["supplier"]] += kop(row["closing"])
+    return {a: {s: max(v, 0) for s, v in by.items()} for a, by in closing.items()}
+
+
+# --- the monthly ЕПД -------------------------------------------------------------------------------------------
+def test_monthly_bills_show_the_ledger_totals_kopeck_for_kopeck(town, tmp_path, capsys):
+    out = tmp_path / "bills.pdf"
+    code, text, _ = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out, "--workers", 1)
+    assert code == 0 and out.exists(), text
+    charges = json.loads(run(capsys, "--db", town, "charges", "--period", OPEN, "--json")[1])
+    balances = json.loads(run(capsys, "--db", town, "balances", "--period", OPEN, "--json")[1])
+    charged: dict[str, int] = defaultdict(int)
+    for line in charges["lines"]:
+        charged[line["account"]] += kop(line["amount"])
+    to_pay = expected_to_pay(balances)
+    pages = pages_by_account(out)
+    assert set(charged) <= set(pages) and len(pages) > 100
+    assert f"{len(pages)} счет" in text
+    for account, page in pages.items():
+        after_total = page.split("Всего за расчётный период", 1)[1].split("Раздел", 1)[0]
+        printed_total = kop(AMOUNT.findall(after_total)[4])  # charged, excess, recalculated, benefits, total
+        assert printed_total == charged.get(account, 0), account
+        payable = re.search(r"Итого к оплате: ([\d\s\u00a0,−]+) руб\.", page).group(1)
+        assert kop(payable) == sum(to_pay.get(account, {}).values()), account
+        assert "Раздел 1." in page and "Раздел 2." in page and "Раздел 3." in page
+        words = re.search(r"\((\w[^)]*копе\w+)\)", page).group(1)
+        assert words[0].isupper() and "руб" in words
+
+
+def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_sum(town, tmp_path, capsys):
+    """pdftoppm renders the first pages at 150 dpi; zxing-cpp reads every code on them."""
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("BCENTER_TEST_PDFTOPPM") == "required":
+            pytest.fail("pdftoppm (poppler-utils) не найден, а .ci/run должен был его поставить")
+        pytest.skip("pdftoppm (poppler-utils) не установлен — .ci/run ставит его")
+    import zxingcpp
+    from PIL import Image
+
+    out = tmp_path / "bills.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out, "--workers", 1)[0] == 0
+    balances = json.loads(run(capsys, "--db", town, "balances", "--period", OPEN, "--json")[1])
+    to_pay = expected_to_pay(balances)
+    suppliers = {row["ext_id"]: row for row in _rows(town, "SELECT s.ext_id, s.name, s.inn, b.account, b.bic "
+                                                           "FROM supplier s JOIN bank_detail b ON b.supplier_id = s.id")}
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "3", "-png", str(out), str(tmp_path / "page")],
+                   check=True)
+    pngs = sorted(tmp_path.glob("page-*.png"))
+    assert len(pngs) == 3
+    seen = 0
+    for png in pngs:
+        account = None
+        for found in zxingcpp.read_barcodes(Image.open(png).convert("L")):
+            fields = qr.parse(found.bytes)
+            account = account or fields["PersAcc"]
+            assert fields["PersAcc"] == account  # one page, one payer
+            supplier = next(k for k, v in suppliers.items() if v["name"] == fields["Name"])
+            assert fields["PayeeINN"] == suppliers[supplier]["inn"]
+            assert fields["PersonalAcc"] == suppliers[supplier]["account"]
+            assert int(fields.get("Sum", 0)) == to_pay[account].get(supplier, 0)
+            assert fields["PaymPeriod"] == "022026" and fields["TechCode"] == "02"
+            seen += 1
+    assert seen >= 12  # six recipients a bill in the demo town
+
+
+def test_a_closed_month_reprints_byte_for_byte_after_new_facts(town, tmp_path, capsys):
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--out", first, "--workers", 1)[0] == 0
+    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1")[0]["number"]
+    doc = tmp_path / "pay.json"
+    doc.write_text(json.dumps({"format": "bcenter-exchange", "version": 1, "payments": [
+        {"id": "late-1", "account": number, "amount": "1000.00", "paid_on": "2026-02-20", "channel": "bank"}]},
+        ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "--db", town, "import", doc)
+    assert code == 0, err
+    assert run(capsys, "--db", town, "calc", "--period", OPEN)[0] == 0
+    assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--out", second, "--workers", 1)[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+# --- other kinds ------------------------------------------------------------------------------------------------
+def test_debt_bills_show_the_debts_and_penalties_reports(town, tmp_path, capsys):
+    out = tmp_path / "debts"
+    as_of = "2026-03-20"
+    code, text, _ = run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "debt", "--as-of", as_of,
+                        "--out", out, "--workers", 1)
+    assert code == 0, text
+    debts = json.loads(run(capsys, "--db", town, "debts", "--as-of", as_of, "--json")[1])
+    penalties = json.loads(run(capsys, "--db", town, "penalties", "--as-of", as_of, "--json")[1])
+    owed: dict[str, int] = defaultdict(int)
+    for acc in debts["accounts"]:
+        owed[acc["account"]] += kop(acc["total"])
+    for acc in penalties["accounts"]:
+        owed[acc["account"]] += kop(acc["total"])
+    files = sorted(out.glob("*.pdf"))
+    assert len(files) == len([a for a, v in owed.items() if v]) > 0
+    assert re.match(r"\d{4}_\d+\.pdf", files[0].name)
+    skipped = re.search(r"Пропущено \(нечего предъявить\): (\d+)", text)
+    open_accounts = len(_rows(town, "SELECT id FROM account WHERE closed IS NULL"))
+    assert (int(skipped.group(1)) if skipped else 0) + len(files) == open_accounts
+    for f in files:
+        (account, page), = pages_by_account(f).items()
+        assert "СЧЁТ НА ОПЛАТУ ЗАДОЛЖЕННОСТИ" in page
+        payable = re.search(r"Итого к оплате: ([\d\s\u00a0,−]+) руб\.", page).group(1)
+        assert kop(payable) == owed[account]
+
+
+def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town, tmp_path, capsys):
+    out = tmp_path / "ahead.pdf"
+    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1 OFFSET 3")[0]["number"]
+    code, text, _ = run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "advance", "--months", 6,
+                        "--account", number, "--out", out)
+    assert code == 0, text
+    charges = json.loads(run(capsys, "--db", town, "charges", "--period", OPEN, "--account", number, "--json")[1])
+    balances = json.loads(run(capsys, "--db", town, "balances", "--period", OPEN, "--json")[1])
+    supplier_of = {r["service"]: r["supplier"] for r in balances["accounts"]}
+    regular: dict[str, int] = defaultdict(int)
+    for line in charges["lines"]:
+        if line["kind"] in ("charge", "common_property"):
+            regular[supplier_of[line["service"]]] += kop(line["amount"])
+    closing: dict[str, int] = defaultdict(int)
+    for row in balances["accounts"]:
+        if row["account"] == number:
+            closing[row["supplier"]] += kop(row["closing"])
+    expected = sum(max(closing[s] + 6 * regular[s], 0) for s in set(regular) | set(closing))
+    (_, page), = pages_by_account(out).items()
+    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес." in page
+    assert kop(re.search(r"Итого к оплате \(вперёд на 6 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1)) == expected
+
+
+def test_one_house_in_delivery_order_entrance_then_flat(town, tmp_path, capsys):
+    house = _rows(town, "SELECT ext_id FROM house ORDER BY ext_id LIMIT 1")[0]["ext_id"]
+    out = tmp_path / "house"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--house", house, "--out", out)[0] == 0
+    flats = {r["number"]: (r["entrance"] or 0, r["flat"]) for r in _rows(
+        town, "SELECT a.number, p.entrance, p.number AS flat FROM account a JOIN premises p ON p.id = a.premises_id "
+              "JOIN house h ON h.id = p.house_id WHERE h.ext_id = ?", (house,))}
+    order = [flats[f.stem.split("_", 1)[1]] for f in sorted(out.glob("*.pdf"))]
+
+    def key(item):
+        entrance, flat = item
+        digits = re.match(r"\d+", flat)
+        return entrance, (0, int(digits.group())) if digits else (1, 0), flat
+    assert order == sorted(order, key=key) and len(order) > 20
+
+
+def test_workers_print_the_same_pages_as_one_process(town, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from bcenter.modules.bills import batch
+    from db.connection import close_database, open_database
+
+    monkeypatch.setattr(batch, "MIN_ACCOUNTS_FOR_WORKERS", 1)
+    monkeypatch.setattr(batch, "CHUNK_ACCOUNTS", 40)
+    texts = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}.pdf"
+        db = open_database(town)
+        result = batch.print_bills(db, batch.Job(url=town, period=OPEN), out=out, workers=workers)
+        close_database()
+        texts.append([p.extract_text() for p in PdfReader(out).pages])
+        assert result.printed == len(texts[-1]) > 100
+    assert texts[0] == texts[1]
+
+
+# --- bad input --------------------------------------------------------------------------------------------------
+BAD = [
+    ("DELETE FROM bank_detail WHERE supplier_id = (SELECT id FROM supplier WHERE ext_id = 'vodokanal')",
+     "поставщик «МУП «Водоканал» г. Заречный» (vodokanal): банковские реквизиты"),
+    ("UPDATE supplier SET inn = '66830041' WHERE ext_id = 'teploset'",
+     "поставщик «АО «Заречная теплосеть»» (teploset): QR PayeeINN (ИНН получателя): длина 8, ожидается 10 или 12"),
+    ("UPDATE supplier SET name = 'АО «Энергосбыт» | филиал' WHERE ext_id = 'energosbyt'",
+     "поставщик «АО «Энергосбыт» | филиал» (energosbyt): QR Name (наименование получателя): значение содержит "
+     "разделитель «|»"),
+    ("UPDATE bank_detail SET bic = '04657767' WHERE supplier_id = (SELECT id FROM supplier WHERE ext_id = 'tko')",
+     "(tko): QR BIC (БИК): длина 8, ожидается 9"),
+]
+
+
+@pytest.mark.parametrize("sql, message", BAD, ids=["no-bank", "inn-length", "separator", "bic"])
+@pytest.mark.parametrize("target", ["bills.pdf", "folder"])
+def test_bad_bank_details_stop_the_batch_naming_supplier_and_field(town, tmp_path, capsys, sql, message, target):
+    path = town.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql)
+    out = tmp_path / "out" / target
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out)
+    assert code == 1
+    assert "Реквизиты получателей платежей неверны: счета не сформированы" in err
+    assert message in err
+    assert not out.exists() and not any((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else True
+
+
+def test_an_unknown_account_or_house_and_a_wrong_target(town, tmp_path, capsys):
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--account", "999", "--out", tmp_path / "a.pdf")
+    assert code == 1 and "999" in err and not (tmp_path / "a.pdf").exists()
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--house", "nowhere", "--out", tmp_path / "b")
+    assert code == 1 and "nowhere" in err and not (tmp_path / "b").exists()
+    (tmp_path / "file").write_text("x")
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", tmp_path / "file")
+    assert code == 2 and "каталог" in err
+    code, _, err = run(capsys, "--db", town, "bills", "--period", "2026-13", "--out", tmp_path / "c.pdf")
+    assert code == 2
+
+
+def _rows(url: str, sql: str, params: tuple = ()) -> list[dict]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+@pytest.mark.parametrize("period", [CLOSED, OPEN])
+def test_the_advance_from_the_balances_is_the_money_no_charge_took(town, period):
+    """The bill's «аванс» is computed from balances and ledger sums, without applying the payments again; it
+    equals what the payment application leaves unapplied of real payments (not of a month's negative net)."""
+    from bcenter.core.period import Period
+    from bcenter.modules.bills.gather import BillSource, _HouseData
+    from bcenter.modules.registry.closing import SYNTHETIC
+    from db.connection import close_database, open_database
+
+    db = open_database(town)
+    try:
+        source = BillSource(db, Period.parse(period))
+        targets = source.targets()
+        data = _HouseData(source, sorted({t.house for t in targets}))
+        day = Period.parse(period).last_day
+        nonzero = 0
+        for t in targets:
+            application = source.finance.application(source.finance.position(t.account, t.number, as_of=day),
+                                                      as_of=day)
+            expected = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+            assert data.advance(t.account) == expected, t.number
+            nonzero += expected > 0
+        assert nonzero > 10
+    finally:
+        close_database()
+
+
+@pytest.mark.pg
+def test_postgresql_prints_the_same_bills_as_sqlite(any_url, tmp_path, capsys):
+    """The same demo town (same seed) on the configured backend and on SQLite: the same pages, text for text."""
+    texts = []
+    for url in dict.fromkeys([any_url, f"sqlite:///{tmp_path / 'ref.db'}"]):
+        assert main(["--db", url, "demo", "--accounts", "40", "--until", "2025-04", "--ledger"]) == 0
+        out = tmp_path / f"bills-{len(texts)}.pdf"
+        code, _, err = run(capsys, "--db", url, "bills", "--period", "2025-03", "--out", out, "--workers", 1)
+        assert code == 0, err
+        from pypdf import PdfReader
+
+        texts.append([p.extract_text() for p in PdfReader(out).pages])
+    assert len(texts[0]) >= 30 and texts[0] == texts[-1]
