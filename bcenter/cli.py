@@ -430,10 +430,11 @@ def as_of_options(command):
 
 
 def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None  # type: ignore[return-value]
-    except ValueError:
-        pass
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     raise UsageError(f"{option}: ожидается дата ГГГГ-ММ-ДД, получено «{text}»")
 
 

@@ -52,6 +52,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (1, "initial", _sql_file("0001_initial")),
     (2, "account_search", _sql_file("0002_account_search")),
     (3, "calc_runs", _sql_file("0003_calc_runs")),
+    (4, "account_snapshot", _sql_file("0004_account_snapshot")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

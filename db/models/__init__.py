@@ -13,7 +13,7 @@ from db.models.events import Absence, QualityEvent
 from db.models.finance import (
     BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
 )
-from db.models.ledger import BalanceSnapshot, BillingPeriod, ChargeLine, JournalEntry, Posting
+from db.models.ledger import AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, JournalEntry, Posting
 from db.models.cases import Claim, CourtCase
 from db.models.system import AppUser, AuditLog, CalcRun, CalcState, LocalSetting, Outbox, Site, SyncCursor, UserRole
 
@@ -25,7 +25,7 @@ DOMAIN_MODELS = [
     Meter, MeterVerification, MeterReading, HouseReading,
     Absence, QualityEvent,
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, FiscalReceipt, OpeningBalance,
-    BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot,
+    BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
     Claim, CourtCase,
     Site, AppUser, UserRole,
 ]

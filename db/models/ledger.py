@@ -117,3 +117,16 @@ class BalanceSnapshot(BaseModel):
         constraints = [
             constraint("CONSTRAINT uq_balance_snapshot UNIQUE (period, account_id, service_id, supplier_id)")
         ]
+
+
+class AccountSnapshot(BaseModel):
+    """What a closed period's bill shows about the account as a whole, frozen at closing so a reprint is
+    identical: money paid and taken by no charge (аванс) and the day of the last payment up to the period's end."""
+
+    period = PeriodField()
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    advance = MoneyField()
+    last_paid_on = pw.DateField(null=True)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_account_snapshot UNIQUE (period, account_id)")]

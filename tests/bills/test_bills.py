@@ -137,18 +137,31 @@ def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_
 
 
 def test_a_closed_month_reprints_byte_for_byte_after_new_facts(town, tmp_path, capsys):
+    """A payment dated in the closed month but recorded after it closed: the closed month's bill stays as printed,
+    the open month's balance counts the money as paid."""
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--out", first, "--workers", 1)[0] == 0
-    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1")[0]["number"]
+    debts = json.loads(run(capsys, "--db", town, "debts", "--as-of", "2026-02-28", "--json")[1])["accounts"]
+    debtor = max(debts, key=lambda a: kop(a["total"]))
+    number, debt = debtor["account"], kop(debtor["total"])
+    before = json.loads(run(capsys, "--db", town, "balances", "--period", OPEN, "--json")[1])
     doc = tmp_path / "pay.json"
     doc.write_text(json.dumps({"format": "bcenter-exchange", "version": 1, "payments": [
-        {"id": "late-1", "account": number, "amount": "1000.00", "paid_on": "2026-02-20", "channel": "bank"}]},
+        {"id": "late-1", "account": number, "amount": "5000.00", "paid_on": "2026-01-20", "channel": "bank"}]},
         ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "--db", town, "import", doc)
     assert code == 0, err
     assert run(capsys, "--db", town, "calc", "--period", OPEN)[0] == 0
     assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--out", second, "--workers", 1)[0] == 0
     assert first.read_bytes() == second.read_bytes()
+    after = json.loads(run(capsys, "--db", town, "balances", "--period", OPEN, "--json")[1])
+
+    def total(data, field):
+        return sum(kop(r[field]) for r in data["accounts"] if r["account"] == number)
+    paid = total(after, "paid") - total(before, "paid")
+    less_penalty = total(before, "penalties") - total(after, "penalties")  # paid earlier: less penalty
+    assert debt > 0 and paid == min(500000, debt) and less_penalty >= 0
+    assert total(after, "closing") == total(before, "closing") - paid - less_penalty
 
 
 # --- other kinds ------------------------------------------------------------------------------------------------
@@ -261,7 +274,40 @@ def test_bad_bank_details_stop_the_batch_naming_supplier_and_field(town, tmp_pat
     assert code == 1
     assert "Реквизиты получателей платежей неверны: счета не сформированы" in err
     assert message in err
-    assert not out.exists() and not any((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else True
+    assert not (tmp_path / "out").exists()  # checked before anything is made
+
+
+def test_a_batch_failing_while_drawing_leaves_nothing_behind(town, tmp_path, monkeypatch):
+    from bcenter.core.errors import BcenterError
+    from bcenter.modules.bills import batch
+    from bcenter.modules.bills.render import Renderer
+    from db.connection import close_database, open_database
+
+    drawn = []
+    real = Renderer.draw
+
+    def draw(self, canvas, bill):
+        if len(drawn) == 40:
+            raise BcenterError("принтер сломался")
+        drawn.append(bill.payer.account)
+        return real(self, canvas, bill)
+    monkeypatch.setattr(Renderer, "draw", draw)
+    for out in (tmp_path / "new" / "deeper" / "bills.pdf", tmp_path / "folder" / "bills"):
+        drawn.clear()
+        db = open_database(town)
+        with pytest.raises(BcenterError, match="принтер сломался"):
+            batch.print_bills(db, batch.Job(url=town, period=OPEN), out=out, workers=1)
+        close_database()
+        assert len(drawn) == 40
+        assert not (tmp_path / "new").exists() and not (tmp_path / "folder").exists()
+
+
+def test_a_folder_with_files_in_it_is_refused(town, tmp_path, capsys):
+    out = tmp_path / "bills"
+    out.mkdir()
+    (out / "old.pdf").write_bytes(b"%PDF-1.4 old")
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out)
+    assert code == 2 and "каталог не пуст" in err and [p.name for p in out.iterdir()] == ["old.pdf"]
 
 
 def test_an_unknown_account_or_house_and_a_wrong_target(town, tmp_path, capsys):
@@ -274,6 +320,99 @@ def test_an_unknown_account_or_house_and_a_wrong_target(town, tmp_path, capsys):
     assert code == 2 and "каталог" in err
     code, _, err = run(capsys, "--db", town, "bills", "--period", "2026-13", "--out", tmp_path / "c.pdf")
     assert code == 2
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "debt", "--as-of", "2026-3-1",
+                       "--out", tmp_path / "c.pdf")
+    assert code == 2 and "--as-of: ожидается дата ГГГГ-ММ-ДД" in err
+
+
+def test_registry_quirks_a_bill_copes_with(town, tmp_path, capsys):
+    """A surname with the QR separator in it, a supplier whose bank account changed (an undated detail and a
+    newer one), a court case with costs, a storno and a new calculation: the bill prints, its QR goes to the new
+    account with the name made safe, the costs are listed, and the storno leaves the table as it was."""
+    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1 OFFSET 7")[0]["number"]
+    path = town.removeprefix("sqlite:///")
+    first = tmp_path / "first.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", first)[0] == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE person SET last_name = 'Иванов|Петров  ' WHERE id = (SELECT holder_person_id "
+                     "FROM account WHERE number = ?)", (number,))
+        conn.execute("UPDATE bank_detail SET valid_from = NULL WHERE supplier_id = (SELECT id FROM supplier "
+                     "WHERE ext_id = 'vodokanal')")
+        conn.execute("INSERT INTO bank_detail (id, supplier_id, bank_name, bic, corr_account, account, valid_from) "
+                     "SELECT 'new-bank', id, 'ПАО Новый Банк', '046577999', '30101810400000000999', "
+                     "'40702810900000099999', '2025-06-01' FROM supplier WHERE ext_id = 'vodokanal'")
+        conn.execute("INSERT INTO court_case (id, account_id, stage, debt, penalties, court_costs, opened_on) "
+                     "SELECT 'case-1', id, 'court_order', 1000000, 5000, 150000, '2025-12-01' FROM account "
+                     "WHERE number = ?", (number,))
+    assert run(capsys, "--db", town, "storno", "--period", OPEN, "--account", number, "--reason", "проверка")[0] == 0
+    assert run(capsys, "--db", town, "calc", "--period", OPEN)[0] == 0
+    second = tmp_path / "second.pdf"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", second)
+    assert code == 0, err
+    (_, before), = pages_by_account(first).items()
+    (_, after), = pages_by_account(second).items()
+    table = lambda text: text.split("Раздел 3.", 1)[1].split("Раздел 4.", 1)[0]  # noqa: E731
+    assert table(after) == table(before)
+    assert "Судебные расходы, дело от 01.12.2025 (судебный приказ): 1 500,00 руб." in after.replace(NBSP, " ")
+    assert "40702810900000099999" in after
+    if shutil.which("pdftoppm"):
+        import zxingcpp
+        from PIL import Image
+
+        subprocess.run(["pdftoppm", "-r", "150", "-png", str(second), str(tmp_path / "p")], check=True)
+        codes = [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(Image.open(tmp_path / "p-1.png").convert("L"))]
+        water, = [c for c in codes if c["Name"].startswith("МУП")]
+        assert water["PersonalAcc"] == "40702810900000099999" and water["BIC"] == "046577999"
+        assert {c["LastName"] for c in codes} == {"Иванов/Петров"}
+
+
+def test_a_closed_account_still_gets_its_debt_bill(town, tmp_path, capsys):
+    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1 OFFSET 11")[0]["number"]
+    with sqlite3.connect(town.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE account SET closed = '2026-02-01' WHERE number = ?", (number,))
+    out = tmp_path / "debt.pdf"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "debt", "--account", number,
+                       "--as-of", "2026-04-15", "--out", out)
+    assert code == 0, err
+    (account, page), = pages_by_account(out).items()
+    assert account == number and "СЧЁТ НА ОПЛАТУ ЗАДОЛЖЕННОСТИ" in page
+
+
+def test_a_long_table_carries_its_header_onto_the_next_page(tmp_path):
+    from pypdf import PdfReader
+
+    from bcenter.modules.bills.model import Bill, DebtLine, Party, Payer
+    from bcenter.modules.bills.render import Renderer
+
+    bill = Bill(kind="debt", period="2026-02", period_label="февраль 2026 г.", number="1-0226-Д",
+                payer=Payer(account="1", name="Тестов Тест", last_name="Тестов", first_name="Тест", middle_name=None,
+                            address="г. Заречный, ул. Ленина, д. 1, кв. 1", area="40", registered=1, house_id="h",
+                            entrance=1, flat="1"),
+                executor=Party(name="ООО «УК»", inn="6683015829", kpp=None, address="г. Заречный"), recipients=(),
+                debts=tuple(DebtLine(period=f"20{20 + i // 12}-{i % 12 + 1:02d}", service="Отопление",
+                                     charged=100000, paid=0, debt=100000, due="10.01.2026") for i in range(90)),
+                as_of="20.03.2026")
+    renderer = Renderer()
+    canvas = renderer.new_canvas(str(tmp_path / "long.pdf"))
+    pages = renderer.draw(canvas, bill)
+    canvas.save()
+    texts = [p.extract_text() for p in PdfReader(tmp_path / "long.pdf").pages]
+    assert pages == len(texts) >= 2
+    for text in texts[1:]:
+        assert "(продолжение)" in text and "Вид услуги — период" in text and "лист" in text
+    assert "Всего задолженность" in texts[-1] and "90 000,00" in texts[-1].replace(NBSP, " ")
+
+
+def test_an_open_month_needs_its_calculation_and_the_month_before_closed(town, tmp_path, capsys):
+    out = tmp_path / "b.pdf"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", "2026-03", "--out", out)
+    assert code == 1 and "Сначала закройте период 2026-02" in err and not out.exists()
+    assert run(capsys, "--db", town, "close", "--period", OPEN)[0] == 0
+    code, _, err = run(capsys, "--db", town, "bills", "--period", "2026-03", "--out", out)
+    assert code == 1 and "Период 2026-03 не рассчитан для домов: 2 — сначала bcenter calc --period 2026-03" in err
+    assert not out.exists()
+    code, _, err = run(capsys, "--db", town, "bills", "--period", "2026-03", "--kind", "debt", "--out", out)
+    assert code == 0 and out.exists()  # arrears as of a day need no calculation of the month
 
 
 def _rows(url: str, sql: str, params: tuple = ()) -> list[dict]:
@@ -283,9 +422,9 @@ def _rows(url: str, sql: str, params: tuple = ()) -> list[dict]:
 
 
 @pytest.mark.parametrize("period", [CLOSED, OPEN])
-def test_the_advance_from_the_balances_is_the_money_no_charge_took(town, period):
-    """The bill's «аванс» is computed from balances and ledger sums, without applying the payments again; it
-    equals what the payment application leaves unapplied of real payments (not of a month's negative net)."""
+def test_the_printed_advance_is_the_money_no_charge_took(town, period):
+    """The bill's «аванс» — frozen at closing for a closed month, taken from the balance computation for an open
+    one — equals what the payment application leaves unapplied of real payments (not of a month's negative net)."""
     from bcenter.core.period import Period
     from bcenter.modules.bills.gather import BillSource, _HouseData
     from bcenter.modules.registry.closing import SYNTHETIC
@@ -302,7 +441,7 @@ def test_the_advance_from_the_balances_is_the_money_no_charge_took(town, period)
             application = source.finance.application(source.finance.position(t.account, t.number, as_of=day),
                                                       as_of=day)
             expected = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
-            assert data.advance(t.account) == expected, t.number
+            assert data.advances.get(t.account, 0) == expected, t.number
             nonzero += expected > 0
         assert nonzero > 10
     finally:

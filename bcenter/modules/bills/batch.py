@@ -63,16 +63,22 @@ def print_bills(db: pw.Database, job: Job, *, out: Path, house: str | None = Non
         raise UsageError(f"{out}: это каталог, а ожидается файл .pdf")
     if not single and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: файл уже существует, а ожидается каталог (или укажите имя .pdf)")
+    if not single and out.is_dir() and any(out.iterdir()):
+        raise UsageError(f"{out}: каталог не пуст — счета кладутся в новый или пустой каталог "
+                         "(чужие файлы не перезаписываются и не удаляются)")
     source = _source(db, job)
     source.check_recipients()
     targets = source.targets(house=house, account=account)
+    source.check_ready(targets)
     if total:
         total(len(targets))
     chunks = _chunks(targets)
     parent = out.parent if single else out
+    created = next((p for p in reversed([parent, *parent.parents]) if not p.exists()), None)
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
     result = BatchResult()
+    done = False
     try:
         tasks = [(job, i, chunk, str(work), single) for i, chunk in enumerate(chunks)]
         if workers > 1 and len(targets) >= MIN_ACCOUNTS_FOR_WORKERS and len(chunks) > 1:
@@ -90,11 +96,14 @@ def print_bills(db: pw.Database, job: Job, *, out: Path, house: str | None = Non
             parts += part["files"]
         result.skipped = len(result.skipped_accounts)
         if single:
-            result.files = [_finish_pdf(parts, work, out)]
+            result.files = [_finish_pdf(parts, work, out)] if parts else []
         else:
             result.files = _finish_folder(parts, out)
+        done = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if created is not None and (not done or not result.files):
+            shutil.rmtree(created, ignore_errors=True)  # the folders this run made, nothing else
     return result
 
 
@@ -123,10 +132,12 @@ def _collect(outcomes, progress) -> list[dict]:
     done = []
     for outcome in outcomes:
         if "error" in outcome:
-            problems, title, message = outcome["error"]
+            problems, title, message, code = outcome["error"]
             if problems:
                 raise ValidationFailed([Problem(p, r) for p, r in problems], title=title)
-            raise BcenterError(message)
+            error = BcenterError(message)
+            error.exit_code = code
+            raise error
         if progress:
             progress(outcome["printed"] + len(outcome["skipped"]))
         done.append(outcome)
@@ -173,9 +184,9 @@ def _draw_chunk(task, source=None) -> dict:
             files.append(str(path))
         return {"printed": printed, "pages": pages, "skipped": skipped, "files": files}
     except ValidationFailed as exc:
-        return {"error": ([(p.path, p.reason) for p in exc.problems], exc.title, str(exc))}
-    except BcenterError as exc:
-        return {"error": (None, None, str(exc))}
+        return {"error": ([(p.path, p.reason) for p in exc.problems], exc.title, str(exc), exc.exit_code)}
+    except BcenterError as exc:  # the message and the exit code cross the process boundary, not the object
+        return {"error": (None, None, str(exc), exc.exit_code)}
 
 
 def _safe(text: str) -> str:

@@ -3,13 +3,16 @@
 Everything a bill shows comes from the ledger of its period, so a bill of a closed period prints the same
 whenever it is printed (DOMAIN.md §4.2, issue 4):
 
-* Раздел 3 and 5 — the period's charge lines (``charge_line``): charges and common-property lines are «начислено»,
+* Раздел 3 and 5 — the period's charge lines (``charge_line``) but those reversed by a storno and the storno's
+  own (they net to zero; the table shows what stands): charges and common-property lines are «начислено»,
   recalculations, quality and absence reductions «перерасчёты» (each with its reason), benefits «льготы»; the
   table's total is the sum of every line of the account in the period — the ``bcenter charges`` total.
 * Раздел 2 — per recipient (supplier), the balance of the period (``balance_snapshot`` of a closed period, computed
   the same way for an open one — ``bcenter balances``): debt or advance at the start, paid, charged, penalties;
   «к оплате» is the recipient's closing balance, never below zero. The QR asks for exactly that sum.
-* money paid and not taken by any charge (an advance, ст. 319.1 ГК order in ``Finance``) is shown beside the total.
+* money paid and not taken by any charge (an advance, ст. 319.1 ГК order in ``Finance``) and the day of the last
+  payment are shown beside the total: frozen in ``account_snapshot`` when the period closed, computed with the
+  balances while it is open.
 
 Debt bills take the arrears and penalties as of a day (``bcenter debts`` / ``bcenter penalties``); advance bills
 the balance plus N months of the period's regular charges (charges and common-property lines, without
@@ -26,10 +29,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
-from bcenter.core.errors import NotFound, Problem, ValidationFailed
+from bcenter.core.errors import BcenterError, NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.modules.bills import qr
@@ -54,10 +58,27 @@ def natural(text: str | None) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
+def _plain(text: str | None) -> str | None:
+    """A payer's name or address for the QR: spaces and line breaks collapsed, the separator «|» as «/». The
+    payer's fields are optional in ГОСТ Р 56042 and a typo in one surname must not stop a town's bills; the
+    recipient's details, which route the money, are checked instead and never altered."""
+    if text is None:
+        return None
+    return " ".join(text.replace(qr.SEPARATOR, "/").split()) or None
+
+
+def _ru_date(value) -> str:
+    return date.fromisoformat(str(value)[:10]).strftime("%d.%m.%Y")
+
+
 def _volume(text: str | None) -> str | None:
+    """A volume, tariff or reading for the page: at most 4 decimals (half up), no trailing zeros, decimal comma.
+    The ledger keeps the exact figure; the charge was computed from it."""
     if text in (None, ""):
         return None
     value = str(text)
+    if "." in value and len(value.split(".", 1)[1]) > 4:
+        value = str(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     if "." in value:
         value = value.rstrip("0").rstrip(".")
     return value.replace(".", ",")
@@ -94,10 +115,11 @@ class BillSource:
         self.suppliers: dict[str, dict] = {}
         for sid, ext, name, inn, kpp in db.execute_sql('SELECT id, ext_id, name, inn, kpp FROM "supplier"'):
             self.suppliers[str(sid)] = {"ext": ext or str(sid), "name": name, "inn": inn, "kpp": kpp, "bank": None}
-        for supplier, bank, bic, corr, acc, valid_from in db.execute_sql(
-                'SELECT supplier_id, bank_name, bic, corr_account, account, valid_from FROM "bank_detail" '
-                'WHERE supplier_id IS NOT NULL ORDER BY supplier_id, valid_from, id'):
-            if valid_from is None or str(valid_from) <= period.last_day.isoformat():
+        details = sorted(db.execute_sql(
+            'SELECT supplier_id, valid_from, id, bank_name, bic, corr_account, account FROM "bank_detail" '
+            'WHERE supplier_id IS NOT NULL'), key=lambda r: (str(r[0]), r[1] is not None, str(r[1]), str(r[2])))
+        for supplier, valid_from, _id, bank, bic, corr, acc in details:  # undated first, then by date: the last
+            if valid_from is None or str(valid_from)[:10] <= period.last_day.isoformat():  # in force wins
                 self.suppliers[str(supplier)]["bank"] = {"bank_name": bank, "bic": bic, "corr_account": corr,
                                                          "account": acc}
         self.supplier_order = {}
@@ -114,10 +136,14 @@ class BillSource:
 
     # --- what to print ----------------------------------------------------------------------------
     def targets(self, *, house: str | None = None, account: str | None = None) -> list[Target]:
-        """Accounts open in the period, in delivery order; ``house`` is a house's id or exchange id."""
+        """Accounts open in the period (for debt bills: opened by the day, closed or not), in delivery order;
+        ``house`` is a house's id or exchange id."""
         m = self.mark
-        where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]
-        params: list = [self.period.last_day.isoformat(), self.period.first_day.isoformat()]
+        if self.kind == "debt":  # a closed account's arrears are still owed
+            where, params = [f"a.opened <= {m}"], [self.as_of.isoformat()]
+        else:
+            where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]
+            params = [self.period.last_day.isoformat(), self.period.first_day.isoformat()]
         if house is not None:
             row = self.db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m} OR CAST(id AS TEXT) = {m}',
                                       (house, house)).fetchone()
@@ -133,7 +159,8 @@ class BillSource:
             'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
             f'WHERE {" AND ".join(where)}', tuple(params)).fetchall()
         if account is not None and not rows:
-            raise NotFound(what=f"лицевой счёт, открытый в периоде {self.period}", key=account)
+            raise NotFound(what="лицевой счёт" + ("" if self.kind == "debt" else f", открытый в периоде {self.period}"),
+                           key=account)
         out = [Target(str(a), n, str(h), (natural(street), natural(building), natural(block), str(h), entrance or 0,
                                           natural(flat), n))
                for a, n, h, street, building, block, entrance, flat in rows]
@@ -143,9 +170,11 @@ class BillSource:
         """Every supplier's details make a valid QR (ГОСТ Р 56042): raises one ``ValidationFailed`` naming each
         supplier and field — before anything is drawn."""
         problems = []
+        billed = set(self.supplier_order) | {str(s) for (s,) in self.db.execute_sql(
+            'SELECT DISTINCT supplier_id FROM "charge_line"')}  # a service's former supplier still has balances
         for sid in sorted(self.suppliers, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s)):
-            if sid not in self.supplier_order:
-                continue  # serves nothing: never on a bill
+            if sid not in billed:
+                continue  # never charged anything: never on a bill
             sup = self.suppliers[sid]
             whose = f"поставщик «{sup['name']}» ({sup['ext']})"
             if sup["bank"] is None:
@@ -158,6 +187,26 @@ class BillSource:
                 problems += exc.problems
         if problems:
             raise ValidationFailed(problems, title="Реквизиты получателей платежей неверны: счета не сформированы")
+
+    def check_ready(self, targets: Sequence[Target]) -> None:
+        """Monthly and advance bills of an open month need the month calculated for their houses and the month
+        before closed (its closing is their opening); a closed month is its snapshot. Debt bills take the ledger as
+        it stands."""
+        if self.kind == "debt" or self.closed or not targets:
+            return
+        from bcenter.modules.registry.storno import FORGOTTEN
+
+        m, p = self.mark, self.period
+        previous = p - 1
+        earlier = self.db.execute_sql(f'SELECT 1 FROM "charge_line" WHERE period < {m} LIMIT 1', (str(p),)).fetchone()
+        if earlier is not None and not periods.is_closed(previous):
+            raise BcenterError(f"Сначала закройте период {previous} (bcenter close --period {previous}): без его "
+                               f"сальдо долг или аванс на начало {p} неизвестен")
+        done = {str(h) for (h,) in self.db.execute_sql(
+            f'SELECT house_id FROM "calc_state" WHERE period = {m} AND basis_hash <> {m}', (str(p), FORGOTTEN))}
+        missing = sorted({t.house for t in targets} - done)
+        if missing:
+            raise BcenterError(f"Период {p} не рассчитан для домов: {len(missing)} — сначала bcenter calc --period {p}")
 
     @staticmethod
     def _payee(sup: dict) -> dict:
@@ -178,12 +227,12 @@ class BillSource:
         lines = data.lines.get(t.account, [])
         balances = data.balances.get(t.account, {})
         position = application = None
-        if self.kind == "debt":
+        if self.kind == "debt" or data.advances is None:
             position = self.finance.position(t.account, t.number, as_of=self.as_of)
             application = self.finance.application(position, as_of=self.as_of)
             advance = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
         else:
-            advance = data.advance(t.account)
+            advance = data.advances.get(t.account, 0)
         by_supplier: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
         services_of: dict[str, set[str]] = defaultdict(set)
         for (service, supplier), values in balances.items():
@@ -249,6 +298,7 @@ class BillSource:
                     recalculations=recalcs, references=refs, debts=tuple(debts),
                     last_payment=data.last_payment.get(t.account), advance=advance,
                     months=self.months if self.kind == "advance" else 0,
+                    court_costs=tuple(data.court_costs.get(t.account, ())),
                     as_of=self.as_of.strftime("%d.%m.%Y"))
 
     def _qr(self, sup: dict, payer: Payer, to_pay: int) -> str | None:
@@ -261,11 +311,13 @@ class BillSource:
                               f"л/с {payer.account}"}[self.kind]
         fields = self._payee(sup) | {
             "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": p.mmyyyy,
-            "LastName": payer.last_name, "FirstName": payer.first_name, "MiddleName": payer.middle_name,
-            "PayerAddress": payer.address, "Category": "ЖКУ", "TechCode": "02"}
+            "LastName": _plain(payer.last_name), "FirstName": _plain(payer.first_name),
+            "MiddleName": _plain(payer.middle_name), "PayerAddress": _plain(payer.address), "Category": "ЖКУ",
+            "TechCode": "02"}
         return qr.payload(fields, whose=f"лицевой счёт {payer.account}, поставщик «{sup['name']}»")
 
     def _table(self, lines: list[dict], readings: dict[str, str]):
+        """Раздел 3 rows, Раздел 5 recalculations and Раздел 4 references of an account's lines, by service."""
         by_service: dict[str, list[dict]] = defaultdict(list)
         for line in lines:
             by_service[line["service"]].append(line)
@@ -273,41 +325,66 @@ class BillSource:
         for sid in sorted(by_service, key=lambda s: self.services[s]["order"]):
             svc, group = self.services[sid], by_service[sid]
             main = [ln for ln in group if ln["kind"] in REGULAR]
-            first = main[0] if main else None
-            volume = None
-            if first and len(main) == 1:
-                volume = _volume(first["volume"])
-            common = svc["kind"] == "common_property"
-            excess = sum(ln["excess"] or 0 for ln in main)
-            rows.append(Row(
-                service=svc["name"], unit=svc["unit"],
-                volume_individual=None if common else volume, volume_common=volume if common else None,
-                method=METHODS.get(first["method"], first["method"]) if first and first["method"] else None,
-                tariff=_volume(first["tariff"]) if first and len(main) == 1 else None,
-                charged=sum(ln["amount"] for ln in main),
-                coefficient=_volume(first["coefficient"]) if first and first["coefficient"] not in (None, "1") else None,
-                excess=excess,
-                recalculated=sum(ln["amount"] for ln in group if ln["kind"] in RECALCULATED),
-                benefits=sum(ln["amount"] for ln in group if ln["kind"] == "benefit")))
-            for ln in group:
-                if ln["kind"] in RECALCULATED or ln["kind"] == "benefit":
-                    reason = ln["reason"] or {"quality": "снижение за качество / перерыв",
-                                              "absence": "временное отсутствие",
-                                              "benefit": "льгота"}.get(ln["kind"], "перерасчёт")
-                    if ln["corrects"] and ln["corrects"] not in reason:
-                        reason = f"за {ln['corrects']}: {reason}"
-                    recalcs.append(Recalculation(service=svc["name"], reason=reason, amount=ln["amount"]))
-            inputs = {}
+            inputs: dict[str, str] = {}
             for ln in main:
                 if ln["derivation"]:
                     inputs.update(json.loads(ln["derivation"]).get("inputs") or {})
-            norm = inputs.get("norm")
-            house = inputs.get("house_volume") or (inputs.get("billable") if common else None)
-            refs.append(Reference(service=svc["name"],
-                                  norm=f"{_volume(norm)} {svc['unit']}" if norm else None,
-                                  readings=None if common else readings.get(svc["resource"] or ""),
-                                  house_volume=f"{_volume(house)} {svc['unit']}" if house else None))
+            rows.append(_row(svc, main, group, inputs))
+            recalcs += [Recalculation(service=svc["name"], reason=_reason(ln), amount=ln["amount"])
+                        for ln in group if ln["kind"] in RECALCULATED or ln["kind"] == "benefit"]
+            refs.append(_reference(svc, inputs, readings))
         return tuple(rows), tuple(recalcs), tuple(refs)
+
+
+def _row(svc: dict, main: list[dict], group: list[dict], inputs: dict[str, str]) -> Row:
+    """One service's row: volume, method, tariff and coefficient when one line carries them (several lines — a month
+    split by a change — show the sums only)."""
+    first = main[0] if len(main) == 1 else None
+    common = svc["kind"] == "common_property"
+    volume = _volume(first["volume"]) if first else None
+    return Row(
+        service=svc["name"], unit=svc["unit"],
+        volume_individual=None if common else volume, volume_common=volume if common else None,
+        method=METHODS.get(main[0]["method"], main[0]["method"]) if main and main[0]["method"] else None,
+        tariff=_tariff(first, inputs) if first else None,
+        charged=sum(ln["amount"] for ln in main),
+        coefficient=_volume(first["coefficient"]) if first and first["coefficient"] not in (None, "1") else None,
+        excess=sum(ln["excess"] or 0 for ln in main),
+        recalculated=sum(ln["amount"] for ln in group if ln["kind"] in RECALCULATED),
+        benefits=sum(ln["amount"] for ln in group if ln["kind"] == "benefit"))
+
+
+def _tariff(line: dict, inputs: dict[str, str]) -> str | None:
+    """The line's tariff; a two-zone meter's day/night tariffs, a two-part hot-water tariff's cold-water and heat
+    rates («53,62/3254,04», the heat per m³ in Раздел 4)."""
+    if line["tariff"]:
+        return _volume(line["tariff"])
+    if "tariff.day" in inputs:
+        return "/".join(_volume(inputs[k]) for k in ("tariff.day", "tariff.night", "tariff.peak") if k in inputs)
+    if "cold_water_rate" in inputs and "heat_rate" in inputs:
+        return f"{_volume(inputs['cold_water_rate'])}/{_volume(inputs['heat_rate'])}"
+    return None
+
+
+def _reason(line: dict) -> str:
+    reason = line["reason"] or {"quality": "снижение за качество / перерыв", "absence": "временное отсутствие",
+                                "benefit": "льгота"}.get(line["kind"], "перерасчёт")
+    if line["corrects"] and line["corrects"] not in reason:
+        reason = f"за {line['corrects']}: {reason}"
+    return reason
+
+
+def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str]) -> Reference:
+    common = svc["kind"] == "common_property"
+    norm = inputs.get("norm")
+    house = inputs.get("house_volume") or (inputs.get("billable") if common else None)
+    tariff = None
+    if "cold_water_rate" in inputs and "heat_per_m3" in inputs and "heat_rate" in inputs:
+        tariff = (f"тариф {_volume(inputs['cold_water_rate'])} руб./м³ + {_volume(inputs['heat_per_m3'])} Гкал/м³ × "
+                  f"{_volume(inputs['heat_rate'])} руб./Гкал")
+    return Reference(service=svc["name"], norm=f"{_volume(norm)} {svc['unit']}" if norm else None,
+                     readings=None if common else readings.get(svc["resource"] or ""),
+                     house_volume=f"{_volume(house)} {svc['unit']}" if house else None, tariff=tariff)
 
 
 class _HouseData:
@@ -342,60 +419,84 @@ class _HouseData:
                 db.execute_sql(
                     'SELECT c.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
                     'c.coefficient, c.amount, c.excess, c.corrects_period, c.reason, c.derivation '
-                    f'FROM "charge_line" c WHERE c.period = {m}{scope} ORDER BY c.id', (str(period), *params)):
+                    f'FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id WHERE c.period = {m}{scope} '
+                    "AND e.kind <> 'STORNO' AND NOT EXISTS (SELECT 1 FROM \"journal_entry\" s "
+                    "WHERE s.storno_of_id = c.entry_id) ORDER BY c.id", (str(period), *params)):
             self.lines[str(aid)].append({
                 "service": str(sid), "supplier": str(sup), "kind": kind, "method": method, "volume": volume,
                 "tariff": tariff, "coefficient": coef, "amount": int(amount), "excess": excess,
                 "corrects": corrects, "reason": reason, "derivation": derivation})
         self.balances: dict[str, dict[tuple[str, str], dict[str, int]]] = defaultdict(dict)
+        self.advances: dict[str, int] | None = None  # None: to be computed from the payments, account by account
+        self.last_payment: dict[str, str] | None = None
         rows = {}
+        scope, params = account_scope(db, houses)
         if source.kind == "debt":
             pass  # arrears and penalties as of a day come from the position itself
         elif source.closed:
-            scope, params = account_scope(db, houses)
             rows = {(str(a), str(s), str(p)): dict(zip(FIELDS, map(int, values)))
                     for a, s, p, *values in db.execute_sql(
                         f'SELECT account_id, service_id, supplier_id, {", ".join(FIELDS)} FROM "balance_snapshot" '
                         f'WHERE period = {m}{scope}', (str(period), *params))}
+            if db.execute_sql(f'SELECT 1 FROM "account_snapshot" WHERE period = {m} LIMIT 1',
+                              (str(period),)).fetchone() is not None:  # closed by a version that froze them
+                self.advances, self.last_payment = {}, {}
+                for a, advance, paid_on in db.execute_sql(
+                        f'SELECT account_id, advance, last_paid_on FROM "account_snapshot" WHERE period = {m}{scope}',
+                        (str(period), *params)):
+                    self.advances[str(a)] = int(advance)
+                    if paid_on is not None:
+                        self.last_payment[str(a)] = _ru_date(paid_on)
         else:
-            rows = compute_balances(db, period, houses=houses, finance=source.finance)
+            self.advances = {}
+            rows = compute_balances(db, period, houses=houses, finance=source.finance, advances=self.advances)
         for (a, s, p), values in rows.items():
             self.balances[a][(s, p)] = values
-        self.ledger_net: dict[str, int] = defaultdict(int)
-        if source.kind != "debt":
-            self._ledger_net(db, m, houses, period)
-        scope, params = account_scope(db, houses)
-        self.last_payment = {str(a): date.fromisoformat(str(d)[:10]).strftime("%d.%m.%Y") for a, d in db.execute_sql(
-            f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
-            'GROUP BY account_id', (source.as_of.isoformat() if source.kind == "debt" else day, *params))}
+        if self.last_payment is None:
+            self.last_payment = {str(a): _ru_date(d) for a, d in db.execute_sql(
+                f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
+                'GROUP BY account_id', (source.as_of.isoformat() if source.kind == "debt" else day, *params))}
         self.readings = self._readings(db, m, marks, houses, period)
+        self.court_costs: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        stages = {"notice": "претензия", "court_order": "судебный приказ", "claim": "иск",
+                  "enforcement": "исполнительное производство"}
+        for a, stage, costs, opened in db.execute_sql(
+                f'SELECT account_id, stage, court_costs, opened_on FROM "court_case" WHERE court_costs > 0 AND '
+                f'opened_on <= {m} AND (closed_on IS NULL OR closed_on > {m}){scope} ORDER BY opened_on, id',
+                (day, day, *params)):
+            self.court_costs[str(a)].append((f"дело от {_ru_date(opened)} ({stages.get(stage, stage)})", int(costs)))
 
     def _readings(self, db, m, marks, houses, period: Period) -> dict[str, dict[str, str]]:
         """Per account: resource → «№ serial: previous → current» of the meters of its premises."""
         premises_accounts: dict[str, list[str]] = defaultdict(list)
         for aid, info in self.accounts.items():
             premises_accounts[info["premises"]].append(aid)
-        latest: dict[tuple[str, str], tuple] = {}
+        latest: dict[tuple[str, str], str] = {}
         meters = {}
         for mid, serial, resource, pid, zones in db.execute_sql(
                 f'SELECT mt.id, mt.serial, mt.resource, mt.premises_id, mt.zones FROM "meter" mt JOIN "premises" p '
                 f'ON p.id = mt.premises_id WHERE p.house_id IN ({marks}) AND mt.kind <> \'house\' AND '
                 f'mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed > {m})',
-                (*houses, period.last_day.isoformat(), period.last_day.isoformat())):
+                (*houses, period.last_day.isoformat(), period.first_day.isoformat())):
             meters[str(mid)] = (serial, resource, str(pid), zones)
         if not meters:
             return {}
-        for mid, per, day, total, dayz, night, rid in db.execute_sql(
-                f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night, r.id FROM "meter_reading" r '
+        wanted = (str(period - 1), str(period))
+        for mid, per, day, total, dayz, night in db.execute_sql(
+                f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night FROM "meter_reading" r '
                 f'JOIN "meter" mt ON mt.id = r.meter_id JOIN "premises" p ON p.id = mt.premises_id '
-                f'WHERE p.house_id IN ({marks}) AND r.period IN ({m}, {m}) AND NOT EXISTS '
-                f'(SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) ORDER BY r.date, r.id',
-                (*houses, str(period - 1), str(period))):
+                f'WHERE p.house_id IN ({marks}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL AND r.date >= {m} '
+                f'AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) '
+                'ORDER BY r.date, r.id',
+                (*houses, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
+            closes = per or str(day)[:7]  # the period it names, else its date's month (as the month run reads it)
+            if closes not in wanted:
+                continue
             if total is not None:
                 value = _volume(total)
             else:
                 value = "/".join(_volume(v) or "—" for v in (dayz, night))
-            latest[(str(mid), str(per))] = value
+            latest[(str(mid), closes)] = value
         out: dict[str, dict[str, str]] = defaultdict(dict)
         for mid, (serial, resource, pid, _zones) in sorted(meters.items(), key=lambda kv: kv[1][0]):
             current = latest.get((mid, str(period)))
@@ -406,37 +507,6 @@ class _HouseData:
             for aid in premises_accounts.get(pid, ()):
                 out[aid][resource] = f"{out[aid][resource]}; {text}" if resource in out[aid] else text
         return out
-
-    def _ledger_net(self, db, m, houses, period: Period) -> None:
-        """Per account: what the ledger says is owed at the period's end, payments not yet subtracted — charges of
-        every period up to it, migrated balances, penalties (posted before it and accrued in it)."""
-        scope, params = account_scope(db, houses)
-        for sql, sign in (
-                (f'SELECT account_id, SUM(amount) FROM "charge_line" WHERE period <= {m}{scope} GROUP BY account_id',
-                 1),
-                (f'SELECT account_id, SUM(amount) FROM "opening_balance" WHERE period <= {m}{scope} '
-                 'GROUP BY account_id', 1),
-                (f'SELECT account_id, SUM(amount) FROM "posting" WHERE ledger_account = \'penalties\' AND period < {m}'
-                 f'{scope} GROUP BY account_id', 1)):
-            for account, amount in db.execute_sql(sql, (str(period), *params)):
-                self.ledger_net[str(account)] += sign * int(amount)
-        for account, amount in db.execute_sql(
-                f'SELECT account_id, SUM(amount) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
-                'GROUP BY account_id', (period.last_day.isoformat(), *params)):
-            self.ledger_net[str(account)] -= int(amount)
-
-    def advance(self, account: str) -> int:
-        """Money paid and taken by no charge at the period's end (аванс).
-
-        The balances hold every kopeck the ledger owes less every kopeck applied, so Σ closing − (charges +
-        migrated balances + penalties − payments) is the part of the payments no charge has taken — without
-        applying the payments again. (A month's negative net left unabsorbed is not in it: it already shows as a
-        negative closing balance of its service.)
-        """
-        balances = self.balances.get(account, {})
-        closing = sum(v["closing"] for v in balances.values())
-        penalties = sum(v["penalties"] for v in balances.values())
-        return closing - (self.ledger_net.get(account, 0) + penalties)
 
     def payer(self, t: Target) -> Payer:
         info = self.accounts[t.account]

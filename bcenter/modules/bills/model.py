@@ -109,6 +109,7 @@ class Reference:
     norm: str | None = None
     readings: str | None = None
     house_volume: str | None = None
+    tariff: str | None = None        # a two-part tariff spelled out
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Bill:
     advance: int = 0         # money paid and not yet taken by any charge
     months: int = 0          # advance bills: months paid ahead
     as_of: str | None = None
+    court_costs: tuple[tuple[str, int], ...] = ()   # (what, kopecks) of open court cases — shown, not in «к оплате»
     notes: tuple[str, ...] = field(default=())
 
     @property

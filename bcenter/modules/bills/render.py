@@ -8,11 +8,12 @@ recalculations, benefits, total); Раздел 4 — reference (norms, readings,
 with their reasons; «Неустойки» — penalties per recipient. Debt bills draw arrears by period instead of Раздел 3–5,
 advance bills the months paid ahead. Раздел 6 (рассрочка) is left out: nothing grants instalments yet.
 
-Layout is a flow of blocks kept whole (a table may break between rows, its header repeated); a block that does not
-fit the rest of the page starts the next one. Every page names the account, so a batch PDF can be cut and checked.
+Layout is a flow of blocks kept whole (a table may break between rows, its header repeated on the next page); a
+block that does not fit the rest of the page starts the next one. Every page names the account, so a batch PDF can
+be cut and checked.
 
-The QR symbol is drawn as vector squares — one ``re`` per run of dark modules of a row, a few kilobytes per code
-— so it prints sharp at any resolution (``Renderer(qr=False)`` leaves the codes out: the bench's baseline).
+The QR symbol is a 1-bit image mask, one bit per module, scaled without interpolation: sharp squares at any
+resolution (``Renderer(qr=False)`` leaves the codes out: the bench's baseline).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bcenter.modules.bills import fonts, qr_image
@@ -45,14 +47,11 @@ def rub(kop: int) -> str:
     return f"{'−' if kop < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kopecks:02d}"
 
 
-def debt_or_advance(kop: int) -> str:
-    return f"долг {rub(kop)}" if kop > 0 else (f"аванс {rub(-kop)}" if kop < 0 else "0,00")
-
-
 @dataclass
 class Block:
     height: float
     draw: Callable[[Canvas, float], None]   # draws with its top at y
+    repeat: Block | None = None              # drawn first when this block starts a new page (a table's header)
 
 
 class Renderer:
@@ -72,7 +71,8 @@ class Renderer:
         return c
 
     def draw(self, c: Canvas, bill: Bill) -> int:
-        """Draw one bill from a fresh page; returns the number of pages it took."""
+        """Draw one bill from a fresh page; returns the number of pages it took. A block that does not fit starts
+        a new page (a table row there brings its table's header along)."""
         blocks = [self._header(bill), self._section1(bill), *self._section2(bill)]
         if bill.kind == "monthly":
             blocks += self._section3(bill) + self._section4(bill) + self._section5(bill) + self._penalties(bill)
@@ -88,6 +88,9 @@ class Renderer:
                 pages += 1
                 self._footer(c, bill, pages)
                 y = PAGE_H - MARGIN
+                if block.repeat is not None:
+                    block.repeat.draw(c, y)
+                    y -= block.repeat.height
             block.draw(c, y)
             y -= block.height
         c.showPage()
@@ -111,8 +114,6 @@ class Renderer:
 
     def fit(self, s: str, width: float, size: float, bold: bool = False) -> str:
         """The text cut with «…» to fit a column."""
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         font = self.bold if bold else self.regular
         if stringWidth(s, font, size) <= width:
             return s
@@ -264,9 +265,9 @@ class Renderer:
         self.right(c, x + w - 1.5 * mm, y - h + 2.2 * mm, rub(rec.to_pay), 8, bold=True)
 
     # --- Раздел 3 ---------------------------------------------------------------------------------
-    COLUMNS = (("Вид услуги", 43), ("Ед.", 9), ("Объём\nинд.", 13), ("Объём\nСОИ", 12), ("Способ", 13),
-               ("Тариф,\nруб.", 14), ("Начислено,\nруб.", 17), ("Коэф.", 8), ("Превыш.,\nруб.", 13),
-               ("Перерасч.,\nруб.", 15), ("Льготы,\nруб.", 12), ("Итого,\nруб.", 21))
+    COLUMNS = (("Вид услуги", 40), ("Ед.", 9), ("Объём\nинд.", 13), ("Объём\nСОИ", 12), ("Способ", 13),
+               ("Тариф,\nруб.", 21), ("Начислено,\nруб.", 17), ("Коэф.", 8), ("Превыш.,\nруб.", 13),
+               ("Перерасч.,\nруб.", 15), ("Льготы,\nруб.", 12), ("Итого,\nруб.", 17))
 
     def _table(self, title: str, columns, rows: list[list[str]], total: list[str] | None,
                bold_first: bool = False) -> list[Block]:
@@ -274,11 +275,16 @@ class Renderer:
         xs = [MARGIN]
         for w in widths:
             xs.append(xs[-1] + w)
-        head = self.title(title)
+        head, cont = self.title(title), self.title(f"{title} (продолжение)")
         header_h, row_h = 6.2 * mm, 3.3 * mm
 
-        def draw_header(c: Canvas, y: float) -> None:
-            head.draw(c, y)
+        def header(title: Block) -> Callable[[Canvas, float], None]:
+            def draw(c: Canvas, y: float) -> None:
+                draw_header(c, y, title)
+            return draw
+
+        def draw_header(c: Canvas, y: float, title: Block | None = None) -> None:
+            (title or head).draw(c, y)
             y -= head.height
             c.setFillGray(0.95)
             c.rect(MARGIN, y - header_h, WIDTH, header_h, stroke=0, fill=1)
@@ -302,10 +308,13 @@ class Renderer:
                     if k == 0:
                         self.text(c, x0 + 0.8 * mm, y - 2.4 * mm, self.fit(cell, x1 - x0 - 1.2 * mm, 6.3, bold),
                                   6.3, bold=bold)
-                    elif cell:
-                        self.right(c, x1 - 0.8 * mm, y - 2.4 * mm, cell, 6.3, bold=bold)
+                    elif cell:  # a figure wider than its column is set smaller, never over its neighbour
+                        font = self.bold if bold else self.regular
+                        size = 6.3 if stringWidth(cell, font, 6.3) <= x1 - x0 - 1.2 * mm else 5.2
+                        self.right(c, x1 - 0.8 * mm, y - 2.4 * mm, cell, size, bold=bold)
             return draw
 
+        repeat = Block(cont.height + header_h, header(cont))
         blocks = []
         for i, cells in enumerate(rows):
             if i == 0:
@@ -316,11 +325,11 @@ class Renderer:
                     first(c, y - head.height - header_h)
                 blocks.append(Block(head.height + header_h + row_h, draw))
             else:
-                blocks.append(Block(row_h, draw_row(cells, False)))
+                blocks.append(Block(row_h, draw_row(cells, False), repeat))
         if not rows:
-            blocks.append(Block(head.height + header_h, draw_header))
+            blocks.append(Block(head.height + header_h, header(head)))
         if total is not None:
-            blocks.append(Block(row_h + 1.5 * mm, draw_row(total, True)))
+            blocks.append(Block(row_h + 1.5 * mm, draw_row(total, True), repeat))
         return blocks
 
     def _section3(self, bill: Bill) -> list[Block]:
@@ -356,7 +365,8 @@ class Renderer:
     def _section4(self, bill: Bill) -> list[Block]:
         lines = []
         for ref in bill.references:
-            parts = [p for p in (ref.norm and f"норматив {ref.norm}", ref.readings and f"показания {ref.readings}",
+            parts = [p for p in (ref.tariff, ref.norm and f"норматив {ref.norm}",
+                                 ref.readings and f"показания {ref.readings}",
                                  ref.house_volume and f"по дому {ref.house_volume}") if p]
             if parts:
                 lines.append(f"{ref.service}: " + "; ".join(parts))
@@ -370,6 +380,8 @@ class Renderer:
         label = "за период" if bill.kind == "monthly" else f"на {bill.as_of}"
         lines = [f"Пени (ч. 14, 14.1 ст. 155 ЖК РФ) {label}, получатель {r.name}: {rub(r.penalties)} руб."
                  for r in bill.recipients if r.penalties]
+        lines += [f"Судебные расходы, {what}: {rub(amount)} руб. — взыскиваются по решению суда, в сумму к оплате "
+                  "не включены" for what, amount in bill.court_costs]
         return self._lines_block("Неустойки (пени, штрафы) и судебные расходы", lines)
 
     def _debts(self, bill: Bill) -> list[Block]:

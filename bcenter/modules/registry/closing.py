@@ -2,13 +2,15 @@
 
 Snapshot (ARCHITECTURE.md §3): opening (the previous closed period's closing, or the migrated opening balance),
 charged (the month's charges and common-property lines), recalculated (recalculation lines posted in it),
-quality (reductions for quality and absence), benefits, paid (payments made in the month as applied to that
-service and supplier; an advance paid earlier counts in the month whose charges take it), penalties (accrued in
+quality (reductions for quality and absence), benefits, paid (money applied to that service and supplier as of
+the month's last day less what earlier snapshots counted as paid — so a payment made ahead counts in the month whose
+charges take it, and one dated in a closed month but recorded later counts in the open month), penalties (accrued in
 the month: the penalty as of its last day — ч. 14, 14.1 ст. 155 ЖК РФ, with today's knowledge of charges and payments — less the penalties posted into earlier periods, so a
 recalculation of an old month corrects its penalty too; posted at closing as a PENALTY entry per account), closing =
 opening + charged + recalculated + quality + benefits − paid + penalties. ``closing(P) == opening(P+1)``
 holds by construction. An overpayment not yet applied to any charge (an advance) stays with the payment and is
-applied when later charges appear; it is not in the per-service snapshot.
+applied when later charges appear; it is not in the per-service snapshot but in the account snapshot (with the
+day of the last payment), which the period's bill prints.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from bcenter.modules.registry import periods
 from db.connection import param_mark
 from bcenter.modules.registry.month import ENTRY_COLUMNS
 from bcenter.modules.registry.storno import FORGOTTEN
-from db.models import BalanceSnapshot, BillingPeriod, JournalEntry, Posting
+from db.models import AccountSnapshot, BalanceSnapshot, BillingPeriod, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
 
 SYNTHETIC = ("credit-", "opening-")
@@ -47,9 +49,11 @@ def account_scope(db: pw.Database, houses: Sequence[str] | None, column: str = "
 
 
 def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] | None = None,
-                     finance: Finance | None = None) -> dict[tuple[str, str, str], dict[str, int]]:
+                     finance: Finance | None = None, advances: dict[str, int] | None = None,
+                     ) -> dict[tuple[str, str, str], dict[str, int]]:
     """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one
-    (the accounts of ``houses`` only, when given: each account's balance depends on that account alone)."""
+    (the accounts of ``houses`` only, when given: each account's balance depends on that account alone).
+    ``advances``, when given, receives each account's real money taken by no charge at the period's end."""
     mark = param_mark(db)
     scope, scope_params = account_scope(db, houses)
     o_scope, _ = account_scope(db, houses, "o.account_id")
@@ -84,6 +88,15 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             f'\'penalties\' AND period < {mark}{scope} GROUP BY account_id, service_id, supplier_id',
             (str(period), *scope_params)):
         posted_penalties[(str(account), str(service), str(supplier))] = int(amount)
+    paid_before: dict[tuple[str, str, str], int] = {}
+    paid_keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for account, service, supplier, amount in db.execute_sql(
+            f'SELECT account_id, service_id, supplier_id, SUM(paid) FROM "balance_snapshot" WHERE period < {mark}'
+            f'{scope} GROUP BY account_id, service_id, supplier_id', (str(period), *scope_params)):
+        key = (str(account), str(service), str(supplier))
+        paid_before[key] = int(amount)
+        paid_keys[key[0]].add(key)
+    accounts |= set(paid_keys)
     posted_keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for key in posted_penalties:
         posted_keys[key[0]].add(key)
@@ -92,13 +105,15 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     for account in sorted(accounts):
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
         application = finance.application(position, as_of=period.last_day)
+        if advances is not None:
+            advances[account] = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        applied: dict[tuple[str, str, str], int] = defaultdict(int)
         for part in application.applied:
-            if part.payment_id.startswith(SYNTHETIC):  # a month's negative net or a migrated advance, not money paid
-                continue
-            # paid in the month the money met the charge: the payment's day, or — for an advance taken by a later
-            # month's charges — that month (else prepaid money would count as paid in no period at all)
-            if period.first_day <= max(part.day, part.period.first_day) <= period.last_day:
-                rows[(account, part.service, part.supplier)]["paid"] += part.amount
+            if not part.payment_id.startswith(SYNTHETIC):  # a month's negative net or a migrated advance: not paid
+                applied[(account, part.service, part.supplier)] += part.amount
+        for key in set(applied) | paid_keys.get(account, set()):
+            if applied.get(key, 0) != paid_before.get(key, 0):
+                rows[key]["paid"] += applied.get(key, 0) - paid_before.get(key, 0)
         supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
         due: dict[tuple[str, str, str], int] = defaultdict(int)
         for row in finance.penalty_rows(position, application, as_of=period.last_day):
@@ -123,13 +138,23 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
     if missing:
         raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
-    balances = compute_balances(db, period)
+    advances: dict[str, int] = {}
+    balances = compute_balances(db, period, advances=advances)
+    mark = param_mark(db)
+    last_paid = {str(a): str(d)[:10] for a, d in db.execute_sql(
+        f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {mark} GROUP BY account_id',
+        (period.last_day.isoformat(),))}
     with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
         periods.ensure_open(uow, period)
         rows = [(uuid7(), str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
         for start in range(0, len(rows), 5000):
             uow.insert_rows(BalanceSnapshot, ("id", "period", "account_id", "service_id", "supplier_id", *FIELDS),
                             rows[start:start + 5000])
+        accounts = [(uuid7(), str(period), a, advances.get(a, 0), last_paid.get(a))
+                    for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
+        for start in range(0, len(accounts), 5000):
+            uow.insert_rows(AccountSnapshot, ("id", "period", "account_id", "advance", "last_paid_on"),
+                            accounts[start:start + 5000])
         _post_penalties(uow, period, balances)
         row = BillingPeriod.get(BillingPeriod.period == str(period))
         uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
