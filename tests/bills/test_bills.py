@@ -212,6 +212,14 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
     (_, page), = pages_by_account(out).items()
     assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес." in page
     assert kop(re.search(r"Итого к оплате \(вперёд на 6 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1)) == expected
+    if shutil.which("pdftoppm"):  # and the codes ask for it, recipient by recipient
+        import zxingcpp
+        from PIL import Image
+
+        subprocess.run(["pdftoppm", "-r", "150", "-png", str(out), str(tmp_path / "p")], check=True)
+        codes = [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(Image.open(tmp_path / "p-1.png").convert("L"))]
+        assert sum(int(c.get("Sum", 0)) for c in codes) == expected and len(codes) >= 5
+        assert all(c["PersAcc"] == number and "вперёд на 6 мес." in c["Purpose"] for c in codes)
 
 
 def test_one_house_in_delivery_order_entrance_then_flat(town, tmp_path, capsys):

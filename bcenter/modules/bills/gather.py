@@ -40,7 +40,7 @@ from bcenter.modules.bills import qr
 from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
-from bcenter.modules.registry.closing import FIELDS, SYNTHETIC, account_scope, compute_balances
+from bcenter.modules.registry.closing import FIELDS, KIND_FIELD, SYNTHETIC, account_scope, compute_balances
 from db.connection import param_mark
 from db.search import format_address
 
@@ -48,8 +48,8 @@ UNITS = {"m3": "м³", "kwh": "кВт·ч", "gcal": "Гкал", "m2": "м²", "p
 METHODS = {"meter": "ИПУ", "norm": "норматив", "norm_k": "норматив×К", "average": "среднее",
            "house_meter_share": "ОДПУ", "area": "площадь", "person": "по чел.", "premises": "на помещ.",
            "fixed": "фикс."}
-REGULAR = ("charge", "common_property")
-RECALCULATED = ("recalc", "quality", "absence")
+REGULAR = tuple(k for k, f in KIND_FIELD.items() if f == "charged")                  # charge, common_property
+RECALCULATED = tuple(k for k, f in KIND_FIELD.items() if f in ("recalculated", "quality"))  # recalc, quality, absence
 
 
 def natural(text: str | None) -> tuple:
@@ -224,72 +224,34 @@ class BillSource:
             yield target, self._bill(target, data)
 
     def _bill(self, t: Target, data: _HouseData) -> Bill | None:
+        """One account's bill, or None when there is nothing to show."""
         lines = data.lines.get(t.account, [])
-        balances = data.balances.get(t.account, {})
-        position = application = None
-        if self.kind == "debt" or data.advances is None:
-            position = self.finance.position(t.account, t.number, as_of=self.as_of)
-            application = self.finance.application(position, as_of=self.as_of)
-            advance = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
-        else:
-            advance = data.advances.get(t.account, 0)
+        services_of: dict[str, set[str]] = defaultdict(set)  # recipient → its services on this bill
         by_supplier: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
-        services_of: dict[str, set[str]] = defaultdict(set)
-        for (service, supplier), values in balances.items():
+        for (service, supplier), values in data.balances.get(t.account, {}).items():
             for f in FIELDS:
                 by_supplier[supplier][f] += values[f]
             services_of[supplier].add(service)
         for line in lines:
             services_of[line["supplier"]].add(line["service"])
-        regular: dict[str, int] = defaultdict(int)
-        for line in lines:
-            if line["kind"] in REGULAR:
-                regular[line["supplier"]] += line["amount"]
-        debts: list[DebtLine] = []
-        if self.kind == "monthly":
-            if not lines and not any(any(v.values()) for v in by_supplier.values()) and not advance:
-                return None
-            amounts = {s: dict(opening=v["opening"], charged=v["charged"] + v["recalculated"] + v["quality"]
-                               + v["benefits"], paid=v["paid"], penalties=v["penalties"],
-                               to_pay=max(v["closing"], 0)) for s, v in by_supplier.items()}
-        elif self.kind == "debt":
-            debt_lines = pay.debts(application, as_of=self.as_of)
-            penalty: dict[str, int] = defaultdict(int)
-            supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
-            for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
-                penalty[supplier_of[(r.period, r.service)]] += r.amount
-            if not debt_lines and not any(penalty.values()):
-                return None
-            owed: dict[str, int] = defaultdict(int)
-            for ln in debt_lines:
-                owed[ln.supplier] += ln.debt
-                services_of[ln.supplier].add(ln.service)
-                debts.append(DebtLine(period=str(ln.period), service=self.services[ln.service]["name"],
-                                      charged=ln.charged, paid=ln.paid, debt=ln.debt,
-                                      due=ln.due.strftime("%d.%m.%Y")))
-            amounts = {s: dict(opening=owed.get(s, 0), charged=0, paid=0, penalties=penalty.get(s, 0),
-                               to_pay=owed.get(s, 0) + penalty.get(s, 0)) for s in set(owed) | set(penalty)}
+        if self.kind == "debt":
+            found = self._debt_amounts(t, services_of)
+        elif self.kind == "advance":
+            found = self._advance_amounts(lines, by_supplier)
         else:
-            if not any(regular.values()):
-                return None
-            amounts = {}
-            for s in set(by_supplier) | set(regular):
-                closing = by_supplier[s]["closing"] if s in by_supplier else 0
-                ahead = regular.get(s, 0) * self.months
-                amounts[s] = dict(opening=closing, charged=ahead, paid=0, penalties=0, to_pay=max(closing + ahead, 0))
+            found = _monthly_amounts(by_supplier)
+        if found is None:
+            return None
+        amounts, debts, advance = found
+        if advance is None:
+            advance = data.advances.get(t.account, 0) if data.advances is not None else self._advance(t)
+        if self.kind == "monthly" and not lines and not advance and not any(
+                any(v.values()) for v in by_supplier.values()):
+            return None
         payer = data.payer(t)
-        recipients = []
-        for s in sorted(amounts, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s)):
-            a = amounts[s]
-            if not any(a.values()) and not services_of.get(s):
-                continue
-            sup = self.suppliers[s]
-            names = sorted(services_of.get(s, ()), key=lambda x: self.services[x]["order"])
-            recipients.append(Recipient(
-                supplier=sup["ext"], name=sup["name"], inn=sup["inn"], kpp=sup["kpp"],
-                bank_name=(sup["bank"] or {}).get("bank_name"), bic=(sup["bank"] or {}).get("bic"),
-                corr_account=(sup["bank"] or {}).get("corr_account"), account=(sup["bank"] or {}).get("account"),
-                services=tuple(self.services[x]["name"] for x in names), qr=self._qr(sup, payer, a["to_pay"]), **a))
+        recipients = [self._recipient(s, amounts[s], services_of.get(s, set()), payer)
+                      for s in sorted(amounts, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s))
+                      if any(amounts[s].values()) or services_of.get(s)]
         rows, recalcs, refs = self._table(lines, data.readings.get(t.account, {}))
         suffix = {"monthly": "", "debt": "-Д", "advance": "-А"}[self.kind]
         return Bill(kind=self.kind, period=str(self.period), period_label=f"{self.period.label_ru} г.",
@@ -300,6 +262,60 @@ class BillSource:
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
                     as_of=self.as_of.strftime("%d.%m.%Y"))
+
+    def _advance(self, t: Target) -> int:
+        """Real money no charge took as of the bill's day (a closed month closed before account snapshots)."""
+        position = self.finance.position(t.account, t.number, as_of=self.as_of)
+        application = self.finance.application(position, as_of=self.as_of)
+        return sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+
+    def _debt_amounts(self, t: Target, services_of: dict[str, set[str]]):
+        """Arrears by period and service and penalties as of the day (``debts`` and ``penalties``), per recipient:
+        «к оплате» = debt + penalties."""
+        position = self.finance.position(t.account, t.number, as_of=self.as_of)
+        application = self.finance.application(position, as_of=self.as_of)
+        debt_lines = pay.debts(application, as_of=self.as_of)
+        penalty: dict[str, int] = defaultdict(int)
+        supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
+        for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
+            penalty[supplier_of[(r.period, r.service)]] += r.amount
+        if not debt_lines and not any(penalty.values()):
+            return None
+        owed: dict[str, int] = defaultdict(int)
+        debts = []
+        for ln in debt_lines:
+            owed[ln.supplier] += ln.debt
+            services_of[ln.supplier].add(ln.service)
+            debts.append(DebtLine(period=str(ln.period), service=self.services[ln.service]["name"], charged=ln.charged,
+                                  paid=ln.paid, debt=ln.debt, due=ln.due.strftime("%d.%m.%Y")))
+        amounts = {s: dict(opening=owed.get(s, 0), charged=0, paid=0, penalties=penalty.get(s, 0),
+                           to_pay=owed.get(s, 0) + penalty.get(s, 0)) for s in set(owed) | set(penalty)}
+        advance = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        return amounts, debts, advance
+
+    def _advance_amounts(self, lines: list[dict], by_supplier: dict[str, dict[str, int]]):
+        """The balance now plus N months of the period's regular charges, per recipient (never below zero)."""
+        regular: dict[str, int] = defaultdict(int)
+        for line in lines:
+            if line["kind"] in REGULAR:
+                regular[line["supplier"]] += line["amount"]
+        if not any(regular.values()):
+            return None
+        amounts = {}
+        for s in set(by_supplier) | set(regular):
+            closing = by_supplier[s]["closing"] if s in by_supplier else 0
+            ahead = regular.get(s, 0) * self.months
+            amounts[s] = dict(opening=closing, charged=ahead, paid=0, penalties=0, to_pay=max(closing + ahead, 0))
+        return amounts, [], None
+
+    def _recipient(self, supplier: str, amounts: dict[str, int], services: set[str], payer: Payer) -> Recipient:
+        sup = self.suppliers[supplier]
+        bank = sup["bank"] or {}
+        names = sorted(services, key=lambda x: self.services[x]["order"])
+        return Recipient(supplier=sup["ext"], name=sup["name"], inn=sup["inn"], kpp=sup["kpp"],
+                         bank_name=bank.get("bank_name"), bic=bank.get("bic"), corr_account=bank.get("corr_account"),
+                         account=bank.get("account"), services=tuple(self.services[x]["name"] for x in names),
+                         qr=self._qr(sup, payer, amounts["to_pay"]), **amounts)
 
     def _qr(self, sup: dict, payer: Payer, to_pay: int) -> str | None:
         if sup["bank"] is None:
@@ -334,6 +350,15 @@ class BillSource:
                         for ln in group if ln["kind"] in RECALCULATED or ln["kind"] == "benefit"]
             refs.append(_reference(svc, inputs, readings))
         return tuple(rows), tuple(recalcs), tuple(refs)
+
+
+def _monthly_amounts(by_supplier: dict[str, dict[str, int]]):
+    """The period's balance per recipient: «начислено» with recalculations and benefits, «к оплате» = the closing
+    balance, never below zero (an advance with one recipient does not pay another)."""
+    amounts = {s: dict(opening=v["opening"], charged=v["charged"] + v["recalculated"] + v["quality"] + v["benefits"],
+                       paid=v["paid"], penalties=v["penalties"], to_pay=max(v["closing"], 0))
+               for s, v in by_supplier.items()}
+    return amounts, [], None
 
 
 def _row(svc: dict, main: list[dict], group: list[dict], inputs: dict[str, str]) -> Row:

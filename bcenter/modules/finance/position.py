@@ -178,6 +178,8 @@ class Finance:
             obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount,
                                     due=charge.due, kind="capital_repair" if rule == "capital_repair" else "standard")
             mine = repayments.get((charge.period, charge.service), [])
+            if sum(r.amount for r in mine) >= charge.amount and all(r.day <= charge.due for r in mine):
+                continue  # paid in full by the due date: no day of debt after it, no penalty
             rows += [r for r in penalty_rows(obligation, mine, rates=self.rates, as_of=as_of, rounding=rounding)
                      if r.amount]
         return rows
