@@ -407,7 +407,8 @@ def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str]) -> R
     if "cold_water_rate" in inputs and "heat_per_m3" in inputs and "heat_rate" in inputs:
         tariff = (f"тариф {_volume(inputs['cold_water_rate'])} руб./м³ + {_volume(inputs['heat_per_m3'])} Гкал/м³ × "
                   f"{_volume(inputs['heat_rate'])} руб./Гкал")
-    return Reference(service=svc["name"], norm=f"{_volume(norm)} {svc['unit']}" if norm else None,
+    per = "/чел." if "persons" in inputs else ("/м²" if "area" in inputs and svc["unit"] != "м²" else "")
+    return Reference(service=svc["name"], norm=f"{_volume(norm)} {svc['unit']}{per}" if norm else None,
                      readings=None if common else readings.get(svc["resource"] or ""),
                      house_volume=f"{_volume(house)} {svc['unit']}" if house else None, tariff=tariff)
 
