@@ -74,6 +74,10 @@ class Period:
             yield _from_index(index)
             index += 1
 
+    def __hash__(self) -> int:
+        """Cheaper than the generated tuple hash; periods are dictionary keys by the million (payments, penalties)."""
+        return self.year * 12 + self.month
+
     # --- arithmetic ---------------------------------------------------------------------------------------------
 
     @property
