@@ -324,13 +324,17 @@ def explain(obj: Context, account: str, period_text: str) -> None:
 @cli.command()
 @db_option
 @click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Процессов для расчёта сальдо и пеней (0 — по числу ядер; 1 — в одном процессе).")
 @click.pass_obj
-def close(obj: Context, period_text: str) -> None:
+def close(obj: Context, period_text: str, workers: int) -> None:
     """Закрыть период: сальдо по счетам, услугам и поставщикам; проводить в него больше нельзя."""
+    import os
+
     from bcenter.modules.registry.closing import close_period
 
     period = _period(period_text, "--period")
-    rows = close_period(obj.db, period)
+    rows = close_period(obj.db, period, workers=workers or os.cpu_count() or 1, url=obj.url)
     click.echo(f"Период {period} закрыт: записано сальдо {rows} строк.")
 
 

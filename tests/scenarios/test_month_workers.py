@@ -69,3 +69,35 @@ def test_workers_post_what_one_process_posts(two_urls, monkeypatch):
     assert alone_posted[0] > 1000 and alone_posted[1] > 1000 and alone_posted[2] == 0
     assert any(row[3] == "recalc" and row[9] == str(FIRST) for row in alone)  # the retroactive tariff shows
     assert alone == shared
+
+
+def _snapshots(db) -> tuple[list[tuple], list[tuple]]:
+    balances = db.execute_sql(
+        'SELECT a.number, s.ext_id, p.ext_id, b.opening, b.charged, b.recalculated, b.quality, b.benefits, b.paid, '
+        'b.penalties, b.closing FROM "balance_snapshot" b JOIN "account" a ON a.id = b.account_id '
+        'JOIN "service" s ON s.id = b.service_id JOIN "supplier" p ON p.id = b.supplier_id').fetchall()
+    accounts = db.execute_sql(
+        'SELECT a.number, x.advance, CAST(x.last_paid_on AS TEXT) FROM "account_snapshot" x '
+        'JOIN "account" a ON a.id = x.account_id').fetchall()
+    return sorted(map(tuple, balances)), sorted(map(tuple, accounts))
+
+
+def test_close_by_workers_writes_the_same_snapshots(two_urls, monkeypatch):
+    """Balances, penalties and advances computed house by house in two processes: the same snapshots."""
+    from bcenter.modules.registry import closing
+
+    monkeypatch.setattr(closing, "MIN_ACCOUNTS_FOR_WORKERS", 1)
+    results = []
+    for url, workers in zip(two_urls, (1, 2)):
+        db = open_database(url)
+        try:
+            initialize(db)
+            build_demo(db, accounts=150, seed=3, until=str(SECOND))
+            month.run_month(db, FIRST)
+            closing.close_period(db, FIRST, workers=workers, url=url)
+            results.append(_snapshots(db))
+        finally:
+            close_database()
+    (balances, accounts), other = results
+    assert len(balances) > 1000 and len(accounts) > 100 and any(row[9] for row in balances)
+    assert (balances, accounts) == other

@@ -128,8 +128,56 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     return {k: v for k, v in rows.items() if any(v.values())}
 
 
-def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -> int:
-    """Write the snapshots and mark the period closed; returns the number of snapshot rows."""
+MIN_ACCOUNTS_FOR_WORKERS = 1000
+"""Below this many accounts the worker processes cost more to start than they save."""
+
+
+def _balances_of_houses(task: tuple[str, str, list[str]]) -> tuple[dict, dict[str, int]]:
+    """A worker's share of a close: the balances and advances of some houses (each account's depend on it alone)."""
+    from db.connection import open_database
+
+    url, period, houses = task
+    advances: dict[str, int] = {}
+    return compute_balances(open_database(url), Period.parse(period), houses=houses, advances=advances), advances
+
+
+def all_balances(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None,
+                 ) -> tuple[dict[tuple[str, str, str], dict[str, int]], dict[str, int]]:
+    """Every account's balances and advances for the period: in this process, or — with ``workers`` > 1, a ``url``
+    and at least ``MIN_ACCOUNTS_FOR_WORKERS`` accounts — house by house in spawned processes (the same result:
+    a test compares the snapshots)."""
+    advances: dict[str, int] = {}
+    if workers > 1 and url:
+        houses = [(str(h), int(n)) for h, n in db.execute_sql(
+            'SELECT p.house_id, COUNT(*) FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
+            'GROUP BY p.house_id ORDER BY p.house_id')]
+        total = sum(n for _, n in houses)
+        if total >= MIN_ACCOUNTS_FOR_WORKERS and len(houses) > 1:
+            size = max(1, total // (workers * 4))
+            tasks, current, count = [], [], 0
+            for house, n in houses:
+                current.append(house)
+                count += n
+                if count >= size:
+                    tasks.append((url, str(period), current))
+                    current, count = [], 0
+            if current:
+                tasks.append((url, str(period), current))
+            import multiprocessing
+
+            balances: dict[tuple[str, str, str], dict[str, int]] = {}
+            with multiprocessing.get_context("spawn").Pool(min(workers, len(tasks))) as pool:
+                for rows, found in pool.imap_unordered(_balances_of_houses, tasks):
+                    balances.update(rows)
+                    advances.update(found)
+            return balances, advances
+    return compute_balances(db, period, advances=advances), advances
+
+
+def close_period(db: pw.Database, period: Period, *, actor: str | None = None, workers: int = 1,
+                 url: str | None = None) -> int:
+    """Write the snapshots and mark the period closed; returns the number of snapshot rows. The balances are
+    computed in ``workers`` processes when worth it (``all_balances``)."""
     if periods.is_closed(period):
         raise PeriodClosed(f"Период {period} уже закрыт", period=period)
     if not periods.can_close(period):
@@ -138,8 +186,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None) -
     if missing:
         raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
-    advances: dict[str, int] = {}
-    balances = compute_balances(db, period, advances=advances)
+    balances, advances = all_balances(db, period, workers=workers, url=url)
     mark = param_mark(db)
     last_paid = {str(a): str(d)[:10] for a, d in db.execute_sql(
         f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {mark} GROUP BY account_id',

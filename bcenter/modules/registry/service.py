@@ -133,7 +133,7 @@ def build_demo_ledger(db: pw.Database, *, until: str, workers: int = 1, url: str
             raise BcenterError(f"Демо-город: период {period} рассчитан не полностью — домов с ошибками "
                                f"{len(result.failed)}")
         if period < last:
-            close_period(db, period)
+            close_period(db, period, workers=workers, url=url)
             closed.append(str(period))
         if progress:
             progress(str(period))
