@@ -9,7 +9,7 @@ penalties computed while printing):
 
 Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild]
 The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
-``--dir``/bills-<accounts>.db and reused; about a minute and a half for 2 000 accounts.
+``--dir``/bills-<accounts>.db and reused; about a minute for 2 000 accounts on 2 cores.
 """
 from __future__ import annotations
 
