@@ -435,7 +435,7 @@ def test_the_printed_advance_is_the_money_no_charge_took(town, period):
     one — equals what the payment application leaves unapplied of real payments (not of a month's negative net)."""
     from bcenter.core.period import Period
     from bcenter.modules.bills.gather import BillSource, _HouseData
-    from bcenter.modules.registry.closing import SYNTHETIC
+    from bcenter.modules.finance.position import SYNTHETIC
     from db.connection import close_database, open_database
 
     db = open_database(town)

@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
+from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import BcenterError, NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
@@ -40,7 +41,7 @@ from bcenter.modules.bills import qr
 from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
-from bcenter.modules.registry.closing import FIELDS, KIND_FIELD, SYNTHETIC, account_scope, compute_balances
+from bcenter.modules.registry.closing import FIELDS, KIND_FIELD, account_scope, compute_balances
 from db.connection import param_mark
 from db.search import format_address
 
@@ -68,7 +69,8 @@ def _plain(text: str | None) -> str | None:
 
 
 def _ru_date(value) -> str:
-    return date.fromisoformat(str(value)[:10]).strftime("%d.%m.%Y")
+    """A date from either database (a ``date`` or ISO text) for people: 28.11.2026."""
+    return format_date_ru(date.fromisoformat(str(value)[:10]))
 
 
 def _volume(text: str | None) -> str | None:
@@ -261,13 +263,13 @@ class BillSource:
                     last_payment=data.last_payment.get(t.account), advance=advance,
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
-                    as_of=self.as_of.strftime("%d.%m.%Y"))
+                    as_of=format_date_ru(self.as_of))
 
     def _advance(self, t: Target) -> int:
         """Real money no charge took as of the bill's day (a closed month closed before account snapshots)."""
         position = self.finance.position(t.account, t.number, as_of=self.as_of)
         application = self.finance.application(position, as_of=self.as_of)
-        return sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        return self.finance.advance(application)
 
     def _debt_amounts(self, t: Target, services_of: dict[str, set[str]]):
         """Arrears by period and service and penalties as of the day (``debts`` and ``penalties``), per recipient:
@@ -287,10 +289,10 @@ class BillSource:
             owed[ln.supplier] += ln.debt
             services_of[ln.supplier].add(ln.service)
             debts.append(DebtLine(period=str(ln.period), service=self.services[ln.service]["name"], charged=ln.charged,
-                                  paid=ln.paid, debt=ln.debt, due=ln.due.strftime("%d.%m.%Y")))
+                                  paid=ln.paid, debt=ln.debt, due=format_date_ru(ln.due)))
         amounts = {s: dict(opening=owed.get(s, 0), charged=0, paid=0, penalties=penalty.get(s, 0),
                            to_pay=owed.get(s, 0) + penalty.get(s, 0)) for s in set(owed) | set(penalty)}
-        advance = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        advance = self.finance.advance(application)
         return amounts, debts, advance
 
     def _advance_amounts(self, lines: list[dict], by_supplier: dict[str, dict[str, int]]):
@@ -322,7 +324,7 @@ class BillSource:
             return None
         p = self.period
         purpose = {"monthly": f"Оплата ЖКУ за {p.month:02d}.{p.year}, л/с {payer.account}",
-                   "debt": f"Погашение задолженности за ЖКУ на {self.as_of:%d.%m.%Y}, л/с {payer.account}",
+                   "debt": f"Погашение задолженности за ЖКУ на {format_date_ru(self.as_of)}, л/с {payer.account}",
                    "advance": f"Оплата ЖКУ вперёд на {self.months} мес. с {p.month:02d}.{p.year}, "
                               f"л/с {payer.account}"}[self.kind]
         fields = self._payee(sup) | {

@@ -25,6 +25,10 @@ from bcenter.engine.rates import RateTable
 from db.connection import param_mark
 
 
+SYNTHETIC = ("credit-", "opening-")
+"""Ids of the credits ``Finance.position`` makes of negative month nets and migrated advances (not money paid)."""
+
+
 def _d(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -143,6 +147,12 @@ class Finance:
                                         period=Period.parse(period) if period else None,
                                         services=splits.get(str(pid))))
         return Position(account, number, tuple(charges), tuple(p for p in payments if p.day <= as_of))
+
+    @staticmethod
+    def advance(application: pay.Application) -> int:
+        """Real money taken by no charge (аванс): the payments' unapplied remainders, not those of the synthetic
+        credits (a month's negative net left unabsorbed already shows as a negative balance of its service)."""
+        return sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
 
     def application(self, position: Position, *, as_of: date) -> pay.Application:
         return pay.apply_payments(position.charges, position.payments,

@@ -23,16 +23,13 @@ from bcenter.core.errors import PeriodClosed
 from bcenter.core.ids import uuid7
 from bcenter.core.money import format_kop
 from bcenter.core.period import Period
-from bcenter.modules.finance.position import Finance
+from bcenter.modules.finance.position import SYNTHETIC, Finance
 from bcenter.modules.registry import periods
 from db.connection import param_mark
 from bcenter.modules.registry.month import ENTRY_COLUMNS
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.models import AccountSnapshot, BalanceSnapshot, BillingPeriod, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
-
-SYNTHETIC = ("credit-", "opening-")
-"""Ids of the credits ``Finance.position`` makes of negative month nets and migrated advances."""
 
 FIELDS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 KIND_FIELD = {"charge": "charged", "common_property": "charged", "recalc": "recalculated", "quality": "quality",
@@ -106,7 +103,7 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
         application = finance.application(position, as_of=period.last_day)
         if advances is not None:
-            advances[account] = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+            advances[account] = finance.advance(application)
         applied: dict[tuple[str, str, str], int] = defaultdict(int)
         for part in application.applied:
             if not part.payment_id.startswith(SYNTHETIC):  # a month's negative net or a migrated advance: not paid
