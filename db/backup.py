@@ -11,7 +11,7 @@ from pathlib import Path
 import peewee as pw
 
 from bcenter.core.errors import ConfigError, ValidationFailed, Problem
-from db.connection import is_postgres
+from db.dialect import is_postgres
 
 
 def _require_sqlite(db: pw.Database) -> None:

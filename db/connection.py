@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import peewee as pw
 
 from bcenter.core.errors import ConfigError
+from db.context import database
+from db.migrations import migrate as run_migrations
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -21,10 +23,6 @@ SQLITE_PRAGMAS = {
     "cache_size": -64_000,
     "temp_store": "memory",
 }
-
-database = pw.DatabaseProxy()
-"""The proxy every model is bound to; `open_database` initialises it."""
-
 
 def default_url() -> str:
     """``BCENTER_DB`` if set, else a file under the user's data directory."""
@@ -77,28 +75,25 @@ def make_database(url: str) -> pw.Database:
     )
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> pw.Database:
-    """Connect the model proxy to the database at `url` and bring its schema up to date."""
-    db = make_database(url or default_url())
-    database.initialize(db)
+def connect(url: str, *, migrate: bool = True) -> pw.Database:
+    """A connected database for the URL with its schema brought up to date — owned by the caller (an application
+    object, a worker, a sync server beside a site's file); nothing global is touched."""
+    db = make_database(url)
     db.connect(reuse_if_open=True)
     if migrate:
-        from db.migrations import migrate as run_migrations
-
         run_migrations(db)
     return db
 
 
-def is_postgres(db: pw.Database) -> bool:
-    return isinstance(db, pw.PostgresqlDatabase)
-
-
-def param_mark(db: pw.Database) -> str:
-    """The driver's placeholder in raw SQL: ``%s`` for psycopg2, ``?`` for sqlite3."""
-    return "%s" if is_postgres(db) else "?"
+def open_database(url: str | None = None, *, migrate: bool = True) -> pw.Database:
+    """Connect to the database at `url` and make it the models' default (scripts, tests, worker processes)."""
+    db = connect(url or default_url(), migrate=migrate)
+    database.initialize(db)
+    return db
 
 
 def close_database() -> None:
-    db = database.obj
+    """Close the default database (``open_database``)."""
+    db = database.default
     if db is not None and not db.is_closed():
         db.close()

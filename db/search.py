@@ -12,8 +12,7 @@ from typing import Iterable
 
 import peewee as pw
 
-from db.connection import is_postgres, param_mark
-from db.uow import raw_insert
+from db.dialect import is_postgres, param_mark, raw_insert
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

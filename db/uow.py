@@ -1,31 +1,30 @@
 """The unit of work: one transaction that writes the domain change, its outbox rows and its audit record.
 
 Every writer of domain tables uses it (ARCHITECTURE.md §4): the registry import, the demo town, the month
-run, the cash desk. Peewee's own write paths on domain models refuse to run outside a unit of work
-(`db.models.base`), and the bulk path here writes an outbox row for every batch it inserts — so a domain
-write without an outbox record cannot happen.
+run, the cash desk. Peewee's own write paths on domain models refuse to run (`db.models.base`); the unit writes
+through its methods only, each recording what it wrote in the outbox — so a domain write without an outbox record
+cannot happen. The unit owns its database: it never writes through the models' proxy.
 
 Bulk inserts go straight to the driver (`executemany` on SQLite, `execute_values` on PostgreSQL) with
 values already in their storage form (ISO dates, canonical decimal text, integer kopecks).
 """
 from __future__ import annotations
 
-import contextvars
 import getpass
+import json
+import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any, Sequence
 
 import peewee as pw
 
 from bcenter.core.ids import uuid7
-from db.connection import database, is_postgres
-
-_current: contextvars.ContextVar["UnitOfWork | None"] = contextvars.ContextVar("bcenter_uow", default=None)
-
-
-def current_unit_of_work() -> "UnitOfWork | None":
-    return _current.get()
+from bcenter.core.quantity import canonical
+from db.context import bound, enter_unit, leave_unit
+from db.dialect import raw_insert
+from db.models.system import AuditLog
 
 
 def utc_now_iso() -> str:
@@ -39,33 +38,16 @@ def default_actor() -> str:
         return "cli"
 
 
-def insert_sql(db: pw.Database, table: str, columns: Sequence[str]) -> str:
-    cols = ", ".join(f'"{c}"' for c in columns)
-    if is_postgres(db):
-        return f'INSERT INTO "{table}" ({cols}) VALUES %s'
-    marks = ", ".join("?" for _ in columns)
-    return f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
-
-
-def raw_insert(db: pw.Database, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows with the driver's fastest batch call (no outbox: callers are the unit of work and benches)."""
-    if not rows:
-        return
-    sql = insert_sql(db, table, columns)
-    if is_postgres(db):
-        from psycopg2.extras import execute_values
-
-        with db.cursor() as cursor:
-            execute_values(cursor, sql, rows, page_size=2000)
-    else:
-        db.connection().executemany(sql, rows)
-
-
 class UnitOfWork:
-    """``with UnitOfWork(action="import", actor=...) as uow:`` — commit on success, roll back on error."""
+    """``with UnitOfWork(action="import", actor=..., db=db) as uow:`` — commit on success, roll back on error.
 
-    def __init__(self, *, action: str, actor: str | None = None, site_id: str | None = None,
-                 details: dict | None = None, db: pw.Database | None = None):
+    The unit owns its database: every row it writes — domain, outbox, audit — goes to ``db`` and nowhere else,
+    and while it is open the models of this context are bound to ``db`` too (``db.context``)."""
+
+    def __init__(self, *, action: str, db: pw.Database, actor: str | None = None, site_id: str | None = None,
+                 details: dict | None = None):
+        if db is None or isinstance(db, pw.DatabaseProxy):
+            raise TypeError("UnitOfWork needs its own database (not the proxy)")
         self.action = action
         self.actor = actor or default_actor()
         self.site_id = site_id
@@ -75,33 +57,40 @@ class UnitOfWork:
         self.counts: Counter[str] = Counter()
         self._tx = None
         self._token = None
+        self._binding = None
         self._outbox: list[tuple] = []
 
     # --- context ------------------------------------------------------------------------------
     def __enter__(self) -> "UnitOfWork":
-        if _current.get() is not None:
-            raise RuntimeError("UnitOfWork cannot be nested: pass the open unit of work down instead")
-        self.db = self.db or database.obj
-        if self.db is None:
-            raise RuntimeError("database is not open")
-        if self.site_id is None:
-            self.site_id = local_site_id(self.db)
-        self._tx = self.db.atomic()
-        self._tx.__enter__()
-        self._token = _current.set(self)
+        self._token = enter_unit(self)
+        try:
+            if self.site_id is None:
+                self.site_id = local_site_id(self.db)
+            self._binding = bound(self.db)
+            self._binding.__enter__()
+            self._tx = self.db.atomic()
+            self._tx.__enter__()
+        except BaseException:
+            if self._binding is not None:
+                self._binding.__exit__(*sys.exc_info())
+            leave_unit(self._token)
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
-            if exc_type is None:
-                self._flush_outbox()
-                self._write_audit_summary()
-        except BaseException:
-            _current.reset(self._token)
-            self._tx.__exit__(*__import__("sys").exc_info())
-            raise
-        _current.reset(self._token)
-        return bool(self._tx.__exit__(exc_type, exc, tb))
+            try:
+                if exc_type is None:
+                    self._flush_outbox()
+                    self._write_audit_summary()
+            except BaseException:
+                self._tx.__exit__(*sys.exc_info())
+                raise
+            return bool(self._tx.__exit__(exc_type, exc, tb))
+        finally:
+            self._binding.__exit__(None, None, None)
+            leave_unit(self._token)
+            self._tx = self._binding = None
 
     # --- writes -------------------------------------------------------------------------------
     def insert_rows(self, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
@@ -121,7 +110,7 @@ class UnitOfWork:
         """Insert one row through peewee (its field conversions apply); returns its id."""
         self._check_open()
         values.setdefault("id", uuid7())
-        model.insert(**values).execute()
+        model.unit_insert(**values).execute(self.db)
         table = model._meta.table_name
         self._record(table, "insert", [values["id"]], None)
         self.counts[table] += 1
@@ -130,18 +119,15 @@ class UnitOfWork:
     def update(self, model: type[pw.Model], row_id: str, **changes: Any) -> None:
         """Edit master data fields of one row; outbox gets the changed fields, audit gets before/after."""
         self._check_open()
-        row = model.get_by_id(row_id)
+        pk = model._meta.primary_key
+        row = model.select().where(pk == row_id).get(self.db)
         before = {k: _plain(getattr(row, k)) for k in changes}
-        model.update(**changes).where(model._meta.primary_key == row_id).execute()
+        model.unit_update(**changes).where(pk == row_id).execute(self.db)
         after = {k: _plain(v) for k, v in changes.items()}
         table = model._meta.table_name
         self._record(table, "update", [row_id], after)
         self.counts[table] += 1
-        from db.models.system import AuditLog
-
-        AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
-                        action=f"{self.action}:update", table_name=table, row_id=row_id,
-                        before=before, after=after).execute()
+        self._audit(f"{self.action}:update", table, row_id, before=before, after=after)
 
     def delete_rows(self, model: type[pw.Model], row_ids: Sequence[str]) -> int:
         """Remove master-data rows (e.g. a service link replaced by a re-import); audit keeps what they held.
@@ -152,13 +138,11 @@ class UnitOfWork:
         if not row_ids:
             return 0
         table = model._meta.table_name
-        from db.models.system import AuditLog
-
-        for row in model.select().where(model._meta.primary_key.in_(list(row_ids))).dicts():
-            AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
-                            action=f"{self.action}:delete", table_name=table, row_id=str(row["id"]),
-                            before={k: _plain(v) for k, v in row.items()}, after=None).execute()
-        count = model.delete().where(model._meta.primary_key.in_(list(row_ids))).execute()
+        pk = model._meta.primary_key
+        for row in model.select().where(pk.in_(list(row_ids))).dicts().execute(self.db):
+            self._audit(f"{self.action}:delete", table, str(row["id"]),
+                        before={k: _plain(v) for k, v in row.items()}, after=None)
+        count = model.unit_delete().where(pk.in_(list(row_ids))).execute(self.db)
         self._record(table, "delete", list(row_ids), None)
         self.counts[table] += count
         return count
@@ -169,12 +153,14 @@ class UnitOfWork:
 
     # --- internals ----------------------------------------------------------------------------
     def _check_open(self) -> None:
-        if _current.get() is not self:
+        if self._tx is None or self._binding is None:
             raise RuntimeError("this unit of work is not open")
 
-    def _record(self, table: str, op: str, row_ids: list, changes: dict | None) -> None:
-        import json
+    def _audit(self, action: str, table: str, row_id: str, *, before: dict | None, after: dict | None) -> None:
+        AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
+                        action=action, table_name=table, row_id=row_id, before=before, after=after).execute(self.db)
 
+    def _record(self, table: str, op: str, row_ids: list, changes: dict | None) -> None:
         self._outbox.append((uuid7(), self.id, table, op, json.dumps(row_ids),
                              None if changes is None else json.dumps(changes, ensure_ascii=False, sort_keys=True),
                              self.site_id, utc_now_iso()))
@@ -191,19 +177,12 @@ class UnitOfWork:
     def _write_audit_summary(self) -> None:
         if not self.counts:
             return
-        from db.models.system import AuditLog
-
         AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
-                        action=self.action, summary={"rows": dict(self.counts), **self.details}).execute()
+                        action=self.action, summary={"rows": dict(self.counts), **self.details}).execute(self.db)
 
 
 def _plain(value: Any) -> Any:
-    from datetime import date
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
-        from bcenter.core.quantity import canonical
-
         return canonical(value)
     if isinstance(value, date):
         return value.isoformat()
@@ -220,4 +199,3 @@ def local_site_id(db: pw.Database) -> str | None:
     except Exception:
         return None
     return row[0] if row else None
-

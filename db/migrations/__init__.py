@@ -14,7 +14,7 @@ from typing import Callable
 
 import peewee as pw
 
-from db.connection import is_postgres
+from db.dialect import is_postgres
 
 HERE = Path(__file__).parent
 

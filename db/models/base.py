@@ -1,35 +1,34 @@
-"""The base of every model: bound to the database proxy, guarded by the unit of work.
+"""The base of every model: bound to the database proxy, written only by the unit of work.
 
-A domain table (``Meta.synced = True``, the default) may only be written inside a
-:class:`db.uow.UnitOfWork`; peewee's own write paths raise otherwise, so that no domain change can
-happen without its outbox and audit rows (ARCHITECTURE.md §4).
+A domain table (``BaseModel``) is written only by :class:`db.uow.UnitOfWork`, which records every row it writes in
+the outbox and the audit log of its own database; peewee's own write paths raise, so that no domain change can
+happen without its outbox and audit rows (ARCHITECTURE.md §4). ``LocalModel`` tables (outbox, audit, cursors) are
+technical and written directly.
 """
 from __future__ import annotations
 
 import peewee as pw
 
 from bcenter.core.ids import uuid7
-from db.connection import database
+from db.context import database
 from db.fields import IdField
 
 
 class UnitOfWorkRequired(RuntimeError):
-    """Raised when a domain table is written outside a unit of work."""
+    """Raised when a domain table is written other than through a unit of work."""
 
 
-def _check_writable(model) -> None:
-    if not getattr(model._meta, "synced", True):
-        return
-    from db.uow import current_unit_of_work
-
-    if current_unit_of_work() is None:
-        raise UnitOfWorkRequired(
-            f"запись в таблицу {model._meta.table_name} возможна только внутри UnitOfWork (outbox + audit)"
-        )
+def _refuse(model) -> None:
+    raise UnitOfWorkRequired(
+        f"запись в таблицу {model._meta.table_name} — только через UnitOfWork (uow.insert, insert_rows, update, "
+        "delete_rows): так у каждой записи есть строка outbox и запись аудита"
+    )
 
 
 class BaseModel(pw.Model):
-    """Every synced row has a UUIDv7 primary key generated where it is created."""
+    """Every synced row has a UUIDv7 primary key generated where it is created. Peewee's own write paths
+    (``insert``, ``create``, ``save``, ``update``, ``delete`` …) are refused: the unit of work writes domain rows,
+    with their outbox and audit rows, through ``unit_insert`` / ``unit_update`` / ``unit_delete``."""
 
     id = IdField(primary_key=True, default=uuid7)
 
@@ -38,44 +37,43 @@ class BaseModel(pw.Model):
         legacy_table_names = False
         synced = True
 
-    # --- guarded write paths -------------------------------------------------------------
+    # --- refused write paths -------------------------------------------------------------
     @classmethod
     def insert(cls, *args, **kwargs):
-        _check_writable(cls)
-        return super().insert(*args, **kwargs)
+        _refuse(cls)
 
     @classmethod
     def insert_many(cls, *args, **kwargs):
-        _check_writable(cls)
-        return super().insert_many(*args, **kwargs)
+        _refuse(cls)
 
     @classmethod
     def insert_from(cls, *args, **kwargs):
-        _check_writable(cls)
-        return super().insert_from(*args, **kwargs)
+        _refuse(cls)
 
     @classmethod
     def replace(cls, *args, **kwargs):
-        _check_writable(cls)
-        return super().replace(*args, **kwargs)
+        _refuse(cls)
 
     @classmethod
     def update(cls, *args, **kwargs):
-        _check_writable(cls)
-        return super().update(*args, **kwargs)
+        _refuse(cls)
 
     @classmethod
     def delete(cls):
-        _check_writable(cls)
-        return super().delete()
+        _refuse(cls)
 
-    def save(self, *args, **kwargs):
-        _check_writable(type(self))
-        return super().save(*args, **kwargs)
+    # --- the unit of work's own write paths ---------------------------------------------
+    @classmethod
+    def unit_insert(cls, **values) -> pw.ModelInsert:
+        return super(BaseModel, cls).insert(**values)
 
-    def delete_instance(self, *args, **kwargs):
-        _check_writable(type(self))
-        return super().delete_instance(*args, **kwargs)
+    @classmethod
+    def unit_update(cls, **changes) -> pw.ModelUpdate:
+        return super(BaseModel, cls).update(**changes)
+
+    @classmethod
+    def unit_delete(cls) -> pw.ModelDelete:
+        return super(BaseModel, cls).delete()
 
 
 class LocalModel(pw.Model):

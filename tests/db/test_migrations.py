@@ -5,7 +5,8 @@ from __future__ import annotations
 import peewee as pw
 import pytest
 
-from db.connection import close_database, is_postgres, make_database
+from db.connection import close_database, make_database
+from db.dialect import is_postgres
 from db.migrations import LATEST, MIGRATIONS, applied_versions, current_version, migrate
 from db.models import ALL_MODELS
 

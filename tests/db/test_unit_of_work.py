@@ -40,10 +40,13 @@ def test_peewee_writes_outside_a_unit_are_refused(any_db):
         Supplier.update(name="y").execute()
     with pytest.raises(UnitOfWorkRequired):
         Supplier.delete().execute()
+    with UnitOfWork(action="test.sneak", db=any_db):  # inside a unit too: only the unit's own methods write
+        with pytest.raises(UnitOfWorkRequired):
+            Supplier.insert(id=uuid7(), name="x", inn="1").execute()
 
 
 def test_commit_writes_domain_outbox_and_audit_together(any_db):
-    with UnitOfWork(action="test.add", actor="tester") as uow:
+    with UnitOfWork(action="test.add", actor="tester", db=any_db) as uow:
         sid = uow.insert(Supplier, name="ООО Вода", inn="7701234567")
         uow.insert_rows(Supplier, ("id", "name", "inn"), [(uuid7(), "Теплосеть", "7702000000")])
     assert Supplier.select().count() == 2
@@ -56,16 +59,16 @@ def test_commit_writes_domain_outbox_and_audit_together(any_db):
 def test_error_rolls_back_everything(any_db):
     before = (Supplier.select().count(), Outbox.select().count(), AuditLog.select().count())
     with pytest.raises(RuntimeError):
-        with UnitOfWork(action="test.fail"):
-            Supplier.insert(id=uuid7(), name="x", inn="1").execute()
+        with UnitOfWork(action="test.fail", db=any_db) as uow:
+            uow.insert(Supplier, name="x", inn="1")
             raise RuntimeError("boom")
     assert (Supplier.select().count(), Outbox.select().count(), AuditLog.select().count()) == before
 
 
 def test_update_records_before_and_after(any_db):
-    with UnitOfWork(action="test.add") as uow:
+    with UnitOfWork(action="test.add", db=any_db) as uow:
         sid = uow.insert(Supplier, name="ООО Вода", inn="7701234567")
-    with UnitOfWork(action="test.rename", actor="оператор") as uow:
+    with UnitOfWork(action="test.rename", actor="оператор", db=any_db) as uow:
         uow.update(Supplier, sid, name="ООО «Водоканал»")
     row = AuditLog.get((AuditLog.table_name == "supplier") & (AuditLog.row_id == sid))
     assert row.before == {"name": "ООО Вода"} and row.after == {"name": "ООО «Водоканал»"}
@@ -74,9 +77,9 @@ def test_update_records_before_and_after(any_db):
 
 
 def test_units_do_not_nest(any_db):
-    with UnitOfWork(action="outer"):
+    with UnitOfWork(action="outer", db=any_db):
         with pytest.raises(RuntimeError):
-            with UnitOfWork(action="inner"):
+            with UnitOfWork(action="inner", db=any_db):
                 pass
 
 

@@ -29,7 +29,7 @@ def take_snapshot(db) -> dict[str, int]:
 
 
 def bind_proxy(db) -> None:
-    from db.connection import database
+    from db.context import database
 
     database.initialize(db)
 

@@ -42,7 +42,7 @@ from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalcula
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import FIELDS, KIND_FIELD, account_scope, compute_balances
-from db.connection import param_mark
+from db.dialect import param_mark
 from db.search import format_address
 
 UNITS = {"m3": "м³", "kwh": "кВт·ч", "gcal": "Гкал", "m2": "м²", "person": "чел.", "premises": "помещ."}

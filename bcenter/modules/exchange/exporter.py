@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 import peewee as pw
 
-from db.connection import param_mark
+from db.dialect import param_mark
 
 from bcenter.core.money import format_kop
 from bcenter.modules.exchange.tables import COLUMNS, ZONES

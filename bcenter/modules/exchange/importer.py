@@ -14,8 +14,7 @@ Order of work:
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from datetime import date
 from typing import Any, Callable, Iterable
 
@@ -25,10 +24,11 @@ from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
+from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
-from db.connection import is_postgres, param_mark
+from db.dialect import is_postgres, param_mark
 from db.fields import JsonTextField
-from db.models import Organization, Setting
+from db.models import ALL_MODELS, Organization, Setting
 from db.models.reference import BankDetail
 from db.search import rebuild_account_search
 from db.uow import UnitOfWork
@@ -62,19 +62,6 @@ WRITE_ORDER = (
 )
 CHILDREN = {"bank_detail": ("supplier_id", "supplier"), "house_service": ("house_id", "house"),
             "account_service": ("account_id", "account"), "payment_service_split": ("payment_id", "payment")}
-
-
-@dataclass
-class ImportResult:
-    """What an import wrote (rows per table) and what it found already there (objects per array)."""
-
-    inserted: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    updated: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(sum(self.inserted.values()) or self.updated)
 
 
 def _values(obj: Any, spec: str) -> Iterable[str]:
@@ -462,8 +449,6 @@ def xs_array(kind: str) -> str:
 
 
 def _model(table: str):
-    from db.models import ALL_MODELS
-
     for model in ALL_MODELS:
         if model._meta.table_name == table:
             return model

@@ -14,14 +14,31 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import peewee as pw
 
 from bcenter.core.errors import Problem
 from bcenter.core.money import format_kop
+from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, ZONES, storage_form
 
-if TYPE_CHECKING:
-    from bcenter.modules.exchange.importer import ImportResult, Importer
+
+class Importing(Protocol):
+    """What the matching needs of an import in progress (``importer.Importer``)."""
+
+    db: pw.Database
+    ids: dict[str, dict[str, str]]
+    existing: dict[str, set[str]]
+    paths: dict[str, str]
+    natural_objs: dict[str, dict]
+    problems: list[Problem]
+    updates: list[tuple[str, str, dict, str, str]]
+    child_replacements: list[tuple[str, str, str, list]]
+
+    def _select_in(self, sql_head: str, values: list, tail: str = "") -> list[tuple]: ...
+
+    def _has_rows(self, table: str) -> bool: ...
 
 UPDATABLE = {"supplier", "service", "tariff", "norm", "house", "premises", "person", "account", "meter"}
 """Reference and master data: a re-import with other content updates them (audited, field by field).
@@ -58,7 +75,7 @@ def _show(column: str, value) -> str:
     return str(value)
 
 
-def drop_existing(imp: "Importer", rows: dict, result: "ImportResult") -> None:
+def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
     """Remove rows already stored: the same content is skipped; other content updates reference and master data
     (``imp.updates``, ``imp.child_replacements``) and is an error for facts."""
     for kind, table in KIND_TABLE.items():
@@ -123,7 +140,7 @@ def _child_content(child: str, row) -> tuple:
     return tuple(storage_form(row[skip:]))
 
 
-def _drop_natural(imp: "Importer", rows: dict, result: "ImportResult") -> None:
+def _drop_natural(imp: Importing, rows: dict, result: ImportResult) -> None:
     for table, (key_cols, value_cols, array, fields) in NATURAL.items():
         new_rows = rows.get(table)
         if not new_rows or not imp._has_rows(table):

@@ -22,7 +22,7 @@ from bcenter.engine import payments as pay
 from bcenter.engine.due import due_date
 from bcenter.engine.penalties import Obligation, penalty_rows, penalty_total
 from bcenter.engine.rates import RateTable
-from db.connection import param_mark
+from db.dialect import param_mark
 
 
 SYNTHETIC = ("credit-", "opening-")

@@ -29,7 +29,7 @@ from bcenter.core.dates import DateInterval
 from bcenter.core.period import Period
 from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
-from db.connection import param_mark
+from db.dialect import param_mark
 
 ZONES = ("total", "day", "night", "peak", "half_peak")
 HISTORY_MONTHS = 6  # п. 59 ПП 354: the average of at most the last 6 months

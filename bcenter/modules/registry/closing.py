@@ -25,7 +25,7 @@ from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.modules.finance.position import SYNTHETIC, Finance
 from bcenter.modules.registry import periods
-from db.connection import param_mark
+from db.dialect import param_mark
 from bcenter.modules.registry.month import ENTRY_COLUMNS
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.models import AccountSnapshot, BalanceSnapshot, BillingPeriod, JournalEntry, Posting

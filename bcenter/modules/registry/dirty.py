@@ -19,7 +19,7 @@ from datetime import date, datetime
 import peewee as pw
 
 from bcenter.core.period import Period
-from db.connection import param_mark
+from db.dialect import param_mark
 
 EARLIEST = Period(1900, 1)
 GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}

@@ -34,7 +34,8 @@ from bcenter.engine.types import Line
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
 from bcenter.modules.registry.dirty import Dirty, dirty_houses
-from db.connection import param_mark, sqlite_path
+from db.connection import sqlite_path
+from db.dialect import param_mark
 from db.models import CalcRun, ChargeLine, JournalEntry
 from db.uow import UnitOfWork, default_actor, utc_now_iso
 

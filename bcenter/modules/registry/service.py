@@ -10,7 +10,7 @@ import peewee as pw
 
 from bcenter.core.ids import uuid7
 from bcenter.modules.registry.law import load_law_tables
-from db.connection import is_postgres
+from db.dialect import is_postgres
 from db.migrations import current_version
 from db.models import LocalSetting, Site
 from db.uow import UnitOfWork, utc_now_iso

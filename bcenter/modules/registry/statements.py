@@ -13,7 +13,7 @@ import peewee as pw
 from bcenter.core.errors import NotFound
 from bcenter.core.money import format_kop
 from bcenter.core.period import Period
-from db.connection import param_mark
+from db.dialect import param_mark
 
 KIND_TOTALS = ("charge", "common_property", "recalc", "quality", "absence", "benefit")
 METHOD_RU = {"meter": "по показаниям прибора учёта", "norm": "по нормативу", "norm_k": "по нормативу с повышающим "

@@ -25,7 +25,7 @@ from bcenter.core.ids import uuid7
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.month import ENTRY_COLUMNS, LINE_COLUMNS
-from db.connection import param_mark
+from db.dialect import param_mark
 from db.models import ChargeLine, JournalEntry
 from db.uow import UnitOfWork, utc_now_iso
 

@@ -1,0 +1,18 @@
+"""What an import did: rows written per table, objects found already there, master data updated."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote (rows per table) and what it found already there (objects per array)."""
+
+    inserted: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    updated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.inserted.values()) or self.updated)

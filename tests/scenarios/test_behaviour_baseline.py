@@ -1,0 +1,82 @@
+"""Behaviour is kept: a 500-account demo town (seed 6, history to October 2026) prints today what it printed before
+the application layer was built (issue 9) — `charges`, `balances`, `debts` and `penalties --json` for every month,
+byte for byte — except the lines that the rules added since then bring, listed here.
+
+The baseline is ``data/town500_baseline.json.gz`` (digests; ``town_baseline.py`` records it and can dump full outputs
+of any version for a diff by hand). An account that got a new line differs from its first such month on (its balance,
+debt and penalties follow the new charge); every other account must print exactly what it printed.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+
+from tests.scenarios import town_baseline as tb
+
+pytestmark = pytest.mark.slow
+
+NEW_METHODS = {"room_temperature", "below_40"}
+"""Methods of the lines added by issue 9 item 8: heating room temperature (ПП 354 прил. 1 п. 15) and hot water below
++40 °C billed at the cold-water tariff (прил. 1 п. 5)."""
+
+EXPECTED_NEW_LINES: dict[tuple[str, str, str], tuple[int, str]] = {}
+"""(month, service, method) → (lines, their sum in rubles): every line the new rules add to the town."""
+
+
+def _kop(text: str) -> int:
+    return int((Decimal(text) * 100).to_integral_value())
+
+
+def _rub(kop: int) -> str:
+    return f"{Decimal(kop) / 100:.2f}"
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('baseline') / 'town.db'}"
+    tb.build_town(url)
+    return url
+
+
+def test_outputs_are_those_recorded_before_the_application_layer(town):
+    baseline = json.loads(gzip.decompress(tb.BASELINE.read_bytes()))
+    assert (baseline["accounts"], baseline["seed"], baseline["until"]) == (tb.ACCOUNTS, tb.SEED, tb.UNTIL)
+    first_new: dict[str, str] = {}  # account → the first month it got a new line
+    new_lines: Counter = Counter()
+    new_sums: dict = defaultdict(int)
+    unexpected: list[str] = []
+    for report, month, text in tb.outputs(town):
+        recorded = baseline["reports"][report][month]
+        data = json.loads(text)
+        if report == "charges":
+            kept = []
+            totals = {k: _kop(v) for k, v in data["totals"].items()}
+            for line in data["lines"]:
+                if line["method"] in NEW_METHODS:
+                    first_new.setdefault(line["account"], month)
+                    key = (month, line["service"], line["method"])
+                    new_lines[key] += 1
+                    new_sums[key] += _kop(line["amount"])
+                    totals[line["kind"]] -= _kop(line["amount"])
+                else:
+                    kept.append(line)
+            data = {**data, "lines": kept, "totals": {k: _rub(v) for k, v in totals.items()}}
+            if tb.digest(tb.render(data)) == recorded["text"]:
+                continue
+        elif tb.digest(text) == recorded["text"]:
+            continue
+        parts = tb.by_account(report, data)
+        for number in sorted(set(parts) | set(recorded["accounts"])):
+            same = number in parts and tb.digest(parts[number]) == recorded["accounts"].get(number)
+            affected = number in first_new and first_new[number] <= month
+            if not same and not affected:
+                unexpected.append(f"{report} {month}: ЛС {number}")
+        if not unexpected and [n for n in parts] != [n for n in recorded["accounts"] if n in parts]:
+            unexpected.append(f"{report} {month}: другой порядок лицевых счетов")
+    assert unexpected == []
+    found = {key: (n, _rub(new_sums[key])) for key, n in sorted(new_lines.items())}
+    assert found == EXPECTED_NEW_LINES

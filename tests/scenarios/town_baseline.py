@@ -1,0 +1,123 @@
+"""The behaviour baseline: what `bcenter charges | balances | debts | penalties --json` print for every month of a
+500-account demo town built with a fixed seed.
+
+It was recorded on the code before the application layer (issue 9) and is kept as digests in
+``data/town500_baseline.json.gz``: per report and month, the digest of the whole output and of each account's part
+of it. ``test_behaviour_baseline.py`` builds the same town with today's code and compares. Everything goes through
+the command's entry point only (``bcenter.cli.main``), so the recorder runs on any version of the code.
+
+    python tests/scenarios/town_baseline.py record   # write the baseline (on the code you trust)
+    python tests/scenarios/town_baseline.py dump DIR # write the full outputs, to diff two versions by hand
+"""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BASELINE = Path(__file__).with_name("data") / "town500_baseline.json.gz"
+ACCOUNTS, SEED, UNTIL = 500, 6, "2026-10"
+MONTHS = [f"{y}-{m:02d}" for y, m in
+          [((2025 * 12 + 8 + i) // 12, (2025 * 12 + 8 + i) % 12 + 1) for i in range(14)]]  # 2025-09 … 2026-10
+REPORTS = ("charges", "balances", "debts", "penalties")
+ACCOUNT_LIST = {"charges": "lines", "balances": "accounts", "debts": "accounts", "penalties": "accounts"}
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """Run ``bcenter`` in this process; (exit code, standard output)."""
+    from bcenter.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main([str(a) for a in args])
+    return code, out.getvalue()
+
+
+def build_town(url: str) -> None:
+    code, _ = cli("--db", url, "demo", "--accounts", str(ACCOUNTS), "--seed", str(SEED), "--until", UNTIL, "--ledger")
+    if code != 0:
+        raise RuntimeError(f"demo failed with exit code {code}")
+
+
+def last_day(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    first_next = date(y + m // 12, m % 12 + 1, 1)
+    return (first_next - timedelta(days=1)).isoformat()
+
+
+def outputs(url: str) -> Iterator[tuple[str, str, str]]:
+    """(report, month, the text printed) for every report and month."""
+    for month in MONTHS:
+        for report in REPORTS:
+            if report in ("charges", "balances"):
+                args = (report, "--period", month, "--json")
+            else:
+                args = (report, "--as-of", last_day(month), "--json")
+            code, text = cli("--db", url, *args)
+            if code != 0:
+                raise RuntimeError(f"{report} {month}: exit code {code}")
+            yield report, month, text
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def render(data) -> str:
+    """The text ``bcenter … --json`` prints for ``data`` (``click.echo`` adds the line break)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def by_account(report: str, data: dict) -> dict[str, str]:
+    """Each account's part of a report, as text."""
+    parts: dict[str, list] = {}
+    for item in data[ACCOUNT_LIST[report]]:
+        parts.setdefault(item["account"], []).append(item)
+    return {number: json.dumps(items, ensure_ascii=False, indent=2) for number, items in parts.items()}
+
+
+def record(url: str) -> dict:
+    baseline: dict = {"accounts": ACCOUNTS, "seed": SEED, "until": UNTIL, "reports": {}}
+    for report, month, text in outputs(url):
+        data = json.loads(text)
+        baseline["reports"].setdefault(report, {})[month] = {
+            "text": digest(text),
+            "accounts": {n: digest(t) for n, t in sorted(by_account(report, data).items())},
+            **({"totals": data["totals"]} if report == "charges" else {}),
+        }
+    return baseline
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("record", "dump"):
+        print(__doc__)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'town.db'}"
+        build_town(url)
+        if argv[0] == "record":
+            BASELINE.parent.mkdir(exist_ok=True)
+            data = json.dumps(record(url), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+            BASELINE.write_bytes(gzip.compress(data, mtime=0))
+            print(f"{BASELINE}: {BASELINE.stat().st_size} bytes")
+        else:
+            target = Path(argv[1])
+            target.mkdir(parents=True, exist_ok=True)
+            for report, month, text in outputs(url):
+                (target / f"{report}-{month}.json").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
