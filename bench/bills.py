@@ -40,14 +40,13 @@ def town(path: Path, accounts: int, until: str, rebuild: bool) -> str:
 
 
 def timed_print(url: str, period: str, workers: int, out: Path) -> tuple[float, int, int]:
-    from bcenter.modules.bills.batch import Job, print_bills
-    from db.connection import close_database, open_database
+    from bcenter.app import App
+    from bcenter.core.period import Period
 
-    db = open_database(url)
-    started = time.perf_counter()
-    result = print_bills(db, Job(url=url, period=period), out=out, workers=workers)
-    elapsed = time.perf_counter() - started
-    close_database()
+    with App.open(url) as app:
+        started = time.perf_counter()
+        result = app.bills.print(Period.parse(period), out=out, workers=workers)
+        elapsed = time.perf_counter() - started
     return elapsed, result.printed, result.pages
 
 

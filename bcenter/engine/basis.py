@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from bcenter.core.period import Period
+from bcenter.core.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ class HouseBasis:
         house_volumes: resource → the house meter's volume for the period (None: no house meter or no reading).
         accounts: the accounts of the house.
         quality: house-wide quality events.
-        settings: policy settings (EXCHANGE.md ``settings``).
+        settings: the policy settings (``bcenter.core.settings.Settings``).
     """
 
     key: str
@@ -156,4 +157,4 @@ class HouseBasis:
     house_volumes: Mapping[str, Decimal | None] = field(default_factory=dict)
     accounts: tuple[AccountBasis, ...] = ()
     quality: tuple[QualityEvent, ...] = ()
-    settings: Mapping[str, object] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)

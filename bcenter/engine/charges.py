@@ -23,20 +23,17 @@ from typing import TypeVar
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import decimal_context, format_kop, to_decimal, to_kop
 from bcenter.core.quantity import canonical
+from bcenter.core.vocabulary import UNIT_LABELS
 from bcenter.engine.types import Derivation, Line
 
 __all__ = [
-    "UNIT_LABELS", "area_charge", "average_charge", "decimal_math", "fmt_quantity", "heating_house_meter_charge",
+    "area_charge", "average_charge", "decimal_math", "fmt_quantity", "heating_house_meter_charge",
     "heating_norm_charge", "increasing_coefficient", "make_line", "meter_charge", "norm_charge", "per_unit_charge",
     "quantity", "rate_label", "two_part_hot_water_charge", "unit_label",
 ]
 
 # --- shared helpers ---------------------------------------------------------------------------------------------
 
-UNIT_LABELS: Mapping[str, str] = {
-    "m3": "м³", "kwh": "кВт·ч", "gcal": "Гкал", "m2": "м²", "person": "чел.", "premises": "помещ.",
-}
-"""Russian labels of the EXCHANGE.md ``unit`` codes; any other text is shown as given."""
 
 _ZONE_LABELS = {"day": "день", "night": "ночь", "peak": "пик", "half_peak": "полупик", "total": ""}
 _SHOWN_DECIMALS = 10

@@ -19,6 +19,7 @@ from decimal import Decimal
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate, format_kop, to_kop
 from bcenter.core.quantity import canonical
+from bcenter.core.settings import CHOICES, DEFAULTS
 from bcenter.engine.charges import (
     decimal_math,
     fmt_quantity,
@@ -30,9 +31,9 @@ from bcenter.engine.types import Line
 
 __all__ = ["billable_house_volume", "distribute"]
 
-_CAPS = ("norm", "none")
-_NEGATIVES = ("zero", "carry_forward")
-_ROUNDINGS = ("balanced", "independent")
+_CAPS = CHOICES["common_property_cap"]
+_NEGATIVES = CHOICES["negative_common_property"]
+_ROUNDINGS = CHOICES["common_property_rounding"]
 _BASIS = "ЖК РФ, ч. 9.2 ст. 156; ПП 354, п. 44, прил. 2, ф. 10, 11 (распределение пропорционально площади)"
 
 
@@ -43,8 +44,8 @@ def billable_house_volume(
     premises_volume: Decimal,
     norm: Decimal,
     common_area: Decimal,
-    cap: str = "norm",
-    negative: str = "zero",
+    cap: str = DEFAULTS.common_property_cap,
+    negative: str = DEFAULTS.negative_common_property,
     carried: Decimal = Decimal(0),
 ) -> tuple[Decimal, Decimal]:
     """Объём КР на СОИ к оплате собственниками и переносимый остаток: ``(billable, carry_forward)``
@@ -85,7 +86,7 @@ def distribute(
     areas: Mapping[str, Decimal],
     house_area: Decimal,
     tariff: Decimal,
-    rounding: str = "balanced",
+    rounding: str = DEFAULTS.common_property_rounding,
     unit: str = "",
 ) -> dict[str, Line]:
     """Распределение КР на СОИ по помещениям: V_i = V × S_i / S_об, P_i = V_i × T (ПП 354, прил. 2, ф. 10, 11;

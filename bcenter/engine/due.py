@@ -31,6 +31,7 @@ from datetime import date
 from bcenter.core.calendar import WorkCalendar
 from bcenter.core.errors import InvalidValue
 from bcenter.core.period import Period
+from bcenter.core.settings import DEFAULTS
 
 __all__ = [
     "DUE_KINDS",
@@ -70,7 +71,7 @@ def parse_due_rule(rule: str) -> int | None:
 def due_date(
     period: Period,
     *,
-    rule: str = "law",
+    rule: str = DEFAULTS.due_day_rule,
     calendar: WorkCalendar | None,
     shift: bool = True,
     kind: str = "standard",

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from bcenter.core.period import Period
+from bcenter.core.settings import AverageLimits
 from bcenter.engine import charges, common_property, reductions, volumes
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, ServiceInfo
 from bcenter.engine.types import Line
@@ -195,7 +196,7 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
                    vols: dict[str, Decimal], where: str) -> Line | None:
     resource = svc.resource
     meters = [m for m in account.meters if m.resource == resource]
-    limits = basis.settings.get("average_limits") or {"not_submitted": 6, "meter_failed": 3}
+    limits = basis.settings.average_limits
     working = [m for m in meters if not m.broken]
     if working and len(working) == len(meters):
         if all(m.current is not None and m.previous is not None for m in working):
@@ -224,7 +225,7 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
     return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=True)
 
 
-def _average(meters: list[MeterState], case: str, limits: Mapping[str, int]) -> Decimal | None:
+def _average(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:
     total = ZERO
     for meter in meters:
         if not volumes.average_allowed(meter.periods_without, case=case, limits=limits):
@@ -291,13 +292,13 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
         premises_volume = sum((v.get(svc.resource, ZERO) for v in vols.values()), ZERO)
         billable, carried = common_property.billable_house_volume(
             house_volume=basis.house_volumes.get(svc.resource), premises_volume=premises_volume, norm=norm,
-            common_area=basis.common_area, cap=str(basis.settings.get("common_property_cap", "norm")),
-            negative=str(basis.settings.get("negative_common_property", "zero")))
+            common_area=basis.common_area, cap=basis.settings.common_property_cap,
+            negative=basis.settings.negative_common_property)
         if carried:
             carry[svc.key] = carried
         shares = common_property.distribute(
             svc.key, billable=billable, areas={a.key: a.area for a in takers}, house_area=basis.total_area,
-            tariff=price.rate, rounding=str(basis.settings.get("common_property_rounding", "balanced")))
+            tariff=price.rate, rounding=basis.settings.common_property_rounding)
         for key, line in shares.items():
             lines[key].append(line)
     return carry
@@ -307,7 +308,7 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
 def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
     out: list[Line] = []
     events = basis.quality + account.quality
-    policy = str(basis.settings.get("quality_excess_hours", "max"))
+    policy = basis.settings.quality_excess_hours
     for line in own:
         if line.kind != "charge" or line.amount <= 0:
             continue

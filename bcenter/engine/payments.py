@@ -36,6 +36,7 @@ from types import MappingProxyType
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate
 from bcenter.core.period import Period
+from bcenter.core.settings import CHOICES, DEFAULTS
 from bcenter.engine.penalties import Repayment
 from bcenter.engine.guards import check_date as _check_date, check_kop as _check_kop, check_period as _check_period
 
@@ -53,7 +54,7 @@ __all__ = [
     "to_repayments",
 ]
 
-POLICIES = ("specified_then_fifo", "fifo")
+POLICIES = CHOICES["payment_application"]
 
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
 
@@ -257,7 +258,7 @@ def apply_payments(
     charges: Iterable[Charge],
     payments: Iterable[Payment],
     *,
-    policy: str = "specified_then_fifo",
+    policy: str = DEFAULTS.payment_application,
     as_of: date | None = None,
 ) -> Application:
     """Apply ``payments`` to ``charges`` by the rules of the module docstring."""

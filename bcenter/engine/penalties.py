@@ -43,6 +43,7 @@ from decimal import Decimal
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import allocate, decimal_context, kop_to_rub, to_kop
 from bcenter.core.period import Period
+from bcenter.core.settings import DEFAULTS
 from bcenter.engine.rates import RateTable
 from bcenter.engine.guards import check_date as _check_date, check_kop as _check_kop
 
@@ -183,7 +184,7 @@ def penalty_rows(
     *,
     rates: RateTable,
     as_of: date,
-    rounding: str = "per_interval",
+    rounding: str = DEFAULTS.penalty_rounding,
 ) -> list[PenaltyRow]:
     """The penalty table of one obligation from its first overdue day to ``as_of`` inclusive (module docstring).
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from bcenter.core.dates import DateInterval, format_date_ru
 from bcenter.core.errors import InvalidValue
 from bcenter.core.period import Period
+from bcenter.core.settings import CHOICES, DEFAULTS
 from bcenter.engine.charges import decimal_math
 
 __all__ = [
@@ -34,7 +35,7 @@ ABSENCE_MIN_DAYS = 5
 """Recalculation needs an absence of *more than* 5 full calendar days in a row (ПП 354, п. 86)."""
 
 _ONE_DAY = timedelta(days=1)
-_PERSON_RULES = ("person_days", "month_start")
+_PERSON_RULES = CHOICES["person_count"]
 _ABSENCE_RULES = ("exclude_travel_days", "include_travel_days")
 
 
@@ -50,7 +51,7 @@ def person_days(stays: Sequence[DateInterval], period: Period) -> int:
 
 
 @decimal_math
-def resident_count(stays: Sequence[DateInterval], period: Period, *, rule: str = "person_days") -> Decimal:
+def resident_count(stays: Sequence[DateInterval], period: Period, *, rule: str = DEFAULTS.person_count) -> Decimal:
     """Число проживающих за месяц n_i (ПП 354, п. 56(1); prorating by days — DOMAIN.md §1.4 [P]).
 
     ``stays`` are the residence intervals ``[from, to)`` of persons (registrations and acts of residence; one
@@ -69,7 +70,7 @@ def resident_count(stays: Sequence[DateInterval], period: Period, *, rule: str =
 
 
 def absent_days(
-    departure: date, arrival: date, period: Period | None = None, *, rule: str = "exclude_travel_days"
+    departure: date, arrival: date, period: Period | None = None, *, rule: str = DEFAULTS.absence_days
 ) -> int:
     """Дни временного отсутствия в месяце (ПП 354, п. 86, п. 92 [U: wording]; DOMAIN.md §2.1, G8).
 

@@ -24,6 +24,7 @@ from bcenter.core.errors import InvalidValue
 from bcenter.core.money import format_kop, to_kop
 from bcenter.core.period import Period
 from bcenter.core.quantity import canonical
+from bcenter.core.settings import CHOICES, DEFAULTS
 from bcenter.engine.charges import (
     decimal_math,
     fmt_quantity,
@@ -106,7 +107,7 @@ DAY_DEVIATION_C = _D(3)
 NIGHT_DEVIATION_C = _D(5)
 """Allowed fall of hot-water temperature at night, 00:00–05:00 (ПП 354, прил. 1, п. 5)."""
 
-_POLICIES = ("max", "total_only")
+_POLICIES = CHOICES["quality_excess_hours"]
 _SECONDS_PER_HOUR = 3600
 
 
@@ -170,7 +171,7 @@ def interruption_reduction(
     monthly_allowance_h: Decimal | None,
     single_allowance_h: Decimal,
     rate_pct_per_h: Decimal = Decimal("0.15"),
-    policy: str = "max",
+    policy: str = DEFAULTS.quality_excess_hours,
 ) -> Line | None:
     """Снижение платы за перерывы сверх допустимых (ПП 354, прил. 1, пп. 1, 4, 8, 9, 11, 14, 17; п. 98;
     DOMAIN.md §2.2, G9).

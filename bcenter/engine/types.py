@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-LINE_KINDS = ("charge", "common_property", "recalc", "quality", "absence", "benefit")
-METHODS = ("meter", "norm", "norm_k", "average", "house_meter_share", "area", "person", "premises", "fixed")
 
 
 @dataclass(frozen=True, slots=True)

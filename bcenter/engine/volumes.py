@@ -19,13 +19,12 @@ from typing import Literal
 
 from bcenter.core.errors import InvalidValue
 from bcenter.core.quantity import canonical
+from bcenter.core.settings import DEFAULTS, AverageLimits
 from bcenter.engine.charges import decimal_math, quantity
 
-__all__ = ["AVERAGE_LIMITS", "average_allowed", "average_volume", "meter_volume", "replacement_volume"]
+__all__ = ["average_allowed", "average_volume", "meter_volume", "replacement_volume"]
 
-AVERAGE_LIMITS: Mapping[str, int] = {"not_submitted": 6, "meter_failed": 3}
-"""Consecutive periods billed by the average before the norm (п. 59 «б» and «а» ПП 354; EXCHANGE.md
-``settings.average_limits``). Residential premises; non-residential ones have 3 and 2 [U]."""
+_CASES = ("not_submitted", "meter_failed")
 
 
 @decimal_math
@@ -118,21 +117,21 @@ def average_allowed(
     consecutive_periods_without: int,
     *,
     case: Literal["not_submitted", "meter_failed"],
-    limits: Mapping[str, int] = AVERAGE_LIMITS,
+    limits: AverageLimits = DEFAULTS.average_limits,
 ) -> bool:
     """May this period still be billed by the average? (ПП 354, п. 59 «а», «б»; after the limit — п. 60, norm).
 
     ``consecutive_periods_without`` counts the periods in a row without readings up to and including the one
     being billed (the first such period is 1). True while it is ≤ the limit of ``case``: "meter_failed" (п. 59 «а»:
     meter failed, lost or out of verification; default 3) or "not_submitted" (п. 59 «б»; default 6). ``limits``
-    (settings ``average_limits``) overrides the defaults per case.
+    are the settings' ``average_limits`` (residential premises; non-residential ones have 3 and 2 [U]).
     """
-    if case not in AVERAGE_LIMITS:
+    if case not in _CASES:
         raise InvalidValue("случай п. 59: not_submitted или meter_failed", value=case)
     if type(consecutive_periods_without) is not int or consecutive_periods_without < 0:
         raise InvalidValue("число периодов без показаний — целое неотрицательное",
                            value=consecutive_periods_without)
-    limit = limits.get(case, AVERAGE_LIMITS[case])
+    limit = limits.of(case)
     if type(limit) is not int or limit < 0:
         raise InvalidValue(f"предел расчёта по среднему ({case}) — целое неотрицательное", value=limit)
     return consecutive_periods_without <= limit

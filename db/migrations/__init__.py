@@ -53,6 +53,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (2, "account_search", _sql_file("0002_account_search")),
     (3, "calc_runs", _sql_file("0003_calc_runs")),
     (4, "account_snapshot", _sql_file("0004_account_snapshot")),
+    (5, "account_house", _sql_file("0005_account_house")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from bcenter.core.vocabulary import LINE_KINDS
 from db.fields import JsonTextField, MoneyField, PeriodField, QuantityField
 from db.models.base import BaseModel, constraint
 from db.models.finance import Payment
@@ -20,7 +21,6 @@ ENTRY_KINDS = (
     "PENALTY", "WRITE_OFF", "TRANSFER", "REFUND", "STORNO", "OPENING",
 )
 LEDGER_ACCOUNTS = ("receivable", "revenue", "cash", "bank_in_transit", "penalties", "write_off", "advance", "opening")
-LINE_KINDS = ("charge", "common_property", "recalc", "quality", "absence", "benefit")
 
 
 class BillingPeriod(BaseModel):

@@ -9,7 +9,8 @@ import peewee as pw
 
 from db.fields import JsonTextField, PeriodField, QuantityField
 from db.models.base import BaseModel, constraint
-from db.models.reference import RESOURCES, _in
+from bcenter.core.vocabulary import RESOURCES
+from db.models.reference import _in
 from db.models.registry import House, Premises
 
 METER_KINDS = ("individual", "common_apartment", "room", "house")

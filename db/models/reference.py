@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import peewee as pw
 
+from bcenter.core.vocabulary import SERVICE_KINDS, UNITS
 from db.fields import JsonTextField, QuantityField
 from db.models.base import BaseModel, constraint
 
-SERVICE_KINDS = ("housing", "communal", "common_property", "capital_repair", "additional")
-RESOURCES = ("cold_water", "hot_water", "sewerage", "electricity", "gas", "heating", "solid_waste")
-UNITS = ("m3", "kwh", "gcal", "m2", "person", "premises")
-PENALTY_RULES = ("standard", "capital_repair", "none")
-ZONES = ("day", "night", "peak", "half_peak")
 NORM_BASES = ("person", "m2", "common_m2")
 LAW_SOURCES = ("law", "document")
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import peewee as pw
 
+from bcenter.core.access import ROLES
 from db.fields import IdField, JsonTextField
 from db.models.base import BaseModel, LocalModel, constraint
 from db.models.reference import _in
 
 SITE_KINDS = ("central", "office", "kiosk", "tablet")
-ROLES = ("administrator", "operator", "cashier", "passport_officer", "meter_reader", "analyst")
 
 
 class Site(BaseModel):

@@ -250,7 +250,7 @@ def test_workers_print_the_same_pages_as_one_process(town, tmp_path, monkeypatch
     for workers in (1, 2):
         out = tmp_path / f"w{workers}.pdf"
         db = open_database(town)
-        result = batch.print_bills(db, batch.Job(url=town, period=OPEN), out=out, workers=workers)
+        result = batch.print_bills(db, batch.BillRequest(url=town, period=OPEN), out=out, workers=workers)
         close_database()
         texts.append([p.extract_text() for p in PdfReader(out).pages])
         assert result.printed == len(texts[-1]) > 100
@@ -304,7 +304,7 @@ def test_a_batch_failing_while_drawing_leaves_nothing_behind(town, tmp_path, mon
         drawn.clear()
         db = open_database(town)
         with pytest.raises(BcenterError, match="принтер сломался"):
-            batch.print_bills(db, batch.Job(url=town, period=OPEN), out=out, workers=1)
+            batch.print_bills(db, batch.BillRequest(url=town, period=OPEN), out=out, workers=1)
         close_database()
         assert len(drawn) == 40
         assert not (tmp_path / "new").exists() and not (tmp_path / "folder").exists()
@@ -435,7 +435,7 @@ def test_the_printed_advance_is_the_money_no_charge_took(town, period):
     one — equals what the payment application leaves unapplied of real payments (not of a month's negative net)."""
     from bcenter.core.period import Period
     from bcenter.modules.bills.gather import BillSource, _HouseData
-    from bcenter.modules.finance.position import SYNTHETIC
+    from bcenter.engine.position import SYNTHETIC
     from db.connection import close_database, open_database
 
     db = open_database(town)

@@ -85,9 +85,10 @@ def test_units_do_not_nest(any_db):
 
 def test_init_import_and_demo_leave_nothing_outside_the_outbox(any_db, example_doc):
     """The invariant for every writer: init (fixture), exchange import, the demo town."""
+    from bcenter.core.period import Period
+    from bcenter.modules.demo.service import build_demo
     from bcenter.modules.exchange.service import import_data
-    from bcenter.modules.registry.service import build_demo
 
     import_data(example_doc, db=any_db)
-    build_demo(any_db, accounts=40, seed=3, until="2025-06")
+    build_demo(any_db, accounts=40, seed=3, until=Period(2025, 6))
     assert assert_every_row_in_outbox(any_db) > 1000

@@ -21,7 +21,7 @@ UNTIL = "2026-10"
 @pytest.fixture(scope="session")
 def town() -> list[dict]:
     """Every document of a 2 000-account town (seed 1, history up to October 2026)."""
-    from db.demo import generate_town
+    from bcenter.modules.demo import generate_town
 
     return list(generate_town(accounts=2000, seed=1, until=UNTIL))
 

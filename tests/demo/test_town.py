@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from db.demo import TownStats, generate_town
-from db.demo.names import luhn_digit
+from bcenter.modules.demo import TownStats, generate_town
+from bcenter.modules.demo.names import luhn_digit
 
 UNTIL = "2026-10"          # as the ``town`` fixture (conftest.py)
 MONEY = re.compile(r"^-?\d+\.\d{2}$")

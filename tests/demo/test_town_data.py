@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from db.demo import KEY_RATES, TownStats, generate_town
-from db.demo.names import MALE_NAMES, account_key_ok, snils_is_valid
+from bcenter.modules.demo import KEY_RATES, TownStats, generate_town
+from bcenter.modules.demo.names import MALE_NAMES, account_key_ok, snils_is_valid
 
 QUANTITY = re.compile(r"^\d+(\.\d+)?$")
 
@@ -289,7 +289,7 @@ def test_demo_key_rates_agree_with_the_law_table():
     import json
     from pathlib import Path
 
-    from db.demo import KEY_RATES
+    from bcenter.modules.demo import KEY_RATES
 
     law = {r["from"]: r["rate"] for r in json.loads(
         (Path(__file__).resolve().parents[2] / "assets" / "law" / "key_rates.json").read_text(encoding="utf-8"))}

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcenter.core.errors import InvalidValue
+from bcenter.core.settings import AverageLimits, Settings
 from bcenter.engine.volumes import (
-    AVERAGE_LIMITS,
     average_allowed,
     average_volume,
     meter_volume,
@@ -125,7 +125,7 @@ def test_average_refuses_negative_months():
 
 
 def test_default_limits_are_six_not_submitted_three_meter_failed():
-    assert AVERAGE_LIMITS == {"not_submitted": 6, "meter_failed": 3}
+    assert Settings().average_limits == AverageLimits(not_submitted=6, meter_failed=3)
     assert average_allowed(6, case="not_submitted") is True
     assert average_allowed(7, case="not_submitted") is False
     assert average_allowed(3, case="meter_failed") is True
@@ -133,7 +133,7 @@ def test_default_limits_are_six_not_submitted_three_meter_failed():
 
 
 def test_limits_come_from_settings_with_defaults_for_missing_cases():
-    limits = {"not_submitted": 3}
+    limits = Settings.from_mapping({"average_limits": {"not_submitted": 3}}).average_limits
     assert average_allowed(4, case="not_submitted", limits=limits) is False
     assert average_allowed(3, case="meter_failed", limits=limits) is True
 

@@ -7,6 +7,7 @@ relies on, and that the example in docs/ is valid and semantically sound.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter, defaultdict
@@ -17,6 +18,8 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 import pytest
+
+from bcenter.core.settings import CHOICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "bcenter" / "modules" / "exchange" / "exchange.schema.json"
@@ -29,23 +32,8 @@ SINGLE = {"organization": "organization", "settings": "settings"}
 KINDS = sorted(set(ARRAYS.values()) | set(SINGLE.values()))
 OBJECT_KINDS = [k for k in KINDS if k != "closed_period"]
 
-SETTINGS_DEFAULTS = {  # EXCHANGE.md `settings`
-    "due_day_rule": "law",
-    "common_property_cap": "norm",
-    "common_property_rounding": "balanced",
-    "negative_common_property": "zero",
-    "quality_excess_hours": "max",
-    "payment_application": "specified_then_fifo",
-    "person_count": "person_days",
-    "absence_days": "exclude_travel_days",
-    "penalty_rounding": "per_interval",
-    "average_limits": {"not_submitted": 6, "meter_failed": 3},
-    "shift_due_to_working_day": True,
-    "increasing_coefficients": [],
-    "penalty_rate_caps": [],
-    "non_working_days": [],
-    "working_days": [],
-}
+SETTINGS_DEFAULTS = json.loads(json.dumps(dataclasses.asdict(Settings())))
+"""The typed settings' defaults (``bcenter.core.settings``, the one place they are written) as JSON."""
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +150,8 @@ def test_settings_defaults_are_documented(schema):
             assert default in props[key]["enum"]
     limits = props["average_limits"]["properties"]
     assert {k: v["default"] for k, v in limits.items()} == SETTINGS_DEFAULTS["average_limits"]
+    for key, allowed in CHOICES.items():
+        assert tuple(props[key]["enum"]) == allowed, key
 
 
 def test_whole_schema_compiles_with_fastjsonschema(schema):

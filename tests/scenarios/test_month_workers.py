@@ -14,7 +14,8 @@ import pytest
 from bcenter.core.period import Period
 from bcenter.modules.exchange.service import import_data
 from bcenter.modules.registry import month
-from bcenter.modules.registry.service import build_demo, initialize
+from bcenter.modules.demo.service import build_demo
+from bcenter.modules.registry.service import initialize
 from db.connection import close_database, open_database
 from tests.conftest import PG_URL, _drop_schema, _pg_schema_url, _sqlite_url
 
@@ -49,7 +50,7 @@ def _story(url: str, workers: int, monkeypatch) -> tuple[list[tuple], list[int]]
     db = open_database(url)
     try:
         initialize(db)
-        build_demo(db, accounts=150, seed=3, until=str(SECOND))
+        build_demo(db, accounts=150, seed=3, until=SECOND)
         posted = [month.run_month(db, FIRST, workers=workers, url=url).lines]
         house = db.execute_sql('SELECT ext_id FROM "house" ORDER BY id LIMIT 1').fetchone()[0]
         service = db.execute_sql('SELECT ext_id FROM "service" WHERE kind = \'housing\' LIMIT 1').fetchone()[0]
@@ -92,7 +93,7 @@ def test_close_by_workers_writes_the_same_snapshots(two_urls, monkeypatch):
         db = open_database(url)
         try:
             initialize(db)
-            build_demo(db, accounts=150, seed=3, until=str(SECOND))
+            build_demo(db, accounts=150, seed=3, until=SECOND)
             month.run_month(db, FIRST)
             closing.close_period(db, FIRST, workers=workers, url=url)
             results.append(_snapshots(db))

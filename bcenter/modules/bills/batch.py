@@ -15,23 +15,27 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import peewee as pw
 
 from bcenter.core.errors import BcenterError, Problem, UsageError, ValidationFailed
+from bcenter.core.jobs import Job
 from bcenter.core.period import Period
+from bcenter.modules.bills.gather import BillSource
 from bcenter.modules.bills.model import KINDS
+from bcenter.modules.bills.render import Renderer
+from bcenter.modules.processes import pooled
+from db.connection import open_database
 
 MIN_ACCOUNTS_FOR_WORKERS = 300
 CHUNK_ACCOUNTS = 150
 
 
 @dataclass(frozen=True)
-class Job:
+class BillRequest:
     """What to print (picklable: it travels to the worker processes)."""
 
     url: str
@@ -41,23 +45,28 @@ class Job:
     as_of: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class BatchResult:
-    printed: int = 0
-    skipped: int = 0
-    pages: int = 0
-    files: list[Path] = field(default_factory=list)
-    skipped_accounts: list[str] = field(default_factory=list)
+    """Bills printed, accounts skipped (nothing to show), pages, the files written (in delivery order)."""
+
+    printed: int
+    pages: int
+    files: tuple[Path, ...]
+    skipped_accounts: tuple[str, ...]
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_accounts)
 
 
-def print_bills(db: pw.Database, job: Job, *, out: Path, house: str | None = None, account: str | None = None,
-                workers: int = 1, progress: Callable[[int], None] | None = None,
-                total: Callable[[int], None] | None = None) -> BatchResult:
-    """Print the bills of ``job`` into ``out`` (``*.pdf`` — one file; anything else — a folder of files)."""
-    if job.kind not in KINDS:
-        raise UsageError(f"--kind: {job.kind} (допустимы {', '.join(KINDS)})")
-    if job.kind == "advance" and not 1 <= job.months <= 36:
-        raise UsageError(f"--months: от 1 до 36, получено {job.months}")
+def print_bills(db: pw.Database, request: BillRequest, *, out: Path, house: str | None = None,
+                account: str | None = None, workers: int = 1, job: Job | None = None) -> BatchResult:
+    """Print the bills of ``request`` into ``out`` (``*.pdf`` — one file; anything else — a folder of files).
+    ``job`` counts accounts done and may stop the batch between chunks: nothing is written then."""
+    if request.kind not in KINDS:
+        raise UsageError(f"--kind: {request.kind} (допустимы {', '.join(KINDS)})")
+    if request.kind == "advance" and not 1 <= request.months <= 36:
+        raise UsageError(f"--months: от 1 до 36, получено {request.months}")
     single = out.suffix.lower() == ".pdf"
     if single and out.is_dir():
         raise UsageError(f"{out}: это каталог, а ожидается файл .pdf")
@@ -66,52 +75,52 @@ def print_bills(db: pw.Database, job: Job, *, out: Path, house: str | None = Non
     if not single and out.is_dir() and any(out.iterdir()):
         raise UsageError(f"{out}: каталог не пуст — счета кладутся в новый или пустой каталог "
                          "(чужие файлы не перезаписываются и не удаляются)")
-    source = _source(db, job)
+    source = _source(db, request)
     source.check_recipients()
     targets = source.targets(house=house, account=account)
     source.check_ready(targets)
-    if total:
-        total(len(targets))
+    if job is not None:
+        job.total(len(targets))
     chunks = _chunks(targets)
     parent = out.parent if single else out
     created = next((p for p in reversed([parent, *parent.parents]) if not p.exists()), None)
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    result = BatchResult()
+    files: list[Path] = []
     done = False
     try:
-        tasks = [(job, i, chunk, str(work), single) for i, chunk in enumerate(chunks)]
+        tasks = [(request, i, chunk, str(work), single) for i, chunk in enumerate(chunks)]
         if workers > 1 and len(targets) >= MIN_ACCOUNTS_FOR_WORKERS and len(chunks) > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("spawn").Pool(min(workers, len(chunks))) as pool:
-                outcomes = _collect(pool.imap(_draw_chunk, tasks), progress)
+            drawn = pooled(_draw_chunk, tasks, workers=min(workers, len(chunks)))
         else:
-            outcomes = _collect((_draw_chunk(task, source=source) for task in tasks), progress)
-        parts = []
+            drawn = (_draw_chunk(task, source=source) for task in tasks)
+        try:
+            outcomes = _collect(drawn, job)
+        finally:
+            drawn.close()
+        if job is not None:
+            job.check()  # the last chance to stop: nothing is in place yet
+        printed, pages, skipped, parts = 0, 0, [], []
         for part in outcomes:
-            result.printed += part["printed"]
-            result.pages += part["pages"]
-            result.skipped_accounts += part["skipped"]
+            printed += part["printed"]
+            pages += part["pages"]
+            skipped += part["skipped"]
             parts += part["files"]
-        result.skipped = len(result.skipped_accounts)
         if single:
-            result.files = [_finish_pdf(parts, work, out)] if parts else []
+            files = [_finish_pdf(parts, work, out)] if parts else []
         else:
-            result.files = _finish_folder(parts, out)
+            files = _finish_folder(parts, out)
         done = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if created is not None and (not done or not result.files):
+        if created is not None and (not done or not files):
             shutil.rmtree(created, ignore_errors=True)  # the folders this run made, nothing else
-    return result
+    return BatchResult(printed, pages, tuple(files), tuple(skipped))
 
 
-def _source(db: pw.Database, job: Job):
-    from bcenter.modules.bills.gather import BillSource
-
-    return BillSource(db, Period.parse(job.period), kind=job.kind, months=job.months,
-                      as_of=date.fromisoformat(job.as_of) if job.as_of else None)
+def _source(db: pw.Database, request: BillRequest) -> BillSource:
+    return BillSource(db, Period.parse(request.period), kind=request.kind, months=request.months,
+                      as_of=date.fromisoformat(request.as_of) if request.as_of else None)
 
 
 def _chunks(targets: list) -> list[list]:
@@ -128,9 +137,11 @@ def _chunks(targets: list) -> list[list]:
     return chunks
 
 
-def _collect(outcomes, progress) -> list[dict]:
+def _collect(outcomes, job: Job | None) -> list[dict]:
     done = []
     for outcome in outcomes:
+        if job is not None:
+            job.check()
         if "error" in outcome:
             problems, title, message, code = outcome["error"]
             if problems:
@@ -138,8 +149,8 @@ def _collect(outcomes, progress) -> list[dict]:
             error = BcenterError(message)
             error.exit_code = code
             raise error
-        if progress:
-            progress(outcome["printed"] + len(outcome["skipped"]))
+        if job is not None:
+            job.advance(outcome["printed"] + len(outcome["skipped"]))
         done.append(outcome)
     return done
 
@@ -150,15 +161,11 @@ _PROCESS: dict = {}
 def _draw_chunk(task, source=None) -> dict:
     """Draw one chunk (in a worker or in the calling process); errors come back as data, not exceptions, so a
     worker's message reaches the user whole."""
-    from bcenter.modules.bills.render import Renderer
-
-    job, index, targets, work, single = task
+    request, index, targets, work, single = task
     try:
         if source is None:
-            if _PROCESS.get("job") != job:
-                from db.connection import open_database
-
-                _PROCESS.update(job=job, source=_source(open_database(job.url), job))
+            if _PROCESS.get("request") != request:
+                _PROCESS.update(request=request, source=_source(open_database(request.url), request))
             source = _PROCESS["source"]
         renderer = _PROCESS.setdefault("renderer", Renderer())
         printed, pages, skipped, files = 0, 0, [], []
@@ -200,7 +207,7 @@ def _finish_pdf(parts: list[str], work: Path, out: Path) -> Path:
     if len(parts) == 1:
         joined = Path(parts[0])
     else:
-        from pypdf import PdfWriter
+        from pypdf import PdfWriter  # only when joining: a heavy import for every other command
 
         writer = PdfWriter()
         for part in parts:

@@ -36,19 +36,19 @@ import peewee as pw
 from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import BcenterError, NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
+from bcenter.core.vocabulary import METHOD_SHORT, UNIT_LABELS
 from bcenter.engine import payments as pay
+from bcenter.engine.closing import FIELDS, KIND_FIELD
 from bcenter.modules.bills import qr
 from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
-from bcenter.modules.registry.closing import FIELDS, KIND_FIELD, account_scope, compute_balances
+from bcenter.modules.registry.closing import compute_balances
+from bcenter.modules.registry.storno import FORGOTTEN
 from db.dialect import param_mark
+from db.queries import in_houses
 from db.search import format_address
 
-UNITS = {"m3": "м³", "kwh": "кВт·ч", "gcal": "Гкал", "m2": "м²", "person": "чел.", "premises": "помещ."}
-METHODS = {"meter": "ИПУ", "norm": "норматив", "norm_k": "норматив×К", "average": "среднее",
-           "house_meter_share": "ОДПУ", "area": "площадь", "person": "по чел.", "premises": "на помещ.",
-           "fixed": "фикс."}
 REGULAR = tuple(k for k, f in KIND_FIELD.items() if f == "charged")                  # charge, common_property
 RECALCULATED = tuple(k for k, f in KIND_FIELD.items() if f in ("recalculated", "quality"))  # recalc, quality, absence
 
@@ -112,7 +112,7 @@ class BillSource:
         for sid, ext, name, kind_, resource, unit, supplier, order in db.execute_sql(
                 'SELECT id, ext_id, name, kind, resource, unit, supplier_id, sort_order FROM "service"'):
             self.services[str(sid)] = {"ext": ext, "name": name, "kind": kind_, "resource": resource,
-                                       "unit": UNITS.get(unit, unit), "supplier": str(supplier),
+                                       "unit": UNIT_LABELS.get(unit, unit), "supplier": str(supplier),
                                        "order": (order if order is not None else 10 ** 6, ext or "")}
         self.suppliers: dict[str, dict] = {}
         for sid, ext, name, inn, kpp in db.execute_sql('SELECT id, ext_id, name, inn, kpp FROM "supplier"'):
@@ -196,8 +196,6 @@ class BillSource:
         it stands."""
         if self.kind == "debt" or self.closed or not targets:
             return
-        from bcenter.modules.registry.storno import FORGOTTEN
-
         m, p = self.mark, self.period
         previous = p - 1
         earlier = self.db.execute_sql(f'SELECT 1 FROM "charge_line" WHERE period < {m} LIMIT 1', (str(p),)).fetchone()
@@ -372,7 +370,7 @@ def _row(svc: dict, main: list[dict], group: list[dict], inputs: dict[str, str])
     return Row(
         service=svc["name"], unit=svc["unit"],
         volume_individual=None if common else volume, volume_common=volume if common else None,
-        method=METHODS.get(main[0]["method"], main[0]["method"]) if main and main[0]["method"] else None,
+        method=METHOD_SHORT.get(main[0]["method"], main[0]["method"]) if main and main[0]["method"] else None,
         tariff=_tariff(first, inputs) if first else None,
         charged=sum(ln["amount"] for ln in main),
         coefficient=_volume(first["coefficient"]) if first and first["coefficient"] not in (None, "1") else None,
@@ -441,7 +439,7 @@ class _HouseData:
                 f'WHERE p.house_id IN ({marks}) AND r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
                 'GROUP BY r.premises_id', (*houses, day, day)):
             self.registered[str(pid)] = int(n)
-        scope, params = account_scope(db, houses, "c.account_id")
+        scope, params = in_houses(db, houses, "c.account_id")
         self.lines: dict[str, list[dict]] = defaultdict(list)
         for aid, sid, sup, kind, method, volume, tariff, coef, amount, excess, corrects, reason, derivation in \
                 db.execute_sql(
@@ -458,7 +456,7 @@ class _HouseData:
         self.advances: dict[str, int] | None = None  # None: to be computed from the payments, account by account
         self.last_payment: dict[str, str] | None = None
         rows = {}
-        scope, params = account_scope(db, houses)
+        scope, params = in_houses(db, houses)
         if source.kind == "debt":
             pass  # arrears and penalties as of a day come from the position itself
         elif source.closed:

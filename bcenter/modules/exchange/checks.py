@@ -16,7 +16,8 @@ from bcenter.core.errors import InvalidValue, Problem
 from bcenter.core.ids import uuid7
 from bcenter.core.money import rub_to_kop
 from bcenter.core.quantity import canonical, parse_decimal, parse_fraction
-from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS, ZONES
+from bcenter.core.vocabulary import ZONES
+from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS
 
 _parse_date = date.fromisoformat
 

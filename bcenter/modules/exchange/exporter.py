@@ -17,7 +17,8 @@ import peewee as pw
 from db.dialect import param_mark
 
 from bcenter.core.money import format_kop
-from bcenter.modules.exchange.tables import COLUMNS, ZONES
+from bcenter.core.vocabulary import ZONES
+from bcenter.modules.exchange.tables import COLUMNS
 
 PERSONAL_MASK = "***"
 SNILS_MASK = "000-000-000 00"  # keeps the masked document valid against the schema

@@ -22,6 +22,7 @@ import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
+from bcenter.core.settings import Settings
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.result import ImportResult
@@ -29,6 +30,7 @@ from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
 from db.dialect import is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
+from db.queries import settings_rows
 from db.models.reference import BankDetail
 from db.search import rebuild_account_search
 from db.uow import UnitOfWork
@@ -352,6 +354,12 @@ class Importer:
                 if isinstance(row, dict):
                     checker.interval(row, f"settings.{key}[{i}]")
         self.problems.extend(checker.problems)
+        if not any(p.path.startswith("settings") for p in self.problems):  # what the database will hold after
+            stored = {key: json.loads(value) for key, value in settings_rows(self.db)}
+            try:
+                Settings.from_mapping({**stored, **settings})
+            except ValidationFailed as exc:
+                self.problems.extend(exc.problems)
         return settings
 
     # --- 6. writing -----------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import peewee as pw
 from bcenter.core.errors import Problem
 from bcenter.core.money import format_kop
 from bcenter.modules.exchange.result import ImportResult
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, ZONES, storage_form
+from bcenter.core.vocabulary import ZONES
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
 
 
 class Importing(Protocol):

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportResult:
     """What an import wrote (rows per table) and what it found already there (objects per array)."""
 

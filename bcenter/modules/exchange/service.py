@@ -6,14 +6,17 @@ with the place and the reason and leaves the database as it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
+from bcenter.core.jobs import Job
 from bcenter.modules.exchange.exporter import Exporter
-from bcenter.modules.exchange.importer import ImportResult, count_objects, import_document
+from bcenter.modules.exchange.importer import count_objects, import_document
+from bcenter.modules.exchange.result import ImportResult
 from db.uow import UnitOfWork
 
 
@@ -56,14 +59,20 @@ def _json_reason(msg: str) -> str:
 
 
 def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Import a file; `progress(advance, total)` is told of objects checked and rows written."""
+                job: Job | None = None) -> ImportResult:
+    """Import a file; ``job`` counts objects checked and rows written, and may stop the import at any of them
+    (one transaction: a stopped import writes nothing)."""
     path = Path(path)
     doc = read_document(path)
-    total = 2 * count_objects(doc)
+    progress = None
+    if job is not None:
+        job.total(2 * count_objects(doc))
+
+        def progress(n: int) -> None:
+            job.advance(n)
+            job.check()
     with UnitOfWork(action="exchange.import", actor=actor, details={"file": path.name}, db=db) as uow:
-        result = import_document(doc, db=db, uow=uow,
-                                 progress=None if progress is None else (lambda n: progress(n, total)))
+        result = import_document(doc, db=db, uow=uow, progress=progress)
         uow.note(unchanged=dict(result.unchanged), updated=result.updated)
     return result
 
@@ -74,10 +83,16 @@ def import_data(doc: Any, *, db: pw.Database, actor: str | None = None, action: 
 
 
 def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool = False,
-                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
-    """Write the database as an exchange document; written to a temporary file first, then renamed."""
+                job: Job | None = None) -> Mapping[str, int]:
+    """Write the database as an exchange document; written to a temporary file first, then renamed (a stopped
+    export leaves no file)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
+    progress = None
+    if job is not None:
+        def progress(_section: str, n: int) -> None:
+            job.advance(n)
+            job.check()
     try:
         with db.atomic():  # one consistent snapshot
             with open(tmp, "w", encoding="utf-8") as out:

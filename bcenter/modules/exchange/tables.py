@@ -63,7 +63,6 @@ COLUMNS = {
     "billing_period": ("id", "period", "state", "imported"),
 }
 
-ZONES = ("total", "day", "night", "peak", "half_peak")
 ZONE_SETS = {1: ({"total"},), 2: ({"day", "night"},), 3: ({"peak", "half_peak", "night"}, {"day", "night", "peak"})}
 """Which value keys a meter of 1, 2 or 3 zones carries (3 zones: peak / half-peak / night)."""
 

@@ -1,13 +1,12 @@
 """Gathering a house's month from the database into the engine's plain data (``HouseBasis``).
 
-A handful of queries per house (never the whole town at once), so the month streams house by house.
-Rules applied here, where the data is read:
+A handful of queries per house (never the whole town at once), so the month streams house by house. What is
+read here is selected, not judged:
 * a tariff or norm in force on the first day of the period; a house's own one wins over the town-wide one;
 * an account's area is its premises' total area times its share; so are its residents and owners;
-* residents by person-days (or on the 1st, per the ``person_count`` setting);
-* a reading closes the period named in it, else the month of its date; the opening values are the last
-  reading of an earlier period, else the meter's initial reading;
-* a meter whose verification expired before the period, or removed without a final reading, is out of order.
+* residents by the engine's person-count rule (``bcenter.engine.persons``, the ``person_count`` setting);
+* a meter's readings by the month each closes, turned into the month's state by ``bcenter.engine.readings``
+  (п. 59 history, п. 61 spreading, verification expiry).
 
 ``house_and_digest`` also returns the house's **fingerprint**: a hash of every row read for it (and of the
 town-wide data it uses), so the month can tell cheaply whether anything it was calculated from has changed.
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -27,17 +25,12 @@ import peewee as pw
 
 from bcenter.core.dates import DateInterval
 from bcenter.core.period import Period
+from bcenter.core.settings import Settings
 from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
+from bcenter.core.vocabulary import ZONES
+from bcenter.engine.readings import MeterFacts, Reading, meter_state, reading_period
 from db.dialect import param_mark
-
-ZONES = ("total", "day", "night", "peak", "half_peak")
-HISTORY_MONTHS = 6  # п. 59 ПП 354: the average of at most the last 6 months
-
-
-def _values(row) -> dict[str, Decimal]:
-    """A reading's zone values as Decimals (zones left empty are absent)."""
-    return {z: Decimal(str(v)) for z, v in zip(ZONES, row) if v is not None}
 
 
 def _d(value) -> date | None:
@@ -64,16 +57,15 @@ class BasisReader:
         self.period = period
         self.mark = param_mark(db)
         self.start, self.end = period.first_day, period.end
-        self._period_text = str(period)
-        self._periods: dict[str, Period] = {}
         self._hasher = None  # set while a house is read: every row read feeds its fingerprint
         self.services = self._services()
-        self.settings = {k: json.loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting" ORDER BY key')}
+        stored = {k: json.loads(v) for k, v in db.execute_sql('SELECT key, value FROM "setting" ORDER BY key')}
+        self.settings = Settings.from_mapping(stored)
         self.coefficients = self._coefficients()
         self.general_prices, self.house_prices = self._prices()
         self.general_norms, self.house_norms = self._norms()
         self._town_digest = hashlib.blake2b(repr((
-            str(period), sorted(self.services.items()), sorted(self.settings.items()), self.coefficients,
+            str(period), sorted(self.services.items()), sorted(stored.items()), self.coefficients,
             sorted(self.general_prices.items()), sorted(self.general_norms.items()))).encode(), digest_size=32)
 
     def _q(self, sql: str, params: tuple = ()) -> list[tuple]:
@@ -92,8 +84,8 @@ class BasisReader:
     def _coefficients(self) -> tuple:
         rows = [(r, _d(a), _d(b), _dec(v)) for r, a, b, v in self._q(
             'SELECT resource, valid_from, valid_to, value FROM "increasing_coefficient" ORDER BY valid_from')]
-        for row in self.settings.get("increasing_coefficients") or ():
-            rows.append((row["resource"], _d(row["from"]), _d(row.get("to")), Decimal(row["value"])))
+        for row in self.settings.increasing_coefficients:
+            rows.append((row.resource, row.start, row.end, row.value))
         return tuple(rows)
 
     def _in_force(self, start, end) -> bool:
@@ -224,7 +216,7 @@ class BasisReader:
                 'AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
             stays[str(prem)].append(DateInterval(_d(start), _d(end)))
             people[str(person)].add(str(prem))
-        rule = str(self.settings.get("person_count", "person_days"))
+        rule = self.settings.person_count
         residents = {prem: engine_persons.resident_count(s, self.period, rule=rule) for prem, s in stays.items()}
         absent: dict[str, list[int]] = defaultdict(list)
         if people:
@@ -233,7 +225,7 @@ class BasisReader:
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
                     'AND a.valid_from < ? AND a.valid_to >= ? ORDER BY a.id, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
                 days = engine_persons.absent_days(_d(start), _d(end), self.period,
-                                                  rule=str(self.settings.get("absence_days", "exclude_travel_days")))
+                                                  rule=self.settings.absence_days)
                 if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
                     for prem in people.get(str(person), ()):
                         absent[prem].append(days)
@@ -260,77 +252,23 @@ class BasisReader:
                 'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
                 'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id', (house_id, self.end.isoformat(), self.start.isoformat())):
             mid, prem, resource, zones, digits, installed, verified, removed, *initial = row
-            meters[str(mid)] = dict(premises=str(prem), resource=resource, zones=zones, digits=digits,
-                                    verified=_d(verified), removed=_d(removed),
-                                    initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None})
+            meters[str(mid)] = (str(prem), MeterFacts(
+                key=str(mid), resource=resource, zones=zones, digits=digits, verified_until=_d(verified),
+                removed=_d(removed), initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None}))
         if not meters:
             return {}
-        readings = defaultdict(dict)  # meter → "YYYY-MM" → (date, values, extra)
+        readings = defaultdict(dict)  # meter → "YYYY-MM" → the last reading closing that month
         for mid, day, period, extra, *values in self._q(
                 'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
                 'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
                 'WHERE p.house_id = ? AND m.installed < ? AND (m.removed IS NULL OR m.removed >= ?) '
                 'ORDER BY r.date, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
-            # later readings settle averaged months; "YYYY-MM" compares as text, values are converted only where
-            # the month needs them
-            readings[str(mid)][period or str(day)[:7]] = (day, values, extra)
+            readings[str(mid)][reading_period(period, day)] = Reading(
+                values, rollover=bool(extra and '"rollover":true' in extra.replace(" ", "")))
         out: dict[str, list[MeterState]] = defaultdict(list)
-        for mid, m in meters.items():
-            out[m["premises"]].append(self._meter_state(mid, m, readings.get(mid, {})))
+        for mid, (prem, facts) in meters.items():
+            out[prem].append(meter_state(facts, readings.get(mid, {}), self.period))
         return out
-
-    def _meter_state(self, mid: str, m: dict, by_period: dict) -> MeterState:
-        """The meter over the period, with п. 61 ПП 354 applied: when a reading closes several months at once (or
-        comes after months billed by the average), its volume is spread over those months by days."""
-        P = self.period
-        keys = sorted(by_period)
-        at = bisect_left(keys, self._period_text)
-        current = by_period.get(self._period_text)
-        earlier = keys[:at]
-        later = keys[at + 1:] if current else keys[at:]
-        last = self._parsed(earlier[-1]) if earlier else None
-        previous = _values(by_period[earlier[-1]][1]) if earlier else m["initial"]
-        current_values = _values(current[1]) if current else None
-        expired = m["verified"] is not None and m["verified"] < self.start
-        if last is not None and not expired:
-            if current is not None and P - last > 1:  # a reading after a gap: this month's part of the gap only
-                share = self._days(P, P) / self._days(last + 1, P)
-                previous = {z: v - (v - previous.get(z, Decimal(0))) * share for z, v in current_values.items()}
-            elif current is None and later:  # a month billed by the average, now settled by a later reading
-                nxt = _values(by_period[later[0]][1])
-                span = self._days(last + 1, self._parsed(later[0]))
-                before = self._days(last + 1, P - 1) if P - last > 1 else Decimal(0)
-                base = previous
-                previous = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0))) * before / span
-                            for z, v in nxt.items()}
-                current_values = {z: base.get(z, Decimal(0)) + (v - base.get(z, Decimal(0)))
-                                  * (before + self._days(P, P)) / span for z, v in nxt.items()}
-        # the average needs the last 6 months: the last 7 readings close at least that many (each closes ≥ 1)
-        history = []
-        window = earlier[-(HISTORY_MONTHS + 1):]
-        chain = ([] if len(window) < len(earlier) else [(None, m["initial"])]) + [
-            (self._parsed(k), _values(by_period[k][1])) for k in window]
-        for (p0, before), (p1, after) in zip(chain, chain[1:]):
-            months = (p1 - p0) if p0 is not None else 1
-            delta = sum((after[z] - before.get(z, Decimal(0)) for z in after), Decimal(0))
-            history.extend([delta / months] * months)  # a reading after a gap counts for each month it closes
-        without = 0 if current_values is not None else (P - last if last else 1)
-        if expired:  # readings of a meter out of verification are not accepted (п. 59 «а»): count from the expiry
-            without = max(without, P - Period.of(m["verified"]))
-        removed_unread = m["removed"] is not None and m["removed"] < self.end and current is None
-        return MeterState(key=mid, resource=m["resource"], zones=m["zones"], digits=m["digits"],
-                          previous=previous, current=current_values,
-                          history=tuple(history[-HISTORY_MONTHS:]), periods_without=without,
-                          broken=expired or removed_unread,
-                          rollover=bool(current and current[2] and '"rollover":true' in current[2].replace(" ", "")))
-
-    def _parsed(self, key: str) -> Period:
-        found = self._periods.get(key)
-        return found if found is not None else self._periods.setdefault(key, Period.parse(key))
-
-    @staticmethod
-    def _days(first: Period, last: Period) -> Decimal:
-        return Decimal((last.end - first.first_day).days)
 
     def _house_volumes(self, house_id: str) -> dict[str, Decimal | None]:
         volumes: dict[str, Decimal | None] = {}

@@ -1,64 +1,105 @@
-"""Use cases of the registry: initialise a database, build the demo town, summarise what it holds."""
+"""Use cases of the database itself: give it a site identity and the law tables (``init``), say what it holds
+(``info``)."""
 from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Callable
+from urllib.parse import urlparse
 
 import peewee as pw
 
 from bcenter.core.ids import uuid7
+from bcenter.core.vocabulary import TABLE_NAMES
 from bcenter.modules.registry.law import load_law_tables
 from db.dialect import is_postgres
 from db.migrations import current_version
 from db.models import LocalSetting, Site
-from db.uow import UnitOfWork, utc_now_iso
+from db.queries import load_settings
+from db.uow import UnitOfWork
 
-INFO_TABLES = (
-    ("organization", "организация"), ("supplier", "поставщики"), ("service", "услуги"), ("tariff", "тарифы"),
-    ("norm", "нормативы"), ("house", "дома"), ("premises", "помещения"), ("person", "граждане"),
-    ("account", "лицевые счета"), ("registration", "регистрации"), ("ownership", "права собственности"),
-    ("meter", "приборы учёта"), ("meter_reading", "показания ИПУ"), ("house_reading", "показания ОДПУ"),
-    ("absence", "временные отсутствия"), ("quality_event", "акты о качестве"), ("payment", "платежи"),
-    ("opening_balance", "входящие сальдо"), ("journal_entry", "проводки"), ("outbox", "очередь синхронизации"),
-)
+__all__ = ["DatabaseInfo", "InitResult", "Town", "default_site_code", "initialize", "is_initialized",
+           "summary"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    """The database's site code, whether the identity was created now, and the law rows added per table."""
+
+    site_code: str
+    created: bool
+    law_rows: Mapping[str, int]
+
+
+def is_initialized(db: pw.Database) -> bool:
+    return db.execute_sql("SELECT 1 FROM local_setting WHERE key = 'site_id'").fetchone() is not None
 
 
 def initialize(db: pw.Database, *, site_code: str | None = None, site_kind: str = "office",
-               actor: str | None = None) -> dict:
-    """Give the database its site identity and load the built-in law tables (idempotent)."""
-    result = {"site_code": None, "law_rows": {}}
-    existing = LocalSetting.get_or_none(LocalSetting.key == "site_id")
+               actor: str | None = None) -> InitResult:
+    """Give the database its site identity and load the built-in law tables (idempotent); the stored settings
+    are checked (``bcenter.core.settings``) — a value outside the allowed ones stops here, named."""
+    load_settings(db)
+    existing = LocalSetting.select().where(LocalSetting.key == "site_id").first(db)
     if existing is None:
         code = site_code or default_site_code()
         site_id = uuid7()
         with db.atomic():
-            LocalSetting.insert(key="site_id", value=site_id).execute()
-            LocalSetting.insert(key="site_code", value=code).execute()
+            LocalSetting.insert(key="site_id", value=site_id).execute(db)
+            LocalSetting.insert(key="site_code", value=code).execute(db)
         with UnitOfWork(action="registry.init", actor=actor, site_id=site_id, db=db) as uow:
             uow.insert(Site, id=site_id, code=code, name=platform.node() or code, kind=site_kind,
                        enrolled_at=None)
-            result["law_rows"] = load_law_tables(uow)
-        result["site_code"] = code
-    else:
-        result["site_code"] = LocalSetting.get(LocalSetting.key == "site_code").value
-        with UnitOfWork(action="registry.law_update", actor=actor, db=db) as uow:
-            result["law_rows"] = load_law_tables(uow)
-    return result
+            law_rows = load_law_tables(uow)
+        return InitResult(code, True, law_rows)
+    code = LocalSetting.select().where(LocalSetting.key == "site_code").get(db).value
+    with UnitOfWork(action="registry.law_update", actor=actor, db=db) as uow:
+        law_rows = load_law_tables(uow)
+    return InitResult(code, False, law_rows)
 
 
 def default_site_code() -> str:
     return os.environ.get("BCENTER_SITE_CODE", "S01")
 
 
-def summary(db: pw.Database, *, url: str) -> dict:
-    """Counts, periods covered, size and schema version: what ``bcenter info`` prints."""
-    counts = {table: db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table, _ in INFO_TABLES}
+@dataclass(frozen=True, slots=True)
+class Town:
+    city: str
+    houses: int
 
-    def span(sql: str):
+
+@dataclass(frozen=True, slots=True)
+class DatabaseInfo:
+    """What ``bcenter info`` shows: the database (URL without its password), schema version, this site's code,
+    row counts of the tables ``TABLE_NAMES`` names, the dates the readings, payments and tariffs span, billing periods by state,
+    the sum of payments (kopecks), towns, and the size on disk (bytes)."""
+
+    database: str
+    schema_version: int
+    site_code: str | None
+    counts: Mapping[str, int]
+    periods: Mapping[str, tuple[date | None, date | None]]
+    billing_periods: Mapping[str, int]
+    payments_total_kop: int
+    towns: tuple[Town, ...]
+    size_bytes: int
+
+
+def _day(value) -> date | None:
+    return None if value is None else date.fromisoformat(str(value)[:10])
+
+
+def summary(db: pw.Database, *, url: str) -> DatabaseInfo:
+    """Counts, periods covered, size and schema version."""
+    counts = {table: db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in TABLE_NAMES}
+
+    def span(sql: str) -> tuple[date | None, date | None]:
         row = db.execute_sql(sql).fetchone()
-        return [None if v is None else str(v)[:10] for v in row] if row else [None, None]
+        return (_day(row[0]), _day(row[1])) if row else (None, None)
 
     periods = {
         "readings": span('SELECT MIN(date), MAX(date) FROM "meter_reading"'),
@@ -68,73 +109,19 @@ def summary(db: pw.Database, *, url: str) -> dict:
     states = {state: n for state, n in db.execute_sql('SELECT state, COUNT(*) FROM "billing_period" GROUP BY state')}
     payments_total = db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
     houses = db.execute_sql('SELECT city, COUNT(*) FROM "house" GROUP BY city ORDER BY COUNT(*) DESC').fetchall()
-    site = {row.key: row.value for row in LocalSetting.select()}
+    site = {key: value for key, value in db.execute_sql("SELECT key, value FROM local_setting")}
     if is_postgres(db):
         size = db.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0]
     else:
         path = db.database
         size = sum(Path(p).stat().st_size for p in (path, f"{path}-wal") if Path(p).exists()) if path != ":memory:" else 0
-    return {"database": _safe_url(url), "schema_version": current_version(db), "site_code": site.get("site_code"),
-            "counts": counts, "periods": periods, "billing_periods": states, "payments_total_kop": int(payments_total),
-            "towns": [{"city": c, "houses": n} for c, n in houses], "size_bytes": int(size)}
+    return DatabaseInfo(_safe_url(url), current_version(db), site.get("site_code"), counts, periods, states,
+                        int(payments_total), tuple(Town(c, n) for c, n in houses), int(size))
 
 
 def _safe_url(url: str) -> str:
     """The URL without a password."""
-    from urllib.parse import urlparse
-
     parts = urlparse(url)
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url
-
-
-def build_demo(db: pw.Database, *, accounts: int, seed: int, until: str, actor: str | None = None,
-               progress: Callable[[int], None] | None = None) -> dict:
-    """Generate the demo town house by house and import it through the exchange path (one unit per house)."""
-    from bcenter.modules.exchange.importer import Importer
-    from db.demo import generate_town
-
-    totals: dict[str, int] = {}
-    unchanged = 0
-    for doc in generate_town(accounts=accounts, seed=seed, until=until):
-        with UnitOfWork(action="registry.demo", actor=actor, db=db, details={"seed": seed}) as uow:
-            result = Importer(db, uow).run(doc)
-        for table, n in result.inserted.items():
-            totals[table] = totals.get(table, 0) + n
-        unchanged += sum(result.unchanged.values())
-        if progress:
-            progress(len(doc.get("accounts", ())))
-    return {"inserted": totals, "unchanged": unchanged, "finished_at": utc_now_iso()}
-
-
-def build_demo_ledger(db: pw.Database, *, until: str, workers: int = 1, url: str | None = None,
-                      progress: Callable[[str], None] | None = None) -> list[str]:
-    """The demo town's months as an office would have them: every month of the history calculated and closed in
-    turn (balances, penalties), the last one calculated and left open. Returns the periods closed.
-
-    Without it the town has fourteen months of payments and one month of charges: its money would all look paid
-    ahead (an advance) and its bills would ask for nothing.
-    """
-    from bcenter.core.errors import BcenterError
-    from bcenter.core.period import Period
-    from bcenter.modules.registry import periods
-    from bcenter.modules.registry.closing import close_period
-    from bcenter.modules.registry.month import run_month
-    from db.demo.calendar import HISTORY_MONTHS
-
-    last = Period.parse(until)
-    closed = []
-    for period in Period.range(last - (HISTORY_MONTHS - 1), last + 1):
-        if periods.is_closed(period):
-            continue
-        result = run_month(db, period, workers=workers, url=url)
-        if result.failed:
-            raise BcenterError(f"Демо-город: период {period} рассчитан не полностью — домов с ошибками "
-                               f"{len(result.failed)}")
-        if period < last:
-            close_period(db, period, workers=workers, url=url)
-            closed.append(str(period))
-        if progress:
-            progress(str(period))
-    return closed

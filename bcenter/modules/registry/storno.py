@@ -20,25 +20,26 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from bcenter.core.errors import NotFound, UsageError
-from bcenter.core.ids import uuid7
+from bcenter.core.errors import UsageError
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
-from bcenter.modules.registry.month import ENTRY_COLUMNS, LINE_COLUMNS
-from db.dialect import param_mark
-from db.models import ChargeLine, JournalEntry
-from db.uow import UnitOfWork, utc_now_iso
+from db.dialect import marks, param_mark
+from db.ledger import LedgerWriter, LineRow, entry_row, reversed_line
+from db.queries import account_id, houses_of
+from db.uow import UnitOfWork
 
 STORNO_BATCH = 5_000
 FORGOTTEN = "storno"
 """The fingerprint a reversed house × period gets: it matches no basis, so the next run calculates it."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class StornoResult:
+    """What a storno reversed: entries, lines and the kopecks of the original lines."""
+
     entries: int = 0
     lines: int = 0
-    amount: int = 0  # kopecks reversed (the sum of the original lines)
+    amount: int = 0
 
 
 def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str | None = None,
@@ -53,59 +54,38 @@ def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str
             f'WHERE s.storno_of_id = e.id)'
     params: list = [str(period)]
     if account is not None:
-        found = db.execute_sql(f'SELECT id FROM "account" WHERE number = {mark}', (account,)).fetchone()
-        if found is None:
-            raise NotFound(what="лицевой счёт", key=account)
         where += f" AND e.account_id = {mark}"
-        params.append(str(found[0]))
+        params.append(account_id(db, account))
     entries = db.execute_sql(f'SELECT e.id, e.account_id, e.corrects_period FROM "journal_entry" e WHERE {where} '
                              'ORDER BY e.id', tuple(params)).fetchall()
-    result = StornoResult()
-    today, now = period.last_day.isoformat(), utc_now_iso()
+    counts = {"entries": 0, "lines": 0, "amount": 0}
+    text = f"сторно: {reason}"
     for start in range(0, len(entries), STORNO_BATCH):
         chunk = entries[start:start + STORNO_BATCH]
         with UnitOfWork(action="registry.storno", actor=actor, db=db,
                         details={"period": str(period), "reason": reason, "account": account}) as uow:
-            new_entries, new_lines = [], []
-            by_original = {}
-            for original, acc, corrects in chunk:
-                uid = uuid7()
-                by_original[str(original)] = uid
-                new_entries.append((uid, "STORNO", str(period), today, now, str(acc), None, corrects,
-                                    f"сторно: {reason}", str(original), None))
-            marks = ", ".join([mark] * len(chunk))
+            by_original = {str(original): entry_row("STORNO", period, account=str(acc), corrects=corrects,
+                                                    reason=text, storno_of=str(original))
+                           for original, acc, corrects in chunk}
+            new_lines = []
             for row in db.execute_sql(
-                    f'SELECT entry_id, account_id, service_id, supplier_id, kind, method, volume, tariff, coefficient, '
-                    f'amount, excess, corrects_period, derivation FROM "charge_line" WHERE entry_id IN ({marks}) '
+                    f'SELECT {", ".join(LineRow._fields)} FROM "charge_line" WHERE entry_id IN ({marks(db, len(chunk))}) '
                     'ORDER BY id', tuple(str(e[0]) for e in chunk)):
-                entry, acc, service, supplier, kind, method, volume, tariff, coefficient, amount, excess, corrects, \
-                    derivation = row
-                new_lines.append((uuid7(), by_original[str(entry)], str(period), str(acc), str(service),
-                                  str(supplier), kind, method, volume, tariff, coefficient, -amount,
-                                  None if excess is None else -excess, corrects, f"сторно: {reason}", derivation))
-                result.amount += amount
-            uow.insert_rows(JournalEntry, ENTRY_COLUMNS, new_entries)
-            uow.insert_rows(ChargeLine, LINE_COLUMNS, new_lines)
-            result.entries += len(new_entries)
-            result.lines += len(new_lines)
+                line = LineRow(*(v if v is None or isinstance(v, (int, str)) else str(v) for v in row))
+                new_lines.append(reversed_line(line, by_original[str(line.entry_id)], text))
+                counts["amount"] += line.amount
+            LedgerWriter(uow).write(by_original.values(), new_lines)
+            counts["entries"] += len(by_original)
+            counts["lines"] += len(new_lines)
             _forget(db, chunk, period)
-    return result
+    return StornoResult(**counts)
 
 
 def _forget(db: pw.Database, entries: list[tuple], period: Period) -> None:
     """The reversed houses × periods are calculated afresh by the next run."""
     mark = param_mark(db)
-    house_of: dict[str, str] = {}
-    accounts = sorted({str(acc) for _, acc, _ in entries})
-    for start in range(0, len(accounts), 900):
-        chunk = accounts[start:start + 900]
-        for acc, house in db.execute_sql(
-                f'SELECT a.id, p.house_id FROM "account" a JOIN "premises" p ON p.id = a.premises_id '
-                f'WHERE a.id IN ({", ".join([mark] * len(chunk))})', tuple(chunk)):
-            house_of[str(acc)] = str(house)
-    forgotten: set[tuple[str, str]] = set()
-    for _, acc, corrects in entries:
-        forgotten.add((house_of[str(acc)], str(corrects or period)))
+    house_of = houses_of(db, [str(acc) for _, acc, _ in entries])
+    forgotten = {(house_of[str(acc)], str(corrects or period)) for _, acc, corrects in entries}
     for house, month in sorted(forgotten):
         db.execute_sql(f'UPDATE "calc_state" SET basis_hash = {mark} WHERE house_id = {mark} AND period = {mark}',
                        (FORGOTTEN, house, month))

@@ -1,40 +1,88 @@
-"""The ``bcenter`` command: a thin layer over the services (ARCHITECTURE.md §7).
+"""The ``bcenter`` command: parses, calls ``bcenter.app``, formats — nothing else (ARCHITECTURE.md §7).
+
+It acts as the local administrator (``Actor.local_administrator``) until users exist. Long jobs draw a progress
+bar on a terminal (quiet with ``--json`` or when the output is not a terminal); Ctrl+C stops them at the next safe
+point — nothing half-written — and a second Ctrl+C interrupts at once.
 
 Exit codes: 0 — done; 1 — the job failed (bad data, nothing written); 2 — wrong usage.
 """
 from __future__ import annotations
 
-import json
+import contextlib
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import click
 
-from bcenter.core.errors import BcenterError, UsageError
-from bcenter.core.money import format_kop, format_rub_ru
+from bcenter.app import App, BcenterError, Job, UsageError
+from bcenter.cli import output
+from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
 from bcenter.core.text import count_ru
+from bcenter.core.vocabulary import TABLE_NAMES
 
 
 class Context:
-    def __init__(self, url: str):
+    """The command's database URL and, once a command needs it, the application opened on it."""
+
+    def __init__(self, url: str | None):
         self.url = url
-        self._db = None
+        self._app: App | None = None
 
     @property
-    def db(self):
-        if self._db is None:
-            from db.connection import open_database
+    def app(self) -> App:
+        if self._app is None:
+            self._app = App.open(self.url)
+        return self._app
 
-            self._db = open_database(self.url)
-        return self._db
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
 
 
-def _db_option_default() -> str:
-    from db.connection import default_url
+@contextlib.contextmanager
+def progress(desc: str, *, quiet: bool = False, unit: str = "") -> Iterator[Job]:
+    """A job for a long use case: a bar on stderr when it is a terminal (and not ``quiet``); the first Ctrl+C asks
+    the job to stop at its next safe point, a second one interrupts at once."""
+    from tqdm import tqdm
 
-    return default_url()
+    bar = None
+
+    def shown():
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=None, desc=desc, unit=unit, disable=True if quiet else None, file=sys.stderr,
+                       dynamic_ncols=True)
+        return bar
+
+    def total(n: int | None) -> None:
+        shown().total = n
+        shown().refresh()
+
+    job = Job(on_total=total, on_advance=lambda n: shown().update(n))
+    previous = None
+
+    def interrupt(signum, frame):
+        if job.cancelled:
+            raise KeyboardInterrupt
+        job.cancel()
+        click.echo("\nОстанавливаю после текущей части (ещё раз Ctrl+C — прервать сразу)…", err=True)
+
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield job
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if bar is not None:
+            bar.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -48,7 +96,8 @@ def cli(ctx: click.Context, url: str | None) -> None:
 
     Начните с `bcenter demo` (демонстрационный город) или `bcenter init` и `bcenter import ФАЙЛ`.
     """
-    ctx.obj = Context(url or _db_option_default())
+    ctx.obj = Context(url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _set_db(ctx: click.Context, _param, value: str | None):
@@ -63,11 +112,30 @@ def db_option(command):
                         callback=_set_db, help="База данных (то же, что --db перед командой).")(command)
 
 
-def _progress(total: int | None, desc: str):
-    from tqdm import tqdm
+def workers_option(what: str):
+    return click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+                        help=f"Процессов {what} (0 — по числу ядер; 1 — в одном процессе).")
 
-    return tqdm(total=total, desc=desc, unit=" ЛС" if "город" in desc else "", disable=None, file=sys.stderr,
-                dynamic_ncols=True)
+
+def _period(text: str, option: str) -> Period:
+    try:
+        return Period.parse(text)
+    except BcenterError:
+        raise UsageError(f"{option}: ожидается месяц ГГГГ-ММ, получено «{text}»") from None
+
+
+def _date(text: str, option: str) -> date:
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise UsageError(f"{option}: ожидается дата ГГГГ-ММ-ДД, получено «{text}»")
+
+
+def _echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
 
 
 @cli.command()
@@ -78,21 +146,9 @@ def _progress(total: int | None, desc: str):
 @click.pass_obj
 def init(obj: Context, site_code: str | None, site_kind: str) -> None:
     """Создать или обновить базу: схема, код рабочего места, встроенные таблицы законодательства."""
-    from bcenter.modules.registry.service import initialize
-
-    result = initialize(obj.db, site_code=site_code, site_kind=site_kind)
-    added = sum(result["law_rows"].values())
-    click.echo(f"База готова: {obj.url}\nРабочее место: {result['site_code']}; добавлено строк таблиц "
-               f"законодательства: {added}.")
-
-
-def _ensure_init(obj: Context) -> None:
-    from bcenter.modules.registry.service import initialize
-    from db.models import LocalSetting
-
-    db = obj.db
-    if LocalSetting.get_or_none(LocalSetting.key == "site_id") is None:
-        initialize(db)
+    result = obj.app.system.init(site_code=site_code, site_kind=site_kind)
+    click.echo(f"База готова: {obj.app.url}\nРабочее место: {result.site_code}; добавлено строк таблиц "
+               f"законодательства: {sum(result.law_rows.values())}.")
 
 
 @cli.command()
@@ -108,29 +164,23 @@ def _ensure_init(obj: Context) -> None:
 @click.pass_obj
 def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool) -> None:
     """Построить демонстрационный город в базе (детерминированно по зерну) и выйти."""
-    import os
-
-    from bcenter.modules.registry.service import build_demo, build_demo_ledger
-
-    until_period = _period(until, "--until") if until else Period.of(date.today()) - 1
-    _ensure_init(obj)
-    with _progress(accounts, "Демо-город") as bar:
-        result = build_demo(obj.db, accounts=accounts, seed=seed, until=str(until_period), progress=bar.update)
-    inserted = result["inserted"]
+    app = obj.app
+    until_period = _period(until, "--until") if until else Period.of(app.clock.today()) - 1
+    with progress("Демо-город", unit=" ЛС") as job:
+        result = app.demo.build(accounts=accounts, seed=seed, until=until_period, job=job)
+    inserted = result.inserted
     click.echo(f"Демо-город построен: {count_ru(inserted.get('account', 0), 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')}, "
                f"{count_ru(inserted.get('house', 0), 'дом', 'дома', 'домов')}, "
                f"{count_ru(inserted.get('meter_reading', 0), 'показание', 'показания', 'показаний')}, "
                f"{count_ru(inserted.get('payment', 0), 'платёж', 'платежа', 'платежей')} (история по {until_period}).")
-    if result["unchanged"]:
-        click.echo(f"Уже были в базе и не изменились: {result['unchanged']} объектов.")
+    if result.unchanged:
+        click.echo(f"Уже были в базе и не изменились: {result.unchanged} объектов.")
     if ledger:
-        from db.demo.calendar import HISTORY_MONTHS
-
-        with _progress(HISTORY_MONTHS, "Расчёт и закрытие месяцев") as bar:
-            closed = build_demo_ledger(obj.db, until=str(until_period), workers=os.cpu_count() or 1, url=obj.url,
-                                       progress=lambda _p: bar.update(1))
+        with progress("Расчёт и закрытие месяцев") as job:
+            months = app.demo.ledger(until=until_period, job=job)
+        closed = months.closed
         click.echo(f"Закрыто месяцев: {len(closed)}" + (f" ({closed[0]} — {closed[-1]})" if closed else "")
-                   + f"; {until_period} рассчитан и открыт.")
+                   + f"; {months.open} рассчитан и открыт.")
 
 
 @cli.command("import")
@@ -139,15 +189,8 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool
 @click.pass_obj
 def import_(obj: Context, file: Path) -> None:
     """Импортировать документ формата обмена (всё или ничего; все ошибки — списком)."""
-    from bcenter.modules.exchange.service import import_file
-
-    _ensure_init(obj)
-    with _progress(None, "Импорт") as bar:
-        def advance(n: int, total: int) -> None:
-            bar.total = total
-            bar.update(n)
-
-        result = import_file(file, db=obj.db, progress=advance)
+    with progress("Импорт") as job:
+        result = obj.app.exchange.import_file(file, job=job)
     objects = {k: v for k, v in result.inserted.items() if not k.endswith(("_service", "_split", "bank_detail"))}
     if not result.changed:
         click.echo(f"Ничего не изменилось: все {sum(result.unchanged.values())} объектов уже были импортированы.")
@@ -167,11 +210,8 @@ def import_(obj: Context, file: Path) -> None:
 @click.pass_obj
 def export(obj: Context, file: Path, mask_personal_data: bool) -> None:
     """Выгрузить базу в документ формата обмена."""
-    from bcenter.modules.exchange.service import export_file
-
-    with _progress(None, "Выгрузка") as bar:
-        counts = export_file(file, db=obj.db, mask_personal_data=mask_personal_data,
-                             progress=lambda section, n: bar.update(n))
+    with progress("Выгрузка") as job:
+        counts = obj.app.exchange.export_file(file, mask_personal_data=mask_personal_data, job=job)
     click.echo(f"Выгружено в {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -181,25 +221,24 @@ def export(obj: Context, file: Path, mask_personal_data: bool) -> None:
 @click.pass_obj
 def info(obj: Context, as_json: bool) -> None:
     """Что в базе: количества, периоды, размер."""
-    from bcenter.modules.registry.service import INFO_TABLES, summary
-
-    data = summary(obj.db, url=obj.url)
+    data = obj.app.system.info()
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(output.dumps(output.info_json(data)))
         return
-    click.echo(f"База: {data['database']} (схема v{data['schema_version']}, {data['size_bytes'] / 1e6:.1f} МБ), "
-               f"рабочее место {data['site_code'] or '— (не инициализирована)'}")
-    for town in data["towns"]:
-        click.echo(f"Город: {town['city']} — {count_ru(town['houses'], 'дом', 'дома', 'домов')}")
-    for table, label in INFO_TABLES:
-        click.echo(f"  {label:<24} {data['counts'][table]:>10}")
-    readings, payments = data["periods"]["readings"], data["periods"]["payments"]
+    click.echo(f"База: {data.database} (схема v{data.schema_version}, {data.size_bytes / 1e6:.1f} МБ), "
+               f"рабочее место {data.site_code or '— (не инициализирована)'}")
+    for town in data.towns:
+        click.echo(f"Город: {town.city} — {count_ru(town.houses, 'дом', 'дома', 'домов')}")
+    for table, label in TABLE_NAMES.items():
+        click.echo(f"  {label:<24} {data.counts[table]:>10}")
+    readings, payments = data.periods["readings"], data.periods["payments"]
     if readings[0]:
-        click.echo(f"Показания: {readings[0]} — {readings[1]}")
+        click.echo(f"Показания: {readings[0].isoformat()} — {readings[1].isoformat()}")
     if payments[0]:
-        click.echo(f"Платежи: {payments[0]} — {payments[1]}, всего {format_rub_ru(data['payments_total_kop'])}")
-    if data["billing_periods"]:
-        click.echo("Расчётные периоды: " + ", ".join(f"{k} {v}" for k, v in data["billing_periods"].items()))
+        click.echo(f"Платежи: {payments[0].isoformat()} — {payments[1].isoformat()}, всего "
+                   f"{format_rub_ru(data.payments_total_kop)}")
+    if data.billing_periods:
+        click.echo("Расчётные периоды: " + ", ".join(f"{k} {v}" for k, v in data.billing_periods.items()))
 
 
 @cli.command()
@@ -210,16 +249,14 @@ def info(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def search(obj: Context, text: str, limit: int, as_json: bool) -> None:
     """Найти лицевой счёт по номеру, адресу или ФИО."""
-    from db.search import search_accounts
-
-    rows = search_accounts(obj.db, text, limit=limit)
+    found = obj.app.registry.search(text, limit=limit)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(output.dumps(output.search_json(found)))
         return
-    if not rows:
+    if not found:
         click.echo("Ничего не найдено.")
-    for row in rows:
-        click.echo(f"{row['number']}  {row['address']}  {row['names']}")
+    for account in found:
+        click.echo(f"{account.number}  {account.address}  {account.names}")
 
 
 @cli.command()
@@ -228,9 +265,7 @@ def search(obj: Context, text: str, limit: int, as_json: bool) -> None:
 @click.pass_obj
 def backup(obj: Context, file: Path) -> None:
     """Резервная копия базы SQLite в файл (онлайн, без остановки работы)."""
-    from db.backup import backup_sqlite
-
-    pages = backup_sqlite(obj.db, file)
+    pages = obj.app.system.backup(file)
     click.echo(f"Резервная копия записана: {file} ({pages} страниц)")
 
 
@@ -241,11 +276,9 @@ def backup(obj: Context, file: Path) -> None:
 @click.pass_obj
 def restore(obj: Context, file: Path, yes: bool) -> None:
     """Восстановить базу SQLite из резервной копии (текущее содержимое заменяется)."""
-    from db.backup import restore_sqlite
-
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Заменить содержимое {obj.url} копией {file}?", abort=True)
-    restore_sqlite(obj.db, file)
+        click.confirm(f"Заменить содержимое {obj.app.url} копией {file}?", abort=True)
+    obj.app.system.restore(file)
     click.echo(f"База восстановлена из {file}")
 
 
@@ -253,26 +286,15 @@ def restore(obj: Context, file: Path, yes: bool) -> None:
 @db_option
 @click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
 @click.option("--json", "as_json", is_flag=True, help="Итоги в JSON.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
-              help="Процессов расчёта (0 — по числу ядер; 1 — в одном процессе).")
+@workers_option("расчёта")
 @click.pass_obj
 def calc(obj: Context, period_text: str, as_json: bool, workers: int) -> None:
     """Начислить период и пересчитать прошлые периоды, где изменились исходные данные."""
-    import os
-
-    from bcenter.modules.registry.month import run_month
-
     period = _period(period_text, "--period")
-    _ensure_init(obj)
-    houses = obj.db.execute_sql('SELECT COUNT(*) FROM "account"').fetchone()[0]
-    with _progress(houses, "Расчёт") as bar:
-        result = run_month(obj.db, period, progress=bar.update, workers=workers or os.cpu_count() or 1, url=obj.url)
-    summary = {"period": str(period), "houses_ok": result.houses_ok, "houses_failed": len(result.failed),
-               "lines": dict(result.posted), "amounts": {k: format_kop(v) for k, v in result.amounts.items()},
-               "recalculated_periods": sorted(result.recalculated_periods),
-               "failed": [{"house": h, "gaps": list(g)} for h, g in result.failed]}
+    with progress("Расчёт", quiet=as_json, unit=" ЛС") as job:
+        result = obj.app.month.calc(period, workers=workers, job=job)
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        click.echo(output.dumps(output.calc_json(result)))
     else:
         click.echo(f"Период {period}: рассчитано домов {result.houses_ok}, проведено строк {result.lines}.")
         for kind, amount in sorted(result.amounts.items()):
@@ -295,17 +317,11 @@ def calc(obj: Context, period_text: str, as_json: bool, workers: int) -> None:
 @click.pass_obj
 def charges(obj: Context, period_text: str, account: str | None, as_json: bool) -> None:
     """Начисления периода по строкам: услуга, способ, объём, тариф, сумма."""
-    from bcenter.modules.registry.statements import charge_lines
-
-    data = charge_lines(obj.db, _period(period_text, "--period"), account=account)
+    statement = obj.app.month.charges(_period(period_text, "--period"), account=account)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for line in data["lines"]:
-        click.echo(f"{line['account']}  {line['service']:<16} {line['kind']:<15} {line['method'] or '':<18} "
-                   f"{line['volume'] or '':>12} {line['tariff'] or '':>10} {line['amount']:>12}"
-                   + (f"  ({line['reason']})" if line["reason"] else ""))
-    click.echo("Итого: " + ", ".join(f"{k} {v}" for k, v in data["totals"].items()))
+        click.echo(output.dumps(output.charges_json(statement)))
+    else:
+        _echo_lines(output.charges_text(statement))
 
 
 @cli.command()
@@ -315,27 +331,20 @@ def charges(obj: Context, period_text: str, account: str | None, as_json: bool) 
 @click.pass_obj
 def explain(obj: Context, account: str, period_text: str) -> None:
     """Каждая строка начисления: формула, исходные данные и основание."""
-    from bcenter.modules.registry.statements import explain as explain_lines
-
-    for line in explain_lines(obj.db, account=account, period=_period(period_text, "--period")):
-        click.echo(line)
+    _echo_lines(output.explain_text(obj.app.month.explain(_period(period_text, "--period"), account=account)))
 
 
 @cli.command()
 @db_option
 @click.option("--period", "period_text", metavar="ГГГГ-ММ", required=True, help="Расчётный период.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
-              help="Процессов для расчёта сальдо и пеней (0 — по числу ядер; 1 — в одном процессе).")
+@workers_option("для расчёта сальдо и пеней")
 @click.pass_obj
 def close(obj: Context, period_text: str, workers: int) -> None:
     """Закрыть период: сальдо по счетам, услугам и поставщикам; проводить в него больше нельзя."""
-    import os
-
-    from bcenter.modules.registry.closing import close_period
-
     period = _period(period_text, "--period")
-    rows = close_period(obj.db, period, workers=workers or os.cpu_count() or 1, url=obj.url)
-    click.echo(f"Период {period} закрыт: записано сальдо {rows} строк.")
+    with progress("Закрытие", unit=" ЛС") as job:
+        result = obj.app.month.close(period, workers=workers, job=job)
+    click.echo(f"Период {result.period} закрыт: записано сальдо {result.rows} строк.")
 
 
 @cli.command()
@@ -346,11 +355,8 @@ def close(obj: Context, period_text: str, workers: int) -> None:
 @click.pass_obj
 def storno(obj: Context, period_text: str, account: str | None, reason: str) -> None:
     """Сторнировать начисления и перерасчёты открытого периода; следующий calc начислит их заново."""
-    from bcenter.modules.registry.storno import storno_charges
-
     period = _period(period_text, "--period")
-    _ensure_init(obj)
-    result = storno_charges(obj.db, period, reason=reason, account=account)
+    result = obj.app.month.storno(period, reason=reason, account=account)
     if not result.entries:
         click.echo(f"В периоде {period} нет несторнированных начислений" + (f" по счёту {account}." if account else "."))
         return
@@ -365,15 +371,12 @@ def storno(obj: Context, period_text: str, account: str | None, reason: str) -> 
 @click.pass_obj
 def balances(obj: Context, period_text: str, as_json: bool) -> None:
     """Сальдо периода: входящее, начислено, перерасчёт, оплачено, пени, исходящее."""
-    from bcenter.modules.registry.closing import balances_report
-
-    data = balances_report(obj.db, _period(period_text, "--period"))
+    with progress("Сальдо", quiet=as_json, unit=" ЛС") as job:
+        report = obj.app.month.balances(_period(period_text, "--period"), job=job)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for row in data["accounts"]:
-        click.echo(f"{row['account']} {row['service']:<16} вх. {row['opening']:>10} нач. {row['charged']:>10} "
-                   f"перерасч. {row['recalculated']:>9} опл. {row['paid']:>10} исх. {row['closing']:>10}")
+        click.echo(output.dumps(output.balances_json(report)))
+    else:
+        _echo_lines(output.balances_text(report))
 
 
 @cli.command()
@@ -389,36 +392,27 @@ def balances(obj: Context, period_text: str, as_json: bool) -> None:
               help="Счёт на долг (--kind debt): долг и пени на эту дату (по умолчанию — последний день периода).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Куда: файл .pdf (все счета в одном) или каталог (по файлу на лицевой счёт).")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
-              help="Процессов печати (0 — по числу ядер; 1 — в одном процессе).")
+@workers_option("печати")
 @click.pass_obj
 def bills(obj: Context, period_text: str, kind: str, house: str | None, account: str | None, months: int,
           as_of: str | None, out: Path, workers: int) -> None:
     """Платёжные документы (ЕПД) с QR-кодом оплаты: в порядке разноски — дом, подъезд, квартира."""
-    import os
-
-    from bcenter.modules.bills.batch import Job, print_bills
-
     period = _period(period_text, "--period")
-    day = _date(as_of, "--as-of").isoformat() if as_of else None
-    _ensure_init(obj)
-    job = Job(url=obj.url, period=str(period), kind=kind, months=months, as_of=day)
-    with _progress(None, "Счета") as bar:
-        def total(n: int) -> None:
-            bar.total = n
-            bar.refresh()
-
-        result = print_bills(obj.db, job, out=out, house=house, account=account,
-                             workers=workers or os.cpu_count() or 1, progress=bar.update, total=total)
-    where = out if out.suffix.lower() == ".pdf" else f"{out}{os.sep} ({count_ru(len(result.files), 'файл', 'файла', 'файлов')})"
+    day = _date(as_of, "--as-of") if as_of else None
+    with progress("Счета") as job:
+        result = obj.app.bills.print(period, out=out, kind=kind, house=house, account=account, months=months,
+                                     as_of=day, workers=workers, job=job)
+    single = out.suffix.lower() == ".pdf"
+    where = out if single else f"{out}{os.sep} ({count_ru(len(result.files), 'файл', 'файла', 'файлов')})"
     if result.printed:
         click.echo(f"Счета за {period.label_ru}: {count_ru(result.printed, 'счёт', 'счёта', 'счетов')}, "
                    f"{count_ru(result.pages, 'страница', 'страницы', 'страниц')} → {where}")
     else:
-        click.echo("Счетов нет: " + ("файл не создан." if out.suffix.lower() == ".pdf" else "файлы не созданы."))
+        click.echo("Счетов нет: " + ("файл не создан." if single else "файлы не созданы."))
     if result.skipped:
-        click.echo(f"Пропущено (нечего предъявить): {count_ru(result.skipped, 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')}"
-                   + (f" — {', '.join(result.skipped_accounts[:10])}{' …' if result.skipped > 10 else ''}"))
+        shown = ", ".join(result.skipped_accounts[:10]) + (" …" if result.skipped > 10 else "")
+        click.echo(f"Пропущено (нечего предъявить): "
+                   f"{count_ru(result.skipped, 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')} — {shown}")
 
 
 def as_of_options(command):
@@ -433,31 +427,17 @@ def as_of_options(command):
     return command
 
 
-def _date(text: str, option: str) -> date:
-    if len(text) == 10:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise UsageError(f"{option}: ожидается дата ГГГГ-ММ-ДД, получено «{text}»")
-
-
 @cli.command()
 @db_option
 @as_of_options
 def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Долги по периодам начисления после всех оплат по дату включительно."""
-    from bcenter.modules.finance.position import Finance
-
-    data = Finance(obj.db).debts(as_of=_date(as_of, "--as-of"), number=account)
+    with progress("Долги", quiet=as_json, unit=" ЛС") as job:
+        report = obj.app.finance.debts(as_of=_date(as_of, "--as-of"), account=account, job=job)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for acc in data["accounts"]:
-        click.echo(f"{acc['account']}: долг {acc['total']}")
-        for line in acc["periods"]:
-            click.echo(f"  {line['period']} {line['service']:<16} начислено {line['charged']:>10} оплачено "
-                       f"{line['paid']:>10} долг {line['debt']:>10} срок {line['due']}")
+        click.echo(output.dumps(output.debts_json(report)))
+    else:
+        _echo_lines(output.debts_text(report))
 
 
 @cli.command()
@@ -465,24 +445,12 @@ def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
 @as_of_options
 def penalties(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Пени (ч. 14 и 14.1 ст. 155 ЖК РФ) по периодам с расчётом по интервалам."""
-    from bcenter.modules.finance.position import Finance
-
-    data = Finance(obj.db).penalties(as_of=_date(as_of, "--as-of"), number=account)
+    with progress("Пени", quiet=as_json, unit=" ЛС") as job:
+        report = obj.app.finance.penalties(as_of=_date(as_of, "--as-of"), account=account, job=job)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for acc in data["accounts"]:
-        click.echo(f"{acc['account']}: пени {acc['total']}")
-        for row in acc["rows"]:
-            click.echo(f"  {row['period']} {row['service'] or '':<16} {row['from']}–{row['to']} {row['days']:>4} дн. "
-                       f"долг {row['debt']:>10} × {row['rate']} % × {row['fraction']} = {row['amount']}")
-
-
-def _period(text: str, option: str) -> Period:
-    try:
-        return Period.parse(text)
-    except BcenterError:
-        raise UsageError(f"{option}: ожидается месяц ГГГГ-ММ, получено «{text}»") from None
+        click.echo(output.dumps(output.penalties_json(report)))
+    else:
+        _echo_lines(output.penalties_text(report))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -500,12 +468,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    finally:
-        from db.connection import close_database
-
-        close_database()
+    except KeyboardInterrupt:
+        click.echo("Прервано.", err=True)
+        return 130
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["cli", "main"]

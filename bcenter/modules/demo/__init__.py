@@ -1,6 +1,6 @@
 """Demo town generator: a believable Russian town in the bcenter exchange format v1 (EXCHANGE.md).
 
-    from db.demo import generate_town, TownStats
+    from bcenter.modules.demo import generate_town, TownStats
     for doc in generate_town(accounts=2000, seed=1, until="2026-10"):
         ...   # the first document is the town-wide reference data, then one document per house
 """

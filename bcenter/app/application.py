@@ -1,0 +1,75 @@
+"""The application object: one database, one actor, one clock — and every use case, grouped by module.
+
+Every face of bcenter (the CLI, the screens, the kiosk, the sync server) opens an ``App`` and calls its use cases;
+none reaches a service, the database or the engine directly (``tests/test_architecture.py``). A use case checks the
+actor's permission, runs with the application's database (several applications on several databases can live in
+one process), and returns frozen dataclasses — kopecks, dates, periods; formatting is the face's job.
+
+    with App.open("sqlite:///var/demo.db") as app:
+        result = app.month.calc(Period(2026, 10))
+"""
+from __future__ import annotations
+
+import os
+
+import peewee as pw
+
+from bcenter.app.actor import Actor
+from bcenter.app.bills import BillsCases
+from bcenter.app.demo import DemoCases
+from bcenter.app.exchange import ExchangeCases
+from bcenter.app.finance import FinanceCases
+from bcenter.app.month import MonthCases
+from bcenter.app.registry import RegistryCases
+from bcenter.app.system import SystemCases
+from bcenter.core.clock import Clock, SystemClock
+from db.connection import connect, default_url
+
+__all__ = ["App"]
+
+
+class App:
+    """bcenter opened on a database, acting as ``actor``, with ``clock`` for «today».
+
+    Groups: ``system`` (init, info, backup, restore), ``registry`` (search), ``demo``, ``exchange`` (import,
+    export), ``month`` (calc, storno, close, charges, explain, balances), ``finance`` (debts, penalties),
+    ``bills`` (print)."""
+
+    def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None):
+        self.db = db
+        self.url = url
+        self.actor = actor or Actor.local_administrator()
+        self.clock = clock or SystemClock()
+        self.system = SystemCases(self)
+        self.registry = RegistryCases(self)
+        self.demo = DemoCases(self)
+        self.exchange = ExchangeCases(self)
+        self.month = MonthCases(self)
+        self.finance = FinanceCases(self)
+        self.bills = BillsCases(self)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None) -> "App":
+        """Connect to the database at ``url`` (default: ``$BCENTER_DB`` or the user's data directory) and bring its
+        schema up to date."""
+        url = url or default_url()
+        return cls(connect(url), url=url, actor=actor, clock=clock)
+
+    def as_actor(self, actor: Actor) -> "App":
+        """The same database and clock, another actor (a screen's logged-in user)."""
+        return App(self.db, url=self.url, actor=actor, clock=self.clock)
+
+    @staticmethod
+    def workers(asked: int) -> int:
+        """Worker processes for a long job: as asked, or one per core for 0."""
+        return asked if asked > 0 else (os.cpu_count() or 1)
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def __enter__(self) -> "App":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,28 @@
+"""The exchange format (EXCHANGE.md): import and export."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from bcenter.app.base import UseCases, use_case
+from bcenter.core.access import Permission as P
+from bcenter.core.jobs import Job
+from bcenter.modules.exchange.result import ImportResult
+from bcenter.modules.exchange.service import export_file, import_file
+
+
+class ExchangeCases(UseCases):
+    @use_case(P.EXCHANGE_IMPORT, "импорт документа")
+    def import_file(self, path: Path, *, job: Job | None = None) -> ImportResult:
+        """All or nothing: every problem of the document listed, nothing written on any."""
+        self.app.system.ensure_initialized()
+        return import_file(path, db=self.db, actor=self.app.actor.user, job=job)
+
+    @use_case(P.EXCHANGE_EXPORT, "выгрузка документа")
+    def export_file(self, path: Path, *, mask_personal_data: bool = True, job: Job | None = None
+                    ) -> Mapping[str, int]:
+        """The database as an exchange document; personal data (documents, СНИЛС, phones, e-mail) unmasked only for
+        a role allowed to export it."""
+        if not mask_personal_data:
+            self.app.actor.require(P.PERSONAL_DATA_EXPORT, "выгрузка без маскирования персональных данных")
+        return export_file(path, db=self.db, mask_personal_data=mask_personal_data, job=job)

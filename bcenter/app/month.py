@@ -1,0 +1,45 @@
+"""The month: calculate, explain, reverse, close; the ledger's statements."""
+from __future__ import annotations
+
+from bcenter.app.base import UseCases, use_case
+from bcenter.core.access import Permission as P
+from bcenter.core.jobs import Job
+from bcenter.core.period import Period
+from bcenter.modules.registry.closing import BalanceReport, CloseResult, balances_report, close_period
+from bcenter.modules.registry.month import MonthResult, run_month
+from bcenter.modules.registry.statements import ChargeStatement, Explanation, charge_lines, explain
+from bcenter.modules.registry.storno import StornoResult, storno_charges
+
+
+class MonthCases(UseCases):
+    @use_case(P.MONTH_CALC, "расчёт месяца")
+    def calc(self, period: Period, *, workers: int = 0, job: Job | None = None) -> MonthResult:
+        """Charges of ``period`` and recalculation of earlier periods whose inputs changed (ARCHITECTURE.md §3)."""
+        self.app.system.ensure_initialized()
+        return run_month(self.db, period, actor=self.app.actor.user, job=job, workers=self.app.workers(workers),
+                         url=self.app.url)
+
+    @use_case(P.MONTH_STORNO, "сторно начислений")
+    def storno(self, period: Period, *, reason: str, account: str | None = None) -> StornoResult:
+        """Reverse the open period's charges and recalculations (of one account or all); the next calc charges
+        afresh."""
+        self.app.system.ensure_initialized()
+        return storno_charges(self.db, period, reason=reason, account=account, actor=self.app.actor.user)
+
+    @use_case(P.MONTH_CLOSE, "закрытие периода")
+    def close(self, period: Period, *, workers: int = 0, job: Job | None = None) -> CloseResult:
+        """Balance snapshots and penalties of the period; nothing is posted into it afterwards."""
+        return close_period(self.db, period, actor=self.app.actor.user, workers=self.app.workers(workers),
+                            url=self.app.url, job=job)
+
+    @use_case(P.LEDGER_READ, "просмотр начислений")
+    def charges(self, period: Period, *, account: str | None = None) -> ChargeStatement:
+        return charge_lines(self.db, period, account=account)
+
+    @use_case(P.LEDGER_READ, "просмотр начислений")
+    def explain(self, period: Period, *, account: str) -> Explanation:
+        return explain(self.db, account=account, period=period)
+
+    @use_case(P.LEDGER_READ, "просмотр сальдо")
+    def balances(self, period: Period, *, job: Job | None = None) -> BalanceReport:
+        return balances_report(self.db, period, job=job)

@@ -1,0 +1,6 @@
+"""``python -m bcenter.cli …`` runs the ``bcenter`` command."""
+import sys
+
+from bcenter.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""Кто что может: роли и права (ARCHITECTURE.md §8).
+
+Every use case of ``bcenter.app`` names the permission it needs; an actor has a role, and a role a set of
+permissions. Personal data (ФИО in search, unmasked exports) goes only to roles that need it. The table is data,
+checked by the application object (``bcenter.app``), never by a face alone.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["ROLES", "ROLE_PERMISSIONS", "Permission"]
+
+ROLES = ("administrator", "operator", "cashier", "passport_officer", "meter_reader", "analyst")
+"""администратор, оператор, кассир, паспортист, контролёр (снятие показаний), аналитик."""
+
+
+class Permission(StrEnum):
+    """What a use case needs."""
+
+    SYSTEM_SETUP = "system.setup"            # init, backup, restore
+    SYSTEM_INFO = "system.info"              # what the database holds (counts, periods)
+    DEMO_BUILD = "demo.build"                # build the demo town
+    ACCOUNTS_SEARCH = "accounts.search"      # find accounts by number, address or name (personal data)
+    EXCHANGE_IMPORT = "exchange.import"      # load an exchange document
+    EXCHANGE_EXPORT = "exchange.export"      # export with personal data masked
+    PERSONAL_DATA_EXPORT = "personal_data.export"  # export with documents, СНИЛС, phones
+    MONTH_CALC = "month.calc"                # calculate a month (and recalculate the past)
+    MONTH_STORNO = "month.storno"            # reverse a period's charges
+    MONTH_CLOSE = "month.close"              # close a period
+    LEDGER_READ = "ledger.read"              # charges, explain, balances
+    FINANCE_READ = "finance.read"            # debts, penalties
+    BILLS_PRINT = "bills.print"              # payment documents
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "administrator": frozenset(Permission),
+    "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
+                           P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
+    "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
+    "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
+    "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),
+    "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ}),
+}

@@ -1,0 +1,90 @@
+"""Позиция лицевого счёта: what is owed by period and service, and the penalties on it — pure functions over what
+the ledger holds for one account.
+
+Rules (ЖК РФ ст. 155 ч. 14, 14.1; ГК РФ ст. 319.1; DOMAIN.md §3):
+
+* Every line posted into a period is owed with that period's due date: the month's charges, its recalculations and
+  reductions, summed per period × service × supplier (``obligations``).
+* A period whose net for a service is negative (a recalculation gave money back) owes nothing: its net is a credit
+  on the period's last day, applied like a payment. A debt brought from the system we left (an opening balance
+  > 0) is owed for the month before the first one; an advance brought (< 0) is a credit on that first day. Credits
+  are not money paid (``SYNTHETIC`` ids): they reduce debts but are never counted as paid or as an advance.
+* Penalties (``penalty_rows``) run per obligation with the rule of its service — ``standard`` (ч. 14: 30 days of
+  grace, 1/300, then 1/130 from day 91), ``capital_repair`` (ч. 14.1: 1/300 from the day after the due date) or
+  ``none`` — on what payments left unpaid day by day. An obligation paid in full by its due date bears none; one
+  not yet due bears none.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+
+from bcenter.core.period import Period
+from bcenter.engine import payments as pay
+from bcenter.engine.penalties import Obligation, PenaltyRow, penalty_rows as obligation_rows
+from bcenter.engine.rates import RateTable
+
+__all__ = ["SYNTHETIC", "advance", "obligations", "paid_in_time", "penalty_rows"]
+
+SYNTHETIC = ("credit-", "opening-")
+"""Ids of the credits ``obligations`` makes of negative month nets and migrated advances (not money paid)."""
+
+
+def obligations(owed: Mapping[tuple[Period, str, str], int], openings: Iterable[tuple[Period, str, str, int]], *,
+                due: Callable[[Period, str], date], as_of: date) -> tuple[list[pay.Charge], list[pay.Payment]]:
+    """Charges and credits of an account as of a day.
+
+    ``owed``: kopecks per (period, service, supplier) — every line posted into the period; ``openings``: the
+    balances brought from the system we left, (first period, service, supplier, kopecks); ``due``: the due date of
+    a period's service. Periods starting after ``as_of`` are left out."""
+    owed = defaultdict(int, owed)
+    credits: list[pay.Payment] = []
+    for start, service, supplier, amount in openings:
+        if amount > 0:  # a debt brought from the system we left: owed for the month before
+            owed[(start - 1, service, supplier)] += amount
+        elif amount < 0:
+            credits.append(pay.Payment(id=f"opening-{start}-{service}", day=start.first_day, amount=-amount))
+    charges = []
+    for (period, service, supplier), amount in sorted(owed.items()):
+        if period.first_day > as_of:
+            continue
+        if amount >= 0:
+            charges.append(pay.Charge(period=period, service=service, supplier=supplier, amount=amount,
+                                      due=due(period, service)))
+        else:  # the month gave money back (a recalculation): a credit on its last day
+            credits.append(pay.Payment(id=f"credit-{period}-{service}", day=period.last_day, amount=-amount))
+    return charges, credits
+
+
+def advance(application: pay.Application) -> int:
+    """Real money taken by no charge (аванс): the payments' unapplied remainders, not those of the synthetic
+    credits (a month's negative net left unabsorbed already shows as a negative balance of its service)."""
+    return sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+
+
+def paid_in_time(charge: pay.Charge, repayments: Sequence) -> bool:
+    """Paid in full by the due date: no day of debt after it, so no penalty."""
+    return sum(r.amount for r in repayments) >= charge.amount and all(r.day <= charge.due for r in repayments)
+
+
+def penalty_rows(charges: Sequence[pay.Charge], application: pay.Application, *, rules: Mapping[str, str],
+                 rates: RateTable, as_of: date, rounding: str) -> list[PenaltyRow]:
+    """Penalty intervals of an account as of a day, per unpaid obligation (module docstring); ``rules``: the
+    penalty rule of each service."""
+    repayments: dict[tuple[Period, str], list] = defaultdict(list)
+    for r in pay.to_repayments(application, as_of=as_of):
+        repayments[(r.period, r.service)].append(r)
+    rows = []
+    for charge in charges:
+        rule = rules[charge.service]
+        if rule == "none" or charge.amount == 0 or charge.due >= as_of:
+            continue
+        mine = repayments.get((charge.period, charge.service), [])
+        if paid_in_time(charge, mine):
+            continue
+        obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount, due=charge.due,
+                                kind="capital_repair" if rule == "capital_repair" else "standard")
+        rows += [r for r in obligation_rows(obligation, mine, rates=rates, as_of=as_of, rounding=rounding)
+                 if r.amount]
+    return rows

@@ -1,0 +1,153 @@
+"""Показания ИПУ за период: какой месяц закрывает показание, п. 61 (распределение по дням) и п. 59 (история для
+среднего) — pure functions over one meter's readings.
+
+Rules (ПП 354; DOMAIN.md §1.3, §1.6; EXCHANGE.md ``readings[].period``):
+
+* **Which month a reading closes**: the period it names, else the month of its date (``reading_period``); of two
+  readings closing one month, the later (by date) counts — the caller keeps the last.
+* **The month's opening and closing values**: the last reading of an earlier month (else the meter's initial
+  values) opens it, this month's reading closes it.
+* **п. 61, a reading after a gap** (months without readings before it): its volume since the last reading is spread
+  over the months it closes by days, and this month takes its days' part (``spread_gap``).
+* **п. 61, a month billed by the average and settled later**: when a later reading exists, the month's volume is its
+  days' part of that reading's volume since the last reading before the month (``settle_by_later``), so the
+  recalculation posts the difference.
+* **п. 59, the history for the average**: monthly volumes (all zones together) of the latest months with actual
+  readings, a reading after a gap counting for each month it closed (``monthly_history``); at most
+  ``HISTORY_MONTHS``.
+* **п. 59 «а»**: a meter whose verification expired before the period is out of order and its readings are not
+  accepted; periods without readings count from the expiry. A meter removed within the period without a reading
+  for it is out of order too.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
+
+from bcenter.core.period import Period
+from bcenter.core.vocabulary import ZONES
+from bcenter.engine.basis import MeterState
+
+__all__ = ["HISTORY_MONTHS", "MeterFacts", "Reading", "meter_state", "monthly_history", "reading_period",
+           "settle_by_later", "spread_gap"]
+
+HISTORY_MONTHS = 6
+"""п. 59 ПП 354: the average of at most the last 6 months."""
+
+ZERO = Decimal(0)
+Values = Mapping[str, Decimal]
+_month = lru_cache(maxsize=4096)(Period.parse)  # a town's readings name the same few dozen months
+
+
+def reading_period(named: str | None, day: date | str) -> str:
+    """The month («ГГГГ-ММ») a reading closes: the period named in it, else the month of its date."""
+    return named or str(day)[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A reading as stored: its zone values in ``ZONES`` order (text or numbers, None for unused zones) and whether
+    it is confirmed as having gone over zero. Values are converted only when a month needs them."""
+
+    values: Sequence
+    rollover: bool = False
+
+    def decimals(self) -> dict[str, Decimal]:
+        return {z: Decimal(str(v)) for z, v in zip(ZONES, self.values) if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class MeterFacts:
+    """What a meter is, apart from its readings.
+
+    Attributes:
+        key, resource, zones, digits: as in ``MeterState``.
+        verified_until: the end of the verification interval, or None.
+        removed: the day the meter was removed, or None.
+        initial: the values it was installed with, by zone.
+    """
+
+    key: str
+    resource: str
+    zones: int
+    digits: int
+    verified_until: date | None = None
+    removed: date | None = None
+    initial: Values = field(default_factory=dict)
+
+
+def _days(first: Period, last: Period) -> Decimal:
+    """Days from the first day of ``first`` to the last day of ``last``."""
+    return Decimal((last.end - first.first_day).days)
+
+
+def spread_gap(previous: Values, current: Values, *, this_days: Decimal, gap_days: Decimal) -> dict[str, Decimal]:
+    """п. 61: the opening values of a month closed by a reading that also closes the months before it (a gap of
+    ``gap_days`` days in all, this month's ``this_days`` of them): the reading's volume since ``previous`` is
+    spread by days, this month takes its share — opening = current − (current − previous) × share."""
+    share = this_days / gap_days
+    return {z: v - (v - previous.get(z, ZERO)) * share for z, v in current.items()}
+
+
+def settle_by_later(base: Values, later: Values, *, before_days: Decimal, this_days: Decimal,
+                    span_days: Decimal) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """п. 61: a month billed by the average, settled by a later reading: the volume from ``base`` (the last reading
+    before the month) to ``later`` is spread over ``span_days`` by days; the month opens after ``before_days`` and
+    closes after ``before_days + this_days``. Returns (opening, closing) values."""
+    opening = {z: base.get(z, ZERO) + (v - base.get(z, ZERO)) * before_days / span_days for z, v in later.items()}
+    closing = {z: base.get(z, ZERO) + (v - base.get(z, ZERO)) * (before_days + this_days) / span_days
+               for z, v in later.items()}
+    return opening, closing
+
+
+def monthly_history(chain: Sequence[tuple[Period | None, Values]]) -> list[Decimal]:
+    """п. 59: monthly volumes (all zones together) along a chain of readings, oldest first; a reading closing several
+    months counts its volume / months for each of them. ``(None, initial)`` may open the chain (one month)."""
+    history: list[Decimal] = []
+    for (p0, before), (p1, after) in pairwise(chain):
+        months = (p1 - p0) if p0 is not None else 1
+        delta = sum((after[z] - before.get(z, ZERO) for z in after), ZERO)
+        history.extend([delta / months] * months)
+    return history
+
+
+def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Period) -> MeterState:
+    """The meter over ``period`` (``MeterState``) from its readings by the month they close («ГГГГ-ММ» → the last
+    reading closing it), with п. 59 and п. 61 applied (module docstring)."""
+    text = str(period)
+    keys = sorted(readings)
+    at = bisect_left(keys, text)
+    current = readings.get(text)
+    earlier = keys[:at]
+    later = keys[at + 1:] if current else keys[at:]
+    last = _month(earlier[-1]) if earlier else None
+    previous = readings[earlier[-1]].decimals() if earlier else meter.initial
+    current_values = current.decimals() if current else None
+    expired = meter.verified_until is not None and meter.verified_until < period.first_day
+    if last is not None and not expired:
+        if current_values is not None and period - last > 1:
+            previous = spread_gap(previous, current_values, this_days=_days(period, period),
+                                  gap_days=_days(last + 1, period))
+        elif current_values is None and later:
+            previous, current_values = settle_by_later(
+                previous, readings[later[0]].decimals(),
+                before_days=_days(last + 1, period - 1) if period - last > 1 else ZERO,
+                this_days=_days(period, period), span_days=_days(last + 1, _month(later[0])))
+    # the average needs the last 6 months: the last 7 readings close at least that many (each closes ≥ 1)
+    window = earlier[-(HISTORY_MONTHS + 1):]
+    chain = ([] if len(window) < len(earlier) else [(None, meter.initial)]) + [
+        (_month(k), readings[k].decimals()) for k in window]
+    history = monthly_history(chain)
+    without = 0 if current_values is not None else (period - last if last else 1)
+    if expired:  # readings of a meter out of verification are not accepted (п. 59 «а»): count from the expiry
+        without = max(without, period - Period.of(meter.verified_until))
+    removed_unread = meter.removed is not None and meter.removed < period.end and current is None
+    return MeterState(key=meter.key, resource=meter.resource, zones=meter.zones, digits=meter.digits,
+                      previous=previous, current=current_values, history=tuple(history[-HISTORY_MONTHS:]),
+                      periods_without=without, broken=expired or removed_unread,
+                      rollover=bool(current and current.rollover))

@@ -1,0 +1,93 @@
+"""Use cases of the demo town: build it through the exchange path, then give it the ledger an office would have.
+
+The generator (``bcenter.modules.demo.town``) yields exchange documents; each is imported by the same importer a
+migration uses, one unit of work per house — so an interrupted or cancelled build keeps whole houses only, and a
+rerun with the same seed adds what is missing and changes nothing else.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import peewee as pw
+
+from bcenter.core.errors import BcenterError
+from bcenter.core.jobs import Job
+from bcenter.core.period import Period
+from bcenter.modules.demo.calendar import HISTORY_MONTHS
+from bcenter.modules.demo.town import generate_town
+from bcenter.modules.exchange.importer import Importer
+from bcenter.modules.registry import periods
+from bcenter.modules.registry.closing import close_period
+from bcenter.modules.registry.month import run_month
+from db.uow import UnitOfWork
+
+__all__ = ["DemoLedger", "DemoResult", "build_demo", "build_demo_ledger"]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """Rows written per table, objects already there, the last month of the history."""
+
+    inserted: Mapping[str, int]
+    unchanged: int
+    until: Period
+
+
+def build_demo(db: pw.Database, *, accounts: int, seed: int, until: Period, actor: str | None = None,
+               job: Job | None = None) -> DemoResult:
+    """Generate the demo town house by house and import it through the exchange path (one unit per house); ``job``
+    counts accounts and may stop the build between houses."""
+    totals: dict[str, int] = {}
+    unchanged = 0
+    if job is not None:
+        job.total(accounts)
+    for doc in generate_town(accounts=accounts, seed=seed, until=str(until)):
+        if job is not None:
+            job.check()
+        with UnitOfWork(action="registry.demo", actor=actor, db=db, details={"seed": seed}) as uow:
+            result = Importer(db, uow).run(doc)
+        for table, n in result.inserted.items():
+            totals[table] = totals.get(table, 0) + n
+        unchanged += sum(result.unchanged.values())
+        if job is not None:
+            job.advance(len(doc.get("accounts", ())))
+    return DemoResult(totals, unchanged, until)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLedger:
+    """The periods closed, and the last one (calculated and left open)."""
+
+    closed: tuple[Period, ...]
+    open: Period
+
+
+def build_demo_ledger(db: pw.Database, *, until: Period, workers: int = 1, url: str | None = None,
+                      actor: str | None = None, job: Job | None = None) -> DemoLedger:
+    """The demo town's months as an office would have them: every month of the history calculated and closed in
+    turn (balances, penalties), the last one calculated and left open.
+
+    Without it the town has fourteen months of payments and one month of charges: its money would all look paid
+    ahead (an advance) and its bills would ask for nothing.
+    """
+    closed = []
+    if job is not None:
+        job.total(HISTORY_MONTHS)
+    for period in Period.range(until - (HISTORY_MONTHS - 1), until + 1):
+        if job is not None:
+            job.check()
+        if periods.is_closed(period):
+            if job is not None:
+                job.advance()
+            continue
+        result = run_month(db, period, workers=workers, url=url, actor=actor, job=None)
+        if result.failed:
+            raise BcenterError(f"Демо-город: период {period} рассчитан не полностью — домов с ошибками "
+                               f"{len(result.failed)}")
+        if period < until:
+            close_period(db, period, workers=workers, url=url, actor=actor)
+            closed.append(period)
+        if job is not None:
+            job.advance()
+    return DemoLedger(tuple(closed), until)

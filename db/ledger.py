@@ -1,0 +1,110 @@
+"""The ledger's rows and their one writer (ARCHITECTURE.md §3).
+
+Journal entries, charge lines and postings are immutable facts; they are built as typed rows (named tuples whose
+fields are the table's columns, in storage form: ids and periods as text, dates ISO, money in kopecks, quantities
+canonical text) and written by ``LedgerWriter`` inside a unit of work, in batches, with their outbox rows. Every
+writer of the ledger uses them: the month (CHARGE, RECALC), storno (STORNO), closing (PENALTY) — and payments next.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from bcenter.core.ids import uuid7
+from bcenter.core.period import Period
+from db.models import ChargeLine, JournalEntry, Posting
+from db.uow import UnitOfWork, utc_now_iso
+
+__all__ = ["EntryRow", "LedgerWriter", "LineRow", "PostingRow", "entry_row", "reversed_line"]
+
+
+class EntryRow(NamedTuple):
+    """A journal entry: its ``kind`` (CHARGE, RECALC, STORNO, PENALTY …), the open ``period`` it is posted into,
+    its business date, the account (or payment) it concerns, the period it corrects and why, the entry it
+    reverses (storno) and the month run that made it."""
+
+    id: str
+    kind: str
+    period: str
+    business_date: str
+    posted_at: str
+    account_id: str | None
+    payment_id: str | None
+    corrects_period: str | None
+    reason: str | None
+    storno_of_id: str | None
+    run_id: str | None
+
+
+class LineRow(NamedTuple):
+    """A charge line of an entry: account × service × supplier, kind, method, volume, tariff, coefficient, amount
+    (kopecks), excess due to the increasing coefficient, the period it corrects and why, its derivation (JSON)."""
+
+    id: str
+    entry_id: str
+    period: str
+    account_id: str
+    service_id: str
+    supplier_id: str
+    kind: str
+    method: str | None
+    volume: str | None
+    tariff: str | None
+    coefficient: str | None
+    amount: int
+    excess: int | None
+    corrects_period: str | None
+    reason: str | None
+    derivation: str | None
+
+
+class PostingRow(NamedTuple):
+    """One side of an entry without lines (penalties, payments): an amount on a ledger account for account ×
+    service × supplier and the period of the obligation."""
+
+    id: str
+    entry_id: str
+    ledger_account: str
+    account_id: str | None
+    service_id: str | None
+    supplier_id: str | None
+    period: str | None
+    amount: int
+
+
+def entry_row(kind: str, period: Period, *, account: str | None, business_date: str | None = None,
+              corrects: Period | str | None = None, reason: str | None = None, storno_of: str | None = None,
+              run_id: str | None = None, payment: str | None = None) -> EntryRow:
+    """A new entry posted into ``period`` (business date: the period's last day unless given)."""
+    return EntryRow(uuid7(), kind, str(period), business_date or period.last_day.isoformat(), utc_now_iso(),
+                    account, payment, None if corrects is None else str(corrects), reason, storno_of, run_id)
+
+
+def reversed_line(line: LineRow, entry: EntryRow, reason: str) -> LineRow:
+    """A storno line: the same account, service, supplier, kind and corrected period, the opposite amount and
+    excess, posted with the storno entry into its period."""
+    return line._replace(id=uuid7(), entry_id=entry.id, period=entry.period, amount=-line.amount,
+                         excess=None if line.excess is None else -line.excess, reason=reason)
+
+
+class LedgerWriter:
+    """Writes entries with their lines and postings through a unit of work, in batches of ``batch`` rows."""
+
+    def __init__(self, uow: UnitOfWork, *, batch: int = 10_000):
+        self.uow = uow
+        self.batch = batch
+        self.entries = self.lines = self.postings = 0
+
+    def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
+              postings: Iterable[PostingRow] = ()) -> None:
+        for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
+                                    (ChargeLine, LineRow._fields, list(lines)),
+                                    (Posting, PostingRow._fields, list(postings))):
+            for start in range(0, len(rows), self.batch):
+                self.uow.insert_rows(model, fields, rows[start:start + self.batch])
+            if model is JournalEntry:
+                self.entries += len(rows)
+            elif model is ChargeLine:
+                self.lines += len(rows)
+            else:
+                self.postings += len(rows)

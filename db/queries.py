@@ -1,0 +1,74 @@
+"""The common reads that the month, the reports, the bills and the screens share — one place for each join.
+
+An account's house is read through the view ``account_house`` (account, number, premises, house, opened, closed;
+migration step 5) instead of the account → premises join written at every call site.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import peewee as pw
+
+from bcenter.core.errors import NotFound
+from bcenter.core.settings import Settings
+from db.dialect import marks, param_mark
+
+IN_CHUNK = 900
+"""Values per ``IN (…)`` list: SQLite allows 999 parameters in a statement by default."""
+
+
+def select_in(db: pw.Database, sql_head: str, values: Sequence, tail: str = "", params: tuple = ()) -> list[tuple]:
+    """``sql_head (?, ?, …) tail`` for ``values`` in chunks; ``params`` come after each chunk's values."""
+    out: list[tuple] = []
+    values = list(values)
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        out.extend(db.execute_sql(f"{sql_head} ({marks(db, len(chunk))}){tail}", (*chunk, *params)).fetchall())
+    return out
+
+
+def account_id(db: pw.Database, number: str) -> str:
+    """The id of the account with this number (``NotFound`` names it)."""
+    row = db.execute_sql(f'SELECT id FROM "account" WHERE number = {param_mark(db)}', (number,)).fetchone()
+    if row is None:
+        raise NotFound(what="лицевой счёт", key=number)
+    return str(row[0])
+
+
+def account_numbers(db: pw.Database, number: str | None = None) -> list[tuple[str, str]]:
+    """(id, number) of every account by number, or of the one with ``number``."""
+    if number is not None:
+        rows = db.execute_sql(f'SELECT id, number FROM "account" WHERE number = {param_mark(db)}', (number,))
+    else:
+        rows = db.execute_sql('SELECT id, number FROM "account" ORDER BY number')
+    return [(str(a), n) for a, n in rows]
+
+
+def house_ids(db: pw.Database) -> list[str]:
+    return [str(r[0]) for r in db.execute_sql('SELECT id FROM "house" ORDER BY id')]
+
+
+def houses_of(db: pw.Database, accounts: Sequence[str]) -> dict[str, str]:
+    """account id → its house id."""
+    return {str(a): str(h) for a, h in select_in(db, 'SELECT account_id, house_id FROM "account_house" '
+                                                     'WHERE account_id IN', sorted(set(accounts)))}
+
+
+def in_houses(db: pw.Database, houses: Sequence[str] | None, column: str = "account_id") -> tuple[str, tuple]:
+    """``AND <column> IN (the accounts of these houses)`` and its parameters; nothing when ``houses`` is None."""
+    if houses is None:
+        return "", ()
+    return (f' AND {column} IN (SELECT account_id FROM "account_house" WHERE house_id IN '
+            f'({marks(db, len(houses))}))', tuple(houses))
+
+
+def settings_rows(db: pw.Database) -> list[tuple[str, str]]:
+    """The stored settings as (key, JSON text), by key."""
+    return [(k, v) for k, v in db.execute_sql('SELECT key, value FROM "setting" ORDER BY key')]
+
+
+def load_settings(db: pw.Database) -> Settings:
+    """The database's settings (defaults where a key is not stored); a stored value outside the allowed ones is an
+    error naming it."""
+    return Settings.from_mapping({k: json.loads(v) for k, v in settings_rows(db)})

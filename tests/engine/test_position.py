@@ -1,0 +1,66 @@
+"""An account's position (bcenter.engine.position): obligations from the ledger's sums and migrated balances,
+credits that are not money paid, and which obligations bear penalties (ч. 14, 14.1 ст. 155 ЖК РФ)."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bcenter.core.period import Period
+from bcenter.engine import payments as pay
+from bcenter.engine.position import advance, obligations, paid_in_time, penalty_rows
+from bcenter.engine.rates import RateTable
+
+LAW = Path(__file__).resolve().parents[2] / "assets" / "law"
+RATES = RateTable.from_tables(**{k: json.loads((LAW / f"{f}.json").read_text(encoding="utf-8")) for k, f in
+                                 (("key_rates", "key_rates"), ("caps", "penalty_rate_caps"), ("moratoria", "moratoria"))})
+JAN = Period(2025, 1)
+
+
+def due(period: Period, service: str) -> date:
+    return (period + 1).first_day + timedelta(days=9)
+
+
+def test_a_negative_month_is_a_credit_and_migrated_balances_open_the_account():
+    owed = {(JAN, "cw", "vk"): 5000, (JAN + 1, "cw", "vk"): -300}
+    openings = [(JAN, "cw", "vk", 1200), (JAN, "hw", "ts", -800)]
+    charges, credits = obligations(owed, openings, due=due, as_of=date(2025, 3, 31))
+    assert [(c.period, c.amount) for c in charges] == [(JAN - 1, 1200), (JAN, 5000)]
+    assert [(c.id, c.day, c.amount) for c in credits] == [
+        ("opening-2025-01-hw", JAN.first_day, 800), ("credit-2025-02-cw", (JAN + 1).last_day, 300)]
+
+
+def test_credits_are_not_an_advance():
+    charges, credits = obligations({(JAN, "cw", "vk"): 100}, [(JAN, "cw", "vk", -500)], due=due,
+                                   as_of=date(2025, 3, 31))
+    application = pay.apply_payments(charges, credits)
+    assert application.total_debt == 0 and advance(application) == 0
+
+
+def test_periods_after_the_day_are_not_owed_yet():
+    charges, _ = obligations({(JAN + 3, "cw", "vk"): 100}, [], due=due, as_of=date(2025, 3, 31))
+    assert charges == []
+
+
+def test_what_bears_no_penalty():
+    charges = [pay.Charge(JAN, "cw", "vk", 5000, date(2025, 2, 10)), pay.Charge(JAN, "tko", "ro", 900, date(2025, 2, 10)),
+               pay.Charge(JAN, "kr", "fond", 700, date(2025, 2, 10))]
+    paid = pay.apply_payments(charges, [pay.Payment("p", date(2025, 2, 5), 900, services={"tko": 900})])
+    rows = penalty_rows(charges, paid, rules={"cw": "none", "tko": "standard", "kr": "capital_repair"}, rates=RATES,
+                        as_of=date(2025, 6, 30), rounding="per_interval")
+    assert {r.service for r in rows} == {"kr"}  # cw: rule none; tko: paid in full by the due date
+    assert paid_in_time(charges[1], pay.to_repayments(paid))
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts=st.lists(st.integers(1, 100_000), min_size=1, max_size=6), early=st.integers(0, 9))
+def test_obligations_paid_in_full_by_their_due_date_bear_no_penalty(amounts, early):
+    charges = [pay.Charge(JAN + i, "cw", "vk", a, due(JAN + i, "cw")) for i, a in enumerate(amounts)]
+    payments = [pay.Payment(f"p{i}", c.due - timedelta(days=early), c.amount, period=c.period)
+                for i, c in enumerate(charges)]
+    application = pay.apply_payments(charges, payments)
+    assert penalty_rows(charges, application, rules={"cw": "standard"}, rates=RATES, as_of=date(2027, 1, 1),
+                        rounding="per_interval") == []

@@ -1,0 +1,106 @@
+"""Readings over a month (bcenter.engine.readings): which month a reading closes, п. 61 spreading of a reading that
+closes several months, a month billed by the average settled by a later reading, the п. 59 history, verification
+expiry — golden cases and properties (spread months add up to the reading's volume; the history adds up to what the
+readings say)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bcenter.core.period import Period
+from bcenter.engine.readings import MeterFacts, Reading, meter_state, monthly_history, reading_period
+
+METER = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, initial={"total": D("100")})
+JAN, FEB, MAR, APR = (Period(2026, m) for m in (1, 2, 3, 4))
+
+
+def volume(state) -> D:
+    return sum(state.current[z] - state.previous.get(z, D(0)) for z in state.current)
+
+
+def near(a: D, b: D) -> bool:
+    """Equal to the 20th decimal (divisions by days round at the 28th digit)."""
+    return abs(a - b) < D("1e-20")
+
+
+def test_a_reading_closes_the_month_it_names_else_the_month_of_its_date():
+    assert reading_period("2026-02", date(2026, 3, 2)) == "2026-02"
+    assert reading_period(None, date(2026, 3, 2)) == "2026-03"
+    assert reading_period(None, "2026-03-02") == "2026-03"
+
+
+def test_a_reading_after_a_gap_gives_this_month_its_days_share():
+    """January read at 100 → 110; nothing in February; April's 200 closes February … April (28 + 31 + 30 days):
+    April takes 30/89 of the 90 м³ (п. 61)."""
+    readings = {"2026-01": Reading(("110",)), "2026-04": Reading(("200",))}
+    april = meter_state(METER, readings, APR)
+    assert near(volume(april), D(90) * 30 / 89)
+    assert april.periods_without == 0 and not april.broken
+
+
+def test_a_month_billed_by_the_average_is_settled_by_a_later_reading():
+    readings = {"2026-01": Reading(("110",)), "2026-04": Reading(("200",))}
+    february, march = meter_state(METER, readings, FEB), meter_state(METER, readings, MAR)
+    assert near(volume(february), D(90) * 28 / 89) and near(volume(march), D(90) * 31 / 89)
+    assert february.current == march.previous  # the months join: nothing counted twice
+
+
+def test_without_later_readings_the_month_has_none_and_counts_its_gap():
+    state = meter_state(METER, {"2026-01": Reading(("110",))}, MAR)
+    assert state.current is None and state.periods_without == 2
+    assert state.history == (D(10),)  # the initial 100 → January's 110
+
+
+def test_an_expired_meter_is_out_of_order_and_counts_from_the_expiry():
+    expired = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, verified_until=date(2026, 1, 20),
+                         initial={"total": D("100")})
+    state = meter_state(expired, {"2026-01": Reading(("110",)), "2026-03": Reading(("130",))}, MAR)
+    assert state.broken and state.periods_without == 2
+
+
+def test_a_removed_meter_without_a_reading_for_the_month_is_out_of_order():
+    removed = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, removed=date(2026, 2, 10),
+                         initial={"total": D("100")})
+    assert meter_state(removed, {"2026-01": Reading(("110",))}, FEB).broken
+
+
+def test_a_confirmed_rollover_travels_with_the_month_it_closes():
+    state = meter_state(METER, {"2026-01": Reading(("5",), rollover=True)}, JAN)
+    assert state.rollover and state.current == {"total": D(5)}
+
+
+def test_the_history_counts_a_reading_after_a_gap_for_each_month_it_closes():
+    chain = [(None, {"total": D(0)}), (JAN, {"total": D(10)}), (APR, {"total": D(40)})]
+    assert monthly_history(chain) == [D(10), D(10), D(10), D(10)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=st.integers(0, 9999), gap=st.integers(1, 14), delta=st.integers(0, 5000),
+       first=st.integers(0, 11))
+def test_the_months_a_late_reading_closes_add_up_to_its_volume(start, gap, delta, first):
+    """However long the gap, the volumes of the months it covers (averaged months settled, the reading's own month
+    spread) add up to the reading's volume, and each month's part is proportional to its days."""
+    opening = Period(2025, 1) + first
+    closing = opening + gap
+    readings = {str(opening): Reading((str(start),)), str(closing): Reading((str(start + delta),))}
+    months = list(Period.range(opening + 1, closing + 1))
+    parts = [volume(meter_state(METER, readings, p)) for p in months]
+    assert near(sum(parts), D(delta))
+    days = sum(p.days for p in months)
+    for p, part in zip(months, parts):
+        assert near(part, D(delta) * p.days / days)
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(1, 4), st.integers(0, 500)), min_size=1, max_size=10))
+def test_the_history_adds_up_to_the_readings(steps):
+    chain, period, value = [], Period(2024, 1), D(0)
+    for months, delta in steps:
+        period, value = period + months, value + delta
+        chain.append((period, {"total": value}))
+    history = monthly_history(chain)
+    assert len(history) == sum(m for m, _ in steps[1:])
+    assert near(sum(history), D(sum(d for _, d in steps[1:])))
