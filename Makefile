@@ -27,7 +27,7 @@ demo: env
 	$(BIN)/bcenter --db $(DEMO_DB) info
 	@echo
 	@echo "Дальше:  export BCENTER_DB=$(DEMO_DB)"
-	@echo "         $(BIN)/bcenter search Гагарина     # найти лицевой счёт по адресу, ФИО или номеру"
+	@echo "         $(BIN)/bcenter search Ленина       # найти лицевой счёт по адресу, ФИО или номеру"
 	@echo "         $(BIN)/bcenter charges --period $(LAST_MONTH) --account 1000010015"
 	@echo "         $(BIN)/bcenter explain --period $(LAST_MONTH) --account 1000010015   # почему столько"
 	@echo "         $(BIN)/bcenter bills --period $(LAST_MONTH) --house h00001 --out var/bills.pdf   # ЕПД дома с QR-кодами"

@@ -432,12 +432,7 @@ def as_of_options(command):
 @as_of_options
 def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Долги по периодам начисления после всех оплат по дату включительно."""
-    with progress("Долги", quiet=as_json, unit=" ЛС") as job:
-        report = obj.app.finance.debts(as_of=_date(as_of, "--as-of"), account=account, job=job)
-    if as_json:
-        click.echo(output.dumps(output.debts_json(report)))
-    else:
-        _echo_lines(output.debts_text(report))
+    _money_report("Долги", obj.app.finance.debts, as_of, account, as_json, output.debts_json, output.debts_text)
 
 
 @cli.command()
@@ -445,12 +440,17 @@ def debts(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
 @as_of_options
 def penalties(obj: Context, as_of: str, account: str | None, as_json: bool) -> None:
     """Пени (ч. 14 и 14.1 ст. 155 ЖК РФ) по периодам с расчётом по интервалам."""
-    with progress("Пени", quiet=as_json, unit=" ЛС") as job:
-        report = obj.app.finance.penalties(as_of=_date(as_of, "--as-of"), account=account, job=job)
+    _money_report("Пени", obj.app.finance.penalties, as_of, account, as_json, output.penalties_json,
+                  output.penalties_text)
+
+
+def _money_report(title: str, use_case, as_of: str, account: str | None, as_json: bool, to_json, to_text) -> None:
+    with progress(title, quiet=as_json, unit=" ЛС") as job:
+        report = use_case(as_of=_date(as_of, "--as-of"), account=account, job=job)
     if as_json:
-        click.echo(output.dumps(output.penalties_json(report)))
+        click.echo(output.dumps(to_json(report)))
     else:
-        _echo_lines(output.penalties_text(report))
+        _echo_lines(to_text(report))
 
 
 def main(argv: list[str] | None = None) -> int:

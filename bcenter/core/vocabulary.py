@@ -36,11 +36,15 @@ METHOD_NAMES: Mapping[str, str] = {
     "norm_k": "по нормативу с повышающим коэффициентом", "average": "по среднемесячному объёму",
     "house_meter_share": "по общедомовому прибору пропорционально площади", "area": "по площади",
     "person": "по числу проживающих", "premises": "на помещение", "fixed": "фиксированная сумма",
+    "interruption": "за перерывы сверх допустимых", "temperature": "за температуру горячей воды",
+    "below_40": "вода ниже +40 °C — по тарифу на холодную воду",
+    "room_temperature": "за температуру воздуха в помещении",
 }
 """How a line was calculated (``Derivation.method``)."""
 METHOD_SHORT: Mapping[str, str] = {
     "meter": "ИПУ", "norm": "норматив", "norm_k": "норматив×К", "average": "среднее", "house_meter_share": "ОДПУ",
     "area": "площадь", "person": "по чел.", "premises": "на помещ.", "fixed": "фикс.",
+    "interruption": "перерывы", "temperature": "t° ГВС", "below_40": "ниже +40 °C", "room_temperature": "t° в помещ.",
 }
 """The same for a narrow table column (the ЕПД)."""
 METHODS = tuple(METHOD_NAMES)

@@ -16,7 +16,7 @@ Methods (ПП 354, Приложение 2; DOMAIN.md §1–§2):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Mapping
 
@@ -60,7 +60,7 @@ def calculate_house(basis: HouseBasis) -> HouseResult:
         volumes_by_account[account.key] = vols
     carry = _common_property(basis, lines, volumes_by_account, gaps)
     for account in basis.accounts:
-        lines[account.key] += _reductions(basis, account, lines[account.key])
+        lines[account.key] += _reductions(basis, account, lines[account.key], gaps)
     if gaps:
         return HouseResult(basis.key, basis.period, gaps=tuple(gaps))
     order = {key: (svc.order, key) for key, svc in basis.services.items()}
@@ -304,8 +304,8 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
     return carry
 
 
-# --- reductions ----------------------------------------------------------------------------------------
-def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
+# --- reductions ---------------------------------------------------------------------------------------
+def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line], gaps: _Gaps) -> list[Line]:
     out: list[Line] = []
     events = basis.quality + account.quality
     policy = basis.settings.quality_excess_hours
@@ -327,12 +327,14 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
             if reduction is not None:
                 out.append(reduction)
         temperatures = [e for e in mine if e.kind == "temperature" and e.measured is not None]
-        if temperatures and svc.resource == "hot_water":  # прил. 1, п. 5: 0.1 % per 3 °C below the norm, per hour
-            hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e)))
-                              .total_seconds()) / 3600, e.measured) for e in temperatures]
-            hours = [(h, t) for h, t in hours if h > 0]
-            reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
-                if hours else None
+        if temperatures and svc.resource == "hot_water":
+            out += _hot_water_temperature(basis, account, line, temperatures, gaps)
+        if temperatures and svc.resource == "heating":  # прил. 1, п. 15: the room is colder than the norm
+            reduction = reductions.room_temperature_reduction(
+                line.service, charge=line.amount, period=basis.period,
+                events=[(e.start, e.end, e.measured, e.allowed) for e in temperatures],
+                excluded=[(e.start, e.end) for e in mine if e.kind == "interruption"],
+                night=basis.settings.room_temperature_night)
             if reduction is not None:
                 out.append(reduction)
         if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
@@ -345,6 +347,48 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> li
                     out.append(reductions.absence_recalc(line.service, norm=norm, tariff=price.rate,
                                                          coefficient=line.coefficient, absent_days=days,
                                                          days_in_month=basis.period.days))
+    return out
+
+
+def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line, events: list,
+                           gaps: _Gaps) -> list[Line]:
+    """Прил. 1, п. 5: 0.1 % per 3 °C below the norm per hour; below +40 °C the water of those days is billed at the
+    cold-water tariff."""
+    out = []
+    hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e))).total_seconds())
+              / 3600, e.measured) for e in events]
+    hours = [(h, t) for h, t in hours if h > 0]
+    reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
+        if hours else None
+    if reduction is not None:
+        out.append(reduction)
+    days = set()
+    for e in events:
+        if e.measured < 40:
+            start, end = max(e.start, _month_start(basis, e)), min(e.end, _month_end(basis, e))
+            if start < end:
+                last = (end - timedelta(microseconds=1)).date()
+                days |= {start.date() + timedelta(days=k) for k in range((last - start.date()).days + 1)}
+    if not days or line.volume is None:
+        return out
+    price = basis.prices[line.service]
+    if price.two_part:
+        hot = price.cold_water_rate + price.heat_per_m3 * price.heat_rate
+        cold = price.cold_water_rate
+    else:
+        hot = price.rate if price.rate is not None else next(iter(price.zones.values()))
+        cold = next((basis.prices[s.key].rate for s in sorted(basis.services.values(), key=lambda s: (s.order, s.key))
+                     if s.resource == "cold_water" and s.kind == "communal" and s.key in basis.prices
+                     and basis.prices[s.key].rate is not None), None)
+        if cold is None:
+            gaps.add(f"дом {basis.key}, ЛС {account.number}, услуга «{line.service}»",
+                     f"горячая вода ниже +40 °C оплачивается по тарифу на холодную воду, а его на {basis.period} нет")
+            return out
+    rebill = reductions.below_40_rebill(line.service, volume=line.volume, days_below_40=len(days),
+                                        period=basis.period, hot_water_tariff=hot, cold_water_tariff=cold,
+                                        coefficient=line.coefficient)
+    if rebill is not None:
+        out.append(rebill)
     return out
 
 

@@ -8,8 +8,10 @@ Rules (DOMAIN.md §2.1, §2.2; EXCHANGE.md ``settings.quality_excess_hours``):
 * interruptions: clipped to the month, overlapping or touching ones merged; excess hours = max(total excess over the
   monthly allowance, Σ per-event excess over the single allowance) — "max", default — or the total only
   ("total_only"); minutes count as fractions of an hour [P];
-* hot water colder than allowed: 0.1 % per full 3 °C beyond the allowed deviation, per hour; below +40 °C those
-  hours are re-billed at the cold-water tariff instead (``below_40_rebill``);
+* hot water colder than allowed: 0.1 % per full 3 °C beyond the allowed deviation, per hour; below +40 °C the water
+  of those days is billed at the cold-water tariff instead (``below_40_rebill``);
+* a room colder than the norm (18 °C, or the act's): 0.15 % per hour per degree, night (00–05) allowing 3 °C less,
+  the hours of a heating interruption not counted again (``room_temperature_reduction``);
 * temporary absence: −N × T × K × days / days in month per absent person, kind "absence" — only for communal
   services billed by norm where a meter is technically impossible, never heating, СОИ or housing services.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from bcenter.core.errors import InvalidValue
@@ -45,6 +47,7 @@ __all__ = [
     "below_40_rebill",
     "hot_water_temperature_reduction",
     "interruption_reduction",
+    "room_temperature_reduction",
 ]
 
 _D = Decimal
@@ -243,8 +246,8 @@ def hot_water_temperature_reduction(
     ``hours`` are entries (hours, measured °C) or (hours, measured °C, allowed deviation °C) — by day the
     deviation allowed is 3 °C (``DAY_DEVIATION_C``), at night 5 °C (``NIGHT_DEVIATION_C``). For each entry:
     steps = ⌊(norm_min − deviation − measured) / 3⌋ full steps of 3 °C beyond the allowed deviation [P: whole
-    steps]; pct = Σ hours × steps × 0.1 %, capped at 100 %. Entries below +40 °C are left out: those hours are
-    re-billed at the cold-water tariff (``below_40_rebill``) [P]. The line is −to_kop(charge × pct / 100), kind
+    steps]; pct = Σ hours × steps × 0.1 %, capped at 100 %. Entries below +40 °C are left out: the water of those
+    days is billed at the cold-water tariff (``below_40_rebill``). The line is −to_kop(charge × pct / 100), kind
     "quality", method "temperature"; nothing to reduce → None.
     """
     _check_charge(charge)
@@ -277,39 +280,149 @@ def hot_water_temperature_reduction(
                      basis="ПП 354, прил. 1, п. 5 (температура горячей воды)", inputs=inputs)
 
 
+NIGHT_START_H = 0
+NIGHT_END_H = 5
+"""Night for the temperature rules: 00:00–05:00 local time (ПП 354, прил. 1, пп. 5, 15)."""
+ROOM_NORM_C = Decimal(18)
+"""The room temperature below which heating is reduced, unless the act gives another (ПП 354, прил. 1, п. 15;
+corner rooms +20 °C, regions with design temperature ≤ −31 °C +20/+22 °C — the act's ``allowed``)."""
+ROOM_NIGHT_ALLOWANCE_C = Decimal(3)
+"""How much colder a room may be at night, 00:00–05:00 (п. 15)."""
+
+
+def _without(spans: list[tuple[datetime, datetime]], holes: Sequence[tuple[datetime, datetime]]):
+    """``spans`` with the parts covered by ``holes`` cut out."""
+    for cut_start, cut_end in sorted(holes):
+        left = []
+        for start, end in spans:
+            if cut_end <= start or cut_start >= end:
+                left.append((start, end))
+                continue
+            if start < cut_start:
+                left.append((start, cut_start))
+            if cut_end < end:
+                left.append((cut_end, end))
+        spans = left
+    return spans
+
+
+def _night_seconds(start: datetime, end: datetime) -> Decimal:
+    """Seconds of [start, end) that fall between 00:00 and 05:00 of the interval's own time zone."""
+    total = _D(0)
+    day = start.date()
+    while True:
+        night_start = datetime.combine(day, time(NIGHT_START_H), tzinfo=start.tzinfo)
+        if night_start >= end:
+            break
+        night_end = datetime.combine(day, time(NIGHT_END_H), tzinfo=start.tzinfo)
+        low, high = max(start, night_start), min(end, night_end)
+        if low < high:
+            total += _seconds(low, high)
+        day = day + timedelta(days=1)
+    return total
+
+
+@decimal_math
+def room_temperature_reduction(
+    service: str,
+    *,
+    charge: int,
+    events: Sequence[tuple[datetime, datetime, Decimal] | tuple[datetime, datetime, Decimal, Decimal | None]],
+    period: Period,
+    excluded: Sequence[tuple[datetime, datetime]] = (),
+    night: str = DEFAULTS.room_temperature_night,
+    rate_pct: Decimal = Decimal("0.15"),
+) -> Line | None:
+    """Снижение платы за отопление при температуре в помещении ниже нормы (ПП 354, прил. 1, п. 15; DOMAIN.md §2.2).
+
+    ``events`` are acts (start, end, measured °C[, the norm °C the act gives — ``allowed``]); the norm is 18 °C
+    (``ROOM_NORM_C``) unless the act gives another. Each act is clipped to ``period``; the hours of ``excluded``
+    intervals — the heating interruptions of the premises (п. 14: while it applies, п. 15 does not) — are cut out.
+    By day the deviation is norm − measured, at night (00:00–05:00, the act's own time zone) norm − 3 − measured;
+    ``night`` "day_only" leaves night hours out (the act measured by day only) [P]. pct = Σ hours × degrees × 0.15 %,
+    exact degrees (14.7 °C is 3.3 below 18) [P], capped at 100 %; the line is −to_kop(charge × pct / 100), kind
+    "quality", method "room_temperature". Nothing below the norm → None.
+    """
+    _check_charge(charge)
+    if night not in CHOICES["room_temperature_night"]:
+        raise InvalidValue(f"ночные часы: {', '.join(CHOICES['room_temperature_night'])}", value=night)
+    rate = quantity(rate_pct, "процент за час и градус")
+    pct, terms, inputs_entries = _D(0), [], []
+    for event in events:
+        if len(event) not in (3, 4):
+            raise InvalidValue("акт — (начало, конец, °C) или (начало, конец, °C, норма °C)")
+        start, end = event[0], event[1]
+        measured = quantity(event[2], "температура в помещении", minimum=None)
+        norm = ROOM_NORM_C if len(event) == 3 or event[3] is None else quantity(event[3], "норма температуры")
+        if not isinstance(start, datetime) or not isinstance(end, datetime):
+            raise TypeError("начало и конец акта — datetime")
+        if end <= start:
+            raise InvalidValue(f"конец акта раньше начала ({start.isoformat()})", value=end.isoformat())
+        low = datetime.combine(period.first_day, time(), tzinfo=start.tzinfo)
+        high = datetime.combine(period.end, time(), tzinfo=start.tzinfo)
+        spans = _without([(max(start, low), min(end, high))] if max(start, low) < min(end, high) else [], excluded)
+        all_seconds = sum((_seconds(a, b) for a, b in spans), _D(0))
+        night_seconds = sum((_night_seconds(a, b) for a, b in spans), _D(0))
+        day_h, night_h = (all_seconds - night_seconds) / _SECONDS_PER_HOUR, night_seconds / _SECONDS_PER_HOUR
+        by_day = max(_D(0), norm - measured)
+        by_night = _D(0) if night == "day_only" else max(_D(0), norm - ROOM_NIGHT_ALLOWANCE_C - measured)
+        inputs_entries.append(f"{start.isoformat()}/{end.isoformat()} {canonical(measured)} °C "
+                              f"(норма {canonical(norm)})")
+        if by_day * day_h + by_night * night_h == 0:
+            continue
+        pct += (day_h * by_day + night_h * by_night) * rate
+        part = f"{fmt_quantity(day_h)} ч × {fmt_quantity(by_day)} °C"
+        if night == "measured":
+            part += f" + {fmt_quantity(night_h)} ч ночью × {fmt_quantity(by_night)} °C"
+        terms.append(f"({part})")
+    if pct == 0 or charge == 0:
+        return None
+    exact, pct_text = _percent_of_charge(charge, pct)
+    expression = (f"{' + '.join(terms)} × {fmt_quantity(rate)} %/(ч·°C) = {pct_text}; "
+                  f"-({format_kop(charge)} руб. × {pct_text})")
+    inputs = {"charge": format_kop(charge), "events": "; ".join(inputs_entries), "rate_pct": canonical(rate),
+              "night": night, "excluded_h": canonical(sum((_seconds(a, b) for a, b in excluded), _D(0))
+                                                       / _SECONDS_PER_HOUR), "period": str(period)}
+    return make_line(service, kind="quality", method="room_temperature", exact=exact, expression=expression,
+                     basis="ПП 354, прил. 1, п. 15 (температура воздуха в жилом помещении)", inputs=inputs)
+
+
 @decimal_math
 def below_40_rebill(
     service: str,
     *,
     volume: Decimal,
-    hours_below_40: Decimal,
+    days_below_40: int,
     period: Period,
     hot_water_tariff: Decimal,
     cold_water_tariff: Decimal,
+    coefficient: Decimal = Decimal(1),
 ) -> Line | None:
-    """Часы с горячей водой ниже +40 °C оплачиваются по тарифу на холодную воду (ПП 354, прил. 1, п. 5).
+    """Горячая вода ниже +40 °C оплачивается по тарифу на холодную воду за эти дни (ПП 354, прил. 1, п. 5).
 
-    The month's hot-water ``volume`` is apportioned to those hours by time [P]: V_h = V × hours / (24 × days); the
-    line is −to_kop(V_h × (T_гв − T_хв)), kind "quality", method "below_40". For a two-part tariff pass
-    T_гв = T_хв + q × T_тэ. No hours → None.
+    The month's hot-water ``volume`` is apportioned to the calendar days on which the water was below +40 °C by days
+    [P]: V_d = V × days / days in month; the line is −to_kop(V_d × K × (T_гв − T_хв)), kind "quality", method
+    "below_40" (K: the increasing coefficient the charge carried). For a two-part tariff pass
+    T_гв = T_хв + q × T_тэ and the cold-water component as T_хв. No days → None.
     """
     v = quantity(volume, "объём ГВС")
-    h = quantity(hours_below_40, "часы ниже 40 °C")
     hot = quantity(hot_water_tariff, "тариф ГВС")
     cold = quantity(cold_water_tariff, "тариф ХВС")
-    month_hours = 24 * period.days
-    if h > month_hours:
-        raise InvalidValue(f"часов больше, чем в месяце ({month_hours})", value=canonical(h))
-    if h == 0:
+    k = quantity(coefficient, "повышающий коэффициент", minimum=1)
+    if type(days_below_40) is not int or not 0 <= days_below_40 <= period.days:
+        raise InvalidValue(f"дней ниже +40 °C — от 0 до {period.days}", value=days_below_40)
+    if days_below_40 == 0 or v == 0 or hot <= cold:
         return None
-    exact = -(v * h * (hot - cold) / month_hours)
-    expression = (f"-({fmt_quantity(v, 'm3')} × {fmt_quantity(h)} ч / {month_hours} ч × "
+    k_text = f" × K {fmt_quantity(k)}" if k != 1 else ""
+    exact = -(v * days_below_40 * k * (hot - cold) / period.days)
+    expression = (f"-({fmt_quantity(v, 'm3')} × {days_below_40}/{period.days} дн.{k_text} × "
                   f"({fmt_quantity(hot)} − {fmt_quantity(cold)}) {rate_label('m3')})")
     return make_line(service, kind="quality", method="below_40", exact=exact, expression=expression,
                      basis="ПП 354, прил. 1, п. 5 (ниже +40 °C — по тарифу на холодную воду)",
-                     inputs={"volume": canonical(v), "hours_below_40": canonical(h), "period": str(period),
-                             "hot_water_tariff": canonical(hot), "cold_water_tariff": canonical(cold)},
-                     volume=-(v * h / month_hours))
+                     inputs={"volume": canonical(v), "days_below_40": str(days_below_40), "period": str(period),
+                             "hot_water_tariff": canonical(hot), "cold_water_tariff": canonical(cold),
+                             "coefficient": canonical(k)},
+                     volume=-(v * days_below_40 / period.days), coefficient=k)
 
 
 @decimal_math

@@ -18,6 +18,7 @@ from bcenter.engine.reductions import (
     below_40_rebill,
     hot_water_temperature_reduction,
     interruption_reduction,
+    room_temperature_reduction,
 )
 
 MARCH = Period(2025, 3)
@@ -172,17 +173,70 @@ def test_hours_below_40_are_rebilled_not_reduced_and_cap_applies():
     assert capped.amount == -CHARGE  # 5 steps × 744 h × 0.1 % = 372 % → 100 %
 
 
-def test_below_40_rebill_at_cold_water_tariff_for_those_hours():
-    line = below_40_rebill("hot_water", volume=D("7.44"), hours_below_40=D(10), period=MARCH,
+def test_below_40_rebill_at_cold_water_tariff_for_those_days():
+    line = below_40_rebill("hot_water", volume=D("7.44"), days_below_40=2, period=MARCH,
                            hot_water_tariff=D("220.50"), cold_water_tariff=D("48.57"))
-    # 7.44 × 10 / 744 = 0.1 м³ × (220.50 − 48.57) = 17.193 → −17.19
-    assert line.amount == -1719
-    assert line.volume == D("-0.1")
-    assert below_40_rebill("hot_water", volume=D(5), hours_below_40=D(0), period=MARCH,
+    # 7.44 × 2 / 31 = 0.48 м³ × (220.50 − 48.57) = 82.5264 → −82.53
+    assert line.amount == -8253
+    assert line.volume == D("-0.48")
+    with_k = below_40_rebill("hot_water", volume=D("7.44"), days_below_40=2, period=MARCH,
+                             hot_water_tariff=D("220.50"), cold_water_tariff=D("48.57"), coefficient=D("1.5"))
+    assert with_k.amount == -12379  # 82.5264 × 1.5 = 123.7896
+    assert below_40_rebill("hot_water", volume=D(5), days_below_40=0, period=MARCH,
                            hot_water_tariff=D(200), cold_water_tariff=D(40)) is None
     with pytest.raises(InvalidValue):
-        below_40_rebill("hot_water", volume=D(5), hours_below_40=D(745), period=MARCH,
+        below_40_rebill("hot_water", volume=D(5), days_below_40=32, period=MARCH,
                         hot_water_tariff=D(200), cold_water_tariff=D(40))
+
+
+JANUARY = Period(2025, 1)
+HEAT = 258127  # G5: 2 581.27
+
+
+def jan(day: int, hour: int) -> datetime:
+    return datetime(2025, 1, day, hour, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_room_temperature_counts_day_and_night_degrees():
+    """48 h from 10 January 08:00: 38 h by day, 10 h at night; 14 °C → 4 °C and 1 °C below → 24.3 %."""
+    line = room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(14))], period=JANUARY)
+    assert (line.kind, line.method, line.amount) == ("quality", "room_temperature", -62725)
+    day_only = room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(14))],
+                                          period=JANUARY, night="day_only")
+    assert day_only.amount == -58853
+
+
+def test_room_temperature_leaves_out_interruption_hours_and_uses_the_act_s_norm():
+    line = room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(14))], period=JANUARY,
+                                      excluded=[(jan(10, 8), jan(10, 20))])
+    assert line.amount == -44140  # (26 × 4 + 10 × 1) × 0.15 % = 17.1 %
+    corner = room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(14), D(20))],
+                                        period=JANUARY)
+    assert corner.amount == -99895  # (38 × 6 + 10 × 3) × 0.15 % = 38.7 %
+
+
+def test_room_temperature_is_clipped_to_the_month_and_capped():
+    assert room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(18))],
+                                      period=JANUARY) is None
+    whole = room_temperature_reduction("heat", charge=HEAT, events=[(datetime(2024, 12, 1, tzinfo=timezone.utc),
+                                                                     datetime(2025, 3, 1, tzinfo=timezone.utc), D(5))],
+                                       period=JANUARY)
+    assert whole.amount == -HEAT
+    with pytest.raises(InvalidValue):
+        room_temperature_reduction("heat", charge=HEAT, events=[(jan(12, 8), jan(10, 8), D(14))], period=JANUARY)
+    with pytest.raises(InvalidValue):
+        room_temperature_reduction("heat", charge=HEAT, events=[(jan(10, 8), jan(12, 8), D(14))], period=JANUARY,
+                                   night="sometimes")
+
+
+@given(hours=st.integers(1, 300), degrees=st.integers(0, 12), cut=st.integers(0, 300))
+def test_room_temperature_never_grows_when_interruption_hours_are_cut_out(hours, degrees, cut):
+    event = [(jan(3, 7), jan(3, 7) + timedelta(hours=hours), D(18 - degrees))]
+    whole = room_temperature_reduction("heat", charge=HEAT, events=event, period=JANUARY)
+    less = room_temperature_reduction("heat", charge=HEAT, events=event, period=JANUARY,
+                                      excluded=[(jan(3, 7), jan(3, 7) + timedelta(hours=cut))])
+    amount = lambda line: 0 if line is None else line.amount  # noqa: E731
+    assert -HEAT <= amount(whole) <= amount(less) <= 0
 
 
 @given(charge=st.integers(min_value=0, max_value=10_000_000),

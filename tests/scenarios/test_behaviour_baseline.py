@@ -23,7 +23,12 @@ NEW_METHODS = {"room_temperature", "below_40"}
 """Methods of the lines added by issue 9 item 8: heating room temperature (ПП 354 прил. 1 п. 15) and hot water below
 +40 °C billed at the cold-water tariff (прил. 1 п. 5)."""
 
-EXPECTED_NEW_LINES: dict[tuple[str, str, str], tuple[int, str]] = {}
+EXPECTED_NEW_LINES: dict[tuple[str, str, str], tuple[int, str]] = {
+    # two flats' acts of 14.0 °C and 16.9 °C in January
+    ("2026-01", "heating", "room_temperature"): (2, "-935.49"),
+    # a house's hot water at 38 °C in May: every flat with hot water, those days at the cold-water tariff
+    ("2026-05", "hot_water", "below_40"): (102, "-3302.58"),
+}
 """(month, service, method) → (lines, their sum in rubles): every line the new rules add to the town."""
 
 

@@ -73,9 +73,9 @@ class Finance:
 
     def _rates(self) -> RateTable:
         key_rates = {}
-        for start, rate, source in self.db.execute_sql(
-                'SELECT valid_from, rate, source FROM "key_rate" ORDER BY valid_from, source'):
-            key_rates[_d(start)] = str(rate)  # a document's row for the same day comes after the law's
+        for start, rate in self.db.execute_sql(
+                'SELECT valid_from, rate FROM "key_rate" ORDER BY valid_from, CASE WHEN source = \'law\' THEN 0 ELSE 1 END'):
+            key_rates[_d(start)] = str(rate)  # a document's row for the same day comes after the law's and wins
         caps = [{"from": str(_d(a)), "to": str(_d(b)), "max_rate": str(m), "mode": mode}
                 for a, b, m, mode in self.db.execute_sql(
                     'SELECT valid_from, valid_to, max_rate, mode FROM "penalty_rate_cap" ORDER BY valid_from')]

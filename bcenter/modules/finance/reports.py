@@ -7,40 +7,30 @@ they were imported with (EXCHANGE.md), accounts by their number.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import peewee as pw
 
 from bcenter.core.jobs import Job
-from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import penalty_total
-from bcenter.modules.finance.position import Finance
+from bcenter.engine.payments import DebtLine
+from bcenter.engine.penalties import PenaltyRow, penalty_total
+from bcenter.modules.finance.position import Finance, Position
 
-__all__ = ["AccountDebts", "AccountPenalties", "DebtPeriod", "DebtReport", "PenaltyInterval", "PenaltyReport",
-           "debts", "penalties"]
-
-
-@dataclass(frozen=True, slots=True)
-class DebtPeriod:
-    """What is still owed for one service of one period: charged, paid, debt (kopecks), the due date."""
-
-    period: Period
-    service: str
-    supplier: str
-    charged: int
-    paid: int
-    debt: int
-    due: date
+__all__ = ["AccountDebts", "AccountPenalties", "DebtReport", "PenaltyReport", "debts", "penalties"]
 
 
 @dataclass(frozen=True, slots=True)
 class AccountDebts:
+    """An account's debt: the total and each period × service still owed (``DebtLine``, with the service and
+    supplier named by their exchange ids)."""
+
     account: str
     total: int
-    periods: tuple[DebtPeriod, ...]
+    periods: tuple[DebtLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,25 +42,12 @@ class DebtReport:
 
 
 @dataclass(frozen=True, slots=True)
-class PenaltyInterval:
-    """A run of days with the same debt, rate and fraction; ``end`` inclusive, as people read penalty tables."""
-
-    period: Period
-    service: str | None
-    start: date
-    end: date
-    days: int
-    debt: int
-    rate: Decimal
-    fraction: str
-    amount: int
-
-
-@dataclass(frozen=True, slots=True)
 class AccountPenalties:
+    """An account's penalties: the total and the intervals (``PenaltyRow``, the service by its exchange id)."""
+
     account: str
     total: int
-    rows: tuple[PenaltyInterval, ...]
+    rows: tuple[PenaltyRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,28 +56,31 @@ class PenaltyReport:
     accounts: tuple[AccountPenalties, ...]
 
 
-def _accounts(finance: Finance, number: str | None, job: Job | None) -> list[tuple[str, str]]:
+def _positions(finance: Finance, *, as_of: date, number: str | None,
+               job: Job | None) -> Iterator[tuple[str, Position, pay.Application]]:
+    """Every account's (or the one's) number, position and payments applied as of the day; ``job`` counts them and
+    may stop between accounts."""
     accounts = finance.account_numbers(number)
     if job is not None:
         job.total(len(accounts))
-    return accounts
+    for account, num in accounts:
+        position = finance.position(account, num, as_of=as_of)
+        yield num, position, finance.application(position, as_of=as_of)
+        if job is not None:
+            job.advance()
+            job.check()
 
 
 def debts(db: pw.Database, *, as_of: date, number: str | None = None, job: Job | None = None) -> DebtReport:
     """What every account (or the one with ``number``) still owes by period and service as of ``as_of``."""
     finance = Finance(db)
     out = []
-    for account, num in _accounts(finance, number, job):
-        position = finance.position(account, num, as_of=as_of)
-        lines = pay.debts(finance.application(position, as_of=as_of), as_of=as_of)
-        if job is not None:
-            job.advance()
-            job.check()
-        if not lines:
-            continue
-        out.append(AccountDebts(num, sum(ln.debt for ln in lines), tuple(
-            DebtPeriod(ln.period, finance.services[ln.service]["ext"], finance.suppliers[ln.supplier], ln.charged,
-                       ln.paid, ln.debt, ln.due) for ln in lines)))
+    for num, _position, application in _positions(finance, as_of=as_of, number=number, job=job):
+        lines = pay.debts(application, as_of=as_of)
+        if lines:
+            out.append(AccountDebts(num, sum(ln.debt for ln in lines), tuple(
+                dataclasses.replace(ln, service=finance.services[ln.service]["ext"],
+                                    supplier=finance.suppliers[ln.supplier]) for ln in lines)))
     return DebtReport(as_of, tuple(out))
 
 
@@ -108,15 +88,10 @@ def penalties(db: pw.Database, *, as_of: date, number: str | None = None, job: J
     """Penalties of every account (or the one with ``number``) as of ``as_of``, interval by interval."""
     finance = Finance(db)
     out = []
-    for account, num in _accounts(finance, number, job):
-        position = finance.position(account, num, as_of=as_of)
-        rows = finance.penalty_rows(position, finance.application(position, as_of=as_of), as_of=as_of)
-        if job is not None:
-            job.advance()
-            job.check()
-        if not rows:
-            continue
-        out.append(AccountPenalties(num, penalty_total(rows), tuple(
-            PenaltyInterval(r.period, finance.services[r.service]["ext"] if r.service else None, r.start, r.end,
-                            r.days, r.debt, r.rate, r.fraction, r.amount) for r in rows)))
+    for num, position, application in _positions(finance, as_of=as_of, number=number, job=job):
+        rows = finance.penalty_rows(position, application, as_of=as_of)
+        if rows:
+            out.append(AccountPenalties(num, penalty_total(rows), tuple(
+                dataclasses.replace(r, service=finance.services[r.service]["ext"] if r.service else None)
+                for r in rows)))
     return PenaltyReport(as_of, tuple(out))
