@@ -34,9 +34,9 @@ demo: env
 	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
 	@echo "         $(BIN)/bcenter --help"
 
-## Build the environment and run the whole test suite (PostgreSQL too when BCENTER_TEST_PG is set).
+## Build the environment and run the whole test suite on every core (PostgreSQL too when BCENTER_TEST_PG is set).
 test: env-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: env-test
 	$(BIN)/python bench/demo_build.py
