@@ -4,7 +4,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
-from bcenter.core.access import ROLE_PERMISSIONS, ROLES, Permission
+from bcenter.core.access import ROLE_NAMES, ROLE_PERMISSIONS, ROLES, Permission
 from bcenter.core.errors import ConfigError, PermissionDenied
 
 __all__ = ["Actor"]
@@ -37,5 +37,5 @@ class Actor:
     def require(self, permission: Permission, action: str) -> None:
         """Refuse an action the role does not allow, naming both."""
         if not self.may(permission):
-            raise PermissionDenied(f"Недостаточно прав: {action} — роли «{self.role}» это не разрешено "
-                                   f"(нужно право {permission.value})")
+            raise PermissionDenied(f"Недостаточно прав: {action} — роли «{ROLE_NAMES[self.role]}» это не "
+                                   f"разрешено (нужно право {permission.value})")

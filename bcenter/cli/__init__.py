@@ -138,6 +138,14 @@ def _echo_lines(lines: list[str]) -> None:
         click.echo(line)
 
 
+def _show(result, as_json: bool, to_json, to_text) -> None:
+    """A report as JSON (the shape EXCHANGE.md fixes) or as lines for people."""
+    if as_json:
+        click.echo(output.dumps(to_json(result)))
+    else:
+        _echo_lines(to_text(result))
+
+
 @cli.command()
 @db_option
 @click.option("--site-code", default=None, help="Короткий код этого рабочего места (по умолчанию S01).")
@@ -318,10 +326,7 @@ def calc(obj: Context, period_text: str, as_json: bool, workers: int) -> None:
 def charges(obj: Context, period_text: str, account: str | None, as_json: bool) -> None:
     """Начисления периода по строкам: услуга, способ, объём, тариф, сумма."""
     statement = obj.app.month.charges(_period(period_text, "--period"), account=account)
-    if as_json:
-        click.echo(output.dumps(output.charges_json(statement)))
-    else:
-        _echo_lines(output.charges_text(statement))
+    _show(statement, as_json, output.charges_json, output.charges_text)
 
 
 @cli.command()
@@ -373,10 +378,7 @@ def balances(obj: Context, period_text: str, as_json: bool) -> None:
     """Сальдо периода: входящее, начислено, перерасчёт, оплачено, пени, исходящее."""
     with progress("Сальдо", quiet=as_json, unit=" ЛС") as job:
         report = obj.app.month.balances(_period(period_text, "--period"), job=job)
-    if as_json:
-        click.echo(output.dumps(output.balances_json(report)))
-    else:
-        _echo_lines(output.balances_text(report))
+    _show(report, as_json, output.balances_json, output.balances_text)
 
 
 @cli.command()
@@ -447,10 +449,7 @@ def penalties(obj: Context, as_of: str, account: str | None, as_json: bool) -> N
 def _money_report(title: str, use_case, as_of: str, account: str | None, as_json: bool, to_json, to_text) -> None:
     with progress(title, quiet=as_json, unit=" ЛС") as job:
         report = use_case(as_of=_date(as_of, "--as-of"), account=account, job=job)
-    if as_json:
-        click.echo(output.dumps(to_json(report)))
-    else:
-        _echo_lines(to_text(report))
+    _show(report, as_json, to_json, to_text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ROLES", "ROLE_PERMISSIONS", "Permission"]
+__all__ = ["ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission"]
 
-ROLES = ("administrator", "operator", "cashier", "passport_officer", "meter_reader", "analyst")
-"""администратор, оператор, кассир, паспортист, контролёр (снятие показаний), аналитик."""
+ROLE_NAMES = {"administrator": "администратор", "operator": "оператор", "cashier": "кассир",
+              "passport_officer": "паспортист", "meter_reader": "контролёр", "analyst": "аналитик"}
+"""The roles and how people call them (the meter reader is «контролёр»: he reads meters on a route)."""
+ROLES = tuple(ROLE_NAMES)
 
 
 class Permission(StrEnum):

@@ -178,8 +178,8 @@ class BasisReader:
         services = defaultdict(list)
         for account, service, start, end in self._q(
                 'SELECT s.account_id, s.service_id, s.valid_from, s.valid_to FROM "account_service" s '
-                'JOIN "account" a ON a.id = s.account_id JOIN "premises" p ON p.id = a.premises_id WHERE p.house_id = ? '
-                'ORDER BY s.id', (house_id,)):
+                'JOIN "account_house" ah ON ah.account_id = s.account_id WHERE ah.house_id = ? ORDER BY s.id',
+                (house_id,)):
             if _d(start) < self.end and (end is None or _d(end) > self.start):
                 services[str(account)].append(str(service))
         residents, absent = self._residents(house_id)

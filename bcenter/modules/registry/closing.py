@@ -84,8 +84,11 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
         paid_before[str(account)][(str(account), str(service), str(supplier))] = int(amount)
     accounts |= set(paid_before) | set(posted_penalties)
     numbers = dict(finance.account_numbers()) if accounts and houses is None else {}
+    if job is not None:
+        job.total(len(accounts))
     for n, account in enumerate(sorted(accounts)):
         if job is not None and n % 100 == 0:
+            job.advance(min(100, len(accounts) - n))
             job.check()
         position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
         application = finance.application(position, as_of=period.last_day)
@@ -139,8 +142,11 @@ def all_balances(db: pw.Database, period: Period, *, workers: int = 1, url: str 
             if current:
                 tasks.append((url, str(period), current))
             balances: dict[tuple[str, str, str], dict[str, int]] = {}
+            if job is not None:
+                job.total(total)
             for rows, found in pooled(_balances_of_houses, tasks, workers=min(workers, len(tasks)), ordered=False):
                 if job is not None:
+                    job.advance(len(found))
                     job.check()
                 balances.update(rows)
                 advances.update(found)

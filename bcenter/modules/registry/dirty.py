@@ -27,9 +27,9 @@ WHOLE_HOUSE = {
     "house": 'SELECT id FROM "house" WHERE id IN',
     "house_service": 'SELECT house_id FROM "house_service" WHERE id IN',
     "premises": 'SELECT house_id FROM "premises" WHERE id IN',
-    "account": 'SELECT p.house_id FROM "account" a JOIN "premises" p ON p.id = a.premises_id WHERE a.id IN',
-    "account_service": 'SELECT p.house_id FROM "account_service" s JOIN "account" a ON a.id = s.account_id '
-                       'JOIN "premises" p ON p.id = a.premises_id WHERE s.id IN',
+    "account": 'SELECT house_id FROM "account_house" WHERE account_id IN',
+    "account_service": 'SELECT ah.house_id FROM "account_service" s JOIN "account_house" ah '
+                       'ON ah.account_id = s.account_id WHERE s.id IN',
     "meter": 'SELECT COALESCE(p.house_id, m.house_id) FROM "meter" m LEFT JOIN "premises" p ON p.id = m.premises_id '
              'WHERE m.id IN',
 }
@@ -48,8 +48,8 @@ DATED = {
                      'LEFT JOIN "premises" p ON p.id = q.premises_id WHERE q.id IN',
     "tariff": 'SELECT house_id, valid_from, NULL FROM "tariff" WHERE id IN',
     "norm": 'SELECT house_id, valid_from, NULL FROM "norm" WHERE id IN',
-    "journal_entry": 'SELECT p.house_id, e.business_date, COALESCE(e.corrects_period, e.period) FROM "journal_entry" e '
-                     'JOIN "account" a ON a.id = e.account_id JOIN "premises" p ON p.id = a.premises_id '
+    "journal_entry": 'SELECT ah.house_id, e.business_date, COALESCE(e.corrects_period, e.period) '
+                     'FROM "journal_entry" e JOIN "account_house" ah ON ah.account_id = e.account_id '
                      'WHERE e.kind = \'STORNO\' AND e.id IN',
 }
 STORNO_ACTION = "registry.storno"
