@@ -246,8 +246,9 @@ def test_every_use_case_checks_a_permission():
     from bcenter.app.application import App
     from bcenter.app.base import UseCases
 
-    groups = [v for v in vars(App(db=_Dummy(), url="sqlite://")).values() if isinstance(v, UseCases)]
-    assert len(groups) >= 7
+    app = App(db=_Dummy(), url="sqlite://")
+    groups = [getattr(app, name) for name in App.GROUPS]
+    assert len(groups) >= 7 and all(isinstance(g, UseCases) for g in groups)
     unchecked = []
     for group in groups:
         for name in dir(type(group)):

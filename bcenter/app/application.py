@@ -11,19 +11,23 @@ one process), and returns frozen dataclasses — kopecks, dates, periods; format
 from __future__ import annotations
 
 import os
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from bcenter.app.actor import Actor
-from bcenter.app.bills import BillsCases
-from bcenter.app.demo import DemoCases
-from bcenter.app.exchange import ExchangeCases
-from bcenter.app.finance import FinanceCases
-from bcenter.app.month import MonthCases
-from bcenter.app.registry import RegistryCases
-from bcenter.app.system import SystemCases
 from bcenter.core.clock import Clock, SystemClock
 from db.connection import connect, default_url
+
+if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used (below)
+    from bcenter.app.bills import BillsCases
+    from bcenter.app.demo import DemoCases
+    from bcenter.app.exchange import ExchangeCases
+    from bcenter.app.finance import FinanceCases
+    from bcenter.app.month import MonthCases
+    from bcenter.app.registry import RegistryCases
+    from bcenter.app.system import SystemCases
 
 __all__ = ["App"]
 
@@ -35,18 +39,50 @@ class App:
     export), ``month`` (calc, storno, close, charges, explain, balances), ``finance`` (debts, penalties),
     ``bills`` (print)."""
 
+    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills")
+
     def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None):
         self.db = db
         self.url = url
         self.actor = actor or Actor.local_administrator()
         self.clock = clock or SystemClock()
-        self.system = SystemCases(self)
-        self.registry = RegistryCases(self)
-        self.demo = DemoCases(self)
-        self.exchange = ExchangeCases(self)
-        self.month = MonthCases(self)
-        self.finance = FinanceCases(self)
-        self.bills = BillsCases(self)
+
+    # Each group (and the services, PDF and schema libraries behind it) is imported when first used: a command
+    # pays the start-up of its own module only (`bcenter info` does not load reportlab).
+    @cached_property
+    def system(self) -> "SystemCases":
+        from bcenter.app.system import SystemCases
+        return SystemCases(self)
+
+    @cached_property
+    def registry(self) -> "RegistryCases":
+        from bcenter.app.registry import RegistryCases
+        return RegistryCases(self)
+
+    @cached_property
+    def demo(self) -> "DemoCases":
+        from bcenter.app.demo import DemoCases
+        return DemoCases(self)
+
+    @cached_property
+    def exchange(self) -> "ExchangeCases":
+        from bcenter.app.exchange import ExchangeCases
+        return ExchangeCases(self)
+
+    @cached_property
+    def month(self) -> "MonthCases":
+        from bcenter.app.month import MonthCases
+        return MonthCases(self)
+
+    @cached_property
+    def finance(self) -> "FinanceCases":
+        from bcenter.app.finance import FinanceCases
+        return FinanceCases(self)
+
+    @cached_property
+    def bills(self) -> "BillsCases":
+        from bcenter.app.bills import BillsCases
+        return BillsCases(self)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None) -> "App":

