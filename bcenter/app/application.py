@@ -19,6 +19,8 @@ import peewee as pw
 from bcenter.app.actor import Actor
 from bcenter.core.clock import Clock, SystemClock
 from db.connection import connect, default_url
+from db.failures import plain_errors
+from db.locks import DEFAULT_WAIT_S
 
 if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used (below)
     from bcenter.app.bills import BillsCases
@@ -41,11 +43,13 @@ class App:
 
     GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills")
 
-    def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None):
+    def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None,
+                 lock_wait: float = DEFAULT_WAIT_S):
         self.db = db
         self.url = url
         self.actor = actor or Actor.local_administrator()
         self.clock = clock or SystemClock()
+        self.lock_wait = lock_wait
 
     # Each group (and the services, PDF and schema libraries behind it) is imported when first used: a command
     # pays the start-up of its own module only (`bcenter info` does not load reportlab).
@@ -85,15 +89,21 @@ class App:
         return BillsCases(self)
 
     @classmethod
-    def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None) -> "App":
+    def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,
+             lock_wait: float | None = None) -> "App":
         """Connect to the database at ``url`` (default: ``$BCENTER_DB`` or the user's data directory) and bring its
-        schema up to date."""
+        schema up to date. ``lock_wait``: how long a writing job waits for another (default ``$BCENTER_LOCK_WAIT``
+        seconds, else 10)."""
         url = url or default_url()
-        return cls(connect(url), url=url, actor=actor, clock=clock)
+        if lock_wait is None:
+            lock_wait = float(os.environ.get("BCENTER_LOCK_WAIT", DEFAULT_WAIT_S))
+        with plain_errors():
+            db = connect(url)
+        return cls(db, url=url, actor=actor, clock=clock, lock_wait=lock_wait)
 
     def as_actor(self, actor: Actor) -> "App":
         """The same database and clock, another actor (a screen's logged-in user)."""
-        return App(self.db, url=self.url, actor=actor, clock=self.clock)
+        return App(self.db, url=self.url, actor=actor, clock=self.clock, lock_wait=self.lock_wait)
 
     @staticmethod
     def workers(asked: int) -> int:

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from bcenter.core.access import Permission
 from db.context import bound
+from db.failures import plain_errors
+from db.locks import job_lock
 
 F = TypeVar("F", bound=Callable)
 
@@ -23,18 +25,29 @@ class UseCases:
         return self.app.db
 
 
-def use_case(permission: Permission, action: str) -> Callable[[F], F]:
+LEDGER = "ledger"
+"""The scope of the job lock every writing use case takes: the whole database's ledger and its inputs."""
+
+
+def use_case(permission: Permission, action: str, *, writes: bool = False) -> Callable[[F], F]:
     """A use case: refused unless the actor's role has ``permission`` (``action`` names it in the refusal); runs
-    with the application's database bound for the models of this context."""
+    with the application's database bound for the models of this context, the database's own errors told in words
+    (``db.failures``). A use case that ``writes`` holds the database's job lock (``db.locks``) for its whole run:
+    two writing jobs never run beside each other — the second waits ``app.lock_wait`` seconds, then refuses."""
 
     def wrap(method: F) -> F:
         @functools.wraps(method)
         def run(self: UseCases, *args, **kwargs):
             self.app.actor.require(permission, action)
-            with bound(self.app.db):
-                return method(self, *args, **kwargs)
+            with bound(self.app.db), plain_errors():
+                if not writes:
+                    return method(self, *args, **kwargs)
+                with job_lock(self.app.db, LEDGER, holder=self.app.actor.user, what=action,
+                              wait=self.app.lock_wait):
+                    return method(self, *args, **kwargs)
 
         run.permission = permission  # type: ignore[attr-defined]
+        run.writes = writes  # type: ignore[attr-defined]
         return run  # type: ignore[return-value]
 
     return wrap

@@ -9,7 +9,7 @@ from bcenter.modules.demo.service import DemoLedger, DemoResult, build_demo, bui
 
 
 class DemoCases(UseCases):
-    @use_case(P.DEMO_BUILD, "построение демо-города")
+    @use_case(P.DEMO_BUILD, "построение демо-города", writes=True)
     def build(self, *, accounts: int, seed: int = 1, until: Period | None = None,
               job: Job | None = None) -> DemoResult:
         """The town of ``accounts`` accounts, the same for the same seed, history up to ``until`` (default: the
@@ -18,7 +18,7 @@ class DemoCases(UseCases):
         until = until or Period.of(self.app.clock.today()) - 1
         return build_demo(self.db, accounts=accounts, seed=seed, until=until, actor=self.app.actor.user, job=job)
 
-    @use_case(P.DEMO_BUILD, "расчёт месяцев демо-города")
+    @use_case(P.DEMO_BUILD, "расчёт месяцев демо-города", writes=True)
     def ledger(self, *, until: Period, workers: int = 0, job: Job | None = None) -> DemoLedger:
         """Every month of the history calculated and closed, the last one calculated and left open."""
         return build_demo_ledger(self.db, until=until, workers=self.app.workers(workers), url=self.app.url,

@@ -12,7 +12,7 @@ from bcenter.modules.exchange.service import export_file, import_file
 
 
 class ExchangeCases(UseCases):
-    @use_case(P.EXCHANGE_IMPORT, "импорт документа")
+    @use_case(P.EXCHANGE_IMPORT, "импорт документа", writes=True)
     def import_file(self, path: Path, *, job: Job | None = None) -> ImportResult:
         """All or nothing: every problem of the document listed, nothing written on any."""
         self.app.system.ensure_initialized()

@@ -12,21 +12,21 @@ from bcenter.modules.registry.storno import StornoResult, storno_charges
 
 
 class MonthCases(UseCases):
-    @use_case(P.MONTH_CALC, "расчёт месяца")
+    @use_case(P.MONTH_CALC, "расчёт месяца", writes=True)
     def calc(self, period: Period, *, workers: int = 0, job: Job | None = None) -> MonthResult:
         """Charges of ``period`` and recalculation of earlier periods whose inputs changed (ARCHITECTURE.md §3)."""
         self.app.system.ensure_initialized()
         return run_month(self.db, period, actor=self.app.actor.user, job=job, workers=self.app.workers(workers),
                          url=self.app.url)
 
-    @use_case(P.MONTH_STORNO, "сторно начислений")
+    @use_case(P.MONTH_STORNO, "сторно начислений", writes=True)
     def storno(self, period: Period, *, reason: str, account: str | None = None) -> StornoResult:
         """Reverse the open period's charges and recalculations (of one account or all); the next calc charges
         afresh."""
         self.app.system.ensure_initialized()
         return storno_charges(self.db, period, reason=reason, account=account, actor=self.app.actor.user)
 
-    @use_case(P.MONTH_CLOSE, "закрытие периода")
+    @use_case(P.MONTH_CLOSE, "закрытие периода", writes=True)
     def close(self, period: Period, *, workers: int = 0, job: Job | None = None) -> CloseResult:
         """Balance snapshots and penalties of the period; nothing is posted into it afterwards."""
         return close_period(self.db, period, actor=self.app.actor.user, workers=self.app.workers(workers),

@@ -10,7 +10,7 @@ from db.backup import backup_sqlite, restore_sqlite
 
 
 class SystemCases(UseCases):
-    @use_case(P.SYSTEM_SETUP, "инициализация базы")
+    @use_case(P.SYSTEM_SETUP, "инициализация базы", writes=True)
     def init(self, *, site_code: str | None = None, site_kind: str = "office") -> InitResult:
         """Create or update the database: schema, this site's identity, the built-in law tables."""
         return initialize(self.db, site_code=site_code, site_kind=site_kind, actor=self.app.actor.user)
@@ -30,7 +30,7 @@ class SystemCases(UseCases):
         """Copy the live SQLite database into ``target``; returns its pages."""
         return backup_sqlite(self.db, target)
 
-    @use_case(P.SYSTEM_SETUP, "восстановление из копии")
+    @use_case(P.SYSTEM_SETUP, "восстановление из копии", writes=True)
     def restore(self, source: Path) -> None:
         """Replace the database's content with a backup (checked first), then bring its schema up to date."""
         restore_sqlite(self.db, source)

@@ -54,6 +54,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (3, "calc_runs", _sql_file("0003_calc_runs")),
     (4, "account_snapshot", _sql_file("0004_account_snapshot")),
     (5, "account_house", _sql_file("0005_account_house")),
+    (6, "job_lock", _sql_file("0006_job_lock")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

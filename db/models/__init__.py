@@ -15,7 +15,9 @@ from db.models.finance import (
 )
 from db.models.ledger import AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, JournalEntry, Posting
 from db.models.cases import Claim, CourtCase
-from db.models.system import AppUser, AuditLog, CalcRun, CalcState, LocalSetting, Outbox, Site, SyncCursor, UserRole
+from db.models.system import (
+    AppUser, AuditLog, CalcRun, CalcState, JobLock, LocalSetting, Outbox, Site, SyncCursor, UserRole,
+)
 
 DOMAIN_MODELS = [
     Organization, Supplier, BankDetail, Service, IncreasingCoefficient, KeyRate, PenaltyRateCap, Moratorium,
@@ -31,7 +33,7 @@ DOMAIN_MODELS = [
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
-LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState]
+LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock]
 ALL_MODELS = DOMAIN_MODELS + LOCAL_MODELS
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -127,3 +127,15 @@ class CalcState(LocalModel):
 
     class Meta:
         primary_key = pw.CompositeKey("house_id", "period")
+
+
+class JobLock(LocalModel):
+    """Who holds a scope's job lock now (informational: the lock itself is the operating system's or the
+    server's — ``db.locks``): the job's holder, what it does, its process and host, since when."""
+
+    scope = pw.TextField(primary_key=True)
+    holder = pw.TextField()
+    what = pw.TextField()
+    pid = pw.IntegerField()
+    host = pw.TextField()
+    started_at = pw.TextField()

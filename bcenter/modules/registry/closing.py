@@ -165,7 +165,8 @@ class CloseResult:
 def close_period(db: pw.Database, period: Period, *, actor: str | None = None, workers: int = 1,
                  url: str | None = None, job: Job | None = None) -> CloseResult:
     """Write the snapshots and mark the period closed. The balances are computed in ``workers`` processes when
-    worth it (``all_balances``); nothing is written until they all are (a cancelled close leaves the period open)."""
+    worth it (``all_balances``); nothing is written until they all are (a cancelled close leaves the period open),
+    and nothing if anything was written to the database meanwhile (the closing would miss it: repeat)."""
     if periods.is_closed(period):
         raise PeriodClosed(f"Период {period} уже закрыт", period=period)
     if not periods.can_close(period):
@@ -174,6 +175,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
     if missing:
         raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
+    seen = _last_write(db)
     balances, advances = all_balances(db, period, workers=workers, url=url, job=job)
     mark = param_mark(db)
     last_paid = {str(a): str(d)[:10] for a, d in db.execute_sql(
@@ -182,6 +184,9 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
     if job is not None:
         job.check()
     with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
+        if _last_write(db) != seen:  # a payment, a reading, a recalculation arrived while the balances were computed
+            raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
+                               f"повторите bcenter close --period {period}", period=period)
         periods.ensure_open(uow, period)
         rows = [(uuid7(), str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
         for start in range(0, len(rows), 5000):
@@ -213,6 +218,12 @@ def _post_penalties(uow: UnitOfWork, period: Period, balances: dict[tuple[str, s
             postings.append(PostingRow(uuid7(), entry.id, "penalties", account, service, supplier, str(period), amount))
             postings.append(PostingRow(uuid7(), entry.id, "revenue", None, service, supplier, str(period), -amount))
     LedgerWriter(uow).write(entries, postings=postings)
+
+
+def _last_write(db: pw.Database) -> int:
+    """The outbox's last sequence number: every write of the database leaves an outbox row, so an unchanged number
+    means nothing was written."""
+    return int(db.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "outbox"').fetchone()[0])
 
 
 def _houses_not_calculated(db: pw.Database, period: Period) -> int:
