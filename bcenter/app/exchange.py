@@ -16,7 +16,7 @@ class ExchangeCases(UseCases):
     def import_file(self, path: Path, *, job: Job | None = None) -> ImportResult:
         """All or nothing: every problem of the document listed, nothing written on any."""
         self.app.system.ensure_initialized()
-        return import_file(path, db=self.db, actor=self.app.actor.user, job=job)
+        return import_file(path, db=self.db, actor=self.app.actor.user, job=job, today=self.app.clock.today())
 
     @use_case(P.EXCHANGE_EXPORT, "выгрузка документа")
     def export_file(self, path: Path, *, mask_personal_data: bool = True, job: Job | None = None

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from bcenter.core.dates import parse_datetime
 from bcenter.core.errors import InvalidValue, Problem
 from bcenter.core.ids import uuid7
 from bcenter.core.money import rub_to_kop
@@ -20,6 +21,13 @@ from bcenter.core.vocabulary import ZONES
 from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS
 
 _parse_date = date.fromisoformat
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+"""Dates outside these are typing errors (or a legacy «open end» like 9999-12-31 — an open interval has no `to`)."""
+MAX_INTEGER_DIGITS, MAX_DECIMALS = 15, 10
+"""A quantity's bounds: a volume, area or tariff of more digits is a typing error (ГИС ЖКХ: NUMERIC(22,7))."""
+MAX_RUBLE_DIGITS = 13
+"""A sum of at most 13 digits of rubles — under 10¹³ ₽, far inside what 64-bit kopecks hold."""
 
 
 def _extra(obj: dict) -> str | None:
@@ -34,15 +42,21 @@ class Checker:
     ``(kind, zones)`` of every known meter so readings can be checked against their meter.
     """
 
-    def __init__(self, ids: dict[str, dict[str, str]], meter_info: dict[str, tuple[str, int]]):
+    def __init__(self, ids: dict[str, dict[str, str]], meter_info: dict[str, tuple[str, int]], *,
+                 today: date | None = None):
         self.ids = ids
         self.meter_info = meter_info
+        self.today = today or date.today()
         self.problems: list[Problem] = []
         self._dates: dict[str, date] = {}
 
     # --- primitives -----------------------------------------------------------------------------
     def fail(self, path: str, reason: str) -> None:
         self.problems.append(Problem(path, reason))
+
+    def problems_at(self, path: str) -> bool:
+        """Has anything inside ``path`` been found wrong already (so a sum of its parts says nothing more)?"""
+        return any(p.path.startswith(path) for p in self.problems)
 
     def date(self, value: str | None, path: str) -> date | None:
         """A real calendar date (the schema only checked the shape ГГГГ-ММ-ДД)."""
@@ -56,8 +70,29 @@ class Checker:
         except ValueError:
             self.fail(path, f"такой даты не существует: \"{value}\"")
             return None
+        if not EARLIEST <= d <= LATEST:
+            self.fail(path, f"дата {value} вне 1900–2100 (открытый интервал записывается без конечной даты)")
+            return None
         self._dates[value] = d
         return d
+
+    def past(self, value: str | None, path: str, what: str) -> date | None:
+        """A date of something that has happened: not after today."""
+        d = self.date(value, path)
+        if d is not None and d > self.today:
+            self.fail(path, f"{what} {value} — в будущем (сегодня {self.today.isoformat()})")
+            return None
+        return d
+
+    def _digits(self, value: str, path: str, *, integer: int, decimals: int) -> bool:
+        whole, _, fraction = value.lstrip("-").partition(".")
+        if len(whole.lstrip("0")) > integer:
+            self.fail(path, f"слишком большое число ({len(whole)} цифр до запятой, допустимо {integer})")
+            return False
+        if len(fraction) > decimals:
+            self.fail(path, f"слишком много знаков после запятой ({len(fraction)}, допустимо {decimals})")
+            return False
+        return True
 
     def interval(self, obj: dict, path: str, *, start: str = "from", end: str = "to",
                  allow_equal: bool = False) -> tuple[date | None, date | None, bool]:
@@ -74,6 +109,8 @@ class Checker:
                  non_negative: bool = False) -> str | None:
         if value is None:
             return None
+        if not self._digits(value, path, integer=MAX_INTEGER_DIGITS, decimals=MAX_DECIMALS):
+            return None
         d = Decimal(value)
         if positive and d <= 0:
             self.fail(path, f"должно быть > 0, получено \"{value}\"")
@@ -86,6 +123,8 @@ class Checker:
     def money(self, value: str | None, path: str, *, positive: bool = False,
               non_negative: bool = False) -> int | None:
         if value is None:
+            return None
+        if not self._digits(value, path, integer=MAX_RUBLE_DIGITS, decimals=2):
             return None
         kop = rub_to_kop(value)
         if positive and kop <= 0:
@@ -309,7 +348,7 @@ class Checker:
             self.fail(f"{path}.values", f"прибор «{meter_ext}» имеет {zones} зон(ы): ожидаются показания "
                                         f"{' или '.join('/'.join(sorted(s)) for s in ZONE_SETS[zones])}")
             return
-        if self.date(o["date"], f"{path}.date") is None:
+        if self.past(o["date"], f"{path}.date", "дата показания") is None:
             return
         zone_values = []
         for z in ZONES:
@@ -318,7 +357,9 @@ class Checker:
                 if v[0] == "-":
                     self.fail(f"{path}.values.{z}", f"показание не может быть отрицательным: \"{v}\"")
                     return
-                v = canonical(Decimal(v))
+                v = self.quantity(v, f"{path}.values.{z}")
+                if v is None:
+                    return
             zone_values.append(v)
         out["house_reading" if house else "meter_reading"].append(
             (uid, o["id"], meter, o["date"], o.get("period"), o["source"], *zone_values,
@@ -336,8 +377,6 @@ class Checker:
                                    None if docs is None else json.dumps(docs, ensure_ascii=False), _extra(o)))
 
     def quality_event(self, o: dict, path: str, uid: str, out: dict) -> None:
-        from bcenter.core.dates import parse_datetime
-
         service = self.ref("service", o["service"], f"{path}.service")
         house = self.ref("house", o.get("house"), f"{path}.house")
         premises = self.ref("premises", o.get("premises"), f"{path}.premises")
@@ -362,7 +401,7 @@ class Checker:
         account = self.ref("account", o["account"], f"{path}.account")
         amount = self.money(o["amount"], f"{path}.amount", positive=True)
         commission = self.money(o.get("commission"), f"{path}.commission", non_negative=True)
-        paid_on = self.date(o["paid_on"], f"{path}.paid_on")
+        paid_on = self.past(o["paid_on"], f"{path}.paid_on", "дата оплаты")
         splits = o.get("services")
         ok = account is not None and paid_on is not None and amount is not None and amount > 0
         if splits is not None:
@@ -377,7 +416,7 @@ class Checker:
                 total += part or 0
                 if service and part is not None:
                     out["payment_service_split"].append((uuid7(), uid, service, part))
-            if amount is not None and total != amount:
+            if amount is not None and total != amount and not self.problems_at(path):
                 self.fail(f"{path}.services", f"сумма по услугам {total / 100:.2f} не равна сумме платежа {o['amount']}")
                 ok = False
         if ok:

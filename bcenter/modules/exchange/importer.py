@@ -27,6 +27,7 @@ from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
+from bcenter.modules.exchange.values import value_problems
 from db.dialect import is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
@@ -91,9 +92,11 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
 class Importer:
     """Imports one document within an open unit of work. Use :func:`import_document` for the usual case."""
 
-    def __init__(self, db: pw.Database, uow: UnitOfWork, *, progress: Callable[[int], None] | None = None):
+    def __init__(self, db: pw.Database, uow: UnitOfWork, *, progress: Callable[[int], None] | None = None,
+                 today: date | None = None):
         self.db = db
         self.uow = uow
+        self.today = today or date.today()
         self.progress = progress or (lambda n: None)  # called with objects checked, then rows written
         self.pg = is_postgres(db)
         self.problems: list[Problem] = []
@@ -132,7 +135,7 @@ class Importer:
         items = self._schema_pass(doc)
         self._assign_ids(items)
         self._resolve_external(items)
-        checker = Checker(self.ids, self.meter_info)
+        checker = Checker(self.ids, self.meter_info, today=self.today)
         rows: dict[str, list[tuple]] = defaultdict(list)
         for kind, entries in items.items():
             check = getattr(checker, kind, None)
@@ -154,7 +157,12 @@ class Importer:
         self.problems.extend(checker.problems)
         self._check_account_numbers(items)
         self._check_overlaps(items, rows)
-        self.problems.extend(matching.reading_sequences(rows, self.paths))
+        # readings imported again are the facts-never-overwritten check's (below); the sequence is of the new ones
+        again = {self.ids[k][ext] for k in ("reading", "house_reading") for ext in self.existing[k]}
+        fresh = {**rows, **{t: [r for r in rows.get(t, ()) if r[0] not in again]
+                            for t in ("meter_reading", "house_reading")}}
+        self.problems.extend(matching.reading_sequences(fresh, self.paths, *self._stored_readings(fresh)))
+        self._check_periods(items, rows)
         settings_rows = self._check_settings(doc)
         for period in sorted({o for _, o in items.get("closed_period", ())}):
             rows["billing_period"].append((uuid7(), period, "closed", True))
@@ -186,9 +194,12 @@ class Importer:
                 self.problems.append(Problem(array, "ожидается массив"))
         for single in ("organization", "settings"):
             if single in doc:
-                kind = single
-                if not xs.is_valid(kind, doc[single]):
-                    self.problems.extend(xs.explain(kind, doc[single], single))
+                found = list(value_problems(doc[single], single))
+                try:
+                    xs.fast_validator(single)(doc[single])
+                except Exception as exc:
+                    found += xs.explain(single, doc[single], single) or ([] if found else [xs.fast_problem(exc, single)])
+                self.problems.extend(found)
         # a document of another format or version, or with sections of the wrong type, is not read further:
         # its objects would only produce noise; unknown sections and a bad organization/settings are not fatal
         fatal = {"format", "version", "(документ)"} | {a for a in xs.ARRAY_KINDS if a in doc}
@@ -203,10 +214,15 @@ class Importer:
             validate = xs.fast_validator(kind)
             good, failed = [], []
             for index, obj in enumerate(entries):
+                path = f"{array}[{index}]"
+                found = list(value_problems(obj, path))
                 try:
                     validate(obj)
-                except Exception:
-                    self.problems.extend(xs.explain(kind, obj, f"{array}[{index}]"))
+                except Exception as exc:
+                    # never skip: when the full explainer finds nothing to say, the fast check's own words stand
+                    found += xs.explain(kind, obj, path) or ([] if found else [xs.fast_problem(exc, path)])
+                if found:
+                    self.problems.extend(found)
                     if isinstance(obj, dict) and isinstance(obj.get("id"), str):
                         failed.append((index, obj["id"]))  # still resolvable: one error, not one per reference
                     continue
@@ -340,11 +356,50 @@ class Importer:
             out.append((f"(id «{ext}»)" if ext else "(без id)", key, start, end))
         return out
 
+    def _stored_readings(self, rows: dict) -> tuple[dict[str, list[tuple]], dict[str, tuple]]:
+        """The readings already stored for the meters this document reads, and the initial values of meters
+        imported earlier: a reading lower than one already accepted is refused."""
+        meters = {r[2] for table in ("meter_reading", "house_reading") for r in rows.get(table, ())}
+        new_meters = {r[0] for r in rows.get("meter", ())}
+        old = sorted(meters - new_meters)
+        stored: dict[str, list[tuple]] = defaultdict(list)
+        initial: dict[str, tuple] = {}
+        if not old or not self._has_rows("meter"):
+            return stored, initial
+        for table in ("meter_reading", "house_reading"):
+            for meter, day, *values in self._select_in(
+                    f'SELECT meter_id, date, total, day, night, peak, half_peak FROM "{table}" WHERE meter_id IN', old):
+                stored[str(meter)].append((str(day)[:10], tuple(values)))
+        for meter, *values in self._select_in(
+                'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
+                'WHERE id IN', old):
+            initial[str(meter)] = tuple(values)
+        return stored, initial
+
+    def _check_periods(self, items: dict, rows: dict) -> None:
+        """Closed periods are past months; an opening balance opens a month after the last closed one (a balance
+        inside a closed month would rewrite it)."""
+        current = f"{self.today.year:04d}-{self.today.month:02d}"
+        closed = {p for (p,) in self.db.execute_sql('SELECT period FROM "billing_period" WHERE state = \'closed\'')} \
+            if self._has_rows("billing_period") else set()
+        for index, period in items.get("closed_period", ()):
+            if period > current:
+                self.problems.append(Problem(f"closed_periods[{index}]",
+                                             f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
+            closed.add(period)
+        last = max(closed, default=None)
+        for row in rows.get("opening_balance", ()):
+            if last is not None and row[3] <= last:
+                self.problems.append(Problem(
+                    f"{self.paths.get(row[0], 'opening_balances')}.period",
+                    f"период {row[3]} закрыт (последний закрытый — {last}): входящее сальдо задаётся на первый "
+                    "открытый период"))
+
     def _check_settings(self, doc: dict) -> dict:
         settings = doc.get("settings")
         if not isinstance(settings, dict):
             return {}
-        checker = Checker(self.ids, self.meter_info)
+        checker = Checker(self.ids, self.meter_info, today=self.today)
         for key in ("non_working_days", "working_days"):
             for i, day in enumerate(settings.get(key) or ()):
                 if isinstance(day, str):
@@ -463,10 +518,11 @@ def _model(table: str):
     raise KeyError(table)
 
 
-def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork,
-                    progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Validate and write one exchange document inside `uow`; raises ValidationFailed with every problem."""
-    return Importer(db, uow, progress=progress).run(doc)
+def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork, progress: Callable[[int], None] | None = None,
+                    today: date | None = None) -> ImportResult:
+    """Validate and write one exchange document inside `uow`; raises ValidationFailed with every problem.
+    ``today``: what «in the future» means for payments, readings and closed periods."""
+    return Importer(db, uow, progress=progress, today=today).run(doc)
 
 
 def count_objects(doc: Any) -> int:

@@ -193,30 +193,37 @@ def natural_duplicates(rows: dict, paths: dict, objs: dict) -> list[Problem]:
     return problems
 
 
-def reading_sequences(rows: dict, paths: dict) -> list[Problem]:
-    """Readings of each meter, by date, never below the previous one or the meter's initial reading."""
+def reading_sequences(rows: dict, paths: dict, stored: dict[str, list[tuple]] | None = None,
+                      initial: dict[str, tuple] | None = None) -> list[Problem]:
+    """Readings of each meter, by date, never below the previous one or the meter's initial reading — counting the
+    readings already in the database (``stored``: meter → rows of (id, date, zone values …)) and the initial values
+    of meters imported earlier (``initial``): a lower reading arriving in a later document is refused too."""
     problems = []
     meter_cols = COLUMNS["meter"]
     first_initial = meter_cols.index("initial_total")
-    initial = {r[0]: r[first_initial:first_initial + len(ZONES)] for r in rows.get("meter", ())}
+    initials = dict(initial or {})
+    initials.update({r[0]: r[first_initial:first_initial + len(ZONES)] for r in rows.get("meter", ())})
     for table in ("meter_reading", "house_reading"):
         by_meter = defaultdict(list)
         for r in rows.get(table, ()):
-            by_meter[r[2]].append(r)
+            by_meter[r[2]].append((str(r[3]), 1, r[0], r[6:6 + len(ZONES)],
+                                   r[-1] is not None and json.loads(r[-1]).get("rollover") is True))
         for meter, readings in by_meter.items():
-            readings.sort(key=lambda r: r[3])
-            previous = initial.get(meter)
-            previous_label = "начального показания прибора"
-            for r in readings:
-                values = r[6:6 + len(ZONES)]
-                rollover = r[-1] is not None and json.loads(r[-1]).get("rollover") is True
-                if previous is not None and not rollover:
-                    for zone, new, old in zip(ZONES, values, previous):
-                        if new is not None and old is not None and Decimal(new) < Decimal(old):
+            readings += [(date, 0, None, values, False) for date, values in (stored or {}).get(meter, ())]
+            readings.sort(key=lambda r: (r[0], r[1]))
+            previous = initials.get(meter)
+            previous_label, previous_new = "начального показания прибора", False
+            for day, new, uid, values, rollover in readings:
+                if previous is not None and not rollover and (new or previous_new):
+                    for zone, value, old in zip(ZONES, values, previous):
+                        if value is not None and old is not None and Decimal(value) < Decimal(old):
+                            where = paths.get(uid or previous_new, table)
                             problems.append(Problem(
-                                f"{paths.get(r[0], table)}.values.{zone}",
-                                f"показание {new} меньше {previous_label} ({old}); если счётчик перешёл через ноль, "
-                                "подтвердите это полем \"extra\": {\"rollover\": true}"))
+                                f"{where}.values.{zone}",
+                                f"показание {value} меньше {previous_label} ({old}); если счётчик перешёл через ноль, "
+                                "подтвердите это полем \"extra\": {\"rollover\": true}" if new else
+                                f"показание {old} больше следующего, уже принятого: {value} от {day}"))
                 previous = values
-                previous_label = f"предыдущего от {r[3]}"
+                previous_label = f"предыдущего от {day}"
+                previous_new = uid if new else False
     return problems

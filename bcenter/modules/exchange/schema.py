@@ -62,6 +62,16 @@ def is_valid(kind: str, obj: Any) -> bool:
         return False
 
 
+def fast_problem(error: Exception, path: str) -> Problem:
+    """The fast validator's own finding as a problem (when the full explainer sees none — e.g. a trailing line break
+    that Python's ``$`` lets pass): its place and a Russian reason."""
+    place = path
+    name = getattr(error, "name", "") or ""
+    if name.startswith("data"):
+        place = path + name[4:]
+    return Problem(place, f"значение не прошло проверку формата ({getattr(error, 'message', error)})")
+
+
 def explain(kind: str, obj: Any, path: str) -> list[Problem]:
     """Every schema error of one object as Russian ``path: reason`` problems (sorted, deduplicated)."""
     problems = set()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,30 @@ def read_document(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ValidationFailed([Problem(f"{path}:байт {exc.start}", "файл не в кодировке UTF-8")],
                                title="Документ не импортирован") from None
+    duplicates: list[str] = []
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
     except json.JSONDecodeError as exc:
         raise ValidationFailed([Problem(f"{path}:{exc.lineno}:{exc.colno}", f"ошибка JSON: {_json_reason(exc.msg)}")],
                                title="Документ не импортирован") from None
+    except RecursionError:
+        raise ValidationFailed([Problem(str(path), "слишком глубокая вложенность JSON: это не документ обмена")],
+                               title="Документ не импортирован") from None
+    finally:
+        if duplicates:
+            raise ValidationFailed([Problem(str(path), reason) for reason in duplicates],
+                                   title="Документ не импортирован")
+
+
+def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict:
+    """A JSON object whose keys must not repeat (json keeps the last silently: one of two amounts would vanish)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            where = f" (объект с id «{out['id']}»)" if isinstance(out.get("id"), str) else ""
+            duplicates.append(f"ключ «{key}» повторяется в одном объекте{where}")
+        out[key] = value
+    return out
 
 
 _JSON_REASONS = {
@@ -58,8 +78,8 @@ def _json_reason(msg: str) -> str:
     return msg
 
 
-def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None,
-                job: Job | None = None) -> ImportResult:
+def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None, job: Job | None = None,
+                today: date | None = None) -> ImportResult:
     """Import a file; ``job`` counts objects checked and rows written, and may stop the import at any of them
     (one transaction: a stopped import writes nothing)."""
     path = Path(path)
@@ -72,14 +92,15 @@ def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None,
             job.advance(n)
             job.check()
     with UnitOfWork(action="exchange.import", actor=actor, details={"file": path.name}, db=db) as uow:
-        result = import_document(doc, db=db, uow=uow, progress=progress)
+        result = import_document(doc, db=db, uow=uow, progress=progress, today=today)
         uow.note(unchanged=dict(result.unchanged), updated=result.updated)
     return result
 
 
-def import_data(doc: Any, *, db: pw.Database, actor: str | None = None, action: str = "exchange.import") -> ImportResult:
+def import_data(doc: Any, *, db: pw.Database, actor: str | None = None, action: str = "exchange.import",
+                today: date | None = None) -> ImportResult:
     with UnitOfWork(action=action, actor=actor, db=db) as uow:
-        return import_document(doc, db=db, uow=uow)
+        return import_document(doc, db=db, uow=uow, today=today)
 
 
 def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool = False,

@@ -1,0 +1,240 @@
+"""Import refuses, never skips (issue 10): a catalogue of bad documents, each refused with a located Russian message
+and the database's content byte-identical after; and no import that succeeds has left an object out.
+
+* Every string field of every kind in the documented example is fed a trailing line break, a control character and a
+  digit that is not 0–9 (before, a value ending in "\\n" passed the full schema check, failed the fast one, and the
+  object was dropped with exit 0 — «Импортировано: payment 1» of 3).
+* Values accepted though wrong: an opening balance inside a closed period, a closed period in the future, payments
+  and readings in the future or in the year 9999, account numbers with Arabic-Indic digits, U+202E or a trailing
+  space, blank names, an area of 10⁴⁰⁰, sums of 30 digits or past 2⁶³ kopecks, integers of 10³⁰, a lone surrogate,
+  duplicate keys, JSON nested ten thousand deep, a reading lower than one imported earlier.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bcenter.cli import main
+from bcenter.core.errors import ValidationFailed
+from bcenter.modules.exchange.service import import_data, import_file
+from bcenter.modules.registry.service import initialize
+from db.connection import close_database, connect, open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = json.loads((ROOT / "docs" / "examples" / "full.json").read_text(encoding="utf-8"))
+H = {"format": "bcenter-exchange", "version": 1}
+
+
+def content(db) -> str:
+    """A digest of every row of every table: the database byte for byte, as far as its content goes."""
+    digest = hashlib.sha256()
+    tables = [r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        digest.update(table.encode())
+        for row in sorted(map(repr, db.execute_sql(f'SELECT * FROM "{table}"').fetchall())):
+            digest.update(row.encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One database holding the example; every refused document must leave it exactly as it is."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('refuses') / 'example.db'}"
+    db = open_database(url)
+    initialize(db)
+    import_data(copy.deepcopy(EXAMPLE), db=db)
+    yield db
+    close_database()
+
+
+def refused(db, doc) -> list:
+    before = content(db)
+    with pytest.raises(ValidationFailed) as info:
+        import_data(doc, db=db)
+    assert content(db) == before, "a refused document must leave the database as it was"
+    return info.value.problems
+
+
+# --- every string field, three ways --------------------------------------------------------------------------------
+def string_fields() -> list[tuple[str, str]]:
+    """(path, value) of the first object of each kind having each string field (``extra`` left out)."""
+    seen, out = set(), []
+
+    def walk(value, path, shape):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key != "extra":
+                    walk(item, f"{path}.{key}", f"{shape}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]", f"{shape}[]")
+        elif isinstance(value, str) and shape not in seen:
+            seen.add(shape)
+            out.append((path, value))
+
+    for key, value in EXAMPLE.items():
+        if key not in ("format", "version"):
+            walk(value, key, key)
+    return out
+
+
+FIELDS = string_fields()
+ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _set(doc, path: str, value) -> None:
+    import re
+
+    parts = [int(i) if i else name for name, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)]
+    for part in parts[:-1]:
+        doc = doc[part]
+    doc[parts[-1]] = value
+
+
+def mutations():
+    for path, value in FIELDS:
+        digits = value.translate(ARABIC)
+        yield pytest.param(path, value + "\n", id=f"{path}+newline")
+        yield pytest.param(path, value[:1] + "\x07" + value[1:], id=f"{path}+bell")
+        yield pytest.param(path, digits if digits != value else value + "٣", id=f"{path}+arabic-digit")
+
+
+def test_the_catalogue_is_large():
+    assert len(FIELDS) >= 60 and len(list(mutations())) >= 180
+
+
+@pytest.mark.parametrize("path, value", list(mutations()))
+def test_a_bad_character_in_any_field_is_refused_at_its_place(loaded, path, value):
+    doc = copy.deepcopy(EXAMPLE)
+    _set(doc, path, value)
+    problems = refused(loaded, doc)
+    assert any(p.path == path or path.startswith(p.path) or p.path.startswith(path) for p in problems), \
+        "\n".join(map(str, problems))
+
+
+# --- values accepted though wrong before --------------------------------------------------------------------------
+def _payment(**fields) -> dict:
+    return {**H, "payments": [{"id": "pay-new", "account": "acc1", "amount": "100.00", "paid_on": "2025-03-05",
+                               "channel": "cash", **fields}]}
+
+
+def _account(number: str, **fields) -> dict:
+    return {**H, "accounts": [{"id": "acc-new", "number": number, "premises": "p1", "opened": "2025-01-01",
+                               "holder": {"person": "per1"}, "services": [], **fields}]}
+
+
+CASES = [
+    ("payment-in-the-year-9999", _payment(paid_on="9999-12-31"), "payments[0].paid_on", "1900–2100"),
+    ("payment-tomorrow", _payment(paid_on="2099-01-01"), "payments[0].paid_on", "в будущем"),
+    ("payment-of-30-digits", _payment(amount="1" * 30 + ".00"), "payments[0].amount", "слишком большое"),
+    ("payment-past-2-63-kopecks", _payment(amount="92233720368547758.08"), "payments[0].amount", "слишком большое"),
+    ("payment-amount-newline", _payment(amount="100.00\n"), "payments[0].amount", "перевод строки"),
+    ("payment-lone-surrogate", _payment(agent="Сбер\ud800"), "payments[0].agent", "суррогатной"),
+    ("account-arabic-digits", _account("١٠٠٢٠٠٣٠٠٩"), "accounts[0].number", "не из набора 0–9"),
+    ("account-right-to-left", _account("1002003009\u202e"), "accounts[0].number", "U+202E"),
+    ("account-trailing-space", _account("1002003009 "), "accounts[0].number", "пробелы"),
+    ("account-blank", _account("   "), "accounts[0].number", "пустое"),
+    ("person-blank-name", {**H, "persons": [{"id": "per-new", "last_name": " ", "first_name": "Иван"}]},
+     "persons[0].last_name", "пустое"),
+    ("person-empty-middle-name", {**H, "persons": [{"id": "per-new", "last_name": "Петров", "first_name": "Иван",
+                                                   "middle_name": ""}]}, "persons[0].middle_name", "пуст"),
+    ("person-newline", {**H, "persons": [{"id": "per-new", "last_name": "Петров\n", "first_name": "Иван"}]},
+     "persons[0].last_name", "перевод строки"),
+    ("house-street-newline", {**H, "houses": [{"id": "h-new", "address": {"city": "Москва", "street": "ул. Новая\n",
+                                                                           "building": "1"},
+                                              "total_area": "100", "common_area": "10"}]},
+     "houses[0].address.street", "перевод строки"),
+    ("area-10-to-400", {**H, "premises": [{"id": "p-new", "house": "h1", "number": "99", "kind": "residential",
+                                           "total_area": "1" + "0" * 400}]}, "premises[0].total_area",
+     "слишком большое"),
+    ("meter-digits-10-to-30", {**H, "meters": [{"id": "m-new", "serial": "X1", "resource": "cold_water",
+                                                "kind": "individual", "premises": "p1", "zones": 1, "digits": 10 ** 30,
+                                                "installed": "2025-01-01", "initial": {"total": "0"}}]},
+     "meters[0].digits", "слишком большое"),
+    ("reading-in-the-future", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2099-01-23",
+                                                  "values": {"total": "9999"}, "source": "resident"}]},
+     "readings[0].date", "в будущем"),
+    ("reading-below-an-earlier-one", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2025-07-23",
+                                                         "values": {"total": "1"}, "source": "resident"}]},
+     "readings[0].values.total", "меньше"),
+    ("reading-above-a-later-one", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2024-06-01",
+                                                      "values": {"total": "99999"}, "source": "resident"}]},
+     "readings[0].values.total", "больше следующего"),
+    ("closed-period-in-the-future", {**H, "closed_periods": ["2099-01"]}, "closed_periods[0]", "не наступил"),
+    ("opening-balance-in-a-closed-period", {**H, "opening_balances": [
+        {"account": "acc1", "service": "svc-cold", "period": "2024-12", "amount": "965407.82"}]},
+     "opening_balances[0].period", "закрыт"),
+    ("key-rate-in-the-year-1000", {**H, "key_rates": [{"from": "1000-01-01", "rate": "5"}]}, "key_rates[0].from",
+     "1900–2100"),
+    ("tariff-open-end-as-9999", {**H, "tariffs": [{"service": "svc-cold", "from": "2030-01-01", "to": "9999-12-31",
+                                                   "rate": "1"}]}, "tariffs[0].to", "1900–2100"),
+    ("supplier-name-zero-width-space", {**H, "suppliers": [{"id": "sup-new", "name": "ООО\u200bВода",
+                                                            "inn": "7701234567", "bank": EXAMPLE["suppliers"][0]["bank"]}]},
+     "suppliers[0].name", "U+200B"),
+]
+
+
+@pytest.mark.parametrize("doc, path, word", [pytest.param(d, p, w, id=i) for i, d, p, w in CASES])
+def test_a_wrong_value_is_refused_with_its_place_and_reason(loaded, doc, path, word):
+    problems = refused(loaded, copy.deepcopy(doc))
+    assert any(p.path == path and word.lower() in p.reason.lower() for p in problems), "\n".join(map(str, problems))
+
+
+# --- files ------------------------------------------------------------------------------------------------------
+def test_duplicate_keys_and_deep_nesting_in_a_file_are_refused(loaded, tmp_path):
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"format": "bcenter-exchange", "version": 1, "payments": [{"id": "pay-new", "account": "acc1", '
+                     '"amount": "100.00", "amount": "1.00", "paid_on": "2025-03-05", "channel": "cash"}]}',
+                     encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for path, word in ((twice, "«amount» повторяется"), (deep, "вложенность")):
+        before = content(loaded)
+        with pytest.raises(ValidationFailed, match=word):
+            import_file(path, db=loaded)
+        assert content(loaded) == before
+
+
+def test_the_command_names_the_place_and_writes_nothing(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    doc = tmp_path / "doc.json"
+    doc.write_text(json.dumps(EXAMPLE, ensure_ascii=False).replace('"amount": "2000.00"', '"amount": "2000.00\\n"'),
+                   encoding="utf-8")
+    assert main(["--db", url, "import", str(doc)]) == 1
+    err = capsys.readouterr().err
+    assert "payments[" in err and "перевод строки" in err and "Traceback" not in err
+
+
+# --- nothing skipped ---------------------------------------------------------------------------------------------
+def _ids(doc: dict) -> set[tuple[str, str]]:
+    return {(key, obj["id"]) for key, value in doc.items() if isinstance(value, list)
+            for obj in value if isinstance(obj, dict) and "id" in obj}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.tuples(st.sampled_from(FIELDS), st.sampled_from(["\n", "\t", " ", "\u202e", "٣", "x", ""])),
+                      min_size=1, max_size=3))
+def test_an_import_that_succeeds_has_every_object(tmp_path_factory, picks):
+    """Random edits of string fields (harmless or not): the import is refused, or every object with an id is in the
+    database — never a success that left one out."""
+    doc = copy.deepcopy(EXAMPLE)
+    for (path, value), extra in picks:
+        _set(doc, path, value + extra)
+    db = connect(f"sqlite:///{tmp_path_factory.mktemp('skip') / 'db.db'}")
+    try:
+        initialize(db)
+        try:
+            import_data(doc, db=db)
+        except ValidationFailed:
+            return
+        from bcenter.modules.exchange.service import export_document
+
+        assert _ids(doc) <= _ids(export_document(db=db))
+    finally:
+        db.close()
