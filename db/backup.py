@@ -5,13 +5,16 @@ file is a bcenter database and copies it over the current one page by page, in o
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import peewee as pw
 
 from bcenter.core.errors import ConfigError, ValidationFailed, Problem
+from db.connection import APPLICATION_ID, stamp_identity
 from db.dialect import is_postgres
+from db.migrations import LATEST, migrate
 
 
 def _require_sqlite(db: pw.Database) -> None:
@@ -26,6 +29,7 @@ def backup_sqlite(db: pw.Database, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, 0o600))  # a copy of personal data: its owner's only
     dest = sqlite3.connect(tmp)
     try:
         db.connection().backup(dest)
@@ -38,18 +42,28 @@ def backup_sqlite(db: pw.Database, target: Path) -> int:
 
 
 def check_backup_file(source: Path) -> None:
-    """Refuse a file that is not a bcenter SQLite database."""
+    """Refuse a file that is not a whole bcenter SQLite database this version can read: damaged, another program's
+    (another application id, or no bcenter schema), or of a newer schema."""
     try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            version = conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0] \
+                if "schema_migration" in tables else None
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise ValidationFailed([Problem(str(source), f"не база bcenter: {exc}")], title="Восстановление отменено")
-    if not ok or version is None:
-        raise ValidationFailed([Problem(str(source), "файл повреждён или не является базой bcenter")],
+    if not ok:
+        raise ValidationFailed([Problem(str(source), "файл повреждён")], title="Восстановление отменено")
+    if app_id not in (0, APPLICATION_ID) or version is None or not {"account", "outbox"} <= tables:
+        raise ValidationFailed([Problem(str(source), "это не резервная копия базы bcenter")],
+                               title="Восстановление отменено")
+    if version > LATEST:
+        raise ValidationFailed([Problem(str(source), f"копия сделана более новой версией bcenter (схема {version}, "
+                                                     f"эта версия знает до {LATEST}): обновите bcenter")],
                                title="Восстановление отменено")
 
 
@@ -57,11 +71,10 @@ def restore_sqlite(db: pw.Database, source: Path) -> None:
     """Replace the current database's content with the backup `source`, then bring its schema up to date."""
     _require_sqlite(db)
     check_backup_file(Path(source))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
     try:
         src.backup(db.connection())
     finally:
         src.close()
-    from db.migrations import migrate
-
     migrate(db)
+    stamp_identity(db)

@@ -6,6 +6,7 @@ because the file holds money.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -13,6 +14,8 @@ import peewee as pw
 
 from bcenter.core.errors import ConfigError
 from db.context import database
+from db.dialect import is_postgres
+from db.migrations import LATEST, applied_versions
 from db.migrations import migrate as run_migrations
 
 SQLITE_PRAGMAS = {
@@ -49,7 +52,6 @@ def make_database(url: str) -> pw.Database:
         path = sqlite_path(url)
         if path is None:
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
-        path.parent.mkdir(parents=True, exist_ok=True)
         return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
     if url.startswith(("postgresql://", "postgres://")):
         try:
@@ -75,19 +77,36 @@ def make_database(url: str) -> pw.Database:
     )
 
 
-def connect(url: str, *, migrate: bool = True) -> pw.Database:
+def connect(url: str, *, migrate: bool = True, create: bool = False) -> pw.Database:
     """A connected database for the URL with its schema brought up to date — owned by the caller (an application
-    object, a worker, a sync server beside a site's file); nothing global is touched."""
+    object, a worker, a sync server beside a site's file); nothing global is touched.
+
+    A SQLite file that does not exist is created (readable by its owner only) when ``create`` — else refused: a
+    mistyped path must not become an empty database a calculation then «succeeds» on. A database of another
+    program, or of a newer bcenter, is refused before anything is written to it (``check_identity``)."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        if not create:
+            raise ConfigError(f"Базы «{path}» нет: проверьте путь (--db или BCENTER_DB). Новую базу создают "
+                              "bcenter init, bcenter demo и bcenter import.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    elif path is not None:  # looked at read-only first: opening it sets WAL mode, which rewrites the file's header
+        _identify(*_sqlite_header(path), str(path))
     db = make_database(url)
     db.connect(reuse_if_open=True)
+    if is_postgres(db):
+        tables = set(db.get_tables())
+        _identify(0, tables, applied_versions(db)[-1:] if "schema_migration" in tables else [], url)
     if migrate:
         run_migrations(db)
+        stamp_identity(db)
     return db
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> pw.Database:
+def open_database(url: str | None = None, *, migrate: bool = True, create: bool = True) -> pw.Database:
     """Connect to the database at `url` and make it the models' default (scripts, tests, worker processes)."""
-    db = connect(url or default_url(), migrate=migrate)
+    db = connect(url or default_url(), migrate=migrate, create=create)
     database.initialize(db)
     return db
 
@@ -97,3 +116,52 @@ def close_database() -> None:
     db = database.default
     if db is not None and not db.is_closed():
         db.close()
+
+
+APPLICATION_ID = 0x62636E74
+"""``PRAGMA application_id`` of a bcenter SQLite file («bcnt»): a file with another is another program's."""
+
+
+def _tables(db: pw.Database) -> set[str]:
+    return set(db.get_tables())
+
+
+def _sqlite_header(path: Path) -> tuple[int, set[str], list[int]]:
+    """The application id, tables and schema versions of a SQLite file, read without changing it."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"Файл базы «{path}» не открывается: {exc}") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_migration ORDER BY version")] \
+            if "schema_migration" in tables else []
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"«{path}» не является базой bcenter или повреждён ({exc}): укажите другой файл или "
+                          "восстановите копию (bcenter restore)") from exc
+    finally:
+        conn.close()
+    return app_id, tables, versions
+
+
+def _identify(app_id: int, tables: set[str], versions: list[int], where: str) -> None:
+    """Refuse a database that is not bcenter's (another program's tables, another application id) or whose schema is
+    newer than this version knows — naming what was found. An empty database, or a bcenter one from before the
+    application id, passes."""
+    if app_id not in (0, APPLICATION_ID):
+        raise ConfigError(f"«{where}» — база другой программы (application_id {app_id:#x}), не bcenter: "
+                          "укажите файл базы bcenter")
+    if tables and "schema_migration" not in tables:
+        shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+        raise ConfigError(f"«{where}» — база другой программы (таблицы: {shown}), не bcenter: в ней ничего не "
+                          "изменено; укажите файл базы bcenter")
+    if versions and versions[-1] > LATEST:
+        raise ConfigError(f"Схема базы «{where}» — версия {versions[-1]}, а эта версия bcenter знает до {LATEST}: "
+                          "обновите bcenter (база не изменена)")
+
+
+def stamp_identity(db: pw.Database) -> None:
+    """Mark a SQLite file as bcenter's (its header's application id)."""
+    if not is_postgres(db) and db.execute_sql("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 import peewee as pw
 
+from bcenter.core.access import masked
 from bcenter.core.ids import uuid7
 from bcenter.core.quantity import canonical
 from db.context import bound, enter_unit, leave_unit
@@ -117,7 +118,8 @@ class UnitOfWork:
         return values["id"]
 
     def update(self, model: type[pw.Model], row_id: str, **changes: Any) -> None:
-        """Edit master data fields of one row; outbox gets the changed fields, audit gets before/after."""
+        """Edit master data fields of one row; outbox gets the changed fields, audit gets before/after (personal
+        fields — documents, СНИЛС, phones — masked there: the audit says they changed, not what they were)."""
         self._check_open()
         pk = model._meta.primary_key
         row = model.select().where(pk == row_id).get(self.db)
@@ -127,7 +129,7 @@ class UnitOfWork:
         table = model._meta.table_name
         self._record(table, "update", [row_id], after)
         self.counts[table] += 1
-        self._audit(f"{self.action}:update", table, row_id, before=before, after=after)
+        self._audit(f"{self.action}:update", table, row_id, before=masked(table, before), after=masked(table, after))
 
     def delete_rows(self, model: type[pw.Model], row_ids: Sequence[str]) -> int:
         """Remove master-data rows (e.g. a service link replaced by a re-import); audit keeps what they held.
@@ -141,7 +143,7 @@ class UnitOfWork:
         pk = model._meta.primary_key
         for row in model.select().where(pk.in_(list(row_ids))).dicts().execute(self.db):
             self._audit(f"{self.action}:delete", table, str(row["id"]),
-                        before={k: _plain(v) for k, v in row.items()}, after=None)
+                        before=masked(table, {k: _plain(v) for k, v in row.items()}), after=None)
         count = model.unit_delete().where(pk.in_(list(row_ids))).execute(self.db)
         self._record(table, "delete", list(row_ids), None)
         self.counts[table] += count

@@ -90,15 +90,17 @@ class App:
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,
-             lock_wait: float | None = None) -> "App":
+             lock_wait: float | None = None, create: bool = False) -> "App":
         """Connect to the database at ``url`` (default: ``$BCENTER_DB`` or the user's data directory) and bring its
-        schema up to date. ``lock_wait``: how long a writing job waits for another (default ``$BCENTER_LOCK_WAIT``
-        seconds, else 10)."""
+        schema up to date. A database file that does not exist is created only with ``create`` (init, demo, import
+        start one; anything else on a mistyped path is refused); another program's database or a newer schema is
+        refused. ``lock_wait``: how long a writing job waits for another (default ``$BCENTER_LOCK_WAIT`` seconds,
+        else 10)."""
         url = url or default_url()
         if lock_wait is None:
             lock_wait = float(os.environ.get("BCENTER_LOCK_WAIT", DEFAULT_WAIT_S))
         with plain_errors():
-            db = connect(url)
+            db = connect(url, create=create)
         return cls(db, url=url, actor=actor, clock=clock, lock_wait=lock_wait)
 
     def as_actor(self, actor: Actor) -> "App":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
+from bcenter.core.errors import UsageError
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
 from bcenter.modules.registry.closing import BalanceReport, CloseResult, balances_report, close_period
@@ -12,9 +13,17 @@ from bcenter.modules.registry.storno import StornoResult, storno_charges
 
 
 class MonthCases(UseCases):
+    def _not_ahead(self, period: Period, what: str) -> None:
+        """A month that has not begun is not calculated, reversed or closed (nothing would be written but a
+        period row and a run record)."""
+        now = Period.of(self.app.clock.today())
+        if period > now:
+            raise UsageError(f"{what}: период {period} ещё не наступил (сейчас {now})")
+
     @use_case(P.MONTH_CALC, "расчёт месяца", writes=True)
     def calc(self, period: Period, *, workers: int = 0, job: Job | None = None) -> MonthResult:
         """Charges of ``period`` and recalculation of earlier periods whose inputs changed (ARCHITECTURE.md §3)."""
+        self._not_ahead(period, "расчёт")
         self.app.system.ensure_initialized()
         return run_month(self.db, period, actor=self.app.actor.user, job=job, workers=self.app.workers(workers),
                          url=self.app.url)
@@ -23,12 +32,14 @@ class MonthCases(UseCases):
     def storno(self, period: Period, *, reason: str, account: str | None = None) -> StornoResult:
         """Reverse the open period's charges and recalculations (of one account or all); the next calc charges
         afresh."""
+        self._not_ahead(period, "сторно")
         self.app.system.ensure_initialized()
         return storno_charges(self.db, period, reason=reason, account=account, actor=self.app.actor.user)
 
     @use_case(P.MONTH_CLOSE, "закрытие периода", writes=True)
     def close(self, period: Period, *, workers: int = 0, job: Job | None = None) -> CloseResult:
         """Balance snapshots and penalties of the period; nothing is posted into it afterwards."""
+        self._not_ahead(period, "закрытие")
         return close_period(self.db, period, actor=self.app.actor.user, workers=self.app.workers(workers),
                             url=self.app.url, job=job)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from bcenter.app import App, BcenterError, Job, UsageError
+from bcenter.app.crash import crash_report
 from bcenter.cli import output
 from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
@@ -32,13 +33,19 @@ class Context:
 
     def __init__(self, url: str | None):
         self.url = url
+        self.create = False
         self._app: App | None = None
 
     @property
     def app(self) -> App:
         if self._app is None:
-            self._app = App.open(self.url)
+            self._app = App.open(self.url, create=self.create)
         return self._app
+
+    def creating(self) -> "Context":
+        """This command may start a new database (init, demo, import); the others refuse a missing file."""
+        self.create = True
+        return self
 
     def close(self) -> None:
         if self._app is not None:
@@ -154,7 +161,7 @@ def _show(result, as_json: bool, to_json, to_text) -> None:
 @click.pass_obj
 def init(obj: Context, site_code: str | None, site_kind: str) -> None:
     """Создать или обновить базу: схема, код рабочего места, встроенные таблицы законодательства."""
-    result = obj.app.system.init(site_code=site_code, site_kind=site_kind)
+    result = obj.creating().app.system.init(site_code=site_code, site_kind=site_kind)
     click.echo(f"База готова: {obj.app.url}\nРабочее место: {result.site_code}; добавлено строк таблиц "
                f"законодательства: {sum(result.law_rows.values())}.")
 
@@ -172,7 +179,7 @@ def init(obj: Context, site_code: str | None, site_kind: str) -> None:
 @click.pass_obj
 def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool) -> None:
     """Построить демонстрационный город в базе (детерминированно по зерну) и выйти."""
-    app = obj.app
+    app = obj.creating().app
     until_period = _period(until, "--until") if until else Period.of(app.clock.today()) - 1
     with progress("Демо-город", unit=" ЛС") as job:
         result = app.demo.build(accounts=accounts, seed=seed, until=until_period, job=job)
@@ -198,7 +205,7 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool
 def import_(obj: Context, file: Path) -> None:
     """Импортировать документ формата обмена (всё или ничего; все ошибки — списком)."""
     with progress("Импорт") as job:
-        result = obj.app.exchange.import_file(file, job=job)
+        result = obj.creating().app.exchange.import_file(file, job=job)
     objects = {k: v for k, v in result.inserted.items() if not k.endswith(("_service", "_split", "bank_detail"))}
     if not result.changed:
         click.echo(f"Ничего не изменилось: все {sum(result.unchanged.values())} объектов уже были импортированы.")
@@ -453,7 +460,9 @@ def _money_report(title: str, use_case, as_of: str, account: str | None, as_json
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the command, turns our errors into messages and exit codes."""
+    """Entry point: runs the command, turns our errors into messages and exit codes. Files the command creates are
+    its owner's only (the umask tightened to 077: databases, backups, exports and bills carry personal data)."""
+    os.umask(os.umask(0o077) | 0o077)
     try:
         cli.main(args=argv, prog_name="bcenter", standalone_mode=False)
     except click.exceptions.Abort:
@@ -470,6 +479,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Прервано.", err=True)
         return 130
+    except Exception as exc:  # an error nobody foresaw: a message and a log file, never a traceback on the screen
+        log = crash_report(exc, argv=list(sys.argv[1:] if argv is None else argv))
+        click.echo(f"Внутренняя ошибка bcenter ({type(exc).__name__}): задание не выполнено, записанное раньше не "
+                   f"пострадало. " + (f"Подробности для сопровождающего — в {log}" if log else
+                                      "Журнал ошибки записать не удалось."), err=True)
+        return 1
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission"]
+__all__ = ["PERSONAL_FIELDS", "PERSONAL_MASK", "ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission", "masked"]
 
 ROLE_NAMES = {"administrator": "администратор", "operator": "оператор", "cashier": "кассир",
               "passport_officer": "паспортист", "meter_reader": "контролёр", "analyst": "аналитик"}
@@ -44,3 +44,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),
     "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ}),
 }
+
+
+PERSONAL_FIELDS: dict[str, frozenset[str]] = {
+    "person": frozenset({"document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
+                         "phone", "email"}),
+}
+"""Columns that identify a person beyond their name (паспорт, СНИЛС, телефон, e-mail): masked in masked exports
+and in the audit log, shown only to roles that need them."""
+PERSONAL_MASK = "***"
+
+
+def masked(table: str, values: dict) -> dict:
+    """``values`` of a row of ``table`` with its personal fields hidden (an audit record keeps that they changed,
+    not what they were)."""
+    personal = PERSONAL_FIELDS.get(table)
+    if not personal:
+        return values
+    return {k: (PERSONAL_MASK if k in personal and v is not None else v) for k, v in values.items()}

@@ -23,6 +23,7 @@ class ServiceInfo:
         key: the caller's key. kind: housing | communal | common_property | capital_repair | additional.
         resource: cold_water … solid_waste, or None. unit: m3 | kwh | gcal | m2 | person | premises.
         supplier: the caller's key of the recipient. order: the line order on the bill.
+        name: what people call it (messages name services so); the key when not given.
     """
 
     key: str
@@ -31,6 +32,11 @@ class ServiceInfo:
     unit: str
     supplier: str
     order: int = 0
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +137,8 @@ class HouseBasis:
     """One house's month.
 
     Attributes:
-        key: the caller's key; period; total_area S_об; common_area S_ои.
+        key: the caller's key; period; total_area S_об; common_area S_ои; label: the address people know the
+            house by (messages name houses so; the key when not given).
         heating_method: norm | house_meter; heating_payment: season | year_evenly; season_months.
         services: every service used in the house, by key.
         prices: the tariff in force per service key; norms: (service key, per) → value, or None where norms of
@@ -147,6 +154,7 @@ class HouseBasis:
     period: Period
     total_area: Decimal
     common_area: Decimal
+    label: str = ""
     heating_method: str = "norm"
     heating_payment: str = "season"
     season_months: tuple[int, ...] = ()
@@ -158,3 +166,7 @@ class HouseBasis:
     accounts: tuple[AccountBasis, ...] = ()
     quality: tuple[QualityEvent, ...] = ()
     settings: Settings = field(default_factory=Settings)
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.key)

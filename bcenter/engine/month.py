@@ -49,7 +49,7 @@ class _Gaps(list):
 def calculate_house(basis: HouseBasis) -> HouseResult:
     """Every line of every account of the house for the period (or the gaps, and no lines)."""
     gaps = _Gaps()
-    house_where = f"дом {basis.key}"
+    house_where = f"дом {basis.label}"
     if basis.total_area <= 0:
         gaps.add(house_where, "не задана общая площадь помещений дома (S_об)")
     lines: dict[str, list[Line]] = {}
@@ -72,7 +72,7 @@ def calculate_house(basis: HouseBasis) -> HouseResult:
 
 # --- individual lines ---------------------------------------------------------------------------------
 def _account_lines(basis: HouseBasis, account: AccountBasis, gaps: _Gaps) -> tuple[list[Line], dict[str, Decimal]]:
-    where = f"дом {basis.key}, ЛС {account.number}"
+    where = f"дом {basis.label}, ЛС {account.number}"
     out: list[Line] = []
     vols: dict[str, Decimal] = {}  # resource → the individual volume billed (for sewerage and common property)
     services = [basis.services[k] for k in account.services if k in basis.services]
@@ -86,11 +86,11 @@ def _account_lines(basis: HouseBasis, account: AccountBasis, gaps: _Gaps) -> tup
         if svc.resource == "sewerage":
             deferred.append(svc)
             continue
-        line = _service_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.key}»")
+        line = _service_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.name}»")
         if line is not None:
             out.append(line)
     for svc in deferred:
-        line = _sewerage_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.key}»")
+        line = _sewerage_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.name}»")
         if line is not None:
             out.append(line)
     return out, vols
@@ -284,7 +284,7 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
         takers = [a for a in basis.accounts if svc.key in a.services]
         if not takers:
             continue
-        where = f"дом {basis.key}, услуга «{svc.key}»"
+        where = f"дом {basis.label}, услуга «{svc.name}»"
         price = _price(basis, svc, gaps, where)
         norm = _norm(basis, svc, "common_m2", gaps, where)
         if price is None or norm is None or price.rate is None or basis.total_area <= 0:
@@ -381,7 +381,7 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
                      if s.resource == "cold_water" and s.kind == "communal" and s.key in basis.prices
                      and basis.prices[s.key].rate is not None), None)
         if cold is None:
-            gaps.add(f"дом {basis.key}, ЛС {account.number}, услуга «{line.service}»",
+            gaps.add(f"дом {basis.label}, ЛС {account.number}, услуга «{basis.services[line.service].name}»",
                      f"горячая вода ниже +40 °C оплачивается по тарифу на холодную воду, а его на {basis.period} нет")
             return out
     rebill = reductions.below_40_rebill(line.service, volume=line.volume, days_below_40=len(days),

@@ -37,7 +37,7 @@ def _counts(app: App) -> dict[str, int]:
 @pytest.fixture
 def town(tmp_path):
     """A 150-account demo town (several houses), history to October 2025, nothing calculated yet."""
-    app = App.open(f"sqlite:///{tmp_path / 'town.db'}")
+    app = App.open(f"sqlite:///{tmp_path / 'town.db'}", create=True)
     app.demo.build(accounts=150, seed=3, until=UNTIL)
     yield app
     app.close()
@@ -93,7 +93,7 @@ def test_the_cli_acts_as_the_local_administrator():
 
 # --- two databases in one process ------------------------------------------------------------------------------
 def test_two_applications_on_two_databases_each_see_their_own(town, tmp_path):
-    other = App.open(f"sqlite:///{tmp_path / 'other.db'}")
+    other = App.open(f"sqlite:///{tmp_path / 'other.db'}", create=True)
     default = open_database(f"sqlite:///{tmp_path / 'default.db'}")  # the models' default: must stay empty
     try:
         other.system.init(site_code="S02")
@@ -151,7 +151,7 @@ def test_a_cancelled_bill_batch_writes_nothing_and_a_rerun_prints(town, tmp_path
 def test_a_cancelled_import_writes_nothing(town, tmp_path):
     document = tmp_path / "town.json"
     town.exchange.export_file(document, mask_personal_data=False)
-    empty = App.open(f"sqlite:///{tmp_path / 'empty.db'}")
+    empty = App.open(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
     try:
         empty.system.init()
         before = _counts(empty)

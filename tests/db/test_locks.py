@@ -37,7 +37,7 @@ def hold(url: str) -> subprocess.Popen:
 
 
 def test_a_second_job_refuses_naming_the_first_and_a_killed_holder_frees_the_lock(any_url):
-    db = connect(any_url)
+    db = connect(any_url, create=True)
     holder = hold(any_url)
     try:
         with pytest.raises(JobBusy) as busy:
@@ -56,7 +56,7 @@ def test_a_second_job_refuses_naming_the_first_and_a_killed_holder_frees_the_loc
 
 
 def test_the_lock_is_reentrant_in_one_thread(sqlite_url):
-    db = connect(sqlite_url)
+    db = connect(sqlite_url, create=True)
     with job_lock(db, "ledger", holder="a", what="импорт", wait=0):
         with job_lock(db, "ledger", holder="a", what="расчёт", wait=0):
             assert db.execute_sql('SELECT what FROM "job_lock"').fetchone()[0] == "импорт"

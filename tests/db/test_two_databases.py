@@ -44,9 +44,9 @@ def default_db(tmp_path):
 
 @pytest.fixture(params=["sqlite+sqlite", "sqlite+postgresql"])
 def two(request, tmp_path):
-    a = connect(f"sqlite:///{tmp_path / 'a.db'}")
+    a = connect(f"sqlite:///{tmp_path / 'a.db'}", create=True)
     if request.param == "sqlite+sqlite":
-        b = connect(f"sqlite:///{tmp_path / 'b.db'}")
+        b = connect(f"sqlite:///{tmp_path / 'b.db'}", create=True)
         yield a, b
         a.close(), b.close()
         return

@@ -192,9 +192,11 @@ def test_mask_personal_data_via_cli(any_db, any_url, example_doc, tmp_path, run_
             assert (key in person) == (key in original), key
             if key in original:
                 assert person[key] != original[key]
-    # everything else is as in the full export
+    # everything else is as in the full export; the masked one says it is masked
     full = export_document(db=any_db)
-    assert {k: v for k, v in masked.items() if k != "persons"} == {k: v for k, v in full.items() if k != "persons"}
+    assert masked["masked"] is True and "masked" not in full
+    assert {k: v for k, v in masked.items() if k not in ("persons", "masked")} == \
+        {k: v for k, v in full.items() if k != "persons"}
     for secret in PERSONAL:
         assert json.dumps(secret, ensure_ascii=False) in json.dumps(full, ensure_ascii=False)
 

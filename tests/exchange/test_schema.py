@@ -83,7 +83,7 @@ def test_schema_is_a_valid_draft_2020_12_schema(schema):
 
 def test_top_level_shape_is_what_the_importer_relies_on(schema):
     props = schema["properties"]
-    assert set(props) == {"format", "version"} | set(ARRAYS) | set(SINGLE)
+    assert set(props) == {"format", "version", "masked"} | set(ARRAYS) | set(SINGLE)
     assert schema["required"] == ["format", "version"]
     assert schema["additionalProperties"] is False
     assert props["format"]["const"] == "bcenter-exchange"

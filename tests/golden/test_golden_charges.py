@@ -176,3 +176,19 @@ def test_norms_by_amenity_need_the_house_s_own_norm(run, tmp_path, capsys):
     data = run(town(norms=[*norms, own], **G3_HOUSE), "2025-01")
     line, = data["lines"]
     assert (line["method"], line["amount"]) == ("norm", "602.14")
+
+
+def test_a_house_that_cannot_be_calculated_is_named_by_address_and_service_by_name(run, capsys):
+    """Issue 10: the gaps name the house as people know it and the service by its name — no internal ids."""
+    import re
+
+    doc = town(norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}], **G3_HOUSE)
+    doc["tariffs"] = [{"service": "cold", "from": "2025-06-01", "rate": "42.30"}]  # none in force in January
+    run(doc, "2025-01", calc_code=1)
+    main(["--db", run.url, "calc", "--period", "2025-01", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    house, = out["failed"]
+    assert house["house"] == "г. Москва, ул. Лесная, д. 5"
+    gap, = house["gaps"]
+    assert "ЛС 1002003004, услуга «Холодное водоснабжение»: нет тарифа на 2025-01" in gap
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", json.dumps(out))

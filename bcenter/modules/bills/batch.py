@@ -68,6 +68,7 @@ def print_bills(db: pw.Database, request: BillRequest, *, out: Path, house: str 
     if request.kind == "advance" and not 1 <= request.months <= 36:
         raise UsageError(f"--months: от 1 до 36, получено {request.months}")
     single = out.suffix.lower() == ".pdf"
+    _clean_leftovers(out.parent if single else out, out.name)
     if single and out.is_dir():
         raise UsageError(f"{out}: это каталог, а ожидается файл .pdf")
     if not single and out.exists() and not out.is_dir():
@@ -85,7 +86,7 @@ def print_bills(db: pw.Database, request: BillRequest, *, out: Path, house: str 
     parent = out.parent if single else out
     created = next((p for p in reversed([parent, *parent.parents]) if not p.exists()), None)
     parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=parent))  # 0700
     files: list[Path] = []
     done = False
     try:
@@ -216,8 +217,32 @@ def _finish_pdf(parts: list[str], work: Path, out: Path) -> Path:
         joined = work / "joined.pdf"
         with open(joined, "wb") as fh:
             writer.write(fh)
+    os.chmod(joined, 0o600)  # bills carry names and addresses: their owner's only
     os.replace(joined, out)
     return out
+
+
+def _clean_leftovers(parent: Path, name: str) -> None:
+    """Remove the hidden work folders a killed run left (``.<name>.partial-<pid>-…`` of a process that is gone):
+    otherwise a rerun into the same folder would find it not empty."""
+    if not parent.is_dir():
+        return
+    for leftover in parent.glob(f".{name}.partial-*"):
+        pid = leftover.name.rsplit(".partial-", 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or a system that cannot tell: leave its folder alone
+    return True
 
 
 def _finish_folder(parts: list[str], out: Path) -> list[Path]:
@@ -227,6 +252,7 @@ def _finish_folder(parts: list[str], out: Path) -> list[Path]:
     for seq, part in enumerate(parts, start=1):
         name = Path(part).name.split("_", 1)[1]
         target = out / f"{seq:0{width}d}_{name}"
+        os.chmod(part, 0o600)
         os.replace(part, target)
         final.append(target)
     return final

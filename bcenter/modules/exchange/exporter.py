@@ -16,11 +16,11 @@ import peewee as pw
 
 from db.dialect import param_mark
 
+from bcenter.core.access import PERSONAL_MASK
 from bcenter.core.money import format_kop
 from bcenter.core.vocabulary import ZONES
 from bcenter.modules.exchange.tables import COLUMNS
 
-PERSONAL_MASK = "***"
 SNILS_MASK = "000-000-000 00"  # keeps the masked document valid against the schema
 
 
@@ -342,7 +342,7 @@ class Exporter:
         """Write the whole document to `out`; returns the number of objects per array."""
         counts: dict[str, int] = {}
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
-        out.write('{"format":"bcenter-exchange","version":1')
+        out.write('{"format":"bcenter-exchange","version":1' + (',"masked":true' if self.mask else ""))
         for single in ("organization", "settings"):
             value = getattr(self, single)()
             if value is not None:

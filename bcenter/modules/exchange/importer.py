@@ -162,13 +162,14 @@ class Importer:
         fresh = {**rows, **{t: [r for r in rows.get(t, ()) if r[0] not in again]
                             for t in ("meter_reading", "house_reading")}}
         self.problems.extend(matching.reading_sequences(fresh, self.paths, *self._stored_readings(fresh)))
-        self._check_periods(items, rows)
+        self._check_closed_periods(items)
         settings_rows = self._check_settings(doc)
         for period in sorted({o for _, o in items.get("closed_period", ())}):
             rows["billing_period"].append((uuid7(), period, "closed", True))
         result = ImportResult()
         self.problems.extend(matching.natural_duplicates(rows, self.paths, self.natural_objs))
         matching.drop_existing(self, rows, result)
+        self._check_opening_balances(rows)
         if self.problems:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
         self._write(doc, rows, settings_rows, result)
@@ -185,6 +186,10 @@ class Importer:
         if doc.get("format") != "bcenter-exchange":
             self.problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
                                                    f"{json.dumps(doc.get('format'), ensure_ascii=False)}"))
+        if doc.get("masked") is not None and doc.get("masked") is not False:
+            self.problems.append(Problem("masked", "документ выгружен с --mask-personal-data: паспорта, СНИЛС, телефоны "
+                                                   "и e-mail в нём — маски, импорт заменил бы ими настоящие; выгрузите "
+                                                   "без маскирования"))
         version = doc.get("version")
         if not (type(version) is int and version == 1):  # True == 1 in Python; the schema says integer 1
             self.problems.append(Problem("version", f"поддерживается версия 1, получено "
@@ -202,7 +207,7 @@ class Importer:
                 self.problems.extend(found)
         # a document of another format or version, or with sections of the wrong type, is not read further:
         # its objects would only produce noise; unknown sections and a bad organization/settings are not fatal
-        fatal = {"format", "version", "(документ)"} | {a for a in xs.ARRAY_KINDS if a in doc}
+        fatal = {"format", "version", "masked", "(документ)"} | {a for a in xs.ARRAY_KINDS if a in doc}
         return not any(p.path in fatal for p in self.problems)
 
     def _schema_pass(self, doc: dict) -> dict[str, list[tuple[int, Any]]]:
@@ -376,24 +381,30 @@ class Importer:
             initial[str(meter)] = tuple(values)
         return stored, initial
 
-    def _check_periods(self, items: dict, rows: dict) -> None:
-        """Closed periods are past months; an opening balance opens a month after the last closed one (a balance
-        inside a closed month would rewrite it)."""
+    def _check_closed_periods(self, items: dict) -> None:
+        """Periods closed in the source system are past months."""
         current = f"{self.today.year:04d}-{self.today.month:02d}"
-        closed = {p for (p,) in self.db.execute_sql('SELECT period FROM "billing_period" WHERE state = \'closed\'')} \
-            if self._has_rows("billing_period") else set()
         for index, period in items.get("closed_period", ()):
             if period > current:
                 self.problems.append(Problem(f"closed_periods[{index}]",
                                              f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
-            closed.add(period)
-        last = max(closed, default=None)
-        for row in rows.get("opening_balance", ()):
+
+    def _check_opening_balances(self, rows: dict) -> None:
+        """A new opening balance opens a month after the last one bcenter itself closed: inside a month closed here
+        (its balances written) it would rewrite it — debts would count it, the closed balances would not. Months
+        closed in the source system (``closed_periods``, imported) hold no balances of bcenter's and do not stop
+        it; neither does a balance already stored (an export imported again)."""
+        new = rows.get("opening_balance", ())
+        if not new or not self._has_rows("billing_period"):
+            return
+        last = self.db.execute_sql('SELECT MAX(period) FROM "billing_period" WHERE state = \'closed\' '
+                                   'AND NOT imported').fetchone()[0]
+        for row in new:
             if last is not None and row[3] <= last:
                 self.problems.append(Problem(
                     f"{self.paths.get(row[0], 'opening_balances')}.period",
-                    f"период {row[3]} закрыт (последний закрытый — {last}): входящее сальдо задаётся на первый "
-                    "открытый период"))
+                    f"период {row[3]} закрыт (последний закрытый в bcenter — {last}): входящее сальдо задаётся на "
+                    "первый открытый период"))
 
     def _check_settings(self, doc: dict) -> dict:
         settings = doc.get("settings")

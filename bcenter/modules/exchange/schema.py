@@ -30,7 +30,7 @@ ARRAY_KINDS = {
 }
 """Top-level array → the ``$defs`` kind of its items, in import (dependency) order."""
 
-TOP_LEVEL = ("format", "version", "organization", "settings", *ARRAY_KINDS)
+TOP_LEVEL = ("format", "version", "masked", "organization", "settings", *ARRAY_KINDS)
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ with the place and the reason and leaves the database as it was.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -116,7 +117,7 @@ def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool =
             job.check()
     try:
         with db.atomic():  # one consistent snapshot
-            with open(tmp, "w", encoding="utf-8") as out:
+            with open(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
                 counts = Exporter(db, mask_personal_data=mask_personal_data).write(out, progress=progress)
         tmp.replace(path)
     except OSError as exc:

@@ -31,6 +31,7 @@ from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, Qu
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.readings import MeterFacts, Reading, meter_state, reading_period
 from db.dialect import param_mark
+from db.search import format_address
 
 
 def _d(value) -> date | None:
@@ -77,9 +78,9 @@ class BasisReader:
     # --- town-wide ----------------------------------------------------------------------------------
     def _services(self) -> dict[str, ServiceInfo]:
         return {str(uid): ServiceInfo(key=str(uid), kind=kind, resource=resource, unit=unit, supplier=str(supplier),
-                                      order=order or 0)
-                for uid, kind, resource, unit, supplier, order in self._q(
-                    'SELECT id, kind, resource, unit, supplier_id, sort_order FROM "service" ORDER BY id')}
+                                      order=order or 0, name=name)
+                for uid, kind, resource, unit, supplier, order, name in self._q(
+                    'SELECT id, kind, resource, unit, supplier_id, sort_order, name FROM "service" ORDER BY id')}
 
     def _coefficients(self) -> tuple:
         rows = [(r, _d(a), _d(b), _dec(v)) for r, a, b, v in self._q(
@@ -141,9 +142,9 @@ class BasisReader:
         return basis, hasher.hexdigest()
 
     def house(self, house_id: str) -> HouseBasis:
-        (total, common, method, payment, months), = self._q(
-            'SELECT total_area, common_area, heating_method, heating_payment, season_months FROM "house" WHERE id = ?',
-            (house_id,))
+        (total, common, method, payment, months, city, street, building, block), = self._q(
+            'SELECT total_area, common_area, heating_method, heating_payment, season_months, city, street, building, '
+            'block FROM "house" WHERE id = ?', (house_id,))
         prices = {key: Price(**values) for key, values in self.general_prices.items()}
         for key, values in self.house_prices.get(house_id, {}).items():
             prices[key] = Price(**values)
@@ -153,6 +154,7 @@ class BasisReader:
         accounts = self._accounts(house_id, premises)
         return HouseBasis(
             key=house_id, period=self.period, total_area=_dec(total), common_area=_dec(common),
+            label=format_address(city, street, building, block, None),
             heating_method=method, heating_payment=payment,
             season_months=tuple(int(m) for m in months.split(",")) if months else (),
             services=self.services, prices=prices, norms=norms, coefficients=self.coefficients,

@@ -65,7 +65,7 @@ class MonthResult:
     Attributes:
         period: the period run.
         houses_ok: houses calculated (posted or unchanged).
-        failed: (house id, its gaps) of the houses not posted because of missing or contradictory data.
+        failed: (house address, its gaps) of the houses not posted because of missing or contradictory data.
         posted: lines posted by kind; amounts: their kopecks by kind.
         recalculated_periods: earlier periods corrected by recalculation lines («ГГГГ-ММ»).
     """
@@ -143,6 +143,7 @@ class HouseWork:
     """One house's outcome, ready to write: rows to insert, fingerprints to save, or the gaps that stop it."""
 
     house_id: str
+    label: str = ""
     accounts: int = 0
     gaps: tuple[str, ...] = ()
     entries: list[EntryRow] = field(default_factory=list)
@@ -179,7 +180,7 @@ class HouseCalculator:
         if period in states and (since is None or since > period) and not plan:
             return work  # calculated before and nothing of it written since: nothing to gather
         basis, digest = self.reader.house_and_digest(house_id)
-        work.accounts = len(basis.accounts)
+        work.accounts, work.label = len(basis.accounts), basis.label
         if states.get(period) != digest:
             plan.append((period, basis))
             work.updates.append((period, digest))
@@ -189,7 +190,7 @@ class HouseCalculator:
             calculated = [(q, calculate_house(b)) for q, b in plan]
             gaps = tuple(g for _, r in calculated for g in r.gaps)
         except InvalidValue as exc:  # contradictory data the engine refuses (e.g. premises larger than the house)
-            calculated, gaps = [], (f"дом {house_id}: {exc.message_ru}",)
+            calculated, gaps = [], (f"дом {basis.label}: {exc.message_ru}",)
         if gaps:
             work.gaps, work.updates = gaps, []
             return work
@@ -277,7 +278,7 @@ def _write_all(db: pw.Database, works, tally: _Tally, actor: str, run_id: str, j
         if job is not None:
             job.check()
         if work.gaps:
-            tally.failed.append((work.house_id, work.gaps))
+            tally.failed.append((work.label or work.house_id, work.gaps))
         else:
             tally.houses_ok += 1
             if work.updates:
