@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -15,13 +16,13 @@ import peewee as pw
 from bcenter.core.errors import ConfigError
 from db.context import database
 from db.dialect import is_postgres
+from db.failures import DatabaseBusy
 from db.migrations import LATEST, applied_versions
 from db.migrations import migrate as run_migrations
 
 SQLITE_PRAGMAS = {
-    "journal_mode": "wal",
+    "busy_timeout": 10_000,  # first: the pragmas after it may wait for another process
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
     "synchronous": "full",
     "cache_size": -64_000,
     "temp_store": "memory",
@@ -46,13 +47,42 @@ def sqlite_path(url: str) -> Path | None:
     return None if rest in ("", ":memory:") else Path(rest)
 
 
+BUSY_TIMEOUT_S = SQLITE_PRAGMAS["busy_timeout"] / 1000
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch a connection's file to WAL mode (readers never wait for a writer), retrying while another process holds
+    it: a file fresh from ``backup``/``restore`` is in rollback-journal mode, and when two processes open it at once
+    SQLite answers one of them «database is locked» at once, without its busy handler (each holds a shared lock the
+    other's switch needs). The switch is a no-op on a file already in WAL mode."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = wal").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)  # back off: the other process finishes its switch in a moment
+        delay = min(delay * 2, 0.2)
+
+
+class SqliteFile(pw.SqliteDatabase):
+    """A bcenter SQLite database: its pragmas, then WAL mode, on every connection it opens."""
+
+    def _add_conn_hooks(self, conn):
+        super()._add_conn_hooks(conn)
+        _enable_wal(conn)
+
+
 def make_database(url: str) -> pw.Database:
     """A peewee database for the URL (not yet connected)."""
     if url.startswith("sqlite:///") or url == "sqlite://":
         path = sqlite_path(url)
         if path is None:
-            return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
-        return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+            return SqliteFile(":memory:", pragmas=SQLITE_PRAGMAS)
+        return SqliteFile(str(path), pragmas=SQLITE_PRAGMAS)
     if url.startswith(("postgresql://", "postgres://")):
         try:
             import psycopg2  # noqa: F401
@@ -137,6 +167,10 @@ def _sqlite_header(path: Path) -> tuple[int, set[str], list[int]]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_migration ORDER BY version")] \
             if "schema_migration" in tables else []
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusy(f"База «{path}» занята другой программой: повторите через минуту") from exc
+        raise ConfigError(f"Файл базы «{path}» не читается: {exc}") from exc
     except sqlite3.DatabaseError as exc:
         raise ConfigError(f"«{path}» не является базой bcenter или повреждён ({exc}): укажите другой файл или "
                           "восстановите копию (bcenter restore)") from exc

@@ -172,4 +172,5 @@ def job_lock(db: pw.Database, scope: str, *, holder: str, what: str, wait: float
                     db.execute_sql(f'DELETE FROM "job_lock" WHERE scope = {mark} AND pid = {mark}',
                                    (scope, os.getpid()))
     finally:
-        lock.release()
+        with contextlib.suppress(Exception):  # a broken connection already dropped a server's lock with itself
+            lock.release()

@@ -16,7 +16,8 @@ class DemoCases(UseCases):
         month before today)."""
         self.app.system.ensure_initialized()
         until = until or Period.of(self.app.clock.today()) - 1
-        return build_demo(self.db, accounts=accounts, seed=seed, until=until, actor=self.app.actor.user, job=job)
+        return build_demo(self.db, accounts=accounts, seed=seed, until=until, actor=self.app.actor.user, job=job,
+                          today=self.app.clock.today())
 
     @use_case(P.DEMO_BUILD, "расчёт месяцев демо-города", writes=True)
     def ledger(self, *, until: Period, workers: int = 0, job: Job | None = None) -> DemoLedger:

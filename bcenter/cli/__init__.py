@@ -53,6 +53,10 @@ class Context:
             self._app = None
 
 
+class Interrupted(BaseException):
+    """The second Ctrl+C: stop at once (not a KeyboardInterrupt, which click turns into «Отменено.», exit 1)."""
+
+
 @contextlib.contextmanager
 def progress(desc: str, *, quiet: bool = False, unit: str = "") -> Iterator[Job]:
     """A job for a long use case: a bar on stderr when it is a terminal (and not ``quiet``); the first Ctrl+C asks
@@ -77,7 +81,7 @@ def progress(desc: str, *, quiet: bool = False, unit: str = "") -> Iterator[Job]
 
     def interrupt(signum, frame):
         if job.cancelled:
-            raise KeyboardInterrupt
+            raise Interrupted
         job.cancel()
         click.echo("\nОстанавливаю после текущей части (ещё раз Ctrl+C — прервать сразу)…", err=True)
 
@@ -292,8 +296,8 @@ def backup(obj: Context, file: Path) -> None:
 def restore(obj: Context, file: Path, yes: bool) -> None:
     """Восстановить базу SQLite из резервной копии (текущее содержимое заменяется)."""
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Заменить содержимое {obj.app.url} копией {file}?", abort=True)
-    obj.app.system.restore(file)
+        click.confirm(f"Заменить содержимое {obj.url or 'базы'} копией {file}?", abort=True)
+    obj.creating().app.system.restore(file)  # a backup may be restored onto a new machine
     click.echo(f"База восстановлена из {file}")
 
 
@@ -306,7 +310,7 @@ def restore(obj: Context, file: Path, yes: bool) -> None:
 def calc(obj: Context, period_text: str, as_json: bool, workers: int) -> None:
     """Начислить период и пересчитать прошлые периоды, где изменились исходные данные."""
     period = _period(period_text, "--period")
-    with progress("Расчёт", quiet=as_json, unit=" ЛС") as job:
+    with progress("Расчёт", quiet=as_json, unit=" дом.") as job:
         result = obj.app.month.calc(period, workers=workers, job=job)
     if as_json:
         click.echo(output.dumps(output.calc_json(result)))
@@ -476,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         click.echo("Прервано.", err=True)
         return 130
     except Exception as exc:  # an error nobody foresaw: a message and a log file, never a traceback on the screen

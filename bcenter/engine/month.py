@@ -60,7 +60,7 @@ def calculate_house(basis: HouseBasis) -> HouseResult:
         volumes_by_account[account.key] = vols
     carry = _common_property(basis, lines, volumes_by_account, gaps)
     for account in basis.accounts:
-        lines[account.key] += _reductions(basis, account, lines[account.key], gaps)
+        lines[account.key] += _reductions(basis, account, lines[account.key])
     if gaps:
         return HouseResult(basis.key, basis.period, gaps=tuple(gaps))
     order = {key: (svc.order, key) for key, svc in basis.services.items()}
@@ -305,7 +305,7 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
 
 
 # --- reductions ---------------------------------------------------------------------------------------
-def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line], gaps: _Gaps) -> list[Line]:
+def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
     out: list[Line] = []
     events = basis.quality + account.quality
     policy = basis.settings.quality_excess_hours
@@ -328,7 +328,7 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line], gaps:
                 out.append(reduction)
         temperatures = [e for e in mine if e.kind == "temperature" and e.measured is not None]
         if temperatures and svc.resource == "hot_water":
-            out += _hot_water_temperature(basis, account, line, temperatures, gaps)
+            out += _hot_water_temperature(basis, account, line, temperatures)
         if temperatures and svc.resource == "heating":  # прил. 1, п. 15: the room is colder than the norm
             reduction = reductions.room_temperature_reduction(
                 line.service, charge=line.amount, period=basis.period,
@@ -350,13 +350,26 @@ def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line], gaps:
     return out
 
 
-def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line, events: list,
-                           gaps: _Gaps) -> list[Line]:
+def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line, events: list) -> list[Line]:
     """Прил. 1, п. 5: 0.1 % per 3 °C below the norm per hour; below +40 °C the water of those days is billed at the
-    cold-water tariff."""
+    cold-water tariff — the tariff of a cold-water service of the same supplier, else of any. With no cold-water
+    tariff in force (cold water billed by someone else) those hours are reduced as at +40 °C instead [P]: the act
+    still lowers the charge and the house is not stopped for a tariff it does not bill."""
     out = []
+    price = basis.prices[line.service]
+    cold = None
+    if price.two_part:
+        hot, cold = price.cold_water_rate + price.heat_per_m3 * price.heat_rate, price.cold_water_rate
+    else:
+        hot = price.rate if price.rate is not None else next(iter(price.zones.values()))
+        supplier = basis.services[line.service].supplier
+        candidates = sorted((s for s in basis.services.values() if s.resource == "cold_water"
+                             and s.kind == "communal" and s.key in basis.prices and basis.prices[s.key].rate is not None),
+                            key=lambda s: (s.supplier != supplier, s.order, s.key))
+        cold = basis.prices[candidates[0].key].rate if candidates else None
+    rebill = cold is not None and line.volume is not None
     hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e))).total_seconds())
-              / 3600, e.measured) for e in events]
+              / 3600, e.measured if rebill or e.measured >= 40 else Decimal(40)) for e in events]
     hours = [(h, t) for h, t in hours if h > 0]
     reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
         if hours else None
@@ -369,26 +382,12 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
             if start < end:
                 last = (end - timedelta(microseconds=1)).date()
                 days |= {start.date() + timedelta(days=k) for k in range((last - start.date()).days + 1)}
-    if not days or line.volume is None:
-        return out
-    price = basis.prices[line.service]
-    if price.two_part:
-        hot = price.cold_water_rate + price.heat_per_m3 * price.heat_rate
-        cold = price.cold_water_rate
-    else:
-        hot = price.rate if price.rate is not None else next(iter(price.zones.values()))
-        cold = next((basis.prices[s.key].rate for s in sorted(basis.services.values(), key=lambda s: (s.order, s.key))
-                     if s.resource == "cold_water" and s.kind == "communal" and s.key in basis.prices
-                     and basis.prices[s.key].rate is not None), None)
-        if cold is None:
-            gaps.add(f"дом {basis.label}, ЛС {account.number}, услуга «{basis.services[line.service].name}»",
-                     f"горячая вода ниже +40 °C оплачивается по тарифу на холодную воду, а его на {basis.period} нет")
-            return out
-    rebill = reductions.below_40_rebill(line.service, volume=line.volume, days_below_40=len(days),
-                                        period=basis.period, hot_water_tariff=hot, cold_water_tariff=cold,
-                                        coefficient=line.coefficient)
-    if rebill is not None:
-        out.append(rebill)
+    if days and rebill:
+        line_ = reductions.below_40_rebill(line.service, volume=line.volume, days_below_40=len(days),
+                                           period=basis.period, hot_water_tariff=hot, cold_water_tariff=cold,
+                                           coefficient=line.coefficient)
+        if line_ is not None:
+            out.append(line_)
     return out
 
 

@@ -306,6 +306,18 @@ def _without(spans: list[tuple[datetime, datetime]], holes: Sequence[tuple[datet
     return spans
 
 
+def _union_seconds(spans: Sequence[tuple[datetime, datetime]]) -> Decimal:
+    """Seconds covered by any of the spans (overlaps counted once)."""
+    total, reach = _D(0), None
+    for start, end in sorted(spans):
+        if reach is not None and start < reach:
+            start = reach
+        if start < end:
+            total += _seconds(start, end)
+            reach = end if reach is None else max(reach, end)
+    return total
+
+
 def _night_seconds(start: datetime, end: datetime) -> Decimal:
     """Seconds of [start, end) that fall between 00:00 and 05:00 of the interval's own time zone."""
     total = _D(0)
@@ -338,7 +350,8 @@ def room_temperature_reduction(
     ``events`` are acts (start, end, measured °C[, the norm °C the act gives — ``allowed``]); the norm is 18 °C
     (``ROOM_NORM_C``) unless the act gives another. Each act is clipped to ``period``; the hours of ``excluded``
     intervals — the heating interruptions of the premises (п. 14: while it applies, п. 15 does not) — are cut out.
-    By day the deviation is norm − measured, at night (00:00–05:00, the act's own time zone) norm − 3 − measured;
+    By day the deviation is norm − measured, at night (00:00–05:00 in the act's own UTC offset — acts are written in
+    the building's local time) norm − 3 − measured; where acts overlap, each hour counts the coldest of them;
     ``night`` "day_only" leaves night hours out (the act measured by day only) [P]. pct = Σ hours × degrees × 0.15 %,
     exact degrees (14.7 °C is 3.3 below 18) [P], capped at 100 %; the line is −to_kop(charge × pct / 100), kind
     "quality", method "room_temperature". Nothing below the norm → None.
@@ -347,7 +360,9 @@ def room_temperature_reduction(
     if night not in CHOICES["room_temperature_night"]:
         raise InvalidValue(f"ночные часы: {', '.join(CHOICES['room_temperature_night'])}", value=night)
     rate = quantity(rate_pct, "процент за час и градус")
-    pct, terms, inputs_entries = _D(0), [], []
+    pieces: list[tuple[datetime, datetime, Decimal, Decimal]] = []  # (from, to, degrees by day, degrees at night)
+    clipped: list[tuple[datetime, datetime]] = []
+    inputs_entries = []
     for event in events:
         if len(event) not in (3, 4):
             raise InvalidValue("акт — (начало, конец, °C) или (начало, конец, °C, норма °C)")
@@ -358,31 +373,43 @@ def room_temperature_reduction(
             raise TypeError("начало и конец акта — datetime")
         if end <= start:
             raise InvalidValue(f"конец акта раньше начала ({start.isoformat()})", value=end.isoformat())
-        low = datetime.combine(period.first_day, time(), tzinfo=start.tzinfo)
-        high = datetime.combine(period.end, time(), tzinfo=start.tzinfo)
-        spans = _without([(max(start, low), min(end, high))] if max(start, low) < min(end, high) else [], excluded)
-        all_seconds = sum((_seconds(a, b) for a, b in spans), _D(0))
-        night_seconds = sum((_night_seconds(a, b) for a, b in spans), _D(0))
-        day_h, night_h = (all_seconds - night_seconds) / _SECONDS_PER_HOUR, night_seconds / _SECONDS_PER_HOUR
-        by_day = max(_D(0), norm - measured)
-        by_night = _D(0) if night == "day_only" else max(_D(0), norm - ROOM_NIGHT_ALLOWANCE_C - measured)
         inputs_entries.append(f"{start.isoformat()}/{end.isoformat()} {canonical(measured)} °C "
                               f"(норма {canonical(norm)})")
-        if by_day * day_h + by_night * night_h == 0:
+        low = datetime.combine(period.first_day, time(), tzinfo=start.tzinfo)
+        high = datetime.combine(period.end, time(), tzinfo=start.tzinfo)
+        if max(start, low) >= min(end, high):
             continue
-        pct += (day_h * by_day + night_h * by_night) * rate
-        part = f"{fmt_quantity(day_h)} ч × {fmt_quantity(by_day)} °C"
-        if night == "measured":
-            part += f" + {fmt_quantity(night_h)} ч ночью × {fmt_quantity(by_night)} °C"
-        terms.append(f"({part})")
+        clipped.append((max(start, low), min(end, high)))
+        by_day = max(_D(0), norm - measured)
+        by_night = _D(0) if night == "day_only" else max(_D(0), norm - ROOM_NIGHT_ALLOWANCE_C - measured)
+        pieces += [(a, b, by_day, by_night) for a, b in _without([clipped[-1]], excluded)]
+    # hour by hour the coldest act counts: two acts over the same hours (the house's and a flat's) are not added
+    day_hours: dict[Decimal, Decimal] = {}
+    night_hours: dict[Decimal, Decimal] = {}
+    bounds = sorted({t for a, b, _, _ in pieces for t in (a, b)})
+    for a, b in zip(bounds, bounds[1:]):
+        covering = [p for p in pieces if p[0] <= a and b <= p[1]]
+        if not covering:
+            continue
+        night_s = _night_seconds(a, b)
+        by_day, by_night = max(p[2] for p in covering), max(p[3] for p in covering)
+        if by_day:
+            day_hours[by_day] = day_hours.get(by_day, _D(0)) + (_seconds(a, b) - night_s) / _SECONDS_PER_HOUR
+        if by_night:
+            night_hours[by_night] = night_hours.get(by_night, _D(0)) + night_s / _SECONDS_PER_HOUR
+    pct = (sum((h * d for d, h in day_hours.items()), _D(0)) + sum((h * d for d, h in night_hours.items()), _D(0))) \
+        * rate
     if pct == 0 or charge == 0:
         return None
+    terms = [f"{fmt_quantity(h)} ч × {fmt_quantity(d)} °C" for d, h in sorted(day_hours.items(), reverse=True) if h]
+    terms += [f"{fmt_quantity(h)} ч ночью × {fmt_quantity(d)} °C" for d, h in sorted(night_hours.items(), reverse=True)
+              if h]
     exact, pct_text = _percent_of_charge(charge, pct)
-    expression = (f"{' + '.join(terms)} × {fmt_quantity(rate)} %/(ч·°C) = {pct_text}; "
+    expression = (f"({' + '.join(terms)}) × {fmt_quantity(rate)} %/(ч·°C) = {pct_text}; "
                   f"-({format_kop(charge)} руб. × {pct_text})")
+    removed = _union_seconds(clipped) - _union_seconds([(a, b) for a, b, _, _ in pieces])
     inputs = {"charge": format_kop(charge), "events": "; ".join(inputs_entries), "rate_pct": canonical(rate),
-              "night": night, "excluded_h": canonical(sum((_seconds(a, b) for a, b in excluded), _D(0))
-                                                       / _SECONDS_PER_HOUR), "period": str(period)}
+              "night": night, "excluded_h": canonical(removed / _SECONDS_PER_HOUR), "period": str(period)}
     return make_line(service, kind="quality", method="room_temperature", exact=exact, expression=expression,
                      basis="ПП 354, прил. 1, п. 15 (температура воздуха в жилом помещении)", inputs=inputs)
 

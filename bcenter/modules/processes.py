@@ -8,6 +8,7 @@ nothing keeps running behind a finished command.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -24,8 +25,16 @@ def can_share(url: str | None) -> bool:
 def pooled(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, initializer: Callable | None = None,
            initargs: tuple = (), ordered: bool = True, chunksize: int = 1) -> Iterator[Any]:
     """``fn(task)`` for every task in ``workers`` spawned processes, yielded in task order (or as they finish when
-    not ``ordered``). ``fn`` and ``initializer`` must be importable module-level functions."""
+    not ``ordered``). ``fn`` and ``initializer`` must be importable module-level functions. Workers ignore Ctrl+C:
+    the terminal sends it to the whole process group, and a worker dying of it would lose its task and leave the
+    parent waiting; the parent decides (the job stops at its next safe point, the pool is terminated)."""
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+    with context.Pool(workers, initializer=_start, initargs=(initializer, initargs)) as pool:
         run = pool.imap if ordered else pool.imap_unordered
         yield from run(fn, tasks, chunksize=chunksize)
+
+
+def _start(initializer: Callable | None, initargs: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)

@@ -72,3 +72,39 @@ def test_the_driver_s_errors_come_as_words(text, kind, words):
     with pytest.raises(kind, match=words):
         with plain_errors():
             raise pw.OperationalError(text)
+
+
+def test_opening_a_file_fresh_from_a_backup_waits_for_another_process_switching_it_to_wal(tmp_path):
+    """A copy from `backup` is in rollback-journal mode; when two processes open it at once SQLite answers one of
+    them «database is locked» at once, busy handler or not. The switch to WAL retries until the other is done."""
+    import sqlite3
+
+    from db import connection
+
+    class Contended:
+        """A connection whose first two switches meet another process's."""
+
+        def __init__(self):
+            self.tries = 0
+
+        def execute(self, sql):
+            self.tries += 1
+            if self.tries <= 2:
+                raise sqlite3.OperationalError("database is locked")
+            return sqlite3.connect(":memory:").execute("SELECT 'wal'")
+
+    conn = Contended()
+    connection._enable_wal(conn)
+    assert conn.tries == 3
+
+    class Broken(Contended):
+        def execute(self, sql):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        connection._enable_wal(Broken())
+
+    path = tmp_path / "copy.db"
+    sqlite3.connect(path).execute("PRAGMA journal_mode=DELETE").fetchall()
+    connect(f"sqlite:///{path}", create=True).close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

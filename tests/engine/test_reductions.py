@@ -252,3 +252,14 @@ def test_reduction_never_exceeds_the_charge_and_grows_with_hours(charge, lengths
     longer = reduce([*events, (at(31, 22), at(31, 23))], charge=charge) if lengths else None
     if longer is not None:
         assert longer.amount <= amount
+
+
+def test_overlapping_room_acts_count_each_hour_once_at_the_coldest():
+    """A house's act (15 °C) and a flat's (14 °C) over the same 48 hours: the hours count once, at 14 °C."""
+    both = room_temperature_reduction("heat", charge=HEAT, period=JANUARY,
+                                      events=[(jan(10, 8), jan(12, 8), D(15)), (jan(10, 8), jan(12, 8), D(14))])
+    assert both.amount == -62725  # as the 14 °C act alone
+    june = [(datetime(2025, 6, 1, tzinfo=timezone.utc), datetime(2025, 6, 2, tzinfo=timezone.utc))]
+    line = room_temperature_reduction("heat", charge=HEAT, period=JANUARY, excluded=june,
+                                      events=[(jan(10, 8), jan(12, 8), D(14))])
+    assert line.derivation.inputs["excluded_h"] == "0"  # an interruption in another month removes nothing

@@ -258,3 +258,28 @@ def test_an_import_that_succeeds_has_every_object(tmp_path_factory, picks):
         assert _ids(doc) <= _ids(export_document(db=db))
     finally:
         db.close()
+
+
+def _readings(*items: tuple[str, str, str, str | None]) -> dict:
+    return {**H, "readings": [{"id": rid, "meter": "m1", "date": day, "values": {"total": value}, "source": "resident",
+                               **({"period": period} if period else {})} for rid, day, value, period in items]}
+
+
+def test_a_mistyped_reading_is_corrected_by_a_later_one_for_the_same_month(db, example_doc):
+    """The month takes its latest reading (as the month run reads it): a typo 5350 for April, then 540 for April
+    dated later, then May's 545 — all accepted; the sequence by months is 535.21 → 540 → 545."""
+    import_data(copy.deepcopy(example_doc), db=db)
+    import_data(_readings(("r-typo", "2025-04-23", "5350.000", None)), db=db)
+    import_data(_readings(("r-fix", "2025-04-28", "540.000", "2025-04")), db=db)
+    import_data(_readings(("r-may", "2025-05-23", "545.000", None)), db=db)
+    with pytest.raises(ValidationFailed, match="меньше"):  # June below May is still refused
+        import_data(_readings(("r-jun", "2025-06-23", "544.000", None)), db=db)
+
+
+def test_a_document_listing_the_meter_again_is_checked_against_stored_readings(db, example_doc):
+    import_data(copy.deepcopy(example_doc), db=db)
+    meter = next(m for m in example_doc["meters"] if m["id"] == "m1")
+    doc = {**_readings(("r-low", "2025-04-23", "1.000", None)), "meters": [meter]}
+    with pytest.raises(ValidationFailed) as refused:
+        import_data(doc, db=db)
+    assert [p.path for p in refused.value.problems] == ["readings[0].values.total"]

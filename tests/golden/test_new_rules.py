@@ -108,6 +108,21 @@ def test_hot_water_below_40_is_billed_at_the_cold_water_tariff_for_those_days(ru
     assert quality(data) == [("below_40", "-92.09")]
 
 
+def test_hot_water_below_40_without_a_cold_water_tariff_is_reduced_as_at_40(run):
+    """Cold water billed by someone else (no tariff here): the act still lowers the charge — as at +40 °C, five
+    steps of 3 °C below 57 °C — and the house is not stopped: 34 h × 5 × 0.1 % = 17 % of 1 850.40 → −314.57."""
+    doc = town(services=[HOT], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
+               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
+               accounts=[account("a1", "1002003004", "p1", ["hot"])],
+               meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
+                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
+               readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
+                          "source": "resident"}],
+               quality_events=[{"id": "t1", "service": "hot", "house": "h1", "start": "2025-03-05T08:00:00+03:00",
+                                "end": "2025-03-06T18:00:00+03:00", "kind": "temperature", "measured": "35"}])
+    assert quality(run(doc, "2025-03", "charges", "--period", "2025-03")) == [("temperature", "-314.57")]
+
+
 def test_a_document_s_key_rate_overrides_the_built_in_row_of_the_same_day(run):
     """The law's 7.5 % of 19.09.2022 (below the 9.5 % cap) against the document's 8.0 % for the same day: the
     penalty on October 2022's heating, unpaid, is computed at 8.0 % (the rate on the calculation day)."""

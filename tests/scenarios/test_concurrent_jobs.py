@@ -138,19 +138,19 @@ def sequential(towns: Towns, first: str, second: str) -> tuple[dict, tuple[int, 
     return ledger(url), codes
 
 
-def concurrent(towns: Towns, first: str, second: str) -> tuple[dict, tuple[int, int]]:
+def concurrent(towns: Towns, first: str, second: str) -> tuple[dict, tuple[int, int], list[str]]:
     url = towns.fresh()
     procs = [cli(url, *towns.args(first)), cli(url, *towns.args(second))]
-    codes = tuple(finished(p)[0] for p in procs)
-    return ledger(url), codes
+    done = [finished(p) for p in procs]
+    return ledger(url), tuple(code for code, _ in done), [err for _, err in done]
 
 
 def check_pair(towns: Towns, first: str, second: str) -> None:
-    got, codes = concurrent(towns, first, second)
+    got, codes, errors = concurrent(towns, first, second)
     orders = [sequential(towns, first, second), sequential(towns, second, first)]
     outcomes = [(state, c) for state, c in orders]
     assert any(got == state and sorted(codes) == sorted(c) for state, c in outcomes), \
-        f"{first}‖{second}: exit codes {codes}, sequential {[c for _, c in outcomes]}"
+        f"{first}‖{second}: exit codes {codes}, sequential {[c for _, c in outcomes]}; stderr {errors}"
 
 
 @pytest.mark.parametrize("pair", [("calc", "calc"), ("calc", "close"), ("close", "import_a"),

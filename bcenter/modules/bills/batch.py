@@ -234,7 +234,7 @@ def _clean_leftovers(parent: Path, name: str) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows cannot be asked this way: leave the folder alone
         return True
     try:
         os.kill(pid, 0)

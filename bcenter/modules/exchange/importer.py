@@ -362,22 +362,21 @@ class Importer:
         return out
 
     def _stored_readings(self, rows: dict) -> tuple[dict[str, list[tuple]], dict[str, tuple]]:
-        """The readings already stored for the meters this document reads, and the initial values of meters
-        imported earlier: a reading lower than one already accepted is refused."""
-        meters = {r[2] for table in ("meter_reading", "house_reading") for r in rows.get(table, ())}
-        new_meters = {r[0] for r in rows.get("meter", ())}
-        old = sorted(meters - new_meters)
+        """The readings already stored for the meters this document reads (listed in it again or not), and the
+        initial values of meters imported earlier: a reading lower than one already accepted is refused."""
+        meters = sorted({r[2] for table in ("meter_reading", "house_reading") for r in rows.get(table, ())})
         stored: dict[str, list[tuple]] = defaultdict(list)
         initial: dict[str, tuple] = {}
-        if not old or not self._has_rows("meter"):
+        if not meters or not self._has_rows("meter"):
             return stored, initial
         for table in ("meter_reading", "house_reading"):
-            for meter, day, *values in self._select_in(
-                    f'SELECT meter_id, date, total, day, night, peak, half_peak FROM "{table}" WHERE meter_id IN', old):
-                stored[str(meter)].append((str(day)[:10], tuple(values)))
+            for meter, day, period, *values in self._select_in(
+                    f'SELECT meter_id, date, period, total, day, night, peak, half_peak FROM "{table}" '
+                    'WHERE meter_id IN', meters):
+                stored[str(meter)].append((str(day)[:10], period, tuple(values)))
         for meter, *values in self._select_in(
                 'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
-                'WHERE id IN', old):
+                'WHERE id IN', meters):
             initial[str(meter)] = tuple(values)
         return stored, initial
 

@@ -195,9 +195,13 @@ def natural_duplicates(rows: dict, paths: dict, objs: dict) -> list[Problem]:
 
 def reading_sequences(rows: dict, paths: dict, stored: dict[str, list[tuple]] | None = None,
                       initial: dict[str, tuple] | None = None) -> list[Problem]:
-    """Readings of each meter, by date, never below the previous one or the meter's initial reading — counting the
-    readings already in the database (``stored``: meter → rows of (id, date, zone values …)) and the initial values
-    of meters imported earlier (``initial``): a lower reading arriving in a later document is refused too."""
+    """Readings of each meter never go down from month to month, starting from the meter's initial reading.
+
+    As the month run reads them: a reading closes the month it names (else its date's month) and, of several closing
+    one month, the latest by date counts — so a correcting reading for a month replaces a mistyped one instead of
+    being refused. The readings already stored (``stored``: meter → (date, period, zone values …)) take part, so a
+    lower reading arriving in a later document is refused too; only a decrease involving a reading of this document
+    is its error. A reading confirmed ``"extra": {"rollover": true}`` may go down."""
     problems = []
     meter_cols = COLUMNS["meter"]
     first_initial = meter_cols.index("initial_total")
@@ -206,24 +210,26 @@ def reading_sequences(rows: dict, paths: dict, stored: dict[str, list[tuple]] | 
     for table in ("meter_reading", "house_reading"):
         by_meter = defaultdict(list)
         for r in rows.get(table, ()):
-            by_meter[r[2]].append((str(r[3]), 1, r[0], r[6:6 + len(ZONES)],
+            day = str(r[3])
+            by_meter[r[2]].append((r[4] or day[:7], day, 1, r[0], r[6:6 + len(ZONES)],
                                    r[-1] is not None and json.loads(r[-1]).get("rollover") is True))
         for meter, readings in by_meter.items():
-            readings += [(date, 0, None, values, False) for date, values in (stored or {}).get(meter, ())]
-            readings.sort(key=lambda r: (r[0], r[1]))
-            previous = initials.get(meter)
-            previous_label, previous_new = "начального показания прибора", False
-            for day, new, uid, values, rollover in readings:
-                if previous is not None and not rollover and (new or previous_new):
+            readings += [(period or day[:7], day, 0, None, values, False)
+                         for day, period, values in (stored or {}).get(meter, ())]
+            closing: dict[str, tuple] = {}
+            for entry in sorted(readings, key=lambda r: (r[1], r[2])):  # the latest of a month wins
+                closing[entry[0]] = entry
+            previous, previous_label, previous_uid = initials.get(meter), "начального показания прибора", None
+            for month in sorted(closing):
+                _, day, new, uid, values, rollover = closing[month]
+                if previous is not None and not rollover and (new or previous_uid):
                     for zone, value, old in zip(ZONES, values, previous):
                         if value is not None and old is not None and Decimal(value) < Decimal(old):
-                            where = paths.get(uid or previous_new, table)
                             problems.append(Problem(
-                                f"{where}.values.{zone}",
+                                f"{paths.get(uid or previous_uid, table)}.values.{zone}",
                                 f"показание {value} меньше {previous_label} ({old}); если счётчик перешёл через ноль, "
                                 "подтвердите это полем \"extra\": {\"rollover\": true}" if new else
                                 f"показание {old} больше следующего, уже принятого: {value} от {day}"))
-                previous = values
-                previous_label = f"предыдущего от {day}"
-                previous_new = uid if new else False
+                previous, previous_label = values, f"предыдущего от {day}"
+                previous_uid = uid if new else None
     return problems

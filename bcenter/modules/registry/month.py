@@ -226,7 +226,7 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
 
     With ``workers`` > 1 and the database's ``url``, houses are gathered and calculated in that many processes
     while this one writes (a batch of houses per transaction, in house order, as without workers). ``job`` is told
-    the accounts done; cancelled, the run stops after the last whole batch it wrote (a rerun finishes the rest)."""
+    the houses done; cancelled, the run stops after the last whole batch it wrote (a rerun finishes the rest)."""
     actor = actor or default_actor()
     today = today or period.last_day.isoformat()
     tally = _Tally(period)
@@ -246,7 +246,7 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
         house_ids = all_house_ids(db)
     tasks = [(h, states.get(h, {}), dirty.since(h)) for h in house_ids]
     if job is not None:
-        job.total(db.execute_sql('SELECT COUNT(*) FROM "account"').fetchone()[0])
+        job.total(len(tasks))
     if workers > 1 and can_share(url) and len(tasks) >= MIN_HOUSES_FOR_WORKERS:
         works = pooled(_worker_house, tasks, workers=workers, initializer=_worker_init,
                        initargs=(url, period, run_id, today), chunksize=2)
@@ -291,8 +291,8 @@ def _write_all(db: pw.Database, works, tally: _Tally, actor: str, run_id: str, j
         if size >= BATCH_LINES:
             _write_batch(db, batch, tally.period, actor, run_id)
             batch, size = [], 0
-        if job is not None and work.accounts:
-            job.advance(work.accounts)
+        if job is not None:
+            job.advance()
     if job is not None:
         job.check()
     if batch:
