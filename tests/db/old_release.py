@@ -1,0 +1,117 @@
+"""A database made by an earlier release, and what that release printed from it.
+
+``data/release-<N>.db.gz`` is the SQLite file (compacted by ``VACUUM INTO``, gzipped) of a 20-account demo town (seed 11, history to
+October 2026: 13 months closed, October calculated and open) made by the code of schema step N;
+``data/release-<N>.outputs.json.gz`` holds the digests of what that code printed from it: `charges`, `balances`,
+`debts`, `penalties --json` for every month and the text of the month's bills (ЕПД) of a closed and of the open
+month. ``test_old_release.py`` loads that file with today's code — which migrates it — and compares.
+
+    python tests/db/old_release.py record     # on the release being frozen: write both files for its step
+
+Everything goes through the command's entry point (``bcenter.cli.main``) and the file through ``sqlite3``, so the
+recorder runs on any version of the code.
+"""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import sqlite3
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DATA = Path(__file__).with_name("data")
+ACCOUNTS, SEED, UNTIL = 20, 11, "2026-10"
+MONTHS = [f"{y}-{m:02d}" for y, m in
+          [((2025 * 12 + 8 + i) // 12, (2025 * 12 + 8 + i) % 12 + 1) for i in range(14)]]  # 2025-09 … 2026-10
+REPORTS = ("charges", "balances", "debts", "penalties")
+BILL_MONTHS = ("2026-09", "2026-10")  # the last closed month (snapshots) and the open one (computed)
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """Run ``bcenter`` in this process; (exit code, standard output)."""
+    from bcenter.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main([str(a) for a in args])
+    return code, out.getvalue()
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def last_day(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    return (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)).isoformat()
+
+
+def bills_text(url: str, month: str, folder: Path) -> str:
+    from pypdf import PdfReader
+
+    out = folder / f"bills-{month}.pdf"
+    code, _ = cli("--db", url, "bills", "--period", month, "--out", out, "--workers", "1")
+    if code != 0:
+        raise RuntimeError(f"bills {month}: exit code {code}")
+    return "\f".join(page.extract_text() for page in PdfReader(out).pages)
+
+
+def outputs(url: str, folder: Path) -> dict[str, str]:
+    """Digest of every report of every month and of the bills' text."""
+    found = {}
+    for month in MONTHS:
+        for report in REPORTS:
+            args = (report, "--period", month) if report in ("charges", "balances") else \
+                (report, "--as-of", last_day(month))
+            code, text = cli("--db", url, *args, "--json")
+            if code != 0:
+                raise RuntimeError(f"{report} {month}: exit code {code}")
+            found[f"{report} {month}"] = digest(text)
+    for month in BILL_MONTHS:
+        found[f"bills {month}"] = digest(bills_text(url, month, folder))
+    return found
+
+
+def restore(frozen: Path, path: Path) -> str:
+    """The frozen file unpacked to ``path``; its URL."""
+    path.write_bytes(gzip.decompress(frozen.read_bytes()))
+    return f"sqlite:///{path}"
+
+
+def record() -> None:
+    from db.migrations import LATEST
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url = f"sqlite:///{folder / 'town.db'}"
+        code, _ = cli("--db", url, "demo", "--accounts", ACCOUNTS, "--seed", SEED, "--until", UNTIL, "--ledger")
+        if code != 0:
+            raise RuntimeError(f"demo failed with exit code {code}")
+        conn = sqlite3.connect(folder / "town.db")
+        conn.execute("VACUUM INTO ?", (str(folder / "frozen.db"),))
+        conn.close()
+        frozen = (folder / "frozen.db").read_bytes()
+        found = outputs(url, folder)
+    DATA.mkdir(exist_ok=True)
+    (DATA / f"release-{LATEST}.db.gz").write_bytes(gzip.compress(frozen, 9, mtime=0))
+    (DATA / f"release-{LATEST}.outputs.json.gz").write_bytes(gzip.compress(
+        json.dumps({"schema": LATEST, "outputs": found}, ensure_ascii=False, indent=1, sort_keys=True).encode(),
+        9, mtime=0))
+    for name in (f"release-{LATEST}.db.gz", f"release-{LATEST}.outputs.json.gz"):
+        print(f"{DATA / name}: {(DATA / name).stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["record"]:
+        print(__doc__)
+        sys.exit(2)
+    record()
