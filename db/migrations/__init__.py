@@ -55,6 +55,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (4, "account_snapshot", _sql_file("0004_account_snapshot")),
     (5, "account_house", _sql_file("0005_account_house")),
     (6, "job_lock", _sql_file("0006_job_lock")),
+    (7, "lean_indexes", _sql_file("0007_lean_indexes")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -49,7 +49,7 @@ class Payment(BaseModel):
     """A payment (оплата) by an account: amount, business date ``paid_on``, the period the payer named."""
 
     ext_id = pw.TextField(null=True)
-    account = pw.ForeignKeyField(Account, backref="payments", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, backref="payments", on_delete="RESTRICT", index=False)  # (account, paid_on)
     amount = MoneyField()
     paid_on = pw.DateField()
     period = PeriodField(null=True)

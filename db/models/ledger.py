@@ -46,7 +46,7 @@ class JournalEntry(BaseModel):
     period = PeriodField()
     business_date = pw.DateField()
     posted_at = pw.TextField()
-    account = pw.ForeignKeyField(Account, null=True, backref="entries", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, null=True, backref="entries", on_delete="RESTRICT", index=False)
     payment = pw.ForeignKeyField(Payment, null=True, backref="entries", on_delete="RESTRICT")
     corrects_period = PeriodField(null=True)
     reason = pw.TextField(null=True)
@@ -63,9 +63,9 @@ class Posting(BaseModel):
 
     entry = pw.ForeignKeyField(JournalEntry, backref="postings", on_delete="RESTRICT")
     ledger_account = pw.CharField(max_length=20)
-    account = pw.ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
-    service = pw.ForeignKeyField(Service, null=True, backref="+", on_delete="RESTRICT")
-    supplier = pw.ForeignKeyField(Supplier, null=True, backref="+", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT", index=False)
+    service = pw.ForeignKeyField(Service, null=True, backref="+", on_delete="RESTRICT", index=False)
+    supplier = pw.ForeignKeyField(Supplier, null=True, backref="+", on_delete="RESTRICT", index=False)
     period = PeriodField(null=True)  # the obligation's period (for debts and penalties)
     amount = MoneyField()
 
@@ -79,8 +79,8 @@ class ChargeLine(BaseModel):
     entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT")
     period = PeriodField()
     account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
-    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
-    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     kind = pw.CharField(max_length=16)
     method = pw.CharField(max_length=20, null=True)
     volume = QuantityField(null=True)
@@ -101,9 +101,9 @@ class BalanceSnapshot(BaseModel):
     """The balance of account × service × supplier for a closed period; closing(P) == opening(P+1)."""
 
     period = PeriodField()
-    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
-    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
-    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the unique key serves
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     opening = MoneyField()
     charged = MoneyField()
     recalculated = MoneyField()
@@ -124,7 +124,7 @@ class AccountSnapshot(BaseModel):
     identical: money paid and taken by no charge (аванс) and the day of the last payment up to the period's end."""
 
     period = PeriodField()
-    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the unique key serves
     advance = MoneyField()
     last_paid_on = pw.DateField(null=True)
 

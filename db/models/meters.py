@@ -63,7 +63,7 @@ class MeterVerification(BaseModel):
 
 class _ReadingBase(BaseModel):
     ext_id = pw.TextField(null=True)
-    meter = pw.ForeignKeyField(Meter, backref="+", on_delete="RESTRICT")
+    meter = pw.ForeignKeyField(Meter, backref="+", on_delete="RESTRICT", index=False)  # (meter_id, date) serves it
     date = pw.DateField()
     period = PeriodField(null=True)
     source = pw.CharField(max_length=10)

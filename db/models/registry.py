@@ -130,7 +130,7 @@ class Account(BaseModel):
 class AccountService(BaseModel):
     """A service connected to an account over an interval ``[valid_from, valid_to)``."""
 
-    account = pw.ForeignKeyField(Account, backref="services", on_delete="RESTRICT")
+    account = pw.ForeignKeyField(Account, backref="services", on_delete="RESTRICT", index=False)  # the unique key
     service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
     valid_from = pw.DateField()
     valid_to = pw.DateField(null=True)

@@ -172,8 +172,8 @@ class BillSource:
         """Every supplier's details make a valid QR (ГОСТ Р 56042): raises one ``ValidationFailed`` naming each
         supplier and field — before anything is drawn."""
         problems = []
-        billed = set(self.supplier_order) | {str(s) for (s,) in self.db.execute_sql(
-            'SELECT DISTINCT supplier_id FROM "charge_line"')}  # a service's former supplier still has balances
+        billed = set(self.supplier_order) | {str(s) for (s,) in self.db.execute_sql(  # a former supplier has balances
+            'SELECT s.id FROM "supplier" s WHERE EXISTS (SELECT 1 FROM "charge_line" c WHERE c.supplier_id = s.id)')}
         for sid in sorted(self.suppliers, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s)):
             if sid not in billed:
                 continue  # never charged anything: never on a bill
