@@ -4,7 +4,7 @@ Prints
 * the month (``calc`` as shipped: a worker process per core gathers and calculates, one process writes): charge
   lines/s and peak memory (RSS of the largest process, and a bound for all of them);
 * raw limit: ``executemany`` of the same number of ``charge_line`` rows into the same database, same run;
-* the ratio (target ≥ 0.33);
+* the ratio (target ≥ 0.5, issue 11);
 * a recalculation month after a retroactive change of one house's tariff, as a share of the full month
   (target < 5 %).
 
@@ -44,7 +44,10 @@ def raw_limit(db: Path, n: int) -> float:
     conn.execute("PRAGMA synchronous=FULL")
     cols = [r[1] for r in conn.execute('PRAGMA table_info("charge_line")')]
     sample = conn.execute(f'SELECT * FROM "charge_line" LIMIT {min(n, 100000)}').fetchall()
-    rows = [(f"{i:032x}"[:8] + "-bench-" + f"{i:021d}",) + tuple(sample[i % len(sample)][1:]) for i in range(n)]
+    # new keys in the stored form of the sample's (16 bytes since schema step 8), never those of real rows
+    key = (lambda i: (0xFF << 120 | i).to_bytes(16, "big")) if isinstance(sample[0][0], bytes) else \
+        (lambda i: f"{i:032x}"[:8] + "-bench-" + f"{i:021d}")
+    rows = [(key(i),) + tuple(sample[i % len(sample)][1:]) for i in range(n)]
     marks = ", ".join("?" for _ in cols)
     started = time.perf_counter()
     conn.execute("BEGIN")
@@ -85,7 +88,7 @@ def main() -> None:
           "(target < 1 GB)")
     raw = raw_limit(db, lines)
     print(f"raw executemany of {lines} charge_line rows: {raw:.1f} s, {lines / raw:.0f} rows/s")
-    print(f"ratio month / raw = {raw / seconds:.3f} (target ≥ 0.33)")
+    print(f"ratio month / raw = {raw / seconds:.3f} (target ≥ 0.5)")
 
     # a retroactive change of one house's tariff, then the next month's run
     conn = sqlite3.connect(db)

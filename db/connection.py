@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -15,7 +16,7 @@ import peewee as pw
 
 from bcenter.core.errors import ConfigError
 from db.context import database
-from db.dialect import is_postgres
+from db.dialect import is_postgres, register_postgres_adapters
 from db.failures import DatabaseBusy
 from db.migrations import LATEST, applied_versions
 from db.migrations import migrate as run_migrations
@@ -27,6 +28,22 @@ SQLITE_PRAGMAS = {
     "cache_size": -64_000,
     "temp_store": "memory",
 }
+
+
+
+def _uuid_from_storage(value: bytes) -> str:
+    """A column declared UUID read back: 16 bytes → the canonical text (a text id of a file not yet migrated to
+    step 8 passes as it is)."""
+    return str(uuid.UUID(bytes=value)) if len(value) == 16 else value.decode()
+
+
+# Columns are read with their declared types (PARSE_DECLTYPES) so that keys come back as text; the two converters
+# Python registers by default (DATE, TIMESTAMP → date objects) are replaced by text, which every reader expects.
+sqlite3.register_converter("UUID", _uuid_from_storage)
+sqlite3.register_converter("DATE", bytes.decode)
+sqlite3.register_converter("TIMESTAMP", bytes.decode)
+SQLITE_FIELD_TYPES = {"UUID": "UUID"}  # peewee's default maps UUID to TEXT on SQLite
+
 
 def default_url() -> str:
     """``BCENTER_DB`` if set, else a file under the user's data directory."""
@@ -80,14 +97,14 @@ def make_database(url: str) -> pw.Database:
     """A peewee database for the URL (not yet connected)."""
     if url.startswith("sqlite:///") or url == "sqlite://":
         path = sqlite_path(url)
-        if path is None:
-            return SqliteFile(":memory:", pragmas=SQLITE_PRAGMAS)
-        return SqliteFile(str(path), pragmas=SQLITE_PRAGMAS)
+        options = dict(pragmas=SQLITE_PRAGMAS, field_types=SQLITE_FIELD_TYPES, detect_types=sqlite3.PARSE_DECLTYPES)
+        return SqliteFile(":memory:" if path is None else str(path), **options)
     if url.startswith(("postgresql://", "postgres://")):
         try:
             import psycopg2  # noqa: F401
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ConfigError("Для PostgreSQL установите пакет psycopg2-binary (pip install 'bcenter[pg]').") from exc
+        register_postgres_adapters()
         parts = urlparse(url)
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         schema = options.pop("schema", None)

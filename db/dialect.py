@@ -5,13 +5,62 @@ driver's fastest batch insert.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import sqlite3
+import uuid
+from typing import Any, Iterable, Sequence
 
 import peewee as pw
+
+# Keys (ARCHITECTURE.md §2, Identity): a UUIDv7 is the canonical 36-character string in Python and 16 bytes in the
+# database — a BLOB on SQLite (declared type UUID, schema step 8), native ``uuid`` on PostgreSQL. A key is bound as a
+# ``uuid.UUID`` (``db_id``); the drivers adapt it (sqlite3: its 16 bytes; psycopg2: a ``uuid`` literal). Reading,
+# SQLite converts a column declared UUID back to the string (``db.connection``); psycopg2 returns ``uuid`` as text.
+sqlite3.register_adapter(uuid.UUID, lambda u: u.bytes)
+
+
+def db_id(value: str | uuid.UUID | None) -> uuid.UUID | None:
+    """A key to bind in raw SQL (``WHERE id = ?``) on either database: a text id compared with a 16-byte key
+    matches nothing on SQLite, so every id bound in raw SQL goes through here."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
+
+
+def db_ids(values: Iterable[str | uuid.UUID | None]) -> tuple:
+    """Keys to bind for an ``IN (…)`` list."""
+    return tuple(db_id(v) for v in values)
+
+
+def id_to_storage(db: pw.Database):
+    """The fastest conversion of a text id to what the database stores, for bulk inserts: 16 bytes on SQLite,
+    the text itself on PostgreSQL (its driver casts text to ``uuid``)."""
+    if is_postgres(db):
+        return _same
+    return _blob
+
+
+def _same(value):
+    return value
+
+
+def _blob(value):
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, uuid.UUID):
+        return value.bytes
+    return bytes.fromhex(value.replace("-", ""))
 
 
 def is_postgres(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
+
+
+def register_postgres_adapters() -> None:
+    """psycopg2 binds a ``uuid.UUID`` as a ``uuid`` literal (reads stay text: no type caster is registered)."""
+    from psycopg2.extensions import register_adapter
+    from psycopg2.extras import UUID_adapter
+
+    register_adapter(uuid.UUID, UUID_adapter)
 
 
 def param_mark(db: pw.Database) -> str:

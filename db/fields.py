@@ -4,10 +4,12 @@
   stores as REAL so that sums drift (ARCHITECTURE.md §2).
 * Quantities (volumes, areas, norms, tariffs, coefficients, readings) are canonical decimal TEXT
   (`QuantityField`): exact on SQLite and PostgreSQL alike, and byte-identical on export.
-* Ids are UUIDv7 strings (`IdField`): native `uuid` on PostgreSQL, TEXT on SQLite.
+* Ids are UUIDv7 strings in Python (`IdField`), 16 bytes in the database: native `uuid` on PostgreSQL, a BLOB in a
+  column declared UUID on SQLite (schema step 8; before it, 36-character TEXT).
 """
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import peewee as pw
@@ -16,15 +18,22 @@ from bcenter.core.quantity import canonical
 
 
 class IdField(pw.Field):
-    """A UUIDv7 key kept as its canonical 36-character string in Python."""
+    """A UUIDv7 key: its canonical 36-character string in Python, 16 bytes stored (bound as ``uuid.UUID``, which
+    both drivers adapt: ``db.dialect``)."""
 
     field_type = "UUID"
 
     def db_value(self, value):
-        return None if value is None else str(value)
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        return uuid.UUID(str(value))
 
     def python_value(self, value):
-        return None if value is None else str(value)
+        if value is None:
+            return None
+        if isinstance(value, bytes):  # a value read without the declared type (an expression over a key)
+            return str(uuid.UUID(bytes=value)) if len(value) == 16 else value.decode()
+        return str(value)
 
 
 class MoneyField(pw.BigIntegerField):

@@ -12,16 +12,18 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound
 from bcenter.core.settings import Settings
-from db.dialect import marks, param_mark
+from db.dialect import db_ids, marks, param_mark
 
 IN_CHUNK = 900
 """Values per ``IN (…)`` list: SQLite allows 999 parameters in a statement by default."""
 
 
-def select_in(db: pw.Database, sql_head: str, values: Sequence, tail: str = "", params: tuple = ()) -> list[tuple]:
-    """``sql_head (?, ?, …) tail`` for ``values`` in chunks; ``params`` come after each chunk's values."""
+def select_in(db: pw.Database, sql_head: str, values: Sequence, tail: str = "", params: tuple = (), *,
+              ids: bool = False) -> list[tuple]:
+    """``sql_head (?, ?, …) tail`` for ``values`` in chunks; ``params`` come after each chunk's values. ``ids``: the
+    values are keys (bound as such: ``db.dialect.db_id``)."""
     out: list[tuple] = []
-    values = list(values)
+    values = list(db_ids(values) if ids else values)
     for start in range(0, len(values), IN_CHUNK):
         chunk = values[start:start + IN_CHUNK]
         out.extend(db.execute_sql(f"{sql_head} ({marks(db, len(chunk))}){tail}", (*chunk, *params)).fetchall())
@@ -52,7 +54,7 @@ def house_ids(db: pw.Database) -> list[str]:
 def houses_of(db: pw.Database, accounts: Sequence[str]) -> dict[str, str]:
     """account id → its house id."""
     return {str(a): str(h) for a, h in select_in(db, 'SELECT account_id, house_id FROM "account_house" '
-                                                     'WHERE account_id IN', sorted(set(accounts)))}
+                                                     'WHERE account_id IN', sorted(set(accounts)), ids=True)}
 
 
 def in_houses(db: pw.Database, houses: Sequence[str] | None, column: str = "account_id") -> tuple[str, tuple]:
@@ -60,7 +62,7 @@ def in_houses(db: pw.Database, houses: Sequence[str] | None, column: str = "acco
     if houses is None:
         return "", ()
     return (f' AND {column} IN (SELECT account_id FROM "account_house" WHERE house_id IN '
-            f'({marks(db, len(houses))}))', tuple(houses))
+            f'({marks(db, len(houses))}))', db_ids(houses))
 
 
 def settings_rows(db: pw.Database) -> list[tuple[str, str]]:

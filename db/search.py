@@ -12,7 +12,7 @@ from typing import Iterable
 
 import peewee as pw
 
-from db.dialect import is_postgres, param_mark, raw_insert
+from db.dialect import db_ids, is_postgres, param_mark, raw_insert
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -39,7 +39,7 @@ def _rows(db: pw.Database, account_ids: list[str] | None) -> Iterable[tuple]:
         if not account_ids:
             return []
         marks = ", ".join([param_mark(db)] * len(account_ids))
-        where, params = f"WHERE a.id IN ({marks})", tuple(account_ids)
+        where, params = f"WHERE a.id IN ({marks})", db_ids(account_ids)
     names: dict[str, list[str]] = defaultdict(list)
     sql_names = (
         "SELECT a.id, p.last_name, p.first_name, p.middle_name FROM account a "

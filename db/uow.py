@@ -24,7 +24,8 @@ from bcenter.core.access import masked
 from bcenter.core.ids import uuid7
 from bcenter.core.quantity import canonical
 from db.context import bound, enter_unit, leave_unit
-from db.dialect import raw_insert
+from db.dialect import id_to_storage, is_postgres, raw_insert
+from db.fields import IdField
 from db.models.system import AuditLog
 
 
@@ -102,7 +103,7 @@ class UnitOfWork:
         if columns[0] != "id":
             raise ValueError("the first column of a bulk insert must be id")
         table = model._meta.table_name
-        raw_insert(self.db, table, columns, rows)
+        raw_insert(self.db, table, columns, _stored(self.db, model, columns, rows))
         self._record(table, "insert", [r[0] for r in rows], None)
         self.counts[table] += len(rows)
         return len(rows)
@@ -171,9 +172,10 @@ class UnitOfWork:
 
     def _flush_outbox(self) -> None:
         if self._outbox:
+            to_key = id_to_storage(self.db)
             raw_insert(self.db, "outbox",
                        ("id", "unit_id", "table_name", "op", "row_ids", "changes", "site_id", "created_at"),
-                       self._outbox)
+                       [(to_key(i), to_key(u), t, o, r, c, to_key(site), at) for i, u, t, o, r, c, site, at in self._outbox])
             self._outbox = []
 
     def _write_audit_summary(self) -> None:
@@ -181,6 +183,35 @@ class UnitOfWork:
             return
         AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
                         action=self.action, summary={"rows": dict(self.counts), **self.details}).execute(self.db)
+
+
+def key_columns(model: type[pw.Model]) -> frozenset[str]:
+    """The model's columns that hold keys (its id and its references)."""
+    found = _KEY_COLUMNS.get(model)
+    if found is None:
+        found = _KEY_COLUMNS[model] = frozenset(
+            f.column_name for f in model._meta.sorted_fields
+            if isinstance(f.rel_field if isinstance(f, pw.ForeignKeyField) else f, IdField))
+    return found
+
+
+_KEY_COLUMNS: dict[type, frozenset[str]] = {}
+
+
+def _stored(db: pw.Database, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]):
+    """Rows with their key columns in the database's storage form (16 bytes on SQLite)."""
+    to_key = id_to_storage(db)
+    keys = key_columns(model)
+    positions = [i for i, c in enumerate(columns) if c in keys]
+    if not positions or is_postgres(db):
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in positions:
+            row[i] = to_key(row[i])
+        out.append(row)
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -33,6 +33,21 @@ def _sql_file(name: str) -> Callable[[pw.Database], None]:
     return apply
 
 
+def _python_step(module: str) -> Callable[[pw.Database], None]:
+    """A step written in Python (``db/migrations/<module>.py``: ``apply(db)``, and ``FOREIGN_KEYS_OFF`` when it
+    replaces tables that others reference)."""
+    import importlib
+
+    step = importlib.import_module(f"db.migrations.{module}")
+
+    def apply(db: pw.Database) -> None:
+        step.apply(db)
+
+    apply.__doc__ = step.__doc__
+    apply.foreign_keys_off = getattr(step, "FOREIGN_KEYS_OFF", False)
+    return apply
+
+
 def split_sql(text: str) -> list[str]:
     """Statements of a migration file: separated by lines holding only ``;``-terminated statements."""
     statements, current = [], []
@@ -56,6 +71,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (5, "account_house", _sql_file("0005_account_house")),
     (6, "job_lock", _sql_file("0006_job_lock")),
     (7, "lean_indexes", _sql_file("0007_lean_indexes")),
+    (8, "uuid_keys", _python_step("m0008_uuid_keys")),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -84,13 +100,28 @@ def migrate(db: pw.Database, *, target: int | None = None) -> list[int]:
     for version, name, apply in MIGRATIONS:
         if version in done or (target is not None and version > target):
             continue
-        with db.atomic():
-            apply(db)
-            db.execute_sql(
-                "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
-                if is_postgres(db) else
-                "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            )
+        keys_off = getattr(apply, "foreign_keys_off", False) and not is_postgres(db)
+        if keys_off:
+            db.execute_sql("PRAGMA foreign_keys = OFF")  # outside the transaction: inside it the pragma is ignored
+        try:
+            with db.atomic():
+                apply(db)
+                if keys_off:
+                    broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"step {version}: {len(broken)} broken references, e.g. {broken[:3]}")
+                _record(db, version, name)
+        finally:
+            if keys_off:
+                db.execute_sql("PRAGMA foreign_keys = ON")
         applied.append(version)
     return applied
+
+
+def _record(db: pw.Database, version: int, name: str) -> None:
+    db.execute_sql(
+        "INSERT INTO schema_migration (version, name, applied_at) VALUES (%s, %s, %s)"
+        if is_postgres(db) else
+        "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+        (version, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+    )

@@ -26,7 +26,7 @@ def model_ddl(db: pw.Database) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    db = pw.PostgresqlDatabase("x") if argv and argv[0] == "postgresql" else pw.SqliteDatabase(":memory:")
+    db = pw.PostgresqlDatabase("x") if argv and argv[0] == "postgresql" else pw.SqliteDatabase(":memory:", field_types={"UUID": "UUID"})
     print("-- Frozen DDL of schema step 1 (generated from the models by db/migrations/freeze.py).")
     for statement in model_ddl(db):
         print(statement + ";")

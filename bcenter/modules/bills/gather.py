@@ -35,6 +35,7 @@ import peewee as pw
 
 from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import BcenterError, NotFound, Problem, ValidationFailed
+from bcenter.core.ids import is_uuid
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import METHOD_SHORT, UNIT_LABELS
 from bcenter.engine import payments as pay
@@ -45,7 +46,7 @@ from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
 from bcenter.modules.registry.storno import FORGOTTEN
-from db.dialect import param_mark
+from db.dialect import db_id, db_ids, param_mark
 from db.queries import in_houses
 from db.search import format_address
 
@@ -147,12 +148,13 @@ class BillSource:
             where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]
             params = [self.period.last_day.isoformat(), self.period.first_day.isoformat()]
         if house is not None:
-            row = self.db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m} OR CAST(id AS TEXT) = {m}',
-                                      (house, house)).fetchone()
+            row = self.db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m}', (house,)).fetchone()
+            if row is None and is_uuid(house):
+                row = self.db.execute_sql(f'SELECT id FROM "house" WHERE id = {m}', (db_id(house),)).fetchone()
             if row is None:
                 raise NotFound(what="дом", key=house)
             where.append(f"p.house_id = {m}")
-            params.append(row[0])
+            params.append(db_id(row[0]))
         if account is not None:
             where.append(f"a.number = {m}")
             params.append(account)
@@ -421,13 +423,14 @@ class _HouseData:
         self.source = source
         marks = ", ".join([m] * len(houses))
         houses = tuple(houses)
+        keys = db_ids(houses)  # bound in raw SQL
         self.accounts: dict[str, dict] = {}
         for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
              building, block) in db.execute_sql(
                 'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
                 'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block '
                 'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
-                f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', houses):
+                f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', keys):
             self.accounts[str(aid)] = {
                 "org": org, "first": first, "last": last, "middle": middle, "flat": pnum, "entrance": entrance,
                 "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
@@ -437,7 +440,7 @@ class _HouseData:
         for pid, n in db.execute_sql(
                 f'SELECT r.premises_id, COUNT(*) FROM "registration" r JOIN "premises" p ON p.id = r.premises_id '
                 f'WHERE p.house_id IN ({marks}) AND r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
-                'GROUP BY r.premises_id', (*houses, day, day)):
+                'GROUP BY r.premises_id', (*keys, day, day)):
             self.registered[str(pid)] = int(n)
         scope, params = in_houses(db, houses, "c.account_id")
         self.lines: dict[str, list[dict]] = defaultdict(list)
@@ -482,7 +485,7 @@ class _HouseData:
             self.last_payment = {str(a): _ru_date(d) for a, d in db.execute_sql(
                 f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
                 'GROUP BY account_id', (source.as_of.isoformat() if source.kind == "debt" else day, *params))}
-        self.readings = self._readings(db, m, marks, houses, period)
+        self.readings = self._readings(db, m, marks, keys, period)
         self.court_costs: dict[str, list[tuple[str, int]]] = defaultdict(list)
         stages = {"notice": "претензия", "court_order": "судебный приказ", "claim": "иск",
                   "enforcement": "исполнительное производство"}
@@ -492,7 +495,7 @@ class _HouseData:
                 (day, day, *params)):
             self.court_costs[str(a)].append((f"дело от {_ru_date(opened)} ({stages.get(stage, stage)})", int(costs)))
 
-    def _readings(self, db, m, marks, houses, period: Period) -> dict[str, dict[str, str]]:
+    def _readings(self, db, m, marks, keys, period: Period) -> dict[str, dict[str, str]]:
         """Per account: resource → «№ serial: previous → current» of the meters of its premises."""
         premises_accounts: dict[str, list[str]] = defaultdict(list)
         for aid, info in self.accounts.items():
@@ -503,7 +506,7 @@ class _HouseData:
                 f'SELECT mt.id, mt.serial, mt.resource, mt.premises_id, mt.zones FROM "meter" mt JOIN "premises" p '
                 f'ON p.id = mt.premises_id WHERE p.house_id IN ({marks}) AND mt.kind <> \'house\' AND '
                 f'mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed > {m})',
-                (*houses, period.last_day.isoformat(), period.first_day.isoformat())):
+                (*keys, period.last_day.isoformat(), period.first_day.isoformat())):
             meters[str(mid)] = (serial, resource, str(pid), zones)
         if not meters:
             return {}
@@ -514,7 +517,7 @@ class _HouseData:
                 f'WHERE p.house_id IN ({marks}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL AND r.date >= {m} '
                 f'AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) '
                 'ORDER BY r.date, r.id',
-                (*houses, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
+                (*keys, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
             closes = per or str(day)[:7]  # the period it names, else its date's month (as the month run reads it)
             if closes not in wanted:
                 continue

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 import peewee as pw
 
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 
 from bcenter.core.access import PERSONAL_MASK
 from bcenter.core.money import format_kop
@@ -95,7 +95,7 @@ class Exporter:
     def _bank(self, column: str, owner: Any) -> dict | None:
         mark = param_mark(self.db)
         row = self.db.execute_sql(f'SELECT bank_name, bic, corr_account, account FROM "bank_detail" '
-                                  f'WHERE {column} = {mark} ORDER BY id LIMIT 1', (str(owner),)).fetchone()
+                                  f'WHERE {column} = {mark} ORDER BY id LIMIT 1', (db_id(owner),)).fetchone()
         if row is None:
             return None
         return {"name": row[0], "bic": row[1], "corr_account": row[2], "account": row[3]}

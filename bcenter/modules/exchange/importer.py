@@ -28,7 +28,7 @@ from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
 from bcenter.modules.exchange.values import value_problems
-from db.dialect import is_postgres, param_mark
+from db.dialect import db_ids, is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
 from db.queries import settings_rows
@@ -115,8 +115,10 @@ class Importer:
     def _mark(self) -> str:
         return param_mark(self.db)
 
-    def _select_in(self, sql_head: str, values: list, tail: str = "") -> list[tuple]:
+    def _select_in(self, sql_head: str, values: list, tail: str = "", *, ids: bool = False) -> list[tuple]:
+        """``sql_head (?, …) tail`` in chunks; ``ids``: the values are keys (``db.dialect.db_id``)."""
         out = []
+        values = list(db_ids(values)) if ids else values
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]
             marks = ", ".join([self._mark()] * len(chunk))
@@ -372,11 +374,11 @@ class Importer:
         for table in ("meter_reading", "house_reading"):
             for meter, day, period, *values in self._select_in(
                     f'SELECT meter_id, date, period, total, day, night, peak, half_peak FROM "{table}" '
-                    'WHERE meter_id IN', meters):
+                    'WHERE meter_id IN', meters, ids=True):
                 stored[str(meter)].append((str(day)[:10], period, tuple(values)))
         for meter, *values in self._select_in(
                 'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
-                'WHERE id IN', meters):
+                'WHERE id IN', meters, ids=True):
             initial[str(meter)] = tuple(values)
         return stored, initial
 
@@ -448,7 +450,7 @@ class Importer:
         premises = {r[3] for r in rows.get("registration", ())}
         if premises and self._has_rows("account"):
             touched.update(str(a) for (a,) in self._select_in('SELECT id FROM "account" WHERE premises_id IN',
-                                                               list(premises)))
+                                                               list(premises), ids=True))
         if touched:
             fresh = not self._has_rows("account")
             rebuild_account_search(self.db, None if fresh else sorted(touched))
@@ -469,7 +471,7 @@ class Importer:
             result.updated.append(f"{path} (id «{ext}»): {', '.join([*changes, *children])}")
         for child, column, uid, new_rows in self.child_replacements:
             model = _model(child)
-            old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid])]
+            old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid], ids=True)]
             self.uow.delete_rows(model, old)
             if new_rows:
                 self.uow.insert_rows(model, COLUMNS[child], new_rows)

@@ -37,7 +37,7 @@ class Importing(Protocol):
     updates: list[tuple[str, str, dict, str, str]]
     child_replacements: list[tuple[str, str, str, list]]
 
-    def _select_in(self, sql_head: str, values: list, tail: str = "") -> list[tuple]: ...
+    def _select_in(self, sql_head: str, values: list, tail: str = "", *, ids: bool = False) -> list[tuple]: ...
 
     def _has_rows(self, table: str) -> bool: ...
 
@@ -93,7 +93,7 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
         columns = COLUMNS[table]
         differences: dict[str, list[str]] = defaultdict(list)
         replaced_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        stored = imp._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again))
+        stored = imp._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again), ids=True)
         for db_row in stored:
             new = again[str(db_row[0])]
             differences[new[0]] += [c for c, a, b in zip(columns[2:], storage_form(db_row[2:]),
@@ -112,7 +112,8 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
             rows[child] = keep
             theirs = defaultdict(list)
             cols = COLUMNS[child]
-            for r in imp._select_in(f'SELECT {", ".join(cols)} FROM "{child}" WHERE {column} IN', list(again)):
+            for r in imp._select_in(f'SELECT {", ".join(cols)} FROM "{child}" WHERE {column} IN', list(again),
+                                    ids=True):
                 theirs[str(r[pos])].append(_child_content(child, r))
             for uid in again:
                 if sorted(mine.get(uid, [])) != sorted(theirs.get(uid, [])):

@@ -21,7 +21,7 @@ from bcenter.engine import position as engine_position
 from bcenter.engine.due import due_date
 from bcenter.engine.penalties import PenaltyRow
 from bcenter.engine.rates import RateTable
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 from db.queries import account_numbers, load_settings
 
 
@@ -108,21 +108,21 @@ class Finance:
         owed: dict[tuple[Period, str, str], int] = defaultdict(int)
         for period, service, supplier, amount in self.db.execute_sql(
                 f'SELECT period, service_id, supplier_id, SUM(amount) FROM "charge_line" WHERE account_id = {m} '
-                f'GROUP BY period, service_id, supplier_id', (account,)):
+                f'GROUP BY period, service_id, supplier_id', (db_id(account),)):
             owed[(Period.parse(period), str(service), str(supplier))] += int(amount)
         openings = [(Period.parse(period), str(service), self.services[str(service)]["supplier"], int(amount))
                     for service, period, amount in self.db.execute_sql(
-                        f'SELECT service_id, period, amount FROM "opening_balance" WHERE account_id = {m}', (account,))]
+                        f'SELECT service_id, period, amount FROM "opening_balance" WHERE account_id = {m}', (db_id(account),))]
         charges, credits = engine_position.obligations(owed, openings, due=self.due, as_of=as_of)
         splits = defaultdict(dict)
         for payment, service, amount in self.db.execute_sql(
                 f'SELECT s.payment_id, s.service_id, s.amount FROM "payment_service_split" s JOIN "payment" p '
-                f'ON p.id = s.payment_id WHERE p.account_id = {m}', (account,)):
+                f'ON p.id = s.payment_id WHERE p.account_id = {m}', (db_id(account),)):
             splits[str(payment)][str(service)] = int(amount)
         payments = list(credits)
         for pid, amount, day, period in self.db.execute_sql(
                 f'SELECT id, amount, paid_on, period FROM "payment" WHERE account_id = {m} AND amount > 0 '
-                f'AND paid_on <= {m} ORDER BY paid_on, id', (account, as_of.isoformat())):
+                f'AND paid_on <= {m} ORDER BY paid_on, id', (db_id(account), as_of.isoformat())):
             payments.append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
                                         period=Period.parse(period) if period else None,
                                         services=splits.get(str(pid))))

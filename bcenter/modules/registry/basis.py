@@ -30,7 +30,7 @@ from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.readings import MeterFacts, Reading, meter_state, reading_period
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 from db.search import format_address
 
 
@@ -144,7 +144,7 @@ class BasisReader:
     def house(self, house_id: str) -> HouseBasis:
         (total, common, method, payment, months, city, street, building, block), = self._q(
             'SELECT total_area, common_area, heating_method, heating_payment, season_months, city, street, building, '
-            'block FROM "house" WHERE id = ?', (house_id,))
+            'block FROM "house" WHERE id = ?', (db_id(house_id),))
         prices = {key: Price(**values) for key, values in self.general_prices.items()}
         for key, values in self.house_prices.get(house_id, {}).items():
             prices[key] = Price(**values)
@@ -164,7 +164,7 @@ class BasisReader:
     def _premises(self, house_id: str) -> dict[str, dict]:
         out = {}
         for pid, area, kind, impossible in self._q(
-                'SELECT id, total_area, kind, meter_impossible FROM "premises" WHERE house_id = ? ORDER BY id', (house_id,)):
+                'SELECT id, total_area, kind, meter_impossible FROM "premises" WHERE house_id = ? ORDER BY id', (db_id(house_id),)):
             out[str(pid)] = {"area": _dec(area), "kind": kind,
                              "impossible": frozenset(impossible.split(",")) if impossible else frozenset()}
         return out
@@ -174,14 +174,14 @@ class BasisReader:
             'SELECT a.id, a.number, a.premises_id, a.share, a.opened, a.closed FROM "account" a '
             'JOIN "premises" p ON p.id = a.premises_id '
             'WHERE p.house_id = ? AND a.opened < ? AND (a.closed IS NULL OR a.closed > ?) ORDER BY a.number',
-            (house_id, self.end.isoformat(), self.start.isoformat()))
+            (db_id(house_id), self.end.isoformat(), self.start.isoformat()))
         if not rows:
             return ()
         services = defaultdict(list)
         for account, service, start, end in self._q(
                 'SELECT s.account_id, s.service_id, s.valid_from, s.valid_to FROM "account_service" s '
                 'JOIN "account_house" ah ON ah.account_id = s.account_id WHERE ah.house_id = ? ORDER BY s.id',
-                (house_id,)):
+                (db_id(house_id),)):
             if _d(start) < self.end and (end is None or _d(end) > self.start):
                 services[str(account)].append(str(service))
         residents, absent = self._residents(house_id)
@@ -215,7 +215,7 @@ class BasisReader:
         for person, prem, start, end in self._q(
                 'SELECT r.person_id, r.premises_id, r.valid_from, r.valid_to FROM "registration" r '
                 'JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? AND r.valid_from < ? '
-                'AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
+                'AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
             stays[str(prem)].append(DateInterval(_d(start), _d(end)))
             people[str(person)].add(str(prem))
         rule = self.settings.person_count
@@ -225,7 +225,7 @@ class BasisReader:
             for person, start, end in self._q(
                     'SELECT a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
-                    'AND a.valid_from < ? AND a.valid_to >= ? ORDER BY a.id, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
+                    'AND a.valid_from < ? AND a.valid_to >= ? ORDER BY a.id, r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
                 days = engine_persons.absent_days(_d(start), _d(end), self.period,
                                                   rule=self.settings.absence_days)
                 if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
@@ -241,7 +241,7 @@ class BasisReader:
         owners: dict[str, Decimal] = defaultdict(Decimal)
         for prem, start, end in self._q(
                 'SELECT o.premises_id, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" p '
-                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL ORDER BY o.id', (house_id,)):
+                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL ORDER BY o.id', (db_id(house_id),)):
             if _d(start) <= self.start and (end is None or _d(end) > self.start):
                 owners[str(prem)] += 1
         return owners
@@ -252,7 +252,7 @@ class BasisReader:
                 'SELECT m.id, m.premises_id, m.resource, m.zones, m.digits, m.installed, m.verified_until, m.removed, '
                 'm.initial_total, m.initial_day, m.initial_night, m.initial_peak, m.initial_half_peak '
                 'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
-                'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id', (house_id, self.end.isoformat(), self.start.isoformat())):
+                'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
             mid, prem, resource, zones, digits, installed, verified, removed, *initial = row
             meters[str(mid)] = (str(prem), MeterFacts(
                 key=str(mid), resource=resource, zones=zones, digits=digits, verified_until=_d(verified),
@@ -264,7 +264,7 @@ class BasisReader:
                 'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
                 'FROM "meter_reading" r JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
                 'WHERE p.house_id = ? AND m.installed < ? AND (m.removed IS NULL OR m.removed >= ?) '
-                'ORDER BY r.date, r.id', (house_id, self.end.isoformat(), self.start.isoformat())):
+                'ORDER BY r.date, r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
             readings[str(mid)][reading_period(period, day)] = Reading(
                 values, rollover=bool(extra and '"rollover":true' in extra.replace(" ", "")))
         out: dict[str, list[MeterState]] = defaultdict(list)
@@ -277,7 +277,7 @@ class BasisReader:
         rows = self._q(
             'SELECT m.id, m.resource, m.initial_total, r.date, r.period, r.total FROM "meter" m '
             'LEFT JOIN "house_reading" r ON r.meter_id = m.id AND r.date < ? WHERE m.house_id = ? ORDER BY r.date, m.id, r.id',
-            (self.end.isoformat(), house_id))
+            (self.end.isoformat(), db_id(house_id)))
         by_meter = defaultdict(lambda: {"resource": None, "initial": None, "periods": {}})
         for mid, resource, initial, day, period, total in rows:
             entry = by_meter[str(mid)]
@@ -303,14 +303,14 @@ class BasisReader:
         """Events of the whole house (an act for the house, not for one premises)."""
         return self._quality_rows(self._q(
             'SELECT NULL, service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE house_id = ? '
-            'ORDER BY id', (house_id,))).get(None, ())
+            'ORDER BY id', (db_id(house_id),))).get(None, ())
 
     def _premises_quality(self, house_id: str) -> dict[str, tuple[QualityEvent, ...]]:
         """Events of single premises of the house, by premises (one query for the house)."""
         return self._quality_rows(self._q(
             'SELECT q.premises_id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed '
             'FROM "quality_event" q JOIN "premises" p ON p.id = q.premises_id WHERE p.house_id = ? ORDER BY q.id',
-            (house_id,)))
+            (db_id(house_id),)))
 
     def _quality_rows(self, rows) -> dict:
         out: dict = defaultdict(list)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import peewee as pw
 
 from bcenter.core.period import Period
-from db.dialect import param_mark
+from db.dialect import db_ids, param_mark
 
 EARLIEST = Period(1900, 1)
 GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}
@@ -101,7 +101,7 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]
             sql = f"{WHOLE_HOUSE.get(table) or DATED[table]} ({', '.join([mark] * len(chunk))})"
-            for row in db.execute_sql(sql, tuple(chunk)):
+            for row in db.execute_sql(sql, db_ids(chunk)):
                 if table in WHOLE_HOUSE:
                     dirty.mark(row[0], EARLIEST)
                 else:

@@ -35,7 +35,7 @@ from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
 from bcenter.modules.registry.dirty import Dirty, dirty_houses
 from db.connection import open_database
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 from db.ledger import EntryRow, LedgerWriter, LineRow, entry_row
 from db.models import CalcRun
 from db.queries import house_ids as all_house_ids
@@ -94,7 +94,7 @@ def _posted(db: pw.Database, house_id: str, period: Period) -> tuple[dict[tuple[
         f'e.storno_of_id FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
         f'JOIN "account_house" ah ON ah.account_id = c.account_id '
         f'WHERE ah.house_id = {mark} AND ((c.period = {mark} AND c.corrects_period IS NULL) OR c.corrects_period = {mark}) '
-        f'ORDER BY c.id', (house_id, str(period), str(period)))
+        f'ORDER BY c.id', (db_id(house_id), str(period), str(period)))
     for account, service, amount, volume, tariff, method, kind, entry, entry_kind, storno_of in rows:
         account = str(account)
         if entry_kind == "STORNO":
@@ -311,6 +311,7 @@ def _write_batch(db: pw.Database, batch: list[HouseWork], period: Period, actor:
 def _save_states(db: pw.Database, house_id: str, updates: list[tuple[Period, str]], run_id: str) -> None:
     mark = param_mark(db)
     for q, digest in updates:
-        db.execute_sql(f'DELETE FROM "calc_state" WHERE house_id = {mark} AND period = {mark}', (house_id, str(q)))
+        db.execute_sql(f'DELETE FROM "calc_state" WHERE house_id = {mark} AND period = {mark}',
+                       (db_id(house_id), str(q)))
         db.execute_sql(f'INSERT INTO "calc_state" (house_id, period, basis_hash, run_id) VALUES ({mark}, {mark}, '
-                       f'{mark}, {mark})', (house_id, str(q), digest, run_id))
+                       f'{mark}, {mark})', (db_id(house_id), str(q), digest, db_id(run_id)))

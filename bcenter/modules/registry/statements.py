@@ -15,7 +15,7 @@ from decimal import Decimal
 import peewee as pw
 
 from bcenter.core.period import Period
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 from db.queries import account_id
 
 __all__ = ["KIND_TOTALS", "ChargeStatement", "ExplainedLine", "Explanation", "StatementLine", "charge_lines",
@@ -61,14 +61,14 @@ def charge_lines(db: pw.Database, period: Period, *, account: str | None = None)
     where, params = f"c.period = {mark}", [str(period)]
     if account is not None:
         where += f" AND c.account_id = {mark}"
-        params.append(account_id(db, account))
+        params.append(db_id(account_id(db, account)))
     rows = db.execute_sql(
-        'SELECT a.number, COALESCE(s.ext_id, CAST(s.id AS TEXT)), c.kind, c.method, c.volume, c.tariff, c.coefficient, '
+        'SELECT a.number, s.ext_id, s.id, c.kind, c.method, c.volume, c.tariff, c.coefficient, '
         'c.amount, c.corrects_period, c.reason FROM "charge_line" c JOIN "account" a ON a.id = c.account_id '
         f'JOIN "service" s ON s.id = c.service_id WHERE {where} ORDER BY a.number, s.sort_order, c.id', tuple(params))
     lines, totals = [], defaultdict(int)
-    for number, service, kind, method, volume, tariff, coefficient, amount, corrects, reason in rows:
-        lines.append(StatementLine(number, service, kind, method, _dec(volume), _dec(tariff), _dec(coefficient),
+    for number, ext, sid, kind, method, volume, tariff, coefficient, amount, corrects, reason in rows:
+        lines.append(StatementLine(number, ext or str(sid), kind, method, _dec(volume), _dec(tariff), _dec(coefficient),
                                    int(amount), Period.parse(corrects) if corrects else None, reason))
         totals[kind] += int(amount)
     return ChargeStatement(period, tuple(lines), {k: totals.get(k, 0) for k in KIND_TOTALS})
@@ -111,7 +111,7 @@ def explain(db: pw.Database, *, account: str, period: Period) -> Explanation:
         'SELECT s.name, c.kind, c.method, c.amount, c.corrects_period, c.reason, c.derivation, c.excess '
         'FROM "charge_line" c JOIN "service" s ON s.id = c.service_id '
         f'WHERE c.account_id = {mark} AND c.period = {mark} ORDER BY s.sort_order, c.id',
-        (account_id(db, account), str(period)))
+        (db_id(account_id(db, account)), str(period)))
     lines = []
     for name, kind, method, amount, corrects, reason, derivation, excess in rows:
         d = json.loads(derivation) if derivation else {}

@@ -23,7 +23,7 @@ import peewee as pw
 from bcenter.core.errors import UsageError
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
-from db.dialect import marks, param_mark
+from db.dialect import db_id, db_ids, marks, param_mark
 from db.ledger import LedgerWriter, LineRow, entry_row, reversed_line
 from db.queries import account_id, houses_of
 from db.uow import UnitOfWork
@@ -55,7 +55,7 @@ def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str
     params: list = [str(period)]
     if account is not None:
         where += f" AND e.account_id = {mark}"
-        params.append(account_id(db, account))
+        params.append(db_id(account_id(db, account)))
     entries = db.execute_sql(f'SELECT e.id, e.account_id, e.corrects_period FROM "journal_entry" e WHERE {where} '
                              'ORDER BY e.id', tuple(params)).fetchall()
     counts = {"entries": 0, "lines": 0, "amount": 0}
@@ -70,7 +70,7 @@ def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str
             new_lines = []
             for row in db.execute_sql(
                     f'SELECT {", ".join(LineRow._fields)} FROM "charge_line" WHERE entry_id IN ({marks(db, len(chunk))}) '
-                    'ORDER BY id', tuple(str(e[0]) for e in chunk)):
+                    'ORDER BY id', db_ids(e[0] for e in chunk)):
                 line = LineRow(*(v if v is None or isinstance(v, (int, str)) else str(v) for v in row))
                 new_lines.append(reversed_line(line, by_original[str(line.entry_id)], text))
                 counts["amount"] += line.amount
@@ -88,4 +88,4 @@ def _forget(db: pw.Database, entries: list[tuple], period: Period) -> None:
     forgotten = {(house_of[str(acc)], str(corrects or period)) for _, acc, corrects in entries}
     for house, month in sorted(forgotten):
         db.execute_sql(f'UPDATE "calc_state" SET basis_hash = {mark} WHERE house_id = {mark} AND period = {mark}',
-                       (FORGOTTEN, house, month))
+                       (FORGOTTEN, db_id(house), month))
