@@ -12,10 +12,13 @@ from typing import NamedTuple
 
 from bcenter.core.ids import uuid7
 from bcenter.core.period import Period
+from db.dialect import is_postgres
+from db.migrations.m0009_derivations import derivation_key
 from db.models import ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
 
-__all__ = ["EntryRow", "LedgerWriter", "LineRow", "PostingRow", "entry_row", "reversed_line"]
+__all__ = ["LINE_FROM", "LINE_SELECT", "EntryRow", "LedgerWriter", "LineRow", "PostingRow", "derivation_key",
+           "entry_row", "reversed_line"]
 
 
 class EntryRow(NamedTuple):
@@ -87,18 +90,29 @@ def reversed_line(line: LineRow, entry: EntryRow, reason: str) -> LineRow:
                          excess=None if line.excess is None else -line.excess, reason=reason)
 
 
+LINE_COLUMNS = (*LineRow._fields[:-1], "derivation_key")
+"""The stored columns of a charge line: its derivation is kept once per distinct text (schema step 9)."""
+
+LINE_SELECT = (", ".join(f"c.{f}" for f in LineRow._fields[:-1]) + ", d.text")
+LINE_FROM = 'FROM "charge_line" c LEFT JOIN "derivation" d ON d.key = c.derivation_key'
+"""``SELECT {LINE_SELECT} {LINE_FROM} WHERE …`` reads whole ``LineRow`` s (the derivation's text joined)."""
+
+
 class LedgerWriter:
-    """Writes entries with their lines and postings through a unit of work, in batches of ``batch`` rows."""
+    """Writes entries with their lines and postings through a unit of work, in batches of ``batch`` rows; a line's
+    derivation text goes to ``derivation`` once (content key: ``derivation_key``), the line keeps the key."""
 
     def __init__(self, uow: UnitOfWork, *, batch: int = 10_000):
         self.uow = uow
         self.batch = batch
         self.entries = self.lines = self.postings = 0
+        self._stored: set[bytes] = set()  # derivation keys this writer has written or found
 
     def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
               postings: Iterable[PostingRow] = ()) -> None:
+        stored_lines = self._derivations(lines)
         for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
-                                    (ChargeLine, LineRow._fields, list(lines)),
+                                    (ChargeLine, LINE_COLUMNS, stored_lines),
                                     (Posting, PostingRow._fields, list(postings))):
             for start in range(0, len(rows), self.batch):
                 self.uow.insert_rows(model, fields, rows[start:start + self.batch])
@@ -108,3 +122,28 @@ class LedgerWriter:
                 self.lines += len(rows)
             else:
                 self.postings += len(rows)
+
+    def _derivations(self, lines: Iterable[LineRow]) -> list[tuple]:
+        """The lines as stored (the derivation's key in place of its text), the new texts written."""
+        out, new = [], {}
+        for line in lines:
+            text = line.derivation
+            key = None if text is None else derivation_key(text)
+            if key is not None and key not in self._stored:
+                new[key] = text
+            out.append((*line[:-1], key))
+        if new:
+            db = self.uow.db
+            conflict = "ON CONFLICT DO NOTHING" if is_postgres(db) else "OR IGNORE"
+            rows = list(new.items())
+            if is_postgres(db):
+                from psycopg2.extras import execute_values
+
+                with db.cursor() as cursor:
+                    execute_values(cursor, f'INSERT INTO "derivation" ("key", "text") VALUES %s {conflict}', rows,
+                                   page_size=2000)
+            else:
+                db.connection().executemany(f'INSERT {conflict} INTO "derivation" ("key", "text") VALUES (?, ?)',
+                                            rows)
+            self._stored.update(new)
+        return out

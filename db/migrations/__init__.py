@@ -72,6 +72,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (6, "job_lock", _sql_file("0006_job_lock")),
     (7, "lean_indexes", _sql_file("0007_lean_indexes")),
     (8, "uuid_keys", _python_step("m0008_uuid_keys")),
+    (9, "derivations", _python_step("m0009_derivations")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

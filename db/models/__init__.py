@@ -13,7 +13,9 @@ from db.models.events import Absence, QualityEvent
 from db.models.finance import (
     BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
 )
-from db.models.ledger import AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, JournalEntry, Posting
+from db.models.ledger import (
+    AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
+)
 from db.models.cases import Claim, CourtCase
 from db.models.system import (
     AppUser, AuditLog, CalcRun, CalcState, JobLock, LocalSetting, Outbox, Site, SyncCursor, UserRole,
@@ -33,7 +35,9 @@ DOMAIN_MODELS = [
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
-LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock]
+LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation]
+"""Written directly, without outbox rows: technical tables, and the derivation texts (content-addressed; a charge
+line's text travels with the line, which is in the outbox)."""
 ALL_MODELS = DOMAIN_MODELS + LOCAL_MODELS
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -9,8 +9,8 @@ from __future__ import annotations
 import peewee as pw
 
 from bcenter.core.vocabulary import LINE_KINDS
-from db.fields import JsonTextField, MoneyField, PeriodField, QuantityField
-from db.models.base import BaseModel, constraint
+from db.fields import MoneyField, PeriodField, QuantityField
+from db.models.base import BaseModel, LocalModel, constraint
 from db.models.finance import Payment
 from db.models.reference import Service, Supplier, _in
 from db.models.registry import Account
@@ -90,11 +90,23 @@ class ChargeLine(BaseModel):
     excess = MoneyField(null=True)
     corrects_period = PeriodField(null=True)
     reason = pw.TextField(null=True)
-    derivation = JsonTextField(null=True)
+    derivation_key = pw.BlobField(null=True)  # → Derivation (schema step 9)
 
     class Meta:
         constraints = [constraint(f"CONSTRAINT ck_charge_line_kind CHECK ({_in('kind', LINE_KINDS)})")]
         indexes = ((("period", "account_id"), False),)
+
+
+class Derivation(LocalModel):
+    """A charge line's derivation (JSON: formula with its numbers, legal basis, inputs), stored once per distinct
+    text under its content key — the first 16 bytes of the text's SHA-256 (schema step 9). Content-addressed, so it
+    is the same on every site; written by ``db.ledger.LedgerWriter`` with the lines, never changed."""
+
+    key = pw.BlobField(primary_key=True)
+    text = pw.TextField()
+
+    class Meta:
+        without_rowid = True
 
 
 class BalanceSnapshot(BaseModel):

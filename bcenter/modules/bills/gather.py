@@ -447,8 +447,9 @@ class _HouseData:
         for aid, sid, sup, kind, method, volume, tariff, coef, amount, excess, corrects, reason, derivation in \
                 db.execute_sql(
                     'SELECT c.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
-                    'c.coefficient, c.amount, c.excess, c.corrects_period, c.reason, c.derivation '
-                    f'FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id WHERE c.period = {m}{scope} '
+                    'c.coefficient, c.amount, c.excess, c.corrects_period, c.reason, d.text '
+                    f'FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
+                    f'LEFT JOIN "derivation" d ON d.key = c.derivation_key WHERE c.period = {m}{scope} '
                     "AND e.kind <> 'STORNO' AND NOT EXISTS (SELECT 1 FROM \"journal_entry\" s "
                     "WHERE s.storno_of_id = c.entry_id) ORDER BY c.id", (str(period), *params)):
             self.lines[str(aid)].append({

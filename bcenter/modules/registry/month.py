@@ -130,8 +130,8 @@ class _Poster:
                 part.kind, line.method, None if line.volume is None else stored_volume(line.volume),
                 None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient), part.amount,
                 line.excess, None if repair.corrects is None else str(repair.corrects), repair.reason,
-                json.dumps({"method": d.method, "formula": d.formula, "basis": d.basis, "inputs": dict(d.inputs)},
-                           ensure_ascii=False)))
+                json.dumps({"formula": d.formula, "basis": d.basis, "inputs": dict(d.inputs)},
+                           ensure_ascii=False, separators=(",", ":"))))  # the method is the line's own column
             self.work.posted[part.kind] += 1
             self.work.amounts[part.kind] += part.amount
         if repair.kind == "RECALC":

@@ -108,8 +108,9 @@ def explain(db: pw.Database, *, account: str, period: Period) -> Explanation:
     """Each line of an account's month with its formula, inputs and legal basis."""
     mark = param_mark(db)
     rows = db.execute_sql(
-        'SELECT s.name, c.kind, c.method, c.amount, c.corrects_period, c.reason, c.derivation, c.excess '
+        'SELECT s.name, c.kind, c.method, c.amount, c.corrects_period, c.reason, d.text, c.excess '
         'FROM "charge_line" c JOIN "service" s ON s.id = c.service_id '
+        'LEFT JOIN "derivation" d ON d.key = c.derivation_key '
         f'WHERE c.account_id = {mark} AND c.period = {mark} ORDER BY s.sort_order, c.id',
         (db_id(account_id(db, account)), str(period)))
     lines = []
