@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Sequence
@@ -27,6 +27,10 @@ from db.context import bound, enter_unit, leave_unit
 from db.dialect import id_to_storage, is_postgres, raw_insert
 from db.fields import IdField
 from db.models.system import AuditLog
+
+
+PARENT_TABLES = frozenset({"journal_entry"})
+"""Tables whose rows have parts recorded through them (``Meta.outbox_by`` of the parts' models)."""
 
 
 def utc_now_iso() -> str:
@@ -61,6 +65,8 @@ class UnitOfWork:
         self._token = None
         self._binding = None
         self._outbox: list[tuple] = []
+        self._parents: dict[str, set[str]] = {}  # ids inserted into tables whose rows have parts (PARENT_TABLES)
+        self._groups: dict[str, set[str]] = defaultdict(set)  # outbox_by values recorded, per table
 
     # --- context ------------------------------------------------------------------------------
     def __enter__(self) -> "UnitOfWork":
@@ -96,15 +102,36 @@ class UnitOfWork:
 
     # --- writes -------------------------------------------------------------------------------
     def insert_rows(self, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-        """Insert rows (first column ``id``) in one batch call and record them in the outbox."""
+        """Insert rows (first column ``id``) in one batch call and record them in the outbox — by their ids, or as
+        the model's ``Meta.outbox_by`` says (ARCHITECTURE.md §4, «Outbox granularity» in docs/design.md):
+
+        * a reference column (``entry_id``): the rows are parts of a parent this unit inserted (a journal entry's
+          lines and postings); the parent's outbox row stands for them — sync ships the entry whole;
+        * another column (``period``): one outbox row per value, «the rows of this table with period = P written
+          by this unit» (the balance snapshots, written once by close)."""
         self._check_open()
         if not rows:
             return 0
         if columns[0] != "id":
             raise ValueError("the first column of a bulk insert must be id")
         table = model._meta.table_name
+        by = getattr(model._meta, "outbox_by", None)
+        if by is not None and by in key_columns(model):
+            parents = self._parents.get(model._meta.columns[by].rel_model._meta.table_name, set())
+            position = list(columns).index(by)
+            orphans = {r[position] for r in rows} - parents
+            if orphans:
+                raise ValueError(f"{table}: rows of {len(orphans)} {by} not inserted by this unit of work")
         raw_insert(self.db, table, columns, _stored(self.db, model, columns, rows))
-        self._record(table, "insert", [r[0] for r in rows], None)
+        if by is None:
+            self._record(table, "insert", [r[0] for r in rows], None)
+        elif by not in key_columns(model):
+            position = list(columns).index(by)
+            for value in sorted({str(r[position]) for r in rows} - self._groups[table]):
+                self._groups[table].add(value)
+                self._record(table, "insert", [], {"where": {by: value}})
+        if table in PARENT_TABLES:
+            self._parents.setdefault(table, set()).update(str(r[0]) for r in rows)
         self.counts[table] += len(rows)
         return len(rows)
 

@@ -71,6 +71,7 @@ class Posting(BaseModel):
 
     class Meta:
         constraints = [constraint(f"CONSTRAINT ck_posting_ledger CHECK ({_in('ledger_account', LEDGER_ACCOUNTS)})")]
+        outbox_by = "entry_id"  # recorded through its entry: sync ships an entry with its postings
 
 
 class ChargeLine(BaseModel):
@@ -94,6 +95,7 @@ class ChargeLine(BaseModel):
 
     class Meta:
         constraints = [constraint(f"CONSTRAINT ck_charge_line_kind CHECK ({_in('kind', LINE_KINDS)})")]
+        outbox_by = "entry_id"  # recorded through its entry: sync ships an entry with its lines
         indexes = ((("period", "account_id"), False),)
 
 
@@ -129,6 +131,7 @@ class BalanceSnapshot(BaseModel):
         constraints = [
             constraint("CONSTRAINT uq_balance_snapshot UNIQUE (period, account_id, service_id, supplier_id)")
         ]
+        outbox_by = "period"  # written once, by close: recorded as «the period's snapshots»
 
 
 class AccountSnapshot(BaseModel):
@@ -142,3 +145,4 @@ class AccountSnapshot(BaseModel):
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_account_snapshot UNIQUE (period, account_id)")]
+        outbox_by = "period"  # written once, by close: recorded as «the period's snapshots»
