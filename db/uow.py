@@ -112,10 +112,10 @@ class UnitOfWork:
         self._check_open()
         if not rows:
             return 0
-        if columns[0] != "id":
-            raise ValueError("the first column of a bulk insert must be id")
         table = model._meta.table_name
         by = getattr(model._meta, "outbox_by", None)
+        if by is None and columns[0] != "id":
+            raise ValueError("the first column of a bulk insert must be id")
         if by is not None and by in key_columns(model):
             parents = self._parents.get(model._meta.columns[by].rel_model._meta.table_name, set())
             position = list(columns).index(by)

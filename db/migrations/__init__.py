@@ -73,6 +73,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (7, "lean_indexes", _sql_file("0007_lean_indexes")),
     (8, "uuid_keys", _python_step("m0008_uuid_keys")),
     (9, "derivations", _python_step("m0009_derivations")),
+    (10, "snapshot_keys", _python_step("m0010_snapshot_keys")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

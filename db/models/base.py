@@ -25,12 +25,10 @@ def _refuse(model) -> None:
     )
 
 
-class BaseModel(pw.Model):
-    """Every synced row has a UUIDv7 primary key generated where it is created. Peewee's own write paths
-    (``insert``, ``create``, ``save``, ``update``, ``delete`` …) are refused: the unit of work writes domain rows,
-    with their outbox and audit rows, through ``unit_insert`` / ``unit_update`` / ``unit_delete``."""
-
-    id = IdField(primary_key=True, default=uuid7)
+class UnitWritten(pw.Model):
+    """A synced domain table: peewee's own write paths (``insert``, ``create``, ``save``, ``update``, ``delete`` …)
+    are refused; the unit of work writes its rows, with their outbox and audit rows, through ``unit_insert`` /
+    ``unit_update`` / ``unit_delete``."""
 
     class Meta:
         database = database
@@ -65,15 +63,23 @@ class BaseModel(pw.Model):
     # --- the unit of work's own write paths ---------------------------------------------
     @classmethod
     def unit_insert(cls, **values) -> pw.ModelInsert:
-        return super(BaseModel, cls).insert(**values)
+        return super(UnitWritten, cls).insert(**values)
 
     @classmethod
     def unit_update(cls, **changes) -> pw.ModelUpdate:
-        return super(BaseModel, cls).update(**changes)
+        return super(UnitWritten, cls).update(**changes)
 
     @classmethod
     def unit_delete(cls) -> pw.ModelDelete:
-        return super(BaseModel, cls).delete()
+        return super(UnitWritten, cls).delete()
+
+
+class BaseModel(UnitWritten):
+    """Every synced row has a UUIDv7 primary key generated where it is created — except the rows of a few ledger
+    tables keyed by what they are (``UnitWritten`` directly: a period's balance snapshot is the balance of account ×
+    service × supplier in that period)."""
+
+    id = IdField(primary_key=True, default=uuid7)
 
 
 class LocalModel(pw.Model):

@@ -10,7 +10,7 @@ import peewee as pw
 
 from bcenter.core.vocabulary import LINE_KINDS
 from db.fields import MoneyField, PeriodField, QuantityField
-from db.models.base import BaseModel, LocalModel, constraint
+from db.models.base import BaseModel, LocalModel, UnitWritten, constraint
 from db.models.finance import Payment
 from db.models.reference import Service, Supplier, _in
 from db.models.registry import Account
@@ -111,11 +111,15 @@ class Derivation(LocalModel):
         without_rowid = True
 
 
-class BalanceSnapshot(BaseModel):
-    """The balance of account × service × supplier for a closed period; closing(P) == opening(P+1)."""
+class BalanceSnapshot(UnitWritten):
+    """The balance of account × service × supplier for a closed period; closing(P) == opening(P+1).
+
+    Keyed by what it is — (period, account, service, supplier), the primary key ``uq_balance_snapshot``, clustered on
+    SQLite (``WITHOUT ROWID``; the DDL is schema step 10's) — with no id of its own: written once, by close, and recorded in the outbox by its period. A row
+    that would be all zeros is not written (``compute_balances``)."""
 
     period = PeriodField()
-    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the unique key serves
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the key serves
     service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
     supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     opening = MoneyField()
@@ -128,21 +132,20 @@ class BalanceSnapshot(BaseModel):
     closing = MoneyField()
 
     class Meta:
-        constraints = [
-            constraint("CONSTRAINT uq_balance_snapshot UNIQUE (period, account_id, service_id, supplier_id)")
-        ]
+        primary_key = pw.CompositeKey("period", "account", "service", "supplier")  # uq_balance_snapshot
         outbox_by = "period"  # written once, by close: recorded as «the period's snapshots»
 
 
-class AccountSnapshot(BaseModel):
+class AccountSnapshot(UnitWritten):
     """What a closed period's bill shows about the account as a whole, frozen at closing so a reprint is
-    identical: money paid and taken by no charge (аванс) and the day of the last payment up to the period's end."""
+    identical: money paid and taken by no charge (аванс) and the day of the last payment up to the period's end.
+    Keyed by (period, account) like the balance snapshot (schema step 10)."""
 
     period = PeriodField()
-    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the unique key serves
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the key serves
     advance = MoneyField()
     last_paid_on = pw.DateField(null=True)
 
     class Meta:
-        constraints = [constraint("CONSTRAINT uq_account_snapshot UNIQUE (period, account_id)")]
+        primary_key = pw.CompositeKey("period", "account")  # uq_account_snapshot
         outbox_by = "period"  # written once, by close: recorded as «the period's snapshots»

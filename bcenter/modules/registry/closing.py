@@ -188,14 +188,14 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
             raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
                                f"повторите bcenter close --period {period}", period=period)
         periods.ensure_open(uow, period)
-        rows = [(uuid7(), str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
+        rows = [(str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
         for start in range(0, len(rows), 5000):
-            uow.insert_rows(BalanceSnapshot, ("id", "period", "account_id", "service_id", "supplier_id", *FIELDS),
+            uow.insert_rows(BalanceSnapshot, ("period", "account_id", "service_id", "supplier_id", *FIELDS),
                             rows[start:start + 5000])
-        accounts = [(uuid7(), str(period), a, advances.get(a, 0), last_paid.get(a))
+        accounts = [(str(period), a, advances.get(a, 0), last_paid.get(a))
                     for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
         for start in range(0, len(accounts), 5000):
-            uow.insert_rows(AccountSnapshot, ("id", "period", "account_id", "advance", "last_paid_on"),
+            uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"),
                             accounts[start:start + 5000])
         _post_penalties(uow, period, balances)
         row = BillingPeriod.get(BillingPeriod.period == str(period))
