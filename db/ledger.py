@@ -41,9 +41,9 @@ class EntryRow(NamedTuple):
 
 class LineRow(NamedTuple):
     """A charge line of an entry: account × service × supplier, kind, method, volume, tariff, coefficient, amount
-    (kopecks), excess due to the increasing coefficient, the period it corrects and why, its derivation (JSON)."""
+    (kopecks), excess due to the increasing coefficient, the period it corrects and why, its derivation (JSON).
+    A line is a part of its entry: its key in the database is a local number (schema step 11), not a UUID."""
 
-    id: str
     entry_id: str
     period: str
     account_id: str
@@ -63,9 +63,8 @@ class LineRow(NamedTuple):
 
 class PostingRow(NamedTuple):
     """One side of an entry without lines (penalties, payments): an amount on a ledger account for account ×
-    service × supplier and the period of the obligation."""
+    service × supplier and the period of the obligation (a part of its entry, like a line: no UUID)."""
 
-    id: str
     entry_id: str
     ledger_account: str
     account_id: str | None
@@ -86,7 +85,7 @@ def entry_row(kind: str, period: Period, *, account: str | None, business_date: 
 def reversed_line(line: LineRow, entry: EntryRow, reason: str) -> LineRow:
     """A storno line: the same account, service, supplier, kind and corrected period, the opposite amount and
     excess, posted with the storno entry into its period."""
-    return line._replace(id=uuid7(), entry_id=entry.id, period=entry.period, amount=-line.amount,
+    return line._replace(entry_id=entry.id, period=entry.period, amount=-line.amount,
                          excess=None if line.excess is None else -line.excess, reason=reason)
 
 

@@ -74,6 +74,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (8, "uuid_keys", _python_step("m0008_uuid_keys")),
     (9, "derivations", _python_step("m0009_derivations")),
     (10, "snapshot_keys", _python_step("m0010_snapshot_keys")),
+    (11, "part_keys", _python_step("m0011_part_keys")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -58,9 +58,11 @@ class JournalEntry(BaseModel):
         indexes = ((("account_id", "period"), False),)
 
 
-class Posting(BaseModel):
-    """One side of a journal entry: an amount on a ledger account for account × service × supplier."""
+class Posting(UnitWritten):
+    """One side of a journal entry: an amount on a ledger account for account × service × supplier. A part of its
+    entry: a local number for a key (schema step 11), shipped by sync with the entry."""
 
+    id = pw.BigAutoField()
     entry = pw.ForeignKeyField(JournalEntry, backref="postings", on_delete="RESTRICT")
     ledger_account = pw.CharField(max_length=20)
     account = pw.ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT", index=False)
@@ -74,9 +76,12 @@ class Posting(BaseModel):
         outbox_by = "entry_id"  # recorded through its entry: sync ships an entry with its postings
 
 
-class ChargeLine(BaseModel):
-    """A calculated line with its derivation (DOMAIN.md §1.11): what the ЕПД and ``explain`` show."""
+class ChargeLine(UnitWritten):
+    """A calculated line with its derivation (DOMAIN.md §1.11): what the ЕПД and ``explain`` show. A part of its
+    entry: a local number for a key (schema step 11; it keeps the order lines were posted in), shipped by sync
+    with the entry."""
 
+    id = pw.BigAutoField()
     entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT")
     period = PeriodField()
     account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")

@@ -135,5 +135,5 @@ def test_a_part_without_its_entry_in_the_unit_is_refused(any_db):
     with UnitOfWork(action="test", db=any_db) as uow:
         with pytest.raises(ValueError, match="not inserted by this unit"):
             uow.insert_rows(Posting, PostingRow._fields,
-                            [PostingRow(uuid7(), uuid7(), "penalties", None, None, None, str(Period(2026, 1)), 1)])
+                            [PostingRow(uuid7(), "penalties", None, None, None, str(Period(2026, 1)), 1)])
         assert LedgerWriter(uow).postings == 0

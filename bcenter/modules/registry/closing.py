@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import peewee as pw
 
 from bcenter.core.errors import PeriodClosed
-from bcenter.core.ids import uuid7
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
 from bcenter.engine.closing import FIELDS, KIND_FIELD, movement, with_closing
@@ -215,8 +214,8 @@ def _post_penalties(uow: UnitOfWork, period: Period, balances: dict[tuple[str, s
         entry = entry_row("PENALTY", period, account=account, reason=f"пени за {period.label_ru}")
         entries.append(entry)
         for service, supplier, amount in parts:
-            postings.append(PostingRow(uuid7(), entry.id, "penalties", account, service, supplier, str(period), amount))
-            postings.append(PostingRow(uuid7(), entry.id, "revenue", None, service, supplier, str(period), -amount))
+            postings.append(PostingRow(entry.id, "penalties", account, service, supplier, str(period), amount))
+            postings.append(PostingRow(entry.id, "revenue", None, service, supplier, str(period), -amount))
     LedgerWriter(uow).write(entries, postings=postings)
 
 

@@ -126,7 +126,7 @@ class _Poster:
         for part in repair.lines:
             line, d = part.line, part.line.derivation
             self.work.lines.append(LineRow(
-                uuid7(), entry.id, str(self.period), repair.account, line.service, self.suppliers[line.service],
+                entry.id, str(self.period), repair.account, line.service, self.suppliers[line.service],
                 part.kind, line.method, None if line.volume is None else stored_volume(line.volume),
                 None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient), part.amount,
                 line.excess, None if repair.corrects is None else str(repair.corrects), repair.reason,
