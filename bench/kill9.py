@@ -98,8 +98,8 @@ def ledger(db: Path) -> list:
     conn = sqlite3.connect(db)
     try:
         return sorted(conn.execute(
-            'SELECT a.number, s.ext_id, c.period, c.kind, c.method, c.volume, c.amount, c.corrects_period, c.reason '
-            'FROM charge_line c JOIN account a ON a.id = c.account_id JOIN service s ON s.id = c.service_id'))
+            'SELECT a.number, s.ext_id, e.period, c.kind, c.method, c.volume, c.amount, e.corrects_period, e.reason '
+            'FROM charge_line c JOIN journal_entry e ON e.id = c.entry_id JOIN account a ON a.id = e.account_id JOIN service s ON s.id = c.service_id'))
     finally:
         conn.close()
 

@@ -33,7 +33,11 @@ def measure(path: Path, top: int) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         sizes = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
         accounts = conn.execute("SELECT COUNT(*) FROM account").fetchone()[0]
-        months = conn.execute("SELECT COUNT(DISTINCT period) FROM charge_line").fetchone()[0]
+        line_columns = {r[1] for r in conn.execute('PRAGMA table_info("charge_line")')}
+        months = conn.execute(  # a line's period is its entry's since schema step 12
+            "SELECT COUNT(DISTINCT period) FROM charge_line" if "period" in line_columns else
+            "SELECT COUNT(DISTINCT e.period) FROM journal_entry e WHERE EXISTS "
+            "(SELECT 1 FROM charge_line c WHERE c.entry_id = e.id)").fetchone()[0]
         lines = conn.execute("SELECT COUNT(*) FROM charge_line").fetchone()[0]
     finally:
         conn.close()

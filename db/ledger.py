@@ -8,6 +8,7 @@ writer of the ledger uses them: the month (CHARGE, RECALC), storno (STORNO), clo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 from bcenter.core.ids import uuid7
@@ -17,7 +18,7 @@ from db.migrations.m0009_derivations import derivation_key
 from db.models import ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
 
-__all__ = ["LINE_FROM", "LINE_SELECT", "EntryRow", "LedgerWriter", "LineRow", "PostingRow", "derivation_key",
+__all__ = ["ENTRY_FIELDS", "LINE_COLUMNS", "LINE_FROM", "LINE_SELECT", "EntryRow", "LedgerWriter", "LineRow", "PostingRow", "derivation_key",
            "entry_row", "reversed_line"]
 
 
@@ -89,12 +90,21 @@ def reversed_line(line: LineRow, entry: EntryRow, reason: str) -> LineRow:
                          excess=None if line.excess is None else -line.excess, reason=reason)
 
 
-LINE_COLUMNS = (*LineRow._fields[:-1], "derivation_key")
+ENTRY_FIELDS = ("period", "account_id", "corrects_period", "reason")
+"""A line's fields that are its entry's: stored with the entry only (schema step 12)."""
+
+LINE_COLUMNS = (*(f for f in LineRow._fields[:-1] if f not in ENTRY_FIELDS), "derivation_key")
 """The stored columns of a charge line: its derivation is kept once per distinct text (schema step 9)."""
 
-LINE_SELECT = (", ".join(f"c.{f}" for f in LineRow._fields[:-1]) + ", d.text")
-LINE_FROM = 'FROM "charge_line" c LEFT JOIN "derivation" d ON d.key = c.derivation_key'
-"""``SELECT {LINE_SELECT} {LINE_FROM} WHERE …`` reads whole ``LineRow`` s (the derivation's text joined)."""
+_stored_fields = itemgetter(*(LineRow._fields.index(f) for f in LINE_COLUMNS[:-1]))
+_entry_fields = itemgetter(*(LineRow._fields.index(f) for f in ENTRY_FIELDS))
+
+LINE_SELECT = ", ".join("d.text" if f == "derivation" else f"e.{f}" if f in ENTRY_FIELDS else f"c.{f}"
+                        for f in LineRow._fields)
+LINE_FROM = ('FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
+             'LEFT JOIN "derivation" d ON d.key = c.derivation_key')
+"""``SELECT {LINE_SELECT} {LINE_FROM} WHERE …`` reads whole ``LineRow`` s (entry ``e``, derivation ``d``); a query
+of lines by period or account asks the entry: ``e.period``, ``e.account_id``, ``e.corrects_period``."""
 
 
 class LedgerWriter:
@@ -109,6 +119,12 @@ class LedgerWriter:
 
     def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
               postings: Iterable[PostingRow] = ()) -> None:
+        entries, lines = list(entries), list(lines)
+        of_entry = {e.id: (e.period, e.account_id, e.corrects_period, e.reason) for e in entries}
+        for line in lines:
+            if line.entry_id in of_entry and _entry_fields(line) != of_entry[line.entry_id]:
+                raise ValueError(f"a line's period, account, corrected period and reason are its entry's: "
+                                 f"{_entry_fields(line)} ≠ {of_entry[line.entry_id]}")
         stored_lines = self._derivations(lines)
         for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
                                     (ChargeLine, LINE_COLUMNS, stored_lines),
@@ -130,7 +146,7 @@ class LedgerWriter:
             key = None if text is None else derivation_key(text)
             if key is not None and key not in self._stored:
                 new[key] = text
-            out.append((*line[:-1], key))
+            out.append((*_stored_fields(line), key))
         if new:
             db = self.uow.db
             conflict = "ON CONFLICT DO NOTHING" if is_postgres(db) else "OR IGNORE"

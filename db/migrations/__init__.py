@@ -75,6 +75,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (9, "derivations", _python_step("m0009_derivations")),
     (10, "snapshot_keys", _python_step("m0010_snapshot_keys")),
     (11, "part_keys", _python_step("m0011_part_keys")),
+    (12, "lines_of_entries", _python_step("m0012_lines_of_entries")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

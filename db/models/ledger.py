@@ -55,7 +55,7 @@ class JournalEntry(BaseModel):
 
     class Meta:
         constraints = [constraint(f"CONSTRAINT ck_journal_entry_kind CHECK ({_in('kind', ENTRY_KINDS)})")]
-        indexes = ((("account_id", "period"), False),)
+        indexes = ((("account_id", "period"), False), (("period", "account_id"), False))
 
 
 class Posting(UnitWritten):
@@ -79,12 +79,11 @@ class Posting(UnitWritten):
 class ChargeLine(UnitWritten):
     """A calculated line with its derivation (DOMAIN.md §1.11): what the ЕПД and ``explain`` show. A part of its
     entry: a local number for a key (schema step 11; it keeps the order lines were posted in), shipped by sync
-    with the entry."""
+    with the entry. Its period, account, the period it corrects and why are its entry's (schema step 12: read
+    through ``db.ledger.LINE_FROM``)."""
 
     id = pw.BigAutoField()
     entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT")
-    period = PeriodField()
-    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
     service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
     supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     kind = pw.CharField(max_length=16)
@@ -94,14 +93,11 @@ class ChargeLine(UnitWritten):
     coefficient = QuantityField(null=True)
     amount = MoneyField()
     excess = MoneyField(null=True)
-    corrects_period = PeriodField(null=True)
-    reason = pw.TextField(null=True)
     derivation_key = pw.BlobField(null=True)  # → Derivation (schema step 9)
 
     class Meta:
         constraints = [constraint(f"CONSTRAINT ck_charge_line_kind CHECK ({_in('kind', LINE_KINDS)})")]
         outbox_by = "entry_id"  # recorded through its entry: sync ships an entry with its lines
-        indexes = ((("period", "account_id"), False),)
 
 
 class Derivation(LocalModel):

@@ -21,8 +21,8 @@ def _ledger(app: App) -> dict[str, list[tuple]]:
     """What a person sees of the ledger, by house: account, service, period, kind, method, amount — ids left out."""
     out: dict[str, list[tuple]] = {}
     for house, *row in app.db.execute_sql(
-            'SELECT h.ext_id, a.number, s.ext_id, c.period, c.kind, c.method, c.volume, c.amount, c.corrects_period, '
-            'c.reason FROM "charge_line" c JOIN "account" a ON a.id = c.account_id JOIN "service" s '
+            'SELECT h.ext_id, a.number, s.ext_id, e.period, c.kind, c.method, c.volume, c.amount, e.corrects_period, '
+            'e.reason FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id JOIN "service" s '
             'ON s.id = c.service_id JOIN "account_house" ah ON ah.account_id = a.id JOIN "house" h ON h.id = ah.house_id'):
         out.setdefault(house, []).append(tuple(row))
     return {house: sorted(rows) for house, rows in out.items()}

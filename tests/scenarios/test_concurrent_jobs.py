@@ -73,8 +73,8 @@ def ledger(url: str) -> dict:
             return sorted(tuple(map(str, r)) for r in db.execute_sql(sql).fetchall())
 
         return {
-            "lines": rows('SELECT a.number, s.ext_id, c.period, c.kind, c.method, c.volume, c.amount, '
-                          'c.corrects_period FROM "charge_line" c JOIN "account" a ON a.id = c.account_id '
+            "lines": rows('SELECT a.number, s.ext_id, e.period, c.kind, c.method, c.volume, c.amount, '
+                          'e.corrects_period FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id '
                           'JOIN "service" s ON s.id = c.service_id'),
             "postings": rows('SELECT p.ledger_account, p.period, p.amount FROM "posting" p'),
             "balances": rows('SELECT a.number, s.ext_id, b.period, b.opening, b.charged, b.paid, b.penalties, '

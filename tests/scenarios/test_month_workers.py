@@ -39,8 +39,8 @@ def two_urls(request, tmp_path):
 
 def _ledger(db) -> list[tuple]:
     rows = db.execute_sql(
-        'SELECT a.number, s.ext_id, c.period, c.kind, c.method, c.volume, c.tariff, c.amount, c.excess, '
-        'c.corrects_period, c.reason, d.text FROM "charge_line" c JOIN "account" a ON a.id = c.account_id '
+        'SELECT a.number, s.ext_id, e.period, c.kind, c.method, c.volume, c.tariff, c.amount, c.excess, '
+        'e.corrects_period, e.reason, d.text FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id '
         'JOIN "service" s ON s.id = c.service_id LEFT JOIN "derivation" d ON d.key = c.derivation_key').fetchall()
     return sorted((*r[:-1], json.loads(r[-1])["formula"]) for r in rows)
 

@@ -47,6 +47,7 @@ from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.dialect import db_id, db_ids, param_mark
+from db.ledger import LINE_FROM
 from db.queries import in_houses
 from db.search import format_address
 
@@ -200,7 +201,9 @@ class BillSource:
             return
         m, p = self.mark, self.period
         previous = p - 1
-        earlier = self.db.execute_sql(f'SELECT 1 FROM "charge_line" WHERE period < {m} LIMIT 1', (str(p),)).fetchone()
+        earlier = self.db.execute_sql(f'SELECT 1 FROM "journal_entry" e WHERE e.period < {m} AND EXISTS '
+                                      '(SELECT 1 FROM "charge_line" c WHERE c.entry_id = e.id) LIMIT 1',
+                                      (str(p),)).fetchone()
         if earlier is not None and not periods.is_closed(previous):
             raise BcenterError(f"Сначала закройте период {previous} (bcenter close --period {previous}): без его "
                                f"сальдо долг или аванс на начало {p} неизвестен")
@@ -442,14 +445,13 @@ class _HouseData:
                 f'WHERE p.house_id IN ({marks}) AND r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
                 'GROUP BY r.premises_id', (*keys, day, day)):
             self.registered[str(pid)] = int(n)
-        scope, params = in_houses(db, houses, "c.account_id")
+        scope, params = in_houses(db, houses, "e.account_id")
         self.lines: dict[str, list[dict]] = defaultdict(list)
         for aid, sid, sup, kind, method, volume, tariff, coef, amount, excess, corrects, reason, derivation in \
                 db.execute_sql(
-                    'SELECT c.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
-                    'c.coefficient, c.amount, c.excess, c.corrects_period, c.reason, d.text '
-                    f'FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
-                    f'LEFT JOIN "derivation" d ON d.key = c.derivation_key WHERE c.period = {m}{scope} '
+                    'SELECT e.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
+                    'c.coefficient, c.amount, c.excess, e.corrects_period, e.reason, d.text '
+                    f'{LINE_FROM} WHERE e.period = {m}{scope} '
                     "AND e.kind <> 'STORNO' AND NOT EXISTS (SELECT 1 FROM \"journal_entry\" s "
                     "WHERE s.storno_of_id = c.entry_id) ORDER BY c.id", (str(period), *params)):
             self.lines[str(aid)].append({

@@ -107,8 +107,9 @@ class Finance:
         m = self.mark
         owed: dict[tuple[Period, str, str], int] = defaultdict(int)
         for period, service, supplier, amount in self.db.execute_sql(
-                f'SELECT period, service_id, supplier_id, SUM(amount) FROM "charge_line" WHERE account_id = {m} '
-                f'GROUP BY period, service_id, supplier_id', (db_id(account),)):
+                f'SELECT e.period, c.service_id, c.supplier_id, SUM(c.amount) FROM "journal_entry" e '
+                f'JOIN "charge_line" c ON c.entry_id = e.id WHERE e.account_id = {m} '
+                f'GROUP BY e.period, c.service_id, c.supplier_id', (db_id(account),)):
             owed[(Period.parse(period), str(service), str(supplier))] += int(amount)
         openings = [(Period.parse(period), str(service), self.services[str(service)]["supplier"], int(amount))
                     for service, period, amount in self.db.execute_sql(

@@ -45,6 +45,7 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     mark = param_mark(db)
     scope, scope_params = in_houses(db, houses)
     o_scope, _ = in_houses(db, houses, "o.account_id")
+    l_scope, _ = in_houses(db, houses, "e.account_id")
     rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
     previous = str(period - 1)
     found_previous = False
@@ -62,8 +63,9 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
                 f'JOIN "service" s ON s.id = o.service_id WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
             rows[(str(account), str(service), str(supplier))]["opening"] += int(amount)
     for account, service, supplier, kind, amount in db.execute_sql(
-            f'SELECT account_id, service_id, supplier_id, kind, SUM(amount) FROM "charge_line" WHERE period = {mark}'
-            f'{scope} GROUP BY account_id, service_id, supplier_id, kind', (str(period), *scope_params)):
+            f'SELECT e.account_id, c.service_id, c.supplier_id, c.kind, SUM(c.amount) FROM "journal_entry" e '
+            f'JOIN "charge_line" c ON c.entry_id = e.id WHERE e.period = {mark}{l_scope} '
+            f'GROUP BY e.account_id, c.service_id, c.supplier_id, c.kind', (str(period), *scope_params)):
         rows[(str(account), str(service), str(supplier))][KIND_FIELD[kind]] += int(amount)
     finance = finance or Finance(db)
     accounts = {key[0] for key in rows}

@@ -90,10 +90,10 @@ def _posted(db: pw.Database, house_id: str, period: Period) -> tuple[dict[tuple[
     live: dict[str, set[str]] = defaultdict(set)
     reversed_: set[str] = set()
     rows = db.execute_sql(
-        f'SELECT c.account_id, c.service_id, c.amount, c.volume, c.tariff, c.method, c.kind, c.entry_id, e.kind, '
-        f'e.storno_of_id FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
-        f'JOIN "account_house" ah ON ah.account_id = c.account_id '
-        f'WHERE ah.house_id = {mark} AND ((c.period = {mark} AND c.corrects_period IS NULL) OR c.corrects_period = {mark}) '
+        f'SELECT e.account_id, c.service_id, c.amount, c.volume, c.tariff, c.method, c.kind, c.entry_id, e.kind, '
+        f'e.storno_of_id FROM "account_house" ah JOIN "journal_entry" e ON e.account_id = ah.account_id '
+        f'JOIN "charge_line" c ON c.entry_id = e.id '
+        f'WHERE ah.house_id = {mark} AND ((e.period = {mark} AND e.corrects_period IS NULL) OR e.corrects_period = {mark}) '
         f'ORDER BY c.id', (db_id(house_id), str(period), str(period)))
     for account, service, amount, volume, tariff, method, kind, entry, entry_kind, storno_of in rows:
         account = str(account)

@@ -16,6 +16,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from db.dialect import db_id, param_mark
+from db.ledger import LINE_FROM
 from db.queries import account_id
 
 __all__ = ["KIND_TOTALS", "ChargeStatement", "ExplainedLine", "Explanation", "StatementLine", "charge_lines",
@@ -58,13 +59,14 @@ class ChargeStatement:
 def charge_lines(db: pw.Database, period: Period, *, account: str | None = None) -> ChargeStatement:
     """The period's lines by account number, service order and posting order."""
     mark = param_mark(db)
-    where, params = f"c.period = {mark}", [str(period)]
+    where, params = f"e.period = {mark}", [str(period)]
     if account is not None:
-        where += f" AND c.account_id = {mark}"
+        where += f" AND e.account_id = {mark}"
         params.append(db_id(account_id(db, account)))
     rows = db.execute_sql(
         'SELECT a.number, s.ext_id, s.id, c.kind, c.method, c.volume, c.tariff, c.coefficient, '
-        'c.amount, c.corrects_period, c.reason FROM "charge_line" c JOIN "account" a ON a.id = c.account_id '
+        'c.amount, e.corrects_period, e.reason FROM "journal_entry" e JOIN "charge_line" c ON c.entry_id = e.id '
+        'JOIN "account" a ON a.id = e.account_id '
         f'JOIN "service" s ON s.id = c.service_id WHERE {where} ORDER BY a.number, s.sort_order, c.id', tuple(params))
     lines, totals = [], defaultdict(int)
     for number, ext, sid, kind, method, volume, tariff, coefficient, amount, corrects, reason in rows:
@@ -108,10 +110,9 @@ def explain(db: pw.Database, *, account: str, period: Period) -> Explanation:
     """Each line of an account's month with its formula, inputs and legal basis."""
     mark = param_mark(db)
     rows = db.execute_sql(
-        'SELECT s.name, c.kind, c.method, c.amount, c.corrects_period, c.reason, d.text, c.excess '
-        'FROM "charge_line" c JOIN "service" s ON s.id = c.service_id '
-        'LEFT JOIN "derivation" d ON d.key = c.derivation_key '
-        f'WHERE c.account_id = {mark} AND c.period = {mark} ORDER BY s.sort_order, c.id',
+        'SELECT s.name, c.kind, c.method, c.amount, e.corrects_period, e.reason, d.text, c.excess '
+        f'{LINE_FROM} JOIN "service" s ON s.id = c.service_id '
+        f'WHERE e.account_id = {mark} AND e.period = {mark} ORDER BY s.sort_order, c.id',
         (db_id(account_id(db, account)), str(period)))
     lines = []
     for name, kind, method, amount, corrects, reason, derivation, excess in rows:
