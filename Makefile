@@ -38,8 +38,14 @@ demo: env
 test: env-test
 	$(BIN)/pytest -q -n auto
 
+## Every benchmark at $(ACCOUNTS) accounts (make bench ACCOUNTS=100000: city size, about two hours on 2 cores);
+## the demo town they share is built once into .bench/town-$(ACCOUNTS).db. Figures: bench/README.md.
 bench: env-test
-	$(BIN)/python bench/demo_build.py
+	$(BIN)/python bench/bills.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/close.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/storage.py --db .bench/town-$(ACCOUNTS).db
+	$(BIN)/python bench/month.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/demo_build.py --accounts $(ACCOUNTS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -9,7 +9,7 @@ penalties computed while printing):
 
 Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild]
 The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
-``--dir``/bills-<accounts>.db and reused; about a minute for 2 000 accounts on 2 cores.
+``--dir``/town-<accounts>.db (shared with bench/close.py) and reused; about a minute for 2 000 accounts on 2 cores.
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the town again")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    url = town(args.dir / f"bills-{args.accounts}.db", args.accounts, args.until, args.rebuild)
+    url = town(args.dir / f"town-{args.accounts}.db", args.accounts, args.until, args.rebuild)
     from bcenter.core.period import Period
 
     last = Period.parse(args.until)

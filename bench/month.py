@@ -42,12 +42,16 @@ def raw_limit(db: Path, n: int) -> float:
     """Seconds to executemany n copies of real charge_line rows (new ids) into the same database."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
-    cols = [r[1] for r in conn.execute('PRAGMA table_info("charge_line")')]
+    info = list(conn.execute('PRAGMA table_info("charge_line")'))
     sample = conn.execute(f'SELECT * FROM "charge_line" LIMIT {min(n, 100000)}').fetchall()
-    # new keys in the stored form of the sample's (16 bytes since schema step 8), never those of real rows
-    key = (lambda i: (0xFF << 120 | i).to_bytes(16, "big")) if isinstance(sample[0][0], bytes) else \
-        (lambda i: f"{i:032x}"[:8] + "-bench-" + f"{i:021d}")
-    rows = [(key(i),) + tuple(sample[i % len(sample)][1:]) for i in range(n)]
+    if info[0][2].upper() == "INTEGER":  # schema step 11: the line's key is its row number, assigned by SQLite
+        cols = [r[1] for r in info[1:]]
+        rows = [tuple(sample[i % len(sample)][1:]) for i in range(n)]
+    else:  # new keys in the stored form of the sample's, never those of real rows
+        cols = [r[1] for r in info]
+        key = (lambda i: (0xFF << 120 | i).to_bytes(16, "big")) if isinstance(sample[0][0], bytes) else \
+            (lambda i: f"{i:032x}"[:8] + "-bench-" + f"{i:021d}")
+        rows = [(key(i),) + tuple(sample[i % len(sample)][1:]) for i in range(n)]
     marks = ", ".join("?" for _ in cols)
     started = time.perf_counter()
     conn.execute("BEGIN")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -33,8 +32,12 @@ SQLITE_PRAGMAS = {
 
 def _uuid_from_storage(value: bytes) -> str:
     """A column declared UUID read back: 16 bytes → the canonical text (a text id of a file not yet migrated to
-    step 8 passes as it is)."""
-    return str(uuid.UUID(bytes=value)) if len(value) == 16 else value.decode()
+    step 8 passes as it is). Called for every key read, so it formats the hex itself: 4× faster than
+    ``str(uuid.UUID(bytes=…))`` (close of the demo town: 2.5 s of 26 under the profiler)."""
+    if len(value) != 16:
+        return value.decode()
+    h = value.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 # Columns are read with their declared types (PARSE_DECLTYPES) so that keys come back as text; the two converters

@@ -63,7 +63,7 @@ class Posting(UnitWritten):
     entry: a local number for a key (schema step 11), shipped by sync with the entry."""
 
     id = pw.BigAutoField()
-    entry = pw.ForeignKeyField(JournalEntry, backref="postings", on_delete="RESTRICT")
+    entry = pw.ForeignKeyField(JournalEntry, backref="postings", on_delete="RESTRICT", index=False)  # read by nothing
     ledger_account = pw.CharField(max_length=20)
     account = pw.ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT", index=False)
     service = pw.ForeignKeyField(Service, null=True, backref="+", on_delete="RESTRICT", index=False)

@@ -1,0 +1,81 @@
+"""Benchmark: closing a month beside calculating one, on a demo town with a year of history.
+
+Prints, for the town built by ``demo --ledger`` (every month calculated and closed, the last one open):
+* the month's own time: ``calc`` of the open month after a ``storno`` of its charges (every house posted again,
+  with the year of history behind it);
+* ``close`` of that month: seconds and peak memory (balances, payments applied, penalties of every account), and
+  the ratio close / month (issue 11's target: close ≤ the month's own time).
+
+Usage: python bench/close.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild]
+The town is built once into ``--dir``/town-<accounts>.db (shared with bench/bills.py) and copied before it is
+changed; about a minute for 2 000 accounts on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def child(args: list[str]) -> tuple[float, float, str]:
+    """A bcenter command in a child process: (seconds, peak RSS of the children so far in MB, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "bcenter.cli", *args], cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"bcenter {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, proc.stdout
+
+
+def town(path: Path, accounts: int, until: str, rebuild: bool) -> Path:
+    """The shared demo town (built when missing or asked)."""
+    if rebuild or not path.exists():
+        for suffix in ("", "-wal", "-shm", "-ledger.lock"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        seconds, _, _ = child(["--db", f"sqlite:///{path}", "demo", "--accounts", str(accounts), "--until", until,
+                               "--ledger"])
+        print(f"built {path.name}: {accounts} accounts, history to {until}, in {seconds:.0f} s")
+    return path
+
+
+def copy(source: Path, target: Path) -> str:
+    for suffix in ("", "-wal", "-shm", "-ledger.lock"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close(), dst.close()
+    return f"sqlite:///{target}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--until", default="2026-10")
+    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--rebuild", action="store_true", help="build the town again")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    from bcenter.core.period import Period
+
+    source = town(args.dir / f"town-{args.accounts}.db", args.accounts, args.until, args.rebuild)
+    url = copy(source, args.dir / "close.db")
+    period = Period.parse(args.until)
+    child(["--db", url, "storno", "--period", str(period), "--reason", "bench/close.py: the month again"])
+    month, peak1, out = child(["--db", url, "calc", "--period", str(period), "--json"])
+    lines = sum(json.loads(out[out.index("{"):])["lines"].values())
+    close, peak2, _ = child(["--db", url, "close", "--period", str(period)])
+    print(f"accounts {args.accounts}, period {period}; peak RSS of a child process {max(peak1, peak2):.0f} MB")
+    print(f"calc  {month:7.1f} s  ({lines} lines: the month's own time)")
+    print(f"close {close:7.1f} s")
+    print(f"ratio close / month = {close / month:.2f} (target ≤ 1)")
+
+if __name__ == "__main__":
+    main()
