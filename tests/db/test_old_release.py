@@ -12,6 +12,7 @@ import sqlite3
 import pytest
 
 from db.migrations import LATEST
+from tests.conftest import PG_URL
 from tests.db import old_release as old
 
 RELEASES = sorted(int(p.name.split("-")[1].split(".")[0]) for p in old.DATA.glob("release-*.db.gz"))
@@ -41,3 +42,61 @@ def test_a_database_of_an_earlier_release_migrates_and_prints_the_same(tmp_path,
     code, text = old.cli("--db", url, "close", "--period", old.UNTIL)
     assert code == 0, text
     assert old.outputs(url, tmp_path)[f"charges {old.UNTIL}"] == recorded["outputs"][f"charges {old.UNTIL}"]
+
+
+@pytest.mark.skipif(not PG_URL, reason="BCENTER_TEST_PG is not set")
+@pytest.mark.parametrize("release", RELEASES)
+def test_a_postgresql_database_of_an_earlier_release_migrates_and_prints_the_same(tmp_path, release):
+    """The same town on PostgreSQL: a schema made by the migrations of that release, the file's rows copied into
+    it as that release stored them, then today's code migrates it and must print what that release printed."""
+    from tests.conftest import _drop_schema, _pg_schema_url
+
+    path = tmp_path / "old.db"
+    old.restore(old.DATA / f"release-{release}.db.gz", path)
+    recorded = json.loads(gzip.decompress((old.DATA / f"release-{release}.outputs.json.gz").read_bytes()))
+    conn, schema, url = _pg_schema_url(PG_URL)
+    try:
+        _copy_to_postgres(path, url, release)
+        found = old.outputs(url, tmp_path)  # opening migrates
+        differ = sorted(k for k in recorded["outputs"] if found.get(k) != recorded["outputs"][k])
+        assert not differ, f"printed differently after the migration: {differ}"
+    finally:
+        from db.connection import close_database
+
+        close_database()
+        _drop_schema(conn, schema)
+
+
+def _copy_to_postgres(path, url: str, release: int) -> None:
+    """Every table of the SQLite file into a PostgreSQL schema migrated to ``release`` (booleans from 0/1; foreign
+    keys checked by nobody while copying, as a restore would)."""
+    from psycopg2.extras import execute_values
+
+    from db.connection import make_database
+    from db.migrations import migrate
+
+    db = make_database(url)
+    db.connect()
+    migrate(db, target=release)
+    src = sqlite3.connect(path)
+    tables = [name for (name,) in src.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
+        "'account_search%' AND name <> 'schema_migration' ORDER BY rowid")] + ["account_search"]
+    with db.atomic():
+        db.execute_sql("SET LOCAL session_replication_role = replica")
+        for table in tables:
+            types = {name: kind for name, kind, generated in db.execute_sql(
+                "SELECT column_name, data_type, is_generated FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s", (table,)) if generated == "NEVER"}
+            cursor = src.execute(f'SELECT * FROM "{table}"')
+            names = [d[0] for d in cursor.description]
+            keep = [i for i, n in enumerate(names) if n in types]
+            rows = [tuple(bool(row[i]) if row[i] is not None and types[names[i]] == "boolean" else row[i]
+                          for i in keep) for row in cursor]
+            if rows:
+                with db.cursor() as cur:
+                    execute_values(cur, f'INSERT INTO "{table}" ({", ".join(names[i] for i in keep)}) VALUES %s',
+                                   rows)
+        db.execute_sql("SELECT setval(pg_get_serial_sequence('outbox', 'seq'), (SELECT MAX(seq) FROM outbox))")
+    db.close()
+    src.close()
