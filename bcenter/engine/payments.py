@@ -346,6 +346,8 @@ class _Lines:
             self.due[key] = charge.due
             self.charged[key] = self.charged.get(key, 0) + charge.amount
         self.owed = dict(self.charged)
+        self.open = {key: None for key, owed in self.owed.items() if owed > 0}
+        """The lines still owing, in the order of ``owed`` (a payment walks these, not years of repaid lines)."""
 
     def pour(self, amount: int, *, named: Period | None, service: str | None, into: dict[LineKey, int]) -> int:
         """Apply ``amount`` to the lines (of ``service`` only, if given): the named period first, then periods by
@@ -353,8 +355,8 @@ class _Lines:
         if amount <= 0:
             return amount
         by_period: dict[Period, list[LineKey]] = {}
-        for key, owed in self.owed.items():
-            if owed > 0 and (service is None or key[1] == service):
+        for key in self.open:
+            if service is None or key[1] == service:
                 by_period.setdefault(key[0], []).append(key)
         order = sorted(by_period, key=lambda p: (p != named, min(self.due[k] for k in by_period[p]), p))
         for period in order:
@@ -365,6 +367,8 @@ class _Lines:
                 if part:
                     self.owed[key] -= part
                     into[key] = into.get(key, 0) + part
+                    if self.owed[key] <= 0:
+                        del self.open[key]
             amount -= take
             if amount == 0:
                 break
