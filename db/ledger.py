@@ -115,14 +115,17 @@ class LedgerWriter:
         self.uow = uow
         self.batch = batch
         self.entries = self.lines = self.postings = 0
-        self._stored: set[bytes] = set()  # derivation keys this writer has written or found
+        # derivation keys written or found in this unit of work (they go with its transaction, so with the unit)
+        self._stored: set[bytes] = uow.__dict__.setdefault("_ledger_derivation_keys", set())
 
     def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
               postings: Iterable[PostingRow] = ()) -> None:
         entries, lines = list(entries), list(lines)
         of_entry = {e.id: (e.period, e.account_id, e.corrects_period, e.reason) for e in entries}
-        for line in lines:
-            if line.entry_id in of_entry and _entry_fields(line) != of_entry[line.entry_id]:
+        for line in lines:  # a line is written with its entry, whose period, account … are the line's
+            if line.entry_id not in of_entry:
+                raise ValueError(f"a line is written with its entry: {line.entry_id} is not among the entries")
+            if _entry_fields(line) != of_entry[line.entry_id]:
                 raise ValueError(f"a line's period, account, corrected period and reason are its entry's: "
                                  f"{_entry_fields(line)} ≠ {of_entry[line.entry_id]}")
         stored_lines = self._derivations(lines)

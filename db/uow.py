@@ -138,6 +138,7 @@ class UnitOfWork:
     def insert(self, model: type[pw.Model], **values: Any) -> str:
         """Insert one row through peewee (its field conversions apply); returns its id."""
         self._check_open()
+        _keyed_by_id(model, "insert")
         values.setdefault("id", uuid7())
         model.unit_insert(**values).execute(self.db)
         table = model._meta.table_name
@@ -149,6 +150,7 @@ class UnitOfWork:
         """Edit master data fields of one row; outbox gets the changed fields, audit gets before/after (personal
         fields — documents, СНИЛС, phones — masked there: the audit says they changed, not what they were)."""
         self._check_open()
+        _keyed_by_id(model, "update")
         pk = model._meta.primary_key
         row = model.select().where(pk == row_id).get(self.db)
         before = {k: _plain(getattr(row, k)) for k in changes}
@@ -165,6 +167,7 @@ class UnitOfWork:
         Facts are never deleted (storno instead); this is for links and attributes of master data only.
         """
         self._check_open()
+        _keyed_by_id(model, "delete_rows")
         if not row_ids:
             return 0
         table = model._meta.table_name
@@ -210,6 +213,13 @@ class UnitOfWork:
             return
         AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
                         action=self.action, summary={"rows": dict(self.counts), **self.details}).execute(self.db)
+
+
+def _keyed_by_id(model: type[pw.Model], what: str) -> None:
+    """``insert``, ``update`` and ``delete_rows`` name a row by its UUID and record it by that id: the ledger's
+    parts and snapshots (``Meta.outbox_by``) have none — they are written by ``insert_rows`` only, never changed."""
+    if getattr(model._meta, "outbox_by", None) is not None or not isinstance(model._meta.primary_key, IdField):
+        raise TypeError(f"{model._meta.table_name}: {what} — only insert_rows writes this table (rows without ids)")
 
 
 def key_columns(model: type[pw.Model]) -> frozenset[str]:

@@ -20,6 +20,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from db.dialect import db_ids, param_mark
+from db.fields import IdField
 
 EARLIEST = Period(1900, 1)
 GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}
@@ -53,6 +54,10 @@ DATED = {
                      'WHERE e.kind = \'STORNO\' AND e.id IN',
 }
 STORNO_ACTION = "registry.storno"
+
+_key = IdField().python_value
+"""A house read back as text — also through ``COALESCE`` (meter, quality act), which loses the column's declared
+type: SQLite then returns the key's 16 bytes, and a house named by bytes would never be recalculated."""
 
 
 @dataclass
@@ -103,11 +108,11 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
             sql = f"{WHOLE_HOUSE.get(table) or DATED[table]} ({', '.join([mark] * len(chunk))})"
             for row in db.execute_sql(sql, db_ids(chunk)):
                 if table in WHOLE_HOUSE:
-                    dirty.mark(row[0], EARLIEST)
+                    dirty.mark(_key(row[0]), EARLIEST)
                 else:
                     house, day, period = row
                     since = _period_of(day, period)
                     if table == "meter_reading":  # a late reading also settles the averaged months before it (п. 61)
                         since = since - 12
-                    dirty.mark(None if house is None else str(house), since)
+                    dirty.mark(_key(house), since)
     return dirty
