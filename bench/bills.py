@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,20 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def town(path: Path, accounts: int, until: str, rebuild: bool) -> str:
-    url = f"sqlite:///{path}"
-    if rebuild:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    if not path.exists():
-        print(f"building the town: {accounts} accounts, history up to {until} (demo --ledger) …", flush=True)
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bcenter.cli", "--db", url, "demo", "--accounts", str(accounts),
-                        "--until", until, "--ledger"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        print(f"  built in {time.perf_counter() - started:.0f} s")
-    return url
+from shared import shared_town  # noqa: E402  (bench/shared.py)
 
 
 def timed_print(url: str, period: str, workers: int, out: Path) -> tuple[float, int, int]:
@@ -82,7 +68,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the town again")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    url = town(args.dir / f"town-{args.accounts}.db", args.accounts, args.until, args.rebuild)
+    url = f"sqlite:///{shared_town(args.dir, args.accounts, args.until, args.rebuild)}"
     from bcenter.core.period import Period
 
     last = Period.parse(args.until)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from shared import shared_town  # noqa: E402  (bench/shared.py)
 
 
 def child(args: list[str]) -> tuple[float, float, str]:
@@ -33,17 +34,6 @@ def child(args: list[str]) -> tuple[float, float, str]:
     if proc.returncode != 0:
         sys.exit(f"bcenter {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, proc.stdout
-
-
-def town(path: Path, accounts: int, until: str, rebuild: bool) -> Path:
-    """The shared demo town (built when missing or asked)."""
-    if rebuild or not path.exists():
-        for suffix in ("", "-wal", "-shm", "-ledger.lock"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        seconds, _, _ = child(["--db", f"sqlite:///{path}", "demo", "--accounts", str(accounts), "--until", until,
-                               "--ledger"])
-        print(f"built {path.name}: {accounts} accounts, history to {until}, in {seconds:.0f} s")
-    return path
 
 
 def copy(source: Path, target: Path) -> str:
@@ -65,7 +55,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     from bcenter.core.period import Period
 
-    source = town(args.dir / f"town-{args.accounts}.db", args.accounts, args.until, args.rebuild)
+    source = shared_town(args.dir, args.accounts, args.until, args.rebuild)
     url = copy(source, args.dir / "close.db")
     period = Period.parse(args.until)
     child(["--db", url, "storno", "--period", str(period), "--reason", "bench/close.py: the month again"])

@@ -136,8 +136,8 @@ def _holder_text(db: pw.Database, scope: str) -> str:
 
 
 @contextlib.contextmanager
-def job_lock(db: pw.Database, scope: str, *, holder: str, what: str, wait: float = DEFAULT_WAIT_S,
-             poll: float = 0.1) -> Iterator[None]:
+def job_lock(db: pw.Database, scope: str, *, holder: str, what: str, wait: float = DEFAULT_WAIT_S,  # float-ok
+             poll: float = 0.1) -> Iterator[None]:  # float-ok: seconds of waiting, not money
     """Hold ``scope`` of ``db`` for the block (waiting up to ``wait`` seconds, then ``JobBusy``)."""
     key = (_identity(db), scope)
     held = _held()

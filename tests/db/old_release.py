@@ -13,46 +13,28 @@ recorder runs on any version of the code.
 """
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
-import io
 import json
 import sqlite3
 import sys
 import tempfile
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# the behaviour baseline's entry point, months (2025-09 … 2026-10) and reports
+from tests.scenarios.town_baseline import MONTHS, REPORTS, cli, last_day  # noqa: E402
+
 DATA = Path(__file__).with_name("data")
 ACCOUNTS, SEED, UNTIL = 20, 11, "2026-10"
-MONTHS = [f"{y}-{m:02d}" for y, m in
-          [((2025 * 12 + 8 + i) // 12, (2025 * 12 + 8 + i) % 12 + 1) for i in range(14)]]  # 2025-09 … 2026-10
-REPORTS = ("charges", "balances", "debts", "penalties")
 BILL_MONTHS = ("2026-09", "2026-10")  # the last closed month (snapshots) and the open one (computed)
-
-
-def cli(*args: str) -> tuple[int, str]:
-    """Run ``bcenter`` in this process; (exit code, standard output)."""
-    from bcenter.cli import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main([str(a) for a in args])
-    return code, out.getvalue()
 
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def last_day(month: str) -> str:
-    y, m = map(int, month.split("-"))
-    return (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)).isoformat()
 
 
 def bills_text(url: str, month: str, folder: Path) -> str:

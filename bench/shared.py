@@ -1,0 +1,28 @@
+"""What the benchmarks share: the demo town they measure, built once per size.
+
+``.bench/town-<accounts>.db`` — ``demo --ledger``: every month of the history calculated and closed, the last one
+calculated and open (bills.py prints from it, close.py copies it, storage.py measures it).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) -> Path:
+    """The town's file, built when missing (or when ``rebuild``)."""
+    path = folder / f"town-{accounts}.db"
+    if rebuild:
+        for suffix in ("", "-wal", "-shm", "-ledger.lock"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not path.exists():
+        print(f"building the town: {accounts} accounts, history up to {until} (demo --ledger) …", flush=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bcenter.cli", "--db", f"sqlite:///{path}", "demo", "--accounts",
+                        str(accounts), "--until", until, "--ledger"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        print(f"  built in {time.perf_counter() - started:.0f} s")
+    return path
