@@ -48,11 +48,24 @@ def test_the_readme_and_make_demo_suggest_commands():
     assert len(readme_commands()) >= 10 and len(makefile_hints()) >= 5
 
 
+def _makes_what_it_reads(line: str, workdir: Path) -> None:
+    """A command reading a file an earlier suggested command writes (``import var/town.json`` after ``export``) runs
+    after that one: each line is its own test, and the tests of one README may run in different worker processes."""
+    lines = readme_commands() + makefile_hints()
+    for token in _args(line, workdir):
+        if "/" in token and "." in token.rsplit("/", 1)[-1] and not (workdir / token).exists():
+            for earlier in lines[:lines.index(line)]:
+                if token in _args(earlier, workdir):
+                    assert main(_args(earlier, workdir)) == 0, earlier
+                    break
+
+
 @pytest.mark.parametrize("line", readme_commands() + makefile_hints())
 def test_a_suggested_command_works_on_the_demo_town(line, town, capsys, monkeypatch):
     workdir, url = town
     monkeypatch.chdir(workdir)
     monkeypatch.setenv("BCENTER_DB", url)
+    _makes_what_it_reads(line, workdir)
     code = main(_args(line, workdir))
     out, err = capsys.readouterr()
     assert code == 0, f"{line}\n{err}"
