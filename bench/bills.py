@@ -13,7 +13,6 @@ The town (``demo --ledger``: every month calculated and closed, the last one ope
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from shared import shared_town  # noqa: E402  (bench/shared.py)
+from shared import shared_town, town_arguments  # noqa: E402  (bench/shared.py)
 
 
 def timed_print(url: str, period: str, workers: int, out: Path) -> tuple[float, int, int]:
@@ -61,13 +60,7 @@ def drawing_limit(url: str, period: str, out: Path) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=2000)
-    parser.add_argument("--until", default="2026-10")
-    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
-    parser.add_argument("--rebuild", action="store_true", help="build the town again")
-    args = parser.parse_args()
-    args.dir.mkdir(parents=True, exist_ok=True)
+    args = town_arguments(__doc__.splitlines()[0])
     url = f"sqlite:///{shared_town(args.dir, args.accounts, args.until, args.rebuild)}"
     from bcenter.core.period import Period
 

@@ -12,7 +12,6 @@ changed; about a minute for 2 000 accounts on 2 cores.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import sqlite3
@@ -23,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from shared import shared_town  # noqa: E402  (bench/shared.py)
+from shared import shared_town, town_arguments  # noqa: E402  (bench/shared.py)
 
 
 def child(args: list[str]) -> tuple[float, float, str]:
@@ -46,13 +45,7 @@ def copy(source: Path, target: Path) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=2000)
-    parser.add_argument("--until", default="2026-10")
-    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
-    parser.add_argument("--rebuild", action="store_true", help="build the town again")
-    args = parser.parse_args()
-    args.dir.mkdir(parents=True, exist_ok=True)
+    args = town_arguments(__doc__.splitlines()[0])
     from bcenter.core.period import Period
 
     source = shared_town(args.dir, args.accounts, args.until, args.rebuild)

@@ -5,6 +5,7 @@ calculated and open (bills.py prints from it, close.py copies it, storage.py mea
 """
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
@@ -26,3 +27,15 @@ def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) 
                         str(accounts), "--until", until, "--ledger"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         print(f"  built in {time.perf_counter() - started:.0f} s")
     return path
+
+
+def town_arguments(description: str) -> argparse.Namespace:
+    """The options of a bench that measures the shared town: --accounts, --until, --dir, --rebuild (the folder made)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--until", default="2026-10")
+    parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--rebuild", action="store_true", help="build the town again")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    return args

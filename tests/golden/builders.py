@@ -44,3 +44,18 @@ def account(aid: str, number: str, premises: str, services: list[str], person: s
 
 def person(pid: str, last: str = "Иванов", first: str = "Иван") -> dict:
     return {"id": pid, "last_name": last, "first_name": first}
+
+
+def metered_hot_water_flat(*, services: list[dict], tariffs: list[dict], norms: list[dict] = (), act_end: str,
+                           measured: str) -> dict:
+    """Flat 1 (54.3 m², one owner, account 1002003004 on hot water) with a hot-water meter read 100 → 110 m³ in
+    March 2025, and an act of the house's hot water at ``measured`` °C from 5 March 2025 08:00 to ``act_end``."""
+    return town(services=services, tariffs=tariffs, norms=norms,
+                premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
+                accounts=[account("a1", "1002003004", "p1", ["hot"])],
+                meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
+                         "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
+                readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
+                           "source": "resident"}],
+                quality_events=[{"id": "t1", "service": "hot", "house": "h1", "start": "2025-03-05T08:00:00+03:00",
+                                 "end": act_end, "kind": "temperature", "measured": measured}])

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from tests.golden.builders import account, flat, person, town
+from tests.golden.builders import account, flat, metered_hot_water_flat, person, town
 
 from bcenter.cli import main
 
@@ -146,16 +146,9 @@ def test_g9_hot_water_interruptions_beyond_allowance(run):
 def test_hot_water_below_temperature_norm_is_reduced(run):
     """Прил. 1, п. 5: 52 °C for 10 hours by day (norm 60, 3 °C allowed) → 5 °C beyond → one 3 °C step → 0.1 % × 10 h."""
     hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
-    doc = town(services=[hot], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
-               norms=[{"service": "hot", "from": "2024-07-01", "value": "3", "per": "person"}],
-               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
-               accounts=[account("a1", "1002003004", "p1", ["hot"])],
-               meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
-                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
-               readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
-                          "source": "resident"}],
-               quality_events=[{"id": "t1", "service": "hot", "house": "h1", "start": "2025-03-05T08:00:00+03:00",
-                                "end": "2025-03-05T18:00:00+03:00", "kind": "temperature", "measured": "52"}])
+    doc = metered_hot_water_flat(services=[hot], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
+                                 norms=[{"service": "hot", "from": "2024-07-01", "value": "3", "per": "person"}],
+                                 act_end="2025-03-05T18:00:00+03:00", measured="52")
     data = run(doc, "2025-03")
     assert amounts(data, kind="quality") == ["-18.50"]  # 1850.40 × 1 % = 18.504
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.golden.builders import account, flat, person, town
+from tests.golden.builders import account, flat, metered_hot_water_flat, person, town
 
 from bcenter.cli import main
 
@@ -93,16 +93,10 @@ def test_room_temperature_at_the_norm_reduces_nothing(run):
 def test_hot_water_below_40_is_billed_at_the_cold_water_tariff_for_those_days(run):
     """10 м³ of hot water at 185.04 in March (31 days); 35 °C on the 5th and 6th → 2 days at the cold-water tariff:
     −10 × 2/31 × (185.04 − 42.30) = −92.09. The temperature reduction of п. 5 does not apply below +40 °C."""
-    doc = town(services=[HOT, COLD], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"},
-                                             {"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
-               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
-               accounts=[account("a1", "1002003004", "p1", ["hot"])],
-               meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
-                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
-               readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
-                          "source": "resident"}],
-               quality_events=[{"id": "t1", "service": "hot", "house": "h1", "start": "2025-03-05T08:00:00+03:00",
-                                "end": "2025-03-06T18:00:00+03:00", "kind": "temperature", "measured": "35"}])
+    doc = metered_hot_water_flat(services=[HOT, COLD],
+                                 tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"},
+                                          {"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+                                 act_end="2025-03-06T18:00:00+03:00", measured="35")
     data = run(doc, "2025-03", "charges", "--period", "2025-03")
     assert [ln["amount"] for ln in data["lines"] if ln["kind"] == "charge"] == ["1850.40"]
     assert quality(data) == [("below_40", "-92.09")]
@@ -111,15 +105,8 @@ def test_hot_water_below_40_is_billed_at_the_cold_water_tariff_for_those_days(ru
 def test_hot_water_below_40_without_a_cold_water_tariff_is_reduced_as_at_40(run):
     """Cold water billed by someone else (no tariff here): the act still lowers the charge — as at +40 °C, five
     steps of 3 °C below 57 °C — and the house is not stopped: 34 h × 5 × 0.1 % = 17 % of 1 850.40 → −314.57."""
-    doc = town(services=[HOT], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
-               premises=[flat("p1", "1", "54.3")], persons=[person("owner")],
-               accounts=[account("a1", "1002003004", "p1", ["hot"])],
-               meters=[{"id": "m1", "serial": "A1", "resource": "hot_water", "kind": "individual", "premises": "p1",
-                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "100"}}],
-               readings=[{"id": "r1", "meter": "m1", "date": "2025-03-23", "values": {"total": "110"},
-                          "source": "resident"}],
-               quality_events=[{"id": "t1", "service": "hot", "house": "h1", "start": "2025-03-05T08:00:00+03:00",
-                                "end": "2025-03-06T18:00:00+03:00", "kind": "temperature", "measured": "35"}])
+    doc = metered_hot_water_flat(services=[HOT], tariffs=[{"service": "hot", "from": "2024-07-01", "rate": "185.04"}],
+                                 act_end="2025-03-06T18:00:00+03:00", measured="35")
     assert quality(run(doc, "2025-03", "charges", "--period", "2025-03")) == [("temperature", "-314.57")]
 
 
