@@ -1,15 +1,23 @@
-"""Import of an exchange document (EXCHANGE.md): validate everything, then write everything — or nothing.
+"""Import of an exchange document (EXCHANGE.md): every problem found and reported, and all written — or nothing.
 
-Order of work:
-1. the top level (format, version, unknown sections), then every object against the schema;
-2. ids: duplicates within an array; objects already in the database (matched by ``id`` = ``ext_id``)
-   keep their UUID, new ones get a UUIDv7;
-3. references that the document does not resolve itself are looked up in the database;
-4. semantic checks per object (``checks.Checker``), overlapping tariff and norm periods, account numbers;
-5. objects already imported are compared with what is stored: the same → skipped (a second import
-   changes nothing), different → an error (facts are never overwritten);
-6. on any problem: ``ValidationFailed`` listing all of them, nothing written; else bulk inserts through
-   the caller's unit of work (outbox + audit), then the search index of the touched accounts.
+A city's document (a gigabyte of JSON, millions of objects) is read twice, array by array, and never held whole:
+
+1. the first reading, in the file's order: the top level (format, version, unknown sections), every object against
+   the schema, ids and their duplicates within an array, what the checks across objects need (account numbers,
+   tariff and norm periods, meters' kinds and zones); the ids of objects others refer to stay in memory — objects
+   already in the database (matched by ``id`` = ``ext_id``) keep their UUID, new ones get a UUIDv7 — and so a
+   reference resolves wherever in the file its object stands;
+2. the second reading, array by array in the order of the tables (``ARRAY_ORDER``), in batches: references the
+   document does not resolve itself are looked up in the database, each object is checked (``checks.Checker``) and
+   made into rows, objects already imported are compared with what is stored (the same → skipped, so a second
+   import changes nothing; different → an error for facts, an update for master data), and the rows are written
+   through the caller's unit of work (outbox + audit) — until the first problem, after which the reading only checks;
+3. the readings of each meter never go down (``sequences``: noted in temporary tables, walked meter by meter);
+4. on any problem: ``ValidationFailed`` listing all of them, and the unit of work rolls back everything written;
+   else the search index of the touched accounts.
+
+Memory: the ids of objects referred to (houses, premises, persons, accounts, meters …), the account numbers and a
+batch — not the document, not its rows. A document in memory (a dict) takes the same way (``DictDocument``).
 """
 from __future__ import annotations
 
@@ -25,8 +33,10 @@ from bcenter.core.ids import uuid7
 from bcenter.core.settings import Settings
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
+from bcenter.modules.exchange.reader import Array, DictDocument, FileDocument
 from bcenter.modules.exchange.result import ImportResult
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE
+from bcenter.modules.exchange.sequences import READING_TABLES, ReadingSequences
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
 from bcenter.modules.exchange.values import value_problems
 from db.dialect import db_ids, is_postgres, param_mark
 from db.fields import JsonTextField
@@ -89,27 +99,59 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
         yield value
 
 
+FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment"})
+"""Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
+the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
+
+ARRAY_ORDER = (
+    "suppliers", "services", "key_rates", "moratoria", "houses", "tariffs", "norms", "premises", "persons",
+    "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences", "quality_events",
+    "payments", "opening_balances", "closed_periods",
+)
+"""The order of the second reading: every array after those its rows refer to (``WRITE_ORDER``)."""
+assert set(ARRAY_ORDER) == set(xs.ARRAY_KINDS)
+
+
 class Importer:
     """Imports one document within an open unit of work. Use :func:`import_document` for the usual case."""
 
     def __init__(self, db: pw.Database, uow: UnitOfWork, *, progress: Callable[[int], None] | None = None,
-                 today: date | None = None):
+                 today: date | None = None, total: Callable[[int], None] | None = None):
         self.db = db
         self.uow = uow
         self.today = today or date.today()
-        self.progress = progress or (lambda n: None)  # called with objects checked, then rows written
+        self.progress = progress or (lambda n: None)  # called with objects checked, then objects written
+        self.total = total or (lambda n: None)  # called once the first reading has counted the objects
         self.pg = is_postgres(db)
         self.problems: list[Problem] = []
         self.ids: dict[str, dict[str, str]] = {k: {} for k in KIND_TABLE}
         self.existing: dict[str, set[str]] = {k: set() for k in KIND_TABLE}
         self.meter_info: dict[str, tuple[str, int]] = {}
         self._nonempty: dict[str, bool] = {}
-        self.failed_ids: dict[str, list[tuple[int, str]]] = {}
+        self._existing_uids: dict[str, set[str]] = {}
+        self._stored_natural: dict[str, dict] = {}
+        self._last_closed: list = []
+        # the first reading
+        self.top: dict[str, Any] = {}  # format, version, masked, organization, settings
+        self.top_problems: dict[str, list[Problem]] = defaultdict(list)  # unknown keys, sections not arrays, root
+        self.counts: dict[str, int] = {}  # array → elements
+        self.failed: dict[str, set[int]] = defaultdict(set)  # indexes the schema refused: not checked further
         self.duplicates: set[tuple[str, int]] = set()  # (kind, index) of objects repeating an earlier id
-        self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document
-        self.natural_objs: dict[str, dict] = {}
+        self.suspects: dict[str, list[tuple[int, str]]] = {}  # array → (index, id) whose id's hash was seen
+        self.numbers: dict[str, tuple[int, str]] = {}  # account number → (index, id)
+        self.spans: dict[str, list] = {"tariff": [], "norm": []}
+        # the second reading, batch by batch
+        self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document (this batch)
+        self.natural_objs: dict[str, dict] = {}  # row UUID → object without id, matched by natural key (this batch)
+        self.natural_seen: dict[str, dict[tuple, str]] = defaultdict(dict)
         self.updates: list[tuple[str, str, dict, str, str]] = []  # (table, uid, changed columns, path, ext id)
-        self.child_replacements: list[tuple[str, str, str, list]] = []  # (child table, parent column, uid, rows)  # row UUID → object without id (matched by natural key)
+        self.child_replacements: list[tuple[str, str, str, list]] = []  # (child table, parent column, uid, rows)
+        self.sequences = ReadingSequences(db)
+        self.result = ImportResult()
+        self.writing = False
+        self.touched: set[str] = set()  # accounts whose search entries change
+        self.touched_premises: set[str] = set()
+        self.accounts_written = False
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
@@ -126,214 +168,359 @@ class Importer:
         return out
 
     def _has_rows(self, table: str) -> bool:
+        """Did ``table`` hold rows before this import (asked of every table before the first write)?"""
         if table not in self._nonempty:
             self._nonempty[table] = self.db.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
         return self._nonempty[table]
 
+    def existing_uids(self, kind: str) -> set[str]:
+        """The UUIDs of the objects of ``kind`` the document names again (found in the database by id)."""
+        if kind not in self._existing_uids:
+            self._existing_uids[kind] = {self.ids[kind][ext] for ext in self.existing[kind]}
+        return self._existing_uids[kind]
+
+    def stored_natural(self, table: str, sql: str) -> dict:
+        """The stored rows without id of a table matched by natural key, read once before the table is written."""
+        if table not in self._stored_natural:
+            self._stored_natural[table] = {}
+            for r in self.db.execute_sql(sql):
+                r = storage_form(r)
+                self._stored_natural[table][tuple(r[:len(matching.NATURAL[table][0])])] = \
+                    tuple(r[len(matching.NATURAL[table][0]):])
+        return self._stored_natural[table]
+
     # --- the run ------------------------------------------------------------------------------
     def run(self, doc: Any) -> ImportResult:
-        if not self._check_top(doc):
-            raise ValidationFailed(self.problems, title="Документ не импортирован")
-        items = self._schema_pass(doc)
-        self._assign_ids(items)
-        self._resolve_external(items)
-        checker = Checker(self.ids, self.meter_info, today=self.today)
-        rows: dict[str, list[tuple]] = defaultdict(list)
-        for kind, entries in items.items():
-            check = getattr(checker, kind, None)
-            if check is None:  # closed_period
-                continue
-            ids = self.ids.get(kind)
-            array = xs_array(kind)
-            for index, obj in entries:
-                if (kind, index) in self.duplicates:
-                    continue
-                path = f"{array}[{index}]"
-                if ids is not None and "id" in obj:
-                    uid = ids[obj["id"]]
-                else:
-                    uid = uuid7()
-                    self.natural_objs[uid] = obj
-                self.paths[uid] = path
-                check(obj, path, uid, rows)
-        self.problems.extend(checker.problems)
-        self._check_account_numbers(items)
-        self._check_overlaps(items, rows)
-        # readings imported again are the facts-never-overwritten check's (below); the sequence is of the new ones
-        again = {self.ids[k][ext] for k in ("reading", "house_reading") for ext in self.existing[k]}
-        fresh = {**rows, **{t: [r for r in rows.get(t, ()) if r[0] not in again]
-                            for t in ("meter_reading", "house_reading")}}
-        self.problems.extend(matching.reading_sequences(fresh, self.paths, *self._stored_readings(fresh)))
-        self._check_closed_periods(items)
-        settings_rows = self._check_settings(doc)
-        for period in sorted({o for _, o in items.get("closed_period", ())}):
-            rows["billing_period"].append((uuid7(), period, "closed", True))
-        result = ImportResult()
-        self.problems.extend(matching.natural_duplicates(rows, self.paths, self.natural_objs))
-        matching.drop_existing(self, rows, result)
-        self._check_opening_balances(rows)
+        """``doc``: a parsed document (dict) or a :class:`~bcenter.modules.exchange.reader.FileDocument`."""
+        document = doc if isinstance(doc, (FileDocument, DictDocument)) else DictDocument(doc)
+        self._first_reading(document)
+        top = self._check_top()
+        if any(p.path in self._fatal() for p in top):
+            raise ValidationFailed(top, title="Документ не импортирован")
+        self.problems[:0] = top
+        self.total(2 * sum(self.counts.values()))
+        self._confirm_duplicates(document)
+        self._assign_ids()
+        self._check_account_numbers()
+        self._check_overlaps()
+        settings = self._check_settings(self.top)
+        for table in WRITE_ORDER:  # what "already there" means is fixed before the first write
+            self._has_rows(table)
+        self.checker = Checker(self.ids, self.meter_info, today=self.today)
+        self.writing = not self.problems
+        if self.writing:
+            if "organization" in self.top:
+                self._upsert_organization(self.top["organization"], self.result)
+            for key, value in settings.items():
+                self._upsert_setting(key, value, self.result)
+        for array in ARRAY_ORDER:
+            if self.counts.get(array):
+                self._second_reading(document, array)
+        self.problems.extend(self.sequences.problems({t: self._has_rows(t) for t, _ in READING_TABLES}))
         if self.problems:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
-        self._write(doc, rows, settings_rows, result)
-        return result
+        self._rebuild_search()
+        return self.result
 
-    # --- 1. top level and schema --------------------------------------------------------------
-    def _check_top(self, doc: Any) -> bool:
-        if not isinstance(doc, dict):
-            self.problems.append(Problem("(документ)", "ожидается объект JSON с полями format и version"))
-            return False
-        for key in doc:
-            if key not in xs.TOP_LEVEL:
-                self.problems.append(Problem(key, "неизвестный раздел верхнего уровня (опечатка?)"))
-        if doc.get("format") != "bcenter-exchange":
-            self.problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
-                                                   f"{json.dumps(doc.get('format'), ensure_ascii=False)}"))
-        if doc.get("masked") is not None and doc.get("masked") is not False:
-            self.problems.append(Problem("masked", "документ выгружен с --mask-personal-data: паспорта, СНИЛС, телефоны "
-                                                   "и e-mail в нём — маски, импорт заменил бы ими настоящие; выгрузите "
-                                                   "без маскирования"))
-        version = doc.get("version")
-        if not (type(version) is int and version == 1):  # True == 1 in Python; the schema says integer 1
-            self.problems.append(Problem("version", f"поддерживается версия 1, получено "
-                                                    f"{json.dumps(doc.get('version'), ensure_ascii=False)}"))
-        for array in xs.ARRAY_KINDS:
-            if array in doc and not isinstance(doc[array], list):
-                self.problems.append(Problem(array, "ожидается массив"))
-        for single in ("organization", "settings"):
-            if single in doc:
-                found = list(value_problems(doc[single], single))
-                try:
-                    xs.fast_validator(single)(doc[single])
-                except Exception as exc:
-                    found += xs.explain(single, doc[single], single) or ([] if found else [xs.fast_problem(exc, single)])
+    # --- 1. the first reading: top level, schema, ids -------------------------------------------
+    def _first_reading(self, document) -> None:
+        for key, value in document.members():
+            if key is None:
+                self.top_problems["(документ)"].append(
+                    Problem("(документ)", "ожидается объект JSON с полями format и version"))
+            elif key not in xs.TOP_LEVEL:
+                self.top_problems["unknown"].append(Problem(key, "неизвестный раздел верхнего уровня (опечатка?)"))
+            elif key not in xs.ARRAY_KINDS:
+                self.top[key] = value
+            elif not isinstance(value, (list, Array)):
+                self.top_problems["arrays"].append(Problem(key, "ожидается массив"))
+            elif not self._hopeless():
+                self.counts[key] = self._first_array(key, xs.ARRAY_KINDS[key], value)
+                self.progress(self.counts[key])
+
+    def _hopeless(self) -> bool:
+        """Is the document already known not to be read further (another format or version, masked, the root not
+        an object, a section not an array)? Its objects would only produce noise."""
+        fatal = self._fatal()
+        return any(p.path in fatal for ps in self.top_problems.values() for p in ps) or \
+            any(p.path in fatal for p in self._check_top(seen_only=True))
+
+    def _fatal(self) -> set[str]:
+        return {"format", "version", "masked", "(документ)"} | set(xs.ARRAY_KINDS)
+
+    def _first_array(self, array: str, kind: str, elements) -> int:
+        validate = xs.fast_validator(kind)
+        table = KIND_TABLE.get(kind)
+        fact = kind in FACT_KINDS
+        first = self.ids.get(kind)  # id → index of its first object, during this reading
+        hashes: set[int] = set()
+        suspects = []
+        failed = self.failed[kind]
+        count = 0
+        for index, obj in enumerate(elements):
+            count += 1
+            path = f"{array}[{index}]"
+            found = list(value_problems(obj, path))
+            try:
+                validate(obj)
+            except Exception as exc:
+                # never skip: when the full explainer finds nothing to say, the fast check's own words stand
+                found += xs.explain(kind, obj, path) or ([] if found else [xs.fast_problem(exc, path)])
+            if found:
                 self.problems.extend(found)
-        # a document of another format or version, or with sections of the wrong type, is not read further:
-        # its objects would only produce noise; unknown sections and a bad organization/settings are not fatal
-        fatal = {"format", "version", "masked", "(документ)"} | {a for a in xs.ARRAY_KINDS if a in doc}
-        return not any(p.path in fatal for p in self.problems)
-
-    def _schema_pass(self, doc: dict) -> dict[str, list[tuple[int, Any]]]:
-        items: dict[str, list[tuple[int, Any]]] = {}
-        for array, kind in xs.ARRAY_KINDS.items():
-            entries = doc.get(array)
-            if not entries:
-                continue
-            validate = xs.fast_validator(kind)
-            good, failed = [], []
-            for index, obj in enumerate(entries):
-                path = f"{array}[{index}]"
-                found = list(value_problems(obj, path))
-                try:
-                    validate(obj)
-                except Exception as exc:
-                    # never skip: when the full explainer finds nothing to say, the fast check's own words stand
-                    found += xs.explain(kind, obj, path) or ([] if found else [xs.fast_problem(exc, path)])
-                if found:
-                    self.problems.extend(found)
-                    if isinstance(obj, dict) and isinstance(obj.get("id"), str):
-                        failed.append((index, obj["id"]))  # still resolvable: one error, not one per reference
+                failed.add(index)
+                if table is None or not (isinstance(obj, dict) and isinstance(obj.get("id"), str)):
                     continue
-                good.append((index, obj))
-            items[kind] = good
-            self.progress(len(entries))
-            if failed:
-                self.failed_ids[kind] = failed
-        return items
-
-    # --- 2. ids ---------------------------------------------------------------------------------
-    def _assign_ids(self, items: dict) -> None:
-        for kind, table in KIND_TABLE.items():
-            entries = items.get(kind) or []
-            failed = self.failed_ids.get(kind, [])
-            if not entries and not failed:
-                continue
-            seen: dict[str, int] = {}
-            for index, obj in sorted(entries + [(i, {"id": ext}) for i, ext in failed], key=lambda e: e[0]):
-                ext = obj.get("id")
+                ext = obj["id"]  # still resolvable: one error, not one per reference
+            else:
+                self._note(kind, index, obj)
+                ext = obj.get("id") if table is not None else None
                 if ext is None:
                     continue
-                if ext in seen:
-                    self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
-                                                 f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{seen[ext]}])"))
-                    self.duplicates.add((kind, index))
-                    continue
-                seen[ext] = index
+            if fact:
+                hashed = hash(ext)
+                if hashed in hashes:
+                    suspects.append((index, ext))  # the same id, or (rarely) another id of the same hash
+                else:
+                    hashes.add(hashed)
+            elif ext in first:
+                self._duplicate(kind, index, ext, first[ext])
+            else:
+                first[ext] = index
+        if suspects:
+            self.suspects[array] = suspects
+        return count
+
+    def _duplicate(self, kind: str, index: int, ext: str, earlier: int) -> None:
+        self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
+                                     f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{earlier}])"))
+        self.duplicates.add((kind, index))
+
+    def _note(self, kind: str, index: int, obj: dict) -> None:
+        """What the checks across objects need of one object that passed the schema."""
+        if kind == "meter":
+            self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
+        elif kind == "account":
+            number = obj["number"]
+            if number in self.numbers:
+                self.problems.append(Problem(f"accounts[{index}].number",
+                                             f"номер лицевого счёта {number} повторяется "
+                                             f"(уже в accounts[{self.numbers[number][0]}])"))
+            else:
+                self.numbers[number] = (index, obj["id"])
+        elif kind in self.spans:
+            try:
+                start = date.fromisoformat(obj["from"])
+                end = date.fromisoformat(obj["to"]) if obj.get("to") else None
+            except ValueError:
+                return
+            fields = ("service", "zone", "house") if kind == "tariff" else ("service", "house", "amenity", "per")
+            self.spans[kind].append((f"{KIND_ARRAY[kind]}[{index}]", tuple((f, obj.get(f)) for f in fields),
+                                     start, end))
+
+    def _check_top(self, *, seen_only: bool = False) -> list[Problem]:
+        """The top level: unknown sections, format, version, masked, sections that are not arrays, organization
+        and settings. ``seen_only``: of what the first reading has met so far (a later member may still come)."""
+        top = self.top
+        problems = [] if seen_only else [*self.top_problems["(документ)"], *self.top_problems["unknown"]]
+        if self.top_problems["(документ)"]:
+            return problems
+        if (not seen_only or "format" in top) and top.get("format") != "bcenter-exchange":
+            problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
+                                              f"{json.dumps(top.get('format'), ensure_ascii=False)}"))
+        if top.get("masked") is not None and top.get("masked") is not False:
+            problems.append(Problem("masked", "документ выгружен с --mask-personal-data: паспорта, СНИЛС, телефоны "
+                                              "и e-mail в нём — маски, импорт заменил бы ими настоящие; выгрузите "
+                                              "без маскирования"))
+        version = top.get("version")
+        if (not seen_only or "version" in top) and not (type(version) is int and version == 1):
+            # True == 1 in Python; the schema says integer 1
+            problems.append(Problem("version", f"поддерживается версия 1, получено "
+                                               f"{json.dumps(top.get('version'), ensure_ascii=False)}"))
+        if seen_only:
+            return problems
+        problems.extend(self.top_problems["arrays"])
+        for single in ("organization", "settings"):
+            if single in top:
+                found = list(value_problems(top[single], single))
+                try:
+                    xs.fast_validator(single)(top[single])
+                except Exception as exc:
+                    found += xs.explain(single, top[single], single) or ([] if found else [xs.fast_problem(exc, single)])
+                problems.extend(found)
+        return problems
+
+    def _confirm_duplicates(self, document) -> None:
+        """Ids of facts whose hash was seen before: the array read again finds the earlier object of each."""
+        for array, suspects in self.suspects.items():
+            wanted = {ext for _, ext in suspects}
+            first: dict[str, int] = {}
+            for index, obj in enumerate(document.array(array)):
+                ext = obj.get("id") if isinstance(obj, dict) else None
+                if isinstance(ext, str) and ext in wanted and ext not in first:
+                    first[ext] = index
+            for index, ext in suspects:
+                if first.get(ext, index) < index:
+                    self._duplicate(xs.ARRAY_KINDS[array], index, ext, first[ext])
+
+    # --- 2. ids ---------------------------------------------------------------------------------
+    def _assign_ids(self) -> None:
+        """Objects already in the database (matched by ``id`` = ``ext_id``) keep their UUID, new ones get a UUIDv7."""
+        for kind, table in KIND_TABLE.items():
+            ids = self.ids[kind]
+            if kind in FACT_KINDS or not ids:
+                continue
             found = {}
             if self._has_rows(table):
-                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(seen)))
-            ids = self.ids[kind]
-            for ext in seen:
+                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(ids)))
+            for ext in ids:
                 uid = found.get(ext)
                 if uid is not None:
                     ids[ext] = str(uid)
                     self.existing[kind].add(ext)
                 else:
                     ids[ext] = uuid7()
-            if kind == "meter":
-                for _, obj in entries:
-                    self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
 
-    def _resolve_external(self, items: dict) -> None:
+    def _fact_ids(self, kind: str, batch: list[tuple[int, dict]]) -> None:
+        """The ids of one batch of facts: those already imported keep their UUID."""
+        table = KIND_TABLE[kind]
+        exts = [obj["id"] for _, obj in batch]
+        found = {}
+        if exts and self._has_rows(table):
+            found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', exts))
+        self.ids[kind] = {ext: (str(found[ext]) if ext in found else uuid7()) for ext in exts}
+        self.existing[kind] = set(found)
+        self._existing_uids.pop(kind, None)
+
+    def _resolve_external(self, kind: str, batch: list[tuple[int, dict]]) -> None:
+        """References that the document does not resolve itself are looked up in the database."""
         wanted: dict[str, set[str]] = defaultdict(set)
-        for kind, specs in REFS.items():
-            for _, obj in items.get(kind, ()):
-                for spec, target in specs:
-                    for value in _values(obj, spec):
-                        if value not in self.ids[target]:
-                            wanted[target].add(value)
+        for spec, target in REFS.get(kind, ()):
+            known = self.ids[target]
+            for _, obj in batch:
+                for value in _values(obj, spec):
+                    if value not in known:
+                        wanted[target].add(value)
+        self._look_up(wanted)
+
+    def _look_up(self, wanted: dict[str, set[str]]) -> None:
+        """Objects of the database named by id (``wanted``: kind → ids) join ``ids`` (meters: ``meter_info`` too)."""
         for target, values in wanted.items():
             table = KIND_TABLE[target]
             if not values or not self._has_rows(table):
                 continue
             if target == "meter":
                 rows = self._select_in('SELECT ext_id, id, kind, zones FROM "meter" WHERE ext_id IN', list(values))
-                for ext, uid, kind, zones in rows:
+                for ext, uid, kind_, zones in rows:
                     self.ids["meter"][ext] = str(uid)
-                    self.meter_info[ext] = (kind, zones)
+                    self.meter_info[ext] = (kind_, zones)
             else:
                 for ext, uid in self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(values)):
                     self.ids[target][ext] = str(uid)
 
-    # --- 4. cross-object checks -----------------------------------------------------------------
-    def _check_account_numbers(self, items: dict) -> None:
-        entries = items.get("account", ())
-        seen: dict[str, int] = {}
-        for index, obj in entries:
-            number = obj["number"]
-            if number in seen:
-                self.problems.append(Problem(f"accounts[{index}].number", f"номер лицевого счёта {number} "
-                                                                          f"повторяется (уже в accounts[{seen[number]}])"))
-            else:
-                seen[number] = index
-        if seen and self._has_rows("account"):
-            ids_at = {index: obj["id"] for index, obj in entries}
-            for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', list(seen)):
-                index = seen[number]
-                if ext is None or ids_at[index] != ext:  # the same account imported again keeps its number
-                    self.problems.append(Problem(f"accounts[{index}].number",
-                                                 f"лицевой счёт с номером {number} уже есть в базе "
-                                                 f"(id «{ext}»)"))
+    # --- 3. the second reading: checks and rows, batch by batch ---------------------------------
+    def _second_reading(self, document, array: str) -> None:
+        kind = xs.ARRAY_KINDS[array]
+        failed = self.failed.get(kind, ())
+        if kind == "closed_period":
+            self._closed_periods([(i, p) for i, p in enumerate(document.array(array)) if i not in failed])
+            self.progress(self.counts[array])
+            return
+        batch: list[tuple[int, dict]] = []
+        read = 0
+        for index, obj in enumerate(document.array(array)):
+            read += 1
+            if index in failed or (kind, index) in self.duplicates:
+                continue
+            batch.append((index, obj))
+            if len(batch) >= BATCH:
+                self._batch(array, kind, batch)
+                self.progress(read)
+                batch, read = [], 0
+        if batch:
+            self._batch(array, kind, batch)
+        self.progress(read)
 
-    def _check_overlaps(self, items: dict, rows: dict) -> None:
+    def _batch(self, array: str, kind: str, batch: list[tuple[int, dict]]) -> None:
+        if kind in FACT_KINDS:
+            self._fact_ids(kind, batch)
+        self._resolve_external(kind, batch)
+        self.paths, self.natural_objs = {}, {}
+        index_of: dict[str, int] = {}
+        rows: dict[str, list[tuple]] = defaultdict(list)
+        check = getattr(self.checker, kind)
+        ids = self.ids.get(kind)
+        for index, obj in batch:
+            if ids is not None and "id" in obj:
+                uid = ids[obj["id"]]
+            else:
+                uid = uuid7()
+                self.natural_objs[uid] = obj
+            self.paths[uid] = f"{array}[{index}]"
+            index_of[uid] = index
+            check(obj, self.paths[uid], uid, rows)
+        self.problems.extend(self.checker.problems)
+        self.checker.problems.clear()
+        if kind == "meter":
+            self.sequences.meters(rows.get("meter", ()), COLUMNS["meter"].index("initial_total"))
+        self._finish(rows)
+        if kind in ("reading", "house_reading"):  # the new ones: those imported again are compared as facts
+            table = KIND_TABLE[kind]
+            self.sequences.readings(table, rows.get(table, ()), index_of)
+
+    def _closed_periods(self, periods: list[tuple[int, str]]) -> None:
+        """Periods closed in the source system are past months."""
+        current = f"{self.today.year:04d}-{self.today.month:02d}"
+        for index, period in periods:
+            if period > current:
+                self.problems.append(Problem(f"closed_periods[{index}]",
+                                             f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
+        self.paths, self.natural_objs = {}, {}
+        self._finish({"billing_period": [(uuid7(), period, "closed", True)
+                                         for period in sorted({p for _, p in periods})]})
+
+    def _finish(self, rows: dict) -> None:
+        """The checks of one batch against the document so far and the database, then its rows written — while
+        nothing is wrong (the first problem stops the writing; the unit of work rolls back what was written)."""
+        self.problems.extend(matching.natural_duplicates(rows, self.paths, self.natural_objs, self.natural_seen))
+        matching.drop_existing(self, rows, self.result)
+        self._check_opening_balances(rows)
+        self.writing = self.writing and not self.problems
+        if self.writing:
+            self._write(rows)
+        self.updates.clear()
+        self.child_replacements.clear()
+
+    # --- 4. checks across objects -----------------------------------------------------------------
+    def _check_account_numbers(self) -> None:
+        """An account number is unique: within the document (found by the first reading) and against the database —
+        the same account imported again keeps its number."""
+        if not self.numbers or not self._has_rows("account"):
+            return
+        for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', list(self.numbers)):
+            index, mine = self.numbers[number]
+            if ext is None or mine != ext:
+                self.problems.append(Problem(f"accounts[{index}].number",
+                                             f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+
+    def _check_overlaps(self) -> None:
         """Tariffs (service, zone, house) and norms (service, house, amenity, per) must not overlap in time,
         neither within the document nor with what the database already holds."""
-        for kind, key_fields, reason in (
-            ("tariff", ("service", "zone", "house"), "тарифы одной услуги (зона, дом) пересекаются по датам"),
-            ("norm", ("service", "house", "amenity", "per"), "нормативы одной услуги пересекаются по датам"),
-        ):
-            spans = []
-            for index, obj in items.get(kind, ()):
-                try:
-                    start = date.fromisoformat(obj["from"])
-                    end = date.fromisoformat(obj["to"]) if obj.get("to") else None
-                except ValueError:
-                    continue
-                key = tuple(self._key_part(k, obj.get(k)) for k in key_fields)
-                spans.append((f"{KIND_ARRAY[kind]}[{index}]", key, start, end))
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for kind in ("tariff", "norm"):
+            for _, key, _, _ in self.spans[kind]:
+                for field, value in key:
+                    if field in ("service", "house") and value is not None and value not in self.ids[field]:
+                        wanted[field].add(value)
+        self._look_up(wanted)
+        for kind, reason in (("tariff", "тарифы одной услуги (зона, дом) пересекаются по датам"),
+                             ("norm", "нормативы одной услуги пересекаются по датам")):
+            spans = [(path, tuple(self._key_part(f, v) for f, v in key), start, end)
+                     for path, key, start, end in self.spans[kind]]
             if spans and self._has_rows(kind):
                 # a stored object without id, named again with the same key and dates, is matched by value later
                 again = {(key, start, end) for path, key, start, end in spans}
-                spans.extend(span for span in self._stored_spans(kind, items)
+                spans.extend(span for span in self._stored_spans(kind)
                              if not (span[0] == "(без id)" and span[1:] in again))
             for path, other in find_overlaps(spans):
                 if path.startswith("("):
@@ -347,9 +534,9 @@ class Importer:
             return value
         return self.ids[field].get(value, f"?{value}")
 
-    def _stored_spans(self, kind: str, items: dict) -> list:
+    def _stored_spans(self, kind: str) -> list:
         """Stored intervals, except rows this document imports again (matched by id), keyed by UUIDs."""
-        again = {obj.get("id") for _, obj in items.get(kind, ()) if obj.get("id") in self.existing[kind]}
+        again = self.existing[kind]
         cols = {"tariff": "ext_id, service_id, zone, house_id, valid_from, valid_to",
                 "norm": "ext_id, service_id, house_id, amenity, per, valid_from, valid_to"}[kind]
         out = []
@@ -363,33 +550,6 @@ class Importer:
             out.append((f"(id «{ext}»)" if ext else "(без id)", key, start, end))
         return out
 
-    def _stored_readings(self, rows: dict) -> tuple[dict[str, list[tuple]], dict[str, tuple]]:
-        """The readings already stored for the meters this document reads (listed in it again or not), and the
-        initial values of meters imported earlier: a reading lower than one already accepted is refused."""
-        meters = sorted({r[2] for table in ("meter_reading", "house_reading") for r in rows.get(table, ())})
-        stored: dict[str, list[tuple]] = defaultdict(list)
-        initial: dict[str, tuple] = {}
-        if not meters or not self._has_rows("meter"):
-            return stored, initial
-        for table in ("meter_reading", "house_reading"):
-            for meter, day, period, *values in self._select_in(
-                    f'SELECT meter_id, date, period, total, day, night, peak, half_peak FROM "{table}" '
-                    'WHERE meter_id IN', meters, ids=True):
-                stored[str(meter)].append((str(day)[:10], period, tuple(values)))
-        for meter, *values in self._select_in(
-                'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
-                'WHERE id IN', meters, ids=True):
-            initial[str(meter)] = tuple(values)
-        return stored, initial
-
-    def _check_closed_periods(self, items: dict) -> None:
-        """Periods closed in the source system are past months."""
-        current = f"{self.today.year:04d}-{self.today.month:02d}"
-        for index, period in items.get("closed_period", ()):
-            if period > current:
-                self.problems.append(Problem(f"closed_periods[{index}]",
-                                             f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
-
     def _check_opening_balances(self, rows: dict) -> None:
         """A new opening balance opens a month after the last one bcenter itself closed: inside a month closed here
         (its balances written) it would rewrite it — debts would count it, the closed balances would not. Months
@@ -398,8 +558,10 @@ class Importer:
         new = rows.get("opening_balance", ())
         if not new or not self._has_rows("billing_period"):
             return
-        last = self.db.execute_sql('SELECT MAX(period) FROM "billing_period" WHERE state = \'closed\' '
-                                   'AND NOT imported').fetchone()[0]
+        if not self._last_closed:
+            self._last_closed.append(self.db.execute_sql('SELECT MAX(period) FROM "billing_period" WHERE state = '
+                                                         '\'closed\' AND NOT imported').fetchone()[0])
+        last = self._last_closed[0]
         for row in new:
             if last is not None and row[3] <= last:
                 self.problems.append(Problem(
@@ -429,13 +591,9 @@ class Importer:
                 self.problems.extend(exc.problems)
         return settings
 
-    # --- 6. writing -----------------------------------------------------------------------------
-    def _write(self, doc: dict, rows: dict, settings: dict, result: ImportResult) -> None:
-        if "organization" in doc:
-            self._upsert_organization(doc["organization"], result)
-        for key, value in settings.items():
-            self._upsert_setting(key, value, result)
-        self._apply_updates(result)
+    # --- 5. writing -----------------------------------------------------------------------------
+    def _write(self, rows: dict) -> None:
+        self._apply_updates(self.result)
         for table in WRITE_ORDER:
             table_rows = rows.get(table)
             if not table_rows:
@@ -444,16 +602,26 @@ class Importer:
             columns = COLUMNS[table]
             for start in range(0, len(table_rows), BATCH):
                 self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
-            result.inserted[table] += len(table_rows)
-            self.progress(len(table_rows))
-        touched = {r[0] for r in rows.get("account", ())}
-        premises = {r[3] for r in rows.get("registration", ())}
-        if premises and self._has_rows("account"):
+            self.result.inserted[table] += len(table_rows)
+        if self._has_rows("account"):
+            self.touched.update(r[0] for r in rows.get("account", ()))
+            self.touched_premises.update(r[3] for r in rows.get("registration", ()))
+        elif rows.get("account"):
+            self.accounts_written = True
+
+    def _rebuild_search(self) -> None:
+        """The search index of the accounts written and of those whose premises got new registrations (all of it
+        when the database had no accounts before)."""
+        if not self._has_rows("account"):
+            if self.accounts_written:
+                rebuild_account_search(self.db, None)
+            return
+        touched = self.touched
+        if self.touched_premises:
             touched.update(str(a) for (a,) in self._select_in('SELECT id FROM "account" WHERE premises_id IN',
-                                                               list(premises), ids=True))
+                                                               list(self.touched_premises), ids=True))
         if touched:
-            fresh = not self._has_rows("account")
-            rebuild_account_search(self.db, None if fresh else sorted(touched))
+            rebuild_account_search(self.db, sorted(touched))
 
     def _apply_updates(self, result: ImportResult) -> None:
         """Edits of reference and master data found by the re-import (audited, field by field)."""
@@ -516,6 +684,8 @@ class Importer:
             result.updated.append(f"settings.{key}")
 
 
+
+
 _ARRAY_OF = {kind: array for array, kind in xs.ARRAY_KINDS.items()}
 
 
@@ -531,17 +701,11 @@ def _model(table: str):
 
 
 def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork, progress: Callable[[int], None] | None = None,
-                    today: date | None = None) -> ImportResult:
+                    today: date | None = None, total: Callable[[int], None] | None = None) -> ImportResult:
     """Validate and write one exchange document inside `uow`; raises ValidationFailed with every problem.
-    ``today``: what «in the future» means for payments, readings and closed periods."""
-    return Importer(db, uow, progress=progress, today=today).run(doc)
+    ``doc``: a dict, or a ``FileDocument`` read as a stream. ``today``: what «in the future» means for payments,
+    readings and closed periods. ``total``: told the size of the work (objects checked + written) once known."""
+    return Importer(db, uow, progress=progress, today=today, total=total).run(doc)
 
 
-def count_objects(doc: Any) -> int:
-    """How many objects a document holds (the size of an import's progress bar: checked + written)."""
-    if not isinstance(doc, dict):
-        return 0
-    return sum(len(v) for k, v in doc.items() if k in xs.ARRAY_KINDS and isinstance(v, list))
-
-
-__all__ = ["ImportResult", "Importer", "count_objects", "import_document"]
+__all__ = ["FileDocument", "ImportResult", "Importer", "import_document"]

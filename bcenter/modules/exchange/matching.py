@@ -1,4 +1,4 @@
-"""What the importer finds already there, and sequences inside the document.
+"""What the importer finds already there, and natural keys repeated inside the document.
 
 * Objects with an ``id`` already imported: the same content (children included — a payment's split, the
   services of an account or house, a supplier's bank) is skipped; anything different is an error, because
@@ -6,14 +6,14 @@
 * Objects without an id are matched by their natural keys (key rates by date, moratoria by interval, opening
   balances by account × service × period, closed periods by value, tariffs and norms by service, house,
   zone/amenity and dates); a duplicate natural key inside one document is an error too.
-* Readings of one meter must not decrease in time, starting from the meter's initial reading; a meter that
-  went over zero is confirmed by ``"extra": {"rollover": true}`` on that reading (DOMAIN.md §1.3).
+
+The importer calls these batch by batch (``Importing``: the UUIDs found again, the stored rows without id read once
+before their table is written); the readings' sequences are ``sequences``'.
 """
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from decimal import Decimal
 from typing import Protocol
 
 import peewee as pw
@@ -21,7 +21,6 @@ import peewee as pw
 from bcenter.core.errors import Problem
 from bcenter.core.money import format_kop
 from bcenter.modules.exchange.result import ImportResult
-from bcenter.core.vocabulary import ZONES
 from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
 
 
@@ -40,6 +39,10 @@ class Importing(Protocol):
     def _select_in(self, sql_head: str, values: list, tail: str = "", *, ids: bool = False) -> list[tuple]: ...
 
     def _has_rows(self, table: str) -> bool: ...
+
+    def existing_uids(self, kind: str) -> set[str]: ...
+
+    def stored_natural(self, table: str, sql: str) -> dict: ...
 
 UPDATABLE = {"supplier", "service", "tariff", "norm", "house", "premises", "person", "account", "meter"}
 """Reference and master data: a re-import with other content updates them (audited, field by field).
@@ -80,7 +83,9 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
     """Remove rows already stored: the same content is skipped; other content updates reference and master data
     (``imp.updates``, ``imp.child_replacements``) and is an error for facts."""
     for kind, table in KIND_TABLE.items():
-        existing_ids = {imp.ids[kind][ext] for ext in imp.existing[kind]}
+        if not rows.get(table):
+            continue
+        existing_ids = imp.existing_uids(kind)
         if not existing_ids:
             continue
         fresh, again = [], {}
@@ -149,10 +154,7 @@ def _drop_natural(imp: Importing, rows: dict, result: ImportResult) -> None:
             continue
         cols = COLUMNS[table]
         where = " WHERE ext_id IS NULL" if "ext_id" in cols else ""
-        stored = {}
-        for r in imp.db.execute_sql(f'SELECT {", ".join(key_cols + value_cols)} FROM "{table}"{where}'):
-            r = storage_form(r)
-            stored[tuple(r[:len(key_cols)])] = tuple(r[len(key_cols):])
+        stored = imp.stored_natural(table, f'SELECT {", ".join(key_cols + value_cols)} FROM "{table}"{where}')
         keep = []
         for row in new_rows:
             if "ext_id" in cols and row[1] is not None:
@@ -175,14 +177,15 @@ def _drop_natural(imp: Importing, rows: dict, result: ImportResult) -> None:
         rows[table] = keep
 
 
-def natural_duplicates(rows: dict, paths: dict, objs: dict) -> list[Problem]:
-    """Two objects without id with the same natural key in one document."""
+def natural_duplicates(rows: dict, paths: dict, objs: dict, seen_before: dict[str, dict[tuple, str]]) -> list[Problem]:
+    """Two objects without id with the same natural key in one document (``seen_before``: table → key → path of
+    the objects of earlier batches)."""
     problems = []
     for table, (key_cols, _, array, _) in NATURAL.items():
-        if table in ("tariff", "norm"):  # their duplicates are overlapping periods, reported as such
+        if table in ("tariff", "norm") or not rows.get(table):  # tariffs' and norms' duplicates overlap, said so
             continue
         cols = COLUMNS[table]
-        seen: dict[tuple, str] = {}
+        seen = seen_before[table]
         for row in rows.get(table, ()):
             key = tuple(row[cols.index(c)] for c in key_cols)
             path = paths.get(row[0], array)
@@ -191,46 +194,4 @@ def natural_duplicates(rows: dict, paths: dict, objs: dict) -> list[Problem]:
                                               f"({', '.join(c for c in key_cols if c != 'source')}) уже есть в документе"))
             else:
                 seen[key] = path
-    return problems
-
-
-def reading_sequences(rows: dict, paths: dict, stored: dict[str, list[tuple]] | None = None,
-                      initial: dict[str, tuple] | None = None) -> list[Problem]:
-    """Readings of each meter never go down from month to month, starting from the meter's initial reading.
-
-    As the month run reads them: a reading closes the month it names (else its date's month) and, of several closing
-    one month, the latest by date counts — so a correcting reading for a month replaces a mistyped one instead of
-    being refused. The readings already stored (``stored``: meter → (date, period, zone values …)) take part, so a
-    lower reading arriving in a later document is refused too; only a decrease involving a reading of this document
-    is its error. A reading confirmed ``"extra": {"rollover": true}`` may go down."""
-    problems = []
-    meter_cols = COLUMNS["meter"]
-    first_initial = meter_cols.index("initial_total")
-    initials = dict(initial or {})
-    initials.update({r[0]: r[first_initial:first_initial + len(ZONES)] for r in rows.get("meter", ())})
-    for table in ("meter_reading", "house_reading"):
-        by_meter = defaultdict(list)
-        for r in rows.get(table, ()):
-            day = str(r[3])
-            by_meter[r[2]].append((r[4] or day[:7], day, 1, r[0], r[6:6 + len(ZONES)],
-                                   r[-1] is not None and json.loads(r[-1]).get("rollover") is True))
-        for meter, readings in by_meter.items():
-            readings += [(period or day[:7], day, 0, None, values, False)
-                         for day, period, values in (stored or {}).get(meter, ())]
-            closing: dict[str, tuple] = {}
-            for entry in sorted(readings, key=lambda r: (r[1], r[2])):  # the latest of a month wins
-                closing[entry[0]] = entry
-            previous, previous_label, previous_uid = initials.get(meter), "начального показания прибора", None
-            for month in sorted(closing):
-                _, day, new, uid, values, rollover = closing[month]
-                if previous is not None and not rollover and (new or previous_uid):
-                    for zone, value, old in zip(ZONES, values, previous):
-                        if value is not None and old is not None and Decimal(value) < Decimal(old):
-                            problems.append(Problem(
-                                f"{paths.get(uid or previous_uid, table)}.values.{zone}",
-                                f"показание {value} меньше {previous_label} ({old}); если счётчик перешёл через ноль, "
-                                "подтвердите это полем \"extra\": {\"rollover\": true}" if new else
-                                f"показание {old} больше следующего, уже принятого: {value} от {day}"))
-                previous, previous_label = values, f"предыдущего от {day}"
-                previous_uid = uid if new else None
     return problems

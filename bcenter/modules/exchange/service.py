@@ -1,11 +1,11 @@
 """Use cases of the exchange module: import a file, export a file (EXCHANGE.md).
 
 Import is all-or-nothing in one unit of work (domain rows + outbox + audit); a broken file is reported
-with the place and the reason and leaves the database as it was.
+with the place and the reason and leaves the database as it was. A file is read as a stream, array by array
+(``reader.FileDocument``): a city's document is never held in memory whole.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from datetime import date
@@ -17,66 +17,10 @@ import peewee as pw
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.jobs import Job
 from bcenter.modules.exchange.exporter import Exporter
-from bcenter.modules.exchange.importer import count_objects, import_document
+from bcenter.modules.exchange.importer import import_document
+from bcenter.modules.exchange.reader import FileDocument
 from bcenter.modules.exchange.result import ImportResult
 from db.uow import UnitOfWork
-
-
-def read_document(path: Path) -> Any:
-    """Parse a JSON file; a syntax error becomes a problem naming the line and column."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ValidationFailed([Problem(str(path), f"файл не прочитан: {exc.strerror or exc}")],
-                               title="Документ не импортирован") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed([Problem(f"{path}:байт {exc.start}", "файл не в кодировке UTF-8")],
-                               title="Документ не импортирован") from None
-    duplicates: list[str] = []
-    try:
-        return json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, duplicates))
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed([Problem(f"{path}:{exc.lineno}:{exc.colno}", f"ошибка JSON: {_json_reason(exc.msg)}")],
-                               title="Документ не импортирован") from None
-    except RecursionError:
-        raise ValidationFailed([Problem(str(path), "слишком глубокая вложенность JSON: это не документ обмена")],
-                               title="Документ не импортирован") from None
-    finally:
-        if duplicates:
-            raise ValidationFailed([Problem(str(path), reason) for reason in duplicates],
-                                   title="Документ не импортирован")
-
-
-def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict:
-    """A JSON object whose keys must not repeat (json keeps the last silently: one of two amounts would vanish)."""
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            where = f" (объект с id «{out['id']}»)" if isinstance(out.get("id"), str) else ""
-            duplicates.append(f"ключ «{key}» повторяется в одном объекте{where}")
-        out[key] = value
-    return out
-
-
-_JSON_REASONS = {
-    "Expecting value": "ожидается значение",
-    "Expecting property name enclosed in double quotes": "имя поля должно быть в двойных кавычках",
-    "Expecting ',' delimiter": "пропущена запятая",
-    "Expecting ':' delimiter": "пропущено двоеточие",
-    "Unterminated string starting at": "незакрытая строка",
-    "Extra data": "лишние данные после конца документа",
-    "Invalid control character at": "недопустимый управляющий символ",
-}
-
-
-def _json_reason(msg: str) -> str:
-    for english, russian in _JSON_REASONS.items():
-        if msg.startswith(english):
-            return russian
-    return msg
 
 
 def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None, job: Job | None = None,
@@ -84,16 +28,15 @@ def import_file(path: Path | str, *, db: pw.Database, actor: str | None = None, 
     """Import a file; ``job`` counts objects checked and rows written, and may stop the import at any of them
     (one transaction: a stopped import writes nothing)."""
     path = Path(path)
-    doc = read_document(path)
-    progress = None
+    progress = total = None
     if job is not None:
-        job.total(2 * count_objects(doc))
+        total = job.total
 
         def progress(n: int) -> None:
             job.advance(n)
             job.check()
     with UnitOfWork(action="exchange.import", actor=actor, details={"file": path.name}, db=db) as uow:
-        result = import_document(doc, db=db, uow=uow, progress=progress, today=today)
+        result = import_document(FileDocument(path), db=db, uow=uow, progress=progress, today=today, total=total)
         uow.note(unchanged=dict(result.unchanged), updated=result.updated)
     return result
 
