@@ -31,6 +31,7 @@ NEAR_END = 16
 """An error this close to the window's end may be the window's (a literal or an escape cut in two): read on."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
 
 _JSON_REASONS = {
     "Expecting value": "ожидается значение",
@@ -225,14 +226,34 @@ class JsonReader:
             raise self._error("Extra data", self.pos)
 
     def _elements(self) -> Iterator[Any]:
-        """The elements of the array whose "[" is at ``pos``; leaves ``pos`` after its "]"."""
+        """The elements of the array whose "[" is at ``pos``; leaves ``pos`` after its "]".
+
+        The common case — an element and its comma well inside the window — goes straight to the C scanner; near
+        the window's end, and on any error, the careful way (``_value``, ``_skip_space``) takes over."""
         self.pos += 1
         if self._skip_space() == "]":
             self.pos += 1
             return
+        scan, separator = self.decoder.scan_once, _SEPARATOR.match
         while True:
-            self._skip_space()
-            yield self._value()
+            buf, pos = self.buf, self.pos
+            end = -1
+            if len(buf) - pos >= LOOKAHEAD:
+                try:
+                    value, end = scan(buf, pos)
+                except (StopIteration, ValueError, RecursionError):
+                    end = -1
+            if end < 0 or end >= len(buf):
+                value = self._value()
+                buf, end = self.buf, self.pos
+            yield value
+            found = separator(buf, end)
+            if found is not None and found.end() < len(buf):
+                self.pos = found.end()
+                if found.group(1) is None:  # "]"
+                    return
+                continue
+            self.pos = end
             ch = self._skip_space()
             if ch == "]":
                 self.pos += 1
@@ -240,6 +261,7 @@ class JsonReader:
             if ch != ",":
                 raise self._error("Expecting ',' delimiter", self.pos)
             self.pos += 1
+            self._skip_space()
 
     def array_at(self, key: str) -> Iterator[Any]:
         """The elements of a top-level array of a file already read once (``offsets`` from that reading)."""

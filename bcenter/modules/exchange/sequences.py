@@ -96,29 +96,33 @@ class ReadingSequences:
 
     def _by_meter(self, sql: str, array: str) -> Iterator[tuple[tuple | None, list[tuple]]]:
         """(initial values, readings as ``meter_sequence`` takes them) of one meter after another."""
-        if self.pg:
-            cursor = self.db.connection().cursor(name="import_reading_sequences")
-            cursor.itersize = 5000
-            cursor.execute(sql)
-        else:
-            cursor = self.db.execute_sql(sql)
         meter, initial, readings = None, None, []
         zones = len(ZONES)
-        try:
-            for row in cursor:
-                if row[0] != meter:
-                    if readings:
-                        yield initial, readings
-                    meter, readings = row[0], []
-                    # the document's meter, else the stored one (a meter of neither has all None: no start)
-                    initial = tuple(row[11:11 + zones]) if row[10] is not None else tuple(row[16:16 + zones])
-                day, period, idx = str(row[1])[:10], row[2], row[3]
-                readings.append((period or day[:7], day, None if idx is None else f"{array}[{idx}]",
-                                 tuple(row[4:4 + zones]), bool(row[9])))
-            if readings:
-                yield initial, readings
-        finally:
-            cursor.close()
+        for row in self._rows(sql):
+            if row[0] != meter:
+                if readings:
+                    yield initial, readings
+                meter, readings = row[0], []
+                # the document's meter, else the stored one (a meter of neither has all None: no start)
+                initial = tuple(row[11:11 + zones]) if row[10] is not None else tuple(row[16:16 + zones])
+            day, period, idx = str(row[1])[:10], row[2], row[3]
+            readings.append((period or day[:7], day, None if idx is None else f"{array}[{idx}]",
+                             tuple(row[4:4 + zones]), bool(row[9])))
+        if readings:
+            yield initial, readings
+
+    def _rows(self, sql: str) -> Iterator[tuple]:
+        """The rows of a query, a few thousand at a time (psycopg2 would fetch them all: a cursor of the server's)."""
+        if not self.pg:
+            yield from self.db.execute_sql(sql)
+            return
+        self.db.execute_sql(f"DECLARE import_sequences NO SCROLL CURSOR FOR {sql}")
+        while True:
+            rows = self.db.execute_sql("FETCH 5000 FROM import_sequences").fetchall()
+            if not rows:
+                break
+            yield from rows
+        self.db.execute_sql("CLOSE import_sequences")
 
 
 def meter_sequence(readings: list[tuple], initial: tuple | None) -> list[Problem]:

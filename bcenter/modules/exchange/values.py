@@ -36,6 +36,8 @@ def _character(ch: str) -> str:
 
 
 def _string(value: str, path: str) -> Problem | None:
+    if value and value.isascii() and value.isprintable() and value[0] != " " and value[-1] != " ":
+        return None  # the common case at once: printable ASCII (no control characters) without end spaces
     if not value.strip():
         return Problem(path, "пустое значение: заполните поле или уберите его")
     found = _INVISIBLE.search(value)
