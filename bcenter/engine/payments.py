@@ -50,6 +50,7 @@ __all__ = [
     "PaymentResult",
     "apply_payments",
     "debts",
+    "residual",
     "split_payment",
     "to_repayments",
 ]
@@ -164,6 +165,9 @@ class PaymentResult:
         amount: its kopecks.
         applied: the parts applied to charge lines, in the order they were applied.
         advance: kopecks no charge could take (аванс).
+        unapplied_services: what of each payer-specified service part no line of that service could take (part of
+            ``advance``; the rest of ``advance`` is the general part's). Charges appearing later take these parts
+            by their own service first, as they would have taken the whole part (``residual``).
     """
 
     payment_id: str
@@ -171,6 +175,7 @@ class PaymentResult:
     amount: int
     applied: tuple[Applied, ...]
     advance: int
+    unapplied_services: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,13 +265,15 @@ def apply_payments(
     *,
     policy: str = DEFAULTS.payment_application,
     as_of: date | None = None,
+    lines: bool = True,
 ) -> Application:
-    """Apply ``payments`` to ``charges`` by the rules of the module docstring."""
+    """Apply ``payments`` to ``charges`` by the rules of the module docstring (``lines`` False: without the
+    ``Application.lines`` — a caller that follows the parts alone)."""
     if policy not in POLICIES:
         raise InvalidValue("порядок зачёта платежей: specified_then_fifo или fifo", value=policy)
     if as_of is not None:
         _check_date(as_of, "as_of")
-    lines = _Lines(charges)
+    with_lines, lines = lines, _Lines(charges)
     payments = list(payments)
     for p in payments:
         if not isinstance(p, Payment):
@@ -281,16 +288,35 @@ def apply_payments(
         taken: dict[LineKey, int] = {}
         advance = 0
         general = payment.amount
+        left_services = []
         for service, part in (payment.services or {}).items():
-            advance += lines.pour(part, named=named, service=service, into=taken)
+            left = lines.pour(part, named=named, service=service, into=taken)
+            if left:
+                left_services.append((service, left))
+            advance += left
             general -= part
         advance += lines.pour(general, named=named, service=None, into=taken)
         applied = tuple(
             Applied(payment.id, period, service, supplier, amount, payment.day)
             for (period, service, supplier), amount in taken.items()
         )
-        results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance))
-    return Application(tuple(results), lines.balances())
+        results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance,
+                                     tuple(left_services)))
+    return Application(tuple(results), lines.balances() if with_lines else ())
+
+
+def residual(payment: Payment, result: PaymentResult) -> Payment | None:
+    """What of a payment is still to be applied, as a payment of its own (same id, day and named period; the
+    unapplied service parts as its split), or None when it was applied in full.
+
+    Applying the residuals (with the lines still owing) before the payments that follow gives the same parts as
+    applying every payment from the first one, as long as no earlier fact changes and no payment names a period
+    whose lines did not exist yet (``bcenter.engine.carry``): a payment pours its service parts, then its general
+    part, each into the lines that exist, and a later charge can only take what every earlier pour left."""
+    if result.advance <= 0:
+        return None
+    services = dict(result.unapplied_services) or None
+    return Payment(id=payment.id, day=payment.day, amount=result.advance, period=payment.period, services=services)
 
 
 def debts(application: Application, *, as_of: date) -> list[DebtLine]:

@@ -146,6 +146,8 @@ class RateTable:
     moratoria: tuple[Moratorium, ...] = ()
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _cap_starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    _effective: dict = field(init=False, repr=False, compare=False)
+    _shapes: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         key_rates = tuple(sorted(_typed(self.key_rates, KeyRate, "key_rates"), key=lambda r: r.start))
@@ -164,6 +166,8 @@ class RateTable:
         object.__setattr__(self, "moratoria", moratoria)
         object.__setattr__(self, "_starts", tuple(r.start for r in key_rates))
         object.__setattr__(self, "_cap_starts", tuple(c.start for c in caps))
+        object.__setattr__(self, "_effective", {})  # day → effective rate (the table never changes)
+        object.__setattr__(self, "_shapes", {})  # the penalty runs of an unpaid debt (``penalties``), by its days
 
     # --- construction -------------------------------------------------------------------------------------------
 
@@ -238,6 +242,12 @@ class RateTable:
     def effective_rate(self, day: date) -> Decimal:
         """The penalty rate for money paid on ``day`` (DOMAIN.md §3.2): the key rate in force that day, capped by
         the cap in force that day — ``fixed``: max_rate; ``min``: min(max_rate, key rate); no cap: the key rate."""
+        found = self._effective.get(day)
+        if found is None:
+            found = self._effective[day] = self._effective_rate(day)
+        return found
+
+    def _effective_rate(self, day: date) -> Decimal:
         cap = self.cap(day)
         if cap is not None and cap.mode == "fixed":
             return cap.max_rate

@@ -14,7 +14,7 @@ from db.models.finance import (
     BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
 )
 from db.models.ledger import (
-    AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
+    AccountCarry, AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
 )
 from db.models.cases import Claim, CourtCase
 from db.models.system import (
@@ -35,9 +35,9 @@ DOMAIN_MODELS = [
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
-LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation]
+LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry]
 """Written directly, without outbox rows: technical tables, and the derivation texts (content-addressed; a charge
-line's text travels with the line, which is in the outbox)."""
+line's text travels with the line, which is in the outbox), and the accounts' carries (a cache every site derives)."""
 ALL_MODELS = DOMAIN_MODELS + LOCAL_MODELS
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

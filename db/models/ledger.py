@@ -9,7 +9,7 @@ from __future__ import annotations
 import peewee as pw
 
 from bcenter.core.vocabulary import LINE_KINDS
-from db.fields import MoneyField, PeriodField, QuantityField
+from db.fields import IdField, MoneyField, PeriodField, QuantityField
 from db.models.base import BaseModel, LocalModel, UnitWritten, constraint
 from db.models.finance import Payment
 from db.models.reference import Service, Supplier, _in
@@ -107,6 +107,21 @@ class Derivation(LocalModel):
 
     key = pw.BlobField(primary_key=True)
     text = pw.TextField()
+
+    class Meta:
+        without_rowid = True
+
+
+class AccountCarry(LocalModel):
+    """What an account's money position carries from its last closed month into the next (``bcenter.engine.carry``:
+    open obligations with their repayments, payments' unapplied parts, the counters the snapshots counted), deflated
+    JSON. One row per account, replaced by each close (schema step 14); a cache of the ledger and the payments, so
+    it is local (every site derives it) and a stale or missing row only means the next month starts from the first
+    one."""
+
+    account_id = IdField(primary_key=True)
+    period = PeriodField()
+    state = pw.BlobField()
 
     class Meta:
         without_rowid = True

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bcenter.core.money import to_kop
 from bcenter.core.period import Period
-from bcenter.engine.penalties import Obligation, Repayment, penalty_rows, penalty_total
+from bcenter.engine.penalties import Obligation, Repayment, penalty_amount, penalty_rows, penalty_total
 from bcenter.engine.rates import KeyRate, Moratorium, RateTable
 
 LAW = Path(__file__).resolve().parents[2] / "assets" / "law"
@@ -132,3 +132,18 @@ def test_with_one_rate_a_later_as_of_never_gives_less(case, more_days):
     earlier = penalty_total(penalty_rows(obligation, repayments, rates=CONSTANT, as_of=as_of))
     later = penalty_total(penalty_rows(obligation, repayments, rates=CONSTANT, as_of=as_of + timedelta(days=more_days)))
     assert 0 <= earlier <= later
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(), st.sampled_from(["per_interval", "total"]))
+def test_the_amount_alone_is_the_rows_total(case, rounding):
+    """``penalty_amount`` (what a close sums, rows not built; an unpaid debt's runs computed once per due day) is
+    the total of ``penalty_rows`` — each row half up from its exact fraction (``row.exact_amount``) per interval."""
+    obligation, repayments, as_of = case
+    rows = penalty_rows(obligation, repayments, rates=RATES, as_of=as_of, rounding=rounding)
+    assert penalty_amount(obligation, repayments, rates=RATES, as_of=as_of, rounding=rounding) == penalty_total(rows)
+    unpaid = Obligation(obligation.period, "t", obligation.amount + 1, obligation.due, obligation.kind)
+    again = penalty_rows(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding)  # the shape kept for the due day
+    assert penalty_amount(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding) == penalty_total(again)
+    if rounding == "per_interval":
+        assert all(row.amount == to_kop(row.exact_amount()) for row in rows + again)

@@ -8,7 +8,9 @@ key rate, the caps of 2022–2026, the moratoria and the production calendar hel
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,6 +59,11 @@ class Finance:
         self.calendar = self._calendar()
         self.rates = self._rates()
         self._due: dict[tuple[Period, str], date] = {}
+        self.basis = hashlib.sha256(repr((
+            self.settings, self.rates, sorted(self.rules.items()), sorted(self._non_working), sorted(self._working),
+        )).encode()).hexdigest()[:16]
+        """A fingerprint of what due dates, rates, rules and the order of application come from: a carry computed
+        with another (``bcenter.engine.carry``) is not continued."""
 
     # --- law tables ---------------------------------------------------------------------------------
     def _calendar(self) -> WorkCalendar:
@@ -69,6 +76,7 @@ class Finance:
         for day in self.settings.working_days:
             working.add(day)
             non_working.discard(day)
+        self._non_working, self._working = non_working, working
         return WorkCalendar(non_working, working)
 
     def _rates(self) -> RateTable:
@@ -128,6 +136,59 @@ class Finance:
                                         period=Period.parse(period) if period else None,
                                         services=splits.get(str(pid))))
         return Position(account, number, tuple(charges), tuple(p for p in payments if p.day <= as_of))
+
+    def month_payments(self, period: Period, scope: str = "", scope_params: Sequence = ()
+                       ) -> dict[str, list[pay.Payment]]:
+        """The payments of every account (of the scope: ``db.queries.in_houses``) dated in the period, by account,
+        in the order ``position`` reads them."""
+        m = self.mark
+        bounds = (period.first_day.isoformat(), period.last_day.isoformat())
+        splits: dict[str, dict[str, int]] = defaultdict(dict)
+        for payment, service, amount in self.db.execute_sql(
+                f'SELECT s.payment_id, s.service_id, s.amount FROM "payment_service_split" s JOIN "payment" p '
+                f'ON p.id = s.payment_id WHERE p.paid_on >= {m} AND p.paid_on <= {m}'
+                f'{scope.replace("account_id", "p.account_id")}', (*bounds, *scope_params)):
+            splits[str(payment)][str(service)] = int(amount)
+        out: dict[str, list[pay.Payment]] = defaultdict(list)
+        for pid, account, amount, day, named in self.db.execute_sql(
+                f'SELECT id, account_id, amount, paid_on, period FROM "payment" WHERE paid_on >= {m} AND paid_on <= {m} '
+                f'AND amount > 0{scope} ORDER BY paid_on, id', (*bounds, *scope_params)):
+            out[str(account)].append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
+                                                 period=Period.parse(named) if named else None,
+                                                 services=splits.get(str(pid))))
+        return out
+
+    def facts(self, period: Period, scope: str = "", scope_params: Sequence = ()
+              ) -> dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int, int], bool]]:
+        """Per account: the (count, kopecks) of its payments and opening balances up to the month before ``period``
+        and up to ``period`` itself, and whether a payment or an opening balance up to ``period`` is of a later
+        month — what ``bcenter.engine.carry`` checks a carry against and stores with it. Every payment counts, a
+        reversal too: any fact dated into a closed month since its close changes the figures."""
+        m = self.mark
+        before = (period - 1).last_day.isoformat()
+        payments: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        for account, old, count, total, ahead in self.db.execute_sql(
+                f'SELECT account_id, CASE WHEN paid_on <= {m} THEN 1 ELSE 0 END, COUNT(*), SUM(amount), '
+                f'SUM(CASE WHEN period > {m} THEN 1 ELSE 0 END) FROM "payment" WHERE paid_on <= {m}{scope} '
+                f'GROUP BY 1, 2', (before, str(period), period.last_day.isoformat(), *scope_params)):
+            row = payments[str(account)]
+            if old:
+                row[0] += int(count)
+                row[1] += int(total)
+            row[2] += int(count)
+            row[3] += int(total)
+            row[4] += int(ahead)
+        openings: dict[str, tuple[int, int, str]] = {}
+        for account, count, total, last in self.db.execute_sql(
+                f'SELECT account_id, COUNT(*), SUM(amount), MAX(period) FROM "opening_balance" WHERE 1 = 1{scope} '
+                f'GROUP BY account_id', tuple(scope_params)):
+            openings[str(account)] = (int(count), int(total), str(last))
+        out = {}
+        for account in set(payments) | set(openings):
+            p = payments.get(account, (0, 0, 0, 0, 0))
+            o = openings.get(account, (0, 0, ""))
+            out[account] = ((p[0], p[1], o[0], o[1]), (p[2], p[3], o[0], o[1]), bool(p[4]) or o[2] > str(period))
+        return out
 
     @staticmethod
     def advance(application: pay.Application) -> int:

@@ -1,0 +1,236 @@
+"""Перенос состояния расчётов: what an account's money position carries from one closed month into the next, so
+that closing a month does not apply every payment and recompute every penalty since the first month (issue 11).
+
+Rules (ст. 319.1 ГК РФ, п. 118 ПП 354 for payments; ч. 14, 14.1 ст. 155 ЖК РФ for penalties; the engine's own
+``bcenter.engine.payments`` and ``bcenter.engine.position``):
+
+* A month's position is the application of every payment dated up to its last day to every line owed for the
+  months up to it (``apply_payments``), and the penalty of every obligation as of that day. The ``Carry`` of month
+  S keeps what the next month can still change:
+  - **open obligations**: the lines of each (period, service) with anything still owed — charged, owed, due — and
+    the repayments that obligation has had (its penalty table needs them all);
+  - **residuals**: each payment's unapplied part, its service parts apart (``payments.residual``);
+  - the counters the snapshots counted: real money applied and penalty due per (service, supplier);
+  - **settled penalties**: an obligation repaid in full bears the same penalty whatever day it is computed on
+    (every repaid portion carries the rate of its repayment day, nothing is owed after the last one), so it is
+    computed once, the month it is settled, and only its amount is kept.
+* Month P = S + 1 continues from it (``advance``): the open lines and the month's new lines, the residuals and then
+  the month's payments (they are all later by day, and a later payment never changes where an earlier one went), the
+  penalties of the open obligations as of P's last day. The result is the same as applying everything from the first
+  month — as long as nothing dated up to S changed since S was closed. The caller checks that (``Carry.facts``: the
+  payments and opening balances up to S, counted and summed; ``basis``: the law tables and settings that dates,
+  rates and rules come from) and else starts from nothing (``advance(None, …)``, every line and payment).
+* One more case starts from nothing: a payment dated up to S that names a later month (``Carry.ahead``) — once that
+  month's lines exist the payment goes to them first (the named period first, ст. 319.1 п. 1), which no
+  continuation could reproduce.
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from bcenter.core.period import Period
+from bcenter.engine import payments as pay
+from bcenter.engine.penalties import Obligation, Repayment, penalty_amount
+from bcenter.engine.position import SYNTHETIC
+from bcenter.engine.rates import RateTable
+
+__all__ = ["Carry", "advance", "decode", "encode"]
+
+Key = tuple[str, str]  # (service, supplier)
+LineKey = tuple[Period, str, str]  # (period, service, supplier)
+FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Carry:
+    """An account's position as of ``period``'s last day, reduced to what later months can change (module doc).
+
+    Attributes:
+        period: the month it is the position of.
+        lines: (charged, owed, due) of every line of an obligation (period, service) not repaid in full.
+        repaid: the repayments of those obligations, (day, kopecks) per (period, service), by day.
+        residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
+        paid: real money applied per (service, supplier) since the first payment (what the snapshots counted).
+        penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted).
+        settled: the part of ``penalties`` of obligations repaid in full (fixed for good).
+        facts: (count, kopecks) of the payments and of the opening balances up to ``period`` — the caller's check
+            that nothing dated up to it arrived since.
+        ahead: a payment dated up to ``period`` names a later month, or an opening balance is of a later month
+            (then the next month starts from nothing).
+        basis: the caller's fingerprint of the law tables and settings the carry was computed with.
+    """
+
+    period: Period
+    lines: Mapping[LineKey, tuple[int, int, date]] = field(default_factory=dict)
+    repaid: Mapping[tuple[Period, str], tuple[tuple[date, int], ...]] = field(default_factory=dict)
+    residuals: tuple[pay.Payment, ...] = ()
+    paid: Mapping[Key, int] = field(default_factory=dict)
+    penalties: Mapping[Key, int] = field(default_factory=dict)
+    settled: Mapping[Key, int] = field(default_factory=dict)
+    facts: tuple[int, int, int, int] = (0, 0, 0, 0)
+    ahead: bool = False
+    basis: str = ""
+
+    @property
+    def advance(self) -> int:
+        """Real money taken by no charge (аванс): the residuals of payments, not of synthetic credits."""
+        return sum(p.amount for p in self.residuals if not p.id.startswith(SYNTHETIC))
+
+
+def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterable[pay.Payment], *, period: Period,
+            policy: str, rules: Mapping[str, str], rates: RateTable, rounding: str,
+            facts: tuple[int, int, int, int] = (0, 0, 0, 0), ahead: bool = False, basis: str = "") -> Carry:
+    """The position as of ``period``'s last day from the carry of the month before (or from nothing: ``carry`` None
+    and every charge and payment of the account). ``charges``: the lines of the months after the carry's (positive
+    nets; ``position.obligations``); ``payments``: the payments and credits dated after it, up to ``period``'s last
+    day. ``facts``, ``ahead`` and ``basis`` are stored with the new carry (module doc)."""
+    as_of = period.last_day
+    lines: dict[LineKey, list] = {}
+    repaid: dict[tuple[Period, str], list[tuple[date, int]]] = defaultdict(list)
+    residuals: list[pay.Payment] = []
+    paid: dict[Key, int] = defaultdict(int)
+    settled: dict[Key, int] = defaultdict(int)
+    if carry is not None:
+        for key, (charged, owed, due) in carry.lines.items():
+            lines[key] = [charged, owed, due]
+        for key, rows in carry.repaid.items():
+            repaid[key].extend(rows)
+        residuals.extend(carry.residuals)
+        paid.update(carry.paid)
+        settled.update(carry.settled)
+    open_charges = [pay.Charge(period=k[0], service=k[1], supplier=k[2], amount=v[1], due=v[2])
+                    for k, v in lines.items() if v[1] > 0]
+    for charge in charges:
+        key = charge.key
+        if key in lines:  # cannot happen for a later month's line; kept exact if it does
+            lines[key][0] += charge.amount
+            lines[key][1] += charge.amount
+        else:
+            lines[key] = [charge.amount, charge.amount, charge.due]
+        open_charges.append(charge)
+    payments = [*residuals, *payments]
+    left: tuple[pay.Payment, ...] = ()
+    if payments:
+        application = pay.apply_payments(open_charges, payments, policy=policy, as_of=as_of, lines=False)
+        for part in application.applied:
+            key = (part.period, part.service, part.supplier)
+            lines[key][1] -= part.amount
+            if not part.payment_id.startswith(SYNTHETIC):
+                paid[(part.service, part.supplier)] += part.amount
+        for r in pay.to_repayments(application):
+            repaid[(r.period, r.service)].append((r.day, r.amount))
+        by_id = {p.id: p for p in payments}
+        left = tuple(filter(None, (pay.residual(by_id[result.payment_id], result)
+                                   for result in application.payments)))
+
+    # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
+    obligations: dict[tuple[Period, str], list[LineKey]] = defaultdict(list)
+    for key in lines:
+        obligations[(key[0], key[1])].append(key)
+    due_now: dict[Key, int] = defaultdict(int, settled)
+    kept_lines: dict[LineKey, tuple[int, int, date]] = {}
+    kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
+    for (ob_period, service), keys in obligations.items():
+        rows = repaid.get((ob_period, service))
+        mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
+        amounts = {}
+        for key in keys:
+            charged, _owed, due = lines[key]
+            amounts[key] = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
+                                    as_of=as_of, rounding=rounding)
+        if all(lines[key][1] <= 0 for key in keys):  # repaid in full: its penalty is final
+            for key, amount in amounts.items():
+                if amount:
+                    settled[(key[1], key[2])] += amount
+                    due_now[(key[1], key[2])] += amount
+            continue
+        for key, amount in amounts.items():
+            if amount:
+                due_now[(key[1], key[2])] += amount
+            kept_lines[key] = tuple(lines[key])
+        if rows:
+            kept_repaid[(ob_period, service)] = tuple(sorted(rows))
+    return Carry(period=period, lines=kept_lines, repaid=kept_repaid,
+                 residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled),
+                 facts=facts, ahead=ahead, basis=basis)
+
+
+def _penalty(charged: int, due: date, period: Period, service: str, repayments: list[Repayment], *, rule: str,
+             rates: RateTable, as_of: date, rounding: str) -> int:
+    """One line's penalty as of a day — as ``position.penalty_rows`` computes it for the whole account (a line paid
+    in full by its due date bears none: ``position.paid_in_time``)."""
+    if rule == "none" or charged == 0 or due >= as_of:
+        return 0
+    if sum(r.amount for r in repayments) >= charged and all(r.day <= due for r in repayments):  # paid in time
+        return 0
+    obligation = Obligation(period=period, service=service, amount=charged, due=due,
+                            kind="capital_repair" if rule == "capital_repair" else "standard")
+    return penalty_amount(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
+
+
+def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
+    return {k: v for k, v in sorted(values.items()) if v}
+
+
+# --- storage: compact JSON, deflated ---------------------------------------------------------------------------
+def encode(carry: Carry) -> bytes:
+    """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
+    referred to by their place, periods as «YYYY-MM», days as ordinals."""
+    names: dict[str, int] = {}
+
+    def ref(name: str) -> int:
+        found = names.get(name)
+        if found is None:
+            found = names[name] = len(names)
+        return found
+
+    data = {
+        "v": FORMAT, "p": str(carry.period), "f": list(carry.facts), "a": int(carry.ahead), "b": carry.basis,
+        "l": [[str(p), ref(s), ref(u), c, o, d.toordinal()] for (p, s, u), (c, o, d) in carry.lines.items()],
+        "r": [[str(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
+              for (p, s), rows in carry.repaid.items()],
+        "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
+               [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
+        "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
+               carry.settled.get((s, u), 0)] for s, u in sorted({*carry.paid, *carry.penalties, *carry.settled})],
+    }
+    data["n"] = list(names)
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+
+def decode(blob: bytes) -> Carry | None:
+    """A stored carry, or None when it is of another format (then the month starts from nothing)."""
+    data = json.loads(zlib.decompress(bytes(blob)))
+    if data.get("v") != FORMAT:
+        return None
+    names = data["n"]
+    periods: dict[str, Period] = {}
+    day = date.fromordinal
+
+    def period_of(text: str) -> Period:
+        found = periods.get(text)
+        if found is None:
+            found = periods[text] = Period.parse(text)
+        return found
+
+    counters = data["c"]
+    return Carry(
+        period=period_of(data["p"]),
+        lines={(period_of(p), names[s], names[u]): (c, o, day(d)) for p, s, u, c, o, d in data["l"]},
+        repaid={(period_of(p), names[s]): tuple((day(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2))
+                for p, s, flat in data["r"]},
+        residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
+                                    services={names[k]: v for k, v in sv} if sv else None)
+                        for i, d, p, a, sv in data["x"]),
+        paid={(names[s], names[u]): a for s, u, a, _p, _t in counters if a},
+        penalties={(names[s], names[u]): p for s, u, _a, p, _t in counters if p},
+        settled={(names[s], names[u]): t for s, u, _a, _p, t in counters if t},
+        facts=tuple(data["f"]),
+        ahead=bool(data["a"]),
+        basis=data["b"],
+    )
