@@ -13,7 +13,10 @@ Rules (ст. 319.1 ГК РФ, п. 118 ПП 354 for payments; ч. 14, 14.1 ст. 
   - the counters the snapshots counted: real money applied and penalty due per (service, supplier);
   - **settled penalties**: an obligation repaid in full bears the same penalty whatever day it is computed on
     (every repaid portion carries the rate of its repayment day, nothing is owed after the last one), so it is
-    computed once, the month it is settled, and only its amount is kept.
+    computed once, the month it is settled, and only its amount is kept;
+  - **tails**: an open line's penalty with the last run of its unpaid part — the next month recomputes that run
+    only, when nothing of the obligation was repaid and the unpaid part's rate is the same
+    (``penalties.penalty_continued``).
 * Month P = S + 1 continues from it (``advance``): the open lines and the month's new lines, the residuals and then
   the month's payments (they are all later by day, and a later payment never changes where an earlier one went), the
   penalties of the open obligations as of P's last day. The result is the same as applying everything from the first
@@ -32,10 +35,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import Obligation, Repayment, penalty_amount
+from bcenter.engine.penalties import Obligation, Repayment, Tail, penalty_continued, penalty_with_tail
 from bcenter.engine.position import SYNTHETIC
 from bcenter.engine.rates import RateTable
 
@@ -43,7 +47,7 @@ __all__ = ["Carry", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-FORMAT = 2
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class Carry:
         period: the month it is the position of.
         lines: (charged, owed, due) of every line of an obligation (period, service) not repaid in full.
         repaid: the repayments of those obligations, (day, kopecks) per (period, service), by day.
+        tails: a line's penalty as of ``period``'s last day with the last run of its unpaid part
+            (``penalties.Tail``): next month continues its table from there when nothing was repaid and the rate
+            stayed (``penalty_continued``).
         residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
         paid: real money applied per (service, supplier) since the first payment (what the snapshots counted).
         penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted).
@@ -68,6 +75,7 @@ class Carry:
     period: Period
     lines: Mapping[LineKey, tuple[int, int, date]] = field(default_factory=dict)
     repaid: Mapping[tuple[Period, str], tuple[tuple[date, int], ...]] = field(default_factory=dict)
+    tails: Mapping[LineKey, tuple[int, Tail]] = field(default_factory=dict)
     residuals: tuple[pay.Payment, ...] = ()
     paid: Mapping[Key, int] = field(default_factory=dict)
     penalties: Mapping[Key, int] = field(default_factory=dict)
@@ -115,6 +123,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         open_charges.append(charge)
     payments = [*residuals, *payments]
     left: tuple[pay.Payment, ...] = ()
+    application_repayments: list[Repayment] = []
     if payments:
         application = pay.apply_payments(open_charges, payments, policy=policy, as_of=as_of, lines=False)
         for part in application.applied:
@@ -122,55 +131,73 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             lines[key][1] -= part.amount
             if not part.payment_id.startswith(SYNTHETIC):
                 paid[(part.service, part.supplier)] += part.amount
-        for r in pay.to_repayments(application):
+        application_repayments = pay.to_repayments(application)
+        for r in application_repayments:
             repaid[(r.period, r.service)].append((r.day, r.amount))
         by_id = {p.id: p for p in payments}
         left = tuple(filter(None, (pay.residual(by_id[result.payment_id], result)
                                    for result in application.payments)))
 
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
+    touched = {(r.period, r.service) for r in application_repayments}
+    previous_tails = carry.tails if carry is not None else {}
     obligations: dict[tuple[Period, str], list[LineKey]] = defaultdict(list)
     for key in lines:
         obligations[(key[0], key[1])].append(key)
     due_now: dict[Key, int] = defaultdict(int, settled)
     kept_lines: dict[LineKey, tuple[int, int, date]] = {}
     kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
+    kept_tails: dict[LineKey, tuple[int, Tail]] = {}
     for (ob_period, service), keys in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
+        still = (ob_period, service) not in touched
         amounts = {}
         for key in keys:
             charged, _owed, due = lines[key]
-            amounts[key] = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
-                                    as_of=as_of, rounding=rounding)
+            prior = previous_tails.get(key) if still else None
+            found = None
+            if prior is not None:
+                obligation = _obligation(charged, due, ob_period, service, rules[service])
+                found = penalty_continued(obligation, prior[0], prior[1], rates=rates, as_of=as_of)
+            if found is None:
+                found = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
+                                 as_of=as_of, rounding=rounding)
+            amounts[key] = found
         if all(lines[key][1] <= 0 for key in keys):  # repaid in full: its penalty is final
-            for key, amount in amounts.items():
+            for key, (amount, _tail) in amounts.items():
                 if amount:
                     settled[(key[1], key[2])] += amount
                     due_now[(key[1], key[2])] += amount
             continue
-        for key, amount in amounts.items():
+        for key, (amount, tail) in amounts.items():
             if amount:
                 due_now[(key[1], key[2])] += amount
             kept_lines[key] = tuple(lines[key])
+            if tail is not None:
+                kept_tails[key] = (amount, tail)
         if rows:
             kept_repaid[(ob_period, service)] = tuple(sorted(rows))
-    return Carry(period=period, lines=kept_lines, repaid=kept_repaid,
+    return Carry(period=period, lines=kept_lines, repaid=kept_repaid, tails=kept_tails,
                  residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled),
                  facts=facts, ahead=ahead, basis=basis)
 
 
+def _obligation(charged: int, due: date, period: Period, service: str, rule: str) -> Obligation:
+    return Obligation(period=period, service=service, amount=charged, due=due,
+                      kind="capital_repair" if rule == "capital_repair" else "standard")
+
+
 def _penalty(charged: int, due: date, period: Period, service: str, repayments: list[Repayment], *, rule: str,
-             rates: RateTable, as_of: date, rounding: str) -> int:
+             rates: RateTable, as_of: date, rounding: str) -> tuple[int, Tail | None]:
     """One line's penalty as of a day — as ``position.penalty_rows`` computes it for the whole account (a line paid
-    in full by its due date bears none: ``position.paid_in_time``)."""
+    in full by its due date bears none: ``position.paid_in_time``) — with the tail a later day continues from."""
     if rule == "none" or charged == 0 or due >= as_of:
-        return 0
+        return 0, None
     if sum(r.amount for r in repayments) >= charged and all(r.day <= due for r in repayments):  # paid in time
-        return 0
-    obligation = Obligation(period=period, service=service, amount=charged, due=due,
-                            kind="capital_repair" if rule == "capital_repair" else "standard")
-    return penalty_amount(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
+        return 0, None
+    return penalty_with_tail(_obligation(charged, due, period, service, rule), repayments, rates=rates, as_of=as_of,
+                             rounding=rounding)
 
 
 def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
@@ -194,13 +221,15 @@ def encode(carry: Carry) -> bytes:
         "l": [[str(p), ref(s), ref(u), c, o, d.toordinal()] for (p, s, u), (c, o, d) in carry.lines.items()],
         "r": [[str(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
               for (p, s), rows in carry.repaid.items()],
+        "t": [[str(p), ref(s), ref(u), total, t.start.toordinal(), t.debt, t.unpaid, str(t.rate), t.amount,
+               t.as_of.toordinal(), t.fraction] for (p, s, u), (total, t) in carry.tails.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
         "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
                carry.settled.get((s, u), 0)] for s, u in sorted({*carry.paid, *carry.penalties, *carry.settled})],
     }
     data["n"] = list(names)
-    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 1)
 
 
 def decode(blob: bytes) -> Carry | None:
@@ -224,6 +253,8 @@ def decode(blob: bytes) -> Carry | None:
         lines={(period_of(p), names[s], names[u]): (c, o, day(d)) for p, s, u, c, o, d in data["l"]},
         repaid={(period_of(p), names[s]): tuple((day(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2))
                 for p, s, flat in data["r"]},
+        tails={(period_of(p), names[s], names[u]): (total, Tail(day(a), debt, unpaid, Decimal(rate), amount, day(o), f))
+               for p, s, u, total, a, debt, unpaid, rate, amount, o, f in data["t"]},
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)
                         for i, d, p, a, sv in data["x"]),

@@ -55,8 +55,11 @@ __all__ = [
     "Obligation",
     "PenaltyRow",
     "Repayment",
+    "Tail",
     "penalty_amount",
+    "penalty_continued",
     "penalty_rows",
+    "penalty_with_tail",
     "penalty_total",
 ]
 
@@ -216,6 +219,98 @@ def penalty_amount(
     the rows (a close sums thousands of obligations)."""
     runs = _runs(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
     return sum(_amounts(runs, rounding)) if runs else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """The last run of an obligation's unpaid part as of a day — all that a later day's table can change while the
+    obligation has no new repayment and the rate of the unpaid part stays the same (``penalty_continued``).
+
+    Attributes:
+        start: the run's first day.
+        debt: its debt (the unpaid rest, plus a portion repaid on ``as_of`` itself at the same rate).
+        unpaid: the rest still unpaid on ``as_of``.
+        rate: the rate of that rest (``RateTable.effective_rate(as_of)``).
+        amount: the run's kopecks (per-interval rounding).
+        as_of: the day the table was computed for.
+        fraction: the run's fraction (``"1/300"``, ``"1/130"``, ``"0"``).
+    """
+
+    start: date
+    debt: int
+    unpaid: int
+    rate: Decimal
+    amount: int
+    as_of: date
+    fraction: str
+
+
+def penalty_with_tail(obligation: Obligation, repayments: Iterable[Repayment], *, rates: RateTable, as_of: date,
+                      rounding: str = DEFAULTS.penalty_rounding) -> tuple[int, Tail | None]:
+    """``penalty_amount`` and, with per-interval rounding and a part still unpaid, the ``Tail`` a later day
+    continues from."""
+    repayments = list(repayments)
+    runs = _runs(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
+    if not runs:
+        return 0, None
+    amounts = _amounts(runs, rounding)
+    total = sum(amounts)
+    if rounding != "per_interval":
+        return total, None
+    left = obligation.amount
+    for repayment in repayments:
+        if repayment.period == obligation.period and repayment.day <= as_of and (
+                obligation.service is None or repayment.service == obligation.service):
+            left -= min(left, repayment.amount)
+    if left <= 0:
+        return total, None
+    rate = rates.effective_rate(as_of)
+    for (start, end, debt, run_rate, fraction, _reason), amount in zip(runs, amounts):
+        if end == as_of and run_rate == rate:
+            return total, Tail(start, debt, left, rate, amount, as_of, fraction)
+    return total, None
+
+
+def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: RateTable, as_of: date,
+                      ) -> tuple[int, Tail] | None:
+    """The penalty as of a later day from the one of ``tail.as_of`` (``total``) and its ``tail`` — per-interval
+    rounding, and only when nothing of the obligation was repaid after ``tail.as_of`` (the caller knows) and the
+    unpaid part's rate is the same on both days; else None (compute the whole table).
+
+    Every run that starts before the tail's is the same on both days (the cuts before it are the same, and a run
+    that ended before it differed from it), so the later table is the earlier one with its tail's run replaced by
+    the runs from the tail's first day: a portion repaid on ``tail.as_of`` (``debt − unpaid``) until that day, the
+    unpaid rest until the new one."""
+    if as_of <= tail.as_of or rates.effective_rate(as_of) != tail.rate:
+        return None
+    denominator = _DENOMINATORS.get(tail.fraction)
+    if denominator is not None and tail.debt == tail.unpaid and not _cut_between(obligation, tail.as_of, as_of,
+                                                                                 rates=rates):
+        # the usual month: the run goes on with the same debt and fraction — one run, its kopecks again
+        top, bottom = _ratio(tail.rate)
+        numerator, divisor = tail.debt * ((as_of - tail.start).days + 1) * top, 100 * denominator * bottom
+        amount = (2 * numerator + divisor) // (2 * divisor)
+        return total - tail.amount + amount, Tail(tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
+                                                  tail.fraction)
+    portions = [(close, amount) for close, amount in ((tail.as_of, tail.debt - tail.unpaid), (as_of, tail.unpaid))
+                if amount > 0]
+    runs = _lane_runs(obligation, portions, rates=rates, as_of=as_of, first=tail.start)
+    amounts = _amounts(runs, "per_interval")
+    for (start, end, debt, _rate, fraction, _reason), amount in zip(runs, amounts):
+        if end == as_of:
+            return (total - tail.amount + sum(amounts),
+                    Tail(start, debt, tail.unpaid, tail.rate, amount, as_of, fraction))
+    return None
+
+
+def _cut_between(obligation: Obligation, before: date, after: date, *, rates: RateTable) -> bool:
+    """Whether a day in (before, after] starts another fraction or a moratorium for the obligation: the 31st and
+    the 91st day of the delay (ч. 14), a moratorium's first day or the day after it."""
+    cuts = [obligation.due + timedelta(days=GRACE_DAYS + 1), obligation.due + timedelta(days=FRACTION_CHANGE_DAY + 1)] \
+        if obligation.kind == "standard" else []
+    for moratorium in rates.moratoria_for(obligation.debt_arose):
+        cuts += (moratorium.start, moratorium.end)
+    return any(before < cut <= after for cut in cuts)
 
 
 def _runs(obligation: Obligation, repayments: Iterable[Repayment], *, rates: RateTable, as_of: date, rounding: str

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from bcenter.core.money import to_kop
 from bcenter.core.period import Period
-from bcenter.engine.penalties import Obligation, Repayment, penalty_amount, penalty_rows, penalty_total
+from bcenter.engine.penalties import (
+    Obligation, Repayment, penalty_amount, penalty_continued, penalty_rows, penalty_total, penalty_with_tail,
+)
 from bcenter.engine.rates import KeyRate, Moratorium, RateTable
 
 LAW = Path(__file__).resolve().parents[2] / "assets" / "law"
@@ -147,3 +149,25 @@ def test_the_amount_alone_is_the_rows_total(case, rounding):
     assert penalty_amount(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding) == penalty_total(again)
     if rounding == "per_interval":
         assert all(row.amount == to_kop(row.exact_amount()) for row in rows + again)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(), st.integers(1, 400), st.integers(1, 100), st.sampled_from(["law", "constant"]))
+def test_a_later_day_continued_from_the_tail_is_the_whole_table(case, more, again, table):
+    """``penalty_continued`` (what a close does with an obligation still open: the last run recomputed, not the
+    whole table) gives the whole table's total whenever it answers — twice in a row, with the law's changing rates
+    and with one rate."""
+    rates = RATES if table == "law" else CONSTANT
+    obligation, repayments, as_of = case
+    repayments = [r for r in repayments if r.day <= as_of]  # nothing repaid after the first day
+    total, tail = penalty_with_tail(obligation, repayments, rates=rates, as_of=as_of)
+    assert total == penalty_amount(obligation, repayments, rates=rates, as_of=as_of)
+    for later in (as_of + timedelta(days=more), as_of + timedelta(days=more + again)):
+        if tail is None:
+            return
+        found = penalty_continued(obligation, total, tail, rates=rates, as_of=later)
+        if found is None:
+            assert table == "law" and rates.effective_rate(later) != tail.rate
+            return
+        total, tail = found
+        assert total == penalty_amount(obligation, repayments, rates=rates, as_of=later)
