@@ -146,7 +146,7 @@ class Importer:
         self.natural_seen: dict[str, dict[tuple, str]] = defaultdict(dict)
         self.updates: list[tuple[str, str, dict, str, str]] = []  # (table, uid, changed columns, path, ext id)
         self.child_replacements: list[tuple[str, str, str, list]] = []  # (child table, parent column, uid, rows)
-        self.sequences = ReadingSequences(db)
+        self.sequences = ReadingSequences()
         self.result = ImportResult()
         self.writing = False
         self.touched: set[str] = set()  # accounts whose search entries change
@@ -192,7 +192,12 @@ class Importer:
     # --- the run ------------------------------------------------------------------------------
     def run(self, doc: Any) -> ImportResult:
         """``doc``: a parsed document (dict) or a :class:`~bcenter.modules.exchange.reader.FileDocument`."""
-        document = doc if isinstance(doc, (FileDocument, DictDocument)) else DictDocument(doc)
+        try:
+            return self._run(doc if isinstance(doc, (FileDocument, DictDocument)) else DictDocument(doc))
+        finally:
+            self.sequences.close()
+
+    def _run(self, document) -> ImportResult:
         self._first_reading(document)
         top = self._check_top()
         if any(p.path in self._fatal() for p in top):
@@ -216,7 +221,9 @@ class Importer:
         for array in ARRAY_ORDER:
             if self.counts.get(array):
                 self._second_reading(document, array)
-        self.problems.extend(self.sequences.problems({t: self._has_rows(t) for t, _ in READING_TABLES}))
+        self.problems.extend(self.sequences.problems(
+            lambda sql, keys: self._select_in(sql, keys, ids=True),
+            {t: self._has_rows(t) for t in ("meter", *(t for t, _ in READING_TABLES))}))
         if self.problems:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
         self._rebuild_search()

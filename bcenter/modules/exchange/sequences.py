@@ -2,127 +2,146 @@
 
 A city's document holds millions of readings, in any order. The importer notes what the check needs of each new
 reading (meter, date, month, values, its place in the document) and of each meter of the document (its initial
-reading) in two temporary tables of its own transaction; at the end one sorted query walks them meter by meter,
-together with the readings already stored for the same meters, and only one meter's readings are in memory at a
-time. Temporary tables vanish with the transaction (PostgreSQL) or are dropped by the check (SQLite).
+reading) in a scratch SQLite file of its own — on disk, outside the database and its transaction, on either backend
+(an in-memory temporary table would hold them all: SQLite's ``temp_store`` is memory here). At the end the readings
+already stored for the same meters join them, and one sorted query walks them meter by meter: one meter's readings
+are in memory at a time. The scratch file is removed when the import ends, whatever its end.
 """
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import tempfile
 from decimal import Decimal
-from typing import Iterable, Iterator
-
-import peewee as pw
+from typing import Callable, Iterable, Iterator
 
 from bcenter.core.errors import Problem
 from bcenter.core.vocabulary import ZONES
-from db.dialect import id_to_storage, is_postgres, raw_insert
 
 READING_TABLES = (("meter_reading", "readings"), ("house_reading", "house_readings"))
-"""The two reading tables and their arrays; a table's position is its number in the temporary table."""
+"""The two reading tables and their arrays; a table's position is its number in the scratch file."""
 
-_NEW = ("tbl", "meter", "date", "period", "idx", "id", "total", "day", "night", "peak", "half_peak", "rollover")
-_METER = ("meter", "total", "day", "night", "peak", "half_peak")
+_ZONES = ", ".join(ZONES)
+_SCHEMA = (
+    f"CREATE TABLE reading (tbl INTEGER NOT NULL, meter TEXT NOT NULL, date TEXT NOT NULL, period TEXT, idx INTEGER, "
+    f"id TEXT, {_ZONES}, rollover INTEGER NOT NULL)",
+    f"CREATE TABLE meter (meter TEXT PRIMARY KEY, {_ZONES})",
+    f"CREATE TABLE stored_meter (meter TEXT PRIMARY KEY, {_ZONES})",
+)
+CHUNK = 900
+"""Keys per ``IN (…)`` list when the database is asked for what it already holds."""
 
 
 class ReadingSequences:
-    """What the sequence check needs, gathered while the document is read; :meth:`problems` at the end."""
+    """What the sequence check needs, gathered while the document is read; :meth:`problems` at the end,
+    :meth:`close` always."""
 
-    def __init__(self, db: pw.Database):
-        self.db = db
-        self.pg = is_postgres(db)
-        self.to_key = id_to_storage(db)
-        self.ready = False
+    def __init__(self) -> None:
+        self.scratch: sqlite3.Connection | None = None
+        self.path: str | None = None
 
-    def _create(self) -> None:
-        if self.ready:
-            return
-        key, tail = ("UUID", " ON COMMIT DROP") if self.pg else ("BLOB", "")
-        self.drop()
-        self.db.execute_sql(f"CREATE TEMPORARY TABLE import_reading (tbl SMALLINT NOT NULL, meter {key} NOT NULL, "
-                            "date DATE NOT NULL, period VARCHAR(7), idx INTEGER, id " + key + ", total TEXT, "
-                            "day TEXT, night TEXT, peak TEXT, half_peak TEXT, rollover SMALLINT NOT NULL)" + tail)
-        self.db.execute_sql(f"CREATE TEMPORARY TABLE import_meter (meter {key} PRIMARY KEY, total TEXT, day TEXT, "
-                            "night TEXT, peak TEXT, half_peak TEXT)" + tail)
-        self.ready = True
+    def _open(self) -> sqlite3.Connection:
+        if self.scratch is None:
+            handle, self.path = tempfile.mkstemp(prefix="bcenter-import-", suffix=".sqlite")
+            os.close(handle)
+            self.scratch = sqlite3.connect(self.path, isolation_level=None)
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -16000"):
+                self.scratch.execute(f"PRAGMA {pragma}")
+            self.scratch.execute("BEGIN")
+            for statement in _SCHEMA:
+                self.scratch.execute(statement)
+        return self.scratch
 
-    def drop(self) -> None:
-        schema = "pg_temp" if self.pg else "temp"
-        for table in ("import_reading", "import_meter"):
-            self.db.execute_sql(f"DROP TABLE IF EXISTS {schema}.{table}")
-        self.ready = False
+    def close(self) -> None:
+        if self.scratch is not None:
+            self.scratch.close()
+            self.scratch = None
+        if self.path is not None:
+            os.unlink(self.path)
+            self.path = None
 
     def meters(self, rows: Iterable[tuple], first_initial: int) -> None:
         """Meter rows of the document (``COLUMNS["meter"]``): their initial readings start their sequences."""
-        rows = [(self.to_key(r[0]), *r[first_initial:first_initial + len(ZONES)]) for r in rows]
+        rows = [(str(r[0]), *r[first_initial:first_initial + len(ZONES)]) for r in rows]
         if rows:
-            self._create()
-            raw_insert(self.db, "import_meter", _METER, rows)
+            self._open().executemany(f"INSERT OR REPLACE INTO meter VALUES (?, {', '.join('?' for _ in ZONES)})",
+                                     rows)
 
     def readings(self, table: str, rows: Iterable[tuple], index_of: dict[str, int]) -> None:
         """New reading rows (``COLUMNS["meter_reading"]``) of one table, with their indexes in its array."""
         tbl = [t for t, _ in READING_TABLES].index(table)
-        out = [(tbl, self.to_key(r[2]), r[3], r[4], index_of[r[0]], self.to_key(r[0]), *r[6:6 + len(ZONES)],
+        out = [(tbl, str(r[2]), str(r[3]), r[4], index_of[r[0]], str(r[0]), *r[6:6 + len(ZONES)],
                 int(r[-1] is not None and json.loads(r[-1]).get("rollover") is True)) for r in rows]
         if out:
-            self._create()
-            raw_insert(self.db, "import_reading", _NEW, out)
+            self._open().executemany(f"INSERT INTO reading VALUES ({', '.join('?' for _ in range(7 + len(ZONES)))})",
+                                     out)
 
-    def problems(self, stored: dict[str, bool]) -> list[Problem]:
+    def problems(self, select_in: Callable[[str, list], list[tuple]], stored: dict[str, bool]) -> list[Problem]:
         """Every decrease that involves a new reading. ``stored[table]``: did the table hold rows before the import
-        (then the readings already accepted for the same meters take part, except the rows this import wrote)."""
-        if not self.ready:
+        — then the readings already accepted for the same meters take part (except the rows this import wrote),
+        and so do the initial readings of meters imported earlier. ``select_in(sql_head, keys)``: the database
+        asked ``sql_head (keys…)``."""
+        if self.scratch is None:
             return []
+        scratch = self.scratch
+        if stored.get("meter") or any(stored.get(t) for t, _ in READING_TABLES):
+            self._join_stored(select_in, stored)
         found: list[Problem] = []
-        for tbl, (table, array) in enumerate(READING_TABLES):
-            new = f"SELECT {{0}} FROM import_reading WHERE tbl = {tbl} AND idx IS NOT NULL"
-            if stored.get(table):
-                self.db.execute_sql(
-                    f"INSERT INTO import_reading ({', '.join(_NEW)}) SELECT {tbl}, r.meter_id, r.date, r.period, "
-                    f"NULL, NULL, r.total, r.day, r.night, r.peak, r.half_peak, 0 FROM \"{table}\" r "
-                    f"WHERE r.meter_id IN ({new.format('meter')}) AND r.id NOT IN ({new.format('id')})")
-            sql = ("SELECT r.meter, r.date, r.period, r.idx, r.total, r.day, r.night, r.peak, r.half_peak, r.rollover, "
-                   "n.meter, n.total, n.day, n.night, n.peak, n.half_peak, m.initial_total, m.initial_day, "
-                   "m.initial_night, m.initial_peak, m.initial_half_peak "
-                   "FROM import_reading r LEFT JOIN import_meter n ON n.meter = r.meter "
-                   "LEFT JOIN meter m ON m.id = r.meter "
-                   f"WHERE r.tbl = {tbl} AND r.meter IN ({new.format('meter')}) "
-                   "ORDER BY r.meter, r.date, r.idx IS NOT NULL, r.idx")
-            for initial, readings in self._by_meter(sql, array):
+        for tbl, (_, array) in enumerate(READING_TABLES):
+            rows = scratch.execute(
+                f"SELECT r.meter, r.date, r.period, r.idx, {', '.join('r.' + z for z in ZONES)}, r.rollover, "
+                f"n.meter, {', '.join('n.' + z for z in ZONES)}, {', '.join('s.' + z for z in ZONES)} "
+                "FROM reading r LEFT JOIN meter n ON n.meter = r.meter LEFT JOIN stored_meter s ON s.meter = r.meter "
+                f"WHERE r.tbl = {tbl} AND r.meter IN (SELECT meter FROM reading WHERE tbl = {tbl} AND idx IS NOT NULL) "
+                "ORDER BY r.meter, r.date, r.idx IS NOT NULL, r.idx")
+            for initial, readings in _by_meter(rows, array):
                 found.extend(meter_sequence(readings, initial))
-        if not self.pg:
-            self.drop()
         return found
 
-    def _by_meter(self, sql: str, array: str) -> Iterator[tuple[tuple | None, list[tuple]]]:
-        """(initial values, readings as ``meter_sequence`` takes them) of one meter after another."""
-        meter, initial, readings = None, None, []
+    def _join_stored(self, select_in: Callable[[str, list], list[tuple]], stored: dict[str, bool]) -> None:
+        """The stored readings and initial readings of the meters this document reads."""
+        scratch = self.scratch
         zones = len(ZONES)
-        for row in self._rows(sql):
-            if row[0] != meter:
-                if readings:
-                    yield initial, readings
-                meter, readings = row[0], []
-                # the document's meter, else the stored one (a meter of neither has all None: no start)
-                initial = tuple(row[11:11 + zones]) if row[10] is not None else tuple(row[16:16 + zones])
-            day, period, idx = str(row[1])[:10], row[2], row[3]
-            readings.append((period or day[:7], day, None if idx is None else f"{array}[{idx}]",
-                             tuple(row[4:4 + zones]), bool(row[9])))
-        if readings:
-            yield initial, readings
+        scratch.execute("CREATE INDEX reading_id ON reading (id)")
+        for tbl, (table, _) in enumerate(READING_TABLES):
+            meters = [m for (m,) in scratch.execute(
+                f"SELECT DISTINCT meter FROM reading WHERE tbl = {tbl} AND idx IS NOT NULL")]
+            for start in range(0, len(meters), CHUNK):
+                chunk = meters[start:start + CHUNK]
+                if stored.get(table):
+                    rows = select_in(f'SELECT id, meter_id, date, period, {_ZONES} FROM "{table}" WHERE meter_id IN',
+                                     chunk)
+                    # the rows this import wrote are among them: they are in the scratch file already, by id
+                    scratch.executemany(
+                        f"INSERT INTO reading SELECT {tbl}, ?, ?, ?, NULL, NULL, {', '.join('?' for _ in ZONES)}, 0 "
+                        "WHERE NOT EXISTS (SELECT 1 FROM reading WHERE id = ?)",
+                        [(str(m), str(d)[:10], p, *values, str(i)) for i, m, d, p, *values in rows])
+                if stored.get("meter"):
+                    rows = select_in(f"SELECT id, {', '.join('initial_' + z for z in ZONES)} FROM \"meter\" "
+                                     "WHERE id IN", chunk)
+                    scratch.executemany(f"INSERT OR IGNORE INTO stored_meter VALUES "
+                                        f"(?, {', '.join('?' for _ in range(zones))})",
+                                        [(str(m), *values) for m, *values in rows])
 
-    def _rows(self, sql: str) -> Iterator[tuple]:
-        """The rows of a query, a few thousand at a time (psycopg2 would fetch them all: a cursor of the server's)."""
-        if not self.pg:
-            yield from self.db.execute_sql(sql)
-            return
-        self.db.execute_sql(f"DECLARE import_sequences NO SCROLL CURSOR FOR {sql}")
-        while True:
-            rows = self.db.execute_sql("FETCH 5000 FROM import_sequences").fetchall()
-            if not rows:
-                break
-            yield from rows
-        self.db.execute_sql("CLOSE import_sequences")
+
+def _by_meter(rows: Iterable[tuple], array: str) -> Iterator[tuple[tuple | None, list[tuple]]]:
+    """(initial values, readings as ``meter_sequence`` takes them) of one meter after another."""
+    meter, initial, readings = None, None, []
+    zones = len(ZONES)
+    for row in rows:
+        if row[0] != meter:
+            if readings:
+                yield initial, readings
+            meter, readings = row[0], []
+            # the document's meter, else the stored one (a meter of neither: all None, no start)
+            at = 5 + zones
+            initial = tuple(row[at + 1:at + 1 + zones]) if row[at] is not None else tuple(row[at + 1 + zones:])
+        day, period, idx = row[1], row[2], row[3]
+        readings.append((period or day[:7], day, None if idx is None else f"{array}[{idx}]",
+                         tuple(row[4:4 + zones]), bool(row[4 + zones])))
+    if readings:
+        yield initial, readings
 
 
 def meter_sequence(readings: list[tuple], initial: tuple | None) -> list[Problem]:
