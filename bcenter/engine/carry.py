@@ -47,7 +47,7 @@ __all__ = ["Carry", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,9 @@ def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
 # --- storage: compact JSON, deflated ---------------------------------------------------------------------------
 def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
-    referred to by their place, periods as «YYYY-MM», days as ordinals."""
+    referred to by their place, periods as «YYYY-MM», days as ordinals; an open line with its penalty and tail."""
     names: dict[str, int] = {}
+    texts: dict[Period, str] = {}
 
     def ref(name: str) -> int:
         found = names.get(name)
@@ -216,13 +217,27 @@ def encode(carry: Carry) -> bytes:
             found = names[name] = len(names)
         return found
 
+    def text(period: Period) -> str:
+        found = texts.get(period)
+        if found is None:
+            found = texts[period] = str(period)
+        return found
+
+    tails = carry.tails
+    lines = []
+    for key, (c, o, d) in carry.lines.items():
+        row = [text(key[0]), ref(key[1]), ref(key[2]), c, o, d.toordinal()]
+        found = tails.get(key)
+        if found is not None:
+            total, t = found
+            row += (total, t.start.toordinal(), t.debt, t.unpaid, _rate_text(t.rate), t.amount, t.as_of.toordinal(),
+                    t.fraction)
+        lines.append(row)
     data = {
         "v": FORMAT, "p": str(carry.period), "f": list(carry.facts), "a": int(carry.ahead), "b": carry.basis,
-        "l": [[str(p), ref(s), ref(u), c, o, d.toordinal()] for (p, s, u), (c, o, d) in carry.lines.items()],
-        "r": [[str(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
+        "l": lines,
+        "r": [[text(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
               for (p, s), rows in carry.repaid.items()],
-        "t": [[str(p), ref(s), ref(u), total, t.start.toordinal(), t.debt, t.unpaid, str(t.rate), t.amount,
-               t.as_of.toordinal(), t.fraction] for (p, s, u), (total, t) in carry.tails.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
         "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
@@ -230,6 +245,24 @@ def encode(carry: Carry) -> bytes:
     }
     data["n"] = list(names)
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 1)
+
+
+_RATE_TEXTS: dict[Decimal, str] = {}
+_RATES: dict[str, Decimal] = {}
+
+
+def _rate_text(rate: Decimal) -> str:
+    found = _RATE_TEXTS.get(rate)
+    if found is None:
+        found = _RATE_TEXTS[rate] = str(rate)
+    return found
+
+
+def _rate(text: str) -> Decimal:
+    found = _RATES.get(text)
+    if found is None:
+        found = _RATES[text] = Decimal(text)
+    return found
 
 
 def decode(blob: bytes) -> Carry | None:
@@ -247,14 +280,20 @@ def decode(blob: bytes) -> Carry | None:
             found = periods[text] = Period.parse(text)
         return found
 
+    lines, tails = {}, {}
+    for row in data["l"]:
+        key = (period_of(row[0]), names[row[1]], names[row[2]])
+        lines[key] = (row[3], row[4], day(row[5]))
+        if len(row) > 6:
+            total, a, debt, unpaid, rate, amount, o, f = row[6:]
+            tails[key] = (total, Tail(day(a), debt, unpaid, _rate(rate), amount, day(o), f))
     counters = data["c"]
     return Carry(
         period=period_of(data["p"]),
-        lines={(period_of(p), names[s], names[u]): (c, o, day(d)) for p, s, u, c, o, d in data["l"]},
+        lines=lines,
         repaid={(period_of(p), names[s]): tuple((day(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2))
                 for p, s, flat in data["r"]},
-        tails={(period_of(p), names[s], names[u]): (total, Tail(day(a), debt, unpaid, Decimal(rate), amount, day(o), f))
-               for p, s, u, total, a, debt, unpaid, rate, amount, o, f in data["t"]},
+        tails=tails,
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)
                         for i, d, p, a, sv in data["x"]),

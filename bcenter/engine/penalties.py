@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -221,8 +222,7 @@ def penalty_amount(
     return sum(_amounts(runs, rounding)) if runs else 0
 
 
-@dataclass(frozen=True, slots=True)
-class Tail:
+class Tail(NamedTuple):
     """The last run of an obligation's unpaid part as of a day — all that a later day's table can change while the
     obligation has no new repayment and the rate of the unpaid part stays the same (``penalty_continued``).
 
@@ -234,6 +234,8 @@ class Tail:
         amount: the run's kopecks (per-interval rounding).
         as_of: the day the table was computed for.
         fraction: the run's fraction (``"1/300"``, ``"1/130"``, ``"0"``).
+
+    A named tuple: a close keeps one per open line of every account (``bcenter.engine.carry``).
     """
 
     start: date
