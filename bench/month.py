@@ -7,9 +7,12 @@ Prints
   derivation texts), copies of real rows with new keys, into the same database, same run;
 * the ratio (target ≥ 0.5, issue 11);
 * a recalculation month after a retroactive change of one house's tariff, as a share of the full month
-  (target < 5 %).
+  (target < 5 %);
+* with ``--pg URL`` (or ``BCENTER_BENCH_PG``), the same month on PostgreSQL: the town copied into a new schema
+  before the month, ``calc`` there, and its ratio to a multi-row ``INSERT`` (``execute_values``) of as many rows of
+  each table in one transaction; the schema is dropped after.
 
-Usage: python bench/month.py [--accounts 100000 | --from-db PATH] [--period 2026-10]
+Usage: python bench/month.py [--accounts 100000 | --from-db PATH] [--period 2026-10] [--pg postgresql://…]
 """
 from __future__ import annotations
 
@@ -84,12 +87,71 @@ def raw_limit(db: Path, written: dict[str, int]) -> float:
     return elapsed
 
 
+def raw_limit_pg(url: str, written: dict[str, int]) -> float:
+    """Seconds to insert, in one transaction, as many rows of each table as the month wrote on PostgreSQL — copies
+    of real rows with new keys (a serial key left to its sequence) — with ``execute_values``; undone after."""
+    import uuid
+
+    from psycopg2.extras import execute_values
+
+    from db.connection import make_database
+
+    db = make_database(url)
+    db.connect()
+    conn = db.connection()
+    batches = []
+    with conn.cursor() as cur:
+        for table in MONTH_TABLES:
+            n = written.get(table, 0)
+            if not n:
+                continue
+            cur.execute("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i JOIN pg_attribute a "
+                        "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass "
+                        "AND i.indisprimary", (table,))
+            key, kind = cur.fetchone()
+            cur.execute(f'SELECT * FROM "{table}" LIMIT {min(n, 100000)}')
+            names = [d[0] for d in cur.description]
+            sample = cur.fetchall()
+            k = names.index(key)
+            if kind == "bigint":  # a serial: assigned by its sequence
+                cols = [c for c in names if c != key]
+                rows = [tuple(v for i, v in enumerate(sample[j % len(sample)]) if i != k) for j in range(n)]
+            else:
+                cols = names
+                fresh = (lambda j: str(uuid.uuid4())) if kind == "uuid" else (lambda j: uuid.uuid4().bytes)
+                rows = [tuple(fresh(j) if i == k else v for i, v in enumerate(sample[j % len(sample)]))
+                        for j in range(n)]
+            batches.append((f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES %s', rows))
+    conn.rollback()
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        for sql, rows in batches:
+            execute_values(cur, sql, rows, page_size=2000)
+    conn.rollback()  # measured, then undone
+    elapsed = time.perf_counter() - started
+    db.close()
+    return elapsed
+
+
+def pg_counts(url: str) -> dict[str, int]:
+    from db.connection import make_database
+
+    db = make_database(url)
+    db.connect()
+    try:
+        return {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in MONTH_TABLES}
+    finally:
+        db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--from-db", type=Path, default=None, help="a demo database to copy instead of building one")
     parser.add_argument("--period", default="2026-10")
     parser.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--pg", default=os.environ.get("BCENTER_BENCH_PG"),
+                        help="PostgreSQL URL: the same month there too (a schema made and dropped)")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     db = args.dir / "month.db"
@@ -103,6 +165,13 @@ def main() -> None:
     else:
         child(["--db", f"sqlite:///{db}", "demo", "--accounts", str(args.accounts), "--until", args.period])
     url = f"sqlite:///{db}"
+    pg = None
+    if args.pg:  # the town as it is before the month, copied now
+        from shared import copy_to_postgres
+
+        started = time.perf_counter()
+        pg = copy_to_postgres(db, args.pg)
+        print(f"the town copied to PostgreSQL in {time.perf_counter() - started:.0f} s")
     before = counts(db)
     seconds, peak, out = child(["--db", url, "calc", "--period", args.period, "--json"])
     written = {t: n - before[t] for t, n in counts(db).items()}
@@ -135,6 +204,21 @@ def main() -> None:
     summary = json.loads(out[out.index("{"):])
     print(f"recalculation after a retroactive tariff for one house: {re_seconds:.1f} s "
           f"({100 * re_seconds / seconds:.1f} % of the full month; target < 5 %), lines {sum(summary['lines'].values())}")
+    if pg is not None:
+        pg_url, drop = pg
+        try:
+            before = pg_counts(pg_url)
+            seconds, peak, out = child(["--db", pg_url, "calc", "--period", args.period, "--json"])
+            written = {t: n - before[t] for t, n in pg_counts(pg_url).items()}
+            lines = sum(json.loads(out[out.index("{"):])["lines"].values())
+            raw = raw_limit_pg(pg_url, written)
+            print(f"PostgreSQL: month {seconds:.1f} s, {lines} lines, {lines / seconds:.0f} lines/s; peak RSS of the "
+                  f"largest process {peak:.0f} MB")
+            print(f"PostgreSQL: raw execute_values of the same rows ({', '.join(f'{t} {n}' for t, n in written.items())}"
+                  f"): {raw:.1f} s, {sum(written.values()) / raw:.0f} rows/s")
+            print(f"PostgreSQL: ratio month / raw = {raw / seconds:.3f} (target ≥ 0.5)")
+        finally:
+            drop()
 
 
 if __name__ == "__main__":
