@@ -85,3 +85,21 @@ def test_outputs_are_those_recorded_before_the_application_layer(town):
     assert unexpected == []
     found = {key: (n, _rub(new_sums[key])) for key, n in sorted(new_lines.items())}
     assert found == EXPECTED_NEW_LINES
+
+
+BILLS_BEFORE_ISSUE_11 = {"2026-09": "a09896a77491", "2026-10": "fb3e762d4fd9"}
+"""Digests of the bills' text (pypdf) of the last closed month and of the open one, printed by the code before the
+compact ledger (commit e793d4e, recorded with ``tests/scenarios/town_baseline.py``'s town)."""
+
+
+def test_the_bills_print_what_they_printed_before_the_compact_ledger(town, tmp_path):
+    """Issue 11: no output changes — the closed month's bills from its snapshots, the open month's from the carries
+    (balances, advances and penalties continued from the last close) print the same text as before."""
+    from pypdf import PdfReader
+
+    for month, recorded in BILLS_BEFORE_ISSUE_11.items():
+        pdf = tmp_path / f"bills-{month}.pdf"
+        code, _ = tb.cli("--db", town, "bills", "--period", month, "--out", pdf, "--workers", "1")
+        assert code == 0
+        text = "\f".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert tb.digest(text) == recorded, month
