@@ -26,7 +26,7 @@ MANY = importer.BATCH + 1000
 
 
 def big(doc: dict) -> dict:
-    """The example with ``MANY`` more persons and ``MANY`` more payments (about 1.5 MB of JSON, more than the window)."""
+    """The example with ``MANY`` more persons and payments (about 1.5 MB of JSON, more than the window)."""
     doc = copy.deepcopy(doc)
     doc["persons"] += [{"id": f"gen-per{i}", "last_name": "Петров", "first_name": f"Пётр{i}",
                         "birth_date": "1980-01-01"} for i in range(MANY)]

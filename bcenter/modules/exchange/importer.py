@@ -33,11 +33,11 @@ from bcenter.core.ids import uuid7
 from bcenter.core.settings import Settings
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
-from bcenter.modules.exchange.reader import Array, DictDocument, FileDocument
+from bcenter.modules.exchange.first_reading import FACT_KINDS, FATAL, FirstReading
+from bcenter.modules.exchange.reader import DictDocument, FileDocument
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.sequences import READING_TABLES, ReadingSequences
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
-from bcenter.modules.exchange.values import value_problems
+from bcenter.modules.exchange.tables import COLUMNS, KIND_TABLE, storage_form
 from db.dialect import db_ids, is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
@@ -99,10 +99,6 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
         yield value
 
 
-FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment"})
-"""Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
-the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
-
 ARRAY_ORDER = (
     "suppliers", "services", "key_rates", "moratoria", "houses", "tariffs", "norms", "premises", "persons",
     "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences", "quality_events",
@@ -131,15 +127,7 @@ class Importer:
         self._existing_uids: dict[str, set[str]] = {}
         self._stored_natural: dict[str, dict] = {}
         self._last_closed: list = []
-        # the first reading
-        self.top: dict[str, Any] = {}  # format, version, masked, organization, settings
-        self.top_problems: dict[str, list[Problem]] = defaultdict(list)  # unknown keys, sections not arrays, root
-        self.counts: dict[str, int] = {}  # array → elements
-        self.failed: dict[str, set[int]] = defaultdict(set)  # indexes the schema refused: not checked further
-        self.duplicates: set[tuple[str, int]] = set()  # (kind, index) of objects repeating an earlier id
-        self.suspects: dict[str, list[tuple[int, str]]] = {}  # array → (index, id) whose id's hash was seen
-        self.numbers: dict[str, tuple[int, str]] = {}  # account number → (index, id)
-        self.spans: dict[str, list] = {"tariff": [], "norm": []}
+        self.first = FirstReading(self.progress)
         # the second reading, batch by batch
         self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document (this batch)
         self.natural_objs: dict[str, dict] = {}  # row UUID → object without id, matched by natural key (this batch)
@@ -198,28 +186,31 @@ class Importer:
             self.sequences.close()
 
     def _run(self, document) -> ImportResult:
-        self._first_reading(document)
-        top = self._check_top()
-        if any(p.path in self._fatal() for p in top):
+        first = self.first
+        first.read(document)
+        top = first.check_top()
+        if any(p.path in FATAL for p in top):
             raise ValidationFailed(top, title="Документ не импортирован")
-        self.problems[:0] = top
-        self.total(2 * sum(self.counts.values()))
-        self._confirm_duplicates(document)
+        self.total(2 * sum(first.counts.values()))
+        first.confirm_duplicates(document)
+        self.problems = [*top, *first.problems]
+        self.meter_info = first.meter_info
+        self.ids.update(first.first)  # id → index until _assign_ids gives each its UUID
         self._assign_ids()
         self._check_account_numbers()
         self._check_overlaps()
-        settings = self._check_settings(self.top)
+        settings = self._check_settings(first.top)
         for table in WRITE_ORDER:  # what "already there" means is fixed before the first write
             self._has_rows(table)
         self.checker = Checker(self.ids, self.meter_info, today=self.today)
         self.writing = not self.problems
         if self.writing:
-            if "organization" in self.top:
-                self._upsert_organization(self.top["organization"], self.result)
+            if "organization" in first.top:
+                self._upsert_organization(first.top["organization"], self.result)
             for key, value in settings.items():
                 self._upsert_setting(key, value, self.result)
         for array in ARRAY_ORDER:
-            if self.counts.get(array):
+            if first.counts.get(array):
                 self._second_reading(document, array)
         self.problems.extend(self.sequences.problems(
             lambda sql, keys: self._select_in(sql, keys, ids=True),
@@ -228,147 +219,6 @@ class Importer:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
         self._rebuild_search()
         return self.result
-
-    # --- 1. the first reading: top level, schema, ids -------------------------------------------
-    def _first_reading(self, document) -> None:
-        for key, value in document.members():
-            if key is None:
-                self.top_problems["(документ)"].append(
-                    Problem("(документ)", "ожидается объект JSON с полями format и version"))
-            elif key not in xs.TOP_LEVEL:
-                self.top_problems["unknown"].append(Problem(key, "неизвестный раздел верхнего уровня (опечатка?)"))
-            elif key not in xs.ARRAY_KINDS:
-                self.top[key] = value
-            elif not isinstance(value, (list, Array)):
-                self.top_problems["arrays"].append(Problem(key, "ожидается массив"))
-            elif not self._hopeless():
-                self.counts[key] = self._first_array(key, xs.ARRAY_KINDS[key], value)
-                self.progress(self.counts[key])
-
-    def _hopeless(self) -> bool:
-        """Is the document already known not to be read further (another format or version, masked, the root not
-        an object, a section not an array)? Its objects would only produce noise."""
-        fatal = self._fatal()
-        return any(p.path in fatal for ps in self.top_problems.values() for p in ps) or \
-            any(p.path in fatal for p in self._check_top(seen_only=True))
-
-    def _fatal(self) -> set[str]:
-        return {"format", "version", "masked", "(документ)"} | set(xs.ARRAY_KINDS)
-
-    def _first_array(self, array: str, kind: str, elements) -> int:
-        validate = xs.fast_validator(kind)
-        table = KIND_TABLE.get(kind)
-        fact = kind in FACT_KINDS
-        first = self.ids.get(kind)  # id → index of its first object, during this reading
-        hashes: set[int] = set()
-        suspects = []
-        failed = self.failed[kind]
-        count = 0
-        for index, obj in enumerate(elements):
-            count += 1
-            path = f"{array}[{index}]"
-            found = list(value_problems(obj, path))
-            try:
-                validate(obj)
-            except Exception as exc:
-                # never skip: when the full explainer finds nothing to say, the fast check's own words stand
-                found += xs.explain(kind, obj, path) or ([] if found else [xs.fast_problem(exc, path)])
-            if found:
-                self.problems.extend(found)
-                failed.add(index)
-                if table is None or not (isinstance(obj, dict) and isinstance(obj.get("id"), str)):
-                    continue
-                ext = obj["id"]  # still resolvable: one error, not one per reference
-            else:
-                self._note(kind, index, obj)
-                ext = obj.get("id") if table is not None else None
-                if ext is None:
-                    continue
-            if fact:
-                hashed = hash(ext)
-                if hashed in hashes:
-                    suspects.append((index, ext))  # the same id, or (rarely) another id of the same hash
-                else:
-                    hashes.add(hashed)
-            elif ext in first:
-                self._duplicate(kind, index, ext, first[ext])
-            else:
-                first[ext] = index
-        if suspects:
-            self.suspects[array] = suspects
-        return count
-
-    def _duplicate(self, kind: str, index: int, ext: str, earlier: int) -> None:
-        self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
-                                     f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{earlier}])"))
-        self.duplicates.add((kind, index))
-
-    def _note(self, kind: str, index: int, obj: dict) -> None:
-        """What the checks across objects need of one object that passed the schema."""
-        if kind == "meter":
-            self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
-        elif kind == "account":
-            number = obj["number"]
-            if number in self.numbers:
-                self.problems.append(Problem(f"accounts[{index}].number",
-                                             f"номер лицевого счёта {number} повторяется "
-                                             f"(уже в accounts[{self.numbers[number][0]}])"))
-            else:
-                self.numbers[number] = (index, obj["id"])
-        elif kind in self.spans:
-            try:
-                start = date.fromisoformat(obj["from"])
-                end = date.fromisoformat(obj["to"]) if obj.get("to") else None
-            except ValueError:
-                return
-            fields = ("service", "zone", "house") if kind == "tariff" else ("service", "house", "amenity", "per")
-            self.spans[kind].append((f"{KIND_ARRAY[kind]}[{index}]", tuple((f, obj.get(f)) for f in fields),
-                                     start, end))
-
-    def _check_top(self, *, seen_only: bool = False) -> list[Problem]:
-        """The top level: unknown sections, format, version, masked, sections that are not arrays, organization
-        and settings. ``seen_only``: of what the first reading has met so far (a later member may still come)."""
-        top = self.top
-        problems = [] if seen_only else [*self.top_problems["(документ)"], *self.top_problems["unknown"]]
-        if self.top_problems["(документ)"]:
-            return problems
-        if (not seen_only or "format" in top) and top.get("format") != "bcenter-exchange":
-            problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
-                                              f"{json.dumps(top.get('format'), ensure_ascii=False)}"))
-        if top.get("masked") is not None and top.get("masked") is not False:
-            problems.append(Problem("masked", "документ выгружен с --mask-personal-data: паспорта, СНИЛС, телефоны "
-                                              "и e-mail в нём — маски, импорт заменил бы ими настоящие; выгрузите "
-                                              "без маскирования"))
-        version = top.get("version")
-        if (not seen_only or "version" in top) and not (type(version) is int and version == 1):
-            # True == 1 in Python; the schema says integer 1
-            problems.append(Problem("version", f"поддерживается версия 1, получено "
-                                               f"{json.dumps(top.get('version'), ensure_ascii=False)}"))
-        if seen_only:
-            return problems
-        problems.extend(self.top_problems["arrays"])
-        for single in ("organization", "settings"):
-            if single in top:
-                found = list(value_problems(top[single], single))
-                try:
-                    xs.fast_validator(single)(top[single])
-                except Exception as exc:
-                    found += xs.explain(single, top[single], single) or ([] if found else [xs.fast_problem(exc, single)])
-                problems.extend(found)
-        return problems
-
-    def _confirm_duplicates(self, document) -> None:
-        """Ids of facts whose hash was seen before: the array read again finds the earlier object of each."""
-        for array, suspects in self.suspects.items():
-            wanted = {ext for _, ext in suspects}
-            first: dict[str, int] = {}
-            for index, obj in enumerate(document.array(array)):
-                ext = obj.get("id") if isinstance(obj, dict) else None
-                if isinstance(ext, str) and ext in wanted and ext not in first:
-                    first[ext] = index
-            for index, ext in suspects:
-                if first.get(ext, index) < index:
-                    self._duplicate(xs.ARRAY_KINDS[array], index, ext, first[ext])
 
     # --- 2. ids ---------------------------------------------------------------------------------
     def _assign_ids(self) -> None:
@@ -428,16 +278,16 @@ class Importer:
     # --- 3. the second reading: checks and rows, batch by batch ---------------------------------
     def _second_reading(self, document, array: str) -> None:
         kind = xs.ARRAY_KINDS[array]
-        failed = self.failed.get(kind, ())
+        failed = self.first.failed.get(kind, ())
         if kind == "closed_period":
             self._closed_periods([(i, p) for i, p in enumerate(document.array(array)) if i not in failed])
-            self.progress(self.counts[array])
+            self.progress(self.first.counts[array])
             return
         batch: list[tuple[int, dict]] = []
         read = 0
         for index, obj in enumerate(document.array(array)):
             read += 1
-            if index in failed or (kind, index) in self.duplicates:
+            if index in failed or (kind, index) in self.first.duplicates:
                 continue
             batch.append((index, obj))
             if len(batch) >= BATCH:
@@ -502,10 +352,11 @@ class Importer:
     def _check_account_numbers(self) -> None:
         """An account number is unique: within the document (found by the first reading) and against the database —
         the same account imported again keeps its number."""
-        if not self.numbers or not self._has_rows("account"):
+        if not self.first.numbers or not self._has_rows("account"):
             return
-        for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', list(self.numbers)):
-            index, mine = self.numbers[number]
+        numbers = list(self.first.numbers)
+        for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', numbers):
+            index, mine = self.first.numbers[number]
             if ext is None or mine != ext:
                 self.problems.append(Problem(f"accounts[{index}].number",
                                              f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
@@ -515,7 +366,7 @@ class Importer:
         neither within the document nor with what the database already holds."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for kind in ("tariff", "norm"):
-            for _, key, _, _ in self.spans[kind]:
+            for _, key, _, _ in self.first.spans[kind]:
                 for field, value in key:
                     if field in ("service", "house") and value is not None and value not in self.ids[field]:
                         wanted[field].add(value)
@@ -523,7 +374,7 @@ class Importer:
         for kind, reason in (("tariff", "тарифы одной услуги (зона, дом) пересекаются по датам"),
                              ("norm", "нормативы одной услуги пересекаются по датам")):
             spans = [(path, tuple(self._key_part(f, v) for f, v in key), start, end)
-                     for path, key, start, end in self.spans[kind]]
+                     for path, key, start, end in self.first.spans[kind]]
             if spans and self._has_rows(kind):
                 # a stored object without id, named again with the same key and dates, is matched by value later
                 again = {(key, start, end) for path, key, start, end in spans}

@@ -1,0 +1,192 @@
+"""The first reading of an exchange document, in the file's order: what each object alone can tell, and what the
+checks across objects need — kept small (issue 11: a city's document, a gigabyte of JSON, is never held whole).
+
+* the top level: format, version, masked, unknown sections, sections that are not arrays, organization, settings;
+* every object against the schema (``value_problems``, the compiled validator, the explainer for a failing one);
+* ids and their duplicates within an array: of the kinds others refer to, ``id → index of its first object`` (the
+  importer gives them UUIDs, so a reference resolves wherever its object stands in the file); of facts (millions,
+  referred to by nothing) only hashes while their array is read — a hash seen twice is confirmed by reading that
+  array again (``confirm_duplicates``);
+* account numbers (duplicates in the document), tariff and norm periods, meters' kinds and zones.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Any, Callable
+
+from bcenter.core.errors import Problem
+from bcenter.modules.exchange import schema as xs
+from bcenter.modules.exchange.reader import Array
+from bcenter.modules.exchange.tables import KIND_ARRAY, KIND_TABLE
+from bcenter.modules.exchange.values import value_problems
+
+FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment"})
+"""Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
+the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
+
+FATAL = frozenset({"format", "version", "masked", "(документ)", *xs.ARRAY_KINDS})
+"""A document with a problem here is not read further: another format or version, masked, the root not an object,
+a section not an array — its objects would only produce noise."""
+
+
+class FirstReading:
+    """What the first reading found: ``problems`` of the objects, ``top`` (the members that are not arrays),
+    ``counts`` of elements per array, ``failed`` (indexes the schema refused, per kind), ``duplicates`` ((kind, index)
+    repeating an earlier id), ``first`` (kind → id → index), ``numbers`` (account number → (index, id)), ``spans``
+    (tariff and norm periods with the ids of their keys), ``meter_info`` (meter id → (kind, zones))."""
+
+    def __init__(self, progress: Callable[[int], None]):
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.top: dict[str, Any] = {}
+        self.top_problems: dict[str, list[Problem]] = defaultdict(list)  # root, unknown sections, not arrays
+        self.counts: dict[str, int] = {}
+        self.failed: dict[str, set[int]] = defaultdict(set)
+        self.duplicates: set[tuple[str, int]] = set()
+        self.suspects: dict[str, list[tuple[int, str]]] = {}  # array → (index, id) whose id's hash was seen
+        self.first: dict[str, dict[str, Any]] = {k: {} for k in KIND_TABLE if k not in FACT_KINDS}
+        self.numbers: dict[str, tuple[int, str]] = {}
+        self.spans: dict[str, list] = {"tariff": [], "norm": []}
+        self.meter_info: dict[str, tuple[str, int]] = {}
+
+    def read(self, document) -> None:
+        """Read every member in the file's order (arrays element by element)."""
+        for key, value in document.members():
+            if key is None:
+                self.top_problems["(документ)"].append(
+                    Problem("(документ)", "ожидается объект JSON с полями format и version"))
+            elif key not in xs.TOP_LEVEL:
+                self.top_problems["unknown"].append(Problem(key, "неизвестный раздел верхнего уровня (опечатка?)"))
+            elif key not in xs.ARRAY_KINDS:
+                self.top[key] = value
+            elif not isinstance(value, (list, Array)):
+                self.top_problems["arrays"].append(Problem(key, "ожидается массив"))
+            elif not self._hopeless():
+                self.counts[key] = self._array(key, xs.ARRAY_KINDS[key], value)
+                self.progress(self.counts[key])
+
+    def _hopeless(self) -> bool:
+        """Is the document already known not to be read further (another format or version, masked, the root not
+        an object, a section not an array)? Its objects would only produce noise."""
+        return any(p.path in FATAL for ps in self.top_problems.values() for p in ps) or \
+            any(p.path in FATAL for p in self.check_top(seen_only=True))
+
+    def _array(self, array: str, kind: str, elements) -> int:
+        validate = xs.fast_validator(kind)
+        table = KIND_TABLE.get(kind)
+        fact = kind in FACT_KINDS
+        first = self.first.get(kind)  # id → index of its first object
+        hashes: set[int] = set()
+        suspects = []
+        failed = self.failed[kind]
+        count = 0
+        for index, obj in enumerate(elements):
+            count += 1
+            path = f"{array}[{index}]"
+            found = list(value_problems(obj, path))
+            try:
+                validate(obj)
+            except Exception as exc:
+                # never skip: when the full explainer finds nothing to say, the fast check's own words stand
+                found += xs.explain(kind, obj, path) or ([] if found else [xs.fast_problem(exc, path)])
+            if found:
+                self.problems.extend(found)
+                failed.add(index)
+                if table is None or not (isinstance(obj, dict) and isinstance(obj.get("id"), str)):
+                    continue
+                ext = obj["id"]  # still resolvable: one error, not one per reference
+            else:
+                self._note(kind, index, obj)
+                ext = obj.get("id") if table is not None else None
+                if ext is None:
+                    continue
+            if fact:
+                hashed = hash(ext)
+                if hashed in hashes:
+                    suspects.append((index, ext))  # the same id, or (rarely) another id of the same hash
+                else:
+                    hashes.add(hashed)
+            elif ext in first:
+                self._duplicate(kind, index, ext, first[ext])
+            else:
+                first[ext] = index
+        if suspects:
+            self.suspects[array] = suspects
+        return count
+
+    def _duplicate(self, kind: str, index: int, ext: str, earlier: int) -> None:
+        self.problems.append(Problem(f"{KIND_ARRAY[kind]}[{index}].id",
+                                     f"дубликат id «{ext}» (уже в {KIND_ARRAY[kind]}[{earlier}])"))
+        self.duplicates.add((kind, index))
+
+    def _note(self, kind: str, index: int, obj: dict) -> None:
+        """What the checks across objects need of one object that passed the schema."""
+        if kind == "meter":
+            self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
+        elif kind == "account":
+            number = obj["number"]
+            if number in self.numbers:
+                self.problems.append(Problem(f"accounts[{index}].number",
+                                             f"номер лицевого счёта {number} повторяется "
+                                             f"(уже в accounts[{self.numbers[number][0]}])"))
+            else:
+                self.numbers[number] = (index, obj["id"])
+        elif kind in self.spans:
+            try:
+                start = date.fromisoformat(obj["from"])
+                end = date.fromisoformat(obj["to"]) if obj.get("to") else None
+            except ValueError:
+                return
+            fields = ("service", "zone", "house") if kind == "tariff" else ("service", "house", "amenity", "per")
+            self.spans[kind].append((f"{KIND_ARRAY[kind]}[{index}]", tuple((f, obj.get(f)) for f in fields),
+                                     start, end))
+
+    def check_top(self, *, seen_only: bool = False) -> list[Problem]:
+        """The top level: unknown sections, format, version, masked, sections that are not arrays, organization
+        and settings. ``seen_only``: of what the first reading has met so far (a later member may still come)."""
+        top = self.top
+        problems = [] if seen_only else [*self.top_problems["(документ)"], *self.top_problems["unknown"]]
+        if self.top_problems["(документ)"]:
+            return problems
+        if (not seen_only or "format" in top) and top.get("format") != "bcenter-exchange":
+            problems.append(Problem("format", f"ожидается \"bcenter-exchange\", получено "
+                                              f"{json.dumps(top.get('format'), ensure_ascii=False)}"))
+        if top.get("masked") is not None and top.get("masked") is not False:
+            problems.append(Problem("masked", "документ выгружен с --mask-personal-data: паспорта, СНИЛС, телефоны "
+                                              "и e-mail в нём — маски, импорт заменил бы ими настоящие; выгрузите "
+                                              "без маскирования"))
+        version = top.get("version")
+        if (not seen_only or "version" in top) and not (type(version) is int and version == 1):
+            # True == 1 in Python; the schema says integer 1
+            problems.append(Problem("version", f"поддерживается версия 1, получено "
+                                               f"{json.dumps(top.get('version'), ensure_ascii=False)}"))
+        if seen_only:
+            return problems
+        problems.extend(self.top_problems["arrays"])
+        for single in ("organization", "settings"):
+            if single in top:
+                found = list(value_problems(top[single], single))
+                try:
+                    xs.fast_validator(single)(top[single])
+                except Exception as exc:
+                    found += xs.explain(single, top[single], single) or ([] if found else [xs.fast_problem(exc, single)])
+                problems.extend(found)
+        return problems
+
+    def confirm_duplicates(self, document) -> None:
+        """Ids of facts whose hash was seen before: the array read again finds the earlier object of each."""
+        for array, suspects in self.suspects.items():
+            wanted = {ext for _, ext in suspects}
+            first: dict[str, int] = {}
+            for index, obj in enumerate(document.array(array)):
+                ext = obj.get("id") if isinstance(obj, dict) else None
+                if isinstance(ext, str) and ext in wanted and ext not in first:
+                    first[ext] = index
+            for index, ext in suspects:
+                if first.get(ext, index) < index:
+                    self._duplicate(xs.ARRAY_KINDS[array], index, ext, first[ext])
+
+
+__all__ = ["FACT_KINDS", "FATAL", "FirstReading"]
