@@ -5,7 +5,10 @@ penalties computed while printing):
 * bills/s of ``print_bills`` as shipped — reading the ledger, building the QR payloads and symbols, drawing,
   writing one PDF — with one process and with two (and the speed-up; target ≥ 1.6×);
 * the limit: reportlab drawing the same pages **without the QR codes**, from bills already read, same run;
-* the ratio of the one-process rate to that limit (target ≥ 0.3).
+* the ratio of the one-process rate to that limit (issue 11: ≥ 0.6 for a closed month, ≥ 0.45 for the open one).
+
+At city size (``--accounts 100000``) the two-process run is the batch's wall time that issue 11 asks for (≤ 5 minutes
+on 2 cores); the limit reads and draws ``CHUNK`` bills at a time, so no run holds the town's bills in memory.
 
 Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild]
 The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
@@ -35,8 +38,14 @@ def timed_print(url: str, period: str, workers: int, out: Path) -> tuple[float, 
     return elapsed, result.printed, result.pages
 
 
+CHUNK = 2000
+"""Bills read, then drawn, this many at a time (a city's bills are never all in memory)."""
+
+
 def drawing_limit(url: str, period: str, out: Path) -> tuple[float, float, int]:
-    """Seconds for reportlab to draw the same bills without QR codes, and with them (bills read beforehand)."""
+    """Seconds for reportlab to draw the same bills without QR codes, and with them: the bills are read house by
+    house ``CHUNK`` at a time (not timed), then drawn into a PDF of their own and saved (timed) — memory stays bounded
+    at any size of town."""
     from bcenter.core.period import Period
     from bcenter.modules.bills.gather import BillSource
     from bcenter.modules.bills.render import Renderer
@@ -45,18 +54,34 @@ def drawing_limit(url: str, period: str, out: Path) -> tuple[float, float, int]:
     db = open_database(url)
     source = BillSource(db, Period.parse(period))
     targets = source.targets()
-    bills = [b for _, b in source.bills(sorted({t.house for t in targets}), targets) if b is not None]
+    renderers = {qr: Renderer(qr=qr) for qr in (False, True)}
+    times = {False: 0.0, True: 0.0}
+    count = 0
+
+    def draw(chunk: list) -> None:
+        for qr, renderer in renderers.items():
+            started = time.perf_counter()
+            canvas = renderer.new_canvas(str(out))
+            for bill in chunk:
+                renderer.draw(canvas, bill)
+            canvas.save()
+            times[qr] += time.perf_counter() - started
+
+    by_house: dict[str, list] = {}
+    for target in targets:
+        by_house.setdefault(target.house, []).append(target)
+    houses, chunk_houses, waiting = sorted(by_house), [], 0
+    for house in houses:  # a group of whole houses read (not timed), then drawn
+        chunk_houses.append(house)
+        waiting += len(by_house[house])
+        if waiting >= CHUNK or house == houses[-1]:
+            wanted = [t for h in chunk_houses for t in by_house[h]]
+            chunk = [bill for _, bill in source.bills(chunk_houses, wanted) if bill is not None]
+            draw(chunk)
+            count += len(chunk)
+            chunk_houses, waiting = [], 0
     close_database()
-    times = []
-    for qr in (False, True):
-        renderer = Renderer(qr=qr)
-        started = time.perf_counter()
-        canvas = renderer.new_canvas(str(out))
-        for bill in bills:
-            renderer.draw(canvas, bill)
-        canvas.save()
-        times.append(time.perf_counter() - started)
-    return times[0], times[1], len(bills)
+    return times[False], times[True], count
 
 
 def main() -> None:
@@ -68,7 +93,7 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, accounts: {args.accounts}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bills.pdf"
-        for label, period in (("closed month", str(last - 1)), ("open month", str(last))):
+        for label, period, target in (("closed month", str(last - 1), 0.6), ("open month", str(last), 0.45)):
             one, printed, pages = timed_print(url, period, 1, out)
             size = out.stat().st_size
             two, _, _ = timed_print(url, period, 2, out)
@@ -78,10 +103,10 @@ def main() -> None:
                   f"({size / max(pages, 1) / 1e3:.1f} kB a page)")
             print(f"  bcenter bills, one process   {one:7.2f} s  {rate1:7.1f} bills/s")
             print(f"  bcenter bills, two processes {two:7.2f} s  {rate2:7.1f} bills/s   speed-up {rate2 / rate1:.2f}× "
-                  f"(target ≥ 1.6×)")
+                  f"(target ≥ 1.6×); the batch's wall time {two / 60:.1f} min")
             print(f"  limit: reportlab, same pages without QR {bare:7.2f} s  {limit:7.1f} pages/s "
                   f"(with QR, drawing only: {n / drawn:.1f}/s)")
-            print(f"  ratio one process / limit = {rate1 / limit:.2f} (target ≥ 0.3)")
+            print(f"  ratio one process / limit = {rate1 / limit:.2f} (issue 11: ≥ {target})")
 
 
 if __name__ == "__main__":
