@@ -111,8 +111,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         residuals.extend(carry.residuals)
         paid.update(carry.paid)
         settled.update(carry.settled)
-    open_charges = [pay.Charge(period=k[0], service=k[1], supplier=k[2], amount=v[1], due=v[2])
-                    for k, v in lines.items() if v[1] > 0]
+    carried_open = [(k, v[1], v[2]) for k, v in lines.items() if v[1] > 0]
+    charges = list(charges)
     for charge in charges:
         key = charge.key
         if key in lines:  # cannot happen for a later month's line; kept exact if it does
@@ -120,11 +120,12 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             lines[key][1] += charge.amount
         else:
             lines[key] = [charge.amount, charge.amount, charge.due]
-        open_charges.append(charge)
     payments = [*residuals, *payments]
     left: tuple[pay.Payment, ...] = ()
     application_repayments: list[Repayment] = []
-    if payments:
+    if payments:  # (an account that pays nothing has nothing to apply)
+        open_charges = [pay.Charge(period=k[0], service=k[1], supplier=k[2], amount=owed, due=due)
+                        for k, owed, due in carried_open] + charges
         application = pay.apply_payments(open_charges, payments, policy=policy, as_of=as_of, lines=False)
         for part in application.applied:
             key = (part.period, part.service, part.supplier)
@@ -150,7 +151,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kept_tails: dict[LineKey, tuple[int, Tail]] = {}
     for (ob_period, service), keys in obligations.items():
         rows = repaid.get((ob_period, service))
-        mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
+        mine = None  # the obligation's repayments, built when a table is computed whole
         still = (ob_period, service) not in touched
         amounts = {}
         for key in keys:
@@ -161,6 +162,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 obligation = _obligation(charged, due, ob_period, service, rules[service])
                 found = penalty_continued(obligation, prior[0], prior[1], rates=rates, as_of=as_of)
             if found is None:
+                if mine is None:
+                    mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
                 found = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
                                  as_of=as_of, rounding=rounding)
             amounts[key] = found
