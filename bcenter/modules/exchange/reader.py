@@ -211,15 +211,18 @@ class JsonReader:
                         pass
                 else:
                     yield key, self._value()
-                ch = self._skip_space()
-                if ch == "}":
-                    self.pos += 1
+                if self._closed("}"):
                     break
-                if ch != ",":
-                    raise self._error("Expecting ',' delimiter", self.pos)
-                self.pos += 1
                 ch = self._skip_space()
         self._end()
+
+    def _closed(self, closing: str) -> bool:
+        """After a member or an element: True at the closing bracket, False at a comma (either passed)."""
+        ch = self._skip_space()
+        if ch != closing and ch != ",":
+            raise self._error("Expecting ',' delimiter", self.pos)
+        self.pos += 1
+        return ch == closing
 
     def _end(self) -> None:
         if self._skip_space() != "":
@@ -254,13 +257,8 @@ class JsonReader:
                     return
                 continue
             self.pos = end
-            ch = self._skip_space()
-            if ch == "]":
-                self.pos += 1
+            if self._closed("]"):
                 return
-            if ch != ",":
-                raise self._error("Expecting ',' delimiter", self.pos)
-            self.pos += 1
             self._skip_space()
 
     def array_at(self, key: str) -> Iterator[Any]:
