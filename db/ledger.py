@@ -7,18 +7,19 @@ writer of the ledger uses them: the month (CHARGE, RECALC), storno (STORNO), clo
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
 from bcenter.core.ids import uuid7
 from bcenter.core.period import Period
+from db.derivations import pack, unpack
 from db.dialect import is_postgres
 from db.migrations.m0009_derivations import derivation_key
 from db.models import ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
 
-__all__ = ["ENTRY_FIELDS", "LINE_COLUMNS", "LINE_FROM", "LINE_SELECT", "EntryRow", "LedgerWriter", "LineRow", "PostingRow", "derivation_key",
+__all__ = ["ENTRY_FIELDS", "LINE_COLUMNS", "LINE_FROM", "LINE_SELECT", "EntryRow", "LedgerWriter", "LineRow", "PostingRow", "derivation_key", "read_line",
            "entry_row", "reversed_line"]
 
 
@@ -99,12 +100,21 @@ LINE_COLUMNS = (*(f for f in LineRow._fields[:-1] if f not in ENTRY_FIELDS), "de
 _stored_fields = itemgetter(*(LineRow._fields.index(f) for f in LINE_COLUMNS[:-1]))
 _entry_fields = itemgetter(*(LineRow._fields.index(f) for f in ENTRY_FIELDS))
 
-LINE_SELECT = ", ".join("d.text" if f == "derivation" else f"e.{f}" if f in ENTRY_FIELDS else f"c.{f}"
+LINE_SELECT = ", ".join("d.data" if f == "derivation" else f"e.{f}" if f in ENTRY_FIELDS else f"c.{f}"
                         for f in LineRow._fields)
 LINE_FROM = ('FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id '
              'LEFT JOIN "derivation" d ON d.key = c.derivation_key')
-"""``SELECT {LINE_SELECT} {LINE_FROM} WHERE …`` reads whole ``LineRow`` s (entry ``e``, derivation ``d``); a query
-of lines by period or account asks the entry: ``e.period``, ``e.account_id``, ``e.corrects_period``."""
+"""``SELECT {LINE_SELECT} {LINE_FROM} WHERE …`` reads whole ``LineRow`` s (entry ``e``, derivation ``d``; each row
+through ``read_line``); a query of lines by period or account asks the entry: ``e.period``, ``e.account_id``,
+``e.corrects_period``."""
+
+
+def read_line(row: Sequence) -> LineRow:
+    """A row of ``SELECT {LINE_SELECT} {LINE_FROM}`` as a ``LineRow``: values as stored text, the derivation
+    unpacked (``db.derivations``)."""
+    *fields, packed = row
+    return LineRow(*(v if v is None or isinstance(v, (int, str)) else str(v) for v in fields),
+                   None if packed is None else unpack(packed))
 
 
 class LedgerWriter:
@@ -152,16 +162,24 @@ class LedgerWriter:
             out.append((*_stored_fields(line), key))
         if new:
             db = self.uow.db
+            keys = list(new)
+            mark = "%s" if is_postgres(db) else "?"
+            for start in range(0, len(keys), 900):  # packing costs more than asking: texts stored before are skipped
+                chunk = keys[start:start + 900]
+                for (key,) in db.execute_sql(f'SELECT "key" FROM "derivation" WHERE "key" IN '
+                                             f'({", ".join([mark] * len(chunk))})', chunk):
+                    self._stored.add(bytes(key))
+                    new.pop(bytes(key), None)
             conflict = "ON CONFLICT DO NOTHING" if is_postgres(db) else "OR IGNORE"
-            rows = list(new.items())
+            rows = [(key, pack(text)) for key, text in new.items()]
             if is_postgres(db):
                 from psycopg2.extras import execute_values
 
                 with db.cursor() as cursor:
-                    execute_values(cursor, f'INSERT INTO "derivation" ("key", "text") VALUES %s {conflict}', rows,
+                    execute_values(cursor, f'INSERT INTO "derivation" ("key", "data") VALUES %s {conflict}', rows,
                                    page_size=2000)
             else:
-                db.connection().executemany(f'INSERT {conflict} INTO "derivation" ("key", "text") VALUES (?, ?)',
+                db.connection().executemany(f'INSERT {conflict} INTO "derivation" ("key", "data") VALUES (?, ?)',
                                             rows)
             self._stored.update(new)
         return out

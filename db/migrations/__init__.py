@@ -78,6 +78,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (12, "lines_of_entries", _python_step("m0012_lines_of_entries")),
     (13, "posting_index", _sql_file("0013_posting_index")),
     (14, "account_carry", _sql_file("0014_account_carry")),
+    (15, "packed_derivations", _python_step("m0015_packed_derivations")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -102,11 +102,12 @@ class ChargeLine(UnitWritten):
 
 class Derivation(LocalModel):
     """A charge line's derivation (JSON: formula with its numbers, legal basis, inputs), stored once per distinct
-    text under its content key — the first 16 bytes of the text's SHA-256 (schema step 9). Content-addressed, so it
-    is the same on every site; written by ``db.ledger.LedgerWriter`` with the lines, never changed."""
+    text under its content key — the first 16 bytes of the text's SHA-256 (schema step 9) — packed against a preset
+    dictionary (``db.derivations``, schema step 15). Content-addressed, so it is the same on every site; written by
+    ``db.ledger.LedgerWriter`` with the lines, never changed."""
 
     key = pw.BlobField(primary_key=True)
-    text = pw.TextField()
+    data = pw.BlobField()
 
     class Meta:
         without_rowid = True

@@ -17,6 +17,7 @@ from bcenter.modules.registry import month
 from bcenter.modules.demo.service import build_demo
 from bcenter.modules.registry.service import initialize
 from db.connection import close_database, open_database
+from db.derivations import unpack
 from tests.conftest import PG_URL, _drop_schema, _pg_schema_url, _sqlite_url
 
 FIRST, SECOND = Period.parse("2025-11"), Period.parse("2025-12")
@@ -40,9 +41,9 @@ def two_urls(request, tmp_path):
 def _ledger(db) -> list[tuple]:
     rows = db.execute_sql(
         'SELECT a.number, s.ext_id, e.period, c.kind, c.method, c.volume, c.tariff, c.amount, c.excess, '
-        'e.corrects_period, e.reason, d.text FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id '
+        'e.corrects_period, e.reason, d.data FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id '
         'JOIN "service" s ON s.id = c.service_id LEFT JOIN "derivation" d ON d.key = c.derivation_key').fetchall()
-    return sorted((*r[:-1], json.loads(r[-1])["formula"]) for r in rows)
+    return sorted((*r[:-1], json.loads(unpack(r[-1]))["formula"]) for r in rows)
 
 
 def _story(url: str, workers: int, monkeypatch) -> tuple[list[tuple], list[int]]:

@@ -47,6 +47,7 @@ from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.dialect import db_id, db_ids, param_mark
+from db.derivations import unpack
 from db.ledger import LINE_FROM
 from db.queries import in_houses
 from db.search import format_address
@@ -450,14 +451,14 @@ class _HouseData:
         for aid, sid, sup, kind, method, volume, tariff, coef, amount, excess, corrects, reason, derivation in \
                 db.execute_sql(
                     'SELECT e.account_id, c.service_id, c.supplier_id, c.kind, c.method, c.volume, c.tariff, '
-                    'c.coefficient, c.amount, c.excess, e.corrects_period, e.reason, d.text '
+                    'c.coefficient, c.amount, c.excess, e.corrects_period, e.reason, d.data '
                     f'{LINE_FROM} WHERE e.period = {m}{scope} '
                     "AND e.kind <> 'STORNO' AND NOT EXISTS (SELECT 1 FROM \"journal_entry\" s "
                     "WHERE s.storno_of_id = c.entry_id) ORDER BY c.id", (str(period), *params)):
             self.lines[str(aid)].append({
                 "service": str(sid), "supplier": str(sup), "kind": kind, "method": method, "volume": volume,
                 "tariff": tariff, "coefficient": coef, "amount": int(amount), "excess": excess,
-                "corrects": corrects, "reason": reason, "derivation": derivation})
+                "corrects": corrects, "reason": reason, "derivation": derivation and unpack(derivation)})
         self.balances: dict[str, dict[tuple[str, str], dict[str, int]]] = defaultdict(dict)
         self.advances: dict[str, int] | None = None  # None: to be computed from the payments, account by account
         self.last_payment: dict[str, str] | None = None

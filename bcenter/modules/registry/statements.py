@@ -16,6 +16,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from db.dialect import db_id, param_mark
+from db.derivations import unpack
 from db.ledger import LINE_FROM
 from db.queries import account_id
 
@@ -110,13 +111,13 @@ def explain(db: pw.Database, *, account: str, period: Period) -> Explanation:
     """Each line of an account's month with its formula, inputs and legal basis."""
     mark = param_mark(db)
     rows = db.execute_sql(
-        'SELECT s.name, c.kind, c.method, c.amount, e.corrects_period, e.reason, d.text, c.excess '
+        'SELECT s.name, c.kind, c.method, c.amount, e.corrects_period, e.reason, d.data, c.excess '
         f'{LINE_FROM} JOIN "service" s ON s.id = c.service_id '
         f'WHERE e.account_id = {mark} AND e.period = {mark} ORDER BY s.sort_order, c.id',
         (db_id(account_id(db, account)), str(period)))
     lines = []
     for name, kind, method, amount, corrects, reason, derivation, excess in rows:
-        d = json.loads(derivation) if derivation else {}
+        d = json.loads(unpack(derivation)) if derivation else {}
         lines.append(ExplainedLine(name, kind, method, int(amount), Period.parse(corrects) if corrects else None,
                                    reason, d.get("formula") or None, dict(d.get("inputs") or {}),
                                    d.get("basis") or None, int(excess or 0)))

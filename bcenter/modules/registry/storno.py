@@ -24,7 +24,7 @@ from bcenter.core.errors import UsageError
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
 from db.dialect import db_id, db_ids, marks, param_mark
-from db.ledger import LINE_FROM, LINE_SELECT, LedgerWriter, LineRow, entry_row, reversed_line
+from db.ledger import LINE_FROM, LINE_SELECT, LedgerWriter, entry_row, read_line, reversed_line
 from db.queries import account_id, houses_of
 from db.uow import UnitOfWork
 
@@ -71,7 +71,7 @@ def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str
             for row in db.execute_sql(
                     f'SELECT {LINE_SELECT} {LINE_FROM} WHERE c.entry_id IN ({marks(db, len(chunk))}) '
                     'ORDER BY c.id', db_ids(e[0] for e in chunk)):
-                line = LineRow(*(v if v is None or isinstance(v, (int, str)) else str(v) for v in row))
+                line = read_line(row)
                 new_lines.append(reversed_line(line, by_original[str(line.entry_id)], text))
                 counts["amount"] += line.amount
             LedgerWriter(uow).write(by_original.values(), new_lines)
