@@ -51,6 +51,11 @@ class ReadingSequences:
             self.scratch.execute("BEGIN")
             for statement in _SCHEMA:
                 self.scratch.execute(statement)
+            try:  # the open file outlives its name (POSIX): a killed import leaves no scratch file behind
+                os.unlink(self.path)
+                self.path = None
+            except OSError:  # pragma: no cover - Windows keeps an open file's name; close() removes it
+                pass
         return self.scratch
 
     def close(self) -> None:
