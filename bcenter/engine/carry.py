@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -212,20 +213,14 @@ def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
     referred to by their place, periods as «YYYY-MM», days as ordinals; an open line with its penalty and tail."""
     names: dict[str, int] = {}
-    texts: dict[Period, str] = {}
 
-    def ref(name: str) -> int:
+    def ref(name: str) -> int:  # a service's or supplier's place in ``n``
         found = names.get(name)
         if found is None:
             found = names[name] = len(names)
         return found
 
-    def text(period: Period) -> str:
-        found = texts.get(period)
-        if found is None:
-            found = texts[period] = str(period)
-        return found
-
+    text = _period_text
     tails = carry.tails
     lines = []
     for key, (c, o, d) in carry.lines.items():
@@ -250,22 +245,11 @@ def encode(carry: Carry) -> bytes:
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 1)
 
 
-_RATE_TEXTS: dict[Decimal, str] = {}
-_RATES: dict[str, Decimal] = {}
-
-
-def _rate_text(rate: Decimal) -> str:
-    found = _RATE_TEXTS.get(rate)
-    if found is None:
-        found = _RATE_TEXTS[rate] = str(rate)
-    return found
-
-
-def _rate(text: str) -> Decimal:
-    found = _RATES.get(text)
-    if found is None:
-        found = _RATES[text] = Decimal(text)
-    return found
+# the few periods and rates a carry holds, converted once (every account's carry names the same ones)
+_period_text = lru_cache(maxsize=1024)(str)
+_period_of = lru_cache(maxsize=1024)(Period.parse)
+_rate_text = lru_cache(maxsize=256)(str)
+_rate = lru_cache(maxsize=256)(Decimal)
 
 
 def decode(blob: bytes) -> Carry | None:
@@ -274,15 +258,8 @@ def decode(blob: bytes) -> Carry | None:
     if data.get("v") != FORMAT:
         return None
     names = data["n"]
-    periods: dict[str, Period] = {}
     day = date.fromordinal
-
-    def period_of(text: str) -> Period:
-        found = periods.get(text)
-        if found is None:
-            found = periods[text] = Period.parse(text)
-        return found
-
+    period_of = _period_of
     lines, tails = {}, {}
     for row in data["l"]:
         key = (period_of(row[0]), names[row[1]], names[row[2]])
