@@ -43,17 +43,14 @@ def town_arguments(description: str) -> argparse.Namespace:
 
 
 def copy_to_postgres(source: Path, base_url: str) -> tuple[str, Callable[[], None]]:
-    """Every row of the SQLite file ``source`` in a new schema of the PostgreSQL at ``base_url``, migrated by
-    bcenter: keys from their 16 bytes to ``uuid``, booleans from 0/1, the sequences moved past the copied rows.
-    Returns the schema's URL and a function that drops the schema."""
-    import sqlite3
+    """Every row of the SQLite file ``source`` in a new schema of the PostgreSQL at ``base_url``
+    (``db.transfer.copy_sqlite_to_postgres``). Returns the schema's URL and a function that drops the schema."""
     import uuid
 
     import psycopg2
-    from psycopg2.extras import execute_values
 
     from db.connection import make_database
-    from db.migrations import migrate
+    from db.transfer import copy_sqlite_to_postgres
 
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = psycopg2.connect(base_url.split("?")[0])
@@ -69,40 +66,6 @@ def copy_to_postgres(source: Path, base_url: str) -> tuple[str, Callable[[], Non
 
     db = make_database(url)
     db.connect()
-    migrate(db)
-    src = sqlite3.connect(source)
-    tables = [name for (name,) in src.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
-        "'account_search%' AND name <> 'schema_migration' ORDER BY rowid")] + ["account_search"]
-    with db.atomic():
-        db.execute_sql("SET LOCAL session_replication_role = replica")  # foreign keys: the copy is whole
-        for table in tables:
-            types = {name: kind for name, kind, generated in db.execute_sql(
-                "SELECT column_name, data_type, is_generated FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = %s", (table,)) if generated == "NEVER"}
-            cursor = src.execute(f'SELECT * FROM "{table}"')
-            names = [d[0] for d in cursor.description]
-            keep = [(i, types[n]) for i, n in enumerate(names) if n in types]
-
-            def value(v, kind):
-                if v is None:
-                    return None
-                if kind == "uuid" and isinstance(v, bytes):
-                    return str(uuid.UUID(bytes=v))
-                if kind == "boolean":
-                    return bool(v)
-                return v
-
-            columns = ", ".join(f'"{names[i]}"' for i, _ in keep)
-            while rows := cursor.fetchmany(20000):
-                with db.cursor() as cur:
-                    execute_values(cur, f'INSERT INTO "{table}" ({columns}) VALUES %s',
-                                   [tuple(value(row[i], kind) for i, kind in keep) for row in rows], page_size=5000)
-        for table, column in db.execute_sql(
-                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
-                " AND column_default LIKE 'nextval%%'").fetchall():
-            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-                           f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
+    copy_sqlite_to_postgres(source, db)
     db.close()
-    src.close()
     return url, drop

@@ -79,35 +79,12 @@ def test_a_postgresql_database_of_an_earlier_release_migrates_and_prints_the_sam
 
 
 def _copy_to_postgres(path, url: str, release: int) -> None:
-    """Every table of the SQLite file into a PostgreSQL schema migrated to ``release`` (booleans from 0/1; foreign
-    keys checked by nobody while copying, as a restore would)."""
-    from psycopg2.extras import execute_values
-
+    """Every table of the SQLite file into a PostgreSQL schema migrated to ``release``, as that release stored it
+    (``db.transfer``)."""
     from db.connection import make_database
-    from db.migrations import migrate
+    from db.transfer import copy_sqlite_to_postgres
 
     db = make_database(url)
     db.connect()
-    migrate(db, target=release)
-    src = sqlite3.connect(path)
-    tables = [name for (name,) in src.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
-        "'account_search%' AND name <> 'schema_migration' ORDER BY rowid")] + ["account_search"]
-    with db.atomic():
-        db.execute_sql("SET LOCAL session_replication_role = replica")
-        for table in tables:
-            types = {name: kind for name, kind, generated in db.execute_sql(
-                "SELECT column_name, data_type, is_generated FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = %s", (table,)) if generated == "NEVER"}
-            cursor = src.execute(f'SELECT * FROM "{table}"')
-            names = [d[0] for d in cursor.description]
-            keep = [i for i, n in enumerate(names) if n in types]
-            rows = [tuple(bool(row[i]) if row[i] is not None and types[names[i]] == "boolean" else row[i]
-                          for i in keep) for row in cursor]
-            if rows:
-                with db.cursor() as cur:
-                    execute_values(cur, f'INSERT INTO "{table}" ({", ".join(names[i] for i in keep)}) VALUES %s',
-                                   rows)
-        db.execute_sql("SELECT setval(pg_get_serial_sequence('outbox', 'seq'), (SELECT MAX(seq) FROM outbox))")
+    copy_sqlite_to_postgres(path, db, release=release)
     db.close()
-    src.close()
