@@ -47,9 +47,9 @@ def copy_sqlite_to_postgres(source: Path, db: pw.Database, *, release: int | Non
                         execute_values(cur, f'INSERT INTO "{table}" ({columns}) VALUES %s',
                                        [tuple(_value(row[i], kind) for i, kind in keep) for row in rows],
                                        page_size=5000)
-            for table, column in db.execute_sql(
+            for table, column in db.execute_sql(  # serial and identity columns: their sequences go on
                     "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
-                    "current_schema() AND column_default LIKE 'nextval%%'").fetchall():
+                    "current_schema() AND (column_default LIKE 'nextval%%' OR is_identity = 'YES')").fetchall():
                 db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
                                f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
     finally:
