@@ -166,7 +166,7 @@ def _draw_chunk(task, source=None) -> dict:
     try:
         if source is None:
             if _PROCESS.get("request") != request:
-                _PROCESS.update(request=request, source=_source(open_database(request.url), request))
+                _PROCESS.update(request=request, source=_source(open_database(request.url, migrate=False), request))
             source = _PROCESS["source"]
         renderer = _PROCESS.setdefault("renderer", Renderer())
         printed, pages, skipped, files = 0, 0, [], []

@@ -191,8 +191,8 @@ def _balances_of_houses(task: tuple[str, str, list[str]]) -> tuple[dict, dict[st
     url, period, houses = task
     advances: dict[str, int] = {}
     carries: dict[str, bytes] = {}
-    balances = compute_balances(open_database(url), Period.parse(period), houses=houses, advances=advances,
-                                carries=carries)
+    db = open_database(url, migrate=False)  # the parent migrated it; a worker of newer code must not race to
+    balances = compute_balances(db, Period.parse(period), houses=houses, advances=advances, carries=carries)
     return balances, advances, carries
 
 
