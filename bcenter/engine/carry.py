@@ -41,7 +41,7 @@ from decimal import Decimal
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.penalties import Obligation, Repayment, Tail, penalty_continued, penalty_with_tail
-from bcenter.engine.position import SYNTHETIC
+from bcenter.engine.position import SYNTHETIC, penalty_kind, penalty_obligation
 from bcenter.engine.rates import RateTable
 
 __all__ = ["Carry", "advance", "decode", "encode"]
@@ -188,20 +188,17 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
 
 
 def _obligation(charged: int, due: date, period: Period, service: str, rule: str) -> Obligation:
-    return Obligation(period=period, service=service, amount=charged, due=due,
-                      kind="capital_repair" if rule == "capital_repair" else "standard")
+    return Obligation(period=period, service=service, amount=charged, due=due, kind=penalty_kind(rule))
 
 
 def _penalty(charged: int, due: date, period: Period, service: str, repayments: list[Repayment], *, rule: str,
              rates: RateTable, as_of: date, rounding: str) -> tuple[int, Tail | None]:
-    """One line's penalty as of a day — as ``position.penalty_rows`` computes it for the whole account (a line paid
-    in full by its due date bears none: ``position.paid_in_time``) — with the tail a later day continues from."""
-    if rule == "none" or charged == 0 or due >= as_of:
+    """One line's penalty as of a day — the obligations ``position.penalty_rows`` computes — with the tail a later
+    day continues from."""
+    obligation = penalty_obligation(period, service, charged, due, rule, repayments, as_of=as_of)
+    if obligation is None:
         return 0, None
-    if sum(r.amount for r in repayments) >= charged and all(r.day <= due for r in repayments):  # paid in time
-        return 0, None
-    return penalty_with_tail(_obligation(charged, due, period, service, rule), repayments, rates=rates, as_of=as_of,
-                             rounding=rounding)
+    return penalty_with_tail(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
 
 
 def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:

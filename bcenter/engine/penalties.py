@@ -57,7 +57,6 @@ __all__ = [
     "PenaltyRow",
     "Repayment",
     "Tail",
-    "penalty_amount",
     "penalty_continued",
     "penalty_rows",
     "penalty_with_tail",
@@ -208,20 +207,6 @@ def penalty_rows(
     ]
 
 
-def penalty_amount(
-    obligation: Obligation,
-    repayments: Iterable[Repayment],
-    *,
-    rates: RateTable,
-    as_of: date,
-    rounding: str = DEFAULTS.penalty_rounding,
-) -> int:
-    """Kopecks of penalty of one obligation as of ``as_of``: ``penalty_total(penalty_rows(...))`` without building
-    the rows (a close sums thousands of obligations)."""
-    runs = _runs(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
-    return sum(_amounts(runs, rounding)) if runs else 0
-
-
 class Tail(NamedTuple):
     """The last run of an obligation's unpaid part as of a day — all that a later day's table can change while the
     obligation has no new repayment and the rate of the unpaid part stays the same (``penalty_continued``).
@@ -249,8 +234,9 @@ class Tail(NamedTuple):
 
 def penalty_with_tail(obligation: Obligation, repayments: Iterable[Repayment], *, rates: RateTable, as_of: date,
                       rounding: str = DEFAULTS.penalty_rounding) -> tuple[int, Tail | None]:
-    """``penalty_amount`` and, with per-interval rounding and a part still unpaid, the ``Tail`` a later day
-    continues from."""
+    """Kopecks of penalty of one obligation as of ``as_of`` — ``penalty_total(penalty_rows(...))`` without building
+    the rows (a close sums thousands of obligations) — and, with per-interval rounding and a part still unpaid, the
+    ``Tail`` a later day continues from."""
     repayments = list(repayments)
     runs = _runs(obligation, repayments, rates=rates, as_of=as_of, rounding=rounding)
     if not runs:

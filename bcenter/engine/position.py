@@ -25,7 +25,7 @@ from bcenter.engine import payments as pay
 from bcenter.engine.penalties import Obligation, PenaltyRow, penalty_rows as obligation_rows
 from bcenter.engine.rates import RateTable
 
-__all__ = ["SYNTHETIC", "advance", "obligations", "paid_in_time", "penalty_rows"]
+__all__ = ["SYNTHETIC", "advance", "obligations", "paid_in_time", "penalty_kind", "penalty_obligation", "penalty_rows"]
 
 SYNTHETIC = ("credit-", "opening-")
 """Ids of the credits ``obligations`` makes of negative month nets and migrated advances (not money paid)."""
@@ -65,7 +65,25 @@ def advance(application: pay.Application) -> int:
 
 def paid_in_time(charge: pay.Charge, repayments: Sequence) -> bool:
     """Paid in full by the due date: no day of debt after it, so no penalty."""
-    return sum(r.amount for r in repayments) >= charge.amount and all(r.day <= charge.due for r in repayments)
+    return _paid_by(charge.amount, charge.due, repayments)
+
+
+def _paid_by(amount: int, due: date, repayments: Sequence) -> bool:
+    return sum(r.amount for r in repayments) >= amount and all(r.day <= due for r in repayments)
+
+
+def penalty_kind(rule: str) -> str:
+    """The obligation kind of a service's penalty rule: ч. 14.1 for capital repair, else ч. 14."""
+    return "capital_repair" if rule == "capital_repair" else "standard"
+
+
+def penalty_obligation(period: Period, service: str, amount: int, due: date, rule: str, repayments: Sequence, *,
+                       as_of: date) -> Obligation | None:
+    """The obligation a charge line is for penalties as of a day, or None when it bears none: its service's rule is
+    ``none``, nothing was charged, it is not overdue yet, or it was paid in full by its due date."""
+    if rule == "none" or amount == 0 or due >= as_of or _paid_by(amount, due, repayments):
+        return None
+    return Obligation(period=period, service=service, amount=amount, due=due, kind=penalty_kind(rule))
 
 
 def penalty_rows(charges: Sequence[pay.Charge], application: pay.Application, *, rules: Mapping[str, str],
@@ -77,14 +95,10 @@ def penalty_rows(charges: Sequence[pay.Charge], application: pay.Application, *,
         repayments[(r.period, r.service)].append(r)
     rows = []
     for charge in charges:
-        rule = rules[charge.service]
-        if rule == "none" or charge.amount == 0 or charge.due >= as_of:
-            continue
         mine = repayments.get((charge.period, charge.service), [])
-        if paid_in_time(charge, mine):
-            continue
-        obligation = Obligation(period=charge.period, service=charge.service, amount=charge.amount, due=charge.due,
-                                kind="capital_repair" if rule == "capital_repair" else "standard")
-        rows += [r for r in obligation_rows(obligation, mine, rates=rates, as_of=as_of, rounding=rounding)
-                 if r.amount]
+        obligation = penalty_obligation(charge.period, charge.service, charge.amount, charge.due,
+                                        rules[charge.service], mine, as_of=as_of)
+        if obligation is not None:
+            rows += [r for r in obligation_rows(obligation, mine, rates=rates, as_of=as_of, rounding=rounding)
+                     if r.amount]
     return rows

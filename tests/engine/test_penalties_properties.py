@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bcenter.core.money import to_kop
 from bcenter.core.period import Period
 from bcenter.engine.penalties import (
-    Obligation, Repayment, penalty_amount, penalty_continued, penalty_rows, penalty_total, penalty_with_tail,
+    Obligation, Repayment, penalty_continued, penalty_rows, penalty_total, penalty_with_tail,
 )
 from bcenter.engine.rates import KeyRate, Moratorium, RateTable
 
@@ -139,14 +139,14 @@ def test_with_one_rate_a_later_as_of_never_gives_less(case, more_days):
 @settings(max_examples=150, deadline=None)
 @given(cases(), st.sampled_from(["per_interval", "total"]))
 def test_the_amount_alone_is_the_rows_total(case, rounding):
-    """``penalty_amount`` (what a close sums, rows not built; an unpaid debt's runs computed once per due day) is
+    """``penalty_with_tail``'s amount (what a close sums, rows not built; an unpaid debt's runs computed once per due day) is
     the total of ``penalty_rows`` — each row half up from its exact fraction (``row.exact_amount``) per interval."""
     obligation, repayments, as_of = case
     rows = penalty_rows(obligation, repayments, rates=RATES, as_of=as_of, rounding=rounding)
-    assert penalty_amount(obligation, repayments, rates=RATES, as_of=as_of, rounding=rounding) == penalty_total(rows)
+    assert penalty_with_tail(obligation, repayments, rates=RATES, as_of=as_of, rounding=rounding)[0] == penalty_total(rows)
     unpaid = Obligation(obligation.period, "t", obligation.amount + 1, obligation.due, obligation.kind)
     again = penalty_rows(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding)  # the shape kept for the due day
-    assert penalty_amount(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding) == penalty_total(again)
+    assert penalty_with_tail(unpaid, [], rates=RATES, as_of=as_of, rounding=rounding)[0] == penalty_total(again)
     if rounding == "per_interval":
         assert all(row.amount == to_kop(row.exact_amount()) for row in rows + again)
 
@@ -161,7 +161,7 @@ def test_a_later_day_continued_from_the_tail_is_the_whole_table(case, more, agai
     obligation, repayments, as_of = case
     repayments = [r for r in repayments if r.day <= as_of]  # nothing repaid after the first day
     total, tail = penalty_with_tail(obligation, repayments, rates=rates, as_of=as_of)
-    assert total == penalty_amount(obligation, repayments, rates=rates, as_of=as_of)
+    assert total == penalty_total(penalty_rows(obligation, repayments, rates=rates, as_of=as_of))
     for later in (as_of + timedelta(days=more), as_of + timedelta(days=more + again)):
         if tail is None:
             return
@@ -170,4 +170,4 @@ def test_a_later_day_continued_from_the_tail_is_the_whole_table(case, more, agai
             assert table == "law" and rates.effective_rate(later) != tail.rate
             return
         total, tail = found
-        assert total == penalty_amount(obligation, repayments, rates=rates, as_of=later)
+        assert total == penalty_total(penalty_rows(obligation, repayments, rates=rates, as_of=later))

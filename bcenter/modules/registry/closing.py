@@ -104,7 +104,6 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             paid_before[str(account)][(str(account), str(service), str(supplier))] = int(amount)
         accounts |= set(paid_before) | set(posted_penalties)
     facts = finance.facts(period, scope, scope_params)
-    numbers = dict(finance.account_numbers()) if accounts and houses is None else {}
     settings = finance.settings
     options = dict(period=period, policy=settings.payment_application, rules=finance.rules, rates=finance.rates,
                    rounding=settings.penalty_rounding, basis=finance.basis)
@@ -116,19 +115,20 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             job.check()
         known_before, known_now, ahead = facts.get(account, _NO_FACTS)
         old = stored.get(account)
-        if old is not None and old.period == previous:  # what the snapshots counted up to the month before
+        if old is not None and old.period != previous:  # a carry of an older month: neither continued nor counted
+            old = None
+        if old is not None:  # what the snapshots counted up to the month before
             paid_counted = {(account, *k): v for k, v in old.paid.items()}
             penalties_counted = {(account, *k): v for k, v in old.penalties.items()}
         else:
             paid_counted, penalties_counted = paid_before.get(account, {}), posted_penalties.get(account, {})
-        if (carried and old is not None and old.period == previous and old.basis == finance.basis and not old.ahead
-                and tuple(old.facts) == known_before):
+        if old is not None and old.basis == finance.basis and not old.ahead and tuple(old.facts) == known_before:
             charges, credits = engine_position.obligations(owed_now.get(account, {}), (), due=finance.due,
                                                            as_of=period.last_day)
             new = carry_engine.advance(old, charges, [*credits, *month_payments.get(account, ())], facts=known_now,
                                        ahead=ahead, **options)
         else:
-            position = finance.position(account, numbers.get(account, ""), as_of=period.last_day)
+            position = finance.position(account, "", as_of=period.last_day)  # (its number is not needed here)
             new = carry_engine.advance(None, position.charges, position.payments, facts=known_now, ahead=ahead,
                                        **options)
         if advances is not None:
