@@ -82,15 +82,24 @@ def money(db: Path) -> list:
     conn = sqlite3.connect(db)
     try:
         return [sorted(conn.execute('SELECT period, state FROM billing_period')),
-                sorted(conn.execute(
-                    'SELECT a.number, s.ext_id, b.period, b.opening, b.charged, b.recalculated, b.quality, b.benefits, '
-                    'b.paid, b.penalties, b.closing FROM balance_snapshot b JOIN account a ON a.id = b.account_id '
-                    'JOIN service s ON s.id = b.service_id')),
+                sorted(balances(conn)),
                 sorted(conn.execute('SELECT a.number, x.advance, x.last_paid_on FROM account_snapshot x '
                                     'JOIN account a ON a.id = x.account_id')),
                 sorted(conn.execute('SELECT ledger_account, period, amount FROM posting'))]
     finally:
         conn.close()
+
+
+def balances(conn: sqlite3.Connection) -> list:
+    """The closed periods' balances (packed a row per account and period, ``db.snapshots``)."""
+    sys.path.insert(0, str(ROOT))
+    from db.snapshots import unpack
+
+    number = dict(conn.execute("SELECT id, number FROM account"))
+    service = dict(conn.execute("SELECT k.id, s.ext_id FROM balance_key k JOIN service s ON s.id = k.service_id"))
+    return [(number[account], service[key], period, *money)
+            for period, account, data in conn.execute("SELECT period, account_id, data FROM balance_snapshot")
+            for key, money in unpack(data)]
 
 
 def ledger(db: Path) -> list:

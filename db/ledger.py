@@ -44,7 +44,8 @@ class EntryRow(NamedTuple):
 class LineRow(NamedTuple):
     """A charge line of an entry: account × service × supplier, kind, method, volume, tariff, coefficient, amount
     (kopecks), excess due to the increasing coefficient, the period it corrects and why, its derivation (JSON).
-    A line is a part of its entry: its key in the database is a local number (schema step 11), not a UUID."""
+    A line is a part of its entry: its key in the database is the entry and its number there (schema step 17), given
+    by the writer in the order the lines come."""
 
     entry_id: str
     period: str
@@ -94,10 +95,12 @@ def reversed_line(line: LineRow, entry: EntryRow, reason: str) -> LineRow:
 ENTRY_FIELDS = ("period", "account_id", "corrects_period", "reason")
 """A line's fields that are its entry's: stored with the entry only (schema step 12)."""
 
-LINE_COLUMNS = (*(f for f in LineRow._fields[:-1] if f not in ENTRY_FIELDS), "derivation_key")
-"""The stored columns of a charge line: its derivation is kept once per distinct text (schema step 9)."""
+LINE_COLUMNS = ("entry_id", "line_no", *(f for f in LineRow._fields[1:-1] if f not in ENTRY_FIELDS),
+                "derivation_key")
+"""The stored columns of a charge line: keyed by its entry and its number there (schema step 17); its derivation
+is kept once per distinct text (schema step 9)."""
 
-_stored_fields = itemgetter(*(LineRow._fields.index(f) for f in LINE_COLUMNS[:-1]))
+_stored_fields = itemgetter(*(LineRow._fields.index(f) for f in LINE_COLUMNS[2:-1]))
 _entry_fields = itemgetter(*(LineRow._fields.index(f) for f in ENTRY_FIELDS))
 
 LINE_SELECT = ", ".join("d.data" if f == "derivation" else f"e.{f}" if f in ENTRY_FIELDS else f"c.{f}"
@@ -129,8 +132,18 @@ class LedgerWriter:
         self._stored: set[bytes] = uow.__dict__.setdefault("_ledger_derivation_keys", set())
 
     def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
-              postings: Iterable[PostingRow] = ()) -> None:
-        entries, lines = list(entries), list(lines)
+              postings: Iterable[PostingRow] = (), *, fresh_keys: bool = False) -> None:
+        """Write entries with their lines and postings. ``fresh_keys``: the entries were made elsewhere (the
+        month's worker processes) and get their keys here, new UUIDv7 in the order written — keys made by two
+        processes at once interleave, and every write of such a batch would split half-filled pages of the tables
+        clustered by entry (charge lines) and of the entries' key; new keys in write order only append. Nothing
+        may refer to the entries but their own lines and postings."""
+        entries, lines, postings = list(entries), list(lines), list(postings)
+        if fresh_keys:
+            renamed = {e.id: uuid7() for e in entries}
+            entries = [e._replace(id=renamed[e.id]) for e in entries]
+            lines = [line._replace(entry_id=renamed.get(line.entry_id, line.entry_id)) for line in lines]
+            postings = [p._replace(entry_id=renamed.get(p.entry_id, p.entry_id)) for p in postings]
         of_entry = {e.id: (e.period, e.account_id, e.corrects_period, e.reason) for e in entries}
         for line in lines:  # a line is written with its entry, whose period, account … are the line's
             if line.entry_id not in of_entry:
@@ -141,7 +154,7 @@ class LedgerWriter:
         stored_lines = self._derivations(lines)
         for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
                                     (ChargeLine, LINE_COLUMNS, stored_lines),
-                                    (Posting, PostingRow._fields, list(postings))):
+                                    (Posting, PostingRow._fields, postings)):
             for start in range(0, len(rows), self.batch):
                 self.uow.insert_rows(model, fields, rows[start:start + self.batch])
             if model is JournalEntry:
@@ -154,12 +167,14 @@ class LedgerWriter:
     def _derivations(self, lines: Iterable[LineRow]) -> list[tuple]:
         """The lines as stored (the derivation's key in place of its text), the new texts written."""
         out, new = [], {}
+        numbers: dict[str, int] = {}  # each entry's lines numbered in the order given (all are written here)
         for line in lines:
             text = line.derivation
             key = None if text is None else derivation_key(text)
             if key is not None and key not in self._stored:
                 new[key] = text
-            out.append((*_stored_fields(line), key))
+            number = numbers[line.entry_id] = numbers.get(line.entry_id, 0) + 1
+            out.append((line.entry_id, number, *_stored_fields(line), key))
         if new:
             db = self.uow.db
             keys = list(new)

@@ -27,6 +27,7 @@ from db.context import bound, enter_unit, leave_unit
 from db.dialect import id_to_storage, is_postgres, raw_insert
 from db.fields import IdField
 from db.models.system import AuditLog
+from db.packed_ids import pack_ids
 
 
 PARENT_TABLES = frozenset({"journal_entry"})
@@ -194,7 +195,7 @@ class UnitOfWork:
                         action=action, table_name=table, row_id=row_id, before=before, after=after).execute(self.db)
 
     def _record(self, table: str, op: str, row_ids: list, changes: dict | None) -> None:
-        self._outbox.append((uuid7(), self.id, table, op, json.dumps(row_ids),
+        self._outbox.append((uuid7(), self.id, table, op, pack_ids(row_ids),
                              None if changes is None else json.dumps(changes, ensure_ascii=False, sort_keys=True),
                              self.site_id, utc_now_iso()))
         if len(self._outbox) >= 500:
@@ -204,7 +205,7 @@ class UnitOfWork:
         if self._outbox:
             to_key = id_to_storage(self.db)
             raw_insert(self.db, "outbox",
-                       ("id", "unit_id", "table_name", "op", "row_ids", "changes", "site_id", "created_at"),
+                       ("id", "unit_id", "table_name", "op", "packed_ids", "changes", "site_id", "created_at"),
                        [(to_key(i), to_key(u), t, o, r, c, to_key(site), at) for i, u, t, o, r, c, site, at in self._outbox])
             self._outbox = []
 

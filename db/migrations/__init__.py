@@ -79,6 +79,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (13, "posting_index", _sql_file("0013_posting_index")),
     (14, "account_carry", _sql_file("0014_account_carry")),
     (15, "packed_derivations", _python_step("m0015_packed_derivations")),
+    (16, "packed_snapshots", _python_step("m0016_packed_snapshots")),
+    (17, "lines_by_entry", _python_step("m0017_lines_by_entry")),
+    (18, "packed_outbox_ids", _python_step("m0018_packed_outbox_ids")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

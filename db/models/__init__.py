@@ -14,7 +14,7 @@ from db.models.finance import (
     BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
 )
 from db.models.ledger import (
-    AccountCarry, AccountSnapshot, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
+    AccountCarry, AccountSnapshot, BalanceKey, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
 )
 from db.models.cases import Claim, CourtCase
 from db.models.system import (
@@ -35,9 +35,11 @@ DOMAIN_MODELS = [
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
-LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry]
+LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry,
+                BalanceKey]
 """Written directly, without outbox rows: technical tables, and the derivation texts (content-addressed; a charge
-line's text travels with the line, which is in the outbox), and the accounts' carries (a cache every site derives)."""
+line's text travels with the line, which is in the outbox), the accounts' carries (a cache every site derives) and the numbers of the (service, supplier) pairs
+in packed balance snapshots (local to the database: a snapshot leaves it with the pairs' UUIDs)."""
 ALL_MODELS = DOMAIN_MODELS + LOCAL_MODELS
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

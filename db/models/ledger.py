@@ -78,12 +78,12 @@ class Posting(UnitWritten):
 
 class ChargeLine(UnitWritten):
     """A calculated line with its derivation (DOMAIN.md §1.11): what the ЕПД and ``explain`` show. A part of its
-    entry: a local number for a key (schema step 11; it keeps the order lines were posted in), shipped by sync
-    with the entry. Its period, account, the period it corrects and why are its entry's (schema step 12: read
-    through ``db.ledger.LINE_FROM``)."""
+    entry, keyed by the entry and its number in it (``line_no``: 1, 2, … in the order posted; schema step 17 —
+    clustered with its entry on SQLite), shipped by sync with the entry. Its period, account, the period it
+    corrects and why are its entry's (schema step 12: read through ``db.ledger.LINE_FROM``)."""
 
-    id = pw.BigAutoField()
-    entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT")
+    entry = pw.ForeignKeyField(JournalEntry, backref="lines", on_delete="RESTRICT", index=False)  # the key leads
+    line_no = pw.IntegerField()
     service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
     supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     kind = pw.CharField(max_length=16)
@@ -96,6 +96,8 @@ class ChargeLine(UnitWritten):
     derivation_key = pw.BlobField(null=True)  # → Derivation (schema step 9)
 
     class Meta:
+        primary_key = pw.CompositeKey("entry", "line_no")
+        without_rowid = True
         constraints = [constraint(f"CONSTRAINT ck_charge_line_kind CHECK ({_in('kind', LINE_KINDS)})")]
         outbox_by = "entry_id"  # recorded through its entry: sync ships an entry with its lines
 
@@ -129,28 +131,34 @@ class AccountCarry(LocalModel):
 
 
 class BalanceSnapshot(UnitWritten):
-    """The balance of account × service × supplier for a closed period; closing(P) == opening(P+1).
+    """The balances of an account for a closed period, per service × supplier: opening, charged, recalculated,
+    quality, benefits, paid, penalties, closing; closing(P) == opening(P+1) (ARCHITECTURE.md §3).
 
-    Keyed by what it is — (period, account, service, supplier), the primary key ``uq_balance_snapshot``, clustered on
-    SQLite (``WITHOUT ROWID``; the DDL is schema step 10's) — with no id of its own: written once, by close, and recorded in the outbox by its period. A row
-    that would be all zeros is not written (``compute_balances``)."""
+    One row per (period, account) — the primary key ``uq_balance_snapshot``, clustered on SQLite (``WITHOUT
+    ROWID``) — its service × supplier rows packed in ``data`` (schema step 16, ``db.snapshots``: read and written
+    only through ``read_snapshots`` and ``write_snapshots``). Written once, by close, and recorded in the outbox by
+    its period. A service × supplier row that would be all zeros is not kept (``compute_balances``)."""
 
     period = PeriodField()
     account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the key serves
-    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
-    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
-    opening = MoneyField()
-    charged = MoneyField()
-    recalculated = MoneyField()
-    quality = MoneyField()
-    benefits = MoneyField()
-    paid = MoneyField()
-    penalties = MoneyField()
-    closing = MoneyField()
+    data = pw.BlobField()
 
     class Meta:
-        primary_key = pw.CompositeKey("period", "account", "service", "supplier")  # uq_balance_snapshot
+        primary_key = pw.CompositeKey("period", "account")  # uq_balance_snapshot
         outbox_by = "period"  # written once, by close: recorded as «the period's snapshots»
+
+
+class BalanceKey(LocalModel):
+    """This database's numbers of the (service, supplier) pairs that packed balance snapshots refer to (schema step
+    16, ``db.snapshots``): numbered by the close that first needs a pair, never renumbered; local — a snapshot
+    leaves the database with the pairs' UUIDs."""
+
+    id = pw.IntegerField(primary_key=True)
+    service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT", index=False)
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_balance_key UNIQUE (service_id, supplier_id)")]
 
 
 class AccountSnapshot(UnitWritten):

@@ -65,14 +65,15 @@ class LocalSetting(LocalModel):
 
 
 class Outbox(LocalModel):
-    """What this site must push: one row per written batch of a table (ids listed), in commit order."""
+    """What this site must push: one row per written batch of a table (ids listed, packed: ``db.packed_ids``,
+    schema step 18), in commit order."""
 
     seq = pw.AutoField()
     id = IdField(unique=True)
     unit_id = IdField()
     table_name = pw.TextField()
     op = pw.CharField(max_length=8)
-    row_ids = JsonTextField()
+    packed_ids = pw.BlobField()  # db.packed_ids: pack_ids / unpack_ids
     changes = JsonTextField(null=True)
     site_id = IdField(null=True)
     created_at = pw.TextField()

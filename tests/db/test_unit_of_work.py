@@ -16,8 +16,10 @@ def outbox_ids(db) -> dict[str, set[str]]:
     """Table → the ids its outbox rows name; for a table recorded by a column value (``Meta.outbox_by``, e.g. the
     period of the balance snapshots), the values as «column=value»."""
     out: dict[str, set[str]] = {}
-    for table, row_ids, changes in db.execute_sql("SELECT table_name, row_ids, changes FROM outbox"):
-        out.setdefault(table, set()).update(json.loads(row_ids))
+    from db.packed_ids import unpack_ids
+
+    for table, packed, changes in db.execute_sql("SELECT table_name, packed_ids, changes FROM outbox"):
+        out.setdefault(table, set()).update(unpack_ids(packed))
         for column, value in (json.loads(changes or "{}").get("where") or {}).items():
             out[table].add(f"{column}={value}")
     return out

@@ -66,9 +66,13 @@ def ledger(url: str) -> dict:
     """What the ledger and the money say, without ids and timestamps."""
     import peewee  # noqa: F401  (the driver)
     from db.connection import connect
+    from db.snapshots import every_snapshot
 
     db = connect(url, migrate=False)
     try:
+        number = {str(i): n for i, n in db.execute_sql('SELECT id, number FROM "account"')}
+        service = {str(i): e for i, e in db.execute_sql('SELECT id, ext_id FROM "service"')}
+
         def rows(sql: str) -> list:
             return sorted(tuple(map(str, r)) for r in db.execute_sql(sql).fetchall())
 
@@ -77,9 +81,8 @@ def ledger(url: str) -> dict:
                           'e.corrects_period FROM "charge_line" c JOIN "journal_entry" e ON e.id = c.entry_id JOIN "account" a ON a.id = e.account_id '
                           'JOIN "service" s ON s.id = c.service_id'),
             "postings": rows('SELECT p.ledger_account, p.period, p.amount FROM "posting" p'),
-            "balances": rows('SELECT a.number, s.ext_id, b.period, b.opening, b.charged, b.paid, b.penalties, '
-                             'b.closing FROM "balance_snapshot" b JOIN "account" a ON a.id = b.account_id '
-                             'JOIN "service" s ON s.id = b.service_id'),
+            "balances": sorted((number[a], service[s], period, *map(str, money))
+                               for period, a, s, _, money in every_snapshot(db)),
             "periods": rows('SELECT period, state FROM "billing_period"'),
             "payments": rows('SELECT ext_id, amount, paid_on FROM "payment"'),
         }

@@ -74,10 +74,12 @@ def test_workers_post_what_one_process_posts(two_urls, monkeypatch):
 
 
 def _snapshots(db) -> tuple[list[tuple], list[tuple]]:
-    balances = db.execute_sql(
-        'SELECT a.number, s.ext_id, p.ext_id, b.opening, b.charged, b.recalculated, b.quality, b.benefits, b.paid, '
-        'b.penalties, b.closing FROM "balance_snapshot" b JOIN "account" a ON a.id = b.account_id '
-        'JOIN "service" s ON s.id = b.service_id JOIN "supplier" p ON p.id = b.supplier_id').fetchall()
+    from db.snapshots import every_snapshot
+
+    number = {str(i): n for i, n in db.execute_sql('SELECT id, number FROM "account"')}
+    ext = {str(i): e for i, e in db.execute_sql('SELECT id, ext_id FROM "service" UNION ALL '
+                                                'SELECT id, ext_id FROM "supplier"')}
+    balances = [(number[a], ext[s], ext[p], *money) for _, a, s, p, money in every_snapshot(db)]
     accounts = db.execute_sql(
         'SELECT a.number, x.advance, CAST(x.last_paid_on AS TEXT) FROM "account_snapshot" x '
         'JOIN "account" a ON a.id = x.account_id').fetchall()

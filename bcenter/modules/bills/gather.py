@@ -51,6 +51,7 @@ from db.derivations import unpack
 from db.ledger import LINE_FROM
 from db.queries import in_houses
 from db.search import format_address
+from db.snapshots import COLUMNS, read_snapshots
 
 REGULAR = tuple(k for k, f in KIND_FIELD.items() if f == "charged")                  # charge, common_property
 RECALCULATED = tuple(k for k, f in KIND_FIELD.items() if f in ("recalculated", "quality"))  # recalc, quality, absence
@@ -454,7 +455,7 @@ class _HouseData:
                     'c.coefficient, c.amount, c.excess, e.corrects_period, e.reason, d.data '
                     f'{LINE_FROM} WHERE e.period = {m}{scope} '
                     "AND e.kind <> 'STORNO' AND NOT EXISTS (SELECT 1 FROM \"journal_entry\" s "
-                    "WHERE s.storno_of_id = c.entry_id) ORDER BY c.id", (str(period), *params)):
+                    "WHERE s.storno_of_id = c.entry_id) ORDER BY c.entry_id, c.line_no", (str(period), *params)):
             self.lines[str(aid)].append({
                 "service": str(sid), "supplier": str(sup), "kind": kind, "method": method, "volume": volume,
                 "tariff": tariff, "coefficient": coef, "amount": int(amount), "excess": excess,
@@ -467,10 +468,8 @@ class _HouseData:
         if source.kind == "debt":
             pass  # arrears and penalties as of a day come from the position itself
         elif source.closed:
-            rows = {(str(a), str(s), str(p)): dict(zip(FIELDS, map(int, values)))
-                    for a, s, p, *values in db.execute_sql(
-                        f'SELECT account_id, service_id, supplier_id, {", ".join(FIELDS)} FROM "balance_snapshot" '
-                        f'WHERE period = {m}{scope}', (str(period), *params))}
+            rows = {(a, s, p): dict(zip(COLUMNS, money))
+                    for a, s, p, money in read_snapshots(db, str(period), scope, params)}
             if db.execute_sql(f'SELECT 1 FROM "account_snapshot" WHERE period = {m} LIMIT 1',
                               (str(period),)).fetchone() is not None:  # closed by a version that froze them
                 self.advances, self.last_payment = {}, {}

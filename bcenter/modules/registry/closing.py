@@ -29,12 +29,17 @@ from bcenter.modules.registry.storno import FORGOTTEN
 from db.connection import open_database
 from db.dialect import db_id, is_postgres, param_mark
 from db.ledger import LedgerWriter, PostingRow, entry_row
-from db.models import AccountSnapshot, BalanceSnapshot, BillingPeriod
+from db.models import AccountSnapshot, BillingPeriod
 from db.queries import in_houses
+from db.snapshots import COLUMNS, read_snapshots, write_snapshots
 from db.uow import UnitOfWork, utc_now_iso
 
 __all__ = ["FIELDS", "KIND_FIELD", "BalanceReport", "BalanceRow", "CloseResult", "balances_report", "close_period",
            "compute_balances"]
+
+PAID, CLOSING = COLUMNS.index("paid"), COLUMNS.index("closing")
+"""Where a stored snapshot row (``db.snapshots.COLUMNS``, the engine's ``FIELDS``) keeps what was paid and the
+closing balance."""
 
 
 def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] | None = None,
@@ -57,10 +62,8 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
     previous = period - 1
     found_previous = False
-    for account, service, supplier, closing in db.execute_sql(
-            f'SELECT account_id, service_id, supplier_id, closing FROM "balance_snapshot" WHERE period = {mark}{scope}',
-            (str(previous), *scope_params)):
-        rows[(str(account), str(service), str(supplier))]["opening"] = int(closing)
+    for account, service, supplier, money in read_snapshots(db, str(previous), scope, scope_params):
+        rows[(account, service, supplier)]["opening"] = money[CLOSING]
         found_previous = True
     if not found_previous and houses is not None:  # the previous period closed with none of these accounts?
         found_previous = db.execute_sql(f'SELECT 1 FROM "balance_snapshot" WHERE period = {mark} LIMIT 1',
@@ -98,10 +101,9 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
                 f'\'penalties\' AND period < {mark}{scope} GROUP BY account_id, service_id, supplier_id',
                 (str(period), *scope_params)):
             posted_penalties[str(account)][(str(account), str(service), str(supplier))] = int(amount)
-        for account, service, supplier, amount in db.execute_sql(
-                f'SELECT account_id, service_id, supplier_id, SUM(paid) FROM "balance_snapshot" WHERE period < {mark}'
-                f'{scope} GROUP BY account_id, service_id, supplier_id', (str(period), *scope_params)):
-            paid_before[str(account)][(str(account), str(service), str(supplier))] = int(amount)
+        for account, service, supplier, money in read_snapshots(db, str(period), scope, scope_params, before=True):
+            key = (account, service, supplier)
+            paid_before[account][key] = paid_before[account].get(key, 0) + money[PAID]
         accounts |= set(paid_before) | set(posted_penalties)
     facts = finance.facts(period, scope, scope_params)
     settings = finance.settings
@@ -269,10 +271,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
             raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
                                f"повторите bcenter close --period {period}", period=period)
         periods.ensure_open(uow, period)
-        rows = [(str(period), a, s, p, *(v[f] for f in FIELDS)) for (a, s, p), v in sorted(balances.items())]
-        for start in range(0, len(rows), 5000):
-            uow.insert_rows(BalanceSnapshot, ("period", "account_id", "service_id", "supplier_id", *FIELDS),
-                            rows[start:start + 5000])
+        written = write_snapshots(uow, str(period), balances)
         accounts = [(str(period), a, advances.get(a, 0), last_paid.get(a))
                     for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
         for start in range(0, len(accounts), 5000):
@@ -282,7 +281,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
         store_carries(uow.db, period, carries)
         row = BillingPeriod.get(BillingPeriod.period == str(period))
         uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
-    return CloseResult(period, len(rows))
+    return CloseResult(period, written)
 
 
 def _post_penalties(uow: UnitOfWork, period: Period, balances: dict[tuple[str, str, str], dict[str, int]]) -> None:
@@ -350,7 +349,6 @@ class BalanceReport:
 
 def balances_report(db: pw.Database, period: Period, *, job: Job | None = None) -> BalanceReport:
     """``bcenter balances``: stored snapshots of a closed period, else computed now."""
-    mark = param_mark(db)
     names = {
         "account": {str(a): n for a, n in db.execute_sql('SELECT id, number FROM "account"')},
         "service": {str(a): e or str(a) for a, e in db.execute_sql('SELECT id, ext_id FROM "service"')},
@@ -358,9 +356,7 @@ def balances_report(db: pw.Database, period: Period, *, job: Job | None = None) 
     }
     closed = periods.is_closed(period)
     if closed:
-        data = {(str(a), str(s), str(p)): dict(zip(FIELDS, map(int, values))) for a, s, p, *values in db.execute_sql(
-            f'SELECT account_id, service_id, supplier_id, {", ".join(FIELDS)} FROM "balance_snapshot" '
-            f'WHERE period = {mark}', (str(period),))}
+        data = {(a, s, p): dict(zip(COLUMNS, money)) for a, s, p, money in read_snapshots(db, str(period))}
     else:
         data = compute_balances(db, period, job=job)
     out = []

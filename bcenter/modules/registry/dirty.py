@@ -11,7 +11,6 @@ fingerprints, so looking at too much costs time, never correctness.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +20,7 @@ import peewee as pw
 from bcenter.core.period import Period
 from db.dialect import db_ids, param_mark
 from db.fields import IdField
+from db.packed_ids import unpack_ids
 
 EARLIEST = Period(1900, 1)
 GLOBAL_TABLES = {"service", "setting", "increasing_coefficient", "supplier", "calendar_day"}
@@ -93,15 +93,15 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
     dirty = Dirty()
     ids: dict[str, list[str]] = defaultdict(list)
     mark = param_mark(db)
-    for table, row_ids in db.execute_sql(
-            f'SELECT table_name, row_ids FROM "outbox" WHERE seq > {mark} AND table_name NOT IN '
+    for table, packed in db.execute_sql(
+            f'SELECT table_name, packed_ids FROM "outbox" WHERE seq > {mark} AND table_name NOT IN '
             f'(\'charge_line\', \'journal_entry\', \'posting\', \'balance_snapshot\') UNION ALL '
-            f'SELECT table_name, row_ids FROM "outbox" WHERE seq > {mark} AND table_name = \'journal_entry\' '
+            f'SELECT table_name, packed_ids FROM "outbox" WHERE seq > {mark} AND table_name = \'journal_entry\' '
             f'AND unit_id IN (SELECT unit_id FROM "audit_log" WHERE action = {mark})', (after_seq, after_seq, STORNO_ACTION)):
         if table in GLOBAL_TABLES:
             dirty.mark(None, EARLIEST)
         elif table in WHOLE_HOUSE or table in DATED:
-            ids[table].extend(json.loads(row_ids))
+            ids[table].extend(unpack_ids(packed))
     for table, values in ids.items():
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]

@@ -94,7 +94,7 @@ def _posted(db: pw.Database, house_id: str, period: Period) -> tuple[dict[tuple[
         f'e.storno_of_id FROM "account_house" ah JOIN "journal_entry" e ON e.account_id = ah.account_id '
         f'JOIN "charge_line" c ON c.entry_id = e.id '
         f'WHERE ah.house_id = {mark} AND ((e.period = {mark} AND e.corrects_period IS NULL) OR e.corrects_period = {mark}) '
-        f'ORDER BY c.id', (db_id(house_id), str(period), str(period)))
+        f'ORDER BY c.entry_id, c.line_no', (db_id(house_id), str(period), str(period)))
     for account, service, amount, volume, tariff, method, kind, entry, entry_kind, storno_of in rows:
         account = str(account)
         if entry_kind == "STORNO":
@@ -303,7 +303,7 @@ def _write_batch(db: pw.Database, batch: list[HouseWork], period: Period, actor:
     with UnitOfWork(action="registry.month", actor=actor, db=db,
                     details={"period": str(period), "houses": len(batch)}) as uow:
         LedgerWriter(uow, batch=10 ** 9).write([row for work in batch for row in work.entries],
-                                               [row for work in batch for row in work.lines])
+                                               [row for work in batch for row in work.lines], fresh_keys=True)
         for work in batch:
             _save_states(db, work.house_id, work.updates, run_id)
 

@@ -68,7 +68,7 @@ def charge_lines(db: pw.Database, period: Period, *, account: str | None = None)
         'SELECT a.number, s.ext_id, s.id, c.kind, c.method, c.volume, c.tariff, c.coefficient, '
         'c.amount, e.corrects_period, e.reason FROM "journal_entry" e JOIN "charge_line" c ON c.entry_id = e.id '
         'JOIN "account" a ON a.id = e.account_id '
-        f'JOIN "service" s ON s.id = c.service_id WHERE {where} ORDER BY a.number, s.sort_order, c.id', tuple(params))
+        f'JOIN "service" s ON s.id = c.service_id WHERE {where} ORDER BY a.number, s.sort_order, c.entry_id, c.line_no', tuple(params))
     lines, totals = [], defaultdict(int)
     for number, ext, sid, kind, method, volume, tariff, coefficient, amount, corrects, reason in rows:
         lines.append(StatementLine(number, ext or str(sid), kind, method, _dec(volume), _dec(tariff), _dec(coefficient),
@@ -113,7 +113,7 @@ def explain(db: pw.Database, *, account: str, period: Period) -> Explanation:
     rows = db.execute_sql(
         'SELECT s.name, c.kind, c.method, c.amount, e.corrects_period, e.reason, d.data, c.excess '
         f'{LINE_FROM} JOIN "service" s ON s.id = c.service_id '
-        f'WHERE e.account_id = {mark} AND e.period = {mark} ORDER BY s.sort_order, c.id',
+        f'WHERE e.account_id = {mark} AND e.period = {mark} ORDER BY s.sort_order, c.entry_id, c.line_no',
         (db_id(account_id(db, account)), str(period)))
     lines = []
     for name, kind, method, amount, corrects, reason, derivation, excess in rows:

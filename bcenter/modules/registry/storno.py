@@ -70,7 +70,7 @@ def storno_charges(db: pw.Database, period: Period, *, reason: str, account: str
             new_lines = []
             for row in db.execute_sql(
                     f'SELECT {LINE_SELECT} {LINE_FROM} WHERE c.entry_id IN ({marks(db, len(chunk))}) '
-                    'ORDER BY c.id', db_ids(e[0] for e in chunk)):
+                    'ORDER BY c.entry_id, c.line_no', db_ids(e[0] for e in chunk)):
                 line = read_line(row)
                 new_lines.append(reversed_line(line, by_original[str(line.entry_id)], text))
                 counts["amount"] += line.amount

@@ -1,0 +1,57 @@
+"""Balance snapshots packed per account and period (schema step 16, ``db.snapshots``) and the outbox's row ids
+(step 18, ``db.packed_ids``): whatever goes in comes back exactly; a format this version does not know is refused
+with a message; a month of an account and a batch of UUIDv7 take what the steps promise."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bcenter.core.ids import uuid7
+from bcenter.engine.closing import FIELDS
+from db.packed_ids import pack_ids, unpack_ids
+from db.snapshots import COLUMNS, pack, unpack
+
+kopecks = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
+rows = st.lists(st.tuples(st.integers(min_value=1, max_value=0xFFFF), st.tuples(*[kopecks] * len(COLUMNS))),
+                max_size=40)
+
+
+def test_the_stored_columns_are_the_engines_balance_fields():
+    assert COLUMNS == FIELDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows)
+def test_any_snapshot_comes_back(parts):
+    assert unpack(pack(parts)) == parts
+    assert unpack(memoryview(pack(parts))) == parts  # PostgreSQL gives a memoryview
+
+
+def test_an_accounts_month_takes_under_200_bytes():
+    month = [(k, (150_000 + k, 231_045, 0, -1200 * (k % 2), 0, 200_000, 37 * k, 181_045 + k)) for k in range(1, 12)]
+    assert len(pack(month)) < 200
+
+
+def test_a_snapshot_of_another_format_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="формате 2"):
+        unpack(b"\x02" + pack([(1, (0,) * 8)])[1:])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.uuids().map(str), st.text(max_size=40), st.integers())))
+def test_any_ids_come_back(ids):
+    assert unpack_ids(pack_ids(ids)) == ids
+    assert unpack_ids(pack_ids([str(i).upper() for i in ids])) == [str(i).upper() for i in ids]
+
+
+def test_a_batch_of_our_keys_takes_about_a_byte_or_two_each():
+    ids = [uuid7() for _ in range(5000)]
+    packed = pack_ids(ids)
+    assert unpack_ids(packed) == ids
+    assert len(packed) < 5000 * 3  # as JSON text: 39 bytes each
+
+
+def test_ids_of_an_unknown_format_are_refused_with_a_reason():
+    with pytest.raises(ValueError, match="неизвестном формате"):
+        unpack_ids(b"\x07...")
