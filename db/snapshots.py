@@ -23,7 +23,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import peewee as pw
@@ -33,7 +33,8 @@ from db.dialect import db_ids, param_mark
 if TYPE_CHECKING:  # pragma: no cover
     from db.uow import UnitOfWork
 
-__all__ = ["COLUMNS", "VERSION", "every_snapshot", "pack", "read_snapshots", "unpack", "write_snapshots"]
+__all__ = ["COLUMNS", "VERSION", "every_snapshot", "insert_snapshots", "numbered", "pack", "pack_balances",
+           "read_snapshots", "unpack", "write_snapshots"]
 
 COLUMNS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 """The money columns of a snapshot row, in their packed order (kopecks)."""
@@ -97,29 +98,55 @@ def every_snapshot(db: pw.Database) -> Iterator[tuple[str, str, str, str, tuple[
             yield (str(period), str(account), *keys[key], money)
 
 
-def write_snapshots(uow: "UnitOfWork", period: str,
-                    balances: Mapping[tuple[str, str, str], Mapping[str, int]], *, batch: int = 5000) -> int:
-    """Write a period's balances — {(account, service, supplier): {column: kopecks}} — an account a row, with the
-    (service, supplier) pairs not numbered yet; returns how many (account, service, supplier) rows were kept."""
-    from db.models import BalanceSnapshot
-
-    db = uow.db
+def numbered(db: pw.Database, pairs: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], int]:
+    """This database's numbers of (service, supplier) pairs — those numbered before and ``pairs``, numbered now
+    when new (inside the caller's transaction)."""
     numbers = {pair: n for n, pair in _keys(db).items()}
-    missing = sorted({(s, p) for _, s, p in balances} - set(numbers))
+    missing = sorted(set(pairs) - set(numbers))
     if missing:
         start = max(numbers.values(), default=0) + 1
         if start + len(missing) - 1 > MAX_KEY:
             raise ValueError(f"пар услуга × поставщик больше {MAX_KEY}: сальдо не упаковать")
-        rows = [(start + i, *db_ids(pair)) for i, pair in enumerate(missing)]
         mark = param_mark(db)
-        for row in rows:
+        for i, pair in enumerate(missing):
             db.execute_sql(f'INSERT INTO "balance_key" ("id", "service_id", "supplier_id") VALUES ({mark}, {mark}, '
-                           f'{mark})', row)
-        numbers.update({pair: start + i for i, pair in enumerate(missing)})
+                           f'{mark})', (start + i, *db_ids(pair)))
+            numbers[pair] = start + i
+    return numbers
+
+
+def pack_balances(balances: Mapping[tuple[str, str, str], Mapping[str, int]], numbers: Mapping[tuple[str, str], int],
+                  ) -> tuple[list[tuple[str, bytes]], dict[tuple[str, str, str], Mapping[str, int]]]:
+    """A period's balances — {(account, service, supplier): {column: kopecks}} — packed an account a row, by
+    account, where every pair of the account has a number; the rest returned as they came (to be numbered)."""
     by_account: dict[str, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+    unnumbered: set[str] = set()
     for (account, service, supplier), values in balances.items():
-        by_account[account].append((numbers[(service, supplier)], tuple(values[c] for c in COLUMNS)))
-    rows = [(period, account, pack(sorted(parts))) for account, parts in sorted(by_account.items())]
+        number = numbers.get((service, supplier))
+        if number is None:
+            unnumbered.add(account)
+        else:
+            by_account[account].append((number, tuple(values[c] for c in COLUMNS)))
+    rows = [(account, pack(sorted(parts))) for account, parts in sorted(by_account.items())
+            if account not in unnumbered]
+    return rows, {k: v for k, v in balances.items() if k[0] in unnumbered}
+
+
+def insert_snapshots(uow: "UnitOfWork", period: str, rows: Iterable[tuple[str, bytes]], *,
+                     batch: int = 5000) -> None:
+    """Write a period's packed snapshots ((account, data), by account) with the period's outbox row."""
+    from db.models import BalanceSnapshot
+
+    rows = [(period, account, data) for account, data in rows]
     for start in range(0, len(rows), batch):
         uow.insert_rows(BalanceSnapshot, ("period", "account_id", "data"), rows[start:start + batch])
+
+
+def write_snapshots(uow: "UnitOfWork", period: str,
+                    balances: Mapping[tuple[str, str, str], Mapping[str, int]]) -> int:
+    """Write a period's balances — {(account, service, supplier): {column: kopecks}} — an account a row, with the
+    (service, supplier) pairs not numbered yet; returns how many (account, service, supplier) rows were kept."""
+    numbers = numbered(uow.db, {(s, p) for _, s, p in balances})
+    rows, _ = pack_balances(balances, numbers)
+    insert_snapshots(uow, period, rows)
     return len(balances)

@@ -243,11 +243,15 @@ def _stored(db: pw.Database, model: type[pw.Model], columns: Sequence[str], rows
     positions = [i for i, c in enumerate(columns) if c in keys]
     if not positions or is_postgres(db):
         return rows
-    out = []
+    out, memo = [], {}  # the same keys recur row after row (services, suppliers, an entry's parts): convert once
     for row in rows:
         row = list(row)
         for i in positions:
-            row[i] = to_key(row[i])
+            value = row[i]
+            found = memo.get(value)
+            if found is None:
+                found = memo[value] = to_key(value)
+            row[i] = found
         out.append(row)
     return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import peewee as pw
 
@@ -28,10 +28,10 @@ from bcenter.modules.registry import periods
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.connection import open_database
 from db.dialect import db_id, is_postgres, param_mark
-from db.ledger import LedgerWriter, PostingRow, entry_row
+from db.ledger import EntryRow, LedgerWriter, PostingRow, entry_row
 from db.models import AccountSnapshot, BillingPeriod
 from db.queries import in_houses
-from db.snapshots import COLUMNS, read_snapshots, write_snapshots
+from db.snapshots import COLUMNS, insert_snapshots, numbered, pack_balances, read_snapshots
 from db.uow import UnitOfWork, utc_now_iso
 
 __all__ = ["FIELDS", "KIND_FIELD", "BalanceReport", "BalanceRow", "CloseResult", "balances_report", "close_period",
@@ -187,24 +187,59 @@ MIN_ACCOUNTS_FOR_WORKERS = 4000
 2.9 s in one process, 3.5 s in two — 2026-12-02)."""
 
 
-def _balances_of_houses(task: tuple[str, str, list[str]]) -> tuple[dict, dict[str, int], dict[str, bytes]]:
+def _balances_of_houses(task: tuple[str, str, list[str], dict[tuple[str, str], int]]) -> _Prepared:
     """A worker's share of a close: the balances, advances and carries of some houses (each account's depend on
-    it alone)."""
-    url, period, houses = task
-    advances: dict[str, int] = {}
-    carries: dict[str, bytes] = {}
+    it alone), as the rows the close writes."""
+    url, period, houses, numbers = task
+    prepared = _Prepared()
     db = open_database(url, migrate=False)  # the parent migrated it; a worker of newer code must not race to
-    balances = compute_balances(db, Period.parse(period), houses=houses, advances=advances, carries=carries)
-    return balances, advances, carries
+    balances = compute_balances(db, Period.parse(period), houses=houses, advances=prepared.advances,
+                                carries=prepared.carries)
+    prepared.add(balances, Period.parse(period), numbers)
+    return prepared
 
 
-def all_balances(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None, job: Job | None = None,
-                 carries: dict[str, bytes] | None = None,
-                 ) -> tuple[dict[tuple[str, str, str], dict[str, int]], dict[str, int]]:
-    """Every account's balances and advances for the period (and carries, into ``carries`` when given): in this
+@dataclass(slots=True)
+class _Prepared:
+    """What a close writes, prepared where the balances are computed (a worker process or this one): the packed
+    snapshots (``db.snapshots``) of the accounts whose (service, supplier) pairs were numbered, the balances of the
+    others (numbered and packed by the close), the PENALTY entries with their postings per account, advances and
+    carries."""
+
+    snapshots: list[tuple[str, bytes]] = field(default_factory=list)
+    unnumbered: dict[tuple[str, str, str], dict[str, int]] = field(default_factory=dict)
+    kept: int = 0
+    penalties: list[tuple[str, EntryRow, list[PostingRow]]] = field(default_factory=list)
+    advances: dict[str, int] = field(default_factory=dict)
+    carries: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, balances: dict[tuple[str, str, str], dict[str, int]], period: Period,
+            numbers: dict[tuple[str, str], int]) -> None:
+        packed, unnumbered = pack_balances(balances, numbers)
+        self.snapshots += packed
+        self.unnumbered.update(unnumbered)
+        self.kept += len(balances)
+        self.penalties += penalty_rows(period, balances)
+
+    def merge(self, other: "_Prepared") -> None:
+        self.snapshots += other.snapshots
+        self.unnumbered.update(other.unnumbered)
+        self.kept += other.kept
+        self.penalties += other.penalties
+        self.advances.update(other.advances)
+        self.carries.update(other.carries)
+
+
+def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None,
+                  job: Job | None = None) -> _Prepared:
+    """Every account's balances, advances and carries for the period, turned into the rows close writes: in this
     process, or — with ``workers`` > 1, a ``url`` and at least ``MIN_ACCOUNTS_FOR_WORKERS`` accounts — house by
-    house in spawned processes (the same result: a test compares the snapshots)."""
-    advances: dict[str, int] = {}
+    house in spawned processes, which also pack the snapshots and make the penalty entries (the same rows: a test
+    compares the snapshots), so that the close's own process only writes them."""
+    with db.atomic():  # the pairs the services are supplied by, numbered before the workers pack
+        numbers = numbered(db, {(str(s), str(p)) for s, p in db.execute_sql(
+            'SELECT id, supplier_id FROM "service" WHERE supplier_id IS NOT NULL')})
+    prepared = _Prepared()
     if workers > 1 and can_share(url):
         houses = [(str(h), int(n)) for h, n in db.execute_sql(
             'SELECT house_id, COUNT(*) FROM "account_house" GROUP BY house_id ORDER BY house_id')]
@@ -216,24 +251,21 @@ def all_balances(db: pw.Database, period: Period, *, workers: int = 1, url: str 
                 current.append(house)
                 count += n
                 if count >= size:
-                    tasks.append((url, str(period), current))
+                    tasks.append((url, str(period), current, numbers))
                     current, count = [], 0
             if current:
-                tasks.append((url, str(period), current))
-            balances: dict[tuple[str, str, str], dict[str, int]] = {}
+                tasks.append((url, str(period), current, numbers))
             if job is not None:
                 job.total(total)
-            for rows, found, carried in pooled(_balances_of_houses, tasks, workers=min(workers, len(tasks)),
-                                               ordered=False):
+            for part in pooled(_balances_of_houses, tasks, workers=min(workers, len(tasks)), ordered=False):
                 if job is not None:
-                    job.advance(len(found))
+                    job.advance(len(part.advances))
                     job.check()
-                balances.update(rows)
-                advances.update(found)
-                if carries is not None:
-                    carries.update(carried)
-            return balances, advances
-    return compute_balances(db, period, advances=advances, carries=carries, job=job), advances
+                prepared.merge(part)
+            return prepared
+    balances = compute_balances(db, period, advances=prepared.advances, carries=prepared.carries, job=job)
+    prepared.add(balances, period, numbers)
+    return prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +290,8 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
         raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
     seen = _last_write(db)
-    carries: dict[str, bytes] = {}
-    balances, advances = all_balances(db, period, workers=workers, url=url, job=job, carries=carries)
+    prepared = prepare_close(db, period, workers=workers, url=url, job=job)
+    advances = prepared.advances
     mark = param_mark(db)
     last_paid = {str(a): str(d)[:10] for a, d in db.execute_sql(
         f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {mark} GROUP BY account_id',
@@ -271,34 +303,40 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
             raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
                                f"повторите bcenter close --period {period}", period=period)
         periods.ensure_open(uow, period)
-        written = write_snapshots(uow, str(period), balances)
+        numbers = numbered(db, {(s, p) for _, s, p in prepared.unnumbered})  # pairs met for the first time
+        late, _ = pack_balances(prepared.unnumbered, numbers)
+        insert_snapshots(uow, str(period), sorted(prepared.snapshots + late))
         accounts = [(str(period), a, advances.get(a, 0), last_paid.get(a))
                     for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
         for start in range(0, len(accounts), 5000):
             uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"),
                             accounts[start:start + 5000])
-        _post_penalties(uow, period, balances)
-        store_carries(uow.db, period, carries)
+        penalties = sorted(prepared.penalties, key=lambda p: p[0])  # by account; keys given in that order
+        LedgerWriter(uow).write([entry for _, entry, _ in penalties],
+                                postings=[p for _, _, postings in penalties for p in postings], fresh_keys=True)
+        store_carries(uow.db, period, prepared.carries)
         row = BillingPeriod.get(BillingPeriod.period == str(period))
         uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
-    return CloseResult(period, written)
+    return CloseResult(period, prepared.kept)
 
 
-def _post_penalties(uow: UnitOfWork, period: Period, balances: dict[tuple[str, str, str], dict[str, int]]) -> None:
-    """A PENALTY entry per account with the month's accrual: «penalties» receivable per service × supplier against
-    revenue (the entry's postings sum to zero)."""
+def penalty_rows(period: Period, balances: dict[tuple[str, str, str], dict[str, int]],
+                 ) -> list[tuple[str, EntryRow, list[PostingRow]]]:
+    """The PENALTY entry of each account with the month's accrual, with its postings: «penalties» receivable per
+    service × supplier against revenue (the entry's postings sum to zero); by account."""
     by_account: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for (account, service, supplier), values in sorted(balances.items()):
         if values["penalties"]:
             by_account[account].append((service, supplier, values["penalties"]))
-    entries, postings = [], []
+    out = []
     for account, parts in by_account.items():
         entry = entry_row("PENALTY", period, account=account, reason=f"пени за {period.label_ru}")
-        entries.append(entry)
+        postings = []
         for service, supplier, amount in parts:
             postings.append(PostingRow(entry.id, "penalties", account, service, supplier, str(period), amount))
             postings.append(PostingRow(entry.id, "revenue", None, service, supplier, str(period), -amount))
-    LedgerWriter(uow).write(entries, postings=postings)
+        out.append((account, entry, postings))
+    return out
 
 
 def _last_write(db: pw.Database) -> int:
