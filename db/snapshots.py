@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from db.uow import UnitOfWork
 
 __all__ = ["COLUMNS", "VERSION", "every_snapshot", "insert_snapshots", "numbered", "pack", "pack_balances",
-           "read_snapshots", "unpack", "write_snapshots"]
+           "read_snapshots", "unpack"]
 
 COLUMNS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 """The money columns of a snapshot row, in their packed order (kopecks)."""
@@ -140,13 +140,3 @@ def insert_snapshots(uow: "UnitOfWork", period: str, rows: Iterable[tuple[str, b
     rows = [(period, account, data) for account, data in rows]
     for start in range(0, len(rows), batch):
         uow.insert_rows(BalanceSnapshot, ("period", "account_id", "data"), rows[start:start + batch])
-
-
-def write_snapshots(uow: "UnitOfWork", period: str,
-                    balances: Mapping[tuple[str, str, str], Mapping[str, int]]) -> int:
-    """Write a period's balances — {(account, service, supplier): {column: kopecks}} — an account a row, with the
-    (service, supplier) pairs not numbered yet; returns how many (account, service, supplier) rows were kept."""
-    numbers = numbered(uow.db, {(s, p) for _, s, p in balances})
-    rows, _ = pack_balances(balances, numbers)
-    insert_snapshots(uow, period, rows)
-    return len(balances)

@@ -135,9 +135,10 @@ class BalanceSnapshot(UnitWritten):
     quality, benefits, paid, penalties, closing; closing(P) == opening(P+1) (ARCHITECTURE.md §3).
 
     One row per (period, account) — the primary key ``uq_balance_snapshot``, clustered on SQLite (``WITHOUT
-    ROWID``) — its service × supplier rows packed in ``data`` (schema step 16, ``db.snapshots``: read and written
-    only through ``read_snapshots`` and ``write_snapshots``). Written once, by close, and recorded in the outbox by
-    its period. A service × supplier row that would be all zeros is not kept (``compute_balances``)."""
+    ROWID``) — its service × supplier rows packed in ``data`` (schema step 16, ``db.snapshots``: read through
+    ``read_snapshots``, written through ``pack_balances`` and ``insert_snapshots``). Written once, by close, and
+    recorded in the outbox by its period. A service × supplier row that would be all zeros is not kept
+    (``compute_balances``)."""
 
     period = PeriodField()
     account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the key serves

@@ -55,3 +55,17 @@ def test_a_batch_of_our_keys_takes_about_a_byte_or_two_each():
 def test_ids_of_an_unknown_format_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="неизвестном формате"):
         unpack_ids(b"\x07...")
+
+
+def test_an_account_with_a_pair_not_numbered_is_left_whole_to_be_numbered():
+    """The close's workers pack what they can; an account with a (service, supplier) pair met for the first time
+    comes back as it was, all its rows, for the close to number and pack."""
+    from db.snapshots import pack_balances
+
+    zero = dict.fromkeys(COLUMNS, 0)
+    balances = {("a1", "s1", "p1"): {**zero, "closing": 100}, ("a2", "s1", "p1"): {**zero, "charged": 5},
+                ("a2", "s9", "p9"): {**zero, "paid": -5}}
+    packed, left = pack_balances(balances, {("s1", "p1"): 1})
+    assert [account for account, _ in packed] == ["a1"]
+    assert unpack(packed[0][1]) == [(1, (0, 0, 0, 0, 0, 0, 0, 100))]
+    assert left == {k: v for k, v in balances.items() if k[0] == "a2"}

@@ -105,3 +105,33 @@ def test_close_by_workers_writes_the_same_snapshots(two_urls, monkeypatch):
     (balances, accounts), other = results
     assert len(balances) > 1000 and len(accounts) > 100 and any(row[9] for row in balances)
     assert (balances, accounts) == other
+
+
+def test_a_close_that_meets_its_pairs_for_the_first_time_writes_the_same_snapshots(two_urls, monkeypatch):
+    """The services' (service, supplier) pairs are numbered before the balances are computed; when none is (a pair
+    met for the first time — a service whose supplier changed), the close numbers and packs the accounts itself:
+    the same snapshots."""
+    from bcenter.modules.registry import closing
+
+    results = []
+    real = closing.numbered
+    for url, late in zip(two_urls, (False, True)):
+        calls: list = []
+
+        def numbered(db, pairs=(), *, _calls=calls, _late=late):
+            _calls.append(pairs)
+            return real(db, () if _late and len(_calls) == 1 else pairs)
+
+        monkeypatch.setattr(closing, "numbered", numbered)
+        db = open_database(url)
+        try:
+            initialize(db)
+            build_demo(db, accounts=40, seed=3, until=SECOND)
+            month.run_month(db, FIRST)
+            closing.close_period(db, FIRST, workers=1)
+            results.append(_snapshots(db))
+        finally:
+            close_database()
+        assert len(calls) == 2 and (not late or calls[1])  # the late close numbered the pairs it met
+    (balances, accounts), other = results
+    assert len(balances) > 100 and (balances, accounts) == other
