@@ -73,29 +73,30 @@ def _keys(db: pw.Database) -> dict[int, tuple[str, str]]:
             db.execute_sql('SELECT "id", "service_id", "supplier_id" FROM "balance_key"')}
 
 
+def _decoded(db: pw.Database, where: str = "", params: tuple = ()
+             ) -> Iterator[tuple[str, str, str, str, tuple[int, ...]]]:
+    """Stored balances ``WHERE …`` as (period, account, service, supplier, money), by period and account."""
+    keys = _keys(db)
+    for period, account, data in db.execute_sql(
+            f'SELECT period, account_id, data FROM "balance_snapshot"{where} ORDER BY period, account_id', params):
+        period, account = str(period), str(account)
+        for key, money in unpack(data):
+            yield (period, account, *keys[key], money)
+
+
 def read_snapshots(db: pw.Database, period: str, scope: str = "", params: tuple = (), *,
                    before: bool = False) -> Iterator[tuple[str, str, str, tuple[int, ...]]]:
     """The stored balances of ``period`` (of every period before it when ``before``) as (account, service,
     supplier, money in ``COLUMNS`` order), ids as text; ``scope``/``params`` narrow the accounts
     (``db.queries.in_houses``). Rows of several periods come period by period."""
-    keys = _keys(db)
-    mark = param_mark(db)
-    for account, data in db.execute_sql(
-            f'SELECT account_id, data FROM "balance_snapshot" WHERE period {"<" if before else "="} {mark}{scope} '
-            f'ORDER BY period, account_id', (period, *params)):
-        account = str(account)
-        for key, money in unpack(data):
-            service, supplier = keys[key]
-            yield account, service, supplier, money
+    where = f' WHERE period {"<" if before else "="} {param_mark(db)}{scope}'
+    for _, account, service, supplier, money in _decoded(db, where, (period, *params)):
+        yield account, service, supplier, money
 
 
 def every_snapshot(db: pw.Database) -> Iterator[tuple[str, str, str, str, tuple[int, ...]]]:
     """Every stored balance as (period, account, service, supplier, money in ``COLUMNS`` order), ids as text."""
-    keys = _keys(db)
-    for period, account, data in db.execute_sql(
-            'SELECT period, account_id, data FROM "balance_snapshot" ORDER BY period, account_id'):
-        for key, money in unpack(data):
-            yield (str(period), str(account), *keys[key], money)
+    return _decoded(db)
 
 
 def numbered(db: pw.Database, pairs: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], int]:
