@@ -62,7 +62,23 @@ def canonical(d: Decimal) -> str:
     no negative zero. Decimal("4.7450") → "4.745", Decimal("54.30") → "54.3", Decimal("1E+1") → "10".
 
     ``canonical(parse_decimal(canonical(d))) == canonical(d)`` for every finite ``d``; ints are accepted too.
+    The text depends on the value only (equal decimals have equal texts), so the texts of the values met lately
+    are kept: a month asks for the same tariffs, areas and norms hundreds of thousands of times.
     """
+    if type(d) is Decimal and d.is_finite():
+        text = _CANONICAL.get(d)
+        if text is None:
+            if len(_CANONICAL) >= 100_000:
+                _CANONICAL.clear()
+            text = _CANONICAL[d] = _canonical(d)
+        return text
+    return _canonical(d)
+
+
+_CANONICAL: dict[Decimal, str] = {}
+
+
+def _canonical(d: Decimal) -> str:
     if isinstance(d, bool) or not isinstance(d, (Decimal, int)):
         raise TypeError(f"ожидается Decimal, получено {type(d).__name__} (expected Decimal)")
     if isinstance(d, int):

@@ -28,16 +28,22 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.basis import MeterState
 
-__all__ = ["HISTORY_MONTHS", "MeterFacts", "Reading", "meter_state", "monthly_history", "reading_period",
-           "settle_by_later", "spread_gap"]
+__all__ = ["HISTORY_MONTHS", "READ_MONTHS", "MeterFacts", "Reading", "enough_history", "meter_state", "monthly_history",
+           "reading_period", "settle_by_later", "spread_gap"]
 
 HISTORY_MONTHS = 6
 """п. 59 ПП 354: the average of at most the last 6 months."""
+
+READ_MONTHS = HISTORY_MONTHS + 4
+"""How many months before the period a month's gathering reads readings of (``enough_history`` says when a meter
+needs more: its readings leave gaps in them). A meter read every month needs ``HISTORY_MONTHS`` + 2 of them; the
+rest is room for a few months without readings."""
 
 ZERO = Decimal(0)
 Values = Mapping[str, Decimal]
@@ -49,10 +55,11 @@ def reading_period(named: str | None, day: date | str) -> str:
     return named or str(day)[:7]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """A reading as stored: its zone values in ``ZONES`` order (text or numbers, None for unused zones) and whether
-    it is confirmed as having gone over zero. Values are converted only when a month needs them."""
+    it is confirmed as having gone over zero. Values are converted only when a month needs them. (A named tuple:
+    a month's gathering makes one per reading it reads, and a tuple is made three times faster than a frozen
+    dataclass.)"""
 
     values: Sequence
     rollover: bool = False
@@ -114,6 +121,16 @@ def monthly_history(chain: Sequence[tuple[Period | None, Values]]) -> list[Decim
         delta = sum((after[z] - before.get(z, ZERO) for z in after), ZERO)
         history.extend([delta / months] * months)
     return history
+
+
+def enough_history(readings: Mapping[str, Reading], period: Period) -> bool:
+    """Whether the readings of the months from ``period − READ_MONTHS`` on give ``meter_state`` all it reads of a
+    meter's history, so that the older ones need not be read: ``HISTORY_MONTHS`` + 1 earlier months (the last
+    reading before the period and the chain of the average) and one more month before them (it tells that the
+    meter's initial values do not open the chain). Every month after the period is among them anyway."""
+    first = str(period - READ_MONTHS)
+    text = str(period)
+    return sum(1 for k in readings if first <= k < text) >= HISTORY_MONTHS + 2
 
 
 def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Period) -> MeterState:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bcenter.core.period import Period
-from bcenter.engine.readings import MeterFacts, Reading, meter_state, monthly_history, reading_period
+from bcenter.engine.readings import (READ_MONTHS, MeterFacts, Reading, enough_history, meter_state, monthly_history,
+                                     reading_period)
 
 METER = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, initial={"total": D("100")})
 JAN, FEB, MAR, APR = (Period(2026, m) for m in (1, 2, 3, 4))
@@ -104,3 +105,33 @@ def test_the_history_adds_up_to_the_readings(steps):
     history = monthly_history(chain)
     assert len(history) == sum(m for m, _ in steps[1:])
     assert near(sum(history), D(sum(d for _, d in steps[1:])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(months=st.sets(st.integers(0, 36), max_size=30), at=st.integers(0, 40), expires=st.none() | st.integers(0, 40))
+def test_the_readings_of_the_last_months_give_the_same_state_as_the_whole_history(months, at, expires):
+    """The month's gathering reads the readings from ``READ_MONTHS`` before the period on and the whole history only
+    of meters that ``enough_history`` finds short: wherever it says enough, the meter's state is the same as from
+    every reading it has (the average, the last reading before the month, the later one that settles it)."""
+    first = Period(2023, 1)
+    period = first + at
+    meter = MeterFacts(key="m", resource="cold_water", zones=1, digits=6, initial={"total": D("7")},
+                       verified_until=None if expires is None else (first + expires).end)
+    readings, value = {}, 7
+    for k in sorted(months):
+        value += k % 7 + 1
+        readings[str(first + k)] = Reading((str(value),))
+    recent = {k: r for k, r in readings.items() if k >= str(period - READ_MONTHS)}
+    if enough_history(recent, period):
+        assert meter_state(meter, recent, period) == meter_state(meter, readings, period)
+    else:  # not enough: the whole history is read
+        assert sum(1 for k in recent if k < str(period)) < 8
+
+
+def test_a_meter_read_every_month_needs_no_older_readings_and_one_with_gaps_does():
+    readings = {str(Period(2025, 1) + k): Reading((str(100 + k),)) for k in range(22)}  # 2025-01 … 2026-10
+    october = Period(2026, 10)
+    recent = {k: r for k, r in readings.items() if k >= str(october - READ_MONTHS)}
+    assert enough_history(recent, october)
+    sparse = {k: r for i, (k, r) in enumerate(sorted(recent.items())) if i % 2}
+    assert not enough_history(sparse, october)
