@@ -139,11 +139,6 @@ class LedgerWriter:
         clustered by entry (charge lines) and of the entries' key; new keys in write order only append. Nothing
         may refer to the entries but their own lines and postings."""
         entries, lines, postings = list(entries), list(lines), list(postings)
-        if fresh_keys:
-            renamed = {e.id: uuid7() for e in entries}
-            entries = [e._replace(id=renamed[e.id]) for e in entries]
-            lines = [line._replace(entry_id=renamed.get(line.entry_id, line.entry_id)) for line in lines]
-            postings = [p._replace(entry_id=renamed.get(p.entry_id, p.entry_id)) for p in postings]
         of_entry = {e.id: (e.period, e.account_id, e.corrects_period, e.reason) for e in entries}
         for line in lines:  # a line is written with its entry, whose period, account … are the line's
             if line.entry_id not in of_entry:
@@ -151,7 +146,12 @@ class LedgerWriter:
             if _entry_fields(line) != of_entry[line.entry_id]:
                 raise ValueError(f"a line's period, account, corrected period and reason are its entry's: "
                                  f"{_entry_fields(line)} ≠ {of_entry[line.entry_id]}")
-        stored_lines = self._derivations(lines)
+        renamed = None
+        if fresh_keys:  # the lines get their entries' new keys as they are stored (_derivations)
+            renamed = {e.id: uuid7() for e in entries}
+            entries = [e._replace(id=renamed[e.id]) for e in entries]
+            postings = [p._replace(entry_id=renamed[p.entry_id]) if p.entry_id in renamed else p for p in postings]
+        stored_lines = self._derivations(lines, renamed)
         for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
                                     (ChargeLine, LINE_COLUMNS, stored_lines),
                                     (Posting, PostingRow._fields, postings)):
@@ -164,17 +164,25 @@ class LedgerWriter:
             else:
                 self.postings += len(rows)
 
-    def _derivations(self, lines: Iterable[LineRow]) -> list[tuple]:
-        """The lines as stored (the derivation's key in place of its text), the new texts written."""
+    def _derivations(self, lines: Iterable[LineRow], renamed: dict[str, str] | None = None) -> list[tuple]:
+        """The lines as stored (their entry's new key when ``renamed``, the derivation's key in place of its text),
+        the new texts written."""
         out, new = [], {}
         numbers: dict[str, int] = {}  # each entry's lines numbered in the order given (all are written here)
+        keys: dict[str, bytes] = {}  # a text met twice in the batch is hashed once
         for line in lines:
             text = line.derivation
-            key = None if text is None else derivation_key(text)
-            if key is not None and key not in self._stored:
-                new[key] = text
-            number = numbers[line.entry_id] = numbers.get(line.entry_id, 0) + 1
-            out.append((line.entry_id, number, *_stored_fields(line), key))
+            if text is None:
+                key = None
+            else:
+                key = keys.get(text)
+                if key is None:
+                    key = keys[text] = derivation_key(text)
+                    if key not in self._stored:
+                        new[key] = text
+            entry = line.entry_id
+            number = numbers[entry] = numbers.get(entry, 0) + 1
+            out.append((entry if renamed is None else renamed[entry], number, *_stored_fields(line), key))
         if new:
             db = self.uow.db
             keys = list(new)

@@ -73,6 +73,26 @@ def test_workers_post_what_one_process_posts(two_urls, monkeypatch):
     assert alone == shared
 
 
+def test_a_fingerprint_stored_by_a_worker_is_the_one_this_process_computes(two_urls, monkeypatch):
+    """A house's fingerprint (a hash of every row gathered for it) is computed by whichever process gathered the
+    house and compared by the next run in another: it must not depend on the process (``marshal`` format 2 has no
+    back-references that would follow the objects' reference counts)."""
+    from bcenter.modules.registry.basis import BasisReader
+
+    monkeypatch.setattr(month, "MIN_HOUSES_FOR_WORKERS", 1)
+    url = two_urls[0]
+    db = open_database(url)
+    try:
+        initialize(db)
+        build_demo(db, accounts=150, seed=3, until=FIRST)
+        month.run_month(db, FIRST, workers=2, url=url)
+        states = db.execute_sql('SELECT house_id, basis_hash FROM "calc_state"').fetchall()
+        reader = BasisReader(db, FIRST)
+        assert len(states) > 1 and all(reader.house_and_digest(str(h))[1] == digest for h, digest in states)
+    finally:
+        close_database()
+
+
 def _snapshots(db) -> tuple[list[tuple], list[tuple]]:
     from db.snapshots import every_snapshot
 
