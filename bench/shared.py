@@ -30,9 +30,12 @@ def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) 
     return path
 
 
-def town_arguments(description: str) -> argparse.Namespace:
-    """The options of a bench that measures the shared town: --accounts, --until, --dir, --rebuild (the folder made)."""
+def town_arguments(description: str, *, repeat: bool = False) -> argparse.Namespace:
+    """The options of a bench that measures the shared town: --accounts, --until, --dir, --rebuild (the folder made);
+    with ``repeat``, --repeat N: each figure the best of N runs."""
     parser = argparse.ArgumentParser(description=description)
+    if repeat:
+        parser.add_argument("--repeat", type=int, default=2, help="each figure the best of this many runs")
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--until", default="2026-10")
     parser.add_argument("--dir", type=Path, default=ROOT / ".bench")

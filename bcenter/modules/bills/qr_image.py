@@ -32,6 +32,19 @@ def matrix(text: str) -> tuple[bytes, ...]:
     return tuple(raw[i * side:(i + 1) * side] for i in range(side))
 
 
+def packed(text: str) -> tuple[int, bytes]:
+    """The symbol as a 1-bit image: its side in modules and its rows, each padded with light bits to whole bytes,
+    most significant bit first, 1 dark (PDF 32000 §8.9.6.2 ``/IM true /D [1 0]``). Packed at once — the rows
+    written as one binary numeral read by ``int`` — about a tenth of the time of packing row by row."""
+    image = memoryview(symbol(text).to_image(scale=1, add_quiet_zones=False))
+    side = image.shape[0]
+    digits = image.tobytes().translate(_DIGITS)
+    pad = b"0" * (-side % 8)
+    if pad:
+        digits = pad.join([digits[i:i + side] for i in range(0, side * side, side)]) + pad
+    return side, int(digits, 2).to_bytes(len(digits) // 8, "big")
+
+
 def png(text: str, path, *, scale: int = 4) -> None:
     """The symbol as a PNG with the 4-module quiet zone (for people and for the decoding tests)."""
     from PIL import Image
@@ -41,3 +54,4 @@ def png(text: str, path, *, scale: int = 4) -> None:
 
 
 _DARK = bytes(1 if b < 128 else 0 for b in range(256))
+_DIGITS = bytes(ord("1") if b < 128 else ord("0") for b in range(256))

@@ -38,7 +38,6 @@ QR_SIDE = 31 * mm
 LINE = 2.75 * mm
 NBSP = "\u00a0"
 rl_config.useA85 = 0  # binary streams: ASCII85 only makes files bigger (and was a third of the writing time)
-_BITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def rub(kop: int) -> str:
@@ -60,6 +59,8 @@ class Renderer:
     def __init__(self, *, qr: bool = True):
         self.regular, self.bold = fonts.register()
         self.qr = qr
+        self._fitted: dict[tuple, str] = {}
+        self._wrapped: dict[tuple, list[str]] = {}
 
     # --- documents --------------------------------------------------------------------------------
     def new_canvas(self, target) -> Canvas:
@@ -106,20 +107,41 @@ class Renderer:
         c.drawRightString(x, y, s)
 
     def wrap(self, s: str, width: float, size: float = 7, bold: bool = False, lines: int = 99) -> list[str]:
-        out = simpleSplit(s, self.bold if bold else self.regular, size, width) or [""]
-        if len(out) > lines:
-            out = out[:lines]
-            out[-1] = out[-1].rstrip() + "…"
-        return out
+        key = (s, width, size, bold, lines)
+        found = self._wrapped.get(key)
+        if found is None:  # recipients, services and their bases recur bill after bill: measured once
+            found = simpleSplit(s, self.bold if bold else self.regular, size, width) or [""]
+            if len(found) > lines:
+                found = found[:lines]
+                found[-1] = found[-1].rstrip() + "…"
+            self._remember(self._wrapped, key, found)
+        return list(found)
 
     def fit(self, s: str, width: float, size: float, bold: bool = False) -> str:
-        """The text cut with «…» to fit a column."""
-        font = self.bold if bold else self.regular
-        if stringWidth(s, font, size) <= width:
-            return s
-        while s and stringWidth(s + "…", font, size) > width:
-            s = s[:-1]
-        return s + "…"
+        """The text cut with «…» to fit a column (the longest prefix that fits with it, found by halving)."""
+        key = (s, width, size, bold)
+        found = self._fitted.get(key)
+        if found is None:
+            font = self.bold if bold else self.regular
+            if stringWidth(s, font, size) <= width:
+                found = s
+            else:
+                short, long_ = 0, len(s)  # s[:short] + "…" fits (or short is 0), s[:long_] + "…" does not
+                while long_ - short > 1:
+                    middle = (short + long_) // 2
+                    if stringWidth(s[:middle] + "…", font, size) <= width:
+                        short = middle
+                    else:
+                        long_ = middle
+                found = s[:short] + "…"
+            self._remember(self._fitted, key, found)
+        return found
+
+    @staticmethod
+    def _remember(cache: dict, key, value) -> None:
+        if len(cache) >= 20_000:  # a city's addresses are not all kept
+            cache.clear()
+        cache[key] = value
 
     def title(self, text: str) -> Block:
         def draw(c: Canvas, y: float) -> None:
@@ -141,13 +163,9 @@ class Renderer:
         one bit per module, about 900 bytes per code, scaled without interpolation, so its modules print as sharp
         squares at any resolution; a path of one rectangle per dark run was 3× slower to write.
         """
-        rows = qr_image.matrix(payload)
-        n = len(rows)
+        n, data = qr_image.packed(payload)
         quiet = 4
         m = side / (n + 2 * quiet)
-        width_bytes = (n + 7) // 8
-        pad = b"0" * (width_bytes * 8 - n)
-        data = b"".join(int(row.translate(_BITS) + pad, 2).to_bytes(width_bytes, "big") for row in rows)
         c.addLiteral(f"q {n * m:.4f} 0 0 {n * m:.4f} {x + quiet * m:.4f} {y - side + quiet * m:.4f} cm 0 g\n"
                      f"BI /W {n} /H {n} /IM true /BPC 1 /D [1 0] /F /AHx ID\n{data.hex()}>\nEI Q")
 
