@@ -143,20 +143,22 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
     touched = {(r.period, r.service) for r in application_repayments}
     previous_tails = carry.tails if carry is not None else {}
-    obligations: dict[tuple[Period, str], list[LineKey]] = defaultdict(list)
-    for key in lines:
-        obligations[(key[0], key[1])].append(key)
+    # (a line's values travel with its key: a key holds a Period, whose hash is a Python call — a city's close
+    # hashed 900 keys an account when every step looked its line up again)
+    obligations: dict[tuple[Period, str], list[tuple[LineKey, list]]] = defaultdict(list)
+    for key, value in lines.items():
+        obligations[(key[0], key[1])].append((key, value))
     due_now: dict[Key, int] = defaultdict(int, settled)
     kept_lines: dict[LineKey, tuple[int, int, date]] = {}
     kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
     kept_tails: dict[LineKey, tuple[int, Tail]] = {}
-    for (ob_period, service), keys in obligations.items():
+    for (ob_period, service), parts in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
         still = (ob_period, service) not in touched
-        amounts = {}
-        for key in keys:
-            charged, _owed, due = lines[key]
+        amounts = []
+        for key, value in parts:
+            charged, _owed, due = value
             prior = previous_tails.get(key) if still else None
             found = None
             if prior is not None:
@@ -167,17 +169,17 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                     mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
                 found = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
                                  as_of=as_of, rounding=rounding)
-            amounts[key] = found
-        if all(lines[key][1] <= 0 for key in keys):  # repaid in full: its penalty is final
-            for key, (amount, _tail) in amounts.items():
+            amounts.append((key, value, found))
+        if all(value[1] <= 0 for _key, value in parts):  # repaid in full: its penalty is final
+            for key, _value, (amount, _tail) in amounts:
                 if amount:
                     settled[(key[1], key[2])] += amount
                     due_now[(key[1], key[2])] += amount
             continue
-        for key, (amount, tail) in amounts.items():
+        for key, value, (amount, tail) in amounts:
             if amount:
                 due_now[(key[1], key[2])] += amount
-            kept_lines[key] = tuple(lines[key])
+            kept_lines[key] = tuple(value)
             if tail is not None:
                 kept_tails[key] = (amount, tail)
         if rows:
