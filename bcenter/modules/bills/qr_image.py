@@ -34,8 +34,8 @@ def matrix(text: str) -> tuple[bytes, ...]:
 
 def packed(text: str) -> tuple[int, bytes]:
     """The symbol as a 1-bit image: its side in modules and its rows, each padded with light bits to whole bytes,
-    most significant bit first, 1 dark (PDF 32000 §8.9.6.2 ``/IM true /D [1 0]``). Packed at once — the rows
-    written as one binary numeral read by ``int`` — about a tenth of the time of packing row by row."""
+    most significant bit first, 1 dark (PDF 32000 §8.9.6.2 ``/IM true /D [1 0]``). Packed at once: the rows are
+    written as one binary numeral and read by one ``int`` call, instead of one call per row."""
     image = memoryview(symbol(text).to_image(scale=1, add_quiet_zones=False))
     side = image.shape[0]
     digits = image.tobytes().translate(_DIGITS)
