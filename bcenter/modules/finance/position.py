@@ -24,7 +24,7 @@ from bcenter.engine.due import due_date
 from bcenter.engine.penalties import PenaltyRow
 from bcenter.engine.rates import RateTable
 from db.dialect import db_id, param_mark
-from db.queries import account_numbers, load_settings
+from db.queries import account_numbers, in_houses, load_settings
 
 
 def _d(value) -> date:
@@ -137,19 +137,18 @@ class Finance:
                                         services=splits.get(str(pid))))
         return Position(account, number, tuple(charges), tuple(p for p in payments if p.day <= as_of))
 
-    def month_payments(self, period: Period, scope: str = "", scope_params: Sequence = ()
-                       ) -> dict[str, list[pay.Payment]]:
-        """The payments of every account (of the scope: ``db.queries.in_houses``) dated in the period, by account,
-        in the order ``position`` reads them."""
+    def month_payments(self, period: Period, houses: Sequence[str] | None = None) -> dict[str, list[pay.Payment]]:
+        """The payments of every account (of the ``houses``, when given) dated in the period, by account, in the
+        order ``position`` reads them."""
         m = self.mark
         bounds = (period.first_day.isoformat(), period.last_day.isoformat())
+        scope, scope_params = in_houses(self.db, houses)
+        paid_scope, _ = in_houses(self.db, houses, "p.account_id")
         splits: dict[str, dict[str, int]] = defaultdict(dict)
         for payment, service, amount in self.db.execute_sql(
                 f'SELECT s.payment_id, s.service_id, s.amount FROM "payment_service_split" s JOIN "payment" p '
-                f'ON p.id = s.payment_id WHERE p.paid_on >= {m} AND p.paid_on <= {m}'
-                # the scope's own column only: «SELECT p.account_id FROM account_house» in its subquery would match
-                # every payment of the town (a close of 100 000 accounts read the month's payments once per task)
-                f'{scope.replace("account_id", "p.account_id", 1)}', (*bounds, *scope_params)):
+                f'ON p.id = s.payment_id WHERE p.paid_on >= {m} AND p.paid_on <= {m}{paid_scope}',
+                (*bounds, *scope_params)):
             splits[str(payment)][str(service)] = int(amount)
         out: dict[str, list[pay.Payment]] = defaultdict(list)
         for pid, account, amount, day, named in self.db.execute_sql(

@@ -87,7 +87,7 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     accounts = {key[0] for key in rows}
     month_payments: dict[str, list] = {}
     if carried:
-        month_payments = finance.month_payments(period, scope, scope_params)
+        month_payments = finance.month_payments(period, houses)
         accounts |= set(month_payments) | set(stored)
     else:
         accounts |= {str(a) for (a,) in db.execute_sql(
