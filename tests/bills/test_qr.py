@@ -126,7 +126,7 @@ def _decode(text: str, tmp_path) -> list:
 
 @pytest.mark.parametrize("charset", ["utf-8", "cp1251"])
 def test_the_drawn_symbol_decodes_to_the_same_fields(charset, tmp_path):
-    """Encoded by zint (inside zxing-cpp), decoded by zxing's reader: two independent implementations agree."""
+    """Encoded by zint, decoded by zxing-cpp's reader: two independent implementations agree."""
     text = qr.payload(G15_FIELDS, charset=charset)
     found, = _decode(text, tmp_path)
     assert found.bytes == qr.encode(text)
