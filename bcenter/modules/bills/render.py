@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import asciiBase85Encode
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -161,13 +162,15 @@ class Renderer:
 
         Drawn as a 1-bit inline image mask (PDF 32000 §8.9.6.2 ``/IM true``, ``/D [1 0]``: a set bit paints) —
         one bit per module, about 900 bytes per code, scaled without interpolation, so its modules print as sharp
-        squares at any resolution; a path of one rectangle per dark run was 3× slower to write.
+        squares at any resolution; a path of one rectangle per dark run was 3× slower to write. The bits are in
+        ASCII85 (``/A85``, reportlab's C encoder): the page's stream is compressed with them, and six codes in hex
+        took that compression 0.22 ms a page against 0.06 ms in ASCII85 (and 7.0 kB against 6.3 kB).
         """
         n, data = qr_image.packed(payload)
         quiet = 4
         m = side / (n + 2 * quiet)
         c.addLiteral(f"q {n * m:.4f} 0 0 {n * m:.4f} {x + quiet * m:.4f} {y - side + quiet * m:.4f} cm 0 g\n"
-                     f"BI /W {n} /H {n} /IM true /BPC 1 /D [1 0] /F /AHx ID\n{data.hex()}>\nEI Q")
+                     f"BI /W {n} /H {n} /IM true /BPC 1 /D [1 0] /F /A85 ID\n{asciiBase85Encode(data)}\nEI Q")
 
     # --- sections ---------------------------------------------------------------------------------
     def _header(self, bill: Bill) -> Block:
