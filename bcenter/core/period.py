@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from bcenter.core.errors import InvalidValue
 
@@ -31,25 +31,44 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-@dataclass(order=True, frozen=True, slots=True)
-class Period:
+class Period(tuple):
     """A billing month.
 
     Attributes:
         year: 1..9999.
         month: 1..12.
+
+    A ``(year, month)`` tuple underneath: hashing, equality and ordering by time are the tuple's own, in C. Periods
+    are dictionary keys by the million (every charge, payment and penalty line is keyed by one, often inside another
+    tuple), and a dataclass's ``__hash__``, ``__eq__`` and ``__lt__`` are Python calls — 1.58 M hashes for one
+    close of the 2 000-account town (2026-12-04). Its ``repr`` is the dataclass's it replaced (fingerprints stored
+    in the ledger hash texts that contain it).
     """
 
-    year: int
-    month: int
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if type(self.year) is not int or type(self.month) is not int:
+    def __new__(cls, year: int, month: int) -> Period:
+        if type(year) is not int or type(month) is not int:
             raise TypeError("Period(year, month) takes two ints")
-        if not 1 <= self.month <= 12:
-            raise InvalidValue("месяц должен быть от 1 до 12", value=self.month)
-        if not _MIN_YEAR <= self.year <= _MAX_YEAR:
-            raise InvalidValue("год должен быть от 1 до 9999", value=self.year)
+        if not 1 <= month <= 12:
+            raise InvalidValue("месяц должен быть от 1 до 12", value=month)
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            raise InvalidValue("год должен быть от 1 до 9999", value=year)
+        return tuple.__new__(cls, (year, month))
+
+    year = property(itemgetter(0), doc="1..9999")
+    month = property(itemgetter(1), doc="1..12")
+
+    def __getnewargs__(self) -> tuple[int, int]:
+        return (self[0], self[1])
+
+    def __repr__(self) -> str:
+        return f"Period(year={self[0]!r}, month={self[1]!r})"
+
+    def __mul__(self, other):  # a period is not a sequence to repeat
+        return NotImplemented
+
+    __rmul__ = __mul__
 
     # --- construction -------------------------------------------------------------------------------------------
 
@@ -73,10 +92,6 @@ class Period:
         while index < stop_index:
             yield _from_index(index)
             index += 1
-
-    def __hash__(self) -> int:
-        """Cheaper than the generated tuple hash; periods are dictionary keys by the million (payments, penalties)."""
-        return self.year * 12 + self.month
 
     # --- arithmetic ---------------------------------------------------------------------------------------------
 

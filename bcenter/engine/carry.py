@@ -143,8 +143,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
     touched = {(r.period, r.service) for r in application_repayments}
     previous_tails = carry.tails if carry is not None else {}
-    # (a line's values travel with its key: a key holds a Period, whose hash is a Python call — a city's close
-    # hashed 900 keys an account when every step looked its line up again)
+    # (a line's values travel with its key: a city's close hashed 900 keys an account when every step looked its
+    # line up again)
     obligations: dict[tuple[Period, str], list[tuple[LineKey, list]]] = defaultdict(list)
     for key, value in lines.items():
         obligations[(key[0], key[1])].append((key, value))

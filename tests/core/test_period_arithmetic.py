@@ -1,7 +1,6 @@
 """Period — the billing month (п. 37 ПП 354): strict "YYYY-MM" parsing, month arithmetic across year boundaries,
 day counts incl. leap Februaries, the half-open date range, labels for people and for the QR code, immutability."""
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -127,8 +126,12 @@ def test_ordering_and_hashing():
 
 def test_period_is_immutable():
     period = Period(2025, 1)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         period.month = 2
+    with pytest.raises(AttributeError):
+        period.day = 1  # no attributes of its own either
+    with pytest.raises(TypeError):
+        period * 2  # a period is not a sequence to repeat
 
 
 @pytest.mark.parametrize(
