@@ -11,7 +11,10 @@ At city size (``--accounts 100000``) the two-process run is the batch's wall tim
 on 2 cores); the limit reads and draws ``CHUNK`` bills at a time, so no run holds the town's bills in memory.
 
 Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild] [--repeat 2]
+                              [--month closed|open|both]
 Each figure is the best of ``--repeat`` runs (the machine's other work makes single runs vary by ±20 %).
+``--month`` measures one of the two months only: at city size each takes about half an hour (one process ~9 min,
+two ~5, the limit with and without QR ~13).
 The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
 ``--dir``/town-<accounts>.db (shared with bench/close.py) and reused; about a minute for 2 000 accounts on 2 cores.
 """
@@ -91,7 +94,8 @@ def drawing_limit(url: str, period: str, out: Path) -> tuple[float, float, float
 
 
 def main() -> None:
-    args = town_arguments(__doc__.splitlines()[0], repeat=True)
+    args = town_arguments(__doc__.splitlines()[0], repeat=True, extra=lambda parser: parser.add_argument(
+        "--month", choices=("closed", "open", "both"), default="both", help="which month's bills (default both)"))
     url = f"sqlite:///{shared_town(args.dir, args.accounts, args.until, args.rebuild)}"
     from bcenter.core.period import Period
 
@@ -100,6 +104,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bills.pdf"
         for label, period, target in (("closed month", str(last - 1), 0.6), ("open month", str(last), 0.45)):
+            if args.month not in ("both", label.split()[0]):
+                continue
             one = one_cpu = two = bare = bare_cpu = drawn = float("inf")
             for _ in range(args.repeat):  # the best of each: this machine's neighbours come and go
                 seconds, used, printed, pages = timed_print(url, period, 1, out)

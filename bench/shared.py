@@ -30,12 +30,15 @@ def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) 
     return path
 
 
-def town_arguments(description: str, *, repeat: bool = False) -> argparse.Namespace:
+def town_arguments(description: str, *, repeat: bool = False,
+                   extra: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
     """The options of a bench that measures the shared town: --accounts, --until, --dir, --rebuild (the folder made);
-    with ``repeat``, --repeat N: each figure the best of N runs."""
+    with ``repeat``, --repeat N: each figure the best of N runs; ``extra`` adds a bench's own."""
     parser = argparse.ArgumentParser(description=description)
     if repeat:
         parser.add_argument("--repeat", type=int, default=2, help="each figure the best of this many runs")
+    if extra is not None:
+        extra(parser)
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--until", default="2026-10")
     parser.add_argument("--dir", type=Path, default=ROOT / ".bench")

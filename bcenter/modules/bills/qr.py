@@ -38,6 +38,12 @@ OTHER_KEYS = (
     "ClassNum", "SpecFio", "RuleId", "ExecId", "RegType",
 )
 KNOWN = {key.lower(): key for key in CANONICAL_ORDER + OTHER_KEYS}
+_ORDER = {key: (i, key) for i, key in enumerate(CANONICAL_ORDER)}
+
+
+def _place(key: str) -> tuple[int, str]:
+    """A field's place in the payload: the canonical order, the other keys after it by name."""
+    return _ORDER.get(key) or (len(_ORDER), key)
 
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: \d would pass "٠" (Arabic-Indic)
 _CONTROL = re.compile(r"[\x00-\x1f]")  # line breaks, tabs and every other control character
@@ -97,8 +103,7 @@ def payload(fields: Mapping[str, object], *, charset: str = "utf-8", whose: str 
         raise ValidationFailed([
             Problem(f"{prefix}QR {key} ({FIELD_NAMES_RU[key]})" if key in FIELD_NAMES_RU else f"{prefix}QR {key}",
                     reason) for key, reason in problems], title="Реквизиты QR-кода платежа неверны")
-    order = {key: i for i, key in enumerate(CANONICAL_ORDER)}
-    keys = sorted(values, key=lambda k: (order.get(k, len(order)), k))
+    keys = sorted(values, key=_place)
     return FORMAT + code + SEPARATOR + SEPARATOR.join(f"{k}={values[k]}" for k in keys)
 
 
