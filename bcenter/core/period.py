@@ -41,8 +41,9 @@ class Period(tuple):
     A ``(year, month)`` tuple underneath: hashing, equality and ordering by time are the tuple's own, in C. Periods
     are dictionary keys by the million (every charge, payment and penalty line is keyed by one, often inside another
     tuple), and a dataclass's ``__hash__``, ``__eq__`` and ``__lt__`` are Python calls — 1.58 M hashes for one
-    close of the 2 000-account town (2026-12-04). Its ``repr`` is the dataclass's it replaced (fingerprints stored
-    in the ledger hash texts that contain it).
+    close of the 2 000-account town (2026-12-04). Its ``repr`` is the dataclass's it replaced (messages and test
+    reports show it). Unlike the dataclass, ``json.dumps`` writes a period as ``[2026, 10]`` instead of refusing
+    it: write ``str(period)``.
     """
 
     __slots__ = ()
