@@ -150,7 +150,7 @@ class LedgerWriter:
         if fresh_keys:  # the lines get their entries' new keys as they are stored (_derivations)
             renamed = {e.id: uuid7() for e in entries}
             entries = [e._replace(id=renamed[e.id]) for e in entries]
-            postings = [p._replace(entry_id=renamed[p.entry_id]) if p.entry_id in renamed else p for p in postings]
+            postings = [(renamed.get(p[0], p[0]), *p[1:]) for p in postings]  # (entry_id first: PostingRow)
         stored_lines = self._derivations(lines, renamed)
         for model, fields, rows in ((JournalEntry, EntryRow._fields, list(entries)),
                                     (ChargeLine, LINE_COLUMNS, stored_lines),

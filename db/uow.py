@@ -68,6 +68,7 @@ class UnitOfWork:
         self._outbox: list[tuple] = []
         self._parents: dict[str, set[str]] = {}  # ids inserted into tables whose rows have parts (PARENT_TABLES)
         self._groups: dict[str, set[str]] = defaultdict(set)  # outbox_by values recorded, per table
+        self._keys: dict = {}  # keys in storage form, converted once per unit (a close's entries, accounts, services)
 
     # --- context ------------------------------------------------------------------------------
     def __enter__(self) -> "UnitOfWork":
@@ -123,7 +124,9 @@ class UnitOfWork:
             orphans = {r[position] for r in rows} - parents
             if orphans:
                 raise ValueError(f"{table}: rows of {len(orphans)} {by} not inserted by this unit of work")
-        raw_insert(self.db, table, columns, _stored(self.db, model, columns, rows))
+        if len(self._keys) > 1_000_000:  # a bound, not a cache of the town
+            self._keys.clear()
+        raw_insert(self.db, table, columns, _stored(self.db, model, columns, rows, self._keys))
         if by is None:
             self._record(table, "insert", [r[0] for r in rows], None)
         elif by not in key_columns(model):
@@ -236,14 +239,17 @@ def key_columns(model: type[pw.Model]) -> frozenset[str]:
 _KEY_COLUMNS: dict[type, frozenset[str]] = {}
 
 
-def _stored(db: pw.Database, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]):
-    """Rows with their key columns in the database's storage form (16 bytes on SQLite)."""
+def _stored(db: pw.Database, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
+            memo: dict | None = None):
+    """Rows with their key columns in the database's storage form (16 bytes on SQLite); ``memo`` keeps the keys
+    converted (the unit of work's, across its batches)."""
     to_key = id_to_storage(db)
     keys = key_columns(model)
     positions = [i for i, c in enumerate(columns) if c in keys]
     if not positions or is_postgres(db):
         return rows
-    out, memo = [], {}  # the same keys recur row after row (services, suppliers, an entry's parts): convert once
+    out = []  # the same keys recur row after row (services, suppliers, an entry's parts): convert once
+    memo = {} if memo is None else memo
     for row in rows:
         row = list(row)
         for i in positions:

@@ -196,7 +196,17 @@ def _balances_of_houses(task: tuple[str, str, list[str], dict[tuple[str, str], i
     balances = compute_balances(db, Period.parse(period), houses=houses, advances=prepared.advances,
                                 carries=prepared.carries)
     prepared.add(balances, Period.parse(period), numbers)
+    prepared.last_paid = last_payments(db, Period.parse(period), houses)
     return prepared
+
+
+def last_payments(db: pw.Database, period: Period, houses: Sequence[str] | None = None) -> dict[str, str]:
+    """The day of each account's last payment up to the period's end (of the accounts of ``houses``, when given):
+    frozen with the period's close (``account_snapshot.last_paid_on``) for its bills."""
+    scope, params = in_houses(db, houses)
+    return {str(a): str(d)[:10] for a, d in db.execute_sql(
+        f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {param_mark(db)}{scope} '
+        'GROUP BY account_id', (period.last_day.isoformat(), *params))}
 
 
 @dataclass(slots=True)
@@ -212,6 +222,7 @@ class _Prepared:
     penalties: list[tuple[str, EntryRow, list[PostingRow]]] = field(default_factory=list)
     advances: dict[str, int] = field(default_factory=dict)
     carries: dict[str, bytes] = field(default_factory=dict)
+    last_paid: dict[str, str] = field(default_factory=dict)
 
     def add(self, balances: dict[tuple[str, str, str], dict[str, int]], period: Period,
             numbers: dict[tuple[str, str], int]) -> None:
@@ -228,6 +239,7 @@ class _Prepared:
         self.penalties += other.penalties
         self.advances.update(other.advances)
         self.carries.update(other.carries)
+        self.last_paid.update(other.last_paid)
 
 
 def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None,
@@ -265,6 +277,7 @@ def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str
             return prepared
     balances = compute_balances(db, period, advances=prepared.advances, carries=prepared.carries, job=job)
     prepared.add(balances, period, numbers)
+    prepared.last_paid = last_payments(db, period)
     return prepared
 
 
@@ -291,11 +304,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
     seen = _last_write(db)
     prepared = prepare_close(db, period, workers=workers, url=url, job=job)
-    advances = prepared.advances
-    mark = param_mark(db)
-    last_paid = {str(a): str(d)[:10] for a, d in db.execute_sql(
-        f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {mark} GROUP BY account_id',
-        (period.last_day.isoformat(),))}
+    advances, last_paid = prepared.advances, prepared.last_paid
     if job is not None:
         job.check()
     with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
