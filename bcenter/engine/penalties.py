@@ -293,12 +293,17 @@ def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: 
 
 def _cut_between(obligation: Obligation, before: date, after: date, *, rates: RateTable) -> bool:
     """Whether a day in (before, after] starts another fraction or a moratorium for the obligation: the 31st and
-    the 91st day of the delay (ч. 14), a moratorium's first day or the day after it."""
-    cuts = [obligation.due + timedelta(days=GRACE_DAYS + 1), obligation.due + timedelta(days=FRACTION_CHANGE_DAY + 1)] \
-        if obligation.kind == "standard" else []
-    for moratorium in rates.moratoria_for(obligation.debt_arose):
-        cuts += (moratorium.start, moratorium.end)
-    return any(before < cut <= after for cut in cuts)
+    the 91st day of the delay (ч. 14), a moratorium's first day or the day after it. Kept per table: the
+    obligations of a month share their due day, and a close asks it of every open one."""
+    key = (obligation.due, obligation.kind, obligation.arose, before, after)
+    found = rates._cuts.get(key)
+    if found is None:
+        cuts = [obligation.due + timedelta(days=GRACE_DAYS + 1),
+                obligation.due + timedelta(days=FRACTION_CHANGE_DAY + 1)] if obligation.kind == "standard" else []
+        for moratorium in rates.moratoria_for(obligation.debt_arose):
+            cuts += (moratorium.start, moratorium.end)
+        found = rates._cuts[key] = any(before < cut <= after for cut in cuts)
+    return found
 
 
 def _runs(obligation: Obligation, repayments: Iterable[Repayment], *, rates: RateTable, as_of: date, rounding: str

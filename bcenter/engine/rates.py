@@ -148,6 +148,7 @@ class RateTable:
     _cap_starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _effective: dict = field(init=False, repr=False, compare=False)
     _shapes: dict = field(init=False, repr=False, compare=False)
+    _cuts: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         key_rates = tuple(sorted(_typed(self.key_rates, KeyRate, "key_rates"), key=lambda r: r.start))
@@ -168,6 +169,7 @@ class RateTable:
         object.__setattr__(self, "_cap_starts", tuple(c.start for c in caps))
         object.__setattr__(self, "_effective", {})  # day → effective rate (the table never changes)
         object.__setattr__(self, "_shapes", {})  # the penalty runs of an unpaid debt (``penalties``), by its days
+        object.__setattr__(self, "_cuts", {})  # whether a fraction or a moratorium starts between two days (the same)
 
     # --- construction -------------------------------------------------------------------------------------------
 
