@@ -469,3 +469,38 @@ def test_postgresql_prints_the_same_bills_as_sqlite(any_url, tmp_path, capsys):
 
         texts.append([p.extract_text() for p in PdfReader(out).pages])
     assert len(texts[0]) >= 30 and texts[0] == texts[-1]
+
+
+def test_joining_parts_keeps_every_page_in_order_and_what_a_page_tree_hands_down(tmp_path):
+    """The batch's parts are joined into one PDF: every page once, in order. A part whose page tree gives its pages
+    their size (not reportlab's way, but a valid PDF) keeps it: such parts are joined the careful way."""
+    import pikepdf
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from bcenter.modules.bills.batch import _finish_pdf
+
+    parts = []
+    for n in range(3):
+        path = tmp_path / f"part-{n}.pdf"
+        canvas = Canvas(str(path), invariant=1)
+        for page in range(2):
+            canvas.drawString(100, 700, f"part {n} page {page}")
+            canvas.showPage()
+        canvas.save()
+        parts.append(str(path))
+    work = tmp_path / "work"
+    work.mkdir()
+    out = _finish_pdf(parts, work, tmp_path / "joined.pdf")
+    texts = [page.extract_text().strip() for page in PdfReader(out).pages]
+    assert texts == [f"part {n} page {page}" for n in range(3) for page in range(2)]
+
+    with pikepdf.open(parts[1]) as pdf:  # the size moved from the pages up to their tree
+        for page in pdf.pages:
+            del page.obj["/MediaBox"]
+        pdf.Root.Pages.MediaBox = pikepdf.Array([0, 0, 300, 400])
+        pdf.save(tmp_path / "inherited.pdf")
+    out = _finish_pdf([parts[0], str(tmp_path / "inherited.pdf"), parts[2]], work, tmp_path / "careful.pdf")
+    reader = PdfReader(out)
+    assert [page.extract_text().strip() for page in reader.pages] == texts
+    assert [float(page.mediabox.height) for page in reader.pages][2:4] == [400, 400]
