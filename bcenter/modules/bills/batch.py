@@ -9,9 +9,9 @@
   the whole batch succeeded — one ``os.replace`` for a PDF, a rename per file for a folder. On any error the hidden
   folder is removed and the target is as it was.
 * A single PDF from several chunks is joined with pikepdf (qpdf, C++): the pages and their compressed streams are
-  copied, not drawn again nor decoded, read from the parts on disk while the file is written — a city's batch (a
-  gigabyte of pages) is never held in memory; the pages go into one array of the page tree (``_join_pages``: linear
-  in the pages, where ``pages.extend`` part after part was quadratic).
+  copied, not drawn again nor decoded, into one array of the page tree (``_join_pages``: linear in the pages, where
+  ``pages.extend`` part after part was quadratic). qpdf holds what it copies — about twice the file in the joining
+  process (2.4 GB for the 100 000-account town's 1.17 GB of bills, 2026-12-04); a folder output joins nothing.
 """
 from __future__ import annotations
 
