@@ -44,7 +44,7 @@ from bcenter.modules.bills import qr
 from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.registry import periods
-from bcenter.modules.registry.closing import compute_balances
+from bcenter.modules.registry.closing import compute_balances, last_payments
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.dialect import db_id, db_ids, param_mark
 from db.derivations import unpack
@@ -485,9 +485,8 @@ class _HouseData:
         for (a, s, p), values in rows.items():
             self.balances[a][(s, p)] = values
         if self.last_payment is None:
-            self.last_payment = {str(a): _ru_date(d) for a, d in db.execute_sql(
-                f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {m}{scope} '
-                'GROUP BY account_id', (source.as_of.isoformat() if source.kind == "debt" else day, *params))}
+            self.last_payment = {a: _ru_date(d) for a, d in last_payments(
+                db, source.as_of if source.kind == "debt" else period.last_day, houses).items()}
         self.readings = self._readings(db, m, marks, keys, period)
         self.court_costs: dict[str, list[tuple[str, int]]] = defaultdict(list)
         stages = {"notice": "претензия", "court_order": "судебный приказ", "claim": "иск",

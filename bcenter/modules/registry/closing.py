@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import peewee as pw
 
@@ -196,17 +197,17 @@ def _balances_of_houses(task: tuple[str, str, list[str], dict[tuple[str, str], i
     balances = compute_balances(db, Period.parse(period), houses=houses, advances=prepared.advances,
                                 carries=prepared.carries)
     prepared.add(balances, Period.parse(period), numbers)
-    prepared.last_paid = last_payments(db, Period.parse(period), houses)
+    prepared.last_paid = last_payments(db, Period.parse(period).last_day, houses)
     return prepared
 
 
-def last_payments(db: pw.Database, period: Period, houses: Sequence[str] | None = None) -> dict[str, str]:
-    """The day of each account's last payment up to the period's end (of the accounts of ``houses``, when given):
-    frozen with the period's close (``account_snapshot.last_paid_on``) for its bills."""
+def last_payments(db: pw.Database, day: date, houses: Sequence[str] | None = None) -> dict[str, str]:
+    """The day (ISO) of each account's last payment up to ``day`` (of the accounts of ``houses``, when given): what
+    close freezes (``account_snapshot.last_paid_on``) and an open month's bill shows."""
     scope, params = in_houses(db, houses)
     return {str(a): str(d)[:10] for a, d in db.execute_sql(
         f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {param_mark(db)}{scope} '
-        'GROUP BY account_id', (period.last_day.isoformat(), *params))}
+        'GROUP BY account_id', (day.isoformat(), *params))}
 
 
 @dataclass(slots=True)
@@ -277,7 +278,7 @@ def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str
             return prepared
     balances = compute_balances(db, period, advances=prepared.advances, carries=prepared.carries, job=job)
     prepared.add(balances, period, numbers)
-    prepared.last_paid = last_payments(db, period)
+    prepared.last_paid = last_payments(db, period.last_day)
     return prepared
 
 
