@@ -13,8 +13,8 @@ on 2 cores); the limit reads and draws ``CHUNK`` bills at a time, so no run hold
 Usage: python bench/bills.py [--accounts 2000] [--until 2026-10] [--dir .bench] [--rebuild] [--repeat 2]
                               [--month closed|open|both]
 Each figure is the best of ``--repeat`` runs (the machine's other work makes single runs vary by ±20 %).
-``--month`` measures one of the two months only: at city size each takes about half an hour (one process ~9 min,
-two ~5, the limit with and without QR ~13).
+``--month`` measures one of the two months only: at city size a month took 46 minutes on 2026-12-04 (one process,
+two, and the limit drawn with and without QR; bench/README.md).
 The town (``demo --ledger``: every month calculated and closed, the last one open) is built once into
 ``--dir``/town-<accounts>.db (shared with bench/close.py) and reused; about a minute for 2 000 accounts on 2 cores.
 """

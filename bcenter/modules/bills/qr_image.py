@@ -35,10 +35,10 @@ def _encoded(text: str) -> zint.Symbol:
 
 
 def matrix(text: str) -> tuple[bytes, ...]:
-    """Rows of the symbol without the quiet zone, one byte per module: 1 dark, 0 light."""
-    symbol = _encoded(text)
-    side, raw = symbol.width, symbol.encoded_data.tobytes()
-    return tuple(bytes((raw[r * _ROW + c // 8] >> (c % 8)) & 1 for c in range(side)) for r in range(side))
+    """Rows of the symbol without the quiet zone, one byte per module: 1 dark, 0 light (``packed`` unpacked)."""
+    side, bits = packed(text)
+    width = (side + 7) // 8
+    return tuple(bytes((bits[r * width + c // 8] >> (7 - c % 8)) & 1 for c in range(side)) for r in range(side))
 
 
 def packed(text: str) -> tuple[int, bytes]:
