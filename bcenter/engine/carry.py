@@ -40,7 +40,8 @@ from decimal import Decimal
 
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import Obligation, Repayment, Tail, penalty_continued, penalty_with_tail
+from bcenter.engine.penalties import (Obligation, Repayment, Tail, penalty_continued, penalty_with_tail,
+                                      run_continued)
 from bcenter.engine.position import SYNTHETIC, penalty_kind, penalty_obligation
 from bcenter.engine.rates import RateTable
 
@@ -152,6 +153,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kept_lines: dict[LineKey, tuple[int, int, date]] = {}
     kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
     kept_tails: dict[LineKey, tuple[int, Tail]] = {}
+    rate_now = rates.effective_rate(as_of) if previous_tails else None
+    kinds: dict[str, str] = {}
     for (ob_period, service), parts in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
@@ -162,8 +165,13 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             prior = previous_tails.get(key) if still else None
             found = None
             if prior is not None:
-                obligation = _obligation(charged, due, ob_period, service, rules[service])
-                found = penalty_continued(obligation, prior[0], prior[1], rates=rates, as_of=as_of)
+                total, tail = prior
+                if as_of > tail.as_of and tail.rate == rate_now:  # the usual month of a debt: the run goes on
+                    kind = kinds.get(service) or kinds.setdefault(service, penalty_kind(rules[service]))
+                    found = run_continued(total, tail, due=due, kind=kind, arose=None, rates=rates, as_of=as_of)
+                if found is None:
+                    obligation = _obligation(charged, due, ob_period, service, rules[service])
+                    found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)
             if found is None:
                 if mine is None:
                     mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []

@@ -58,6 +58,7 @@ __all__ = [
     "Repayment",
     "Tail",
     "penalty_continued",
+    "run_continued",
     "penalty_rows",
     "penalty_with_tail",
     "penalty_total",
@@ -271,15 +272,10 @@ def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: 
     unpaid rest until the new one."""
     if as_of <= tail.as_of or rates.effective_rate(as_of) != tail.rate:
         return None
-    denominator = _DENOMINATORS.get(tail.fraction)
-    if denominator is not None and tail.debt == tail.unpaid and not _cut_between(obligation, tail.as_of, as_of,
-                                                                                 rates=rates):
-        # the usual month: the run goes on with the same debt and fraction — one run, its kopecks again
-        top, bottom = _ratio(tail.rate)
-        numerator, divisor = tail.debt * ((as_of - tail.start).days + 1) * top, 100 * denominator * bottom
-        amount = (2 * numerator + divisor) // (2 * divisor)
-        return total - tail.amount + amount, Tail(tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
-                                                  tail.fraction)
+    found = run_continued(total, tail, due=obligation.due, kind=obligation.kind, arose=obligation.arose,
+                          rates=rates, as_of=as_of)
+    if found is not None:
+        return found
     portions = [(close, amount) for close, amount in ((tail.as_of, tail.debt - tail.unpaid), (as_of, tail.unpaid))
                 if amount > 0]
     runs = _lane_runs(obligation, portions, rates=rates, as_of=as_of, first=tail.start)
@@ -291,16 +287,34 @@ def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: 
     return None
 
 
-def _cut_between(obligation: Obligation, before: date, after: date, *, rates: RateTable) -> bool:
-    """Whether a day in (before, after] starts another fraction or a moratorium for the obligation: the 31st and
-    the 91st day of the delay (ч. 14), a moratorium's first day or the day after it. Kept per table: the
-    obligations of a month share their due day, and a close asks it of every open one."""
-    key = (obligation.due, obligation.kind, obligation.arose, before, after)
+def run_continued(total: int, tail: Tail, *, due: date, kind: str, arose: date | None, rates: RateTable,
+                  as_of: date) -> tuple[int, Tail] | None:
+    """``penalty_continued`` in the usual month, told by the obligation's due day, kind and ``arose`` alone (a
+    close asks it of every open line of every debtor, so it builds nothing it does not return): the tail's run goes
+    on to ``as_of`` with the same debt and fraction — nothing repaid on ``tail.as_of``, no fraction or moratorium
+    starting in between — and its kopecks are computed again for the longer run (per-interval rounding, half up).
+    None when that is not the case; the caller checks ``as_of`` > ``tail.as_of`` and that the rate is the same."""
+    denominator = _DENOMINATORS.get(tail.fraction)
+    if denominator is None or tail.debt != tail.unpaid or _cut_between(due, kind, arose, tail.as_of, as_of,
+                                                                       rates=rates):
+        return None
+    top, bottom = _ratio(tail.rate)
+    numerator, divisor = tail.debt * ((as_of - tail.start).days + 1) * top, 100 * denominator * bottom
+    amount = (2 * numerator + divisor) // (2 * divisor)
+    return total - tail.amount + amount, Tail(tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
+                                              tail.fraction)
+
+
+def _cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
+    """Whether a day in (before, after] starts another fraction or a moratorium for an obligation of that due day,
+    kind and ``arose``: the 31st and the 91st day of the delay (ч. 14), a moratorium's first day or the day after
+    it. Kept per table: the obligations of a month share their due day, and a close asks it of every open one."""
+    key = (due, kind, arose, before, after)
     found = rates._cuts.get(key)
     if found is None:
-        cuts = [obligation.due + timedelta(days=GRACE_DAYS + 1),
-                obligation.due + timedelta(days=FRACTION_CHANGE_DAY + 1)] if obligation.kind == "standard" else []
-        for moratorium in rates.moratoria_for(obligation.debt_arose):
+        cuts = [due + timedelta(days=GRACE_DAYS + 1),
+                due + timedelta(days=FRACTION_CHANGE_DAY + 1)] if kind == "standard" else []
+        for moratorium in rates.moratoria_for(arose if arose is not None else due + _ONE_DAY):
             cuts += (moratorium.start, moratorium.end)
         found = rates._cuts[key] = any(before < cut <= after for cut in cuts)
     return found

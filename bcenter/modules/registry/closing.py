@@ -10,8 +10,9 @@ the last payment), which the period's bill prints.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -243,16 +244,16 @@ class _Prepared:
         self.last_paid.update(other.last_paid)
 
 
-def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None,
-                  job: Job | None = None) -> _Prepared:
-    """Every account's balances, advances and carries for the period, turned into the rows close writes: in this
-    process, or — with ``workers`` > 1, a ``url`` and at least ``MIN_ACCOUNTS_FOR_WORKERS`` accounts — house by
-    house in spawned processes, which also pack the snapshots and make the penalty entries (the same rows: a test
-    compares the snapshots), so that the close's own process only writes them."""
+def prepared_parts(db: pw.Database, period: Period, *, workers: int = 1, url: str | None = None,
+                   job: Job | None = None) -> Iterator[_Prepared]:
+    """Every account's balances, advances and carries for the period, turned into the rows close writes, part by
+    part: in this process (one part), or — with ``workers`` > 1, a ``url`` and at least ``MIN_ACCOUNTS_FOR_WORKERS``
+    accounts — house by house in spawned processes, which also pack the snapshots and make the penalty entries
+    (the same rows: a test compares the snapshots), so that the close's own process only writes them, each part
+    as it comes (in house order), while the workers compute the next ones."""
     with db.atomic():  # the pairs the services are supplied by, numbered before the workers pack
         numbers = numbered(db, {(str(s), str(p)) for s, p in db.execute_sql(
             'SELECT id, supplier_id FROM "service" WHERE supplier_id IS NOT NULL')})
-    prepared = _Prepared()
     if workers > 1 and can_share(url):
         houses = [(str(h), int(n)) for h, n in db.execute_sql(
             'SELECT house_id, COUNT(*) FROM "account_house" GROUP BY house_id ORDER BY house_id')]
@@ -270,16 +271,17 @@ def prepare_close(db: pw.Database, period: Period, *, workers: int = 1, url: str
                 tasks.append((url, str(period), current, numbers))
             if job is not None:
                 job.total(total)
-            for part in pooled(_balances_of_houses, tasks, workers=min(workers, len(tasks)), ordered=False):
+            for part in pooled(_balances_of_houses, tasks, workers=min(workers, len(tasks))):
                 if job is not None:
                     job.advance(len(part.advances))
                     job.check()
-                prepared.merge(part)
-            return prepared
+                yield part
+            return
+    prepared = _Prepared()
     balances = compute_balances(db, period, advances=prepared.advances, carries=prepared.carries, job=job)
     prepared.add(balances, period, numbers)
     prepared.last_paid = last_payments(db, period.last_day)
-    return prepared
+    yield prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,9 +294,11 @@ class CloseResult:
 
 def close_period(db: pw.Database, period: Period, *, actor: str | None = None, workers: int = 1,
                  url: str | None = None, job: Job | None = None) -> CloseResult:
-    """Write the snapshots and mark the period closed. The balances are computed in ``workers`` processes when
-    worth it (``all_balances``); nothing is written until they all are (a cancelled close leaves the period open),
-    and nothing if anything was written to the database meanwhile (the closing would miss it: repeat)."""
+    """Write the snapshots and mark the period closed, in one transaction. The balances are computed in
+    ``workers`` processes when worth it (``prepared_parts``) and each part's penalty entries and carries are written
+    as it comes; nothing is committed until every part is written (a cancelled or failed close leaves the period
+    open and nothing of it), and nothing if another unit of work wrote to the database meanwhile (the closing
+    would miss it: repeat)."""
     if periods.is_closed(period):
         raise PeriodClosed(f"Период {period} уже закрыт", period=period)
     if not periods.can_close(period):
@@ -304,29 +308,44 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
         raise PeriodClosed(f"Период {period} нельзя закрыть: не рассчитано домов — {missing} "
                            f"(исправьте данные и выполните bcenter calc --period {period})", period=period)
     seen = _last_write(db)
-    prepared = prepare_close(db, period, workers=workers, url=url, job=job)
-    advances, last_paid = prepared.advances, prepared.last_paid
-    if job is not None:
-        job.check()
-    with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
-        if _last_write(db) != seen:  # a payment, a reading, a recalculation arrived while the balances were computed
+    parts = prepared_parts(db, period, workers=workers, url=url, job=job)
+    try:
+        with UnitOfWork(action="registry.close", actor=actor, db=db, details={"period": str(period)}) as uow:
+            periods.ensure_open(uow, period)
+            prepared = _Prepared()
+            for part in parts:
+                penalties = sorted(part.penalties, key=lambda p: p[0])  # by account; keys given in that order
+                LedgerWriter(uow).write([entry for _, entry, _ in penalties],
+                                        postings=[p for _, _, postings in penalties for p in postings],
+                                        fresh_keys=True)
+                store_carries(uow.db, period, part.carries)
+                part.penalties, part.carries = [], {}
+                prepared.merge(part)
+            if job is not None:
+                job.check()
+            if _last_write(db, other_than=uow.id) != seen:  # a payment, a reading, a recalculation arrived meanwhile
+                raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
+                                   f"повторите bcenter close --period {period}", period=period)
+            numbers = numbered(db, {(s, p) for _, s, p in prepared.unnumbered})  # pairs met for the first time
+            late, _ = pack_balances(prepared.unnumbered, numbers)
+            insert_snapshots(uow, str(period), sorted(prepared.snapshots + late))
+            advances, last_paid = prepared.advances, prepared.last_paid
+            accounts = [(str(period), a, advances.get(a, 0), last_paid.get(a))
+                        for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
+            for start in range(0, len(accounts), 5000):
+                uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"),
+                                accounts[start:start + 5000])
+            row = BillingPeriod.get(BillingPeriod.period == str(period))
+            uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
+    except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        # SQLite: a transaction that read before another one committed may not write after it («database is
+        # locked» at once, without waiting): the same case as above, told the same way
+        if "locked" in str(exc) and _last_write(db) != seen:
             raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
-                               f"повторите bcenter close --period {period}", period=period)
-        periods.ensure_open(uow, period)
-        numbers = numbered(db, {(s, p) for _, s, p in prepared.unnumbered})  # pairs met for the first time
-        late, _ = pack_balances(prepared.unnumbered, numbers)
-        insert_snapshots(uow, str(period), sorted(prepared.snapshots + late))
-        accounts = [(str(period), a, advances.get(a, 0), last_paid.get(a))
-                    for a in sorted({a for a, v in advances.items() if v} | set(last_paid))]
-        for start in range(0, len(accounts), 5000):
-            uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"),
-                            accounts[start:start + 5000])
-        penalties = sorted(prepared.penalties, key=lambda p: p[0])  # by account; keys given in that order
-        LedgerWriter(uow).write([entry for _, entry, _ in penalties],
-                                postings=[p for _, _, postings in penalties for p in postings], fresh_keys=True)
-        store_carries(uow.db, period, prepared.carries)
-        row = BillingPeriod.get(BillingPeriod.period == str(period))
-        uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
+                               f"повторите bcenter close --period {period}", period=period) from exc
+        raise
+    finally:
+        parts.close()  # a failed close: the worker processes are terminated with their pool
     return CloseResult(period, prepared.kept)
 
 
@@ -349,10 +368,14 @@ def penalty_rows(period: Period, balances: dict[tuple[str, str, str], dict[str, 
     return out
 
 
-def _last_write(db: pw.Database) -> int:
-    """The outbox's last sequence number: every write of the database leaves an outbox row, so an unchanged number
-    means nothing was written."""
-    return int(db.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "outbox"').fetchone()[0])
+def _last_write(db: pw.Database, *, other_than: str | None = None) -> int:
+    """The outbox's last sequence number (of the rows of units of work other than ``other_than``): every write of
+    the database leaves an outbox row, so an unchanged number means nothing was written."""
+    if other_than is None:
+        return int(db.execute_sql('SELECT COALESCE(MAX(seq), 0) FROM "outbox"').fetchone()[0])
+    row = db.execute_sql(f'SELECT seq FROM "outbox" WHERE unit_id <> {param_mark(db)} ORDER BY seq DESC LIMIT 1',
+                         (db_id(other_than),)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _houses_not_calculated(db: pw.Database, period: Period) -> int:
