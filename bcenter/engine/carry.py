@@ -49,7 +49,7 @@ __all__ = ["Carry", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-FORMAT = 5
+FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,10 @@ def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
 # --- storage: compact JSON, deflated ---------------------------------------------------------------------------
 def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
-    referred to by their place, periods as «YYYY-MM», days as ordinals; an open line with its penalty and tail."""
+    referred to by their place, periods as «YYYY-MM», days as ordinals. Open lines go in runs of one period and due
+    day (a debtor's month of services: the period and the day written once), their tails in runs of one start, rate,
+    day and fraction (a debt's unpaid runs all go on alike), each tail naming its line by place: a close reads and
+    writes the carry of every account, and a debtor's holds a hundred lines and more."""
     names: dict[str, int] = {}
 
     def ref(name: str) -> int:  # a service's or supplier's place in ``n``
@@ -229,18 +232,27 @@ def encode(carry: Carry) -> bytes:
 
     text = _period_text
     tails = carry.tails
-    lines = []
-    for key, (c, o, d) in carry.lines.items():
-        row = [text(key[0]), ref(key[1]), ref(key[2]), c, o, d.toordinal()]
+    groups: list[list] = []
+    tail_groups: list[list] = []
+    last = last_tail = None
+    for place, (key, (c, o, d)) in enumerate(carry.lines.items()):
+        if (key[0], d) != last:
+            last = (key[0], d)
+            flat: list = []
+            groups.append([text(key[0]), d.toordinal(), flat])
+        flat += (ref(key[1]), ref(key[2]), c, o)
         found = tails.get(key)
         if found is not None:
             total, t = found
-            row += (total, t.start.toordinal(), t.debt, t.unpaid, _rate_text(t.rate), t.amount, t.as_of.toordinal(),
-                    t.fraction)
-        lines.append(row)
+            if (t.start, t.rate, t.as_of, t.fraction) != last_tail:
+                last_tail = (t.start, t.rate, t.as_of, t.fraction)
+                tail_flat: list = []
+                tail_groups.append([t.start.toordinal(), _rate_text(t.rate), t.as_of.toordinal(), t.fraction,
+                                    tail_flat])
+            tail_flat += (place, total, t.debt, t.unpaid, t.amount)
     data = {
         "v": FORMAT, "p": str(carry.period), "f": list(carry.facts), "a": int(carry.ahead), "b": carry.basis,
-        "l": lines,
+        "l": groups, "t": tail_groups,
         "r": [[text(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
               for (p, s), rows in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
@@ -262,18 +274,32 @@ _rate = lru_cache(maxsize=256)(Decimal)
 def decode(blob: bytes) -> Carry | None:
     """A stored carry, or None when it is of another format (then the month starts from nothing)."""
     data = json.loads(zlib.decompress(bytes(blob)))
-    if data.get("v") != FORMAT:
+    version = data.get("v")
+    if version not in (FORMAT, 5):
         return None
     names = data["n"]
     day = date.fromordinal
     period_of = _period_of
-    lines, tails = {}, {}
-    for row in data["l"]:
-        key = (period_of(row[0]), names[row[1]], names[row[2]])
-        lines[key] = (row[3], row[4], day(row[5]))
-        if len(row) > 6:
-            total, a, debt, unpaid, rate, amount, o, f = row[6:]
-            tails[key] = (total, Tail(day(a), debt, unpaid, _rate(rate), amount, day(o), f))
+    lines, keys, tails = {}, [], {}
+    if version == 5:  # a line a row (the release of 2026-12-04): read, so that an upgrade's first close continues
+        for row in data["l"]:
+            key = (period_of(row[0]), names[row[1]], names[row[2]])
+            lines[key] = (row[3], row[4], day(row[5]))
+            if len(row) > 6:
+                total, a, debt, unpaid, rate, amount, o, f = row[6:]
+                tails[key] = (total, Tail(day(a), debt, unpaid, _rate(rate), amount, day(o), f))
+    else:
+        for p, due, flat in data["l"]:
+            period, d = period_of(p), day(due)
+            for i in range(0, len(flat), 4):
+                key = (period, names[flat[i]], names[flat[i + 1]])
+                lines[key] = (flat[i + 2], flat[i + 3], d)
+                keys.append(key)
+        for start, rate, as_of, fraction, flat in data["t"]:
+            start, rate, as_of = day(start), _rate(rate), day(as_of)
+            for i in range(0, len(flat), 5):
+                tails[keys[flat[i]]] = (flat[i + 1], Tail(start, flat[i + 2], flat[i + 3], rate, flat[i + 4], as_of,
+                                                          fraction))
     counters = data["c"]
     return Carry(
         period=period_of(data["p"]),

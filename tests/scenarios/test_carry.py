@@ -11,7 +11,7 @@ import pytest
 
 from bcenter.cli import main
 from bcenter.core.period import Period
-from bcenter.engine.carry import decode
+from bcenter.engine.carry import decode, encode
 from bcenter.modules.registry.closing import compute_balances
 from db.connection import open_database
 from db.dialect import db_id
@@ -55,6 +55,10 @@ def test_the_open_month_from_the_carries_is_the_month_from_the_first_one(town):
     db = open_database(town)
     stored = {str(a): decode(s) for a, s in db.execute_sql('SELECT account_id, state FROM "account_carry"')}
     assert stored and {c.period for c in stored.values()} == {OPEN - 1}  # each close replaced the month before's
+    for carry in stored.values():  # stored and read back whole, the lines in their order (payments go by it)
+        again = decode(encode(carry))
+        assert again == carry and list(again.lines) == list(carry.lines)
+    assert any(len(c.tails) > 10 for c in stored.values())  # debtors' tails are among them
     _both(town, OPEN)
 
 
@@ -66,6 +70,35 @@ def test_a_carry_of_another_format_is_computed_from_the_first_month(town):
                        f'WHERE account_id = {"%s" if "postgresql" in town else "?"}',
                        (zlib.compress(b'{"v": 0}'), db_id(str(IdField().python_value(account)))))
     _both(town, OPEN)
+
+
+def _format_5(carry) -> bytes:
+    """A carry as the release of 2026-12-04 stored it (format 5: a line a row, its tail in the same row)."""
+    data = json.loads(zlib.decompress(encode(carry)))
+    names = {name: place for place, name in enumerate(data["n"])}
+    tails = carry.tails
+    rows = []
+    for key, (c, o, d) in carry.lines.items():
+        row = [str(key[0]), names[key[1]], names[key[2]], c, o, d.toordinal()]
+        if key in tails:
+            total, t = tails[key]
+            row += (total, t.start.toordinal(), t.debt, t.unpaid, str(t.rate), t.amount, t.as_of.toordinal(),
+                    t.fraction)
+        rows.append(row)
+    data.update(v=5, l=rows)
+    del data["t"]
+    return zlib.compress(json.dumps(data).encode())
+
+
+def test_a_carry_stored_by_the_release_before_is_continued_not_computed_again(town):
+    """An upgrade's first close continues from the carries the release before stored (format 5): computing a city
+    from its first month once would take minutes."""
+    db = open_database(town)
+    stored = [decode(s) for _, s in db.execute_sql('SELECT account_id, state FROM "account_carry"')]
+    assert any(c.tails for c in stored)
+    for carry in stored:
+        again = decode(_format_5(carry))
+        assert again == carry and list(again.lines) == list(carry.lines)
 
 
 def test_late_facts_and_odd_payments_are_computed_from_the_first_month(town, tmp_path):
