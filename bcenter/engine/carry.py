@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from functools import lru_cache
+from functools import lru_cache, partial
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -220,7 +220,7 @@ def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
     referred to by their place, periods as «YYYY-MM», days as ordinals. Open lines go in runs of one period and due
     day (a debtor's month of services: the period and the day written once), their tails in runs of one start, rate,
-    day and fraction (a debt's unpaid runs all go on alike), each tail naming its line by place: a close reads and
+    day and fraction (a debt's unpaid runs go on alike), each tail naming its line by place: a close reads and
     writes the carry of every account, and a debtor's holds a hundred lines and more."""
     names: dict[str, int] = {}
 
@@ -233,8 +233,8 @@ def encode(carry: Carry) -> bytes:
     text = _period_text
     tails = carry.tails
     groups: list[list] = []
-    tail_groups: list[list] = []
-    last = last_tail = None
+    tail_groups: dict[tuple, list] = {}
+    last = None
     for place, (key, (c, o, d)) in enumerate(carry.lines.items()):
         if (key[0], d) != last:
             last = (key[0], d)
@@ -244,16 +244,17 @@ def encode(carry: Carry) -> bytes:
         found = tails.get(key)
         if found is not None:
             total, t = found
-            if (t.start, t.rate, t.as_of, t.fraction) != last_tail:
-                last_tail = (t.start, t.rate, t.as_of, t.fraction)
-                tail_flat: list = []
-                tail_groups.append([t.start.toordinal(), _rate_text(t.rate), t.as_of.toordinal(), t.fraction,
-                                    tail_flat])
+            shared = (t.start, t.rate, t.as_of, t.fraction)
+            tail_flat = tail_groups.get(shared)
+            if tail_flat is None:
+                tail_flat = tail_groups[shared] = []
             tail_flat += (place, total, t.debt, t.unpaid, t.amount)
     data = {
         "v": FORMAT, "p": str(carry.period), "f": list(carry.facts), "a": int(carry.ahead), "b": carry.basis,
-        "l": groups, "t": tail_groups,
-        "r": [[text(p), ref(s), [x for d, a in rows for x in (d.toordinal(), a)]]
+        "l": groups,
+        "t": [[start.toordinal(), _rate_text(rate), as_of.toordinal(), fraction, flat]
+              for (start, rate, as_of, fraction), flat in tail_groups.items()],
+        "r": [[text(p), ref(s), [d.toordinal() for d, _ in rows], [a for _, a in rows]]
               for (p, s), rows in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
@@ -269,6 +270,7 @@ _period_text = lru_cache(maxsize=1024)(str)
 _period_of = lru_cache(maxsize=1024)(Period.parse)
 _rate_text = lru_cache(maxsize=256)(str)
 _rate = lru_cache(maxsize=256)(Decimal)
+_tail = partial(tuple.__new__, Tail)  # a Tail from its fields, without the named tuple's Python-level __new__
 
 
 def decode(blob: bytes) -> Carry | None:
@@ -298,14 +300,15 @@ def decode(blob: bytes) -> Carry | None:
         for start, rate, as_of, fraction, flat in data["t"]:
             start, rate, as_of = day(start), _rate(rate), day(as_of)
             for i in range(0, len(flat), 5):
-                tails[keys[flat[i]]] = (flat[i + 1], Tail(start, flat[i + 2], flat[i + 3], rate, flat[i + 4], as_of,
-                                                          fraction))
+                tails[keys[flat[i]]] = (flat[i + 1], _tail((start, flat[i + 2], flat[i + 3], rate, flat[i + 4], as_of,
+                                                            fraction)))
     counters = data["c"]
     return Carry(
         period=period_of(data["p"]),
         lines=lines,
-        repaid={(period_of(p), names[s]): tuple((day(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2))
-                for p, s, flat in data["r"]},
+        repaid={(period_of(row[0]), names[row[1]]): tuple(zip(map(day, row[2]), row[3])) if len(row) == 4
+                else tuple(zip(map(day, row[2][::2]), row[2][1::2]))  # format 5: (day, kopecks) flat
+                for row in data["r"]},
         tails=tails,
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)
