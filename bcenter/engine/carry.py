@@ -219,9 +219,10 @@ def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
 def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
     referred to by their place, periods as «YYYY-MM», days as ordinals. Open lines go in runs of one period and due
-    day (a debtor's month of services: the period and the day written once), their tails in runs of one start, rate,
-    day and fraction (a debt's unpaid runs go on alike), each tail naming its line by place: a close reads and
-    writes the carry of every account, and a debtor's holds a hundred lines and more."""
+    day (a debtor's month of services: the period and the day written once), their tails grouped by start, rate,
+    day and fraction (a debt's unpaid runs go on alike), each tail naming its line by place; repayments as an array
+    of days and one of kopecks. A close reads and writes the carry of every account, and a debtor's holds a hundred
+    lines and more."""
     names: dict[str, int] = {}
 
     def ref(name: str) -> int:  # a service's or supplier's place in ``n``

@@ -17,22 +17,9 @@ from bcenter.modules.registry import closing, month, periods
 from bcenter.modules.registry.service import initialize
 from db.connection import close_database, open_database
 from db.dialect import param_mark
-from tests.conftest import PG_URL, ROOT, _drop_schema, _pg_schema_url, _sqlite_url
+from tests.conftest import ROOT
 
 FIRST, SECOND = Period.parse("2025-11"), Period.parse("2025-12")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"] if PG_URL else ["sqlite"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield _sqlite_url(tmp_path)
-        return
-    conn, schema, made = _pg_schema_url(PG_URL)
-    try:
-        yield made
-    finally:
-        close_database()
-        _drop_schema(conn, schema)
 
 
 def _pay_from_another_program(url: str, tmp_path, account: str) -> None:
@@ -45,7 +32,8 @@ def _pay_from_another_program(url: str, tmp_path, account: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_a_payment_written_while_the_balances_are_computed_fails_the_close(url, tmp_path, monkeypatch):
+def test_a_payment_written_while_the_balances_are_computed_fails_the_close(any_url, tmp_path, monkeypatch):
+    url = any_url
     db = open_database(url)
     try:
         initialize(db)

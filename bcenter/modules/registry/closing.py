@@ -324,8 +324,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
             if job is not None:
                 job.check()
             if _last_write(db, other_than=uow.id) != seen:  # a payment, a reading, a recalculation arrived meanwhile
-                raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
-                                   f"повторите bcenter close --period {period}", period=period)
+                raise _written_meanwhile(period)
             numbers = numbered(db, {(s, p) for _, s, p in prepared.unnumbered})  # pairs met for the first time
             late, _ = pack_balances(prepared.unnumbered, numbers)
             insert_snapshots(uow, str(period), sorted(prepared.snapshots + late))
@@ -341,8 +340,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
         # SQLite: a transaction that read before another one committed may not write after it («database is
         # locked» at once, without waiting): the same case as above, told the same way
         if "locked" in str(exc) and _last_write(db) != seen:
-            raise PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
-                               f"повторите bcenter close --period {period}", period=period) from exc
+            raise _written_meanwhile(period) from exc
         raise
     finally:
         parts.close()  # a failed close: the worker processes are terminated with their pool
@@ -366,6 +364,11 @@ def penalty_rows(period: Period, balances: dict[tuple[str, str, str], dict[str, 
             postings.append(PostingRow(entry.id, "revenue", None, service, supplier, str(period), -amount))
         out.append((account, entry, postings))
     return out
+
+
+def _written_meanwhile(period: Period) -> PeriodClosed:
+    return PeriodClosed(f"Период {period} не закрыт: пока считались сальдо, в базу записали новые данные — "
+                        f"повторите bcenter close --period {period}", period=period)
 
 
 def _last_write(db: pw.Database, *, other_than: str | None = None) -> int:
