@@ -154,7 +154,6 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
     kept_tails: dict[LineKey, tuple[int, Tail]] = {}
     rate_now = rates.effective_rate(as_of) if previous_tails else None
-    kinds: dict[str, str] = {}
     for (ob_period, service), parts in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
@@ -167,8 +166,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             if prior is not None:
                 total, tail = prior
                 if as_of > tail.as_of and tail.rate == rate_now:  # the usual month of a debt: the run goes on
-                    kind = kinds.get(service) or kinds.setdefault(service, penalty_kind(rules[service]))
-                    found = run_continued(total, tail, due=due, kind=kind, arose=None, rates=rates, as_of=as_of)
+                    found = run_continued(total, tail, due=due, kind=penalty_kind(rules[service]), arose=None,
+                                          rates=rates, as_of=as_of)
                 if found is None:
                     obligation = _obligation(charged, due, ob_period, service, rules[service])
                     found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)

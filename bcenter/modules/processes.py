@@ -16,7 +16,7 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
@@ -37,12 +37,12 @@ def can_share(url: str | None) -> bool:
 
 
 def pooled(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, initializer: Callable | None = None,
-           initargs: tuple = (), ordered: bool = True, chunksize: int = 1) -> Iterator[Any]:
-    """``fn(task)`` for every task in ``workers`` spawned processes, yielded in task order (or as they finish when
-    not ``ordered``); ``chunksize`` tasks travel to a worker together. ``fn`` and ``initializer`` must be importable
-    module-level functions. An exception raised by ``fn`` is raised here; a worker that dies raises
-    ``WorkerDied``. Workers ignore Ctrl+C: the terminal sends it to the whole process group, and a worker dying of
-    it would lose its task; the parent decides (the job stops at its next safe point, the pool is terminated)."""
+           initargs: tuple = (), chunksize: int = 1) -> Iterator[Any]:
+    """``fn(task)`` for every task in ``workers`` spawned processes, yielded in task order; ``chunksize`` tasks
+    travel to a worker together. ``fn`` and ``initializer`` must be importable module-level functions. An exception
+    raised by ``fn`` is raised here; a worker that dies raises ``WorkerDied``. Workers ignore Ctrl+C: the terminal
+    sends it to the whole process group, and a worker dying of it would lose its task; the parent decides (the job
+    stops at its next safe point, the pool is terminated)."""
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
                                    initargs=(initializer, initargs))
     finished = False
@@ -51,16 +51,8 @@ def pooled(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, init
         futures: deque[Future] = deque()
         while chunk := list(islice(source, chunksize)):
             futures.append(executor.submit(_run_chunk, fn, chunk))
-        if ordered:
-            while futures:
-                yield from _results(futures.popleft())
-        else:
-            pending = set(futures)
-            futures.clear()
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield from _results(future)
+        while futures:  # each result dropped once yielded: a month's houses are not all held
+            yield from _results(futures.popleft())
         finished = True
     finally:
         _terminate(executor, finished=finished)

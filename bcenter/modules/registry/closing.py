@@ -234,13 +234,13 @@ class _Prepared:
         self.kept += len(balances)
         self.penalties += penalty_rows(period, balances)
 
-    def merge(self, other: "_Prepared") -> None:
+    def keep(self, other: "_Prepared") -> None:
+        """What of a part the close writes after the last one: the snapshots (in account order), advances and last
+        payment days (its PENALTY entries and carries are written as the part comes)."""
         self.snapshots += other.snapshots
         self.unnumbered.update(other.unnumbered)
         self.kept += other.kept
-        self.penalties += other.penalties
         self.advances.update(other.advances)
-        self.carries.update(other.carries)
         self.last_paid.update(other.last_paid)
 
 
@@ -319,8 +319,7 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
                                         postings=[p for _, _, postings in penalties for p in postings],
                                         fresh_keys=True)
                 store_carries(uow.db, period, part.carries)
-                part.penalties, part.carries = [], {}
-                prepared.merge(part)
+                prepared.keep(part)
             if job is not None:
                 job.check()
             if _last_write(db, other_than=uow.id) != seen:  # a payment, a reading, a recalculation arrived meanwhile
