@@ -348,8 +348,10 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
 
 def penalty_rows(period: Period, balances: dict[tuple[str, str, str], dict[str, int]],
                  ) -> list[tuple[str, EntryRow, list[PostingRow]]]:
-    """The PENALTY entry of each account with the month's accrual, with its postings: «penalties» receivable per
-    service × supplier against revenue (the entry's postings sum to zero); by account."""
+    """The PENALTY entry of each account with the month's accrual, with its postings: the «penalties» receivable
+    per service × supplier; by account. No counter-posting on «revenue»: it would be the same amounts negated with no
+    account, half the rows a close writes, and nothing reads it — the rule the charge lines follow already
+    (docs/design.md «Ledger rows»); a supplier's penalty income is the sum of its «penalties» postings."""
     by_account: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for (account, service, supplier), values in sorted(balances.items()):
         if values["penalties"]:
@@ -360,7 +362,6 @@ def penalty_rows(period: Period, balances: dict[tuple[str, str, str], dict[str, 
         postings = []
         for service, supplier, amount in parts:
             postings.append(PostingRow(entry.id, "penalties", account, service, supplier, str(period), amount))
-            postings.append(PostingRow(entry.id, "revenue", None, service, supplier, str(period), -amount))
         out.append((account, entry, postings))
     return out
 
