@@ -154,30 +154,34 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
     kept_tails: dict[LineKey, tuple[int, Tail]] = {}
     rate_now = rates.effective_rate(as_of) if previous_tails else None
+    kinds = {service: penalty_kind(rule) for service, rule in rules.items()}
     for (ob_period, service), parts in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
         still = (ob_period, service) not in touched
+        open_ = False  # anything of the obligation still owed
         amounts = []
         for key, value in parts:
-            charged, _owed, due = value
-            prior = previous_tails.get(key) if still else None
+            charged, owed, due = value
+            if owed > 0:
+                open_ = True
             found = None
-            if prior is not None:
-                total, tail = prior
-                if as_of > tail.as_of and tail.rate == rate_now:  # the usual month of a debt: the run goes on
-                    found = run_continued(total, tail, due=due, kind=penalty_kind(rules[service]), arose=None,
-                                          rates=rates, as_of=as_of)
-                if found is None:
-                    obligation = _obligation(charged, due, ob_period, service, rules[service])
-                    found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)
+            if still:
+                prior = previous_tails.get(key)
+                if prior is not None:
+                    total, tail = prior
+                    if tail.rate == rate_now and as_of > tail.as_of:  # the usual month of a debt: the run goes on
+                        found = run_continued(total, tail, due, kinds[service], None, rates, as_of)
+                    if found is None:
+                        obligation = _obligation(charged, due, ob_period, service, rules[service])
+                        found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)
             if found is None:
                 if mine is None:
                     mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
                 found = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
                                  as_of=as_of, rounding=rounding)
             amounts.append((key, value, found))
-        if all(value[1] <= 0 for _key, value in parts):  # repaid in full: its penalty is final
+        if not open_:  # repaid in full: its penalty is final
             for key, _value, (amount, _tail) in amounts:
                 if amount:
                     settled[(key[1], key[2])] += amount
@@ -186,7 +190,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         for key, value, (amount, tail) in amounts:
             if amount:
                 due_now[(key[1], key[2])] += amount
-            kept_lines[key] = tuple(value)
+            kept_lines[key] = (value[0], value[1], value[2])
             if tail is not None:
                 kept_tails[key] = (amount, tail)
         if rows:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal
@@ -260,6 +261,11 @@ def penalty_with_tail(obligation: Obligation, repayments: Iterable[Repayment], *
     return total, None
 
 
+_new_tail = partial(tuple.__new__, Tail)
+"""A ``Tail`` from a tuple of its fields, without the named tuple's Python-level ``__new__`` (a close makes one for
+every open line of every debtor)."""
+
+
 def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: RateTable, as_of: date,
                       ) -> tuple[int, Tail] | None:
     """The penalty as of a later day from the one of ``tail.as_of`` (``total``) and its ``tail`` — per-interval
@@ -287,7 +293,7 @@ def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: 
     return None
 
 
-def run_continued(total: int, tail: Tail, *, due: date, kind: str, arose: date | None, rates: RateTable,
+def run_continued(total: int, tail: Tail, due: date, kind: str, arose: date | None, rates: RateTable,
                   as_of: date) -> tuple[int, Tail] | None:
     """``penalty_continued`` in the usual month, told by the obligation's due day, kind and ``arose`` alone (a
     close asks it of every open line of every debtor, so it builds nothing it does not return): the tail's run goes
@@ -301,8 +307,8 @@ def run_continued(total: int, tail: Tail, *, due: date, kind: str, arose: date |
     top, bottom = _ratio(tail.rate)
     numerator, divisor = tail.debt * ((as_of - tail.start).days + 1) * top, 100 * denominator * bottom
     amount = (2 * numerator + divisor) // (2 * divisor)
-    return total - tail.amount + amount, Tail(tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
-                                              tail.fraction)
+    return total - tail.amount + amount, _new_tail((tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
+                                                    tail.fraction))
 
 
 def _cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
