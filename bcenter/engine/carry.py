@@ -175,6 +175,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                     if found is None:
                         obligation = _obligation(charged, due, ob_period, service, rules[service])
                         found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)
+            if found is None and due >= as_of:  # not overdue yet: no penalty (``position.penalty_obligation``)
+                found = _NONE
             if found is None:
                 if mine is None:
                     mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
@@ -198,6 +200,9 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     return Carry(period=period, lines=kept_lines, repaid=kept_repaid, tails=kept_tails,
                  residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled),
                  facts=facts, ahead=ahead, basis=basis)
+
+
+_NONE = (0, None)
 
 
 def _obligation(charged: int, due: date, period: Period, service: str, rule: str) -> Obligation:
@@ -229,10 +234,9 @@ def encode(carry: Carry) -> bytes:
     names: dict[str, int] = {}
 
     def ref(name: str) -> int:  # a service's or supplier's place in ``n``
-        found = names.get(name)
-        if found is None:
-            found = names[name] = len(names)
-        return found
+        return place_of(name, len(names))
+
+    place_of = names.setdefault
 
     text = _period_text
     tails = carry.tails
@@ -244,7 +248,7 @@ def encode(carry: Carry) -> bytes:
             last = (key[0], d)
             flat: list = []
             groups.append([text(key[0]), d.toordinal(), flat])
-        flat += (ref(key[1]), ref(key[2]), c, o)
+        flat += (place_of(key[1], len(names)), place_of(key[2], len(names)), c, o)
         found = tails.get(key)
         if found is not None:
             total, t = found
@@ -295,17 +299,19 @@ def decode(blob: bytes) -> Carry | None:
                 total, a, debt, unpaid, rate, amount, o, f = row[6:]
                 tails[key] = (total, Tail(day(a), debt, unpaid, _rate(rate), amount, day(o), f))
     else:
+        add = keys.append
         for p, due, flat in data["l"]:
             period, d = period_of(p), day(due)
-            for i in range(0, len(flat), 4):
-                key = (period, names[flat[i]], names[flat[i + 1]])
-                lines[key] = (flat[i + 2], flat[i + 3], d)
-                keys.append(key)
+            run = iter(flat)
+            for service, supplier, charged, owed in zip(run, run, run, run):
+                key = (period, names[service], names[supplier])
+                lines[key] = (charged, owed, d)
+                add(key)
         for start, rate, as_of, fraction, flat in data["t"]:
             start, rate, as_of = day(start), _rate(rate), day(as_of)
-            for i in range(0, len(flat), 5):
-                tails[keys[flat[i]]] = (flat[i + 1], _tail((start, flat[i + 2], flat[i + 3], rate, flat[i + 4], as_of,
-                                                            fraction)))
+            run = iter(flat)
+            for place, total, debt, unpaid, amount in zip(run, run, run, run, run):
+                tails[keys[place]] = (total, _tail((start, debt, unpaid, rate, amount, as_of, fraction)))
     counters = data["c"]
     return Carry(
         period=period_of(data["p"]),

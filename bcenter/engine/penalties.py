@@ -282,9 +282,19 @@ def penalty_continued(obligation: Obligation, total: int, tail: Tail, *, rates: 
                           rates=rates, as_of=as_of)
     if found is not None:
         return found
-    portions = [(close, amount) for close, amount in ((tail.as_of, tail.debt - tail.unpaid), (as_of, tail.unpaid))
-                if amount > 0]
-    runs = _lane_runs(obligation, portions, rates=rates, as_of=as_of, first=tail.start)
+    if tail.debt == tail.unpaid:  # one debt from the tail's first day on: the runs' days are those of a kopeck
+        key = ("continued", obligation.due, obligation.kind, obligation.debt_arose, tail.start, as_of)
+        shape = rates._shapes.get(key)
+        if shape is None:  # the same for every open line of that due day whose tail starts that day
+            one = Obligation(obligation.period, obligation.service, 1, obligation.due, obligation.kind,
+                             obligation.arose)
+            shape = rates._shapes[key] = _lane_runs(one, [(as_of, 1)], rates=rates, as_of=as_of, first=tail.start)
+        debt = tail.unpaid
+        runs = [(start, end, debt, rate, fraction, reason) for start, end, _one, rate, fraction, reason in shape]
+    else:
+        portions = [(close, amount) for close, amount in ((tail.as_of, tail.debt - tail.unpaid),
+                                                          (as_of, tail.unpaid)) if amount > 0]
+        runs = _lane_runs(obligation, portions, rates=rates, as_of=as_of, first=tail.start)
     amounts = _amounts(runs, "per_interval")
     for (start, end, debt, _rate, fraction, _reason), amount in zip(runs, amounts):
         if end == as_of:
