@@ -31,25 +31,47 @@ from __future__ import annotations
 
 import json
 import zlib
-from functools import lru_cache, partial
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import (Obligation, Repayment, Tail, penalty_continued, penalty_with_tail,
-                                      run_continued)
+from bcenter.engine.penalties import (Obligation, Repayment, Tail, cut_between, penalty_continued, penalty_with_tail,
+                                      run_amount, run_share)
 from bcenter.engine.position import SYNTHETIC, penalty_kind, penalty_obligation
 from bcenter.engine.rates import RateTable
 
-__all__ = ["Carry", "advance", "decode", "encode"]
+__all__ = ["Carry", "LineRun", "TailRun", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
 FORMAT = 6
+
+
+class LineRun(NamedTuple):
+    """Open lines of one period and due day, one after another in the carry's order of lines: ``flat`` holds
+    service, supplier, charged, owed of each (a debtor's hundred lines without an object each)."""
+
+    period: Period
+    due: date
+    flat: list
+
+
+class TailRun(NamedTuple):
+    """Tails (``penalties.Tail``) that share their first day, rate, day and fraction: ``flat`` holds, of each, the
+    place of its line in the carry's order of lines, the line's penalty total, the tail's debt, unpaid part and
+    kopecks. A debt's unpaid runs go on alike, so a month continues a whole run of them at once."""
+
+    start: date
+    rate: Decimal
+    as_of: date
+    fraction: str
+    flat: list
 
 
 @dataclass(frozen=True)
@@ -58,11 +80,12 @@ class Carry:
 
     Attributes:
         period: the month it is the position of.
-        lines: (charged, owed, due) of every line of an obligation (period, service) not repaid in full.
+        runs: the lines of the obligations (period, service) not repaid in full — charged, owed, due — in runs of
+            one period and due day (``lines`` gives them by key).
+        tail_runs: each open line's penalty as of ``period``'s last day with the last run of its unpaid part
+            (``tails`` gives them by key): next month continues its table from there when nothing was repaid and
+            the rate stayed (``penalties.run_continued``, ``penalty_continued``).
         repaid: the repayments of those obligations, (day, kopecks) per (period, service), by day.
-        tails: a line's penalty as of ``period``'s last day with the last run of its unpaid part
-            (``penalties.Tail``): next month continues its table from there when nothing was repaid and the rate
-            stayed (``penalty_continued``).
         residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
         paid: real money applied per (service, supplier) since the first payment (what the snapshots counted).
         penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted).
@@ -75,9 +98,9 @@ class Carry:
     """
 
     period: Period
-    lines: Mapping[LineKey, tuple[int, int, date]] = field(default_factory=dict)
+    runs: tuple[LineRun, ...] = ()
+    tail_runs: tuple[TailRun, ...] = ()
     repaid: Mapping[tuple[Period, str], tuple[tuple[date, int], ...]] = field(default_factory=dict)
-    tails: Mapping[LineKey, tuple[int, Tail]] = field(default_factory=dict)
     residuals: tuple[pay.Payment, ...] = ()
     paid: Mapping[Key, int] = field(default_factory=dict)
     penalties: Mapping[Key, int] = field(default_factory=dict)
@@ -91,6 +114,27 @@ class Carry:
         """Real money taken by no charge (аванс): the residuals of payments, not of synthetic credits."""
         return sum(p.amount for p in self.residuals if not p.id.startswith(SYNTHETIC))
 
+    @property
+    def lines(self) -> dict[LineKey, tuple[int, int, date]]:
+        """(charged, owed, due) of every open line, in the carry's order."""
+        out = {}
+        for period, due, flat in self.runs:
+            run = iter(flat)
+            for service, supplier, charged, owed in zip(run, run, run, run):
+                out[(period, service, supplier)] = (charged, owed, due)
+        return out
+
+    @property
+    def tails(self) -> dict[LineKey, tuple[int, Tail]]:
+        """(the line's penalty total, its ``Tail``) of the open lines that have one."""
+        keys = list(self.lines)
+        out = {}
+        for start, rate, as_of, fraction, flat in self.tail_runs:
+            run = iter(flat)
+            for place, total, debt, unpaid, amount in zip(run, run, run, run, run):
+                out[keys[place]] = (total, _tail((start, debt, unpaid, rate, amount, as_of, fraction)))
+        return out
+
 
 def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterable[pay.Payment], *, period: Period,
             policy: str, rules: Mapping[str, str], rates: RateTable, rounding: str,
@@ -98,108 +142,177 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     """The position as of ``period``'s last day from the carry of the month before (or from nothing: ``carry`` None
     and every charge and payment of the account). ``charges``: the lines of the months after the carry's (positive
     nets; ``position.obligations``); ``payments``: the payments and credits dated after it, up to ``period``'s last
-    day. ``facts``, ``ahead`` and ``basis`` are stored with the new carry (module doc)."""
+    day. ``facts``, ``ahead`` and ``basis`` are stored with the new carry (module doc).
+
+    The lines are kept column by column (period, due, service, supplier, charged, owed by the line's place); a
+    tail run whose lines nothing repaid this month and whose fraction and rate go on is continued line by line with
+    one share of the run (``penalties.run_share``) — the usual month of a debt, and most of a debtor's lines."""
     as_of = period.last_day
-    lines: dict[LineKey, list] = {}
-    repaid: dict[tuple[Period, str], list[tuple[date, int]]] = defaultdict(list)
+    periods: list[Period] = []
+    dues: list[date] = []
+    services: list[str] = []
+    suppliers: list[str] = []
+    charged: list[int] = []
+    owed: list[int] = []
+    repaid: dict[tuple[Period, str], tuple | list] = {}
     residuals: list[pay.Payment] = []
     paid: dict[Key, int] = defaultdict(int)
     settled: dict[Key, int] = defaultdict(int)
+    tail_runs: tuple[TailRun, ...] = ()
     if carry is not None:
-        for key, (charged, owed, due) in carry.lines.items():
-            lines[key] = [charged, owed, due]
-        for key, rows in carry.repaid.items():
-            repaid[key].extend(rows)
+        for run_period, due, flat in carry.runs:
+            n = len(flat) // 4
+            periods += [run_period] * n
+            dues += [due] * n
+            services += flat[0::4]
+            suppliers += flat[1::4]
+            charged += flat[2::4]
+            owed += flat[3::4]
+        repaid.update(carry.repaid)
         residuals.extend(carry.residuals)
         paid.update(carry.paid)
         settled.update(carry.settled)
-    carried_open = [(k, v[1], v[2]) for k, v in lines.items() if v[1] > 0]
+        tail_runs = carry.tail_runs
+    carried = len(services)
+    carried_owed = owed[:carried]  # (as the carry left them: a payment is applied to these and the charges)
     charges = list(charges)
+    index: dict[LineKey, int] | None = None  # a line's place by its key, made when needed
     for charge in charges:
-        key = charge.key
-        if key in lines:  # cannot happen for a later month's line; kept exact if it does
-            lines[key][0] += charge.amount
-            lines[key][1] += charge.amount
-        else:
-            lines[key] = [charge.amount, charge.amount, charge.due]
+        if carry is not None and charge.period <= carry.period:  # cannot happen for a later month's line; kept
+            index = index or {k: i for i, k in enumerate(zip(periods, services, suppliers))}  # exact if it does
+            found = index.get(charge.key)
+            if found is not None:
+                charged[found] += charge.amount
+                owed[found] += charge.amount
+                continue
+        periods.append(charge.period)
+        dues.append(charge.due)
+        services.append(charge.service)
+        suppliers.append(charge.supplier)
+        charged.append(charge.amount)
+        owed.append(charge.amount)
     payments = [*residuals, *payments]
     left: tuple[pay.Payment, ...] = ()
-    application_repayments: list[Repayment] = []
+    touched: set[tuple[Period, str]] = set()
     if payments:  # (an account that pays nothing has nothing to apply)
-        open_charges = [pay.Charge(period=k[0], service=k[1], supplier=k[2], amount=owed, due=due)
-                        for k, owed, due in carried_open] + charges
-        application = pay.apply_payments(open_charges, payments, policy=policy, as_of=as_of, lines=False)
-        for part in application.applied:
-            key = (part.period, part.service, part.supplier)
-            lines[key][1] -= part.amount
-            if not part.payment_id.startswith(SYNTHETIC):
-                paid[(part.service, part.supplier)] += part.amount
-        application_repayments = pay.to_repayments(application)
-        for r in application_repayments:
-            repaid[(r.period, r.service)].append((r.day, r.amount))
+        carried_open = [pay.Charge(period=periods[i], service=services[i], supplier=suppliers[i], amount=amount,
+                                   due=dues[i]) for i, amount in enumerate(carried_owed) if amount > 0]
+        application = pay.apply_payments(carried_open + charges, payments, policy=policy, as_of=as_of, lines=False)
+        if application.applied:
+            index = {k: i for i, k in enumerate(zip(periods, services, suppliers))}
+            for part in application.applied:
+                owed[index[(part.period, part.service, part.supplier)]] -= part.amount
+                if not part.payment_id.startswith(SYNTHETIC):
+                    paid[(part.service, part.supplier)] += part.amount
+        for r in pay.to_repayments(application):
+            key = (r.period, r.service)
+            rows = repaid.get(key)
+            if key not in touched:
+                repaid[key] = rows = list(rows or ())
+                touched.add(key)
+            rows.append((r.day, r.amount))
         by_id = {p.id: p for p in payments}
         left = tuple(filter(None, (pay.residual(by_id[result.payment_id], result)
                                    for result in application.payments)))
 
+    # the carry's tails by their line's place; the runs that go on this month, with their share of a kopeck of debt
+    tail_of: list[int | None] = [None] * len(services)
+    shares: list[tuple[int, int] | None] = []
+    rate_now = rates.effective_rate(as_of) if tail_runs else None
+    for r, (start, rate, tail_as_of, fraction, flat) in enumerate(tail_runs):
+        for k in range(0, len(flat), 5):
+            tail_of[flat[k]] = r * 1_000_000 + k  # (the run, the place of the tail in its flat list)
+        shares.append(run_share(start, rate, fraction, as_of) if rate == rate_now and as_of > tail_as_of else None)
+
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
-    touched = {(r.period, r.service) for r in application_repayments}
-    previous_tails = carry.tails if carry is not None else {}
-    # (a line's values travel with its key: a city's close hashed 900 keys an account when every step looked its
-    # line up again)
-    obligations: dict[tuple[Period, str], list[tuple[LineKey, list]]] = defaultdict(list)
-    for key, value in lines.items():
-        obligations[(key[0], key[1])].append((key, value))
-    due_now: dict[Key, int] = defaultdict(int, settled)
-    kept_lines: dict[LineKey, tuple[int, int, date]] = {}
-    kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
-    kept_tails: dict[LineKey, tuple[int, Tail]] = {}
-    rate_now = rates.effective_rate(as_of) if previous_tails else None
+    obligations: dict[tuple[Period, str], list[int]] = {}
+    for i, key in enumerate(zip(periods, services)):
+        found = obligations.get(key)
+        if found is None:
+            obligations[key] = [i]
+        else:
+            found.append(i)
     kinds = {service: penalty_kind(rule) for service, rule in rules.items()}
-    for (ob_period, service), parts in obligations.items():
+    due_now: dict[Key, int] = defaultdict(int, settled)
+    kept: list[tuple[int, int, object]] = []  # (the line's place, its penalty, its tail: a Tail or (run, k, kopecks))
+    kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
+    for (ob_period, service), members in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
         still = (ob_period, service) not in touched
+        kind = kinds[service]
         open_ = False  # anything of the obligation still owed
-        amounts = []
-        for key, value in parts:
-            charged, owed, due = value
-            if owed > 0:
+        found_all = []
+        for i in members:
+            if owed[i] > 0:
                 open_ = True
+            due = dues[i]
             found = None
-            if still:
-                prior = previous_tails.get(key)
-                if prior is not None:
-                    total, tail = prior
-                    if tail.rate == rate_now and as_of > tail.as_of:  # the usual month of a debt: the run goes on
-                        found = run_continued(total, tail, due, kinds[service], None, rates, as_of)
-                    if found is None:
-                        obligation = _obligation(charged, due, ob_period, service, rules[service])
-                        found = penalty_continued(obligation, total, tail, rates=rates, as_of=as_of)
+            at = tail_of[i] if still else None
+            if at is not None:
+                r, k = divmod(at, 1_000_000)
+                start, rate, tail_as_of, fraction, flat = tail_runs[r]
+                total, debt, unpaid, amount = flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4]
+                share = shares[r]
+                if share is not None and debt == unpaid and not cut_between(due, kind, None, tail_as_of, as_of,
+                                                                            rates=rates):
+                    now = run_amount(debt, share)  # the usual month of a debt: the run goes on
+                    found = (total - amount + now, (r, k, now))
+                else:
+                    obligation = _obligation(charged[i], due, ob_period, service, rules[service])
+                    found = penalty_continued(obligation, total,
+                                              _tail((start, debt, unpaid, rate, amount, tail_as_of, fraction)),
+                                              rates=rates, as_of=as_of)
             if found is None and due >= as_of:  # not overdue yet: no penalty (``position.penalty_obligation``)
                 found = _NONE
             if found is None:
                 if mine is None:
-                    mine = [Repayment(day, amount, ob_period, service) for day, amount in sorted(rows)] if rows else []
-                found = _penalty(charged, due, ob_period, service, mine, rule=rules[service], rates=rates,
+                    mine = [Repayment(day, paid_, ob_period, service) for day, paid_ in sorted(rows)] if rows else []
+                found = _penalty(charged[i], due, ob_period, service, mine, rule=rules[service], rates=rates,
                                  as_of=as_of, rounding=rounding)
-            amounts.append((key, value, found))
+            found_all.append((i, found[0], found[1]))
         if not open_:  # repaid in full: its penalty is final
-            for key, _value, (amount, _tail) in amounts:
+            for i, amount, _tail_found in found_all:
                 if amount:
-                    settled[(key[1], key[2])] += amount
-                    due_now[(key[1], key[2])] += amount
+                    settled[(services[i], suppliers[i])] += amount
+                    due_now[(services[i], suppliers[i])] += amount
             continue
-        for key, value, (amount, tail) in amounts:
+        for i, amount, tail in found_all:
             if amount:
-                due_now[(key[1], key[2])] += amount
-            kept_lines[key] = (value[0], value[1], value[2])
-            if tail is not None:
-                kept_tails[key] = (amount, tail)
+                due_now[(services[i], suppliers[i])] += amount
+        kept += found_all
         if rows:
             kept_repaid[(ob_period, service)] = tuple(sorted(rows))
-    return Carry(period=period, lines=kept_lines, repaid=kept_repaid, tails=kept_tails,
-                 residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled),
-                 facts=facts, ahead=ahead, basis=basis)
+
+    # the kept lines in runs of one period and due day, their tails in runs of one start, rate, day and fraction
+    runs: list[LineRun] = []
+    new_tails: dict[tuple, list] = {}
+    last = None
+    flat: list = []
+    for place, (i, total, tail) in enumerate(kept):
+        if (periods[i], dues[i]) != last:
+            last = (periods[i], dues[i])
+            flat = []
+            runs.append(LineRun(periods[i], dues[i], flat))
+        flat += (services[i], suppliers[i], charged[i], owed[i])
+        if tail is None:
+            continue
+        if type(tail) is Tail:
+            shared = (tail.start, tail.rate, tail.as_of, tail.fraction)
+            values = (place, total, tail.debt, tail.unpaid, tail.amount)
+        else:
+            r, k, now = tail
+            run = tail_runs[r]
+            shared = (run.start, run.rate, as_of, run.fraction)
+            values = (place, total, run.flat[k + 2], run.flat[k + 3], now)
+        tail_flat = new_tails.get(shared)
+        if tail_flat is None:
+            tail_flat = new_tails[shared] = []
+        tail_flat += values
+    return Carry(period=period, runs=tuple(runs),
+                 tail_runs=tuple(TailRun(*shared, values) for shared, values in new_tails.items()),
+                 repaid=kept_repaid, residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now),
+                 settled=_nonzero(settled), facts=facts, ahead=ahead, basis=basis)
 
 
 _NONE = (0, None)
@@ -227,41 +340,29 @@ def _nonzero(values: Mapping[Key, int]) -> dict[Key, int]:
 def encode(carry: Carry) -> bytes:
     """The carry as stored (``account_carry.state``): deflated JSON — keys (services, suppliers) listed once and
     referred to by their place, periods as «YYYY-MM», days as ordinals. Open lines go in runs of one period and due
-    day (a debtor's month of services: the period and the day written once), their tails grouped by start, rate,
-    day and fraction (a debt's unpaid runs go on alike), each tail naming its line by place; repayments as an array
-    of days and one of kopecks. A close reads and writes the carry of every account, and a debtor's holds a hundred
-    lines and more."""
+    day (a debtor's month of services: the period and the day written once), their tails in runs of one start,
+    rate, day and fraction, each tail naming its line by place (the carry's own runs, as they are); repayments as
+    an array of days and one of kopecks. A close reads and writes the carry of every account, and a debtor's holds
+    a hundred lines and more."""
     names: dict[str, int] = {}
 
     def ref(name: str) -> int:  # a service's or supplier's place in ``n``
         return place_of(name, len(names))
 
     place_of = names.setdefault
-
     text = _period_text
-    tails = carry.tails
-    groups: list[list] = []
-    tail_groups: dict[tuple, list] = {}
-    last = None
-    for place, (key, (c, o, d)) in enumerate(carry.lines.items()):
-        if (key[0], d) != last:
-            last = (key[0], d)
-            flat: list = []
-            groups.append([text(key[0]), d.toordinal(), flat])
-        flat += (place_of(key[1], len(names)), place_of(key[2], len(names)), c, o)
-        found = tails.get(key)
-        if found is not None:
-            total, t = found
-            shared = (t.start, t.rate, t.as_of, t.fraction)
-            tail_flat = tail_groups.get(shared)
-            if tail_flat is None:
-                tail_flat = tail_groups[shared] = []
-            tail_flat += (place, total, t.debt, t.unpaid, t.amount)
+    groups = []
+    for period, due, flat in carry.runs:
+        out: list = []
+        run = iter(flat)
+        for service, supplier, charged, owed in zip(run, run, run, run):
+            out += (place_of(service, len(names)), place_of(supplier, len(names)), charged, owed)
+        groups.append([text(period), due.toordinal(), out])
     data = {
         "v": FORMAT, "p": str(carry.period), "f": list(carry.facts), "a": int(carry.ahead), "b": carry.basis,
         "l": groups,
         "t": [[start.toordinal(), _rate_text(rate), as_of.toordinal(), fraction, flat]
-              for (start, rate, as_of, fraction), flat in tail_groups.items()],
+              for start, rate, as_of, fraction, flat in carry.tail_runs],
         "r": [[text(p), ref(s), [d.toordinal() for d, _ in rows], [a for _, a in rows]]
               for (p, s), rows in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
@@ -290,36 +391,24 @@ def decode(blob: bytes) -> Carry | None:
     names = data["n"]
     day = date.fromordinal
     period_of = _period_of
-    lines, keys, tails = {}, [], {}
     if version == 5:  # a line a row (the release of 2026-12-04): read, so that an upgrade's first close continues
-        for row in data["l"]:
-            key = (period_of(row[0]), names[row[1]], names[row[2]])
-            lines[key] = (row[3], row[4], day(row[5]))
-            if len(row) > 6:
-                total, a, debt, unpaid, rate, amount, o, f = row[6:]
-                tails[key] = (total, Tail(day(a), debt, unpaid, _rate(rate), amount, day(o), f))
+        runs, tail_runs = _runs_of_rows(data["l"], names)
     else:
-        add = keys.append
+        runs = []
         for p, due, flat in data["l"]:
-            period, d = period_of(p), day(due)
-            run = iter(flat)
-            for service, supplier, charged, owed in zip(run, run, run, run):
-                key = (period, names[service], names[supplier])
-                lines[key] = (charged, owed, d)
-                add(key)
-        for start, rate, as_of, fraction, flat in data["t"]:
-            start, rate, as_of = day(start), _rate(rate), day(as_of)
-            run = iter(flat)
-            for place, total, debt, unpaid, amount in zip(run, run, run, run, run):
-                tails[keys[place]] = (total, _tail((start, debt, unpaid, rate, amount, as_of, fraction)))
+            flat[0::4] = [names[k] for k in flat[0::4]]
+            flat[1::4] = [names[k] for k in flat[1::4]]
+            runs.append(LineRun(period_of(p), day(due), flat))
+        tail_runs = [TailRun(day(start), _rate(rate), day(as_of), fraction, flat)
+                     for start, rate, as_of, fraction, flat in data["t"]]
     counters = data["c"]
     return Carry(
         period=period_of(data["p"]),
-        lines=lines,
+        runs=tuple(runs),
+        tail_runs=tuple(tail_runs),
         repaid={(period_of(row[0]), names[row[1]]): tuple(zip(map(day, row[2]), row[3])) if len(row) == 4
                 else tuple(zip(map(day, row[2][::2]), row[2][1::2]))  # format 5: (day, kopecks) flat
                 for row in data["r"]},
-        tails=tails,
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)
                         for i, d, p, a, sv in data["x"]),
@@ -330,3 +419,24 @@ def decode(blob: bytes) -> Carry | None:
         ahead=bool(data["a"]),
         basis=data["b"],
     )
+
+
+def _runs_of_rows(rows: list, names: list[str]) -> tuple[list[LineRun], list[TailRun]]:
+    """Format 5's lines (a row each, its tail in the same row) in runs, as format 6 keeps them."""
+    day = date.fromordinal
+    runs: list[LineRun] = []
+    tails: dict[tuple, list] = {}
+    last = None
+    flat: list = []
+    for place, row in enumerate(rows):
+        period, due = _period_of(row[0]), day(row[5])
+        if (period, due) != last:
+            last = (period, due)
+            flat = []
+            runs.append(LineRun(period, due, flat))
+        flat += (names[row[1]], names[row[2]], row[3], row[4])
+        if len(row) > 6:
+            total, start, debt, unpaid, rate, amount, as_of, fraction = row[6:]
+            tails.setdefault((day(start), _rate(rate), day(as_of), fraction), []).extend(
+                (place, total, debt, unpaid, amount))
+    return runs, [TailRun(*shared, flat) for shared, flat in tails.items()]

@@ -59,7 +59,10 @@ __all__ = [
     "Repayment",
     "Tail",
     "penalty_continued",
+    "cut_between",
+    "run_amount",
     "run_continued",
+    "run_share",
     "penalty_rows",
     "penalty_with_tail",
     "penalty_total",
@@ -310,15 +313,35 @@ def run_continued(total: int, tail: Tail, due: date, kind: str, arose: date | No
     on to ``as_of`` with the same debt and fraction — nothing repaid on ``tail.as_of``, no fraction or moratorium
     starting in between — and its kopecks are computed again for the longer run (per-interval rounding, half up).
     None when that is not the case; the caller checks ``as_of`` > ``tail.as_of`` and that the rate is the same."""
-    denominator = _DENOMINATORS.get(tail.fraction)
-    if denominator is None or tail.debt != tail.unpaid or _cut_between(due, kind, arose, tail.as_of, as_of,
-                                                                       rates=rates):
+    share = run_share(tail.start, tail.rate, tail.fraction, as_of)
+    if share is None or tail.debt != tail.unpaid or _cut_between(due, kind, arose, tail.as_of, as_of, rates=rates):
         return None
-    top, bottom = _ratio(tail.rate)
-    numerator, divisor = tail.debt * ((as_of - tail.start).days + 1) * top, 100 * denominator * bottom
-    amount = (2 * numerator + divisor) // (2 * divisor)
+    amount = run_amount(tail.debt, share)
     return total - tail.amount + amount, _new_tail((tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
                                                     tail.fraction))
+
+
+def run_share(start: date, rate: Decimal, fraction: str, as_of: date) -> tuple[int, int] | None:
+    """What a run of penalty from ``start`` to ``as_of`` inclusive at ``rate`` and ``fraction`` bears per kopeck of
+    debt, as (numerator, divisor) of integers — for ``run_amount`` — or None for a fraction «0» (grace, moratorium).
+    ч. 14 ст. 155 ЖК РФ: debt × days × rate / 100 / denominator."""
+    denominator = _DENOMINATORS.get(fraction)
+    if denominator is None:
+        return None
+    top, bottom = _ratio(rate)
+    return ((as_of - start).days + 1) * top, 100 * denominator * bottom
+
+
+def run_amount(debt: int, share: tuple[int, int]) -> int:
+    """The run's kopecks for a debt (``run_share``), rounded half up per interval."""
+    numerator, divisor = share
+    return (2 * debt * numerator + divisor) // (2 * divisor)
+
+
+def cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
+    """Whether a fraction or a moratorium starts in (before, after] for an obligation of that due day, kind and
+    ``arose`` (then a run cannot simply go on: ``run_continued``)."""
+    return _cut_between(due, kind, arose, before, after, rates=rates)
 
 
 def _cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
