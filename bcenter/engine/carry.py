@@ -195,9 +195,14 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     left: tuple[pay.Payment, ...] = ()
     touched: set[tuple[Period, str]] = set()
     if payments:  # (an account that pays nothing has nothing to apply)
+        reach = pay.reachable_periods(  # (an account with nothing open has only the month's few lines)
+            [*zip(periods, dues, carried_owed), *((c.period, c.due, c.amount) for c in charges)],
+            [p for p in payments if p.day <= as_of], policy=policy) if carried else None
         carried_open = [pay.Charge(period=periods[i], service=services[i], supplier=suppliers[i], amount=amount,
-                                   due=dues[i]) for i, amount in enumerate(carried_owed) if amount > 0]
-        application = pay.apply_payments(carried_open + charges, payments, policy=policy, as_of=as_of, lines=False)
+                                   due=dues[i]) for i, amount in enumerate(carried_owed)
+                        if amount > 0 and (reach is None or periods[i] in reach)]
+        reached = charges if reach is None else [c for c in charges if c.period in reach]
+        application = pay.apply_payments(carried_open + reached, payments, policy=policy, as_of=as_of, lines=False)
         if application.applied:
             index = {k: i for i, k in enumerate(zip(periods, services, suppliers))}
             for part in application.applied:

@@ -49,6 +49,7 @@ __all__ = [
     "Payment",
     "PaymentResult",
     "apply_payments",
+    "reachable_periods",
     "debts",
     "residual",
     "split_payment",
@@ -303,6 +304,47 @@ def apply_payments(
         results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance,
                                      tuple(left_services)))
     return Application(tuple(results), lines.balances() if with_lines else ())
+
+
+def reachable_periods(lines: Iterable[tuple[Period, date, int]], payments: Iterable[Payment], *, policy: str,
+                      ) -> set[Period] | None:
+    """The periods whose lines ``apply_payments`` can reach with these payments — applied to the lines of these
+    periods alone they go exactly where they go among all (a debtor's payment meets a hundred open lines, and
+    reaches the oldest few); None when that is not worked out (a payer's split by service: every line).
+
+    ``lines``: (period, due, owed) of the open lines. A pour goes to a named period first, then to periods by the
+    earliest due of their open lines, each taken whole (parts by owed). So take periods by that order until they owe
+    all the payments together (``core``), then every period whose earliest due is not later than the latest due of a
+    line of the core (as the core's lines are repaid its earliest dues move up to that, never past), and the named
+    periods: the other periods come after every period of the core at any moment, and the core never runs out
+    before the payments do."""
+    payments = list(payments)
+    if any(p.services for p in payments):
+        return None
+    total = sum(p.amount for p in payments)
+    first: dict[Period, date] = {}
+    last: dict[Period, date] = {}
+    owed: dict[Period, int] = {}
+    for period, due, amount in lines:
+        if amount <= 0:
+            continue
+        if period in owed:
+            owed[period] += amount
+            first[period] = min(first[period], due)
+            last[period] = max(last[period], due)
+        else:
+            owed[period], first[period], last[period] = amount, due, due
+    chosen: set[Period] = set()
+    latest = None
+    for period in sorted(owed, key=lambda q: (first[q], q)):
+        if total <= 0 and latest is not None and first[period] > latest:
+            break
+        chosen.add(period)
+        total -= owed[period]
+        latest = last[period] if latest is None else max(latest, last[period])
+    if policy == "specified_then_fifo":
+        chosen |= {p.period for p in payments if p.period is not None}
+    return chosen
 
 
 def residual(payment: Payment, result: PaymentResult) -> Payment | None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bcenter.core.period import Period
-from bcenter.engine.payments import Charge, Payment, apply_payments, debts
+from bcenter.engine.payments import Charge, Payment, apply_payments, debts, reachable_periods
 
 START = Period(2025, 1)
 SERVICES = [("housing", "uk"), ("heating", "tso"), ("water", "vk"), ("water", "vk2")]
@@ -95,3 +95,50 @@ def test_cut_at_as_of_equals_applying_only_earlier_payments(charge_rows, payment
     until = apply_payments(charge_rows, payment_rows, policy=policy, as_of=as_of)
     assert debts(everything, as_of=as_of) == debts(until, as_of=as_of)
     assert until.payments == tuple(r for r in everything.payments if r.day <= as_of)
+
+
+@st.composite
+def uneven_charges(draw):
+    """Charges whose services fall due on different days within a period (the earliest due of a period moves as
+    its lines are repaid), amounts small enough that payments reach past the first periods."""
+    rows = []
+    for offset in range(draw(st.integers(0, 6))):
+        period = START + offset
+        for service, supplier in draw(st.lists(st.sampled_from(SERVICES), unique=True, max_size=4)):
+            due = (period + 1).first_day + timedelta(days=draw(st.integers(0, 75)))
+            amount = draw(st.one_of(st.integers(0, 3), st.integers(0, 20000)))  # a kopeck or two closes first
+            rows.append(Charge(period, service, supplier, amount, due))
+    return rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(uneven_charges(), payments().map(lambda rows: [Payment(p.id, p.day, p.amount // 20 + 1, p.period)
+                                                      for p in rows]), POLICY)
+def test_payments_applied_to_the_reachable_periods_alone_go_where_they_go_among_all(charge_rows, payment_rows,
+                                                                                    policy):
+    """``reachable_periods`` (what a close passes a debtor's payments: the oldest periods, not a hundred lines):
+    the same parts, advances and residual splits as applied to every line."""
+    reach = reachable_periods([(c.period, c.due, c.amount) for c in charge_rows], payment_rows, policy=policy)
+    whole = apply_payments(charge_rows, payment_rows, policy=policy, lines=False)
+    part = apply_payments([c for c in charge_rows if c.period in reach], payment_rows, policy=policy, lines=False)
+    assert part.payments == whole.payments
+
+
+def test_a_split_by_service_reaches_every_period():
+    split = Payment("p", date(2025, 2, 1), 100, None, {"water": 50})
+    assert reachable_periods([(START, date(2025, 2, 10), 500)], [split], policy="fifo") is None
+
+
+def test_a_period_whose_early_line_is_repaid_first_lets_a_later_period_in():
+    """A period's lines are repaid in proportion, but a 1-kopeck line can close first (largest remainder); then the
+    period's earliest due is its later line's, and the next payment goes to a period due in between — which must
+    be among the reachable ones though the first period alone owed both payments."""
+    a, b = START, START + 1
+    rows = [Charge(a, "housing", "uk", 1, date(2025, 2, 1)), Charge(a, "heating", "tso", 2, date(2025, 4, 1)),
+            Charge(b, "housing", "uk", 50, date(2025, 3, 1))]
+    paid = [Payment("p1", date(2025, 2, 5), 2), Payment("p2", date(2025, 2, 6), 1)]
+    whole = apply_payments(rows, paid, policy="fifo", lines=False)
+    assert [(x.period, x.service) for x in whole.payment("p2").applied] == [(b, "housing")]
+    reach = reachable_periods([(c.period, c.due, c.amount) for c in rows], paid, policy="fifo")
+    assert reach == {a, b}
+    assert apply_payments([c for c in rows if c.period in reach], paid, policy="fifo", lines=False) == whole
