@@ -209,13 +209,13 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 owed[index[(part.period, part.service, part.supplier)]] -= part.amount
                 if not part.payment_id.startswith(SYNTHETIC):
                     paid[(part.service, part.supplier)] += part.amount
-        for r in pay.to_repayments(application):
-            key = (r.period, r.service)
+        for day, ob_period, service, amount in pay.repaid_sums(application):
+            key = (ob_period, service)
             rows = repaid.get(key)
             if key not in touched:
                 repaid[key] = rows = list(rows or ())
                 touched.add(key)
-            rows.append((r.day, r.amount))
+            rows.append((day, amount))
         by_id = {p.id: p for p in payments}
         left = tuple(filter(None, (pay.residual(by_id[result.payment_id], result)
                                    for result in application.payments)))

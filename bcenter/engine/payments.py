@@ -50,6 +50,7 @@ __all__ = [
     "PaymentResult",
     "apply_payments",
     "reachable_periods",
+    "repaid_sums",
     "debts",
     "residual",
     "split_payment",
@@ -387,12 +388,19 @@ def debts(application: Application, *, as_of: date) -> list[DebtLine]:
 def to_repayments(application: Application, *, as_of: date | None = None) -> list[Repayment]:
     """The applied parts as ``Repayment`` rows for ``penalty_rows``: summed per (day, period, service) — the
     suppliers of one service in one period are one obligation for penalties."""
+    return [Repayment(day, amount, period, service) for day, period, service, amount in repaid_sums(application,
+                                                                                                   as_of=as_of)]
+
+
+def repaid_sums(application: Application, *, as_of: date | None = None) -> list[tuple[date, Period, str, int]]:
+    """``to_repayments`` as plain (day, period, service, kopecks) rows, by day, period and service (a close walks
+    them for every account that paid)."""
     sums: dict[tuple[date, Period, str], int] = {}
     for applied in application.applied:
         if as_of is None or applied.day <= as_of:
             key = (applied.day, applied.period, applied.service)
             sums[key] = sums.get(key, 0) + applied.amount
-    return [Repayment(day, amount, period, service) for (day, period, service), amount in sorted(sums.items())]
+    return [(*key, amount) for key, amount in sorted(sums.items())]
 
 
 class _Lines:
@@ -429,8 +437,11 @@ class _Lines:
         order = sorted(by_period, key=lambda p: (p != named, min(self.due[k] for k in by_period[p]), p))
         for period in order:
             keys = sorted(by_period[period], key=lambda k: (k[2], k[1]))  # (supplier, service)
-            take = min(amount, sum(self.owed[k] for k in keys))
-            parts = allocate(take, [self.owed[k] for k in keys], tie_break=[(k[2], k[1]) for k in keys])
+            owed = [self.owed[k] for k in keys]
+            whole = sum(owed)
+            take = min(amount, whole)
+            # the period paid off: each line its owed (what the proportional split gives then, without its work)
+            parts = owed if take == whole else allocate(take, owed, tie_break=[(k[2], k[1]) for k in keys])
             for key, part in zip(keys, parts):
                 if part:
                     self.owed[key] -= part
