@@ -85,7 +85,8 @@ class Carry:
         tail_runs: each open line's penalty as of ``period``'s last day with the last run of its unpaid part
             (``tails`` gives them by key): next month continues its table from there when nothing was repaid and
             the rate stayed (``penalties.run_continued``, ``penalty_continued``).
-        repaid: the repayments of those obligations, (day, kopecks) per (period, service), by day.
+        repaid: the repayments of those obligations per (period, service): (days as ordinals, kopecks), by day —
+            as stored (an obligation nothing repaid this month passes them on untouched).
         residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
         paid: real money applied per (service, supplier) since the first payment (what the snapshots counted).
         penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted).
@@ -100,7 +101,7 @@ class Carry:
     period: Period
     runs: tuple[LineRun, ...] = ()
     tail_runs: tuple[TailRun, ...] = ()
-    repaid: Mapping[tuple[Period, str], tuple[tuple[date, int], ...]] = field(default_factory=dict)
+    repaid: Mapping[tuple[Period, str], tuple[list[int], list[int]]] = field(default_factory=dict)
     residuals: tuple[pay.Payment, ...] = ()
     paid: Mapping[Key, int] = field(default_factory=dict)
     penalties: Mapping[Key, int] = field(default_factory=dict)
@@ -154,7 +155,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     suppliers: list[str] = []
     charged: list[int] = []
     owed: list[int] = []
-    repaid: dict[tuple[Period, str], tuple | list] = {}
+    repaid: dict[tuple[Period, str], tuple | list] = {}  # (days, kopecks) as carried; (day, kopecks) rows if touched
     residuals: list[pay.Payment] = []
     paid: dict[Key, int] = defaultdict(int)
     settled: dict[Key, int] = defaultdict(int)
@@ -211,11 +212,13 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                     paid[(part.service, part.supplier)] += part.amount
         for day, ob_period, service, amount in pay.repaid_sums(application):
             key = (ob_period, service)
-            rows = repaid.get(key)
-            if key not in touched:
-                repaid[key] = rows = list(rows or ())
+            if key in touched:
+                rows = repaid[key]
+            else:
+                days, amounts = repaid.get(key, _NO_REPAYMENTS)
+                repaid[key] = rows = list(zip(days, amounts))
                 touched.add(key)
-            rows.append((day, amount))
+            rows.append((day.toordinal(), amount))
         by_id = {p.id: p for p in payments}
         left = tuple(filter(None, (pay.residual(by_id[result.payment_id], result)
                                    for result in application.payments)))
@@ -240,7 +243,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kinds = {service: penalty_kind(rule) for service, rule in rules.items()}
     due_now: dict[Key, int] = defaultdict(int, settled)
     kept: list[tuple[int, int, object]] = []  # (the line's place, its penalty, its tail: a Tail or (run, k, kopecks))
-    kept_repaid: dict[tuple[Period, str], tuple[tuple[date, int], ...]] = {}
+    kept_repaid: dict[tuple[Period, str], tuple[list[int], list[int]]] = {}
     for (ob_period, service), members in obligations.items():
         rows = repaid.get((ob_period, service))
         mine = None  # the obligation's repayments, built when a table is computed whole
@@ -272,7 +275,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 found = _NONE
             if found is None:
                 if mine is None:
-                    mine = [Repayment(day, paid_, ob_period, service) for day, paid_ in sorted(rows)] if rows else []
+                    pairs = (sorted(rows) if not still else zip(*rows)) if rows else ()
+                    mine = [Repayment(_day(day), paid_, ob_period, service) for day, paid_ in pairs]
                 found = _penalty(charged[i], due, ob_period, service, mine, rule=rules[service], rates=rates,
                                  as_of=as_of, rounding=rounding)
             found_all.append((i, found[0], found[1]))
@@ -286,8 +290,11 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             if amount:
                 due_now[(services[i], suppliers[i])] += amount
         kept += found_all
-        if rows:
-            kept_repaid[(ob_period, service)] = tuple(sorted(rows))
+        if rows and still:
+            kept_repaid[(ob_period, service)] = rows
+        elif rows:
+            ordered = sorted(rows)
+            kept_repaid[(ob_period, service)] = ([day for day, _ in ordered], [paid_ for _, paid_ in ordered])
 
     # the kept lines in runs of one period and due day, their tails in runs of one start, rate, day and fraction
     runs: list[LineRun] = []
@@ -321,6 +328,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
 
 
 _NONE = (0, None)
+_NO_REPAYMENTS = ((), ())
+_day = date.fromordinal
 
 
 def _obligation(charged: int, due: date, period: Period, service: str, rule: str) -> Obligation:
@@ -368,8 +377,7 @@ def encode(carry: Carry) -> bytes:
         "l": groups,
         "t": [[start.toordinal(), _rate_text(rate), as_of.toordinal(), fraction, flat]
               for start, rate, as_of, fraction, flat in carry.tail_runs],
-        "r": [[text(p), ref(s), [d.toordinal() for d, _ in rows], [a for _, a in rows]]
-              for (p, s), rows in carry.repaid.items()],
+        "r": [[text(p), ref(s), days, amounts] for (p, s), (days, amounts) in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
         "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
@@ -411,8 +419,8 @@ def decode(blob: bytes) -> Carry | None:
         period=period_of(data["p"]),
         runs=tuple(runs),
         tail_runs=tuple(tail_runs),
-        repaid={(period_of(row[0]), names[row[1]]): tuple(zip(map(day, row[2]), row[3])) if len(row) == 4
-                else tuple(zip(map(day, row[2][::2]), row[2][1::2]))  # format 5: (day, kopecks) flat
+        repaid={(period_of(row[0]), names[row[1]]): (row[2], row[3]) if len(row) == 4
+                else (row[2][::2], row[2][1::2])  # format 5: (day, kopecks) flat
                 for row in data["r"]},
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)

@@ -8,9 +8,10 @@ Memory is one house at a time.
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Iterator
+
+from bcenter.core.collector import collector_paused
 
 from .calendar import History, ordinal
 from .house import HouseBuilder
@@ -100,13 +101,7 @@ def _generate(accounts: int, seed: int, history: History) -> Iterator[dict]:
         # A house is tens of thousands of fresh dicts and lists without a single reference cycle: the cyclic
         # collector would only walk them again and again (~15 % of the time). It is paused while one house is
         # built and switched back on before the document leaves, so the caller runs with its own setting.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with collector_paused():
             doc, used = HouseBuilder(town, spec, random.Random(seed * 1_000_003 + spec.index)).build()
-        finally:
-            if paused:
-                gc.enable()
         planner.used(used)
         yield doc

@@ -18,6 +18,7 @@ from datetime import date
 
 import peewee as pw
 
+from bcenter.core.collector import collector_paused
 from bcenter.core.errors import PeriodClosed
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
@@ -44,6 +45,7 @@ PAID, CLOSING = COLUMNS.index("paid"), COLUMNS.index("closing")
 closing balance."""
 
 
+@collector_paused()  # tens of thousands of carries and lines, no reference cycle (bcenter.core.collector)
 def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] | None = None,
                      finance: Finance | None = None, advances: dict[str, int] | None = None,
                      carries: dict[str, bytes] | None = None, carry: bool = True, job: Job | None = None,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from bcenter.core.collector import collector_paused
 from bcenter.core.errors import InvalidValue
 from bcenter.core.ids import uuid7
 from bcenter.core.jobs import Job
@@ -163,6 +164,7 @@ class HouseCalculator:
         self.reader = BasisReader(db, period)
         self.earlier: dict[Period, BasisReader] = {}
 
+    @collector_paused()  # a house's bases, lines and rows: no reference cycle (bcenter.core.collector)
     def house(self, house_id: str, states: dict[Period, str], since: Period | None) -> HouseWork:
         """`states`: the fingerprints the house was last calculated from, per period; `since`: the earliest
         period its data may have changed from (None: unchanged since the last run)."""
