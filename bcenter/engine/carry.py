@@ -149,49 +149,33 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     tail run whose lines nothing repaid this month and whose fraction and rate go on is continued line by line with
     one share of the run (``penalties.run_share``) — the usual month of a debt, and most of a debtor's lines."""
     as_of = period.last_day
-    periods: list[Period] = []
-    dues: list[date] = []
-    services: list[str] = []
-    suppliers: list[str] = []
-    charged: list[int] = []
-    owed: list[int] = []
+    lines = _Columns()
     repaid: dict[tuple[Period, str], tuple | list] = {}  # (days, kopecks) as carried; (day, kopecks) rows if touched
     residuals: list[pay.Payment] = []
     paid: dict[Key, int] = defaultdict(int)
     settled: dict[Key, int] = defaultdict(int)
     tail_runs: tuple[TailRun, ...] = ()
     if carry is not None:
-        for run_period, due, flat in carry.runs:
-            n = len(flat) // 4
-            periods += [run_period] * n
-            dues += [due] * n
-            services += flat[0::4]
-            suppliers += flat[1::4]
-            charged += flat[2::4]
-            owed += flat[3::4]
+        for run in carry.runs:
+            lines.extend(run)
         repaid.update(carry.repaid)
         residuals.extend(carry.residuals)
         paid.update(carry.paid)
         settled.update(carry.settled)
         tail_runs = carry.tail_runs
+    periods, dues, services, suppliers, charged, owed = (lines.periods, lines.dues, lines.services, lines.suppliers,
+                                                         lines.charged, lines.owed)
     carried = len(services)
     carried_owed = owed[:carried]  # (as the carry left them: a payment is applied to these and the charges)
     charges = list(charges)
-    index: dict[LineKey, int] | None = None  # a line's place by its key, made when needed
     for charge in charges:
         if carry is not None and charge.period <= carry.period:  # cannot happen for a later month's line; kept
-            index = index or {k: i for i, k in enumerate(zip(periods, services, suppliers))}  # exact if it does
-            found = index.get(charge.key)
+            found = lines.index().get(charge.key)  # exact if it does
             if found is not None:
                 charged[found] += charge.amount
                 owed[found] += charge.amount
                 continue
-        periods.append(charge.period)
-        dues.append(charge.due)
-        services.append(charge.service)
-        suppliers.append(charge.supplier)
-        charged.append(charge.amount)
-        owed.append(charge.amount)
+        lines.append(charge)
     payments = [*residuals, *payments]
     left: tuple[pay.Payment, ...] = ()
     touched: set[tuple[Period, str]] = set()
@@ -205,7 +189,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         reached = charges if reach is None else [c for c in charges if c.period in reach]
         application = pay.apply_payments(carried_open + reached, payments, policy=policy, as_of=as_of, lines=False)
         if application.applied:
-            index = {k: i for i, k in enumerate(zip(periods, services, suppliers))}
+            index = lines.index()
             for part in application.applied:
                 owed[index[(part.period, part.service, part.supplier)]] -= part.amount
                 if not part.payment_id.startswith(SYNTHETIC):
@@ -224,12 +208,13 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                                    for result in application.payments)))
 
     # the carry's tails by their line's place; the runs that go on this month, with their share of a kopeck of debt
-    tail_of: list[int | None] = [None] * len(services)
+    tail_run: list[int | None] = [None] * len(services)  # a line's tail: its run's number …
+    tail_at = [0] * len(services)  # … and its place in the run's flat list
     shares: list[tuple[int, int] | None] = []
     rate_now = rates.effective_rate(as_of) if tail_runs else None
     for r, (start, rate, tail_as_of, fraction, flat) in enumerate(tail_runs):
         for k in range(0, len(flat), 5):
-            tail_of[flat[k]] = r * 1_000_000 + k  # (the run, the place of the tail in its flat list)
+            tail_run[flat[k]], tail_at[flat[k]] = r, k
         shares.append(run_share(start, rate, fraction, as_of) if rate == rate_now and as_of > tail_as_of else None)
 
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
@@ -256,9 +241,9 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 open_ = True
             due = dues[i]
             found = None
-            at = tail_of[i] if still else None
-            if at is not None:
-                r, k = divmod(at, 1_000_000)
+            r = tail_run[i] if still else None
+            if r is not None:
+                k = tail_at[i]
                 start, rate, tail_as_of, fraction, flat = tail_runs[r]
                 total, debt, unpaid, amount = flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4]
                 share = shares[r]
@@ -296,7 +281,57 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
             ordered = sorted(rows)
             kept_repaid[(ob_period, service)] = ([day for day, _ in ordered], [paid_ for _, paid_ in ordered])
 
-    # the kept lines in runs of one period and due day, their tails in runs of one start, rate, day and fraction
+    runs, kept_tails = _kept_runs(kept, lines, tail_runs, as_of)
+    return Carry(period=period, runs=runs, tail_runs=kept_tails, repaid=kept_repaid, residuals=left,
+                 paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled), facts=facts, ahead=ahead,
+                 basis=basis)
+
+
+class _Columns:
+    """An account's lines while a month is continued, column by column (a line is its place in them)."""
+
+    __slots__ = ("periods", "dues", "services", "suppliers", "charged", "owed")
+
+    def __init__(self) -> None:
+        self.periods: list[Period] = []
+        self.dues: list[date] = []
+        self.services: list[str] = []
+        self.suppliers: list[str] = []
+        self.charged: list[int] = []
+        self.owed: list[int] = []
+
+    def extend(self, run: LineRun) -> None:
+        """A carried run of lines, appended column by column."""
+        flat = run.flat
+        n = len(flat) // 4
+        self.periods += [run.period] * n
+        self.dues += [run.due] * n
+        self.services += flat[0::4]
+        self.suppliers += flat[1::4]
+        self.charged += flat[2::4]
+        self.owed += flat[3::4]
+
+    def append(self, charge: pay.Charge) -> None:
+        self.periods.append(charge.period)
+        self.dues.append(charge.due)
+        self.services.append(charge.service)
+        self.suppliers.append(charge.supplier)
+        self.charged.append(charge.amount)
+        self.owed.append(charge.amount)
+
+    def index(self) -> dict[LineKey, int]:
+        """A line's place by its key."""
+        return {key: i for i, key in enumerate(zip(self.periods, self.services, self.suppliers))}
+
+
+def _kept_runs(kept: list[tuple[int, int, object]], lines: _Columns, tail_runs: tuple[TailRun, ...], as_of: date,
+               ) -> tuple[tuple[LineRun, ...], tuple[TailRun, ...]]:
+    """The kept lines in runs of one period and due day, their tails in runs of one start, rate, day and fraction
+    (in the order of their first line: the stored form of every release since format 6). ``kept``: (the line's
+    place in ``lines``, its penalty, its tail — a ``Tail``, or (run, place in the run, kopecks) of a carried tail run
+    that went on to ``as_of``)."""
+    periods, dues, services, suppliers, charged, owed = (lines.periods, lines.dues, lines.services, lines.suppliers,
+                                                         lines.charged, lines.owed)
     runs: list[LineRun] = []
     new_tails: dict[tuple, list] = {}
     last = None
@@ -321,10 +356,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         if tail_flat is None:
             tail_flat = new_tails[shared] = []
         tail_flat += values
-    return Carry(period=period, runs=tuple(runs),
-                 tail_runs=tuple(TailRun(*shared, values) for shared, values in new_tails.items()),
-                 repaid=kept_repaid, residuals=left, paid=_nonzero(paid), penalties=_nonzero(due_now),
-                 settled=_nonzero(settled), facts=facts, ahead=ahead, basis=basis)
+    return tuple(runs), tuple(TailRun(*shared, values) for shared, values in new_tails.items())
 
 
 _NONE = (0, None)
