@@ -49,9 +49,9 @@ __all__ = [
     "Payment",
     "PaymentResult",
     "apply_payments",
+    "debts",
     "reachable_periods",
     "repaid_sums",
-    "debts",
     "residual",
     "split_payment",
     "to_repayments",
@@ -388,8 +388,8 @@ def debts(application: Application, *, as_of: date) -> list[DebtLine]:
 def to_repayments(application: Application, *, as_of: date | None = None) -> list[Repayment]:
     """The applied parts as ``Repayment`` rows for ``penalty_rows``: summed per (day, period, service) — the
     suppliers of one service in one period are one obligation for penalties."""
-    return [Repayment(day, amount, period, service) for day, period, service, amount in repaid_sums(application,
-                                                                                                   as_of=as_of)]
+    rows = repaid_sums(application, as_of=as_of)
+    return [Repayment(day, amount, period, service) for day, period, service, amount in rows]
 
 
 def repaid_sums(application: Application, *, as_of: date | None = None) -> list[tuple[date, Period, str, int]]:
