@@ -36,13 +36,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import (Obligation, Repayment, Tail, cut_between, penalty_continued, penalty_with_tail,
-                                      run_amount, run_share)
+from bcenter.engine.penalties import (Obligation, Repayment, Tail, cut_between, make_tail, penalty_continued,
+                                      penalty_with_tail, run_amount, run_share)
 from bcenter.engine.position import SYNTHETIC, penalty_kind, penalty_obligation
 from bcenter.engine.rates import RateTable
 
@@ -133,7 +133,7 @@ class Carry:
         for start, rate, as_of, fraction, flat in self.tail_runs:
             run = iter(flat)
             for place, total, debt, unpaid, amount in zip(run, run, run, run, run):
-                out[keys[place]] = (total, _tail((start, debt, unpaid, rate, amount, as_of, fraction)))
+                out[keys[place]] = (total, make_tail((start, debt, unpaid, rate, amount, as_of, fraction)))
         return out
 
 
@@ -254,7 +254,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 else:
                     obligation = _obligation(charged[i], due, ob_period, service, rules[service])
                     found = penalty_continued(obligation, total,
-                                              _tail((start, debt, unpaid, rate, amount, tail_as_of, fraction)),
+                                              make_tail((start, debt, unpaid, rate, amount, tail_as_of, fraction)),
                                               rates=rates, as_of=as_of)
             if found is None and due >= as_of:  # not overdue yet: no penalty (``position.penalty_obligation``)
                 found = _NONE
@@ -424,7 +424,6 @@ _period_text = lru_cache(maxsize=1024)(str)
 _period_of = lru_cache(maxsize=1024)(Period.parse)
 _rate_text = lru_cache(maxsize=256)(str)
 _rate = lru_cache(maxsize=256)(Decimal)
-_tail = partial(tuple.__new__, Tail)  # a Tail from its fields, without the named tuple's Python-level __new__
 
 
 def decode(blob: bytes) -> Carry | None:

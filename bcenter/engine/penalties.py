@@ -60,6 +60,7 @@ __all__ = [
     "Tail",
     "penalty_continued",
     "cut_between",
+    "make_tail",
     "run_amount",
     "run_continued",
     "run_share",
@@ -264,7 +265,7 @@ def penalty_with_tail(obligation: Obligation, repayments: Iterable[Repayment], *
     return total, None
 
 
-_new_tail = partial(tuple.__new__, Tail)
+make_tail = partial(tuple.__new__, Tail)
 """A ``Tail`` from a tuple of its fields, without the named tuple's Python-level ``__new__`` (a close makes one for
 every open line of every debtor)."""
 
@@ -314,10 +315,10 @@ def run_continued(total: int, tail: Tail, due: date, kind: str, arose: date | No
     starting in between — and its kopecks are computed again for the longer run (per-interval rounding, half up).
     None when that is not the case; the caller checks ``as_of`` > ``tail.as_of`` and that the rate is the same."""
     share = run_share(tail.start, tail.rate, tail.fraction, as_of)
-    if share is None or tail.debt != tail.unpaid or _cut_between(due, kind, arose, tail.as_of, as_of, rates=rates):
+    if share is None or tail.debt != tail.unpaid or cut_between(due, kind, arose, tail.as_of, as_of, rates=rates):
         return None
     amount = run_amount(tail.debt, share)
-    return total - tail.amount + amount, _new_tail((tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
+    return total - tail.amount + amount, make_tail((tail.start, tail.debt, tail.unpaid, tail.rate, amount, as_of,
                                                     tail.fraction))
 
 
@@ -339,14 +340,8 @@ def run_amount(debt: int, share: tuple[int, int]) -> int:
 
 
 def cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
-    """Whether a fraction or a moratorium starts in (before, after] for an obligation of that due day, kind and
-    ``arose`` (then a run cannot simply go on: ``run_continued``)."""
-    return _cut_between(due, kind, arose, before, after, rates=rates)
-
-
-def _cut_between(due: date, kind: str, arose: date | None, before: date, after: date, *, rates: RateTable) -> bool:
     """Whether a day in (before, after] starts another fraction or a moratorium for an obligation of that due day,
-    kind and ``arose``: the 31st and the 91st day of the delay (ч. 14), a moratorium's first day or the day after
+    kind and ``arose`` (then a run cannot simply go on: ``run_continued``): the 31st and the 91st day of the delay (ч. 14), a moratorium's first day or the day after
     it. Kept per table: the obligations of a month share their due day, and a close asks it of every open one."""
     key = (due, kind, arose, before, after)
     found = rates._cuts.get(key)
