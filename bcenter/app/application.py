@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.exchange import ExchangeCases
     from bcenter.app.finance import FinanceCases
     from bcenter.app.month import MonthCases
+    from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
     from bcenter.app.system import SystemCases
 
@@ -39,9 +40,9 @@ class App:
 
     Groups: ``system`` (init, info, backup, restore), ``registry`` (search), ``demo``, ``exchange`` (import,
     export), ``month`` (calc, storno, close, charges, explain, balances), ``finance`` (debts, penalties),
-    ``bills`` (print)."""
+    ``bills`` (print), ``payments`` (bank registries, the suspense queue)."""
 
-    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills")
+    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments")
 
     def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None,
                  lock_wait: float = DEFAULT_WAIT_S):
@@ -87,6 +88,11 @@ class App:
     def bills(self) -> "BillsCases":
         from bcenter.app.bills import BillsCases
         return BillsCases(self)
+
+    @cached_property
+    def payments(self) -> "PaymentsCases":
+        from bcenter.app.payments import PaymentsCases
+        return PaymentsCases(self)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,

@@ -493,3 +493,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["cli", "main"]
+
+
+from bcenter.cli import payments as _payments  # noqa: E402,F401  (registers `bcenter payments …`)

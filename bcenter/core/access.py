@@ -30,7 +30,8 @@ class Permission(StrEnum):
     MONTH_STORNO = "month.storno"            # reverse a period's charges
     MONTH_CLOSE = "month.close"              # close a period
     LEDGER_READ = "ledger.read"              # charges, explain, balances
-    FINANCE_READ = "finance.read"            # debts, penalties
+    FINANCE_READ = "finance.read"            # debts, penalties, payments, the suspense queue
+    PAYMENTS_IMPORT = "payments.import"      # load bank registries, resolve or return suspense payments
     BILLS_PRINT = "bills.print"              # payment documents
 
 
@@ -38,7 +39,8 @@ P = Permission
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "administrator": frozenset(Permission),
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
-                           P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
+                           P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
+                           P.PAYMENTS_IMPORT}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),

@@ -82,6 +82,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (16, "packed_snapshots", _python_step("m0016_packed_snapshots")),
     (17, "lines_by_entry", _python_step("m0017_lines_by_entry")),
     (18, "packed_outbox_ids", _python_step("m0018_packed_outbox_ids")),
+    (19, "registry_controls", _sql_file("0019_registry_controls")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -26,6 +26,10 @@ class BankRegistry(BaseModel):
     received_on = pw.DateField()
     total = MoneyField(default=0)
     lines_count = pw.IntegerField(default=0)
+    transfer = MoneyField(null=True)  # the footer's control figures (step 19): what the bank transferred
+    commission = MoneyField(null=True)  # … and kept as its fee
+    order_number = pw.TextField(null=True)  # the bank's payment order (платёжное поручение) of the transfer
+    order_date = pw.DateField(null=True)
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_bank_registry_file UNIQUE (agent, file_sha256)")]
@@ -92,6 +96,11 @@ class SuspensePayment(BaseModel):
     paid_on = pw.DateField()
     reason = pw.TextField()
     resolved_payment = pw.ForeignKeyField(Payment, null=True, backref="+", on_delete="RESTRICT")
+    line_key = pw.TextField(null=True)  # the registry line's key (step 19): the same line imported again is not added
+    returned = pw.TextField(null=True)  # sent back to the payer's bank, and why
+
+    class Meta:
+        indexes = ((("line_key",), True),)
 
 
 class FiscalReceipt(BaseModel):

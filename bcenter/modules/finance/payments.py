@@ -1,0 +1,133 @@
+"""Payments as people look them up, and the suspense queue worked off (DOMAIN.md §5.1).
+
+A suspense line is resolved to an account — a payment is made of it with the line's key as its external id, so the
+same line in a later registry is still skipped — or returned to the payer's bank with a reason; either is audited,
+and a resolved or returned line is never resolved again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import peewee as pw
+
+from bcenter.core.errors import NotFound, UsageError
+from bcenter.core.ids import is_uuid, uuid7
+from db.dialect import db_id, param_mark
+from db.models import Payment, SuspensePayment
+from db.uow import UnitOfWork
+
+__all__ = ["PaymentRow", "SuspenseRow", "list_payments", "list_suspense", "resolve_suspense", "return_suspense"]
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    id: str
+    account: str
+    amount: int
+    paid_on: date
+    period: str | None
+    channel: str
+    agent: str | None
+    commission: int | None
+    registry: str | None
+    storno_of: str | None
+
+
+@dataclass(frozen=True)
+class SuspenseRow:
+    id: str
+    registry: str | None
+    line_no: int | None
+    account_number: str | None
+    amount: int
+    paid_on: date
+    reason: str
+    raw: str
+    resolved_to: str | None
+    returned: str | None
+
+
+def _d(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def list_payments(db: pw.Database, *, account: str | None = None, day: date | None = None,
+                  limit: int = 1000) -> list[PaymentRow]:
+    """Payments of an account and/or of a day, newest first (at most ``limit``)."""
+    mark = param_mark(db)
+    where, params = [], []
+    if account is not None:
+        where.append(f"a.number = {mark}")
+        params.append(account)
+    if day is not None:
+        where.append(f"p.paid_on = {mark}")
+        params.append(day.isoformat())
+    rows = db.execute_sql(
+        'SELECT p.id, a.number, p.amount, p.paid_on, p.period, p.channel, p.agent, p.commission, r.file_name, '
+        'p.storno_of_id FROM "payment" p JOIN "account" a ON a.id = p.account_id '
+        'LEFT JOIN "bank_registry" r ON r.id = p.registry_id'
+        + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY p.paid_on DESC, p.id DESC LIMIT {int(limit)}",
+        tuple(params))
+    return [PaymentRow(str(i), n, int(amt), _d(d), per, ch, ag, None if com is None else int(com), reg,
+                       None if st is None else str(st)) for i, n, amt, d, per, ch, ag, com, reg, st in rows]
+
+
+def list_suspense(db: pw.Database, *, open_only: bool = True) -> list[SuspenseRow]:
+    """The suspense queue: lines not yet resolved or returned (all of them with ``open_only=False``), oldest first."""
+    rows = db.execute_sql(
+        'SELECT s.id, r.file_name, s.line_no, s.account_number, s.amount, s.paid_on, s.reason, s.raw, a.number, '
+        's.returned FROM "suspense_payment" s LEFT JOIN "bank_registry" r ON r.id = s.registry_id '
+        'LEFT JOIN "payment" p ON p.id = s.resolved_payment_id LEFT JOIN "account" a ON a.id = p.account_id'
+        + (' WHERE s.resolved_payment_id IS NULL AND s.returned IS NULL' if open_only else '')
+        + ' ORDER BY s.paid_on, s.id')
+    return [SuspenseRow(str(i), f, ln, acc, int(amt), _d(d), reason, raw, to, ret)
+            for i, f, ln, acc, amt, d, reason, raw, to, ret in rows]
+
+
+def _open_line(db: pw.Database, suspense_id: str) -> dict:
+    if not is_uuid(suspense_id):
+        raise UsageError(f"«{suspense_id}» — не номер невыясненного платежа (полный номер — в bcenter payments suspense)")
+    row = db.execute_sql(
+        f'SELECT id, registry_id, amount, paid_on, resolved_payment_id, returned, line_key, account_number '
+        f'FROM "suspense_payment" WHERE id = {param_mark(db)}', (db_id(suspense_id),)).fetchall()
+    if not row:
+        raise NotFound(f"невыясненного платежа {suspense_id} нет (список: bcenter payments suspense)")
+    uid, registry, amount, paid_on, resolved, returned, key, number = row[0]
+    if resolved is not None:
+        raise UsageError(f"невыясненный платёж {uid} уже отнесён на лицевой счёт (платёж {resolved})")
+    if returned is not None:
+        raise UsageError(f"невыясненный платёж {uid} уже возвращён: {returned}")
+    return {"id": str(uid), "registry": None if registry is None else str(registry), "amount": int(amount),
+            "paid_on": _d(paid_on), "key": key, "number": number}
+
+
+def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, actor: str,
+                     reason: str | None = None) -> str:
+    """Make a payment of a suspense line to the account numbered ``account_number``; returns the payment's id."""
+    line = _open_line(db, suspense_id)
+    mark = param_mark(db)
+    found = db.execute_sql(f'SELECT id FROM "account" WHERE number = {mark}', (account_number,)).fetchone()
+    if found is None:
+        raise NotFound(f"лицевого счёта {account_number} нет в картотеке")
+    agent = db.execute_sql(f'SELECT agent FROM "bank_registry" WHERE id = {mark}',
+                           (db_id(line["registry"]),)).fetchone() if line["registry"] else None
+    payment_id = uuid7()
+    with UnitOfWork(action="finance.suspense.resolve", actor=actor, db=db,
+                    details={"suspense": line["id"], "account": account_number,
+                             "reason": reason or f"счёт в реестре: {line['number']}"}) as uow:
+        uow.insert(Payment, id=payment_id, ext_id=line["key"], account=str(found[0]), amount=line["amount"],
+                   paid_on=line["paid_on"], channel="bank", agent=agent[0] if agent else None,
+                   registry=line["registry"])
+        uow.update(SuspensePayment, line["id"], resolved_payment=payment_id)
+    return payment_id
+
+
+def return_suspense(db: pw.Database, suspense_id: str, reason: str, *, actor: str) -> None:
+    """Mark a suspense line returned to the payer's bank, with why."""
+    if not reason.strip():
+        raise UsageError("--reason: укажите, почему платёж возвращается")
+    line = _open_line(db, suspense_id)
+    with UnitOfWork(action="finance.suspense.return", actor=actor, db=db,
+                    details={"suspense": line["id"], "reason": reason}) as uow:
+        uow.update(SuspensePayment, line["id"], returned=reason.strip())

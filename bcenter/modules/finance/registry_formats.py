@@ -1,0 +1,487 @@
+"""Bank payment registries (реестры платежей) read by a format profile: lines and the footer, checked as read.
+
+DOMAIN.md §5.1: every bank branch agrees its own layout, so the layout is **data** — a profile in TOML
+(``assets/registries/<name>.toml``, or any file a user copies from one and names by its path):
+
+* ``format``: ``text`` (one payment a line, fields split by ``separator``; with ``header`` the first line names the
+  columns and ``[fields]`` gives names, else field numbers from 1) or ``dbf`` (dBase, read by ``dbfread``; fields by
+  name);
+* ``encoding``, ``date_format`` / ``time_format`` (``strptime``), ``date_anywhere`` (the date is the first field
+  that reads as one), ``agent`` and ``channel`` of the payments;
+* ``[fields]``: ``account``, ``amount``, ``date`` are required; ``time``, ``branch``, ``cashier``, ``operation``,
+  ``payer``, ``address``, ``period`` (``MMYY``, ``MM.YYYY`` or ``YYYY-MM``), ``transfer``, ``commission``, optional;
+* ``[tags]``: ``KEY:value`` fields wherever they stand on the line (``account``, ``document``, ``method``, and
+  ``readings`` — a prefix numbered per meter, ``CounterVal_1``);
+* ``[summary]``: the control line (``prefix``; field numbers of ``count``, ``amount``, ``transfer``,
+  ``commission``, ``order_number``, ``order_date``) — the lines must add up to it;
+* ``[key]``: the fields that make a line the same payment in another file (DOMAIN.md §5.1: date, time, branch,
+  operation, account, amount), so a file loaded twice or two overlapping files add each payment once.
+
+Amounts are rubles with a dot or a comma (``1234.56``, ``1 234,56``), at most two decimals, read as ``Decimal`` and
+kept as kopecks. Everything wrong is reported at once, each problem as ``file:line:field`` with the reason in
+Russian; a file with any problem is refused whole (``ValidationFailed``) — nothing of it is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from bcenter.core.errors import Problem, UsageError, ValidationFailed
+from bcenter.core.money import to_kop
+from bcenter.core.period import Period
+from bcenter.paths import ASSETS
+
+__all__ = ["PROFILES", "Footer", "Profile", "Registry", "RegistryLine", "load_profile", "profile_names",
+           "read_registry"]
+
+PROFILES = ASSETS / "registries"
+"""The profiles shipped with bcenter: ``sber``, ``sber_tagged``, ``csv``, ``dbf``."""
+
+FIELDS = ("date", "time", "branch", "cashier", "operation", "account", "payer", "address", "period", "amount",
+          "transfer", "commission")
+REQUIRED = ("account", "amount", "date")
+LABELS = {"date": "дата", "time": "время", "branch": "отделение", "cashier": "ВСП/кассир",
+          "operation": "№ операции", "account": "лицевой счёт", "payer": "плательщик", "address": "адрес",
+          "period": "период", "amount": "сумма", "transfer": "сумма перевода", "commission": "комиссия",
+          "count": "количество платежей", "order_number": "№ платёжного поручения", "order_date": "дата п/п",
+          "document": "№ документа", "method": "способ оплаты"}
+SUMMARY_FIELDS = ("count", "amount", "transfer", "commission", "order_number", "order_date")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A registry layout (see the module's text)."""
+
+    name: str
+    title: str
+    format: str
+    encoding: str
+    separator: str = ";"
+    agent: str = ""
+    channel: str = "bank"
+    date_format: str = "%d-%m-%Y"
+    time_format: str = "%H-%M-%S"
+    date_anywhere: bool = False
+    header: bool = False
+    fields: dict = field(default_factory=dict)
+    tags: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
+    key: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegistryLine:
+    """One payment of a registry, as the bank sent it (amounts in kopecks)."""
+
+    line_no: int
+    raw: str
+    account: str
+    amount: int
+    paid_on: date
+    key: str
+    paid_at: time | None = None
+    period: Period | None = None
+    transfer: int | None = None
+    commission: int | None = None
+    branch: str | None = None
+    cashier: str | None = None
+    operation: str | None = None
+    payer: str | None = None
+    address: str | None = None
+    document: str | None = None
+    method: str | None = None
+    readings: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Footer:
+    """The registry's control line: how many payments, their sum, the transfer and the commission, the payment
+    order."""
+
+    count: int | None = None
+    amount: int | None = None
+    transfer: int | None = None
+    commission: int | None = None
+    order_number: str | None = None
+    order_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A registry file read and checked: its lines, its footer, the file's SHA-256."""
+
+    file_name: str
+    sha256: str
+    profile: Profile
+    lines: tuple[RegistryLine, ...]
+    footer: Footer | None
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+def profile_names() -> list[str]:
+    """The names of the shipped profiles."""
+    return sorted(p.stem for p in PROFILES.glob("*.toml"))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A shipped profile by name, or a profile file by its path; an unknown name or a broken file is a usage
+    error naming what is wrong."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PROFILES / f"{name_or_path}.toml"
+        if not path.exists():
+            raise UsageError(f"--profile: нет профиля реестра «{name_or_path}»; есть: {', '.join(profile_names())} "
+                             f"или путь к файлу профиля .toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"--profile: файл профиля {path} не читается: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"профиль реестра {path.name}: ошибка разметки TOML: {exc}") from None
+    problems = []
+    fields = dict(data.get("fields", {}))
+    tags = dict(data.get("tags", {}))
+    for name in REQUIRED:
+        if name not in fields and name not in tags and not (name == "date" and data.get("date_anywhere")):
+            problems.append(f"нет поля «{name}» ({LABELS[name]}) в [fields]")
+    for name in fields:
+        if name not in FIELDS:
+            problems.append(f"[fields] {name}: неизвестное поле (известны: {', '.join(FIELDS)})")
+    if data.get("format", "text") not in ("text", "dbf"):
+        problems.append(f"format: «{data.get('format')}» — ожидается text или dbf")
+    for name in data.get("key", {}).get("fields", ()):
+        if name not in FIELDS and name not in tags:
+            problems.append(f"[key] {name}: неизвестное поле")
+    try:
+        "".encode(data.get("encoding", "utf-8"))
+    except LookupError:
+        problems.append(f"encoding: неизвестная кодировка «{data.get('encoding')}»")
+    if problems:
+        raise UsageError(f"профиль реестра {path.name}: " + "; ".join(problems))
+    return Profile(
+        name=path.stem, title=data.get("title", path.stem), format=data.get("format", "text"),
+        encoding=data.get("encoding", "utf-8"), separator=data.get("separator", ";"), agent=data.get("agent", ""),
+        channel=data.get("channel", "bank"), date_format=data.get("date_format", "%d-%m-%Y"),
+        time_format=data.get("time_format", "%H-%M-%S"), date_anywhere=bool(data.get("date_anywhere", False)),
+        header=bool(data.get("header", False)), fields=fields, tags=tags, summary=dict(data.get("summary", {})),
+        key=tuple(data.get("key", {}).get("fields", ("date", "account", "amount"))))
+
+
+# --- values -------------------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def _money(text: str) -> int:
+    """Rubles as written by a bank: «1234.56», «1 234,56», «1234» → kopecks; more than two decimals refused."""
+    cleaned = _SPACES.sub("", text).replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or not re.fullmatch(r"-?\d*\.?\d*", cleaned) or cleaned in ("-", "."):
+        raise ValueError(f"«{text}» — не сумма в рублях")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"«{text}» — не сумма в рублях") from None
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"«{text}»: больше двух знаков после запятой")
+    return to_kop(value)
+
+
+def _period(text: str) -> Period:
+    text = text.strip()
+    for pattern, month, year in ((r"(\d{2})(\d{2})", 1, 2), (r"(\d{2})[./](\d{4})", 1, 2),
+                                 (r"(\d{4})-(\d{2})", 2, 1)):
+        m = re.fullmatch(pattern, text)
+        if m:
+            y = int(m.group(year))
+            return Period.parse(f"{y + 2000 if y < 100 else y:04d}-{int(m.group(month)):02d}")
+    raise ValueError(f"«{text}» — не период (ожидается ММГГ, ММ.ГГГГ или ГГГГ-ММ)")
+
+
+def _date(text: str, pattern: str) -> date:
+    try:
+        return datetime.strptime(text.strip(), pattern).date()
+    except ValueError:
+        raise ValueError(f"«{text}» — не дата в формате {_human(pattern)}") from None
+
+
+def _time(text: str, pattern: str) -> time:
+    try:
+        return datetime.strptime(text.strip(), pattern).time()
+    except ValueError:
+        raise ValueError(f"«{text}» — не время в формате {_human(pattern)}") from None
+
+
+def _human(pattern: str) -> str:
+    return (pattern.replace("%d", "ДД").replace("%m", "ММ").replace("%Y", "ГГГГ").replace("%y", "ГГ")
+            .replace("%H", "ЧЧ").replace("%M", "ММ").replace("%S", "СС"))
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+class _Reader:
+    """Collects lines and problems of one file."""
+
+    def __init__(self, file_name: str, profile: Profile, today: date):
+        self.file_name, self.profile, self.today = file_name, profile, today
+        self.problems: list[Problem] = []
+        self.lines: list[RegistryLine] = []
+        self.seen: dict[str, int] = {}
+
+    def fail(self, line_no: int | None, what: str | None, reason: str) -> None:
+        where = self.file_name if line_no is None else f"{self.file_name}:{line_no}"
+        self.problems.append(Problem(f"{where}:{what}" if what else where, reason))
+
+    def line(self, line_no: int, raw: str, values: dict[str, str], tags: dict[str, str],
+             readings: tuple[tuple[int, str], ...]) -> None:
+        """A payment line from its named values (texts); checked, kept if right."""
+        p = self.profile
+        out: dict = {}
+        ok = True
+        for name in REQUIRED:
+            if not (values.get(name) or "").strip():
+                self.fail(line_no, name, f"нет значения «{LABELS[name]}»")
+                ok = False
+        for name, parse in (("amount", _money), ("transfer", _money), ("commission", _money),
+                            ("date", lambda t: _date(t, p.date_format)), ("time", lambda t: _time(t, p.time_format)),
+                            ("period", _period)):
+            text = (values.get(name) or "").strip()
+            if not text:
+                continue
+            try:
+                out[name] = parse(text)
+            except ValueError as exc:
+                self.fail(line_no, name, str(exc))
+                ok = False
+        amount = out.get("amount")
+        if amount is not None and amount <= 0:
+            self.fail(line_no, "amount", f"сумма платежа {values['amount'].strip()} — должна быть больше нуля "
+                                         "(возврат оформляется сторно платежа, не строкой реестра)")
+            ok = False
+        for name in ("transfer", "commission"):
+            if out.get(name) is not None and out[name] < 0:
+                self.fail(line_no, name, f"{LABELS[name]} не может быть отрицательной")
+                ok = False
+        paid_on = out.get("date")
+        if paid_on is not None and paid_on > self.today:
+            self.fail(line_no, "date", f"дата платежа {paid_on:%d.%m.%Y} позже сегодняшней ({self.today:%d.%m.%Y})")
+            ok = False
+        if not ok:
+            return
+        account = values["account"].strip()
+        named = {**{k: (values.get(k) or "").strip() for k in FIELDS}, **tags}
+        key = "|".join(named.get(k, "") for k in p.key)
+        occurrence = self.seen[key] = self.seen.get(key, 0) + 1
+        if occurrence > 1:  # the same key twice in one file: two payments (a file loaded again repeats both)
+            key += f"#{occurrence}"
+        self.lines.append(RegistryLine(
+            line_no=line_no, raw=raw, account=account, amount=amount, paid_on=paid_on, key=key,
+            paid_at=out.get("time"), period=out.get("period"), transfer=out.get("transfer"),
+            commission=out.get("commission"),
+            **{k: (values.get(k) or "").strip() or None for k in ("branch", "cashier", "operation", "payer",
+                                                                  "address")},
+            document=tags.get("document"), method=tags.get("method"), readings=readings))
+
+
+def read_registry(path: Path, profile: Profile, *, today: date, file_name: str | None = None) -> Registry:
+    """The registry at ``path`` read by ``profile``: every line checked (see the module's text); any problem and the
+    whole file is refused with all of them listed."""
+    data = path.read_bytes()
+    name = file_name or path.name
+    reader = _Reader(name, profile, today)
+    footer = None
+    if profile.format == "dbf":
+        _read_dbf(path, reader)
+    else:
+        footer = _read_text(data, reader)
+    if not reader.problems and not reader.lines:
+        reader.fail(None, None, "в реестре нет ни одного платежа")
+    if reader.problems:
+        raise ValidationFailed(reader.problems, title=f"Реестр {name} не загружен")
+    return Registry(name, hashlib.sha256(data).hexdigest(), profile, tuple(reader.lines), footer)
+
+
+def _read_text(data: bytes, reader: _Reader) -> Footer | None:
+    p = reader.profile
+    try:
+        text = data.decode(p.encoding)
+    except UnicodeDecodeError as exc:
+        line_no = data[:exc.start].count(b"\n") + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        reader.fail(line_no, None, f"файл не в кодировке {p.encoding}: байт 0x{data[exc.start]:02X} в позиции "
+                                   f"{column} (выберите профиль с другой кодировкой или перекодируйте файл)")
+        return None
+    positions: dict[str, int] = {}
+    rows = text.splitlines()
+    start = 0
+    if p.header:
+        while start < len(rows) and not rows[start].strip():
+            start += 1
+        names = [c.strip() for c in rows[start].split(p.separator)] if start < len(rows) else []
+        for key, column in p.fields.items():
+            if column in names:
+                positions[key] = names.index(column)
+            elif key in REQUIRED:
+                reader.fail(start + 1, None, f"в заголовке нет столбца «{column}» ({LABELS[key]}); есть: "
+                                             f"{', '.join(n for n in names if n)}")
+        start += 1
+        if reader.problems:
+            return None
+    else:
+        positions = {key: int(number) - 1 for key, number in p.fields.items()}
+    needed = max(positions.values(), default=0) + 1
+    summary = p.summary
+    prefix = summary.get("prefix")
+    footer: Footer | None = None
+    footer_line = None
+    for index in range(start, len(rows)):
+        raw = rows[index].rstrip("\r")
+        line_no = index + 1
+        if not raw.strip():
+            continue
+        if prefix and raw.startswith(prefix):
+            if footer is not None:
+                reader.fail(line_no, None, f"вторая итоговая строка (первая — строка {footer_line})")
+                continue
+            footer, footer_line = _footer(raw[len(prefix):], line_no, reader), line_no
+            continue
+        if footer is not None:
+            reader.fail(line_no, None, f"строка платежа после итоговой строки {footer_line}")
+            continue
+        parts = raw.split(p.separator)
+        tags, readings, plain = _tagged(parts, p)
+        if len(parts) < needed:
+            reader.fail(line_no, None, f"ожидается не меньше {needed} полей через «{p.separator}», в строке "
+                                       f"{len(parts)}")
+            continue
+        values = {key: parts[pos] for key, pos in positions.items()}
+        for key, tag in p.tags.items():
+            if key in FIELDS and tag in tags:
+                values[key] = tags[tag]
+        if p.date_anywhere and not values.get("date"):
+            values["date"] = next((v for v in plain if _is_date(v, p.date_format)), "")
+        reader.line(line_no, raw, values, {k: tags[t] for k, t in p.tags.items() if t in tags and k != "readings"},
+                    readings)
+    if summary.get("required") and footer is None and not reader.problems:
+        reader.fail(len(rows), None, f"нет итоговой строки («{prefix}…»): реестр обрезан или не того формата")
+    if footer is not None and not reader.problems:
+        _check_footer(footer, footer_line, reader)
+    return footer
+
+
+def _tagged(parts: list[str], p: Profile) -> tuple[dict[str, str], tuple[tuple[int, str], ...], list[str]]:
+    """``KEY:value`` fields of a line (the profile's tags), the meter readings among them, the other fields."""
+    if not p.tags:
+        return {}, (), parts
+    prefix = p.tags.get("readings")
+    tags, readings, plain = {}, [], []
+    for part in parts:
+        key, colon, value = part.partition(":")
+        key = key.strip()
+        if colon and prefix and key.startswith(prefix) and key[len(prefix):].isdigit():
+            if value.strip():
+                readings.append((int(key[len(prefix):]), value.strip()))
+        elif colon and key in p.tags.values():
+            tags[key] = value.strip()
+        else:
+            plain.append(part)
+    return tags, tuple(sorted(readings)), plain
+
+
+def _is_date(text: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(text.strip(), pattern)
+        return True
+    except ValueError:
+        return False
+
+
+def _footer(text: str, line_no: int, reader: _Reader) -> Footer:
+    parts = text.split(reader.profile.separator)
+    values: dict = {}
+    for name in SUMMARY_FIELDS:
+        number = reader.profile.summary.get(name)
+        if number is None:
+            continue
+        if number > len(parts) or not parts[number - 1].strip():
+            if name in ("count", "amount"):
+                reader.fail(line_no, name, f"в итоговой строке нет поля «{LABELS[name]}» (поле {number})")
+            continue
+        value = parts[number - 1].strip()
+        try:
+            if name == "count":
+                if not value.isdigit():
+                    raise ValueError(f"«{value}» — не число")
+                values[name] = int(value)
+            elif name in ("amount", "transfer", "commission"):
+                values[name] = _money(value)
+            elif name == "order_date":
+                values[name] = _date(value, reader.profile.date_format)
+            else:
+                values[name] = value
+        except ValueError as exc:
+            reader.fail(line_no, name, str(exc))
+    return Footer(**values)
+
+
+def _check_footer(footer: Footer, line_no: int, reader: _Reader) -> None:
+    """Σ lines = the footer's totals (DOMAIN.md §5.1)."""
+    lines = reader.lines
+    for name, found in (("count", len(lines)), ("amount", sum(x.amount for x in lines)),
+                        ("transfer", sum(x.transfer or 0 for x in lines)),
+                        ("commission", sum(x.commission or 0 for x in lines))):
+        stated = getattr(footer, name)
+        if stated is None or stated == found:
+            continue
+        if name == "count":
+            reader.fail(line_no, name, f"в итоговой строке {stated} платежей, в реестре {found}")
+        else:
+            reader.fail(line_no, name, f"итог «{LABELS[name]}» {_rub(stated)}, а сумма строк {_rub(found)} "
+                                       f"(расхождение {_rub(found - stated)})")
+
+
+def _rub(kop: int) -> str:
+    return f"{'-' if kop < 0 else ''}{abs(kop) // 100}.{abs(kop) % 100:02d}"
+
+
+def _read_dbf(path: Path, reader: _Reader) -> None:
+    """A dBase registry (``dbfread``): numbers read as ``Decimal`` (never float), fields by name, a record's number
+    as its line."""
+    from dbfread import DBF, FieldParser
+    from dbfread.exceptions import DBFNotFound
+
+    class _DecimalParser(FieldParser):
+        def parseN(self, field, data):  # numbers as written, not float
+            text = data.strip().strip(b"*").decode("ascii", "replace")
+            return text or None
+
+        parseF = parseN
+
+    p = reader.profile
+    try:
+        table = DBF(str(path), encoding=p.encoding, parserclass=_DecimalParser, char_decode_errors="strict",
+                    ignore_missing_memofile=True)
+        names = {n.upper(): n for n in table.field_names}
+        missing = [f"«{col}» ({LABELS[key]})" for key, col in p.fields.items()
+                   if key in REQUIRED and col.upper() not in names]
+        if missing:
+            reader.fail(None, None, f"в DBF нет полей {', '.join(missing)}; есть: {', '.join(table.field_names)}")
+            return
+        for number, record in enumerate(table, start=1):
+            values = {}
+            for key, col in p.fields.items():
+                value = record.get(names.get(col.upper(), ""), None)
+                if isinstance(value, date):
+                    value = value.strftime(p.date_format)
+                values[key] = "" if value is None else str(value)
+            reader.line(number, "; ".join(f"{k}={v}" for k, v in record.items()), values, {}, ())
+    except (DBFNotFound, ValueError, UnicodeDecodeError, struct.error, EOFError) as exc:
+        reader.fail(None, None, f"файл не читается как DBF: {exc}")

@@ -1,0 +1,159 @@
+"""Loading a bank's payment registry: payments to the accounts they name, the rest to the suspense queue.
+
+All or nothing, in one unit of work with its outbox and audit (ARCHITECTURE.md §4):
+* the file is read and checked whole by its profile (``registry_formats``): any problem — a broken line, totals
+  that do not add up to the footer, another encoding, a date in the future, a negative amount — and nothing is
+  written, every problem listed with its line;
+* a file loaded before (the same bytes from the same agent) is refused, naming when and as what;
+* a line already loaded from another file (the same key: an overlapping registry) is skipped and counted;
+* a line whose account number is not in the registry (Картотека) becomes a **suspense** payment (невыясненный
+  платёж): kept with its raw text and the reason until an operator resolves it to an account or returns it
+  (DOMAIN.md §5.1) — never dropped;
+* the others become payments (facts: never edited; a wrong one is reversed by storno) with the registry, the
+  agent, the channel, the commission, the period the payer named and the line's particulars in ``extra``.
+``dry_run`` does all of it but the writing and says what would happen.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import peewee as pw
+
+from bcenter.core.errors import Problem, ValidationFailed
+from bcenter.core.ids import uuid7
+from bcenter.modules.finance.registry_formats import Profile, RegistryLine, read_registry
+from db.dialect import param_mark
+from db.models import BankRegistry, Payment, SuspensePayment
+from db.uow import UnitOfWork
+
+__all__ = ["RegistryImport", "import_registry"]
+
+KEY_PREFIX = "registry"
+"""A registry payment's external id: ``registry:<agent>:<line key>`` — the same line from any file, one payment."""
+
+
+@dataclass(frozen=True)
+class RegistryImport:
+    """What a registry load did (or, with ``dry_run``, would do). Amounts in kopecks."""
+
+    file_name: str
+    profile: str
+    agent: str
+    registry_id: str | None
+    lines: int
+    total: int
+    payments: int
+    paid: int
+    suspense: int
+    suspense_total: int
+    known: int
+    known_total: int
+    transfer: int | None
+    commission: int | None
+    order_number: str | None
+    dry_run: bool
+    unknown_accounts: tuple[tuple[int, str], ...] = ()
+    """(line, account number) of the lines sent to the suspense queue."""
+
+
+def _ext_id(agent: str, line: RegistryLine) -> str:
+    return f"{KEY_PREFIX}:{agent}:{line.key}"
+
+
+def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: date, actor: str,
+                    agent: str | None = None, dry_run: bool = False, file_name: str | None = None) -> RegistryImport:
+    """Load the registry at ``path`` (see the module's text)."""
+    registry = read_registry(path, profile, today=today, file_name=file_name)
+    agent = agent or profile.agent or profile.name
+    mark = param_mark(db)
+    before = db.execute_sql(f'SELECT received_on, file_name FROM "bank_registry" WHERE agent = {mark} AND '
+                            f'file_sha256 = {mark}', (agent, registry.sha256)).fetchone()
+    if before is not None:
+        raise ValidationFailed([Problem(registry.file_name, f"этот файл уже загружен {_ru(before[0])} "
+                                                            f"(как «{before[1]}», агент {agent}): повторно не "
+                                                            "загружается")], title=f"Реестр {registry.file_name} "
+                                                                                   "не загружен")
+    accounts = _accounts(db, {line.account for line in registry.lines})
+    known = _known(db, [_ext_id(agent, line) for line in registry.lines])
+    fresh = [line for line in registry.lines if _ext_id(agent, line) not in known]
+    paying = [line for line in fresh if line.account in accounts]
+    unknown = [line for line in fresh if line.account not in accounts]
+    footer = registry.footer
+    result = RegistryImport(
+        file_name=registry.file_name, profile=profile.name, agent=agent, registry_id=None,
+        lines=len(registry.lines), total=registry.total, payments=len(paying), paid=sum(x.amount for x in paying),
+        suspense=len(unknown), suspense_total=sum(x.amount for x in unknown),
+        known=len(registry.lines) - len(fresh), known_total=registry.total - sum(x.amount for x in fresh),
+        transfer=footer.transfer if footer else _sum_or_none(registry.lines, "transfer"),
+        commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
+        order_number=footer.order_number if footer else None, dry_run=dry_run,
+        unknown_accounts=tuple((x.line_no, x.account) for x in unknown))
+    if dry_run:
+        return result
+    registry_id = uuid7()
+    with UnitOfWork(action="finance.registry.import", actor=actor, db=db,
+                    details={"file": registry.file_name, "profile": profile.name, "agent": agent,
+                             "lines": len(registry.lines)}) as uow:
+        uow.insert(BankRegistry, id=registry_id, agent=agent, file_name=registry.file_name,
+                   file_sha256=registry.sha256, profile=profile.name, received_on=today, total=registry.total,
+                   lines_count=len(registry.lines), transfer=result.transfer, commission=result.commission,
+                   order_number=result.order_number, order_date=footer.order_date if footer else None)
+        uow.insert_rows(Payment, ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent",
+                                  "commission", "registry_id", "extra"),
+                        [(uuid7(), _ext_id(agent, x), accounts[x.account], x.amount, x.paid_on.isoformat(),
+                          None if x.period is None else str(x.period), profile.channel, agent, x.commission,
+                          registry_id, _extra(x)) for x in paying])
+        uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
+                                          "paid_on", "reason", "line_key"),
+                        [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
+                          f"лицевой счёт «{x.account}» не найден в картотеке", _ext_id(agent, x)) for x in unknown])
+    return RegistryImport(**{**result.__dict__, "registry_id": registry_id})
+
+
+def _ru(value) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day:%d.%m.%Y}"
+
+
+def _sum_or_none(lines: Sequence[RegistryLine], name: str) -> int | None:
+    values = [getattr(x, name) for x in lines if getattr(x, name) is not None]
+    return sum(values) if values else None
+
+
+def _extra(line: RegistryLine) -> str:
+    """The line's particulars kept with the payment: where and when it was paid, by whom, the line."""
+    data = {k: v for k, v in (
+        ("line", line.line_no), ("time", line.paid_at.isoformat() if line.paid_at else None),
+        ("branch", line.branch), ("cashier", line.cashier), ("operation", line.operation), ("payer", line.payer),
+        ("address", line.address), ("document", line.document), ("method", line.method),
+        ("transfer", line.transfer), ("readings", [list(r) for r in line.readings] or None)) if v is not None}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _accounts(db: pw.Database, numbers: set[str]) -> dict[str, str]:
+    """Account number → id, of the numbers asked."""
+    out: dict[str, str] = {}
+    wanted = sorted(numbers)
+    mark = param_mark(db)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        for uid, number in db.execute_sql(f'SELECT id, number FROM "account" WHERE number IN '
+                                          f'({", ".join([mark] * len(chunk))})', chunk):
+            out[number] = str(uid)
+    return out
+
+
+def _known(db: pw.Database, keys: list[str]) -> set[str]:
+    """The line keys already loaded — as payments or as suspense lines."""
+    found: set[str] = set()
+    mark = param_mark(db)
+    for table, column in (("payment", "ext_id"), ("suspense_payment", "line_key")):
+        for start in range(0, len(keys), 900):
+            chunk = keys[start:start + 900]
+            found.update(k for (k,) in db.execute_sql(
+                f'SELECT {column} FROM "{table}" WHERE {column} IN ({", ".join([mark] * len(chunk))})', chunk))
+    return found
