@@ -46,6 +46,7 @@ bench: env-test
 	$(BIN)/python bench/storage.py --db .bench/town-$(ACCOUNTS).db
 	$(BIN)/python bench/month.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/demo_build.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/registry_import.py --accounts $(ACCOUNTS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
