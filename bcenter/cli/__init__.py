@@ -200,6 +200,19 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool
         closed = months.closed
         click.echo(f"Закрыто месяцев: {len(closed)}" + (f" ({closed[0]} — {closed[-1]})" if closed else "")
                    + f"; {months.open} рассчитан и открыт.")
+    folder = _sqlite_folder(app.url)
+    if folder is not None:  # a day's bank registry beside the database, to try `payments import` on
+        sample = app.demo.sample_registry(folder / "demo-sber.txt", until=until_period, seed=seed)
+        click.echo(f"Реестр платежей банка за {sample.day:%d.%m.%Y} "
+                   f"({count_ru(sample.lines, 'строка', 'строки', 'строк')}): {sample.path} — "
+                   f"загрузить: bcenter payments import {sample.path} --profile sber")
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    """The folder of an SQLite database file (None for PostgreSQL or an in-memory database)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    return Path(url[len("sqlite:///"):]).expanduser().resolve().parent
 
 
 @cli.command("import")
