@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from bcenter.cli import Context, _date, _show, cli, db_option
-from bcenter.core.money import format_rub_ru
+from bcenter.core.money import format_kop, format_rub_ru
 from bcenter.core.text import count_ru
 
 
@@ -47,10 +47,12 @@ def import_(obj: Context, path: Path, profile: str, agent: str | None, dry_run: 
 
 
 def _import_json(r) -> dict:
+    money = lambda k: None if k is None else format_kop(k)  # noqa: E731  (rubles as strings: EXCHANGE.md)
     return {"file": r.file_name, "profile": r.profile, "agent": r.agent, "registry": r.registry_id,
-            "dry_run": r.dry_run, "lines": r.lines, "total": r.total, "payments": r.payments, "paid": r.paid,
-            "suspense": r.suspense, "suspense_total": r.suspense_total, "known": r.known,
-            "known_total": r.known_total, "transfer": r.transfer, "commission": r.commission,
+            "dry_run": r.dry_run, "lines": r.lines, "total": money(r.total), "payments": r.payments,
+            "paid": money(r.paid), "suspense": r.suspense, "suspense_total": money(r.suspense_total),
+            "known": r.known, "known_total": money(r.known_total), "transfer": money(r.transfer),
+            "commission": money(r.commission),
             "order_number": r.order_number,
             "unknown_accounts": [{"line": n, "account": a} for n, a in r.unknown_accounts]}
 
@@ -85,7 +87,7 @@ def _import_text(r) -> list[str]:
 def list_(obj: Context, account: str | None, day: str | None, limit: int, as_json: bool) -> None:
     """Оплаты — новые первыми."""
     rows = obj.app.payments.list(account=account, day=_date(day, "--date") if day else None, limit=limit)
-    _show(rows, as_json, lambda rs: [{"id": r.id, "account": r.account, "amount": f"{r.amount / 100:.2f}",
+    _show(rows, as_json, lambda rs: [{"id": r.id, "account": r.account, "amount": format_kop(r.amount),
                                       "paid_on": r.paid_on.isoformat(), "period": r.period, "channel": r.channel,
                                       "agent": r.agent, "registry": r.registry} for r in rs],
           lambda rs: [f"{r.paid_on:%d.%m.%Y}  ЛС {r.account}  {_rub(r.amount):>14}  {r.channel}"
@@ -102,7 +104,7 @@ def suspense(obj: Context, show_all: bool, as_json: bool) -> None:
     """Невыясненные платежи: лицевой счёт из реестра не найден в картотеке."""
     rows = obj.app.payments.suspense(open_only=not show_all)
     _show(rows, as_json, lambda rs: [{"id": r.id, "registry": r.registry, "line": r.line_no,
-                                      "account_number": r.account_number, "amount": f"{r.amount / 100:.2f}",
+                                      "account_number": r.account_number, "amount": format_kop(r.amount),
                                       "paid_on": r.paid_on.isoformat(), "reason": r.reason,
                                       "resolved_to": r.resolved_to, "returned": r.returned} for r in rs],
           _suspense_text)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.modules.finance.registry_formats import Profile, load_profile
 
@@ -30,10 +31,6 @@ class SampleRegistry:
     day: date
     lines: int
     total: int
-
-
-def _rub(kop: int) -> str:
-    return f"{kop // 100}.{kop % 100:02d}"
 
 
 def write_sample_registry(db: pw.Database, path: Path, *, period: Period, today: date, seed: int = 1,
@@ -56,7 +53,7 @@ def write_sample_registry(db: pw.Database, path: Path, *, period: Period, today:
         values = {"date": f"{day:{profile.date_format}}", "time": f"{9 + i // 6:02d}-{i * 7 % 60:02d}-00",
                   "branch": "8607", "cashier": "0123", "operation": f"{i:06d}", "account": number,
                   "payer": "ПЛАТЕЛЬЩИК ДЕМО", "address": "г. Демо", "period": f"{period.month:02d}{period.year % 100:02d}",
-                  "amount": _rub(amount), "transfer": _rub(amount - fee), "commission": _rub(fee)}
+                  "amount": format_kop(amount), "transfer": format_kop(amount - fee), "commission": format_kop(fee)}
         fields = [""] * width
         for name, position in profile.fields.items():
             fields[int(position) - 1] = values.get(name, "")
@@ -64,8 +61,8 @@ def write_sample_registry(db: pw.Database, path: Path, *, period: Period, today:
         total, commission = total + amount, commission + fee
     summary = profile.summary
     if summary:
-        footer = {"count": str(len(paying)), "amount": _rub(total), "transfer": _rub(total - commission),
-                  "commission": _rub(commission), "order_number": f"{day:%m%d}1", "order_date": f"{day:{profile.date_format}}"}
+        footer = {"count": str(len(paying)), "amount": format_kop(total), "transfer": format_kop(total - commission),
+                  "commission": format_kop(commission), "order_number": f"{day:%m%d}1", "order_date": f"{day:{profile.date_format}}"}
         fields = [""] * max(v for k, v in summary.items() if k in footer)
         for name, position in summary.items():
             if name in footer:

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bcenter.core.errors import Problem, UsageError, ValidationFailed
-from bcenter.core.money import to_kop
+from bcenter.core.money import format_kop, to_kop
 from bcenter.core.period import Period
 from bcenter.paths import ASSETS
 
@@ -482,12 +482,8 @@ def _check_footer(footer: Footer, line_no: int, reader: _Reader) -> None:
         if name == "count":
             reader.fail(line_no, name, f"в итоговой строке {stated} платежей, в реестре {found}")
         else:
-            reader.fail(line_no, name, f"итог «{LABELS[name]}» {_rub(stated)}, а сумма строк {_rub(found)} "
-                                       f"(расхождение {_rub(found - stated)})")
-
-
-def _rub(kop: int) -> str:
-    return f"{'-' if kop < 0 else ''}{abs(kop) // 100}.{abs(kop) % 100:02d}"
+            reader.fail(line_no, name, f"итог «{LABELS[name]}» {format_kop(stated)}, а сумма строк {format_kop(found)} "
+                                       f"(расхождение {format_kop(found - stated)})")
 
 
 def _read_dbf(path: Path, reader: _Reader) -> None:
