@@ -57,6 +57,14 @@ def houses_of(db: pw.Database, accounts: Sequence[str]) -> dict[str, str]:
                                                      'WHERE account_id IN', sorted(set(accounts)), ids=True)}
 
 
+def live_payment(alias: str = "payment") -> str:
+    """The SQL condition of a payment that counts: real money (not a storno row, whose amount is negative) not
+    reversed by a storno since (``payment.storno_of_id``) — a reversed payment and its storno are as if neither
+    were (issue 12: «корректировка оплат»)."""
+    return (f'{alias}.amount > 0 AND NOT EXISTS (SELECT 1 FROM "payment" reversal '
+            f'WHERE reversal.storno_of_id = {alias}.id)')
+
+
 def in_houses(db: pw.Database, houses: Sequence[str] | None, column: str = "account_id") -> tuple[str, tuple]:
     """``AND <column> IN (the accounts of these houses)`` and its parameters; nothing when ``houses`` is None."""
     if houses is None:

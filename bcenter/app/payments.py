@@ -44,3 +44,9 @@ class PaymentsCases(UseCases):
     @use_case(P.PAYMENTS_IMPORT, "возврат невыясненного платежа", writes=True)
     def return_(self, suspense_id: str, *, reason: str) -> None:
         payments.return_suspense(self.db, suspense_id, reason, actor=self.app.actor.user)
+
+    @use_case(P.PAYMENTS_IMPORT, "сторно платежа", writes=True)
+    def storno(self, payment_id: str, *, reason: str, to_account: str | None = None) -> payments.StornoResult:
+        """Reverse a wrong payment (never edited); with ``to_account``, post it again there with its own day."""
+        return payments.storno_payment(self.db, payment_id, reason=reason, actor=self.app.actor.user,
+                                       to_account=to_account)

@@ -89,10 +89,12 @@ def list_(obj: Context, account: str | None, day: str | None, limit: int, as_jso
     rows = obj.app.payments.list(account=account, day=_date(day, "--date") if day else None, limit=limit)
     _show(rows, as_json, lambda rs: [{"id": r.id, "account": r.account, "amount": format_kop(r.amount),
                                       "paid_on": r.paid_on.isoformat(), "period": r.period, "channel": r.channel,
-                                      "agent": r.agent, "registry": r.registry} for r in rs],
+                                      "agent": r.agent, "registry": r.registry, "storno_of": r.storno_of} for r in rs],
           lambda rs: [f"{r.paid_on:%d.%m.%Y}  ЛС {r.account}  {_rub(r.amount):>14}  {r.channel}"
                       + (f"  {r.agent}" if r.agent else "") + (f"  за {r.period}" if r.period else "")
-                      + (f"  реестр {r.registry}" if r.registry else "") for r in rs] or ["Оплат не найдено."])
+                      + (f"  реестр {r.registry}" if r.registry else "")
+                      + (f"  сторно платежа {r.storno_of}" if r.storno_of else "") + f"  [{r.id}]" for r in rs]
+          or ["Оплат не найдено."])
 
 
 @payments.command("suspense")
@@ -145,3 +147,17 @@ def return_(obj: Context, suspense_id: str, reason: str) -> None:
     """Вернуть невыясненный платёж банку плательщика."""
     obj.app.payments.return_(suspense_id, reason=reason)
     click.echo(f"Невыясненный платёж {suspense_id} отмечен возвращённым: {reason}")
+
+
+@payments.command("storno")
+@db_option
+@click.argument("payment_id", metavar="НОМЕР")
+@click.option("--reason", required=True, help="Почему: не тот лицевой счёт, не та сумма, дубль.")
+@click.option("--to-account", default=None, metavar="ЛС", help="Перенести платёж на этот лицевой счёт (с его датой).")
+@click.pass_obj
+def storno(obj: Context, payment_id: str, reason: str, to_account: str | None) -> None:
+    """Сторнировать ошибочный платёж (платёж не правится: запись с обратной суммой) и, если нужно, перенести."""
+    result = obj.app.payments.storno(payment_id, reason=reason, to_account=to_account)
+    click.echo(f"Платёж {payment_id} сторнирован (запись {result.storno}).")
+    if result.reposted:
+        click.echo(f"Перенесён на лицевой счёт {to_account}: платёж {result.reposted}.")

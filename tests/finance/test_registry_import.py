@@ -211,3 +211,41 @@ def test_a_registry_loads_on_every_backend(any_url, tmp_path):
         assert [p.amount for p in app.payments.list(account=a)[:2]] == [100, 1000]
     finally:
         app.close()
+
+
+def test_a_wrong_payment_is_reversed_and_posted_to_the_right_account(app, tmp_path):
+    """Storno, never an edit: the payment and its reversal count as neither (the debt is back), the money is posted
+    again to the right account with its own day; a second storno, a storno of a storno and an empty reason are
+    refused."""
+    from bcenter.modules.finance.position import Finance
+
+    a, b = _numbers(app, 2)
+
+    def counted(number: str) -> set[str]:  # the payments the account's debts and penalties are computed from
+        (uid,) = app.db.execute_sql('SELECT id FROM "account" WHERE number = ?', (number,)).fetchone()
+        return {p.id for p in Finance(app.db).position(str(uid), number, as_of=date(2026, 12, 5)).payments}
+
+    path = files.sber(tmp_path / "w.txt", [(DAY, a, "700.00", "0.00")])
+    app.payments.import_registry(path, profile="sber")
+    wrong = app.payments.list(account=a)[0]
+    assert wrong.id in counted(a)
+    with pytest.raises(UsageError, match="почему"):
+        app.payments.storno(wrong.id, reason=" ")
+    result = app.payments.storno(wrong.id, reason="ошибка в номере счёта", to_account=b)
+    assert wrong.id not in counted(a) and result.storno not in counted(a)
+    assert result.reposted in counted(b)
+    moved = {p.id: p for p in app.payments.list(account=b)}[result.reposted]
+    assert (moved.amount, moved.paid_on, moved.registry) == (70000, DAY, "w.txt")
+    reversal = {p.id: p for p in app.payments.list(account=a)}[result.storno]
+    assert (reversal.amount, reversal.storno_of) == (-70000, wrong.id)
+    with pytest.raises(UsageError, match="уже сторнирован"):
+        app.payments.storno(wrong.id, reason="ещё раз")
+    with pytest.raises(UsageError, match="сторно не сторнируется"):
+        app.payments.storno(result.storno, reason="ещё раз")
+    again = files.sber(tmp_path / "w2.txt", [(DAY, a, "700.00", "0.00")], order="5")
+    assert app.payments.import_registry(again, profile="sber").known == 1  # the reversed line stays known
+    exported = tmp_path / "town.json"
+    app.exchange.export_file(exported)
+    ids = {p["id"] for p in __import__("json").loads(exported.read_text(encoding="utf-8"))["payments"]}
+    assert not any(i.startswith("registry:") and "w.txt" in i for i in ids)
+    assert all("-" not in p["amount"] for p in __import__("json").loads(exported.read_text())["payments"])

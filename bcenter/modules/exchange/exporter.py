@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator, TextIO
 import peewee as pw
 
 from db.dialect import db_id, param_mark
+from db.queries import live_payment
 
 from bcenter.core.access import PERSONAL_MASK
 from bcenter.core.money import format_kop
@@ -309,7 +310,10 @@ class Exporter:
         for _, payment, service, amount in self._rows("payment_service_split"):
             splits.setdefault(str(payment), []).append({"service": services[str(service)],
                                                         "amount": format_kop(amount)})
-        for uid, ext, account, amount, paid_on, period, channel, agent, commission, extra in self._rows("payment"):
+        # a reversed payment and its storno are left out together: the document knows no storno of a payment,
+        # and the pair is as if neither were (db.queries.live_payment)
+        for uid, ext, account, amount, paid_on, period, channel, agent, commission, extra in self._rows(
+                "payment", where=f'WHERE {live_payment("payment")}'):
             obj = {"id": ext or str(uid), "account": accounts[str(account)], "amount": format_kop(amount),
                    "paid_on": _d(paid_on)}
             _put(obj, "period", period)

@@ -1,4 +1,11 @@
-"""Payments as people look them up, and the suspense queue worked off (DOMAIN.md §5.1).
+"""Payments as people look them up, corrected by storno, and the suspense queue worked off (DOMAIN.md §5.1).
+
+A payment is a fact: it is never edited. A wrong one (the wrong account, the wrong amount, a duplicate) is reversed
+by a **storno** — a payment row of the opposite amount, the same day and the same particulars, naming the one it
+reverses and why — and, when the money was someone else's, posted again to the right account with its original
+day (the payer paid then). A reversed payment and its storno count as neither (``db.queries.live_payment``):
+debts, penalties and bills are as if it had never been paid. A closed period is not changed: its balances keep
+the payment, and the next close posts the difference into the open period (its «оплачено» less by the amount).
 
 A suspense line is resolved to an account — a payment is made of it with the line's key as its external id, so the
 same line in a later registry is still skipped — or returned to the payer's bank with a reason; either is audited,
@@ -17,7 +24,8 @@ from db.dialect import db_id, param_mark
 from db.models import Payment, SuspensePayment
 from db.uow import UnitOfWork
 
-__all__ = ["PaymentRow", "SuspenseRow", "list_payments", "list_suspense", "resolve_suspense", "return_suspense"]
+__all__ = ["PaymentRow", "StornoResult", "SuspenseRow", "list_payments", "list_suspense", "resolve_suspense",
+           "return_suspense", "storno_payment"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,55 @@ class SuspenseRow:
     raw: str
     resolved_to: str | None
     returned: str | None
+
+
+@dataclass(frozen=True)
+class StornoResult:
+    storno: str
+    reposted: str | None
+
+
+def storno_payment(db: pw.Database, payment_id: str, *, reason: str, actor: str,
+                   to_account: str | None = None) -> StornoResult:
+    """Reverse a payment (see the module's text); with ``to_account``, post it again to that account."""
+    if not reason.strip():
+        raise UsageError("--reason: укажите, почему платёж сторнируется (ошибка счёта, суммы, дубль)")
+    if not is_uuid(payment_id):
+        raise UsageError(f"«{payment_id}» — не номер платежа (номера — в bcenter payments list)")
+    mark = param_mark(db)
+    row = db.execute_sql(
+        f'SELECT p.account_id, a.number, p.amount, p.paid_on, p.period, p.channel, p.agent, p.commission, '
+        f'p.registry_id, p.shift_id, p.storno_of_id FROM "payment" p JOIN "account" a ON a.id = p.account_id '
+        f'WHERE p.id = {mark}', (db_id(payment_id),)).fetchone()
+    if row is None:
+        raise NotFound(f"платежа {payment_id} нет (номера — в bcenter payments list)")
+    account, number, amount, paid_on, period, channel, agent, commission, registry, shift, storno_of = row
+    if storno_of is not None or int(amount) < 0:
+        raise UsageError(f"{payment_id} — сама запись сторно (платежа {storno_of}); сторно не сторнируется")
+    done = db.execute_sql(f'SELECT id FROM "payment" WHERE storno_of_id = {mark}', (db_id(payment_id),)).fetchone()
+    if done is not None:
+        raise UsageError(f"платёж {payment_id} уже сторнирован (запись {done[0]})")
+    target = None
+    if to_account is not None:
+        found = db.execute_sql(f'SELECT id FROM "account" WHERE number = {mark}', (to_account,)).fetchone()
+        if found is None:
+            raise NotFound(f"лицевого счёта {to_account} нет в картотеке")
+        target = str(found[0])
+        if target == str(account):
+            raise UsageError(f"платёж и так на лицевом счёте {to_account}: перенос на тот же счёт не нужен")
+    storno_id = uuid7()
+    reposted = uuid7() if target else None
+    common = dict(paid_on=_d(paid_on), period=period, channel=channel, agent=agent, registry=registry, shift=shift)
+    with UnitOfWork(action="finance.payment.storno", actor=actor, db=db,
+                    details={"payment": payment_id, "account": number, "reason": reason.strip(),
+                             "to_account": to_account}) as uow:
+        uow.insert(Payment, id=storno_id, account=str(account), amount=-int(amount),
+                   commission=None if commission is None else -int(commission), storno_of=payment_id,
+                   extra={"reason": reason.strip()}, **common)
+        if reposted:
+            uow.insert(Payment, id=reposted, account=target, amount=int(amount), commission=commission,
+                       extra={"moved_from": payment_id, "from_account": number, "reason": reason.strip()}, **common)
+    return StornoResult(storno_id, reposted)
 
 
 def _d(value) -> date:

@@ -24,7 +24,7 @@ from bcenter.engine.due import due_date
 from bcenter.engine.penalties import PenaltyRow
 from bcenter.engine.rates import RateTable
 from db.dialect import db_id, param_mark
-from db.queries import account_numbers, in_houses, load_settings
+from db.queries import account_numbers, in_houses, live_payment, load_settings
 
 
 def _d(value) -> date:
@@ -130,7 +130,7 @@ class Finance:
             splits[str(payment)][str(service)] = int(amount)
         payments = list(credits)
         for pid, amount, day, period in self.db.execute_sql(
-                f'SELECT id, amount, paid_on, period FROM "payment" WHERE account_id = {m} AND amount > 0 '
+                f'SELECT id, amount, paid_on, period FROM "payment" WHERE account_id = {m} AND {live_payment()} '
                 f'AND paid_on <= {m} ORDER BY paid_on, id', (db_id(account), as_of.isoformat())):
             payments.append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
                                         period=Period.parse(period) if period else None,
@@ -153,7 +153,7 @@ class Finance:
         out: dict[str, list[pay.Payment]] = defaultdict(list)
         for pid, account, amount, day, named in self.db.execute_sql(
                 f'SELECT id, account_id, amount, paid_on, period FROM "payment" WHERE paid_on >= {m} AND paid_on <= {m} '
-                f'AND amount > 0{scope} ORDER BY paid_on, id', (*bounds, *scope_params)):
+                f'AND {live_payment()}{scope} ORDER BY paid_on, id', (*bounds, *scope_params)):
             out[str(account)].append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
                                                  period=Period.parse(named) if named else None,
                                                  services=splits.get(str(pid))))

@@ -33,7 +33,7 @@ from db.connection import open_database
 from db.dialect import db_id, is_postgres, param_mark
 from db.ledger import EntryRow, LedgerWriter, PostingRow, entry_row
 from db.models import AccountSnapshot, BillingPeriod
-from db.queries import in_houses
+from db.queries import in_houses, live_payment
 from db.snapshots import COLUMNS, insert_snapshots, numbered, pack_balances, read_snapshots
 from db.uow import UnitOfWork, utc_now_iso
 
@@ -209,7 +209,7 @@ def last_payments(db: pw.Database, day: date, houses: Sequence[str] | None = Non
     close freezes (``account_snapshot.last_paid_on``) and an open month's bill shows."""
     scope, params = in_houses(db, houses)
     return {str(a): str(d)[:10] for a, d in db.execute_sql(
-        f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE amount > 0 AND paid_on <= {param_mark(db)}{scope} '
+        f'SELECT account_id, MAX(paid_on) FROM "payment" WHERE {live_payment()} AND paid_on <= {param_mark(db)}{scope} '
         'GROUP BY account_id', (day.isoformat(), *params))}
 
 
