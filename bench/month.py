@@ -47,11 +47,9 @@ MONTH_TABLES = ("journal_entry", "charge_line", "derivation")
 
 
 def counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
-    try:
-        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in MONTH_TABLES}
-    finally:
-        conn.close()
+    from shared import table_counts  # bench/shared.py
+
+    return table_counts(db, MONTH_TABLES)
 
 
 def raw_limit(db: Path, written: dict[str, int]) -> float:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from shared import shared_town, town_arguments  # noqa: E402  (bench/shared.py)
+from shared import shared_town, table_counts, town_arguments  # noqa: E402  (bench/shared.py)
 
 TABLES = ("payment", "suspense_payment")
 DAY = date(2026, 12, 4)
@@ -48,14 +48,6 @@ def registry(path: Path, numbers: list[str], lines: int) -> int:
     rows.append(f"={lines};{money(total)};{money(total - fee_total)};{money(fee_total)};1;{DAY:%d-%m-%Y}")
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1251"))
     return total
-
-
-def counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
-    try:
-        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in TABLES}
-    finally:
-        conn.close()
 
 
 def raw_limit(db: Path, written: dict[str, int]) -> float:
@@ -105,13 +97,13 @@ def main() -> None:
         conn.close()
         path = Path(work) / "sber.txt"
         total = registry(path, numbers, args.lines)
-        before = counts(db)
+        before = table_counts(db, TABLES)
         with App.open(f"sqlite:///{db}", clock=FixedClock(datetime(2026, 12, 5, 12, tzinfo=timezone.utc))) as app:
             started = time.perf_counter()
             result = app.payments.import_registry(path, profile="sber")
             elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        after = counts(db)
+        after = table_counts(db, TABLES)
         written = {t: after[t] - before[t] for t in TABLES}
         assert result.total == total and written["payment"] + written["suspense_payment"] == args.lines
         limit = raw_limit(db, written)

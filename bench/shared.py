@@ -15,6 +15,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def table_counts(db: Path, tables: tuple[str, ...]) -> dict[str, int]:
+    """Rows of each table of an SQLite file (what a run wrote is the difference of two counts)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
 def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) -> Path:
     """The town's file, built when missing (or when ``rebuild``)."""
     path = folder / f"town-{accounts}.db"

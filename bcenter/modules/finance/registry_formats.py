@@ -229,32 +229,39 @@ def _pattern(pattern: str) -> re.Pattern | None:
     return re.compile("".join(_DIRECTIVES.get(part, re.escape(part)) for part in parts))
 
 
-def _date(text: str, pattern: str) -> date:
-    text = text.strip()
+def _fields(text: str, pattern: str, what: str) -> dict[str, int] | datetime:
+    """The numbers of a date or a time written by ``pattern`` (``strptime`` itself for other directives); a text that
+    does not fit is a ``ValueError`` naming the pattern."""
     compiled = _pattern(pattern)
     try:
         if compiled is None:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern)
         found = compiled.fullmatch(text)
         if found is None:
             raise ValueError
-        g = found.groupdict()
-        return date(int(g["Y"]) if "Y" in g else 2000 + int(g["y"]), int(g["m"]), int(g["d"]))
+        return {k: int(v) for k, v in found.groupdict().items()}
     except ValueError:
+        raise ValueError(f"«{text}» — не {what} в формате {_human(pattern)}") from None
+
+
+def _date(text: str, pattern: str) -> date:
+    text = text.strip()
+    g = _fields(text, pattern, "дата")
+    if isinstance(g, datetime):
+        return g.date()
+    try:
+        return date(g["Y"] if "Y" in g else 2000 + g["y"], g["m"], g["d"])
+    except (KeyError, ValueError):
         raise ValueError(f"«{text}» — не дата в формате {_human(pattern)}") from None
 
 
 def _time(text: str, pattern: str) -> time:
     text = text.strip()
-    compiled = _pattern(pattern)
+    g = _fields(text, pattern, "время")
+    if isinstance(g, datetime):
+        return g.time()
     try:
-        if compiled is None:
-            return datetime.strptime(text, pattern).time()
-        found = compiled.fullmatch(text)
-        if found is None:
-            raise ValueError
-        g = found.groupdict()
-        return time(int(g.get("H", 0)), int(g.get("M", 0)), int(g.get("S", 0)))
+        return time(g.get("H", 0), g.get("M", 0), g.get("S", 0))
     except ValueError:
         raise ValueError(f"«{text}» — не время в формате {_human(pattern)}") from None
 
