@@ -1,0 +1,68 @@
+"""Properties of loading registries (hypothesis): whatever files come, in whatever order and overlap, every distinct
+line of them is money once — a payment or a suspense line — and the money adds up to the kopeck."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from bcenter.app import App
+from bcenter.core.clock import FixedClock
+from bcenter.core.errors import ValidationFailed
+from bcenter.core.period import Period
+from tests.finance import registry_files as files
+from tests.finance.registry_files import DAY
+
+TODAY = datetime(2026, 12, 5, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    path = tmp_path_factory.mktemp("props") / "town.db"
+    app = App.open(f"sqlite:///{path}", create=True)
+    app.demo.build(accounts=6, seed=9, until=Period(2026, 10))
+    numbers = [r[0] for r in app.db.execute_sql('SELECT number FROM "account" ORDER BY number')]
+    app.close()
+    return path, numbers
+
+
+# a line: (operation number, account index or None for an unknown account, kopecks)
+LINES = st.lists(st.tuples(st.integers(1, 4), st.one_of(st.none(), st.integers(0, 2)),
+                           st.sampled_from([1, 100, 250_00, 9_999_999_99])),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(LINES, min_size=1, max_size=4))
+def test_every_distinct_line_is_money_once(town, tmp_path_factory, batches):
+    path, numbers = town
+    work = tmp_path_factory.mktemp("run")
+    copy = work / "town.db"
+    copy.write_bytes(path.read_bytes())
+    app = App.open(f"sqlite:///{copy}", clock=FixedClock(TODAY))
+    try:
+        before = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
+        expected: dict[str, int] = {}
+        for n, batch in enumerate(batches):
+            seen: dict[tuple, int] = {}
+            lines = []
+            for operation, who, kop in batch:
+                account = "0000000000" if who is None else numbers[who]
+                rub = f"{kop // 100}.{kop % 100:02d}"
+                lines.append((DAY, account, rub, "0.00", f"{operation:06d}"))
+                key = (operation, account, kop)
+                seen[key] = seen.get(key, 0) + 1
+                expected[(*key, seen[key])] = kop  # the k-th equal line of a file is its own payment
+            registry = files.sber(work / f"{n}.txt", lines, order=str(n))
+            try:
+                app.payments.import_registry(registry, profile="sber")
+            except ValidationFailed as refused:  # the very same bytes as an earlier file: refused whole
+                assert "уже загружен" in str(refused)
+        paid = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0] - before
+        waiting = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "suspense_payment"').fetchone()[0]
+        assert paid + waiting == sum(expected.values())
+        unknown = sum(v for (op, account, kop, k), v in expected.items() if account == "0000000000")
+        assert waiting == unknown
+    finally:
+        app.close()
