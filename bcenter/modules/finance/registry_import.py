@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -111,7 +111,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                                           "paid_on", "reason", "line_key"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
                           f"лицевой счёт «{x.account}» не найден в картотеке", _ext_id(agent, x)) for x in unknown])
-    return RegistryImport(**{**result.__dict__, "registry_id": registry_id})
+    return replace(result, registry_id=registry_id)
 
 
 def _ru(value) -> str:
