@@ -75,12 +75,9 @@ def raw_limit(db: Path, written: dict[str, int]) -> float:
             rows = [tuple(fresh(j) if i == key else v for i, v in enumerate(sample[j % len(sample)]))
                     for j in range(n)]
         batches.append((f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})', rows))
-    started = time.perf_counter()
-    conn.execute("BEGIN")
-    for sql, rows in batches:
-        conn.executemany(sql, rows)
-    conn.execute("ROLLBACK")  # measured, then undone
-    elapsed = time.perf_counter() - started
+    from shared import timed_inserts  # bench/shared.py
+
+    elapsed = timed_inserts(conn, batches)
     conn.close()
     return elapsed
 

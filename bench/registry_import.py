@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from shared import shared_town, table_counts, town_arguments  # noqa: E402  (bench/shared.py)
+from shared import shared_town, table_counts, timed_inserts, town_arguments  # noqa: E402  (bench/shared.py)
 
 TABLES = ("payment", "suspense_payment")
 DAY = date(2026, 12, 4)
@@ -52,7 +52,7 @@ def registry(path: Path, numbers: list[str], lines: int) -> int:
 
 def raw_limit(db: Path, written: dict[str, int]) -> float:
     """Seconds to executemany, in one transaction, as many rows of each table as the load wrote — copies of its
-    rows with new keys and new unique texts — into the same database; undone after."""
+    rows with new keys and new unique texts — into the same database; rolled back after (bench/shared.py)."""
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     batches = []
@@ -68,16 +68,7 @@ def raw_limit(db: Path, written: dict[str, int]) -> float:
                       f"bench:{j}" if i == other else v for i, v in enumerate(sample[j % len(sample)]))
                 for j in range(n)]
         batches.append((f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})', rows))
-    started = time.perf_counter()
-    conn.execute("BEGIN")
-    for sql, rows in batches:
-        conn.executemany(sql, rows)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.execute("BEGIN")
-    for prefix, table in enumerate(TABLES):
-        conn.execute(f"DELETE FROM \"{table}\" WHERE {'ext_id' if table == 'payment' else 'line_key'} LIKE 'bench:%'")
-    conn.execute("COMMIT")
+    elapsed = timed_inserts(conn, batches)
     conn.close()
     return elapsed
 

@@ -26,6 +26,17 @@ def table_counts(db: Path, tables: tuple[str, ...]) -> dict[str, int]:
         conn.close()
 
 
+def timed_inserts(conn, batches: list[tuple[str, list[tuple]]]) -> float:
+    """Seconds to ``executemany`` each (sql, rows) of ``batches`` in one transaction of an SQLite connection
+    (``isolation_level=None``) — the raw limit the benches compare with; rolled back after, so nothing stays."""
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    for sql, rows in batches:
+        conn.executemany(sql, rows)
+    conn.execute("ROLLBACK")  # measured, then undone
+    return time.perf_counter() - started
+
+
 def shared_town(folder: Path, accounts: int, until: str, rebuild: bool = False) -> Path:
     """The town's file, built when missing (or when ``rebuild``)."""
     path = folder / f"town-{accounts}.db"

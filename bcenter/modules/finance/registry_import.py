@@ -78,8 +78,9 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                                                             "загружается")], title=f"Реестр {registry.file_name} "
                                                                                    "не загружен")
     accounts = _accounts(db, {line.account for line in registry.lines})
-    known = _known(db, [_ext_id(agent, line) for line in registry.lines])
-    fresh = [line for line in registry.lines if _ext_id(agent, line) not in known]
+    keys = {line.line_no: _ext_id(agent, line) for line in registry.lines}
+    known = _known(db, list(keys.values()))
+    fresh = [line for line in registry.lines if keys[line.line_no] not in known]
     paying = [line for line in fresh if line.account in accounts]
     unknown = [line for line in fresh if line.account not in accounts]
     footer = registry.footer
@@ -104,13 +105,13 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                    order_number=result.order_number, order_date=footer.order_date if footer else None)
         uow.insert_rows(Payment, ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent",
                                   "commission", "registry_id", "extra"),
-                        [(uuid7(), _ext_id(agent, x), accounts[x.account], x.amount, x.paid_on.isoformat(),
+                        [(uuid7(), keys[x.line_no], accounts[x.account], x.amount, x.paid_on.isoformat(),
                           None if x.period is None else str(x.period), profile.channel, agent, x.commission,
                           registry_id, _extra(x)) for x in paying])
         uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
                                           "paid_on", "reason", "line_key"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
-                          f"лицевой счёт «{x.account}» не найден в картотеке", _ext_id(agent, x)) for x in unknown])
+                          f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no]) for x in unknown])
     return replace(result, registry_id=registry_id)
 
 
