@@ -102,7 +102,8 @@ def debts_text(report) -> list[str]:
 
 def penalties_json(report) -> dict:
     return {"as_of": report.as_of.isoformat(), "accounts": [
-        {"account": a.account, "total": format_kop(a.total), "rows": [
+        {"account": a.account, "total": format_kop(a.total), "paid": format_kop(a.paid),
+         "unpaid": format_kop(a.total - a.paid), "rows": [
             {"period": str(r.period), "service": r.service, "from": r.start.isoformat(), "to": r.end.isoformat(),
              "days": r.days, "debt": format_kop(r.debt), "rate": str(r.rate), "fraction": r.fraction,
              "amount": format_kop(r.amount)} for r in a.rows]}
@@ -112,7 +113,8 @@ def penalties_json(report) -> dict:
 def penalties_text(report) -> list[str]:
     out = []
     for a in report.accounts:
-        out.append(f"{a.account}: пени {format_kop(a.total)}")
+        paid = f", оплачено {format_kop(a.paid)}, к оплате {format_kop(a.total - a.paid)}" if a.paid else ""
+        out.append(f"{a.account}: пени {format_kop(a.total)}{paid}")
         for r in a.rows:
             out.append(f"  {r.period} {r.service or '':<16} {r.start.isoformat()}–{r.end.isoformat()} {r.days:>4} дн. "
                        f"долг {format_kop(r.debt):>10} × {r.rate} % × {r.fraction} = {format_kop(r.amount)}")

@@ -25,6 +25,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "negative_common_property": ("zero", "carry_forward"),
     "quality_excess_hours": ("max", "total_only"),
     "payment_application": ("specified_then_fifo", "fifo"),
+    "penalty_application": ("named_bill", "last", "never"),
     "person_count": ("person_days", "month_start"),
     "absence_days": ("exclude_travel_days",),
     "penalty_rounding": ("per_interval",),
@@ -79,6 +80,9 @@ class Settings:
         negative_common_property: "zero" | "carry_forward".
         quality_excess_hours: "max" (max of the monthly total and the per-event excess) | "total_only".
         payment_application: "specified_then_fifo" (ст. 319.1 ГК) | "fifo".
+        penalty_application: "named_bill" — a payment naming a bill and covering its total pays that bill's
+            penalties too, else charges first, penalties last | "last" — always charges first, penalties last |
+            "never" — payments never pay penalties (``bcenter.engine.payments`` rule 6) [P].
         person_count: "person_days" (prorated by days) | "month_start".
         absence_days: "exclude_travel_days" (departure and return days not counted).
         penalty_rounding: "per_interval".
@@ -97,6 +101,7 @@ class Settings:
     negative_common_property: str = "zero"
     quality_excess_hours: str = "max"
     payment_application: str = "specified_then_fifo"
+    penalty_application: str = "named_bill"
     person_count: str = "person_days"
     absence_days: str = "exclude_travel_days"
     penalty_rounding: str = "per_interval"

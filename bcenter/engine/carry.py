@@ -10,7 +10,10 @@ Rules (ст. 319.1 ГК РФ, п. 118 ПП 354 for payments; ч. 14, 14.1 ст. 
   - **open obligations**: the lines of each (period, service) with anything still owed — charged, owed, due — and
     the repayments that obligation has had (its penalty table needs them all);
   - **residuals**: each payment's unapplied part, its service parts apart (``payments.residual``);
-  - the counters the snapshots counted: real money applied and penalty due per (service, supplier);
+  - the counters the snapshots counted: real money applied (to charges and to penalties) and penalty due per
+    (service, supplier), and what of the penalties payments have paid — the penalty due as of S's last day is what
+    the closes up to S posted (billed), so the next month's payments pay it off from there
+    (``payments`` rule 6);
   - **settled penalties**: an obligation repaid in full bears the same penalty whatever day it is computed on
     (every repaid portion carries the rate of its repayment day, nothing is owed after the last one), so it is
     computed once, the month it is settled, and only its amount is kept;
@@ -50,7 +53,7 @@ __all__ = ["Carry", "LineRun", "TailRun", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-FORMAT = 6
+FORMAT = 7
 
 
 class LineRun(NamedTuple):
@@ -88,8 +91,11 @@ class Carry:
         repaid: the repayments of those obligations per (period, service): (days as ordinals, kopecks), by day —
             as stored (an obligation nothing repaid this month passes them on untouched).
         residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
-        paid: real money applied per (service, supplier) since the first payment (what the snapshots counted).
-        penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted).
+        paid: real money applied per (service, supplier) since the first payment, to charges and to penalties
+            (what the snapshots counted).
+        penalties: penalty due per (service, supplier) as of ``period``'s last day (what the snapshots counted:
+            the penalties billed up to ``period``).
+        penalties_paid: the part of ``paid`` that paid penalties, per (service, supplier).
         settled: the part of ``penalties`` of obligations repaid in full (fixed for good).
         facts: (count, kopecks) of the payments and of the opening balances up to ``period`` — the caller's check
             that nothing dated up to it arrived since.
@@ -105,6 +111,7 @@ class Carry:
     residuals: tuple[pay.Payment, ...] = ()
     paid: Mapping[Key, int] = field(default_factory=dict)
     penalties: Mapping[Key, int] = field(default_factory=dict)
+    penalties_paid: Mapping[Key, int] = field(default_factory=dict)
     settled: Mapping[Key, int] = field(default_factory=dict)
     facts: tuple[int, int, int, int] = (0, 0, 0, 0)
     ahead: bool = False
@@ -139,11 +146,16 @@ class Carry:
 
 def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterable[pay.Payment], *, period: Period,
             policy: str, rules: Mapping[str, str], rates: RateTable, rounding: str,
+            penalties: Iterable[pay.PenaltyBilled] = (), penalty_policy: str = "named_bill",
             facts: tuple[int, int, int, int] = (0, 0, 0, 0), ahead: bool = False, basis: str = "") -> Carry:
     """The position as of ``period``'s last day from the carry of the month before (or from nothing: ``carry`` None
     and every charge and payment of the account). ``charges``: the lines of the months after the carry's (positive
     nets; ``position.obligations``); ``payments``: the payments and credits dated after it, up to ``period``'s last
-    day. ``facts``, ``ahead`` and ``basis`` are stored with the new carry (module doc).
+    day; ``penalties``: from nothing, the penalties billed (posted) before ``period`` (a carry holds its own).
+    ``facts``, ``ahead`` and ``basis`` are stored with the new carry (module doc).
+
+    A payment of the month that names a bill older than the carry's month needs the penalties billed by month
+    (``payments`` rule 6), which a carry does not keep: the caller starts such an account from nothing.
 
     The lines are kept column by column (period, due, service, supplier, charged, owed by the line's place); a
     tail run whose lines nothing repaid this month and whose fraction and rate go on is continued line by line with
@@ -153,16 +165,20 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     repaid: dict[tuple[Period, str], tuple | list] = {}  # (days, kopecks) as carried; (day, kopecks) rows if touched
     residuals: list[pay.Payment] = []
     paid: dict[Key, int] = defaultdict(int)
+    penalties_paid: dict[Key, int] = defaultdict(int)
     settled: dict[Key, int] = defaultdict(int)
     tail_runs: tuple[TailRun, ...] = ()
+    billed = list(penalties)
     if carry is not None:
         for run in carry.runs:
             lines.extend(run)
         repaid.update(carry.repaid)
         residuals.extend(carry.residuals)
         paid.update(carry.paid)
+        penalties_paid.update(carry.penalties_paid)
         settled.update(carry.settled)
         tail_runs = carry.tail_runs
+        billed += [pay.PenaltyBilled(carry.period, s, u, amount) for (s, u), amount in carry.penalties.items()]
     periods, dues, services, suppliers, charged, owed = (lines.periods, lines.dues, lines.services, lines.suppliers,
                                                          lines.charged, lines.owed)
     carried = len(services)
@@ -187,11 +203,16 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                                    due=dues[i]) for i, amount in enumerate(carried_owed)
                         if amount > 0 and (reach is None or periods[i] in reach)]
         reached = charges if reach is None else [c for c in charges if c.period in reach]
-        application = pay.apply_payments(carried_open + reached, payments, policy=policy, as_of=as_of, lines=False)
+        application = pay.apply_payments(carried_open + reached, payments, policy=policy, as_of=as_of, lines=False,
+                                         penalties=billed, penalties_paid=penalties_paid,
+                                         penalty_policy=penalty_policy)
         if application.applied:
             index = lines.index()
             for part in application.applied:
-                owed[index[(part.period, part.service, part.supplier)]] -= part.amount
+                if part.penalty:
+                    penalties_paid[(part.service, part.supplier)] += part.amount
+                else:
+                    owed[index[(part.period, part.service, part.supplier)]] -= part.amount
                 if not part.payment_id.startswith(SYNTHETIC):
                     paid[(part.service, part.supplier)] += part.amount
         for day, ob_period, service, amount in pay.repaid_sums(application):
@@ -283,7 +304,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
 
     runs, kept_tails = _kept_runs(kept, lines, tail_runs, as_of)
     return Carry(period=period, runs=runs, tail_runs=kept_tails, repaid=kept_repaid, residuals=left,
-                 paid=_nonzero(paid), penalties=_nonzero(due_now), settled=_nonzero(settled), facts=facts, ahead=ahead,
+                 paid=_nonzero(paid), penalties=_nonzero(due_now), penalties_paid=_nonzero(penalties_paid),
+                 settled=_nonzero(settled), facts=facts, ahead=ahead,
                  basis=basis)
 
 
@@ -413,7 +435,8 @@ def encode(carry: Carry) -> bytes:
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
         "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
-               carry.settled.get((s, u), 0)] for s, u in sorted({*carry.paid, *carry.penalties, *carry.settled})],
+               carry.settled.get((s, u), 0), carry.penalties_paid.get((s, u), 0)]
+              for s, u in sorted({*carry.paid, *carry.penalties, *carry.settled, *carry.penalties_paid})],
     }
     data["n"] = list(names)
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 1)
@@ -430,7 +453,7 @@ def decode(blob: bytes) -> Carry | None:
     """A stored carry, or None when it is of another format (then the month starts from nothing)."""
     data = json.loads(zlib.decompress(bytes(blob)))
     version = data.get("v")
-    if version not in (FORMAT, 5):
+    if version not in (FORMAT, 6, 5):  # before 7 payments paid no penalty: nothing of them paid
         return None
     names = data["n"]
     day = date.fromordinal
@@ -456,9 +479,10 @@ def decode(blob: bytes) -> Carry | None:
         residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
                                     services={names[k]: v for k, v in sv} if sv else None)
                         for i, d, p, a, sv in data["x"]),
-        paid={(names[s], names[u]): a for s, u, a, _p, _t in counters if a},
-        penalties={(names[s], names[u]): p for s, u, _a, p, _t in counters if p},
-        settled={(names[s], names[u]): t for s, u, _a, _p, t in counters if t},
+        paid={(names[row[0]], names[row[1]]): row[2] for row in counters if row[2]},
+        penalties={(names[row[0]], names[row[1]]): row[3] for row in counters if row[3]},
+        settled={(names[row[0]], names[row[1]]): row[4] for row in counters if row[4]},
+        penalties_paid={(names[row[0]], names[row[1]]): row[5] for row in counters if len(row) > 5 and row[5]},
         facts=tuple(data["f"]),
         ahead=bool(data["a"]),
         basis=data["b"],

@@ -18,7 +18,21 @@ Rules and sources (``settings.payment_application``, EXCHANGE.md):
    charges appear they are passed in with the next run, and the advance is applied to them by the same rules 3–4
    — oldest due first, in proportion to the new lines (DOMAIN.md §5.3 п. 5 [P]). ``Applied.day`` is always the
    payment's day (the day of actual payment, what the penalty calculation needs).
-6. Penalties are not paid by these payments (ст. 319 ГК РФ does not cover неустойка; пени are billed apart) [U/P].
+6. Penalties (``penalties``: what closes posted per period, service and supplier — billed) are paid by the
+   setting ``penalty_application`` (DOMAIN.md §3.6 says payments go to penalties only when the payer says so; ст. 319
+   ГК РФ does not cover неустойка; issue 12 [P]):
+   - ``"named_bill"`` (default): a payment that names a billed month (its QR's or registry line's period, before the
+     payment's own month) and covers everything still owed for the months up to it, penalties billed up to it
+     included — what that bill asked — pays all of it: the payer said so by paying the bill. Otherwise, and with
+     the rest of such a payment: charges first, penalties last — the charge lines of the months up to the payment's
+     own (rules 3–4), then the penalties billed up to the month before it, then the later months' charges
+     (rule 5's advance). Money that could pay a penalty never waits as an advance beside it.
+   - ``"last"``: charges first, penalties last, for every payment (no bill rule).
+   - ``"never"``: payments never pay penalties (the release of 2026-12-05).
+   Within the penalties the money is split in proportion to what each service and supplier is still owed (largest
+   remainder, ties by (supplier, service)). A payer's split by service pays that service's penalties only.
+   Synthetic credits (``SYNTHETIC``: a month's negative net, a migrated advance) are not money paid and pay no
+   penalty. A penalty paid is never a repayment of a charge: penalties are computed on charges only.
    Limitation periods (срок исковой давности) are not considered here.
 
 Several charge lines with the same (period, service, supplier) are one line (their amounts are added; their due
@@ -41,7 +55,10 @@ from bcenter.engine.penalties import Repayment
 from bcenter.engine.guards import check_date as _check_date, check_kop as _check_kop, check_period as _check_period
 
 __all__ = [
+    "PENALTY_POLICIES",
     "POLICIES",
+    "SYNTHETIC",
+    "PenaltyBilled",
     "Application",
     "Applied",
     "Charge",
@@ -58,9 +75,14 @@ __all__ = [
 ]
 
 POLICIES = CHOICES["payment_application"]
+PENALTY_POLICIES = CHOICES["penalty_application"]
+
+SYNTHETIC = ("credit-", "opening-")
+"""Ids of the credits ``position.obligations`` makes of negative month nets and migrated advances (not money paid:
+they reduce debts, pay no penalty, and are never counted as paid or as an advance)."""
 
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-
+Key = tuple[str, str]  # (service, supplier)
 
 
 
@@ -97,6 +119,28 @@ class Charge:
     @property
     def key(self) -> LineKey:
         return (self.period, self.service, self.supplier)
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyBilled:
+    """Penalties a close posted into a month for one service of one supplier (a PENALTY entry's posting: the
+    month's accrual; a correction of earlier months may be negative).
+
+    Attributes:
+        period: the month it was posted into (billed on that month's ЕПД).
+        service: the service key.
+        supplier: the supplier key.
+        amount: kopecks.
+    """
+
+    period: Period
+    service: str
+    supplier: str
+    amount: int
+
+    def __post_init__(self) -> None:
+        _check_period(self.period, "PenaltyBilled.period")
+        _check_kop(self.amount, "PenaltyBilled.amount")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,15 +182,16 @@ class Payment:
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """A part of a payment applied to one charge line.
+    """A part of a payment applied to one charge line, or to the penalties of a service of a supplier.
 
     Attributes:
         payment_id: the payment.
-        period: the line's billing month.
+        period: the line's billing month; for a penalty part, the last month whose billed penalties it paid.
         service: the line's service.
         supplier: the line's supplier.
         amount: kopecks, > 0.
         day: the payment's day (the day of actual payment, for penalties).
+        penalty: a part paid to penalties, not to a charge line (never a repayment of a charge).
     """
 
     payment_id: str
@@ -155,6 +200,7 @@ class Applied:
     supplier: str
     amount: int
     day: date
+    penalty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +280,18 @@ class Application:
 
     @property
     def applied(self) -> tuple[Applied, ...]:
-        """Every applied part of every payment, in order."""
+        """Every applied part of every payment, in order (charge lines and penalties)."""
         return tuple(a for p in self.payments for a in p.applied)
+
+    @property
+    def penalties_paid(self) -> dict[Key, int]:
+        """Kopecks these payments paid to penalties per (service, supplier)."""
+        out: dict[Key, int] = {}
+        for p in self.payments:
+            for a in p.applied:
+                if a.penalty:
+                    out[(a.service, a.supplier)] = out.get((a.service, a.supplier), 0) + a.amount
+        return out
 
     @property
     def advance(self) -> int:
@@ -268,14 +324,23 @@ def apply_payments(
     policy: str = DEFAULTS.payment_application,
     as_of: date | None = None,
     lines: bool = True,
+    penalties: Iterable[PenaltyBilled] = (),
+    penalties_paid: Mapping[Key, int] | None = None,
+    penalty_policy: str = DEFAULTS.penalty_application,
 ) -> Application:
-    """Apply ``payments`` to ``charges`` by the rules of the module docstring (``lines`` False: without the
-    ``Application.lines`` — a caller that follows the parts alone)."""
+    """Apply ``payments`` to ``charges`` and the ``penalties`` billed by the rules of the module docstring
+    (``lines`` False: without the ``Application.lines`` — a caller that follows the parts alone;
+    ``penalties_paid``: what earlier payments, not passed in, paid to penalties per (service, supplier))."""
     if policy not in POLICIES:
         raise InvalidValue("порядок зачёта платежей: specified_then_fifo или fifo", value=policy)
+    if penalty_policy not in PENALTY_POLICIES:
+        raise InvalidValue(f"зачёт платежей в пени: {', '.join(PENALTY_POLICIES)}", value=penalty_policy)
     if as_of is not None:
         _check_date(as_of, "as_of")
     with_lines, lines = lines, _Lines(charges)
+    pens = _Penalties(penalties, penalties_paid) if penalty_policy != "never" else None
+    if pens is not None and not pens.billed:
+        pens = None
     payments = list(payments)
     for p in payments:
         if not isinstance(p, Payment):
@@ -288,19 +353,41 @@ def apply_payments(
     for payment in sorted(chosen, key=lambda p: (p.day, p.id)):
         named = payment.period if policy == "specified_then_fifo" else None
         taken: dict[LineKey, int] = {}
+        paid_penalties: dict[Key, int] = {}
+        month = Period.of(payment.day)
+        mine = pens if pens is not None and not payment.id.startswith(SYNTHETIC) else None
+
+        def pour(amount: int, service: str | None) -> int:
+            if mine is None:
+                return lines.pour(amount, named=named, service=service, into=taken)
+            amount = lines.pour(amount, named=named, service=service, into=taken, upto=month)
+            amount = mine.pour(amount, upto=month - 1, service=service, into=paid_penalties)
+            return lines.pour(amount, named=named, service=service, into=taken)
+
         advance = 0
         general = payment.amount
+        bill = payment.period
+        if (mine is not None and penalty_policy == "named_bill" and bill is not None and bill < month
+                and not payment.services):
+            owed_penalties = sum(mine.outstanding(bill, None).values())
+            if owed_penalties and lines.owed_upto(bill) + owed_penalties <= general:  # the bill paid whole
+                general = lines.pour(general, named=named, service=None, into=taken, upto=bill)
+                general = mine.pour(general, upto=bill, service=None, into=paid_penalties)
         left_services = []
         for service, part in (payment.services or {}).items():
-            left = lines.pour(part, named=named, service=service, into=taken)
+            left = pour(part, service)
             if left:
                 left_services.append((service, left))
             advance += left
             general -= part
-        advance += lines.pour(general, named=named, service=None, into=taken)
+        advance += pour(general, None)
         applied = tuple(
             Applied(payment.id, period, service, supplier, amount, payment.day)
             for (period, service, supplier), amount in taken.items()
+        ) + tuple(
+            Applied(payment.id, month - 1 if bill is None or bill >= month else bill, service, supplier, amount,
+                    payment.day, penalty=True)
+            for (service, supplier), amount in paid_penalties.items()
         )
         results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance,
                                      tuple(left_services)))
@@ -372,7 +459,7 @@ def debts(application: Application, *, as_of: date) -> list[DebtLine]:
     _check_date(as_of, "as_of")
     paid: dict[LineKey, int] = {}
     for applied in application.applied:
-        if applied.day <= as_of:
+        if applied.day <= as_of and not applied.penalty:
             key = (applied.period, applied.service, applied.supplier)
             paid[key] = paid.get(key, 0) + applied.amount
     result = []
@@ -397,7 +484,7 @@ def repaid_sums(application: Application, *, as_of: date | None = None) -> list[
     them for every account that paid)."""
     sums: dict[tuple[date, Period, str], int] = {}
     for applied in application.applied:
-        if as_of is None or applied.day <= as_of:
+        if (as_of is None or applied.day <= as_of) and not applied.penalty:
             key = (applied.day, applied.period, applied.service)
             sums[key] = sums.get(key, 0) + applied.amount
     return [(*key, amount) for key, amount in sorted(sums.items())]
@@ -425,14 +512,20 @@ class _Lines:
         self.open = {key: None for key, owed in self.owed.items() if owed > 0}
         """The lines still owing, in the order of ``owed`` (a payment walks these, not years of repaid lines)."""
 
-    def pour(self, amount: int, *, named: Period | None, service: str | None, into: dict[LineKey, int]) -> int:
-        """Apply ``amount`` to the lines (of ``service`` only, if given): the named period first, then periods by
-        their earliest due; proportionally within a period. Returns what is left (the advance)."""
+    def owed_upto(self, period: Period) -> int:
+        """Kopecks still owed on the lines of the months up to ``period``."""
+        return sum(self.owed[key] for key in self.open if key[0] <= period)
+
+    def pour(self, amount: int, *, named: Period | None, service: str | None, into: dict[LineKey, int],
+             upto: Period | None = None) -> int:
+        """Apply ``amount`` to the lines (of ``service`` only, if given; of the months up to ``upto`` and the named
+        one, if given): the named period first, then periods by their earliest due; proportionally within a
+        period. Returns what is left (the advance)."""
         if amount <= 0:
             return amount
         by_period: dict[Period, list[LineKey]] = {}
         for key in self.open:
-            if service is None or key[1] == service:
+            if (service is None or key[1] == service) and (upto is None or key[0] <= upto or key[0] == named):
                 by_period.setdefault(key[0], []).append(key)
         order = sorted(by_period, key=lambda p: (p != named, min(self.due[k] for k in by_period[p]), p))
         for period in order:
@@ -459,3 +552,46 @@ class _Lines:
                      self.due[key])
             for key in sorted(self.charged, key=lambda k: (k[0], k[1], k[2]))
         )
+
+
+class _Penalties:
+    """The penalties billed and what payments have paid of them, while payments are being applied (private)."""
+
+    def __init__(self, billed: Iterable[PenaltyBilled], paid: Mapping[Key, int] | None) -> None:
+        self.billed: dict[Key, list[tuple[Period, int]]] = {}
+        for row in billed:
+            if not isinstance(row, PenaltyBilled):
+                raise TypeError(f"penalties: ожидается PenaltyBilled, получено {type(row).__name__}")
+            if row.amount:
+                self.billed.setdefault((row.service, row.supplier), []).append((row.period, row.amount))
+        self.paid: dict[Key, int] = dict(paid or {})
+
+    def outstanding(self, upto: Period, service: str | None) -> dict[Key, int]:
+        """Kopecks still owed per (service, supplier) of the penalties billed up to ``upto`` (of ``service`` only,
+        if given)."""
+        out = {}
+        for key, rows in self.billed.items():
+            if service is None or key[0] == service:
+                owed = sum(amount for period, amount in rows if period <= upto) - self.paid.get(key, 0)
+                if owed > 0:
+                    out[key] = owed
+        return out
+
+    def pour(self, amount: int, *, upto: Period, service: str | None, into: dict[Key, int]) -> int:
+        """Pay ``amount`` to the penalties billed up to ``upto`` in proportion to what each still owes (largest
+        remainder, ties by (supplier, service)); returns what is left."""
+        if amount <= 0:
+            return amount
+        owed = self.outstanding(upto, service)
+        if not owed:
+            return amount
+        keys = sorted(owed, key=lambda k: (k[1], k[0]))
+        weights = [owed[k] for k in keys]
+        whole = sum(weights)
+        take = min(amount, whole)
+        parts = weights if take == whole else allocate(take, weights, tie_break=[(k[1], k[0]) for k in keys])
+        for key, part in zip(keys, parts):
+            if part:
+                self.paid[key] = self.paid.get(key, 0) + part
+                into[key] = into.get(key, 0) + part
+        return amount - take

@@ -27,7 +27,7 @@ from bcenter.engine.rates import RateTable
 
 __all__ = ["SYNTHETIC", "advance", "obligations", "paid_in_time", "penalty_kind", "penalty_obligation", "penalty_rows"]
 
-SYNTHETIC = ("credit-", "opening-")
+SYNTHETIC = pay.SYNTHETIC
 """Ids of the credits ``obligations`` makes of negative month nets and migrated advances (not money paid)."""
 
 

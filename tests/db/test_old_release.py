@@ -2,12 +2,17 @@
 
 The fixtures (``data/release-<N>.*``, made by ``old_release.py record`` on the code of schema step N) are the SQLite
 file of a 20-account demo town and the digests of every report and of the bills' text that code printed from it.
+
+Those releases' payments never paid penalties; issue 12 made paying them the default (``penalty_application``), a
+change of behaviour, not of the migration: the towns are compared with the old rule chosen (``OLD_RULES``), as a user
+who wants it would keep it, and ``penalties --json`` without the keys added since (``old_release.outputs``).
 """
 from __future__ import annotations
 
 import gzip
 import json
 import sqlite3
+import uuid
 
 import pytest
 
@@ -18,9 +23,23 @@ from tests.db import old_release as old
 RELEASES = sorted(int(p.name.split("-")[1].split(".")[0]) for p in old.DATA.glob("release-*.db.gz"))
 
 
+OLD_RULES = {"penalty_application": "never"}
+"""Settings that keep what the recorded releases did (stored as a document would store them)."""
+
+
+def _keep_old_rules(path) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany('INSERT INTO "setting" (id, key, value) VALUES (?, ?, ?)',
+                         [(str(uuid.uuid5(uuid.NAMESPACE_URL, f"old-rule:{k}")), k, json.dumps(v))
+                          for k, v in OLD_RULES.items()])
+    conn.close()
+
+
 @pytest.mark.parametrize("release", RELEASES)
 def test_a_database_of_an_earlier_release_migrates_and_prints_the_same(tmp_path, release):
     url = old.restore(old.DATA / f"release-{release}.db.gz", tmp_path / "old.db")
+    _keep_old_rules(tmp_path / "old.db")
     recorded = json.loads(gzip.decompress((old.DATA / f"release-{release}.outputs.json.gz").read_bytes()))
     assert recorded["schema"] == release
 
@@ -56,6 +75,7 @@ def test_a_postgresql_database_of_an_earlier_release_migrates_and_prints_the_sam
 
     path = tmp_path / "old.db"
     old.restore(old.DATA / f"release-{release}.db.gz", path)
+    _keep_old_rules(path)
     recorded = json.loads(gzip.decompress((old.DATA / f"release-{release}.outputs.json.gz").read_bytes()))
     conn, schema, url = _pg_schema_url(PG_URL)
     try:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 
 def sber(path: Path, lines: list[tuple], *, footer: tuple | None = None, order: str = "777",
-         encoding: str = "cp1251") -> Path:
+         encoding: str = "cp1251", period: str = "1126") -> Path:
     """``lines``: (day, account, rubles text, commission text[, operation]); the footer from the lines unless
-    given. A line's time is its place in the file, or its operation's number when one is named."""
+    given. A line's time is its place in the file, or its operation's number when one is named; ``period``: the
+    month the payers named (MMYY)."""
     rows, total, transfer, commission = [], 0, 0, 0
     for n, (day, account, amount, fee, *rest) in enumerate(lines, start=1):
         operation = rest[0] if rest else f"{n:06d}"
@@ -17,7 +18,7 @@ def sber(path: Path, lines: list[tuple], *, footer: tuple | None = None, order: 
         kop, fee_kop = _kop(amount), _kop(fee)
         total, commission, transfer = total + kop, commission + fee_kop, transfer + kop - fee_kop
         rows.append(f"{day:%d-%m-%Y};10-{minute:02d}-00;8607;0123;{operation};{account};ИВАНОВА М. П.;"
-                    f"г. Демо, ул. Ленина, д. 1, кв. {n};1126;{amount};{_rub(kop - fee_kop)};{fee}")
+                    f"г. Демо, ул. Ленина, д. 1, кв. {n};{period};{amount};{_rub(kop - fee_kop)};{fee}")
     count, t, tr, c = footer if footer is not None else (len(lines), _rub(total), _rub(transfer), _rub(commission))
     rows.append(f"={count};{t};{tr};{c};{order};{lines[0][0]:%d-%m-%Y}")
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))

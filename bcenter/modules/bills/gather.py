@@ -286,6 +286,9 @@ class BillSource:
         supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
         for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
             penalty[supplier_of[(r.period, r.service)]] += r.amount
+        for (_service, supplier), paid in application.penalties_paid.items():  # what payments paid of them
+            penalty[supplier] -= paid
+        penalty = defaultdict(int, {s: max(v, 0) for s, v in penalty.items()})
         if not debt_lines and not any(penalty.values()):
             return None
         owed: dict[str, int] = defaultdict(int)

@@ -100,6 +100,7 @@ SETTINGS: dict = {
     "negative_common_property": "zero",
     "quality_excess_hours": "max",
     "payment_application": "specified_then_fifo",
+    "penalty_application": "named_bill",
     "person_count": "person_days",
     "absence_days": "exclude_travel_days",
     "penalty_rounding": "per_interval",

@@ -39,6 +39,8 @@ class Position:
     number: str
     charges: tuple[pay.Charge, ...]
     payments: tuple[pay.Payment, ...]
+    penalties: tuple[pay.PenaltyBilled, ...] = ()
+    """The penalties closes posted (billed) per month, service and supplier — what payments pay after charges."""
 
 
 class Finance:
@@ -59,6 +61,7 @@ class Finance:
         self.calendar = self._calendar()
         self.rates = self._rates()
         self._due: dict[tuple[Period, str], date] = {}
+        self._billed_rows: dict[str, list[pay.PenaltyBilled]] | None = None
         self.basis = hashlib.sha256(repr((
             self.settings, self.rates, sorted(self.rules.items()), sorted(self._non_working), sorted(self._working),
         )).encode()).hexdigest()[:16]
@@ -108,6 +111,19 @@ class Finance:
         return self._due[key]
 
     # --- accounts -----------------------------------------------------------------------------------
+    def _billed(self) -> dict[str, list[pay.PenaltyBilled]]:
+        """The penalties closes posted, per account: read once for all (postings are read by ledger account and
+        period, not by account — ``db/migrations`` step 13 — and a report walks every account)."""
+        if self._billed_rows is None:
+            rows: dict[str, list[pay.PenaltyBilled]] = defaultdict(list)
+            for account, period, service, supplier, amount in self.db.execute_sql(
+                    'SELECT account_id, period, service_id, supplier_id, SUM(amount) FROM "posting" '
+                    'WHERE ledger_account = \'penalties\' GROUP BY account_id, period, service_id, supplier_id'):
+                rows[str(account)].append(pay.PenaltyBilled(Period.parse(period), str(service), str(supplier),
+                                                            int(amount)))
+            self._billed_rows = rows
+        return self._billed_rows
+
     def account_numbers(self, number: str | None = None) -> list[tuple[str, str]]:
         return account_numbers(self.db, number)
 
@@ -135,7 +151,9 @@ class Finance:
             payments.append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
                                         period=Period.parse(period) if period else None,
                                         services=splits.get(str(pid))))
-        return Position(account, number, tuple(charges), tuple(p for p in payments if p.day <= as_of))
+        month = Period.of(as_of)
+        billed = tuple(row for row in self._billed().get(str(account), ()) if row.period < month)
+        return Position(account, number, tuple(charges), tuple(p for p in payments if p.day <= as_of), billed)
 
     def month_payments(self, period: Period, houses: Sequence[str] | None = None) -> dict[str, list[pay.Payment]]:
         """The payments of every account (of the ``houses``, when given) dated in the period, by account, in the
@@ -198,7 +216,8 @@ class Finance:
 
     def application(self, position: Position, *, as_of: date) -> pay.Application:
         return pay.apply_payments(position.charges, position.payments, policy=self.settings.payment_application,
-                                  as_of=as_of)
+                                  as_of=as_of, penalties=position.penalties,
+                                  penalty_policy=self.settings.penalty_application)
 
     def penalty_rows(self, position: Position, application: pay.Application, *, as_of: date) -> list[PenaltyRow]:
         """Penalty intervals of an account as of a day (ч. 14, 14.1 ст. 155 ЖК РФ), per unpaid obligation."""

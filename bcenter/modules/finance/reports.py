@@ -43,11 +43,13 @@ class DebtReport:
 
 @dataclass(frozen=True, slots=True)
 class AccountPenalties:
-    """An account's penalties: the total and the intervals (``PenaltyRow``, the service by its exchange id)."""
+    """An account's penalties: the total accrued, the intervals (``PenaltyRow``, the service by its exchange id) and
+    what payments paid of them (``bcenter.engine.payments`` rule 6)."""
 
     account: str
     total: int
     rows: tuple[PenaltyRow, ...]
+    paid: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,5 +95,5 @@ def penalties(db: pw.Database, *, as_of: date, number: str | None = None, job: J
         if rows:
             out.append(AccountPenalties(num, penalty_total(rows), tuple(
                 dataclasses.replace(r, service=finance.services[r.service]["ext"] if r.service else None)
-                for r in rows)))
+                for r in rows), sum(application.penalties_paid.values())))
     return PenaltyReport(as_of, tuple(out))

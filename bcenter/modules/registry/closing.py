@@ -112,7 +112,8 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     facts = finance.facts(period, scope, scope_params)
     settings = finance.settings
     options = dict(period=period, policy=settings.payment_application, rules=finance.rules, rates=finance.rates,
-                   rounding=settings.penalty_rounding, basis=finance.basis)
+                   rounding=settings.penalty_rounding, penalty_policy=settings.penalty_application,
+                   basis=finance.basis)
     if job is not None:
         job.total(len(accounts))
     for n, account in enumerate(sorted(accounts)):
@@ -128,15 +129,16 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             penalties_counted = {(account, *k): v for k, v in old.penalties.items()}
         else:
             paid_counted, penalties_counted = paid_before.get(account, {}), posted_penalties.get(account, {})
-        if old is not None and old.basis == finance.basis and not old.ahead and tuple(old.facts) == known_before:
+        if (old is not None and old.basis == finance.basis and not old.ahead and tuple(old.facts) == known_before
+                and not _names_older_bill(month_payments.get(account, ()), previous)):
             charges, credits = engine_position.obligations(owed_now.get(account, {}), (), due=finance.due,
                                                            as_of=period.last_day)
             new = carry_engine.advance(old, charges, [*credits, *month_payments.get(account, ())], facts=known_now,
                                        ahead=ahead, **options)
         else:
             position = finance.position(account, "", as_of=period.last_day)  # (its number is not needed here)
-            new = carry_engine.advance(None, position.charges, position.payments, facts=known_now, ahead=ahead,
-                                       **options)
+            new = carry_engine.advance(None, position.charges, position.payments, penalties=position.penalties,
+                                       facts=known_now, ahead=ahead, **options)
         if advances is not None:
             advances[account] = new.advance
         if carries is not None:
@@ -149,6 +151,12 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
 
 
 _NO_FACTS = ((0, 0, 0, 0), (0, 0, 0, 0), False)
+
+
+def _names_older_bill(payments: Sequence, previous: Period) -> bool:
+    """A payment of the month names a bill older than the month before: whether it pays that bill's penalties
+    depends on the penalties billed by month, which a carry does not keep (``carry.advance``)."""
+    return any(p.period is not None and p.period < previous for p in payments)
 
 
 def _stored_carries(db: pw.Database, scope: str, scope_params: Sequence) -> dict[str, carry_engine.Carry]:
