@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
+from bcenter.core.errors import UsageError
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
 from bcenter.modules.demo.registry_file import SampleRegistry, write_sample_registry
@@ -14,19 +15,24 @@ from bcenter.modules.demo.service import DemoLedger, DemoResult, build_demo, bui
 class DemoCases(UseCases):
     @use_case(P.DEMO_BUILD, "построение демо-города", writes=True)
     def build(self, *, accounts: int, seed: int = 1, until: Period | None = None,
-              job: Job | None = None) -> DemoResult:
+              job: Job | None = None, payments: str = "estimates") -> DemoResult:
         """The town of ``accounts`` accounts, the same for the same seed, history up to ``until`` (default: the
-        month before today)."""
+        month before today); ``payments``: "estimates" (the generator's guess of the bills) or "bills" (none: the
+        ledger pays the calculated bills — ``ledger(pay_bills=True)``)."""
+        if payments not in ("estimates", "bills"):
+            raise UsageError(f"--payments: estimates или bills, получено «{payments}»")
         self.app.system.ensure_initialized()
         until = until or Period.of(self.app.clock.today()) - 1
         return build_demo(self.db, accounts=accounts, seed=seed, until=until, actor=self.app.actor.user, job=job,
-                          today=self.app.clock.today())
+                          today=self.app.clock.today(), payments=payments)
 
     @use_case(P.DEMO_BUILD, "расчёт месяцев демо-города", writes=True)
-    def ledger(self, *, until: Period, workers: int = 0, job: Job | None = None) -> DemoLedger:
-        """Every month of the history calculated and closed, the last one calculated and left open."""
+    def ledger(self, *, until: Period, workers: int = 0, job: Job | None = None, pay_bills: bool = False,
+               seed: int = 1) -> DemoLedger:
+        """Every month of the history calculated and closed, the last one calculated and left open; with
+        ``pay_bills`` each closed month's bills paid in the next month by the payers' habits (of ``seed``)."""
         return build_demo_ledger(self.db, until=until, workers=self.app.workers(workers), url=self.app.url,
-                                 actor=self.app.actor.user, job=job)
+                                 actor=self.app.actor.user, job=job, pay_bills_seed=seed if pay_bills else None)
 
     @use_case(P.DEMO_BUILD, "реестр платежей демо-города")
     def sample_registry(self, out: Path, *, until: Period, seed: int = 1) -> SampleRegistry:

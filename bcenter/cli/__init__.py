@@ -180,26 +180,36 @@ def init(obj: Context, site_code: str | None, site_kind: str) -> None:
 @click.option("--ledger", is_flag=True,
               help="Рассчитать и закрыть все месяцы истории, последний — рассчитать и оставить открытым "
                    "(как в работающей конторе: сальдо, пени, счета).")
+@click.option("--payments", type=click.Choice(["bills", "estimates"]), default=None,
+              help="Откуда платежи: bills — жители оплачивают рассчитанные счета месяц за месяцем (по умолчанию с "
+                   "--ledger); estimates — по прикидке счетов (без --ledger; так строили город выпуски до "
+                   "2026-12-05).")
 @click.pass_obj
-def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool) -> None:
+def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool, payments: str | None) -> None:
     """Построить демонстрационный город в базе (детерминированно по зерну) и выйти."""
     app = obj.creating().app
     until_period = _period(until, "--until") if until else Period.of(app.clock.today()) - 1
+    payments = payments or ("bills" if ledger else "estimates")
+    if payments == "bills" and not ledger:
+        raise UsageError("--payments bills: платежи по счетам появляются при расчёте месяцев — добавьте --ledger")
     with progress("Демо-город", unit=" ЛС") as job:
-        result = app.demo.build(accounts=accounts, seed=seed, until=until_period, job=job)
+        result = app.demo.build(accounts=accounts, seed=seed, until=until_period, job=job, payments=payments)
     inserted = result.inserted
     click.echo(f"Демо-город построен: {count_ru(inserted.get('account', 0), 'лицевой счёт', 'лицевых счёта', 'лицевых счетов')}, "
                f"{count_ru(inserted.get('house', 0), 'дом', 'дома', 'домов')}, "
                f"{count_ru(inserted.get('meter_reading', 0), 'показание', 'показания', 'показаний')}, "
-               f"{count_ru(inserted.get('payment', 0), 'платёж', 'платежа', 'платежей')} (история по {until_period}).")
+               + (f"{count_ru(inserted.get('payment', 0), 'платёж', 'платежа', 'платежей')} " if payments != "bills"
+                  else "платежи — по рассчитанным счетам ") + f"(история по {until_period}).")
     if result.unchanged:
         click.echo(f"Уже были в базе и не изменились: {result.unchanged} объектов.")
     if ledger:
         with progress("Расчёт и закрытие месяцев") as job:
-            months = app.demo.ledger(until=until_period, job=job)
+            months = app.demo.ledger(until=until_period, job=job, pay_bills=payments == "bills", seed=seed)
         closed = months.closed
         click.echo(f"Закрыто месяцев: {len(closed)}" + (f" ({closed[0]} — {closed[-1]})" if closed else "")
-                   + f"; {months.open} рассчитан и открыт.")
+                   + f"; {months.open} рассчитан и открыт."
+                   + (f" Жители оплатили счета: {count_ru(months.payments, 'платёж', 'платежа', 'платежей')}."
+                      if months.payments else ""))
     folder = _sqlite_folder(app.url)
     if folder is not None:  # a day's bank registry beside the database, to try `payments import` on
         sample = app.demo.sample_registry(folder / "demo-sber.txt", until=until_period, seed=seed)
@@ -509,3 +519,4 @@ __all__ = ["cli", "main"]
 
 
 from bcenter.cli import payments as _payments  # noqa: E402,F401  (registers `bcenter payments …`)
+from bcenter.cli import settlements as _settlements  # noqa: E402,F401  (registers `bcenter settlements`, `transfers`, `contracts`)

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     LEDGER_READ = "ledger.read"              # charges, explain, balances
     FINANCE_READ = "finance.read"            # debts, penalties, payments, the suspense queue
     PAYMENTS_IMPORT = "payments.import"      # load bank registries, resolve or return suspense payments
+    SETTLEMENTS_WRITE = "settlements.write"  # contracts with suppliers, transfers to them
     BILLS_PRINT = "bills.print"              # payment documents
 
 
@@ -40,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "administrator": frozenset(Permission),
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
-                           P.PAYMENTS_IMPORT}),
+                           P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),

@@ -26,6 +26,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "quality_excess_hours": ("max", "total_only"),
     "payment_application": ("specified_then_fifo", "fifo"),
     "penalty_application": ("named_bill", "last", "never"),
+    "credit_application": ("own_supplier", "any_supplier"),
     "person_count": ("person_days", "month_start"),
     "absence_days": ("exclude_travel_days",),
     "penalty_rounding": ("per_interval",),
@@ -83,6 +84,9 @@ class Settings:
         penalty_application: "named_bill" — a payment naming a bill and covering its total pays that bill's
             penalties too, else charges first, penalties last | "last" — always charges first, penalties last |
             "never" — payments never pay penalties (``bcenter.engine.payments`` rule 6) [P].
+        credit_application: "own_supplier" — a migrated advance or a month's negative net pays the lines of the
+            supplier it came from only | "any_supplier" — any line, as before 2026-12-05
+            (``bcenter.engine.position``) [P].
         person_count: "person_days" (prorated by days) | "month_start".
         absence_days: "exclude_travel_days" (departure and return days not counted).
         penalty_rounding: "per_interval".
@@ -102,6 +106,7 @@ class Settings:
     quality_excess_hours: str = "max"
     payment_application: str = "specified_then_fifo"
     penalty_application: str = "named_bill"
+    credit_application: str = "own_supplier"
     person_count: str = "person_days"
     absence_days: str = "exclude_travel_days"
     penalty_rounding: str = "per_interval"

@@ -433,7 +433,8 @@ def encode(carry: Carry) -> bytes:
               for start, rate, as_of, fraction, flat in carry.tail_runs],
         "r": [[text(p), ref(s), days, amounts] for (p, s), (days, amounts) in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
-               [[ref(k), v] for k, v in r.services.items()] if r.services else None] for r in carry.residuals],
+               [[ref(k), v] for k, v in r.services.items()] if r.services else None]
+              + ([ref(r.supplier)] if r.supplier else []) for r in carry.residuals],
         "c": [[ref(s), ref(u), carry.paid.get((s, u), 0), carry.penalties.get((s, u), 0),
                carry.settled.get((s, u), 0), carry.penalties_paid.get((s, u), 0)]
               for s, u in sorted({*carry.paid, *carry.penalties, *carry.settled, *carry.penalties_paid})],
@@ -476,9 +477,10 @@ def decode(blob: bytes) -> Carry | None:
         repaid={(period_of(row[0]), names[row[1]]): (row[2], row[3]) if len(row) == 4
                 else (row[2][::2], row[2][1::2])  # format 5: (day, kopecks) flat
                 for row in data["r"]},
-        residuals=tuple(pay.Payment(id=i, day=day(d), amount=a, period=period_of(p) if p else None,
-                                    services={names[k]: v for k, v in sv} if sv else None)
-                        for i, d, p, a, sv in data["x"]),
+        residuals=tuple(pay.Payment(id=x[0], day=day(x[1]), amount=x[3], period=period_of(x[2]) if x[2] else None,
+                                    services={names[k]: v for k, v in x[4]} if x[4] else None,
+                                    supplier=names[x[5]] if len(x) > 5 else None)  # (a credit's supplier: 7)
+                        for x in data["x"]),
         paid={(names[row[0]], names[row[1]]): row[2] for row in counters if row[2]},
         penalties={(names[row[0]], names[row[1]]): row[3] for row in counters if row[3]},
         settled={(names[row[0]], names[row[1]]): row[4] for row in counters if row[4]},

@@ -5,6 +5,8 @@ Rules and sources (``settings.payment_application``, EXCHANGE.md):
 1. Payments are applied one by one in order of their day (then id), each against what is still unpaid after the
    earlier ones. Payments after ``as_of`` are left out.
 2. A payer-specified split by service (``Payment.services``; «пустографка», a per-recipient QR) is used as given
+   (a payment restricted to a supplier — ``Payment.supplier``, a credit of that supplier — pays that supplier's
+   lines only, by rules 3–5)
    (DOMAIN.md §5.3 п. 1): each service's amount goes to that service's lines only — of the named period first,
    then oldest due first. The rest of the payment follows the general rule.
 3. ``"specified_then_fifo"`` (default): the period the payer named first (ст. 319.1 п. 1 ГК РФ; Пленум ВС № 22
@@ -154,6 +156,8 @@ class Payment:
         period: the billing month the payer named, or None.
         services: a payer-specified split ``{service: kopecks}`` (sum ≤ amount; the rest follows the general rule),
             or None. Kept as a read-only copy.
+        supplier: the only supplier whose lines it may pay (a credit that belongs to the supplier it came from —
+            ``position.obligations``), or None: any.
     """
 
     id: str
@@ -161,6 +165,7 @@ class Payment:
     amount: int
     period: Period | None = None
     services: Mapping[str, int] | None = None
+    supplier: str | None = None
 
     def __post_init__(self) -> None:
         _check_date(self.day, "Payment.day")
@@ -357,9 +362,11 @@ def apply_payments(
         month = Period.of(payment.day)
         mine = pens if pens is not None and not payment.id.startswith(SYNTHETIC) else None
 
+        only = payment.supplier
+
         def pour(amount: int, service: str | None) -> int:
             if mine is None:
-                return lines.pour(amount, named=named, service=service, into=taken)
+                return lines.pour(amount, named=named, service=service, into=taken, supplier=only)
             amount = lines.pour(amount, named=named, service=service, into=taken, upto=month)
             amount = mine.pour(amount, upto=month - 1, service=service, into=paid_penalties)
             return lines.pour(amount, named=named, service=service, into=taken)
@@ -368,7 +375,7 @@ def apply_payments(
         general = payment.amount
         bill = payment.period
         if (mine is not None and penalty_policy == "named_bill" and bill is not None and bill < month
-                and not payment.services):
+                and not payment.services and only is None):
             owed_penalties = sum(mine.outstanding(bill, None).values())
             if owed_penalties and lines.owed_upto(bill) + owed_penalties <= general:  # the bill paid whole
                 general = lines.pour(general, named=named, service=None, into=taken, upto=bill)
@@ -407,7 +414,7 @@ def reachable_periods(lines: Iterable[tuple[Period, date, int]], payments: Itera
     periods: the other periods come after every period of the core at any moment, and the core never runs out
     before the payments do."""
     payments = list(payments)
-    if any(p.services for p in payments):
+    if any(p.services or p.supplier for p in payments):
         return None
     total = sum(p.amount for p in payments)
     first: dict[Period, date] = {}
@@ -446,7 +453,8 @@ def residual(payment: Payment, result: PaymentResult) -> Payment | None:
     if result.advance <= 0:
         return None
     services = dict(result.unapplied_services) or None
-    return Payment(id=payment.id, day=payment.day, amount=result.advance, period=payment.period, services=services)
+    return Payment(id=payment.id, day=payment.day, amount=result.advance, period=payment.period, services=services,
+                   supplier=payment.supplier)
 
 
 def debts(application: Application, *, as_of: date) -> list[DebtLine]:
@@ -517,7 +525,7 @@ class _Lines:
         return sum(self.owed[key] for key in self.open if key[0] <= period)
 
     def pour(self, amount: int, *, named: Period | None, service: str | None, into: dict[LineKey, int],
-             upto: Period | None = None) -> int:
+             upto: Period | None = None, supplier: str | None = None) -> int:
         """Apply ``amount`` to the lines (of ``service`` only, if given; of the months up to ``upto`` and the named
         one, if given): the named period first, then periods by their earliest due; proportionally within a
         period. Returns what is left (the advance)."""
@@ -525,7 +533,8 @@ class _Lines:
             return amount
         by_period: dict[Period, list[LineKey]] = {}
         for key in self.open:
-            if (service is None or key[1] == service) and (upto is None or key[0] <= upto or key[0] == named):
+            if ((service is None or key[1] == service) and (upto is None or key[0] <= upto or key[0] == named)
+                    and (supplier is None or key[2] == supplier)):
                 by_period.setdefault(key[0], []).append(key)
         order = sorted(by_period, key=lambda p: (p != named, min(self.due[k] for k in by_period[p]), p))
         for period in order:

@@ -9,10 +9,13 @@ Rules (ЖК РФ ст. 155 ч. 14, 14.1; ГК РФ ст. 319.1; DOMAIN.md §3):
   on the period's last day, applied like a payment. A debt brought from the system we left (an opening balance
   > 0) is owed for the month before the first one; an advance brought (< 0) is a credit on that first day. Credits
   are not money paid (``SYNTHETIC`` ids): they reduce debts but are never counted as paid or as an advance.
-* Penalties (``penalty_rows``) run per obligation with the rule of its service — ``standard`` (ч. 14: 30 days of
-  grace, 1/300, then 1/130 from day 91), ``capital_repair`` (ч. 14.1: 1/300 from the day after the due date) or
-  ``none`` — on what payments left unpaid day by day. An obligation paid in full by its due date bears none; one
-  not yet due bears none.
+* A credit belongs to the supplier it came from (setting ``credit_application``, default ``own_supplier``; issue 12:
+  «migrated advances and negative balances belong to the supplier they came from»): it pays that supplier's lines
+  only (``Payment.supplier``), by the rules of an unnamed payment, and what they cannot take waits for that
+  supplier's later lines — never another supplier's debt. ``any_supplier`` (what every release did until
+  2026-12-05; right where one executor collects for everyone [P]) applies it to any line — per supplier the
+  snapshots then show a credit with one recipient and debts with the others while the debts and penalties count the
+  credit against those debts.
 """
 from __future__ import annotations
 
@@ -32,19 +35,23 @@ SYNTHETIC = pay.SYNTHETIC
 
 
 def obligations(owed: Mapping[tuple[Period, str, str], int], openings: Iterable[tuple[Period, str, str, int]], *,
-                due: Callable[[Period, str], date], as_of: date) -> tuple[list[pay.Charge], list[pay.Payment]]:
+                due: Callable[[Period, str], date], as_of: date, credits: str = "own_supplier",
+                ) -> tuple[list[pay.Charge], list[pay.Payment]]:
     """Charges and credits of an account as of a day.
 
     ``owed``: kopecks per (period, service, supplier) — every line posted into the period; ``openings``: the
     balances brought from the system we left, (first period, service, supplier, kopecks); ``due``: the due date of
-    a period's service. Periods starting after ``as_of`` are left out."""
+    a period's service; ``credits``: the setting ``credit_application``. Periods starting after ``as_of`` are left
+    out."""
+    own = credits == "own_supplier"
     owed = defaultdict(int, owed)
-    credits: list[pay.Payment] = []
+    made: list[pay.Payment] = []
     for start, service, supplier, amount in openings:
         if amount > 0:  # a debt brought from the system we left: owed for the month before
             owed[(start - 1, service, supplier)] += amount
         elif amount < 0:
-            credits.append(pay.Payment(id=f"opening-{start}-{service}", day=start.first_day, amount=-amount))
+            made.append(pay.Payment(id=f"opening-{start}-{service}", day=start.first_day, amount=-amount,
+                                    supplier=supplier if own else None))
     charges = []
     for (period, service, supplier), amount in sorted(owed.items()):
         if period.first_day > as_of:
@@ -53,8 +60,9 @@ def obligations(owed: Mapping[tuple[Period, str, str], int], openings: Iterable[
             charges.append(pay.Charge(period=period, service=service, supplier=supplier, amount=amount,
                                       due=due(period, service)))
         else:  # the month gave money back (a recalculation): a credit on its last day
-            credits.append(pay.Payment(id=f"credit-{period}-{service}", day=period.last_day, amount=-amount))
-    return charges, credits
+            made.append(pay.Payment(id=f"credit-{period}-{service}", day=period.last_day, amount=-amount,
+                                    supplier=supplier if own else None))
+    return charges, made
 
 
 def advance(application: pay.Application) -> int:

@@ -83,6 +83,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (17, "lines_by_entry", _python_step("m0017_lines_by_entry")),
     (18, "packed_outbox_ids", _python_step("m0018_packed_outbox_ids")),
     (19, "registry_controls", _sql_file("0019_registry_controls")),
+    (20, "settlements", _sql_file("0020_settlements")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -11,7 +11,8 @@ from db.models.pricing import Norm, Tariff
 from db.models.meters import HouseReading, Meter, MeterReading, MeterVerification
 from db.models.events import Absence, QualityEvent
 from db.models.finance import (
-    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SuspensePayment,
+    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SupplierContract,
+    SupplierTransfer, SuspensePayment,
 )
 from db.models.ledger import (
     AccountCarry, AccountSnapshot, BalanceKey, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
@@ -29,6 +30,7 @@ DOMAIN_MODELS = [
     Meter, MeterVerification, MeterReading, HouseReading,
     Absence, QualityEvent,
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, FiscalReceipt, OpeningBalance,
+    SupplierContract, SupplierTransfer,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
     Claim, CourtCase,
     Site, AppUser, UserRole,

@@ -1,5 +1,6 @@
-"""Money coming in: payments (facts), payer-specified splits, opening balances from migration,
-bank registries, the suspense queue, cash shifts and fiscal receipts.
+"""Money coming in and going out: payments (facts), payer-specified splits, opening balances from migration,
+bank registries, the suspense queue, cash shifts and fiscal receipts; contracts with suppliers and the money
+transferred to them.
 
 All amounts are integer kopecks. A payment is never edited: a wrong one is reversed by a storno payment
 (``storno_of``) with the opposite amount.
@@ -10,7 +11,7 @@ import peewee as pw
 
 from db.fields import JsonTextField, MoneyField, PeriodField
 from db.models.base import BaseModel, constraint
-from db.models.reference import Service, _in
+from db.models.reference import BankDetail, Service, Supplier, _in
 from db.models.registry import Account
 
 CHANNELS = ("bank", "cash", "post", "terminal", "online")
@@ -128,3 +129,43 @@ class OpeningBalance(BaseModel):
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_opening_balance UNIQUE (account_id, service_id, period)")]
+
+
+class SupplierContract(BaseModel):
+    """A contract with a supplier or contractor (договор; step 20): its number and dates, the services it covers
+    (service ext ids, JSON; none — all of the supplier's), the account the money goes to, the settlement centre's
+    fee (% of the money collected for the supplier) and whether we collect as a payment agent (103-ФЗ: money
+    collected for communal resources transferred no later than the next working day — ПП 253 п. 6)."""
+
+    supplier = pw.ForeignKeyField(Supplier, backref="contracts", on_delete="RESTRICT", index=False)  # (unique)
+    number = pw.TextField()
+    signed_on = pw.DateField()
+    valid_from = pw.DateField()
+    valid_to = pw.DateField(null=True)
+    agent = pw.BooleanField()
+    fee_percent = pw.TextField()  # an exact decimal, "1.5"
+    services = JsonTextField(null=True)
+    bank_detail = pw.ForeignKeyField(BankDetail, null=True, backref="+", on_delete="RESTRICT")
+    note = pw.TextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_supplier_contract_number UNIQUE (supplier_id, number)"),
+            constraint("CONSTRAINT ck_supplier_contract_dates CHECK (valid_to IS NULL OR valid_to > valid_from)"),
+        ]
+
+
+class SupplierTransfer(BaseModel):
+    """Money transferred to a supplier (перечисление; step 20): a fact — a wrong one is reversed by a transfer of
+    the opposite amount naming it (``storno_of``)."""
+
+    supplier = pw.ForeignKeyField(Supplier, backref="transfers", on_delete="RESTRICT", index=False)  # (supplier, day)
+    day = pw.DateField()
+    amount = MoneyField()
+    order_number = pw.TextField(null=True)
+    note = pw.TextField(null=True)
+    storno_of = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT ck_supplier_transfer_amount CHECK (amount <> 0)")]
+        indexes = ((("supplier_id", "day"), False),)

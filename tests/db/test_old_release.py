@@ -3,9 +3,11 @@
 The fixtures (``data/release-<N>.*``, made by ``old_release.py record`` on the code of schema step N) are the SQLite
 file of a 20-account demo town and the digests of every report and of the bills' text that code printed from it.
 
-Those releases' payments never paid penalties; issue 12 made paying them the default (``penalty_application``), a
-change of behaviour, not of the migration: the towns are compared with the old rule chosen (``OLD_RULES``), as a user
-who wants it would keep it, and ``penalties --json`` without the keys added since (``old_release.outputs``).
+Those releases' payments never paid penalties and their credits went to any service; issue 12 changed both defaults
+(``penalty_application``, ``credit_application``), a change of behaviour, not of the migration: the towns are
+compared with the old rules chosen (``OLD_RULES``), as a user who wants them would keep them, and ``penalties --json``
+without the keys added since (``old_release.outputs``). With today's defaults the closed months print the same (their
+snapshots are kept) and the open month and the reports computed from the history follow the new rules.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from tests.db import old_release as old
 RELEASES = sorted(int(p.name.split("-")[1].split(".")[0]) for p in old.DATA.glob("release-*.db.gz"))
 
 
-OLD_RULES = {"penalty_application": "never"}
+OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier"}
 """Settings that keep what the recorded releases did (stored as a document would store them)."""
 
 

@@ -33,6 +33,43 @@ def test_a_negative_month_is_a_credit_and_migrated_balances_open_the_account():
         ("opening-2025-01-hw", JAN.first_day, 800), ("credit-2025-02-cw", (JAN + 1).last_day, 300)]
 
 
+def test_a_credit_pays_its_own_supplier_only():
+    """Issue 12: a migrated advance belongs to the supplier it came from — the heat company's 8.00 pays its hot water
+    and heating, not the water company's debt; ``any_supplier`` (the setting ``credit_application``) keeps the old
+    way."""
+    owed = {(JAN, "cw", "vk"): 5000, (JAN, "hw", "ts"): 300, (JAN, "heat", "ts"): 100, (JAN + 1, "hw", "ts"): 700}
+    openings = [(JAN, "hw", "ts", -800)]
+    charges, credits = obligations(owed, openings, due=due, as_of=date(2025, 3, 31))
+    assert [c.supplier for c in credits] == ["ts"]
+    application = pay.apply_payments(charges, credits)
+    assert application.debt(JAN, "cw", "vk") == 5000
+    assert application.debt(JAN, "hw", "ts") == application.debt(JAN, "heat", "ts") == 0
+    assert application.debt(JAN + 1, "hw", "ts") == 300
+    charges, credits = obligations(owed, openings, due=due, as_of=date(2025, 3, 31), credits="any_supplier")
+    application = pay.apply_payments(charges, credits)
+    assert application.debt(JAN, "cw", "vk") == 5000 - 741  # January's lines by 5000 : 300 : 100 — 740.7 to water
+    assert credits[0].supplier is None
+
+
+def test_a_credit_waits_for_its_supplier_and_survives_a_carry():
+    """What a supplier's lines cannot take now waits for its later lines — continued from a stored carry as from
+    the first month."""
+    from bcenter.engine import carry as carry_engine
+
+    owed = {(JAN, "cw", "vk"): 5000, (JAN, "hw", "ts"): 300}
+    charges, credits = obligations(owed, [(JAN, "hw", "ts", -800)], due=due, as_of=JAN.last_day)
+    options = dict(policy="specified_then_fifo", rules={"cw": "standard", "hw": "standard"}, rates=RATES,
+                   rounding="per_interval")
+    first = carry_engine.decode(carry_engine.encode(carry_engine.advance(None, charges, credits, period=JAN,
+                                                                         **options)))
+    assert [(r.amount, r.supplier) for r in first.residuals] == [(500, "ts")]
+    later = [pay.Charge(JAN + 1, "hw", "ts", 700, due(JAN + 1, "hw")), pay.Charge(JAN + 1, "cw", "vk", 900,
+                                                                                 due(JAN + 1, "cw"))]
+    second = carry_engine.advance(first, later, [], period=JAN + 1, **options)
+    assert {(k[0], k[1]): v[1] for k, v in second.lines.items()} == {
+        (JAN, "cw"): 5000, (JAN + 1, "hw"): 200, (JAN + 1, "cw"): 900}
+
+
 def test_credits_are_not_an_advance():
     charges, credits = obligations({(JAN, "cw", "vk"): 100}, [(JAN, "cw", "vk", -500)], due=due,
                                    as_of=date(2025, 3, 31))

@@ -6,8 +6,10 @@ Rules that change what old facts give are settings; the town is built with the o
 (``OLD_RULES``), as a user who wants it would keep it: since issue 12 payments pay penalties (``penalty_application``,
 default ``named_bill``) — in this town, whose payers often overpay after a late month, 411 of 495 accounts'
 balances would differ from the month a payment first paid a penalty on (``tests/engine/test_payments_penalties.py``
-and ``tests/finance/test_penalties_paid.py`` hold the new rule). ``penalties --json`` is compared without the keys
-issue 12 added («paid», «unpaid»).
+and ``tests/finance/test_penalties_paid.py`` hold the new rule); and a credit (a migrated advance, a month's
+negative net) pays its own service only (``credit_application``, default ``own_supplier``) — 21 accounts of this town
+have one, and their debts, penalties and bills differ from the month of the credit on. ``penalties --json`` is
+compared without the keys issue 12 added («paid», «unpaid»).
 
 The baseline is ``data/town500_baseline.json.gz`` (digests; ``town_baseline.py`` records it and can dump full outputs
 of any version for a diff by hand). An account that got a new line differs from its first such month on (its balance,
@@ -47,7 +49,7 @@ def _rub(kop: int) -> str:
     return f"{Decimal(kop) / 100:.2f}"
 
 
-OLD_RULES = {"penalty_application": "never"}
+OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier"}
 """Settings that keep the behaviour recorded (the demo town's settings document carries them)."""
 
 

@@ -24,7 +24,9 @@ OPEN = Period.parse("2026-03")
 
 @pytest.fixture
 def town(any_url):
-    assert main(["--db", any_url, "demo", "--accounts", "40", "--until", str(OPEN), "--ledger"]) == 0
+    # the estimate-based payments: many overpay (advances, and penalties paid by them — issue 12), some pay part
+    assert main(["--db", any_url, "demo", "--accounts", "40", "--until", str(OPEN), "--ledger",
+                 "--payments", "estimates"]) == 0
     return any_url
 
 

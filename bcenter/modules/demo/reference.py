@@ -101,6 +101,7 @@ SETTINGS: dict = {
     "quality_excess_hours": "max",
     "payment_application": "specified_then_fifo",
     "penalty_application": "named_bill",
+    "credit_application": "own_supplier",
     "person_count": "person_days",
     "absence_days": "exclude_travel_days",
     "penalty_rounding": "per_interval",

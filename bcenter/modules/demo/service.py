@@ -15,7 +15,9 @@ import peewee as pw
 from bcenter.core.errors import BcenterError
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
+from bcenter.modules.demo.bill_payments import pay_bills
 from bcenter.modules.demo.calendar import HISTORY_MONTHS
+from bcenter.modules.demo.contracts import add_demo_contracts
 from bcenter.modules.demo.town import generate_town
 from bcenter.modules.exchange.importer import Importer
 from bcenter.modules.registry import periods
@@ -36,10 +38,14 @@ class DemoResult:
 
 
 def build_demo(db: pw.Database, *, accounts: int, seed: int, until: Period, actor: str | None = None,
-               job: Job | None = None, today: date | None = None) -> DemoResult:
+               job: Job | None = None, today: date | None = None, payments: str = "estimates") -> DemoResult:
     """Generate the demo town house by house and import it through the exchange path (one unit per house); ``job``
     counts accounts and may stop the build between houses. The town's history runs to the end of ``until`` — a
-    month not over yet included — so its payments and readings are not «in the future» for the importer."""
+    month not over yet included — so its payments and readings are not «in the future» for the importer.
+
+    ``payments``: ``"estimates"`` — the generator's payments, a guess of the bills (``demo/payments.py``: a town
+    without a ledger has no bills); ``"bills"`` — none here: the ledger pays each month's calculated bill
+    (``build_demo_ledger``, ``demo/bill_payments.py``). The rest of the town is the same either way."""
     today = max(today or date.today(), until.last_day)
     totals: dict[str, int] = {}
     unchanged = 0
@@ -48,6 +54,8 @@ def build_demo(db: pw.Database, *, accounts: int, seed: int, until: Period, acto
     for doc in generate_town(accounts=accounts, seed=seed, until=str(until)):
         if job is not None:
             job.check()
+        if payments == "bills":
+            doc.pop("payments", None)
         with UnitOfWork(action="registry.demo", actor=actor, db=db, details={"seed": seed}) as uow:
             result = Importer(db, uow, today=today).run(doc)
         for table, n in result.inserted.items():
@@ -55,32 +63,41 @@ def build_demo(db: pw.Database, *, accounts: int, seed: int, until: Period, acto
         unchanged += sum(result.unchanged.values())
         if job is not None:
             job.advance(len(doc.get("accounts", ())))
+    added = add_demo_contracts(db, start=(until - (HISTORY_MONTHS - 1)).first_day, actor=actor)
+    if added:
+        totals["supplier_contract"] = totals.get("supplier_contract", 0) + added
     return DemoResult(totals, unchanged, until)
 
 
 @dataclass(frozen=True, slots=True)
 class DemoLedger:
-    """The periods closed, and the last one (calculated and left open)."""
+    """The periods closed, the last one (calculated and left open), the payments of the bills written."""
 
     closed: tuple[Period, ...]
     open: Period
+    payments: int = 0
 
 
 def build_demo_ledger(db: pw.Database, *, until: Period, workers: int = 1, url: str | None = None,
-                      actor: str | None = None, job: Job | None = None) -> DemoLedger:
+                      actor: str | None = None, job: Job | None = None, pay_bills_seed: int | None = None,
+                      ) -> DemoLedger:
     """The demo town's months as an office would have them: every month of the history calculated and closed in
-    turn (balances, penalties), the last one calculated and left open.
+    turn (balances, penalties), the last one calculated and left open. With ``pay_bills_seed`` each closed month's
+    bills are paid in the next month by the payers' habits (``demo/bill_payments.py``) before it is calculated.
 
     Without it the town has fourteen months of payments and one month of charges: its money would all look paid
     ahead (an advance) and its bills would ask for nothing.
     """
     closed = []
+    paid = 0
     if job is not None:
         job.total(HISTORY_MONTHS)
     for period in Period.range(until - (HISTORY_MONTHS - 1), until + 1):
         if job is not None:
             job.check()
         if periods.is_closed(period):
+            if pay_bills_seed is not None and period < until:  # (a run stopped between the close and the payments)
+                paid += pay_bills(db, period, seed=pay_bills_seed, actor=actor)
             if job is not None:
                 job.advance()
             continue
@@ -91,6 +108,8 @@ def build_demo_ledger(db: pw.Database, *, until: Period, workers: int = 1, url: 
         if period < until:
             close_period(db, period, workers=workers, url=url, actor=actor)
             closed.append(period)
+            if pay_bills_seed is not None:
+                paid += pay_bills(db, period, seed=pay_bills_seed, actor=actor)
         if job is not None:
             job.advance()
-    return DemoLedger(tuple(closed), until)
+    return DemoLedger(tuple(closed), until, paid)

@@ -138,7 +138,8 @@ class Finance:
         openings = [(Period.parse(period), str(service), self.services[str(service)]["supplier"], int(amount))
                     for service, period, amount in self.db.execute_sql(
                         f'SELECT service_id, period, amount FROM "opening_balance" WHERE account_id = {m}', (db_id(account),))]
-        charges, credits = engine_position.obligations(owed, openings, due=self.due, as_of=as_of)
+        charges, credits = engine_position.obligations(owed, openings, due=self.due, as_of=as_of,
+                                                       credits=self.settings.credit_application)
         splits = defaultdict(dict)
         for payment, service, amount in self.db.execute_sql(
                 f'SELECT s.payment_id, s.service_id, s.amount FROM "payment_service_split" s JOIN "payment" p '

@@ -132,7 +132,8 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
         if (old is not None and old.basis == finance.basis and not old.ahead and tuple(old.facts) == known_before
                 and not _names_older_bill(month_payments.get(account, ()), previous)):
             charges, credits = engine_position.obligations(owed_now.get(account, {}), (), due=finance.due,
-                                                           as_of=period.last_day)
+                                                           as_of=period.last_day,
+                                                           credits=settings.credit_application)
             new = carry_engine.advance(old, charges, [*credits, *month_payments.get(account, ())], facts=known_now,
                                        ahead=ahead, **options)
         else:

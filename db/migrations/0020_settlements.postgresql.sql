@@ -1,0 +1,8 @@
+-- Step 20 (issue 12): contracts with suppliers (number, dates, services, bank details, the settlement centre's fee,
+-- whether we collect as a payment agent — 103-ФЗ) and the money transferred to them (a transfer is a fact: a wrong
+-- one is reversed by a transfer of the opposite amount naming it).
+CREATE TABLE "supplier_contract" ("id" UUID NOT NULL PRIMARY KEY, "supplier_id" UUID NOT NULL, "number" TEXT NOT NULL, "signed_on" DATE NOT NULL, "valid_from" DATE NOT NULL, "valid_to" DATE, "agent" BOOLEAN NOT NULL, "fee_percent" TEXT NOT NULL, "services" TEXT, "bank_detail_id" UUID, "note" TEXT, FOREIGN KEY ("supplier_id") REFERENCES "supplier" ("id") ON DELETE RESTRICT, FOREIGN KEY ("bank_detail_id") REFERENCES "bank_detail" ("id") ON DELETE RESTRICT, CONSTRAINT uq_supplier_contract_number UNIQUE (supplier_id, number), CONSTRAINT ck_supplier_contract_dates CHECK (valid_to IS NULL OR valid_to > valid_from));
+CREATE INDEX "supplier_contract_bank_detail_id" ON "supplier_contract" ("bank_detail_id");
+CREATE TABLE "supplier_transfer" ("id" UUID NOT NULL PRIMARY KEY, "supplier_id" UUID NOT NULL, "day" DATE NOT NULL, "amount" BIGINT NOT NULL, "order_number" TEXT, "note" TEXT, "storno_of_id" UUID, FOREIGN KEY ("supplier_id") REFERENCES "supplier" ("id") ON DELETE RESTRICT, FOREIGN KEY ("storno_of_id") REFERENCES "supplier_transfer" ("id") ON DELETE RESTRICT, CONSTRAINT ck_supplier_transfer_amount CHECK (amount <> 0));
+CREATE INDEX "supplier_transfer_supplier_id_day" ON "supplier_transfer" ("supplier_id", "day");
+CREATE INDEX "supplier_transfer_storno_of_id" ON "supplier_transfer" ("storno_of_id");
