@@ -124,7 +124,7 @@ def contracts_list(obj: Context) -> None:
     if not rows:
         click.echo("Договоров нет. Добавить: bcenter contracts add --supplier КОД --number № --from ГГГГ-ММ-ДД")
     for c in rows:
-        until = f"по {c.valid_to:%d.%m.%Y}" if c.valid_to else "бессрочно"
+        until = f"до {c.valid_to:%d.%m.%Y}" if c.valid_to else "бессрочно"
         kind = "агентский (103-ФЗ)" if c.agent else "не агентский"
         click.echo(f"{c.supplier:<12} № {c.number} от {c.signed_on:%d.%m.%Y}, с {c.valid_from:%d.%m.%Y} {until}; "
                    f"{kind}; вознаграждение {c.fee_percent.replace('.', ',')} %")

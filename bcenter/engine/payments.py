@@ -28,7 +28,9 @@ Rules and sources (``settings.payment_application``, EXCHANGE.md):
      included — what that bill asked — pays all of it: the payer said so by paying the bill. Otherwise, and with
      the rest of such a payment: charges first, penalties last — the charge lines of the months up to the payment's
      own (rules 3–4), then the penalties billed up to the month before it, then the later months' charges
-     (rule 5's advance). Money that could pay a penalty never waits as an advance beside it.
+     (rule 5's advance). What is left of a payment after its own month (a residual) pays later charges, never the
+     penalties billed in or after that month — they wait for later payments: so a payment's parts never depend on
+     what was billed after it, which keeps a month continued from its carry exact.
    - ``"last"``: charges first, penalties last, for every payment (no bill rule).
    - ``"never"``: payments never pay penalties (the release of 2026-12-05).
    Within the penalties the money is split in proportion to what each service and supplier is still owed (largest
@@ -367,9 +369,9 @@ def apply_payments(
         def pour(amount: int, service: str | None) -> int:
             if mine is None:
                 return lines.pour(amount, named=named, service=service, into=taken, supplier=only)
-            amount = lines.pour(amount, named=named, service=service, into=taken, upto=month)
-            amount = mine.pour(amount, upto=month - 1, service=service, into=paid_penalties)
-            return lines.pour(amount, named=named, service=service, into=taken)
+            amount = lines.pour(amount, named=named, service=service, into=taken, upto=month, supplier=only)
+            amount = mine.pour(amount, upto=month - 1, service=service, into=paid_penalties, supplier=only)
+            return lines.pour(amount, named=named, service=service, into=taken, supplier=only)
 
         advance = 0
         general = payment.amount
@@ -575,23 +577,24 @@ class _Penalties:
                 self.billed.setdefault((row.service, row.supplier), []).append((row.period, row.amount))
         self.paid: dict[Key, int] = dict(paid or {})
 
-    def outstanding(self, upto: Period, service: str | None) -> dict[Key, int]:
-        """Kopecks still owed per (service, supplier) of the penalties billed up to ``upto`` (of ``service`` only,
-        if given)."""
+    def outstanding(self, upto: Period, service: str | None, supplier: str | None = None) -> dict[Key, int]:
+        """Kopecks still owed per (service, supplier) of the penalties billed up to ``upto`` (of ``service`` and
+        ``supplier`` only, if given)."""
         out = {}
         for key, rows in self.billed.items():
-            if service is None or key[0] == service:
+            if (service is None or key[0] == service) and (supplier is None or key[1] == supplier):
                 owed = sum(amount for period, amount in rows if period <= upto) - self.paid.get(key, 0)
                 if owed > 0:
                     out[key] = owed
         return out
 
-    def pour(self, amount: int, *, upto: Period, service: str | None, into: dict[Key, int]) -> int:
+    def pour(self, amount: int, *, upto: Period, service: str | None, into: dict[Key, int],
+             supplier: str | None = None) -> int:
         """Pay ``amount`` to the penalties billed up to ``upto`` in proportion to what each still owes (largest
         remainder, ties by (supplier, service)); returns what is left."""
         if amount <= 0:
             return amount
-        owed = self.outstanding(upto, service)
+        owed = self.outstanding(upto, service, supplier)
         if not owed:
             return amount
         keys = sorted(owed, key=lambda k: (k[1], k[0]))

@@ -60,7 +60,7 @@ def obligations(owed: Mapping[tuple[Period, str, str], int], openings: Iterable[
             charges.append(pay.Charge(period=period, service=service, supplier=supplier, amount=amount,
                                       due=due(period, service)))
         else:  # the month gave money back (a recalculation): a credit on its last day
-            made.append(pay.Payment(id=f"credit-{period}-{service}", day=period.last_day, amount=-amount,
+            made.append(pay.Payment(id=f"credit-{period}-{service}-{supplier}", day=period.last_day, amount=-amount,
                                     supplier=supplier if own else None))
     return charges, made
 

@@ -94,3 +94,37 @@ def test_running_the_demo_again_adds_no_payment(town, capsys):
     before = count()
     assert main(["--db", town, "demo", "--accounts", "300", "--seed", "2", "--until", UNTIL, "--ledger"]) == 0
     assert count() == before
+
+
+def test_the_habits_pay_as_documented():
+    """«lumps» payers stop for months and then pay everything; «partial» never pays more than the bill; «ahead» pays
+    every third month; «never» never (drawn per account and month, the same on every run)."""
+    import random
+
+    from bcenter.core.period import Period
+    from bcenter.modules.demo.bill_payments import Habit, _amount
+
+    months = list(Period.range(Period(2025, 9), Period(2026, 11)))
+    mixed = 0
+    for n in range(60):
+        number = f"10000{n:05d}"
+        paid = [_amount(Habit("lumps", "cash", None, False, False), 100_000, 90_000, p,
+                        random.Random(f"1:{number}:{p}").random, 1, number)[0] for p in months]
+        assert all(a in (0, 100_000) for a in paid)
+        mixed += 0 < sum(1 for a in paid if a) < len(months)
+    assert mixed >= 30  # most stop now and then and pay again
+    for p in months:
+        amount, _ = _amount(Habit("partial", "cash", None, False, False), 5_000, 5_000, p, random.Random(1).random,
+                            1, "1")
+        assert amount <= 5_000
+    assert sum(1 for p in months if _amount(Habit("ahead", "cash", None, False, False), 1, 100_000, p,
+                                            random.Random(2).random, 1, "2")[0]) == len(months) // 3 + 1
+
+
+def test_bill_payments_refuse_a_town_paid_by_estimates(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'town.db'}"
+    assert main(["--db", url, "demo", "--accounts", "20", "--until", "2025-11", "--ledger",
+                 "--payments", "estimates"]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "demo", "--accounts", "20", "--until", "2025-11", "--ledger"]) == 1
+    assert "по прикидке" in capsys.readouterr().err

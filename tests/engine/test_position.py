@@ -30,7 +30,7 @@ def test_a_negative_month_is_a_credit_and_migrated_balances_open_the_account():
     charges, credits = obligations(owed, openings, due=due, as_of=date(2025, 3, 31))
     assert [(c.period, c.amount) for c in charges] == [(JAN - 1, 1200), (JAN, 5000)]
     assert [(c.id, c.day, c.amount) for c in credits] == [
-        ("opening-2025-01-hw", JAN.first_day, 800), ("credit-2025-02-cw", (JAN + 1).last_day, 300)]
+        ("opening-2025-01-hw", JAN.first_day, 800), ("credit-2025-02-cw-vk", (JAN + 1).last_day, 300)]
 
 
 def test_a_credit_pays_its_own_supplier_only():

@@ -141,3 +141,26 @@ def test_the_command_line(app, capsys):
     assert main(["--db", url, "transfers", "add", "--supplier", "teploset", "--amount", "1.005",
                  "--date", "2026-11-03"]) == 2
     assert "не сумма в рублях" in capsys.readouterr().err
+
+
+
+def test_a_round_fee_is_kept_as_written(app):
+    app.finance.add_contract(supplier="uk", number="Н-10", signed_on=date(2026, 12, 1), valid_from=date(2026, 12, 1),
+                             fee_percent="10")
+    assert {c.number: c.fee_percent for c in app.finance.contracts()}["Н-10"] == "10"
+
+
+
+def test_money_paid_ahead_is_the_supplier_s_from_its_month():
+    """A payment of 2 October to September's bill is the supplier's that day; to October's own lines (paid before
+    they are billed) from 31 October; to December's (an advance taken later) from 31 December."""
+    from bcenter.modules.finance.settlements import collected_on
+
+    day = date(2026, 10, 2)
+    assert collected_on(day, Period(2026, 9)) == day
+    assert collected_on(day, Period(2026, 10)) == date(2026, 10, 31)
+    assert collected_on(day, Period(2026, 12)) == date(2026, 12, 31)
+    s = settle_supplier(("vodokanal", "Водоканал"), ("РЦ-02", True, "0"),
+                        {collected_on(day, Period(2026, 10)): [100000, 0]}, [], as_of=date(2026, 10, 31),
+                        calendar=CALENDAR)
+    assert (s.first_late, s.overdue) == (None, 0)

@@ -13,8 +13,8 @@ from the town's seed and the account number (``HABITS``):
 
 Organizations pay in full by bank order. Channels, agents and the bank's 1 % commission (half of Sberbank's payers,
 supplier side — DOMAIN.md §5.2) are drawn as the estimate-based generator draws them (``demo/payments.py``, used by
-``demo`` without ``--ledger``, where there are no bills to pay). A payment's id is made of the account and the
-month, so running the demo again adds nothing.
+``demo`` without ``--ledger``, where there are no bills to pay). A payment's external id is made of the account and
+the month, so running the demo again adds nothing (its row id is a new UUID, as every row's).
 """
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ _CHANNELS = (("bank", "ПАО Сбербанк", 0.28), ("bank", "Банк ВТ�
              ("post", "АО «Почта России»", 0.10), ("terminal", "ООО «Городской платёжный сервис»", 0.15),
              ("cash", None, 0.18))
 CLOSING, CHARGED = COLUMNS.index("closing"), COLUMNS.index("charged")
+_BREAKS_FROM = 2020 * 12 + 1
+"""The month the «lumps» payers' breaks are drawn from (the same breaks whatever month is asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +120,12 @@ def _amount(h: Habit, bill: int, charged: int, period: Period, r, seed: int, num
     if h.kind == "partial":
         if r() < 0.15:
             return 0, 1
-        return (int(bill * (0.40 + r() * 0.45)) + 5000) // 10000 * 10000, 5 + int(r() * 15)
+        return min(bill, (int(bill * (0.40 + r() * 0.45)) + 5000) // 10000 * 10000), 5 + int(r() * 15)
     if h.kind == "lumps":  # a break of 2–5 months starts in a quarter of the months; then the whole bill
         index = period.year * 12 + period.month
-        breaks = random.Random(f"{seed}:{number}:breaks")
+        breaks = random.Random(f"{seed}:{number}:breaks")  # the breaks, drawn from a fixed month on
         stop_until = -1
-        for i in range(index - 24, index + 1):
+        for i in range(_BREAKS_FROM, index + 1):
             if i > stop_until and breaks.random() < 0.25:
                 stop_until = i + 1 + int(breaks.random() * 4)
             if i == index:

@@ -23,6 +23,7 @@ from bcenter.modules.exchange.importer import Importer
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import close_period
 from bcenter.modules.registry.month import run_month
+from db.dialect import param_mark
 from db.uow import UnitOfWork
 
 __all__ = ["DemoLedger", "DemoResult", "build_demo", "build_demo_ledger"]
@@ -90,6 +91,13 @@ def build_demo_ledger(db: pw.Database, *, until: Period, workers: int = 1, url: 
     """
     closed = []
     paid = 0
+    mark = param_mark(db)
+    if pay_bills_seed is not None and db.execute_sql(
+            f'SELECT 1 FROM "payment" WHERE ext_id NOT LIKE {mark} AND ext_id NOT LIKE {mark} LIMIT 1',
+            ("demo-bill-%", "registry:%")).fetchone():
+        raise BcenterError("Демо-город уже построен с платежами по прикидке счетов (--payments estimates): "
+                           "платежи по счетам легли бы поверх них. Постройте город в новой базе или добавьте "
+                           "--payments estimates.")
     if job is not None:
         job.total(HISTORY_MONTHS)
     for period in Period.range(until - (HISTORY_MONTHS - 1), until + 1):

@@ -6,14 +6,17 @@ Rules:
 
 * **Collected** for a supplier is the money of payments applied to its lines — charges and penalties — by the same
   application the debts and the bills use (ст. 319.1 ГК, п. 118 ПП 354, ``bcenter.engine.payments``), counted on
-  the payment's day. Money no line took yet is an **advance**: it belongs to no supplier until a charge takes it
-  (then it counts on its payment's day — the day the payer paid). Credits (a migrated advance, a negative month)
-  are not money and collect nothing.
+  the payment's day, or on the last day of the line's month when the payment came before it (money paid ahead is
+  no supplier's until its month's charges exist). Money no line took yet is an **advance**: it belongs to no
+  supplier until a charge takes it. Credits (a migrated advance, a negative month) are not money and collect
+  nothing.
 * **Agent's commission** (supplier-side, §5.2): a registry line's commission is the bank's fee for that payment; the
   account is credited with the whole amount and the supplier bears the fee. A payment's commission is split among the
   suppliers its money went to in proportion (largest remainder), its advance keeping its own share.
-* **The settlement centre's fee**: the contract's percentage of what was collected, rounded once (half up) on the
-  total as of the day.
+* **The settlement centre's fee**: the percentage of the contract in force on the report's day, of everything
+  collected, rounded once (half up) on the total as of the day. (A supplier whose contract changed terms in the
+  period reported is shown by the one in force: the per-contract split is left for the ALLOCATION entries; the
+  deadline rule is checked for the days since that contract began.)
 * **Owed** to a supplier as of a day = collected − commission − fee − transferred. Transfers are facts; a wrong one
   is reversed by a transfer of the opposite amount naming it.
 * **103-ФЗ, ПП 253 п. 6**: under a contract where we collect as a payment agent, money collected on a day is owed to
@@ -38,6 +41,7 @@ from bcenter.core.errors import NotFound, UsageError
 from bcenter.core.ids import is_uuid, uuid7
 from bcenter.core.jobs import Job
 from bcenter.core.money import allocate
+from bcenter.core.period import Period  # noqa: TC001  (in a signature)
 from bcenter.engine.payments import SYNTHETIC
 from bcenter.modules.finance.position import Finance
 from db.dialect import db_id, param_mark
@@ -46,7 +50,7 @@ from db.queries import live_payment
 from db.uow import UnitOfWork
 
 __all__ = ["ContractRow", "SettlementReport", "SupplierSettlement", "TransferRow", "add_contract", "add_transfer",
-           "list_contracts", "list_transfers", "settle_supplier", "settlements", "storno_transfer"]
+           "collected_on", "list_contracts", "list_transfers", "settle_supplier", "settlements", "storno_transfer"]
 
 ADVANCE = ""
 """The key of a payment's unapplied part when its commission is split."""
@@ -141,7 +145,7 @@ def _percent(text: str) -> str:
         raise UsageError(f"--fee: «{text}» — не число (процент, например 1.5)") from None
     if not value.is_finite() or value < 0 or value >= 100:
         raise UsageError(f"--fee: процент вознаграждения от 0 до 100, получено {text}")
-    return str(value.normalize()) if value else "0"
+    return format(value.normalize(), "f") if value else "0"
 
 
 def add_contract(db: pw.Database, *, supplier: str, number: str, signed_on: date, valid_from: date,
@@ -262,18 +266,21 @@ def settlements(db: pw.Database, *, as_of: date, job: Job | None = None) -> Sett
             parts: dict[str, int] = defaultdict(int)
             for part in result.applied:
                 parts[part.supplier] += part.amount
-                by_day[part.supplier][result.day][0] += part.amount
+                by_day[part.supplier][collected_on(result.day, part.period)][0] += part.amount
                 if part.penalty:
                     penalties[part.supplier] += part.amount
             commission = commissions.get(result.payment_id, 0)
             if commission:
                 keys = sorted(parts) + [ADVANCE]
                 shares = allocate(commission, [parts[k] for k in keys[:-1]] + [result.advance], tie_break=keys)
+                first = {}
+                for part in result.applied:
+                    first.setdefault(part.supplier, collected_on(result.day, part.period))
                 for key, share in zip(keys, shares):
                     if key == ADVANCE:
                         advance_commission += share
                     else:
-                        by_day[key][result.day][1] += share
+                        by_day[key][first[key]][1] += share
         if job is not None:
             job.advance()
             job.check()
@@ -297,10 +304,17 @@ def settlements(db: pw.Database, *, as_of: date, job: Job | None = None) -> Sett
                             sum(t for rows in transfers.values() for _, t in rows), suspense)
 
 
-def settle_supplier(names: tuple[str, str], contract: tuple[str, bool, str] | None,
+def collected_on(day: date, period: Period) -> date:
+    """The day money paid on ``day`` to a line of ``period`` became its supplier's: the payment's day, or the last
+    day of the line's month when the payment came before it (money paid ahead is no one's until that month's
+    charges exist — and no next-working-day deadline runs on it till then)."""
+    return max(day, period.last_day)
+
+
+def settle_supplier(names: tuple[str, str], contract: tuple | None,
                     days: Mapping[date, Sequence[int]], transfers: Sequence[tuple[date, int]], *, as_of: date,
                     calendar: WorkCalendar, penalties: int = 0) -> SupplierSettlement:
-    """One supplier as of a day: ``names`` (ext id, name); ``contract`` (number, agent, fee %) or None; ``days``:
+    """One supplier as of a day: ``names`` (ext id, name); ``contract`` (number, agent, fee %[, from]) or None; ``days``:
     per payment day, [collected, commission]; ``transfers``: (day, kopecks). The totals, and under an agent contract
     the first missed next-working-day deadline and what is owed past its deadline (module text)."""
     fee_percent = Decimal(contract[2]) if contract else Decimal(0)
@@ -317,12 +331,15 @@ def settle_supplier(names: tuple[str, str], contract: tuple[str, bool, str] | No
     agent = bool(contract and contract[1])
     if agent:
         cum_collected = cum_commission = 0
+        since = contract[3] if len(contract) > 3 else date.min
         for day in sorted(days):
             cum_collected += days[day][0]
             cum_commission += days[day][1]
             deadline = calendar.next_working_day(day + timedelta(days=1))
             if deadline >= as_of:
                 break
+            if day < since:  # (collected before this contract: not under its rule)
+                continue
             due = cum_collected - cum_commission - fee_of(cum_collected)
             short = due - sum(t for d, t in transfers if d <= deadline)
             if short > 0 and first_late is None:
@@ -334,15 +351,15 @@ def settle_supplier(names: tuple[str, str], contract: tuple[str, bool, str] | No
                               first_late=first_late, overdue=overdue)
 
 
-def _contracts(db: pw.Database, as_of: date) -> dict[str, tuple[str, bool, str]]:
-    """The contract in force on the day per supplier (the latest started): (number, agent, fee percent)."""
-    out: dict[str, tuple[str, bool, str]] = {}
+def _contracts(db: pw.Database, as_of: date) -> dict[str, tuple[str, bool, str, date]]:
+    """The contract in force on the day per supplier (the latest started): (number, agent, fee percent, from)."""
+    out: dict[str, tuple[str, bool, str, date]] = {}
     mark = param_mark(db)
-    for supplier, number, agent, fee in db.execute_sql(
-            f'SELECT supplier_id, number, agent, fee_percent FROM "supplier_contract" WHERE valid_from <= {mark} '
-            f'AND (valid_to IS NULL OR valid_to > {mark}) ORDER BY valid_from, number',
+    for supplier, number, agent, fee, start in db.execute_sql(
+            f'SELECT supplier_id, number, agent, fee_percent, valid_from FROM "supplier_contract" '
+            f'WHERE valid_from <= {mark} AND (valid_to IS NULL OR valid_to > {mark}) ORDER BY valid_from, number',
             (as_of.isoformat(), as_of.isoformat())):
-        out[str(supplier)] = (number, bool(agent), fee)
+        out[str(supplier)] = (number, bool(agent), fee, _d(start))
     return out
 
 
