@@ -6,21 +6,16 @@ supplier — the advance paid none of it (product path: demo town, close, balanc
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
 
-from bcenter.app import App
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
+from tests.finance.towns import demo_town
 
 UNTIL = Period(2025, 5)
 
 
 def test_the_supplier_columns_of_a_migrated_advance(tmp_path):
-    app = App.open(f"sqlite:///{tmp_path / 'town.db'}", create=True,
-                   clock=FixedClock(datetime(2026, 12, 5, 12, tzinfo=timezone.utc)))
+    app = demo_town(tmp_path / "town.db", accounts=60, seed=6, until=UNTIL)
     try:
-        app.demo.build(accounts=60, seed=6, until=UNTIL)
-        app.demo.ledger(until=UNTIL, workers=1)
         first = next(p for p in Period.range(Period(2024, 1), UNTIL) if app.month.balances(p).rows)
         rows = app.month.balances(first).rows
         credit_of = {(r.account, r.supplier) for r in rows if r.opening < 0}  # a migrated advance, by supplier

@@ -3,11 +3,10 @@ difference is posted into the open month — less paid, more owed, the penalties
 не меняется, исправление — в открытом»)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from bcenter.app import App
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
+from tests.finance.towns import demo_town
 
 CLOSED, OPEN = Period(2026, 9), Period(2026, 10)
 
@@ -18,11 +17,8 @@ def _sums(app: App, period: Period, number: str) -> tuple[int, int, int]:
 
 
 def test_a_payment_of_a_closed_month_reversed_corrects_the_open_month(tmp_path):
-    app = App.open(f"sqlite:///{tmp_path / 'town.db'}", create=True,
-                   clock=FixedClock(datetime(2026, 12, 5, 12, tzinfo=timezone.utc)))
+    app = demo_town(tmp_path / "town.db", accounts=30, seed=4)
     try:
-        app.demo.build(accounts=30, seed=4, until=OPEN)
-        app.demo.ledger(until=OPEN, workers=1)
         owed: dict[str, int] = {}
         for r in app.month.balances(CLOSED).rows:
             owed[r.account] = owed.get(r.account, 0) + r.closing

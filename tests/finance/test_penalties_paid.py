@@ -5,22 +5,18 @@ town, close, registry import, the open month's balances, debts and penalties).""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date
 
-from bcenter.app import App
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
 from tests.finance.registry_files import sber
+from tests.finance.towns import demo_town
 
 CLOSED, OPEN = Period(2026, 9), Period(2026, 10)
 
 
 def test_a_bill_paid_by_its_total_leaves_nothing_owed_and_no_advance(tmp_path):
-    app = App.open(f"sqlite:///{tmp_path / 'town.db'}", create=True,
-                   clock=FixedClock(datetime(2026, 12, 5, 12, tzinfo=timezone.utc)))
+    app = demo_town(tmp_path / "town.db", accounts=30, seed=4)
     try:
-        app.demo.build(accounts=30, seed=4, until=OPEN)
-        app.demo.ledger(until=OPEN, workers=1)
         bill: dict[str, int] = defaultdict(int)  # what the closed month's bill asks: its closing balances
         for r in app.month.balances(CLOSED).rows:
             bill[r.account] += r.closing

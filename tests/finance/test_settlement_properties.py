@@ -4,28 +4,23 @@ received − commission − transferred is what is owed to suppliers, their fees
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bcenter.app import App
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
 from tests.finance.registry_files import sber
+from tests.finance.towns import OPEN, demo_town, open_town
 
-OPEN = Period(2026, 10)
-TODAY = datetime(2026, 12, 5, 12, tzinfo=timezone.utc)
 SUPPLIERS = ("uk", "vodokanal", "teploset", "energosbyt", "tko", "fkr")
 
 
 @pytest.fixture(scope="module")
 def town_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("reconcile") / "town.db"
-    app = App.open(f"sqlite:///{path}", create=True, clock=FixedClock(TODAY))
+    app = demo_town(path, accounts=20, seed=9)
     try:
-        app.demo.build(accounts=20, seed=9, until=OPEN)
-        app.demo.ledger(until=OPEN, workers=1)
         numbers = sorted({r.account for r in app.month.balances(OPEN - 1).rows})
     finally:
         app.close()
@@ -51,7 +46,7 @@ def test_the_money_reconciles_after_any_sequence(town_file, tmp_path_factory, op
     source, numbers = town_file
     path = tmp_path_factory.mktemp("run") / "town.db"
     shutil.copy(source, path)
-    app = App.open(f"sqlite:///{path}", clock=FixedClock(TODAY))
+    app = open_town(path)
     try:
         for n, op in enumerate(operations):
             if op[0] == "import":

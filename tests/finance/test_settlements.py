@@ -5,31 +5,23 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
-from bcenter.app import App
 from bcenter.cli import main
 from bcenter.core.calendar import WorkCalendar
-from bcenter.core.clock import FixedClock
 from bcenter.core.errors import BcenterError
 from bcenter.core.period import Period
 from bcenter.modules.finance.settlements import settle_supplier
+from tests.finance.towns import OPEN, demo_town, open_town
 
-OPEN = Period(2026, 10)
-TODAY = datetime(2026, 12, 5, 12, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
 def town_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("settlements") / "town.db"
-    app = App.open(f"sqlite:///{path}", create=True, clock=FixedClock(TODAY))
-    try:
-        app.demo.build(accounts=30, seed=4, until=OPEN)
-        app.demo.ledger(until=OPEN, workers=1)
-    finally:
-        app.close()
+    demo_town(path, accounts=30, seed=4).close()
     return path
 
 
@@ -37,7 +29,7 @@ def town_file(tmp_path_factory):
 def app(town_file, tmp_path):
     path = tmp_path / "town.db"
     shutil.copy(town_file, path)
-    app = App.open(f"sqlite:///{path}", clock=FixedClock(TODAY))
+    app = open_town(path)
     yield app
     app.close()
 
