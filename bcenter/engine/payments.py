@@ -5,10 +5,9 @@ Rules and sources (``settings.payment_application``, EXCHANGE.md):
 1. Payments are applied one by one in order of their day (then id), each against what is still unpaid after the
    earlier ones. Payments after ``as_of`` are left out.
 2. A payer-specified split by service (``Payment.services``; «пустографка», a per-recipient QR) is used as given
-   (a payment restricted to a supplier — ``Payment.supplier``, a credit of that supplier — pays that supplier's
-   lines only, by rules 3–5)
    (DOMAIN.md §5.3 п. 1): each service's amount goes to that service's lines only — of the named period first,
-   then oldest due first. The rest of the payment follows the general rule.
+   then oldest due first. The rest of the payment follows the general rule. A payment restricted to a supplier
+   (``Payment.supplier``: a credit of the supplier it came from) pays that supplier's lines only, by rules 3–5.
 3. ``"specified_then_fifo"`` (default): the period the payer named first (ст. 319.1 п. 1 ГК РФ; Пленум ВС № 22
    п. 32), then the other periods oldest due first (ст. 319.1 п. 3 ГК РФ). ``"fifo"``: the named period is ignored.
    A period's place in the queue is the earliest due day among its unpaid lines (then the period itself).
@@ -32,7 +31,7 @@ Rules and sources (``settings.payment_application``, EXCHANGE.md):
      penalties billed in or after that month — they wait for later payments: so a payment's parts never depend on
      what was billed after it, which keeps a month continued from its carry exact.
    - ``"last"``: charges first, penalties last, for every payment (no bill rule).
-   - ``"never"``: payments never pay penalties (the release of 2026-12-05).
+   - ``"never"``: payments never pay penalties (every release before 2026-12-05).
    Within the penalties the money is split in proportion to what each service and supplier is still owed (largest
    remainder, ties by (supplier, service)). A payer's split by service pays that service's penalties only.
    Synthetic credits (``SYNTHETIC``: a month's negative net, a migrated advance) are not money paid and pay no
@@ -193,7 +192,8 @@ class Applied:
 
     Attributes:
         payment_id: the payment.
-        period: the line's billing month; for a penalty part, the last month whose billed penalties it paid.
+        period: the line's billing month; for a penalty part, the month before the payment's (penalties billed up to
+            then are what it can pay).
         service: the line's service.
         supplier: the line's supplier.
         amount: kopecks, > 0.
@@ -394,8 +394,7 @@ def apply_payments(
             Applied(payment.id, period, service, supplier, amount, payment.day)
             for (period, service, supplier), amount in taken.items()
         ) + tuple(
-            Applied(payment.id, month - 1 if bill is None or bill >= month else bill, service, supplier, amount,
-                    payment.day, penalty=True)
+            Applied(payment.id, month - 1, service, supplier, amount, payment.day, penalty=True)
             for (service, supplier), amount in paid_penalties.items()
         )
         results.append(PaymentResult(payment.id, payment.day, payment.amount, applied, advance,

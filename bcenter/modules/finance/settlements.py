@@ -264,18 +264,18 @@ def settlements(db: pw.Database, *, as_of: date, job: Job | None = None) -> Sett
             received += result.amount
             advances += result.advance
             parts: dict[str, int] = defaultdict(int)
+            first: dict[str, date] = {}  # the day of a supplier's first part: its share of commission goes there
             for part in result.applied:
+                day = collected_on(result.day, part.period)
                 parts[part.supplier] += part.amount
-                by_day[part.supplier][collected_on(result.day, part.period)][0] += part.amount
+                first.setdefault(part.supplier, day)
+                by_day[part.supplier][day][0] += part.amount
                 if part.penalty:
                     penalties[part.supplier] += part.amount
             commission = commissions.get(result.payment_id, 0)
             if commission:
                 keys = sorted(parts) + [ADVANCE]
                 shares = allocate(commission, [parts[k] for k in keys[:-1]] + [result.advance], tie_break=keys)
-                first = {}
-                for part in result.applied:
-                    first.setdefault(part.supplier, collected_on(result.day, part.period))
                 for key, share in zip(keys, shares):
                     if key == ADVANCE:
                         advance_commission += share
