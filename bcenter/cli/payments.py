@@ -54,7 +54,10 @@ def _import_json(r) -> dict:
             "known": r.known, "known_total": money(r.known_total), "transfer": money(r.transfer),
             "commission": money(r.commission),
             "order_number": r.order_number,
-            "unknown_accounts": [{"line": n, "account": a} for n, a in r.unknown_accounts]}
+            "unknown_accounts": [{"line": n, "account": a} for n, a in r.unknown_accounts],
+            "readings": r.readings,
+            "readings_refused": [{"line": n, "counter": c, "value": v, "reason": why}
+                                 for n, c, v, why in r.readings_refused]}
 
 
 def _import_text(r) -> list[str]:
@@ -71,6 +74,13 @@ def _import_text(r) -> list[str]:
         out.append("  Разнести: bcenter payments suspense, затем bcenter payments resolve НОМЕР --account ЛС")
     if r.known:
         out.append(f"  уже загружены раньше (пропущены): {r.known} на {_rub(r.known_total)}")
+    if r.readings or r.readings_refused:
+        out.append(f"  показаний приборов учёта{' будет' if r.dry_run else ''} принято: {r.readings}"
+                   + (f", не принято: {len(r.readings_refused)} (сохранены с платежом)" if r.readings_refused else ""))
+        for line, counter, value, why in r.readings_refused[:10]:
+            out.append(f"    {r.file_name}:{line}:CounterVal_{counter}: «{value}» — {why}")
+        if len(r.readings_refused) > 10:
+            out.append(f"    … ещё {len(r.readings_refused) - 10}")
     if r.transfer is not None or r.commission is not None:
         out.append(f"  перечислено банком: {_rub(r.transfer)}, комиссия: {_rub(r.commission)}"
                    + (f", п/п № {r.order_number}" if r.order_number else ""))

@@ -84,6 +84,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (18, "packed_outbox_ids", _python_step("m0018_packed_outbox_ids")),
     (19, "registry_controls", _sql_file("0019_registry_controls")),
     (20, "settlements", _sql_file("0020_settlements")),
+    (21, "bank_readings", _python_step("m0021_bank_readings")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -14,7 +14,10 @@ from db.models.reference import _in
 from db.models.registry import House, Premises
 
 METER_KINDS = ("individual", "common_apartment", "room", "house")
-READING_SOURCES = ("resident", "inspector", "device", "import")
+READING_SOURCES = ("resident", "inspector", "device", "import", "bank")
+"""Where an individual meter's reading came from; ``bank``: typed by the payer with a payment (a registry's
+``CounterVal_N``, step 21)."""
+HOUSE_READING_SOURCES = ("resident", "inspector", "device", "import")
 ZONE_COLUMNS = ("total", "day", "night", "peak", "half_peak")
 
 
@@ -93,6 +96,6 @@ class HouseReading(_ReadingBase):
     class Meta:
         constraints = [
             constraint("CONSTRAINT uq_house_reading_ext_id UNIQUE (ext_id)"),
-            constraint(f"CONSTRAINT ck_house_reading_source CHECK ({_in('source', READING_SOURCES)})"),
+            constraint(f"CONSTRAINT ck_house_reading_source CHECK ({_in('source', HOUSE_READING_SOURCES)})"),
         ]
         indexes = ((("meter_id", "date"), False),)

@@ -11,6 +11,8 @@ All or nothing, in one unit of work with its outbox and audit (ARCHITECTURE.md �
   (DOMAIN.md §5.1) — never dropped;
 * the others become payments (facts: never edited; a wrong one is reversed by storno) with the registry, the
   agent, the channel, the commission, the period the payer named and the line's particulars in ``extra``.
+* the meter readings a line carries (``sber_tagged``: ``CounterVal_N``) become readings with source ``bank``, or are
+  refused with their reason and kept with the payment (``bank_readings``); they never stop the money.
 ``dry_run`` does all of it but the writing and says what would happen.
 """
 from __future__ import annotations
@@ -25,9 +27,10 @@ import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
+from bcenter.modules.finance.bank_readings import TakenReadings, take_readings
 from bcenter.modules.finance.registry_formats import Profile, RegistryLine, read_registry
 from db.dialect import param_mark
-from db.models import BankRegistry, Payment, SuspensePayment
+from db.models import BankRegistry, MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
 __all__ = ["RegistryImport", "import_registry"]
@@ -58,6 +61,10 @@ class RegistryImport:
     dry_run: bool
     unknown_accounts: tuple[tuple[int, str], ...] = ()
     """(line, account number) of the lines sent to the suspense queue."""
+    readings: int = 0
+    """Meter readings taken from the payments' lines (``CounterVal_N``)."""
+    readings_refused: tuple[tuple[int, int, str, str], ...] = ()
+    """(line, N, value as typed, reason) of the readings refused — kept with their payment."""
 
 
 def _ext_id(agent: str, line: RegistryLine) -> str:
@@ -84,6 +91,8 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
     paying = [line for line in fresh if line.account in accounts]
     unknown = [line for line in fresh if line.account not in accounts]
     footer = registry.footer
+    readings = take_readings(db, [(x.line_no, accounts[x.account], x.paid_on, x.readings)
+                                  for x in paying if x.readings])
     result = RegistryImport(
         file_name=registry.file_name, profile=profile.name, agent=agent, registry_id=None,
         lines=len(registry.lines), total=registry.total, payments=len(paying), paid=sum(x.amount for x in paying),
@@ -92,10 +101,12 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         transfer=footer.transfer if footer else _sum_or_none(registry.lines, "transfer"),
         commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
         order_number=footer.order_number if footer else None, dry_run=dry_run,
-        unknown_accounts=tuple((x.line_no, x.account) for x in unknown))
+        unknown_accounts=tuple((x.line_no, x.account) for x in unknown), readings=readings.taken_count,
+        readings_refused=tuple((n, *r) for n, refused in sorted(readings.refused.items()) for r in refused))
     if dry_run:
         return result
     registry_id = uuid7()
+    payment_ids = {x.line_no: uuid7() for x in paying}
     with UnitOfWork(action="finance.registry.import", actor=actor, db=db,
                     details={"file": registry.file_name, "profile": profile.name, "agent": agent,
                              "lines": len(registry.lines)}) as uow:
@@ -105,9 +116,12 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                    order_number=result.order_number, order_date=footer.order_date if footer else None)
         uow.insert_rows(Payment, ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent",
                                   "commission", "registry_id", "extra"),
-                        [(uuid7(), keys[x.line_no], accounts[x.account], x.amount, x.paid_on.isoformat(),
-                          None if x.period is None else str(x.period), profile.channel, agent, x.commission,
-                          registry_id, _extra(x)) for x in paying])
+                        [(payment_ids[x.line_no], keys[x.line_no], accounts[x.account], x.amount,
+                          x.paid_on.isoformat(), None if x.period is None else str(x.period), profile.channel, agent,
+                          x.commission, registry_id, _extra(x, readings.refused.get(x.line_no, ())))
+                         for x in paying])
+        uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night", "peak",
+                                       "half_peak", "extra"), _reading_rows(readings, keys))
         uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
                                           "paid_on", "reason", "line_key"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
@@ -125,13 +139,28 @@ def _sum_or_none(lines: Sequence[RegistryLine], name: str) -> int | None:
     return sum(values) if values else None
 
 
-def _extra(line: RegistryLine) -> str:
-    """The line's particulars kept with the payment: where and when it was paid, by whom, the line."""
+def _reading_rows(readings: TakenReadings, keys: dict[int, str]) -> list[tuple]:
+    """Rows of ``meter_reading`` for the readings taken: keyed by the payment's key and the first scale number (the
+    same line from any file — one reading), the payment's key and line in ``extra``."""
+    rows = []
+    for line_no, taken in sorted(readings.taken.items()):
+        for r in taken:
+            rows.append((uuid7(), f"{keys[line_no]}:CounterVal_{r.numbers[0]}", r.meter_id, r.day.isoformat(), "bank",
+                         *(r.values.get(z) for z in ("total", "day", "night", "peak", "half_peak")),
+                         json.dumps({"payment": keys[line_no], "counters": list(r.numbers)}, ensure_ascii=False,
+                                    separators=(",", ":"))))
+    return rows
+
+
+def _extra(line: RegistryLine, refused: Sequence[tuple[int, str, str]] = ()) -> str:
+    """The line's particulars kept with the payment: where and when it was paid, by whom, the line; the meter
+    readings as typed, and the reasons of those refused."""
     data = {k: v for k, v in (
         ("line", line.line_no), ("time", line.paid_at.isoformat() if line.paid_at else None),
         ("branch", line.branch), ("cashier", line.cashier), ("operation", line.operation), ("payer", line.payer),
         ("address", line.address), ("document", line.document), ("method", line.method),
-        ("transfer", line.transfer), ("readings", [list(r) for r in line.readings] or None)) if v is not None}
+        ("transfer", line.transfer), ("readings", [list(r) for r in line.readings] or None),
+        ("readings_refused", [[n, reason] for n, _, reason in refused] or None)) if v is not None}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
