@@ -20,6 +20,7 @@ class BillsCases(UseCases):
         order; nothing is written unless the whole batch succeeds."""
         self.app.system.ensure_initialized()
         request = BillRequest(url=self.app.url, period=str(period), kind=kind, months=months,
-                              as_of=as_of.isoformat() if as_of else None)
+                              as_of=as_of.isoformat() if as_of else None,
+                              issued=self.app.clock.today().isoformat())
         return print_bills(self.db, request, out=out, house=house, account=account,
                            workers=self.app.workers(workers), job=job)

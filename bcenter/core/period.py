@@ -23,6 +23,10 @@ _MONTH_NAMES_RU = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )
+_MONTH_NAMES_RU_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MIN_YEAR, _MAX_YEAR = 1, 9999  # the range of datetime.date
 
@@ -150,6 +154,11 @@ class Period(tuple):
     def label_ru(self) -> str:
         """For people: "январь 2025"."""
         return f"{_MONTH_NAMES_RU[self.month - 1]} {self.year}"
+
+    @property
+    def label_ru_genitive(self) -> str:
+        """After «с», «до», «от»: "ноября 2026" («с ноября 2026 г.»)."""
+        return f"{_MONTH_NAMES_RU_GENITIVE[self.month - 1]} {self.year}"
 
     @property
     def mmyyyy(self) -> str:

@@ -166,6 +166,54 @@ def test_a_closed_month_reprints_byte_for_byte_after_new_facts(town, tmp_path, c
     assert total(after, "closing") == total(before, "closing") - paid - less_penalty
 
 
+def test_a_monthly_bill_says_when_to_pay_and_when_it_was_issued(town, tmp_path, capsys):
+    """ч. 1 ст. 155 ЖК РФ (177-ФЗ): from February 2026 by the 15th of the next month, moved off a day off (ст. 193
+    ГК РФ) — 15.03.2026 is a Sunday; January 2026, by the old text, by the 10th; a closed month's date of issue is its close day, an open month's the print
+    day."""
+    import datetime as dt
+
+    closed_on = dt.date.fromisoformat(_rows(town, "SELECT closed_at FROM billing_period WHERE period = ?",
+                                            (CLOSED,))[0]["closed_at"][:10])
+    for period, due, issued in ((OPEN, "16.03.2026", dt.date.today()), (CLOSED, "10.02.2026", closed_on)):
+        out = tmp_path / f"{period}.pdf"
+        assert run(capsys, "--db", town, "bills", "--period", period, "--out", out, "--workers", 1)[0] == 0
+        pages = pages_by_account(out)
+        for page in pages.values():
+            assert f"Оплатить до {due} включительно" in page
+            assert f"дата формирования документа {issued:%d.%m.%Y}" in page
+
+
+def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of_them(town, tmp_path, capsys):
+    """On 10.03.2026 February (due 16.03) is not overdue: the debt bill lists January and earlier only, and the
+    QR's PaymPeriod is January's."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "debts"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "debt", "--as-of", "2026-03-10",
+               "--out", out, "--workers", 1)[0] == 0
+    files = sorted(out.glob("*.pdf"))
+    assert files
+    for f in files:
+        text = "".join(p.extract_text() for p in PdfReader(f).pages)
+        assert "— 2026-02" not in text and "16.03.2026" not in text, text
+        assert "только просроченная задолженность" in text
+    from bcenter.modules.bills.gather import BillSource
+    from bcenter.core.period import Period
+    from db.connection import close_database, open_database
+    import datetime as dt
+
+    db = open_database(town)
+    try:
+        source = BillSource(db, Period.parse(OPEN), kind="debt", as_of=dt.date(2026, 3, 10))
+        targets = source.targets()
+        bills = [b for _, b in source.bills(sorted({t.house for t in targets}), targets) if b is not None]
+        assert bills and all(d.period < OPEN for b in bills for d in b.debts)
+        named = {qr.parse(r.qr.encode("utf-8"))["PaymPeriod"] for b in bills for r in b.recipients if r.qr}
+        assert "012026" in named and all(n.endswith("2025") or n == "012026" for n in named)
+    finally:
+        close_database()
+
+
 # --- other kinds ------------------------------------------------------------------------------------------------
 def test_debt_bills_show_the_debts_and_penalties_reports(town, tmp_path, capsys):
     out = tmp_path / "debts"
@@ -210,9 +258,11 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
     for row in balances["accounts"]:
         if row["account"] == number:
             closing[row["supplier"]] += kop(row["closing"])
-    expected = sum(max(closing[s] + 6 * regular[s], 0) for s in set(regular) | set(closing))
+    asked = sum(max(closing[s] + 6 * regular[s], 0) for s in set(regular) | set(closing))
+    expected = max(asked - _advances(town, OPEN)[number], 0)  # the account's advance is set against it
     (_, page), = pages_by_account(out).items()
-    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес." in page
+    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес. с февраля 2026 г." in page
+    assert "оценка по начислениям за февраль 2026 г." in page
     assert kop(re.search(r"Итого к оплате \(вперёд на 6 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1)) == expected
     if shutil.which("pdftoppm"):  # and the codes ask for it, recipient by recipient
         import zxingcpp
@@ -222,6 +272,39 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
         codes = [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(Image.open(tmp_path / "p-1.png").convert("L"))]
         assert sum(int(c.get("Sum", 0)) for c in codes) == expected and len(codes) >= 5
         assert all(c["PersAcc"] == number and "вперёд на 6 мес." in c["Purpose"] for c in codes)
+
+
+def _advances(town: str, period: str) -> dict[str, int]:
+    """Per account number: its money no charge took at the period's end (what the bills call «аванс»)."""
+    from bcenter.core.period import Period
+    from bcenter.engine.position import SYNTHETIC
+    from bcenter.modules.finance.position import Finance
+    from db.connection import close_database, open_database
+
+    db = open_database(town)
+    try:
+        finance, day, out = Finance(db), Period.parse(period).last_day, {}
+        for uid, number in db.execute_sql("SELECT id, number FROM account ORDER BY number"):
+            application = finance.application(finance.position(str(uid), number, as_of=day), as_of=day)
+            out[number] = sum(p.advance for p in application.payments if not p.payment_id.startswith(SYNTHETIC))
+        return out
+    finally:
+        close_database()
+
+
+def test_an_advance_bill_sets_the_accounts_advance_against_what_it_asks(town, tmp_path, capsys):
+    """An account paid ahead: the advance bill asks for the months ahead less the money it already has, shown
+    per recipient as «Зачтён аванс», and never below zero."""
+    ahead, advance = next((n, a) for n, a in _advances(town, OPEN).items() if a > 0)
+    out = tmp_path / "ahead.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "advance", "--months", 1,
+               "--account", ahead, "--out", out)[0] == 0
+    (_, page), = pages_by_account(out).items()
+    total = kop(re.search(r"Итого к оплате \(вперёд на 1 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1))
+    credited = kop(re.search(r"аванс ([\d\s\u00a0,]+) руб\. зачтён в сумму к оплате", page).group(1))
+    assert 0 < credited <= advance and total >= 0
+    assert credited == advance or total == 0  # all of the advance is used, or nothing is left to ask
+    assert "Зачтён аванс лицевого счёта" in page
 
 
 def test_one_house_in_delivery_order_entrance_then_flat(town, tmp_path, capsys):

@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import hashlib
 import io
+import re
 import json
 import sys
 import tempfile
@@ -71,6 +72,22 @@ def outputs(url: str) -> Iterator[tuple[str, str, str]]:
             if code != 0:
                 raise RuntimeError(f"{report} {month}: exit code {code}")
             yield report, month, text
+
+
+AMOUNT = re.compile(r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
+
+
+def bill_amounts(pdf: Path) -> str:
+    """Every amount a PDF of bills prints, account by account in print order (a page's footer names its account;
+    the footer itself is left out): what a layout change must not alter, wherever the pages now break."""
+    from pypdf import PdfReader
+
+    out: dict[str, list[str]] = {}
+    for page in PdfReader(pdf).pages:
+        text = page.extract_text()
+        number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
+        out.setdefault(number, []).extend(AMOUNT.findall(text.split("\n", 1)[1]))
+    return "\n".join(f"{n}: {' '.join(v)}" for n, v in out.items())
 
 
 def digest(text: str) -> str:

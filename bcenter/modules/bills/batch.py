@@ -46,6 +46,8 @@ class BillRequest:
     kind: str = "monthly"
     months: int = 3
     as_of: str | None = None
+    issued: str | None = None
+    """The print day (ISO): the date of issue of an open month's bills (a closed month's is its close day)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ def print_bills(db: pw.Database, request: BillRequest, *, out: Path, house: str 
 
 def _source(db: pw.Database, request: BillRequest) -> BillSource:
     return BillSource(db, Period.parse(request.period), kind=request.kind, months=request.months,
-                      as_of=date.fromisoformat(request.as_of) if request.as_of else None)
+                      as_of=date.fromisoformat(request.as_of) if request.as_of else None,
+                      issued=date.fromisoformat(request.issued) if request.issued else None)
 
 
 def _chunks(targets: list) -> list[list]:

@@ -36,9 +36,11 @@ import peewee as pw
 from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import BcenterError, NotFound, Problem, ValidationFailed
 from bcenter.core.ids import is_uuid
+from bcenter.core.money import allocate
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import METHOD_SHORT, UNIT_LABELS
 from bcenter.engine import payments as pay
+from bcenter.engine.due import DUE_KINDS, due_date
 from bcenter.engine.closing import FIELDS, KIND_FIELD
 from bcenter.modules.bills import qr
 from bcenter.modules.bills.model import (Bill, DebtLine, Party, Payer, Recalculation, Recipient, Reference, Row)
@@ -106,12 +108,17 @@ class BillSource:
     (default: the last day of the period)."""
 
     def __init__(self, db: pw.Database, period: Period, *, kind: str = "monthly", months: int = 3,
-                 as_of: date | None = None):
+                 as_of: date | None = None, issued: date | None = None):
         self.db, self.period, self.kind, self.months = db, period, kind, months
         self.as_of = as_of or period.last_day
         self.mark = param_mark(db)
         self.closed = periods.is_closed(period)
         self.finance = Finance(db)
+        self.issued, self.due = self._issued(issued), {
+            kind_: format_date_ru(due_date(period, rule=self.finance.settings.due_day_rule,
+                                           calendar=self.finance.calendar,
+                                           shift=self.finance.settings.shift_due_to_working_day, kind=kind_))
+            for kind_ in DUE_KINDS}
         self.services: dict[str, dict] = {}
         for sid, ext, name, kind_, resource, unit, supplier, order in db.execute_sql(
                 'SELECT id, ext_id, name, kind, resource, unit, supplier_id, sort_order FROM "service"'):
@@ -139,6 +146,15 @@ class BillSource:
         extra = json.loads(row[7]) if row[7] else {}
         self.executor = Party(name=row[0], inn=row[1], kpp=row[2], address=row[3], phone=row[4], email=row[5],
                               site=row[6], hours=extra.get("hours"))
+
+    def _issued(self, print_day: date | None) -> str | None:
+        """The date of issue: a closed month's is the day it was closed — its figures final, its reprints the
+        same —; an open month's is the print day. A month closed in the system we migrated from has none known."""
+        if not self.closed:
+            return format_date_ru(print_day) if print_day else None
+        row = self.db.execute_sql(f'SELECT closed_at FROM "billing_period" WHERE period = {self.mark}',
+                                  (str(self.period),)).fetchone()
+        return _ru_date(row[0]) if row and row[0] else None
 
     # --- what to print ----------------------------------------------------------------------------
     def targets(self, *, house: str | None = None, account: str | None = None) -> list[Target]:
@@ -252,11 +268,16 @@ class BillSource:
         amounts, debts, advance = found
         if advance is None:
             advance = data.advances.get(t.account, 0) if data.advances is not None else self._advance(t)
+        if self.kind == "advance":
+            amounts = _net_of_advance(amounts, advance)
         if self.kind == "monthly" and not lines and not advance and not any(
                 any(v.values()) for v in by_supplier.values()):
             return None
         payer = data.payer(t)
-        recipients = [self._recipient(s, amounts[s], services_of.get(s, set()), payer)
+        named = self.period  # the QR's PaymPeriod: the month paid for; a debt bill's — its last overdue month
+        if self.kind == "debt":
+            named = max((Period.parse(d.period) for d in debts), default=self._last_overdue())
+        recipients = [self._recipient(s, amounts[s], services_of.get(s, set()), payer, named)
                       for s in sorted(amounts, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s))
                       if any(amounts[s].values()) or services_of.get(s)]
         rows, recalcs, refs = self._table(lines, data.readings.get(t.account, {}))
@@ -268,7 +289,26 @@ class BillSource:
                     last_payment=data.last_payment.get(t.account), advance=advance,
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
-                    as_of=format_date_ru(self.as_of))
+                    as_of=format_date_ru(self.as_of), **self._dates(lines, data.balances.get(t.account, {})),
+                    since=f"{self.period.label_ru_genitive} г." if self.kind == "advance" else None)
+
+    def _last_overdue(self) -> Period:
+        """The last month whose payment term has passed on the debt bill's day (a bill of penalties only)."""
+        month = Period.of(self.as_of) - 1
+        while due_date(month, rule=self.finance.settings.due_day_rule, calendar=self.finance.calendar,
+                       shift=self.finance.settings.shift_due_to_working_day) >= self.as_of:
+            month -= 1
+        return month
+
+    def _dates(self, lines: list[dict], balances: dict) -> dict:
+        """A monthly bill's date of issue and due date(s): the capital-repair fee's apart when it differs."""
+        if self.kind != "monthly":
+            return {}
+        services = {line["service"] for line in lines} | {service for service, _ in balances}
+        capital = any(self.services[s]["kind"] == "capital_repair" for s in services if s in self.services)
+        apart = capital and self.due["capital_repair"] != self.due["standard"]
+        return {"issued": self.issued, "due": self.due["standard"],
+                "due_capital": self.due["capital_repair"] if apart else None}
 
     def _advance(self, t: Target) -> int:
         """Real money no charge took as of the bill's day (a closed month closed before account snapshots)."""
@@ -281,7 +321,7 @@ class BillSource:
         «к оплате» = debt + penalties."""
         position = self.finance.position(t.account, t.number, as_of=self.as_of)
         application = self.finance.application(position, as_of=self.as_of)
-        debt_lines = pay.debts(application, as_of=self.as_of)
+        debt_lines = [ln for ln in pay.debts(application, as_of=self.as_of) if ln.due < self.as_of]  # overdue only
         penalty: dict[str, int] = defaultdict(int)
         supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
         for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
@@ -318,16 +358,17 @@ class BillSource:
             amounts[s] = dict(opening=closing, charged=ahead, paid=0, penalties=0, to_pay=max(closing + ahead, 0))
         return amounts, [], None
 
-    def _recipient(self, supplier: str, amounts: dict[str, int], services: set[str], payer: Payer) -> Recipient:
+    def _recipient(self, supplier: str, amounts: dict[str, int], services: set[str], payer: Payer,
+                   named: Period) -> Recipient:
         sup = self.suppliers[supplier]
         bank = sup["bank"] or {}
         names = sorted(services, key=lambda x: self.services[x]["order"])
         return Recipient(supplier=sup["ext"], name=sup["name"], inn=sup["inn"], kpp=sup["kpp"],
                          bank_name=bank.get("bank_name"), bic=bank.get("bic"), corr_account=bank.get("corr_account"),
                          account=bank.get("account"), services=tuple(self.services[x]["name"] for x in names),
-                         qr=self._qr(sup, payer, amounts["to_pay"]), **amounts)
+                         qr=self._qr(sup, payer, amounts["to_pay"], named), **amounts)
 
-    def _qr(self, sup: dict, payer: Payer, to_pay: int) -> str | None:
+    def _qr(self, sup: dict, payer: Payer, to_pay: int, named: Period) -> str | None:
         if sup["bank"] is None:
             return None
         p = self.period
@@ -336,7 +377,7 @@ class BillSource:
                    "advance": f"Оплата ЖКУ вперёд на {self.months} мес. с {p.month:02d}.{p.year}, "
                               f"л/с {payer.account}"}[self.kind]
         fields = self._payee(sup) | {
-            "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": p.mmyyyy,
+            "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": named.mmyyyy,
             "LastName": _plain(payer.last_name), "FirstName": _plain(payer.first_name),
             "MiddleName": _plain(payer.middle_name), "PayerAddress": _plain(payer.address), "Category": "ЖКУ",
             "TechCode": "02"}
@@ -360,6 +401,23 @@ class BillSource:
                         for ln in group if ln["kind"] in RECALCULATED or ln["kind"] == "benefit"]
             refs.append(_reference(svc, inputs, readings))
         return tuple(rows), tuple(recalcs), tuple(refs)
+
+
+def _net_of_advance(amounts: dict[str, dict[str, int]], advance: int) -> dict[str, dict[str, int]]:
+    """An advance bill asks for what is still to pay after the account's advance (money no charge took yet):
+    the advance is set against the recipients in proportion to what each asks (largest remainder), never
+    beyond it."""
+    asked = sorted(s for s in amounts if amounts[s]["to_pay"] > 0)
+    total = sum(amounts[s]["to_pay"] for s in asked)
+    used = min(max(advance, 0), total)
+    if not used:
+        return amounts
+    parts = allocate(used, [amounts[s]["to_pay"] for s in asked])
+    out = {s: dict(v) for s, v in amounts.items()}
+    for s, part in zip(asked, parts):
+        out[s]["to_pay"] -= part
+        out[s]["credited"] = part
+    return out
 
 
 def _monthly_amounts(by_supplier: dict[str, dict[str, int]]):

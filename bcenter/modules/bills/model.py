@@ -68,6 +68,7 @@ class Recipient:
     paid: int = 0
     penalties: int = 0
     to_pay: int = 0          # what the QR asks (never negative)
+    credited: int = 0        # advance bills: the account's advance set against this recipient
     qr: str | None = None    # ГОСТ Р 56042 payload
 
 
@@ -143,6 +144,10 @@ class Bill:
     as_of: str | None = None
     court_costs: tuple[tuple[str, int], ...] = ()   # (what, kopecks) of open court cases — shown, not in «к оплате»
     notes: tuple[str, ...] = field(default=())
+    issued: str | None = None  # monthly: the day the figures became final (the close), or the print day of an open month
+    due: str | None = None     # monthly: the last day to pay without penalties (ч. 1 ст. 155 ЖК РФ, ст. 193 ГК РФ)
+    due_capital: str | None = None  # the capital-repair fee's, when a regional day makes it differ
+    since: str | None = None   # advance bills: «ноября 2026 г.» (after «с»)
 
     @property
     def charged_total(self) -> int:

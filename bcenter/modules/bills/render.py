@@ -200,14 +200,34 @@ class Renderer:
             elif bill.kind == "debt":
                 head += f" на {bill.as_of}"
             else:
-                head += f" на {bill.months} мес. с {bill.period_label}"
+                head += f" на {bill.months} мес. с {bill.since or bill.period_label}"
             self.text(c, MARGIN, y - 4 * mm, head, 10, bold=True)
             self.right(c, MARGIN + WIDTH, y - 4 * mm, f"№ {bill.number}", 8)
             sub = ("для внесения платы за жилое помещение и коммунальные услуги (примерная форма, Приказ "
                    "Минстроя России от 26.01.2018 № 43/пр)" if bill.kind == "monthly" else
-                   "к лицевому счёту; плата вносится получателям, указанным ниже")
+                   f"к лицевому счёту. Сумма вперёд — оценка по начислениям за {bill.period_label}: по приборам "
+                   "учёта и за отопление начисляется по факту, разница войдёт в следующие документы"
+                   if bill.kind == "advance" else
+                   "к лицевому счёту: только просроченная задолженность; плата вносится получателям, указанным ниже")
             self.text(c, MARGIN, y - 7.5 * mm, sub, 6.5)
-        return Block(9.5 * mm, draw)
+            if dates:
+                self.text(c, MARGIN, y - 11 * mm, dates, 7.5, bold=True)
+        dates = self._dates(bill)
+        return Block((13 if dates else 9.5) * mm, draw)
+
+    @staticmethod
+    def _dates(bill: Bill) -> str:
+        """«Оплатить до …» and the date of issue: the 15th of the next month moved to a working day decides when
+        penalties start (ч. 1 ст. 155, ч. 14 ст. 155 ЖК РФ), so both are printed."""
+        parts = []
+        if bill.due:
+            due = f"Оплатить до {bill.due} включительно"
+            if bill.due_capital:
+                due += f" (взнос на капитальный ремонт — до {bill.due_capital})"
+            parts.append(due)
+        if bill.issued:
+            parts.append(f"дата формирования документа {bill.issued}")
+        return " · ".join(parts)
 
     def _section1(self, bill: Bill) -> Block:
         p, e = bill.payer, bill.executor
@@ -257,8 +277,11 @@ class Renderer:
             notes = []
             if bill.last_payment:
                 notes.append(f"дата последней оплаты {bill.last_payment}")
-            if bill.advance:
-                notes.append(f"аванс, не зачтённый в начисления: {rub(bill.advance)} руб.")
+            credited = sum(r.credited for r in bill.recipients)
+            if credited:
+                notes.append(f"аванс {rub(credited)} руб. зачтён в сумму к оплате")
+            if bill.advance > credited:
+                notes.append(f"аванс, не зачтённый в начисления: {rub(bill.advance - credited)} руб.")
             if notes:
                 self.right(c, MARGIN + WIDTH - 1 * mm, y - 4 * mm, "; ".join(notes), 6.5)
         blocks.append(Block(9.5 * mm, draw_total))
@@ -296,7 +319,9 @@ class Renderer:
             amounts = [("Задолженность", rub(rec.opening)), ("Пени", rub(rec.penalties))]
         else:
             amounts = [("Долг (+) / аванс (−) сейчас", rub(rec.opening)),
-                       (f"Начисления за {bill.months} мес.", rub(rec.charged))]
+                       (f"Начисления за {bill.months} мес. (оценка)", rub(rec.charged))]
+            if rec.credited:
+                amounts.append(("Зачтён аванс лицевого счёта", rub(-rec.credited)))
         for label, value in amounts:
             self.text(c, tx, yy, label, 6.5)
             self.right(c, x + w - 1.5 * mm, yy, value, 6.5)
