@@ -85,6 +85,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (19, "registry_controls", _sql_file("0019_registry_controls")),
     (20, "settlements", _sql_file("0020_settlements")),
     (21, "bank_readings", _python_step("m0021_bank_readings")),
+    (22, "gis_ids", _sql_file("0022_gis_ids")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -11,8 +11,8 @@ from db.models.pricing import Norm, Tariff
 from db.models.meters import HouseReading, Meter, MeterReading, MeterVerification
 from db.models.events import Absence, QualityEvent
 from db.models.finance import (
-    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentServiceSplit, SupplierContract,
-    SupplierTransfer, SuspensePayment,
+    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentDocument, PaymentServiceSplit,
+    SupplierContract, SupplierTransfer, SuspensePayment,
 )
 from db.models.ledger import (
     AccountCarry, AccountSnapshot, BalanceKey, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
@@ -30,7 +30,7 @@ DOMAIN_MODELS = [
     Meter, MeterVerification, MeterReading, HouseReading,
     Absence, QualityEvent,
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, FiscalReceipt, OpeningBalance,
-    SupplierContract, SupplierTransfer,
+    SupplierContract, SupplierTransfer, PaymentDocument,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
     Claim, CourtCase,
     Site, AppUser, UserRole,

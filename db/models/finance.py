@@ -169,3 +169,22 @@ class SupplierTransfer(BaseModel):
     class Meta:
         constraints = [constraint("CONSTRAINT ck_supplier_transfer_amount CHECK (amount <> 0)")]
         indexes = ((("supplier_id", "day"), False),)
+
+
+class PaymentDocument(BaseModel):
+    """The identifier ГИС ЖКХ gave an account's payment document of a month (ИПД, 18 characters; step 22): printed
+    on the ЕПД so that banks and ГИС ЖКХ match its payments. Loaded from ГИС ЖКХ (the exchange format's
+    ``payment_documents``), never made up here."""
+
+    ext_id = pw.TextField(null=True)
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT", index=False)  # the unique key serves it
+    period = PeriodField()
+    ipd = pw.TextField()
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_payment_document_ext_id UNIQUE (ext_id)"),
+            constraint("CONSTRAINT uq_payment_document_account_period UNIQUE (account_id, period)"),
+            constraint("CONSTRAINT uq_payment_document_ipd UNIQUE (ipd)"),
+        ]

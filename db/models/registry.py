@@ -117,6 +117,10 @@ class Account(BaseModel):
     holder_org_inn = pw.CharField(max_length=12, null=True)
     share = pw.TextField(null=True)
     extra = JsonTextField(null=True)
+    els = pw.TextField(null=True)
+    """ЕЛС — единый лицевой счёт of ГИС ЖКХ (10 characters; Приказ 589/944/пр; step 22), when known."""
+    gis_id = pw.TextField(null=True)
+    """Идентификатор ЖКУ of ГИС ЖКХ: the ЕЛС, «-», two digits (13 characters; step 22), when known."""
 
     class Meta:
         constraints = [

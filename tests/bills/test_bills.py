@@ -214,6 +214,34 @@ def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of
         close_database()
 
 
+def test_the_gis_identifiers_are_printed_when_known(town, tmp_path, capsys):
+    """ЕЛС and идентификатор ЖКУ of an account and the ИПД of its month's document arrive from ГИС ЖКХ through the
+    exchange format (an account updated, a payment document added) and are printed in Раздел 1; an account
+    without them prints none."""
+    doc = tmp_path / "town.json"
+    assert run(capsys, "--db", town, "export", doc)[0] == 0
+    data = json.loads(doc.read_text(encoding="utf-8"))
+    account = data["accounts"][0]
+    account.update(els="66АБ000015", gis_id="66АБ000015-01")
+    update = {"format": "bcenter-exchange", "version": 1, "accounts": [account],
+              "payment_documents": [{"id": "ipd-1", "account": account["id"], "period": OPEN,
+                                     "ipd": "66АБ000015-01-0226"}]}
+    doc.write_text(json.dumps(update, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, "--db", town, "import", doc)
+    assert code == 0, err
+    out = tmp_path / "bills.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out, "--workers", 1)[0] == 0
+    pages = pages_by_account(out)
+    page = pages[account["number"]]
+    assert "ЕЛС:" in page and "66АБ000015" in page and "66АБ000015-01" in page and "66АБ000015-01-0226" in page
+    others = [p for n, p in pages.items() if n != account["number"]]
+    assert others and not any("ЕЛС:" in p or "ИПД:" in p for p in others)
+    closed = tmp_path / "closed.pdf"  # the ИПД names February's document, not January's
+    assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--account", account["number"],
+               "--out", closed)[0] == 0
+    assert "66АБ000015-01-0226" not in pages_by_account(closed)[account["number"]]
+
+
 # --- other kinds ------------------------------------------------------------------------------------------------
 def test_debt_bills_show_the_debts_and_penalties_reports(town, tmp_path, capsys):
     out = tmp_path / "debts"

@@ -23,8 +23,8 @@ ARRAY_TABLE = {
     "moratoria": "moratorium", "houses": "house", "premises": "premises", "persons": "person",
     "accounts": "account", "registrations": "registration", "ownership": "ownership", "meters": "meter",
     "readings": "meter_reading", "house_readings": "house_reading", "absences": "absence",
-    "quality_events": "quality_event", "payments": "payment", "opening_balances": "opening_balance",
-    "closed_periods": "billing_period",
+    "quality_events": "quality_event", "payments": "payment", "payment_documents": "payment_document",
+    "opening_balances": "opening_balance", "closed_periods": "billing_period",
 }
 TOP_LEVEL = ("format", "version", "organization", "settings", *ARRAY_TABLE)
 

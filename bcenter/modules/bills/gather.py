@@ -290,7 +290,8 @@ class BillSource:
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
                     as_of=format_date_ru(self.as_of), **self._dates(lines, data.balances.get(t.account, {})),
-                    since=f"{self.period.label_ru_genitive} г." if self.kind == "advance" else None)
+                    since=f"{self.period.label_ru_genitive} г." if self.kind == "advance" else None,
+                    ipd=data.ipd.get(t.account))
 
     def _last_overdue(self) -> Period:
         """The last month whose payment term has passed on the debt bill's day (a bill of penalties only)."""
@@ -492,15 +493,23 @@ class _HouseData:
         keys = db_ids(houses)  # bound in raw SQL
         self.accounts: dict[str, dict] = {}
         for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
-             building, block) in db.execute_sql(
+             building, block, els, gis_id) in db.execute_sql(
                 'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
-                'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block '
+                'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block, '
+                'a.els, a.gis_id '
                 'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
                 f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', keys):
             self.accounts[str(aid)] = {
                 "org": org, "first": first, "last": last, "middle": middle, "flat": pnum, "entrance": entrance,
                 "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
-                "address": format_address(city, street, building, block, pnum, pkind)}
+                "address": format_address(city, street, building, block, pnum, pkind), "els": els, "gis_id": gis_id}
+        self.ipd: dict[str, str] = {}  # account → the ИПД ГИС ЖКХ gave this month's document
+        if source.kind == "monthly":
+            for aid, ipd in db.execute_sql(
+                    'SELECT d.account_id, d.ipd FROM "payment_document" d JOIN "account" a ON a.id = d.account_id '
+                    f'JOIN "premises" p ON p.id = a.premises_id WHERE p.house_id IN ({marks}) AND d.period = {m}',
+                    (*keys, str(period))):
+                self.ipd[str(aid)] = ipd
         day = period.last_day.isoformat()
         self.registered: dict[str, int] = defaultdict(int)
         for pid, n in db.execute_sql(
@@ -610,4 +619,4 @@ class _HouseData:
         return Payer(account=t.number, name=name or "—", last_name=last, first_name=first, middle_name=middle,
                      address=info["address"], area=info["area"].replace(".", ","),
                      registered=self.registered.get(info["premises"], 0), house_id=info["house"],
-                     entrance=info["entrance"], flat=info["flat"])
+                     entrance=info["entrance"], flat=info["flat"], els=info["els"], gis_id=info["gis_id"])

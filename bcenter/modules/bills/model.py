@@ -48,6 +48,8 @@ class Payer:
     house_id: str
     entrance: int | None
     flat: str
+    els: str | None = None       # ЕЛС of ГИС ЖКХ, when known
+    gis_id: str | None = None    # идентификатор ЖКУ of ГИС ЖКХ, when known
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Bill:
     due: str | None = None     # monthly: the last day to pay without penalties (ч. 1 ст. 155 ЖК РФ, ст. 193 ГК РФ)
     due_capital: str | None = None  # the capital-repair fee's, when a regional day makes it differ
     since: str | None = None   # advance bills: «ноября 2026 г.» (after «с»)
+    ipd: str | None = None     # the ИПД ГИС ЖКХ gave this month's document, when loaded
 
     @property
     def charged_total(self) -> int:

@@ -231,8 +231,10 @@ class Renderer:
 
     def _section1(self, bill: Bill) -> Block:
         p, e = bill.payer, bill.executor
-        left = [("Плательщик", p.name), ("Адрес", p.address), ("Лицевой счёт", p.account),
-                ("Общая площадь", f"{p.area} м²"), ("Зарегистрировано", f"{p.registered} чел.")]
+        left = [("Плательщик", p.name), ("Адрес", p.address), ("Лицевой счёт", p.account)]
+        left += [(label, value) for label, value in (("ЕЛС", p.els), ("Идентиф. ЖКУ", p.gis_id),
+                                                     ("ИПД", bill.ipd)) if value]
+        left += [("Общая площадь", f"{p.area} м²"), ("Зарегистрировано", f"{p.registered} чел.")]
         right = [("Исполнитель", e.name), ("ИНН / КПП", f"{e.inn} / {e.kpp or '—'}"), ("Адрес", e.address)]
         contacts = " · ".join(x for x in (e.phone and f"тел. {e.phone}", e.email, e.site) if x)
         if contacts:

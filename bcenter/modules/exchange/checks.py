@@ -49,6 +49,7 @@ class Checker:
         self.today = today or date.today()
         self.problems: list[Problem] = []
         self._dates: dict[str, date] = {}
+        self._documents: dict[object, str] = {}  # ИПД and (account, month) → the path that named it first
 
     # --- primitives -----------------------------------------------------------------------------
     def fail(self, path: str, reason: str) -> None:
@@ -277,9 +278,13 @@ class Checker:
         person, org_name, org_inn, holder_ok = self._holder(o["holder"], f"{path}.holder")
         share = self.share(o.get("share"), f"{path}.share")
         self.service_links(o.get("services"), path, uid, out["account_service"])
+        els, gis_id = o.get("els"), o.get("gis_id")
+        if els and gis_id and not gis_id.startswith(els + "-"):
+            self.fail(f"{path}.gis_id", f"идентификатор ЖКУ «{gis_id}» должен начинаться с ЕЛС «{els}» и «-»")
+            ok = False
         if premises and ok and holder_ok and (o.get("share") is None or share):
             out["account"].append((uid, o["id"], o["number"], premises, o["opened"], o.get("closed"), person,
-                                   org_name, org_inn, share, _extra(o)))
+                                   org_name, org_inn, share, _extra(o), els, gis_id))
 
     def registration(self, o: dict, path: str, uid: str, out: dict) -> None:
         person = self.ref("person", o["person"], f"{path}.person")
@@ -396,6 +401,21 @@ class Checker:
         if service and ok and (house or premises):
             out["quality_event"].append((uid, o["id"], service, house, premises, o["start"], o["end"], o["kind"],
                                          measured, allowed, _extra(o)))
+
+    def payment_document(self, o: dict, path: str, uid: str, out: dict) -> None:
+        """An ИПД names one document: one per account and month, and never two documents."""
+        account = self.ref("account", o["account"], f"{path}.account")
+        ok = account is not None
+        for key, field, what in (((o["account"], o["period"]), "period",
+                                  f"у лицевого счёта «{o['account']}» за {o['period']} уже есть ИПД"),
+                                 (o["ipd"], "ipd", f"ИПД {o['ipd']} уже указан")):
+            if key in self._documents:
+                self.fail(f"{path}.{field}", f"{what} ({self._documents[key]})")
+                ok = False
+            else:
+                self._documents[key] = path
+        if ok:
+            out["payment_document"].append((uid, o["id"], account, o["period"], o["ipd"], _extra(o)))
 
     def payment(self, o: dict, path: str, uid: str, out: dict) -> None:
         account = self.ref("account", o["account"], f"{path}.account")

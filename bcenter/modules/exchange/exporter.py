@@ -226,13 +226,15 @@ class Exporter:
         premises, persons = self._ids("premises"), self._ids("person")
         links = self._links("account_service", "account_id")
         for (uid, ext, number, prem, opened, closed, person, org_name, org_inn, share,
-             extra) in self._rows("account"):
+             extra, els, gis_id) in self._rows("account"):
             obj = {"id": ext or str(uid), "number": number, "premises": premises[str(prem)], "opened": _d(opened)}
             _put(obj, "closed", _d(closed))
             obj["holder"] = ({"person": persons[str(person)]} if person is not None
                              else {"organization": {"name": org_name, "inn": org_inn}})
             _put(obj, "share", share)
             obj["services"] = links.get(str(uid), [])
+            _put(obj, "els", els)
+            _put(obj, "gis_id", gis_id)
             yield _extra(obj, extra)
 
     def registrations(self) -> Iterator[dict]:
@@ -325,6 +327,12 @@ class Exporter:
                 obj["services"] = splits[str(uid)]
             yield _extra(obj, extra)
 
+    def payment_documents(self) -> Iterator[dict]:
+        accounts = self._ids("account")
+        for uid, ext, account, period, ipd, extra in self._rows("payment_document"):
+            yield _extra({"id": ext or str(uid), "account": accounts[str(account)], "period": period, "ipd": ipd},
+                         extra)
+
     def opening_balances(self) -> Iterator[dict]:
         accounts, services = self._ids("account"), self._ids("service")
         for _, account, service, period, amount in self._rows("opening_balance"):
@@ -339,7 +347,7 @@ class Exporter:
     SECTIONS: tuple[str, ...] = (
         "suppliers", "services", "tariffs", "norms", "key_rates", "moratoria", "houses", "premises", "persons",
         "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences",
-        "quality_events", "payments", "opening_balances", "closed_periods",
+        "quality_events", "payments", "payment_documents", "opening_balances", "closed_periods",
     )
 
     def write(self, out: TextIO, *, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -22,7 +22,8 @@ from bcenter.modules.exchange.reader import Array
 from bcenter.modules.exchange.tables import KIND_ARRAY, KIND_TABLE
 from bcenter.modules.exchange.values import value_problems
 
-FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment"})
+FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment",
+                        "payment_document"})
 """Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
 the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
 

@@ -63,6 +63,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "absence": (("person", "person"),),
     "quality_event": (("service", "service"), ("house", "house"), ("premises", "premises")),
     "payment": (("account", "account"), ("services[].service", "service")),
+    "payment_document": (("account", "account"),),
     "opening_balance": (("account", "account"), ("service", "service")),
 }
 """Which fields of each kind refer to which kind (``a.b`` nested, ``a[].b`` in a list)."""
@@ -70,7 +71,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
 WRITE_ORDER = (
     "supplier", "bank_detail", "service", "key_rate", "moratorium", "house", "house_service", "tariff", "norm",
     "premises", "person", "account", "account_service", "registration", "ownership", "meter", "meter_reading",
-    "house_reading", "absence", "quality_event", "payment", "payment_service_split", "opening_balance",
+    "house_reading", "absence", "quality_event", "payment", "payment_service_split", "payment_document", "opening_balance",
     "billing_period",
 )
 CHILDREN = {"bank_detail": ("supplier_id", "supplier"), "house_service": ("house_id", "house"),
@@ -102,7 +103,7 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
 ARRAY_ORDER = (
     "suppliers", "services", "key_rates", "moratoria", "houses", "tariffs", "norms", "premises", "persons",
     "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences", "quality_events",
-    "payments", "opening_balances", "closed_periods",
+    "payments", "payment_documents", "opening_balances", "closed_periods",
 )
 """The order of the second reading: every array after those its rows refer to (``WRITE_ORDER``)."""
 assert set(ARRAY_ORDER) == set(xs.ARRAY_KINDS)

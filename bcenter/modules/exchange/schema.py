@@ -25,7 +25,8 @@ ARRAY_KINDS = {
     "key_rates": "key_rate", "moratoria": "moratorium", "houses": "house", "premises": "premises",
     "persons": "person", "accounts": "account", "registrations": "registration", "ownership": "ownership",
     "meters": "meter", "readings": "reading", "house_readings": "house_reading", "absences": "absence",
-    "quality_events": "quality_event", "payments": "payment", "opening_balances": "opening_balance",
+    "quality_events": "quality_event", "payments": "payment",
+    "payment_documents": "payment_document", "opening_balances": "opening_balance",
     "closed_periods": "closed_period",
 }
 """Top-level array → the ``$defs`` kind of its items, in import (dependency) order."""
@@ -111,6 +112,9 @@ _PATTERN_REASONS = {
     "bic": "БИК — 9 цифр",
     "bank_account": "номер счёта — 20 цифр",
     "share": "доля — дробь вида \"1/2\"",
+    "els": "ЕЛС — 10 знаков: цифры и заглавные буквы",
+    "gis_id": "идентификатор ЖКУ — ЕЛС, «-» и две цифры",
+    "ipd": "идентификатор платёжного документа — 18 знаков: цифры, заглавные буквы, «-»",
 }
 _TYPE_RU = {"string": "строка", "object": "объект", "array": "массив", "integer": "целое число",
             "number": "число", "boolean": "true или false", "null": "null"}

@@ -10,6 +10,7 @@ KIND_TABLE = {
     "premises": "premises", "person": "person", "account": "account", "registration": "registration",
     "ownership": "ownership", "meter": "meter", "reading": "meter_reading", "house_reading": "house_reading",
     "absence": "absence", "quality_event": "quality_event", "payment": "payment",
+    "payment_document": "payment_document",
 }
 """Kinds whose objects carry an ``id`` kept as ``ext_id``."""
 
@@ -18,6 +19,7 @@ KIND_ARRAY = {
     "premises": "premises", "person": "persons", "account": "accounts", "registration": "registrations",
     "ownership": "ownership", "meter": "meters", "reading": "readings", "house_reading": "house_readings",
     "absence": "absences", "quality_event": "quality_events", "payment": "payments",
+    "payment_document": "payment_documents",
 }
 
 COLUMNS = {
@@ -40,7 +42,7 @@ COLUMNS = {
                "document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
                "phone", "email", "extra"),
     "account": ("id", "ext_id", "number", "premises_id", "opened", "closed", "holder_person_id",
-                "holder_org_name", "holder_org_inn", "share", "extra"),
+                "holder_org_name", "holder_org_inn", "share", "extra", "els", "gis_id"),
     "account_service": ("id", "account_id", "service_id", "valid_from", "valid_to"),
     "registration": ("id", "ext_id", "person_id", "premises_id", "kind", "valid_from", "valid_to", "relation",
                      "extra"),
@@ -59,6 +61,7 @@ COLUMNS = {
     "payment": ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent", "commission",
                 "extra"),
     "payment_service_split": ("id", "payment_id", "service_id", "amount"),
+    "payment_document": ("id", "ext_id", "account_id", "period", "ipd", "extra"),
     "opening_balance": ("id", "account_id", "service_id", "period", "amount"),
     "billing_period": ("id", "period", "state", "imported"),
 }
