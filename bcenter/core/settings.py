@@ -31,6 +31,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "absence_days": ("exclude_travel_days",),
     "penalty_rounding": ("per_interval",),
     "room_temperature_night": ("measured", "day_only"),
+    "qr_payer_fields": ("none", "name", "name_address"),
 }
 """The allowed values of each choice; the first is the default."""
 
@@ -93,6 +94,9 @@ class Settings:
         room_temperature_night: heating room temperature acts (ПП 354 прил. 1 п. 15) give one measured temperature
             for the whole event; "measured" — it holds at night (00:00–05:00) too, where 3 °C less is allowed;
             "day_only" — night hours are not counted (nobody measured at night) [P].
+        qr_payer_fields: the payer's fields in the ЕПД's payment codes (all optional in ГОСТ Р 56042) — "none"
+            (a lean code: the account number names the payer; fewer bytes, larger modules, read at 100 dpi) |
+            "name" (LastName, FirstName, MiddleName) | "name_address" (and PayerAddress) [P].
         average_limits: periods of the average before the norm (п. 59).
         shift_due_to_working_day: a due date on a non-working day moves to the next working day (ст. 193 ГК).
         increasing_coefficients, penalty_rate_caps: rows added to the built-in law tables.
@@ -111,6 +115,7 @@ class Settings:
     absence_days: str = "exclude_travel_days"
     penalty_rounding: str = "per_interval"
     room_temperature_night: str = "measured"
+    qr_payer_fields: str = "none"
     average_limits: AverageLimits = field(default_factory=AverageLimits)
     shift_due_to_working_day: bool = True
     increasing_coefficients: tuple[CoefficientRow, ...] = ()

@@ -86,6 +86,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (20, "settlements", _sql_file("0020_settlements")),
     (21, "bank_readings", _python_step("m0021_bank_readings")),
     (22, "gis_ids", _sql_file("0022_gis_ids")),
+    (23, "supplier_address", _sql_file("0023_supplier_address")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

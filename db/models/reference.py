@@ -43,6 +43,8 @@ class Supplier(BaseModel):
     kpp = pw.CharField(max_length=9, null=True)
     phone = pw.TextField(null=True)
     extra = JsonTextField(null=True)
+    address = pw.TextField(null=True)
+    """Where the recipient receives people (step 23): printed with its phone in its cell of the ЕПД (п. 69 ПП 354)."""
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_supplier_ext_id UNIQUE (ext_id)")]

@@ -134,8 +134,91 @@ def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_
             assert fields["PersonalAcc"] == suppliers[supplier]["account"]
             assert int(fields.get("Sum", 0)) == to_pay[account].get(supplier, 0)
             assert fields["PaymPeriod"] == "022026" and fields["TechCode"] == "02"
+            assert not {"LastName", "FirstName", "MiddleName", "PayerAddress"} & set(fields)  # a lean code
             seen += 1
     assert seen >= 12  # six recipients a bill in the demo town
+
+
+def _need(tool: str, variable: str, package: str) -> None:
+    """Skip without a rendering or scanning tool here — fail in CI, where ``.ci/run`` installs it."""
+    if shutil.which(tool) is None:
+        if os.environ.get(variable) == "required":
+            pytest.fail(f"{tool} ({package}) не найден, а .ci/run должен был его поставить")
+        pytest.skip(f"{tool} ({package}) не установлен — .ci/run ставит его")
+
+
+def _zxing(png: Path) -> list[dict]:
+    import zxingcpp
+    from PIL import Image
+
+    return [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(Image.open(png).convert("L"),
+                                                              formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def _zbar(png: Path) -> list[dict]:
+    """zbarimg (an implementation independent of zint and zxing): the raw bytes of every code, split at headers."""
+    raw = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", str(png)],
+                         capture_output=True).stdout
+    return [qr.parse((b"ST0001" + part).rstrip(b"\n")) for part in raw.split(b"ST0001")[1:]]
+
+
+def test_every_code_of_a_house_decodes_with_two_readers_at_150_dpi_and_with_zxing_at_100(town, tmp_path, capsys):
+    """Issue 13: a lean code (no payer's name or address by default) in a 35 mm symbol: modules ≥ 0.33 mm, each
+    code captioned; zxing-cpp and zbar read every code of a house's bills at 150 dpi, zxing at 100 dpi too; and no
+    text anywhere is cut with «…»."""
+    _need("pdftoppm", "BCENTER_TEST_PDFTOPPM", "poppler-utils")
+    _need("zbarimg", "BCENTER_TEST_ZBAR", "zbar-tools")
+    from bcenter.modules.bills import qr_image
+    from bcenter.modules.bills.render import QR_SIDE, MIN_MODULE
+
+    house = _rows(town, "SELECT h.ext_id FROM house h JOIN premises p ON p.house_id = h.id GROUP BY h.id "
+                        "ORDER BY COUNT(*), h.ext_id LIMIT 1")[0]["ext_id"]  # the smaller house
+    out = tmp_path / "house.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--house", house, "--out", out)[0] == 0
+    pages = pages_by_account(out)
+    assert not [n for n, page in pages.items() if "…" in page]  # text wraps, never cut (issue 13, item 4)
+    assert [n for n, page in pages.items()  # the executor's phone, and each recipient's
+            if page.count("тел. ") < 1 + page.count("QR-код слева — оплата этому получателю")] == []
+    assert [n for n, page in pages.items() if "Демонстрационная" not in page] == []  # and the recipients' addresses
+    expected = sum(page.count("QR-код слева — оплата этому получателю") for page in pages.values())
+    assert expected >= 6 * len(pages) - 6
+    for dpi, readers in ((150, (_zxing, _zbar)), (100, (_zxing,))):
+        # gray, and only the upper part of each page, where Раздел 2 is (a bill's first page): the decoders see
+        # what they would, at a third less rendering
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-x", "0", "-y", "0", "-W", str(dpi * 83 // 10),
+                        "-H", str(dpi * 73 // 10), "-png", str(out), str(tmp_path / f"p{dpi}")], check=True)
+        for reader in readers:
+            codes = [c for png in sorted(tmp_path.glob(f"p{dpi}-*.png")) for c in reader(png)]
+            assert len(codes) == expected, (dpi, reader.__name__, len(codes), expected)
+            assert {c["PersAcc"] for c in codes} == set(pages)
+    text = qr.payload(codes[0], charset="auto")
+    assert QR_SIDE / (qr_image.packed(text)[0] + 8) >= MIN_MODULE
+
+
+def test_a_long_recipient_name_is_coded_in_cp1251_and_the_purpose_names_what_is_paid(town, tmp_path, capsys):
+    """The required block over 300 bytes in UTF-8 → ``ST00011`` (Windows-1251), decoding to the same name; the
+    capital-repair fund's Purpose says «Взнос на капремонт», the waste operator's «обращения с ТКО»."""
+    _need("pdftoppm", "BCENTER_TEST_PDFTOPPM", "poppler-utils")
+    long_name = ("ООО «Управляющая компания жилищно-коммунального хозяйства и благоустройства "
+                 "Заречного городского округа Свердловской области»")
+    path = town.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE supplier SET name = ? WHERE id = (SELECT supplier_id FROM service "
+                     "WHERE kind = 'housing' LIMIT 1)", (long_name,))
+    number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1")[0]["number"]
+    out = tmp_path / "one.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", out)[0] == 0
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(out), str(tmp_path / "p")], check=True)
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "p-1.png").convert("L"))
+    headers = {qr.parse(f.bytes)["Name"]: bytes(f.bytes[:7]) for f in found}
+    assert headers[long_name] == b"ST00011" and set(headers.values()) >= {b"ST00012"}
+    purposes = {c["Name"]: c["Purpose"] for c in (qr.parse(f.bytes) for f in found)}
+    assert any(p.startswith("Взнос на капремонт за 02.2026") for p in purposes.values())
+    assert any(p.startswith("Оплата обращения с ТКО за 02.2026") for p in purposes.values())
+    assert purposes[long_name].startswith("Оплата ЖКУ за 02.2026")
 
 
 def test_a_closed_month_reprints_byte_for_byte_after_new_facts(town, tmp_path, capsys):
@@ -366,7 +449,7 @@ def test_workers_print_the_same_pages_as_one_process(town, tmp_path, monkeypatch
         result = batch.print_bills(db, batch.BillRequest(url=town, period=OPEN), out=out, workers=workers)
         close_database()
         texts.append([p.extract_text() for p in PdfReader(out).pages])
-        assert result.printed == len(texts[-1]) > 100
+        assert result.pages == len(texts[-1]) and result.printed > 100
     assert texts[0] == texts[1]
 
 
@@ -462,6 +545,7 @@ def test_registry_quirks_a_bill_copes_with(town, tmp_path, capsys):
         conn.execute("INSERT INTO bank_detail (id, supplier_id, bank_name, bic, corr_account, account, valid_from) "
                      "SELECT 'new-bank', id, 'ПАО Новый Банк', '046577999', '30101810400000000999', "
                      "'40702810900000099999', '2025-06-01' FROM supplier WHERE ext_id = 'vodokanal'")
+        conn.execute("INSERT INTO setting (id, key, value) VALUES ('qr-payer', 'qr_payer_fields', '\"name\"')")
         conn.execute("INSERT INTO court_case (id, account_id, stage, debt, penalties, court_costs, opened_on) "
                      "SELECT 'case-1', id, 'court_order', 1000000, 5000, 150000, '2025-12-01' FROM account "
                      "WHERE number = ?", (number,))

@@ -106,6 +106,23 @@ def test_every_problem_at_once_and_unknown_charset():
         qr.payload({**G15_FIELDS, "Purpose": "Оплата ЖКУ ✓"}, charset="cp1251")
 
 
+def test_a_required_block_over_300_bytes_in_utf8_is_coded_in_cp1251_and_over_300_there_refused():
+    """ГОСТ Р 56042: the header and the required fields take at most 300 bytes in the payload's charset. A long
+    Cyrillic name takes two bytes a letter in UTF-8, one in Windows-1251."""
+    assert qr.required_block(G15_FIELDS, "utf-8") <= 300
+    assert qr.payload(G15_FIELDS, charset="auto").startswith("ST00012|")
+    long_name = "ООО «" + "Управляющая компания жилищного хозяйства " * 3 + "»"  # 130 letters: 260 bytes
+    fields = {**G15_FIELDS, "Name": long_name[:160]}
+    assert qr.required_block(fields, "utf-8") > 300 >= qr.required_block(fields, "cp1251")
+    text = qr.payload(fields, charset="auto")
+    assert text.startswith("ST00011|")
+    assert qr.parse(qr.encode(text)) == qr.parse(qr.payload(fields))  # the same fields, decoded by its header
+    too_long = {**fields, "Name": "Ж" * 160, "BankName": "Б" * 45}
+    with pytest.raises(ValidationFailed, match="больше 300 по ГОСТ Р 56042") as caught:
+        qr.payload(too_long, charset="auto", whose="поставщик «Ж»")
+    assert caught.value.problems[0].path.startswith("поставщик «Ж»: QR Name")
+
+
 @pytest.mark.parametrize("data", ["", "ST0002|Name=A", "ST00019|Name=A", b"ST00012|Name=\xff\xfe", "ST00012|Name"])
 def test_parser_refuses_what_is_not_a_payment_code(data):
     with pytest.raises(InvalidValue):

@@ -1,7 +1,7 @@
 """A database made by an earlier release opens, migrates and prints what that release printed (issue 11).
 
 The fixtures (``data/release-<N>.*``, made by ``old_release.py record`` on the code of schema step N) are the SQLite
-file of a 20-account demo town and the digests of every report and of the bills' text that code printed from it.
+file of a 20-account demo town and the digests of every report and of the bills' amounts that code printed from it.
 
 Those releases' payments never paid penalties and their credits went to any service; issue 12 changed both defaults
 (``penalty_application``, ``credit_application``), a change of behaviour, not of the migration: the towns are

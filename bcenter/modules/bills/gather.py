@@ -126,8 +126,10 @@ class BillSource:
                                        "unit": UNIT_LABELS.get(unit, unit), "supplier": str(supplier),
                                        "order": (order if order is not None else 10 ** 6, ext or "")}
         self.suppliers: dict[str, dict] = {}
-        for sid, ext, name, inn, kpp in db.execute_sql('SELECT id, ext_id, name, inn, kpp FROM "supplier"'):
-            self.suppliers[str(sid)] = {"ext": ext or str(sid), "name": name, "inn": inn, "kpp": kpp, "bank": None}
+        for sid, ext, name, inn, kpp, phone, address in db.execute_sql(
+                'SELECT id, ext_id, name, inn, kpp, phone, address FROM "supplier"'):
+            self.suppliers[str(sid)] = {"ext": ext or str(sid), "name": name, "inn": inn, "kpp": kpp, "bank": None,
+                                        "phone": phone, "address": address}
         details = sorted(db.execute_sql(
             'SELECT supplier_id, valid_from, id, bank_name, bic, corr_account, account FROM "bank_detail" '
             'WHERE supplier_id IS NOT NULL'), key=lambda r: (str(r[0]), r[1] is not None, str(r[1]), str(r[2])))
@@ -367,22 +369,52 @@ class BillSource:
         return Recipient(supplier=sup["ext"], name=sup["name"], inn=sup["inn"], kpp=sup["kpp"],
                          bank_name=bank.get("bank_name"), bic=bank.get("bic"), corr_account=bank.get("corr_account"),
                          account=bank.get("account"), services=tuple(self.services[x]["name"] for x in names),
-                         qr=self._qr(sup, payer, amounts["to_pay"], named), **amounts)
+                         phone=sup["phone"], address=sup["address"],
+                         qr=self._qr(sup, payer, amounts["to_pay"], named, services), **amounts)
 
-    def _qr(self, sup: dict, payer: Payer, to_pay: int, named: Period) -> str | None:
+    def _what(self, services: set[str]) -> str:
+        """What a recipient is paid for: ``capital`` — the capital-repair fund takes contributions (взнос на
+        капитальный ремонт, ст. 169 ЖК РФ), ``waste`` — the regional operator of ТКО its service, else ``housing``."""
+        kinds = {self.services[s]["kind"] for s in services if s in self.services}
+        resources = {self.services[s]["resource"] for s in services if s in self.services}
+        if kinds == {"capital_repair"}:
+            return "capital"
+        if resources == {"solid_waste"}:
+            return "waste"
+        return "housing"
+
+    def _qr(self, sup: dict, payer: Payer, to_pay: int, named: Period, services: set[str]) -> str | None:
+        """The recipient's payment code: its details, the sum, the account and the month; the Purpose by what the
+        recipient is paid for; the payer's name and address only as the setting ``qr_payer_fields`` says (a lean
+        code by default); UTF-8, or Windows-1251 when the required block is over 300 bytes in UTF-8
+        (``qr.fitting_charset``)."""
         if sup["bank"] is None:
             return None
-        p = self.period
-        purpose = {"monthly": f"Оплата ЖКУ за {p.month:02d}.{p.year}, л/с {payer.account}",
-                   "debt": f"Погашение задолженности за ЖКУ на {format_date_ru(self.as_of)}, л/с {payer.account}",
-                   "advance": f"Оплата ЖКУ вперёд на {self.months} мес. с {p.month:02d}.{p.year}, "
-                              f"л/с {payer.account}"}[self.kind]
+        p, what = self.period, self._what(services)
+        month, account = f"{p.month:02d}.{p.year}", f"л/с {payer.account}"
+        purpose = {
+            "monthly": {"housing": f"Оплата ЖКУ за {month}", "capital": f"Взнос на капремонт за {month}",
+                        "waste": f"Оплата обращения с ТКО за {month}"},
+            "debt": {"housing": "Погашение задолженности за ЖКУ", "capital": "Погашение долга по взносам на капремонт",
+                     "waste": "Погашение задолженности за обращение с ТКО"},
+            "advance": {"housing": "Оплата ЖКУ вперёд", "capital": "Взносы на капремонт вперёд",
+                        "waste": "Оплата обращения с ТКО вперёд"},
+        }[self.kind][what]
+        if self.kind == "debt":
+            purpose += f" на {format_date_ru(self.as_of)}"
+        elif self.kind == "advance":
+            purpose += f" на {self.months} мес. с {month}"
+        purpose += f", {account}"
         fields = self._payee(sup) | {
             "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": named.mmyyyy,
-            "LastName": _plain(payer.last_name), "FirstName": _plain(payer.first_name),
-            "MiddleName": _plain(payer.middle_name), "PayerAddress": _plain(payer.address), "Category": "ЖКУ",
-            "TechCode": "02"}
-        return qr.payload(fields, whose=f"лицевой счёт {payer.account}, поставщик «{sup['name']}»")
+            "Category": "ЖКУ", "TechCode": "02"}
+        payer_fields = self.finance.settings.qr_payer_fields
+        if payer_fields in ("name", "name_address"):
+            fields |= {"LastName": _plain(payer.last_name), "FirstName": _plain(payer.first_name),
+                       "MiddleName": _plain(payer.middle_name)}
+        if payer_fields == "name_address":
+            fields["PayerAddress"] = _plain(payer.address)
+        return qr.payload(fields, charset="auto", whose=f"лицевой счёт {payer.account}, поставщик «{sup['name']}»")
 
     def _table(self, lines: list[dict], readings: dict[str, str]):
         """Раздел 3 rows, Раздел 5 recalculations and Раздел 4 references of an account's lines, by service."""

@@ -65,6 +65,8 @@ class Recipient:
     corr_account: str | None
     account: str | None      # расчётный счёт
     services: tuple[str, ...]
+    phone: str | None = None
+    address: str | None = None
     opening: int = 0         # debt (+) / advance (−) at the start of the period
     charged: int = 0         # the period's charges with recalculations and benefits
     paid: int = 0

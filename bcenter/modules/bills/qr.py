@@ -73,13 +73,44 @@ FIELD_NAMES_RU = {
 }
 
 
+REQUIRED_BLOCK_LIMIT = 300
+"""ГОСТ Р 56042-2014: the service data and the block of required fields (``Name`` … ``CorrespAcc``) take at most 300
+bytes in the payload's charset."""
+
+
+def required_block(fields: Mapping[str, object], charset: str) -> int:
+    """Bytes of the header and the required block (``ST0001x|Name=…|…|CorrespAcc=…``) in ``charset``."""
+    parts = [f"{key}={fields[key]}" for key in REQUIRED if fields.get(key) not in (None, "")]
+    return len((FORMAT + "2" + SEPARATOR + SEPARATOR.join(parts)).encode(charset, errors="replace"))
+
+
+def fitting_charset(fields: Mapping[str, object], *, whose: str | None = None) -> str:
+    """UTF-8 while the required block fits in 300 bytes in it; else Windows-1251 (one byte a letter), when it fits
+    there; else the details cannot make a code: refused, naming whose they are."""
+    for charset in ("utf-8", "cp1251"):
+        try:
+            "".join(str(fields.get(k) or "") for k in REQUIRED).encode(charset)
+        except UnicodeEncodeError:
+            continue
+        if required_block(fields, charset) <= REQUIRED_BLOCK_LIMIT:
+            return charset
+    prefix = f"{whose}: " if whose else ""
+    raise ValidationFailed([Problem(f"{prefix}QR Name, BankName", (
+        f"обязательные реквизиты занимают {required_block(fields, 'utf-8')} байт в UTF-8 и "
+        f"{required_block(fields, 'cp1251')} в Windows-1251 — больше {REQUIRED_BLOCK_LIMIT} по ГОСТ Р 56042: "
+        "сократите наименование получателя или банка"))], title="Реквизиты QR-кода платежа неверны")
+
+
 def payload(fields: Mapping[str, object], *, charset: str = "utf-8", whose: str | None = None) -> str:
     """The QR text for `fields` (canonical key spelling; values str or int; None or "" values are left out).
 
-    ``charset`` is ``utf-8`` (header ``ST00012``), ``cp1251`` (``ST00011``) or ``koi8-r`` (``ST00013``); a value
-    the charset cannot hold is an error. ``whose`` (e.g. «поставщик ВОДОКАНАЛ») prefixes every message.
+    ``charset`` is ``utf-8`` (header ``ST00012``), ``cp1251`` (``ST00011``), ``koi8-r`` (``ST00013``) or ``auto``
+    (``fitting_charset``: UTF-8, or Windows-1251 when the required block is over 300 bytes in UTF-8); a value the
+    charset cannot hold is an error. ``whose`` (e.g. «поставщик ВОДОКАНАЛ») prefixes every message.
     Raises ``ValidationFailed`` listing every bad field.
     """
+    if charset == "auto":
+        charset = fitting_charset(fields, whose=whose)
     code = CHARSET_CODES.get(charset.lower())
     if code is None:
         raise InvalidValue(f"кодировка QR: {charset} (допустимы utf-8, cp1251, koi8-r)", value=charset)

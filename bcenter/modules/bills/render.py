@@ -35,8 +35,15 @@ from bcenter.modules.bills.words import rub_in_words
 PAGE_W, PAGE_H = A4
 MARGIN = 10 * mm
 WIDTH = PAGE_W - 2 * MARGIN
-QR_SIDE = 31 * mm
+QR_SIDE = 35 * mm
+"""The payment code's side with its quiet zone: a lean payload's modules are ≥ 0.39 mm, read by zxing at 100 dpi and
+by zbar at 150 (31 mm read 30 of 180 codes of a demo house at 100 dpi; 35 mm all 180 — issue 13)."""
+CELL_H = 37 * mm
+"""A recipient's payment cell: the code, its caption below, the details and amounts beside."""
+MIN_MODULE = 0.33 * mm
+"""The smallest module a phone's camera reads off paper reliably (issue 13: 0.31 mm ones failed at 100 dpi)."""
 LINE = 2.75 * mm
+DETAIL_LINE = 2.4 * mm  # a recipient's details, 6 pt
 NBSP = "\u00a0"
 rl_config.useA85 = 0  # binary streams: ASCII85 only makes files bigger (and was a third of the writing time)
 
@@ -45,6 +52,20 @@ def rub(kop: int) -> str:
     """«1 234,56» (thousands by NO-BREAK SPACE, minus as U+2212)."""
     rubles, kopecks = divmod(abs(kop), 100)
     return f"{'−' if kop < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kopecks:02d}"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A recipient's payment cell laid out: its code, the text beside it, the height it needs."""
+
+    recipient: Recipient
+    symbol: tuple[int, bytes] | None
+    side: float
+    width: float
+    name: list[str]
+    details: list[str]
+    amounts: list[tuple[str, str]]
+    height: float
 
 
 @dataclass
@@ -176,7 +197,7 @@ class Renderer:
                   f"Лицевой счёт {bill.payer.account} · {bill.period_label} · документ № {bill.number} · "
                   f"лист {page}", 6)
 
-    def _qr(self, c: Canvas, payload: str, x: float, y: float, side: float) -> None:
+    def _qr(self, c: Canvas, payload: str | tuple[int, bytes], x: float, y: float, side: float) -> None:
         """The symbol with its top-left corner at (x, y), a 4-module quiet zone inside ``side``.
 
         Drawn as a 1-bit inline image mask (PDF 32000 §8.9.6.2 ``/IM true``, ``/D [1 0]``: a set bit paints) —
@@ -185,7 +206,7 @@ class Renderer:
         ASCII85 (``/A85``, reportlab's C encoder): the page's stream is compressed with them, and six codes in hex
         took that compression 0.22 ms a page against 0.06 ms in ASCII85 (and 7.0 kB against 6.3 kB).
         """
-        n, data = qr_image.packed(payload)
+        n, data = qr_image.packed(payload) if isinstance(payload, str) else payload
         quiet = 4
         m = side / (n + 2 * quiet)
         c.addLiteral(f"q {n * m:.4f} 0 0 {n * m:.4f} {x + quiet * m:.4f} {y - side + quiet * m:.4f} cm 0 g\n"
@@ -242,8 +263,8 @@ class Renderer:
         if e.hours:
             right.append(("Режим работы", e.hours))
         half = WIDTH / 2
-        lwrap = [(k, self.wrap(v, half - 25 * mm, 7, lines=2)) for k, v in left]
-        rwrap = [(k, self.wrap(v, half - 24 * mm, 7, lines=2)) for k, v in right]
+        lwrap = [(k, self.wrap(v, half - 25 * mm, 7)) for k, v in left]
+        rwrap = [(k, self.wrap(v, half - 24 * mm, 7)) for k, v in right]
         height = max(sum(len(v) for _, v in lwrap), sum(len(v) for _, v in rwrap)) * 3.1 * mm + 2 * mm
         head = self.title("Раздел 1. Сведения о плательщике и исполнителе услуг")
 
@@ -261,14 +282,15 @@ class Renderer:
 
     def _section2(self, bill: Bill) -> list[Block]:
         blocks = [self.title("Раздел 2. Информация для внесения платы получателям платежей")]
-        cell_w, cell_h = WIDTH / 2, 37 * mm
+        cell_w = WIDTH / 2
         recipients = list(bill.recipients)
         for i in range(0, len(recipients), 2):
-            pair = recipients[i:i + 2]
+            cells = [self._cell_layout(bill, rec, cell_w) for rec in recipients[i:i + 2]]
+            cell_h = max(CELL_H, *(cell.height for cell in cells))  # a pair's cells are as tall as the taller
 
-            def draw(c: Canvas, y: float, pair=pair) -> None:
-                for j, rec in enumerate(pair):
-                    self._payment_cell(c, bill, rec, MARGIN + j * cell_w, y, cell_w, cell_h)
+            def draw(c: Canvas, y: float, cells=cells, cell_h=cell_h) -> None:
+                for j, cell in enumerate(cells):
+                    self._payment_cell(c, bill, cell, MARGIN + j * cell_w, y, cell_w, cell_h)
             blocks.append(Block(cell_h, draw))
         total = bill.to_pay
 
@@ -289,29 +311,21 @@ class Renderer:
         blocks.append(Block(9.5 * mm, draw_total))
         return blocks
 
-    def _payment_cell(self, c: Canvas, bill: Bill, rec: Recipient, x: float, y: float, w: float, h: float) -> None:
-        c.setLineWidth(0.4)
-        c.rect(x, y - h, w, h, stroke=1, fill=0)
-        qx = x + 1 * mm
+    def _cell_layout(self, bill: Bill, rec: Recipient, w: float) -> "_Cell":
+        """What a recipient's cell holds, wrapped to its width (never cut with «…»), and the height it needs."""
+        symbol, side = None, QR_SIDE
         if self.qr and rec.qr:
-            self._qr(c, rec.qr, qx, y - 1 * mm, QR_SIDE)
-        elif not rec.qr:
-            self.text(c, qx + 2 * mm, y - 16 * mm, "QR-код не выдаётся:", 6)
-            self.text(c, qx + 2 * mm, y - 18.5 * mm, "реквизиты не заполнены", 6)
-        tx = x + QR_SIDE + 2 * mm
-        tw = w - QR_SIDE - 3 * mm
-        yy = y - 3 * mm
-        for line in self.wrap(rec.name, tw, 7, bold=True, lines=2):
-            self.text(c, tx, yy, line, 7, bold=True)
-            yy -= 2.9 * mm
+            symbol = qr_image.packed(rec.qr)
+            side = max(QR_SIDE, (symbol[0] + 8) * MIN_MODULE)  # a module never under 0.33 mm, quiet zone included
+        tw = w - side - 3 * mm
+        name = self.wrap(rec.name, tw, 7, bold=True)
         details = [f"ИНН {rec.inn}" + (f"  КПП {rec.kpp}" if rec.kpp else ""),
-                   f"р/с {rec.account or '—'}  БИК {rec.bic or '—'}",
-                   self.fit(f"{rec.bank_name or '—'}, к/с {rec.corr_account or '—'}", tw, 6),
-                   self.fit("Услуги: " + ", ".join(rec.services), tw, 6)]
-        for line in details:
-            self.text(c, tx, yy, line, 6)
-            yy -= LINE
-        yy -= 0.6 * mm
+                   f"р/с {rec.account or '—'}  БИК {rec.bic or '—'}"]
+        details += self.wrap(f"{rec.bank_name or '—'}, к/с {rec.corr_account or '—'}", tw, 6)
+        contacts = ", ".join(x for x in (rec.address, rec.phone and f"тел. {rec.phone}") if x)
+        if contacts:
+            details += self.wrap(contacts, tw, 6)
+        details += self.wrap("Услуги: " + ", ".join(rec.services), tw, 6)
         if bill.kind == "monthly":
             amounts = [("Долг (+) / аванс (−) на начало", rub(rec.opening)), ("Оплачено в периоде", rub(rec.paid)),
                        ("Начислено за период", rub(rec.charged))]
@@ -324,17 +338,42 @@ class Renderer:
                        (f"Начисления за {bill.months} мес. (оценка)", rub(rec.charged))]
             if rec.credited:
                 amounts.append(("Зачтён аванс лицевого счёта", rub(-rec.credited)))
-        for label, value in amounts:
+        used = 3 * mm + len(name) * 2.8 * mm + len(details) * DETAIL_LINE + 0.6 * mm + len(amounts) * LINE
+        height = max(used + 4.6 * mm, side + 1 * mm)  # the caption and «К оплате» below the amounts
+        return _Cell(rec, symbol, side, tw, name, details, amounts, height)
+
+    def _payment_cell(self, c: Canvas, bill: Bill, cell: "_Cell", x: float, y: float, w: float, h: float) -> None:
+        rec = cell.recipient
+        c.setLineWidth(0.4)
+        c.rect(x, y - h, w, h, stroke=1, fill=0)
+        qx = x + 0.5 * mm
+        if cell.symbol is not None:
+            self._qr(c, cell.symbol, qx, y - 0.5 * mm, cell.side)
+        elif not rec.qr:
+            self.text(c, qx + 2 * mm, y - 16 * mm, "QR-код не выдаётся:", 6)
+            self.text(c, qx + 2 * mm, y - 18.5 * mm, "реквизиты не заполнены", 6)
+        tx = x + cell.side + 1.5 * mm
+        yy = y - 3 * mm
+        for line in cell.name:
+            self.text(c, tx, yy, line, 7, bold=True)
+            yy -= 2.8 * mm
+        for line in cell.details:
+            self.text(c, tx, yy, line, 6)
+            yy -= DETAIL_LINE
+        yy -= 0.6 * mm
+        for label, value in cell.amounts:
             self.text(c, tx, yy, label, 6.5)
             self.right(c, x + w - 1.5 * mm, yy, value, 6.5)
             yy -= LINE
-        self.text(c, tx, y - h + 2.2 * mm, f"К оплате, л/с {bill.payer.account}", 7.5, bold=True)
-        self.right(c, x + w - 1.5 * mm, y - h + 2.2 * mm, rub(rec.to_pay), 8, bold=True)
+        if cell.symbol is not None:  # whom the code pays: this recipient
+            self.text(c, tx, y - h + 5 * mm, "QR-код слева — оплата этому получателю", 6)
+        self.text(c, tx, y - h + 1.8 * mm, f"К оплате, л/с {bill.payer.account}", 7.5, bold=True)
+        self.right(c, x + w - 1.5 * mm, y - h + 1.8 * mm, rub(rec.to_pay), 8, bold=True)
 
     # --- Раздел 3 ---------------------------------------------------------------------------------
-    COLUMNS = (("Вид услуги", 40), ("Ед.", 9), ("Объём\nинд.", 13), ("Объём\nСОИ", 12), ("Способ", 13),
-               ("Тариф,\nруб.", 21), ("Начислено,\nруб.", 17), ("Коэф.", 8), ("Превыш.,\nруб.", 13),
-               ("Перерасч.,\nруб.", 15), ("Льготы,\nруб.", 12), ("Итого,\nруб.", 17))
+    COLUMNS = (("Вид услуги", 53), ("Ед.", 8), ("Объём\nинд.", 12), ("Объём\nСОИ", 11), ("Способ", 12),
+               ("Тариф,\nруб.", 20), ("Начислено,\nруб.", 16), ("Коэф.", 7), ("Превыш.,\nруб.", 11),
+               ("Перерасч.,\nруб.", 13), ("Льготы,\nруб.", 10), ("Итого,\nруб.", 17))
 
     def _table(self, title: str, columns, rows: list[list[str]], total: list[str] | None,
                bold_first: bool = False) -> list[Block]:
@@ -365,20 +404,33 @@ class Renderer:
                     else:
                         self.right(c, x1 - 0.8 * mm, yy, part, 6, bold=True)
 
+        def first_size(cells: list[str], bold: bool) -> float:
+            """6.3 pt, or 5.6 pt when that keeps a long service name on one line."""
+            font, room = self.bold if bold else self.regular, xs[1] - xs[0] - 1.2 * mm
+            return 5.6 if stringWidth(cells[0], font, 6.3) > room >= stringWidth(cells[0], font, 5.6) else 6.3
+
+        def first_lines(cells: list[str], bold: bool) -> list[str]:
+            """The first column wraps when it must (never cut with «…»)."""
+            return self.wrap(cells[0], xs[1] - xs[0] - 1.2 * mm, first_size(cells, bold), bold)
+
+        def height(cells: list[str], bold: bool) -> float:
+            return row_h + (len(first_lines(cells, bold)) - 1) * 2.6 * mm
+
         def draw_row(cells: list[str], bold: bool) -> Callable[[Canvas, float], None]:
+            lines, h, size = first_lines(cells, bold), height(cells, bold), first_size(cells, bold)
+
             def draw(c: Canvas, y: float) -> None:
                 c.setLineWidth(0.2)
                 c.setStrokeGray(0.7)
-                c.line(MARGIN, y - row_h, MARGIN + WIDTH, y - row_h)
+                c.line(MARGIN, y - h, MARGIN + WIDTH, y - h)
                 c.setStrokeGray(0)
-                for k, (cell, x0, x1) in enumerate(zip(cells, xs, xs[1:])):
-                    if k == 0:
-                        self.text(c, x0 + 0.8 * mm, y - 2.4 * mm, self.fit(cell, x1 - x0 - 1.2 * mm, 6.3, bold),
-                                  6.3, bold=bold)
-                    elif cell:  # a figure wider than its column is set smaller, never over its neighbour
+                for k, line in enumerate(lines):
+                    self.text(c, xs[0] + 0.8 * mm, y - 2.4 * mm - k * 2.6 * mm, line, size, bold=bold)
+                for cell, x0, x1 in zip(cells[1:], xs[1:], xs[2:]):
+                    if cell:  # a figure wider than its column is set smaller, never over its neighbour
                         font = self.bold if bold else self.regular
-                        size = 6.3 if stringWidth(cell, font, 6.3) <= x1 - x0 - 1.2 * mm else 5.2
-                        self.right(c, x1 - 0.8 * mm, y - 2.4 * mm, cell, size, bold=bold)
+                        figure = 6.3 if stringWidth(cell, font, 6.3) <= x1 - x0 - 1.2 * mm else 5.2
+                        self.right(c, x1 - 0.8 * mm, y - 2.4 * mm, cell, figure, bold=bold)
             return draw
 
         repeat = Block(cont.height + header_h, header(cont))
@@ -390,13 +442,13 @@ class Renderer:
                 def draw(c: Canvas, y: float, first=first) -> None:
                     draw_header(c, y)
                     first(c, y - head.height - header_h)
-                blocks.append(Block(head.height + header_h + row_h, draw))
+                blocks.append(Block(head.height + header_h + height(cells, bold_first), draw))
             else:
-                blocks.append(Block(row_h, draw_row(cells, False), repeat))
+                blocks.append(Block(height(cells, False), draw_row(cells, False), repeat))
         if not rows:
             blocks.append(Block(head.height + header_h, header(head)))
         if total is not None:
-            blocks.append(Block(row_h + 1.5 * mm, draw_row(total, True), repeat))
+            blocks.append(Block(height(total, True) + 1.5 * mm, draw_row(total, True), repeat))
         return blocks
 
     def _section3(self, bill: Bill) -> list[Block]:
@@ -416,8 +468,8 @@ class Renderer:
         head = self.title(title)
         wrapped = [w for line in lines for w in self.wrap(line, WIDTH - 2 * mm, 6.5)]
         out = []
-        for start in range(0, len(wrapped), 12):
-            chunk = wrapped[start:start + 12]
+        for start in range(0, len(wrapped), 3):  # small blocks: a page takes what it has room for
+            chunk = wrapped[start:start + 3]
             first = start == 0
 
             def draw(c: Canvas, y: float, chunk=chunk, first=first) -> None:

@@ -264,11 +264,22 @@ def norms(history: History) -> list[dict]:
     return out
 
 
+SUPPLIER_ADDRESSES = {
+    "uk": f"{POSTCODE}, {REGION}, {CITY}, ул. Ленина, д. 20, пом. 3",
+    "vodokanal": f"{POSTCODE}, {REGION}, {CITY}, ул. Заречная, д. 2",
+    "teploset": f"{POSTCODE}, {REGION}, {CITY}, ул. Энергетиков, д. 9",
+    "energosbyt": "620000, Свердловская обл., г. Екатеринбург, ул. Демонстрационная, д. 1",
+    "tko": "620000, Свердловская обл., г. Екатеринбург, ул. Демонстрационная, д. 7",
+    "fkr": "620000, Свердловская обл., г. Екатеринбург, ул. Демонстрационная, д. 12",
+}
+"""Where each demo recipient receives people (made up, like the rest of the town)."""
+
+
 def suppliers() -> list[dict]:
     out = []
     for sid, name, inn9, kpp, phone, bank_index, prefix, tail in SUPPLIERS:
         out.append({"id": sid, "name": name, "inn": inn10(inn9), "kpp": kpp, "phone": phone,
-                    "bank": bank(bank_index, prefix, tail)})
+                    "address": SUPPLIER_ADDRESSES[sid], "bank": bank(bank_index, prefix, tail)})
     return out
 
 

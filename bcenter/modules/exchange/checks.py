@@ -172,7 +172,8 @@ class Checker:
 
     # --- kinds ----------------------------------------------------------------------------------
     def supplier(self, o: dict, path: str, uid: str, out: dict) -> None:
-        out["supplier"].append((uid, o["id"], o["name"], o["inn"], o.get("kpp"), o.get("phone"), _extra(o)))
+        out["supplier"].append((uid, o["id"], o["name"], o["inn"], o.get("kpp"), o.get("phone"), _extra(o),
+                                 o.get("address")))
         out["bank_detail"].append(self.bank(o["bank"], organization_id=None, supplier_id=uid))
 
     def service(self, o: dict, path: str, uid: str, out: dict) -> None:

@@ -109,10 +109,11 @@ class Exporter:
         banks = {}
         for _, _, supplier, name, bic, corr, account, _ in self._rows("bank_detail", where="WHERE supplier_id IS NOT NULL"):
             banks.setdefault(str(supplier), {"name": name, "bic": bic, "corr_account": corr, "account": account})
-        for uid, ext, name, inn, kpp, phone, extra in self._rows("supplier"):
+        for uid, ext, name, inn, kpp, phone, extra, address in self._rows("supplier"):
             obj = {"id": ext or str(uid), "name": name, "inn": inn}
             _put(obj, "kpp", kpp)
             _put(obj, "phone", phone)
+            _put(obj, "address", address)
             obj["bank"] = banks.get(str(uid))
             yield _extra(obj, extra)
 

@@ -23,7 +23,7 @@ KIND_ARRAY = {
 }
 
 COLUMNS = {
-    "supplier": ("id", "ext_id", "name", "inn", "kpp", "phone", "extra"),
+    "supplier": ("id", "ext_id", "name", "inn", "kpp", "phone", "extra", "address"),
     "bank_detail": ("id", "organization_id", "supplier_id", "bank_name", "bic", "corr_account", "account",
                     "valid_from"),
     "service": ("id", "ext_id", "name", "kind", "resource", "unit", "supplier_id", "penalty_rule", "sort_order",
