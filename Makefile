@@ -6,7 +6,7 @@ DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.db
 ACCOUNTS ?= 2000
 LAST_MONTH ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
 
-.PHONY: demo test env env-test bench clean
+.PHONY: demo test env env-test bench clean epd-example
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Нужен Python 3.11 или новее")'
@@ -47,6 +47,17 @@ bench: env-test
 	$(BIN)/python bench/month.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/demo_build.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/registry_import.py --accounts $(ACCOUNTS)
+
+## docs/epd-example.png: the first page of a closed month's ЕПД of a 40-account demo town (a test runs this into a
+## temporary folder and compares the picture, so it stays current: rerun it after changing the bill's layout).
+EPD_DIR ?= var/epd
+EPD_PNG ?= docs/epd-example
+epd-example:
+	@rm -rf $(EPD_DIR) && mkdir -p $(EPD_DIR)
+	$(BIN)/bcenter --db sqlite:///$(abspath $(EPD_DIR))/town.db demo --accounts 40 --until 2026-10 --ledger >/dev/null
+	$(BIN)/bcenter --db sqlite:///$(abspath $(EPD_DIR))/town.db bills --period 2026-09 --account 1000010015 \
+		--out $(EPD_DIR)/bill.pdf >/dev/null
+	pdftoppm -r 110 -gray -png -singlefile -f 1 -l 1 $(EPD_DIR)/bill.pdf $(EPD_PNG)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

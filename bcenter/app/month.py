@@ -41,7 +41,7 @@ class MonthCases(UseCases):
         """Balance snapshots and penalties of the period; nothing is posted into it afterwards."""
         self._not_ahead(period, "закрытие")
         return close_period(self.db, period, actor=self.app.actor.user, workers=self.app.workers(workers),
-                            url=self.app.url, job=job)
+                            url=self.app.url, job=job, closed_on=self.app.clock.today())
 
     @use_case(P.LEDGER_READ, "просмотр начислений")
     def charges(self, period: Period, *, account: str | None = None) -> ChargeStatement:

@@ -87,6 +87,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (21, "bank_readings", _python_step("m0021_bank_readings")),
     (22, "gis_ids", _sql_file("0022_gis_ids")),
     (23, "supplier_address", _sql_file("0023_supplier_address")),
+    (24, "close_day", _sql_file("0024_close_day")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -31,6 +31,9 @@ class BillingPeriod(BaseModel):
     closed_at = pw.TextField(null=True)
     closed_by = pw.TextField(null=True)
     imported = pw.BooleanField(default=False)  # closed in the system we migrated from
+    closed_on = pw.DateField(null=True)
+    """The business day of the close (the app's clock; step 24): the date of issue its bills print. ``closed_at`` is
+    the technical moment and never stands in for it (ARCHITECTURE.md §2)."""
 
     class Meta:
         constraints = [

@@ -251,19 +251,21 @@ def test_a_closed_month_reprints_byte_for_byte_after_new_facts(town, tmp_path, c
 
 def test_a_monthly_bill_says_when_to_pay_and_when_it_was_issued(town, tmp_path, capsys):
     """ч. 1 ст. 155 ЖК РФ (177-ФЗ): from February 2026 by the 15th of the next month, moved off a day off (ст. 193
-    ГК РФ) — 15.03.2026 is a Sunday; January 2026, by the old text, by the 10th; a closed month's date of issue is its close day, an open month's the print
-    day."""
+    ГК РФ) — 15.03.2026 is a Sunday; January 2026, by the old text, by the 10th. A closed month's date of issue is
+    the business day of its close (the demo closes each month on the 1st of the next), an open month's the print
+    day; a close through the application records the app's day."""
     import datetime as dt
 
-    closed_on = dt.date.fromisoformat(_rows(town, "SELECT closed_at FROM billing_period WHERE period = ?",
-                                            (CLOSED,))[0]["closed_at"][:10])
-    for period, due, issued in ((OPEN, "16.03.2026", dt.date.today()), (CLOSED, "10.02.2026", closed_on)):
+    for period, due, issued in ((OPEN, "16.03.2026", dt.date.today()), (CLOSED, "10.02.2026", dt.date(2026, 2, 1))):
         out = tmp_path / f"{period}.pdf"
         assert run(capsys, "--db", town, "bills", "--period", period, "--out", out, "--workers", 1)[0] == 0
         pages = pages_by_account(out)
         for page in pages.values():
             assert f"Оплатить до {due} включительно" in page
             assert f"дата формирования документа {issued:%d.%m.%Y}" in page
+    assert run(capsys, "--db", town, "close", "--period", OPEN)[0] == 0
+    assert _rows(town, "SELECT closed_on FROM billing_period WHERE period = ?", (OPEN,))[0]["closed_on"] == \
+        dt.date.today().isoformat()
 
 
 def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of_them(town, tmp_path, capsys):

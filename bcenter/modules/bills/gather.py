@@ -150,13 +150,16 @@ class BillSource:
                               site=row[6], hours=extra.get("hours"))
 
     def _issued(self, print_day: date | None) -> str | None:
-        """The date of issue: a closed month's is the day it was closed — its figures final, its reprints the
-        same —; an open month's is the print day. A month closed in the system we migrated from has none known."""
+        """The date of issue: a closed month's is the business day it was closed (``closed_on``) — its figures
+        final, its reprints the same —; an open month's is the print day. A month closed before schema step 24
+        prints the UTC day of its close's moment; one closed in the system we migrated from has none known."""
         if not self.closed:
             return format_date_ru(print_day) if print_day else None
-        row = self.db.execute_sql(f'SELECT closed_at FROM "billing_period" WHERE period = {self.mark}',
-                                  (str(self.period),)).fetchone()
-        return _ru_date(row[0]) if row and row[0] else None
+        row = self.db.execute_sql(f'SELECT closed_on, closed_at, imported FROM "billing_period" '
+                                  f'WHERE period = {self.mark}', (str(self.period),)).fetchone()
+        if row is None or (row[0] is None and (row[2] or row[1] is None)):
+            return None
+        return _ru_date(row[0] or row[1])
 
     # --- what to print ----------------------------------------------------------------------------
     def targets(self, *, house: str | None = None, account: str | None = None) -> list[Target]:

@@ -478,7 +478,8 @@ class Renderer:
                     y -= head.height
                 for k, line in enumerate(chunk):
                     self.text(c, MARGIN + 1 * mm, y - 2.6 * mm - k * LINE, line, 6.5)
-            out.append(Block((head.height if first else 0) + len(chunk) * LINE + 1 * mm, draw))
+            last = start + 3 >= len(wrapped)
+            out.append(Block((head.height if first else 0) + len(chunk) * LINE + (1 * mm if last else 0), draw))
         return out
 
     def _section4(self, bill: Bill) -> list[Block]:

@@ -114,7 +114,8 @@ def build_demo_ledger(db: pw.Database, *, until: Period, workers: int = 1, url: 
             raise BcenterError(f"Демо-город: период {period} рассчитан не полностью — домов с ошибками "
                                f"{len(result.failed)}")
         if period < until:
-            close_period(db, period, workers=workers, url=url, actor=actor)
+            # the town's history: each month closed on the first day of the next, as a settlement centre would
+            close_period(db, period, workers=workers, url=url, actor=actor, closed_on=(period + 1).first_day)
             closed.append(period)
             if pay_bills_seed is not None:
                 paid += pay_bills(db, period, seed=pay_bills_seed, actor=actor)

@@ -304,7 +304,7 @@ class CloseResult:
 
 
 def close_period(db: pw.Database, period: Period, *, actor: str | None = None, workers: int = 1,
-                 url: str | None = None, job: Job | None = None) -> CloseResult:
+                 url: str | None = None, job: Job | None = None, closed_on: date | None = None) -> CloseResult:
     """Write the snapshots and mark the period closed, in one transaction. The balances are computed in
     ``workers`` processes when worth it (``prepared_parts``) and each part's penalty entries and carries are written
     as it comes; nothing is committed until every part is written (a cancelled or failed close leaves the period
@@ -345,7 +345,8 @@ def close_period(db: pw.Database, period: Period, *, actor: str | None = None, w
                 uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"),
                                 accounts[start:start + 5000])
             row = BillingPeriod.get(BillingPeriod.period == str(period))
-            uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor)
+            uow.update(BillingPeriod, row.id, state="closed", closed_at=utc_now_iso(), closed_by=uow.actor,
+                       closed_on=closed_on)
     except (pw.OperationalError, sqlite3.OperationalError) as exc:
         # SQLite: a transaction that read before another one committed may not write after it («database is
         # locked» at once, without waiting): the same case as above, told the same way
