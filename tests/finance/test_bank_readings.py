@@ -41,22 +41,9 @@ def test_scales_run_by_resource_then_serial_and_a_multi_zone_meter_has_a_scale_p
     assert [s.zone for s in three] == ["peak", "night", "half_peak"]  # T1, T2, T3 as printed on the meter
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bank-readings") / "town.db"
-    app = App.open(f"sqlite:///{path}", create=True)
-    app.demo.build(accounts=40, seed=5, until=Period(2026, 10))
-    app.close()
-    return path
-
-
 @pytest.fixture
-def app(base, tmp_path):
-    target = tmp_path / "town.db"
-    target.write_bytes(base.read_bytes())
-    app = App.open(f"sqlite:///{target}", clock=FixedClock(TODAY))
-    yield app
-    app.close()
+def app(registry_app):  # tests/finance/conftest.py
+    return registry_app
 
 
 def _metered(app: App) -> tuple[str, list[tuple]]:

@@ -17,22 +17,9 @@ from tests.finance.registry_files import DAY
 TODAY = datetime(2026, 12, 5, 12, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    path = tmp_path_factory.mktemp("registry") / "town.db"
-    app = App.open(f"sqlite:///{path}", create=True)
-    app.demo.build(accounts=40, seed=5, until=Period(2026, 10))
-    app.close()
-    return path
-
-
 @pytest.fixture
-def app(base, tmp_path):
-    target = tmp_path / "town.db"
-    target.write_bytes(base.read_bytes())
-    app = App.open(f"sqlite:///{target}", clock=FixedClock(TODAY))
-    yield app
-    app.close()
+def app(registry_app):  # tests/finance/conftest.py
+    return registry_app
 
 
 def _numbers(app: App, n: int) -> list[str]:
