@@ -88,6 +88,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (22, "gis_ids", _sql_file("0022_gis_ids")),
     (23, "supplier_address", _sql_file("0023_supplier_address")),
     (24, "close_day", _sql_file("0024_close_day")),
+    (25, "house_postcode", _sql_file("0025_house_postcode")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -33,6 +33,8 @@ class House(BaseModel):
     heating_payment = pw.CharField(max_length=12, default="season")
     season_months = pw.TextField(null=True)  # "1,2,3,4,5,10,11,12"
     extra = JsonTextField(null=True)
+    postcode = pw.CharField(max_length=6, null=True)
+    """Почтовый индекс (step 25): the ЕПД prints the premises' address with it and the region (п. 69 «а» ПП 354)."""
 
     class Meta:
         constraints = [

@@ -180,6 +180,9 @@ def test_every_code_of_a_house_decodes_with_two_readers_at_150_dpi_and_with_zxin
     assert [n for n, page in pages.items()  # the executor's phone, and each recipient's
             if page.count("тел. ") < 1 + page.count("QR-код слева — оплата этому получателю")] == []
     assert [n for n, page in pages.items() if "Демонстрационная" not in page] == []  # and the recipients' addresses
+    payer = re.compile(r"624250, Свердловская обл\., г\. Заречный, [^:]*, (кв|пом)\. ")
+    assert [n for n, page in pages.items()  # the premises' address with its postcode and region (п. 69 «а»)
+            if not payer.search(page.replace("\n", " "))] == []
     expected = sum(page.count("QR-код слева — оплата этому получателю") for page in pages.values())
     assert expected >= 6 * len(pages) - 6
     for dpi, readers in ((150, (_zxing, _zbar)), (100, (_zxing,))):
@@ -266,6 +269,20 @@ def test_a_monthly_bill_says_when_to_pay_and_when_it_was_issued(town, tmp_path, 
     assert run(capsys, "--db", town, "close", "--period", OPEN)[0] == 0
     assert _rows(town, "SELECT closed_on FROM billing_period WHERE period = ?", (OPEN,))[0]["closed_on"] == \
         dt.date.today().isoformat()
+
+
+def test_recalculations_and_reductions_name_their_cause(town, tmp_path, capsys):
+    """Раздел 5 (п. 69 ПП 354): a quality reduction names what the rule found and its basis, an absence its days —
+    not a bare «снижение за качество / перерыв»."""
+    out = tmp_path / "bills.pdf"  # January 2026: heating interrupted in one house
+    assert run(capsys, "--db", town, "bills", "--period", CLOSED, "--out", out, "--workers", 1)[0] == 0
+    sections = [page.split("Сведения о перерасчётах", 1)[1] for page in pages_by_account(out).values()
+                if "Сведения о перерасчётах" in page]
+    text = "\n".join(sections).replace("\n", " ")
+    assert sections and "снижение за качество / перерыв" not in text
+    assert re.search(r"снижение за качество: [^(]+ \(ПП 354, прил\. 1", text), text[:500]
+    absences = re.findall(r"временное отсутствие[^—]*—", text)
+    assert all(re.search(r"временное отсутствие: \d+ дн\. из \d+", a) for a in absences), absences
 
 
 def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of_them(town, tmp_path, capsys):

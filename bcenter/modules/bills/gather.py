@@ -496,8 +496,22 @@ def _tariff(line: dict, inputs: dict[str, str]) -> str | None:
 
 
 def _reason(line: dict) -> str:
+    """Раздел 5: what a recalculation or reduction is for, named (п. 69 «ж» ПП 354): the month it corrects, the reason
+    the month run recorded, and for a reduction its cause from the line's derivation — what the quality rule found
+    (its legal basis: «перерывы сверх допустимой продолжительности», «температура горячей воды», …) or the days of
+    a temporary absence."""
     reason = line["reason"] or {"quality": "снижение за качество / перерыв", "absence": "временное отсутствие",
                                 "benefit": "льгота"}.get(line["kind"], "перерасчёт")
+    if not line["reason"] and line["kind"] in ("quality", "absence") and line["derivation"]:
+        try:
+            derivation = json.loads(line["derivation"])
+        except ValueError:
+            derivation = {}
+        inputs, cause = derivation.get("inputs") or {}, re.search(r"\(([^)]*)\)", derivation.get("basis") or "")
+        if line["kind"] == "quality" and cause:
+            reason = f"снижение за качество: {cause.group(1)} ({derivation['basis'].split(' (')[0]})"
+        elif line["kind"] == "absence" and inputs.get("absent_days") and inputs.get("days_in_month"):
+            reason = f"временное отсутствие: {inputs['absent_days']} дн. из {inputs['days_in_month']}"
     if line["corrects"] and line["corrects"] not in reason:
         reason = f"за {line['corrects']}: {reason}"
     return reason
@@ -528,16 +542,18 @@ class _HouseData:
         keys = db_ids(houses)  # bound in raw SQL
         self.accounts: dict[str, dict] = {}
         for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
-             building, block, els, gis_id) in db.execute_sql(
+             building, block, els, gis_id, postcode, region) in db.execute_sql(
                 'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
                 'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block, '
-                'a.els, a.gis_id '
+                'a.els, a.gis_id, h.postcode, h.region '
                 'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
                 f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', keys):
             self.accounts[str(aid)] = {
                 "org": org, "first": first, "last": last, "middle": middle, "flat": pnum, "entrance": entrance,
                 "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
-                "address": format_address(city, street, building, block, pnum, pkind), "els": els, "gis_id": gis_id}
+                "address": ", ".join(x for x in (postcode, region, format_address(city, street, building, block,
+                                                                                    pnum, pkind)) if x),
+                "els": els, "gis_id": gis_id}
         self.ipd: dict[str, str] = {}  # account → the ИПД ГИС ЖКХ gave this month's document
         if source.kind == "monthly":
             for aid, ipd in db.execute_sql(

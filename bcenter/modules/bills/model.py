@@ -148,7 +148,7 @@ class Bill:
     as_of: str | None = None
     court_costs: tuple[tuple[str, int], ...] = ()   # (what, kopecks) of open court cases — shown, not in «к оплате»
     notes: tuple[str, ...] = field(default=())
-    issued: str | None = None  # monthly: the day the figures became final (the close), or the print day of an open month
+    issued: str | None = None  # monthly: the business day of the close, or the print day of an open month
     due: str | None = None     # monthly: the last day to pay without penalties (ч. 1 ст. 155 ЖК РФ, ст. 193 ГК РФ)
     due_capital: str | None = None  # the capital-repair fee's, when a regional day makes it differ
     since: str | None = None   # advance bills: «ноября 2026 г.» (after «с»)

@@ -11,7 +11,8 @@ from .meters import Metering
 from .names import ABSENCE_DOCUMENTS, LUHN_3, SHOPS, inn10, luhn_sum
 from .payments import Payer
 from .people import People, Tenancy, occupancy
-from .reference import CITY, HEATING_SEASON, NINE_STOREY_NORMS, NORMS_SINCE, REGION, norm_change_date, rub, tariff_kop
+from .reference import (CITY, HEATING_SEASON, NINE_STOREY_NORMS, NORMS_SINCE, POSTCODE, REGION, norm_change_date, rub,
+                        tariff_kop)
 
 _HOUSE_ARRAYS = ("houses", "premises", "persons", "accounts", "registrations", "ownership", "meters", "readings",
                  "house_readings", "absences", "quality_events", "payments", "opening_balances", "tariffs", "norms")
@@ -202,7 +203,8 @@ class HouseBuilder:
                                   lifts=lifts)
         heating = ({"method": "house_meter", "payment": "year_evenly"} if heat_meter else
                    {"method": "norm", "payment": "season", "season_months": list(HEATING_SEASON)})
-        address = {"region": REGION, "city": CITY, "street": spec.street, "building": spec.building}
+        address = {"postcode": POSTCODE, "region": REGION, "city": CITY, "street": spec.street,
+                   "building": spec.building}
         if spec.block:
             address["block"] = spec.block
         self.doc["houses"].append({

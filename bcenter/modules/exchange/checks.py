@@ -238,7 +238,8 @@ class Checker:
             out["house"].append((uid, o["id"], a.get("region"), a["city"], a["street"], a["building"], a.get("block"),
                                  total, common, o.get("fias"), heating.get("method", "norm"),
                                  heating.get("payment", "season"),
-                                 None if months is None else ",".join(str(m) for m in months), _extra(o)))
+                                 None if months is None else ",".join(str(m) for m in months), _extra(o),
+                                 a.get("postcode")))
 
     def premises(self, o: dict, path: str, uid: str, out: dict) -> None:
         house = self.ref("house", o["house"], f"{path}.house")

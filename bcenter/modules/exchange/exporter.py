@@ -166,8 +166,9 @@ class Exporter:
     def houses(self) -> Iterator[dict]:
         links = self._links("house_service", "house_id")
         for (uid, ext, region, city, street, building, block, total, common, fias, method, payment, months,
-             extra) in self._rows("house"):
+             extra, postcode) in self._rows("house"):
             address = {}
+            _put(address, "postcode", postcode)
             _put(address, "region", region)
             address.update(city=city, street=street, building=building)
             _put(address, "block", block)

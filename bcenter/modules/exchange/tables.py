@@ -34,7 +34,7 @@ COLUMNS = {
     "key_rate": ("id", "valid_from", "rate", "source"),
     "moratorium": ("id", "valid_from", "valid_to", "debts_before", "source"),
     "house": ("id", "ext_id", "region", "city", "street", "building", "block", "total_area", "common_area", "fias",
-              "heating_method", "heating_payment", "season_months", "extra"),
+              "heating_method", "heating_payment", "season_months", "extra", "postcode"),
     "house_service": ("id", "house_id", "service_id", "valid_from", "valid_to"),
     "premises": ("id", "ext_id", "house_id", "number", "kind", "total_area", "living_area", "rooms", "entrance",
                  "floor", "communal_flat", "meter_impossible", "extra"),
