@@ -81,7 +81,6 @@ class Renderer:
     def __init__(self, *, qr: bool = True):
         self.regular, self.bold = fonts.register()
         self.qr = qr
-        self._fitted: dict[tuple, str] = {}
         self._wrapped: dict[tuple, list[str]] = {}
         self._words = None  # the page's text object: every string of a page in one (``text``, ``_page_done``)
         self._font: tuple[str, float] | None = None
@@ -147,36 +146,14 @@ class Renderer:
             c.drawText(self._words)
             self._words, self._font = None, None
 
-    def wrap(self, s: str, width: float, size: float = 7, bold: bool = False, lines: int = 99) -> list[str]:
-        key = (s, width, size, bold, lines)
+    def wrap(self, s: str, width: float, size: float = 7, bold: bool = False) -> list[str]:
+        """The text in lines of a column's width — every word kept, nothing cut with «…» (issue 13)."""
+        key = (s, width, size, bold)
         found = self._wrapped.get(key)
         if found is None:  # recipients, services and their bases recur bill after bill: measured once
             found = simpleSplit(s, self.bold if bold else self.regular, size, width) or [""]
-            if len(found) > lines:
-                found = found[:lines]
-                found[-1] = found[-1].rstrip() + "…"
             self._remember(self._wrapped, key, found)
         return list(found)
-
-    def fit(self, s: str, width: float, size: float, bold: bool = False) -> str:
-        """The text cut with «…» to fit a column (the longest prefix that fits with it, found by halving)."""
-        key = (s, width, size, bold)
-        found = self._fitted.get(key)
-        if found is None:
-            font = self.bold if bold else self.regular
-            if stringWidth(s, font, size) <= width:
-                found = s
-            else:
-                short, long_ = 0, len(s)  # s[:short] + "…" fits (or short is 0), s[:long_] + "…" does not
-                while long_ - short > 1:
-                    middle = (short + long_) // 2
-                    if stringWidth(s[:middle] + "…", font, size) <= width:
-                        short = middle
-                    else:
-                        long_ = middle
-                found = s[:short] + "…"
-            self._remember(self._fitted, key, found)
-        return found
 
     @staticmethod
     def _remember(cache: dict, key, value) -> None:
