@@ -101,6 +101,10 @@ def test_monthly_bills_show_the_ledger_totals_kopeck_for_kopeck(town, tmp_path, 
         assert "Раздел 1." in page and "Раздел 2." in page and "Раздел 3." in page
         words = re.search(r"\((\w[^)]*копе\w+)\)", page).group(1)
         assert words[0].isupper() and "руб" in words
+    metered = {r["number"] for r in _rows(town, "SELECT a.number FROM account a JOIN premises p ON p.id = a.premises_id "
+                                                "WHERE p.house_id IN (SELECT house_id FROM meter WHERE kind = 'house')")}
+    odpu = re.compile(r"(Отопление|на содержание общего имущества): [^\n]*ОДПУ № \d+: [\d,—]+ → [\d,]+")
+    assert metered and {n for n, page in pages.items() if odpu.search(page)} == metered & set(pages)  # Раздел 4
 
 
 def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_sum(town, tmp_path, capsys):

@@ -77,6 +77,10 @@ def outputs(url: str) -> Iterator[tuple[str, str, str]]:
 AMOUNT = re.compile(r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
 
 
+HOUSE_METER = re.compile(r"ОДПУ № [^:]+:\s*[\d,/—]+\s*→\s*(?:[\d,/]+|не снято)")
+"""A house meter's readings in Раздел 4 (issue 13) — «11849,68 → 12164,478» looks like money to ``AMOUNT``."""
+
+
 def bill_amounts(pdf: Path) -> str:
     """Every amount a PDF of bills prints, account by account in print order (a page's footer names its account;
     the footer itself is left out): what a layout change must not alter, wherever the pages now break."""
@@ -84,7 +88,7 @@ def bill_amounts(pdf: Path) -> str:
 
     out: dict[str, list[str]] = {}
     for page in PdfReader(pdf).pages:
-        text = page.extract_text()
+        text = HOUSE_METER.sub("", page.extract_text())
         number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
         out.setdefault(number, []).extend(AMOUNT.findall(text.split("\n", 1)[1]))
     return "\n".join(f"{n}: {' '.join(v)}" for n, v in out.items())

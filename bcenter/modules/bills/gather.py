@@ -285,7 +285,8 @@ class BillSource:
         recipients = [self._recipient(s, amounts[s], services_of.get(s, set()), payer, named)
                       for s in sorted(amounts, key=lambda s: (self.supplier_order.get(s, 10 ** 6), s))
                       if any(amounts[s].values()) or services_of.get(s)]
-        rows, recalcs, refs = self._table(lines, data.readings.get(t.account, {}))
+        rows, recalcs, refs = self._table(lines, data.readings.get(t.account, {}),
+                                          data.house_meters.get(data.accounts[t.account]["house"], {}))
         suffix = {"monthly": "", "debt": "-Д", "advance": "-А"}[self.kind]
         return Bill(kind=self.kind, period=str(self.period), period_label=f"{self.period.label_ru} г.",
                     number=f"{t.number}-{self.period.month:02d}{self.period.year % 100:02d}{suffix}",
@@ -419,7 +420,7 @@ class BillSource:
             fields["PayerAddress"] = _plain(payer.address)
         return qr.payload(fields, charset="auto", whose=f"лицевой счёт {payer.account}, поставщик «{sup['name']}»")
 
-    def _table(self, lines: list[dict], readings: dict[str, str]):
+    def _table(self, lines: list[dict], readings: dict[str, str], house_meters: dict[str, str]):
         """Раздел 3 rows, Раздел 5 recalculations and Раздел 4 references of an account's lines, by service."""
         by_service: dict[str, list[dict]] = defaultdict(list)
         for line in lines:
@@ -435,7 +436,7 @@ class BillSource:
             rows.append(_row(svc, main, group, inputs))
             recalcs += [Recalculation(service=svc["name"], reason=_reason(ln), amount=ln["amount"])
                         for ln in group if ln["kind"] in RECALCULATED or ln["kind"] == "benefit"]
-            refs.append(_reference(svc, inputs, readings))
+            refs.append(_reference(svc, inputs, readings, house_meters))
         return tuple(rows), tuple(recalcs), tuple(refs)
 
 
@@ -517,7 +518,8 @@ def _reason(line: dict) -> str:
     return reason
 
 
-def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str]) -> Reference:
+def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str],
+               house_meters: dict[str, str]) -> Reference:
     common = svc["kind"] == "common_property"
     norm = inputs.get("norm")
     house = inputs.get("house_volume") or (inputs.get("billable") if common else None)
@@ -528,7 +530,9 @@ def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str]) -> R
     per = "/чел." if "persons" in inputs else ("/м²" if "area" in inputs and svc["unit"] != "м²" else "")
     return Reference(service=svc["name"], norm=f"{_volume(norm)} {svc['unit']}{per}" if norm else None,
                      readings=None if common else readings.get(svc["resource"] or ""),
-                     house_volume=f"{_volume(house)} {svc['unit']}" if house else None, tariff=tariff)
+                     house_volume=f"{_volume(house)} {svc['unit']}" if house else None, tariff=tariff,
+                     house_meter=house_meters.get(svc["resource"] or "") if common or svc["resource"] == "heating"
+                     else None)
 
 
 class _HouseData:
@@ -609,6 +613,7 @@ class _HouseData:
             self.last_payment = {a: _ru_date(d) for a, d in last_payments(
                 db, source.as_of if source.kind == "debt" else period.last_day, houses).items()}
         self.readings = self._readings(db, m, marks, keys, period)
+        self.house_meters = self._house_readings(db, m, marks, keys, period)
         self.court_costs: dict[str, list[tuple[str, int]]] = defaultdict(list)
         stages = {"notice": "претензия", "court_order": "судебный приказ", "claim": "иск",
                   "enforcement": "исполнительное производство"}
@@ -617,6 +622,37 @@ class _HouseData:
                 f'opened_on <= {m} AND (closed_on IS NULL OR closed_on > {m}){scope} ORDER BY opened_on, id',
                 (day, day, *params)):
             self.court_costs[str(a)].append((f"дело от {_ru_date(opened)} ({stages.get(stage, stage)})", int(costs)))
+
+    def _house_readings(self, db, m, marks, keys, period: Period) -> dict[str, dict[str, str]]:
+        """Per house: resource → «№ serial: previous → current» of its house meters (ОДПУ) for the month — the
+        readings that decide heating by the house meter and the common-property volumes (п. 69 «е» ПП 354)."""
+        meters = {str(mid): (serial, resource, str(hid)) for mid, serial, resource, hid in db.execute_sql(
+            f'SELECT id, serial, resource, house_id FROM "meter" WHERE kind = \'house\' AND house_id IN ({marks}) '
+            f'AND installed <= {m} AND (removed IS NULL OR removed > {m})',
+            (*keys, period.last_day.isoformat(), period.first_day.isoformat()))}
+        if not meters:
+            return {}
+        wanted = (str(period - 1), str(period))
+        latest: dict[tuple[str, str], str] = {}
+        ids = list(meters)
+        for mid, per, day, total, dayz, night in db.execute_sql(
+                f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night FROM "house_reading" r '
+                f'WHERE r.meter_id IN ({", ".join([m] * len(ids))}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL '
+                f'AND r.date >= {m} AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "house_reading" x '
+                'WHERE x.corrects_id = r.id) ORDER BY r.date, r.id',
+                (*db_ids(ids), *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
+            closes = per or str(day)[:7]
+            if closes in wanted:
+                latest[(str(mid), closes)] = (_volume(total) if total is not None else
+                                              "/".join(_volume(v) or "—" for v in (dayz, night)))
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        for mid, (serial, resource, hid) in sorted(meters.items(), key=lambda kv: kv[1][0]):
+            current, previous = latest.get((mid, str(period))), latest.get((mid, str(period - 1)))
+            if current is None and previous is None:
+                continue
+            text = f"№ {serial}: {previous or '—'} → {current or 'не снято'}"
+            out[hid][resource] = f"{out[hid][resource]}; {text}" if resource in out[hid] else text
+        return out
 
     def _readings(self, db, m, marks, keys, period: Period) -> dict[str, dict[str, str]]:
         """Per account: resource → «№ serial: previous → current» of the meters of its premises."""

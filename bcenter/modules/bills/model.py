@@ -115,6 +115,7 @@ class Reference:
     readings: str | None = None
     house_volume: str | None = None
     tariff: str | None = None        # a two-part tariff spelled out
+    house_meter: str | None = None   # the house meter's (ОДПУ) readings of the month, where it decides the charge
 
 
 @dataclass(frozen=True)

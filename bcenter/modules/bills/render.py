@@ -464,7 +464,8 @@ class Renderer:
         for ref in bill.references:
             parts = [p for p in (ref.tariff, ref.norm and f"норматив {ref.norm}",
                                  ref.readings and f"показания {ref.readings}",
-                                 ref.house_volume and f"по дому {ref.house_volume}") if p]
+                                 ref.house_volume and f"по дому {ref.house_volume}",
+                                 ref.house_meter and f"ОДПУ {ref.house_meter}") if p]
             if parts:
                 lines.append(f"{ref.service}: " + "; ".join(parts))
         return self._lines_block("Раздел 4. Справочная информация", lines)
