@@ -109,10 +109,7 @@ def test_monthly_bills_show_the_ledger_totals_kopeck_for_kopeck(town, tmp_path, 
 
 def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_sum(town, tmp_path, capsys):
     """pdftoppm renders the first pages at 150 dpi; zxing-cpp reads every code on them."""
-    if shutil.which("pdftoppm") is None:
-        if os.environ.get("BCENTER_TEST_PDFTOPPM") == "required":
-            pytest.fail("pdftoppm (poppler-utils) не найден, а .ci/run должен был его поставить")
-        pytest.skip("pdftoppm (poppler-utils) не установлен — .ci/run ставит его")
+    _need("pdftoppm", "BCENTER_TEST_PDFTOPPM", "poppler-utils")
     import zxingcpp
     from PIL import Image
 

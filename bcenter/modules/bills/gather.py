@@ -535,6 +535,27 @@ def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str],
                      else None)
 
 
+def _latest_by_month(rows: Iterable[tuple], wanted: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """(meter, month) → the value of the last reading closing that month (rows ordered by date), for the page: the
+    total, or day/night. A reading closes the month it names, else its date's month (as the month run reads it)."""
+    latest: dict[tuple[str, str], str] = {}
+    for mid, per, day, total, dayz, night in rows:
+        closes = per or str(day)[:7]
+        if closes in wanted:
+            latest[(str(mid), closes)] = (_volume(total) if total is not None else
+                                          "/".join(_volume(v) or "—" for v in (dayz, night)))
+    return latest
+
+
+def _meter_text(serial: str, latest: dict[tuple[str, str], str], mid: str, period: Period, *,
+                missing: str) -> str | None:
+    """«№ serial: previous → current» of a meter for the month, or None when it has neither reading."""
+    current, previous = latest.get((mid, str(period))), latest.get((mid, str(period - 1)))
+    if current is None and previous is None:
+        return None
+    return f"№ {serial}: {previous or '—'} → {current or missing}"
+
+
 class _HouseData:
     """What the bills of a few houses need, read in a handful of queries."""
 
@@ -633,25 +654,18 @@ class _HouseData:
         if not meters:
             return {}
         wanted = (str(period - 1), str(period))
-        latest: dict[tuple[str, str], str] = {}
         ids = list(meters)
-        for mid, per, day, total, dayz, night in db.execute_sql(
+        latest = _latest_by_month(db.execute_sql(
                 f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night FROM "house_reading" r '
                 f'WHERE r.meter_id IN ({", ".join([m] * len(ids))}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL '
                 f'AND r.date >= {m} AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "house_reading" x '
                 'WHERE x.corrects_id = r.id) ORDER BY r.date, r.id',
-                (*db_ids(ids), *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
-            closes = per or str(day)[:7]
-            if closes in wanted:
-                latest[(str(mid), closes)] = (_volume(total) if total is not None else
-                                              "/".join(_volume(v) or "—" for v in (dayz, night)))
+                (*db_ids(ids), *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())), wanted)
         out: dict[str, dict[str, str]] = defaultdict(dict)
         for mid, (serial, resource, hid) in sorted(meters.items(), key=lambda kv: kv[1][0]):
-            current, previous = latest.get((mid, str(period))), latest.get((mid, str(period - 1)))
-            if current is None and previous is None:
-                continue
-            text = f"№ {serial}: {previous or '—'} → {current or 'не снято'}"
-            out[hid][resource] = f"{out[hid][resource]}; {text}" if resource in out[hid] else text
+            text = _meter_text(serial, latest, mid, period, missing="не снято")
+            if text is not None:
+                out[hid][resource] = f"{out[hid][resource]}; {text}" if resource in out[hid] else text
         return out
 
     def _readings(self, db, m, marks, keys, period: Period) -> dict[str, dict[str, str]]:
@@ -659,7 +673,6 @@ class _HouseData:
         premises_accounts: dict[str, list[str]] = defaultdict(list)
         for aid, info in self.accounts.items():
             premises_accounts[info["premises"]].append(aid)
-        latest: dict[tuple[str, str], str] = {}
         meters = {}
         for mid, serial, resource, pid, zones in db.execute_sql(
                 f'SELECT mt.id, mt.serial, mt.resource, mt.premises_id, mt.zones FROM "meter" mt JOIN "premises" p '
@@ -670,28 +683,18 @@ class _HouseData:
         if not meters:
             return {}
         wanted = (str(period - 1), str(period))
-        for mid, per, day, total, dayz, night in db.execute_sql(
+        latest = _latest_by_month(db.execute_sql(
                 f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night FROM "meter_reading" r '
                 f'JOIN "meter" mt ON mt.id = r.meter_id JOIN "premises" p ON p.id = mt.premises_id '
                 f'WHERE p.house_id IN ({marks}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL AND r.date >= {m} '
                 f'AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) '
                 'ORDER BY r.date, r.id',
-                (*keys, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())):
-            closes = per or str(day)[:7]  # the period it names, else its date's month (as the month run reads it)
-            if closes not in wanted:
-                continue
-            if total is not None:
-                value = _volume(total)
-            else:
-                value = "/".join(_volume(v) or "—" for v in (dayz, night))
-            latest[(str(mid), closes)] = value
+                (*keys, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())), wanted)
         out: dict[str, dict[str, str]] = defaultdict(dict)
         for mid, (serial, resource, pid, _zones) in sorted(meters.items(), key=lambda kv: kv[1][0]):
-            current = latest.get((mid, str(period)))
-            previous = latest.get((mid, str(period - 1)))
-            if current is None and previous is None:
+            text = _meter_text(serial, latest, mid, period, missing="не передано")
+            if text is None:
                 continue
-            text = f"№ {serial}: {previous or '—'} → {current or 'не передано'}"
             for aid in premises_accounts.get(pid, ()):
                 out[aid][resource] = f"{out[aid][resource]}; {text}" if resource in out[aid] else text
         return out
