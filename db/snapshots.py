@@ -6,9 +6,13 @@ ten such rows a month, and as rows of their own each repeated the period, the ac
 bytes an account-month, the largest table but the charge lines. Since step 16 an account's rows of a period are one
 row of ``balance_snapshot`` — (period, account, ``data``) — and ``data`` packs them:
 
-* one byte of format version (1);
+* one byte of format version (2; 1 before issue 13);
 * raw DEFLATE (1 KB window) of the rows column by column: the rows' (service, supplier) numbers as little-endian
-  unsigned 16-bit integers, then each money column (``COLUMNS``) as little-endian signed 64-bit kopecks.
+  unsigned 16-bit integers, then each money column as little-endian signed 64-bit kopecks — format 1 the balance
+  columns ``COLUMNS``, format 2 those and ``unpaid_penalties`` (``STORED``): the part of the closing that is
+  penalties billed and not paid, what the ЕПД prints as «в т. ч. пени» (issue 13; the ``paid`` column mixes money
+  paid for charges and for penalties, so it could not be told from the others). Both formats are read; a row of
+  format 1 comes back without it (unknown: its bill prints no «в т. ч. пени», as it printed when it was closed).
 
 Column by column, the columns that are zero (recalculations and benefits, most months) deflate to a few bits; a
 month of an account takes about 160 bytes. Packing and unpacking are C calls (``zlib``, ``struct``): ~15 µs and
@@ -33,38 +37,43 @@ from db.dialect import db_ids, param_mark
 if TYPE_CHECKING:  # pragma: no cover
     from db.uow import UnitOfWork
 
-__all__ = ["COLUMNS", "VERSION", "every_snapshot", "insert_snapshots", "numbered", "pack", "pack_balances",
+__all__ = ["COLUMNS", "STORED", "VERSION", "every_snapshot", "insert_snapshots", "numbered", "pack", "pack_balances",
            "read_snapshots", "unpack"]
 
 COLUMNS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
-"""The money columns of a snapshot row, in their packed order (kopecks)."""
-VERSION = 1
+"""The balance columns of a snapshot row, in their packed order (kopecks): the engine's ``FIELDS``."""
+STORED = (*COLUMNS, "unpaid_penalties")
+"""What format 2 packs: the balance columns, then the closing's unpaid penalties."""
+VERSION = 2
+_WIDTH = {1: len(COLUMNS), 2: len(STORED)}  # money columns per row, by format
 WINDOW_BITS = 10  # an account's month unpacks to ~700 bytes: a 1 KB window holds it and is cheap to set up
 LEVEL = 1  # level 9 saves 3 % and takes twice as long
-_ROW = 2 + 8 * len(COLUMNS)
 MAX_KEY = 0xFFFF
 
 
-def pack(rows: list[tuple[int, tuple[int, ...]]]) -> bytes:
-    """An account's rows of a period — (key number, money in ``COLUMNS`` order) — as stored."""
-    n = len(rows)
-    raw = struct.pack(f"<{n}H{len(COLUMNS) * n}q", *(k for k, _ in rows),
-                      *(values[i] for i in range(len(COLUMNS)) for _, values in rows))
-    return bytes((VERSION,)) + zlib.compress(raw, LEVEL, -WINDOW_BITS)
+def pack(rows: list[tuple[int, tuple[int, ...]]], *, version: int = VERSION) -> bytes:
+    """An account's rows of a period — (key number, money in ``STORED`` order) — as stored (``version`` 1: the
+    ``COLUMNS`` only — what an older release wrote, for its tests)."""
+    n, width = len(rows), _WIDTH[version]
+    raw = struct.pack(f"<{n}H{width * n}q", *(k for k, _ in rows),
+                      *(values[i] for i in range(width) for _, values in rows))
+    return bytes((version,)) + zlib.compress(raw, LEVEL, -WINDOW_BITS)
 
 
 def unpack(data: bytes | memoryview) -> list[tuple[int, tuple[int, ...]]]:
-    """The rows of a packed snapshot: (key number, money in ``COLUMNS`` order)."""
+    """The rows of a packed snapshot: (key number, money in ``STORED`` order — of format 1, ``COLUMNS`` only)."""
     data = bytes(data)
-    if data[0] != VERSION:
+    width = _WIDTH.get(data[0])
+    if width is None:
         raise ValueError(f"сальдо упаковано в формате {data[0]}, а эта версия bcenter знает {VERSION}: "
                          f"обновите bcenter")
     raw = zlib.decompress(data[1:], -15)
-    n, rest = divmod(len(raw), _ROW)
+    row = 2 + 8 * width
+    n, rest = divmod(len(raw), row)
     if rest:
-        raise ValueError(f"упакованное сальдо повреждено: {len(raw)} байт не делятся на строки по {_ROW}")
+        raise ValueError(f"упакованное сальдо повреждено: {len(raw)} байт не делятся на строки по {row}")
     keys = struct.unpack_from(f"<{n}H", raw)
-    money = struct.unpack_from(f"<{len(COLUMNS) * n}q", raw, 2 * n)
+    money = struct.unpack_from(f"<{width * n}q", raw, 2 * n)
     return [(keys[j], money[j::n]) for j in range(n)]
 
 
@@ -87,15 +96,17 @@ def _decoded(db: pw.Database, where: str = "", params: tuple = ()
 def read_snapshots(db: pw.Database, period: str, scope: str = "", params: tuple = (), *,
                    before: bool = False) -> Iterator[tuple[str, str, str, tuple[int, ...]]]:
     """The stored balances of ``period`` (of every period before it when ``before``) as (account, service,
-    supplier, money in ``COLUMNS`` order), ids as text; ``scope``/``params`` narrow the accounts
-    (``db.queries.in_houses``). Rows of several periods come period by period."""
+    supplier, money in ``STORED`` order — a row of format 1 has the ``COLUMNS`` only), ids as text;
+    ``scope``/``params`` narrow the accounts (``db.queries.in_houses``). Rows of several periods come period by
+    period."""
     where = f' WHERE period {"<" if before else "="} {param_mark(db)}{scope}'
     for _, account, service, supplier, money in _decoded(db, where, (period, *params)):
         yield account, service, supplier, money
 
 
 def every_snapshot(db: pw.Database) -> Iterator[tuple[str, str, str, str, tuple[int, ...]]]:
-    """Every stored balance as (period, account, service, supplier, money in ``COLUMNS`` order), ids as text."""
+    """Every stored balance as (period, account, service, supplier, money in ``STORED`` order — of format 1,
+    ``COLUMNS`` only), ids as text."""
     return _decoded(db)
 
 
@@ -127,7 +138,7 @@ def pack_balances(balances: Mapping[tuple[str, str, str], Mapping[str, int]], nu
         if number is None:
             unnumbered.add(account)
         else:
-            by_account[account].append((number, tuple(values[c] for c in COLUMNS)))
+            by_account[account].append((number, tuple(values.get(c, 0) for c in STORED)))
     rows = [(account, pack(sorted(parts))) for account, parts in sorted(by_account.items())
             if account not in unnumbered]
     return rows, {k: v for k, v in balances.items() if k[0] in unnumbered}

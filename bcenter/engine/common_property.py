@@ -88,6 +88,8 @@ def distribute(
     tariff: Decimal,
     rounding: str = DEFAULTS.common_property_rounding,
     unit: str = "",
+    norm: Decimal | None = None,
+    common_area: Decimal | None = None,
 ) -> dict[str, Line]:
     """Распределение КР на СОИ по помещениям: V_i = V × S_i / S_об, P_i = V_i × T (ПП 354, прил. 2, ф. 10, 11;
     DOMAIN.md §1.9, §0 largest remainder, G7/G7b).
@@ -99,6 +101,9 @@ def distribute(
     * "balanced": the house total to_kop(V × Σ S_i / S_об × T) is split in proportion to S_i by largest remainder
       (ties: lower key first), so the lines sum exactly to it — G7b: 152.94 / 209.89 / 280.17 = 643.00.
     * "independent": each line is to_kop(V × S_i / S_об × T) — G7b: 152.94 / 209.89 / 280.16 = 642.99.
+
+    ``norm`` (N_СОИ per m² of common property) and ``common_area`` (S_ои), when given, go into the lines' inputs:
+    the ЕПД prints them (п. 69 «е» ПП 354: the norms of the resources for common property).
     """
     if rounding not in _ROUNDINGS:
         raise InvalidValue("округление КР на СОИ: balanced или independent", value=rounding)
@@ -115,6 +120,9 @@ def distribute(
                            value=canonical(s_sum))
     inputs_common = {"billable": canonical(v), "house_area": canonical(s_house), "tariff": canonical(t),
                      "rounding": rounding}
+    if norm is not None and common_area is not None:
+        inputs_common |= {"norm": canonical(quantity(norm, "норматив СОИ")),
+                          "common_area": canonical(quantity(common_area, "площадь общего имущества"))}
     allocated: dict[str, int] = {}
     note = ""
     if rounding == "balanced" and keys:

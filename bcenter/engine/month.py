@@ -298,7 +298,8 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
             carry[svc.key] = carried
         shares = common_property.distribute(
             svc.key, billable=billable, areas={a.key: a.area for a in takers}, house_area=basis.total_area,
-            tariff=price.rate, rounding=basis.settings.common_property_rounding)
+            tariff=price.rate, rounding=basis.settings.common_property_rounding, norm=norm,
+            common_area=basis.common_area)
         for key, line in shares.items():
             lines[key].append(line)
     return carry

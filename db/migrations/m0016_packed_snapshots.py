@@ -61,7 +61,8 @@ def apply(db: pw.Database) -> None:
                     f'AND account_id >= {mark} AND account_id <= {mark} ORDER BY 1, 2, 3',
                     (period, db_id(accounts[0]), db_id(accounts[-1]))).fetchall():
                 grouped.setdefault(str(account), []).append((numbers[(str(service), str(supplier))], tuple(int(v) for v in values)))
-            rows = [(period, db_id(account), pack(parts)) for account, parts in grouped.items()]
+            # format 1: the balance columns; the unpaid penalties format 2 adds were never kept (unknown)
+            rows = [(period, db_id(account), pack(parts, version=1)) for account, parts in grouped.items()]
             if pg:
                 from psycopg2.extras import execute_values
 

@@ -15,17 +15,16 @@ import shutil
 import sqlite3
 import subprocess
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bcenter.cli import main
 from bcenter.modules.bills import qr
+from tests.bills.pages import AMOUNT, kop, pages_by_account
 
 OPEN, CLOSED = "2026-02", "2026-01"
 NBSP = "\u00a0"
-AMOUNT = re.compile(r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
@@ -33,11 +32,6 @@ def run(capsys, *args) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     return code, out, err
 
-
-def kop(text: str) -> int:
-    """«12 345,67» / «−0,50» / «12345.67» → kopecks."""
-    text = text.replace(NBSP, "").replace(" ", "").replace("−", "-").replace(",", ".")
-    return int(Decimal(text) * 100)
 
 
 @pytest.fixture(scope="module")
@@ -56,18 +50,6 @@ def town(town_file, tmp_path) -> str:
     copy = tmp_path / "town.db"
     shutil.copy(town_file, copy)
     return f"sqlite:///{copy}"
-
-
-def pages_by_account(pdf: Path) -> dict[str, str]:
-    """The text of each account's pages (every page's footer names its account)."""
-    from pypdf import PdfReader
-
-    out: dict[str, str] = defaultdict(str)
-    for page in PdfReader(pdf).pages:
-        text = page.extract_text()
-        number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
-        out[number] += text + "\n"
-    return dict(out)
 
 
 def expected_to_pay(balances: dict) -> dict[str, dict[str, int]]:
@@ -105,6 +87,10 @@ def test_monthly_bills_show_the_ledger_totals_kopeck_for_kopeck(town, tmp_path, 
                                                 "WHERE p.house_id IN (SELECT house_id FROM meter WHERE kind = 'house')")}
     odpu = re.compile(r"(Отопление|на содержание общего имущества): [^\n]*ОДПУ № \d+: [\d,—]+ → [\d,]+")
     assert metered and {n for n, page in pages.items() if odpu.search(page)} == metered & set(pages)  # Раздел 4
+    norm = re.compile(r"на содержание общего имущества: норматив [\d,]+ \S+\s+на\s+1\s+м²\s+общего\s+имущества\s+"
+                      r"\(площадь\s+общего\s+имущества\s+[\d,]+\s+м²\)")  # the norms of common property (п. 69 «е»)
+    common = {n for n, page in pages.items() if "на содержание общего имущества:" in page.split("Раздел 4.", 1)[-1]}
+    assert len(common) > 100 and {n for n in common if norm.search(pages[n])} == common
 
 
 def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_sum(town, tmp_path, capsys):

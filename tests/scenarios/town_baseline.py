@@ -77,8 +77,17 @@ def outputs(url: str) -> Iterator[tuple[str, str, str]]:
 AMOUNT = re.compile(r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
 
 
-HOUSE_METER = re.compile(r"ОДПУ № [^:]+:\s*[\d,/—]+\s*→\s*(?:[\d,/]+|не снято)")
+HOUSE_METER = re.compile(r"ОДПУ\s+№\s*[^:]+:\s*[\d,/—]+\s*→\s*(?:[\d,/]+|не\s+снято)")
 """A house meter's readings in Раздел 4 (issue 13) — «11849,68 → 12164,478» looks like money to ``AMOUNT``."""
+
+PENALTIES_APART = re.compile(r"(в\s+т\.\s+ч\.\s+пени|не\s+оплачено,\s+в\s+сумме\s+к\s+оплате:)\s*"
+                             r"−?\d{1,3}(?:[\u00a0 ]\d{3})*,\d{2}")
+"""The unpaid penalties a monthly bill names apart (issue 13) — the opening's and «к оплате»'s «в т. ч. пени»: new
+figures, parts of amounts printed before, left out of what must not change."""
+
+COMMON_NORM = re.compile(r"норматив\s+[\d,]+\s+\S+\s+на\s+1\s+м²\s+общего\s+имущества\s+\(площадь\s+общего\s+"
+                         r"имущества\s+[\d,]+\s+м²\)")
+"""A common-property norm and the common area in Раздел 4 (issue 13): new figures that look like money."""
 
 
 def bill_amounts(pdf: Path) -> str:
@@ -86,11 +95,16 @@ def bill_amounts(pdf: Path) -> str:
     the footer itself is left out): what a layout change must not alter, wherever the pages now break."""
     from pypdf import PdfReader
 
-    out: dict[str, list[str]] = {}
+    pages: dict[str, str] = {}
     for page in PdfReader(pdf).pages:
-        text = HOUSE_METER.sub("", page.extract_text())
+        text = page.extract_text()
         number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
-        out.setdefault(number, []).extend(AMOUNT.findall(text.split("\n", 1)[1]))
+        pages[number] = pages.get(number, "") + text.split("\n", 1)[1] + "\n"
+    out = {}
+    for number, text in pages.items():  # an account's pages as one text: a new item may go on over a page break
+        for new in (HOUSE_METER, PENALTIES_APART, COMMON_NORM):
+            text = new.sub("", text)
+        out[number] = AMOUNT.findall(text)
     return "\n".join(f"{n}: {' '.join(v)}" for n, v in out.items())
 
 

@@ -53,7 +53,7 @@ from db.derivations import unpack
 from db.ledger import LINE_FROM
 from db.queries import in_houses
 from db.search import format_address
-from db.snapshots import COLUMNS, read_snapshots
+from db.snapshots import STORED, read_snapshots
 
 REGULAR = tuple(k for k, f in KIND_FIELD.items() if f == "charged")                  # charge, common_property
 RECALCULATED = tuple(k for k, f in KIND_FIELD.items() if f in ("recalculated", "quality"))  # recalc, quality, absence
@@ -267,7 +267,7 @@ class BillSource:
         elif self.kind == "advance":
             found = self._advance_amounts(lines, by_supplier)
         else:
-            found = _monthly_amounts(by_supplier)
+            found = _monthly_amounts(by_supplier, data.unpaid.get(t.account), data.unpaid_before.get(t.account))
         if found is None:
             return None
         amounts, debts, advance = found
@@ -457,12 +457,20 @@ def _net_of_advance(amounts: dict[str, dict[str, int]], advance: int) -> dict[st
     return out
 
 
-def _monthly_amounts(by_supplier: dict[str, dict[str, int]]):
+def _monthly_amounts(by_supplier: dict[str, dict[str, int]], unpaid: dict[str, int] | None,
+                     unpaid_before: dict[str, int] | None):
     """The period's balance per recipient: «начислено» with recalculations and benefits, «к оплате» = the closing
-    balance, never below zero (an advance with one recipient does not pay another)."""
-    amounts = {s: dict(opening=v["opening"], charged=v["charged"] + v["recalculated"] + v["quality"] + v["benefits"],
-                       paid=v["paid"], penalties=v["penalties"], to_pay=max(v["closing"], 0))
-               for s, v in by_supplier.items()}
+    balance, never below zero (an advance with one recipient does not pay another). Penalties apart (п. 69 ПП 354,
+    issue 13): of the opening and of «к оплате», the penalties billed and not paid — per recipient, as the
+    snapshots of the month before and of the month keep them; None where a snapshot of an older format does not
+    (nothing is made up)."""
+    amounts = {}
+    for s, v in by_supplier.items():
+        to_pay = max(v["closing"], 0)
+        amounts[s] = dict(opening=v["opening"], charged=v["charged"] + v["recalculated"] + v["quality"] + v["benefits"],
+                          paid=v["paid"], penalties=v["penalties"], to_pay=to_pay,
+                          opening_penalties=None if unpaid_before is None else max(unpaid_before.get(s, 0), 0),
+                          to_pay_penalties=None if unpaid is None else min(max(unpaid.get(s, 0), 0), to_pay))
     return amounts, [], None
 
 
@@ -528,6 +536,8 @@ def _reference(svc: dict, inputs: dict[str, str], readings: dict[str, str],
         tariff = (f"тариф {_volume(inputs['cold_water_rate'])} руб./м³ + {_volume(inputs['heat_per_m3'])} Гкал/м³ × "
                   f"{_volume(inputs['heat_rate'])} руб./Гкал")
     per = "/чел." if "persons" in inputs else ("/м²" if "area" in inputs and svc["unit"] != "м²" else "")
+    if common and norm and inputs.get("common_area"):  # N_СОИ per m² of the common property, and its area
+        per = f" на 1 м² общего имущества (площадь общего имущества {_volume(inputs['common_area'])} м²)"
     return Reference(service=svc["name"], norm=f"{_volume(norm)} {svc['unit']}{per}" if norm else None,
                      readings=None if common else readings.get(svc["resource"] or ""),
                      house_volume=f"{_volume(house)} {svc['unit']}" if house else None, tariff=tariff,
@@ -614,7 +624,7 @@ class _HouseData:
         if source.kind == "debt":
             pass  # arrears and penalties as of a day come from the position itself
         elif source.closed:
-            rows = {(a, s, p): dict(zip(COLUMNS, money))
+            rows = {(a, s, p): dict(zip(STORED, money))  # format 1 rows: without «unpaid_penalties»
                     for a, s, p, money in read_snapshots(db, str(period), scope, params)}
             if db.execute_sql(f'SELECT 1 FROM "account_snapshot" WHERE period = {m} LIMIT 1',
                               (str(period),)).fetchone() is not None:  # closed by a version that froze them
@@ -630,6 +640,17 @@ class _HouseData:
             rows = compute_balances(db, period, houses=houses, finance=source.finance, advances=self.advances)
         for (a, s, p), values in rows.items():
             self.balances[a][(s, p)] = values
+        # the penalties billed and not paid, per account and recipient, at the end and at the start of the month
+        # (a monthly bill prints them apart); an account is missing where its snapshot's format does not keep them
+        self.unpaid: dict[str, dict[str, int]] = {}
+        self.unpaid_before: dict[str, dict[str, int]] = {}
+        if source.kind == "monthly":
+            for (a, s, p), values in rows.items():
+                if not source.closed or "unpaid_penalties" in values:
+                    self.unpaid.setdefault(a, defaultdict(int))[p] += values.get("unpaid_penalties", 0)
+            for a, s, p, money in read_snapshots(db, str(period - 1), scope, params):
+                if len(money) == len(STORED):
+                    self.unpaid_before.setdefault(a, defaultdict(int))[p] += money[-1]
         if self.last_payment is None:
             self.last_payment = {a: _ru_date(d) for a, d in last_payments(
                 db, source.as_of if source.kind == "debt" else period.last_day, houses).items()}

@@ -73,6 +73,8 @@ class Recipient:
     penalties: int = 0
     to_pay: int = 0          # what the QR asks (never negative)
     credited: int = 0        # advance bills: the account's advance set against this recipient
+    opening_penalties: int | None = None  # monthly: of the opening, penalties billed and not paid (None: not known)
+    to_pay_penalties: int | None = None   # monthly: of «к оплате», penalties billed and not paid
     qr: str | None = None    # ГОСТ Р 56042 payload
 
 

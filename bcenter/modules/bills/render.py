@@ -282,7 +282,9 @@ class Renderer:
             if credited:
                 notes.append(f"аванс {rub(credited)} руб. зачтён в сумму к оплате")
             if bill.advance > credited:
-                notes.append(f"аванс, не зачтённый в начисления: {rub(bill.advance - credited)} руб.")
+                notes.append(f"аванс, не зачтённый в начисления: {rub(bill.advance - credited)} руб."
+                             + (" (пени им оплачиваются только по заявлению)"
+                                if any(r.to_pay_penalties for r in bill.recipients) else ""))
             if notes:
                 self.right(c, MARGIN + WIDTH - 1 * mm, y - 4 * mm, "; ".join(notes), 6.5)
         blocks.append(Block(9.5 * mm, draw_total))
@@ -304,10 +306,14 @@ class Renderer:
             details += self.wrap(contacts, tw, 6)
         details += self.wrap("Услуги: " + ", ".join(rec.services), tw, 6)
         if bill.kind == "monthly":
-            amounts = [("Долг (+) / аванс (−) на начало", rub(rec.opening)), ("Оплачено в периоде", rub(rec.paid)),
-                       ("Начислено за период", rub(rec.charged))]
+            amounts = [("Долг (+) / аванс (−) на начало", rub(rec.opening))]
+            if rec.opening_penalties:
+                amounts.append(("   в т. ч. пени", rub(rec.opening_penalties)))
+            amounts += [("Оплачено в периоде", rub(rec.paid)), ("Начислено за период", rub(rec.charged))]
             if rec.penalties:
                 amounts.append(("Пени за период", rub(rec.penalties)))
+            if rec.to_pay_penalties:
+                amounts.append(("К оплате в т. ч. пени", rub(rec.to_pay_penalties)))
         elif bill.kind == "debt":
             amounts = [("Задолженность", rub(rec.opening)), ("Пени", rub(rec.penalties))]
         else:
@@ -475,9 +481,16 @@ class Renderer:
         return self._lines_block("Раздел 5. Сведения о перерасчётах (доначисление +, уменьшение −)", lines)
 
     def _penalties(self, bill: Bill) -> list[Block]:
+        """Penalties per recipient — a monthly bill's of the period and, apart, those billed and not paid that its
+        «к оплате» includes (issue 13: old unpaid пени are never unnamed debt) — and court costs."""
         label = "за период" if bill.kind == "monthly" else f"на {bill.as_of}"
-        lines = [f"Пени (ч. 14, 14.1 ст. 155 ЖК РФ) {label}, получатель {r.name}: {rub(r.penalties)} руб."
-                 for r in bill.recipients if r.penalties]
+        lines = []
+        for r in bill.recipients:
+            parts = [f"{label} {rub(r.penalties)} руб."] if r.penalties else []
+            if r.to_pay_penalties:
+                parts.append(f"не оплачено, в сумме к оплате: {rub(r.to_pay_penalties)} руб.")
+            if parts:
+                lines.append(f"Пени (ч. 14, 14.1 ст. 155 ЖК РФ), получатель {r.name}: {'; '.join(parts)}")
         lines += [f"Судебные расходы, {what}: {rub(amount)} руб. — взыскиваются по решению суда, в сумму к оплате "
                   "не включены" for what, amount in bill.court_costs]
         return self._lines_block("Неустойки (пени, штрафы) и судебные расходы", lines)

@@ -54,6 +54,8 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     (the accounts of ``houses`` only, when given: each account's balance depends on that account alone).
     ``advances``, when given, receives each account's real money taken by no charge at the period's end;
     ``carries`` each account's carry into the next month (``bcenter.engine.carry``, encoded; close stores them).
+    A row's ``unpaid_penalties`` (when not zero) is the part of its closing that is penalties billed and not paid
+    (``db.snapshots.STORED``; the ЕПД's «в т. ч. пени»).
 
     An account whose carry from the month before is still good (nothing dated up to that month arrived since, the
     same law tables and settings) continues from it: only the month's lines and payments are read, only the
@@ -148,6 +150,10 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             rows[key]["paid"] += paid
         for key, accrued in movement({(account, *k): v for k, v in new.penalties.items()}, penalties_counted).items():
             rows[key]["penalties"] += accrued
+        for (service, supplier), due in new.penalties.items():  # what of the closing is penalties not paid
+            unpaid = due - new.penalties_paid.get((service, supplier), 0)
+            if unpaid:
+                rows[(account, service, supplier)]["unpaid_penalties"] = unpaid
     return {k: with_closing(v) for k, v in rows.items() if any(v.values())}
 
 
