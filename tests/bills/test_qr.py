@@ -52,6 +52,49 @@ def test_parser_reads_lower_case_keys_cp1251_and_a_trailing_separator():
     assert qr.parse("ST00012;Name=A;PersAcc=1;;")["PersAcc"] == "1"  # another separator, empty fields
 
 
+# --- what a keyboard-wedge scanner types (issue 14) --------------------------------------------------------------
+def _typed(data: bytes, suffix: str = "\r\n") -> str:
+    """A scanner that types the code's bytes one by one: each byte as the character of that number (Latin-1), then
+    its Enter."""
+    return data.decode("latin-1") + suffix
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "cp1251", "koi8-r"])
+def test_a_code_typed_byte_by_byte_by_a_scanner_is_read_back(charset):
+    text = qr.payload(G15_FIELDS, charset=charset)
+    expected = qr.parse(text)
+    typed = _typed(qr.encode(text))
+    assert typed.rstrip() != text  # garbled as typed: «ÐÐÐ "Ð£Ð Ð Ð°Ñ…» for UTF-8
+    assert qr.parse(typed) == expected
+    assert qr.parse("\ufeff" + typed) == expected  # a byte-order mark the scanner passed on
+    assert qr.parse(typed.rstrip("\r\n") + "\r") == qr.parse(typed.rstrip() + "\n") == expected
+    if charset == "utf-8":
+        assert qr.parse(_typed(b"\xef\xbb\xbf" + qr.encode(text))) == expected  # a UTF-8 BOM, typed too
+        assert qr.parse(b"\xef\xbb\xbf" + qr.encode(text) + b"\r\n") == expected
+
+
+def test_utf8_under_a_cp1251_header_is_read_as_utf8_and_cp1251_stays_cp1251():
+    """Issuers that write UTF-8 bytes under «ST00011»: valid multi-byte UTF-8 is preferred (Cyrillic in cp1251 is
+    almost never valid UTF-8 — «ООО» is CE CE CE)."""
+    wrong = ("ST00011|" + qr.payload(G15_FIELDS)[8:]).encode("utf-8")
+    assert qr.parse(wrong) == qr.parse(G15)
+    assert qr.parse(_typed(wrong)) == qr.parse(G15)
+    right = qr.encode(qr.payload(G15_FIELDS, charset="cp1251"))
+    assert qr.parse(right) == qr.parse(_typed(right)) == qr.parse(G15)
+
+
+def test_keys_and_values_are_trimmed():
+    fields = qr.parse("ST00012| Name = ООО «Вода» |PersAcc= 1000010015 |Sum=  12345\t|\r\n")
+    assert fields == {"Name": "ООО «Вода»", "PersAcc": "1000010015", "Sum": "12345"}
+
+
+@pytest.mark.parametrize("data", ["ST00012", "ST00012|", "ST00012||", "ST00012|\r\n", "\ufeffST00012|\r\n",
+                                  b"ST00012", b"ST00011|\r\n", _typed(b"ST00011|"), _typed(b"ST00011| |\xa0")])
+def test_a_header_with_no_fields_is_refused_in_every_path(data):
+    with pytest.raises(InvalidValue, match="нет реквизитов|без «=»"):
+        qr.parse(data)
+
+
 @settings(max_examples=200)
 @given(
     name=st.text(st.characters(codec="cp1251", exclude_characters="|", min_codepoint=32), min_size=1, max_size=160)

@@ -11,7 +11,8 @@ field (and the supplier, when the caller says whose details these are).
 
 The **parser** (``parse``) is what a kiosk needs for a scanned bill from any issuer: keys in any case
 (``persacc``, ``PERSACC``), the charset from the header for bytes, a trailing separator or empty fields tolerated,
-unknown keys kept as written.
+unknown keys kept as written; and what a keyboard-wedge scanner makes of a code — its bytes typed as Latin-1
+characters, CR/LF after them, a byte-order mark — recovered (issue 14).
 """
 from __future__ import annotations
 
@@ -179,33 +180,58 @@ def _charset_of(header: str) -> str:
     return charset
 
 
-def parse(data: bytes | str) -> dict[str, str]:
-    """The fields of a scanned payment QR, keys in canonical spelling (unknown keys as written).
+_BOM = "\ufeff"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
-    Bytes are decoded by the charset the header declares; text (already decoded by the scanner) is taken as is.
-    The separator is the 8th character, whatever it is. Empty fields and a trailing separator are ignored; a
-    repeated key keeps its first value.
-    """
-    if isinstance(data, bytes):
-        head = data[:len(FORMAT) + 2].decode("ascii", errors="replace")
-        charset = _charset_of(head)
+
+def _decode(data: bytes) -> str:
+    """A payload's bytes as text: the charset its header declares — but UTF-8 when a ``ST00011`` (cp1251) header
+    carries valid multi-byte UTF-8 (an issuer that wrote UTF-8 under the wrong header: cp1251 Cyrillic is almost
+    never valid UTF-8)."""
+    data = data.strip(b"\r\n\t")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):].strip(b"\r\n\t")
+    charset = _charset_of(data[:len(FORMAT) + 1].decode("ascii", errors="replace"))
+    if charset == "cp1251" and any(b > 0x7F for b in data):
         try:
-            text = data.decode(charset)
-        except UnicodeDecodeError as exc:
-            raise InvalidValue(f"QR: байты не в объявленной кодировке {charset}", value=data[:16]) from exc
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(f"QR: байты не в объявленной кодировке {charset}", value=data[:16]) from exc
+
+
+def parse(data: bytes | str) -> dict[str, str]:
+    """The fields of a scanned payment QR, keys in canonical spelling (unknown keys as written), keys and values
+    trimmed.
+
+    Bytes are decoded by the charset the header declares (``_decode``). Text is what a scanner typed: a
+    keyboard-wedge scanner types the code's *bytes*, each as the character of that number (Latin-1), so a cp1251 or
+    UTF-8 payload arrives garbled («ÐÐÐ»…»); text whose every character is below U+0100 and some above U+007F is
+    turned back into those bytes and decoded as bytes are. Text with Cyrillic in it was decoded by the scanner
+    and is taken as is. The scanner's CR/LF and a byte-order mark are stripped. The separator is the 8th character,
+    whatever it is. Empty fields and a trailing separator are ignored; a repeated key keeps its first value; a code
+    with no fields is refused.
+    """
+    if isinstance(data, str):
+        text = data.strip("\r\n\t").lstrip(_BOM).strip("\r\n\t")
+        if any(ord(c) > 0x7F for c in text) and all(ord(c) < 0x100 for c in text):
+            text = _decode(text.encode("latin-1"))  # the bytes a scanner typed one by one
+        else:
+            _charset_of(text[:len(FORMAT) + 1])
     else:
-        text = data.lstrip("\ufeff")
-        _charset_of(text[:len(FORMAT) + 1])
-    if len(text) < len(FORMAT) + 2:
-        raise InvalidValue("QR: после заголовка нет реквизитов", value=text)
-    separator = text[len(FORMAT) + 1]
+        text = _decode(bytes(data))
     fields: dict[str, str] = {}
+    separator = text[len(FORMAT) + 1] if len(text) > len(FORMAT) + 1 else SEPARATOR
     for part in text[len(FORMAT) + 2:].split(separator):
         if not part.strip():
             continue
         key, eq, value = part.partition("=")
         if not eq:
             raise InvalidValue(f"QR: реквизит без «=»: {part!r}", value=part)
-        key = key.strip()
-        fields.setdefault(KNOWN.get(key.lower(), key), value)
+        fields.setdefault(KNOWN.get(key.strip().lower(), key.strip()), value.strip())
+    if not fields:
+        raise InvalidValue("QR: после заголовка нет реквизитов", value=text[:16])
     return fields
