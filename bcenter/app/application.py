@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.exchange import ExchangeCases
     from bcenter.app.finance import FinanceCases
     from bcenter.app.month import MonthCases
+    from bcenter.app.cash import CashCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
     from bcenter.app.system import SystemCases
@@ -93,6 +94,11 @@ class App:
     def payments(self) -> "PaymentsCases":
         from bcenter.app.payments import PaymentsCases
         return PaymentsCases(self)
+
+    @cached_property
+    def cash(self) -> "CashCases":
+        from bcenter.app.cash import CashCases
+        return CashCases(self)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,

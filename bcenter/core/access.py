@@ -34,6 +34,7 @@ class Permission(StrEnum):
     PAYMENTS_IMPORT = "payments.import"      # load bank registries, resolve or return suspense payments
     SETTLEMENTS_WRITE = "settlements.write"  # contracts with suppliers, transfers to them
     BILLS_PRINT = "bills.print"              # payment documents
+    CASH_DESK = "cash.desk"                  # shifts and payments at the cash desk (fiscal register, printer)
 
 
 P = Permission
@@ -42,7 +43,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE}),
-    "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT}),
+    "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),
     "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ}),

@@ -89,6 +89,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (23, "supplier_address", _sql_file("0023_supplier_address")),
     (24, "close_day", _sql_file("0024_close_day")),
     (25, "house_postcode", _sql_file("0025_house_postcode")),
+    (26, "cash_desk", _sql_file("0026_cash_desk")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -11,7 +11,7 @@ from db.models.pricing import Norm, Tariff
 from db.models.meters import HouseReading, Meter, MeterReading, MeterVerification
 from db.models.events import Absence, QualityEvent
 from db.models.finance import (
-    BankRegistry, CashShift, FiscalReceipt, OpeningBalance, Payment, PaymentDocument, PaymentServiceSplit,
+    BankRegistry, CashShift, CashOperation, OpeningBalance, Payment, PaymentDocument, PaymentServiceSplit,
     SupplierContract, SupplierTransfer, SuspensePayment,
 )
 from db.models.ledger import (
@@ -29,7 +29,7 @@ DOMAIN_MODELS = [
     Tariff, Norm,
     Meter, MeterVerification, MeterReading, HouseReading,
     Absence, QualityEvent,
-    BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, FiscalReceipt, OpeningBalance,
+    BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, CashOperation, OpeningBalance,
     SupplierContract, SupplierTransfer, PaymentDocument,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
     Claim, CourtCase,

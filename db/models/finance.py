@@ -1,5 +1,5 @@
 """Money coming in and going out: payments (facts), payer-specified splits, opening balances from migration,
-bank registries, the suspense queue, cash shifts and fiscal receipts; contracts with suppliers and the money
+bank registries, the suspense queue, cash shifts and the desk's journaled operations; contracts with suppliers and the money
 transferred to them.
 
 All amounts are integer kopecks. A payment is never edited: a wrong one is reversed by a storno payment
@@ -37,7 +37,8 @@ class BankRegistry(BaseModel):
 
 
 class CashShift(BaseModel):
-    """A cashier's shift at a cash desk (смена); numbers carry the site code."""
+    """A cashier's shift at a cash desk (смена, issue 14): opened with the cashier and the register, closed with its Z
+    report and the cash counted. Numbers run per site (``site_code``); a site has at most one shift open."""
 
     site_code = pw.TextField()
     number = pw.IntegerField()
@@ -45,6 +46,12 @@ class CashShift(BaseModel):
     opened_at = pw.TextField()
     closed_at = pw.TextField(null=True)
     fiscal_shift_number = pw.IntegerField(null=True)
+    cashier_inn = pw.TextField(null=True)       # step 26: 1203 on the register's shift documents
+    opened_on = pw.DateField(null=True)         # the business days of its opening and closing
+    closed_on = pw.DateField(null=True)
+    register = pw.TextField(null=True)          # the fiscal register's address (its serial where known)
+    counted = MoneyField(null=True)             # the cash counted at the close
+    expected = MoneyField(null=True)            # cash payments less change, as the journal has them
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_cash_shift_number UNIQUE (site_code, number)")]
@@ -104,19 +111,47 @@ class SuspensePayment(BaseModel):
         indexes = ((("line_key",), True),)
 
 
-class FiscalReceipt(BaseModel):
-    """A fiscal sale journaled before it is sent to the register (54-ФЗ), reconciled after a lost answer."""
+CASH_STATES = ("journaled", "done", "failed")
 
-    payment = pw.ForeignKeyField(Payment, backref="receipts", on_delete="RESTRICT")
-    shift = pw.ForeignKeyField(CashShift, backref="receipts", on_delete="RESTRICT")
-    state = pw.CharField(max_length=12, default="journaled")
-    fiscal_document_number = pw.IntegerField(null=True)
+
+class CashOperation(BaseModel):
+    """A payment at the desk, journaled before the fiscal register is asked (step 26, issue 14; 54-ФЗ).
+
+    ``journaled``: the intent is committed with the register's last fiscal document number (``fiscal_before``) —
+    the register may or may not have sold. ``done``: the register sold (``fiscal_document``, ``fiscal_sign``) and
+    the payment is written, in the one transaction that moves the operation here. ``failed``: the register refused
+    or never sold (``reason``); nothing was fiscalised, no money taken. A journaled operation found after a crash is
+    reconciled against the register's documents — never sent again. ``key`` is the client's idempotency key: the
+    same operation retried is the same row. ``receipt_number`` is issued offline: site, shift, sequence."""
+
+    key = pw.TextField()
+    shift = pw.ForeignKeyField(CashShift, backref="operations", on_delete="RESTRICT")
+    receipt_number = pw.TextField()
+    account = pw.ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    amount = MoneyField()
+    cash = MoneyField(default=0)
+    card = MoneyField(default=0)
+    change = MoneyField(default=0)
+    approval = pw.TextField(null=True)        # the card terminal's approval code, typed in
+    period = PeriodField(null=True)           # the month the payer named (the bill's QR)
+    items = JsonTextField()                   # what the receipt lists: per supplier and service, with agent tags
+    state = pw.CharField(max_length=10, default="journaled")
+    fiscal_before = pw.IntegerField(null=True)
+    fiscal_document = pw.IntegerField(null=True)
     fiscal_sign = pw.TextField(null=True)
-    fiscalised_at = pw.TextField(null=True)
-    request = JsonTextField(null=True)
+    payment = pw.ForeignKeyField(Payment, null=True, backref="+", on_delete="RESTRICT", index=False)  # (unique)
+    created_at = pw.TextField()
+    printed_at = pw.TextField(null=True)
+    reason = pw.TextField(null=True)
 
     class Meta:
-        constraints = [constraint("CONSTRAINT uq_fiscal_receipt_payment UNIQUE (payment_id, state)")]
+        constraints = [
+            constraint("CONSTRAINT uq_cash_operation_key UNIQUE (key)"),
+            constraint("CONSTRAINT uq_cash_operation_receipt UNIQUE (receipt_number)"),
+            constraint("CONSTRAINT uq_cash_operation_payment UNIQUE (payment_id)"),
+            constraint(f"CONSTRAINT ck_cash_operation_state CHECK ({_in('state', CASH_STATES)})"),
+            constraint("CONSTRAINT ck_cash_operation_amount CHECK (amount > 0)"),
+        ]
 
 
 class OpeningBalance(BaseModel):

@@ -22,13 +22,18 @@ AGENT_PAYMENT = 0x04  # 1222 / 1057: платёжный агент
 TAX_OSN, TAX_USN_INCOME, TAX_USN_INCOME_EXPENSE, TAX_PSN = 0x01, 0x02, 0x04, 0x20
 
 
+AGENT_OTHER = 0x40    # 1222 / 1057: иной агент (not under 103-ФЗ)
+
+
 @dataclass(frozen=True)
 class Supplier:
-    """Whom an agent's item is paid for (1224, 1226)."""
+    """Whom an agent's item is paid for (1224, 1226) and as what kind of agent (1222: ``AGENT_PAYMENT`` under
+    103-ФЗ, else ``AGENT_OTHER``)."""
 
     name: str
     inn: str
     phone: str = ""
+    agent: int = AGENT_PAYMENT
 
 
 @dataclass(frozen=True)

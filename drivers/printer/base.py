@@ -1,6 +1,7 @@
 """The receipt printer port: a receipt as plain data (``ReceiptDoc``), what a printer is asked to do with it."""
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -22,15 +23,22 @@ class ReceiptDoc:
     cut: bool = True
 
 
+def wrap(text: str, width: int) -> str:
+    """The text (as printed: «₽» is «руб.») broken into lines of at most ``width`` characters at spaces."""
+    return "\n".join(textwrap.wrap(normalise(text), width, break_on_hyphens=False) or [""])
+
+
 def columns(left: str, right: str, width: int) -> str:
-    """«left ......... right» in ``width`` characters (as printed: «₽» is «руб.»); a long left part wraps onto
-    lines of its own."""
-    left, right = normalise(left), normalise(right)
-    room = width - len(right) - 1
-    if len(left) <= room:
-        return left + " " * (width - len(left) - len(right)) + right
-    head, rest = left[:width], left[width:]
-    return head + "\n" + columns(rest, right, width)
+    """«left ......... right» in ``width`` characters (as printed: «₽» is «руб.»); a long left part wraps at spaces
+    and the right part ends its last line, or a line of its own when it does not fit there."""
+    lines = wrap(left, width).split("\n")
+    right = normalise(right)
+    last = lines[-1]
+    if len(last) + 1 + len(right) <= width:
+        lines[-1] = last + " " * (width - len(last) - len(right)) + right
+    else:
+        lines.append(" " * (width - len(right)) + right)
+    return "\n".join(lines)
 
 
 @runtime_checkable

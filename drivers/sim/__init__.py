@@ -10,6 +10,10 @@ Hosts put a model behind a serial port:
 
 A model may raise ``Hangup`` from ``feed`` to drop the line mid-exchange (a pulled cable): the port then reports the
 device gone.
+
+``sim://shtrih`` and ``sim://escpos`` (and ``sim://shtrih-NAME``, ``sim://escpos-NAME``) need no registering: they
+are a register and a printer **kept in a file** (``?state=PATH``, by default in the user's data folder), so a
+headless kiosk's separate commands — open a shift, take a payment, close — talk to the same simulated devices.
 """
 from __future__ import annotations
 
@@ -45,9 +49,46 @@ def unregister(name: str) -> None:
         _MODELS.pop(name, None)
 
 
-def model(name: str) -> Model:
+def model(name: str, state: str | None = None) -> Model:
+    """The model behind ``sim://NAME``: a registered one, else a kept one (``shtrih…``, ``escpos…``)."""
     with _LOCK:
         found = _MODELS.get(name)
     if found is None:
-        raise LookupError(f"нет имитатора устройства «{name}» (sim://{name})")
+        kind = name.split("-", 1)[0]
+        if kind not in ("shtrih", "escpos"):
+            raise LookupError(f"нет имитатора устройства «{name}» (sim://{name}): есть sim://shtrih и sim://escpos")
+        found = Kept(name, kind, state)
     return found
+
+
+class Kept:
+    """A simulated device whose state lives in a file between processes (pickle: a simulator's own file)."""
+
+    def __init__(self, name: str, kind: str, state: str | None) -> None:
+        import pickle
+        from pathlib import Path
+
+        import platformdirs
+
+        self.path = Path(state) if state else Path(platformdirs.user_data_dir("bcenter")) / "sim" / f"{name}.pickle"
+        if self.path.exists():
+            self.model = pickle.loads(self.path.read_bytes())
+        elif kind == "shtrih":
+            from drivers.sim.shtrih_kkt import ShtrihModel
+
+            self.model = ShtrihModel()
+        else:
+            from drivers.sim.escpos_printer import EscposModel
+
+            self.model = EscposModel()
+
+    def feed(self, data: bytes) -> bytes:
+        import pickle
+
+        try:
+            return self.model.feed(data)
+        finally:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = self.path.with_suffix(".tmp")
+            scratch.write_bytes(pickle.dumps(self.model))
+            scratch.replace(self.path)

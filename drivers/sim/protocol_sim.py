@@ -7,7 +7,7 @@ the next read fail as a dropped USB adapter does.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from serial.serialutil import PortNotOpenError, SerialBase, SerialException
 
@@ -26,8 +26,9 @@ class Serial(SerialBase):
         name = parts.netloc or parts.path.lstrip("/")
         if parts.scheme != "sim" or not name:
             raise SerialException(f"ожидается адрес вида sim://ИМЯ, а не «{self._port}»")
+        state = parse_qs(parts.query).get("state", [None])[0]
         try:
-            self._model = sim.model(name)
+            self._model = sim.model(name, state)
         except LookupError as exc:
             raise SerialException(str(exc)) from exc
         self._rx = bytearray()

@@ -1,7 +1,9 @@
 """Reading printed bills back (pypdf): each account's pages and the amounts on them."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -25,3 +27,13 @@ def pages_by_account(pdf: Path) -> dict[str, str]:
         number = re.search(r"Лицевой счёт (\d+) · ", text).group(1)
         out[number] += text + "\n"
     return dict(out)
+
+
+def need_tool(tool: str, variable: str, package: str) -> None:
+    """Skip without a rendering or scanning tool here — fail in CI, where ``.ci/run`` installs it."""
+    import pytest
+
+    if shutil.which(tool) is None:
+        if os.environ.get(variable) == "required":
+            pytest.fail(f"{tool} ({package}) не найден, а .ci/run должен был его поставить")
+        pytest.skip(f"{tool} ({package}) не установлен — .ci/run ставит его")

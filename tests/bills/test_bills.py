@@ -9,7 +9,6 @@ The town: 150 accounts in two houses, fourteen months of history calculated and 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -21,7 +20,7 @@ import pytest
 
 from bcenter.cli import main
 from bcenter.modules.bills import qr
-from tests.bills.pages import AMOUNT, kop, pages_by_account
+from tests.bills.pages import AMOUNT, kop, need_tool, pages_by_account
 
 OPEN, CLOSED = "2026-02", "2026-01"
 NBSP = "\u00a0"
@@ -126,12 +125,7 @@ def test_the_qr_codes_scanned_from_the_printed_page_ask_for_the_account_and_its_
     assert seen >= 12  # six recipients a bill in the demo town
 
 
-def _need(tool: str, variable: str, package: str) -> None:
-    """Skip without a rendering or scanning tool here — fail in CI, where ``.ci/run`` installs it."""
-    if shutil.which(tool) is None:
-        if os.environ.get(variable) == "required":
-            pytest.fail(f"{tool} ({package}) не найден, а .ci/run должен был его поставить")
-        pytest.skip(f"{tool} ({package}) не установлен — .ci/run ставит его")
+_need = need_tool
 
 
 def _zxing(png: Path) -> list[dict]:

@@ -214,3 +214,14 @@ def test_a_wrong_password_and_a_closed_shift(kkt):
     register.admin_password = 7
     with pytest.raises(DeviceRejected, match="пароль"):
         register.x_report()
+
+
+def test_on_ffd_1_2_the_account_number_goes_in_1192(kkt):
+    register, model, _ = kkt
+    register.ffd = 120
+    register.open_shift("Кассир")
+    register.sell([UK], Payment(cash=148767), tax_system=TAX_USN_INCOME, account="1000010015")
+    tags = {k: v for t in model.documents[-1].tags for k, v in _tags(t).items()}
+    assert tags == {1192: "л/с 1000010015".encode("cp866")}
+    with pytest.raises(ValueError, match="ФФД"):
+        ShtrihRegister("sim://x", ffd=200)

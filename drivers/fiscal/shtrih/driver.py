@@ -1,7 +1,7 @@
 """A Штрих-М register behind the ``FiscalRegister`` port (DRIVERS.md §2.2, §2.5), over ``ShtrihLink``.
 
 A sale is FF46 per item (with FF4D for an agent's item: 1222, 1224, 1226), FF0C for the receipt's tags (1008 the
-payer's contact, 1084 the account number) and FF45 to close it with the payments and the tax system; any refusal
+payer's contact, the account number: 1084 {1085, 1086} on ФФД 1.05 and 1.1, 1192 on ФФД 1.2 — ``ffd``) and FF45 to close it with the payments and the tax system; any refusal
 on the way annuls the half-built receipt (cmd 88) before the error is raised, so the register is never left with a
 receipt open. The register's error codes become ``DeviceRejected`` with what to do, in Russian.
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from drivers.codecs import shtrih
 from drivers.errors import DeviceError, DeviceRejected
-from drivers.fiscal.base import (AGENT_PAYMENT, FnStatus, FoundDocument, Item, Payment, ReceiptResult,
+from drivers.fiscal.base import (FnStatus, FoundDocument, Item, Payment, ReceiptResult,
                                  RegisterStatus)
 from drivers.fiscal.shtrih.link import ShtrihLink
 
@@ -42,9 +42,12 @@ class ShtrihRegister:
     """A Штрих-М register at ``url`` (``sim://…``, ``socket://…``, a serial port); ``password`` the operator's,
     ``admin_password`` the administrator's (reports, ФН)."""
 
-    def __init__(self, url: str, *, password: int = 30, admin_password: int = 30, **link_options) -> None:
+    def __init__(self, url: str, *, password: int = 30, admin_password: int = 30, ffd: int = 105,
+                 **link_options) -> None:
+        if ffd not in (105, 110, 120):
+            raise ValueError(f"версия ФФД {ffd}: поддерживаются 105, 110, 120")
         self.link = ShtrihLink(url, **link_options)
-        self.password, self.admin_password = password, admin_password
+        self.password, self.admin_password, self.ffd = password, admin_password, ffd
 
     def close(self) -> None:
         self.link.close()
@@ -120,11 +123,13 @@ class ShtrihRegister:
                     s = item.supplier
                     supplier = [shtrih.tlv_text(1225, s.name[:64])] + ([shtrih.tlv_text(1171, s.phone)]
                                                                          if s.phone else [])
-                    self._call(0xFF4D, shtrih.tlv_uint(1222, AGENT_PAYMENT) + shtrih.stlv(1224, supplier)
+                    self._call(0xFF4D, shtrih.tlv_uint(1222, s.agent) + shtrih.stlv(1224, supplier)
                                + shtrih.tlv_text(1226, s.inn.ljust(12)))
             if contact:
                 self._call(0xFF0C, shtrih.tlv_text(1008, contact))
-            if account:
+            if account and self.ffd >= 120:  # ФФД 1.2: «дополнительный реквизит чека»
+                self._call(0xFF0C, shtrih.tlv_text(1192, f"л/с {account}"))
+            elif account:  # ФФД 1.05 / 1.1: «дополнительный реквизит пользователя» (1085 name, 1086 value)
                 self._call(0xFF0C, shtrih.stlv(1084, [shtrih.tlv_text(1085, "Лицевой счёт"),
                                                       shtrih.tlv_text(1086, account)]))
             sums = [payment.cash, payment.card] + [0] * 14

@@ -1,0 +1,212 @@
+"""The cash desk over the simulated register and printer (issue 14): a shift as a cashier lives it — open, cash with
+change, card, by service, an advance, the bill's QR scanned, X, close with the cash count; the printed slip read back;
+a retried operation taken once; bad input refused in Russian with nothing recorded; a sale whose answer never came
+reconciled against the register, never sold twice."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bcenter.core.errors import BcenterError, UsageError
+from bcenter.core.period import Period
+from bcenter.modules.bills import qr
+from drivers.errors import DeviceRejected
+
+TODAY = date(2026, 12, 5)
+
+
+def test_a_shift_as_a_cashier_lives_it(desk):
+    app, dev = desk.app, desk.devices()
+    shift = app.cash.open(cashier="Иванова Мария Петровна", inn="668301234567", **dev)
+    assert shift.number == 1 and desk.kkt.shift_opened is not None
+    number = desk.debtor()
+    owed = app.cash.owed(number)
+    assert owed.total > 0 and len(owed.recipients) >= 4 and sum(r.own for r in owed.recipients) == 1
+    debt_before = {a.account: a.total for a in app.finance.debts(as_of=TODAY).accounts}[number]
+
+    cash = app.cash.pay(account=number, amount=250000, given=300000, **dev)
+    assert (cash.state, cash.change, cash.cash, cash.printed) == ("done", 50000, 300000, True)
+    assert cash.receipt_number == "S01-1-1" and sum(ln.amount for ln in cash.lines) == 250000
+    sale = desk.sales()[-1]
+    assert sale.number == cash.fiscal_document and sale.total == 250000 and sale.change == 50000
+    own = [i for i, ln in zip(sale.items, cash.lines) if ln.own]
+    agents = [i for i, ln in zip(sale.items, cash.lines) if not ln.own]
+    assert own and all(i.tags == [] for i in own)  # the company's own services carry no agent tag
+    assert agents and all(i.tags for i in agents)  # the others carry 1222, 1224, 1226
+
+    card = app.cash.pay(account=number, amount=10000, card="A1B2C3", **dev)
+    assert (card.card, card.cash, card.change) == (10000, 0, 0)
+    by_service = app.cash.pay(account=number, amount=None, services={"cold_water": 5000}, **dev)
+    assert [(ln.service, ln.amount) for ln in by_service.lines] == [("cold_water", 5000)]
+
+    after = {a.account: a.total for a in app.finance.debts(as_of=TODAY).accounts}.get(number, 0)
+    assert debt_before - after <= 265000  # the money went to the account's debts (penalties may take a part)
+    assert app.cash.owed(number).total == owed.total - 265000
+
+    x = app.cash.x_report(**dev)
+    assert (x.payments, x.cash, x.card) == (3, 255000, 10000)
+    closed = app.cash.close(counted=255000, **dev)
+    assert (closed.counted, closed.expected) == (255000, 255000) and desk.kkt.shift_opened is None
+    assert [d.kind for d in desk.kkt.documents] == [2, 3, 3, 3, 5]
+
+
+def test_the_printed_slip_reads_back_to_its_russian_text_and_the_fiscal_check_code(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Иванова М. П.", **dev)
+    number = desk.debtor()
+    done = app.cash.pay(account=number, amount=123456, given=130000, **dev)
+    text = " ".join(" ".join(line.split()) for line in desk.printer.lines())  # wrapped lines joined
+    for expected in ('ООО "УК "Заречье""', f"КВИТАНЦИЯ № {done.receipt_number}", f"Лицевой счёт {number}",
+                     "ИТОГО 1 234,56 руб.", "Наличными 1 300,00 руб.", "Сдача 65,44 руб.",
+                     f"ФД № {done.fiscal_document}", "получатель МУП \"Водоканал\" г. Заречный, ИНН 6683004175"):
+        assert expected in text, expected
+    assert max(len(line) for line in desk.printer.lines()) <= 42
+    sale = desk.sales()[-1]
+    assert desk.printer.qr_payloads() == [
+        f"t=20261205T1200&s=1234.56&fn={desk.kkt.fn_serial}&i={sale.number}&fp={sale.sign}&n=1".encode()]
+
+
+def test_an_advance_beyond_the_debt_is_a_line_of_its_own_paid_ahead(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    assert app.cash.owed("1000010015").total == 0  # an account owing nothing: all of it ahead
+    paid = app.cash.pay(account="1000010015", amount=50000, **dev)
+    assert [(ln.advance, ln.amount, ln.own) for ln in paid.lines] == [(True, 50000, True)]
+    assert desk.sales()[-1].items[0].method == 1  # 1214: предоплата 100 %
+    number = desk.debtor()
+    owed = app.cash.owed(number).total
+    more = app.cash.pay(account=number, amount=owed + 1000, limit=owed + 1000, **dev)
+    assert [ln.amount for ln in more.lines if ln.advance] == [1000]
+    assert sum(ln.amount for ln in more.lines if not ln.advance) == owed
+
+
+def test_the_bills_qr_as_a_scanner_types_it_pays_that_account_and_month(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    payload = qr.payload({"Name": "ООО «УК «Заречье»»", "PersonalAcc": "40702810516540012874",
+                          "BankName": "Уральский банк ПАО Сбербанк", "BIC": "046577674",
+                          "CorrespAcc": "30101810500000000674", "PayeeINN": "6683015829", "Sum": 155569,
+                          "PersAcc": number, "PaymPeriod": "092026"})
+    typed = qr.encode(payload).decode("latin-1") + "\r\n"
+    done = app.cash.pay(qr=typed, given=160000, **dev)
+    assert (done.account, done.amount, done.change) == (number, 155569, 4431)
+    paid = [p for p in app.payments.list(account=number) if p.channel == "cash"]
+    assert len(paid) == 1 and paid[0].period == str(Period(2026, 9))
+
+
+def test_a_retried_operation_is_taken_once(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    first = app.cash.pay(account=number, amount=10000, key="kiosk-7-0001", **dev)
+    before = desk.payments()
+    again = app.cash.pay(account=number, amount=10000, key="kiosk-7-0001", **dev)
+    assert again.repeated and again.payment_id == first.payment_id and again.fiscal_document == first.fiscal_document
+    assert desk.payments() == before and len(desk.sales()) == 1
+
+
+@pytest.mark.parametrize("change, call, message", [
+    (None, dict(amount=0), "больше нуля"),
+    (None, dict(amount=-500), "больше нуля"),
+    (None, dict(amount=10_000_001), "больше лимита кассы"),
+    (None, dict(amount=10000, given=5000), "меньше суммы"),
+    (None, dict(amount=10000, card=" "), "код авторизации"),
+    (None, dict(account="9999999999", amount=10000), "не найден"),
+    ("paper", dict(amount=10000), "нет чековой ленты"),
+    ("closed", dict(amount=10000), "Смена не открыта"),
+    ("24h", dict(amount=10000), "больше 24 часов"),
+    ("foreign", dict(amount=None), "другой организации"),
+])
+def test_bad_input_is_refused_in_russian_and_nothing_is_recorded(desk, change, call, message):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    if change == "paper":
+        desk.kkt.paper = False
+    elif change == "closed":
+        app.cash.close(counted=0, **dev)
+    elif change == "24h":
+        app.clock.advance(hours=25)
+        desk.kkt.now = lambda: app.clock.now().replace(tzinfo=None)
+    elif change == "foreign":
+        call["qr"] = "ST00012|Name=ПАО Ростелеком|PersonalAcc=40702810100000001234|BankName=Банк|BIC=044525225|" \
+                     "CorrespAcc=30101810400000000225|PayeeINN=7707049388|PersAcc=1000010015|Sum=59000"
+    call.setdefault("account", None if "qr" in call else desk.debtor())
+    payments, sales = desk.payments(), len(desk.sales())
+    with pytest.raises((BcenterError, DeviceRejected), match=message):
+        app.cash.pay(**call, **dev)
+    assert desk.payments() == payments and len(desk.sales()) == sales
+    assert desk.kkt.receipt is None
+
+
+def test_a_register_that_refuses_mid_receipt_leaves_a_failed_operation_and_no_money(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    payments = desk.payments()
+    original = desk.kkt._close
+
+    def refuse(self, data):  # the register runs out of paper as the receipt closes
+        return 0x6B, b""
+    desk.kkt._COMMANDS = {**desk.kkt._COMMANDS, 0xFF45: refuse}
+    with pytest.raises(DeviceRejected, match="нет чековой ленты"):
+        app.cash.pay(account=desk.debtor(), amount=10000, key="k-paper", **dev)
+    desk.kkt._COMMANDS = {**desk.kkt._COMMANDS, 0xFF45: original.__func__}
+    assert desk.payments() == payments and desk.kkt.receipt is None  # annulled
+    with pytest.raises(BcenterError, match="не состоялась.*нет чековой ленты"):
+        app.cash.pay(account=desk.debtor(), amount=10000, key="k-paper", **dev)
+
+
+def test_a_sale_whose_answer_never_came_is_reconciled_not_sold_again(desk, monkeypatch):
+    """The process dies after the register sold and before the payment was written: the operation stays in the
+    journal; the next session finds the sale in the register's documents and writes the payment — one payment, one
+    fiscal document, and the slip printed then."""
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("питание пропало")
+    monkeypatch.setattr(module.CashDesk, "_complete", die)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=number, amount=77700, key="k-lost", **dev)
+    monkeypatch.undo()
+    assert len(desk.sales()) == 1 and desk.payments() == len(app.payments.list(limit=100000))
+    shift = app.cash.status(**dev)  # the next session: reconciled first
+    assert shift.pending == 0 and shift.payments == 1 and shift.cash == 77700
+    assert len(desk.sales()) == 1
+    again = app.cash.pay(account=number, amount=77700, key="k-lost", **dev)
+    assert again.repeated and again.fiscal_document == desk.sales()[0].number and again.printed
+    assert len([p for p in app.payments.list(account=number) if p.channel == "cash"]) == 1
+
+
+def test_a_sale_the_register_never_made_is_failed_by_the_reconciliation(desk, monkeypatch):
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+
+    def die_before(self, *args, **kwargs):
+        raise SystemExit("питание пропало до отправки чека")
+    monkeypatch.setattr(type(app.cash.desk(**dev).register), "sell", die_before)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=desk.debtor(), amount=5000, key="k-never", **dev)
+    monkeypatch.undo()
+    shift = app.cash.status(**dev)
+    assert shift.pending == 0 and shift.payments == 0 and desk.sales() == []
+    with pytest.raises(BcenterError, match="не состоялась"):
+        app.cash.pay(account=desk.debtor(), amount=5000, key="k-never", **dev)
+    assert module.SHIFT_HOURS == 24
+
+
+def test_the_open_shift_is_one_per_site(desk):
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    with pytest.raises(BcenterError, match="уже открыта"):
+        app.cash.open(cashier="Другой", **dev)
+    app.cash.close(counted=0, **dev)
+    with pytest.raises(UsageError, match="ИНН кассира"):
+        app.cash.open(cashier="Другой", inn="12", **dev)
+    assert app.cash.open(cashier="Другой", **dev).number == 2
