@@ -11,7 +11,7 @@ from bcenter.core.access import Permission as P
 from bcenter.core.errors import UsageError
 from bcenter.core.period import Period
 from bcenter.modules.cashdesk import devices
-from bcenter.modules.cashdesk.desk import DEFAULT_LIMIT, CashDesk, DeskPayment, Shift
+from bcenter.modules.cashdesk.desk import DEFAULT_LIMIT, CashDesk, DeskPayment, Shift, settled_notes
 from bcenter.modules.cashdesk.owed import AccountOwed
 from bcenter.modules.cashdesk.scan import ScannedBill, read_bill
 
@@ -36,8 +36,9 @@ class CashCases(UseCases):
     def status(self, *, register: str | None = None, printer: str | None = None) -> Shift | None:
         """The open shift and its totals (journaled operations reconciled first)."""
         desk = self.desk(register, printer)
-        desk.reconcile()
-        return desk.current()
+        notes = settled_notes(desk.reconcile())
+        shift = desk.current()
+        return Shift(**{**shift.__dict__, "notes": notes}) if shift is not None else None
 
     @use_case(P.CASH_DESK, "X-отчёт", writes=True)
     def x_report(self, *, register: str | None = None, printer: str | None = None) -> Shift:

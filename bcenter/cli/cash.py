@@ -39,6 +39,7 @@ def _shift_lines(s) -> list[str]:
     lines = [f"Смена № {s.number} ({s.site_code}), кассир {s.cashier}: {state}; открыта "
              f"{s.opened_at[:16].replace('T', ' ')}",
              f"Оплат: {s.payments}; наличными (за вычетом сдачи) {format_rub_ru(s.cash)}, картой {format_rub_ru(s.card)}"]
+    lines += list(s.notes)
     if s.pending:
         lines.append(f"Не сверено с ККТ: {s.pending} — сверка при следующей операции")
     if s.counted is not None:
@@ -54,7 +55,7 @@ def _shift_json(s) -> dict | None:
         return None
     return {"number": s.number, "site": s.site_code, "cashier": s.cashier, "opened_at": s.opened_at,
             "closed_at": s.closed_at, "payments": s.payments, "cash": format_kop(s.cash), "card": format_kop(s.card),
-            "pending": s.pending, "counted": None if s.counted is None else format_kop(s.counted),
+            "pending": s.pending, "notes": list(s.notes), "counted": None if s.counted is None else format_kop(s.counted),
             "expected": None if s.expected is None else format_kop(s.expected)}
 
 

@@ -6,7 +6,8 @@ items with their tags, payments).
 
 Faults (set the counters; each is spent as it fires): ``nak_frames`` — refuse that many good frames with NAK;
 ``corrupt_answers`` — send that many answers with a wrong LRC (a NAK from the host gets the true one);
-``lose_answers`` — execute the command but send nothing (the answer waits for the host's ENQ); ``silent`` — answer
+``lose_answers`` — execute the command but send nothing (the answer waits for the host's ENQ); ``lose_acks`` —
+execute it and answer, but the ACK of its frame is lost; ``noise_before_ack`` — bytes before that ACK; ``silent`` — answer
 nothing at all; ``hangup_after`` — drop the line after so many more answer bytes; ``garbage`` — bytes sent before the
 next answer; ``paper`` — False: out of paper.
 
@@ -77,7 +78,8 @@ class ShtrihModel:
         self.pending_tags: list[bytes] = []
         self.cash = 0  # money in the drawer, kopecks
         self.paper = True
-        self.nak_frames = self.corrupt_answers = self.lose_answers = 0
+        self.nak_frames = self.corrupt_answers = self.lose_answers = self.lose_acks = 0
+        self.noise_before_ack = b""
         self.silent = False
         self.hangup_after: int | None = None
         self.garbage = b""
@@ -120,7 +122,12 @@ class ShtrihModel:
                 self.received.append(message)
                 answer = shtrih.frame(self._execute(message))
                 self._pending = answer
-                out.append(ACK)
+                out += self.noise_before_ack
+                self.noise_before_ack = b""
+                if self.lose_acks:
+                    self.lose_acks -= 1
+                else:
+                    out.append(ACK)
                 if self.lose_answers:
                     self.lose_answers -= 1
                     continue

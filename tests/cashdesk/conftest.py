@@ -57,7 +57,7 @@ def desk(cash_town_file, tmp_path):
     kkt = ShtrihModel(now=lambda: TODAY.replace(tzinfo=None))
     printer = EscposModel()
     n = next(_names)
-    found = Desk(app, kkt, printer, sim.register(f"desk-kkt{n}", kkt), sim.register(f"desk-printer{n}", printer),
-                 path)
+    found = Desk(app, kkt, printer, sim.register(f"desk-kkt{n}", kkt) + "#timeout=0.05",
+                 sim.register(f"desk-printer{n}", printer), path)
     yield found
     found.app.close()

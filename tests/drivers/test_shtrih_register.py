@@ -128,14 +128,32 @@ def test_the_frames_are_those_of_a_public_driver(kkt):
     assert bytes.fromhex(VECTORS["shB-07"]["expected_frame_hex_derived"]) in bytes(recording.written)
 
 
-@pytest.mark.parametrize("fault", ["nak_frames", "corrupt_answers", "lose_answers", "garbage"])
-def test_the_link_gets_through_line_faults_and_sells_once(kkt, fault):
+@pytest.mark.parametrize("fault", ["nak_frames", "corrupt_answers", "lose_answers", "garbage", "lose_acks",
+                                   "noise_before_ack"])
+@pytest.mark.parametrize("command", [0xFF46, 0xFF45])
+def test_the_link_gets_through_line_faults_and_sells_once(kkt, fault, command):
+    """Each fault strikes the item's command or the receipt's close: every command is carried out exactly once —
+    a lost or spoiled ACK is asked about with ENQ, never answered by sending the command again."""
     register, model, _ = kkt
     register.open_shift("Кассир")
-    setattr(model, fault, b"\x00\xff\x13noise" if fault == "garbage" else 2 if fault == "nak_frames" else 1)
+    value = {"garbage": b"\x00\xff\x13noise", "noise_before_ack": b"\x13\x7f", "nak_frames": 2}.get(fault, 1)
+    original = model._execute
+
+    def strike(message: bytes) -> bytes:
+        if int.from_bytes(message[:2], "big") == command:
+            setattr(model, fault, value)
+            model._execute = original
+        return original(message)
+    model._execute = strike
+    if fault in ("nak_frames",):  # a NAK strikes the frame before it is carried out: arm it before sending
+        model._execute = original
+        setattr(model, fault, value)
     result = register.sell([UK], Payment(cash=148767), tax_system=TAX_USN_INCOME)
     receipts = [d for d in model.documents if d.kind == 3]
-    assert len(receipts) == 1 and receipts[0].number == result.document
+    assert len(receipts) == 1 and receipts[0].number == result.document and receipts[0].total == 148767
+    assert [m[:2] for m in model.received].count(b"\xff\x46") == 1
+    assert [m[:2] for m in model.received].count(b"\xff\x45") == 1
+    assert result.change == 0 and len(receipts[0].items) == 1
 
 
 def test_a_nak_storm_is_an_error_and_sells_nothing(kkt):

@@ -38,7 +38,7 @@ from bcenter.modules.cashdesk.owed import AccountOwed, ReceiptLine, account_owed
 from db.dialect import db_id, param_mark
 from db.models import CashOperation, CashShift, Payment, PaymentServiceSplit
 from db.uow import UnitOfWork, local_site_id
-from drivers.errors import DeviceDisconnected, DeviceRejected, DeviceTimeout, FrameError
+from drivers.errors import DeviceError, DeviceRejected
 from drivers.fiscal import base as fiscal
 from drivers.printer.base import Line, ReceiptDoc, ReceiptPrinter, columns, wrap
 
@@ -61,6 +61,7 @@ class Shift:
     pending: int = 0       # operations journaled, not yet reconciled
     counted: int | None = None
     expected: int | None = None
+    notes: tuple[str, ...] = ()  # what the reconciliation of this session settled
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,13 @@ class CashDesk:
         if key is not None:
             found = self._by_key(key)
             if found is not None:
+                if (found.account, found.amount, bool(found.card)) != (number, amount, card is not None):
+                    raise BcenterError(f"Ключ операции {key} уже использован для другой оплаты (лицевой счёт "
+                                       f"{found.account}, {format_rub_ru(found.amount)}): начните оплату с новым "
+                                       "ключом")
                 return found
         shift = self._open()
-        self.reconcile()
+        settled = settled_notes(self.reconcile())
         problems = []
         if amount <= 0:
             problems.append("сумма оплаты должна быть больше нуля")
@@ -239,11 +244,13 @@ class CashDesk:
         except DeviceRejected as exc:
             self._fail(operation_id, str(exc))
             raise
-        except (DeviceTimeout, DeviceDisconnected, FrameError) as exc:
-            raise BcenterError(f"{exc}. Оплата записана в журнал кассы и будет сверена с ККТ при следующей операции "
-                               f"(квитанция {receipt_number}); деньги не возвращайте и не пробивайте чек повторно")
+        except DeviceError as exc:  # the line, not a refusal: the register may have sold
+            raise BcenterError(f"{exc}. Оплата записана в журнал кассы (квитанция {receipt_number}) и будет сверена с "
+                               "ККТ при следующей операции или bcenter cash status: деньги пока не возвращайте и чек "
+                               "повторно не пробивайте — сверка скажет, прошла ли оплата")
         done = self._complete(operation_id, result.document, result.sign, services=services)
-        return self._print(done)
+        done = self._print(done)
+        return DeskPayment(**{**done.__dict__, "notes": settled + done.notes}) if settled else done
 
     def _by_key(self, key: str) -> DeskPayment | None:
         row = self.db.execute_sql(f'SELECT id, state, reason FROM "cash_operation" WHERE key = {self.mark}',
@@ -280,17 +287,20 @@ class CashDesk:
         """Step 4: the payment written and the operation done, in one transaction."""
         m = self.mark
         op = self.db.execute_sql(
-            f'SELECT o.account_id, o.amount, o.period, o.receipt_number, o.shift_id, o.items, s.opened_on '
-            f'FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id WHERE o.id = {m}',
+            f'SELECT o.account_id, o.amount, o.period, o.receipt_number, o.shift_id, o.items, o.created_at, '
+            f'o.approval FROM "cash_operation" o WHERE o.id = {m}',
             (db_id(operation),)).fetchone()
         items = json.loads(op[5]) if isinstance(op[5], str) else op[5]
         services = services or {i["service"]: i["amount"] for i in items if i.get("service")}
         payment_id = uuid7()
         with UnitOfWork(action="cash.pay", actor=self.actor, db=self.db,
                         details={"operation": operation, "receipt": op[3], "fiscal_document": document}) as uow:
+            day = datetime.fromisoformat(op[6]).astimezone().date()  # the day the money was taken, not of the
+            extra = {"receipt": op[3], "fiscal_document": document, "fiscal_sign": str(sign)}  # reconciliation
+            if op[7]:
+                extra["card_approval"] = op[7]
             uow.insert(Payment, id=payment_id, ext_id=f"cash:{op[3]}", account=str(op[0]), amount=int(op[1]),
-                       paid_on=self.today, period=op[2], channel="cash", shift=str(op[4]),
-                       extra={"receipt": op[3], "fiscal_document": document, "fiscal_sign": str(sign)})
+                       paid_on=day, period=op[2], channel="cash", shift=str(op[4]), extra=extra)
             for ext, part in (services or {}).items():
                 service = self.db.execute_sql(f'SELECT id FROM "service" WHERE ext_id = {m}', (ext,)).fetchone()
                 uow.insert(PaymentServiceSplit, payment=payment_id, service=str(service[0]), amount=part)
@@ -323,8 +333,9 @@ class CashDesk:
         status = self.register.fn_status()
         if status.receipt_open:
             self.register.annul()  # a receipt the dead session began: never closed, so never sold
-        taken = {int(d) for (d,) in self.db.execute_sql(
-            'SELECT fiscal_document FROM "cash_operation" WHERE fiscal_document IS NOT NULL')}
+        taken = {int(d) for (d,) in self.db.execute_sql(  # this site's register's documents already linked
+            f'SELECT o.fiscal_document FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id '
+            f'WHERE s.site_code = {m} AND o.fiscal_document IS NOT NULL', (self.site,))}
         settled = []
         for operation, amount, before in rows:
             match = None
@@ -349,9 +360,9 @@ class CashDesk:
             return done
         try:
             self.printer.print(self.slip(done))
-        except (DeviceRejected, DeviceTimeout, DeviceDisconnected, FrameError) as exc:
-            return DeskPayment(**{**done.__dict__, "notes": (f"Квитанция не напечатана: {exc}. Оплата принята; "
-                                                             f"напечатайте копию позже",)})
+        except DeviceError as exc:
+            return DeskPayment(**{**done.__dict__, "notes": (f"Квитанция не напечатана: {exc}. Оплата принята — "
+                                                             f"повторно не принимайте; напечатайте копию позже",)})
         with UnitOfWork(action="cash.receipt.printed", actor=self.actor, db=self.db,
                         details={"operation": done.operation}) as uow:
             uow.update(CashOperation, done.operation, printed_at=self.now.isoformat(timespec="seconds"))
@@ -381,6 +392,19 @@ class CashDesk:
         check = (f"t={stamp}&s={done.amount // 100}.{done.amount % 100:02d}&fn={fn}&i={done.fiscal_document}"
                  f"&fp={done.fiscal_sign}&n=1")
         return ReceiptDoc(tuple(lines), qr=check)
+
+
+def settled_notes(settled: list[DeskPayment]) -> tuple[str, ...]:
+    """What a reconciliation settled, for the cashier: a payment written after the failure, or money to give back."""
+    out = []
+    for op in settled:
+        if op.state == "done":
+            out.append(f"После сбоя проведена оплата по квитанции {op.receipt_number}: лицевой счёт {op.account}, "
+                       f"{format_rub_ru(op.amount)}, ФД № {op.fiscal_document}")
+        else:
+            out.append(f"Оплата по квитанции {op.receipt_number} не состоялась — ККТ чек не пробила: верните "
+                       f"плательщику {format_rub_ru(op.amount)} (лицевой счёт {op.account}) или примите оплату заново")
+    return tuple(out)
 
 
 def _item(line: ReceiptLine) -> fiscal.Item:

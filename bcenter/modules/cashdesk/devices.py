@@ -23,8 +23,22 @@ def _kept(url: str, state: Path | None) -> str:
     return f"{url}?state={state / (name + '.sim')}"
 
 
+def _link_options(url: str) -> tuple[str, dict]:
+    """``…#timeout=0.2``: the link's wait for a byte, in seconds (a fragment, so no port handler sees it; a slow
+    line may need more than the default second, a simulator far less)."""
+    url, _, fragment = url.partition("#")
+    options = {}
+    for part in filter(None, fragment.split("&")):
+        key, _, value = part.partition("=")
+        if key == "timeout":
+            options["timeout"] = float(value)
+            options["command_timeout"] = max(float(value) * 5, options["timeout"])
+    return url, options
+
+
 def open_register(url: str | None, *, state: Path | None = None) -> ShtrihRegister:
-    return ShtrihRegister(_kept(url or DEFAULT_REGISTER, state))
+    address, options = _link_options(url or DEFAULT_REGISTER)
+    return ShtrihRegister(_kept(address, state), **options)
 
 
 def open_printer(url: str | None, *, state: Path | None = None) -> EscposPrinter | None:

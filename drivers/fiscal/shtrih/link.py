@@ -3,9 +3,10 @@
 1. **Ready?** The host sends ENQ. NAK: the register is idle. ACK: it still holds an answer nobody took (the host
    crashed or the line dropped before its ACK) — that stale answer is read, acknowledged and set aside
    (``stale``), and ENQ asked again. No answer: ENQ again, up to ``retries`` times, then ``DeviceTimeout``.
-2. **The frame** ``STX LEN message LRC`` is sent; ACK: taken. NAK (a byte spoiled on the way): sent again, up to
-   ``retries`` times, then ``FrameError``. No answer: back to ENQ — an ACK there means the command was taken and
-   its answer waits (read it, never send the command twice); a NAK means it was not (send it again).
+2. **The frame** ``STX LEN message LRC`` is sent; ACK: taken. NAK (the register refused a spoiled frame): sent
+   again, up to ``retries`` times, then ``FrameError``. Silence or any other byte (the ACK lost or spoiled): ENQ —
+   an ACK there means the command was taken and its answer waits (read it: never send the command twice); a NAK
+   means it was not (send it again). An STX is the answer coming while its ACK was lost: read it.
 3. **The answer** is read up to its LRC within the deadline; a wrong LRC gets NAK and the register sends it again
    (``retries`` times); a good one gets ACK. Bytes before STX are line noise, skipped.
 
@@ -75,46 +76,80 @@ class ShtrihLink:
 
     # --- the exchange -------------------------------------------------------------------------------------
     def exchange(self, message: bytes) -> bytes:
-        """Send one command message, return its answer message (command, error code, data)."""
+        """Send one command message, return its answer message (command, error code, data).
+
+        The frame is sent again only when the register, asked with ENQ, says it holds no answer (NAK): whatever came
+        back after the frame — a NAK, noise, nothing — it may have carried the command out (a sale item added twice,
+        a receipt closed twice) and only ENQ tells. An STX instead of the ACK is the answer already coming: it is
+        read. An answer that does not echo this command is a stale one (an earlier command's, a late copy): set
+        aside, and the register asked again."""
         frame = shtrih.frame(message)
+        echo = message[:2] if message[0] == 0xFF else message[:1]
         self._ready()
         for _ in range(self.retries):
             self._write(frame)
             reply = self._byte(self.timeout)
             if reply == ACK:
-                return self._answer(self.command_timeout)
-            if reply is None:  # taken or not? ask
-                if self._enquire():
-                    return self._answer(self.timeout)
-                continue
-            # NAK or noise: the frame did not arrive whole — send it again
-        raise FrameError(f"ККТ ({self.url}) не приняла команду после {self.retries} попыток: помехи на линии")
+                answer = self._answer(self.command_timeout)
+            elif reply == STX:
+                answer = self._answer(self.command_timeout, started=True)
+            elif self._enquire():  # a NAK, noise or silence: taken or not? ACK — taken, its answer follows
+                answer = self._answer(self.command_timeout)
+            else:
+                continue  # idle: the frame was not taken — send it again
+            while not answer.startswith(echo):
+                self.stale.append(answer)
+                if not self._enquire():
+                    break
+                answer = self._answer(self.command_timeout)
+            else:
+                return answer
+        raise FrameError(f"ККТ ({self.url}) не приняла команду после {self.retries} попыток: помехи на линии — "
+                         "проверьте кабель")
 
     def _enquire(self) -> bool:
-        """ENQ: True when the register holds an answer (ACK, the answer follows), False when idle (NAK)."""
+        """ENQ: True when the register holds an answer (ACK, the answer follows), False when idle (NAK). Noise is
+        skipped while the reply is awaited; ENQ is sent again only after silence."""
         for _ in range(self.retries):
             self._write(bytes((ENQ,)))
-            reply = self._byte(self.timeout)
-            if reply == ACK:
-                return True
-            if reply == NAK:
-                return False
+            deadline = self.clock() + self.timeout
+            while True:
+                reply = self._byte(max(deadline - self.clock(), 0))
+                if reply is None:
+                    break
+                if reply == ACK:
+                    return True
+                if reply == NAK:
+                    return False
         raise DeviceTimeout(f"ККТ ({self.url}) не отвечает: проверьте, что она включена и кабель подключён")
 
+    def _drain(self) -> None:
+        """Drop what is left on the line (late copies of answers, replies to an earlier ENQ) until it is quiet."""
+        port = self._open()
+        try:
+            port.reset_input_buffer()
+            while port.read(64):
+                pass
+        except SerialException as exc:
+            self.close()
+            raise DeviceDisconnected(f"Связь с ККТ ({self.url}) прервана: {exc}") from exc
+
     def _ready(self) -> None:
-        """The register idle: stale answers read and set aside."""
+        """The register idle: the line drained, stale answers read and set aside."""
+        self._drain()
         for _ in range(self.retries):
             if not self._enquire():
                 return
             self.stale.append(self._answer(self.timeout))
         raise FrameError(f"ККТ ({self.url}) всё время отвечает старыми ответами")
 
-    def _answer(self, timeout: float) -> bytes:
-        """Read the answer frame (noise before STX skipped), ACK it; NAK and read again on a wrong LRC. An answer
-        that does not come is asked for with ENQ (the register took the command: its answer waits)."""
+    def _answer(self, timeout: float, *, started: bool = False) -> bytes:
+        """Read the answer frame (noise before STX skipped; ``started``: its STX already read), ACK it; NAK and read
+        again on a wrong LRC. An answer that does not come is asked for with ENQ (the register took the command:
+        its answer waits)."""
         for _ in range(self.retries):
-            body = self._frame(timeout)
-            timeout = self.timeout
+            body = self._frame(timeout, started=started)
+            timeout, started = self.timeout, False
             if body is None:
                 if not self._enquire():
                     raise DeviceTimeout(f"ККТ ({self.url}) приняла команду, но не прислала ответ")
@@ -128,9 +163,9 @@ class ShtrihLink:
             return message
         raise FrameError(f"ККТ ({self.url}) присылает повреждённые ответы: проверьте кабель")
 
-    def _frame(self, timeout: float) -> bytes | None:
+    def _frame(self, timeout: float, *, started: bool = False) -> bytes | None:
         """The bytes of a frame from its STX; None when no STX came in time."""
-        while True:
+        while not started:
             byte = self._byte(timeout)
             if byte is None:
                 return None
