@@ -521,3 +521,4 @@ __all__ = ["cli", "main"]
 from bcenter.cli import payments as _payments  # noqa: E402,F401  (registers `bcenter payments …`)
 from bcenter.cli import settlements as _settlements  # noqa: E402,F401  (registers `bcenter settlements`, `transfers`, `contracts`)
 from bcenter.cli import cash as _cash  # noqa: E402,F401  (registers `bcenter cash …`)
+from bcenter.cli import meters as _meters  # noqa: E402,F401  (registers `bcenter meters …`)

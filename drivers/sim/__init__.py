@@ -11,8 +11,8 @@ Hosts put a model behind a serial port:
 A model may raise ``Hangup`` from ``feed`` to drop the line mid-exchange (a pulled cable): the port then reports the
 device gone.
 
-``sim://shtrih`` and ``sim://escpos`` (and ``sim://shtrih-NAME``, ``sim://escpos-NAME``) need no registering: they
-are a register and a printer **kept in a file** (``?state=PATH``, by default in the user's data folder), so a
+``sim://shtrih``, ``sim://escpos`` and ``sim://mercury230`` (and ``sim://shtrih-NAME`` …) need no registering: they
+are a register, a printer and a meter **kept in a file** (``?state=PATH``, by default in the user's data folder), so a
 headless kiosk's separate commands — open a shift, take a payment, close — talk to the same simulated devices.
 """
 from __future__ import annotations
@@ -55,8 +55,13 @@ def model(name: str, state: str | None = None) -> Model:
         found = _MODELS.get(name)
     if found is None:
         kind = name.split("-", 1)[0]
-        if kind not in ("shtrih", "escpos"):
-            raise LookupError(f"нет имитатора устройства «{name}» (sim://{name}): есть sim://shtrih и sim://escpos")
+        if kind not in ("shtrih", "escpos", "mercury230"):
+            raise LookupError(f"нет имитатора устройства «{name}» (sim://{name}): есть sim://shtrih, sim://escpos, "
+                              "sim://mercury230")
+        if kind == "mercury230" and state is None:  # a meter read does not change it: nothing to keep
+            from drivers.sim.mercury230 import Mercury230Model
+
+            return Mercury230Model()
         found = Kept(name, kind, state)
     return found
 
@@ -77,6 +82,10 @@ class Kept:
             from drivers.sim.shtrih_kkt import ShtrihModel
 
             self.model = ShtrihModel()
+        elif kind == "mercury230":
+            from drivers.sim.mercury230 import Mercury230Model
+
+            self.model = Mercury230Model()
         else:
             from drivers.sim.escpos_printer import EscposModel
 

@@ -69,6 +69,8 @@ class Serial(SerialBase):
         except sim.Hangup as hangup:
             self._rx += hangup.partial
             self._hung = True
+            if not hangup.partial:  # pulled as the bytes went out: the write fails; else the read after the part
+                raise SerialException("write failed: device disconnected") from None
         return len(data)
 
     def reset_input_buffer(self) -> None:

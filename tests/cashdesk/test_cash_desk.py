@@ -187,7 +187,6 @@ def test_a_sale_whose_answer_never_came_is_reconciled_not_sold_again(desk, monke
 
 
 def test_a_sale_the_register_never_made_is_failed_by_the_reconciliation(desk, monkeypatch):
-    from bcenter.modules.cashdesk import desk as module
 
     app, dev = desk.app, desk.devices()
     app.cash.open(cashier="Кассир", **dev)

@@ -103,3 +103,40 @@ def test_paper_that_runs_out_during_a_receipt_is_reported(printer):
 def test_the_tokenizer_is_strict(data, why):
     with pytest.raises(FrameError, match=why):
         decode(data)
+
+
+class _Unplugged(EscposModel):
+    """A printer whose cable is pulled once the job starts arriving."""
+
+    def feed(self, data: bytes) -> bytes:
+        if b"\x1b\x40" in data:
+            raise sim.Hangup()
+        return super().feed(data)
+
+
+def test_a_printer_unplugged_or_gone_is_a_disconnect_in_russian(tmp_path):
+    from drivers.errors import DeviceDisconnected
+
+    url = sim.register(f"printer{next(_names)}", _Unplugged())
+    with pytest.raises(DeviceDisconnected, match="Связь с принтером чеков .* прервана"):
+        EscposPrinter(url).print(DOC)
+    with SocketHost(EscposModel()) as host:
+        gone = host.url
+    with pytest.raises(DeviceDisconnected, match="Не удалось открыть порт устройства"):
+        EscposPrinter(gone).print(DOC)
+
+
+def test_a_printer_that_cannot_answer_still_prints(printer):
+    """A port that cannot read (a plain file, a printer without status): the paper is unknown, the job is sent."""
+    model, url = printer
+
+    class Mute(EscposModel):
+        def feed(self, data: bytes) -> bytes:
+            super().feed(data)
+            return b""
+    mute = Mute()
+    name = f"printer{next(_names)}"
+    p = EscposPrinter(sim.register(name, mute), timeout=0.05)
+    assert p.paper() is None
+    p.print(DOC)
+    assert mute.lines()[0] == "КВИТАНЦИЯ № 17-000123"
