@@ -3,21 +3,28 @@ reader checks a meter on a fresh tablet —, so it is a plain function of the ap
 it; storing what was read goes through the readings' validation rules (to come)."""
 from __future__ import annotations
 
+from bcenter.core.errors import UsageError
 from drivers.meters.base import MeterReading
 
-PROTOCOLS = {"mercury230": "Меркурий 230/231/234/236"}
+PROTOCOLS = {"mercury230": "Меркурий 230/231/234/236", "iec62056-21": "МЭК 62056-21"}
+FAMILIES = {"readout": "режим C, чтение данных", "energomera": "Энергомера (СЕ102М, СЕ301, СЕ303)",
+            "neva": "НЕВА МТ"}
 
 
-def read_meter(port: str, *, protocol: str, address: int | None = None, password: str | None = None,
-               timeout: float | None = None) -> MeterReading:
-    """What the meter at ``port`` (a serial port, ``socket://``, ``sim://mercury230``) says now."""
-    if protocol != "mercury230":
-        from bcenter.core.errors import UsageError
+def read_meter(port: str, *, protocol: str, address: str | int | None = None, password: str | None = None,
+               family: str = "readout", timeout: float | None = None) -> MeterReading:
+    """What the meter at ``port`` (a serial port, ``socket://``, ``sim://mercury230`` …) says now."""
+    options = {} if timeout is None else {"timeout": timeout}
+    if protocol == "mercury230":
+        from drivers.meters.mercury230 import Mercury230
 
-        raise UsageError(f"--protocol: «{protocol}» пока не поддерживается; есть: {', '.join(PROTOCOLS)}")
-    from drivers.meters.mercury230 import Mercury230
+        if address not in (None, "") and not str(address).isdigit():
+            raise UsageError(f"--address: у Меркурия адрес — число от 0 до 254, а не «{address}»")
+        return Mercury230(port, address=int(address or 0), password=password or "111111", **options).read()
+    if protocol == "iec62056-21":
+        from drivers.meters.iec62056 import IecMeter
 
-    options = {"address": address or 0, "password": password or "111111"}
-    if timeout is not None:
-        options["timeout"] = timeout
-    return Mercury230(port, **options).read()
+        if family not in FAMILIES:
+            raise UsageError(f"--family: «{family}»; есть: {', '.join(FAMILIES)}")
+        return IecMeter(port, family=family, address=str(address or ""), password=password, **options).read()
+    raise UsageError(f"--protocol: «{protocol}» пока не поддерживается; есть: {', '.join(PROTOCOLS)}")

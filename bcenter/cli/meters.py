@@ -19,20 +19,26 @@ def _number(value) -> str:
 @meters.command("read")
 @click.option("--port", required=True, metavar="URL",
               help="Линия: /dev/ttyUSB0, socket://host:port, sim://mercury230 (имитатор).")
-@click.option("--protocol", required=True, type=click.Choice(["mercury230"]), help="Протокол счётчика.")
-@click.option("--address", type=click.IntRange(0, 254), default=None, metavar="N",
-              help="Сетевой адрес счётчика (0 — любой на линии точка-точка).")
-@click.option("--password", default=None, metavar="ПАРОЛЬ", help="Пароль уровня пользователя (по умолчанию 111111).")
+@click.option("--protocol", required=True, type=click.Choice(["mercury230", "iec62056-21"]),
+              help="Протокол счётчика.")
+@click.option("--family", type=click.Choice(["readout", "energomera", "neva"]), default="readout", show_default=True,
+              help="Для МЭК 62056-21: чтение данных (режим C), Энергомера или НЕВА (режим программирования).")
+@click.option("--address", default=None, metavar="АДРЕС",
+              help="Адрес счётчика: Меркурий — 0…254 (0 — любой на линии точка-точка); МЭК — заводской номер.")
+@click.option("--password", default=None, metavar="ПАРОЛЬ",
+              help="Пароль (Меркурий — 111111, Энергомера — 777777, НЕВА — 00000000 по умолчанию).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
-def read(port: str, protocol: str, address: int | None, password: str | None, as_json: bool) -> None:
+def read(port: str, protocol: str, family: str, address: str | None, password: str | None, as_json: bool) -> None:
     """Прочитать показания счётчика: энергия по тарифам с кодами OBIS."""
     from bcenter.app.meters import PROTOCOLS, read_meter
 
-    reading = read_meter(port, protocol=protocol, address=address, password=password)
+    reading = read_meter(port, protocol=protocol, address=address, password=password, family=family)
 
     def text(r) -> list[str]:
         made = f" (выпуск {r.extra['made']})" if r.extra.get("made") else ""
-        lines = [f"Счётчик {PROTOCOLS[r.protocol]} № {r.serial}{made}, {port}:"]
+        kind = PROTOCOLS.get(r.protocol.split("/")[0], r.protocol)
+        ident = f", {r.extra['ident']}" if r.extra.get("ident") else ""
+        lines = [f"Счётчик ({kind}{ident}) № {r.serial}{made}, {port}:"]
         lines += [f"  {v.code:<7} {v.label}: {_number(v.value)} {v.unit}" for v in r.values]
         return lines
 

@@ -54,16 +54,34 @@ def model(name: str, state: str | None = None) -> Model:
     with _LOCK:
         found = _MODELS.get(name)
     if found is None:
+        meter = fresh_meter(name)
+        if meter is not None:  # a meter read does not change it: nothing to keep
+            return meter
         kind = name.split("-", 1)[0]
-        if kind not in ("shtrih", "escpos", "mercury230"):
+        if kind not in ("shtrih", "escpos"):
             raise LookupError(f"нет имитатора устройства «{name}» (sim://{name}): есть sim://shtrih, sim://escpos, "
-                              "sim://mercury230")
-        if kind == "mercury230" and state is None:  # a meter read does not change it: nothing to keep
-            from drivers.sim.mercury230 import Mercury230Model
-
-            return Mercury230Model()
+                              "sim://mercury230, sim://energomera, sim://neva, sim://iec62056-21")
         found = Kept(name, kind, state)
     return found
+
+
+def fresh_meter(name: str) -> Model | None:
+    """A new simulated meter for ``sim://mercury230``, ``sim://energomera``, ``sim://neva``, ``sim://iec62056-21``
+    (answering any address)."""
+    if name == "mercury230":
+        from drivers.sim.mercury230 import Mercury230Model
+
+        return Mercury230Model()
+    if name in ("energomera", "neva", "iec62056-21"):
+        from drivers.sim.iec_meter import NEVA_REGISTERS, IecMeterModel
+
+        if name == "neva":
+            return IecMeterModel(family="neva", address="", ident="/TPC5NEVAMT324.2307", serial="00000000",
+                                 password="00000000", registers=dict(NEVA_REGISTERS))
+        if name == "energomera":
+            return IecMeterModel(address="")
+        return IecMeterModel(family="readout", address="", ident="/EKT5CE301v12")
+    return None
 
 
 class Kept:

@@ -174,7 +174,7 @@ def test_bcenter_meters_read_works_on_a_fresh_install_with_the_simulator(tmp_pat
     monkeypatch.setenv("BCENTER_DB", f"sqlite:///{tmp_path / 'none.db'}")
     assert main(["meters", "read", "--port", "sim://mercury230", "--protocol", "mercury230"]) == 0
     out = capsys.readouterr().out
-    assert "Счётчик Меркурий 230/231/234/236 № 40680048" in out
+    assert "Счётчик (Меркурий 230/231/234/236) № 40680048" in out
     assert "1.8.1   активная энергия, прямое направление (A+), тариф 1: 3\u00a0001,1 кВт·ч" in out
     assert not (tmp_path / "none.db").exists()
     assert main(["meters", "read", "--port", "sim://mercury230", "--protocol", "mercury230", "--json"]) == 0
