@@ -6,7 +6,7 @@ from __future__ import annotations
 from bcenter.core.errors import UsageError
 from drivers.meters.base import MeterReading
 
-PROTOCOLS = {"mercury230": "Меркурий 230/231/234/236", "iec62056-21": "МЭК 62056-21"}
+PROTOCOLS = {"mercury230": "Меркурий 230/231/234/236", "iec62056-21": "МЭК 62056-21", "mbus": "M-Bus"}
 FAMILIES = {"readout": "режим C, чтение данных", "energomera": "Энергомера (СЕ102М, СЕ301, СЕ303)",
             "neva": "НЕВА МТ"}
 
@@ -27,4 +27,10 @@ def read_meter(port: str, *, protocol: str, address: str | int | None = None, pa
         if family not in FAMILIES:
             raise UsageError(f"--family: «{family}»; есть: {', '.join(FAMILIES)}")
         return IecMeter(port, family=family, address=str(address or ""), password=password, **options).read()
-    raise UsageError(f"--protocol: «{protocol}» пока не поддерживается; есть: {', '.join(PROTOCOLS)}")
+    if protocol == "mbus":
+        from drivers.meters.mbus import MbusMeter
+
+        if address not in (None, "") and not (str(address).isdigit() and int(address) <= 255):
+            raise UsageError(f"--address: первичный адрес M-Bus — число от 0 до 255, а не «{address}»")
+        return MbusMeter(port, address=int(address) if address not in (None, "") else 254, **options).read()
+    raise UsageError(f"--protocol: «{protocol}» не поддерживается; есть: {', '.join(PROTOCOLS)}")

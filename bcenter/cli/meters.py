@@ -19,12 +19,13 @@ def _number(value) -> str:
 @meters.command("read")
 @click.option("--port", required=True, metavar="URL",
               help="Линия: /dev/ttyUSB0, socket://host:port, sim://mercury230 (имитатор).")
-@click.option("--protocol", required=True, type=click.Choice(["mercury230", "iec62056-21"]),
+@click.option("--protocol", required=True, type=click.Choice(["mercury230", "iec62056-21", "mbus"]),
               help="Протокол счётчика.")
 @click.option("--family", type=click.Choice(["readout", "energomera", "neva"]), default="readout", show_default=True,
               help="Для МЭК 62056-21: чтение данных (режим C), Энергомера или НЕВА (режим программирования).")
 @click.option("--address", default=None, metavar="АДРЕС",
-              help="Адрес счётчика: Меркурий — 0…254 (0 — любой на линии точка-точка); МЭК — заводской номер.")
+              help="Адрес счётчика: Меркурий — 0…254 (0 — любой на линии точка-точка); МЭК — заводской номер; "
+                   "M-Bus — первичный 0…255 (254 — любой).")
 @click.option("--password", default=None, metavar="ПАРОЛЬ",
               help="Пароль (Меркурий — 111111, Энергомера — 777777, НЕВА — 00000000 по умолчанию).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")

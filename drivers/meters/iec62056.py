@@ -66,7 +66,7 @@ class IecMeter:
 
     def _open(self):
         if self.port is None:
-            self.port = open_port(self.url, baudrate=300)
+            self.port = open_port(self.url, baudrate=300, bytesize=7, parity="E")  # the standard's 7E1
         return self.port
 
     def _read_until(self, done: Callable[[bytes], bool], what: str) -> bytes:

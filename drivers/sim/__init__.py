@@ -60,18 +60,22 @@ def model(name: str, state: str | None = None) -> Model:
         kind = name.split("-", 1)[0]
         if kind not in ("shtrih", "escpos"):
             raise LookupError(f"нет имитатора устройства «{name}» (sim://{name}): есть sim://shtrih, sim://escpos, "
-                              "sim://mercury230, sim://energomera, sim://neva, sim://iec62056-21")
+                              "sim://mercury230, sim://energomera, sim://neva, sim://iec62056-21, sim://mbus")
         found = Kept(name, kind, state)
     return found
 
 
 def fresh_meter(name: str) -> Model | None:
-    """A new simulated meter for ``sim://mercury230``, ``sim://energomera``, ``sim://neva``, ``sim://iec62056-21``
-    (answering any address)."""
+    """A new simulated meter for ``sim://mercury230``, ``sim://energomera``, ``sim://neva``, ``sim://iec62056-21``,
+    ``sim://mbus`` (primary address 5, or the broadcast 254)."""
     if name == "mercury230":
         from drivers.sim.mercury230 import Mercury230Model
 
         return Mercury230Model()
+    if name == "mbus":
+        from drivers.sim.mbus_meter import MbusMeterModel
+
+        return MbusMeterModel()
     if name in ("energomera", "neva", "iec62056-21"):
         from drivers.sim.iec_meter import NEVA_REGISTERS, IecMeterModel
 
