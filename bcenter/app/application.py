@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.finance import FinanceCases
     from bcenter.app.month import MonthCases
     from bcenter.app.cash import CashCases
+    from bcenter.app.meters import MetersCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
     from bcenter.app.system import SystemCases
@@ -99,6 +100,11 @@ class App:
     def cash(self) -> "CashCases":
         from bcenter.app.cash import CashCases
         return CashCases(self)
+
+    @cached_property
+    def meters(self) -> "MetersCases":
+        from bcenter.app.meters import MetersCases
+        return MetersCases(self)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,

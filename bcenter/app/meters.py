@@ -3,7 +3,12 @@ reader checks a meter on a fresh tablet —, so it is a plain function of the ap
 it; storing what was read goes through the readings' validation rules (to come)."""
 from __future__ import annotations
 
+from datetime import date
+
+from bcenter.app.base import UseCases, use_case
+from bcenter.core.access import Permission as P
 from bcenter.core.errors import UsageError
+from bcenter.modules.meters.due import KIND_NAMES, RESOURCE_NAMES, DueMeter, meters_due  # noqa: F401  (names for the faces)
 from drivers.meters.base import MeterReading
 
 PROTOCOLS = {"mercury230": "Меркурий 230/231/234/236", "iec62056-21": "МЭК 62056-21", "mbus": "M-Bus"}
@@ -34,3 +39,12 @@ def read_meter(port: str, *, protocol: str, address: str | int | None = None, pa
             raise UsageError(f"--address: первичный адрес M-Bus — число от 0 до 255, а не «{address}»")
         return MbusMeter(port, address=int(address) if address not in (None, "") else 254, **options).read()
     raise UsageError(f"--protocol: «{protocol}» не поддерживается; есть: {', '.join(PROTOCOLS)}")
+
+
+class MetersCases(UseCases):
+    @use_case(P.METERS_READ, "сроки поверки приборов учёта")
+    def due(self, *, days: int = 30, house: str | None = None, today: date | None = None) -> list[DueMeter]:
+        """Meters whose verification runs out within ``days`` days, or has run out (overdue first)."""
+        if days < 0:
+            raise UsageError("--days: число дней не может быть отрицательным")
+        return meters_due(self.db, today=today or self.app.clock.today(), days=days, house=house)

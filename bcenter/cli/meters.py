@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bcenter.cli import _show, cli
+from bcenter.cli import Context, _show, cli, db_option
 
 
 @cli.group()
@@ -49,3 +49,38 @@ def read(port: str, protocol: str, family: str, address: str | None, password: s
                            for v in r.values]}
 
     _show(reading, as_json, as_dict, text)
+
+
+@meters.command("due")
+@db_option
+@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
+              help="Срок поверки истекает в ближайшие N дней (истёкшие — тоже).")
+@click.option("--house", default=None, metavar="ДОМ", help="Только этот дом (код дома в формате обмена).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
+@click.pass_obj
+def due(obj: Context, days: int, house: str | None, as_json: bool) -> None:
+    """Приборы, у которых истекает или истёк срок поверки: сначала просроченные."""
+    from bcenter.app.meters import KIND_NAMES, RESOURCE_NAMES
+
+    found = obj.app.meters.due(days=days, house=house)
+
+    def text(rows) -> list[str]:
+        if not rows:
+            return [f"Нет приборов, у которых поверка истекает в ближайшие {days} дн. Шире: bcenter meters due "
+                    f"--days {max(days * 4, 90)}"]
+        overdue = sum(1 for r in rows if r.days_left < 0)
+        lines = [f"Поверка истекла: {overdue}; истекает в ближайшие {days} дн.: {len(rows) - overdue}"]
+        for r in rows:
+            when = (f"просрочена на {-r.days_left} дн." if r.days_left < 0 else
+                    "истекает сегодня" if r.days_left == 0 else f"осталось {r.days_left} дн.")
+            who = f", л/с {', '.join(r.accounts)}" if r.accounts else ""
+            lines.append(f"{r.valid_until:%d.%m.%Y}  № {r.serial} {RESOURCE_NAMES.get(r.resource, r.resource)} "
+                         f"({KIND_NAMES.get(r.kind, r.kind)}) — {r.address}{who}: {when}")
+        return lines
+
+    def as_dict(rows) -> list[dict]:
+        return [{"serial": r.serial, "resource": r.resource, "kind": r.kind, "address": r.address,
+                 "accounts": list(r.accounts), "valid_until": r.valid_until.isoformat(), "days_left": r.days_left}
+                for r in rows]
+
+    _show(found, as_json, as_dict, text)

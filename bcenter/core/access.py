@@ -35,6 +35,7 @@ class Permission(StrEnum):
     SETTLEMENTS_WRITE = "settlements.write"  # contracts with suppliers, transfers to them
     BILLS_PRINT = "bills.print"              # payment documents
     CASH_DESK = "cash.desk"                  # shifts and payments at the cash desk (fiscal register, printer)
+    METERS_READ = "meters.read"              # meters and their verification due dates
 
 
 P = Permission
@@ -42,11 +43,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "administrator": frozenset(Permission),
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
-                           P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE}),
+                           P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
-    "meter_reader": frozenset({P.ACCOUNTS_SEARCH}),
-    "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ}),
+    "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ}),
+    "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ}),
 }
 
 
