@@ -15,12 +15,10 @@ import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from serial.serialutil import SerialException
-
 from drivers.codecs import iec62056 as iec
-from drivers.errors import DeviceDisconnected, DeviceRejected, DeviceTimeout, FrameError
+from drivers.errors import DeviceDisconnected, DeviceRejected, FrameError
+from drivers.line import Line
 from drivers.meters.base import ENERGY_LABELS, MeterReading, MeterValue, tariff_label
-from drivers.transport import open_port
 
 FAMILIES = {"readout": ("xor", None), "energomera": ("sum7", "ET0PE"), "neva": ("xor", "0F0880FF")}
 TIMEOUT = 1.5
@@ -51,50 +49,21 @@ class IecMeter:
                  clock: Callable[[], float] = time.monotonic) -> None:
         if family not in FAMILIES:
             raise ValueError(f"семейство счётчиков «{family}»: есть {', '.join(FAMILIES)}")
-        self.url, self.family, self.address, self.timeout = url, family, address, timeout
+        self.url, self.family, self.address = url, family, address
         self.bcc, self.register = FAMILIES[family]
         self.password = password if password is not None else ("777777" if family == "energomera" else "00000000")
-        self.switch_baud, self.clock = switch_baud, clock
-        self.port = None
+        self.switch_baud = switch_baud
+        self.line = Line(url, device="Счётчик", hint="проверьте оптопорт, адрес и питание", baudrate=300, bytesize=7,
+                         parity="E", timeout=timeout, clock=clock)  # the standard's 7E1 for the sign-on
 
     def close(self) -> None:
-        if self.port is not None:
-            try:
-                self.port.close()
-            finally:
-                self.port = None
-
-    def _open(self):
-        if self.port is None:
-            self.port = open_port(self.url, baudrate=300, bytesize=7, parity="E")  # the standard's 7E1
-        return self.port
+        self.line.close()
 
     def _read_until(self, done: Callable[[bytes], bool], what: str) -> bytes:
-        port = self._open()
-        got = bytearray()
-        deadline = self.clock() + self.timeout
-        try:
-            while self.clock() < deadline:
-                chunk = port.read(1)
-                if chunk:
-                    got += chunk
-                    if done(bytes(got)):
-                        return bytes(got)
-        except SerialException as exc:
-            self.close()
-            raise DeviceDisconnected(f"Связь со счётчиком ({self.url}) прервана: {exc}") from exc
-        if not got:
-            raise DeviceTimeout(f"Счётчик ({self.url}) не ответил на {what}: проверьте оптопорт, адрес и питание")
-        raise FrameError(f"Счётчик ({self.url}) прислал неполный ответ на {what}: {bytes(got[:24]).hex(' ')}")
+        return self.line.read_until(lambda got: got if done(got) else None, what)
 
     def _send(self, data: bytes) -> None:
-        port = self._open()
-        try:
-            port.reset_input_buffer()
-            port.write(data)
-        except SerialException as exc:
-            self.close()
-            raise DeviceDisconnected(f"Связь со счётчиком ({self.url}) прервана: {exc}") from exc
+        self.line.send(data)
 
     def _line(self, what: str) -> bytes:
         got = self._read_until(lambda b: b.endswith(iec.CRLF) and b"/" in b, what)
@@ -123,7 +92,7 @@ class IecMeter:
 
     def _switch(self, ident: iec.Identification) -> None:
         if self.switch_baud and not self.url.startswith(("sim://", "socket://")):
-            self.port.baudrate = ident.baudrate  # a change of speed is taken even by a pty
+            self.line.open().baudrate = ident.baudrate  # a change of speed is taken even by a pty
 
     def _readout(self, ident: iec.Identification) -> MeterReading:
         self._send(iec.ack_option(ident.baud, "0"))

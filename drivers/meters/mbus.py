@@ -10,12 +10,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import meterbus
-from serial.serialutil import SerialException
 
 from drivers.codecs import mbus
-from drivers.errors import DeviceDisconnected, DeviceTimeout, FrameError
+from drivers.errors import DeviceTimeout, FrameError
+from drivers.line import Line
 from drivers.meters.base import MeterReading, MeterValue
-from drivers.transport import open_port
 
 TIMEOUT = 1.0
 MEDIA = {0x04: "тепло (обратный трубопровод)", 0x0C: "тепло (подающий трубопровод)", 0x06: "горячая вода",
@@ -38,46 +37,29 @@ class MbusMeter:
                  clock: Callable[[], float] = time.monotonic) -> None:
         if not 0 <= address <= 255:
             raise ValueError(f"первичный адрес M-Bus — от 0 до 255, а не {address}")
-        self.url, self.address, self.timeout, self.baudrate, self.clock = url, address, timeout, baudrate, clock
-        self.port = None
+        self.address = address
+        self.line = Line(url, device=f"Счётчик M-Bus с адресом {address}",
+                         hint="проверьте адрес, питание шины и подключение", baudrate=baudrate, parity="E",
+                         timeout=timeout, clock=clock)
 
     def close(self) -> None:
-        if self.port is not None:
-            try:
-                self.port.close()
-            finally:
-                self.port = None
+        self.line.close()
 
     def _exchange(self, request: bytes, *, long: bool) -> bytes:
-        if self.port is None:
-            self.port = open_port(self.url, baudrate=self.baudrate, parity="E")
-        got = bytearray()
-        try:
-            self.port.reset_input_buffer()
-            self.port.write(request)
-            deadline = self.clock() + self.timeout
-            while self.clock() < deadline:
-                chunk = self.port.read(1)
-                if not chunk:
-                    continue
-                got += chunk
-                if not long and got[-1] == mbus.ACK:
-                    return b"\xe5"
-                for start in range(len(got)):
-                    size = mbus.long_length(bytes(got[start:start + 4]))
-                    if size is not None and len(got) - start >= size:
-                        try:
-                            return mbus.check_long(bytes(got[start:start + size]))
-                        except FrameError:
-                            continue
-        except SerialException as exc:
-            self.close()
-            raise DeviceDisconnected(f"Связь со счётчиком M-Bus ({self.url}) прервана: {exc}") from exc
-        if not got:
-            raise DeviceTimeout(f"Счётчик M-Bus с адресом {self.address} ({self.url}) не ответил: проверьте адрес, "
-                                "питание шины и подключение")
-        raise FrameError(f"Счётчик M-Bus ({self.url}) прислал повреждённый ответ ({bytes(got[:24]).hex(' ')}): "
-                         "помехи на линии — повторите")
+        """A single E5 (``long`` False) or a whole long frame with a good checksum among what came in."""
+        def whole(got: bytes) -> bytes | None:
+            if not long and got[-1] == mbus.ACK:
+                return b"\xe5"
+            for start in range(len(got)):
+                size = mbus.long_length(got[start:start + 4])
+                if size is not None and len(got) - start >= size:
+                    try:
+                        return mbus.check_long(got[start:start + size])
+                    except FrameError:
+                        continue
+            return None
+
+        return self.line.ask(request, whole, "запрос данных" if long else "сброс связи")
 
     def read(self) -> MeterReading:
         try:
@@ -87,7 +69,7 @@ class MbusMeter:
                 pass  # some meters do not confirm the reset; the data request decides
             frame = self._exchange(mbus.short(mbus.REQ_UD2, self.address), long=True)
         finally:
-            self.close()
+            self.line.close()
         telegram = meterbus.load(frame)
         values = []
         for n, record in enumerate(telegram.records):

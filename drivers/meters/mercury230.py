@@ -12,12 +12,10 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from serial.serialutil import SerialException
-
 from drivers.codecs import mercury
-from drivers.errors import DeviceDisconnected, DeviceRejected, DeviceTimeout, FrameError
+from drivers.errors import DeviceRejected, DeviceTimeout, FrameError
+from drivers.line import Line
 from drivers.meters.base import ENERGY_LABELS, MeterReading, MeterValue, tariff_label
-from drivers.transport import open_port
 
 TIMEOUT = 0.3
 
@@ -28,51 +26,29 @@ class Mercury230:
                  clock: Callable[[], float] = time.monotonic) -> None:
         if not 0 <= address <= 254:
             raise ValueError(f"адрес счётчика Меркурий — от 0 до 254, а не {address}")
-        self.url, self.address, self.level, self.timeout, self.baudrate = url, address, level, timeout, baudrate
+        self.address, self.level, self.tariffs = address, level, tariffs
         self.password = mercury.password_bytes(password)
-        self.tariffs, self.clock = tariffs, clock
-        self.port = None
+        self.line = Line(url, device=f"Счётчик по адресу {address}",
+                         hint="проверьте адрес, скорость линии и подключение", baudrate=baudrate, timeout=timeout,
+                         clock=clock)
 
     def close(self) -> None:
-        if self.port is not None:
-            try:
-                self.port.close()
-            finally:
-                self.port = None
-
-    def _open(self):
-        if self.port is None:
-            self.port = open_port(self.url, baudrate=self.baudrate)
-        return self.port
+        self.line.close()
 
     def exchange(self, request: bytes, size: int) -> bytes:
-        """The body (without the CRC) of the answer to ``request``: ``size`` bytes long with its CRC, or a status."""
-        port = self._open()
-        try:
-            port.reset_input_buffer()
-            port.write(request)
-            got = bytearray()
-            deadline = self.clock() + self.timeout
-            while self.clock() < deadline:
-                chunk = port.read(1)
-                if not chunk:
-                    continue
-                got += chunk
-                for length in (size, 4):
-                    frame = bytes(got[-length:])
-                    if len(got) >= length and frame[0] == request[0]:
-                        try:
-                            return mercury.open_frame(frame)
-                        except FrameError:
-                            pass
-        except SerialException as exc:
-            self.close()
-            raise DeviceDisconnected(f"Связь со счётчиком ({self.url}) прервана: {exc}") from exc
-        if not got:
-            raise DeviceTimeout(f"Счётчик по адресу {self.address} ({self.url}) не ответил: проверьте адрес, "
-                                "скорость линии и подключение")
-        raise FrameError(f"Счётчик ({self.url}) прислал повреждённый ответ ({bytes(got[:24]).hex(' ')}): помехи "
-                         "на линии — повторите")
+        """The body (without the CRC) of the answer to ``request``: ``size`` bytes long with its CRC, or a status
+        (4 bytes), at the end of what came in with a good CRC and our address (noise before it skipped)."""
+        def whole(got: bytes) -> bytes | None:
+            for length in (size, 4):
+                frame = got[-length:]
+                if len(got) >= length and frame[0] == request[0]:
+                    try:
+                        return mercury.open_frame(frame)
+                    except FrameError:
+                        pass
+            return None
+
+        return self.line.ask(request, whole, f"команду {request[1]:02x}")
 
     def _call(self, request: bytes, size: int, *, reopen: bool = True) -> bytes:
         body = self.exchange(request, size)
@@ -112,5 +88,5 @@ class Mercury230:
             except (DeviceTimeout, FrameError):
                 pass  # the meter closes an idle channel by itself
         finally:
-            self.close()
+            self.line.close()
         return MeterReading("mercury230", serial, tuple(values), {"made": made})

@@ -5,27 +5,22 @@ simulator answering the sessions' requests byte for byte — and the reading dri
 ``socket://`` with faults: silence, a spoiled BCC, noise before an answer, a hang-up, a wrong password."""
 from __future__ import annotations
 
-import itertools
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from drivers import sim
 from drivers.codecs import iec62056 as iec
 from drivers.errors import DeviceDisconnected, DeviceRejected, DeviceTimeout, FrameError
 from drivers.meters.iec62056 import IecMeter
-from drivers.sim.hosts import PtyHost, SocketHost
 from drivers.sim.iec_meter import NEVA_REGISTERS, IecMeterModel
+from tests.drivers.hosting import HOSTS, behind
 
 HERE = Path(__file__).parent / "vectors"
 PW = {v["id"]: v for v in json.loads((HERE / "iec62056-21_pwitab_iec62056-21.json").read_text("utf-8"))["vectors"]}
 WB = {v["id"]: v for v in json.loads((HERE / "iec62056-21_wirenboard_wb-mqtt-serial.json").read_text("utf-8"))
       ["vectors"]}
-HOSTS = ["sim", "pty", "socket"] if sys.platform != "win32" else ["sim", "socket"]
-_names = itertools.count()
 D = iec.DataSet
 
 
@@ -125,15 +120,8 @@ FAMILIES = {
 def meter(request):
     host_kind, family = request.param
     model = IecMeterModel(**FAMILIES[family])
-    host = None
-    if host_kind == "sim":
-        url = sim.register(f"iec{next(_names)}", model)
-    else:
-        host = (PtyHost if host_kind == "pty" else SocketHost)(model)
-        url = host.url
-    yield model, url, family
-    if host is not None:
-        host.close()
+    with behind(host_kind, model) as url:
+        yield model, url, family
 
 
 def _reader(model, url, family, **options):

@@ -4,26 +4,21 @@ writes them; the reading driver over ``sim://``, a pty and ``socket://`` with fa
 noise, a hang-up); ``bcenter meters read --protocol mbus``."""
 from __future__ import annotations
 
-import itertools
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import meterbus
 import pytest
 
-from drivers import sim
 from drivers.codecs import mbus
 from drivers.errors import DeviceDisconnected, DeviceTimeout, FrameError
 from drivers.meters.mbus import MbusMeter
-from drivers.sim.hosts import PtyHost, SocketHost
 from drivers.sim.mbus_meter import HEAT, MbusMeterModel
+from tests.drivers.hosting import HOSTS, behind
 
 VECTORS = {v["id"]: v for v in json.loads(
     (Path(__file__).parent / "vectors" / "mbus_ganehag_pyMeterBus.json").read_text("utf-8"))["vectors"]}
-HOSTS = ["sim", "pty", "socket"] if sys.platform != "win32" else ["sim", "socket"]
-_names = itertools.count()
 
 
 def test_our_requests_and_the_short_and_control_frames():
@@ -65,15 +60,8 @@ def test_the_heat_meter_of_drivers_md():
 @pytest.fixture(params=HOSTS)
 def meter(request):
     model = MbusMeterModel()
-    host = None
-    if request.param == "sim":
-        url = sim.register(f"mbus{next(_names)}", model)
-    else:
-        host = (PtyHost if request.param == "pty" else SocketHost)(model)
-        url = host.url
-    yield model, url
-    if host is not None:
-        host.close()
+    with behind(request.param, model) as url:
+        yield model, url
 
 
 def test_a_reading_of_a_heat_meter(meter):

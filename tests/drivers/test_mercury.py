@@ -5,26 +5,21 @@ DRIVERS.md §5: silence, a flipped CRC, a garbage prefix, a truncated frame with
 password, a channel not open."""
 from __future__ import annotations
 
-import itertools
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from drivers import sim
 from drivers.codecs import mercury
 from drivers.errors import DeviceDisconnected, DeviceRejected, DeviceTimeout, FrameError
 from drivers.meters.mercury230 import Mercury230
-from drivers.sim.hosts import PtyHost, SocketHost
 from drivers.sim.mercury230 import Mercury230Model
+from tests.drivers.hosting import HOSTS, behind
 
 VECTORS = {v["id"]: v for v in json.loads(
     (Path(__file__).parent / "vectors" / "mercury230_200_wirenboard_wb-mqtt-serial.json").read_text(
         encoding="utf-8"))["vectors"]}
-HOSTS = ["sim", "pty", "socket"] if sys.platform != "win32" else ["sim", "socket"]
-_names = itertools.count()
 
 
 def _hex(text: str) -> bytes:
@@ -101,15 +96,8 @@ def test_the_simulator_answers_the_vectors_requests_byte_for_byte():
 @pytest.fixture(params=HOSTS)
 def meter(request):
     model = Mercury230Model()
-    host = None
-    if request.param == "sim":
-        url = sim.register(f"mercury{next(_names)}", model)
-    else:
-        host = (PtyHost if request.param == "pty" else SocketHost)(model)
-        url = host.url
-    yield model, url
-    if host is not None:
-        host.close()
+    with behind(request.param, model) as url:
+        yield model, url
 
 
 def test_a_reading_gives_the_serial_and_energy_by_tariff_in_kwh(meter):

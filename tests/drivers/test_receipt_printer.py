@@ -5,7 +5,6 @@ Russian message and nothing printed."""
 from __future__ import annotations
 
 import itertools
-import sys
 
 import pytest
 
@@ -14,9 +13,9 @@ from drivers.errors import DeviceRejected, FrameError
 from drivers.printer.base import Line, ReceiptDoc, columns
 from drivers.printer.escpos_backend import EscposPrinter
 from drivers.sim.escpos_printer import EscposModel, decode
-from drivers.sim.hosts import PtyHost, SocketHost
+from drivers.sim.hosts import SocketHost
+from tests.drivers.hosting import HOSTS, behind
 
-HOSTS = ["sim", "pty", "socket"] if sys.platform != "win32" else ["sim", "socket"]
 _names = itertools.count()
 PAYLOAD = "ST00012|Name=ООО «УК «Заречье»»|PersonalAcc=40702810516540012874|Sum=155569|PersAcc=1000010015"
 DOC = ReceiptDoc((
@@ -33,15 +32,8 @@ EXPECTED = ["КВИТАНЦИЯ № 17-000123", 'ООО "УК "Заречье"",
 @pytest.fixture(params=HOSTS)
 def printer(request):
     model = EscposModel()
-    host = None
-    if request.param == "sim":
-        url = sim.register(f"printer{next(_names)}", model)
-    else:
-        host = (PtyHost if request.param == "pty" else SocketHost)(model)
-        url = host.url
-    yield model, url
-    if host is not None:
-        host.close()
+    with behind(request.param, model) as url:
+        yield model, url
 
 
 def test_a_receipt_reads_back_as_its_russian_text_and_its_qr(printer):

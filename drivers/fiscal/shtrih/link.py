@@ -23,7 +23,7 @@ from serial.serialutil import SerialException
 from drivers.codecs import shtrih
 from drivers.codecs.shtrih import ACK, ENQ, NAK, STX
 from drivers.errors import DeviceDisconnected, DeviceTimeout, FrameError
-from drivers.transport import open_port
+from drivers.line import Line
 
 RETRIES = 10
 TIMEOUT = 1.0  # seconds for a byte or a frame to arrive
@@ -34,23 +34,22 @@ class ShtrihLink:
     def __init__(self, url: str, *, baudrate: int = 115200, timeout: float = TIMEOUT,
                  command_timeout: float = COMMAND_TIMEOUT, retries: int = RETRIES,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.url, self.baudrate = url, baudrate
+        self.url = url
         self.timeout, self.command_timeout, self.retries, self.clock = timeout, command_timeout, retries, clock
-        self.port = None
+        self.line = Line(url, device="ККТ", hint="проверьте, что она включена и кабель подключён", baudrate=baudrate,
+                         timeout=timeout, clock=clock)  # the port, opened lazily, reopened after a drop
         self.stale: list[bytes] = []  # answers of earlier commands nobody took, as found
 
     # --- the port -----------------------------------------------------------------------------------------
+    @property
+    def port(self):
+        return self.line.port
+
     def _open(self):
-        if self.port is None:
-            self.port = open_port(self.url, baudrate=self.baudrate)
-        return self.port
+        return self.line.open()
 
     def close(self) -> None:
-        if self.port is not None:
-            try:
-                self.port.close()
-            finally:
-                self.port = None
+        self.line.close()
 
     def _write(self, data: bytes) -> None:
         try:
