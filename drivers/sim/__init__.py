@@ -33,6 +33,16 @@ class Hangup(Exception):
         self.partial = partial
 
 
+def line_out(model, out: bytes | bytearray) -> bytes:
+    """What a model sends, with its ``hangup_after`` fault applied: the line drops once that many more bytes went
+    out (``Hangup`` carrying the part that made it); the count goes down by what was sent."""
+    if model.hangup_after is not None:
+        if len(out) > model.hangup_after:
+            raise Hangup(bytes(out[:model.hangup_after]))
+        model.hangup_after -= len(out)
+    return bytes(out)
+
+
 _MODELS: dict[str, Model] = {}
 _LOCK = threading.Lock()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from drivers.codecs import iec62056 as iec
-from drivers.sim import Hangup
+from drivers.sim import line_out
 
 ENERGOMERA_REGISTERS = {"ET0PE": "ET0PE(68.42)\r\n(45.54)\r\n(22.88)\r\n(0.00)\r\n(0.00)\r\n(0.00)\r\n",
                         "CURRE": "CURRE(0.402)\r\n", "FREQU": "FREQU(49.97)\r\n", "VOLTA": "VOLTA(237.58)\r\n"}
@@ -56,11 +56,7 @@ class IecMeterModel:
                 answer = answer[:-1] + bytes((answer[-1] ^ 0x01,))
             out += self.garbage + answer
             self.garbage = b""
-        if self.hangup_after is not None:
-            if len(out) > self.hangup_after:
-                raise Hangup(bytes(out[:self.hangup_after]))
-            self.hangup_after -= len(out)
-        return bytes(out)
+        return line_out(self, out)
 
     def _message(self) -> bytes | None:
         """A whole message of what came in: a line (sign-on, option select) or a command block with its BCC."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from drivers.sim import Hangup
+from drivers.sim import line_out
 
 HEAT = bytes.fromhex("68232368080572785634122d2c0104" "2a000000" "0406a0110000" "041340e20100" "02597019"
                      "025d6b10" "ce16")
@@ -49,8 +49,4 @@ class MbusMeterModel:
                 continue
             out += self.garbage + answer
             self.garbage = b""
-        if self.hangup_after is not None:
-            if len(out) > self.hangup_after:
-                raise Hangup(bytes(out[:self.hangup_after]))
-            self.hangup_after -= len(out)
-        return bytes(out)
+        return line_out(self, out)

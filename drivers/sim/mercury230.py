@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from drivers.codecs import mercury
-from drivers.sim import Hangup
+from drivers.sim import line_out
 
 LENGTHS = {0x00: 4, 0x01: 11, 0x02: 4, 0x05: 6, 0x08: 5}
 
@@ -58,11 +58,7 @@ class Mercury230Model:
                 continue
             out += self._held + answer
             self._held = b""
-        if self.hangup_after is not None:
-            if len(out) > self.hangup_after:
-                raise Hangup(bytes(out[:self.hangup_after]))
-            self.hangup_after -= len(out)
-        return bytes(out)
+        return line_out(self, out)
 
     def _frame(self) -> bytes | None:
         """The first whole frame in what came in (line noise before it dropped)."""

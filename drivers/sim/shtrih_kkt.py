@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from drivers.codecs import shtrih
 from drivers.codecs.shtrih import ACK, ENQ, NAK, STX
 from drivers.errors import FrameError
-from drivers.sim import Hangup
+from drivers.sim import line_out
 
 SHIFT_OPEN, SHIFT_OVER_24H, SHIFT_CLOSED, DOCUMENT_OPEN = 2, 3, 4, 8
 ADMIN_PASSWORDS = (29, 30)
@@ -139,11 +139,7 @@ class ShtrihModel:
                 out += answer
             else:
                 del self._in[0]  # line noise: the register waits for STX or ENQ
-        if self.hangup_after is not None:
-            if len(out) > self.hangup_after:
-                raise Hangup(bytes(out[:self.hangup_after]))
-            self.hangup_after -= len(out)
-        return bytes(out)
+        return line_out(self, out)
 
     # --- the commands -------------------------------------------------------------------------------------
     def _execute(self, message: bytes) -> bytes:
