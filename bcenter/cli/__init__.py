@@ -243,6 +243,15 @@ def import_(obj: Context, file: Path) -> None:
         click.echo(f"Уже были в базе: {sum(result.unchanged.values())} объектов.")
     if result.updated:
         click.echo("Обновлено: " + ", ".join(result.updated))
+    kept_out = result.readings.get("rejected", 0) + result.readings.get("unconfirmed", 0)
+    if kept_out:
+        click.echo(f"Показаний не принято к расчёту: {kept_out} (отклонено {result.readings.get('rejected', 0)}, "
+                   f"ждут подтверждения {result.readings.get('unconfirmed', 0)}) — они сохранены с причинами; "
+                   "список: bcenter readings list --status pending")
+    if result.reading_notes:
+        click.echo("Правила проверки показаний:")
+        for note in result.reading_notes:
+            click.echo(f"  {note}")
 
 
 @cli.command()
@@ -522,3 +531,4 @@ from bcenter.cli import payments as _payments  # noqa: E402,F401  (registers `bc
 from bcenter.cli import settlements as _settlements  # noqa: E402,F401  (registers `bcenter settlements`, `transfers`, `contracts`)
 from bcenter.cli import cash as _cash  # noqa: E402,F401  (registers `bcenter cash …`)
 from bcenter.cli import meters as _meters  # noqa: E402,F401  (registers `bcenter meters …`)
+from bcenter.cli import readings as _readings  # noqa: E402,F401  (registers `bcenter readings …`, `routes …`)

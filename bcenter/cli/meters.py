@@ -28,12 +28,20 @@ def _number(value) -> str:
                    "M-Bus — первичный 0…255 (254 — любой).")
 @click.option("--password", default=None, metavar="ПАРОЛЬ",
               help="Пароль (Меркурий — 111111, Энергомера — 777777, НЕВА — 00000000 по умолчанию).")
+@click.option("--save", is_flag=True, help="Сохранить показание прибора --meter (через правила проверки).")
+@click.option("--meter", default=None, metavar="НОМЕР", help="С --save: заводской номер прибора в картотеке.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
-def read(port: str, protocol: str, family: str, address: str | None, password: str | None, as_json: bool) -> None:
-    """Прочитать показания счётчика: энергия по тарифам с кодами OBIS."""
+@db_option
+@click.pass_obj
+def read(obj: Context, port: str, protocol: str, family: str, address: str | None, password: str | None, save: bool,
+         meter: str | None, as_json: bool) -> None:
+    """Прочитать показания счётчика: энергия по тарифам с кодами OBIS; с --save — сохранить их."""
     from bcenter.app.meters import PROTOCOLS, read_meter
 
+    if save != bool(meter):
+        raise click.UsageError("--save и --meter указываются вместе: --save --meter ЗАВОДСКОЙ_НОМЕР")
     reading = read_meter(port, protocol=protocol, address=address, password=password, family=family)
+    kept = obj.app.meters.save_read(reading, meter) if save else None
 
     def text(r) -> list[str]:
         made = f" (выпуск {r.extra['made']})" if r.extra.get("made") else ""
@@ -41,12 +49,21 @@ def read(port: str, protocol: str, family: str, address: str | None, password: s
         ident = f", {r.extra['ident']}" if r.extra.get("ident") else ""
         lines = [f"Счётчик ({kind}{ident}) № {r.serial}{made}, {port}:"]
         lines += [f"  {v.code:<7} {v.label}: {_number(v.value)} {v.unit}" for v in r.values]
+        if kept is not None:
+            from bcenter.cli.readings import verdict_lines
+
+            lines += verdict_lines(kept)
         return lines
 
     def as_dict(r) -> dict:
-        return {"protocol": r.protocol, "serial": r.serial, **r.extra,
-                "values": [{"code": v.code, "label": v.label, "value": str(v.value), "unit": v.unit}
-                           for v in r.values]}
+        out = {"protocol": r.protocol, "serial": r.serial, **r.extra,
+               "values": [{"code": v.code, "label": v.label, "value": str(v.value), "unit": v.unit}
+                          for v in r.values]}
+        if kept is not None:
+            from bcenter.cli.readings import reading_dict
+
+            out["saved"] = reading_dict(kept)
+        return out
 
     _show(reading, as_json, as_dict, text)
 

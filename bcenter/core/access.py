@@ -36,6 +36,9 @@ class Permission(StrEnum):
     BILLS_PRINT = "bills.print"              # payment documents
     CASH_DESK = "cash.desk"                  # shifts and payments at the cash desk (fiscal register, printer)
     METERS_READ = "meters.read"              # meters and their verification due dates
+    READINGS_WRITE = "readings.write"        # enter meter readings (by hand, from a meter's line, a route's file)
+    READINGS_ACCEPT = "readings.accept"      # accept a rejected or unconfirmed reading, with a reason
+    ROUTES_MANAGE = "routes.manage"          # make readers' routes
 
 
 P = Permission
@@ -43,10 +46,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "administrator": frozenset(Permission),
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
-                           P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ}),
+                           P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
+                           P.READINGS_ACCEPT, P.ROUTES_MANAGE}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
-    "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ}),
+    "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),
     "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ}),
 }
 

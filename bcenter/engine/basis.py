@@ -72,6 +72,8 @@ class MeterState:
         periods_without: consecutive periods without a reading, this one included (0 when `current` is set).
         broken: the meter failed, its verification expired or it was removed without a replacement (п. 59 «а»).
         rollover: the current reading is confirmed as having gone over zero.
+        unused: readings of the period the validation rules rejected or left unconfirmed, each said in words
+            (``reading_rules.unused_note``): the month's line names them when it goes by the average or the norm.
     """
 
     key: str
@@ -84,6 +86,7 @@ class MeterState:
     periods_without: int = 0
     broken: bool = False
     rollover: bool = False
+    unused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ Methods (ПП 354, Приложение 2; DOMAIN.md §1–§2):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Mapping
@@ -129,7 +129,7 @@ def _service_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, ga
     if svc.resource == "heating":
         return _heating_line(basis, account, svc, price, gaps, where)
     if svc.resource in METERED:
-        return _resource_line(basis, account, svc, price, gaps, vols, where)
+        return _named_unused(account, svc, _resource_line(basis, account, svc, price, gaps, vols, where))
     if svc.unit in ("m2", "person", "premises"):
         return _unit_line(account, svc, price, gaps, where)
     norm = _norm(basis, svc, "person", gaps, where)  # e.g. solid waste by a per-person norm in m³
@@ -190,6 +190,18 @@ def _priced(svc: ServiceInfo, price: Price, volume_by_zone: Mapping[str, Decimal
     if method == "meter":
         return charges.meter_charge(svc.key, volumes={"total": total}, tariffs={"total": rate}, unit=svc.unit)
     return charges.average_charge(svc.key, volume=total, tariff=rate, unit=svc.unit)
+
+
+def _named_unused(account: AccountBasis, svc: ServiceInfo, line: Line | None) -> Line | None:
+    """A line of a metered resource names the period's readings that were not counted (rejected or waiting for a
+    person's confirmation) among its inputs: why the month went by the average or the norm (issue 15)."""
+    if line is None:
+        return None
+    notes = [n for m in account.meters if m.resource == svc.resource for n in m.unused]
+    if not notes:
+        return line
+    inputs = {**line.derivation.inputs, "не учтено": "; ".join(notes)}
+    return replace(line, derivation=replace(line.derivation, inputs=inputs))
 
 
 def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,

@@ -12,14 +12,18 @@ Rules (in the order checked; the first ``reject`` of the shape rules stops the s
   together; a single-tariff meter by its total).
 * ``meter_not_installed`` / ``meter_removed`` (reject) — dated before the meter was installed or after its removal
   (the removal day itself takes the final reading).
-* ``verification_expired`` (reject) — dated after the verification's interval ran out: the meter is not a
-  measuring instrument then (ПП 354 п. 81(12) «д»: the charge goes by the average, then the norm — п. 59, 60).
+* ``verification_expired`` (reject) — dated in a month that begins after the verification's interval ran out: the
+  meter is not a measuring instrument then (ПП 354 п. 81(12) «д»: the charge goes by the average, then the norm —
+  п. 59, 60). The month the interval runs out in is still billed by its reading, as the month engine has it
+  (``engine.readings``: a meter is out of order from the first month after its expiry) [U: day or month].
 * ``below_previous`` (reject) — lower than the reading before it and no rollover explains it.
 * ``rollover`` (confirm) — lower than the reading before it, but the counter was near its top and now near zero:
   it went round (consumption = 10^digits − previous + value); an operator confirms.
 * ``above_next`` (reject) — higher than a later reading already kept.
 * ``far_above_average`` (confirm) — the month's consumption more than ``factor`` times the account's own average
-  (3 by default) [P: the factor is a policy].
+  (3 by default) and more than a floor of the resource (``FLOORS``: a few cubic metres of water are no alarm however
+  small the average) [P: the factor and the floors are a policy]. A reading an exchange document brings (source
+  ``import``) gets it as a note: the system it comes from accepted it, and a migrated history is billed as it was.
 * ``outside_window`` (note) — a resident's reading outside the submission window (e.g. the 23rd–25th, п. 31 «е(1)»
   ПП 354, or as the contract sets [U]): kept and used for the month it falls into.
 """
@@ -38,6 +42,9 @@ RULES = ("too_many_digits", "zones_mismatch", "meter_not_installed", "meter_remo
          "below_previous", "rollover", "above_next", "far_above_average", "outside_window")
 RESIDENT_SOURCES = ("resident", "portal", "bank", "phone")
 DAYS_PER_MONTH = Decimal("30.4375")
+FLOORS = {"cold_water": Decimal(10), "hot_water": Decimal(10), "electricity": Decimal(300), "gas": Decimal(30),
+          "heating": Decimal(1)}
+"""Monthly consumption (м³, кВт·ч, Гкал) below which ``far_above_average`` never fires [P]."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class MeterFacts:
     installed: date
     removed: date | None = None
     valid_until: date | None = None
+    resource: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Verdict:
 
 
 def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    text = format(value.normalize(), "f")
     return text.replace(".", ",")
 
 
@@ -96,7 +104,7 @@ def check(meter: MeterFacts, reading: Reading, *, before: Reading | None = None,
         out.append(Verdict("meter_removed", "reject",
                            f"прибор № {meter.serial} снят {meter.removed:%d.%m.%Y}: показание от "
                            f"{reading.day:%d.%m.%Y} не принимается"))
-    if meter.valid_until is not None and reading.day > meter.valid_until:
+    if meter.valid_until is not None and reading.day.replace(day=1) > meter.valid_until:
         out.append(Verdict("verification_expired", "reject",
                            f"срок поверки прибора № {meter.serial} истёк {meter.valid_until:%d.%m.%Y}: показания не "
                            "принимаются к расчёту до новой поверки (ПП 354, п. 81(12)) — начисление по среднему"))
@@ -135,8 +143,8 @@ def check(meter: MeterFacts, reading: Reading, *, before: Reading | None = None,
     if consumption is not None and average and average > 0 and before is not None:
         months = max(Decimal((reading.day - before.day).days) / DAYS_PER_MONTH, Decimal(1))
         monthly = consumption / months
-        if monthly > average * factor:
-            out.append(Verdict("far_above_average", "confirm",
+        if monthly > average * factor and monthly > FLOORS.get(meter.resource or "", Decimal(0)):
+            out.append(Verdict("far_above_average", "note" if reading.source == "import" else "confirm",
                                f"расход {_fmt(monthly.quantize(Decimal('0.001')))} в месяц больше среднего по "
                                f"лицевому счёту {_fmt(average)} в {_fmt(factor)} раза и более — подтвердите"))
     if window is not None and reading.source in RESIDENT_SOURCES and not window[0] <= reading.day.day <= window[1]:
@@ -144,6 +152,27 @@ def check(meter: MeterFacts, reading: Reading, *, before: Reading | None = None,
                            f"передано {reading.day:%d.%m.%Y}, вне срока приёма показаний (с {window[0]} по "
                            f"{window[1]} число)"))
     return tuple(out)
+
+
+STATUS_OF_OUTCOME = {"accepted": "accepted", "needs_confirmation": "unconfirmed", "rejected": "rejected"}
+"""The stored status (``meter_reading.status``) of each outcome."""
+STATUS_NAMES = {"accepted": "принято", "confirmed": "принято оператором", "unconfirmed": "ждёт подтверждения",
+                "rejected": "отклонено"}
+SHAPE_RULES = ("too_many_digits", "zones_mismatch")
+"""Rules whose reading cannot be used even when a person wants it: the values are not the meter's."""
+SEQUENCE_RULES = ("below_previous", "above_next")
+"""Rules whose reading cannot be used as it stands: the readings around it would make a negative volume — the wrong
+one of them is corrected by a new reading instead."""
+
+
+def unused_note(day: date, status: str, values: Mapping[str, object],
+                verdicts: "tuple | list" = ()) -> str:
+    """What a month's ``explain`` says of a reading it did not count: its values and date, its status and the
+    reasons of the verdicts that keep it out (``[rule, severity, message]``; notes are not reasons)."""
+    shown = ", ".join(_fmt(Decimal(str(v))) if zone == "total" else f"{ZONE_NAMES.get(zone, zone)} {_fmt(Decimal(str(v)))}"
+                      for zone, v in values.items())
+    reasons = "; ".join(message for _rule, severity, message in verdicts if severity != "note")
+    return f"показание {shown} от {day:%d.%m.%Y} {STATUS_NAMES.get(status, status)}" + (f": {reasons}" if reasons else "")
 
 
 def outcome(verdicts: tuple[Verdict, ...]) -> str:

@@ -133,9 +133,11 @@ def enough_history(readings: Mapping[str, Reading], period: Period) -> bool:
     return sum(1 for k in readings if first <= k < text) >= HISTORY_MONTHS + 2
 
 
-def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Period) -> MeterState:
-    """The meter over ``period`` (``MeterState``) from its readings by the month they close («ГГГГ-ММ» → the last
-    reading closing it), with п. 59 and п. 61 applied (module docstring)."""
+def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Period, *,
+                unused: tuple[str, ...] = ()) -> MeterState:
+    """The meter over ``period`` (``MeterState``) from its counted readings by the month they close («ГГГГ-ММ» → the
+    last reading closing it), with п. 59 and п. 61 applied (module docstring); ``unused``: the period's readings the
+    validation rules kept out, in words."""
     text = str(period)
     keys = sorted(readings)
     at = bisect_left(keys, text)
@@ -167,4 +169,4 @@ def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Peri
     return MeterState(key=meter.key, resource=meter.resource, zones=meter.zones, digits=meter.digits,
                       previous=previous, current=current_values, history=tuple(history[-HISTORY_MONTHS:]),
                       periods_without=without, broken=expired or removed_unread,
-                      rollover=bool(current and current.rollover))
+                      rollover=bool(current and current.rollover), unused=unused)

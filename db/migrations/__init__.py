@@ -90,6 +90,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (24, "close_day", _sql_file("0024_close_day")),
     (25, "house_postcode", _sql_file("0025_house_postcode")),
     (26, "cash_desk", _sql_file("0026_cash_desk")),
+    (27, "readings_routes", _sql_file("0027_readings_routes")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -18,6 +18,14 @@ READING_SOURCES = ("resident", "inspector", "device", "import", "bank")
 """Where an individual meter's reading came from; ``bank``: typed by the payer with a payment (a registry's
 ``CounterVal_N``, step 21)."""
 HOUSE_READING_SOURCES = ("resident", "inspector", "device", "import")
+READING_STATUSES = ("accepted", "confirmed", "unconfirmed", "rejected")
+"""A reading's standing after the named validation rules (``bcenter.engine.reading_rules``, step 27): ``accepted``
+(nothing against it), ``unconfirmed`` (a rule asks a person to confirm it), ``rejected`` (it cannot be right),
+``confirmed`` (a person confirmed or accepted it, with a reason — audited). Only ``accepted`` and ``confirmed``
+readings are counted; the others are kept with their reasons in ``checks``."""
+COUNTED_STATUSES = ("accepted", "confirmed")
+COUNTED_SQL = "('accepted', 'confirmed')"
+"""``COUNTED_STATUSES`` as an SQL list: ``… AND r.status IN {COUNTED_SQL}``."""
 ZONE_COLUMNS = ("total", "day", "night", "peak", "half_peak")
 
 
@@ -80,12 +88,18 @@ class _ReadingBase(BaseModel):
 
 
 class MeterReading(_ReadingBase):
-    """A reading of an individual, apartment or room meter (показание ИПУ)."""
+    """A reading of an individual, apartment or room meter (показание ИПУ), with its standing after the validation
+    rules (``status``, ``READING_STATUSES``) and their verdicts — and a person's decision on them — in ``checks``
+    (``{"verdicts": [[rule, severity, message], …], "decision": {"by", "on", "reason"}}``)."""
+
+    status = pw.CharField(max_length=12, default="accepted")
+    checks = JsonTextField(null=True)
 
     class Meta:
         constraints = [
             constraint("CONSTRAINT uq_meter_reading_ext_id UNIQUE (ext_id)"),
             constraint(f"CONSTRAINT ck_meter_reading_source CHECK ({_in('source', READING_SOURCES)})"),
+            constraint(f"CONSTRAINT ck_meter_reading_status CHECK ({_in('status', READING_STATUSES)})"),
         ]
         indexes = ((("meter_id", "date"), False),)
 
@@ -99,3 +113,28 @@ class HouseReading(_ReadingBase):
             constraint(f"CONSTRAINT ck_house_reading_source CHECK ({_in('source', HOUSE_READING_SOURCES)})"),
         ]
         indexes = ((("meter_id", "date"), False),)
+
+
+class Route(BaseModel):
+    """A reader's route (маршрут обхода): the meters of one reader in walking order — house, entrance, floor,
+    premises (step 27). Exported to the reader's tablet as one file and imported back with the readings taken."""
+
+    name = pw.TextField()
+    reader = pw.TextField(null=True)
+    created_on = pw.DateField()
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_route_name UNIQUE (name)")]
+
+
+class RouteStop(BaseModel):
+    """One meter of a route, at its place in the walking order (``position`` from 1)."""
+
+    route = pw.ForeignKeyField(Route, backref="stops", on_delete="RESTRICT", index=False)  # the unique key serves it
+    position = pw.IntegerField()
+    meter = pw.ForeignKeyField(Meter, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        constraints = [constraint("CONSTRAINT uq_route_stop_position UNIQUE (route_id, position)"),
+                       constraint("CONSTRAINT uq_route_stop_meter UNIQUE (route_id, meter_id)")]

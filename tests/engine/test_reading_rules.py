@@ -47,8 +47,8 @@ def test_meter_not_installed_and_meter_removed():
 
 
 def test_verification_expired():
-    expired = MeterFacts("1", zones=1, digits=5, installed=date(2020, 1, 1), valid_until=date(2026, 10, 31))
-    assert check(expired, Reading(date(2026, 10, 31), {"total": D(5)})) == ()
+    expired = MeterFacts("1", zones=1, digits=5, installed=date(2020, 1, 1), valid_until=date(2026, 10, 15))
+    assert check(expired, Reading(date(2026, 10, 31), {"total": D(5)})) == ()  # its month: still by the reading
     verdicts = check(expired, Reading(date(2026, 11, 1), {"total": D(5)}))
     assert rules(verdicts) == ["verification_expired"] and "п. 81(12)" in verdicts[0].message
 

@@ -160,12 +160,6 @@ CASES = [
     ("reading-in-the-future", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2099-01-23",
                                                   "values": {"total": "9999"}, "source": "resident"}]},
      "readings[0].date", "в будущем"),
-    ("reading-below-an-earlier-one", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2025-07-23",
-                                                         "values": {"total": "1"}, "source": "resident"}]},
-     "readings[0].values.total", "меньше"),
-    ("reading-above-a-later-one", {**H, "readings": [{"id": "r-new", "meter": "m1", "date": "2024-06-01",
-                                                      "values": {"total": "99999"}, "source": "resident"}]},
-     "readings[0].values.total", "больше следующего"),
     ("closed-period-in-the-future", {**H, "closed_periods": ["2099-01"]}, "closed_periods[0]", "не наступил"),
     ("key-rate-in-the-year-1000", {**H, "key_rates": [{"from": "1000-01-01", "rate": "5"}]}, "key_rates[0].from",
      "1900–2100"),
@@ -261,25 +255,49 @@ def test_an_import_that_succeeds_has_every_object(tmp_path_factory, picks):
 
 
 def _readings(*items: tuple[str, str, str, str | None]) -> dict:
-    return {**H, "readings": [{"id": rid, "meter": "m1", "date": day, "values": {"total": value}, "source": "resident",
+    return {**H, "readings": [{"id": rid, "meter": "m3", "date": day, "values": {"total": value}, "source": "resident",
                                **({"period": period} if period else {})} for rid, day, value, period in items]}
 
 
 def test_a_mistyped_reading_is_corrected_by_a_later_one_for_the_same_month(db, example_doc):
-    """The month takes its latest reading (as the month run reads it): a typo 5350 for April, then 540 for April
-    dated later, then May's 545 — all accepted; the sequence by months is 535.21 → 540 → 545."""
+    """The month takes its latest reading (as the month run reads it): a typo 2620 for May (after April's 258.417)
+    is noted as far above the account's average (a document's reading: a note, not a hold), 262 for May dated later
+    replaces it, June's 266 follows — and July's 265, below June, is kept out (rejected)."""
     import_data(copy.deepcopy(example_doc), db=db)
-    import_data(_readings(("r-typo", "2025-04-23", "5350.000", None)), db=db)
-    import_data(_readings(("r-fix", "2025-04-28", "540.000", "2025-04")), db=db)
-    import_data(_readings(("r-may", "2025-05-23", "545.000", None)), db=db)
-    with pytest.raises(ValidationFailed, match="меньше"):  # June below May is still refused
-        import_data(_readings(("r-jun", "2025-06-23", "544.000", None)), db=db)
+    typo = import_data(_readings(("r-typo", "2025-05-23", "2620.000", None)), db=db)
+    assert typo.readings["accepted"] == 1 and "больше среднего" in typo.reading_notes[0]
+    import_data(_readings(("r-fix", "2025-05-28", "262.000", "2025-05")), db=db)
+    import_data(_readings(("r-jun", "2025-06-23", "266.000", None)), db=db)
+    july = import_data(_readings(("r-jul", "2025-07-23", "265.000", None)), db=db)
+    assert july.readings["rejected"] == 1 and "меньше предыдущего показания 266" in july.reading_notes[0]
+    assert [_status(db, r) for r in ("r-typo", "r-fix", "r-jun", "r-jul")] == [
+        "accepted", "accepted", "accepted", "rejected"]
 
 
 def test_a_document_listing_the_meter_again_is_checked_against_stored_readings(db, example_doc):
     import_data(copy.deepcopy(example_doc), db=db)
-    meter = next(m for m in example_doc["meters"] if m["id"] == "m1")
+    meter = next(m for m in example_doc["meters"] if m["id"] == "m3")
     doc = {**_readings(("r-low", "2025-04-23", "1.000", None)), "meters": [meter]}
-    with pytest.raises(ValidationFailed) as refused:
-        import_data(doc, db=db)
-    assert [p.path for p in refused.value.problems] == ["readings[0].values.total"]
+    result = import_data(doc, db=db)
+    assert result.reading_notes[0].startswith("readings[0]: ") and _status(db, "r-low") == "rejected"
+
+
+def _status(db, ext: str) -> str:
+    return db.execute_sql('SELECT status FROM "meter_reading" WHERE ext_id = ?', (ext,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("reading, rule, word", [
+    ({"id": "r-below", "meter": "m3", "date": "2025-07-23", "values": {"total": "1"}, "source": "resident"},
+     "below_previous", "меньше предыдущего"),
+    ({"id": "r-above", "meter": "m3", "date": "2024-06-01", "values": {"total": "999"}, "source": "resident"},
+     "above_next", "больше следующего"),
+], ids=["below-an-earlier-one", "above-a-later-one"])
+def test_a_reading_that_cannot_be_right_is_kept_rejected(loaded, reading, rule, word):
+    """Issue 15: the importer judges readings by the same named rules as a reading typed by hand — the reading is
+    kept, rejected, with the rule and its reason; the import names it by its place in the document."""
+    result = import_data({**H, "readings": [reading]}, db=loaded)
+    assert result.inserted["meter_reading"] == 1 and result.readings["rejected"] == 1
+    assert result.reading_notes[0].startswith("readings[0]: ") and word in result.reading_notes[0]
+    status, checks = loaded.execute_sql('SELECT status, checks FROM "meter_reading" WHERE ext_id = ?',
+                                        (reading["id"],)).fetchone()
+    assert status == "rejected" and json.loads(checks)["verdicts"][0][0] == rule

@@ -50,6 +50,7 @@ from bcenter.modules.registry.closing import compute_balances, last_payments
 from bcenter.modules.registry.storno import FORGOTTEN
 from db.dialect import db_id, db_ids, param_mark
 from db.derivations import unpack
+from db.models.meters import COUNTED_SQL as COUNTED
 from db.ledger import LINE_FROM
 from db.queries import in_houses
 from db.search import format_address
@@ -708,8 +709,8 @@ class _HouseData:
                 f'SELECT r.meter_id, r.period, r.date, r.total, r.day, r.night FROM "meter_reading" r '
                 f'JOIN "meter" mt ON mt.id = r.meter_id JOIN "premises" p ON p.id = mt.premises_id '
                 f'WHERE p.house_id IN ({marks}) AND (r.period IN ({m}, {m}) OR (r.period IS NULL AND r.date >= {m} '
-                f'AND r.date < {m})) AND NOT EXISTS (SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) '
-                'ORDER BY r.date, r.id',
+                f'AND r.date < {m})) AND r.status IN {COUNTED} '
+                f'AND NOT EXISTS (SELECT 1 FROM "meter_reading" x WHERE x.corrects_id = r.id) ORDER BY r.date, r.id',
                 (*keys, *wanted, (period - 1).first_day.isoformat(), period.end.isoformat())), wanted)
         out: dict[str, dict[str, str]] = defaultdict(dict)
         for mid, (serial, resource, pid, _zones) in sorted(meters.items(), key=lambda kv: kv[1][0]):

@@ -31,6 +31,7 @@ import peewee as pw
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
 from bcenter.core.settings import Settings
+from bcenter.engine.reading_rules import STATUS_NAMES
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps
 from bcenter.modules.exchange.first_reading import FACT_KINDS, FATAL, FirstReading
@@ -38,7 +39,10 @@ from bcenter.modules.exchange.reader import DictDocument, FileDocument
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.sequences import READING_TABLES, ReadingSequences
 from bcenter.modules.exchange.tables import COLUMNS, KIND_TABLE, storage_form
-from db.dialect import db_ids, is_postgres, param_mark
+
+NOTES_SHOWN = 20
+"""How many readings kept out of the month an import names (the rest are counted; ``bcenter readings list``)."""
+from db.dialect import db_id, db_ids, is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
 from db.queries import settings_rows
@@ -218,8 +222,26 @@ class Importer:
             {t: self._has_rows(t) for t in ("meter", *(t for t, _ in READING_TABLES))}))
         if self.problems:
             raise ValidationFailed(self.problems, title="Документ не импортирован")
+        self._keep_verdicts()
         self._rebuild_search()
         return self.result
+
+    def _keep_verdicts(self) -> None:
+        """The validation rules' verdicts on the new readings (``sequences.meter_verdicts``), stored with them: the
+        rows were written by this unit of work a moment ago, so their outbox rows ship them as they end up."""
+        verdicts = self.sequences.verdicts
+        if not verdicts:
+            return
+        mark = self._mark()
+        for start in range(0, len(verdicts), 500):
+            for key, status, checks, where, found in verdicts[start:start + 500]:
+                self.db.execute_sql(f'UPDATE "meter_reading" SET status = {mark}, checks = {mark} WHERE id = {mark}',
+                                    (status, json.dumps(checks, ensure_ascii=False, sort_keys=True,
+                                                        separators=(",", ":")), db_id(key)))
+                self.result.readings[status] += 1
+                if len(self.result.reading_notes) < NOTES_SHOWN:
+                    self.result.reading_notes.append(
+                        f"{where}: {STATUS_NAMES[status]} — {'; '.join(v.message for v in found)}")
 
     # --- 2. ids ---------------------------------------------------------------------------------
     def _assign_ids(self) -> None:
@@ -320,7 +342,7 @@ class Importer:
         self.problems.extend(self.checker.problems)
         self.checker.problems.clear()
         if kind == "meter":
-            self.sequences.meters(rows.get("meter", ()), COLUMNS["meter"].index("initial_total"))
+            self.sequences.meters(rows.get("meter", ()))
         self._finish(rows)
         if kind in ("reading", "house_reading"):  # the new ones: those imported again are compared as facts
             table = KIND_TABLE[kind]

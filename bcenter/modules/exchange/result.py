@@ -12,6 +12,11 @@ class ImportResult:
     inserted: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     updated: list[str] = field(default_factory=list)
+    readings: Counter = field(default_factory=Counter)
+    """New individual readings the validation rules kept out of the month, by status (``rejected``,
+    ``unconfirmed``), and those with only a note (``accepted``)."""
+    reading_notes: list[str] = field(default_factory=list)
+    """The first of them: where in the document and why."""
 
     @property
     def changed(self) -> bool:

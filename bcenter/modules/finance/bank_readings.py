@@ -35,6 +35,7 @@ import peewee as pw
 from bcenter.core.quantity import canonical
 from bcenter.core.vocabulary import RESOURCES
 from db.dialect import db_ids, param_mark
+from db.models.meters import COUNTED_SQL as COUNTED
 
 __all__ = ["SCALE_ZONES", "BankReading", "Scale", "TakenReadings", "meter_scales", "take_readings"]
 
@@ -211,7 +212,7 @@ def _history(db: pw.Database, meters: set[str]) -> dict[str, list[tuple[date, di
             out[str(mid)].append((_d(day), _values(zones, values)))
         for mid, day, *values in db.execute_sql(
                 'SELECT r.meter_id, r.date, r.total, r.day, r.night, r.peak, r.half_peak FROM "meter_reading" r '
-                f'WHERE r.meter_id IN ({marks}) AND NOT EXISTS (SELECT 1 FROM "meter_reading" x '
+                f'WHERE r.meter_id IN ({marks}) AND r.status IN {COUNTED} AND NOT EXISTS (SELECT 1 FROM "meter_reading" x '
                 'WHERE x.corrects_id = r.id) ORDER BY r.date', db_ids(chunk)):
             out[str(mid)].append((_d(day), _values(zones, values)))
     for readings in out.values():

@@ -31,7 +31,9 @@ from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.readings import READ_MONTHS, MeterFacts, Reading, enough_history, meter_state, reading_period
+from bcenter.engine.reading_rules import unused_note
 from db.dialect import db_id, param_mark
+from db.models.meters import COUNTED_STATUSES
 from db.search import format_address
 
 
@@ -274,7 +276,8 @@ class BasisReader:
         # the readings of the last READ_MONTHS months and after; a meter whose readings leave gaps there has its
         # whole history read (enough_history): older readings change nothing of the month (engine.readings)
         since = self.period - READ_MONTHS
-        readings = self._readings(
+        unused: dict[str, list[str]] = defaultdict(list)  # the period's readings kept out (in the first query)
+        readings = self._readings(unused, 
             'JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
             'WHERE p.house_id = ? AND m.installed < ? AND (m.removed IS NULL OR m.removed >= ?) '
             'AND (r.period >= ? OR (r.period IS NULL AND r.date >= ?))',
@@ -282,22 +285,30 @@ class BasisReader:
         short = [mid for mid in meters if not enough_history(readings.get(mid, {}), self.period)]
         for start in range(0, len(short), 500):
             chunk = short[start:start + 500]
-            readings.update(self._readings(f'WHERE r.meter_id IN ({", ".join("?" for _ in chunk)})',
+            readings.update(self._readings(defaultdict(list), f'WHERE r.meter_id IN ({", ".join("?" for _ in chunk)})',
                                            tuple(db_id(mid) for mid in chunk)))
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, (prem, facts) in meters.items():
-            out[prem].append(meter_state(facts, readings.get(mid, {}), self.period))
+            out[prem].append(meter_state(facts, readings.get(mid, {}), self.period, unused=tuple(unused.get(mid, ()))))
         return out
 
-    def _readings(self, where: str, params: tuple) -> dict[str, dict[str, Reading]]:
-        """Readings of ``meter_reading r`` ``where`` …, by meter and the month each closes (the last one closing a
-        month by date counts)."""
+    def _readings(self, unused: dict[str, list[str]], where: str, params: tuple) -> dict[str, dict[str, Reading]]:
+        """Counted readings of ``meter_reading r`` ``where`` …, by meter and the month each closes (the last one
+        closing a month by date counts); a reading the validation rules rejected or left unconfirmed for this
+        period goes to ``unused`` instead — by meter, what it was and why (the month's ``explain`` names it)."""
         readings: dict[str, dict[str, Reading]] = defaultdict(dict)
-        for mid, day, period, extra, *values in self._q(
-                f'SELECT r.meter_id, r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak '
-                f'FROM "meter_reading" r {where} ORDER BY r.date, r.id', params):
-            readings[str(mid)][reading_period(period, day)] = Reading(
-                values, rollover=bool(extra and '"rollover":true' in extra.replace(" ", "")))
+        this = str(self.period)
+        for mid, day, period, extra, status, checks, *values in self._q(
+                f'SELECT r.meter_id, r.date, r.period, r.extra, r.status, r.checks, r.total, r.day, r.night, r.peak, '
+                f'r.half_peak FROM "meter_reading" r {where} ORDER BY r.date, r.id', params):
+            month = reading_period(period, day)
+            if status in COUNTED_STATUSES:
+                readings[str(mid)][month] = Reading(
+                    values, rollover=bool(extra and '"rollover":true' in extra.replace(" ", "")))
+            elif month == this:
+                unused[str(mid)].append(unused_note(
+                    _d(day), status, {z: v for z, v in zip(ZONES, values) if v is not None},
+                    json.loads(checks).get("verdicts", ()) if checks else ()))
         return readings
 
     def _house_volumes(self, house_id: str) -> dict[str, Decimal | None]:

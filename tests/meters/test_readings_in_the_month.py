@@ -1,0 +1,142 @@
+"""A reading the rules keep out of the month (issue 15), end to end on a demo town: it is kept with its reason, the
+month goes by the average, and ``explain`` names the reading and why; a person accepts it with a reason (audited),
+and the next run recalculates the month by the meter. A reading that cannot be right as it stands (below the
+previous) is refused acceptance and says how to correct it. Through ``bcenter.app`` and the CLI."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from bcenter.cli import main
+from bcenter.core.errors import UsageError
+from tests.finance.towns import OPEN as CLOSED, demo_town, open_town
+
+OPEN = CLOSED + 1
+"""The demo's readings end with the month it leaves open; that month is closed here, so none of the next one's
+meters has a reading yet."""
+
+
+def _unread(path, count: int) -> list[tuple[str, str, str]]:
+    """Individual cold-water meters in service with readings before the open month and none in it:
+    (serial, account number, last value)."""
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT m.serial, a.number, (SELECT r.total FROM meter_reading r WHERE r.meter_id = m.id "
+            "ORDER BY r.date DESC LIMIT 1) FROM meter m JOIN account a ON a.premises_id = m.premises_id "
+            "WHERE m.kind = 'individual' AND m.resource = 'cold_water' AND m.removed IS NULL AND m.zones = 1 "
+            "AND (m.verified_until IS NULL OR m.verified_until > '2026-12-31') "
+            "AND (SELECT COUNT(*) FROM meter_reading r WHERE r.meter_id = m.id) >= 4 "
+            "AND NOT EXISTS (SELECT 1 FROM meter_reading r WHERE r.meter_id = m.id AND "
+            "(r.period = ? OR r.date >= ?)) "
+            "AND (SELECT COUNT(*) FROM account x WHERE x.premises_id = m.premises_id) = 1 ORDER BY m.serial LIMIT ?",
+            (str(OPEN), OPEN.first_day.isoformat(), count)).fetchall()
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    path = tmp_path_factory.mktemp("readings") / "town.db"
+    app = demo_town(path, accounts=60, seed=3)
+    try:
+        app.month.close(CLOSED, workers=1)
+    finally:
+        app.close()
+    with sqlite3.connect(path) as conn:  # the house meters are read for the new month (heating by the house meter)
+        for mid, total in conn.execute(
+                "SELECT r.meter_id, r.total FROM house_reading r WHERE r.date = (SELECT MAX(x.date) FROM house_reading x "
+                "WHERE x.meter_id = r.meter_id)").fetchall():
+            conn.execute("INSERT INTO house_reading (id, meter_id, date, source, total) VALUES (?, ?, ?, 'inspector', ?)",
+                         (str(uuid.uuid4()), mid, OPEN.first_day.replace(day=25).isoformat(),
+                          str(Decimal(total) + 150)))
+    return path
+
+
+def _water(explanation):
+    return next(ln for ln in explanation.lines if ln.method in ("average", "meter", "norm", "norm_k")
+                and "холодн" in ln.service.lower())
+
+
+def test_an_unconfirmed_reading_goes_by_the_average_until_accepted(town, capsys):
+    (serial, account, last), (serial2, account2, last2) = _unread(town, 2)
+    app = open_town(town)
+    try:
+        day = OPEN.first_day.replace(day=24)
+        far = str(int(float(last)) + 400)  # hundreds of m³ in a month: far above the account's own average
+        kept = app.meters.add_reading(serial, {"total": far}, day=day)
+        assert kept.status == "unconfirmed" and [v[0] for v in kept.verdicts] == ["far_above_average"]
+        low = str(max(int(float(last2)) - 5, 0))
+        below = app.meters.add_reading(serial2, {"total": low}, day=day)
+        assert below.status == "rejected" and below.verdicts[0][0] == "below_previous"
+
+        app.month.calc(OPEN, workers=1)
+        line = _water(app.month.explain(OPEN, account=account))
+        assert line.method == "average"
+        assert f"показание {far} от 24.11.2026 ждёт подтверждения" in line.inputs["не учтено"]
+        assert "больше среднего" in line.inputs["не учтено"]
+        line2 = _water(app.month.explain(OPEN, account=account2))
+        assert line2.method == "average" and "отклонено" in line2.inputs["не учтено"]
+        assert f"меньше предыдущего показания {last2.rstrip('0').rstrip('.') if '.' in last2 else last2}" in \
+            line2.inputs["не учтено"]
+        before = line.amount
+
+        with pytest.raises(UsageError, match="нельзя принять.*меньше предыдущего"):
+            app.meters.accept_reading(below.code, reason="житель настаивает")
+        with pytest.raises(UsageError, match="причину"):
+            app.meters.accept_reading(kept.code, reason="  ")
+        accepted = app.meters.accept_reading(kept.code, reason="контролёр проверил: течь, акт № 12")
+        assert accepted.status == "confirmed" and accepted.decision["reason"] == "контролёр проверил: течь, акт № 12"
+        assert accepted.verdicts == kept.verdicts  # the rules' verdicts stay beside the decision
+    finally:
+        app.close()
+    with sqlite3.connect(town) as conn:
+        audit = conn.execute("SELECT COALESCE(summary, '') || COALESCE(after, '') FROM audit_log "
+                             "WHERE action LIKE 'readings.accept%'").fetchall()
+        assert audit and all("течь" in a for a, in audit)
+
+    app = open_town(town)
+    try:
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]
+        recalc = lines[-1]  # the month's average line stays; a recalculation posts the difference
+        assert recalc.method == "meter" and "average → meter" in recalc.reason and "не учтено" not in recalc.inputs
+        assert sum(ln.amount for ln in lines) > before * 10  # 400 m³ and more, billed by the meter now
+        assert _water(app.month.explain(OPEN, account=account2)).method == "average"  # still kept out
+    finally:
+        app.close()
+
+    url = f"sqlite:///{town}"
+    assert main(["--db", url, "explain", "--account", account, "--period", str(OPEN)]) == 0
+    assert main(["--db", url, "explain", "--account", account2, "--period", str(OPEN)]) == 0
+    out = capsys.readouterr().out
+    assert "не учтено = показание" in out and "отклонено" in out
+
+
+def test_bcenter_readings_commands(town, capsys):
+    (serial, account, last), = _unread(town, 3)[2:]
+    url = f"sqlite:///{town}"
+    day = OPEN.first_day.replace(day=20).isoformat()
+    assert main(["--db", url, "readings", "add", "--meter", serial, "--value", "99999999", "--date", day]) == 0
+    out = capsys.readouterr().out
+    assert "отклонено" in out and "разрядов" in out and f"bcenter readings add --meter {serial}" in out
+    typed = str(Decimal(last) + Decimal("0.5")).replace(".", ",")  # a decimal comma, as people type it
+    assert main(["--db", url, "readings", "add", "--meter", serial, "--value", typed, "--date", day, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "accepted"
+    assert main(["--db", url, "readings", "list", "--meter", serial, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["status"] for r in rows} >= {"rejected", "accepted"}
+    assert main(["--db", url, "readings", "list", "--status", "pending"]) == 0
+    listed = capsys.readouterr().out
+    assert serial in listed and "разрядов" in listed
+    code = next(r["id"][-8:] for r in rows if r["status"] == "rejected")
+    assert main(["--db", url, "readings", "accept", code, "--reason", "так"]) != 0
+    assert "нельзя принять" in capsys.readouterr().err
+    assert main(["--db", url, "readings", "add", "--meter", "нет-такого", "--value", "1"]) != 0
+    assert "Нет прибора учёта" in capsys.readouterr().err
+    assert main(["--db", url, "readings", "add", "--meter", serial, "--value", "сто"]) != 0
+    assert "не число" in capsys.readouterr().err
+    assert main(["--db", url, "readings", "list", "--account", account]) == 0
+    assert serial in capsys.readouterr().out

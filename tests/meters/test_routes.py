@@ -1,0 +1,155 @@
+"""Readers' routes (issue 15): a route made in the office, exported to a file, loaded on a reader's tablet (another
+database), filled there and exported back, imported in the office — the readings land once, a second import adds
+nothing, a reading that disagrees with one the office holds for the same meter and day refuses the whole file with
+both values shown. Through ``bcenter.app`` and the CLI."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from bcenter.cli import main
+from bcenter.core.errors import ValidationFailed
+from tests.finance.towns import OPEN as CLOSED, demo_town, open_town
+
+OPEN = CLOSED + 1
+DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def offices(tmp_path_factory):
+    """(office, tablet): the tablet's database is a copy of the office's taken before the route was made."""
+    folder = tmp_path_factory.mktemp("routes")
+    office, tablet = folder / "office.db", folder / "tablet.db"
+    demo_town(office, accounts=24, seed=5).close()
+    shutil.copy(office, tablet)
+    return office, tablet
+
+
+def _stops(document):
+    return document["stops"]
+
+
+def test_route_to_the_tablet_and_back(offices, tmp_path):
+    office_db, tablet_db = offices
+    office = open_town(office_db)
+    try:
+        made = office.meters.make_route(name="Обход 1", houses=["h00001"], reader="Петров П. П.")
+        assert made.stops > 20 and made.taken == 0
+        office.meters.export_route("Обход 1", tmp_path / "r1.json", period=str(OPEN))
+    finally:
+        office.close()
+    document = json.loads((tmp_path / "r1.json").read_text(encoding="utf-8"))
+    stops = _stops(document)
+    assert document["format"] == "bcenter-route" and len(stops) == made.stops
+    walk = [(s["entrance"] or 0, s["floor"] or 0) for s in stops]
+    assert walk == sorted(walk)  # entrance by entrance, floor by floor
+    assert all(s["previous"] and s["expected"] for s in stops)  # every meter has a reading before the month
+    first = stops[0]
+    zone = next(iter(first["previous"]["values"]))
+    low, high = Decimal(first["expected"][zone]["low"]), Decimal(first["expected"][zone]["high"])
+    assert low == Decimal(first["previous"]["values"][zone]) and high > low
+
+    tablet = open_town(tablet_db)  # the reader's tablet: its own database, without the route
+    try:
+        loaded = tablet.meters.import_route(tmp_path / "r1.json")
+        assert loaded.route_created and loaded.added == () and loaded.already == 0
+        assert tablet.meters.routes(period=str(OPEN))[0].stops == made.stops
+        taken = []
+        for stop in stops[:3]:
+            values = {z: str(Decimal(v) + 7) for z, v in stop["previous"]["values"].items()}
+            taken.append(tablet.meters.add_reading(stop["meter"]["serial"], values, day=DAY, source="inspector"))
+        assert [k.status for k in taken] == ["accepted"] * 3
+        tablet.meters.export_route("Обход 1", tmp_path / "r2.json", period=str(OPEN))
+    finally:
+        tablet.close()
+    back = _stops(json.loads((tmp_path / "r2.json").read_text(encoding="utf-8")))
+    assert [len(s["readings"]) for s in back[:4]] == [1, 1, 1, 0]
+
+    office = open_town(office_db)
+    try:
+        done = office.meters.import_route(tmp_path / "r2.json")
+        assert not done.route_created and len(done.added) == 3 and done.already == 0
+        assert {k.id for k in done.added} == {k.id for k in taken}  # the tablet's keys: the same facts
+        assert office.meters.routes(period=str(OPEN))[0].taken == 3
+        again = office.meters.import_route(tmp_path / "r2.json")
+        assert again.added == () and again.already == 3
+        serial = back[0]["meter"]["serial"]
+        assert len([k for k in office.meters.readings(meter=serial) if k.day == DAY]) == 1
+    finally:
+        office.close()
+
+
+def test_a_conflicting_reading_refuses_the_file(offices, tmp_path):
+    office_db, tablet_db = offices
+    office = open_town(office_db)
+    try:
+        if not office.meters.routes():
+            office.meters.make_route(name="Обход 1", houses=["h00001"])
+        office.meters.export_route("Обход 1", tmp_path / "r.json", period=str(OPEN))
+        stops = _stops(json.loads((tmp_path / "r.json").read_text(encoding="utf-8")))
+        stop, other = stops[5], stops[6]
+        serial = stop["meter"]["serial"]
+        zone, previous = next(iter(stop["previous"]["values"].items()))
+        mine = office.meters.add_reading(serial, {zone: str(Decimal(previous) + 3)}, day=date(2026, 11, 24))
+    finally:
+        office.close()
+    stop["readings"] = [{"id": str(uuid.uuid4()), "date": "2026-11-24", "source": "inspector",
+                         "values": {zone: str(Decimal(previous) + 30)}}]
+    other["readings"] = [{"date": "2026-11-24", "values": {z: str(Decimal(v) + 1) for z, v in
+                                                           other["previous"]["values"].items()}}]
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    document["stops"][5], document["stops"][6] = stop, other
+    (tmp_path / "filled.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with sqlite3.connect(office_db) as conn:
+        count = conn.execute("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
+    office = open_town(office_db)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            office.meters.import_route(tmp_path / "filled.json")
+    finally:
+        office.close()
+    text = refused.value.message_ru
+    assert "filled.json:stops[5].readings[0]" in text and f"прибор № {serial}, 24.11.2026" in text
+    assert f"в файле {_ru(Decimal(previous) + 30)}" in text and f"в базе уже {_ru(Decimal(previous) + 3)}" in text
+    assert mine.code in text and "ничего не записано" in text
+    with sqlite3.connect(office_db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM meter_reading").fetchone()[0] == count  # not even the good one
+
+
+def _ru(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def test_bcenter_routes_commands(offices, tmp_path, capsys):
+    office_db, _ = offices
+    url = f"sqlite:///{office_db}"
+    assert main(["--db", url, "routes", "make", "--name", "Обход 2", "--house", "h00001", "--reader", "Иванова"]) == 0
+    assert "bcenter routes export" in capsys.readouterr().out
+    assert main(["--db", url, "routes", "make", "--name", "Обход 3", "--house", "h09999"]) != 0
+    assert "нет дома" in capsys.readouterr().err
+    assert main(["--db", url, "routes", "list", "--period", str(OPEN)]) == 0
+    assert "«Обход 2», контролёр Иванова: снято" in capsys.readouterr().out
+    out = tmp_path / "r.json"
+    assert main(["--db", url, "routes", "export", "Обход 2", "--out", str(out), "--period", str(OPEN)]) == 0
+    assert out.exists() and "Обход 2" in capsys.readouterr().out
+    assert main(["--db", url, "routes", "import", str(out)]) == 0
+    assert "новых показаний 0" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "bcenter-route", "version": 1, "route": {"id": 1}}', encoding="utf-8")
+    assert main(["--db", url, "routes", "import", str(bad)]) != 0
+    assert "bad.json:route" in capsys.readouterr().err
+    bad.write_text("{не json", encoding="utf-8")
+    assert main(["--db", url, "routes", "import", str(bad)]) != 0
+    assert "bad.json:1: не JSON" in capsys.readouterr().err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    document["stops"][0]["readings"] = [{"date": "2026-13-01", "values": {"total": "x"}}]
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["--db", url, "routes", "import", str(bad)]) != 0
+    err = capsys.readouterr().err
+    assert "bad.json:stops[0].readings[0].date" in err and "не принят" in err
