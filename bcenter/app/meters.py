@@ -15,10 +15,11 @@ from pathlib import Path
 
 from bcenter.core.errors import BcenterError
 from bcenter.core.period import Period
-from bcenter.modules.meters import readings as rd, routes as rt
+from bcenter.modules.meters import lifecycle as life, readings as rd, routes as rt
 from bcenter.modules.meters.due import KIND_NAMES, RESOURCE_NAMES, DueMeter, meters_due  # noqa: F401  (names for the faces)
 from bcenter.modules.meters.readings import SOURCE_NAMES, STATUS_FILTERS, KeptReading  # noqa: F401
 from bcenter.modules.meters.routes import Imported, RouteInfo  # noqa: F401
+from bcenter.modules.meters.lifecycle import LifeEvent  # noqa: F401
 from bcenter.engine.reading_rules import ZONE_NAMES, ZONES as METER_ZONES  # noqa: F401
 from drivers.meters.base import MeterReading
 
@@ -141,3 +142,52 @@ class MetersCases(UseCases):
     @use_case(P.READINGS_WRITE, "загрузка маршрута", writes=True)
     def import_route(self, path: Path) -> Imported:
         return rt.import_route(self.db, Path(path), actor=self.app.actor.user, today=self.app.clock.today())
+
+    # --- a meter's life (modules/meters/lifecycle.py) ---------------------------------------------------------
+    @use_case(P.METERS_READ, "карточка прибора учёта")
+    def show(self, meter: str) -> tuple[rd.MeterInfo, list[LifeEvent]]:
+        info = rd.find_meter(self.db, meter)
+        return info, life.life(self.db, info)
+
+    @use_case(P.METERS_WRITE, "пломбирование прибора", writes=True)
+    def seal(self, meter: str, *, number: str, day: date | None = None, document: str | None = None) -> None:
+        today = self.app.clock.today()
+        life.seal(self.db, rd.find_meter(self.db, meter), number=number, day=life.event_day(day, today),
+                  document=document, actor=self.app.actor.user)
+
+    @use_case(P.METERS_WRITE, "неисправность прибора", writes=True)
+    def fault(self, meter: str, *, day: date | None = None, note: str | None = None,
+              document: str | None = None) -> None:
+        today = self.app.clock.today()
+        life.fault(self.db, rd.find_meter(self.db, meter), day=life.event_day(day, today), note=note, document=document,
+                   actor=self.app.actor.user)
+
+    @use_case(P.METERS_WRITE, "поверка прибора", writes=True)
+    def verify(self, meter: str, *, valid_until: date, day: date | None = None, document: str | None = None) -> None:
+        today = self.app.clock.today()
+        life.verify(self.db, rd.find_meter(self.db, meter), day=life.event_day(day, today), valid_until=valid_until,
+                    document=document, actor=self.app.actor.user)
+
+    @use_case(P.METERS_WRITE, "снятие прибора", writes=True)
+    def remove(self, meter: str, *, final: str, day: date | None = None) -> None:
+        info = rd.find_meter(self.db, meter)
+        life.remove(self.db, info, day=life.event_day(day, self.app.clock.today()),
+                    final=life.zone_values(info.zones, final, "--final"), actor=self.app.actor.user)
+
+    @use_case(P.METERS_WRITE, "замена прибора", writes=True)
+    def replace(self, meter: str, *, final: str, serial: str, digits: int, initial: str, zones: int | None = None,
+                valid_until: date | None = None, day: date | None = None) -> rd.MeterInfo:
+        old = rd.find_meter(self.db, meter)
+        zones = zones or old.zones
+        return life.replace(self.db, old, day=life.event_day(day, self.app.clock.today()),
+                            final=life.zone_values(old.zones, final, "--final"), serial=serial, digits=digits,
+                            zones=zones, initial=life.zone_values(zones, initial, "--initial"),
+                            valid_until=valid_until, actor=self.app.actor.user)
+
+    @use_case(P.METERS_WRITE, "установка прибора", writes=True)
+    def install(self, *, account: str, resource: str, serial: str, digits: int, initial: str, zones: int = 1,
+                valid_until: date | None = None, day: date | None = None) -> rd.MeterInfo:
+        return life.install(self.db, account=account, resource=resource, serial=serial, zones=zones, digits=digits,
+                            day=life.event_day(day, self.app.clock.today()),
+                            initial=life.zone_values(zones, initial, "--initial"), valid_until=valid_until,
+                            actor=self.app.actor.user)

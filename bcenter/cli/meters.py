@@ -101,3 +101,137 @@ def due(obj: Context, days: int, house: str | None, as_json: bool) -> None:
                 for r in rows]
 
     _show(found, as_json, as_dict, text)
+
+
+DATE = click.DateTime(["%Y-%m-%d", "%d.%m.%Y"])
+_day_option = click.option("--date", "day", type=DATE, default=None, help="Дата (по умолчанию — сегодня).")
+_document_option = click.option("--document", default=None, metavar="АКТ", help="Номер и дата акта.")
+
+
+def _d(value):
+    return value.date() if value is not None else None
+
+
+@meters.command("show")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР", help="Заводской номер прибора (или его код обмена).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
+@click.pass_obj
+def show(obj: Context, meter: str, as_json: bool) -> None:
+    """Карточка прибора: адрес, разрядность, поверка и жизнь прибора по датам."""
+    from bcenter.app.meters import KIND_NAMES, RESOURCE_NAMES
+
+    info, events = obj.app.meters.show(meter)
+
+    def text(found) -> list[str]:
+        m, life = found
+        lines = [f"Прибор № {m.serial}: {RESOURCE_NAMES.get(m.resource, m.resource)} ({KIND_NAMES.get(m.kind, m.kind)}),"
+                 f" {m.zones}-тарифный, {m.digits} разрядов — {m.address}"
+                 + (f", л/с {', '.join(m.accounts)}" if m.accounts else "")]
+        if m.valid_until:
+            lines.append(f"  поверка до {m.valid_until:%d.%m.%Y}")
+        lines += [f"  {e.day:%d.%m.%Y}  {e.what}" for e in life]
+        return lines
+
+    def as_dict(found) -> dict:
+        m, life = found
+        return {"serial": m.serial, "resource": m.resource, "kind": m.kind, "zones": m.zones, "digits": m.digits,
+                "address": m.address, "accounts": list(m.accounts), "installed": m.installed.isoformat(),
+                "removed": m.removed and m.removed.isoformat(),
+                "valid_until": m.valid_until and m.valid_until.isoformat(),
+                "life": [{"date": e.day.isoformat(), "what": e.what} for e in life]}
+
+    _show((info, events), as_json, as_dict, text)
+
+
+@meters.command("seal")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР")
+@click.option("--seal", "number", required=True, metavar="НОМЕР_ПЛОМБЫ", help="Номер пломбы.")
+@_day_option
+@_document_option
+@click.pass_obj
+def seal(obj: Context, meter: str, number: str, day, document) -> None:
+    """Опломбировать прибор: пломба и акт — факт на дату."""
+    obj.app.meters.seal(meter, number=number, day=_d(day), document=document)
+    click.echo(f"Прибор № {meter}: пломба № {number}. Карточка: bcenter meters show --meter {meter}")
+
+
+@meters.command("fault")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР")
+@click.option("--note", default=None, metavar="ТЕКСТ", help="Что с прибором.")
+@_day_option
+@_document_option
+@click.pass_obj
+def fault(obj: Context, meter: str, note, day, document) -> None:
+    """Прибор неисправен: со следующего месяца начисление по среднему (до 3 месяцев), затем по нормативу."""
+    obj.app.meters.fault(meter, day=_d(day), note=note, document=document)
+    click.echo(f"Прибор № {meter} неисправен: со следующего месяца — по среднему (ПП 354 п. 59 «а»), с четвёртого — "
+               f"по нормативу. Замена: bcenter meters replace --meter {meter} …")
+
+
+@meters.command("verify")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР")
+@click.option("--valid-until", required=True, type=DATE, help="Поверка действительна до.")
+@_day_option
+@_document_option
+@click.pass_obj
+def verify(obj: Context, meter: str, valid_until, day, document) -> None:
+    """Внести поверку: прибор снова средство измерения (и после неисправности)."""
+    obj.app.meters.verify(meter, valid_until=valid_until.date(), day=_d(day), document=document)
+    click.echo(f"Прибор № {meter}: поверен до {valid_until:%d.%m.%Y}")
+
+
+@meters.command("remove")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР")
+@click.option("--final", required=True, metavar="ПОКАЗАНИЕ", help="Конечное показание; по зонам через «/»: день/ночь.")
+@_day_option
+@click.pass_obj
+def remove(obj: Context, meter: str, final: str, day) -> None:
+    """Снять прибор с учёта с конечным показанием."""
+    obj.app.meters.remove(meter, final=final, day=_d(day))
+    click.echo(f"Прибор № {meter} снят. Карточка: bcenter meters show --meter {meter}")
+
+
+@meters.command("replace")
+@db_option
+@click.option("--meter", required=True, metavar="НОМЕР", help="Прибор, который снимается.")
+@click.option("--final", required=True, metavar="ПОКАЗАНИЕ", help="Его конечное показание (по зонам через «/»).")
+@click.option("--serial", required=True, metavar="НОМЕР", help="Заводской номер нового прибора.")
+@click.option("--digits", required=True, type=int, help="Разрядов до запятой у нового прибора.")
+@click.option("--zones", type=click.IntRange(1, 3), default=None, help="Зон у нового (по умолчанию как у старого).")
+@click.option("--initial", required=True, metavar="ПОКАЗАНИЕ", help="Начальное показание нового (по зонам через «/»).")
+@click.option("--valid-until", type=DATE, default=None, help="Поверка нового прибора до.")
+@_day_option
+@click.pass_obj
+def replace(obj: Context, meter: str, final: str, serial: str, digits: int, zones, initial: str, valid_until,
+            day) -> None:
+    """Заменить прибор: конечное показание старого, начальное нового — одним действием."""
+    new = obj.app.meters.replace(meter, final=final, serial=serial, digits=digits, initial=initial, zones=zones,
+                                 valid_until=_d(valid_until), day=_d(day))
+    click.echo(f"Прибор № {meter} заменён прибором № {new.serial} ({new.address}). Среднее нового считается и по "
+               f"истории старого. Карточка: bcenter meters show --meter {new.serial}")
+
+
+@meters.command("install")
+@db_option
+@click.option("--account", required=True, metavar="НОМЕР", help="Лицевой счёт (прибор ставится в его помещение).")
+@click.option("--resource", required=True,
+              type=click.Choice(["cold_water", "hot_water", "electricity", "gas", "heating"]))
+@click.option("--serial", required=True, metavar="НОМЕР")
+@click.option("--digits", required=True, type=int, help="Разрядов до запятой.")
+@click.option("--zones", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--initial", required=True, metavar="ПОКАЗАНИЕ", help="Начальное показание (по зонам через «/»).")
+@click.option("--valid-until", type=DATE, default=None, help="Поверка до.")
+@_day_option
+@click.pass_obj
+def install(obj: Context, account: str, resource: str, serial: str, digits: int, zones: int, initial: str,
+            valid_until, day) -> None:
+    """Установить прибор учёта в помещение лицевого счёта."""
+    new = obj.app.meters.install(account=account, resource=resource, serial=serial, digits=digits, initial=initial,
+                                 zones=zones, valid_until=_d(valid_until), day=_d(day))
+    click.echo(f"Прибор № {new.serial} установлен: {new.address}. Показания: bcenter readings add --meter "
+               f"{new.serial} --value …")

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     READINGS_WRITE = "readings.write"        # enter meter readings (by hand, from a meter's line, a route's file)
     READINGS_ACCEPT = "readings.accept"      # accept a rejected or unconfirmed reading, with a reason
     ROUTES_MANAGE = "routes.manage"          # make readers' routes
+    METERS_WRITE = "meters.write"            # a meter's life: install, seal, verify, fault, replace, remove
 
 
 P = Permission
@@ -47,7 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
-                           P.READINGS_ACCEPT, P.ROUTES_MANAGE}),
+                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),

@@ -74,6 +74,8 @@ class MeterState:
         rollover: the current reading is confirmed as having gone over zero.
         unused: readings of the period the validation rules rejected or left unconfirmed, each said in words
             (``reading_rules.unused_note``): the month's line names them when it goes by the average or the norm.
+        replaces: the key of the meter this one replaced within the period (both are one measuring point: the
+            month's average counts it once).
     """
 
     key: str
@@ -87,6 +89,7 @@ class MeterState:
     broken: bool = False
     rollover: bool = False
     unused: tuple[str, ...] = ()
+    replaces: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,17 +224,24 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
                     by_zone[zone] = by_zone.get(zone, ZERO) + value
             vols[resource] = sum(by_zone.values(), ZERO)
             return _priced(svc, price, by_zone, "meter")
-        average = _average(working, "not_submitted", limits)
+        average = _average(_points(working), "not_submitted", limits)
         if average is not None:
             vols[resource] = average
             return _priced(svc, price, {"total": average}, "average")
         return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
     if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
-        average = _average(meters, "meter_failed", limits)
+        average = _average(_points(meters), "meter_failed", limits)
         if average is not None:
             vols[resource] = average
             return _priced(svc, price, {"total": average}, "average")
     return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=True)
+
+
+def _points(meters: list[MeterState]) -> list[MeterState]:
+    """Measuring points: a meter replaced within the period and the meter replacing it are one (the new one's
+    history begins with the old one's), so the average counts it once."""
+    replaced = {m.replaces for m in meters if m.replaces}
+    return [m for m in meters if m.key not in replaced]
 
 
 def _average(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:

@@ -16,8 +16,11 @@ Rules (ПП 354; DOMAIN.md §1.3, §1.6; EXCHANGE.md ``readings[].period``):
   readings, a reading after a gap counting for each month it closed (``monthly_history``); at most
   ``HISTORY_MONTHS``.
 * **п. 59 «а»**: a meter whose verification expired before the period is out of order and its readings are not
-  accepted; periods without readings count from the expiry. A meter removed within the period without a reading
-  for it is out of order too.
+  accepted; periods without readings count from the expiry. So is a meter with a fault before the period (until a
+  verification after it). A meter removed within the period without a reading for it is out of order too.
+* **A replacement**: the new meter's history for the average begins with the replaced meter's (one measuring point).
+  In the month of the replacement the old meter's final reading closes the month; the new meter, unread yet, adds
+  nothing then — its first reading counts from its initial values, the days after the replacement included.
 """
 from __future__ import annotations
 
@@ -77,6 +80,11 @@ class MeterFacts:
         verified_until: the end of the verification interval, or None.
         removed: the day the meter was removed, or None.
         initial: the values it was installed with, by zone.
+        failed: the day a fault put it out of order (a fault not followed by a verification), or None.
+        replaces: the key of the meter it replaced (the same measuring point), or None.
+        prior_history: the replaced meter's monthly volumes, oldest first: the average of the new meter uses both
+            meters' history (п. 59: the average over the last months, whichever meter measured them).
+        installed: the day it was installed (a replacing meter's first month: see ``meter_state``).
     """
 
     key: str
@@ -86,6 +94,10 @@ class MeterFacts:
     verified_until: date | None = None
     removed: date | None = None
     initial: Values = field(default_factory=dict)
+    failed: date | None = None
+    replaces: str | None = None
+    prior_history: tuple[Decimal, ...] = ()
+    installed: date | None = None
 
 
 def _days(first: Period, last: Period) -> Decimal:
@@ -147,8 +159,14 @@ def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Peri
     last = _month(earlier[-1]) if earlier else None
     previous = readings[earlier[-1]].decimals() if earlier else meter.initial
     current_values = current.decimals() if current else None
+    if (current_values is None and meter.replaces is not None and not earlier and meter.installed is not None
+            and meter.installed >= period.first_day):
+        # the month a meter was replaced in: the old meter's final reading closes its part; the new one's part from
+        # its initial values is billed with its first reading (which then counts from the installation)
+        current_values = dict(previous)
     expired = meter.verified_until is not None and meter.verified_until < period.first_day
-    if last is not None and not expired:
+    failed = meter.failed is not None and meter.failed < period.first_day
+    if last is not None and not expired and not failed:
         if current_values is not None and period - last > 1:
             previous = spread_gap(previous, current_values, this_days=_days(period, period),
                                   gap_days=_days(last + 1, period))
@@ -161,12 +179,14 @@ def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Peri
     window = earlier[-(HISTORY_MONTHS + 1):]
     chain = ([] if len(window) < len(earlier) else [(None, meter.initial)]) + [
         (_month(k), readings[k].decimals()) for k in window]
-    history = monthly_history(chain)
+    history = list(meter.prior_history) + monthly_history(chain)
     without = 0 if current_values is not None else (period - last if last else 1)
     if expired:  # readings of a meter out of verification are not accepted (п. 59 «а»): count from the expiry
         without = max(without, period - Period.of(meter.verified_until))
+    if failed:  # a meter out of order (п. 59 «а»): count from the fault
+        without = max(without, period - Period.of(meter.failed))
     removed_unread = meter.removed is not None and meter.removed < period.end and current is None
     return MeterState(key=meter.key, resource=meter.resource, zones=meter.zones, digits=meter.digits,
                       previous=previous, current=current_values, history=tuple(history[-HISTORY_MONTHS:]),
-                      periods_without=without, broken=expired or removed_unread,
-                      rollover=bool(current and current.rollover), unused=unused)
+                      periods_without=without, broken=expired or failed or removed_unread,
+                      rollover=bool(current and current.rollover), unused=unused, replaces=meter.replaces)

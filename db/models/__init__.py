@@ -8,7 +8,7 @@ from db.models.registry import (
     Account, AccountService, House, HouseService, Ownership, Person, Premises, Registration,
 )
 from db.models.pricing import Norm, Tariff
-from db.models.meters import HouseReading, Meter, MeterReading, MeterVerification, Route, RouteStop
+from db.models.meters import HouseReading, Meter, MeterEvent, MeterReading, MeterVerification, Route, RouteStop
 from db.models.events import Absence, QualityEvent
 from db.models.finance import (
     BankRegistry, CashShift, CashOperation, OpeningBalance, Payment, PaymentDocument, PaymentServiceSplit,
@@ -27,7 +27,7 @@ DOMAIN_MODELS = [
     CalendarDay, Setting,
     House, HouseService, Premises, Person, Account, AccountService, Registration, Ownership,
     Tariff, Norm,
-    Meter, MeterVerification, MeterReading, HouseReading, Route, RouteStop,
+    Meter, MeterVerification, MeterEvent, MeterReading, HouseReading, Route, RouteStop,
     Absence, QualityEvent,
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, CashOperation, OpeningBalance,
     SupplierContract, SupplierTransfer, PaymentDocument,

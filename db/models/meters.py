@@ -52,6 +52,8 @@ class Meter(BaseModel):
     initial_peak = QuantityField(null=True)
     initial_half_peak = QuantityField(null=True)
     extra = JsonTextField(null=True)
+    replaces = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT",
+                                  index=False)  # step 28: the meter it replaced (read with the meter, never searched)
 
     class Meta:
         constraints = [
@@ -70,6 +72,31 @@ class MeterVerification(BaseModel):
     verified_on = pw.DateField()
     valid_until = pw.DateField()
     document = pw.TextField(null=True)
+
+
+METER_EVENT_KINDS = ("seal", "fault")
+"""Dated facts of a meter's life beside its card (installed, removed, ``replaces``) and its verifications
+(``meter_verification``): a seal put on it (пломба) and a fault found (the meter out of order from that day until a
+verification after it — ПП 354 п. 59 «а», п. 81(12)). Step 28."""
+
+
+class MeterEvent(BaseModel):
+    """A seal or a fault of a meter, on a day, with its act (document) and a note."""
+
+    ext_id = pw.TextField(null=True)
+    meter = pw.ForeignKeyField(Meter, backref="events", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=10)
+    date = pw.DateField()
+    seal = pw.TextField(null=True)
+    document = pw.TextField(null=True)
+    note = pw.TextField(null=True)
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_meter_event_ext_id UNIQUE (ext_id)"),
+            constraint(f"CONSTRAINT ck_meter_event_kind CHECK ({_in('kind', METER_EVENT_KINDS)})"),
+        ]
 
 
 class _ReadingBase(BaseModel):

@@ -13,7 +13,9 @@ import pytest
 
 from bcenter.cli import main
 from bcenter.core.errors import UsageError
-from tests.finance.towns import OPEN as CLOSED, demo_town, open_town
+from bcenter.app import App
+from bcenter.core.clock import FixedClock
+from tests.finance.towns import OPEN as CLOSED, TODAY, demo_town, open_town
 
 OPEN = CLOSED + 1
 """The demo's readings end with the month it leaves open; that month is closed here, so none of the next one's
@@ -59,7 +61,7 @@ def _water(explanation):
                 and "холодн" in ln.service.lower())
 
 
-def test_an_unconfirmed_reading_goes_by_the_average_until_accepted(town, capsys):
+def test_an_unconfirmed_reading_goes_by_the_average_until_accepted(town, capsys, tmp_path):
     (serial, account, last), (serial2, account2, last2) = _unread(town, 2)
     app = open_town(town)
     try:
@@ -107,6 +109,19 @@ def test_an_unconfirmed_reading_goes_by_the_average_until_accepted(town, capsys)
         assert _water(app.month.explain(OPEN, account=account2)).method == "average"  # still kept out
     finally:
         app.close()
+
+    app, copy = open_town(town), None
+    try:  # the decision travels with the reading: exported, imported elsewhere, still accepted (and why)
+        app.exchange.export_file(tmp_path / "town.json", mask_personal_data=False)
+        copy = App.open(f"sqlite:///{tmp_path / 'copy.db'}", create=True, clock=FixedClock(TODAY))
+        copy.exchange.import_file(tmp_path / "town.json")
+        moved = next(k for k in copy.meters.readings(meter=serial) if k.values == kept.values)
+        assert moved.status == "confirmed" and moved.decision["reason"] == "контролёр проверил: течь, акт № 12"
+        assert next(k for k in copy.meters.readings(meter=serial2) if k.day == day).status == "rejected"
+    finally:
+        app.close()
+        if copy is not None:
+            copy.close()
 
     url = f"sqlite:///{town}"
     assert main(["--db", url, "explain", "--account", account, "--period", str(OPEN)]) == 0

@@ -48,6 +48,7 @@ class Checker:
         self.meter_info = meter_info
         self.today = today or date.today()
         self.problems: list[Problem] = []
+        self.accepted: dict[str, dict] = {}  # a reading's key → a person's acceptance the document carries
         self._dates: dict[str, date] = {}
         self._documents: dict[object, str] = {}  # ИПД and (account, month) → the path that named it first
 
@@ -368,6 +369,11 @@ class Checker:
                 if v is None:
                     return
             zone_values.append(v)
+        if "accepted" in o:
+            accepted = o["accepted"]
+            if self.past(accepted["on"], f"{path}.accepted.on", "дата принятия") is None:
+                return
+            self.accepted[uid] = {"by": accepted.get("by"), "on": accepted["on"], "reason": accepted["reason"]}
         out["house_reading" if house else "meter_reading"].append(
             (uid, o["id"], meter, o["date"], o.get("period"), o["source"], *zone_values,
              None if "extra" not in o else _extra(o)))

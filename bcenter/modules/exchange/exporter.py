@@ -275,10 +275,16 @@ class Exporter:
 
     def _readings(self, table: str) -> Iterator[dict]:
         meters = self._ids("meter")
+        decisions = {} if table != "meter_reading" else {  # readings a person accepted: few
+            str(uid): json.loads(checks).get("decision") for uid, checks in self.db.execute_sql(
+                'SELECT id, checks FROM "meter_reading" WHERE status = \'confirmed\'')}
         for uid, ext, meter, day, period, source, *values, extra in self._rows(table):
             obj = {"id": ext or str(uid), "meter": meters[str(meter)], "date": _d(day),
                    "values": {z: v for z, v in zip(ZONES, values) if v is not None}, "source": source}
             _put(obj, "period", period)
+            decision = decisions.get(str(uid))
+            if decision:
+                obj["accepted"] = {k: decision[k] for k in ("by", "on", "reason") if decision.get(k)}
             yield _extra(obj, extra)
 
     def readings(self) -> Iterator[dict]:

@@ -228,22 +228,27 @@ class Importer:
 
     def _keep_verdicts(self) -> None:
         """The validation rules' verdicts on the new readings (``sequences.meter_verdicts``), stored with them: the
-        rows were written by this unit of work a moment ago, so their outbox rows ship them as they end up."""
-        verdicts = self.sequences.verdicts
-        if not verdicts:
-            return
+        rows were written by this unit of work a moment ago, so their outbox rows ship them as they end up. A reading
+        the document says a person accepted (``accepted``) is ``confirmed`` with that decision, whatever the rules
+        say here: the decision travels with the reading."""
+        accepted = self.checker.accepted
+        accepted = {k: accepted[k] for k in self.sequences.new_readings(accepted)} if accepted else {}
+        updates = []
+        for key, status, checks, where, found in self.sequences.verdicts:
+            decision = accepted.pop(key, None)
+            if decision is not None:
+                status, checks = "confirmed", {**checks, "decision": {**decision, "was": status}}
+            updates.append((key, status, checks))
+            self.result.readings[status] += 1
+            if len(self.result.reading_notes) < NOTES_SHOWN:
+                self.result.reading_notes.append(f"{where}: {STATUS_NAMES[status]} — {'; '.join(v.message for v in found)}")
+        updates += [(key, "confirmed", {"decision": {**decision, "was": "accepted"}}) for key, decision in accepted.items()]
         mark = self._mark()
-        for start in range(0, len(verdicts), 500):
-            for key, status, checks, where, found in verdicts[start:start + 500]:
-                self.db.execute_sql(f'UPDATE "meter_reading" SET status = {mark}, checks = {mark} WHERE id = {mark}',
-                                    (status, json.dumps(checks, ensure_ascii=False, sort_keys=True,
-                                                        separators=(",", ":")), db_id(key)))
-                self.result.readings[status] += 1
-                if len(self.result.reading_notes) < NOTES_SHOWN:
-                    self.result.reading_notes.append(
-                        f"{where}: {STATUS_NAMES[status]} — {'; '.join(v.message for v in found)}")
+        for key, status, checks in updates:
+            self.db.execute_sql(f'UPDATE "meter_reading" SET status = {mark}, checks = {mark} WHERE id = {mark}',
+                                (status, json.dumps(checks, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                                 db_id(key)))
 
-    # --- 2. ids ---------------------------------------------------------------------------------
     def _assign_ids(self) -> None:
         """Objects already in the database (matched by ``id`` = ``ext_id``) keep their UUID, new ones get a UUIDv7."""
         for kind, table in KIND_TABLE.items():

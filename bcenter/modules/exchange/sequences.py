@@ -126,6 +126,19 @@ class ReadingSequences:
                     found.extend(meter_sequence(readings, initial))
         return found
 
+    def new_readings(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are individual readings this import wrote (not objects it found stored already)."""
+        if self.scratch is None:
+            return set()
+        keys = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            found.update(k for (k,) in self.scratch.execute(
+                f"SELECT id FROM reading WHERE tbl = 0 AND idx IS NOT NULL AND id IN ({', '.join('?' for _ in chunk)})",
+                chunk))
+        return found
+
     def _join_stored(self, select_in: Callable[[str, list], list[tuple]], stored: dict[str, bool]) -> None:
         """The stored readings and initial readings of the meters this document reads."""
         scratch = self.scratch

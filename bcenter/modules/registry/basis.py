@@ -30,7 +30,8 @@ from bcenter.core.settings import Settings
 from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
 from bcenter.core.vocabulary import ZONES
-from bcenter.engine.readings import READ_MONTHS, MeterFacts, Reading, enough_history, meter_state, reading_period
+from bcenter.engine.readings import (HISTORY_MONTHS, READ_MONTHS, MeterFacts, Reading, enough_history, meter_state,
+                                     monthly_history, reading_period)
 from bcenter.engine.reading_rules import unused_note
 from db.dialect import db_id, param_mark
 from db.models.meters import COUNTED_STATUSES
@@ -261,16 +262,27 @@ class BasisReader:
         return owners
 
     def _meters(self, house_id: str) -> dict[str, list[MeterState]]:
+        """The house's individual meters over the period: their cards, the verification and the fault in force
+        (``_life``), the replaced meter's history for a replacing one, and their readings."""
+        rows = self._q(
+            'SELECT m.id, m.premises_id, m.resource, m.zones, m.digits, m.installed, m.verified_until, m.removed, '
+            'm.replaces_id, m.initial_total, m.initial_day, m.initial_night, m.initial_peak, m.initial_half_peak '
+            'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
+            'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id',
+            (db_id(house_id), self.end.isoformat(), self.start.isoformat()))
+        if not rows:
+            return {}
+        verified, failed = self._life(house_id)
+        priors = self._prior_histories({str(r[8]) for r in rows if r[8] is not None})
         meters = {}
-        for row in self._q(
-                'SELECT m.id, m.premises_id, m.resource, m.zones, m.digits, m.installed, m.verified_until, m.removed, '
-                'm.initial_total, m.initial_day, m.initial_night, m.initial_peak, m.initial_half_peak '
-                'FROM "meter" m JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? AND m.installed < ? '
-                'AND (m.removed IS NULL OR m.removed >= ?) ORDER BY m.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
-            mid, prem, resource, zones, digits, installed, verified, removed, *initial = row
-            meters[str(mid)] = (str(prem), MeterFacts(
-                key=str(mid), resource=resource, zones=zones, digits=digits, verified_until=_d(verified),
-                removed=_d(removed), initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None}))
+        for row in rows:
+            mid, prem, resource, zones, digits, installed, card_until, removed, replaces, *initial = row
+            mid, replaces = str(mid), (None if replaces is None else str(replaces))
+            meters[mid] = (str(prem), MeterFacts(
+                key=mid, resource=resource, zones=zones, digits=digits,
+                verified_until=verified.get(mid, _d(card_until)), removed=_d(removed),
+                initial={z: _dec(v) for z, v in zip(ZONES, initial) if v is not None}, failed=failed.get(mid),
+                replaces=replaces, prior_history=priors.get(replaces, ()), installed=_d(installed)))
         if not meters:
             return {}
         # the readings of the last READ_MONTHS months and after; a meter whose readings leave gaps there has its
@@ -290,6 +302,46 @@ class BasisReader:
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, (prem, facts) in meters.items():
             out[prem].append(meter_state(facts, readings.get(mid, {}), self.period, unused=tuple(unused.get(mid, ()))))
+        return out
+
+    def _life(self, house_id: str) -> tuple[dict[str, date], dict[str, date]]:
+        """By meter: the end of the verification in force in the period — the latest verification made before the
+        period ends (``meter_verification``) over the card's ``verified_until`` —, and the day of a fault not
+        followed by a verification before the period ends (ПП 354 п. 59 «а»: out of order from then)."""
+        made: dict[str, date] = {}
+        until: dict[str, date] = {}
+        for mid, on, valid in self._q(
+                'SELECT v.meter_id, v.verified_on, v.valid_until FROM "meter_verification" v JOIN "meter" m '
+                'ON m.id = v.meter_id JOIN "premises" p ON p.id = m.premises_id WHERE p.house_id = ? '
+                'AND v.verified_on < ? ORDER BY v.verified_on', (db_id(house_id), self.end.isoformat())):
+            made[str(mid)], until[str(mid)] = _d(on), _d(valid)
+        failed: dict[str, date] = {}
+        for mid, day in self._q(
+                'SELECT e.meter_id, e.date FROM "meter_event" e JOIN "meter" m ON m.id = e.meter_id JOIN "premises" p '
+                'ON p.id = m.premises_id WHERE p.house_id = ? AND e.kind = \'fault\' AND e.date < ? ORDER BY e.date',
+                (db_id(house_id), self.end.isoformat())):
+            day = _d(day)
+            if made.get(str(mid)) is None or made[str(mid)] < day:
+                failed[str(mid)] = day
+        return until, failed
+
+    def _prior_histories(self, replaced: set[str]) -> dict[str, tuple]:
+        """The monthly volumes of meters replaced by others (their counted readings from their initial values):
+        the replacing meter's average continues them."""
+        if not replaced:
+            return {}
+        keys = sorted(replaced)
+        marks = ", ".join("?" for _ in keys)
+        initial = {str(mid): {z: _dec(v) for z, v in zip(ZONES, values) if v is not None} for mid, *values in self._q(
+            f'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
+            f'WHERE id IN ({marks})', tuple(db_id(k) for k in keys))}
+        readings = self._readings(defaultdict(list), f'WHERE r.meter_id IN ({marks})', tuple(db_id(k) for k in keys))
+        out = {}
+        for key in keys:
+            by_month = readings.get(key, {})
+            chain = [(None, initial.get(key, {}))] + [(Period.parse(m), by_month[m].decimals()) for m in sorted(by_month)
+                                                    if m < str(self.period)]
+            out[key] = tuple(monthly_history(chain)[-HISTORY_MONTHS:])
         return out
 
     def _readings(self, unused: dict[str, list[str]], where: str, params: tuple) -> dict[str, dict[str, Reading]]:
