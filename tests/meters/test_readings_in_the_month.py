@@ -8,6 +8,7 @@ import json
 import sqlite3
 import uuid
 from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 
@@ -38,9 +39,8 @@ def _unread(path, count: int) -> list[tuple[str, str, str]]:
             (str(OPEN), OPEN.first_day.isoformat(), count)).fetchall()
 
 
-@pytest.fixture(scope="module")
-def town(tmp_path_factory):
-    path = tmp_path_factory.mktemp("readings") / "town.db"
+def _town(path):
+    """A demo town whose October is closed, November open with its house meters read and no reading yet."""
     app = demo_town(path, accounts=60, seed=3)
     try:
         app.month.close(CLOSED, workers=1)
@@ -54,6 +54,18 @@ def town(tmp_path_factory):
                          (str(uuid.uuid4()), mid, OPEN.first_day.replace(day=25).isoformat(),
                           str(Decimal(total) + 150)))
     return path
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    return _town(tmp_path_factory.mktemp("readings") / "town.db")
+
+
+@pytest.fixture(scope="module")
+def fresh_town(tmp_path_factory):
+    """A town of its own: nothing of it calculated by another test (a month's lines are posted again only when
+    their amounts change)."""
+    return _town(tmp_path_factory.mktemp("readings-fresh") / "town.db")
 
 
 def _water(explanation):
@@ -155,3 +167,28 @@ def test_bcenter_readings_commands(town, capsys):
     assert "не число" in capsys.readouterr().err
     assert main(["--db", url, "readings", "list", "--account", account]) == 0
     assert serial in capsys.readouterr().out
+
+
+def test_a_rejected_reading_accepted_recalculates_the_month(fresh_town):
+    """A card says the meter was removed on 10 November (a wrong day, imported); the reader's reading of the 24th is
+    rejected («прибор снят»), the month goes by the average for a meter out of order and names the reading; the
+    operator accepts it («снят 24.11, дата в карточке ошибочна») and the next run bills November by the meter."""
+    serial, account, last = _unread(fresh_town, 1)[0]
+    with sqlite3.connect(fresh_town) as conn:
+        conn.execute("UPDATE meter SET removed = '2026-11-10' WHERE serial = ?", (serial,))
+    app = open_town(fresh_town)
+    try:
+        kept = app.meters.add_reading(serial, {"total": str(Decimal(last) + 4)}, day=OPEN.first_day.replace(day=24),
+                                      source="inspector")
+        assert kept.status == "rejected" and [v[0] for v in kept.verdicts] == ["meter_removed"]
+        app.month.calc(OPEN, workers=1)
+        line = _water(app.month.explain(OPEN, account=account))
+        assert line.method == "average" and "снят 10.11.2026" in line.inputs["не учтено"]
+        accepted = app.meters.accept_reading(kept.code, reason="снят 24.11, дата в карточке ошибочна")
+        assert accepted.status == "confirmed" and accepted.decision["was"] == "rejected"
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]
+        assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 4
+    finally:
+        app.close()
