@@ -66,12 +66,18 @@ class Meter(BaseModel):
 
 
 class MeterVerification(BaseModel):
-    """A verification (поверка) fact: the meter was verified on a date and is valid until another."""
+    """A verification (поверка) fact: the meter was verified on a date and is valid until another; ``ext_id`` (step
+    28) — its id in the exchange format."""
 
     meter = pw.ForeignKeyField(Meter, backref="verifications", on_delete="RESTRICT")
     verified_on = pw.DateField()
     valid_until = pw.DateField()
     document = pw.TextField(null=True)
+    ext_id = pw.TextField(null=True)
+    extra = JsonTextField(null=True)
+
+    class Meta:
+        indexes = ((("ext_id",), True),)
 
 
 METER_EVENT_KINDS = ("seal", "fault")

@@ -22,7 +22,7 @@ ARRAY_TABLE = {
     "suppliers": "supplier", "services": "service", "tariffs": "tariff", "norms": "norm", "key_rates": "key_rate",
     "moratoria": "moratorium", "houses": "house", "premises": "premises", "persons": "person",
     "accounts": "account", "registrations": "registration", "ownership": "ownership", "meters": "meter",
-    "readings": "meter_reading", "house_readings": "house_reading", "absences": "absence",
+    "meter_events": "meter_event", "meter_verifications": "meter_verification", "readings": "meter_reading", "house_readings": "house_reading", "absences": "absence",
     "quality_events": "quality_event", "payments": "payment", "payment_documents": "payment_document",
     "opening_balances": "opening_balance", "closed_periods": "billing_period",
 }

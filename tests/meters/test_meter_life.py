@@ -198,3 +198,36 @@ def test_the_engine_follows_a_fault_and_a_replacement():
     assert first.current == first.previous == {"total": D(1)} and first.replaces == "m"
     later = meter_state(new, {}, Period(2026, 5))
     assert later.current is None and later.history == (D(10), D(10), D(12))
+
+
+def test_the_life_travels_in_the_exchange(tmp_path):
+    """Replacement, seal, fault and verification: exported, imported into another database, the same life and the
+    same month — and a second import adds nothing."""
+    from bcenter.app import App
+    from bcenter.core.clock import FixedClock
+    from tests.finance.towns import TODAY
+
+    path = tmp_path / "town.db"
+    app = demo_town(path, accounts=12, seed=13)
+    try:
+        (serial, _, last), (other, _, _) = _cold_meters(path, 2)
+        new = app.meters.replace(serial, final=str(D(last) + 2), serial="ЗАМ-9", digits=5, initial="0",
+                                 day=date(2026, 11, 3))
+        app.meters.seal(new.serial, number="77001", day=date(2026, 11, 3), document="акт № 5")
+        app.meters.fault(other, day=date(2026, 11, 4), note="течь")
+        app.meters.verify(other, day=date(2026, 11, 20), valid_until=date(2032, 11, 19), document="св-во № 9")
+        before = {s: [(e.day, e.what) for e in app.meters.show(s)[1]] for s in (serial, "ЗАМ-9", other)}
+        app.exchange.export_file(tmp_path / "town.json", mask_personal_data=False)
+    finally:
+        app.close()
+    document = json.loads((tmp_path / "town.json").read_text(encoding="utf-8"))
+    assert len(document["meter_events"]) == 2 and len(document["meter_verifications"]) == 1
+    assert next(m for m in document["meters"] if m["serial"] == "ЗАМ-9")["replaces"]
+    copy = App.open(f"sqlite:///{tmp_path / 'copy.db'}", create=True, clock=FixedClock(TODAY))
+    try:
+        copy.exchange.import_file(tmp_path / "town.json")
+        after = {s: [(e.day, e.what) for e in copy.meters.show(s)[1]] for s in (serial, "ЗАМ-9", other)}
+        assert after == before
+        assert copy.exchange.import_file(tmp_path / "town.json").changed is False
+    finally:
+        copy.close()

@@ -331,10 +331,39 @@ class Checker:
         if o["digits"] <= 0:
             self.fail(f"{path}.digits", "разрядность должна быть > 0")
             ok = False
+        replaces = None
+        if "replaces" in o:
+            replaces = self.ref("meter", o["replaces"], f"{path}.replaces")
+            if replaces is None:
+                ok = False
+            elif o["replaces"] == o["id"]:
+                self.fail(f"{path}.replaces", "прибор не может заменять сам себя")
+                ok = False
         if ok and (premises or house):
             out["meter"].append((uid, o["id"], o["serial"], o["resource"], kind, premises, house, o["zones"],
                                  o["digits"], o["installed"], o.get("verified_until"), o.get("removed"), *values,
-                                 _extra(o)))
+                                 _extra(o), replaces))
+
+    def meter_event(self, o: dict, path: str, uid: str, out: dict) -> None:
+        meter = self.ref("meter", o["meter"], f"{path}.meter")
+        day = self.past(o["date"], f"{path}.date", "дата")
+        if o["kind"] == "seal" and "seal" not in o:
+            self.fail(f"{path}.seal", "у пломбы (kind seal) нужен её номер")
+            return
+        if meter and day:
+            out["meter_event"].append((uid, o["id"], meter, o["kind"], o["date"], o.get("seal"), o.get("document"),
+                                       o.get("note"), _extra(o)))
+
+    def meter_verification(self, o: dict, path: str, uid: str, out: dict) -> None:
+        meter = self.ref("meter", o["meter"], f"{path}.meter")
+        made = self.past(o["verified_on"], f"{path}.verified_on", "дата поверки")
+        until = self.date(o["valid_until"], f"{path}.valid_until")
+        if made and until and until <= made:
+            self.fail(f"{path}.valid_until", f"поверка до {o['valid_until']} — не позже дня поверки {o['verified_on']}")
+            return
+        if meter and made and until:
+            out["meter_verification"].append((uid, o["id"], meter, o["verified_on"], o["valid_until"],
+                                              o.get("document"), _extra(o)))
 
     def reading(self, o: dict, path: str, uid: str, out: dict, *, house: bool = False) -> None:
         meter_ext = o["meter"]

@@ -260,8 +260,9 @@ class Exporter:
 
     def meters(self) -> Iterator[dict]:
         premises, houses = self._ids("premises"), self._ids("house")
+        meters = self._ids("meter")
         for (uid, ext, serial, resource, kind, prem, house, zones, digits, installed, verified, removed,
-             *initial, extra) in self._rows("meter"):
+             *initial, extra, replaces) in self._rows("meter"):
             obj = {"id": ext or str(uid), "serial": serial, "resource": resource, "kind": kind}
             if prem is not None:
                 obj["premises"] = premises[str(prem)]
@@ -271,6 +272,25 @@ class Exporter:
             _put(obj, "verified_until", _d(verified))
             _put(obj, "removed", _d(removed))
             obj["initial"] = {z: v for z, v in zip(ZONES, initial) if v is not None}
+            if replaces is not None:
+                obj["replaces"] = meters[str(replaces)]
+            yield _extra(obj, extra)
+
+    def meter_events(self) -> Iterator[dict]:
+        meters = self._ids("meter")
+        for uid, ext, meter, kind, day, seal, document, note, extra in self._rows("meter_event"):
+            obj = {"id": ext or str(uid), "meter": meters[str(meter)], "kind": kind, "date": _d(day)}
+            _put(obj, "seal", seal)
+            _put(obj, "document", document)
+            _put(obj, "note", note)
+            yield _extra(obj, extra)
+
+    def meter_verifications(self) -> Iterator[dict]:
+        meters = self._ids("meter")
+        for uid, ext, meter, made, until, document, extra in self._rows("meter_verification"):
+            obj = {"id": ext or str(uid), "meter": meters[str(meter)], "verified_on": _d(made),
+                   "valid_until": _d(until)}
+            _put(obj, "document", document)
             yield _extra(obj, extra)
 
     def _readings(self, table: str) -> Iterator[dict]:
@@ -354,7 +374,8 @@ class Exporter:
     # --- the document ---------------------------------------------------------------------------
     SECTIONS: tuple[str, ...] = (
         "suppliers", "services", "tariffs", "norms", "key_rates", "moratoria", "houses", "premises", "persons",
-        "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences",
+        "accounts", "registrations", "ownership", "meters", "meter_events", "meter_verifications", "readings",
+        "house_readings", "absences",
         "quality_events", "payments", "payment_documents", "opening_balances", "closed_periods",
     )
 

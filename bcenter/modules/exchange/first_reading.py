@@ -23,7 +23,7 @@ from bcenter.modules.exchange.tables import KIND_ARRAY, KIND_TABLE
 from bcenter.modules.exchange.values import value_problems
 
 FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading", "absence", "quality_event", "payment",
-                        "payment_document"})
+                        "payment_document", "meter_event", "meter_verification"})
 """Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
 the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
 

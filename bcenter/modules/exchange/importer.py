@@ -61,7 +61,9 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "account": (("premises", "premises"), ("holder.person", "person"), ("services[].service", "service")),
     "registration": (("person", "person"), ("premises", "premises")),
     "ownership": (("owner.person", "person"), ("premises", "premises")),
-    "meter": (("premises", "premises"), ("house", "house")),
+    "meter": (("premises", "premises"), ("house", "house"), ("replaces", "meter")),
+    "meter_event": (("meter", "meter"),),
+    "meter_verification": (("meter", "meter"),),
     "reading": (("meter", "meter"),),
     "house_reading": (("meter", "meter"),),
     "absence": (("person", "person"),),
@@ -74,7 +76,8 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
 
 WRITE_ORDER = (
     "supplier", "bank_detail", "service", "key_rate", "moratorium", "house", "house_service", "tariff", "norm",
-    "premises", "person", "account", "account_service", "registration", "ownership", "meter", "meter_reading",
+    "premises", "person", "account", "account_service", "registration", "ownership", "meter", "meter_event",
+    "meter_verification", "meter_reading",
     "house_reading", "absence", "quality_event", "payment", "payment_service_split", "payment_document", "opening_balance",
     "billing_period",
 )
@@ -106,7 +109,8 @@ def _nested_values(obj: Any, spec: str) -> Iterable[str]:
 
 ARRAY_ORDER = (
     "suppliers", "services", "key_rates", "moratoria", "houses", "tariffs", "norms", "premises", "persons",
-    "accounts", "registrations", "ownership", "meters", "readings", "house_readings", "absences", "quality_events",
+    "accounts", "registrations", "ownership", "meters", "meter_events", "meter_verifications", "readings",
+    "house_readings", "absences", "quality_events",
     "payments", "payment_documents", "opening_balances", "closed_periods",
 )
 """The order of the second reading: every array after those its rows refer to (``WRITE_ORDER``)."""

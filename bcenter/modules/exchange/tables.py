@@ -10,7 +10,7 @@ KIND_TABLE = {
     "premises": "premises", "person": "person", "account": "account", "registration": "registration",
     "ownership": "ownership", "meter": "meter", "reading": "meter_reading", "house_reading": "house_reading",
     "absence": "absence", "quality_event": "quality_event", "payment": "payment",
-    "payment_document": "payment_document",
+    "payment_document": "payment_document", "meter_event": "meter_event", "meter_verification": "meter_verification",
 }
 """Kinds whose objects carry an ``id`` kept as ``ext_id``."""
 
@@ -19,7 +19,8 @@ KIND_ARRAY = {
     "premises": "premises", "person": "persons", "account": "accounts", "registration": "registrations",
     "ownership": "ownership", "meter": "meters", "reading": "readings", "house_reading": "house_readings",
     "absence": "absences", "quality_event": "quality_events", "payment": "payments",
-    "payment_document": "payment_documents",
+    "payment_document": "payment_documents", "meter_event": "meter_events",
+    "meter_verification": "meter_verifications",
 }
 
 COLUMNS = {
@@ -50,7 +51,9 @@ COLUMNS = {
                   "valid_from", "valid_to", "extra"),
     "meter": ("id", "ext_id", "serial", "resource", "kind", "premises_id", "house_id", "zones", "digits",
               "installed", "verified_until", "removed", "initial_total", "initial_day", "initial_night",
-              "initial_peak", "initial_half_peak", "extra"),
+              "initial_peak", "initial_half_peak", "extra", "replaces_id"),
+    "meter_event": ("id", "ext_id", "meter_id", "kind", "date", "seal", "document", "note", "extra"),
+    "meter_verification": ("id", "ext_id", "meter_id", "verified_on", "valid_until", "document", "extra"),
     "meter_reading": ("id", "ext_id", "meter_id", "date", "period", "source", "total", "day", "night", "peak",
                       "half_peak", "extra"),
     "house_reading": ("id", "ext_id", "meter_id", "date", "period", "source", "total", "day", "night", "peak",
