@@ -93,7 +93,7 @@ def test_the_readings_of_a_payment_become_bank_readings_the_month_uses(december,
     app = december
     number, meters = _metered(app)
     scales = meter_scales(meters, LATE)
-    values = {s.number: str(_last(app, s.meter_id, s.zone) + 25 + s.number) for s in scales}
+    values = {s.number: str(_last(app, s.meter_id, s.zone) + 2 + s.number) for s in scales}  # a plausible month
     path = files.tagged(tmp_path / "t.txt", [(LATE, number, "1500.00", values)])
     result = app.payments.import_registry(path, profile="sber_tagged")
     assert (result.payments, result.readings, result.readings_refused) == (1, len(meters), ())
@@ -197,3 +197,27 @@ def test_bank_readings_on_every_backend(any_url, tmp_path):
         assert [(Decimal(str(r[2])), r[5].split(":")[0]) for r in _bank_readings(app)] == [(Decimal(value), "registry")]
     finally:
         app.close()
+
+
+def test_a_bank_reading_goes_through_the_named_rules(december, tmp_path):
+    """Issue 15: a value the registry brings is judged like a reading from any source — far above the account's
+    own average it is kept waiting for a person (not counted); of a meter whose verification ran out, rejected;
+    the payment is taken either way, and the operator may accept the one waiting."""
+    app = december
+    number, meters = _metered(app)
+    scales = meter_scales(meters, LATE)
+    single = [s for s in scales if s.zone == "total"]
+    big, expired = single[0], single[1]
+    app.db.execute_sql(f'UPDATE "meter" SET verified_until = {param_mark(app.db)} WHERE id = {param_mark(app.db)}',
+                       ("2026-10-31", db_id(expired.meter_id)))
+    values = {big.number: str(_last(app, big.meter_id, "total") + 400),
+              expired.number: str(_last(app, expired.meter_id, "total") + 1)}
+    result = app.payments.import_registry(files.tagged(tmp_path / "r.txt", [(LATE, number, "900.00", values)]),
+                                          profile="sber_tagged")
+    assert (result.payments, result.readings, result.readings_refused) == (1, 2, ())
+    kept = {k.meter: k for k in app.meters.readings(status="pending")}
+    assert kept[big.serial].status == "unconfirmed" and kept[big.serial].source == "bank"
+    assert kept[big.serial].verdicts[0][0] == "far_above_average"
+    assert kept[expired.serial].status == "rejected" and kept[expired.serial].verdicts[0][0] == "verification_expired"
+    accepted = app.meters.accept_reading(kept[big.serial].code, reason="житель подтвердил по телефону: полив")
+    assert accepted.status == "confirmed"

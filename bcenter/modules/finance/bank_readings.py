@@ -18,8 +18,10 @@ taken; a reading that cannot be right is **refused and kept** with its reason in
 * below the meter's last reading before the day, or above its first reading after the day (a turnover over zero
   needs a person to confirm it — the meters module's operator acceptance);
 * some but not all scales of a multi-zone meter (a reading of such a meter carries every zone).
-The named validation rules of the meters module (averages, verification, submission window) come with it; until
-then a verification that expired is the month's business (п. 59 «а» ПП 354: readings of such a meter are not used).
+A value taken is then judged by the meters' named validation rules (``bcenter.engine.reading_rules``, issue 15) like
+a reading from any other source, and kept with their verdicts: a meter whose verification ran out, one removed, a
+consumption far above the account's own average — the reading is stored ``rejected`` or ``unconfirmed`` and not
+counted until a person accepts it (``bcenter readings accept``).
 """
 from __future__ import annotations
 
@@ -32,8 +34,11 @@ from decimal import Decimal
 
 import peewee as pw
 
+from bcenter.core.period import Period
 from bcenter.core.quantity import canonical
 from bcenter.core.vocabulary import RESOURCES
+from bcenter.engine import reading_rules as rules
+from bcenter.engine.readings import HISTORY_MONTHS, monthly_history
 from db.dialect import db_ids, param_mark
 from db.models.meters import COUNTED_SQL as COUNTED
 
@@ -64,12 +69,15 @@ class Scale:
 
 @dataclass(frozen=True)
 class BankReading:
-    """A reading ready to be stored: meter, day, zone values (canonical text), the scale numbers it came from."""
+    """A reading ready to be stored: meter, day, zone values (canonical text), the scale numbers it came from, and
+    its standing after the validation rules (``status``, ``checks`` as ``meter_reading`` keeps them)."""
 
     meter_id: str
     day: date
     values: Mapping[str, str]
     numbers: tuple[int, ...]
+    status: str = "accepted"
+    checks: dict | None = None
 
 
 @dataclass
@@ -110,6 +118,7 @@ def take_readings(db: pw.Database, lines: Sequence[tuple[int, str, date, Sequenc
         return result
     meters = _meters(db, {x[1] for x in lines})
     history = _history(db, {m[0] for ms in meters.values() for m in ms})
+    facts = _facts(db, {m[0] for ms in meters.values() for m in ms})
     for line_no, account, day, values in lines:
         scales = meter_scales(meters.get(account, ()), day)
         by_meter: dict[str, dict[str, tuple[int, str, Decimal]]] = defaultdict(dict)
@@ -148,10 +157,36 @@ def take_readings(db: pw.Database, lines: Sequence[tuple[int, str, date, Sequenc
                 for number, raw, _ in zones.values():
                     result.refused[line_no].append((number, raw, f"прибор № {scale.serial}: {reason}"))
                 continue
+            values = {z: v for z, (_, _, v) in zones.items()}
+            verdicts = _judged(facts.get(meter_id), history.get(meter_id, ()), day, values)
             result.taken[line_no].append(BankReading(
-                meter_id, day, {z: canonical(v) for z, (_, _, v) in zones.items()},
-                tuple(sorted(n for n, _, _ in zones.values()))))
+                meter_id, day, {z: canonical(v) for z, v in values.items()},
+                tuple(sorted(n for n, _, _ in zones.values())),
+                rules.STATUS_OF_OUTCOME[rules.outcome(verdicts)],
+                {"verdicts": [[v.rule, v.severity, v.message] for v in verdicts]} if verdicts else None))
     return result
+
+
+def _judged(meter: rules.MeterFacts | None, history: Sequence[tuple[date, dict[str, Decimal]]], day: date,
+            values: Mapping[str, Decimal]) -> tuple[rules.Verdict, ...]:
+    """The named validation rules on a value taken (its shape and neighbours were checked above): the meter's
+    verification and removal, and its consumption against the account's own average before the day's month."""
+    if meter is None:
+        return ()
+    before = [h for h in history if h[0] <= day]
+    after = [h for h in history if h[0] > day]
+    closing: dict[str, dict[str, Decimal]] = {}
+    for when, v in before:
+        if when.strftime("%Y-%m") < day.strftime("%Y-%m"):
+            closing[when.strftime("%Y-%m")] = v
+    keys = sorted(closing)[-(HISTORY_MONTHS + 1):]
+    chain = ([(None, history[0][1])] if history and len(keys) == len(closing) else []) + [
+        (Period.parse(k), closing[k]) for k in keys]
+    monthly = monthly_history(chain)[-HISTORY_MONTHS:]
+    average = (sum(monthly, Decimal(0)) / len(monthly)).quantize(Decimal("0.001")) if monthly else None
+    return rules.check(meter, rules.Reading(day, dict(values), "bank"),
+                       before=rules.Reading(*before[-1]) if before else None,
+                       after=rules.Reading(*after[0]) if after else None, average=average)
 
 
 def _against_history(history: Sequence[tuple[date, dict[str, Decimal]]], day: date,
@@ -195,6 +230,25 @@ def _meters(db: pw.Database, accounts: set[str]) -> dict[str, list[tuple]]:
                 'FROM "account" a JOIN "meter" mt ON mt.premises_id = a.premises_id '
                 f'WHERE mt.kind <> \'house\' AND a.id IN ({", ".join([mark] * len(chunk))})', db_ids(chunk)):
             out[str(account)].append((str(meter[0]), *meter[1:]))
+    return out
+
+
+def _facts(db: pw.Database, meters: set[str]) -> dict[str, rules.MeterFacts]:
+    """What the validation rules need of each meter: the verification in force is the latest recorded one, else
+    the card's."""
+    out: dict[str, rules.MeterFacts] = {}
+    mark, wanted = param_mark(db), sorted(meters)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        for mid, serial, resource, zones, digits, installed, removed, card, latest in db.execute_sql(
+                'SELECT m.id, m.serial, m.resource, m.zones, m.digits, m.installed, m.removed, m.verified_until, '
+                '(SELECT MAX(v.valid_until) FROM "meter_verification" v WHERE v.meter_id = m.id) FROM "meter" m '
+                f'WHERE m.id IN ({", ".join([mark] * len(chunk))})', db_ids(chunk)):
+            out[str(mid)] = rules.MeterFacts(
+                serial=str(serial), zones=int(zones), digits=int(digits), installed=_d(installed),
+                removed=None if removed is None else _d(removed),
+                valid_until=_d(latest) if latest is not None else None if card is None else _d(card),
+                resource=resource)
     return out
 
 

@@ -121,7 +121,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                           x.commission, registry_id, _extra(x, readings.refused.get(x.line_no, ())))
                          for x in paying])
         uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night", "peak",
-                                       "half_peak", "extra"), _reading_rows(readings, keys))
+                                       "half_peak", "extra", "status", "checks"), _reading_rows(readings, keys))
         uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
                                           "paid_on", "reason", "line_key"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
@@ -148,7 +148,9 @@ def _reading_rows(readings: TakenReadings, keys: dict[int, str]) -> list[tuple]:
             rows.append((uuid7(), f"{keys[line_no]}:CounterVal_{r.numbers[0]}", r.meter_id, r.day.isoformat(), "bank",
                          *(r.values.get(z) for z in ("total", "day", "night", "peak", "half_peak")),
                          json.dumps({"payment": keys[line_no], "counters": list(r.numbers)}, ensure_ascii=False,
-                                    separators=(",", ":"))))
+                                    separators=(",", ":")), r.status,
+                         None if r.checks is None else json.dumps(r.checks, ensure_ascii=False, sort_keys=True,
+                                                                  separators=(",", ":"))))
     return rows
 
 
