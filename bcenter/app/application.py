@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.meters import MetersCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
+    from bcenter.app.users import UsersCases
     from bcenter.app.system import SystemCases
 
 __all__ = ["App"]
@@ -105,6 +106,11 @@ class App:
     def meters(self) -> "MetersCases":
         from bcenter.app.meters import MetersCases
         return MetersCases(self)
+
+    @cached_property
+    def users(self) -> "UsersCases":
+        from bcenter.app.users import UsersCases
+        return UsersCases(self)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: Actor | None = None, clock: Clock | None = None,

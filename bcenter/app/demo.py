@@ -1,6 +1,7 @@
 """The demo town."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from bcenter.app.base import UseCases, use_case
@@ -39,3 +40,27 @@ class DemoCases(UseCases):
         """A day's ``sber`` registry of the town's payers for the open month ``until`` (one line to an unknown
         account), to try ``bcenter payments import`` on."""
         return write_sample_registry(self.db, out, period=until, today=self.app.clock.today(), seed=seed)
+
+    @use_case(P.DEMO_BUILD, "пользователи демо-города", writes=True)
+    def users(self) -> list[tuple[str, str, str, str]]:
+        """One user per role for the demo town — (login, full name, role, password) —, made once: none when the
+        database has users already. The passwords are random (no credential lives in the code) and told once."""
+        from bcenter.modules.users.accounts import add_user, list_users
+
+        if list_users(self.db):
+            return []
+        made = []
+        for login, name, role in DEMO_USERS:
+            password = secrets.token_urlsafe(9)
+            add_user(self.db, login=login, full_name=name, roles=[role], password=password,
+                     actor=self.app.actor.user)
+            made.append((login, name, role, password))
+        return made
+
+
+DEMO_USERS = (("admin", "Администратор Демо", "administrator"), ("operator", "Оператор Демо", "operator"),
+              ("buh", "Бухгалтер Демо", "accountant"), ("kassir", "Кассир Демо", "cashier"),
+              ("pasport", "Паспортист Демо", "passport_officer"), ("kontroler", "Контролёр Демо", "meter_reader"),
+              ("analitik", "Аналитик Демо", "analyst"))
+"""The demo town's users: one per role."""
+

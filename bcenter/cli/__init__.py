@@ -216,6 +216,13 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool
         click.echo(f"Реестр платежей банка за {sample.day:%d.%m.%Y} "
                    f"({count_ru(sample.lines, 'строка', 'строки', 'строк')}): {sample.path} — "
                    f"загрузить: bcenter payments import {sample.path} --profile sber")
+    made = app.demo.users()
+    if made:
+        from bcenter.app.users import ROLE_NAMES
+
+        click.echo("Пользователи демо-города (пароли показаны один раз; сменить: bcenter users passwd ЛОГИН):")
+        for login, _name, role, password in made:
+            click.echo(f"  {login:<10} {password:<14} {ROLE_NAMES[role]}")
 
 
 def _sqlite_folder(url: str) -> Path | None:
@@ -532,3 +539,4 @@ from bcenter.cli import settlements as _settlements  # noqa: E402,F401  (registe
 from bcenter.cli import cash as _cash  # noqa: E402,F401  (registers `bcenter cash …`)
 from bcenter.cli import meters as _meters  # noqa: E402,F401  (registers `bcenter meters …`)
 from bcenter.cli import readings as _readings  # noqa: E402,F401  (registers `bcenter readings …`, `routes …`)
+from bcenter.cli import users as _users  # noqa: E402,F401  (registers `bcenter users …`)

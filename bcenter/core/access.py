@@ -10,7 +10,7 @@ from enum import StrEnum
 
 __all__ = ["PERSONAL_FIELDS", "PERSONAL_MASK", "ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission", "masked"]
 
-ROLE_NAMES = {"administrator": "администратор", "operator": "оператор", "cashier": "кассир",
+ROLE_NAMES = {"administrator": "администратор", "operator": "оператор", "accountant": "бухгалтер", "cashier": "кассир",
               "passport_officer": "паспортист", "meter_reader": "контролёр", "analyst": "аналитик"}
 """The roles and how people call them (the meter reader is «контролёр»: he reads meters on a route)."""
 ROLES = tuple(ROLE_NAMES)
@@ -40,6 +40,7 @@ class Permission(StrEnum):
     READINGS_ACCEPT = "readings.accept"      # accept a rejected or unconfirmed reading, with a reason
     ROUTES_MANAGE = "routes.manage"          # make readers' routes
     METERS_WRITE = "meters.write"            # a meter's life: install, seal, verify, fault, replace, remove
+    USERS_MANAGE = "users.manage"            # users, their roles and passwords
 
 
 P = Permission
@@ -49,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
                            P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE}),
+    "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
+                             P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "person": frozenset({"document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
                          "phone", "email"}),
+    "app_user": frozenset({"password_hash"}),
 }
 """Columns that identify a person beyond their name (паспорт, СНИЛС, телефон, e-mail): masked in masked exports
 and in the audit log, shown only to roles that need them."""

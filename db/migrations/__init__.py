@@ -92,6 +92,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (26, "cash_desk", _sql_file("0026_cash_desk")),
     (27, "readings_routes", _sql_file("0027_readings_routes")),
     (28, "meter_life", _sql_file("0028_meter_life")),
+    (29, "users", _python_step("m0029_users")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -57,6 +57,34 @@ class UserRole(BaseModel):
         ]
 
 
+class UserSession(LocalModel):
+    """A signed-in user's session at this site (step 29): the token's SHA-256 (the token itself is only with the
+    screen), who and in which role, when it began, when it was last used and when it ends; ``ended`` once signed out.
+    Local: a session is of this machine."""
+
+    token_hash = pw.TextField(primary_key=True)
+    user_id = IdField()
+    login = pw.TextField()
+    role = pw.CharField(max_length=20)
+    created_at = pw.TextField()
+    seen_at = pw.TextField()
+    expires_at = pw.TextField()
+    ended = pw.TextField(null=True)
+
+
+class SignIn(LocalModel):
+    """A sign-in attempt at this site (step 29): the login typed, when, whether it succeeded — what slows down a
+    guesser (``bcenter.modules.users``); the audit log has them too."""
+
+    seq = pw.AutoField()
+    login = pw.TextField()
+    at = pw.TextField()
+    ok = pw.BooleanField()
+
+    class Meta:
+        indexes = ((("login", "seq"), False),)
+
+
 class LocalSetting(LocalModel):
     """Facts about this database itself: its site id and code (never synced)."""
 
