@@ -540,3 +540,4 @@ from bcenter.cli import cash as _cash  # noqa: E402,F401  (registers `bcenter ca
 from bcenter.cli import meters as _meters  # noqa: E402,F401  (registers `bcenter meters …`)
 from bcenter.cli import readings as _readings  # noqa: E402,F401  (registers `bcenter readings …`, `routes …`)
 from bcenter.cli import users as _users  # noqa: E402,F401  (registers `bcenter users …`)
+from bcenter.cli import ui as _ui  # noqa: E402,F401  (registers `bcenter ui`)

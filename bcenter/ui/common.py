@@ -1,0 +1,72 @@
+"""What every screen shares: blocking work off the event loop, errors told in words, amounts for people.
+
+Flet runs a synchronous handler on the asyncio loop's thread, so a database call in it freezes every connected
+screen (FLET.md §2). Every call into ``bcenter.app`` from a view goes through ``off_loop``: a worker thread, its
+``BcenterError`` turned into the message people read, anything else into «внутренняя ошибка» with the log's place.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flet as ft
+
+from bcenter.app import BcenterError
+
+T = TypeVar("T")
+NBSP = "\u00a0"
+log = logging.getLogger("bcenter.ui")
+
+
+class Failed(Exception):
+    """A use case refused or failed; ``message`` is for people."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``call`` in a worker thread; its refusal becomes ``Failed`` with the Russian message."""
+    try:
+        return await asyncio.to_thread(call, *args, **kwargs)
+    except BcenterError as exc:
+        raise Failed(exc.message_ru) from exc
+    except Exception as exc:  # noqa: BLE001 - a screen tells, the log keeps the details
+        log.exception("ui: %s failed", getattr(call, "__qualname__", call))
+        raise Failed(f"Внутренняя ошибка ({type(exc).__name__}): действие не выполнено, данные не изменены") from exc
+
+
+def updating(page: ft.Page, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """An async handler that sends what it changed when it ends, whatever the path: Flet 1.0.5 updates the page
+    after a *sync* handler only — an async one that awaited a worker would otherwise leave the screen as it was
+    before the await (seen in a real browser: the «Войти» button stayed disabled)."""
+
+    async def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            await handler(*args, **kwargs)
+        finally:
+            page.update()
+
+    run.__name__ = getattr(handler, "__name__", "handler")
+    return run
+
+
+def rub(kopecks: int) -> str:
+    """3 412,08 — a non-breaking thousands space and a comma; the minus sign typographic."""
+    rubles, kop = divmod(abs(int(kopecks)), 100)
+    return f"{'−' if kopecks < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kop:02d}"
+
+
+def amount_cell(kopecks: int, **style: Any) -> ft.Text:
+    """An amount, right-aligned in its column."""
+    return ft.Text(rub(kopecks), text_align=ft.TextAlign.RIGHT, **style)
+
+
+def error_text(key: str) -> ft.Text:
+    return ft.Text("", color=ft.Colors.RED_700, key=key)  # not selectable: a plain text node screen readers read
+
+
+__all__ = ["Failed", "NBSP", "amount_cell", "error_text", "off_loop", "rub", "updating"]
