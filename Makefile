@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.db
+DEMO_FILE ?= var/demo.db
+DEMO_DB ?= sqlite:///$(CURDIR)/$(DEMO_FILE)
 ACCOUNTS ?= 2000
 LAST_MONTH ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
 
@@ -19,11 +20,13 @@ env: $(BIN)/python
 env-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
-## Build the environment and the demo town, then show it (the UI will start here once it exists).
+## Build the environment and the demo town (once: kept in var/demo.db), show it, then start the office screen on it.
 demo: env
 	@mkdir -p var
-	$(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS) --until $(LAST_MONTH) --ledger
-	$(BIN)/bcenter --db $(DEMO_DB) calc --period $(LAST_MONTH)
+	@if [ ! -f $(DEMO_FILE) ]; then \
+	  $(BIN)/bcenter --db $(DEMO_DB) demo --accounts $(ACCOUNTS) --until $(LAST_MONTH) --ledger && \
+	  $(BIN)/bcenter --db $(DEMO_DB) calc --period $(LAST_MONTH); \
+	else echo "Демо-город уже построен: $(DEMO_FILE) (заново: удалите его)"; fi
 	$(BIN)/bcenter --db $(DEMO_DB) info
 	@echo
 	@echo "Дальше:  export BCENTER_DB=$(DEMO_DB)"
@@ -33,6 +36,9 @@ demo: env
 	@echo "         $(BIN)/bcenter bills --period $(LAST_MONTH) --house h00001 --out var/bills.pdf   # ЕПД дома с QR-кодами"
 	@echo "         $(BIN)/bcenter export town.json   # выгрузить город в формат обмена"
 	@echo "         $(BIN)/bcenter --help"
+	@echo
+	@echo "Экраны: http://127.0.0.1:8550/ — логины и пароли пользователей демо-города: $(dir $(DEMO_FILE))demo-users.txt (остановить: Ctrl+C)"
+	$(BIN)/bcenter --db $(DEMO_DB) ui
 
 ## Build the environment and run the whole test suite on every core (PostgreSQL too when BCENTER_TEST_PG is set).
 test: env-test

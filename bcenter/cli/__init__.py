@@ -220,9 +220,17 @@ def demo(obj: Context, accounts: int, seed: int, until: str | None, ledger: bool
     if made:
         from bcenter.app.users import ROLE_NAMES
 
-        click.echo("Пользователи демо-города (пароли показаны один раз; сменить: bcenter users passwd ЛОГИН):")
-        for login, _name, role, password in made:
-            click.echo(f"  {login:<10} {password:<14} {ROLE_NAMES[role]}")
+        lines = [f"  {login:<10} {password:<14} {ROLE_NAMES[role]}" for login, _name, role, password in made]
+        kept = ""
+        if folder is not None:  # beside the database, readable by its owner only: the demo's screens sign in with them
+            path = folder / "demo-users.txt"
+            path.touch(mode=0o600)
+            path.write_text("\n".join(["Пользователи демо-города: логин, пароль, роль"] + lines) + "\n",
+                            encoding="utf-8")
+            kept = f"; они же в {path}"
+        click.echo(f"Пользователи демо-города (сменить пароль: bcenter users passwd ЛОГИН{kept}):")
+        for line in lines:
+            click.echo(line)
 
 
 def _sqlite_folder(url: str) -> Path | None:
