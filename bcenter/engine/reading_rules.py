@@ -165,12 +165,25 @@ SEQUENCE_RULES = ("below_previous", "above_next")
 one of them is corrected by a new reading instead."""
 
 
+def values_text(values: Mapping[str, object]) -> str:
+    """A reading's values for people: «1234,5» for one zone, «день (Т1) 2527, ночь (Т2) 1514» for several."""
+    return ", ".join(_fmt(Decimal(str(v))) if zone == "total" else f"{ZONE_NAMES.get(zone, zone)} {_fmt(Decimal(str(v)))}"
+                     for zone, v in values.items())
+
+
+def average_of(monthly: "list | tuple") -> Decimal | None:
+    """The account's own average monthly consumption the rule ``far_above_average`` compares with: the mean of the
+    monthly volumes given (п. 59's history, ``engine.readings.monthly_history``), to 0.001; None without any."""
+    if not monthly:
+        return None
+    return (sum(monthly, Decimal(0)) / len(monthly)).quantize(Decimal("0.001"))
+
+
 def unused_note(day: date, status: str, values: Mapping[str, object],
                 verdicts: "tuple | list" = ()) -> str:
     """What a month's ``explain`` says of a reading it did not count: its values and date, its status and the
     reasons of the verdicts that keep it out (``[rule, severity, message]``; notes are not reasons)."""
-    shown = ", ".join(_fmt(Decimal(str(v))) if zone == "total" else f"{ZONE_NAMES.get(zone, zone)} {_fmt(Decimal(str(v)))}"
-                      for zone, v in values.items())
+    shown = values_text(values)
     reasons = "; ".join(message for _rule, severity, message in verdicts if severity != "note")
     return f"показание {shown} от {day:%d.%m.%Y} {STATUS_NAMES.get(status, status)}" + (f": {reasons}" if reasons else "")
 

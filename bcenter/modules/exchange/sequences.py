@@ -237,13 +237,11 @@ def meter_verdicts(readings: list[tuple], initial: tuple | None,
             continue
         after = next(((_date(closing[m][1]), _values(closing[m][3])) for m in months[i + 1:]
                       if closing[m][2] is None), None)
-        history = monthly_history(chain[-(HISTORY_MONTHS + 1):])[-HISTORY_MONTHS:]
-        average = sum(history, Decimal(0)) / len(history) if history else None
+        average = rules.average_of(monthly_history(chain[-(HISTORY_MONTHS + 1):])[-HISTORY_MONTHS:])
         verdicts = rules.check(
             meter, rules.Reading(_date(day), current, "import"),
             before=rules.Reading(*previous) if previous else None,
-            after=rules.Reading(*after) if after else None,
-            average=None if average is None else average.quantize(Decimal("0.001")))
+            after=rules.Reading(*after) if after else None, average=average)
         if rollover:
             verdicts = tuple(v for v in verdicts if v.rule != "rollover")
         status = rules.STATUS_OF_OUTCOME[rules.outcome(verdicts)]

@@ -182,9 +182,8 @@ def life(db: pw.Database, meter: rd.MeterInfo) -> list[LifeEvent]:
     m = param_mark(db)
     key = (db_id(meter.id),)
     replaces, = db.execute_sql(f'SELECT replaces_id FROM "meter" WHERE id = {m}', key).fetchone()
-    out = [LifeEvent(meter.installed, "установлен" + (", начальное показание " + ", ".join(
-        rules._fmt(v) if z == "total" else f"{rules.ZONE_NAMES[z]} {rules._fmt(v)}" for z, v in meter.initial.items())
-        if meter.initial else ""))]
+    out = [LifeEvent(meter.installed, "установлен" + (", начальное показание " + rules.values_text(meter.initial)
+                                                       if meter.initial else ""))]
     if replaces is not None:
         out[0] = LifeEvent(meter.installed, out[0].what + f" взамен прибора № {rd.meter_by_id(db, str(replaces)).serial}")
     for kind, day, number, document, note in db.execute_sql(

@@ -88,8 +88,7 @@ class KeptReading:
         return rules.STATUS_NAMES.get(self.status, self.status)
 
     def values_text(self) -> str:
-        return ", ".join(rules._fmt(v) if z == "total" else f"{rules.ZONE_NAMES.get(z, z)} {rules._fmt(v)}"
-                         for z, v in self.values.items())
+        return rules.values_text(self.values)
 
 
 def _d(value) -> date | None:
@@ -209,10 +208,7 @@ def _average(meter: MeterInfo, counted: list, before_month: str) -> Decimal | No
     window = keys[-(HISTORY_MONTHS + 1):]
     chain = ([(None, meter.initial)] if len(window) == len(keys) and meter.initial else []) + [
         (Period.parse(k), closing[k]) for k in window]
-    history = monthly_history(chain)[-HISTORY_MONTHS:]
-    if not history:
-        return None
-    return (sum(history, Decimal(0)) / len(history)).quantize(Decimal("0.001"))
+    return rules.average_of(monthly_history(chain)[-HISTORY_MONTHS:])
 
 
 def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decimal], *, source: str,

@@ -299,7 +299,7 @@ def import_route(db: pw.Database, path: Path, *, actor: str, today: date) -> Imp
                 continue
             for other in same_day:
                 problems.append(Problem(at, f"прибор № {meter.serial}, {day:%d.%m.%Y}: в файле "
-                                            f"{_shown(values)}, в базе уже {other.values_text()} "
+                                            f"{rules.values_text(values)}, в базе уже {other.values_text()} "
                                             f"({other.status_name}, {rd.SOURCE_NAMES.get(other.source, other.source)}"
                                             f", код {other.code}) — показания расходятся"))
             if not same_day:
@@ -322,11 +322,6 @@ def import_route(db: pw.Database, path: Path, *, actor: str, today: date) -> Imp
             added.append(rd._insert(uow, meter, day, values, source=source, period=None, reading_id=key, extra=None,
                                     verdicts=verdicts))
     return Imported(rname, tuple(rd.reading(db, a) for a in added), already, created)
-
-
-def _shown(values: dict[str, Decimal]) -> str:
-    return ", ".join(rules._fmt(v) if z == "total" else f"{rules.ZONE_NAMES.get(z, z)} {rules._fmt(v)}"
-                     for z, v in values.items())
 
 
 __all__ = ["FORMAT", "Imported", "RouteInfo", "export_route", "import_route", "list_routes", "make_route",
