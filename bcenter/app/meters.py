@@ -20,7 +20,7 @@ from bcenter.modules.meters.due import KIND_NAMES, RESOURCE_NAMES, DueMeter, met
 from bcenter.modules.meters.readings import SOURCE_NAMES, STATUS_FILTERS, KeptReading  # noqa: F401
 from bcenter.modules.meters.routes import Imported, RouteInfo  # noqa: F401
 from bcenter.modules.meters.lifecycle import LifeEvent  # noqa: F401
-from bcenter.engine.reading_rules import ZONE_NAMES, ZONES as METER_ZONES  # noqa: F401
+from bcenter.engine.reading_rules import STATUS_NAMES, ZONE_NAMES, ZONES as METER_ZONES  # noqa: F401
 from drivers.meters.base import MeterReading
 
 DEVICE_CODES = {"electricity": {1: {"total": "1.8.0"}, 2: {"day": "1.8.1", "night": "1.8.2"},
@@ -138,6 +138,13 @@ class MetersCases(UseCases):
         month = Period.parse(period) if period else Period.of(today)
         rt.write_route(rt.export_route(self.db, name, month, today=today), Path(out))
         return rt.route_info(self.db, name, month)
+
+    @use_case(P.METERS_READ, "лист маршрута")
+    def route_sheet(self, name: str, *, period: str | None = None) -> dict:
+        """The route as the reader walks it (the route file's document, ``routes.export_route``): its stops in
+        order, each with the previous counted reading, the expected range and the period's readings taken."""
+        today = self.app.clock.today()
+        return rt.export_route(self.db, name, Period.parse(period) if period else Period.of(today), today=today)
 
     @use_case(P.READINGS_WRITE, "загрузка маршрута", writes=True)
     def import_route(self, path: Path) -> Imported:

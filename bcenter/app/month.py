@@ -6,6 +6,7 @@ from bcenter.core.access import Permission as P
 from bcenter.core.errors import UsageError
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
+from bcenter.modules.registry.periods import MonthOverview, overview
 from bcenter.modules.registry.closing import BalanceReport, CloseResult, balances_report, close_period
 from bcenter.modules.registry.month import MonthResult, run_month
 from bcenter.modules.registry.statements import ChargeStatement, Explanation, charge_lines, explain
@@ -19,6 +20,12 @@ class MonthCases(UseCases):
         now = Period.of(self.app.clock.today())
         if period > now:
             raise UsageError(f"{what}: период {period} ещё не наступил (сейчас {now})")
+
+    @use_case(P.MONTH_CALC, "месяцы и их расчёты")
+    def overview(self) -> MonthOverview:
+        """The month to calculate, the last closed one, the open ones and the latest runs (the month screen)."""
+        self.app.system.ensure_initialized()
+        return overview(Period.of(self.app.clock.today()))
 
     @use_case(P.MONTH_CALC, "расчёт месяца", writes=True)
     def calc(self, period: Period, *, workers: int = 0, job: Job | None = None) -> MonthResult:

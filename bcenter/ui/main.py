@@ -1,21 +1,52 @@
 """Starting the screens: ``bcenter ui`` serves them on 127.0.0.1 (unless told otherwise) in web mode with no CDN —
 the browser gets everything from this machine (FLET.md §1). Each browser tab is a session: it signs in, then gets
-the office screen acting as that user; signing out brings the sign-in form back."""
+the screen of its role acting as that user; signing out brings the sign-in form back.
+
+Three screens: ``office`` (контора), ``kiosk`` (касса: the cashier's touch screen over the desk's devices) and
+``tablet`` (планшет контролёра: routes over the tablet's own database, an optical probe if named). The kiosk and the
+tablet sign in in their role (a cashier, a meter reader) — the user must have it."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import flet as ft
 
+from bcenter.ui.kiosk import IDLE_AFTER, build_kiosk
 from bcenter.ui.office import build_office
 from bcenter.ui.signin import build_signin
+from bcenter.ui.tablet import build_tablet
 
-ROLES_SCREENS = ("office",)
-"""The screens built so far (issue 16): the office; the kiosk and the reader's tablet come next."""
+ROLES_SCREENS = ("office", "kiosk", "tablet")
+SIGN_IN_ROLE = {"kiosk": "cashier", "tablet": "meter_reader"}
+TITLES = {"office": "Биллинговый Центр — вход", "kiosk": "Касса — вход кассира",
+          "tablet": "Планшет контролёра — вход"}
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 
-def screen(app):
+@dataclass(frozen=True)
+class ScreenOptions:
+    """What a screen needs beyond the application: the desk's devices (kiosk), the probe (tablet), the inbox of
+    registries (office)."""
+
+    role: str = "office"
+    register: str | None = None
+    printer: str | None = None
+    probe: dict | None = None
+    inbox: Path | None = None
+    idle_after: float = IDLE_AFTER
+    extra: dict = field(default_factory=dict)
+
+
+def screen(app, options: ScreenOptions | None = None):
     """The ``main(page)`` of one browser session over ``app`` (opened on the database by whoever serves)."""
+    options = options or ScreenOptions()
 
     async def main(page: ft.Page) -> None:
         page.locale_configuration = ft.LocaleConfiguration(supported_locales=[ft.Locale("ru", "RU")],
@@ -23,25 +54,67 @@ def screen(app):
 
         def to_signin() -> None:
             page.controls.clear()
-            build_signin(page, app, to_office)
+            build_signin(page, app, signed_in, title=TITLES[options.role], role=SIGN_IN_ROLE.get(options.role))
             page.update()
 
-        def to_office(signed) -> None:
+        async def signed_in(signed) -> None:
             page.controls.clear()
-            build_office(page, signed, on_sign_out=to_signin)
-            page.update()
+            if options.role == "kiosk":
+                refs = build_kiosk(page, signed, register=options.register, printer=options.printer,
+                                   on_sign_out=to_signin, idle_after=options.idle_after)
+                page.update()
+                page.run_task(refs["watch_idle"])
+                await refs["load_shift"]()
+            elif options.role == "tablet":
+                refs = build_tablet(page, signed, probe=options.probe, on_sign_out=to_signin)
+                page.update()
+                await refs["load_routes"]()
+            else:
+                build_office(page, signed, on_sign_out=to_signin, inbox=options.inbox)
+                page.update()
 
         to_signin()
 
     return main
 
 
-def serve(app, *, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = False) -> None:
+def _open_kiosk_window(url: str, host: str, port: int) -> str | None:
+    """Chromium full screen as an app window on ``url`` once the server answers — when a display and Chromium
+    exist; otherwise says why not (the screen is served all the same)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "нет дисплея (DISPLAY): откройте адрес в браузере на экране киоска"
+    browser = next((found for name in CHROMIUM if (found := shutil.which(name))), None)
+    if browser is None:
+        return "Chromium не найден (apt-get install chromium): откройте адрес в любом браузере"
+
+    def launch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # another process's server: poll until it accepts
+            try:
+                with socket.create_connection((host, port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        subprocess.Popen([browser, "--kiosk", f"--app={url}", "--no-first-run", "--disable-translate",
+                          "--overscroll-history-navigation=0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    threading.Thread(target=launch, daemon=True, name="kiosk-window").start()
+    return None
+
+
+def serve(app, *, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = False,
+          options: ScreenOptions | None = None, kiosk_window: bool = False) -> str | None:
     """Serve the screens until interrupted (blocking): a web server only — no browser is opened unless asked
-    (``FLET_FORCE_WEB_SERVER``: Flet would otherwise try its desktop client, a download that fails offline)."""
+    (``FLET_FORCE_WEB_SERVER``: Flet would otherwise try its desktop client, a download that fails offline).
+    With ``kiosk_window`` Chromium opens full screen on the address when it can."""
     if not open_browser:
         os.environ["FLET_FORCE_WEB_SERVER"] = "1"
-    ft.run(screen(app), view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True)
+    if kiosk_window:
+        why = _open_kiosk_window(f"http://{host}:{port}/", host, port)
+        if why:
+            print(f"Окно киоска не открыто: {why}")
+    ft.run(screen(app, options), view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True)
+    return None
 
 
-__all__ = ["ROLES_SCREENS", "screen", "serve"]
+__all__ = ["ROLES_SCREENS", "ScreenOptions", "screen", "serve"]

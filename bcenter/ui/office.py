@@ -1,6 +1,7 @@
 """Контора: search by account number, address or name answering as you type, and the account card — its meters
-with their recent readings and verdicts, the debt today, the month's charges with the derivation of each line on
-demand. Over ``bcenter.app`` acting as the signed-in user (``app.users.sign_in``): what the role may not do, the
+with their recent readings and verdicts, the debt today and by month, the month's charges with the derivation of
+each line on demand, the last payments (a wrong one reversed with a reason); and the sections of the month
+(``ui.month``), payments (``ui.payments``) and readings (``ui.readings``). Over ``bcenter.app`` acting as the signed-in user (``app.users.sign_in``): what the role may not do, the
 service refuses and the screen says so.
 
 Search as you type: each change starts a search off the event loop; an answer is shown only if no later change came
@@ -9,6 +10,7 @@ meanwhile (a slow answer to «Лен» never replaces the answer to «Ленин
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import flet as ft
@@ -18,6 +20,9 @@ from bcenter.app.users import ROLE_NAMES
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import LINE_KIND_NAMES, METHOD_SHORT
 from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, updating
+from bcenter.ui.month import build_month
+from bcenter.ui.payments import build_payments
+from bcenter.ui.readings import build_readings
 
 MIN_QUERY = 2
 
@@ -33,6 +38,11 @@ def _card_data(app, number: str, today: date) -> dict[str, Any]:
     try:
         report = app.finance.debts(as_of=today, account=number)
         out["debt"] = report.accounts[0].total if report.accounts else 0
+        by_month: dict = {}
+        for d in (report.accounts[0].periods if report.accounts else ()):
+            by_month[str(d.period)] = by_month.get(str(d.period), 0) + d.debt
+        out["debts"] = sorted(by_month.items())
+        out["payments"] = app.payments.list(account=number, limit=12)
     except Exception as exc:  # noqa: BLE001
         out["debt"], _ = None, out["problems"].append(f"Долг: {getattr(exc, 'message_ru', exc)}")
     out["lines"] = ()
@@ -47,8 +57,11 @@ def _card_data(app, number: str, today: date) -> dict[str, Any]:
     return out
 
 
-def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None = None) -> dict:
-    """The office screen for ``signed`` (``app.users.SignedIn``) on ``page``. Returns refs."""
+def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None = None,
+                 inbox: Path | None = None) -> dict:
+    """The office screen for ``signed`` (``app.users.SignedIn``) on ``page``: its sections — accounts, the month,
+    payments, readings — behind a row of buttons; each section asks its use cases when opened, so what a role may
+    not do is refused by the service and said there. Returns refs."""
     app = signed.app
     today = today or app.clock.today()
     who = ft.Text(f"{signed.session.full_name} — {ROLE_NAMES.get(signed.session.role, signed.session.role)}",
@@ -94,7 +107,19 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
             card.controls = []
             error.value = exc.message
             return
-        card.controls = _card(data)
+        card.controls = _card(data, on_storno=storno)
+
+    async def storno(payment_id: str, reason: str, number: str) -> str | None:
+        """Reverse a payment from the card; the card is read again. Returns the refusal, if any."""
+        try:
+            await off_loop(app.payments.storno, payment_id, reason=reason)
+            data = await off_loop(_card_data, app, number, today)
+        except Failed as exc:
+            return exc.message
+        card.controls = _card(data, on_storno=storno)
+        card.controls.insert(1, ft.Text("Платёж сторнирован", color=ft.Colors.GREEN_800, key="storno_done"))
+        page.update()
+        return None
 
     async def sign_out(_e=None) -> None:
         await off_loop(signed.app.users.sign_out, signed.session.token)
@@ -107,13 +132,38 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     query.on_change = search
     query.on_submit = search
     leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, on_click=sign_out, key="sign_out")
+    accounts = ft.Column([query, hint, results, error, ft.Divider(), card], key="accounts")
+    month, month_refs = build_month(page, app)
+    payments, payments_refs = build_payments(page, app, inbox=inbox)
+    readings, readings_refs = build_readings(page, app)
+    sections = {"accounts": (accounts, None), "month": (month, month_refs["load"]),
+                "payments": (payments, payments_refs["load"]), "readings": (readings, readings_refs["load"])}
+    names = {"accounts": "Лицевые счета", "month": "Месяц", "payments": "Платежи", "readings": "Показания"}
+    nav = ft.Row(key="nav")
+
+    async def show(e) -> None:
+        wanted = e.control.data
+        for name, (control, _load) in sections.items():
+            control.visible = name == wanted
+        for button in nav.controls:
+            button.style = ft.ButtonStyle(bgcolor=ft.Colors.BLUE_100 if button.data == wanted else None)
+        page.update()
+        loader = sections[wanted][1]
+        if loader is not None:
+            await loader()
+
+    show = updating(page, show)
+    nav.controls = [ft.TextButton(text, data=name, key=f"nav:{name}", on_click=show) for name, text in names.items()]
+    for name, (control, _load) in sections.items():
+        control.visible = name == "accounts"
     page.title = "Биллинговый Центр — контора"
     page.scroll = ft.ScrollMode.AUTO
     page.add(ft.Row([ft.Text("Контора", size=22, weight=ft.FontWeight.BOLD), who, leave],
-                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
-             query, hint, results, error, ft.Divider(), card)
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN), nav,
+             *(control for control, _load in sections.values()))
     return {"query": query, "hint": hint, "results": results, "card": card, "error": error, "who": who,
-            "sign_out": leave}
+            "sign_out": leave, "nav": nav, "month": month_refs, "payments": payments_refs,
+            "readings": readings_refs, "sections": {k: v[0] for k, v in sections.items()}}
 
 
 def _how(line) -> str:
@@ -125,8 +175,9 @@ def _how(line) -> str:
     return how
 
 
-def _card(data: dict[str, Any]) -> list[ft.Control]:
-    """The account card's controls."""
+def _card(data: dict[str, Any], *, on_storno=None) -> list[ft.Control]:
+    """The account card's controls; ``on_storno(payment_id, reason, number)`` reverses a payment (async, returns
+    the refusal or None)."""
     out: list[ft.Control] = [ft.Text(f"Лицевой счёт {data['number']}", size=20, weight=ft.FontWeight.BOLD,
                                      key="card_title")]
     if data.get("debt") is not None:
@@ -166,8 +217,53 @@ def _card(data: dict[str, Any]) -> list[ft.Control]:
         out += [ft.Text(f"{k.day:%d.%m.%Y}  № {k.meter}: {k.values_text()} — {k.status_name}"
                         + (f" ({k.verdicts[0][2]})" if k.verdicts and k.status != "accepted" else ""),
                         key=f"reading:{k.code}") for k in readings]
+    debts = data.get("debts") or []
+    if debts:
+        out.append(ft.Text("Долг по месяцам", weight=ft.FontWeight.BOLD))
+        out.append(ft.DataTable(key="card_debts", columns=[
+            ft.DataColumn(label=ft.Text("Месяц")), ft.DataColumn(label=ft.Text("Долг, ₽"), numeric=True)],
+            rows=[ft.DataRow(cells=[ft.DataCell(ft.Text(p)), ft.DataCell(amount_cell(k))]) for p, k in debts]))
+    payments = data.get("payments") or []
+    if payments:
+        out += _payments(data["number"], payments, on_storno)
     out += [ft.Text(p, color=ft.Colors.ORANGE_800) for p in data["problems"]]
     return out
+
+
+def _payments(number: str, payments, on_storno) -> list[ft.Control]:
+    """The account's last payments; «Сторно» on one asks the reason, then reverses it (never edited)."""
+    chosen: dict[str, Any] = {"id": None}
+    reason = ft.TextField(label="Причина сторно", width=420, key="storno_reason", visible=False)
+    confirm = ft.Button("Сторнировать", icon=ft.Icons.UNDO, key="storno_confirm", visible=False)
+    said = error_text("storno_error")
+
+    def pick(e) -> None:
+        chosen["id"] = e.control.data
+        reason.visible = confirm.visible = True
+        reason.label = f"Причина сторно платежа {e.control.data[-8:]}"
+
+    async def do(_e=None) -> None:
+        if on_storno is None or chosen["id"] is None:
+            return
+        refused = await on_storno(chosen["id"], (reason.value or "").strip(), number)
+        if refused:  # else the card was read again and shown (on_storno sends the page)
+            said.value = refused
+            said.page.update()
+
+    confirm.on_click = do
+    rows = []
+    for p in payments:
+        reversed_ = p.storno_of is not None or p.amount < 0
+        rows.append(ft.DataRow(cells=[
+            ft.DataCell(ft.Text(f"{p.paid_on:%d.%m.%Y}")), ft.DataCell(amount_cell(p.amount)),
+            ft.DataCell(ft.Text(p.registry or p.channel)),
+            ft.DataCell(ft.TextButton("Сторно", data=p.id, key=f"storno:{p.id[-8:]}", on_click=pick,
+                                      disabled=reversed_))]))
+    return [ft.Text("Платежи", weight=ft.FontWeight.BOLD),
+            ft.DataTable(key="card_payments", rows=rows, columns=[
+                ft.DataColumn(label=ft.Text("Дата")), ft.DataColumn(label=ft.Text("Сумма, ₽"), numeric=True),
+                ft.DataColumn(label=ft.Text("Откуда")), ft.DataColumn(label=ft.Text(""))]),
+            ft.Row([reason, confirm]), said]
 
 
 __all__ = ["build_office"]

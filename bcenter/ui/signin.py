@@ -11,13 +11,15 @@ from bcenter.ui.common import Failed, error_text, off_loop, updating
 
 
 def build_signin(page: ft.Page, app, on_signed: Callable[[object], Awaitable[None] | None], *,
-                 title: str = "Биллинговый Центр — вход") -> dict:
-    """The sign-in form on ``page``; ``on_signed(signed)`` gets ``app.users.SignedIn``. Returns refs."""
+                 title: str = "Биллинговый Центр — вход", role: str | None = None) -> dict:
+    """The sign-in form on ``page``; ``on_signed(signed)`` gets ``app.users.SignedIn``; with ``role`` the session is
+    in that role (the kiosk signs in its cashier) and the role is not asked. Returns refs."""
     login = ft.TextField(label="Логин", autofocus=True, width=320, key="login")
     password = ft.TextField(label="Пароль", password=True, can_reveal_password=True, width=320, key="password")
-    role = ft.Dropdown(label="Роль (если их несколько)", width=320, key="role",
+    fixed = role
+    role_field = ft.Dropdown(label="Роль (если их несколько)", width=320, key="role",
                        options=[ft.DropdownOption(key="", text="—")] +
-                       [ft.DropdownOption(key=r, text=name) for r, name in ROLE_NAMES.items()])
+                       [ft.DropdownOption(key=r, text=name) for r, name in ROLE_NAMES.items()], visible=role is None)
     error = error_text("signin_error")
     button = ft.Button("Войти", icon=ft.Icons.LOGIN, key="signin", width=320)
 
@@ -27,7 +29,7 @@ def build_signin(page: ft.Page, app, on_signed: Callable[[object], Awaitable[Non
         page.update()
         try:
             signed = await off_loop(app.users.sign_in, login.value or "", password.value or "",
-                                    role=role.value or None)
+                                    role=fixed or role_field.value or None)
         except Failed as exc:
             error.value = exc.message
             password.value = ""
@@ -42,9 +44,9 @@ def build_signin(page: ft.Page, app, on_signed: Callable[[object], Awaitable[Non
     button.on_click = submit
     password.on_submit = submit
     page.title = title
-    page.add(ft.Column([ft.Text(title, size=24, weight=ft.FontWeight.BOLD), login, password, role, button, error],
+    page.add(ft.Column([ft.Text(title, size=24, weight=ft.FontWeight.BOLD), login, password, role_field, button, error],
                        spacing=16))
-    return {"login": login, "password": password, "role": role, "signin": button, "error": error}
+    return {"login": login, "password": password, "role": role_field, "signin": button, "error": error}
 
 
 __all__ = ["build_signin"]

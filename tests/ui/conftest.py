@@ -90,3 +90,21 @@ def by_key(root, key):
         if k == key:
             return c
     raise LookupError(key)
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    """The screens' town (``tests/ui/towns.py``), built once per test module."""
+    from tests.ui.towns import build_town
+
+    return build_town(tmp_path_factory.mktemp("screens") / "town.db")
+
+
+@pytest.fixture
+def app(town, tmp_path):
+    """A copy of the town for one test that writes."""
+    from tests.ui.towns import copy_town
+
+    app = copy_town(town, tmp_path)
+    yield app
+    app.close()

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from bcenter.core.errors import NotFound, UsageError
+from bcenter.core.ids import is_uuid
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine import reading_rules as rules
@@ -128,6 +129,8 @@ def find_meter(db: pw.Database, text: str) -> MeterInfo:
     text = (text or "").strip()
     if not text:
         raise UsageError("Укажите прибор учёта: заводской номер (--meter)")
+    if is_uuid(text):  # a screen names the meter it showed by its key
+        return meter_by_id(db, text)
     rows = db.execute_sql(_METER_SQL + f'WHERE mt.serial = {m} OR mt.ext_id = {m} ORDER BY mt.installed',
                           (text, text)).fetchall()
     if not rows:

@@ -5,10 +5,12 @@ period; a correction of a closed period is posted into the open one as a recalcu
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from bcenter.core.errors import PeriodClosed
 from bcenter.core.period import Period
 from db.models import BillingPeriod
+from db.models.system import CalcRun
 
 
 def state(period: Period) -> str | None:
@@ -45,3 +47,38 @@ def ensure_open(uow, period: Period) -> None:
     require_open(period)
     if state(period) is None:
         uow.insert(BillingPeriod, period=str(period), state="open")
+
+
+@dataclass(frozen=True)
+class MonthRun:
+    """One run of the month as the month screen lists it."""
+
+    period: str
+    started_at: str
+    finished_at: str | None
+    houses_ok: int
+    houses_failed: int
+    lines: int
+    actor: str
+
+
+@dataclass(frozen=True)
+class MonthOverview:
+    """Where the months stand: the month to calculate (the first not closed, else today's), the last closed one,
+    the open ones and the latest runs."""
+
+    current: Period
+    last_closed: Period | None
+    open: tuple[Period, ...]
+    runs: tuple[MonthRun, ...]
+
+
+def overview(today_period: Period, *, runs: int = 8) -> MonthOverview:
+    rows = list(BillingPeriod.select(BillingPeriod.period, BillingPeriod.state).order_by(BillingPeriod.period))
+    closed = [Period.parse(str(r.period)) for r in rows if r.state == "closed"]
+    opened = tuple(Period.parse(str(r.period)) for r in rows if r.state != "closed")
+    current = opened[0] if opened else min(closed[-1] + 1, today_period) if closed else today_period
+    found = CalcRun.select().order_by(CalcRun.started_at.desc()).limit(runs)
+    return MonthOverview(current, closed[-1] if closed else None, opened,
+                         tuple(MonthRun(r.period, r.started_at, r.finished_at, r.houses_ok, r.houses_failed,
+                                        r.lines, r.actor) for r in found))

@@ -1,0 +1,196 @@
+"""Планшет контролёра: the meter reader's route, meter by meter, on the tablet's own database — nothing here needs a
+server (the route was loaded with ``bcenter routes import``; the readings go back with ``routes export``).
+
+For each stop: the address, the entrance and floor, the meter, the previous counted reading and the range expected
+now (``app.meters.route_sheet``); the reader types the reading or reads it over the optical probe
+(``app.meters.read_meter`` + ``save_read``, when the tablet was started with a probe) and sees the verdict of the
+rules at once — kept, waiting for the office's confirmation, or refused with the reason (``app.meters.add_reading``,
+source «контролёр»). A refused reading is kept too (facts are not lost): the office may accept it with a reason.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from bcenter.app.meters import METER_ZONES, RESOURCE_NAMES, STATUS_NAMES, ZONE_NAMES, read_meter
+from bcenter.app.users import ROLE_NAMES
+from bcenter.ui.common import Failed, error_text, off_loop, updating
+
+BIG = 24
+STATUS_COLORS = {"accepted": ft.Colors.GREEN_800, "confirmed": ft.Colors.GREEN_800,
+                 "unconfirmed": ft.Colors.ORANGE_800, "rejected": ft.Colors.RED_700}
+
+
+def _num(text: str) -> str:
+    """1234.5 → «1234,5»: how a reader writes it."""
+    return str(text).replace(".", ",")
+
+
+def verdict_text(kept) -> str:
+    """What the reader reads after saving: the standing and why."""
+    head = {"accepted": "Показание принято", "confirmed": "Показание принято",
+            "unconfirmed": "Показание сохранено, но ждёт подтверждения в конторе",
+            "rejected": "Показание отклонено"}.get(kept.status, kept.status_name)
+    why = [msg for _rule, severity, msg in kept.verdicts if severity != "note" or kept.status == "accepted"]
+    return head + (": " + "; ".join(why) if why else "")
+
+
+def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_out=None) -> dict:
+    """The reader's tablet for ``signed`` on ``page``; ``probe`` — the optical probe's ``read_meter`` arguments
+    (``port``, ``protocol`` …) or None. Returns refs."""
+    app = signed.app
+    state: dict[str, Any] = {"sheet": None, "at": 0}
+    who = ft.Text(f"{signed.session.full_name} — {ROLE_NAMES.get(signed.session.role, signed.session.role)}",
+                  key="who")
+    leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, key="sign_out")
+    routes = ft.Column(spacing=4, key="routes")
+    error = error_text("tablet_error")
+    error.size = 20
+
+    position = ft.Text("", size=18, key="position")
+    where = ft.Text("", size=BIG, weight=ft.FontWeight.BOLD, key="where")
+    meter_text = ft.Text("", size=BIG - 2, key="meter")
+    previous = ft.Text("", size=20, key="previous")
+    expected = ft.Text("", size=20, key="expected")
+    fields = ft.Column(spacing=8, key="fields")
+    verdict = ft.Text("", size=22, weight=ft.FontWeight.BOLD, key="verdict")
+    taken = ft.Column(spacing=2, key="taken")
+    save = ft.Button("Сохранить", icon=ft.Icons.SAVE, key="save", height=64, width=220,
+                     style=ft.ButtonStyle(text_style=ft.TextStyle(size=22)))
+    read_probe = ft.Button("Считать зондом", icon=ft.Icons.SENSORS, key="probe", height=64, visible=probe is not None)
+    back = ft.Button("Назад", icon=ft.Icons.ARROW_BACK, key="back", height=64, width=160)
+    forward = ft.Button("Дальше", icon=ft.Icons.ARROW_FORWARD, key="forward", height=64, width=160)
+    to_routes = ft.TextButton("К маршрутам", icon=ft.Icons.LIST, key="to_routes")
+    stop_view = ft.Column([ft.Row([position, to_routes], alignment=ft.MainAxisAlignment.SPACE_BETWEEN), where,
+                           meter_text, previous, expected, fields, ft.Row([save, read_probe]), verdict, taken,
+                           ft.Row([back, forward])], spacing=12, visible=False, key="stop")
+
+    def stop() -> dict:
+        return state["sheet"]["stops"][state["at"]]
+
+    def show_stop() -> None:
+        s, sheet = stop(), state["sheet"]
+        mt = s["meter"]
+        position.value = f"{sheet['route']['name']}: прибор {state['at'] + 1} из {len(sheet['stops'])}"
+        where.value = s["address"]
+        place = [f"подъезд {s['entrance']}" if s.get("entrance") else "", f"этаж {s['floor']}" if s.get("floor")
+                 else ""]
+        meter_text.value = (f"№ {mt['serial']} — {RESOURCE_NAMES.get(mt['resource'], mt['resource'])}"
+                            + (f" ({', '.join(p for p in place if p)})" if any(place) else ""))
+        prev = s.get("previous")
+        previous.value = ("Предыдущее: " + " / ".join(_num(v) for v in prev["values"].values())
+                          + f" от {prev['date'][8:10]}.{prev['date'][5:7]}.{prev['date'][:4]}") if prev else \
+            "Предыдущего показания нет"
+        exp = s.get("expected") or {}
+        expected.value = ("Ожидается: " + "; ".join(
+            f"{ZONE_NAMES.get(z, z)} от {_num(r['low'])}" + (f" до {_num(r['high'])}" if r.get("high") else "")
+            for z, r in exp.items())) if exp else ""
+        zones = METER_ZONES.get(mt["zones"], METER_ZONES[1])
+        fields.controls = [ft.TextField(label=ZONE_NAMES.get(z, z).capitalize(), data=z, key=f"value:{z}",
+                                        text_size=BIG + 4, width=320, keyboard_type=ft.KeyboardType.NUMBER,
+                                        autofocus=n == 0, on_submit=do_save, text_align=ft.TextAlign.RIGHT)
+                           for n, z in enumerate(zones)]
+        verdict.value = ""
+        taken.controls = [ft.Text(f"{r['date'][8:10]}.{r['date'][5:7]}: "
+                                  + " / ".join(_num(v) for v in r["values"].values())
+                                  + f" — {STATUS_NAMES.get(r['status'], r['status'])}", size=18)
+                          for r in s.get("readings", [])]
+        back.disabled = state["at"] == 0
+        forward.disabled = state["at"] >= len(sheet["stops"]) - 1
+        routes.visible, stop_view.visible = False, True
+
+    async def load_routes(_e=None) -> None:
+        error.value = ""
+        try:
+            found = await off_loop(app.meters.routes)
+        except Failed as exc:
+            error.value = exc.message
+            return
+        routes.controls = [ft.Text("Маршруты", size=BIG, weight=ft.FontWeight.BOLD)] + [
+            ft.ListTile(title=ft.Text(r.name, size=22), key=f"route:{r.name}", data=r.name, on_click=open_route,
+                        subtitle=ft.Text(f"снято {r.taken} из {r.stops}"
+                                         + (f", не принято {r.refused}" if r.refused else "")))
+            for r in found] if found else [ft.Text(
+                "На планшете нет маршрутов: загрузите файл маршрута из конторы — bcenter routes import ФАЙЛ", size=20)]
+        routes.visible, stop_view.visible = True, False
+
+    async def open_route(e) -> None:
+        error.value = ""
+        try:
+            state["sheet"] = await off_loop(app.meters.route_sheet, e.control.data)
+        except Failed as exc:
+            error.value = exc.message
+            return
+        if not state["sheet"]["stops"]:
+            error.value = "В маршруте нет приборов"
+            return
+        # the first stop with nothing counted this month: where the reader stopped last time
+        state["at"] = next((n for n, s in enumerate(state["sheet"]["stops"])
+                            if not any(r["status"] in ("accepted", "confirmed") for r in s.get("readings", []))), 0)
+        show_stop()
+
+    def kept_shown(kept) -> None:
+        verdict.value = verdict_text(kept)
+        verdict.color = STATUS_COLORS.get(kept.status)
+        stop().setdefault("readings", []).append({"date": kept.day.isoformat(), "status": kept.status,
+                                                  "values": {z: str(v) for z, v in kept.values.items()}})
+        taken.controls.append(ft.Text(f"{kept.day:%d.%m}: {kept.values_text()} — {kept.status_name}", size=18))
+
+    async def do_save(_e=None) -> None:
+        error.value = ""
+        values = {f.data: (f.value or "").strip() for f in fields.controls}
+        try:
+            kept = await off_loop(app.meters.add_reading, stop()["meter"]["id"], values, source="inspector")
+        except Failed as exc:
+            verdict.value = ""
+            error.value = exc.message
+            return
+        kept_shown(kept)
+
+    async def do_probe(_e=None) -> None:
+        error.value = ""
+        verdict.value = "Читаю прибор…"
+        page.update()
+        try:
+            reading = await off_loop(read_meter, **probe)
+            kept = await off_loop(app.meters.save_read, reading, stop()["meter"]["id"])
+        except Failed as exc:
+            verdict.value = ""
+            error.value = exc.message
+            return
+        for f in fields.controls:
+            f.value = _num(str(kept.values.get(f.data, "")))
+        kept_shown(kept)
+
+    def step(by: int):
+        def go(_e=None) -> None:
+            state["at"] = max(0, min(len(state["sheet"]["stops"]) - 1, state["at"] + by))
+            error.value = ""
+            show_stop()
+        return go
+
+    async def sign_out(_e=None) -> None:
+        await off_loop(app.users.sign_out, signed.session.token)
+        if on_sign_out is not None:
+            result = on_sign_out()
+            if result is not None:
+                await result
+
+    load_routes, open_route, do_save, do_probe, sign_out = (
+        updating(page, h) for h in (load_routes, open_route, do_save, do_probe, sign_out))
+    save.on_click, read_probe.on_click = do_save, do_probe
+    back.on_click, forward.on_click = step(-1), step(1)
+    to_routes.on_click = load_routes
+    leave.on_click = sign_out
+    page.title = "Биллинговый Центр — планшет контролёра"
+    page.scroll = ft.ScrollMode.AUTO
+    page.add(ft.Row([ft.Text("Обход", size=26, weight=ft.FontWeight.BOLD), who, leave],
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN), routes, stop_view, error)
+    return {"who": who, "routes": routes, "stop": stop_view, "position": position, "where": where,
+            "meter": meter_text, "previous": previous, "expected": expected, "fields": fields, "save": save,
+            "probe": read_probe, "verdict": verdict, "taken": taken, "back": back, "forward": forward,
+            "error": error, "load_routes": load_routes, "to_routes": to_routes, "sign_out": leave}
+
+
+__all__ = ["build_tablet", "verdict_text"]

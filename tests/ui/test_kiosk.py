@@ -1,0 +1,178 @@
+"""The cash kiosk without a browser (issue 16): the cashier opens the shift, scans a bill's QR code, pays in cash with
+change — the simulated register fiscalises the receipt and the printer prints it —, pays chosen services, pays by
+card; refusals (a foreign QR, an unknown account, not enough cash, no shift) are said in Russian; the idle page
+forgets the payer; the shift closes with the cash counted."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bcenter.app.users import SignedIn  # noqa: F401  (what build_kiosk is given)
+from drivers import sim
+from drivers.sim.escpos_printer import EscposModel
+from drivers.sim.shtrih_kkt import ShtrihModel
+from tests.finance.towns import TODAY
+from tests.ui.conftest import by_key, texts
+from tests.ui.towns import bill_qr
+
+from bcenter.ui.kiosk import build_kiosk
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def devices():
+    kkt, printer = ShtrihModel(now=lambda: TODAY.replace(tzinfo=None)), EscposModel()
+    n = next(_names)
+    return kkt, printer, {"register": sim.register(f"kiosk-kkt{n}", kkt) + "#timeout=0.05",
+                          "printer": sim.register(f"kiosk-printer{n}", printer)}
+
+
+async def _tap(session, control, data=None):
+    await session.dispatch_event(control._i, "click", data)
+
+
+async def _keys(session, refs, text: str):
+    """Typed on the on-screen keypad."""
+    for ch in text:
+        await _tap(session, by_key(refs["keypad"], f"key:{ch}"))
+
+
+async def _type(session, field, text: str) -> None:
+    session.apply_patch(field._i, {"value": text})
+    await session.dispatch_event(field._i, "change", text)
+
+
+def _debtor(app) -> tuple[str, int]:
+    found = [(a.account, a.total) for a in app.finance.debts(as_of=app.clock.today()).accounts if a.total > 0]
+    return max(found, key=lambda x: x[1])
+
+
+async def _kiosk(app, page, devices, session):
+    signed = app.users.sign_in("kassa", "пароль-кассира", role="cashier")
+    refs = build_kiosk(page, signed, register=devices[2]["register"], printer=devices[2]["printer"])
+    await refs["load_shift"]()
+    return refs
+
+
+@pytest.mark.asyncio
+async def test_the_cashier_scans_a_bill_and_takes_cash_with_change(app, page, session, devices):
+    kkt, printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    assert refs["shift"].value.startswith("Смена закрыта") and refs["open_shift"].visible
+    await _tap(session, refs["open_shift"])
+    assert refs["shift"].value.startswith("Смена № 1 открыта (Кассир К. К.)") and refs["close_shift"].visible
+    number, owed = _debtor(app)
+    scanned = bill_qr(app, number, 150_000)
+    await _type(session, refs["find"], scanned)
+    await session.dispatch_event(refs["find"]._i, "submit", scanned)
+    assert refs["error"].value == "" and refs["pay_panel"].visible
+    assert refs["owed_title"].value.startswith(f"Лицевой счёт {number}, ")
+    assert refs["amount"].value == "1\u00a0500,00"  # the bill's sum
+    await session.dispatch_event(refs["given"]._i, "focus", None)
+    await _keys(session, refs, "2000")
+    assert refs["given"].value == "2000" and refs["change"].value == "Сдача: 500,00 ₽"
+    start = len(session.connection.wire)
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == ""
+    assert by_key(refs["done"], "paid_change").value == "Сдача: 500,00 ₽"
+    assert "Оплата принята" in session.connection.sent_since(start)
+    sale, = [d for d in kkt.documents if d.kind == 3]
+    assert sum(i.amount for i in sale.items) == 150_000 and sale.change == 50_000  # fiscalised, change and all
+    assert any(number in line for line in printer.lines())  # the slip printed with the account
+    assert refs["shift"].value.startswith("Смена № 1 открыта (Кассир К. К.): оплат 1, наличными 1\u00a0500,00 ₽")
+    # a second tap on the same form would not take the money twice: the next payer starts afresh
+    await _tap(session, by_key(refs["done"], "next"))
+    assert refs["find"].value == "" and not refs["pay_panel"].visible and not refs["done"].visible
+    assert len(app.payments.list(account=number, limit=1000, day=app.clock.today())) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_number_typed_on_the_keypad_services_chosen_and_a_card(app, page, session, devices):
+    kkt, _printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, owed = _debtor(app)
+    await _keys(session, refs, number)
+    await _tap(session, refs["find_button"])
+    boxes = [c for c in refs["owed_rows"].controls if getattr(c, "data", None) and not c.disabled]
+    assert len(boxes) >= 2 and refs["amount"].value
+    first = boxes[0]
+    for other in boxes[1:]:  # only the first service
+        session.apply_patch(other._i, {"value": False})
+        other.value = False
+        await session.dispatch_event(other._i, "change", "false")
+    from bcenter.ui.common import rub
+    assert refs["amount"].value == rub(first.data[1])
+    session.apply_patch(refs["way"]._i, {"value": "card"})
+    refs["way"].value = "card"
+    await session.dispatch_event(refs["way"]._i, "change", "card")
+    assert refs["card_code"].visible and not refs["given"].visible
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "Оплата картой: наберите код авторизации с чека терминала"
+    await _type(session, refs["card_code"], "123456")
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    assert "Сдача" not in " ".join(texts(refs["done"]))
+    assert len([d for d in kkt.documents if d.kind == 3]) == 1
+
+
+@pytest.mark.asyncio
+async def test_refusals_are_said_and_nothing_is_taken(app, page, session, devices):
+    kkt, _printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value == "Наберите номер лицевого счёта или поднесите QR-код счёта к сканеру"
+    await _type(session, refs["find"], "0000000000")
+    await _tap(session, refs["find_button"])
+    assert "0000000000" in refs["error"].value and not refs["pay_panel"].visible
+    await _type(session, refs["find"], "ST00012|Name=Чужая организация|PersonalAcc=40702810900000000001|"
+                                       "BankName=Банк|BIC=044525225|CorrespAcc=30101810400000000225|"
+                                       "PayeeINN=7700000001|PersAcc=1")
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value.startswith("QR-код другой организации: «Чужая организация»")
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["given"], "1")
+    await _type(session, refs["amount"], "100")
+    assert refs["change"].value == "Не хватает 99,00 ₽"
+    await _tap(session, refs["pay"])  # no shift yet
+    assert refs["error"].value and not refs["done"].visible
+    await _type(session, refs["amount"], "сто")
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "Сумма к оплате: «сто» — не сумма; наберите рубли и копейки через запятую"
+    assert not [d for d in kkt.documents if d.kind == 3]
+    assert not app.payments.list(account=number, day=app.clock.today())
+
+
+@pytest.mark.asyncio
+async def test_idle_page_forgets_the_payer_and_a_touch_wakes_it(app, page, session, devices):
+    refs = await _kiosk(app, page, devices, session)
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    assert refs["pay_panel"].visible
+    refs["go_idle"]()
+    assert refs["idle"].visible and not refs["work"].visible and not refs["pay_panel"].visible
+    assert refs["find"].value == ""
+    await _tap(session, refs["idle"])
+    assert not refs["idle"].visible and refs["work"].visible
+
+
+@pytest.mark.asyncio
+async def test_the_shift_closes_with_the_cash_counted(app, page, session, devices):
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    await _tap(session, refs["pay"])
+    assert refs["done"].visible
+    await _type(session, refs["counted"], "90")
+    await _tap(session, refs["close_shift"])
+    assert refs["shift"].value == "Смена № 1 закрыта: оплат 1, наличными 100,00 ₽; расхождение −10,00 ₽"
+    assert refs["open_shift"].visible and not refs["close_shift"].visible

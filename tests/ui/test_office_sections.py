@@ -1,0 +1,169 @@
+"""The office's sections without a browser (issue 16): the month calculated with its progress and closed after a
+second press, a cashier refused by the service; a bank registry previewed, loaded, its suspense line resolved; a
+payment reversed from the account card; a reading entered and a rejected one accepted with a reason."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.finance import registry_files
+from tests.ui.conftest import by_key, texts
+
+from bcenter.ui.office import build_office
+
+
+async def _type(session, field, text: str) -> None:
+    session.apply_patch(field._i, {"value": text})
+    await session.dispatch_event(field._i, "change", text)
+
+
+async def _click(session, control) -> None:
+    await session.dispatch_event(control._i, "click", None)
+
+
+def _office(app, page, login="oper", password="пароль-оператора", **kw):
+    signed = app.users.sign_in(login, password)
+    refs = build_office(page, signed, **kw)
+    refs["signed"] = signed
+    return refs
+
+
+@pytest.mark.asyncio
+async def test_the_month_is_calculated_with_progress_then_closed(app, page, session):
+    refs = _office(app, page)
+    month = refs["month"]
+    await _click(session, by_key(refs["nav"], "nav:month"))
+    assert refs["sections"]["month"].visible and not refs["sections"]["accounts"].visible
+    assert month["period"].value == "2026-10" and month["status"].value.startswith("Открыт: 2026-10")
+    start = len(session.connection.wire)
+    await _click(session, month["calc"])
+    assert month["error"].value == ""
+    done = by_key(month["result"], "month_done").value
+    assert done.startswith("Расчёт 2026-10 выполнен: домов ")
+    sent = session.connection.sent_since(start)
+    assert "Расчёт…" in sent and done in sent  # the bar was shown, then the result
+    assert not month["progress"].visible and not month["stop"].visible
+    await _click(session, month["close"])
+    assert by_key(month["result"], "month_confirm").value.startswith("После закрытия в 2026-10 ничего не проводится")
+    await _click(session, month["close"])
+    assert by_key(month["result"], "month_closed").value.startswith("Период 2026-10 закрыт")
+    assert month["status"].value.endswith("последний закрытый: 2026-10")
+
+
+@pytest.mark.asyncio
+async def test_a_month_run_stopped_midway_says_so(app, page, session):
+    refs = _office(app, page)
+    month = refs["month"]
+    await month["load"]()
+    cases = refs["signed"].app.month
+    real = cases.calc
+
+    def calc(period, job=None, **kw):  # the operator presses «Остановить» as the job starts
+        job.cancel()
+        return real(period, job=job, **kw)
+
+    cases.calc = calc
+    await _click(session, month["calc"])
+    assert month["error"].value.startswith("Прервано по запросу"), month["error"].value
+
+
+@pytest.mark.asyncio
+async def test_a_cashier_is_refused_the_month_by_the_service(app, page, session):
+    refs = _office(app, page, "kassa", "пароль-кассира")
+    await _click(session, by_key(refs["nav"], "nav:month"))
+    month = refs["month"]
+    assert "Кассир" in month["error"].value or "кассир" in month["error"].value
+    assert month["calc"].disabled and month["close"].disabled
+
+
+@pytest.mark.asyncio
+async def test_a_registry_previewed_loaded_and_its_suspense_line_resolved(app, page, session, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    found = app.registry.search("Ленина", limit=2)
+    day = date(2026, 12, 4)
+    registry_files.sber(inbox / "sber-0412.txt", [(day, found[0].number, "1000.00", "10.00"),
+                                                   (day, "9999999999", "250.00", "2.50")])
+    refs = _office(app, page, inbox=inbox)
+    pay = refs["payments"]
+    await _click(session, by_key(refs["nav"], "nav:payments"))
+    assert pay["files"].value == str(inbox / "sber-0412.txt") and pay["load_registry"].disabled
+    assert by_key(pay["suspense"], "suspense_head").value == "Невыясненных платежей нет"
+    await _click(session, pay["preview"])
+    assert pay["error"].value == "" and not pay["load_registry"].disabled
+    shown = texts(pay["summary"])
+    assert shown[0] == "Будет загружено:" and "в невыясненные: 1 на 250,00 ₽" in shown
+    assert "строка 2: лицевого счёта 9999999999 нет" in shown
+    assert not app.payments.list(day=day)  # a preview writes nothing
+    await _click(session, pay["load_registry"])
+    assert texts(pay["summary"])[0] == "Реестр загружен:" and len(app.payments.list(day=day)) == 1
+    row = next(c for c in pay["suspense"].controls if str(getattr(c, "key", "")).startswith("suspense:"))
+    account = next(c for c in row.controls if getattr(c, "label", None) == "Лицевой счёт")
+    button = row.controls[-1]
+    await _click(session, button)
+    assert pay["error"].value  # no account named: refused in words
+    await _type(session, account, found[1].number)
+    await _click(session, button)
+    assert pay["error"].value == ""
+    assert by_key(pay["suspense"], "suspense_done").value == f"Платёж разнесён на лицевой счёт {found[1].number}"
+    assert by_key(pay["suspense"], "suspense_head").value == "Невыясненных платежей нет"
+    assert [p.amount for p in app.payments.list(account=found[1].number, day=day)] == [25000]
+    await _click(session, pay["load_registry"])
+    assert pay["error"].value == "Сначала просмотрите этот реестр"
+
+
+@pytest.mark.asyncio
+async def test_a_payment_reversed_from_the_card_with_a_reason(app, page, session):
+    refs = _office(app, page)
+    number = app.registry.search("Ленина", limit=1)[0].number
+    await _type(session, refs["query"], number)
+    await _click(session, refs["results"].controls[0])
+    table = by_key(refs["card"], "card_payments")
+    first = table.rows[0].cells[-1].content
+    paid = app.payments.list(account=number, limit=100)
+    await _click(session, first)
+    reason = by_key(refs["card"], "storno_reason")
+    assert reason.visible
+    await _click(session, by_key(refs["card"], "storno_confirm"))
+    assert by_key(refs["card"], "storno_error").value  # a reason is required
+    await _type(session, reason, "ошибочно зачислен")
+    await _click(session, by_key(refs["card"], "storno_confirm"))
+    assert by_key(refs["card"], "storno_done").value == "Платёж сторнирован"
+    assert len(app.payments.list(account=number, limit=100)) == len(paid) + 1
+
+
+@pytest.mark.asyncio
+async def test_a_reading_entered_and_a_rejected_one_accepted(app, page, session):
+    refs = _office(app, page)
+    rd = refs["readings"]
+    await _click(session, by_key(refs["nav"], "nav:readings"))
+    info = app.meters.route_sheet("Обход 1")["stops"][0]
+    serial, low = info["meter"]["serial"], next(iter(info["previous"]["values"].values()))
+    await _type(session, rd["meter"], serial)
+    await _type(session, rd["value"], "1/2/3/4")
+    await _click(session, rd["add"])
+    assert rd["error"].value.startswith(f"Показание: у прибора № {serial} нужно")
+    await _type(session, rd["value"], "1")
+    await _click(session, rd["add"])
+    assert "отклонено" in rd["verdict"].value and "меньше" in rd["verdict"].value
+    code = app.meters.readings(meter=serial, limit=1)[0].code
+    row = by_key(rd["pending"], f"pending:{code}")
+    await _type(session, by_key(row, f"accept_reason:{code}"), "житель уверен")
+    await _click(session, by_key(row, f"accept:{code}"))
+    assert rd["error"].value  # a reading below the previous one is not accepted: the right value is entered
+    assert app.meters.readings(meter=serial, limit=1)[0].status == "rejected"
+    far = Decimal(low) + 900
+    await _type(session, rd["value"], str(far).replace(".", ","))
+    await _click(session, rd["add"])
+    assert "ждёт подтверждения" in rd["verdict"].value, rd["verdict"].value
+    code = app.meters.readings(meter=serial, limit=1)[0].code
+    row = by_key(rd["pending"], f"pending:{code}")
+    await _click(session, by_key(row, f"accept:{code}"))
+    assert rd["error"].value  # without a reason
+    await _type(session, by_key(row, f"accept_reason:{code}"), "проверено контролёром: течёт бачок")
+    await _click(session, by_key(row, f"accept:{code}"))
+    assert rd["error"].value == ""
+    assert by_key(rd["pending"], "accepted").value.startswith("Показание ")
+    assert app.meters.readings(meter=serial, limit=1)[0].status == "confirmed"

@@ -1,0 +1,82 @@
+"""The reader's tablet without a browser (issue 16): routes with their progress, meter by meter with the previous
+reading and the range expected, a reading below the previous one refused with the reason at once (and kept), a good
+one accepted; a typo said at the field; nothing needs a server."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.ui.conftest import by_key
+
+from bcenter.ui.tablet import build_tablet
+
+
+async def _type(session, field, text: str) -> None:
+    session.apply_patch(field._i, {"value": text})
+    await session.dispatch_event(field._i, "change", text)
+
+
+async def _tablet(app, page):
+    signed = app.users.sign_in("obhod", "пароль-контролёра", role="meter_reader")
+    refs = build_tablet(page, signed)
+    await refs["load_routes"]()
+    return refs
+
+
+@pytest.mark.asyncio
+async def test_the_reader_walks_the_route_and_sees_each_verdict(app, page, session):
+    refs = await _tablet(app, page)
+    tile = by_key(refs["routes"], "route:Обход 1")
+    assert tile.subtitle.value.startswith("снято ")
+    await session.dispatch_event(tile._i, "click", None)
+    assert refs["stop"].visible and not refs["routes"].visible
+    assert refs["position"].value.startswith("Обход 1: прибор ")
+    assert refs["previous"].value.startswith("Предыдущее: ") and refs["expected"].value.startswith("Ожидается: ")
+    sheet = app.meters.route_sheet("Обход 1")
+    at = int(refs["position"].value.split("прибор ")[1].split()[0]) - 1
+    stop = sheet["stops"][at]
+    assert refs["where"].value == stop["address"]
+    zone, low = next(iter(stop["previous"]["values"].items()))
+    field, *_ = refs["fields"].controls
+    below = Decimal(low) - 5
+    await _type(session, field, str(below).replace(".", ","))
+    start = len(session.connection.wire)
+    await session.dispatch_event(refs["save"]._i, "click", None)
+    assert refs["verdict"].value.startswith("Показание отклонено: ") and "меньше" in refs["verdict"].value
+    assert refs["verdict"].value in session.connection.sent_since(start)
+    kept = app.meters.readings(meter=stop["meter"]["id"], limit=1)[0]
+    assert kept.status == "rejected" and kept.values[zone] == below  # kept, not lost: the office may accept it
+    await _type(session, field, str(Decimal(low) + 3).replace(".", ","))
+    await session.dispatch_event(refs["save"]._i, "click", None)
+    assert refs["verdict"].value == "Показание принято"
+    assert len(refs["taken"].controls) >= 2
+    await session.dispatch_event(refs["forward"]._i, "click", None)
+    assert refs["verdict"].value == "" and refs["position"].value.startswith(f"Обход 1: прибор {at + 2} ")
+    await session.dispatch_event(refs["to_routes"]._i, "click", None)
+    assert refs["routes"].visible and by_key(refs["routes"], "route:Обход 1").subtitle.value != tile.subtitle.value
+
+
+@pytest.mark.asyncio
+async def test_a_typo_is_said_and_nothing_kept(app, page, session):
+    refs = await _tablet(app, page)
+    await session.dispatch_event(by_key(refs["routes"], "route:Обход 1")._i, "click", None)
+    field, *_ = refs["fields"].controls
+    before = len(app.meters.readings(limit=10000))
+    await _type(session, field, "12,3,4")
+    await session.dispatch_event(refs["save"]._i, "click", None)
+    assert "не число" in refs["error"].value and refs["verdict"].value == ""
+    assert len(app.meters.readings(limit=10000)) == before
+
+
+@pytest.mark.asyncio
+async def test_no_routes_on_the_tablet_says_how_to_load_one(tmp_path, page, session):
+    from tests.finance.towns import demo_town
+
+    app = demo_town(tmp_path / "bare.db", accounts=5, seed=2)
+    try:
+        app.users.add(login="obhod", full_name="Контролёр", roles=["meter_reader"], password="пароль-контролёра")
+        refs = await _tablet(app, page)
+        assert refs["routes"].controls[0].value.startswith("На планшете нет маршрутов: загрузите файл маршрута")
+    finally:
+        app.close()
