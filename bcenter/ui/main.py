@@ -1,12 +1,15 @@
 """Starting the screens: ``bcenter ui`` serves them on 127.0.0.1 (unless told otherwise) in web mode with no CDN —
 the browser gets everything from this machine (FLET.md §1). Each browser tab is a session: it signs in, then gets
-the screen of its role acting as that user; signing out brings the sign-in form back.
+the screen of its role acting as that user; signing out brings the sign-in form back. The session's token is kept
+in the browser (``KeptSession``): a reload resumes it while it lives.
 
 Three screens: ``office`` (контора), ``kiosk`` (касса: the cashier's touch screen over the desk's devices) and
 ``tablet`` (планшет контролёра: routes over the tablet's own database, an optical probe if named). The kiosk and the
 tablet sign in in their role (a cashier, a meter reader) — the user must have it."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import shutil
 import socket
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import flet as ft
 
+from bcenter.ui.common import Failed, off_loop
 from bcenter.ui.kiosk import IDLE_AFTER, build_kiosk
 from bcenter.ui.office import build_office
 from bcenter.ui.signin import build_signin
@@ -28,6 +32,7 @@ SIGN_IN_ROLE = {"kiosk": "cashier", "tablet": "meter_reader"}
 TITLES = {"office": "Биллинговый Центр — вход", "kiosk": "Касса — вход кассира",
           "tablet": "Планшет контролёра — вход"}
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+log = logging.getLogger("bcenter.ui")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,35 @@ class ScreenOptions:
     extra: dict = field(default_factory=dict)
 
 
+class KeptSession:
+    """The session's token kept in the browser (``SharedPreferences``: the browser's local storage), so a reload or
+    a second tab resumes it — while it lives (``app.users.resume``: idle 30 min, 12 h at most, signed out, the user
+    disabled). A browser that does not answer within ``WAIT`` seconds keeps nothing: the person signs in again."""
+
+    WAIT = 3.0
+
+    def __init__(self, role: str):
+        self.key = f"bcenter.session.{role}"
+        self.store = ft.SharedPreferences()
+
+    async def _call(self, coro):
+        try:
+            return await asyncio.wait_for(coro, self.WAIT)
+        except Exception:  # noqa: BLE001 - no storage is no kept session, never a failure
+            log.info("ui: the browser's storage did not answer (%s)", self.key)
+            return None
+
+    async def get(self) -> str | None:
+        value = await self._call(self.store.get(self.key))
+        return value if isinstance(value, str) and value else None
+
+    async def keep(self, token: str) -> None:
+        await self._call(self.store.set(self.key, token))
+
+    async def forget(self) -> None:
+        await self._call(self.store.remove(self.key))
+
+
 def screen(app, options: ScreenOptions | None = None):
     """The ``main(page)`` of one browser session over ``app`` (opened on the database by whoever serves)."""
     options = options or ScreenOptions()
@@ -51,13 +85,17 @@ def screen(app, options: ScreenOptions | None = None):
     async def main(page: ft.Page) -> None:
         page.locale_configuration = ft.LocaleConfiguration(supported_locales=[ft.Locale("ru", "RU")],
                                                            current_locale=ft.Locale("ru", "RU"))
+        kept = KeptSession(options.role)
+        page.update()  # the storage service reaches the browser before it is asked
 
-        def to_signin() -> None:
+        async def to_signin() -> None:
+            await kept.forget()
             page.controls.clear()
             build_signin(page, app, signed_in, title=TITLES[options.role], role=SIGN_IN_ROLE.get(options.role))
             page.update()
 
         async def signed_in(signed) -> None:
+            await kept.keep(signed.session.token)
             page.controls.clear()
             if options.role == "kiosk":
                 refs = build_kiosk(page, signed, register=options.register, printer=options.printer,
@@ -73,7 +111,17 @@ def screen(app, options: ScreenOptions | None = None):
                 build_office(page, signed, on_sign_out=to_signin, inbox=options.inbox)
                 page.update()
 
-        to_signin()
+        token = await kept.get()
+        if token is not None:
+            try:
+                signed = await off_loop(app.users.resume, token)
+            except Failed:
+                signed = None  # ended meanwhile: sign in again
+            if signed is not None and (options.role not in SIGN_IN_ROLE
+                                       or signed.session.role == SIGN_IN_ROLE[options.role]):
+                await signed_in(signed)
+                return
+        await to_signin()
 
     return main
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import flet as ft
 
-from bcenter.core.jobs import Job
+from bcenter.app import Job
 from bcenter.core.period import Period
 from bcenter.ui.common import Failed, error_text, off_loop, rub, updating
 

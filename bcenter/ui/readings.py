@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from bcenter.app import UsageError
 from bcenter.app.meters import METER_ZONES, SOURCE_NAMES, ZONE_NAMES
-from bcenter.core.errors import UsageError
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
 SHOWN = 30

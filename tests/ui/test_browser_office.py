@@ -40,3 +40,21 @@ def test_the_operator_finds_an_account_and_opens_its_card(server, tmp_path):
         page.get_by_text(f"Лицевой счёт {found.number}").wait_for(timeout=20000)
         page.get_by_text("Начисления за 2026-10:", exact=False).wait_for(timeout=20000)
         stable_screenshot(page, shots(tmp_path) / "office-card.png")
+
+
+def test_a_reload_resumes_the_session_until_signed_out(server):
+    url, _ = server
+    with opened(url) as page:
+        sign_in(page, "oper", "пароль-оператора")
+        search = page.get_by_role("textbox", name="Поиск: номер лицевого счёта, адрес или ФИО")
+        search.wait_for(timeout=20000)
+        page.reload()
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30000)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        search.wait_for(timeout=20000)  # no sign-in form: the session was kept
+        page.get_by_role("button", name="Выйти").click()
+        page.get_by_role("button", name="Войти").wait_for(timeout=20000)
+        page.reload()
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30000)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        page.get_by_role("button", name="Войти").wait_for(timeout=20000)
