@@ -6,6 +6,7 @@ from datetime import date
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from bcenter.core.jobs import Job
+from bcenter.modules.cashdesk.owed import AccountOwed, account_owed
 from bcenter.modules.finance import settlements as st
 from bcenter.modules.finance.reports import DebtReport, PenaltyReport, debts, penalties
 
@@ -14,6 +15,11 @@ class FinanceCases(UseCases):
     @use_case(P.FINANCE_READ, "просмотр долгов")
     def debts(self, *, as_of: date, account: str | None = None, job: Job | None = None) -> DebtReport:
         return debts(self.db, as_of=as_of, number=account, job=job)
+
+    @use_case(P.FINANCE_READ, "долг лицевого счёта по поставщикам и услугам")
+    def owed(self, account: str) -> AccountOwed:
+        """What the account owes today per supplier and service, penalties apart (what the kiosk takes)."""
+        return account_owed(self.db, account, day=self.app.clock.today())
 
     @use_case(P.FINANCE_READ, "просмотр пеней")
     def penalties(self, *, as_of: date, account: str | None = None, job: Job | None = None) -> PenaltyReport:

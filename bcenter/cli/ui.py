@@ -43,9 +43,16 @@ def ui(obj: Context, role: str, host: str, port: int, open_browser: bool, kiosk_
     if not app.users.list_users():
         raise click.UsageError("В базе нет пользователей: добавьте — bcenter users add ЛОГИН --name «ФИО» --role "
                                "operator (bcenter demo заводит их сам)")
-    if inbox is None and app.url.startswith("sqlite:///") and ":memory:" not in app.url:
-        inbox = Path(app.url.removeprefix("sqlite:///")).resolve().parent
-    options = ScreenOptions(role=role, register=register, printer=printer, inbox=inbox, idle_after=idle,
+    files = None
+    if app.url.startswith("sqlite:///") and ":memory:" not in app.url:
+        database = Path(app.url.removeprefix("sqlite:///")).resolve()
+        inbox = inbox or database.parent
+        files = database.parent / f"{database.name}-ui"  # the PDFs the office opens, beside the database
+    else:
+        import tempfile
+
+        files = Path(tempfile.mkdtemp(prefix="bcenter-ui-"))
+    options = ScreenOptions(role=role, register=register, printer=printer, inbox=inbox, idle_after=idle, files=files,
                             probe={"port": probe, "protocol": protocol} if probe else None)
     click.echo(f"Экран «{role}»: http://{host}:{port}/ — остановить: Ctrl+C")
     serve(app, host=host, port=port, open_browser=open_browser, options=options, kiosk_window=kiosk_window)

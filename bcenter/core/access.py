@@ -41,6 +41,7 @@ class Permission(StrEnum):
     ROUTES_MANAGE = "routes.manage"          # make readers' routes
     METERS_WRITE = "meters.write"            # a meter's life: install, seal, verify, fault, replace, remove
     USERS_MANAGE = "users.manage"            # users, their roles and passwords
+    REGISTRY_WRITE = "registry.write"        # edit houses, premises, accounts, tariffs and norms
 
 
 P = Permission
@@ -49,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
-                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE}),
+                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),

@@ -21,11 +21,13 @@ log = logging.getLogger("bcenter.ui")
 
 
 class Failed(Exception):
-    """A use case refused or failed; ``message`` is for people."""
+    """A use case refused or failed; ``message`` is for people, ``refusal`` the service's error when it refused
+    (a form reads the fields a ``FieldErrors`` names)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, refusal: BcenterError | None = None):
         super().__init__(message)
         self.message = message
+        self.refusal = refusal
 
 
 async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -33,7 +35,7 @@ async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         return await asyncio.to_thread(call, *args, **kwargs)
     except BcenterError as exc:
-        raise Failed(exc.message_ru) from exc
+        raise Failed(exc.message_ru, exc) from exc
     except Exception as exc:  # noqa: BLE001 - a screen tells, the log keeps the details
         log.exception("ui: %s failed", getattr(call, "__qualname__", call))
         raise Failed(f"Внутренняя ошибка ({type(exc).__name__}): действие не выполнено, данные не изменены") from exc

@@ -45,6 +45,8 @@ class ScreenOptions:
     printer: str | None = None
     probe: dict | None = None
     inbox: Path | None = None
+    files: Path | None = None
+    """The screen's own files (bills' PDFs), served by its web server at the site's root."""
     idle_after: float = IDLE_AFTER
     extra: dict = field(default_factory=dict)
 
@@ -108,7 +110,7 @@ def screen(app, options: ScreenOptions | None = None):
                 page.update()
                 await refs["load_routes"]()
             else:
-                build_office(page, signed, on_sign_out=to_signin, inbox=options.inbox)
+                build_office(page, signed, on_sign_out=to_signin, inbox=options.inbox, files=options.files)
                 page.update()
 
         token = await kept.get()
@@ -161,7 +163,11 @@ def serve(app, *, host: str = "127.0.0.1", port: int = 8550, open_browser: bool 
         why = _open_kiosk_window(f"http://{host}:{port}/", host, port)
         if why:
             print(f"Окно киоска не открыто: {why}")
-    ft.run(screen(app, options), view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True)
+    options = options or ScreenOptions()
+    if options.files is not None:
+        options.files.mkdir(parents=True, exist_ok=True)
+    ft.run(screen(app, options), view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True,
+           assets_dir=str(options.files) if options.files is not None else None)
     return None
 
 

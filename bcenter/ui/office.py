@@ -20,9 +20,11 @@ from bcenter.app.users import ROLE_NAMES
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import LINE_KIND_NAMES, METHOD_SHORT
 from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, updating
+from bcenter.ui.bills import build_bills
 from bcenter.ui.month import build_month
 from bcenter.ui.payments import build_payments
 from bcenter.ui.readings import build_readings
+from bcenter.ui.registry import build_registry
 
 MIN_QUERY = 2
 
@@ -31,6 +33,14 @@ def _card_data(app, number: str, today: date) -> dict[str, Any]:
     """Everything the card shows, in one worker call: readings, the debt, the last month's lines."""
     period = Period.of(today) - 1
     out: dict[str, Any] = {"number": number, "period": period, "problems": []}
+    try:
+        out["about"] = app.registry.card(number)
+    except Exception as exc:  # noqa: BLE001 - a part the role may not see is said, the rest shown
+        out["about"], _ = None, out["problems"].append(f"Карточка: {getattr(exc, 'message_ru', exc)}")
+    try:
+        out["owed"] = app.finance.owed(number)
+    except Exception as exc:  # noqa: BLE001
+        out["owed"], _ = None, out["problems"].append(f"Долг по услугам: {getattr(exc, 'message_ru', exc)}")
     try:
         out["readings"] = app.meters.readings(account=number, limit=12)
     except Exception as exc:  # noqa: BLE001 - a part the role may not see is said, the rest shown
@@ -58,7 +68,7 @@ def _card_data(app, number: str, today: date) -> dict[str, Any]:
 
 
 def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None = None,
-                 inbox: Path | None = None) -> dict:
+                 inbox: Path | None = None, files: Path | None = None) -> dict:
     """The office screen for ``signed`` (``app.users.SignedIn``) on ``page``: its sections — accounts, the month,
     payments, readings — behind a row of buttons; each section asks its use cases when opened, so what a role may
     not do is refused by the service and said there. Returns refs."""
@@ -136,15 +146,23 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     month, month_refs = build_month(page, app)
     payments, payments_refs = build_payments(page, app, inbox=inbox)
     readings, readings_refs = build_readings(page, app)
+    registry, registry_refs = build_registry(page, app)
+    bills, bills_refs = build_bills(page, app, files=files, today=today)
     sections = {"accounts": (accounts, None), "month": (month, month_refs["load"]),
-                "payments": (payments, payments_refs["load"]), "readings": (readings, readings_refs["load"])}
-    names = {"accounts": "Лицевые счета", "month": "Месяц", "payments": "Платежи", "readings": "Показания"}
+                "payments": (payments, payments_refs["load"]), "readings": (readings, readings_refs["load"]),
+                "bills": (bills, None), "registry": (registry, registry_refs["load"])}
+    names = {"accounts": "Лицевые счета", "month": "Месяц", "payments": "Платежи", "readings": "Показания",
+             "bills": "Счета", "registry": "Картотека"}
     nav = ft.Row(key="nav")
+    body = ft.Column([accounts], key="body")
 
     async def show(e) -> None:
+        """Only the shown section is in the page's tree: every update diffs what is on the screen, not the
+        sections behind the other buttons (each keeps its state while away)."""
         wanted = e.control.data
         for name, (control, _load) in sections.items():
             control.visible = name == wanted
+        body.controls = [sections[wanted][0]]
         for button in nav.controls:
             button.style = ft.ButtonStyle(bgcolor=ft.Colors.BLUE_100 if button.data == wanted else None)
         page.update()
@@ -159,11 +177,11 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     page.title = "Биллинговый Центр — контора"
     page.scroll = ft.ScrollMode.AUTO
     page.add(ft.Row([ft.Text("Контора", size=22, weight=ft.FontWeight.BOLD), who, leave],
-                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN), nav,
-             *(control for control, _load in sections.values()))
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN), nav, body)
     return {"query": query, "hint": hint, "results": results, "card": card, "error": error, "who": who,
-            "sign_out": leave, "nav": nav, "month": month_refs, "payments": payments_refs,
-            "readings": readings_refs, "sections": {k: v[0] for k, v in sections.items()}}
+            "sign_out": leave, "nav": nav, "body": body, "month": month_refs, "payments": payments_refs,
+            "readings": readings_refs, "registry": registry_refs, "bills": bills_refs,
+            "sections": {k: v[0] for k, v in sections.items()}}
 
 
 def _how(line) -> str:
@@ -180,9 +198,31 @@ def _card(data: dict[str, Any], *, on_storno=None) -> list[ft.Control]:
     the refusal or None)."""
     out: list[ft.Control] = [ft.Text(f"Лицевой счёт {data['number']}", size=20, weight=ft.FontWeight.BOLD,
                                      key="card_title")]
+    about = data.get("about")
+    if about is not None:
+        out += [ft.Text(about.address, key="card_address"), ft.Text(f"Помещение: {about.premises}", size=13),
+                ft.Text(f"Плательщик: {about.holder}" + (f", доля {about.share}" if about.share else "")
+                        + f"; счёт открыт {about.opened:%d.%m.%Y}"
+                        + (f", закрыт {about.closed:%d.%m.%Y}" if about.closed else ""), size=13, key="card_holder"),
+                ft.Text("Зарегистрированы: " + ("; ".join(about.residents) or "никого"), size=13,
+                        key="card_residents"),
+                ft.Text("Собственники: " + ("; ".join(about.owners) or "не указаны"), size=13, key="card_owners"),
+                ft.Text("Услуги: " + (", ".join(about.services) or "нет"), size=13, key="card_services")]
     if data.get("debt") is not None:
         out.append(ft.Text(f"Долг на сегодня: {rub(data['debt'])} ₽" if data["debt"] > 0 else "Долга нет",
                            key="card_debt"))
+    owed = data.get("owed")
+    if owed is not None and owed.recipients:
+        rows = []
+        for r in owed.recipients:
+            for sv in r.services:
+                rows.append(ft.DataRow(cells=[ft.DataCell(ft.Text(r.name, size=13)),
+                                              ft.DataCell(ft.Text(sv.name, size=13)),
+                                              ft.DataCell(amount_cell(sv.charges)), ft.DataCell(amount_cell(sv.penalties))]))
+        out.append(ft.DataTable(key="card_owed", rows=rows, columns=[
+            ft.DataColumn(label=ft.Text("Получатель")), ft.DataColumn(label=ft.Text("Услуга")),
+            ft.DataColumn(label=ft.Text("Долг, ₽"), numeric=True), ft.DataColumn(label=ft.Text("Пени, ₽"),
+                                                                                  numeric=True)]))
     lines = data.get("lines") or ()
     table = ft.DataTable(key="card_lines", columns=[
         ft.DataColumn(label=ft.Text("Услуга")), ft.DataColumn(label=ft.Text("Как")),

@@ -86,7 +86,14 @@ def opened(url: str, *, width: int = 1280, height: int = 900):
             page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30000)
             page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
             page.get_by_role("button", name="Войти").wait_for(timeout=30000)
-            yield page
+            try:
+                yield page
+            except BaseException:
+                failed = Path(os.environ.get("BCENTER_SHOTS") or "/tmp") / "browser-failure.png"
+                failed.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(failed))  # what the screen showed when the test gave up
+                print(f"the screen at the failure: {failed}")
+                raise
         finally:
             browser.close()
 
@@ -114,10 +121,14 @@ def type_into(page, field: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def sign_in(page, login: str, password: str) -> None:
+def sign_in(page, login: str, password: str, *, expect_refusal: bool = False) -> None:
+    """Sign in; unless a refusal is expected, wait until the form is gone (a failure's screenshot then shows why
+    it stayed)."""
     type_into(page, "Логин", login)
     type_into(page, "Пароль", password)
     page.get_by_role("button", name="Войти").click()
+    if not expect_refusal:
+        page.get_by_role("button", name="Войти").wait_for(state="detached", timeout=30000)
 
 
 def shots(tmp_path: Path) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import urllib.request
 from datetime import date
 from decimal import Decimal
 
@@ -91,7 +92,7 @@ def test_the_operator_imports_a_registry_and_resolves_its_suspense_line(town, tm
 
 
 def test_the_operator_runs_the_month_and_a_cashier_is_refused_it(town, tmp_path):
-    path, _inbox, _facts = town
+    path, _inbox, facts = town
     with served(path) as url:
         with opened(url) as page:
             sign_in(page, "oper", "пароль-оператора")
@@ -100,6 +101,17 @@ def test_the_operator_runs_the_month_and_a_cashier_is_refused_it(town, tmp_path)
             page.get_by_role("button", name="Рассчитать").click()
             page.get_by_text("Расчёт 2026-10 выполнен", exact=False).wait_for(timeout=60000)
             stable_screenshot(page, shots(tmp_path) / "office-month.png")
+            page.get_by_role("button", name="Счета", exact=True).click()  # the month's bill of one account, opened as a PDF
+            type_into(page, "Месяц (ГГГГ-ММ)", "2026-10")
+            type_into(page, "или лицевой счёт", facts["numbers"][0])
+            page.get_by_role("button", name="Сформировать PDF").click()
+            page.get_by_text("Счетов: 1, страниц:", exact=False).wait_for(timeout=60000)
+            with page.context.expect_page(timeout=WAIT) as opened_tab:
+                page.get_by_role("button", name="Открыть PDF").click()
+            pdf_url = opened_tab.value.url
+        with urllib.request.urlopen(pdf_url, timeout=10) as answer:
+            assert answer.read(5) == b"%PDF-"
+        assert pdf_url.startswith(url) and "/bills/" in pdf_url
         with opened(url) as page:
             sign_in(page, "kassa", "пароль-кассира")
             page.get_by_role("button", name="Месяц").click(timeout=WAIT)

@@ -27,7 +27,7 @@ def server(tmp_path_factory):
 def test_the_operator_finds_an_account_and_opens_its_card(server, tmp_path):
     url, found = server
     with opened(url) as page:
-        sign_in(page, "oper", "не тот пароль")
+        sign_in(page, "oper", "не тот пароль", expect_refusal=True)
         page.get_by_text("Вход не выполнен: неверный логин или пароль").wait_for(timeout=20000)
         stable_screenshot(page, shots(tmp_path) / "signin-refused.png")
         type_into(page, "Пароль", "пароль-оператора")

@@ -87,6 +87,11 @@ async def test_sign_in_then_search_and_open_a_card(app, page, session):
     explain = by_key(office["card"], "card_explain").value
     assert explain.startswith(lines.rows[0].cells[0].content.value) and "основание:" in explain
     assert any(k.startswith("reading:") for k in (c.key for c in office["card"].controls if c.key))
+    about = app.registry.card(number)
+    assert by_key(office["card"], "card_address").value == address
+    assert by_key(office["card"], "card_residents").value.startswith("Зарегистрированы: ")
+    assert about.residents and about.residents[0] in by_key(office["card"], "card_residents").value
+    assert by_key(office["card"], "card_owners").value.startswith("Собственники: ")
     await _type(session, office["query"], "Несуществующая улица 999")
     assert office["hint"].value.startswith("По «Несуществующая улица 999» ничего нет")
 
@@ -118,3 +123,16 @@ async def test_use_cases_run_off_the_event_loop(app, page, session, monkeypatch)
     office = build_office(page, signed)
     await _type(session, office["query"], "Ленина")
     assert seen == [True]
+
+
+@pytest.mark.asyncio
+async def test_a_debtors_card_shows_what_is_owed_per_supplier_and_service(app, page, session):
+    debtor = max(app.finance.debts(as_of=app.clock.today()).accounts, key=lambda a: a.total).account
+    office = build_office(page, app.users.sign_in("oper", "пароль-оператора"))
+    await _type(session, office["query"], debtor)
+    await session.dispatch_event(office["results"].controls[0]._i, "click", None)
+    table = by_key(office["card"], "card_owed")
+    owed = app.finance.owed(debtor)
+    assert len(table.rows) == sum(len(r.services) for r in owed.recipients)
+    assert {r.cells[0].content.value for r in table.rows} == {r.name for r in owed.recipients}
+    assert by_key(office["card"], "card_debts").rows  # and the debt by month

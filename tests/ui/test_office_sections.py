@@ -35,7 +35,7 @@ async def test_the_month_is_calculated_with_progress_then_closed(app, page, sess
     refs = _office(app, page)
     month = refs["month"]
     await _click(session, by_key(refs["nav"], "nav:month"))
-    assert refs["sections"]["month"].visible and not refs["sections"]["accounts"].visible
+    assert refs["body"].controls == [refs["sections"]["month"]]  # only the shown section is on the page
     assert month["period"].value == "2026-10" and month["status"].value.startswith("Открыт: 2026-10")
     start = len(session.connection.wire)
     await _click(session, month["calc"])
@@ -56,7 +56,7 @@ async def test_the_month_is_calculated_with_progress_then_closed(app, page, sess
 async def test_a_month_run_stopped_midway_says_so(app, page, session):
     refs = _office(app, page)
     month = refs["month"]
-    await month["load"]()
+    await _click(session, by_key(refs["nav"], "nav:month"))
     cases = refs["signed"].app.month
     real = cases.calc
 
@@ -167,3 +167,28 @@ async def test_a_reading_entered_and_a_rejected_one_accepted(app, page, session)
     assert rd["error"].value == ""
     assert by_key(rd["pending"], "accepted").value.startswith("Показание ")
     assert app.meters.readings(meter=serial, limit=1)[0].status == "confirmed"
+
+
+@pytest.mark.asyncio
+async def test_a_bill_printed_for_one_account_and_a_link_to_its_pdf(app, page, session, tmp_path):
+    files = tmp_path / "files"
+    refs = _office(app, page, files=files)
+    bills = refs["bills"]
+    await _click(session, by_key(refs["nav"], "nav:bills"))
+    assert bills["period"].value == "2026-11"
+    await _click(session, bills["make"])
+    assert bills["error"].value.startswith("Укажите дом (код) или лицевой счёт")
+    number = app.registry.search("Ленина", limit=1)[0].number
+    await _type(session, bills["account"], number)
+    await _type(session, bills["period"], "2026-10")
+    await _click(session, bills["make"])
+    assert bills["error"].value == ""
+    assert by_key(bills["done"], "bills_result").value.startswith("Счетов: 1, страниц: ")
+    link = by_key(bills["done"], "bills_open").url
+    pdf = files / link.lstrip("/")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and len(pdf.stem) == 32
+    await _click(session, bills["make"])  # again: the previous file of this tab is replaced
+    assert not pdf.exists() and len(list((files / "bills").iterdir())) == 1
+    await _type(session, bills["account"], "0000000000")
+    await _click(session, bills["make"])
+    assert "0000000000" in bills["error"].value

@@ -45,14 +45,22 @@ def _extra(obj: dict, value: str | None) -> dict:
 class Exporter:
     """Streams the exchange document of a database."""
 
-    def __init__(self, db: pw.Database, *, mask_personal_data: bool = False):
+    def __init__(self, db: pw.Database, *, mask_personal_data: bool = False,
+                 only: tuple[str, str] | None = None):
+        """``only``: (table, row id) — that table's rows limited to the one (an editing form reads one record as
+        the document carries it)."""
         self.db = db
         self.mask = mask_personal_data
         self.ext: dict[str, dict[str, str]] = {}
+        self.only = only
 
     def _rows(self, table: str, columns: tuple[str, ...] | None = None, where: str = "") -> Iterator[tuple]:
         cols = columns or COLUMNS[table]
-        cursor = self.db.execute_sql(f'SELECT {", ".join(cols)} FROM "{table}" {where} ORDER BY id')
+        params: tuple = ()
+        if self.only is not None and self.only[0] == table:
+            where = f"{where} {'AND' if where else 'WHERE'} id = {param_mark(self.db)}"
+            params = (db_id(self.only[1]),)
+        cursor = self.db.execute_sql(f'SELECT {", ".join(cols)} FROM "{table}" {where} ORDER BY id', params)
         while True:
             batch = cursor.fetchmany(2000)
             if not batch:
@@ -69,7 +77,11 @@ class Exporter:
     def _links(self, table: str, owner_col: str) -> dict[str, list[dict]]:
         services = self._ids("service")
         out: dict[str, list[dict]] = {}
-        for _, owner, service, start, end in self._rows(table):
+        where, params = "", ()
+        if self.only is not None and owner_col == f"{self.only[0]}_id":  # one record's links only
+            where, params = f"WHERE {owner_col} = {param_mark(self.db)}", (db_id(self.only[1]),)
+        cursor = self.db.execute_sql(f'SELECT {", ".join(COLUMNS[table])} FROM "{table}" {where} ORDER BY id', params)
+        for _, owner, service, start, end in cursor:
             link = {"service": services[str(service)], "from": _d(start)}
             _put(link, "to", _d(end))
             out.setdefault(str(owner), []).append(link)

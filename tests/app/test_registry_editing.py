@@ -1,0 +1,66 @@
+"""Картотека edited record by record (``app.registry``): through the exchange importer, so a form's bad value is
+refused by field with nothing written, a good one is audited and sent to the outbox, a norm's new value from a date
+closes the old one, and only roles with ``registry.write`` may edit."""
+from __future__ import annotations
+
+import pytest
+
+from bcenter.app import PermissionDenied
+from bcenter.app.registry import FieldErrors
+from bcenter.core.errors import NotFound, UsageError
+from tests.ui.towns import USERS, build_town, copy_town
+
+
+@pytest.fixture(scope="module")
+def town_file(tmp_path_factory):
+    return build_town(tmp_path_factory.mktemp("editing") / "town.db")
+
+
+@pytest.fixture
+def app(town_file, tmp_path):
+    opened = copy_town(town_file, tmp_path)
+    yield opened
+    opened.close()
+
+
+def _outbox(app) -> int:
+    return app.db.execute_sql("SELECT COUNT(*) FROM outbox").fetchone()[0]
+
+
+def test_a_premises_edited_field_by_field(app):
+    before = _outbox(app)
+    with pytest.raises(FieldErrors) as refused:
+        app.registry.edit("premises", "h00001-p1", {"total_area": "0", "rooms": "две", "floor": "2"})
+    assert refused.value.fields == {"rooms": "«две» — не целое число"}
+    assert app.registry.record("premises", "h00001-p1").values["floor"] == "1" and _outbox(app) == before
+    with pytest.raises(FieldErrors) as refused:
+        app.registry.edit("premises", "h00001-p1", {"total_area": "0"})
+    assert refused.value.fields == {"total_area": 'должно быть > 0, получено "0"'}
+    record, changed = app.registry.edit("premises", "h00001-p1", {"living_area": "21,4", "floor": "2"})
+    assert record.values["living_area"] == "21.4" and record.values["floor"] == "2"
+    assert changed == ["premises[0] (id «h00001-p1»): living_area, floor"]
+    assert _outbox(app) > before
+
+
+def test_a_norm_gets_a_new_value_from_a_date(app):
+    record = app.registry.new_rate("norm", "cold_water.norm", start="2027-01-01", value="4,02")
+    assert record.code == "cold_water.2027-01-01" and record.values["value"] == "4.02"
+    assert app.registry.record("norm", "cold_water.norm").values["to"] == "2027-01-01"
+    with pytest.raises(FieldErrors) as refused:
+        app.registry.new_rate("norm", "cold_water.2027-01-01", start="31.02.2027", value="4")
+    assert refused.value.fields == {"from": "«31.02.2027» — не дата (ДД.ММ.ГГГГ)"}
+
+
+def test_unknown_records_and_kinds_are_said(app):
+    with pytest.raises(NotFound, match="Нет записи «h99999» \\(дом\\)"):
+        app.registry.record("house", "h99999")
+    with pytest.raises(UsageError, match="Нет такого раздела картотеки «street»"):
+        app.registry.records("street")
+
+
+def test_only_roles_that_edit_the_registry_may(app):
+    cashier = app.users.sign_in("kassa", USERS["kassa"][2]).app
+    with pytest.raises(PermissionDenied):
+        cashier.registry.edit("house", "h00001", {"total_area": "900"})
+    operator = app.users.sign_in("oper", USERS["oper"][2]).app
+    assert operator.registry.edit("house", "h00001", {"total_area": "900"})[1]
