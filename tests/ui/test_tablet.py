@@ -80,3 +80,34 @@ async def test_no_routes_on_the_tablet_says_how_to_load_one(tmp_path, page, sess
         assert refs["routes"].controls[0].value.startswith("На планшете нет маршрутов: загрузите файл маршрута")
     finally:
         app.close()
+
+
+SIM_SERIAL = "40680048"  # the Меркурий 230 simulator's (drivers/sim/mercury230.py)
+
+
+@pytest.mark.asyncio
+async def test_the_optical_probe_reads_the_meter_of_the_stop(app, page, session):
+    sheet = app.meters.route_sheet("Обход 1")
+    at = next(n for n, s in enumerate(sheet["stops"])
+              if s["meter"]["resource"] == "electricity" and s["meter"]["zones"] == 2)
+    app.db.execute_sql("UPDATE meter SET serial = ? WHERE serial = ?", (SIM_SERIAL, sheet["stops"][at]["meter"]["serial"]))
+    signed = app.users.sign_in("obhod", "пароль-контролёра", role="meter_reader")
+    refs = build_tablet(page, signed, probe={"port": "sim://mercury230", "protocol": "mercury230"})
+    await refs["load_routes"]()
+    await session.dispatch_event(by_key(refs["routes"], "route:Обход 1")._i, "click", None)
+    assert refs["probe"].visible
+    await session.dispatch_event(refs["probe"]._i, "click", None)  # at the first stop: another meter
+    assert refs["error"].value.startswith(f"На линии счётчик № {SIM_SERIAL}, а указан прибор № ")
+    for _ in range(at - refs_index(refs)):
+        await session.dispatch_event(refs["forward"]._i, "click", None)
+    assert refs["meter"].value.startswith(f"№ {SIM_SERIAL} — электроэнергия")
+    await session.dispatch_event(refs["probe"]._i, "click", None)
+    assert refs["error"].value == ""
+    assert [f.value for f in refs["fields"].controls] == ["3001,1", "1511,245"]  # day, night as the meter said
+    assert refs["verdict"].value.startswith("Показание")
+    kept = app.meters.readings(meter=SIM_SERIAL, limit=1)[0]
+    assert kept.source == "device"
+
+
+def refs_index(refs) -> int:
+    return int(refs["position"].value.split("прибор ")[1].split()[0]) - 1
