@@ -17,6 +17,10 @@ class Actor:
     user: str
     role: str
     site: str | None = None
+    session: str | None = None
+    """The sign-in session's token when the actor is a signed-in person (a screen): every use case first checks the
+    session still lives (``bcenter.app.base.use_case``) — idle too long, signed out or the user disabled, and the
+    next action is refused, whatever the screen still shows."""
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

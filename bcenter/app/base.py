@@ -10,6 +10,7 @@ from bcenter.core.access import Permission
 from db.context import bound
 from db.failures import plain_errors
 from db.locks import job_lock
+from bcenter.modules.users.sessions import alive
 
 F = TypeVar("F", bound=Callable)
 
@@ -40,6 +41,8 @@ def use_case(permission: Permission, action: str, *, writes: bool = False) -> Ca
         def run(self: UseCases, *args, **kwargs):
             self.app.actor.require(permission, action)
             with bound(self.app.db), plain_errors():
+                if self.app.actor.session is not None:
+                    alive(self.app.db, self.app.actor.session, now=self.app.clock.now())
                 if not writes:
                     return method(self, *args, **kwargs)
                 with job_lock(self.app.db, LEDGER, holder=self.app.actor.user, what=action,

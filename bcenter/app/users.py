@@ -66,4 +66,5 @@ class UsersCases(UseCases):
             sessions.sign_out(self.db, token, now=self.app.clock.now(), site_id=local_site_id(self.db))
 
     def _acting(self, session: Session):
-        return self.app.as_actor(Actor(user=session.login, role=session.role, site=local_site_id(self.db)))
+        return self.app.as_actor(Actor(user=session.login, role=session.role, site=local_site_id(self.db),
+                                       session=session.token))

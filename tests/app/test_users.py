@@ -113,6 +113,28 @@ def test_sessions_end(app):
         app.users.resume("a-token-nobody-gave")
 
 
+def test_a_signed_in_persons_use_cases_stop_with_the_session(app):
+    """The screens act through the signed-in app: an idle, signed-out or disabled session refuses the next use case
+    in the service, whatever the screen still shows; a use case in use keeps it alive."""
+    clock = app.clock
+    signed = app.users.sign_in("ivanova", "пароль-оператора")
+    for _ in range(3):  # working: each action within the half hour keeps the session
+        clock.advance(minutes=25)
+        assert signed.app.system.info() is not None
+    clock.advance(minutes=31)
+    with pytest.raises(SessionExpired, match="истёк"):
+        signed.app.system.info()
+    signed = app.users.sign_in("ivanova", "пароль-оператора")
+    app.users.sign_out(signed.session.token)
+    with pytest.raises(SessionExpired):
+        signed.app.system.info()
+    signed = app.users.sign_in("ivanova", "пароль-оператора")
+    app.users.disable("ivanova")
+    with pytest.raises(SessionExpired):
+        signed.app.system.info()
+    assert app.system.info() is not None  # the terminal's own actor has no session to lose
+
+
 def test_bad_users_are_refused(app):
     for kwargs, message in [
         ({"login": "Иванова", "full_name": "И", "roles": ["operator"], "password": "12345678"}, "латинские"),

@@ -140,6 +140,32 @@ def resume(db: pw.Database, token: str, *, now: datetime) -> Session:
     return Session(token, login, full_name, role, datetime.fromisoformat(expires))
 
 
+TOUCH = timedelta(minutes=1)
+"""How stale a session's «last seen» may get before a use case notes it: a write a minute per person, not one per
+keystroke (and none that waits behind a long job's transaction more than once a minute)."""
+
+
+def alive(db: pw.Database, token: str, *, now: datetime) -> None:
+    """Refuse (``SessionExpired``) unless the session of ``token`` still lives; note its use at most once a
+    ``TOUCH``. What every use case of a signed-in person checks first."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT s.seen_at, s.expires_at, s.ended, u.active FROM "user_session" s '
+                         f'JOIN "app_user" u ON u.login = s.login WHERE s.token_hash = {m}',
+                         (_hash(token or ""),)).fetchone()
+    if row is None:
+        raise SessionExpired("Сеанс не найден — войдите снова")
+    seen, expires, ended, active = row
+    if ended is not None or not active:
+        raise SessionExpired()
+    if now >= datetime.fromisoformat(expires) or now - datetime.fromisoformat(seen) >= IDLE:
+        with db.atomic():
+            db.execute_sql(f'UPDATE "user_session" SET ended = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+        raise SessionExpired("Сеанс истёк — войдите снова")
+    if now - datetime.fromisoformat(seen) >= TOUCH:
+        with db.atomic():
+            db.execute_sql(f'UPDATE "user_session" SET seen_at = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+
+
 def sign_out(db: pw.Database, token: str, *, now: datetime, site_id: str | None = None) -> None:
     m = param_mark(db)
     row = db.execute_sql(f'SELECT login FROM "user_session" WHERE token_hash = {m} AND ended IS NULL',
@@ -152,5 +178,5 @@ def sign_out(db: pw.Database, token: str, *, now: datetime, site_id: str | None 
 
 
 
-__all__ = ["IDLE", "LONGEST", "Session", "SessionExpired", "SignInRefused", "resume", "sign_in", "sign_out",
+__all__ = ["IDLE", "LONGEST", "TOUCH", "Session", "SessionExpired", "alive", "SignInRefused", "resume", "sign_in", "sign_out",
            "wait_left"]
