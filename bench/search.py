@@ -95,7 +95,7 @@ def main() -> None:
               f"{conn.execute('SELECT COUNT(*) FROM account_search').fetchone()[0]}")
         print(f"{'queries':>8} {'kind':<8} {'median ms':>10} {'p95 ms':>8} {'worst ms':>9} {'raw FTS median ms':>18} "
               f"{'raw/app':>8}")
-        worst_all = 0.0
+        worst_all, slowest = 0.0, []
         for kind, queries in sessions.items():
             app_times, raw_times = [], []
             for text in queries:
@@ -107,12 +107,15 @@ def main() -> None:
                     best_raw = min(best_raw, _raw(conn, text))
                 app_times.append(best_app * 1000)
                 raw_times.append(best_raw * 1000)
+                slowest.append((best_app * 1000, best_raw * 1000, text))
             app_times.sort()
             p95 = app_times[max(0, int(len(app_times) * 0.95) - 1)]
             worst_all = max(worst_all, app_times[-1])
             ratio = statistics.median(raw_times) / statistics.median(app_times)
             print(f"{len(queries):>8} {kind:<8} {statistics.median(app_times):>10.2f} {p95:>8.2f} "
                   f"{app_times[-1]:>9.2f} {statistics.median(raw_times):>18.2f} {ratio:>8.2f}")
+        for ms, raw, text in sorted(slowest, reverse=True)[:3]:
+            print(f"  slowest: «{text}» {ms:.1f} ms (raw FTS {raw:.1f} ms)")
         print(f"worst query: {worst_all:.1f} ms — target < {TARGET_MS:.0f} ms per query: "
               f"{'✓' if worst_all < TARGET_MS else '✗'}")
     conn.close()

@@ -15,6 +15,8 @@ import peewee as pw
 from db.dialect import db_ids, is_postgres, param_mark, raw_insert
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+BROAD = 2000
+"""Matches beyond which a search is not ranked (``search_accounts``)."""
 
 
 def fold(text: str) -> str:
@@ -91,7 +93,12 @@ def search_accounts(db: pw.Database, text: str, *, limit: int = 20) -> list[dict
         cursor = db.execute_sql(sql, (query, limit))
     else:
         query = " AND ".join(f'"{t}"*' for t in tokens)
-        sql = ("SELECT account_id, number, address, names FROM account_search "
-               "WHERE account_search MATCH ? ORDER BY rank LIMIT ?")
+        # Ranking (bm25) scores every match: «За» matches the whole town of «г. Заречный» (100 000 rows, ~100 ms).
+        # Beyond BROAD matches no order is more relevant than another: the first ones by account number (the
+        # index's insertion order) come back at once.
+        broad = db.execute_sql("SELECT COUNT(*) FROM (SELECT rowid FROM account_search WHERE account_search MATCH ? "
+                               "LIMIT ?)", (query, BROAD + 1)).fetchone()[0] > BROAD
+        sql = ("SELECT account_id, number, address, names FROM account_search WHERE account_search MATCH ? "
+               + ("LIMIT ?" if broad else "ORDER BY rank LIMIT ?"))
         cursor = db.execute_sql(sql, (query, limit))
     return [dict(account_id=str(r[0]), number=r[1], address=r[2], names=r[3]) for r in cursor]

@@ -59,3 +59,17 @@ def test_search_folds_yo(any_db, example_doc):
     import_data(example_doc, db=any_db)
     assert search_accounts(any_db, "ковалева") and search_accounts(any_db, "КОВАЛЁВА")
     assert "Ковалёва" in search_accounts(any_db, "ковалева")[0]["names"]
+
+
+def test_a_broad_search_is_answered_by_account_number_without_ranking(db, example_doc, monkeypatch):
+    """A query matching more than ``BROAD`` accounts (a two-letter prefix of the town's name) is not ranked — any
+    order is as relevant — but answered by account number at once; a narrow one stays ranked."""
+    import db.search as search
+
+    import_data(example_doc, db=db)
+    everyone = sorted(a["number"] for a in example_doc["accounts"])
+    city = example_doc["houses"][0]["address"]["city"].split()[-1][:2]
+    monkeypatch.setattr(search, "BROAD", 1)
+    assert [r["number"] for r in search_accounts(db, city, limit=2)] == everyone[:2]
+    monkeypatch.setattr(search, "BROAD", 1000)
+    assert sorted(r["number"] for r in search_accounts(db, city)) == everyone
