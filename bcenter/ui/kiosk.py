@@ -55,12 +55,11 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     shift_text = ft.Text("Смена: …", size=18, key="shift")
     open_shift = ft.Button("Открыть смену", icon=ft.Icons.LOCK_OPEN, key="open_shift", height=56)
     close_shift = ft.Button("Закрыть смену", icon=ft.Icons.LOCK, key="close_shift", height=56, visible=False)
-    counted = ft.TextField(label="Наличных в ящике, ₽", width=260, text_size=BIG, key="counted", visible=False,
-                           read_only=True)
+    counted = ft.TextField(label="Наличных в ящике, ₽", width=260, text_size=BIG, key="counted", visible=False)
     leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, key="sign_out")
 
     find = ft.TextField(label="Лицевой счёт или QR-код счёта", text_size=BIG, width=520, key="find",
-                        autofocus=True, read_only=False)
+                        autofocus=True)
     find_button = ft.Button("Найти", icon=ft.Icons.SEARCH, key="find_button", height=KEY_SIZE, width=200,
                             style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG)))
     by_address = ft.TextField(label="Или адрес: улица и дом", text_size=BIG - 4, width=520, key="by_address")

@@ -122,8 +122,14 @@ def sign_in(db: pw.Database, login: str, password: str, *, role: str | None, now
     return Session(token, login, user.full_name, role, expires)
 
 
-def resume(db: pw.Database, token: str, *, now: datetime) -> Session:
-    """The session of ``token`` if it is still alive (and its use noted); else ``SessionExpired``."""
+TOUCH = timedelta(minutes=1)
+"""How stale a session's «last seen» may get before a use case notes it: a write a minute per person, not one per
+keystroke (and none that waits behind a long job's transaction more than once a minute)."""
+
+
+def _living(db: pw.Database, token: str, now: datetime, *, touch: timedelta) -> tuple:
+    """The session row of ``token`` (login, role, expires, full name) if it still lives — else ``SessionExpired``,
+    the session marked ended when it ran out; its use noted when «last seen» is ``touch`` old or older."""
     m = param_mark(db)
     row = db.execute_sql(f'SELECT s.login, s.role, s.seen_at, s.expires_at, s.ended, u.active, u.full_name '
                          f'FROM "user_session" s JOIN "app_user" u ON u.login = s.login WHERE s.token_hash = {m}',
@@ -133,37 +139,27 @@ def resume(db: pw.Database, token: str, *, now: datetime) -> Session:
     login, role, seen, expires, ended, active, full_name = row
     if ended is not None or not active:
         raise SessionExpired()
-    if now >= datetime.fromisoformat(expires) or now - datetime.fromisoformat(seen) >= IDLE:
-        db.execute_sql(f'UPDATE "user_session" SET ended = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+    idle = now - datetime.fromisoformat(seen)
+    if now >= datetime.fromisoformat(expires) or idle >= IDLE:
+        with db.atomic():
+            db.execute_sql(f'UPDATE "user_session" SET ended = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
         raise SessionExpired("Сеанс истёк — войдите снова")
-    db.execute_sql(f'UPDATE "user_session" SET seen_at = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+    if idle >= touch:
+        with db.atomic():
+            db.execute_sql(f'UPDATE "user_session" SET seen_at = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+    return login, role, expires, full_name
+
+
+def resume(db: pw.Database, token: str, *, now: datetime) -> Session:
+    """The session of ``token`` if it is still alive (and its use noted); else ``SessionExpired``."""
+    login, role, expires, full_name = _living(db, token, now, touch=timedelta(0))
     return Session(token, login, full_name, role, datetime.fromisoformat(expires))
-
-
-TOUCH = timedelta(minutes=1)
-"""How stale a session's «last seen» may get before a use case notes it: a write a minute per person, not one per
-keystroke (and none that waits behind a long job's transaction more than once a minute)."""
 
 
 def alive(db: pw.Database, token: str, *, now: datetime) -> None:
     """Refuse (``SessionExpired``) unless the session of ``token`` still lives; note its use at most once a
     ``TOUCH``. What every use case of a signed-in person checks first."""
-    m = param_mark(db)
-    row = db.execute_sql(f'SELECT s.seen_at, s.expires_at, s.ended, u.active FROM "user_session" s '
-                         f'JOIN "app_user" u ON u.login = s.login WHERE s.token_hash = {m}',
-                         (_hash(token or ""),)).fetchone()
-    if row is None:
-        raise SessionExpired("Сеанс не найден — войдите снова")
-    seen, expires, ended, active = row
-    if ended is not None or not active:
-        raise SessionExpired()
-    if now >= datetime.fromisoformat(expires) or now - datetime.fromisoformat(seen) >= IDLE:
-        with db.atomic():
-            db.execute_sql(f'UPDATE "user_session" SET ended = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
-        raise SessionExpired("Сеанс истёк — войдите снова")
-    if now - datetime.fromisoformat(seen) >= TOUCH:
-        with db.atomic():
-            db.execute_sql(f'UPDATE "user_session" SET seen_at = {m} WHERE token_hash = {m}', (_iso(now), _hash(token)))
+    _living(db, token, now, touch=TOUCH)
 
 
 def sign_out(db: pw.Database, token: str, *, now: datetime, site_id: str | None = None) -> None:
