@@ -93,6 +93,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (27, "readings_routes", _sql_file("0027_readings_routes")),
     (28, "meter_life", _sql_file("0028_meter_life")),
     (29, "users", _python_step("m0029_users")),
+    (30, "sync_push", _sql_file("0030_sync_push")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

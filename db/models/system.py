@@ -132,6 +132,37 @@ class SyncCursor(LocalModel):
     updated_at = pw.TextField()
 
 
+class SyncBatch(LocalModel):
+    """At the server: a site's pushed batch and the first answer given to it, replayed to any repeat of the same
+    ``(site, batch)`` — errors included (ARCHITECTURE.md §5; step 30)."""
+
+    site_id = IdField()
+    batch_id = pw.TextField()
+    from_seq = pw.BigIntegerField()
+    to_seq = pw.BigIntegerField()
+    status = pw.IntegerField()
+    response = pw.TextField()
+    received_at = pw.TextField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("site_id", "batch_id")
+
+
+class SyncAlarm(LocalModel):
+    """At the server: a pushed fact whose id exists with other content — never overwritten, kept here for a person
+    (an integrity alarm: a bug or tampering, not a conflict to merge)."""
+
+    id = IdField(primary_key=True)
+    site_id = IdField()
+    batch_id = pw.TextField()
+    table_name = pw.TextField()
+    row_id = IdField()
+    fields = pw.TextField()       # the differing columns, comma-separated
+    theirs = JsonTextField()      # the pushed values of those columns
+    ours = JsonTextField()        # the stored ones
+    raised_at = pw.TextField()
+
+
 class CalcRun(LocalModel):
     """One run of the month: which period, up to which outbox row its inputs were seen, how it ended."""
 

@@ -1,0 +1,220 @@
+"""Push: a site's outbox in numbered batches, applied at the server exactly once (ARCHITECTURE.md §5).
+
+**The batch** (``next_batch``, at the site): the outbox rows after the site's last acknowledged sequence number,
+whole units of work only (a unit is never split across batches, however large), each row shipped with the rows it
+names, read now (facts never change, so now is as of then)::
+
+    {"site_id", "batch_id", "from_seq", "to_seq", "schema_version",
+     "units": [{"unit": id, "ops": [{"table", "op": "insert", "rows": [{column: value}]}]}]}
+
+``from_seq`` is the previous batch's ``to_seq`` + 1 (sequence numbers may have holes; the chain may not).
+
+**The answer** (``apply_push``, at the server), the first one stored per ``(site, batch_id)`` and replayed to
+every repeat — errors included (Stripe's idempotency keys): 200 with what each row became; 409 with
+``expected_from_seq`` when a batch does not follow the last one applied (a gap or an overlap); 409 when the
+schemas differ; 422 for a table, column or operation this server does not know (refused loudly, never skipped).
+A batch is applied in one transaction with its stored answer: it lands whole or not at all.
+
+**Facts** are inserted if absent (``ON CONFLICT (id) DO NOTHING``); a pushed id that exists answers ``exists`` when
+every column matches, else ``exists_with_different_<column>`` and an integrity alarm (``sync_alarm``) — the stored
+row is never overwritten (TigerBeetle's rule). Master-data edits (updates, deletes) and the ledger's entry-keyed
+parts travel in the next step (their field-level conflict policy, the centre's ledger): today they answer 422.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import peewee as pw
+
+from db.dialect import db_id, param_mark
+from db.migrations import current_version
+from db.models import LocalSetting, SyncAlarm, SyncBatch
+from db.packed_ids import unpack_ids
+from db.uow import UnitOfWork
+from sync.rows import UnknownColumn, decode, model_of, read_rows
+
+PUSHED = "sync.pushed_to_seq"
+"""The site's last sequence number the server acknowledged (a ``local_setting``)."""
+MAX_ROWS = 5000
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def pushed_to(db: pw.Database) -> int:
+    with db.bind_ctx([LocalSetting]):
+        row = LocalSetting.get_or_none(LocalSetting.key == PUSHED)
+    return int(row.value) if row else 0
+
+
+def acknowledge(db: pw.Database, to_seq: int) -> None:
+    """The server applied everything up to ``to_seq``: the next batch starts after it."""
+    with db.bind_ctx([LocalSetting]), db.atomic():
+        LocalSetting.insert(key=PUSHED, value=str(to_seq)).on_conflict(
+            conflict_target=[LocalSetting.key], update={LocalSetting.value: str(to_seq)}).execute()
+
+
+def waiting(db: pw.Database) -> tuple[int, int]:
+    """(outbox rows, units of work) not yet acknowledged."""
+    rows, units = db.execute_sql(f'SELECT COUNT(*), COUNT(DISTINCT unit_id) FROM "outbox" WHERE seq > {param_mark(db)}',
+                                 (pushed_to(db),)).fetchone()
+    return int(rows), int(units)
+
+
+def next_batch(db: pw.Database, *, site_id: str, max_rows: int = MAX_ROWS) -> dict | None:
+    """The next batch of this site's outbox (None when nothing waits): whole units, about ``max_rows`` outbox rows
+    (a larger unit goes alone)."""
+    after = pushed_to(db)
+    m = param_mark(db)
+    rows: list[tuple] = []
+    cursor = db.execute_sql(f'SELECT seq, unit_id, table_name, op, packed_ids, changes FROM "outbox" '
+                            f'WHERE seq > {m} ORDER BY seq', (after,))
+    unit = None
+    for seq, unit_id, table, op, packed, changes in cursor:
+        unit_id = str(uuid.UUID(bytes=unit_id)) if isinstance(unit_id, bytes) else str(unit_id)
+        if unit_id != unit and len(rows) >= max_rows:
+            break  # a whole unit is in; the next one waits for the next batch
+        unit = unit_id
+        rows.append((seq, unit_id, table, op, bytes(packed), changes))
+    if not rows:
+        return None
+    units: list[dict] = []
+    for seq, unit_id, table, op, packed, changes in rows:
+        if not units or units[-1]["unit"] != unit_id:
+            units.append({"unit": unit_id, "ops": []})
+        ids = [str(i) for i in unpack_ids(packed)]
+        model = model_of(table)
+        if op == "insert" and getattr(model._meta, "outbox_by", None) is None:
+            found = read_rows(db, model, ids)
+            units[-1]["ops"].append({"table": table, "op": op, "rows": [found[i] for i in ids if i in found]})
+        else:
+            units[-1]["ops"].append({"table": table, "op": op, "ids": ids,
+                                     "changes": json.loads(changes) if changes else None})
+    return {"site_id": site_id, "batch_id": f"{after + 1}-{rows[-1][0]}-{uuid.uuid4().hex[:8]}",
+            "from_seq": after + 1, "to_seq": rows[-1][0], "schema_version": current_version(db), "units": units}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+def _stored(db: pw.Database, site_id: str, batch_id: str) -> Answer | None:
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT status, response FROM "sync_batch" WHERE site_id = {m} AND batch_id = {m}',
+                         (db_id(site_id), batch_id)).fetchone()
+    return Answer(row[0], json.loads(row[1]), replayed=True) if row else None
+
+
+def expected_from(db: pw.Database, site_id: str) -> int:
+    """The sequence number the site's next batch must start from: after its last batch applied."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT MAX(to_seq) FROM "sync_batch" WHERE site_id = {m} AND status = 200',
+                         (db_id(site_id),)).fetchone()
+    return int(row[0] or 0) + 1
+
+
+def start_chain(db: pw.Database, site_id: str, *, after_seq: int) -> None:
+    """At the server: the site's pushes begin after ``after_seq`` — what enrolment records (a site made from a copy
+    of the centre's database has the centre's rows in its outbox already; its own begin after them)."""
+    with db.bind_ctx([SyncBatch]), db.atomic():
+        SyncBatch.insert(site_id=site_id, batch_id="enrolled", from_seq=0, to_seq=after_seq, status=200,
+                         response=json.dumps({"enrolled": after_seq}), received_at=_now()).execute()
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, body: dict):
+        super().__init__(body.get("error"))
+        self.status, self.body = status, body
+
+
+def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str,
+                  results: dict) -> None:
+    model = model_of(op["table"])
+    if getattr(model._meta, "outbox_by", None) is not None:
+        raise _Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
+    rows = op.get("rows") or []
+    try:
+        decoded = [decode(model, r) for r in rows]
+    except UnknownColumn as exc:
+        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+    ids = [str(r["id"]) for r in rows]
+    existing = read_rows(db, model, ids)
+    fresh = [d for d, i in zip(decoded, ids) if i not in existing]
+    for values in fresh:  # through the server's own unit of work: its outbox is what other sites will pull
+        uow.insert(model, **values)
+    results["inserted"] += len(fresh)
+    for row, rid in zip(rows, ids):
+        ours = existing.get(rid)
+        if ours is None:
+            continue
+        differ = sorted(k for k in set(row) | set(ours) if row.get(k) != ours.get(k))
+        if not differ:
+            results["exists"] += 1
+            continue
+        results["alarms"].append({"table": op["table"], "id": rid,
+                                  "result": "exists_with_different_" + "_".join(differ)})
+        with db.bind_ctx([SyncAlarm]):
+            SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name=op["table"],
+                             row_id=rid, fields=",".join(differ), theirs={k: row.get(k) for k in differ},
+                             ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
+
+
+def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict) -> None:
+    if op.get("op") != "insert":
+        raise _Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
+    try:
+        _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
+    except UnknownColumn as exc:
+        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+    except pw.IntegrityError as exc:  # a row naming what this server does not have, or breaking a constraint
+        raise _Refused(422, {"error": "integrity", "table": op.get("table"),
+                             "detail": str(exc).splitlines()[0]}) from exc
+
+
+def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
+    """Apply a batch pushed by the authenticated site ``site_id``; the answer is stored with it (or replayed)."""
+    if str(batch.get("site_id")) != str(site_id):
+        return Answer(403, {"error": "wrong_site", "site_id": str(batch.get("site_id"))})
+    batch_id = str(batch.get("batch_id") or "")
+    if not batch_id:
+        return Answer(400, {"error": "no_batch_id"})
+    with db.atomic():
+        stored = _stored(db, site_id, batch_id)
+        if stored is not None:
+            return stored
+        status, body = 200, {"batch_id": batch_id, "to_seq": batch.get("to_seq")}
+        try:
+            if batch.get("schema_version") != current_version(db):
+                raise _Refused(409, {"error": "schema", "server": current_version(db),
+                                     "site": batch.get("schema_version")})
+            expected = expected_from(db, site_id)
+            if batch.get("from_seq") != expected:
+                raise _Refused(409, {"error": "gap", "expected_from_seq": expected})
+            results = {"inserted": 0, "exists": 0, "alarms": []}
+            with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
+                for unit in batch.get("units") or []:
+                    with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
+                                    details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
+                        for op in unit.get("ops") or []:
+                            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
+
+            body.update(results)
+        except _Refused as refused:
+            status, body = refused.status, {"batch_id": batch_id, **refused.body}
+        with db.bind_ctx([SyncBatch]):
+            SyncBatch.insert(site_id=site_id, batch_id=batch_id, from_seq=int(batch.get("from_seq") or 0),
+                             to_seq=int(batch.get("to_seq") or 0), status=status,
+                             response=json.dumps(body, ensure_ascii=False, sort_keys=True),
+                             received_at=_now()).execute()
+    return Answer(status, body)
+
+
+__all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "next_batch", "pushed_to",
+           "start_chain", "waiting"]
