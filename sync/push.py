@@ -33,7 +33,7 @@ from db.dialect import db_id, param_mark
 from db.migrations import current_version
 from db.models import LocalSetting, SyncAlarm, SyncBatch
 from db.packed_ids import unpack_ids
-from db.uow import UnitOfWork
+from db.uow import UnitOfWork, local_site_id
 from sync.rows import UnknownColumn, decode, model_of, read_rows
 
 PUSHED = "sync.pushed_to_seq"
@@ -65,9 +65,10 @@ def waiting(db: pw.Database) -> tuple[int, int]:
     return int(rows), int(units)
 
 
-def next_batch(db: pw.Database, *, site_id: str, max_rows: int = MAX_ROWS) -> dict | None:
+def next_batch(db: pw.Database, *, max_rows: int = MAX_ROWS) -> dict | None:
     """The next batch of this site's outbox (None when nothing waits): whole units, about ``max_rows`` outbox rows
-    (a larger unit goes alone)."""
+    (a larger unit goes alone). It names the database's own site — whoever carries it."""
+    site_id = local_site_id(db)
     after = pushed_to(db)
     m = param_mark(db)
     rows: list[tuple] = []

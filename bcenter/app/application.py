@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.meters import MetersCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
+    from bcenter.app.sync import SyncCases
     from bcenter.app.users import UsersCases
     from bcenter.app.system import SystemCases
 
@@ -106,6 +107,12 @@ class App:
     def meters(self) -> "MetersCases":
         from bcenter.app.meters import MetersCases
         return MetersCases(self)
+
+    @cached_property
+    def sync(self) -> "SyncCases":
+        from bcenter.app.sync import SyncCases
+
+        return SyncCases(self)
 
     @cached_property
     def users(self) -> "UsersCases":

@@ -549,3 +549,4 @@ from bcenter.cli import meters as _meters  # noqa: E402,F401  (registers `bcente
 from bcenter.cli import readings as _readings  # noqa: E402,F401  (registers `bcenter readings …`, `routes …`)
 from bcenter.cli import users as _users  # noqa: E402,F401  (registers `bcenter users …`)
 from bcenter.cli import ui as _ui  # noqa: E402,F401  (registers `bcenter ui`)
+from bcenter.cli import sync as _sync  # noqa: E402,F401  (registers `bcenter server`, `bcenter sync`)

@@ -148,6 +148,19 @@ class SyncBatch(LocalModel):
         primary_key = pw.CompositeKey("site_id", "batch_id")
 
 
+class SyncSite(LocalModel):
+    """At the server: an enrolled site — the hash of its secret (shown once at enrolment, never stored), the scopes it
+    may push into and pull. Local to the server: credentials never travel."""
+
+    site_id = IdField(primary_key=True)
+    code = pw.TextField(unique=True)
+    name = pw.TextField()
+    secret_hash = pw.TextField()
+    scopes = pw.TextField()       # "ref,house:h00001,cashdesk:K1"
+    enrolled_at = pw.TextField()
+    active = pw.BooleanField(default=True)
+
+
 class SyncAlarm(LocalModel):
     """At the server: a pushed fact whose id exists with other content — never overwritten, kept here for a person
     (an integrity alarm: a bug or tampering, not a conflict to merge)."""

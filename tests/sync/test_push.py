@@ -6,81 +6,11 @@ The server on SQLite and on PostgreSQL (``any_url``); the sites are SQLite files
 from __future__ import annotations
 
 import copy
-import shutil
 import uuid
-from datetime import date, datetime, timezone
 
-import pytest
-
-from bcenter.app import App
-from bcenter.core.clock import FixedClock
-from bcenter.modules.exchange.service import import_data
-from db.connection import make_database
-from sync.push import acknowledge, apply_push, next_batch, pushed_to, start_chain, waiting
+from sync.push import acknowledge, apply_push, next_batch, pushed_to, waiting
 from sync.rows import model_of, read_rows
-
-DAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def centre_file(tmp_path, example_doc):
-    path = tmp_path / "centre.db"
-    app = App.open(f"sqlite:///{path}", create=True, clock=FixedClock(NOW))
-    app.system.ensure_initialized()
-    import_data(example_doc, db=app.db, today=DAY)
-    app.close()
-    return path
-
-
-def _site(centre_file, tmp_path, code: str, server: App) -> App:
-    """A site: the centre's registry (same ids), its own identity, nothing of the centre's outbox to push — enrolled
-    at the server from there."""
-    path = tmp_path / f"{code}.db"
-    shutil.copy(centre_file, path)
-    app = App.open(f"sqlite:///{path}", clock=FixedClock(NOW))
-    app.db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_id'", (str(uuid.uuid4()),))
-    app.db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_code'", (code,))
-    start = app.db.execute_sql("SELECT MAX(seq) FROM outbox").fetchone()[0]
-    acknowledge(app.db, start)
-    start_chain(server.db, _site_id(app), after_seq=start)
-    return app
-
-
-@pytest.fixture
-def server(any_url, centre_file):
-    if any_url.startswith("postgresql"):
-        from db.transfer import copy_sqlite_to_postgres
-
-        db = make_database(any_url)
-        db.connect()
-        copy_sqlite_to_postgres(centre_file, db)
-        db.close()
-    else:
-        shutil.copy(centre_file, any_url.removeprefix("sqlite:///"))
-    app = App.open(any_url, clock=FixedClock(NOW))
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def sites(centre_file, tmp_path, server):
-    made = [_site(centre_file, tmp_path, code, server) for code in ("K1", "T1")]
-    yield made
-    for app in made:
-        app.close()
-
-
-def _site_id(app: App) -> str:
-    return app.db.execute_sql("SELECT value FROM local_setting WHERE key = 'site_id'").fetchone()[0]
-
-
-def _readings(app: App) -> int:
-    return app.db.execute_sql("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
-
-
-def _read(app: App, serial: str, value: str) -> None:
-    app.meters.add_reading(serial, {"total": value}, day=DAY, source="inspector")
+from tests.sync.conftest import read as _read, readings as _readings, site_id as _site_id
 
 
 def test_a_reading_arrives_once_whatever_the_network_does(server, sites):
@@ -88,7 +18,7 @@ def test_a_reading_arrives_once_whatever_the_network_does(server, sites):
     before = _readings(server)
     _read(tablet, "19-034518", "140")
     assert waiting(tablet.db) == (1, 1)
-    batch = next_batch(tablet.db, site_id=_site_id(tablet))
+    batch = next_batch(tablet.db)
     assert batch["from_seq"] == pushed_to(tablet.db) + 1 and len(batch["units"]) == 1
     first = apply_push(server.db, batch, site_id=_site_id(tablet))
     assert first.status == 200 and first.body["inserted"] == 1 and not first.replayed
@@ -97,10 +27,10 @@ def test_a_reading_arrives_once_whatever_the_network_does(server, sites):
     assert again.replayed and (again.status, again.body) == (first.status, first.body)
     assert _readings(server) == before + 1
     acknowledge(tablet.db, batch["to_seq"])
-    assert waiting(tablet.db) == (0, 0) and next_batch(tablet.db, site_id=_site_id(tablet)) is None
+    assert waiting(tablet.db) == (0, 0) and next_batch(tablet.db) is None
     # the other site's chain is its own: its first batch starts at its own first sequence number
     _read(kiosk, "24-118207", "77")
-    other = next_batch(kiosk.db, site_id=_site_id(kiosk))
+    other = next_batch(kiosk.db)
     assert apply_push(server.db, other, site_id=_site_id(kiosk)).status == 200
     assert _readings(server) == before + 2
 
@@ -109,16 +39,16 @@ def test_a_gap_is_refused_with_the_sequence_expected(server, sites):
     _, tablet = sites
     site = _site_id(tablet)
     _read(tablet, "19-034518", "140")
-    first = next_batch(tablet.db, site_id=site)
+    first = next_batch(tablet.db)
     _read(tablet, "19-034518", "150")
     acknowledge(tablet.db, first["to_seq"])  # the site believes the first went through; it never arrived
-    second = next_batch(tablet.db, site_id=site)
+    second = next_batch(tablet.db)
     refused = apply_push(server.db, second, site_id=site)
     assert refused.status == 409 and refused.body["error"] == "gap"
     assert refused.body["expected_from_seq"] == first["from_seq"]
     assert apply_push(server.db, second, site_id=site).body == refused.body  # the refusal is replayed too
     acknowledge(tablet.db, refused.body["expected_from_seq"] - 1)  # the client starts again where asked
-    resent = next_batch(tablet.db, site_id=site)
+    resent = next_batch(tablet.db)
     assert resent["batch_id"] != second["batch_id"] and resent["from_seq"] == first["from_seq"]
     done = apply_push(server.db, resent, site_id=site)
     assert done.status == 200 and done.body["inserted"] == 2
@@ -128,7 +58,7 @@ def test_the_same_id_with_other_content_raises_an_alarm_and_overwrites_nothing(s
     _, tablet = sites
     site = _site_id(tablet)
     _read(tablet, "19-034518", "140")
-    batch = next_batch(tablet.db, site_id=site)
+    batch = next_batch(tablet.db)
     assert apply_push(server.db, batch, site_id=site).status == 200
     acknowledge(tablet.db, batch["to_seq"])
     forged = copy.deepcopy(batch)
@@ -148,7 +78,7 @@ def test_unknown_columns_tables_sites_and_schemas_are_refused_by_name(server, si
     _, tablet = sites
     site = _site_id(tablet)
     _read(tablet, "19-034518", "140")
-    batch = next_batch(tablet.db, site_id=site)
+    batch = next_batch(tablet.db)
     unknown = copy.deepcopy(batch)
     unknown["batch_id"] = "u"  # a refusal is stored against its batch id: the good batch comes under its own
     unknown["units"][0]["ops"][0]["rows"][0]["colour"] = "red"
@@ -169,13 +99,12 @@ def test_unknown_columns_tables_sites_and_schemas_are_refused_by_name(server, si
 
 def test_a_unit_of_work_is_never_split_across_batches(sites):
     _, tablet = sites
-    site = _site_id(tablet)
     for value in ("140", "150", "160"):
         _read(tablet, "19-034518", value)
-    firsts = next_batch(tablet.db, site_id=site, max_rows=1)
+    firsts = next_batch(tablet.db, max_rows=1)
     assert len(firsts["units"]) == 1
     units = []
-    while (batch := next_batch(tablet.db, site_id=site, max_rows=2)) is not None:
+    while (batch := next_batch(tablet.db, max_rows=2)) is not None:
         units += [u["unit"] for u in batch["units"]]
         acknowledge(tablet.db, batch["to_seq"])
     assert len(units) == len(set(units)) == 3

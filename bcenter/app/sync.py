@@ -1,0 +1,92 @@
+"""Синхронизация (issue 17, first step: push): at the server — enrolment of sites and the HTTP application; at a
+site — joining a server (its address and this site's secret kept in the site's own database), pushing the outbox,
+what waits. The protocol lives in the ``sync`` package (ARCHITECTURE.md §5)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bcenter.app.base import UseCases, use_case
+from bcenter.core.access import Permission as P
+from bcenter.core.errors import UsageError
+from db.models import LocalSetting
+from db.uow import local_site_id
+
+SERVER, SECRET = "sync.server", "sync.secret"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    site_id: str | None
+    server: str | None
+    joined: bool
+    waiting_rows: int
+    waiting_units: int
+    pushed_to: int
+
+
+class SyncCases(UseCases):
+    # --- at the server --------------------------------------------------------------------------------------
+    @use_case(P.SYSTEM_SETUP, "регистрация площадки на сервере синхронизации", writes=True)
+    def enroll(self, *, site_id: str, code: str, name: str, scopes: list[str], after_seq: int = 0) -> str:
+        """Enrol a site; its secret is returned once and never kept (only its hash)."""
+        from sync.server import enroll
+
+        self.app.system.ensure_initialized()
+        try:
+            return enroll(self.db, site_id=site_id, code=code, name=name, scopes=scopes, after_seq=after_seq)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+
+    @use_case(P.SYSTEM_SETUP, "сервер синхронизации")
+    def asgi(self, *, max_body: int | None = None):
+        """The server's ASGI application over this database (``bcenter server`` runs it with uvicorn)."""
+        from sync.server import MAX_BODY, make_app
+
+        self.app.system.ensure_initialized()
+        return make_app(self.db, max_body=max_body or MAX_BODY)
+
+    # --- at a site --------------------------------------------------------------------------------------------
+    @use_case(P.SYSTEM_SETUP, "подключение к серверу синхронизации", writes=True)
+    def join(self, *, server: str, secret: str) -> SyncStatus:
+        """Keep the server's address and this site's secret (given by the server's enrolment) in the site's own
+        database (``local_setting``: never pushed)."""
+        if not server.startswith(("http://", "https://")):
+            raise UsageError(f"--server: «{server}» — нужен адрес вида http://сервер:8600")
+        secret = secret.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{32,}", secret):
+            raise UsageError("Секрет не тот: это строка из латинских букв, цифр, «-» и «_», которую напечатал "
+                             "bcenter server enroll" if secret else
+                             "Пустой секрет: введите секрет, который напечатал bcenter server enroll")
+        with self.db.atomic(), self.db.bind_ctx([LocalSetting]):
+            for key, value in ((SERVER, server.rstrip("/")), (SECRET, secret.strip())):
+                LocalSetting.insert(key=key, value=value).on_conflict(
+                    conflict_target=[LocalSetting.key], update={LocalSetting.value: value}).execute()
+        return self.status()
+
+    @use_case(P.SYSTEM_INFO, "состояние синхронизации")
+    def status(self) -> SyncStatus:
+        from sync.push import pushed_to, waiting
+
+        rows, units = waiting(self.db)
+        server = self._setting(SERVER)
+        return SyncStatus(local_site_id(self.db), server, server is not None and self._setting(SECRET) is not None,
+                          rows, units, pushed_to(self.db))
+
+    @use_case(P.SYSTEM_SETUP, "синхронизация с сервером")
+    def push(self, *, server: str | None = None, retries: int | None = None, client=None):
+        """Push the outbox to the joined server (or ``server``); returns ``sync.client.PushReport``."""
+        from sync.client import RETRIES, push_all
+
+        url = server or self._setting(SERVER)
+        secret = self._setting(SECRET)
+        if url is None or secret is None:
+            raise UsageError("Площадка не подключена к серверу: bcenter sync join --server АДРЕС (секрет — из "
+                             "bcenter server enroll на сервере)")
+        return push_all(self.db, url=url, site_id=local_site_id(self.db), secret=secret, client=client,
+                        retries=RETRIES if retries is None else retries)
+
+    def _setting(self, key: str) -> str | None:
+        with self.db.bind_ctx([LocalSetting]):
+            row = LocalSetting.get_or_none(LocalSetting.key == key)
+        return row.value if row else None

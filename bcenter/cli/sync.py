@@ -1,0 +1,98 @@
+"""``bcenter server`` (the central server: enrolment, the HTTP door) and ``bcenter sync`` (a site: join, push, what
+waits) — over ``bcenter.app.sync``. A secret is shown once by ``server enroll`` and read from standard input by
+``sync join``: never an argument (it would stay in the shell's history)."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from bcenter.cli import Context, cli, db_option
+
+
+@cli.group(invoke_without_command=True)
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Адрес, на котором слушать (по умолчанию только этот компьютер).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8600, show_default=True)
+@click.option("--max-body", type=click.IntRange(1), default=64, show_default=True, metavar="МБ",
+              help="Наибольший размер одного пакета площадки.")
+@click.pass_context
+def server(ctx: click.Context, host: str, port: int, max_body: int) -> None:
+    """Сервер синхронизации: принимает пакеты площадок (касс, планшетов, контор) в свою базу."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    obj: Context = ctx.obj
+    app = obj.app.sync.asgi(max_body=max_body * 1024 * 1024)
+    click.echo(f"Сервер синхронизации: http://{host}:{port}/sync/push — остановить: Ctrl+C")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@server.command("enroll")
+@db_option
+@click.option("--site-id", required=True, metavar="ID", help="Идентификатор площадки (его показывает bcenter info на ней).")
+@click.option("--code", required=True, metavar="КОД", help="Короткий код площадки (K1, T1, …).")
+@click.option("--name", required=True, metavar="НАЗВАНИЕ")
+@click.option("--scope", "scopes", multiple=True, required=True, metavar="ОБЛАСТЬ",
+              help="Область (можно несколько): ref, house:КОД, route:КОД, cashdesk:КОД.")
+@click.option("--after-seq", type=click.IntRange(0), default=0, show_default=True, metavar="N",
+              help="Пакеты площадки начнутся после этого номера её outbox (0 — с начала).")
+@click.pass_obj
+def enroll(obj: Context, site_id: str, code: str, name: str, scopes: tuple[str, ...], after_seq: int) -> None:
+    """Зарегистрировать площадку; её секрет печатается один раз (сервер хранит только его хеш)."""
+    secret = obj.app.sync.enroll(site_id=site_id, code=code, name=name, scopes=list(scopes), after_seq=after_seq)
+    click.echo(f"Площадка {code} зарегистрирована. Секрет (показывается один раз): {secret}")
+    click.echo("На площадке: echo СЕКРЕТ | bcenter sync join --server http://СЕРВЕР:8600")
+
+
+@cli.group("sync", invoke_without_command=True)
+@db_option
+@click.option("--server", "server_url", default=None, metavar="АДРЕС", help="Сервер (по умолчанию — из sync join).")
+@click.option("--watch", type=click.FloatRange(min=1), default=None, metavar="СЕК",
+              help="Повторять с этим промежутком, пока не прервут (Ctrl+C).")
+@click.option("--retries", type=click.IntRange(0), default=None, metavar="N",
+              help="Повторов пакета при сбое сети (по умолчанию 6, с удвоением паузы).")
+@click.pass_context
+def sync_(ctx: click.Context, server_url: str | None, watch: float | None, retries: int | None) -> None:
+    """Отправить на сервер всё, что ждёт в outbox этой площадки (пакетами, каждый — один раз)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
+    while True:
+        report = obj.app.sync.push(server=server_url, retries=retries)
+        click.echo(f"Отправлено пакетов: {report.batches}, строк: {report.rows}; принято сервером: {report.inserted}, "
+                   f"уже было: {report.exists}" + (f"; повторов: {report.retries}" if report.retries else ""))
+        for alarm in report.alarms:
+            click.echo(f"  ТРЕВОГА: {alarm['table']} {alarm['id']}: {alarm['result']} — строка сервера не изменена",
+                       err=True)
+        if not report.ok:
+            detail = report.error.get("detail") or report.error.get("error")
+            raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "
+                                       "останется в outbox и уйдёт при следующем запуске")
+        if watch is None:
+            return
+        time.sleep(watch)
+
+
+@sync_.command("join")
+@db_option
+@click.option("--server", "server_url", required=True, metavar="АДРЕС", help="Адрес сервера: http://сервер:8600.")
+@click.pass_obj
+def join(obj: Context, server_url: str) -> None:
+    """Подключить площадку к серверу: секрет (из bcenter server enroll) — одной строкой со стандартного ввода."""
+    state = obj.app.sync.join(server=server_url, secret=sys.stdin.readline().rstrip("\r\n"))
+    click.echo(f"Площадка {state.site_id} подключена к {state.server}; ждут отправки: {state.waiting_rows} строк outbox")
+
+
+@sync_.command("status")
+@db_option
+@click.pass_obj
+def status(obj: Context) -> None:
+    """Что ждёт отправки на сервер."""
+    s = obj.app.sync.status()
+    click.echo(f"Площадка {s.site_id}: " + (f"сервер {s.server}" if s.joined else "не подключена (bcenter sync join)"))
+    click.echo(f"Ждут отправки: {s.waiting_rows} строк outbox в {s.waiting_units} единицах работы; "
+               f"подтверждено сервером до № {s.pushed_to}")

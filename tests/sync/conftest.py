@@ -1,0 +1,93 @@
+"""The sync suites' world: a centre's database (the example exchange document), a server made from it — on
+SQLite and on PostgreSQL (``any_url``) — and two SQLite sites sharing its registry (as they will after a pull), each
+with its own identity and its push chain started at the server."""
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+
+from bcenter.app import App
+from bcenter.core.clock import FixedClock
+from bcenter.modules.exchange.service import import_data
+from db.connection import make_database
+from sync.push import acknowledge, start_chain
+
+DAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def site_id(app: App) -> str:
+    return app.db.execute_sql("SELECT value FROM local_setting WHERE key = 'site_id'").fetchone()[0]
+
+
+def readings(app: App) -> int:
+    return app.db.execute_sql("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
+
+
+def read(app: App, serial: str, value: str) -> None:
+    app.meters.add_reading(serial, {"total": value}, day=DAY, source="inspector")
+
+
+@pytest.fixture
+def centre_file(tmp_path, example_doc):
+    path = tmp_path / "centre.db"
+    app = App.open(f"sqlite:///{path}", create=True, clock=FixedClock(NOW))
+    app.system.ensure_initialized()
+    import_data(example_doc, db=app.db, today=DAY)
+    app.close()
+    return path
+
+
+def _site(centre_file, tmp_path, code: str, server: App) -> App:
+    """A site: the centre's registry (same ids), its own identity, nothing of the centre's outbox to push — enrolled
+    at the server from there."""
+    path = tmp_path / f"{code}.db"
+    shutil.copy(centre_file, path)
+    app = App.open(f"sqlite:///{path}", clock=FixedClock(NOW))
+    app.db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_id'", (str(uuid.uuid4()),))
+    app.db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_code'", (code,))
+    start = app.db.execute_sql("SELECT MAX(seq) FROM outbox").fetchone()[0]
+    acknowledge(app.db, start)
+    start_chain(server.db, site_id(app), after_seq=start)
+    return app
+
+
+@pytest.fixture
+def server(any_url, centre_file):
+    if any_url.startswith("postgresql"):
+        from db.transfer import copy_sqlite_to_postgres
+
+        db = make_database(any_url)
+        db.connect()
+        copy_sqlite_to_postgres(centre_file, db)
+        db.close()
+    else:
+        shutil.copy(centre_file, any_url.removeprefix("sqlite:///"))
+    app = App.open(any_url, clock=FixedClock(NOW))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def sites(centre_file, tmp_path, server):
+    made = [_site(centre_file, tmp_path, code, server) for code in ("K1", "T1")]
+    yield made
+    for app in made:
+        app.close()
+
+
+def _site_id(app: App) -> str:
+    return app.db.execute_sql("SELECT value FROM local_setting WHERE key = 'site_id'").fetchone()[0]
+
+
+def _readings(app: App) -> int:
+    return app.db.execute_sql("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
+
+
+def _read(app: App, serial: str, value: str) -> None:
+    app.meters.add_reading(serial, {"total": value}, day=DAY, source="inspector")
+
+

@@ -1,0 +1,75 @@
+"""Push over HTTP (issue 17, first step): enrolment shows a secret once; the client retries the same batch through
+lost requests and lost answers and the server applies it once; unauthenticated, wrong-site, oversized and malformed
+requests are refused. The server is the Starlette app in-process (``TestClient``: no network beyond the process)."""
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from sync.client import push_all
+from sync.server import enroll, make_app
+from tests.sync.conftest import read as _read, readings as _readings, site_id as _site_id
+
+
+class Flaky(TestClient):
+    """A client whose requests fail as a network does: ``plan`` — for each request, "ok", "lost" (never reaches the
+    server) or "unanswered" (applied, the answer lost)."""
+
+    def __init__(self, app, plan):
+        super().__init__(app)
+        self.plan = list(plan)
+
+    def post(self, url, **kwargs):
+        step = self.plan.pop(0) if self.plan else "ok"
+        if step == "lost":
+            raise httpx.ConnectError("connection refused")
+        response = super().post(url, **kwargs)
+        if step == "unanswered":
+            raise httpx.ReadTimeout("the answer never came")
+        return response
+
+
+def _enrolled(server, site) -> str:
+    start = site.db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0]
+    server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's chain start: enrolment records it instead
+    return enroll(server.db, site_id=_site_id(site), code="T1", name="Планшет 1", scopes=["ref", "route:r1"],
+                  after_seq=int(start))
+
+
+def test_lost_requests_and_lost_answers_apply_the_batch_once(server, sites):
+    _, tablet = sites
+    secret = _enrolled(server, tablet)
+    before = _readings(server)
+    _read(tablet, "19-034518", "140")
+    _read(tablet, "19-034518", "150")
+    waits = []
+    with Flaky(make_app(server.db), ["lost", "unanswered", "ok", "ok"]) as client:
+        report = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client,
+                          max_rows=1, sleep=waits.append)
+    assert report.ok and report.batches == 2 and report.retries == 2 and report.inserted == 2
+    assert waits == [0.5, 1.0]  # backoff doubles
+    assert _readings(server) == before + 2
+    with TestClient(make_app(server.db)) as client:
+        again = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client)
+    assert again.ok and again.batches == 0  # nothing waits
+
+
+def test_the_door_refuses_strangers_other_sites_big_and_broken_requests(server, sites):
+    kiosk, tablet = sites
+    secret = _enrolled(server, tablet)
+    _read(tablet, "19-034518", "140")
+    _read(kiosk, "24-118207", "77")
+    with TestClient(make_app(server.db, max_body=2048)) as client:
+        wrong = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret="guess", client=client)
+        assert wrong.error == {"status": 401, "error": "unauthenticated"}
+        other = push_all(kiosk.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client)
+        assert other.error["status"] == 403 and other.error["error"] == "wrong_site"  # the kiosk's batch, the tablet's key
+        headers = {"X-Bcenter-Site": _site_id(tablet), "Authorization": f"Bearer {secret}"}
+        assert client.post("/sync/push", content=b"{not json", headers=headers).status_code == 400
+        big = client.post("/sync/push", content=b"[" + b"1," * 4000 + b"1]", headers=headers)
+        assert big.status_code == 413 and big.json()["error"] == "too_large"
+    with pytest.raises(ValueError, match="уже зарегистрирована"):
+        enroll(server.db, site_id=_site_id(tablet), code="T2", name="x", scopes=["ref"])
+    with pytest.raises(ValueError, match="--scope: «street:1»"):
+        enroll(server.db, site_id=_site_id(kiosk), code="K1", name="x", scopes=["street:1"])
