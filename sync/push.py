@@ -25,15 +25,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import peewee as pw
 
+from db.context import bound
 from db.dialect import db_id, param_mark
 from db.migrations import current_version
 from db.models import LocalSetting, SyncAlarm, SyncBatch
 from db.packed_ids import unpack_ids
-from db.uow import UnitOfWork, local_site_id
+from db.uow import UnitOfWork, key_columns, local_site_id
 from sync.rows import UnknownColumn, decode, model_of, read_rows
 
 PUSHED = "sync.pushed_to_seq"
@@ -46,14 +47,14 @@ def _now() -> str:
 
 
 def pushed_to(db: pw.Database) -> int:
-    with db.bind_ctx([LocalSetting]):
+    with bound(db):
         row = LocalSetting.get_or_none(LocalSetting.key == PUSHED)
     return int(row.value) if row else 0
 
 
 def acknowledge(db: pw.Database, to_seq: int) -> None:
     """The server applied everything up to ``to_seq``: the next batch starts after it."""
-    with db.bind_ctx([LocalSetting]), db.atomic():
+    with bound(db), db.atomic():
         LocalSetting.insert(key=PUSHED, value=str(to_seq)).on_conflict(
             conflict_target=[LocalSetting.key], update={LocalSetting.value: str(to_seq)}).execute()
 
@@ -124,7 +125,7 @@ def expected_from(db: pw.Database, site_id: str) -> int:
 def start_chain(db: pw.Database, site_id: str, *, after_seq: int) -> None:
     """At the server: the site's pushes begin after ``after_seq`` — what enrolment records (a site made from a copy
     of the centre's database has the centre's rows in its outbox already; its own begin after them)."""
-    with db.bind_ctx([SyncBatch]), db.atomic():
+    with bound(db), db.atomic():
         SyncBatch.insert(site_id=site_id, batch_id="enrolled", from_seq=0, to_seq=after_seq, status=200,
                          response=json.dumps({"enrolled": after_seq}), received_at=_now()).execute()
 
@@ -148,8 +149,9 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     ids = [str(r["id"]) for r in rows]
     existing = read_rows(db, model, ids)
     fresh = [d for d, i in zip(decoded, ids) if i not in existing]
-    for values in fresh:  # through the server's own unit of work: its outbox is what other sites will pull
-        uow.insert(model, **values)
+    if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
+        columns, stored = _storable(model, fresh)
+        uow.insert_rows(model, columns, stored)
     results["inserted"] += len(fresh)
     for row, rid in zip(rows, ids):
         ours = existing.get(rid)
@@ -161,10 +163,31 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
             continue
         results["alarms"].append({"table": op["table"], "id": rid,
                                   "result": "exists_with_different_" + "_".join(differ)})
-        with db.bind_ctx([SyncAlarm]):
+        with bound(db):
             SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name=op["table"],
                              row_id=rid, fields=",".join(differ), theirs={k: row.get(k) for k in differ},
                              ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
+
+
+def _storable(model: type[pw.Model], rows: list[dict]) -> tuple[list[str], list[list]]:
+    """Decoded rows (by field name) as the columns and values a bulk insert takes: keys as their text (the unit of
+    work stores them), other values through their field's conversion, dates as ISO text."""
+    by_column = model._meta.columns
+    columns = ["id"] + [c for c in by_column if c != "id"]
+    keys = key_columns(model)
+    out = []
+    for row in rows:
+        values = []
+        for column in columns:
+            field = by_column[column]
+            value = row.get(field.name)
+            if column not in keys and value is not None:
+                value = field.db_value(value)
+                if isinstance(value, (date, datetime)):
+                    value = value.isoformat()
+            values.append(value)
+        out.append(values)
+    return columns, out
 
 
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict) -> None:
@@ -209,7 +232,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
             body.update(results)
         except _Refused as refused:
             status, body = refused.status, {"batch_id": batch_id, **refused.body}
-        with db.bind_ctx([SyncBatch]):
+        with bound(db):
             SyncBatch.insert(site_id=site_id, batch_id=batch_id, from_seq=int(batch.get("from_seq") or 0),
                              to_seq=int(batch.get("to_seq") or 0), status=status,
                              response=json.dumps(body, ensure_ascii=False, sort_keys=True),

@@ -15,6 +15,7 @@ from typing import Any
 
 import peewee as pw
 
+from db.context import bound
 from db.models import DOMAIN_MODELS
 
 MODELS: dict[str, type[pw.Model]] = {m._meta.table_name: m for m in DOMAIN_MODELS}
@@ -75,7 +76,7 @@ def read_rows(db: pw.Database, model: type[pw.Model], ids: Iterable[str]) -> dic
     ids = list(ids)
     out: dict[str, dict] = {}
     pk = model._meta.primary_key
-    with db.bind_ctx([model]):
+    with bound(db):
         for start in range(0, len(ids), 500):
             for row in model.select().where(pk.in_(ids[start:start + 500])).dicts():
                 plain = {model._meta.fields[k].column_name: v for k, v in row.items()}

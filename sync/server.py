@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 import peewee as pw
 
+from db.context import bound
 from db.dialect import db_id, param_mark
 from db.models import SyncSite
 from sync.push import apply_push, start_chain
@@ -48,7 +49,7 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
     if db.execute_sql(f'SELECT 1 FROM "sync_site" WHERE site_id = {m} OR code = {m}', (db_id(site_id), code)).fetchone():
         raise ValueError(f"Площадка {code} ({site_id}) уже зарегистрирована")
     secret = secrets.token_urlsafe(32)
-    with db.atomic(), db.bind_ctx([SyncSite]):
+    with db.atomic(), bound(db):
         SyncSite.insert(site_id=site_id, code=code, name=name, secret_hash=_hash(secret), scopes=",".join(scopes),
                         enrolled_at=datetime.now(timezone.utc).isoformat(timespec="seconds")).execute()
         start_chain(db, site_id, after_seq=after_seq)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from bcenter.core.errors import UsageError
+from db.context import bound
 from db.models import LocalSetting
 from db.uow import local_site_id
 
@@ -58,7 +59,7 @@ class SyncCases(UseCases):
             raise UsageError("Секрет не тот: это строка из латинских букв, цифр, «-» и «_», которую напечатал "
                              "bcenter server enroll" if secret else
                              "Пустой секрет: введите секрет, который напечатал bcenter server enroll")
-        with self.db.atomic(), self.db.bind_ctx([LocalSetting]):
+        with self.db.atomic(), bound(self.db):
             for key, value in ((SERVER, server.rstrip("/")), (SECRET, secret.strip())):
                 LocalSetting.insert(key=key, value=value).on_conflict(
                     conflict_target=[LocalSetting.key], update={LocalSetting.value: value}).execute()
@@ -87,6 +88,6 @@ class SyncCases(UseCases):
                         retries=RETRIES if retries is None else retries)
 
     def _setting(self, key: str) -> str | None:
-        with self.db.bind_ctx([LocalSetting]):
+        with bound(self.db):
             row = LocalSetting.get_or_none(LocalSetting.key == key)
         return row.value if row else None
