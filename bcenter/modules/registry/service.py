@@ -15,6 +15,7 @@ import peewee as pw
 from bcenter.core.ids import uuid7
 from bcenter.core.vocabulary import TABLE_NAMES
 from bcenter.modules.registry.law import load_law_tables
+from db.context import bound
 from db.dialect import is_postgres
 from db.migrations import current_version
 from db.models import LocalSetting, Site
@@ -43,6 +44,11 @@ def initialize(db: pw.Database, *, site_code: str | None = None, site_kind: str 
                actor: str | None = None) -> InitResult:
     """Give the database its site identity and load the built-in law tables (idempotent); the stored settings
     are checked (``bcenter.core.settings``) — a value outside the allowed ones stops here, named."""
+    with bound(db):  # the queries are built for this database (RETURNING or not), whatever the default one is
+        return _initialize(db, site_code=site_code, site_kind=site_kind, actor=actor)
+
+
+def _initialize(db: pw.Database, *, site_code: str | None, site_kind: str, actor: str | None) -> InitResult:
     load_settings(db)
     existing = LocalSetting.select().where(LocalSetting.key == "site_id").first(db)
     if existing is None:
