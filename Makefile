@@ -54,6 +54,7 @@ bench: env-test
 	$(BIN)/python bench/demo_build.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/registry_import.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/search.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/sync.py
 
 ## docs/epd-example.png: the first page of a closed month's ЕПД of a 40-account demo town (a test runs this into a
 ## temporary folder and compares the picture, so it stays current: rerun it after changing the bill's layout).
