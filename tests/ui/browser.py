@@ -113,12 +113,24 @@ def stable_screenshot(page, path: Path, interval_ms: int = 300, timeout_ms: int 
     raise AssertionError("the screen never settled")
 
 
+EDITING = ("() => { const e = document.activeElement; "
+           "return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA'); }")
+
+
 def type_into(page, field: str, text: str) -> None:
     """Typed as a person types: focus the field, select what is there, type (Playwright's fill goes to the field
-    that had the focus in Flutter's text editing, not always the one named)."""
-    page.get_by_role("textbox", name=field).click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
+    that had the focus in Flutter's text editing, not always the one named). Flutter creates its editing element
+    on focus: the typing waits for it, and the element's value is checked after — on a busy machine the first
+    keystrokes once went to nothing (a password short of its first letters), so it is typed again when short."""
+    box = page.get_by_role("textbox", name=field)
+    for _attempt in range(3):
+        box.click()
+        page.wait_for_function(EDITING, timeout=10000)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+        if page.evaluate("() => document.activeElement.value") == text:
+            return
+    raise AssertionError(f"«{field}»: the typed text never arrived whole")
 
 
 def sign_in(page, login: str, password: str, *, expect_refusal: bool = False) -> None:
