@@ -6,7 +6,6 @@ database) under a random name — the link is the only way to it; each new print
 browser tab. Long batches (a house of hundreds of flats) run in a worker with the progress bar and «Остановить»."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 from pathlib import Path
@@ -16,9 +15,8 @@ import flet as ft
 
 from bcenter.app import Job
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, off_loop, updating
+from bcenter.ui.common import Failed, error_text, updating, with_job
 
-POLL = 0.25
 KINDS = (("monthly", "счёт за месяц"), ("debt", "счёт на долг"), ("advance", "счёт на аванс"))
 
 
@@ -58,17 +56,10 @@ def build_bills(page: ft.Page, app, *, files: Path | None, today: date) -> tuple
         state["job"] = job
         progress.value, progress.visible, stop.visible, make.disabled = 0, True, True, True
         page.update()
-        task = asyncio.ensure_future(off_loop(app.bills.print, month, out=out, kind=kind.value or "monthly",
-                                              house=house_code, account=number, job=job))
         try:
-            while True:
-                finished, _ = await asyncio.wait({task}, timeout=POLL)
-                if job.size:
-                    progress.value = min(job.done / job.size, 1.0)
-                if finished:
-                    result = task.result()
-                    break
-                page.update()
+            result = await with_job(page, job, app.bills.print, month, out=out, kind=kind.value or "monthly",
+                                    house=house_code, account=number,
+                                    on_progress=lambda j: setattr(progress, "value", min(j.done / j.size, 1.0)))
         except Failed as exc:
             error.value = exc.message
             return

@@ -56,6 +56,40 @@ def updating(page: ft.Page, handler: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+POLL = 0.25
+"""How often a long job's progress is shown (seconds)."""
+
+
+async def with_job(page: ft.Page, job, call: Callable[..., T], *args: Any,
+                   on_progress: Callable[[Any], None] | None = None, **kwargs: Any) -> T:
+    """``call(*args, job=job, **kwargs)`` off the loop (``off_loop``: a refusal becomes ``Failed``); every ``POLL``
+    seconds the loop reads the job's counters (``on_progress(job)``) and sends the page — the worker never touches
+    it. «Остановить» is ``job.cancel()`` from any handler."""
+    task = asyncio.ensure_future(off_loop(call, *args, job=job, **kwargs))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=POLL)
+        if on_progress is not None and job.size:
+            on_progress(job)
+        if done:
+            return task.result()
+        page.update()
+
+
+def signing_out(page: ft.Page, signed, on_sign_out=None, *, before: Callable[[], None] | None = None):
+    """The «Выйти» handler of a screen: the session ended in the service, then ``on_sign_out`` (sync or async)."""
+
+    async def sign_out(_e=None) -> None:
+        if before is not None:
+            before()
+        await off_loop(signed.app.users.sign_out, signed.session.token)
+        if on_sign_out is not None:
+            result = on_sign_out()
+            if result is not None:
+                await result
+
+    return updating(page, sign_out)
+
+
 def rub(kopecks: int) -> str:
     """3 412,08 — a non-breaking thousands space and a comma; the minus sign typographic."""
     rubles, kop = divmod(abs(int(kopecks)), 100)
@@ -71,4 +105,5 @@ def error_text(key: str) -> ft.Text:
     return ft.Text("", color=ft.Colors.RED_700, key=key)  # not selectable: a plain text node screen readers read
 
 
-__all__ = ["Failed", "NBSP", "amount_cell", "error_text", "off_loop", "rub", "updating"]
+__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "off_loop", "rub", "signing_out", "updating",
+           "with_job"]

@@ -20,7 +20,7 @@ import flet as ft
 
 from bcenter.app.users import ROLE_NAMES
 from bcenter.core.money import rub_to_kop
-from bcenter.ui.common import Failed, error_text, off_loop, rub, updating
+from bcenter.ui.common import Failed, error_text, off_loop, rub, signing_out, updating
 
 BIG = 26
 KEY_SIZE = 84
@@ -348,16 +348,9 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                 go_idle()
                 page.update()
 
-    async def sign_out(_e=None) -> None:
-        state["watching"] = False
-        await off_loop(app.users.sign_out, signed.session.token)
-        if on_sign_out is not None:
-            result = on_sign_out()
-            if result is not None:
-                await result
-
-    do_open, do_close, do_find, do_address, pick, do_pay, sign_out = (
-        updating(page, h) for h in (do_open, do_close, do_find, do_address, pick, do_pay, sign_out))
+    do_open, do_close, do_find, do_address, pick, do_pay = (
+        updating(page, h) for h in (do_open, do_close, do_find, do_address, pick, do_pay))
+    sign_out = signing_out(page, signed, on_sign_out, before=lambda: state.update(watching=False))
     open_shift.on_click, close_shift.on_click = do_open, do_close
     find.on_submit = find_button.on_click = do_find
     by_address.on_change = do_address

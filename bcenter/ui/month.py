@@ -7,7 +7,6 @@ loop polls its counters a few times a second for the progress bar (the worker ne
 """
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from typing import Any
 
@@ -15,9 +14,7 @@ import flet as ft
 
 from bcenter.app import Job
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, off_loop, rub, updating
-
-POLL = 0.25
+from bcenter.ui.common import Failed, error_text, off_loop, rub, updating, with_job
 
 
 def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
@@ -83,16 +80,13 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         calc.disabled = close.disabled = True
         progress_text.value = f"{what}…"
         page.update()
-        task = asyncio.ensure_future(off_loop(call, job=job, **kwargs))
+
+        def shown(job) -> None:
+            progress.value = min(job.done / job.size, 1.0)
+            progress_text.value = f"{what}: {job.done} из {job.size}"
+
         try:
-            while True:
-                done, _ = await asyncio.wait({task}, timeout=POLL)
-                if job.size:
-                    progress.value = min(job.done / job.size, 1.0)
-                    progress_text.value = f"{what}: {job.done} из {job.size}"
-                if done:
-                    return task.result()
-                page.update()
+            return await with_job(page, job, call, on_progress=shown, **kwargs)
         finally:
             state["job"] = None
             progress.visible, stop.visible = False, False

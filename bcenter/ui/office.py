@@ -19,7 +19,7 @@ from bcenter.app.meters import SOURCE_NAMES  # noqa: F401  (the readings' source
 from bcenter.app.users import ROLE_NAMES
 from bcenter.core.period import Period
 from bcenter.core.vocabulary import LINE_KIND_NAMES, METHOD_SHORT
-from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, updating
+from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, signing_out, updating
 from bcenter.ui.bills import build_bills
 from bcenter.ui.month import build_month
 from bcenter.ui.payments import build_payments
@@ -131,14 +131,8 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
         page.update()
         return None
 
-    async def sign_out(_e=None) -> None:
-        await off_loop(signed.app.users.sign_out, signed.session.token)
-        if on_sign_out is not None:
-            result = on_sign_out()
-            if result is not None:
-                await result
-
-    search, open_card, sign_out = updating(page, search), updating(page, open_card), updating(page, sign_out)
+    search, open_card = updating(page, search), updating(page, open_card)
+    sign_out = signing_out(page, signed, on_sign_out)
     query.on_change = search
     query.on_submit = search
     leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, on_click=sign_out, key="sign_out")

@@ -15,7 +15,7 @@ import flet as ft
 
 from bcenter.app.meters import METER_ZONES, RESOURCE_NAMES, STATUS_NAMES, ZONE_NAMES, read_meter
 from bcenter.app.users import ROLE_NAMES
-from bcenter.ui.common import Failed, error_text, off_loop, updating
+from bcenter.ui.common import Failed, error_text, off_loop, signing_out, updating
 
 BIG = 24
 STATUS_COLORS = {"accepted": ft.Colors.GREEN_800, "confirmed": ft.Colors.GREEN_800,
@@ -170,15 +170,9 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
             show_stop()
         return go
 
-    async def sign_out(_e=None) -> None:
-        await off_loop(app.users.sign_out, signed.session.token)
-        if on_sign_out is not None:
-            result = on_sign_out()
-            if result is not None:
-                await result
-
-    load_routes, open_route, do_save, do_probe, sign_out = (
-        updating(page, h) for h in (load_routes, open_route, do_save, do_probe, sign_out))
+    load_routes, open_route, do_save, do_probe = (
+        updating(page, h) for h in (load_routes, open_route, do_save, do_probe))
+    sign_out = signing_out(page, signed, on_sign_out)
     save.on_click, read_probe.on_click = do_save, do_probe
     back.on_click, forward.on_click = step(-1), step(1)
     to_routes.on_click = load_routes
