@@ -56,7 +56,7 @@ _UUID_TEXTS: dict[bytes, str] = {}
 sqlite3.register_converter("UUID", _uuid_from_storage)
 sqlite3.register_converter("DATE", bytes.decode)
 sqlite3.register_converter("TIMESTAMP", bytes.decode)
-SQLITE_FIELD_TYPES = {"UUID": "UUID"}  # peewee's default maps UUID to TEXT on SQLite
+SQLITE_FIELD_TYPES = {"UUID": "UUID", "XID8": "INTEGER"}  # peewee's default maps UUID to TEXT on SQLite
 
 
 def default_url() -> str:

@@ -36,6 +36,17 @@ class IdField(pw.Field):
         return str(value)
 
 
+class TransactionIdField(pw.Field):
+    """The id of the transaction that wrote the row: PostgreSQL's ``xid8`` (the column's default is
+    ``pg_current_xact_id()``, so a row never names it when inserted); 0 on SQLite, whose writers do not overlap.
+    Read as an integer (``sync.pull`` compares it with the snapshot's ``xmin``)."""
+
+    field_type = "XID8"
+
+    def python_value(self, value):
+        return None if value is None else int(value)
+
+
 class MoneyField(pw.BigIntegerField):
     """Integer kopecks."""
 

@@ -40,7 +40,8 @@ def copy_sqlite_to_postgres(source: Path, db: pw.Database, *, release: int | Non
                     "WHERE table_schema = current_schema() AND table_name = %s", (table,)) if generated == "NEVER"}
                 cursor = src.execute(f'SELECT * FROM "{table}"')
                 names = [d[0] for d in cursor.description]
-                keep = [(i, types[n]) for i, n in enumerate(names) if n in types]
+                keep = [(i, types[n]) for i, n in enumerate(names) if n in types and types[n] != "xid8"]  # the
+                # copying transaction's id instead (SQLite's 0 means «one writer»: sync/pull.py)
                 columns = ", ".join(f'"{names[i]}"' for i, _ in keep)
                 while rows := cursor.fetchmany(BATCH):
                     with db.cursor() as cur:

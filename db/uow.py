@@ -24,7 +24,7 @@ from bcenter.core.access import masked
 from bcenter.core.ids import uuid7
 from bcenter.core.quantity import canonical
 from db.context import bound, enter_unit, leave_unit
-from db.dialect import id_to_storage, is_postgres, raw_insert
+from db.dialect import id_to_storage, insert_sql, is_postgres, raw_insert
 from db.fields import IdField
 from db.models.system import AuditLog
 from db.packed_ids import pack_ids
@@ -52,7 +52,7 @@ class UnitOfWork:
     and while it is open the models of this context are bound to ``db`` too (``db.context``)."""
 
     def __init__(self, *, action: str, db: pw.Database, actor: str | None = None, site_id: str | None = None,
-                 details: dict | None = None):
+                 details: dict | None = None, outbox: bool = True):
         if db is None or isinstance(db, pw.DatabaseProxy):
             raise TypeError("UnitOfWork needs its own database (not the proxy)")
         self.action = action
@@ -60,6 +60,8 @@ class UnitOfWork:
         self.site_id = site_id
         self.details = dict(details or {})
         self.db = db
+        self.recording = outbox  # False: rows pulled from the server (sync.pull) — theirs, not to be pushed back
+        self.hlc: str | None = None  # the unit's hybrid logical clock stamp (db.hlc), taken when first needed
         self.id = uuid7()
         self.counts: Counter[str] = Counter()
         self._tx = None
@@ -161,7 +163,10 @@ class UnitOfWork:
         model.unit_update(**changes).where(pk == row_id).execute(self.db)
         after = {k: _plain(v) for k, v in changes.items()}
         table = model._meta.table_name
-        self._record(table, "update", [row_id], after)
+        column = {k: model._meta.fields[k].column_name for k in changes}
+        self._record(table, "update", [row_id], {"after": {column[k]: v for k, v in after.items()},
+                                                  "before": {column[k]: v for k, v in before.items()}})  # sync merges
+        self._stamp_fields(table, row_id, [model._meta.fields[k].column_name for k in changes])
         self.counts[table] += 1
         self._audit(f"{self.action}:update", table, row_id, before=masked(table, before), after=masked(table, after))
 
@@ -176,13 +181,67 @@ class UnitOfWork:
             return 0
         table = model._meta.table_name
         pk = model._meta.primary_key
+        images = {}
         for row in model.select().where(pk.in_(list(row_ids))).dicts().execute(self.db):
-            self._audit(f"{self.action}:delete", table, str(row["id"]),
-                        before=masked(table, {k: _plain(v) for k, v in row.items()}), after=None)
+            image = {k: _plain(v) for k, v in row.items()}
+            images[str(row["id"])] = {model._meta.fields[k].column_name: v for k, v in image.items()}
+            self._audit(f"{self.action}:delete", table, str(row["id"]), before=masked(table, image), after=None)
         count = model.unit_delete().where(pk.in_(list(row_ids))).execute(self.db)
-        self._record(table, "delete", list(row_ids), None)
+        self._record(table, "delete", list(row_ids), {"before": images})  # a delete against an edit: sync.conflicts
         self.counts[table] += count
         return count
+
+    def upsert_rows(self, model: type[pw.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Insert rows keyed by id (first column), or overwrite every given column of those that exist — how a
+        site takes the server's current master data (``sync.pull``, in a unit that records no outbox)."""
+        self._check_open()
+        _keyed_by_id(model, "upsert_rows")
+        if not rows:
+            return 0
+        if columns[0] != "id":
+            raise ValueError("the first column of an upsert must be id")
+        table = model._meta.table_name
+        sql = insert_sql(self.db, table, columns) + ' ON CONFLICT ("id") DO UPDATE SET ' + ", ".join(
+            f'"{c}" = excluded."{c}"' for c in columns[1:])
+        stored = _stored(self.db, model, columns, rows, self._keys)
+        if is_postgres(self.db):
+            from psycopg2.extras import execute_values
+
+            with self.db.cursor() as cursor:
+                execute_values(cursor, sql, stored, page_size=2000)
+        else:
+            self.db.connection().executemany(sql, stored)
+        self._record(table, "update", [r[0] for r in rows], None)
+        if table in PARENT_TABLES:
+            self._parents.setdefault(table, set()).update(str(r[0]) for r in rows)
+        self.counts[table] += len(rows)
+        return len(rows)
+
+    def touch(self, model: type[pw.Model], row_ids: Sequence[str]) -> None:
+        """Record rows as changed without changing them: the sites that pull them get their current content (the
+        server answering a site whose edit lost: the value kept travels back)."""
+        self._check_open()
+        _keyed_by_id(model, "touch")
+        if row_ids:
+            self._record(model._meta.table_name, "update", list(row_ids), {"touched": True})
+
+    def clock(self) -> str:
+        """The unit's hybrid logical clock stamp (``db.hlc``): taken once, when first needed."""
+        if self.hlc is None:
+            from db.hlc import tick
+
+            self.hlc = tick(self.db)
+        return self.hlc
+
+    def _stamp_fields(self, table: str, row_id: str, columns: Sequence[str]) -> None:
+        """When these fields were written, by the unit's clock (``sync_field_clock``: «newer wins» compares it)."""
+        stamp = self.clock()
+        m = "%s" if is_postgres(self.db) else "?"
+        key = id_to_storage(self.db)(row_id)
+        for column in columns:
+            self.db.execute_sql(
+                f'INSERT INTO "sync_field_clock" (table_name, row_id, field, hlc) VALUES ({m}, {m}, {m}, {m}) '
+                f'ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc', (table, key, column, stamp))
 
     def note(self, **details: Any) -> None:
         """Add details (file name, counts) to the audit summary of this unit."""
@@ -198,6 +257,8 @@ class UnitOfWork:
                         action=action, table_name=table, row_id=row_id, before=before, after=after).execute(self.db)
 
     def _record(self, table: str, op: str, row_ids: list, changes: dict | None) -> None:
+        if not self.recording:
+            return
         self._outbox.append((uuid7(), self.id, table, op, pack_ids(row_ids),
                              None if changes is None else json.dumps(changes, ensure_ascii=False, sort_keys=True),
                              self.site_id, utc_now_iso()))
@@ -207,9 +268,11 @@ class UnitOfWork:
     def _flush_outbox(self) -> None:
         if self._outbox:
             to_key = id_to_storage(self.db)
+            stamp = self.clock()
             raw_insert(self.db, "outbox",
-                       ("id", "unit_id", "table_name", "op", "packed_ids", "changes", "site_id", "created_at"),
-                       [(to_key(i), to_key(u), t, o, r, c, to_key(site), at) for i, u, t, o, r, c, site, at in self._outbox])
+                       ("id", "unit_id", "table_name", "op", "packed_ids", "changes", "site_id", "created_at", "hlc"),
+                       [(to_key(i), to_key(u), t, o, r, c, to_key(site), at, stamp)
+                        for i, u, t, o, r, c, site, at in self._outbox])
             self._outbox = []
 
     def _write_audit_summary(self) -> None:

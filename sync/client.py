@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 import peewee as pw
 
+from sync.pull import apply_page, cursor_of, dangling
 from sync.push import acknowledge, next_batch
 from sync.server import SITE_HEADER
 
@@ -72,12 +73,16 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             client.close()
 
 
-def _send(client: httpx.Client, url: str, batch: dict, headers: dict, report: PushReport, retries: int,
-          backoff: float, sleep: Callable[[float], None]) -> tuple[int, dict] | None:
+def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, report, retries: int,
+          backoff: float, sleep: Callable[[float], None], *, params: dict | None = None) -> tuple[int, dict] | None:
+    """POST ``batch`` (GET with ``params`` when None), retried on the network's and the server's failures."""
     wait = backoff
     for attempt in range(retries + 1):
         try:
-            response = client.post(url, json=batch, headers=headers)
+            if batch is None:
+                response = client.get(url, params=params, headers=headers)
+            else:
+                response = client.post(url, json=batch, headers=headers)
             if response.status_code < 500:
                 return response.status_code, response.json()
             failure = {"status": response.status_code, "error": "server_error"}
@@ -92,4 +97,85 @@ def _send(client: httpx.Client, url: str, batch: dict, headers: dict, report: Pu
     return None
 
 
-__all__ = ["PushReport", "push_all"]
+@dataclass
+class PullReport:
+    pages: int = 0
+    units: int = 0
+    rows: dict[str, int] = field(default_factory=dict)  # rows written, by table
+    scopes: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)  # scopes a running transaction at the server held back
+    refetched: list[str] = field(default_factory=list)  # scopes the server asked to start over
+    dangling: int = 0  # rows naming rows this site does not have, after the pull (a scope the site lacks)
+    retries: int = 0
+    error: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: httpx.Client | None = None,
+             limit: int | None = None, retries: int = RETRIES, backoff: float = BACKOFF, hold: float = 5.0,
+             sleep: Callable[[float], None] = time.sleep) -> PullReport:
+    """Pull every scope the site is enrolled in, page after page, each applied in one local transaction with its
+    cursor (an interrupted pull resumes where the last applied page ended). A page that is empty but not up to date
+    means a transaction at the server is still running below the rows that follow: the client waits (doubling from
+    ``backoff``, ``hold`` seconds at most) and asks again, and leaves the scope for the next sync if it is still held
+    back."""
+    report = PullReport()
+    own = client is None
+    client = client or httpx.Client(timeout=120)
+    headers = {SITE_HEADER: site_id, "Authorization": f"Bearer {secret}"}
+    base = url.rstrip("/")
+    try:
+        answer = _send(client, base + "/sync/site", None, headers, report, retries, backoff, sleep)
+        if answer is None:
+            return report
+        status, body = answer
+        if status != 200:
+            report.error = {"status": status, **body}
+            return report
+        report.scopes = list(body.get("scopes") or [])
+        for scope in report.scopes:
+            waited, wait, restarts = 0.0, backoff, 0
+            while True:
+                params = {"scope": scope, "cursor": cursor_of(db, scope)}
+                if limit:
+                    params["limit"] = str(limit)
+                answer = _send(client, base + "/sync/pull", None, headers, report, retries, backoff, sleep,
+                               params=params)
+                if answer is None:
+                    return report
+                status, got = answer
+                if status != 200:
+                    report.error = {"status": status, **got}
+                    return report
+                counts = apply_page(db, got)
+                report.pages += 1
+                report.units += len(got.get("units") or ())
+                for table, n in counts.items():
+                    report.rows[table] = report.rows.get(table, 0) + n
+                if got.get("must_refetch"):
+                    restarts += 1
+                    report.refetched.append(scope)
+                    if restarts > 2:
+                        report.error = {"error": "must_refetch", "scope": scope}
+                        return report
+                    continue
+                if got.get("up_to_date"):
+                    break
+                if not got.get("outbox_rows"):
+                    if waited >= hold:
+                        report.held_back.append(scope)
+                        break
+                    sleep(wait)
+                    waited += wait
+                    wait *= 2
+        report.dangling = len(dangling(db))
+        return report
+    finally:
+        if own:
+            client.close()
+
+
+__all__ = ["PullReport", "PushReport", "pull_all", "push_all"]

@@ -25,17 +25,21 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import peewee as pw
 
 from db.context import bound
 from db.dialect import db_id, param_mark
+from db.hlc import observe
 from db.migrations import current_version
 from db.models import LocalSetting, SyncAlarm, SyncBatch
 from db.packed_ids import unpack_ids
-from db.uow import UnitOfWork, key_columns, local_site_id
-from sync.rows import UnknownColumn, decode, model_of, read_rows
+from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
+from sync.conflicts import merge_delete, merge_update
+from sync.entries import read_parts, write_parts
+from sync.rows import UnknownColumn, decode, model_of, read_rows, storable
+from sync.scopes import UnknownScope, in_scope, resolve, scopes_of
 
 PUSHED = "sync.pushed_to_seq"
 """The site's last sequence number the server acknowledged (a ``local_setting``)."""
@@ -73,31 +77,74 @@ def next_batch(db: pw.Database, *, max_rows: int = MAX_ROWS) -> dict | None:
     after = pushed_to(db)
     m = param_mark(db)
     rows: list[tuple] = []
-    cursor = db.execute_sql(f'SELECT seq, unit_id, table_name, op, packed_ids, changes FROM "outbox" '
+    cursor = db.execute_sql(f'SELECT seq, unit_id, table_name, op, packed_ids, changes, hlc FROM "outbox" '
                             f'WHERE seq > {m} ORDER BY seq', (after,))
     unit = None
-    for seq, unit_id, table, op, packed, changes in cursor:
+    for seq, unit_id, table, op, packed, changes, hlc in cursor:
         unit_id = str(uuid.UUID(bytes=unit_id)) if isinstance(unit_id, bytes) else str(unit_id)
         if unit_id != unit and len(rows) >= max_rows:
             break  # a whole unit is in; the next one waits for the next batch
         unit = unit_id
-        rows.append((seq, unit_id, table, op, bytes(packed), changes))
+        rows.append((seq, unit_id, table, op, bytes(packed), changes, hlc))
     if not rows:
         return None
+    later = _later_edits(db, after)
     units: list[dict] = []
-    for seq, unit_id, table, op, packed, changes in rows:
+    for seq, unit_id, table, op, packed, changes, hlc in rows:
         if not units or units[-1]["unit"] != unit_id:
-            units.append({"unit": unit_id, "ops": []})
+            units.append({"unit": unit_id, "hlc": hlc, "ops": []})
         ids = [str(i) for i in unpack_ids(packed)]
         model = model_of(table)
+        changes = json.loads(changes) if changes else None
         if op == "insert" and getattr(model._meta, "outbox_by", None) is None:
             found = read_rows(db, model, ids)
-            units[-1]["ops"].append({"table": table, "op": op, "rows": [found[i] for i in ids if i in found]})
-        else:
+            shipped = {"table": table, "op": op, "rows": [_as_of(found[i], later.get((table, i)), seq)
+                                                          for i in ids if i in found]}
+            if table in PARENT_TABLES:
+                shipped["parts"] = read_parts(db, ids)
+            units[-1]["ops"].append(shipped)
+        elif op == "update" and changes and "after" in changes:
+            units[-1]["ops"].append({"table": table, "op": op, "rows": [
+                {"id": i, "before": changes.get("before") or {}, "after": changes["after"]} for i in ids]})
+        elif op == "delete":
             units[-1]["ops"].append({"table": table, "op": op, "ids": ids,
-                                     "changes": json.loads(changes) if changes else None})
+                                     "before": (changes or {}).get("before") or {}})
+        else:
+            units[-1]["ops"].append({"table": table, "op": op, "ids": ids, "changes": changes})
     return {"site_id": site_id, "batch_id": f"{after + 1}-{rows[-1][0]}-{uuid.uuid4().hex[:8]}",
             "from_seq": after + 1, "to_seq": rows[-1][0], "schema_version": current_version(db), "units": units}
+
+
+def _later_edits(db: pw.Database, after: int) -> dict[tuple[str, str], list[tuple[int, dict]]]:
+    """The edits waiting to be pushed, by (table, id): (seq, before-image) in order — to ship a row as it was
+    inserted (a row is read now; the edits after its insert travel as edits, each with its own before-image)."""
+    m = param_mark(db)
+    found: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+    for seq, table, packed, changes in db.execute_sql(
+            f'SELECT seq, table_name, packed_ids, changes FROM "outbox" WHERE seq > {m} AND op = {m} ORDER BY seq',
+            (after, "update")):
+        before = (json.loads(changes) if changes else {}).get("before")
+        if before:
+            for rid in unpack_ids(bytes(packed)):
+                found.setdefault((table, str(rid)), []).append((seq, before))
+    return found
+
+
+def _as_of(row: dict, edits: list[tuple[int, dict]] | None, seq: int) -> dict:
+    """The row as it stood at outbox ``seq``: each field changed later takes the before-image of its first change
+    after ``seq`` (a cash operation inserted pending, made done by a later unit, travels pending, then the edit)."""
+    if not edits:
+        return row
+    out = dict(row)
+    seen: set[str] = set()
+    for at, before in edits:
+        if at <= seq:
+            continue
+        for column, value in before.items():
+            if column not in seen and column in out:
+                out[column] = value
+                seen.add(column)
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,11 +194,19 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     except UnknownColumn as exc:
         raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     ids = [str(r["id"]) for r in rows]
+    if op["table"] in PARENT_TABLES and "parts" not in op:
+        raise _Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
     existing = read_rows(db, model, ids)
     fresh = [d for d, i in zip(decoded, ids) if i not in existing]
     if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
-        columns, stored = _storable(model, fresh)
+        columns, stored = storable(model, fresh)
         uow.insert_rows(model, columns, stored)
+        new_ids = {i for i in ids if i not in existing}
+        results["_fresh"].setdefault(op["table"], []).extend(sorted(new_ids))
+        if op["table"] in PARENT_TABLES:
+            parts = op["parts"] or {}
+            write_parts(uow, {t: ([r for r in rows if str(r.get("entry_id")) in new_ids] if t != "derivation"
+                                  else rows) for t, rows in parts.items()})
     results["inserted"] += len(fresh)
     for row, rid in zip(rows, ids):
         ours = existing.get(rid)
@@ -169,37 +224,79 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
                              ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
 
 
-def _storable(model: type[pw.Model], rows: list[dict]) -> tuple[list[str], list[list]]:
-    """Decoded rows (by field name) as the columns and values a bulk insert takes: keys as their text (the unit of
-    work stores them), other values through their field's conversion, dates as ISO text."""
-    by_column = model._meta.columns
-    columns = ["id"] + [c for c in by_column if c != "id"]
-    keys = key_columns(model)
-    out = []
-    for row in rows:
-        values = []
-        for column in columns:
-            field = by_column[column]
-            value = row.get(field.name)
-            if column not in keys and value is not None:
-                value = field.db_value(value)
-                if isinstance(value, (date, datetime)):
-                    value = value.isoformat()
-            values.append(value)
-        out.append(values)
-    return columns, out
+def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, hlc: str, results: dict,
+          allowed: set[str]) -> None:
+    """An edit or a delete of master data (or of a site's own fact's lifecycle), merged per field
+    (``sync.conflicts``); the row must be in the site's scopes as the server holds it."""
+    table = op["table"]
+    model = model_of(table)
+    if getattr(model._meta, "outbox_by", None) is not None or table in PARENT_TABLES:
+        raise _Refused(422, {"error": "unsupported_op", "table": table, "op": op["op"]})
+    ids = [str(r["id"]) for r in op.get("rows") or ()] if op["op"] == "update" else [str(i) for i in op["ids"]]
+    found = scopes_of(db, table, ids)
+    for rid in ids:
+        if rid in found and not in_scope(found[rid], allowed):
+            raise _Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(found[rid])})
+    if op["op"] == "update":
+        for row in op.get("rows") or ():
+            merged = merge_update(uow, table, row, hlc=hlc, site_id=site_id, batch_id=batch_id, results=results)
+            results["updated"] += merged.applied
+            if merged.bounced:
+                results["_bounce"].setdefault(table, set()).add(str(row["id"]))
+    else:
+        images = op.get("before") or {}
+        for rid in ids:
+            if merge_delete(uow, table, rid, images.get(rid), site_id=site_id, batch_id=batch_id, results=results):
+                results["_bounce"].setdefault(table, set()).add(rid)
+            else:
+                results["deleted"] += 1
 
 
-def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict) -> None:
-    if op.get("op") != "insert":
+def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
+              hlc: str = "", allowed: set[str] = frozenset()) -> None:
+    if op.get("op") not in ("insert", "update", "delete"):
         raise _Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
     try:
+        if op["op"] != "insert":
+            _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed)
+            return
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
         raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     except pw.IntegrityError as exc:  # a row naming what this server does not have, or breaking a constraint
         raise _Refused(422, {"error": "integrity", "table": op.get("table"),
                              "detail": str(exc).splitlines()[0]}) from exc
+
+
+def _observe(db: pw.Database, hlc: str) -> None:
+    try:
+        observe(db, hlc)
+    except ValueError as exc:
+        raise _Refused(422, {"error": "bad_clock", "hlc": hlc}) from exc
+
+
+def _scopes(db: pw.Database, site_id: str) -> set[str]:
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT scopes FROM "sync_site" WHERE site_id = {m} AND active = {m}',
+                         (db_id(site_id), True)).fetchone()
+    if row is None:
+        raise _Refused(403, {"error": "not_enrolled", "site_id": site_id})
+    try:
+        return resolve(db, [s for s in row[0].split(",") if s])
+    except UnknownScope as exc:
+        raise _Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
+
+
+def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str]) -> None:
+    """Every row a push wrote is in one of the site's scopes — checked in the push's transaction, after its rows
+    are in (a new account's payment finds the account pushed beside it): else 403 ``out_of_scope`` and nothing
+    of the batch stays."""
+    for table, ids in fresh.items():
+        found = scopes_of(db, table, ids)
+        for rid in ids:
+            if not in_scope(found.get(rid, set()), allowed):
+                raise _Refused(403, {"error": "out_of_scope", "table": table, "id": rid,
+                                     "scopes": sorted(found.get(rid, set()))})
 
 
 def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
@@ -221,14 +318,26 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
             expected = expected_from(db, site_id)
             if batch.get("from_seq") != expected:
                 raise _Refused(409, {"error": "gap", "expected_from_seq": expected})
-            results = {"inserted": 0, "exists": 0, "alarms": []}
+            allowed = _scopes(db, site_id)
+            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
+                       "_fresh": {}, "_bounce": {}}
             with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
                 for unit in batch.get("units") or []:
+                    hlc = str(unit.get("hlc") or "")
+                    _observe(db, hlc)
                     with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
                                     details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
+                        uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
                         for op in unit.get("ops") or []:
-                            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
-
+                            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
+                                      allowed=allowed)
+                _check_scopes(db, results.pop("_fresh"), allowed)
+                bounce = results.pop("_bounce")
+                if bounce:  # what the site must get back: recorded as the server's, so the site pulls it
+                    with UnitOfWork(action="sync.bounce", actor=f"sync:{site_id}", db=db,
+                                    details={"batch": batch_id}) as uow:
+                        for table, ids in sorted(bounce.items()):
+                            uow.touch(model_of(table), sorted(ids))
             body.update(results)
         except _Refused as refused:
             status, body = refused.status, {"batch_id": batch_id, **refused.body}

@@ -17,6 +17,7 @@ import peewee as pw
 
 from db.context import bound
 from db.models import DOMAIN_MODELS
+from db.uow import key_columns
 
 MODELS: dict[str, type[pw.Model]] = {m._meta.table_name: m for m in DOMAIN_MODELS}
 """The tables that travel, by name: the synced domain tables (``db.models.DOMAIN_MODELS``)."""
@@ -84,4 +85,26 @@ def read_rows(db: pw.Database, model: type[pw.Model], ids: Iterable[str]) -> dic
     return out
 
 
-__all__ = ["MODELS", "UnknownColumn", "decode", "encode", "model_of", "read_rows"]
+def storable(model: type[pw.Model], rows: list[dict], *, columns: list[str] | None = None
+             ) -> tuple[list[str], list[list]]:
+    """Decoded rows (by field name) as the columns and values a bulk insert takes: keys as their text (the unit of
+    work stores them), other values through their field's conversion, dates as ISO text."""
+    by_column = model._meta.columns
+    columns = columns or ["id"] + [c for c in by_column if c != "id"]
+    keys = key_columns(model)
+    out = []
+    for row in rows:
+        values = []
+        for column in columns:
+            field = by_column[column]
+            value = row.get(field.name)
+            if column not in keys and value is not None:
+                value = field.db_value(value)
+                if isinstance(value, (date, datetime)):
+                    value = value.isoformat()
+            values.append(value)
+        out.append(values)
+    return columns, out
+
+
+__all__ = ["MODELS", "UnknownColumn", "decode", "encode", "model_of", "read_rows", "storable"]

@@ -4,7 +4,8 @@
 the server makes a 256-bit secret, shows it once and keeps only its SHA-256 (a random secret needs no slow hash:
 nothing to guess), with the scopes the site may use and where its push chain begins.
 
-**HTTP** (``make_app``): ``POST /sync/push`` with ``X-Bcenter-Site: <site id>`` and ``Authorization: Bearer
+**HTTP** (``make_app``): ``POST /sync/push`` (``sync.push``), ``GET /sync/pull`` (``sync.pull``), ``GET
+/sync/site`` (the site's code and scopes), each with ``X-Bcenter-Site: <site id>`` and ``Authorization: Bearer
 <secret>``, the batch as JSON (``sync.push``); the answer's status and body are ``apply_push``'s. Unauthenticated
 or unknown sites get 401, a body over ``max_body`` bytes 413, not JSON 400. Every request is logged. The server
 binds to 127.0.0.1 unless told otherwise (``bcenter server --host``).
@@ -24,7 +25,10 @@ import peewee as pw
 from db.context import bound
 from db.dialect import db_id, param_mark
 from db.models import SyncSite
+from sync.pull import MAX_ROWS as PAGE_ROWS
+from sync.pull import Refused, page
 from sync.push import apply_push, start_chain
+from sync.scopes import UnknownScope, resolve
 
 log = logging.getLogger("bcenter.sync")
 MAX_BODY = 64 * 1024 * 1024
@@ -44,7 +48,14 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
     for scope in scopes:
         kind, _, value = scope.partition(":")
         if kind not in ("ref", "house", "route", "cashdesk") or (kind != "ref" and not value):
-            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД, route:КОД или cashdesk:КОД")
+            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД (house:* — все дома), route:ИМЯ или "
+                             f"cashdesk:КОД")
+    try:
+        resolve(db, scopes)
+    except UnknownScope as exc:
+        kind, _, value = str(exc).partition(":")
+        raise ValueError(f"--scope: «{exc}» — на сервере нет {'дома с кодом' if kind == 'house' else 'обхода'} "
+                         f"«{value}»") from None
     m = param_mark(db)
     if db.execute_sql(f'SELECT 1 FROM "sync_site" WHERE site_id = {m} OR code = {m}', (db_id(site_id), code)).fetchone():
         raise ValueError(f"Площадка {code} ({site_id}) уже зарегистрирована")
@@ -82,13 +93,18 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY):
     def _error(status: int, error: str, **more) -> JSONResponse:
         return JSONResponse({"error": error, **more}, status_code=status)
 
-    async def push(request: Request) -> JSONResponse:
+    async def _site(request: Request) -> str | None:
         claimed = request.headers.get(SITE_HEADER)
         auth = request.headers.get("authorization", "")
         secret = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
         site = await run_in_threadpool(_connected, authenticated, db, claimed, secret)
         if site is None:
-            log.warning("sync push refused: site %s not authenticated", claimed)
+            log.warning("sync %s refused: site %s not authenticated", request.url.path, claimed)
+        return site
+
+    async def push(request: Request) -> JSONResponse:
+        site = await _site(request)
+        if site is None:
             return _error(401, "unauthenticated")
         size = int(request.headers.get("content-length") or 0)
         if size > max_body:
@@ -109,10 +125,44 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY):
                  " (replayed)" if answer.replayed else "")
         return JSONResponse(answer.body, status_code=answer.status)
 
+    async def pull(request: Request) -> JSONResponse:
+        """``GET /sync/pull?scope=…&cursor=…&limit=…``: the next page of a scope the site is enrolled in."""
+        site = await _site(request)
+        if site is None:
+            return _error(401, "unauthenticated")
+        scope = request.query_params.get("scope") or ""
+        try:
+            limit = min(max(int(request.query_params.get("limit") or PAGE_ROWS), 1), PAGE_ROWS)
+        except ValueError:
+            return _error(400, "bad_limit")
+        try:
+            got = await run_in_threadpool(_connected, page, db, site_id=site, scope=scope,
+                                          cursor=request.query_params.get("cursor"), limit=limit)
+        except Refused as refused:
+            return JSONResponse(refused.body, status_code=refused.status)
+        log.info("sync pull %s %s from %s: %s units%s", site, scope, request.query_params.get("cursor"),
+                 len(got["units"]), " (up to date)" if got["up_to_date"] else "")
+        return JSONResponse(got)
+
+    async def whoami(request: Request) -> JSONResponse:
+        """``GET /sync/site``: the authenticated site's code and scopes (what it pulls)."""
+        site = await _site(request)
+        if site is None:
+            return _error(401, "unauthenticated")
+        found = await run_in_threadpool(_connected, site_info, db, site)
+        return JSONResponse(found)
+
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
-    return Starlette(routes=[Route("/sync/push", push, methods=["POST"]), Route("/sync/health", health)])
+    return Starlette(routes=[Route("/sync/push", push, methods=["POST"]), Route("/sync/pull", pull),
+                             Route("/sync/site", whoami), Route("/sync/health", health)])
+
+
+def site_info(db: pw.Database, site_id: str) -> dict:
+    row = db.execute_sql(f'SELECT code, name, scopes FROM "sync_site" WHERE site_id = {param_mark(db)}',
+                         (db_id(site_id),)).fetchone()
+    return {"site_id": site_id, "code": row[0], "name": row[1], "scopes": [s for s in row[2].split(",") if s]}
 
 
 def _connected(call, db: pw.Database, *args, **kwargs):
@@ -127,4 +177,4 @@ def _connected(call, db: pw.Database, *args, **kwargs):
             db.close()
 
 
-__all__ = ["MAX_BODY", "authenticated", "enroll", "make_app"]
+__all__ = ["MAX_BODY", "authenticated", "enroll", "make_app", "site_info"]

@@ -1,4 +1,4 @@
-"""Синхронизация (issue 17, first step: push): at the server — enrolment of sites and the HTTP application; at a
+"""Синхронизация (issue 17: push and pull): at the server — enrolment of sites and the HTTP application; at a
 site — joining a server (its address and this site's secret kept in the site's own database), pushing the outbox,
 what waits. The protocol lives in the ``sync`` package (ARCHITECTURE.md §5)."""
 from __future__ import annotations
@@ -24,6 +24,7 @@ class SyncStatus:
     waiting_rows: int
     waiting_units: int
     pushed_to: int
+    cursors: dict[str, str]  # scope → the pull cursor (``xid:seq`` of the server's change log)
 
 
 class SyncCases(UseCases):
@@ -71,21 +72,37 @@ class SyncCases(UseCases):
 
         rows, units = waiting(self.db)
         server = self._setting(SERVER)
+        from sync.pull import cursors
+
         return SyncStatus(local_site_id(self.db), server, server is not None and self._setting(SECRET) is not None,
-                          rows, units, pushed_to(self.db))
+                          rows, units, pushed_to(self.db), cursors(self.db))
 
     @use_case(P.SYSTEM_SETUP, "синхронизация с сервером")
     def push(self, *, server: str | None = None, retries: int | None = None, client=None):
         """Push the outbox to the joined server (or ``server``); returns ``sync.client.PushReport``."""
         from sync.client import RETRIES, push_all
 
+        url, secret = self._joined(server)
+        return push_all(self.db, url=url, site_id=local_site_id(self.db), secret=secret, client=client,
+                        retries=RETRIES if retries is None else retries)
+
+    @use_case(P.SYSTEM_SETUP, "синхронизация с сервером")
+    def pull(self, *, server: str | None = None, retries: int | None = None, client=None, limit: int | None = None):
+        """Pull every scope this site is enrolled in from the joined server (or ``server``); returns
+        ``sync.client.PullReport``. Pulled rows change this database without entering its outbox."""
+        from sync.client import RETRIES, pull_all
+
+        url, secret = self._joined(server)
+        return pull_all(self.db, url=url, site_id=local_site_id(self.db), secret=secret, client=client,
+                        retries=RETRIES if retries is None else retries, limit=limit)
+
+    def _joined(self, server: str | None) -> tuple[str, str]:
         url = server or self._setting(SERVER)
         secret = self._setting(SECRET)
         if url is None or secret is None:
             raise UsageError("Площадка не подключена к серверу: bcenter sync join --server АДРЕС (секрет — из "
                              "bcenter server enroll на сервере)")
-        return push_all(self.db, url=url, site_id=local_site_id(self.db), secret=secret, client=client,
-                        retries=RETRIES if retries is None else retries)
+        return url, secret
 
     def _setting(self, key: str) -> str | None:
         with bound(self.db):

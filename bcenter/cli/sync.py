@@ -37,7 +37,7 @@ def server(ctx: click.Context, host: str, port: int, max_body: int) -> None:
 @click.option("--code", required=True, metavar="КОД", help="Короткий код площадки (K1, T1, …).")
 @click.option("--name", required=True, metavar="НАЗВАНИЕ")
 @click.option("--scope", "scopes", multiple=True, required=True, metavar="ОБЛАСТЬ",
-              help="Область (можно несколько): ref, house:КОД, route:КОД, cashdesk:КОД.")
+              help="Область (можно несколько): ref, house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД.")
 @click.option("--after-seq", type=click.IntRange(0), default=0, show_default=True, metavar="N",
               help="Пакеты площадки начнутся после этого номера её outbox (0 — с начала).")
 @click.pass_obj
@@ -57,7 +57,8 @@ def enroll(obj: Context, site_id: str, code: str, name: str, scopes: tuple[str, 
               help="Повторов пакета при сбое сети (по умолчанию 6, с удвоением паузы).")
 @click.pass_context
 def sync_(ctx: click.Context, server_url: str | None, watch: float | None, retries: int | None) -> None:
-    """Отправить на сервер всё, что ждёт в outbox этой площадки (пакетами, каждый — один раз)."""
+    """Отправить на сервер всё, что ждёт в outbox этой площадки (пакетами, каждый — один раз), и получить с сервера
+    изменения своих областей (справочники, дома, обходы, кассы)."""
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
@@ -72,6 +73,19 @@ def sync_(ctx: click.Context, server_url: str | None, watch: float | None, retri
             detail = report.error.get("detail") or report.error.get("error")
             raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "
                                        "останется в outbox и уйдёт при следующем запуске")
+        got = obj.app.sync.pull(server=server_url, retries=retries)
+        rows = sum(n for table, n in got.rows.items() if table != "parts")
+        click.echo(f"Получено страниц: {got.pages}, единиц работы: {got.units}, строк: {rows}"
+                   + (f" (и частей проводок: {got.rows['parts']})" if got.rows.get("parts") else "")
+                   + f"; области: {', '.join(got.scopes) or '—'}")
+        for scope in got.held_back:
+            click.echo(f"  {scope}: на сервере идёт долгая транзакция — остальное придёт при следующем запуске")
+        for scope in got.refetched:
+            click.echo(f"  {scope}: сервер попросил начать область заново (восстановлен из копии?) — получена заново")
+        if not got.ok:
+            detail = got.error.get("detail") or got.error.get("error")
+            raise click.ClickException(f"Получение не завершено: {detail} ({got.error}); полученные страницы "
+                                       "сохранены, остальное придёт при следующем запуске")
         if watch is None:
             return
         time.sleep(watch)
@@ -96,3 +110,7 @@ def status(obj: Context) -> None:
     click.echo(f"Площадка {s.site_id}: " + (f"сервер {s.server}" if s.joined else "не подключена (bcenter sync join)"))
     click.echo(f"Ждут отправки: {s.waiting_rows} строк outbox в {s.waiting_units} единицах работы; "
                f"подтверждено сервером до № {s.pushed_to}")
+    for scope, cursor in sorted(s.cursors.items()):
+        click.echo(f"Получено из области {scope}: до позиции {cursor}")
+    if s.joined and not s.cursors:
+        click.echo("С сервера ещё ничего не получено (bcenter sync)")

@@ -20,7 +20,7 @@ from db.models.ledger import (
 from db.models.cases import Claim, CourtCase
 from db.models.system import (
     AppUser, AuditLog, CalcRun, CalcState, JobLock, LocalSetting, Outbox, SignIn, Site, SyncAlarm, SyncBatch,
-    SyncCursor, SyncSite, UserRole, UserSession,
+    SyncConflict, SyncCursor, SyncFieldClock, SyncSite, UserRole, UserSession,
 )
 
 DOMAIN_MODELS = [
@@ -39,7 +39,7 @@ DOMAIN_MODELS = [
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
 LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry,
-                BalanceKey, UserSession, SignIn, SyncBatch, SyncAlarm, SyncSite]
+                BalanceKey, UserSession, SignIn, SyncBatch, SyncAlarm, SyncSite, SyncFieldClock, SyncConflict]
 """Written directly, without outbox rows: technical tables, and the derivation texts (content-addressed; a charge
 line's text travels with the line, which is in the outbox), the accounts' carries (a cache every site derives) and the numbers of the (service, supplier) pairs
 in packed balance snapshots (local to the database: a snapshot leaves it with the pairs' UUIDs)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import peewee as pw
 
 from bcenter.core.access import ROLES
-from db.fields import IdField, JsonTextField
+from db.fields import IdField, JsonTextField, TransactionIdField
 from db.models.base import BaseModel, LocalModel, constraint
 from db.models.reference import _in
 
@@ -94,7 +94,8 @@ class LocalSetting(LocalModel):
 
 class Outbox(LocalModel):
     """What this site must push: one row per written batch of a table (ids listed, packed: ``db.packed_ids``,
-    schema step 18), in commit order."""
+    schema step 18), in commit order. At the server it is also the pull feed: ``xid`` is the writing transaction's
+    id on PostgreSQL (``pg_current_xact_id()``, the column's default; 0 on SQLite, schema step 31)."""
 
     seq = pw.AutoField()
     id = IdField(unique=True)
@@ -106,6 +107,11 @@ class Outbox(LocalModel):
     site_id = IdField(null=True)
     created_at = pw.TextField()
     pushed_batch = pw.TextField(null=True)
+    xid = TransactionIdField()
+    hlc = pw.TextField(null=True)  # the unit's hybrid logical clock (db.hlc); none on rows written before step 31
+
+    class Meta:
+        indexes = ((("xid", "seq"), False),)
 
 
 class AuditLog(LocalModel):
@@ -159,6 +165,44 @@ class SyncSite(LocalModel):
     scopes = pw.TextField()       # "ref,house:h00001,cashdesk:K1"
     enrolled_at = pw.TextField()
     active = pw.BooleanField(default=True)
+
+
+class SyncFieldClock(LocalModel):
+    """When a master-data field was last written, by the hybrid logical clock (``db.hlc``): the unit of work stamps
+    every field it updates, so «newer wins» (contacts, free text) compares two edits' clocks (schema step 31)."""
+
+    table_name = pw.TextField()
+    row_id = IdField()
+    field = pw.TextField()
+    hlc = pw.TextField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("table_name", "row_id", "field")
+
+
+class SyncConflict(LocalModel):
+    """At the server: two edits of the same field (or an edit against a delete) that the policy of the field's class
+    did not settle by itself — the centre's value kept and the clash queued for a person (``open``) — or settled
+    (``auto``: newer wins, add-wins; kept as history). ``base`` is what the site changed from, ``theirs`` what it
+    changed to, ``ours`` the centre's value then (JSON values; ``sync.conflicts``)."""
+
+    id = IdField(primary_key=True)
+    site_id = IdField()
+    batch_id = pw.TextField()
+    table_name = pw.TextField()
+    row_id = IdField()
+    field = pw.TextField()  # "*" for an edit against a delete
+    policy = pw.TextField()
+    base = pw.TextField(null=True)
+    theirs = pw.TextField(null=True)
+    ours = pw.TextField(null=True)
+    state = pw.TextField()  # open | auto | kept | taken
+    raised_at = pw.TextField()
+    resolved_at = pw.TextField(null=True)
+    resolved_by = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("state", "raised_at"), False),)
 
 
 class SyncAlarm(LocalModel):

@@ -90,7 +90,8 @@ def test_update_records_before_and_after(any_db):
     row = AuditLog.get((AuditLog.table_name == "supplier") & (AuditLog.row_id == sid))
     assert row.before == {"name": "ООО Вода"} and row.after == {"name": "ООО «Водоканал»"}
     change = Outbox.get((Outbox.unit_id == uow.id) & (Outbox.op == "update"))
-    assert change.changes == {"name": "ООО «Водоканал»"}
+    assert change.changes == {"after": {"name": "ООО «Водоканал»"}, "before": {"name": "ООО Вода"}}
+    assert change.hlc is not None
 
 
 def test_units_do_not_nest(any_db):

@@ -13,7 +13,8 @@ from bcenter.app import App
 from bcenter.core.clock import FixedClock
 from bcenter.modules.exchange.service import import_data
 from db.connection import make_database
-from sync.push import acknowledge, start_chain
+from sync.push import acknowledge
+from sync.server import enroll
 
 DAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
@@ -41,9 +42,13 @@ def centre_file(tmp_path, example_doc):
     return path
 
 
+SCOPES = {"K1": ["ref", "house:*", "cashdesk:K1"], "T1": ["ref", "house:h1"], "O2": ["ref", "house:h2"]}
+"""The sites' scopes: a town-wide cash desk, a tablet in house h1, an office of house h2."""
+
+
 def _site(centre_file, tmp_path, code: str, server: App) -> App:
     """A site: the centre's registry (same ids), its own identity, nothing of the centre's outbox to push — enrolled
-    at the server from there."""
+    at the server from there, with the scopes of ``SCOPES``."""
     path = tmp_path / f"{code}.db"
     shutil.copy(centre_file, path)
     app = App.open(f"sqlite:///{path}", clock=FixedClock(NOW))
@@ -51,7 +56,7 @@ def _site(centre_file, tmp_path, code: str, server: App) -> App:
     app.db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_code'", (code,))
     start = app.db.execute_sql("SELECT MAX(seq) FROM outbox").fetchone()[0]
     acknowledge(app.db, start)
-    start_chain(server.db, site_id(app), after_seq=start)
+    enroll(server.db, site_id=site_id(app), code=code, name=code, scopes=SCOPES[code], after_seq=start)
     return app
 
 

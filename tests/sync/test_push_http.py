@@ -32,8 +32,9 @@ class Flaky(TestClient):
 
 def _enrolled(server, site) -> str:
     start = site.db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0]
-    server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's chain start: enrolment records it instead
-    return enroll(server.db, site_id=_site_id(site), code="T1", name="Планшет 1", scopes=["ref", "route:r1"],
+    server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's enrolment: enrolled again here, for the secret
+    server.db.execute_sql("DELETE FROM sync_site")
+    return enroll(server.db, site_id=_site_id(site), code="T1", name="Планшет 1", scopes=["ref", "house:h1"],
                   after_seq=int(start))
 
 
@@ -73,3 +74,5 @@ def test_the_door_refuses_strangers_other_sites_big_and_broken_requests(server, 
         enroll(server.db, site_id=_site_id(tablet), code="T2", name="x", scopes=["ref"])
     with pytest.raises(ValueError, match="--scope: «street:1»"):
         enroll(server.db, site_id=_site_id(kiosk), code="K1", name="x", scopes=["street:1"])
+    with pytest.raises(ValueError, match="на сервере нет дома с кодом «h9»"):
+        enroll(server.db, site_id=_site_id(kiosk), code="K1", name="x", scopes=["house:h9"])

@@ -18,9 +18,10 @@ from tests.ui.browser import free_port
 
 def _enrol(capsys, server, tablet) -> str:
     start = tablet.db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0]
-    server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's chain start: enrolment records it instead
+    server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's enrolment: this test enrols by the command
+    server.db.execute_sql("DELETE FROM sync_site")
     assert main(["--db", server.url, "server", "enroll", "--site-id", site_id(tablet), "--code", "T1", "--name",
-                 "Планшет контролёра", "--scope", "ref", "--scope", "route:r1", "--after-seq", start]) == 0
+                 "Планшет контролёра", "--scope", "ref", "--scope", "house:h1", "--after-seq", start]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Площадка T1 зарегистрирована. Секрет (показывается один раз): ")
     return out.split(": ", 1)[1].split()[0]

@@ -1,0 +1,86 @@
+"""A journal entry travels whole: its row, its postings, its charge lines and the derivations the lines name
+(docs/design.md «Outbox granularity»: the entry's outbox row stands for its parts).
+
+Parts have no ids of their own that mean anything elsewhere — a posting's number is its database's, a line is
+(entry, line_no) — so they travel under their entry and are written under it: on a push only with an entry the
+server did not have (an entry never changes: one it has is compared, its parts with it), on a pull instead of
+whatever parts the site held for that entry (so a page applied twice leaves the same rows). Derivations are
+content-addressed (the key is the text's hash): the same on every database, inserted if absent.
+"""
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+
+import peewee as pw
+
+from db.context import bound
+from db.dialect import db_ids, marks
+from db.models import ChargeLine, Derivation, Posting
+from db.uow import UnitOfWork
+from sync.rows import decode, encode, storable
+
+PARTS: tuple[type[pw.Model], ...] = (Posting, ChargeLine)
+
+
+def _columns(model: type[pw.Model]) -> list[str]:
+    """The columns a part travels with: all but a database's own number (a posting's ``id``)."""
+    return [c for c in model._meta.columns if not (c == "id" and isinstance(model._meta.columns[c], pw.AutoField))]
+
+
+def read_parts(db: pw.Database, entry_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """The parts of these entries, encoded, by table — with the derivations their lines name."""
+    ids = [str(i) for i in entry_ids]
+    out: dict[str, list[dict]] = {m._meta.table_name: [] for m in PARTS}
+    keys: set[bytes] = set()
+    with bound(db):
+        for model in PARTS:
+            columns = _columns(model)
+            entry = model._meta.columns["entry_id"]
+            for start in range(0, len(ids), 500):
+                query = model.select(*[model._meta.columns[c] for c in columns]).where(
+                    entry.in_(ids[start:start + 500])).dicts()
+                for row in query:
+                    plain = {model._meta.fields[k].column_name: v for k, v in row.items()}
+                    if plain.get("derivation_key") is not None:
+                        keys.add(bytes(plain["derivation_key"]))
+                    out[model._meta.table_name].append(encode(model, plain))
+        derivations = []
+        key_list = sorted(keys)
+        for start in range(0, len(key_list), 500):
+            for key, data in Derivation.select(Derivation.key, Derivation.data).where(
+                    Derivation.key.in_(key_list[start:start + 500])).tuples():
+                derivations.append({"key": base64.b64encode(bytes(key)).decode(),
+                                    "data": base64.b64encode(bytes(data)).decode()})
+    out["derivation"] = derivations
+    return out
+
+
+def write_parts(uow: UnitOfWork, parts: dict[str, list[dict]], *, replace: Iterable[str] = ()) -> int:
+    """Write shipped parts through ``uow`` (their entries inserted by it before); ``replace``: entries whose parts
+    this database may hold already (a pull) — removed first. Returns the rows written."""
+    db = uow.db
+    written = 0
+    derivations = [(base64.b64decode(d["key"]), base64.b64decode(d["data"])) for d in parts.get("derivation") or ()]
+    if derivations:
+        with bound(db):
+            for start in range(0, len(derivations), 500):
+                Derivation.insert_many(derivations[start:start + 500],
+                                       fields=[Derivation.key, Derivation.data]).on_conflict_ignore().execute()
+    replace = [str(i) for i in replace]
+    for model in PARTS:
+        table = model._meta.table_name
+        for start in range(0, len(replace), 500):
+            chunk = replace[start:start + 500]
+            db.execute_sql(f'DELETE FROM "{table}" WHERE entry_id IN ({marks(db, len(chunk))})', db_ids(chunk))
+        rows = parts.get(table) or []
+        if not rows:
+            continue
+        columns, values = storable(model, [decode(model, r) for r in rows], columns=_columns(model))
+        for start in range(0, len(values), 5000):
+            uow.insert_rows(model, columns, values[start:start + 5000])
+        written += len(values)
+    return written
+
+
+__all__ = ["PARTS", "read_parts", "write_parts"]

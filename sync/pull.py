@@ -1,0 +1,297 @@
+"""Pull: the server's change log read by sites in pages, per scope, with a resumable cursor (ARCHITECTURE.md §5).
+
+**The change log** is the server's outbox: every unit of work at the server — its own (a calculation, a close, a
+tariff) and each site's pushed units (applied through the server's unit of work, ``site_id`` naming their origin) —
+writes its rows there. A site never gets back what it pushed.
+
+**The snapshot rule** (PostgreSQL): a row's ``seq`` is taken when it is written, not when its transaction commits,
+so a transaction that started earlier may commit a smaller ``seq`` after a later one is already read. Every outbox
+row carries the id of its transaction (``xid``, default ``pg_current_xact_id()``, schema step 31); a page reads only
+rows whose ``xid`` is below the current snapshot's ``xmin`` — every such transaction is over, committed or not —
+ordered by ``(xid, seq)``, and the cursor is the last ``(xid, seq)`` read. A transaction still running holds the
+feed back (``up_to_date`` false, the client waits and asks again); no wall-clock gap timeout ever guesses. On
+SQLite one writer at a time commits in ``seq`` order: ``xid`` is 0 and the same query holds.
+
+**A page** (``page``, at the server) holds whole units of work (never a unit split across pages): each outbox row
+becomes an op with the rows' **current** content (master data: the newest value is the one to hold; a row deleted
+since is left to its delete op), an entry with its parts (``sync.entries``), a closed period's snapshots for the
+scope's accounts, or the ids deleted (sent to every scope: a deleted row's house is no longer known; deleting an
+absent id changes nothing). ``up_to_date``: nothing more below the horizon; ``must_refetch``: the cursor is not one
+this server gave (a server restored from an older backup, a broken cursor) — the site starts the scope over (every
+op is an upsert or a replacement, so pulling a row again changes nothing).
+
+**At the site** (``apply_page``) a page is applied in one local transaction with the cursor's advance, through a unit
+of work that records no outbox (the rows are the server's, not to be pushed back).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import peewee as pw
+
+from db.context import bound
+from db.dialect import db_id, is_postgres, param_mark
+from db.hlc import KEY as HLC_KEY
+from db.hlc import observe
+from db.models import AccountSnapshot, BalanceSnapshot, SyncCursor
+from db.packed_ids import unpack_ids
+from db.snapshots import COLUMNS, VERSION, numbered, pack
+from db.uow import PARENT_TABLES, UnitOfWork
+from sync.entries import read_parts, write_parts
+from sync.rows import decode, model_of, read_rows, storable
+from sync.scopes import REF, UnknownScope, in_scope, resolve, scopes_of
+
+MAX_ROWS = 2000
+"""Outbox rows a page reads (a unit larger than this comes whole, alone)."""
+START = "0:0"
+
+
+class Refused(Exception):
+    def __init__(self, status: int, body: dict):
+        super().__init__(body.get("error"))
+        self.status, self.body = status, body
+
+
+def _text(value) -> str:
+    return str(uuid.UUID(bytes=bytes(value))) if isinstance(value, (bytes, memoryview)) else str(value)
+
+
+def _parse(cursor: str | None) -> tuple[int, int] | None:
+    try:
+        xid, seq = (int(part) for part in (cursor or START).split(":"))
+    except ValueError:
+        return None
+    return (xid, seq) if xid >= 0 and seq >= 0 else None
+
+
+def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | None = None) -> list[tuple]:
+    """Outbox rows after the cursor, below the horizon, in (xid, seq) order (of one unit when ``unit``)."""
+    m = param_mark(db)
+    if is_postgres(db):
+        after_sql = f"(xid, seq) > ({m}::text::xid8, {m})"
+        horizon = " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
+        xid_sql = "xid::text"
+    else:
+        after_sql, horizon, xid_sql = f"(xid, seq) > ({m}, {m})", "", "xid"
+    params: list = [str(after[0]) if is_postgres(db) else after[0], after[1]]
+    where = after_sql + horizon
+    if unit is not None:
+        where += f" AND unit_id = {m}"
+        params.append(db_id(unit))
+    sql = (f'SELECT {xid_sql}, seq, unit_id, table_name, op, packed_ids, changes, site_id FROM "outbox" '
+           f"WHERE {where} ORDER BY xid, seq LIMIT {int(limit)}")
+    return [(int(x), int(s), _text(u), t, o, bytes(p), c, None if site is None else _text(site))
+            for x, s, u, t, o, p, c, site in db.execute_sql(sql, tuple(params))]
+
+
+def _enrolled_scopes(db: pw.Database, site_id: str) -> list[str]:
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT scopes FROM "sync_site" WHERE site_id = {m} AND active = {m}',
+                         (db_id(site_id), True)).fetchone()
+    if row is None:
+        raise Refused(403, {"error": "not_enrolled", "site_id": site_id})
+    return [s for s in row[0].split(",") if s]
+
+
+def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS) -> dict:
+    """The next page of ``scope`` after ``cursor`` for the authenticated site (``Refused`` for a scope it is not
+    enrolled in)."""
+    if scope not in _enrolled_scopes(db, site_id):
+        raise Refused(403, {"error": "scope_not_enrolled", "scope": scope})
+    try:
+        allowed = resolve(db, [scope])
+    except UnknownScope as exc:
+        raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
+    after = _parse(cursor)
+    top = db.execute_sql('SELECT MAX(seq) FROM "outbox"').fetchone()[0] or 0
+    if after is None or after[1] > top:
+        return {"scope": scope, "cursor": START, "units": [], "up_to_date": False, "must_refetch": True}
+    with db.atomic():  # one snapshot for the rows and what they name (PostgreSQL: REPEATABLE READ not needed —
+        rows = _outbox(db, after, limit)  # the rows read are of finished transactions and facts do not change)
+        full = len(rows) == limit
+        if full:
+            last = rows[-1]
+            rows += _outbox(db, (last[0], last[1]), 10 ** 9, unit=last[2])  # the rest of the last unit
+        units = _units(db, rows, site_id=site_id, allowed=allowed, scope=scope)
+        end = (rows[-1][0], rows[-1][1]) if rows else after
+        held = not full and is_postgres(db) and _committed_after(db, end)
+    clock = db.execute_sql(f"SELECT value FROM local_setting WHERE key = {param_mark(db)}", (HLC_KEY,)).fetchone()
+    return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
+            "must_refetch": False, "outbox_rows": len(rows), "clock": clock[0] if clock else None}
+
+
+def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
+    """Committed rows after ``end`` that the horizon holds back (a transaction below them still runs)."""
+    m = param_mark(db)
+    return db.execute_sql(f'SELECT 1 FROM "outbox" WHERE (xid, seq) > ({m}::text::xid8, {m}) LIMIT 1',
+                          (str(end[0]), end[1])).fetchone() is not None
+
+
+def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str], scope: str) -> list[dict]:
+    units: list[dict] = []
+    for _xid, _seq, unit_id, table, op, packed, changes, origin in rows:
+        if origin == site_id:
+            continue  # the site's own rows: it has them
+        ids = [str(i) for i in unpack_ids(packed)]
+        shipped = _op(db, table, op, ids, json.loads(changes) if changes else None, allowed=allowed, scope=scope)
+        if shipped is None:
+            continue
+        if not units or units[-1]["unit"] != unit_id:
+            units.append({"unit": unit_id, "origin": origin, "ops": []})
+        units[-1]["ops"].append(shipped)
+    return units
+
+
+def _op(db: pw.Database, table: str, op: str, ids: list[str], changes: dict | None, *, allowed: set[str],
+        scope: str) -> dict | None:
+    model = model_of(table)
+    if op == "delete":
+        return {"table": table, "op": "delete", "ids": ids} if ids else None
+    by = getattr(model._meta, "outbox_by", None)
+    if by == "period":
+        return _period_rows(db, model, (changes or {}).get("where", {}).get("period"), allowed)
+    if by is not None:
+        raise ValueError(f"{table}: parts travel with their entry, not on their own")
+    found = scopes_of(db, table, ids)
+    keep = [i for i in ids if in_scope(found.get(i, set()), allowed)]
+    current = read_rows(db, model, keep)
+    rows = [current[i] for i in keep if i in current]
+    if not rows:
+        return None
+    shipped = {"table": table, "op": "upsert", "rows": rows}
+    if table in PARENT_TABLES:
+        shipped["parts"] = read_parts(db, [r["id"] for r in rows])
+    return shipped
+
+
+def _period_rows(db: pw.Database, model: type[pw.Model], period: str | None, allowed: set[str]) -> dict | None:
+    """A closed period's snapshots of the scope's accounts: balances as (account, service, supplier, money) — a
+    database's own numbering of (service, supplier) never travels (``db.snapshots``) — and the accounts' rows."""
+    if period is None:
+        return None
+    m = param_mark(db)
+    table = model._meta.table_name
+    accounts = [_text(a) for (a,) in db.execute_sql(f'SELECT account_id FROM "{table}" WHERE period = {m}',
+                                                    (period,))]
+    found = scopes_of(db, "account", accounts)
+    keep = {a for a in accounts if in_scope(found.get(a, set()), allowed)}
+    if not keep:
+        return None
+    if model is BalanceSnapshot:
+        from db.snapshots import read_snapshots
+
+        rows = [[a, s, p, list(money)] for a, s, p, money in read_snapshots(db, period) if a in keep]
+    else:
+        with bound(db):
+            query = AccountSnapshot.select().where(AccountSnapshot.period == period).dicts()
+            rows = [{"account_id": str(r["account"]), "advance": r["advance"],
+                     "last_paid_on": None if r["last_paid_on"] is None else str(r["last_paid_on"])}
+                    for r in query if str(r["account"]) in keep]
+    return {"table": table, "op": "period", "period": period, "rows": rows}
+
+
+# --- at the site ------------------------------------------------------------------------------------------------
+def cursor_of(db: pw.Database, scope: str) -> str:
+    with bound(db):
+        row = SyncCursor.get_or_none(SyncCursor.scope == scope)
+    return row.cursor if row else START
+
+
+def cursors(db: pw.Database) -> dict[str, str]:
+    with bound(db):
+        return {r.scope: r.cursor for r in SyncCursor.select()}
+
+
+def _set_cursor(db: pw.Database, scope: str, cursor: str) -> None:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with bound(db):
+        SyncCursor.insert(scope=scope, cursor=cursor, updated_at=now).on_conflict(
+            conflict_target=[SyncCursor.scope],
+            update={SyncCursor.cursor: cursor, SyncCursor.updated_at: now}).execute()
+
+
+def apply_page(db: pw.Database, got: dict) -> dict:
+    """Apply a page in one transaction with the cursor's advance; returns counts by table. A page that says
+    ``must_refetch`` resets the scope's cursor to the start (nothing else changes)."""
+    scope = got["scope"]
+    counts: dict[str, int] = defaultdict(int)
+    with _references_unchecked(db), UnitOfWork(action="sync.pull", actor="sync", db=db, outbox=False,
+                                               details={"scope": scope, "cursor": got["cursor"]}) as uow:
+        observe(db, got.get("clock"))
+        for unit in got.get("units") or []:
+            for op in unit["ops"]:
+                table = op["table"]
+                model = model_of(table)
+                if op["op"] == "delete":
+                    counts[table] += uow.delete_rows(model, op["ids"]) if op["ids"] else 0
+                elif op["op"] == "upsert":
+                    columns, values = storable(model, [decode(model, r) for r in op["rows"]])
+                    counts[table] += uow.upsert_rows(model, columns, values)
+                    if "parts" in op:
+                        counts["parts"] += write_parts(uow, op["parts"], replace=[r["id"] for r in op["rows"]])
+                elif op["op"] == "period":
+                    counts[table] += _write_period(uow, model, op["period"], op["rows"])
+                else:
+                    raise ValueError(f"{table}: операция «{op['op']}» неизвестна этой версии bcenter")
+        _set_cursor(db, scope, got["cursor"] if not got.get("must_refetch") else START)
+    return dict(counts)
+
+
+class _references_unchecked:
+    """A page applies the server's rows as they are now, in the order the server wrote them: a row may name one
+    that a later page brings (its content was edited after that one was made), or one in another scope pulled
+    next. The site mirrors what the server's own constraints already hold, so a page is applied with SQLite's
+    reference checks off on this connection and the whole database is checked when the pull is over
+    (``dangling``)."""
+
+    def __init__(self, db: pw.Database):
+        self.db = db
+        self.sqlite = not is_postgres(db)
+
+    def __enter__(self):
+        if self.sqlite:
+            self.db.execute_sql("PRAGMA foreign_keys = OFF")  # outside any transaction: SQLite ignores it inside
+        return self
+
+    def __exit__(self, *exc):
+        if self.sqlite:
+            self.db.execute_sql("PRAGMA foreign_keys = ON")
+        return False
+
+
+def dangling(db: pw.Database) -> list[tuple[str, int, str]]:
+    """Rows naming a row this database does not have: (table, rowid, table named) — none after a complete pull."""
+    if is_postgres(db):
+        return []
+    return [(t, r, p) for t, r, p, _ in db.execute_sql("PRAGMA foreign_key_check")]
+
+
+def _write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list) -> int:
+    db = uow.db
+    m = param_mark(db)
+    table = model._meta.table_name
+    accounts = sorted({r[0] if model is BalanceSnapshot else r["account_id"] for r in rows})
+    for start in range(0, len(accounts), 500):
+        chunk = accounts[start:start + 500]
+        db.execute_sql(f'DELETE FROM "{table}" WHERE period = {m} AND account_id IN ({", ".join([m] * len(chunk))})',
+                       (period, *(db_id(a) for a in chunk)))
+    if model is BalanceSnapshot:
+        numbers = numbered(db, {(s, p) for _a, s, p, _money in rows})
+        by_account: dict[str, list] = defaultdict(list)
+        for account, service, supplier, money in rows:
+            by_account[account].append((numbers[(service, supplier)], tuple(money)))
+        values = [(period, a, pack(sorted(parts), version=1 if len(parts[0][1]) == len(COLUMNS) else VERSION))
+                  for a, parts in sorted(by_account.items())]  # a format-1 row (an older release's) stays one
+        for start in range(0, len(values), 5000):
+            uow.insert_rows(BalanceSnapshot, ("period", "account_id", "data"), values[start:start + 5000])
+        return len(values)
+    values = [(period, r["account_id"], r["advance"], r["last_paid_on"]) for r in rows]
+    for start in range(0, len(values), 5000):
+        uow.insert_rows(AccountSnapshot, ("period", "account_id", "advance", "last_paid_on"), values[start:start + 5000])
+    return len(values)
+
+
+__all__ = ["MAX_ROWS", "REF", "Refused", "START", "apply_page", "cursor_of", "cursors", "dangling", "page"]
