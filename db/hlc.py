@@ -10,11 +10,12 @@ legally significant fields never go by the clock (centre wins, conflict queued).
 """
 from __future__ import annotations
 
+import threading
 import time
 
 import peewee as pw
 
-from db.dialect import param_mark
+from db.dialect import is_postgres, param_mark
 
 KEY = "sync.hlc"
 WIDTH_MS, WIDTH_COUNTER = 16, 5
@@ -52,16 +53,34 @@ def _site(db: pw.Database) -> str:
     return row[0] if row else "-"
 
 
+_lock = threading.Lock()
+_memory: dict[int, tuple[int, int]] = {}  # PostgreSQL: the last stamp per database object, in this process
+
+
+def _next(last: tuple[int, int] | None, now: int) -> tuple[int, int]:
+    if last is not None and last[0] >= now:
+        return last[0], last[1] + 1
+    return now, 0
+
+
 def tick(db: pw.Database, *, now_ms: int | None = None) -> str:
-    """A new stamp, after every stamp this database made or observed (inside the caller's transaction)."""
+    """A new stamp, after every stamp this database made or observed (inside the caller's transaction).
+
+    SQLite (a site: one writer at a time) keeps the last stamp in ``local_setting``. PostgreSQL (the centre: many
+    writers, a close running for minutes) keeps it in the process, seeded from ``local_setting`` — one row written
+    by every unit would make each wait for the one before it to commit."""
     now = wall_ms() if now_ms is None else now_ms
+    if is_postgres(db):
+        with _lock:
+            last = _memory.get(id(db))
+            if last is None:
+                stored = _last(db)
+                last = parse(stored)[:2] if stored else None
+            made = _memory[id(db)] = _next(last, now)
+        return stamp(*made, _site(db))
     last = _last(db)
-    ms, counter = now, 0
-    if last is not None:
-        last_ms, last_counter, _ = parse(last)
-        if last_ms >= now:
-            ms, counter = last_ms, last_counter + 1
-    value = stamp(ms, counter, _site(db))
+    made = _next(parse(last)[:2] if last else None, now)
+    value = stamp(*made, _site(db))
     _store(db, value)
     return value
 
@@ -71,9 +90,25 @@ def observe(db: pw.Database, seen: str | None) -> None:
     if not seen:
         return
     ms, counter, _ = parse(seen)
+    if is_postgres(db):
+        with _lock:
+            last = _memory.get(id(db))
+            if last is None or (ms, counter) > last:
+                _memory[id(db)] = (ms, counter)
+        return
     last = _last(db)
     if last is None or (ms, counter) > parse(last)[:2]:
         _store(db, stamp(ms, counter, _site(db)))
 
 
-__all__ = ["KEY", "observe", "parse", "stamp", "tick", "wall_ms"]
+def last_stamp(db: pw.Database) -> str | None:
+    """The last stamp this database made or observed (what a pulled page carries for the site to observe)."""
+    if is_postgres(db):
+        with _lock:
+            last = _memory.get(id(db))
+        if last is not None:
+            return stamp(*last, _site(db))
+    return _last(db)
+
+
+__all__ = ["KEY", "last_stamp", "observe", "parse", "stamp", "tick", "wall_ms"]

@@ -120,8 +120,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
     """Pull every scope the site is enrolled in, page after page, each applied in one local transaction with its
     cursor (an interrupted pull resumes where the last applied page ended). A page that is empty but not up to date
     means a transaction at the server is still running below the rows that follow: the client waits (doubling from
-    ``backoff``, ``hold`` seconds at most) and asks again, and leaves the scope for the next sync if it is still held
-    back."""
+    ``backoff``, ``hold`` seconds at most for the whole pull) and asks again, and leaves the scope for the next sync if
+    it is still held back."""
     report = PullReport()
     own = client is None
     client = client or httpx.Client(timeout=120)
@@ -136,8 +136,9 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             report.error = {"status": status, **body}
             return report
         report.scopes = list(body.get("scopes") or [])
+        waited, wait = 0.0, backoff  # one budget for the whole pull: what holds one scope back holds them all
         for scope in report.scopes:
-            waited, wait, restarts = 0.0, backoff, 0
+            restarts = 0
             while True:
                 params = {"scope": scope, "cursor": cursor_of(db, scope)}
                 if limit:

@@ -34,8 +34,7 @@ import peewee as pw
 
 from db.context import bound
 from db.dialect import db_id, is_postgres, param_mark
-from db.hlc import KEY as HLC_KEY
-from db.hlc import observe
+from db.hlc import last_stamp, observe
 from db.models import AccountSnapshot, BalanceSnapshot, SyncCursor
 from db.packed_ids import unpack_ids
 from db.snapshots import COLUMNS, VERSION, numbered, pack
@@ -118,9 +117,8 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         units = _units(db, rows, site_id=site_id, allowed=allowed, scope=scope)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
-    clock = db.execute_sql(f"SELECT value FROM local_setting WHERE key = {param_mark(db)}", (HLC_KEY,)).fetchone()
     return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
-            "must_refetch": False, "outbox_rows": len(rows), "clock": clock[0] if clock else None}
+            "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db)}
 
 
 def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:

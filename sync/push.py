@@ -23,6 +23,7 @@ parts travel in the next step (their field-level conflict policy, the centre's l
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -252,6 +253,21 @@ def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id:
                 results["deleted"] += 1
 
 
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    """A constraint broken, as peewee, sqlite3 and psycopg2 say it (bulk inserts go to the driver directly)."""
+    found: list[type[Exception]] = [pw.IntegrityError, sqlite3.IntegrityError]
+    try:
+        import psycopg2
+
+        found.append(psycopg2.IntegrityError)
+    except ImportError:  # pragma: no cover - PostgreSQL support not installed
+        pass
+    return tuple(found)
+
+
+_INTEGRITY = _integrity_errors()
+
+
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
               hlc: str = "", allowed: set[str] = frozenset()) -> None:
     if op.get("op") not in ("insert", "update", "delete"):
@@ -263,7 +279,7 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
         raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
-    except pw.IntegrityError as exc:  # a row naming what this server does not have, or breaking a constraint
+    except _INTEGRITY as exc:  # a row naming what this server does not have, or breaking a constraint
         raise _Refused(422, {"error": "integrity", "table": op.get("table"),
                              "detail": str(exc).splitlines()[0]}) from exc
 
