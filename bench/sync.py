@@ -11,8 +11,11 @@
   transaction, rolled back — on SQLite and, with ``--pg URL`` (or ``BCENTER_BENCH_PG``), on PostgreSQL
   (``execute_values`` into a schema the town is copied to).
 * The ratio limit / push (target ≥ 0.2).
-
-The pull side (another site receiving them) comes with the pull feed, the next step of the issue.
+* The pull: another site (a copy of the centre, its cursors at the centre's end before the push) pulls the pushed
+  facts page by page (``sync.pull.page`` → ``apply_page``: the server's outbox read by ``(xid, seq)``, the rows'
+  scopes found by their joins, read and encoded; at the site decoded and upserted in one transaction per page with
+  the cursor) — in-process and through the Starlette app; against ``executemany`` of the same rows into that
+  site's database (the ratio, target ≥ 0.2).
 
 Usage: python bench/sync.py [--facts 100000] [--accounts 500] [--pg postgresql://…] [--dir .bench]
 """
@@ -92,23 +95,23 @@ _server.drops = []
 
 def _push(site: Path, server_url: str, site_id: str, *, http: bool) -> tuple[float, int]:
     from db.connection import make_database
-    from sync.push import acknowledge, apply_push, next_batch, start_chain
+    from sync.push import acknowledge, apply_push, next_batch
 
     site_db, server_db = make_database(f"sqlite:///{site}"), make_database(server_url)
     site_db.connect()
     server_db.connect()
     start = int(site_db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0])
-    start_chain(server_db, site_id, after_seq=start)
+    from sync.server import enroll
+
+    secret = enroll(server_db, site_id=site_id, code="B1", name="bench", scopes=["ref", "house:*"], after_seq=start)
     started = time.perf_counter()
     inserted = 0
     if http:
         from starlette.testclient import TestClient
 
         from sync.client import push_all
-        from sync.server import enroll, make_app
+        from sync.server import make_app
 
-        server_db.execute_sql("DELETE FROM sync_batch")
-        secret = enroll(server_db, site_id=site_id, code="B1", name="bench", scopes=["ref"], after_seq=start)
         started = time.perf_counter()
         with TestClient(make_app(server_db)) as client:
             report = push_all(site_db, url="http://bench", site_id=site_id, secret=secret, client=client)
@@ -125,6 +128,61 @@ def _push(site: Path, server_url: str, site_id: str, *, http: bool) -> tuple[flo
     site_db.close()
     server_db.close()
     return seconds, inserted
+
+
+def _puller(centre: Path, folder: Path, server_url: str) -> tuple[Path, str, str]:
+    """Another site: a copy of the centre, enrolled for every house, its cursors at the server's end now."""
+    from db.connection import make_database
+    from sync.pull import apply_page
+    from sync.server import enroll
+
+    path = folder / "sync-puller.db"
+    shutil.copy(centre, path)
+    site_id = str(uuid.uuid4())
+    db, server_db = make_database(f"sqlite:///{path}"), make_database(server_url)
+    db.connect()
+    server_db.connect()
+    db.execute_sql("UPDATE local_setting SET value = ? WHERE key = 'site_id'", (site_id,))
+    xid = "MAX(xid::text::bigint)" if server_url.startswith("postgresql") else "MAX(xid)"
+    (top_xid, top_seq), = server_db.execute_sql(f"SELECT COALESCE({xid}, 0), COALESCE(MAX(seq), 0) FROM outbox")
+    secret = enroll(server_db, site_id=site_id, code="P1", name="bench puller", scopes=["ref", "house:*"])
+    for scope in ("ref", "house:*"):
+        apply_page(db, {"scope": scope, "cursor": f"{top_xid}:{top_seq}", "units": []})
+    db.close()
+    server_db.close()
+    return path, site_id, secret
+
+
+def _pull(puller: Path, server_url: str, site_id: str, secret: str, *, http: bool) -> tuple[float, int]:
+    from db.connection import make_database
+    from sync.pull import apply_page, cursor_of, page
+
+    site_db, server_db = make_database(f"sqlite:///{puller}"), make_database(server_url)
+    site_db.connect()
+    server_db.connect()
+    started = time.perf_counter()
+    got_rows = 0
+    if http:
+        from starlette.testclient import TestClient
+
+        from sync.client import pull_all
+        from sync.server import make_app
+
+        with TestClient(make_app(server_db)) as client:
+            report = pull_all(site_db, url="http://bench", site_id=site_id, secret=secret, client=client)
+        assert report.ok and not report.held_back, report
+        got_rows = report.rows.get("meter_reading", 0)
+    else:
+        for scope in ("ref", "house:*"):
+            while True:
+                got = page(server_db, site_id=site_id, scope=scope, cursor=cursor_of(site_db, scope))
+                got_rows += apply_page(site_db, got).get("meter_reading", 0)
+                if got["up_to_date"]:
+                    break
+    seconds = time.perf_counter() - started
+    site_db.close()
+    server_db.close()
+    return seconds, got_rows
 
 
 def _raw_rows(site: Path, facts: int) -> tuple[list[str], list[tuple]]:
@@ -181,12 +239,19 @@ def main() -> None:
         for name, pg in legs:
             for http in (False, True):
                 url = _server(centre, args.dir, pg, f"server-{'http' if http else 'direct'}")
+                puller, puller_id, secret = _puller(centre, args.dir, url)
                 limit = _limit(url, columns, rows)  # first: rolled back, the database stays as it was
                 seconds, inserted = _push(site, url, site_id, http=http)
                 assert inserted == args.facts, inserted
-                print(f"{name:<10} {'HTTP' if http else 'direct':<6} push {seconds:7.1f} s, "
-                      f"{args.facts / seconds:8.0f} facts/s; raw insert {limit:5.1f} s; ratio {limit / seconds:.3f} "
-                      "(target ≥ 0.2)")
+                way = "HTTP" if http else "direct"
+                print(f"{name:<10} {way:<6} push {seconds:7.1f} s, {args.facts / seconds:8.0f} facts/s; "
+                      f"raw insert {limit:5.1f} s; ratio {limit / seconds:.3f} (target ≥ 0.2)", flush=True)
+                site_limit = _limit(f"sqlite:///{puller}", columns, rows)
+                seconds, got = _pull(puller, url, puller_id, secret, http=http)
+                assert got == args.facts, got
+                print(f"{name:<10} {way:<6} pull {seconds:7.1f} s, {args.facts / seconds:8.0f} facts/s; "
+                      f"raw insert at the site {site_limit:5.1f} s; ratio {site_limit / seconds:.3f} (target ≥ 0.2)",
+                      flush=True)
     finally:
         for drop in _server.drops:
             drop()

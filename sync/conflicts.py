@@ -90,14 +90,17 @@ def _clock(db: pw.Database, table: str, row_id: str, column: str) -> str:
 
 
 def _queue(db: pw.Database, *, site_id: str, batch_id: str, table: str, row_id: str, column: str, rule: str,
-           base: Any, theirs: Any, ours: Any, state: str) -> None:
+           base: Any, theirs: Any, ours: Any, state: str, taken: bool = False) -> None:
+    """Queue a clash (``open``) or keep a settled one as history (``auto``: ``resolved_by`` says whether the
+    policy took the site's value or kept the centre's)."""
     with bound(db):
         SyncConflict.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name=table, row_id=row_id,
                             field=column, policy=rule, base=json.dumps(base, ensure_ascii=False),
                             theirs=json.dumps(theirs, ensure_ascii=False), ours=json.dumps(ours, ensure_ascii=False),
                             state=state, raised_at=_now(),
                             resolved_at=_now() if state == "auto" else None,
-                            resolved_by="policy" if state == "auto" else None).execute()
+                            resolved_by=(f"policy:{'taken' if taken else 'kept'}" if state == "auto" else None)
+                            ).execute()
 
 
 @dataclass
@@ -134,19 +137,21 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
         if rule == "owner":
             take[column] = theirs
         elif rule == "add":
-            if bool(theirs) and not bool(ours):
+            won = bool(theirs) and not bool(ours)
+            if won:
                 take[column] = theirs
             else:
                 merged.bounced = True
             _queue(db, site_id=site_id, batch_id=batch_id, table=table, row_id=rid, column=column, rule=rule,
-                   base=before.get(column), theirs=theirs, ours=ours, state="auto")
+                   base=before.get(column), theirs=theirs, ours=ours, state="auto", taken=won)
         elif rule == "newer":
-            if hlc > _clock(db, table, rid, column):
+            won = hlc > _clock(db, table, rid, column)
+            if won:
                 take[column] = theirs
             else:
                 merged.bounced = True
             _queue(db, site_id=site_id, batch_id=batch_id, table=table, row_id=rid, column=column, rule=rule,
-                   base=before.get(column), theirs=theirs, ours=ours, state="auto")
+                   base=before.get(column), theirs=theirs, ours=ours, state="auto", taken=won)
         else:
             merged.bounced = True
             merged.kept += 1
@@ -191,6 +196,7 @@ class Conflict:
     ours: Any
     state: str
     raised_at: str
+    resolved_by: str | None = None  # a person's name, or policy:taken / policy:kept
 
 
 def listed(db: pw.Database, *, open_only: bool = True, limit: int = 200) -> list[Conflict]:
@@ -233,7 +239,8 @@ def _one(db: pw.Database, conflict_id: str) -> Conflict:
     with bound(db):
         c = SyncConflict.get(SyncConflict.id == conflict_id)
     return Conflict(c.id, c.site_id, c.table_name, c.row_id, c.field, c.policy, json.loads(c.base or "null"),
-                    json.loads(c.theirs or "null"), json.loads(c.ours or "null"), c.state, c.raised_at)
+                    json.loads(c.theirs or "null"), json.loads(c.ours or "null"), c.state, c.raised_at,
+                    c.resolved_by)
 
 
 __all__ = ["Conflict", "Merged", "NEWER", "OWNED", "listed", "merge_delete", "merge_update", "policy", "resolve",

@@ -1,24 +1,32 @@
 """Push: a site's outbox in numbered batches, applied at the server exactly once (ARCHITECTURE.md §5).
 
 **The batch** (``next_batch``, at the site): the outbox rows after the site's last acknowledged sequence number,
-whole units of work only (a unit is never split across batches, however large), each row shipped with the rows it
-names, read now (facts never change, so now is as of then)::
+whole units of work only (a unit is never split across batches, however large), each unit with its hybrid clock
+stamp (``db.hlc``)::
 
     {"site_id", "batch_id", "from_seq", "to_seq", "schema_version",
-     "units": [{"unit": id, "ops": [{"table", "op": "insert", "rows": [{column: value}]}]}]}
+     "units": [{"unit": id, "hlc": stamp, "ops": [
+         {"table", "op": "insert", "rows": [{column: value}], "parts": {…}},   # parts: a journal entry's
+         {"table", "op": "update", "rows": [{"id", "before": {…}, "after": {…}}]},
+         {"table", "op": "delete", "ids": [...], "before": {id: {column: value}}}]}]}
 
-``from_seq`` is the previous batch's ``to_seq`` + 1 (sequence numbers may have holes; the chain may not).
+An inserted row is read now and shipped **as it stood at its unit**: a field edited by a later unit takes the
+before-image of that edit (a cash operation inserted «pending» travels pending, then its edit to «done» travels as
+an edit) — so every row names only rows that exist at the server by then. ``from_seq`` is the previous batch's
+``to_seq`` + 1 (sequence numbers may have holes; the chain may not).
 
 **The answer** (``apply_push``, at the server), the first one stored per ``(site, batch_id)`` and replayed to
 every repeat — errors included (Stripe's idempotency keys): 200 with what each row became; 409 with
 ``expected_from_seq`` when a batch does not follow the last one applied (a gap or an overlap); 409 when the
-schemas differ; 422 for a table, column or operation this server does not know (refused loudly, never skipped).
-A batch is applied in one transaction with its stored answer: it lands whole or not at all.
+schemas differ; 403 when a row lies outside the site's scopes (``sync.scopes``, checked in the transaction after
+the rows are in); 422 for a table, column or operation this server does not know (refused loudly, never skipped)
+or a broken constraint. A batch is applied in one transaction with its stored answer: it lands whole or not at all.
 
-**Facts** are inserted if absent (``ON CONFLICT (id) DO NOTHING``); a pushed id that exists answers ``exists`` when
-every column matches, else ``exists_with_different_<column>`` and an integrity alarm (``sync_alarm``) — the stored
-row is never overwritten (TigerBeetle's rule). Master-data edits (updates, deletes) and the ledger's entry-keyed
-parts travel in the next step (their field-level conflict policy, the centre's ledger): today they answer 422.
+**Facts** are inserted if absent; a pushed id that exists answers ``exists`` when every column matches, else
+``exists_with_different_<column>`` and an integrity alarm (``sync_alarm``) — the stored row is never overwritten
+(TigerBeetle's rule). A journal entry comes with its postings, lines and derivations (``sync.entries``).
+**Edits and deletes** merge per field by the field's class (``sync.conflicts``); what a site must get back (its
+edit lost, its delete refused) is recorded as the server's change, so the site pulls it (``sync.pull``).
 """
 from __future__ import annotations
 

@@ -48,6 +48,23 @@ class SyncCases(UseCases):
         self.app.system.ensure_initialized()
         return make_app(self.db, max_body=max_body or MAX_BODY)
 
+    @use_case(P.SYSTEM_SETUP, "конфликты синхронизации")
+    def conflicts(self, *, open_only: bool = True, limit: int = 200):
+        """The edits that met at the server (``sync.conflicts.Conflict``): the open ones wait for a person."""
+        from sync.conflicts import listed
+
+        return listed(self.db, open_only=open_only, limit=limit)
+
+    @use_case(P.SYSTEM_SETUP, "решение конфликта синхронизации", writes=True)
+    def resolve(self, conflict_id: str, *, take: str):
+        """Keep the centre's value (``ours``) or take the site's (``theirs``); every site of the row gets it."""
+        from sync.conflicts import resolve
+
+        try:
+            return resolve(self.db, conflict_id, take=take, actor=self.app.actor.user)
+        except (LookupError, ValueError) as exc:
+            raise UsageError(str(exc)) from exc
+
     # --- at a site --------------------------------------------------------------------------------------------
     @use_case(P.SYSTEM_SETUP, "подключение к серверу синхронизации", writes=True)
     def join(self, *, server: str, secret: str) -> SyncStatus:

@@ -48,6 +48,47 @@ def enroll(obj: Context, site_id: str, code: str, name: str, scopes: tuple[str, 
     click.echo("На площадке: echo СЕКРЕТ | bcenter sync join --server http://СЕРВЕР:8600")
 
 
+_POLICY = {"centre": "центр прав, решает человек", "newer": "новее по часам", "add": "флаг ставится",
+           "owner": "значение площадки-владельца"}
+_STATE = {"open": "ждёт решения", "auto": "решено правилом", "kept": "оставлено значение центра",
+          "taken": "принято значение площадки"}
+
+
+@server.command("conflicts")
+@db_option
+@click.option("--all", "show_all", is_flag=True, help="И решённые (правилом или человеком), не только ждущие.")
+@click.pass_obj
+def conflicts(obj: Context, show_all: bool) -> None:
+    """Правки, встретившиеся на сервере: поле, его значение до правки, значение площадки и значение центра."""
+    found = obj.app.sync.conflicts(open_only=not show_all)
+    if not found:
+        click.echo("Конфликтов нет" + ("" if show_all else " (ждущих решения)"))
+        return
+    for c in found:
+        field = "строка удалена/изменена" if c.field == "*" else c.field
+        state = _STATE.get(c.state, c.state)
+        if c.resolved_by and c.resolved_by.startswith("policy:"):
+            state += ": " + ("принято значение площадки" if c.resolved_by.endswith("taken") else "оставлено прежнее")
+        elif c.resolved_by:
+            state += f" ({c.resolved_by})"
+        click.echo(f"{c.id}  {c.table}.{field} [{c.row_id}] — {_POLICY.get(c.policy, c.policy)}; {state}")
+        click.echo(f"    было: {c.base!r}; площадка: {c.theirs!r}; центр: {c.ours!r}")
+    if any(c.state == "open" for c in found):
+        click.echo("Решить: bcenter server resolve ID --take ours (оставить центра) | theirs (принять площадки)")
+
+
+@server.command("resolve")
+@db_option
+@click.argument("conflict_id", metavar="ID")
+@click.option("--take", type=click.Choice(["ours", "theirs"]), required=True,
+              help="ours — оставить значение центра, theirs — принять значение площадки.")
+@click.pass_obj
+def resolve(obj: Context, conflict_id: str, take: str) -> None:
+    """Решить конфликт: значение уйдёт на все площадки, которым видна строка."""
+    c = obj.app.sync.resolve(conflict_id, take=take)
+    click.echo(f"Конфликт {c.id}: {_STATE[c.state]} ({c.table}.{c.field})")
+
+
 @cli.group("sync", invoke_without_command=True)
 @db_option
 @click.option("--server", "server_url", default=None, metavar="АДРЕС", help="Сервер (по умолчанию — из sync join).")

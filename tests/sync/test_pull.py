@@ -9,7 +9,7 @@ scopes. The server on SQLite and on PostgreSQL (``any_url``)."""
 from __future__ import annotations
 
 import shutil
-import uuid
+
 import pytest
 
 from bcenter.app import App

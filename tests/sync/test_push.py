@@ -10,7 +10,9 @@ import uuid
 
 from sync.push import acknowledge, apply_push, next_batch, pushed_to, waiting
 from sync.rows import model_of, read_rows
-from tests.sync.conftest import read as _read, readings as _readings, site_id as _site_id
+from tests.sync.conftest import read as _read
+from tests.sync.conftest import readings as _readings
+from tests.sync.conftest import site_id as _site_id
 
 
 def test_a_reading_arrives_once_whatever_the_network_does(server, sites):

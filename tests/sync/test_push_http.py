@@ -9,7 +9,9 @@ from starlette.testclient import TestClient
 
 from sync.client import push_all
 from sync.server import enroll, make_app
-from tests.sync.conftest import read as _read, readings as _readings, site_id as _site_id
+from tests.sync.conftest import read as _read
+from tests.sync.conftest import readings as _readings
+from tests.sync.conftest import site_id as _site_id
 
 
 class Flaky(TestClient):

@@ -19,7 +19,7 @@ from tests.ui.browser import free_port
 def _enrol(capsys, server, tablet) -> str:
     start = tablet.db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0]
     server.db.execute_sql("DELETE FROM sync_batch")  # the fixture's enrolment: this test enrols by the command
-    server.db.execute_sql("DELETE FROM sync_site")
+    server.db.execute_sql("DELETE FROM sync_site")  # (both sites: each is enrolled by the command here)
     assert main(["--db", server.url, "server", "enroll", "--site-id", site_id(tablet), "--code", "T1", "--name",
                  "Планшет контролёра", "--scope", "ref", "--scope", "house:h1", "--after-seq", start]) == 0
     out = capsys.readouterr().out
@@ -33,8 +33,8 @@ def _join(capsys, monkeypatch, tablet, secret: str, url: str) -> None:
     assert "подключена к " + url in capsys.readouterr().out
 
 
-def test_enrol_join_and_push_to_a_real_server(capsys, monkeypatch, server, sites):
-    _, tablet = sites
+def test_enrol_join_push_and_pull_with_a_real_server(capsys, monkeypatch, server, sites):
+    kiosk, tablet = sites
     if server.url.startswith("postgresql"):
         return  # the server process on PostgreSQL is the same code; its storage is covered in test_push
     secret = _enrol(capsys, server, tablet)
@@ -58,9 +58,24 @@ def test_enrol_join_and_push_to_a_real_server(capsys, monkeypatch, server, sites
                 assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read().decode()
                 time.sleep(0.1)
         assert main(["--db", tablet.url, "sync"]) == 0
-        assert "Отправлено пакетов: 1, строк: 1; принято сервером: 1" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "Отправлено пакетов: 1, строк: 1; принято сервером: 1" in out
+        assert "Получено страниц:" in out and "области: ref, house:h1" in out
         assert main(["--db", tablet.url, "sync"]) == 0  # nothing left: nothing sent twice
         assert "Отправлено пакетов: 0" in capsys.readouterr().out
+        assert main(["--db", tablet.url, "sync", "status"]) == 0
+        assert "Получено из области house:h1: до позиции" in capsys.readouterr().out
+        # the kiosk (every house) joins and gets the tablet's reading from the server
+        start = kiosk.db.execute_sql("SELECT value FROM local_setting WHERE key = 'sync.pushed_to_seq'").fetchone()[0]
+        assert main(["--db", server.url, "server", "enroll", "--site-id", site_id(kiosk), "--code", "K1", "--name",
+                     "Касса", "--scope", "ref", "--scope", "house:*", "--after-seq", start]) == 0
+        _join(capsys, monkeypatch, kiosk, capsys.readouterr().out.split(": ", 1)[1].split()[0], url)
+        kiosk_had = readings(kiosk)
+        assert main(["--db", kiosk.url, "sync"]) == 0
+        assert "Отправлено пакетов: 0" in capsys.readouterr().out
+        assert readings(kiosk) == kiosk_had + 1
+        assert main(["--db", server.url, "server", "conflicts"]) == 0
+        assert "Конфликтов нет (ждущих решения)" in capsys.readouterr().out
     finally:
         proc.terminate()
         proc.wait(10)
