@@ -123,7 +123,7 @@ class UnitOfWork:
         if by is not None and by in key_columns(model):
             parents = self._parents.get(model._meta.columns[by].rel_model._meta.table_name, set())
             position = list(columns).index(by)
-            orphans = {r[position] for r in rows} - parents
+            orphans = {_key_text(r[position]) for r in rows} - parents
             if orphans:
                 raise ValueError(f"{table}: rows of {len(orphans)} {by} not inserted by this unit of work")
         if len(self._keys) > 1_000_000:  # a bound, not a cache of the town
@@ -323,6 +323,14 @@ def _stored(db: pw.Database, model: type[pw.Model], columns: Sequence[str], rows
             row[i] = found
         out.append(row)
     return out
+
+
+def _key_text(value: Any) -> Any:
+    """A key as its UUID text, whether given as text or already in SQLite's 16 bytes (``sync`` stores so)."""
+    if isinstance(value, (bytes, memoryview)) and len(value) == 16:
+        h = bytes(value).hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(value) if value is not None else None
 
 
 def _plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from db.context import bound
 from db.dialect import db_ids, marks
 from db.models import ChargeLine, Derivation, Posting
 from db.uow import UnitOfWork
-from sync.rows import decode, encode, storable
+from sync.rows import encode, storage_rows
 
 PARTS: tuple[type[pw.Model], ...] = (Posting, ChargeLine)
 
@@ -76,7 +76,7 @@ def write_parts(uow: UnitOfWork, parts: dict[str, list[dict]], *, replace: Itera
         rows = parts.get(table) or []
         if not rows:
             continue
-        columns, values = storable(model, [decode(model, r) for r in rows], columns=_columns(model))
+        columns, values = storage_rows(db, model, rows, columns=_columns(model))
         for start in range(0, len(values), 5000):
             uow.insert_rows(model, columns, values[start:start + 5000])
         written += len(values)

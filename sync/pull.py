@@ -40,7 +40,7 @@ from db.packed_ids import unpack_ids
 from db.snapshots import COLUMNS, VERSION, numbered, pack
 from db.uow import PARENT_TABLES, UnitOfWork
 from sync.entries import read_parts, write_parts
-from sync.rows import decode, model_of, read_rows, storable
+from sync.rows import model_of, read_rows, storage_rows
 from sync.scopes import REF, UnknownScope, in_scope, resolve, scopes_of
 
 MAX_ROWS = 2000
@@ -226,7 +226,7 @@ def apply_page(db: pw.Database, got: dict) -> dict:
                 if op["op"] == "delete":
                     counts[table] += uow.delete_rows(model, op["ids"]) if op["ids"] else 0
                 elif op["op"] == "upsert":
-                    columns, values = storable(model, [decode(model, r) for r in op["rows"]])
+                    columns, values = storage_rows(db, model, op["rows"])
                     counts[table] += uow.upsert_rows(model, columns, values)
                     if "parts" in op:
                         counts["parts"] += write_parts(uow, op["parts"], replace=[r["id"] for r in op["rows"]])

@@ -47,7 +47,7 @@ from db.packed_ids import unpack_ids
 from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
 from sync.conflicts import merge_delete, merge_update
 from sync.entries import read_parts, write_parts
-from sync.rows import UnknownColumn, decode, model_of, read_rows, storable
+from sync.rows import UnknownColumn, model_of, read_rows, storage_rows
 from sync.scopes import UnknownScope, in_scope, resolve, scopes_of
 
 PUSHED = "sync.pushed_to_seq"
@@ -198,18 +198,17 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     if getattr(model._meta, "outbox_by", None) is not None:
         raise _Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
     rows = op.get("rows") or []
-    try:
-        decoded = [decode(model, r) for r in rows]
-    except UnknownColumn as exc:
-        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     ids = [str(r["id"]) for r in rows]
     if op["table"] in PARENT_TABLES and "parts" not in op:
         raise _Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
+    try:
+        columns, stored = storage_rows(db, model, rows)
+    except UnknownColumn as exc:
+        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     existing = read_rows(db, model, ids)
-    fresh = [d for d, i in zip(decoded, ids) if i not in existing]
+    fresh = [row for row, i in zip(stored, ids) if i not in existing]
     if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
-        columns, stored = storable(model, fresh)
-        uow.insert_rows(model, columns, stored)
+        uow.insert_rows(model, columns, fresh)
         new_ids = {i for i in ids if i not in existing}
         results["_fresh"].setdefault(op["table"], []).extend(sorted(new_ids))
         if op["table"] in PARENT_TABLES:

@@ -8,6 +8,7 @@ fact exactly when their encodings are equal — the comparison the server makes 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,9 +16,9 @@ from typing import Any
 
 import peewee as pw
 
-from db.context import bound
+from db.dialect import marks
+from db.fields import IdField, JsonTextField
 from db.models import DOMAIN_MODELS
-from db.uow import key_columns
 
 MODELS: dict[str, type[pw.Model]] = {m._meta.table_name: m for m in DOMAIN_MODELS}
 """The tables that travel, by name: the synced domain tables (``db.models.DOMAIN_MODELS``)."""
@@ -72,39 +73,110 @@ def decode(model: type[pw.Model], row: dict) -> dict:
     return out
 
 
+def key_text(value) -> str:
+    """A stored key as its UUID text: 16 bytes on SQLite (spelled out from hex, several times faster than
+    ``uuid.UUID``), the text itself on PostgreSQL."""
+    if isinstance(value, (bytes, memoryview)):
+        h = bytes(value).hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(value)
+
+
+def key_params(db: pw.Database, ids: list[str]) -> list:
+    """Text keys as raw SQL binds them: 16 bytes on SQLite, text on PostgreSQL (compared with ``uuid``)."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        return list(ids)
+    return [bytes.fromhex(i.replace("-", "")) for i in ids]
+
+
+def _plain_date(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _b64(value):
+    return {"b64": base64.b64encode(bytes(value)).decode("ascii")}
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _reader(field: pw.Field):
+    """How a column's stored value travels (what ``encode`` gives for the model's Python value)."""
+    target = field.rel_field if isinstance(field, pw.ForeignKeyField) else field
+    if isinstance(target, IdField):
+        return key_text
+    if isinstance(field, pw.BlobField):
+        return _b64
+    if isinstance(field, JsonTextField):
+        return _json
+    if isinstance(field, (pw.DateField, pw.DateTimeField)):
+        return _plain_date
+    if isinstance(field, pw.BooleanField):
+        return bool
+    if isinstance(field, pw.DecimalField):
+        return lambda v: format(v, "f")
+    return None
+
+
 def read_rows(db: pw.Database, model: type[pw.Model], ids: Iterable[str]) -> dict[str, dict]:
-    """The encoded rows of ``model`` with these ids, by id."""
+    """The encoded rows of ``model`` with these ids, by id — read with raw SQL and converted column by column
+    (the same values as ``encode`` of the model's rows: the sync feed reads every row it ships through here)."""
     ids = list(ids)
+    columns = list(model._meta.columns)
+    readers = [_reader(model._meta.columns[c]) for c in columns]
+    pk = model._meta.primary_key.column_name
     out: dict[str, dict] = {}
-    pk = model._meta.primary_key
-    with bound(db):
-        for start in range(0, len(ids), 500):
-            for row in model.select().where(pk.in_(ids[start:start + 500])).dicts():
-                plain = {model._meta.fields[k].column_name: v for k, v in row.items()}
-                out[str(plain["id"])] = encode(model, plain)
+    table = model._meta.table_name
+    select = ", ".join(f'"{c}"' for c in columns)
+    position = columns.index(pk)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cursor = db.execute_sql(f'SELECT {select} FROM "{table}" WHERE "{pk}" IN ({marks(db, len(chunk))})',
+                                key_params(db, chunk))
+        for raw in cursor:
+            row = {c: (v if r is None or v is None else r(v)) for c, r, v in zip(columns, readers, raw)}
+            out[str(row[columns[position]])] = row
     return out
 
 
-def storable(model: type[pw.Model], rows: list[dict], *, columns: list[str] | None = None
-             ) -> tuple[list[str], list[list]]:
-    """Decoded rows (by field name) as the columns and values a bulk insert takes: keys as their text (the unit of
-    work stores them), other values through their field's conversion, dates as ISO text."""
+def _writer(db: pw.Database, field: pw.Field):
+    """How a travelling value is stored (the inverse of ``_reader``): keys to the database's key form, bytes from
+    base64, JSON to its text, the rest as it travels (ISO dates, decimal text, integers)."""
+    target = field.rel_field if isinstance(field, pw.ForeignKeyField) else field
+    if isinstance(target, IdField):
+        if isinstance(db, pw.PostgresqlDatabase):
+            return None
+        return lambda v: bytes.fromhex(v.replace("-", ""))
+    if isinstance(field, pw.BlobField):
+        return lambda v: base64.b64decode(v["b64"]) if isinstance(v, dict) else v
+    if isinstance(field, JsonTextField):
+        return field.db_value
+    if isinstance(field, pw.BooleanField):
+        return bool
+    return None
+
+
+def storage_rows(db: pw.Database, model: type[pw.Model], rows: list[dict], *,
+                 columns: list[str] | None = None) -> tuple[list[str], list[list]]:
+    """Travelling rows (column → JSON value) as the columns and values a bulk insert takes, references already in
+    the database's key form; a column the model lacks raises UnknownColumn (refused by name, never skipped)."""
     by_column = model._meta.columns
+    for row in rows:
+        unknown = set(row) - set(by_column)
+        if unknown:
+            raise UnknownColumn(model._meta.table_name, sorted(unknown)[0])
     columns = columns or ["id"] + [c for c in by_column if c != "id"]
-    keys = key_columns(model)
+    writers = [None if c == "id" else _writer(db, by_column[c]) for c in columns]  # the id stays text: the unit
+    # of work records it in the outbox (and converts it with the rest of its keys)
     out = []
     for row in rows:
         values = []
-        for column in columns:
-            field = by_column[column]
-            value = row.get(field.name)
-            if column not in keys and value is not None:
-                value = field.db_value(value)
-                if isinstance(value, (date, datetime)):
-                    value = value.isoformat()
-            values.append(value)
+        for column, writer in zip(columns, writers):
+            value = row.get(column)
+            values.append(value if writer is None or value is None else writer(value))
         out.append(values)
     return columns, out
 
 
-__all__ = ["MODELS", "UnknownColumn", "decode", "encode", "model_of", "read_rows", "storable"]
+__all__ = ["MODELS", "UnknownColumn", "decode", "encode", "model_of", "key_params", "key_text", "read_rows", "storage_rows"]

@@ -12,13 +12,13 @@ here raise ``Unplaced`` (a new table must say where it travels: ``tests/sync/tes
 """
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
 import peewee as pw
 
 from db.dialect import db_id, marks, param_mark
+from sync.rows import key_params, key_text
 
 REF = "ref"
 REF_TABLES = frozenset({
@@ -107,16 +107,16 @@ class UnknownScope(Exception):
     """A scope naming a house or route the server does not have."""
 
 
-def _text(value) -> str:
-    if isinstance(value, (bytes, memoryview)):
-        return str(uuid.UUID(bytes=bytes(value)))
-    return str(value)
+_text = key_text
 
 
 def _pairs(db: pw.Database, sql: str, ids: list[str]) -> Iterable[tuple[str, object]]:
+    """(row id as text, value) for the rows of these ids; keys bound and read without ``uuid.UUID`` (the feed asks
+    this for every row it ships)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        yield from db.execute_sql(sql.format(ids=marks(db, len(chunk))), tuple(db_id(i) for i in chunk))
+        for rid, value in db.execute_sql(sql.format(ids=marks(db, len(chunk))), key_params(db, chunk)).fetchall():
+            yield key_text(rid), value
 
 
 def scopes_of(db: pw.Database, table: str, ids: Iterable[str]) -> dict[str, set[str]]:
@@ -133,20 +133,24 @@ def scopes_of(db: pw.Database, table: str, ids: Iterable[str]) -> dict[str, set[
             out[i].add(REF)
     if table in HOUSE_OF:
         joins, house = HOUSE_OF[table]
+        named: dict = {}  # the few houses, spelled once
         for rid, hid in _pairs(db, f'SELECT t.id, {house} FROM "{table}" t {joins} WHERE t.id IN ({{ids}})', ids):
-            out[_text(rid)].add(REF if hid is None else f"house:{_text(hid)}")
+            scope = named.get(hid)
+            if scope is None:
+                scope = named[hid] = REF if hid is None else f"house:{_text(hid)}"
+            out[rid].add(scope)
     if table in PERSON_OF:
         person = PERSON_OF[table]
         for joins, house in _PERSON_HOUSES:
             sql = f'SELECT t.id, {house} FROM "{table}" t {joins.format(p=person)} WHERE t.id IN ({{ids}})'
             for rid, hid in _pairs(db, sql, ids):
-                out[_text(rid)].add(f"house:{_text(hid)}")
+                out[rid].add(f"house:{_text(hid)}")
     for kind, paths in (("route", ROUTE_OF), ("cashdesk", CASHDESK_OF)):
         if table in paths:
             joins, key = paths[table]
             for rid, value in _pairs(db, f'SELECT t.id, {key} FROM "{table}" t {joins} WHERE t.id IN ({{ids}})', ids):
                 if value is not None:
-                    out[_text(rid)].add(f"{kind}:{_text(value)}")
+                    out[rid].add(f"{kind}:{_text(value)}")
     return dict(out)
 
 
