@@ -2,7 +2,7 @@
 
 **The change log** is the server's outbox: every unit of work at the server — its own (a calculation, a close, a
 tariff) and each site's pushed units (applied through the server's unit of work, ``site_id`` naming their origin) —
-writes its rows there. A site never gets back what it pushed.
+writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge made.
 
 **The snapshot rule** (PostgreSQL): a row's ``seq`` is taken when it is written, not when its transaction commits,
 so a transaction that started earlier may commit a smaller ``seq`` after a later one is already read. Every outbox
@@ -131,8 +131,10 @@ def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
 def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str], scope: str) -> list[dict]:
     units: list[dict] = []
     for _xid, _seq, unit_id, table, op, packed, changes, origin in rows:
-        if origin == site_id:
-            continue  # the site's own rows: it has them
+        if origin == site_id and op != "update":
+            continue  # the site's own facts and deletes: it has them. Its own edits come back: merged at the
+            # server with others', the row as the server holds it may differ from the site's (a pull between the
+            # edit and its push put the server's value there; the edit then won)
         ids = [str(i) for i in unpack_ids(packed)]
         shipped = _op(db, table, op, ids, json.loads(changes) if changes else None, allowed=allowed, scope=scope)
         if shipped is None:
