@@ -152,7 +152,7 @@ def _op(db: pw.Database, table: str, op: str, ids: list[str], changes: dict | No
         return {"table": table, "op": "delete", "ids": ids} if ids else None
     by = getattr(model._meta, "outbox_by", None)
     if by == "period":
-        return _period_rows(db, model, (changes or {}).get("where", {}).get("period"), allowed)
+        return period_rows(db, model, (changes or {}).get("where", {}).get("period"), allowed)
     if by is not None:
         raise ValueError(f"{table}: parts travel with their entry, not on their own")
     found = scopes_of(db, table, ids)
@@ -167,7 +167,7 @@ def _op(db: pw.Database, table: str, op: str, ids: list[str], changes: dict | No
     return shipped
 
 
-def _period_rows(db: pw.Database, model: type[pw.Model], period: str | None, allowed: set[str]) -> dict | None:
+def period_rows(db: pw.Database, model: type[pw.Model], period: str | None, allowed: set[str] | None) -> dict | None:
     """A closed period's snapshots of the scope's accounts: balances as (account, service, supplier, money) — a
     database's own numbering of (service, supplier) never travels (``db.snapshots``) — and the accounts' rows."""
     if period is None:
@@ -176,8 +176,11 @@ def _period_rows(db: pw.Database, model: type[pw.Model], period: str | None, all
     table = model._meta.table_name
     accounts = [_text(a) for (a,) in db.execute_sql(f'SELECT account_id FROM "{table}" WHERE period = {m}',
                                                     (period,))]
-    found = scopes_of(db, "account", accounts)
-    keep = {a for a in accounts if in_scope(found.get(a, set()), allowed)}
+    if allowed is None:  # all of them (a centre pushing its closes: sync.push)
+        keep = set(accounts)
+    else:
+        found = scopes_of(db, "account", accounts)
+        keep = {a for a in accounts if in_scope(found.get(a, set()), allowed)}
     if not keep:
         return None
     if model is BalanceSnapshot:
@@ -233,7 +236,7 @@ def apply_page(db: pw.Database, got: dict) -> dict:
                     if "parts" in op:
                         counts["parts"] += write_parts(uow, op["parts"], replace=[r["id"] for r in op["rows"]])
                 elif op["op"] == "period":
-                    counts[table] += _write_period(uow, model, op["period"], op["rows"])
+                    counts[table] += write_period(uow, model, op["period"], op["rows"])
                 else:
                     raise ValueError(f"{table}: операция «{op['op']}» неизвестна этой версии bcenter")
         _set_cursor(db, scope, got["cursor"] if not got.get("must_refetch") else START)
@@ -269,7 +272,7 @@ def dangling(db: pw.Database) -> list[tuple[str, int, str]]:
     return [(t, r, p) for t, r, p, _ in db.execute_sql("PRAGMA foreign_key_check")]
 
 
-def _write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list) -> int:
+def write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list) -> int:
     db = uow.db
     m = param_mark(db)
     table = model._meta.table_name
@@ -294,4 +297,5 @@ def _write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: lis
     return len(values)
 
 
-__all__ = ["MAX_ROWS", "REF", "Refused", "START", "apply_page", "cursor_of", "cursors", "dangling", "page"]
+__all__ = ["MAX_ROWS", "REF", "Refused", "START", "apply_page", "cursor_of", "cursors", "dangling", "page",
+           "period_rows", "write_period"]

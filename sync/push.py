@@ -112,7 +112,17 @@ def next_batch(db: pw.Database, *, max_rows: int = MAX_ROWS) -> dict | None:
             if table in PARENT_TABLES:
                 shipped["parts"] = read_parts(db, ids)
             units[-1]["ops"].append(shipped)
-        elif op == "update" and changes and "after" in changes:
+        elif op == "insert" and getattr(model._meta, "outbox_by", None) == "period":  # a close's snapshots
+            from sync.pull import period_rows
+
+            shipped = period_rows(db, model, (changes or {}).get("where", {}).get("period"), None)
+            if shipped is not None:
+                units[-1]["ops"].append(shipped)
+        elif op == "update" and changes and changes.get("touched"):
+            continue  # «get this row again»: the server's note to sites, nothing of this site's to push
+        elif op == "update" and changes:
+            if "after" not in changes:  # recorded before step 31: the new values only, no before-image
+                changes = {"after": changes, "before": {}}
             units[-1]["ops"].append({"table": table, "op": op, "rows": [
                 {"id": i, "before": changes.get("before") or {}, "after": changes["after"]} for i in ids]})
         elif op == "delete":
@@ -275,11 +285,31 @@ def _integrity_errors() -> tuple[type[Exception], ...]:
 _INTEGRITY = _integrity_errors()
 
 
+def _period(db: pw.Database, uow: UnitOfWork, op: dict, *, results: dict, allowed: set[str]) -> None:
+    """A close's snapshots (a centre replaying its outbox into a new server): the accounts must be in scope."""
+    from sync.pull import write_period
+
+    model = model_of(op["table"])
+    if getattr(model._meta, "outbox_by", None) != "period":
+        raise _Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
+    rows = op.get("rows") or []
+    accounts = sorted({r[0] if isinstance(r, list) else r["account_id"] for r in rows})
+    found = scopes_of(db, "account", accounts)
+    for account in accounts:
+        if not in_scope(found.get(account, set()), allowed):
+            raise _Refused(403, {"error": "out_of_scope", "table": op["table"], "id": account,
+                                 "scopes": sorted(found.get(account, set()))})
+    results["inserted"] += write_period(uow, model, str(op["period"]), rows)
+
+
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
               hlc: str = "", allowed: set[str] = frozenset()) -> None:
-    if op.get("op") not in ("insert", "update", "delete"):
+    if op.get("op") not in ("insert", "update", "delete", "period"):
         raise _Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
     try:
+        if op["op"] == "period":
+            _period(db, uow, op, results=results, allowed=allowed)
+            return
         if op["op"] != "insert":
             _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed)
             return

@@ -3,7 +3,8 @@
 A site is enrolled with scopes — ``ref`` (reference data: services, suppliers, the town's tariffs and norms, the
 calendar, users…), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
 readings, payments, the ledger of its accounts), ``route:<name>`` (a reader's route: its stops, their meters and
-readings), ``cashdesk:<code>`` (a cash desk's shifts, their operations and payments); ``house:*`` is every house. A row belongs to the scopes its
+readings), ``cashdesk:<code>`` (a cash desk's shifts, their operations and payments); ``house:*`` is every house, ``*`` every
+row (a centre replaying its outbox into a new server). A row belongs to the scopes its
 keys lead to — found in the server's database, by the joins below, the same for a row pushed (checked after it is
 written, inside the push's transaction, so a row and the rows it names arrive in one batch) and a row pulled.
 
@@ -92,9 +93,13 @@ ALL_HOUSES = "house:*"
 """Every house: a settlement centre's office, a cash desk taking payments for the whole town."""
 
 
+EVERYTHING = "*"
+"""Every row: a centre replaying its outbox into a new server, a second centre."""
+
+
 def in_scope(row_scopes: set[str], allowed: set[str]) -> bool:
     """Whether a row of these scopes is in one of the ``allowed`` (resolved) scopes."""
-    if row_scopes & allowed:
+    if EVERYTHING in allowed or row_scopes & allowed:
         return True
     return ALL_HOUSES in allowed and any(s.startswith("house:") for s in row_scopes)
 
@@ -162,7 +167,7 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     out = set()
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind in (REF, "cashdesk") or scope == ALL_HOUSES:
+        if kind in (REF, "cashdesk", EVERYTHING) or scope == ALL_HOUSES:
             out.add(scope)
             continue
         table, column = ("house", "ext_id") if kind == "house" else ("route", "name")
@@ -184,4 +189,4 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "HOUSE_OF", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]
+__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]

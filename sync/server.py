@@ -47,9 +47,9 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
         raise ValueError(f"--site-id: «{site_id}» — не идентификатор площадки (его показывает bcenter info)") from None
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind not in ("ref", "house", "route", "cashdesk") or (kind != "ref" and not value):
-            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД (house:* — все дома), route:ИМЯ или "
-                             f"cashdesk:КОД")
+        if kind not in ("ref", "house", "route", "cashdesk", "*") or (kind not in ("ref", "*") and not value):
+            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД (house:* — все дома), route:ИМЯ, "
+                             f"cashdesk:КОД или * (всё: центр, переносимый на новый сервер)")
     try:
         resolve(db, scopes)
     except UnknownScope as exc:

@@ -9,6 +9,8 @@ scopes. The server on SQLite and on PostgreSQL (``any_url``)."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, time
+from decimal import Decimal
 
 import pytest
 
@@ -243,3 +245,59 @@ def test_a_site_cannot_push_into_a_house_outside_its_scopes_nor_pull_another_sco
     with pytest.raises(Refused) as refused:
         page(world.server.db, site_id=site_id(o2), scope=f"house:{world.houses[0]}", cursor=START)
     assert refused.value.status == 403 and refused.value.body["error"] == "scope_not_enrolled"
+
+
+def _paid(report, number: str) -> int:
+    return sum(r.paid for r in report.rows if r.account == number)
+
+
+def test_a_payment_dated_in_a_closed_month_keeps_its_date_and_posts_to_the_open_one(world):
+    """A kiosk offline since a month the centre has closed meanwhile: its payment keeps its date and lands in the
+    open month — the closed month's balances do not move."""
+    server, kiosk = world.server, world.sites["K1"]
+    overview = server.month.overview()
+    closed, current = overview.last_closed, overview.current
+    number = _account_in(kiosk, world.houses[0])
+    frozen = server.month.balances(closed)
+    paid_before = _paid(server.month.balances(current), number)
+    day = datetime.combine(closed.last_day, time(12), tzinfo=TODAY.tzinfo)
+    late = App.open(kiosk.url, clock=FixedClock(day))
+    try:
+        _pay_at_kiosk(late, number, 10000)
+    finally:
+        _DEVICES.pop(id(late), None)
+        late.close()
+    world.push("K1")
+    (paid_on,) = [on for on, ext in server.db.execute_sql('SELECT paid_on, ext_id FROM "payment"').fetchall()
+                  if str(ext).startswith("cash:")]
+    assert str(paid_on)[:10] == closed.last_day.isoformat()  # its own date
+    assert server.month.balances(closed) == frozen  # the closed month does not move
+    assert _paid(server.month.balances(current), number) == paid_before + 10000  # posted to the open month
+
+
+def test_a_late_reading_of_a_closed_month_becomes_a_recalculation_at_the_centre(world):
+    server, office = world.server, world.sites["O1"]
+    overview = server.month.overview()
+    closed, current = overview.last_closed, overview.current
+    day = closed.last_day
+    meter, total = office.db.execute_sql(
+        'SELECT m.serial, r.total FROM "meter" m JOIN "premises" p ON p.id = m.premises_id JOIN "house" h ON h.id '
+        '= p.house_id JOIN "meter_reading" r ON r.meter_id = m.id WHERE h.ext_id = ? AND m.zones = 1 AND '
+        "m.removed IS NULL AND m.resource = 'cold_water' AND r.date <= ? ORDER BY r.date DESC LIMIT 1",
+        (world.houses[0], day.isoformat())).fetchone()
+    kept = office.meters.add_reading(meter, {"total": str(Decimal(total) + 2)}, day=day, source="inspector")
+    assert kept.status == "accepted", kept.verdicts
+    world.push("O1")
+    result = server.month.calc(current)
+    assert str(closed) in result.recalculated_periods  # the closed month corrected in the open one
+    world.pull("O1")
+    number = _account_in(office, world.houses[0])
+    assert office.cash.owed(number) == server.cash.owed(number)
+
+
+def test_a_tariff_set_at_the_centre_reaches_every_site(world):
+    server, office = world.server, world.sites["O2"]
+    code = next(c for c, title in server.registry.records("tariff") if " по " not in title)  # the one in force
+    made = server.registry.new_rate("tariff", code, start="2027-01-01", value="123.45")
+    world.pull("O2")
+    assert office.registry.record("tariff", made.code) == made
