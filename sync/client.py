@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 import peewee as pw
 
-from sync.pull import apply_page, cursor_of, dangling
+from sync.pull import SchemaMismatch, apply_page, cursor_of, dangling
 from sync.push import acknowledge, next_batch
 from sync.server import SITE_HEADER
 
@@ -151,7 +151,11 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 if status != 200:
                     report.error = {"status": status, **got}
                     return report
-                counts = apply_page(db, got)
+                try:
+                    counts = apply_page(db, got)
+                except SchemaMismatch as exc:
+                    report.error = {"error": "schema", "detail": str(exc), "server": exc.server, "site": exc.site}
+                    return report
                 report.pages += 1
                 report.units += len(got.get("units") or ())
                 for table, n in counts.items():

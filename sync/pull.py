@@ -35,6 +35,7 @@ import peewee as pw
 from db.context import bound
 from db.dialect import db_id, is_postgres, param_mark
 from db.hlc import last_stamp, observe
+from db.migrations import current_version
 from db.models import AccountSnapshot, BalanceSnapshot, SyncCursor
 from db.packed_ids import unpack_ids
 from db.snapshots import COLUMNS, VERSION, numbered, pack
@@ -46,6 +47,14 @@ from sync.scopes import REF, UnknownScope, in_scope, resolve, scopes_of
 MAX_ROWS = 2000
 """Outbox rows a page reads (a unit larger than this comes whole, alone)."""
 START = "0:0"
+
+
+class SchemaMismatch(Exception):
+    """A page from a server whose schema differs from the site's: nothing applied."""
+
+    def __init__(self, message: str, *, server: int, site: int):
+        super().__init__(message)
+        self.server, self.site = server, site
 
 
 class Refused(Exception):
@@ -118,7 +127,8 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
     return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
-            "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db)}
+            "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db),
+            "schema_version": current_version(db)}
 
 
 def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
@@ -220,6 +230,11 @@ def apply_page(db: pw.Database, got: dict) -> dict:
     """Apply a page in one transaction with the cursor's advance; returns counts by table. A page that says
     ``must_refetch`` resets the scope's cursor to the start (nothing else changes)."""
     scope = got["scope"]
+    theirs, ours = got.get("schema_version"), current_version(db)
+    if theirs is not None and theirs != ours:
+        raise SchemaMismatch(f"Схема базы сервера — версия {theirs}, а этой площадки — {ours}: "
+                             + ("обновите bcenter на площадке" if theirs > ours else "обновите bcenter на сервере")
+                             + "; полученное не применено", server=theirs, site=ours)
     counts: dict[str, int] = defaultdict(int)
     with _references_unchecked(db), UnitOfWork(action="sync.pull", actor="sync", db=db, outbox=False,
                                                details={"scope": scope, "cursor": got["cursor"]}) as uow:
@@ -297,5 +312,5 @@ def write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list
     return len(values)
 
 
-__all__ = ["MAX_ROWS", "REF", "Refused", "START", "apply_page", "cursor_of", "cursors", "dangling", "page",
+__all__ = ["MAX_ROWS", "REF", "Refused", "START", "SchemaMismatch", "apply_page", "cursor_of", "cursors", "dangling", "page",
            "period_rows", "write_period"]

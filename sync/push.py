@@ -394,12 +394,17 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
             body.update(results)
         except _Refused as refused:
             status, body = refused.status, {"batch_id": batch_id, **refused.body}
-        with bound(db):
-            SyncBatch.insert(site_id=site_id, batch_id=batch_id, from_seq=int(batch.get("from_seq") or 0),
-                             to_seq=int(batch.get("to_seq") or 0), status=status,
-                             response=json.dumps(body, ensure_ascii=False, sort_keys=True),
-                             received_at=_now()).execute()
+        _store_answer(db, site_id, batch_id, batch, status, body)
     return Answer(status, body)
+
+
+def _store_answer(db: pw.Database, site_id: str, batch_id: str, batch: dict, status: int, body: dict) -> None:
+    """The first answer to ``(site, batch)``, in the transaction that applied the batch (replayed to repeats)."""
+    with bound(db):
+        SyncBatch.insert(site_id=site_id, batch_id=batch_id, from_seq=int(batch.get("from_seq") or 0),
+                         to_seq=int(batch.get("to_seq") or 0), status=status,
+                         response=json.dumps(body, ensure_ascii=False, sort_keys=True),
+                         received_at=_now()).execute()
 
 
 __all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "next_batch", "pushed_to",

@@ -218,6 +218,17 @@ def _state(app: App) -> tuple:
                  for t in ("payment", "cash_operation", "cash_shift", "journal_entry", "posting"))
 
 
+def test_a_page_of_another_schema_is_refused_with_nothing_applied(world):
+    from sync.pull import SchemaMismatch
+
+    o1 = world.sites["O1"]
+    got = page(world.server.db, site_id=site_id(o1), scope="ref", cursor=START)
+    before = cursor_of(o1.db, "ref")
+    with pytest.raises(SchemaMismatch, match="обновите bcenter на площадке"):
+        apply_page(o1.db, {**got, "schema_version": got["schema_version"] + 1})
+    assert cursor_of(o1.db, "ref") == before
+
+
 def test_a_cursor_the_server_never_gave_starts_the_scope_over(world):
     o1 = world.sites["O1"]
     for bad in ("0:999999999", "garbage", "-1:5"):

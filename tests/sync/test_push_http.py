@@ -58,6 +58,31 @@ def test_lost_requests_and_lost_answers_apply_the_batch_once(server, sites):
     assert again.ok and again.batches == 0  # nothing waits
 
 
+def test_a_server_failing_after_the_rows_and_before_its_answer_is_stored_keeps_nothing(server, sites, monkeypatch):
+    """The third place a push can break: the rows written, the answer not yet stored — the server's transaction
+    holds both, so it keeps neither; the client's retry (same batch, same id) applies it once."""
+    import sync.push
+
+    _, tablet = sites
+    secret = _enrolled(server, tablet)
+    before = _readings(server)
+    _read(tablet, "19-034518", "140")
+    real, failures = sync.push._store_answer, []
+
+    def crash_once(*args, **kwargs):
+        if not failures:
+            failures.append("crashed")
+            raise RuntimeError("the server died before storing its answer")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync.push, "_store_answer", crash_once)
+    with TestClient(make_app(server.db), raise_server_exceptions=False) as client:
+        report = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client,
+                          sleep=lambda s: None)
+    assert failures and report.ok and report.retries == 1 and report.inserted == 1
+    assert _readings(server) == before + 1
+
+
 def test_the_door_refuses_strangers_other_sites_big_and_broken_requests(server, sites):
     kiosk, tablet = sites
     secret = _enrolled(server, tablet)
