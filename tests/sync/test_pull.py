@@ -312,3 +312,26 @@ def test_a_tariff_set_at_the_centre_reaches_every_site(world):
     made = server.registry.new_rate("tariff", code, start="2027-01-01", value="123.45")
     world.pull("O2")
     assert office.registry.record("tariff", made.code) == made
+
+
+def test_a_shift_is_the_kiosks_own_its_close_is_taken_over_a_centre_edit(world):
+    """The class ``owner``: a cash desk's shift is written by the desk — a centre's edit of the same field meets the
+    desk's close and the desk's value is taken, nothing queued."""
+    server, kiosk = world.server, world.sites["K1"]
+    number = _account_in(kiosk, world.houses[0])
+    _pay_at_kiosk(kiosk, number, 10000)
+    world.push("K1")
+    from db.context import bound
+    from db.models import CashShift
+    from db.uow import UnitOfWork
+    from sync.rows import key_text
+
+    shift_id = key_text(kiosk.db.execute_sql('SELECT id FROM "cash_shift"').fetchone()[0])
+    with UnitOfWork(action="test.centre", db=server.db) as uow:
+        uow.update(CashShift, shift_id, counted=1)
+    kiosk.cash.close(counted=10000, **_DEVICES[id(kiosk)])
+    pushed = world.push("K1")
+    assert pushed["conflicts"] == 0
+    with bound(server.db):
+        assert CashShift.get_by_id(shift_id).counted == 10000
+    assert server.sync.conflicts(open_only=False) == []  # the owner's value, by rule: nothing to keep
