@@ -136,16 +136,8 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
         rule = policy(table, column)
         if rule == "owner":
             take[column] = theirs
-        elif rule == "add":
-            won = bool(theirs) and not bool(ours)
-            if won:
-                take[column] = theirs
-            else:
-                merged.bounced = True
-            _queue(db, site_id=site_id, batch_id=batch_id, table=table, row_id=rid, column=column, rule=rule,
-                   base=before.get(column), theirs=theirs, ours=ours, state="auto", taken=won)
-        elif rule == "newer":
-            won = hlc > _clock(db, table, rid, column)
+        elif rule in ("add", "newer"):  # settled by the rule, kept as history
+            won = (bool(theirs) and not bool(ours)) if rule == "add" else hlc > _clock(db, table, rid, column)
             if won:
                 take[column] = theirs
             else:

@@ -41,8 +41,9 @@ from db.packed_ids import unpack_ids
 from db.snapshots import COLUMNS, VERSION, numbered, pack
 from db.uow import PARENT_TABLES, UnitOfWork
 from sync.entries import read_parts, write_parts
+from sync.errors import Refused
 from sync.rows import model_of, read_rows, storage_rows
-from sync.scopes import REF, UnknownScope, in_scope, resolve, scopes_of
+from sync.scopes import REF, UnknownScope, enrolled, in_scope, resolve, scopes_of
 
 MAX_ROWS = 2000
 """Outbox rows a page reads (a unit larger than this comes whole, alone)."""
@@ -55,12 +56,6 @@ class SchemaMismatch(Exception):
     def __init__(self, message: str, *, server: int, site: int):
         super().__init__(message)
         self.server, self.site = server, site
-
-
-class Refused(Exception):
-    def __init__(self, status: int, body: dict):
-        super().__init__(body.get("error"))
-        self.status, self.body = status, body
 
 
 def _text(value) -> str:
@@ -95,19 +90,10 @@ def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | Non
             for x, s, u, t, o, p, c, site in db.execute_sql(sql, tuple(params))]
 
 
-def _enrolled_scopes(db: pw.Database, site_id: str) -> list[str]:
-    m = param_mark(db)
-    row = db.execute_sql(f'SELECT scopes FROM "sync_site" WHERE site_id = {m} AND active = {m}',
-                         (db_id(site_id), True)).fetchone()
-    if row is None:
-        raise Refused(403, {"error": "not_enrolled", "site_id": site_id})
-    return [s for s in row[0].split(",") if s]
-
-
 def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS) -> dict:
     """The next page of ``scope`` after ``cursor`` for the authenticated site (``Refused`` for a scope it is not
     enrolled in)."""
-    if scope not in _enrolled_scopes(db, site_id):
+    if scope not in enrolled(db, site_id):
         raise Refused(403, {"error": "scope_not_enrolled", "scope": scope})
     try:
         allowed = resolve(db, [scope])

@@ -47,8 +47,9 @@ from db.packed_ids import unpack_ids
 from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
 from sync.conflicts import merge_delete, merge_update
 from sync.entries import read_parts, write_parts
+from sync.errors import Refused
 from sync.rows import UnknownColumn, model_of, read_rows, storage_rows
-from sync.scopes import UnknownScope, in_scope, resolve, scopes_of
+from sync.scopes import UnknownScope, enrolled, in_scope, resolve, scopes_of
 
 PUSHED = "sync.pushed_to_seq"
 """The site's last sequence number the server acknowledged (a ``local_setting``)."""
@@ -196,25 +197,19 @@ def start_chain(db: pw.Database, site_id: str, *, after_seq: int) -> None:
                          response=json.dumps({"enrolled": after_seq}), received_at=_now()).execute()
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, body: dict):
-        super().__init__(body.get("error"))
-        self.status, self.body = status, body
-
-
 def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str,
                   results: dict) -> None:
     model = model_of(op["table"])
     if getattr(model._meta, "outbox_by", None) is not None:
-        raise _Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
+        raise Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
     rows = op.get("rows") or []
     ids = [str(r["id"]) for r in rows]
     if op["table"] in PARENT_TABLES and "parts" not in op:
-        raise _Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
+        raise Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
     try:
         columns, stored = storage_rows(db, model, rows)
     except UnknownColumn as exc:
-        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+        raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     existing = read_rows(db, model, ids)
     fresh = [row for row, i in zip(stored, ids) if i not in existing]
     if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
@@ -249,12 +244,12 @@ def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id:
     table = op["table"]
     model = model_of(table)
     if getattr(model._meta, "outbox_by", None) is not None or table in PARENT_TABLES:
-        raise _Refused(422, {"error": "unsupported_op", "table": table, "op": op["op"]})
+        raise Refused(422, {"error": "unsupported_op", "table": table, "op": op["op"]})
     ids = [str(r["id"]) for r in op.get("rows") or ()] if op["op"] == "update" else [str(i) for i in op["ids"]]
     found = scopes_of(db, table, ids)
     for rid in ids:
         if rid in found and not in_scope(found[rid], allowed):
-            raise _Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(found[rid])})
+            raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(found[rid])})
     if op["op"] == "update":
         for row in op.get("rows") or ():
             merged = merge_update(uow, table, row, hlc=hlc, site_id=site_id, batch_id=batch_id, results=results)
@@ -291,13 +286,13 @@ def _period(db: pw.Database, uow: UnitOfWork, op: dict, *, results: dict, allowe
 
     model = model_of(op["table"])
     if getattr(model._meta, "outbox_by", None) != "period":
-        raise _Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
+        raise Refused(422, {"error": "unsupported_op", "table": op["table"], "op": op["op"]})
     rows = op.get("rows") or []
     accounts = sorted({r[0] if isinstance(r, list) else r["account_id"] for r in rows})
     found = scopes_of(db, "account", accounts)
     for account in accounts:
         if not in_scope(found.get(account, set()), allowed):
-            raise _Refused(403, {"error": "out_of_scope", "table": op["table"], "id": account,
+            raise Refused(403, {"error": "out_of_scope", "table": op["table"], "id": account,
                                  "scopes": sorted(found.get(account, set()))})
     results["inserted"] += write_period(uow, model, str(op["period"]), rows)
 
@@ -305,7 +300,7 @@ def _period(db: pw.Database, uow: UnitOfWork, op: dict, *, results: dict, allowe
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
               hlc: str = "", allowed: set[str] = frozenset()) -> None:
     if op.get("op") not in ("insert", "update", "delete", "period"):
-        raise _Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
+        raise Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
     try:
         if op["op"] == "period":
             _period(db, uow, op, results=results, allowed=allowed)
@@ -315,9 +310,9 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
             return
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
-        raise _Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+        raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
     except _INTEGRITY as exc:  # a row naming what this server does not have, or breaking a constraint
-        raise _Refused(422, {"error": "integrity", "table": op.get("table"),
+        raise Refused(422, {"error": "integrity", "table": op.get("table"),
                              "detail": str(exc).splitlines()[0]}) from exc
 
 
@@ -325,19 +320,14 @@ def _observe(db: pw.Database, hlc: str) -> None:
     try:
         observe(db, hlc)
     except ValueError as exc:
-        raise _Refused(422, {"error": "bad_clock", "hlc": hlc}) from exc
+        raise Refused(422, {"error": "bad_clock", "hlc": hlc}) from exc
 
 
 def _scopes(db: pw.Database, site_id: str) -> set[str]:
-    m = param_mark(db)
-    row = db.execute_sql(f'SELECT scopes FROM "sync_site" WHERE site_id = {m} AND active = {m}',
-                         (db_id(site_id), True)).fetchone()
-    if row is None:
-        raise _Refused(403, {"error": "not_enrolled", "site_id": site_id})
     try:
-        return resolve(db, [s for s in row[0].split(",") if s])
+        return resolve(db, enrolled(db, site_id))
     except UnknownScope as exc:
-        raise _Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
+        raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
 
 
 def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str]) -> None:
@@ -348,7 +338,7 @@ def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str
         found = scopes_of(db, table, ids)
         for rid in ids:
             if not in_scope(found.get(rid, set()), allowed):
-                raise _Refused(403, {"error": "out_of_scope", "table": table, "id": rid,
+                raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid,
                                      "scopes": sorted(found.get(rid, set()))})
 
 
@@ -366,11 +356,11 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
         status, body = 200, {"batch_id": batch_id, "to_seq": batch.get("to_seq")}
         try:
             if batch.get("schema_version") != current_version(db):
-                raise _Refused(409, {"error": "schema", "server": current_version(db),
+                raise Refused(409, {"error": "schema", "server": current_version(db),
                                      "site": batch.get("schema_version")})
             expected = expected_from(db, site_id)
             if batch.get("from_seq") != expected:
-                raise _Refused(409, {"error": "gap", "expected_from_seq": expected})
+                raise Refused(409, {"error": "gap", "expected_from_seq": expected})
             allowed = _scopes(db, site_id)
             results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
                        "_fresh": {}, "_bounce": {}}
@@ -392,7 +382,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                         for table, ids in sorted(bounce.items()):
                             uow.touch(model_of(table), sorted(ids))
             body.update(results)
-        except _Refused as refused:
+        except Refused as refused:
             status, body = refused.status, {"batch_id": batch_id, **refused.body}
         _store_answer(db, site_id, batch_id, batch, status, body)
     return Answer(status, body)

@@ -159,6 +159,18 @@ def scopes_of(db: pw.Database, table: str, ids: Iterable[str]) -> dict[str, set[
     return dict(out)
 
 
+def enrolled(db: pw.Database, site_id: str) -> list[str]:
+    """The scopes an active enrolled site may push into and pull (``Refused`` 403 for a site not enrolled)."""
+    from sync.errors import Refused
+
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT scopes FROM "sync_site" WHERE site_id = {m} AND active = {m}',
+                         (db_id(site_id), True)).fetchone()
+    if row is None:
+        raise Refused(403, {"error": "not_enrolled", "site_id": site_id})
+    return [s for s in row[0].split(",") if s]
+
+
 def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     """A site's scopes as ``scopes_of`` names them: ``house:<code>`` by the house's code (or id), ``route:<name>``
     by the route's name (or id) — with the houses of its stops: the reader's tablet shows addresses and holds the
@@ -189,4 +201,4 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]
+__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]

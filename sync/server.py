@@ -25,8 +25,9 @@ import peewee as pw
 from db.context import bound
 from db.dialect import db_id, param_mark
 from db.models import SyncSite
+from sync.errors import Refused
 from sync.pull import MAX_ROWS as PAGE_ROWS
-from sync.pull import Refused, page
+from sync.pull import page
 from sync.push import apply_push, start_chain
 from sync.scopes import UnknownScope, resolve
 

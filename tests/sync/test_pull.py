@@ -239,7 +239,7 @@ def test_a_cursor_the_server_never_gave_starts_the_scope_over(world):
 
 
 def test_a_site_cannot_push_into_a_house_outside_its_scopes_nor_pull_another_scope(world):
-    from sync.pull import Refused
+    from sync.errors import Refused
 
     o2 = world.sites["O2"]
     before = _payments(world.server)
