@@ -29,7 +29,11 @@ import peewee as pw
 from bcenter.core.errors import BcenterError
 from db.dialect import is_postgres, param_mark
 
-__all__ = ["DEFAULT_WAIT_S", "JobBusy", "job_lock"]
+__all__ = ["DEFAULT_WAIT_S", "LEDGER", "JobBusy", "job_lock"]
+
+LEDGER = "ledger"
+"""The scope every writing job holds: the whole database's ledger and its inputs (the use cases of ``bcenter.app``
+that write, and the sync server applying a site's batch)."""
 
 DEFAULT_WAIT_S = 10.0
 """How long a job waits for another to finish before it refuses."""

@@ -86,6 +86,10 @@ def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, rep
             if response.status_code < 500:
                 return response.status_code, response.json()
             failure = {"status": response.status_code, "error": "server_error"}
+            try:  # a busy centre (a close) says so: kept as the failure's reason if the retries run out
+                failure.update(response.json())
+            except ValueError:
+                pass
         except httpx.TransportError as exc:
             failure = {"error": "network", "detail": f"{type(exc).__name__}: {exc}"}
         if attempt == retries:

@@ -24,6 +24,7 @@ import peewee as pw
 
 from db.context import bound
 from db.dialect import db_id, param_mark
+from db.locks import LEDGER, JobBusy, job_lock
 from db.models import SyncSite
 from sync.errors import Refused
 from sync.pull import MAX_ROWS as PAGE_ROWS
@@ -83,8 +84,15 @@ def authenticated(db: pw.Database, site_id: str | None, secret: str | None) -> s
     return str(uuid.UUID(site_id))
 
 
-def make_app(db: pw.Database, *, max_body: int = MAX_BODY):
-    """The ASGI application over the server's database ``db``."""
+PUSH_WAIT = 5.0
+"""Seconds a batch waits for the database's job lock (a calculation or a close at the centre) before the server
+answers 503 «busy» — the client retries later with the same batch."""
+
+
+def make_app(db: pw.Database, *, max_body: int = MAX_BODY, lock_wait: float = PUSH_WAIT):
+    """The ASGI application over the server's database ``db``. A batch is applied holding the database's job lock
+    (``db.locks``), as every writing job is: a close never runs beside a push (it would find rows written while it
+    computed and start over), a push waits for the close, then 503 with ``Retry-After``."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -121,7 +129,12 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY):
             return _error(400, "not_json")
         if not isinstance(batch, dict):
             return _error(400, "not_a_batch")
-        answer = await run_in_threadpool(_connected, apply_push, db, batch, site_id=site)
+        try:
+            answer = await run_in_threadpool(_connected, _locked_push, db, batch, site_id=site, wait=lock_wait)
+        except JobBusy as busy:
+            log.info("sync push %s batch %s: busy (%s)", site, batch.get("batch_id"), busy)
+            return JSONResponse({"error": "busy", "detail": str(busy)}, status_code=503,
+                                headers={"Retry-After": "30"})
         log.info("sync push %s batch %s: %s%s", site, batch.get("batch_id"), answer.status,
                  " (replayed)" if answer.replayed else "")
         return JSONResponse(answer.body, status_code=answer.status)
@@ -158,6 +171,11 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY):
 
     return Starlette(routes=[Route("/sync/push", push, methods=["POST"]), Route("/sync/pull", pull),
                              Route("/sync/site", whoami), Route("/sync/health", health)])
+
+
+def _locked_push(db: pw.Database, batch: dict, *, site_id: str, wait: float):
+    with job_lock(db, LEDGER, holder=f"sync:{site_id}", what="синхронизация: пакет площадки", wait=wait):
+        return apply_push(db, batch, site_id=site_id)
 
 
 def site_info(db: pw.Database, site_id: str) -> dict:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from bcenter.core.access import Permission
 from db.context import bound
 from db.failures import plain_errors
-from db.locks import job_lock
+from db.locks import LEDGER, job_lock
 from bcenter.modules.users.sessions import alive
 
 F = TypeVar("F", bound=Callable)
@@ -25,9 +25,6 @@ class UseCases:
     def db(self):
         return self.app.db
 
-
-LEDGER = "ledger"
-"""The scope of the job lock every writing use case takes: the whole database's ledger and its inputs."""
 
 
 def use_case(permission: Permission, action: str, *, writes: bool = False) -> Callable[[F], F]:
@@ -54,3 +51,6 @@ def use_case(permission: Permission, action: str, *, writes: bool = False) -> Ca
         return run  # type: ignore[return-value]
 
     return wrap
+
+
+__all__ = ["LEDGER", "UseCases", "use_case"]  # LEDGER (db.locks): the job lock's scope every writing use case takes

@@ -83,6 +83,26 @@ def test_a_server_failing_after_the_rows_and_before_its_answer_is_stored_keeps_n
     assert _readings(server) == before + 1
 
 
+def test_a_batch_waits_for_a_close_at_the_centre_and_is_applied_after_it(server, sites):
+    """A push is a writing job like a close: while the centre's job lock is held the server answers 503 «busy»,
+    the client keeps its outbox and retries; once the close is over the same batch goes in once."""
+    from db.locks import LEDGER, job_lock
+
+    _, tablet = sites
+    secret = _enrolled(server, tablet)
+    before = _readings(server)
+    _read(tablet, "19-034518", "140")
+    client = TestClient(make_app(server.db, lock_wait=0.05))
+    with job_lock(server.db, LEDGER, holder="бухгалтер", what="закрытие периода"):
+        waits: list[float] = []
+        busy = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client,
+                        retries=2, sleep=waits.append)
+    assert busy.error["status"] == 503 and busy.error["error"] == "busy" and "закрытие периода" in busy.error["detail"]
+    assert waits == [0.5, 1.0] and _readings(server) == before
+    done = push_all(tablet.db, url="http://server", site_id=_site_id(tablet), secret=secret, client=client)
+    assert done.ok and done.inserted == 1 and _readings(server) == before + 1
+
+
 def test_the_door_refuses_strangers_other_sites_big_and_broken_requests(server, sites):
     kiosk, tablet = sites
     secret = _enrolled(server, tablet)
