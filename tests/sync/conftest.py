@@ -60,18 +60,24 @@ def _site(centre_file, tmp_path, code: str, server: App) -> App:
     return app
 
 
-@pytest.fixture
-def server(any_url, centre_file):
-    if any_url.startswith("postgresql"):
+def served(url: str, source, clock) -> App:
+    """The server at ``url`` (an empty SQLite file's or PostgreSQL schema's address) holding a copy of the SQLite
+    database ``source``."""
+    if url.startswith("postgresql"):
         from db.transfer import copy_sqlite_to_postgres
 
-        db = make_database(any_url)
+        db = make_database(url)
         db.connect()
-        copy_sqlite_to_postgres(centre_file, db)
+        copy_sqlite_to_postgres(source, db)
         db.close()
     else:
-        shutil.copy(centre_file, any_url.removeprefix("sqlite:///"))
-    app = App.open(any_url, clock=FixedClock(NOW))
+        shutil.copy(source, url.removeprefix("sqlite:///"))
+    return App.open(url, clock=clock)
+
+
+@pytest.fixture
+def server(any_url, centre_file):
+    app = served(any_url, centre_file, FixedClock(NOW))
     yield app
     app.close()
 

@@ -24,7 +24,7 @@ from sync.pull import START, apply_page, cursor_of, dangling, page
 from sync.push import acknowledge, apply_push, next_batch
 from sync.server import enroll, site_info
 from tests.finance.towns import TODAY, demo_town, open_town
-from tests.sync.conftest import site_id
+from tests.sync.conftest import served, site_id
 
 _n = iter(range(10 ** 6))
 
@@ -84,17 +84,7 @@ def _open(path, code: str) -> tuple[App, int]:
 
 @pytest.fixture
 def world(any_url, town_file, tmp_path):
-    if any_url.startswith("postgresql"):
-        from db.connection import make_database
-        from db.transfer import copy_sqlite_to_postgres
-
-        db = make_database(any_url)
-        db.connect()
-        copy_sqlite_to_postgres(town_file, db)
-        db.close()
-    else:
-        shutil.copy(town_file, any_url.removeprefix("sqlite:///"))
-    server = App.open(any_url, clock=FixedClock(TODAY))
+    server = served(any_url, town_file, FixedClock(TODAY))
     houses = [h for (h,) in server.db.execute_sql('SELECT ext_id FROM "house" ORDER BY ext_id')]
     scopes = {"K1": ["ref", "house:*", "cashdesk:K1"], "O1": ["ref", f"house:{houses[0]}"],
               "O2": ["ref", f"house:{houses[1]}"]}
