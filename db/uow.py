@@ -24,7 +24,7 @@ from bcenter.core.access import masked
 from bcenter.core.ids import uuid7
 from bcenter.core.quantity import canonical
 from db.context import bound, enter_unit, leave_unit
-from db.dialect import id_to_storage, insert_sql, is_postgres, raw_insert
+from db.dialect import id_to_storage, insert_sql, is_postgres, param_mark, raw_insert
 from db.fields import IdField
 from db.models.system import AuditLog
 from db.packed_ids import pack_ids
@@ -236,7 +236,7 @@ class UnitOfWork:
     def _stamp_fields(self, table: str, row_id: str, columns: Sequence[str]) -> None:
         """When these fields were written, by the unit's clock (``sync_field_clock``: «newer wins» compares it)."""
         stamp = self.clock()
-        m = "%s" if is_postgres(self.db) else "?"
+        m = param_mark(self.db)
         key = id_to_storage(self.db)(row_id)
         for column in columns:
             self.db.execute_sql(
