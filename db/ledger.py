@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
+import peewee as pw
+
 from bcenter.core.ids import uuid7
 from bcenter.core.period import Period
 from db.derivations import pack, unpack
-from db.dialect import is_postgres
+from db.dialect import is_postgres, param_mark
 from db.migrations.m0009_derivations import derivation_key
 from db.models import ChargeLine, JournalEntry, Posting
 from db.uow import UnitOfWork, utc_now_iso
@@ -193,16 +195,33 @@ class LedgerWriter:
                                              f'({", ".join([mark] * len(chunk))})', chunk):
                     self._stored.add(bytes(key))
                     new.pop(bytes(key), None)
-            conflict = "ON CONFLICT DO NOTHING" if is_postgres(db) else "OR IGNORE"
-            rows = [(key, pack(text)) for key, text in new.items()]
-            if is_postgres(db):
-                from psycopg2.extras import execute_values
-
-                with db.cursor() as cursor:
-                    execute_values(cursor, f'INSERT INTO "derivation" ("key", "data") VALUES %s {conflict}', rows,
-                                   page_size=2000)
-            else:
-                db.connection().executemany(f'INSERT {conflict} INTO "derivation" ("key", "data") VALUES (?, ?)',
-                                            rows)
+            store_derivations(db, [(key, pack(text)) for key, text in new.items()])
             self._stored.update(new)
         return out
+
+
+def store_derivations(db: pw.Database, rows: list[tuple[bytes, bytes]]) -> None:
+    """Packed derivations (content key, data) inserted where absent: content-addressed, the same on every database
+    (the ledger's writer, and ``sync`` bringing an entry's lines). Raw SQL, bytes bound as they are."""
+    if not rows:
+        return
+    if is_postgres(db):
+        from psycopg2.extras import execute_values
+
+        with db.cursor() as cursor:
+            execute_values(cursor, 'INSERT INTO "derivation" ("key", "data") VALUES %s ON CONFLICT DO NOTHING', rows,
+                           page_size=2000)
+    else:
+        db.connection().executemany('INSERT OR IGNORE INTO "derivation" ("key", "data") VALUES (?, ?)', rows)
+
+
+def read_derivations(db: pw.Database, keys: list[bytes]) -> list[tuple[bytes, bytes]]:
+    """(key, packed data) of these derivations, read raw (a blob through a model takes the binary type of whichever
+    database the model was last bound to)."""
+    mark = param_mark(db)
+    out = []
+    for start in range(0, len(keys), 900):
+        chunk = keys[start:start + 900]
+        out += [(bytes(k), bytes(d)) for k, d in db.execute_sql(
+            f'SELECT "key", "data" FROM "derivation" WHERE "key" IN ({", ".join([mark] * len(chunk))})', chunk)]
+    return out

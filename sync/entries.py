@@ -16,7 +16,8 @@ import peewee as pw
 
 from db.context import bound
 from db.dialect import db_ids, marks
-from db.models import ChargeLine, Derivation, Posting
+from db.ledger import read_derivations, store_derivations
+from db.models import ChargeLine, Posting
 from db.uow import UnitOfWork
 from sync.rows import encode, storage_rows
 
@@ -45,14 +46,8 @@ def read_parts(db: pw.Database, entry_ids: Iterable[str]) -> dict[str, list[dict
                     if plain.get("derivation_key") is not None:
                         keys.add(bytes(plain["derivation_key"]))
                     out[model._meta.table_name].append(encode(model, plain))
-        derivations = []
-        key_list = sorted(keys)
-        for start in range(0, len(key_list), 500):
-            for key, data in Derivation.select(Derivation.key, Derivation.data).where(
-                    Derivation.key.in_(key_list[start:start + 500])).tuples():
-                derivations.append({"key": base64.b64encode(bytes(key)).decode(),
-                                    "data": base64.b64encode(bytes(data)).decode()})
-    out["derivation"] = derivations
+    out["derivation"] = [{"key": base64.b64encode(key).decode(), "data": base64.b64encode(data).decode()}
+                         for key, data in read_derivations(db, sorted(keys))]
     return out
 
 
@@ -61,12 +56,8 @@ def write_parts(uow: UnitOfWork, parts: dict[str, list[dict]], *, replace: Itera
     this database may hold already (a pull) — removed first. Returns the rows written."""
     db = uow.db
     written = 0
-    derivations = [(base64.b64decode(d["key"]), base64.b64decode(d["data"])) for d in parts.get("derivation") or ()]
-    if derivations:
-        with bound(db):
-            for start in range(0, len(derivations), 500):
-                Derivation.insert_many(derivations[start:start + 500],
-                                       fields=[Derivation.key, Derivation.data]).on_conflict_ignore().execute()
+    store_derivations(db, [(base64.b64decode(d["key"]), base64.b64decode(d["data"]))
+                           for d in parts.get("derivation") or ()])
     replace = [str(i) for i in replace]
     for model in PARTS:
         table = model._meta.table_name
