@@ -66,6 +66,17 @@ class SyncCases(UseCases):
             raise UsageError(str(exc)) from exc
 
     # --- at a site --------------------------------------------------------------------------------------------
+    @use_case(P.SYSTEM_SETUP, "новая площадка из копии базы центра", writes=True)
+    def adopt(self, *, code: str, kind: str, name: str | None = None):
+        """This database is a copy of the centre's: give it its own site identity (``sync.adopt.Adopted``)."""
+        from sync.adopt import adopt
+
+        self.app.system.ensure_initialized()
+        try:
+            return adopt(self.db, code=code, kind=kind, name=name, actor=self.app.actor.user)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+
     @use_case(P.SYSTEM_SETUP, "подключение к серверу синхронизации", writes=True)
     def join(self, *, server: str, secret: str) -> SyncStatus:
         """Keep the server's address and this site's secret (given by the server's enrolment) in the site's own

@@ -133,6 +133,22 @@ def sync_(ctx: click.Context, server_url: str | None, watch: float | None, retri
         time.sleep(watch)
 
 
+@sync_.command("adopt")
+@db_option
+@click.option("--code", required=True, metavar="КОД", help="Код новой площадки (K1, T1, O2, …).")
+@click.option("--kind", type=click.Choice(["office", "kiosk", "tablet"]), required=True, help="Вид площадки.")
+@click.option("--name", default=None, metavar="НАЗВАНИЕ", help="Название (по умолчанию — имя компьютера).")
+@click.pass_obj
+def adopt(obj: Context, code: str, kind: str, name: str | None) -> None:
+    """Сделать эту базу — копию базы центра — новой площадкой: свой идентификатор и код; строки центра в её outbox
+    не отправляются. Печатает команду регистрации для сервера."""
+    done = obj.app.sync.adopt(code=code, kind=kind, name=name)
+    click.echo(f"Площадка {done.code}: идентификатор {done.site_id} (копия базы площадки {done.previous_site_id}).")
+    click.echo(f"На сервере: bcenter server enroll --site-id {done.site_id} --code {done.code} --name "
+               f"\"{name or done.code}\" --scope ref --scope house:КОД --after-seq {done.after_seq}")
+    click.echo("Затем здесь: echo СЕКРЕТ | bcenter sync join --server http://СЕРВЕР:8600")
+
+
 @sync_.command("join")
 @db_option
 @click.option("--server", "server_url", required=True, metavar="АДРЕС", help="Адрес сервера: http://сервер:8600.")

@@ -123,3 +123,38 @@ def test_the_door_refuses_strangers_other_sites_big_and_broken_requests(server, 
         enroll(server.db, site_id=_site_id(kiosk), code="K1", name="x", scopes=["street:1"])
     with pytest.raises(ValueError, match="на сервере нет дома с кодом «h9»"):
         enroll(server.db, site_id=_site_id(kiosk), code="K1", name="x", scopes=["house:h9"])
+
+
+def test_a_copy_of_the_centre_becomes_a_site_of_its_own_and_syncs(capsys, server, centre_file, tmp_path):
+    """The way a site starts: a copy of the centre's file, ``bcenter sync adopt`` gives it an identity and prints the
+    enrolment; its first push is its own ``site`` row only, its first pull takes the centre's log (unchanged rows)."""
+    import shutil
+
+    from bcenter.app import App
+    from bcenter.cli import main
+    from bcenter.core.clock import FixedClock
+    from tests.sync.conftest import NOW
+
+    path = tmp_path / "new-kiosk.db"
+    shutil.copy(centre_file, path)
+    url = f"sqlite:///{path}"
+    assert main(["--db", url, "sync", "adopt", "--code", "K9", "--kind", "kiosk"]) == 0
+    out = capsys.readouterr().out
+    site = out.split("идентификатор ", 1)[1].split()[0]
+    after = out.split("--after-seq ", 1)[1].split()[0]
+    assert main(["--db", url, "sync", "adopt", "--code", "K9", "--kind", "kiosk"]) != 0  # the code is its own now
+    assert "уже занят" in capsys.readouterr().err
+    secret = enroll(server.db, site_id=site, code="K9", name="Касса 9", scopes=["ref", "house:h1"],
+                    after_seq=int(after))
+    kiosk = App.open(url, clock=FixedClock(NOW))
+    try:
+        kiosk.sync.join(server="http://server", secret=secret)
+        client = TestClient(make_app(server.db))
+        pushed = kiosk.sync.push(client=client)
+        assert pushed.ok and pushed.batches == 1 and pushed.inserted == 1  # its site row, nothing of the centre's
+        got = kiosk.sync.pull(client=client)
+        assert got.ok and not got.held_back and got.dangling == 0 and got.pages >= 2
+        _read(kiosk, "19-034518", "140")
+        assert kiosk.sync.push(client=client).inserted == 1
+    finally:
+        kiosk.close()
