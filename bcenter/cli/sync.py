@@ -94,7 +94,8 @@ def resolve(obj: Context, conflict_id: str, take: str) -> None:
 @db_option
 @click.option("--server", "server_url", default=None, metavar="АДРЕС", help="Сервер (по умолчанию — из sync join).")
 @click.option("--watch", type=click.FloatRange(min=1), default=None, metavar="СЕК",
-              help="Повторять с этим промежутком, пока не прервут (Ctrl+C).")
+              help="Повторять с этим промежутком, пока не прервут (Ctrl+C); сбой сети или сервера не прерывает — "
+                   "следующая попытка через тот же промежуток.")
 @click.option("--retries", type=click.IntRange(0), default=None, metavar="N",
               help="Повторов пакета при сбое сети (по умолчанию 6, с удвоением паузы).")
 @click.pass_context
@@ -105,32 +106,46 @@ def sync_(ctx: click.Context, server_url: str | None, watch: float | None, retri
         return
     obj: Context = ctx.obj
     while True:
-        report = obj.app.sync.push(server=server_url, retries=retries)
-        click.echo(f"Отправлено пакетов: {report.batches}, строк: {report.rows}; принято сервером: {report.inserted}, "
-                   f"уже было: {report.exists}" + (f"; повторов: {report.retries}" if report.retries else ""))
-        for alarm in report.alarms:
-            click.echo(f"  ТРЕВОГА: {alarm['table']} {alarm['id']}: {alarm['result']} — строка сервера не изменена",
-                       err=True)
-        if not report.ok:
-            detail = report.error.get("detail") or report.error.get("error")
-            raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "
-                                       "останется в outbox и уйдёт при следующем запуске")
-        got = obj.app.sync.pull(server=server_url, retries=retries)
-        rows = sum(n for table, n in got.rows.items() if table != "parts")
-        click.echo(f"Получено страниц: {got.pages}, единиц работы: {got.units}, строк: {rows}"
-                   + (f" (и частей проводок: {got.rows['parts']})" if got.rows.get("parts") else "")
-                   + f"; области: {', '.join(got.scopes) or '—'}")
-        for scope in got.held_back:
-            click.echo(f"  {scope}: на сервере идёт долгая транзакция — остальное придёт при следующем запуске")
-        for scope in got.refetched:
-            click.echo(f"  {scope}: сервер попросил начать область заново (восстановлен из копии?) — получена заново")
-        if not got.ok:
-            detail = got.error.get("detail") or got.error.get("error")
-            raise click.ClickException(f"Получение не завершено: {detail} ({got.error}); полученные страницы "
-                                       "сохранены, остальное придёт при следующем запуске")
+        try:
+            _sync_once(obj, server_url, retries)
+        except click.ClickException as failed:
+            if watch is None:
+                raise
+            click.echo(f"Ошибка: {failed.format_message()} — следующая попытка через {watch:g} с", err=True)
         if watch is None:
             return
-        time.sleep(watch)
+        try:
+            time.sleep(watch)
+        except KeyboardInterrupt:
+            click.echo("Остановлено")
+            return
+
+
+def _sync_once(obj: Context, server_url: str | None, retries: int | None) -> None:
+    """One push and one pull, reported; a failure raises ``ClickException`` with what stays for the next run."""
+    report = obj.app.sync.push(server=server_url, retries=retries)
+    click.echo(f"Отправлено пакетов: {report.batches}, строк: {report.rows}; принято сервером: {report.inserted}, "
+               f"уже было: {report.exists}" + (f"; повторов: {report.retries}" if report.retries else ""))
+    for alarm in report.alarms:
+        click.echo(f"  ТРЕВОГА: {alarm['table']} {alarm['id']}: {alarm['result']} — строка сервера не изменена",
+                   err=True)
+    if not report.ok:
+        detail = report.error.get("detail") or report.error.get("error")
+        raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "
+                                   "останется в outbox и уйдёт при следующем запуске")
+    got = obj.app.sync.pull(server=server_url, retries=retries)
+    rows = sum(n for table, n in got.rows.items() if table != "parts")
+    click.echo(f"Получено страниц: {got.pages}, единиц работы: {got.units}, строк: {rows}"
+               + (f" (и частей проводок: {got.rows['parts']})" if got.rows.get("parts") else "")
+               + f"; области: {', '.join(got.scopes) or '—'}")
+    for scope in got.held_back:
+        click.echo(f"  {scope}: на сервере идёт долгая транзакция — остальное придёт при следующем запуске")
+    for scope in got.refetched:
+        click.echo(f"  {scope}: сервер попросил начать область заново (восстановлен из копии?) — получена заново")
+    if not got.ok:
+        detail = got.error.get("detail") or got.error.get("error")
+        raise click.ClickException(f"Получение не завершено: {detail} ({got.error}); полученные страницы "
+                                   "сохранены, остальное придёт при следующем запуске")
 
 
 @sync_.command("adopt")

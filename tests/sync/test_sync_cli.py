@@ -93,6 +93,17 @@ def test_an_unreachable_server_leaves_the_outbox_waiting(capsys, monkeypatch, se
     assert "Синхронизация не завершена: ConnectError" in capsys.readouterr().err
     assert main(["--db", tablet.url, "sync", "status"]) == 0
     assert "Ждут отправки: 1 строк outbox" in capsys.readouterr().out
+    ticks = []
+
+    def tick(seconds):  # the watch's pause: the first one passes, the second is Ctrl+C
+        ticks.append(seconds)
+        if len(ticks) > 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", tick)
+    assert main(["--db", tablet.url, "sync", "--watch", "30", "--retries", "0"]) == 0  # a service: outages pass
+    err = capsys.readouterr()
+    assert err.err.count("следующая попытка через 30 с") == 2 and ticks == [30, 30] and "Остановлено" in err.out
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     assert main(["--db", tablet.url, "sync", "join", "--server", "ftp://x"]) != 0
     assert "нужен адрес вида http://сервер:8600" in capsys.readouterr().err
