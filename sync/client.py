@@ -132,12 +132,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
     headers = {SITE_HEADER: site_id, "Authorization": f"Bearer {secret}"}
     base = url.rstrip("/")
     try:
-        answer = _send(client, base + "/sync/site", None, headers, report, retries, backoff, sleep)
-        if answer is None:
-            return report
-        status, body = answer
-        if status != 200:
-            report.error = {"status": status, **body}
+        body = _fetch(client, base + "/sync/site", headers, report, retries, backoff, sleep)
+        if body is None:
             return report
         report.scopes = list(body.get("scopes") or [])
         waited, wait = 0.0, backoff  # one budget for the whole pull: what holds one scope back holds them all
@@ -147,13 +143,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 params = {"scope": scope, "cursor": cursor_of(db, scope)}
                 if limit:
                     params["limit"] = str(limit)
-                answer = _send(client, base + "/sync/pull", None, headers, report, retries, backoff, sleep,
-                               params=params)
-                if answer is None:
-                    return report
-                status, got = answer
-                if status != 200:
-                    report.error = {"status": status, **got}
+                got = _fetch(client, base + "/sync/pull", headers, report, retries, backoff, sleep, params=params)
+                if got is None:
                     return report
                 try:
                     counts = apply_page(db, got)
@@ -185,6 +176,19 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
     finally:
         if own:
             client.close()
+
+
+def _fetch(client: httpx.Client, url: str, headers: dict, report: PullReport, retries: int, backoff: float,
+           sleep: Callable[[float], None], *, params: dict | None = None) -> dict | None:
+    """GET ``url``: the body of a 200 answer, else None with the failure or the refusal in ``report.error``."""
+    answer = _send(client, url, None, headers, report, retries, backoff, sleep, params=params)
+    if answer is None:
+        return None
+    status, body = answer
+    if status != 200:
+        report.error = {"status": status, **body}
+        return None
+    return body
 
 
 __all__ = ["PullReport", "PushReport", "pull_all", "push_all"]

@@ -14,12 +14,11 @@ from collections.abc import Iterable
 
 import peewee as pw
 
-from db.context import bound
 from db.dialect import db_ids, marks
 from db.ledger import read_derivations, store_derivations
 from db.models import ChargeLine, Posting
 from db.uow import UnitOfWork
-from sync.rows import encode, storage_rows
+from sync.rows import select_rows, storage_rows
 
 PARTS: tuple[type[pw.Model], ...] = (Posting, ChargeLine)
 
@@ -32,20 +31,11 @@ def _columns(model: type[pw.Model]) -> list[str]:
 def read_parts(db: pw.Database, entry_ids: Iterable[str]) -> dict[str, list[dict]]:
     """The parts of these entries, encoded, by table — with the derivations their lines name."""
     ids = [str(i) for i in entry_ids]
-    out: dict[str, list[dict]] = {m._meta.table_name: [] for m in PARTS}
+    out: dict[str, list[dict]] = {}
     keys: set[bytes] = set()
-    with bound(db):
-        for model in PARTS:
-            columns = _columns(model)
-            entry = model._meta.columns["entry_id"]
-            for start in range(0, len(ids), 500):
-                query = model.select(*[model._meta.columns[c] for c in columns]).where(
-                    entry.in_(ids[start:start + 500])).dicts()
-                for row in query:
-                    plain = {model._meta.fields[k].column_name: v for k, v in row.items()}
-                    if plain.get("derivation_key") is not None:
-                        keys.add(bytes(plain["derivation_key"]))
-                    out[model._meta.table_name].append(encode(model, plain))
+    for model in PARTS:
+        rows = out[model._meta.table_name] = list(select_rows(db, model, "entry_id", ids, columns=_columns(model)))
+        keys.update(base64.b64decode(r["derivation_key"]["b64"]) for r in rows if r.get("derivation_key"))
     out["derivation"] = [{"key": base64.b64encode(key).decode(), "data": base64.b64encode(data).decode()}
                          for key, data in read_derivations(db, sorted(keys))]
     return out

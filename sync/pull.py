@@ -109,7 +109,7 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         if full:
             last = rows[-1]
             rows += _outbox(db, (last[0], last[1]), 10 ** 9, unit=last[2])  # the rest of the last unit
-        units = _units(db, rows, site_id=site_id, allowed=allowed, scope=scope)
+        units = _units(db, rows, site_id=site_id, allowed=allowed)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
     return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
@@ -124,7 +124,7 @@ def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
                           (str(end[0]), end[1])).fetchone() is not None
 
 
-def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str], scope: str) -> list[dict]:
+def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str]) -> list[dict]:
     units: list[dict] = []
     for _xid, _seq, unit_id, table, op, packed, changes, origin in rows:
         if origin == site_id and op != "update":
@@ -132,7 +132,7 @@ def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str
             # server with others', the row as the server holds it may differ from the site's (a pull between the
             # edit and its push put the server's value there; the edit then won)
         ids = [str(i) for i in unpack_ids(packed)]
-        shipped = _op(db, table, op, ids, json.loads(changes) if changes else None, allowed=allowed, scope=scope)
+        shipped = _op(db, table, op, ids, json.loads(changes) if changes else None, allowed=allowed)
         if shipped is None:
             continue
         if not units or units[-1]["unit"] != unit_id:
@@ -141,8 +141,8 @@ def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str
     return units
 
 
-def _op(db: pw.Database, table: str, op: str, ids: list[str], changes: dict | None, *, allowed: set[str],
-        scope: str) -> dict | None:
+def _op(db: pw.Database, table: str, op: str, ids: list[str], changes: dict | None, *,
+        allowed: set[str]) -> dict | None:
     model = model_of(table)
     if op == "delete":
         return {"table": table, "op": "delete", "ids": ids} if ids else None

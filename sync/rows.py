@@ -1,18 +1,18 @@
 """Rows as they travel: every column of a synced table as JSON, the same text on every site and at the server.
 
-A row is read through its peewee model (so a key is its UUID text whether SQLite keeps 16 bytes or PostgreSQL a
-``uuid``) and written as JSON values: dates and timestamps ISO text, exact quantities their decimal text, JSON
-columns as they are, bytes as ``{"b64": …}``. Decoding gives the model's Python values back. Two rows are the same
-fact exactly when their encodings are equal — the comparison the server makes for a pushed id it already has.
+A row is read with raw SQL and converted column by column by the model's field types (``select_rows``): keys as
+their UUID text whether SQLite keeps 16 bytes or PostgreSQL a ``uuid``, dates and timestamps ISO text, exact
+quantities their decimal text, JSON columns as they are, bytes as ``{"b64": …}``; ``storage_rows`` turns them back
+into what a bulk insert binds, ``decode`` into the model's Python values (an edit through the unit of work). Two
+rows are the same fact exactly when their travelling forms are equal — the comparison the server makes for a pushed
+id it already has.
 """
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 import peewee as pw
 
@@ -36,23 +36,6 @@ def model_of(table: str) -> type[pw.Model]:
     if table not in MODELS:
         raise UnknownColumn(table)
     return MODELS[table]
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str, dict, list)):
-        return value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"b64": base64.b64encode(bytes(value)).decode("ascii")}
-    return str(value)  # a UUID object, a quantity type: its text
-
-
-def encode(model: type[pw.Model], row: dict) -> dict:
-    """A row of ``model`` (column name → the model's Python value) as JSON values."""
-    return {name: _plain(row[name]) for name in model._meta.columns if name in row}
 
 
 def decode(model: type[pw.Model], row: dict) -> dict:
@@ -102,7 +85,7 @@ def _json(value):
 
 
 def _reader(field: pw.Field):
-    """How a column's stored value travels (what ``encode`` gives for the model's Python value)."""
+    """How a column's stored value travels as JSON (the inverse of ``decode``)."""
     target = field.rel_field if isinstance(field, pw.ForeignKeyField) else field
     if isinstance(target, IdField):
         return key_text
@@ -119,25 +102,26 @@ def _reader(field: pw.Field):
     return None
 
 
-def read_rows(db: pw.Database, model: type[pw.Model], ids: Iterable[str]) -> dict[str, dict]:
-    """The encoded rows of ``model`` with these ids, by id — read with raw SQL and converted column by column
-    (the same values as ``encode`` of the model's rows: the sync feed reads every row it ships through here)."""
-    ids = list(ids)
-    columns = list(model._meta.columns)
+def select_rows(db: pw.Database, model: type[pw.Model], column: str, values: Iterable[str], *,
+                columns: list[str] | None = None) -> Iterator[dict]:
+    """The rows of ``model`` whose key ``column`` is one of ``values``, as they travel — read with raw SQL and
+    converted column by column (the sync feed reads every row it ships through here)."""
+    values = list(values)
+    columns = columns or list(model._meta.columns)
     readers = [_reader(model._meta.columns[c]) for c in columns]
-    pk = model._meta.primary_key.column_name
-    out: dict[str, dict] = {}
-    table = model._meta.table_name
     select = ", ".join(f'"{c}"' for c in columns)
-    position = columns.index(pk)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        cursor = db.execute_sql(f'SELECT {select} FROM "{table}" WHERE "{pk}" IN ({marks(db, len(chunk))})',
-                                key_params(db, chunk))
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        cursor = db.execute_sql(f'SELECT {select} FROM "{model._meta.table_name}" WHERE "{column}" IN '
+                                f'({marks(db, len(chunk))})', key_params(db, chunk))
         for raw in cursor:
-            row = {c: (v if r is None or v is None else r(v)) for c, r, v in zip(columns, readers, raw)}
-            out[str(row[columns[position]])] = row
-    return out
+            yield {c: (v if r is None or v is None else r(v)) for c, r, v in zip(columns, readers, raw)}
+
+
+def read_rows(db: pw.Database, model: type[pw.Model], ids: Iterable[str]) -> dict[str, dict]:
+    """The travelling rows of ``model`` with these ids, by id."""
+    pk = model._meta.primary_key.column_name
+    return {str(row[pk]): row for row in select_rows(db, model, pk, ids)}
 
 
 def _writer(db: pw.Database, field: pw.Field):
@@ -179,4 +163,4 @@ def storage_rows(db: pw.Database, model: type[pw.Model], rows: list[dict], *,
     return columns, out
 
 
-__all__ = ["MODELS", "UnknownColumn", "decode", "encode", "model_of", "key_params", "key_text", "read_rows", "storage_rows"]
+__all__ = ["MODELS", "UnknownColumn", "decode", "model_of", "key_params", "key_text", "read_rows", "select_rows", "storage_rows"]

@@ -88,17 +88,3 @@ def sites(centre_file, tmp_path, server):
     yield made
     for app in made:
         app.close()
-
-
-def _site_id(app: App) -> str:
-    return app.db.execute_sql("SELECT value FROM local_setting WHERE key = 'site_id'").fetchone()[0]
-
-
-def _readings(app: App) -> int:
-    return app.db.execute_sql("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
-
-
-def _read(app: App, serial: str, value: str) -> None:
-    app.meters.add_reading(serial, {"total": value}, day=DAY, source="inspector")
-
-
