@@ -14,6 +14,12 @@ from bcenter.core.errors import NotFound
 from bcenter.core.settings import Settings
 from db.dialect import db_ids, marks, param_mark
 
+LIVE_REGISTRATION = 'NOT EXISTS (SELECT 1 FROM "registration" s_r WHERE s_r.supersedes_id = r.id)'
+LIVE_OWNERSHIP = 'NOT EXISTS (SELECT 1 FROM "ownership" s_o WHERE s_o.supersedes_id = o.id)'
+LIVE_ABSENCE = 'NOT EXISTS (SELECT 1 FROM "absence" s_a WHERE s_a.supersedes_id = a.id)'
+"""A fact still in force: no later fact supersedes it (a de-registration repeats a registration with its end, a
+correction with the right dates — facts are never edited, issue 18). For the aliases ``r``, ``o``, ``a``."""
+
 IN_CHUNK = 900
 """Values per ``IN (…)`` list: SQLite allows 999 parameters in a statement by default."""
 

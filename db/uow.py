@@ -243,6 +243,15 @@ class UnitOfWork:
                 f'INSERT INTO "sync_field_clock" (table_name, row_id, field, hlc) VALUES ({m}, {m}, {m}, {m}) '
                 f'ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc', (table, key, column, stamp))
 
+    def viewed(self, table: str, row_ids: Sequence[str], **details: Any) -> None:
+        """Record that the actor saw personal data of these rows (152-ФЗ ст. 19: who viewed what, when; issue 18) —
+        an audit record only: nothing changed, nothing to sync."""
+        self._check_open()
+        for row_id in row_ids:
+            AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
+                            action=self.action, table_name=table, row_id=str(row_id),
+                            summary={"viewed": True, **details}).execute(self.db)
+
     def note(self, **details: Any) -> None:
         """Add details (file name, counts) to the audit summary of this unit."""
         self.details.update(details)

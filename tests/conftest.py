@@ -19,6 +19,10 @@ if str(ROOT) not in sys.path:  # a checkout without an installed bcenter
     sys.path.insert(0, str(ROOT))
 
 PG_URL = os.environ.get("BCENTER_TEST_PG")
+# Personal data is sealed under keys kept outside the database (db.sealing): the tests' keys live in a directory of
+# their own, one per run (shared by its xdist workers and the programs they start), never the user's.
+os.environ.setdefault("BCENTER_KEYS", os.path.join(
+    __import__("tempfile").gettempdir(), f"bcenter-test-keys-{os.environ.get('PYTEST_XDIST_TESTRUNUID', os.getpid())}"))
 EXAMPLE = ROOT / "docs" / "examples" / "full.json"
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.month import MonthCases
     from bcenter.app.cash import CashCases
     from bcenter.app.meters import MetersCases
+    from bcenter.app.passport import PassportCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
     from bcenter.app.sync import SyncCases
@@ -44,9 +45,9 @@ class App:
 
     Groups: ``system`` (init, info, backup, restore), ``registry`` (search), ``demo``, ``exchange`` (import,
     export), ``month`` (calc, storno, close, charges, explain, balances), ``finance`` (debts, penalties),
-    ``bills`` (print), ``payments`` (bank registries, the suspense queue)."""
+    ``bills`` (print), ``payments`` (bank registries, the suspense queue), ``passport`` (the passport desk)."""
 
-    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments")
+    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments", "passport")
 
     def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None,
                  lock_wait: float = DEFAULT_WAIT_S):
@@ -113,6 +114,11 @@ class App:
         from bcenter.app.sync import SyncCases
 
         return SyncCases(self)
+
+    @cached_property
+    def passport(self) -> "PassportCases":
+        from bcenter.app.passport import PassportCases
+        return PassportCases(self)
 
     @cached_property
     def users(self) -> "UsersCases":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["PERSONAL_FIELDS", "PERSONAL_MASK", "ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission", "masked"]
+__all__ = ["PERSONAL_FIELDS", "PERSONAL_MASK", "PERSON_SEALED", "ROLES", "ROLE_NAMES", "ROLE_PERMISSIONS", "Permission", "masked"]
 
 ROLE_NAMES = {"administrator": "администратор", "operator": "оператор", "accountant": "бухгалтер", "cashier": "кассир",
               "passport_officer": "паспортист", "meter_reader": "контролёр", "analyst": "аналитик"}
@@ -42,6 +42,10 @@ class Permission(StrEnum):
     METERS_WRITE = "meters.write"            # a meter's life: install, seal, verify, fault, replace, remove
     USERS_MANAGE = "users.manage"            # users, their roles and passwords
     REGISTRY_WRITE = "registry.write"        # edit houses, premises, accounts, tariffs and norms
+    PASSPORT_READ = "passport.read"          # the passport desk's cards: who is registered, owners (names, dates)
+    PASSPORT_WRITE = "passport.write"        # register, de-register, ownership, absences, persons
+    PERSONAL_DATA_VIEW = "personal_data.view"  # documents, СНИЛС, birth dates, phones (every view audited)
+    PASSPORT_DOCUMENTS = "passport.documents"  # forms 9, 10, 11, extracts, справки (they show personal data)
 
 
 P = Permission
@@ -50,19 +54,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
-                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE}),
+                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
-    "passport_officer": frozenset({P.ACCOUNTS_SEARCH}),
+    "passport_officer": frozenset({P.ACCOUNTS_SEARCH, P.PASSPORT_READ, P.PASSPORT_WRITE, P.PERSONAL_DATA_VIEW,
+                                   P.PASSPORT_DOCUMENTS}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),
     "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ}),
 }
 
 
+PERSON_SEALED = ("birth_date", "birth_place", "document_series", "document_number", "document_issued_by",
+                 "document_issued_on", "snils", "phone", "email")
+"""What of a person is sealed at rest (``person.sealed``, ``db.sealing``) and shown only to the passport desk."""
+
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
-    "person": frozenset({"document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
-                         "phone", "email"}),
+    "person": frozenset({"sealed", *PERSON_SEALED}),
     "app_user": frozenset({"password_hash"}),
 }
 """Columns that identify a person beyond their name (паспорт, СНИЛС, телефон, e-mail): masked in masked exports

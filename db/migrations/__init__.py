@@ -95,6 +95,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (29, "users", _python_step("m0029_users")),
     (30, "sync_push", _sql_file("0030_sync_push")),
     (31, "sync_pull", _sql_file("0031_sync_pull")),
+    (32, "passport", _python_step("m0032_passport")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

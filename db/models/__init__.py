@@ -5,7 +5,7 @@ from db.models.reference import (
     Service, Setting, Supplier,
 )
 from db.models.registry import (
-    Account, AccountService, House, HouseService, Ownership, Person, Premises, Registration,
+    Account, AccountService, House, HouseService, Ownership, PassportDocument, Person, Premises, Registration,
 )
 from db.models.pricing import Norm, Tariff
 from db.models.meters import HouseReading, Meter, MeterEvent, MeterReading, MeterVerification, Route, RouteStop
@@ -33,7 +33,7 @@ DOMAIN_MODELS = [
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, CashOperation, OpeningBalance,
     SupplierContract, SupplierTransfer, PaymentDocument,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
-    Claim, CourtCase,
+    Claim, CourtCase, PassportDocument,
     Site, AppUser, UserRole,
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""

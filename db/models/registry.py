@@ -82,22 +82,19 @@ class Premises(BaseModel):
 
 
 class Person(BaseModel):
-    """A person (гражданин): a resident, owner or payer. Documents and СНИЛС are personal data."""
+    """A person (гражданин): a resident, owner or payer.
+
+    The name and the kind of identity document are plain; what identifies the person beyond the name — the
+    document's series, number, issuer and date, СНИЛС, birth date and place, phone, e-mail — is personal data kept
+    sealed (``sealed``: one JSON object encrypted under a key outside the database, ``db.sealing``; step 32)."""
 
     ext_id = pw.TextField(null=True)
     last_name = pw.TextField()
     first_name = pw.TextField()
     middle_name = pw.TextField(null=True)
-    birth_date = pw.DateField(null=True)
     document_kind = pw.TextField(null=True)
-    document_series = pw.TextField(null=True)
-    document_number = pw.TextField(null=True)
-    document_issued_by = pw.TextField(null=True)
-    document_issued_on = pw.DateField(null=True)
-    snils = pw.TextField(null=True)
-    phone = pw.TextField(null=True)
-    email = pw.TextField(null=True)
     extra = JsonTextField(null=True)
+    sealed = pw.TextField(null=True)
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_person_ext_id UNIQUE (ext_id)")]
@@ -185,4 +182,30 @@ class Ownership(BaseModel):
             constraint("CONSTRAINT uq_ownership_ext_id UNIQUE (ext_id)"),
             constraint("CONSTRAINT ck_ownership_owner CHECK ((owner_person_id IS NULL) <> (owner_org_name IS NULL))"),
             constraint("CONSTRAINT ck_ownership_interval CHECK (valid_to IS NULL OR valid_to > valid_from)"),
+        ]
+
+
+PASSPORT_DOCUMENT_KINDS = ("form9", "form10", "form11", "extract", "family")
+
+
+class PassportDocument(BaseModel):
+    """A document the passport desk issued (карточка формы 9, 10, 11, выписка, справка; step 32): numbered, logged,
+    reprinted from what it printed — the payload (sealed: it holds documents and birth dates) and the template
+    version — so a reprint is byte for byte the first print (DOMAIN.md §6)."""
+
+    kind = pw.CharField(max_length=10)
+    number = pw.TextField()
+    issued_on = pw.DateField()
+    house = pw.ForeignKeyField(House, null=True, backref="+", on_delete="RESTRICT")
+    premises = pw.ForeignKeyField(Premises, null=True, backref="+", on_delete="RESTRICT")
+    person = pw.ForeignKeyField(Person, null=True, backref="+", on_delete="RESTRICT")
+    issued_by = pw.TextField()
+    template = pw.TextField()
+    payload = pw.TextField()
+    sha256 = pw.TextField()
+
+    class Meta:
+        constraints = [
+            constraint("CONSTRAINT uq_passport_document_number UNIQUE (number)"),
+            constraint(f"CONSTRAINT ck_passport_document_kind CHECK ({_in('kind', PASSPORT_DOCUMENT_KINDS)})"),
         ]

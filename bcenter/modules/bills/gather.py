@@ -52,7 +52,7 @@ from db.dialect import db_id, db_ids, param_mark
 from db.derivations import unpack
 from db.models.meters import COUNTED_SQL as COUNTED
 from db.ledger import LINE_FROM
-from db.queries import in_houses
+from db.queries import LIVE_REGISTRATION, in_houses
 from db.search import format_address
 from db.snapshots import STORED, read_snapshots
 
@@ -602,7 +602,7 @@ class _HouseData:
         for pid, n in db.execute_sql(
                 f'SELECT r.premises_id, COUNT(*) FROM "registration" r JOIN "premises" p ON p.id = r.premises_id '
                 f'WHERE p.house_id IN ({marks}) AND r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
-                'GROUP BY r.premises_id', (*keys, day, day)):
+                f'AND {LIVE_REGISTRATION} GROUP BY r.premises_id', (*keys, day, day)):
             self.registered[str(pid)] = int(n)
         scope, params = in_houses(db, houses, "e.account_id")
         self.lines: dict[str, list[dict]] = defaultdict(list)

@@ -18,7 +18,7 @@ from bcenter.core.ids import uuid7
 from bcenter.core.money import rub_to_kop
 from bcenter.core.quantity import canonical, parse_decimal, parse_fraction
 from bcenter.core.vocabulary import ZONES
-from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS
+from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS, private_json
 
 _parse_date = date.fromisoformat
 
@@ -262,11 +262,14 @@ class Checker:
             ok = False
         if "issued_on" in doc and self.date(doc["issued_on"], f"{path}.document.issued_on") is None:
             ok = False
-        if ok:
+        if ok:  # what identifies the person beyond the name: sealed when written (importer, db.sealing)
+            private = private_json({
+                "birth_date": o.get("birth_date"), "birth_place": o.get("birth_place"),
+                "document_series": doc.get("series"), "document_number": doc.get("number"),
+                "document_issued_by": doc.get("issued_by"), "document_issued_on": doc.get("issued_on"),
+                "snils": o.get("snils"), "phone": o.get("phone"), "email": o.get("email")})
             out["person"].append((uid, o["id"], o["last_name"], o["first_name"], o.get("middle_name"),
-                                  o.get("birth_date"), doc.get("kind"), doc.get("series"), doc.get("number"),
-                                  doc.get("issued_by"), doc.get("issued_on"), o.get("snils"), o.get("phone"),
-                                  o.get("email"), _extra(o)))
+                                  doc.get("kind"), _extra(o), private))
 
     def _holder(self, holder: dict, path: str) -> tuple[str | None, str | None, str | None, bool]:
         if "person" in holder:
@@ -293,9 +296,12 @@ class Checker:
         person = self.ref("person", o["person"], f"{path}.person")
         premises = self.ref("premises", o["premises"], f"{path}.premises")
         _, _, ok = self.interval(o, path)
+        supersedes = self.ref("registration", o.get("supersedes"), f"{path}.supersedes")
+        if "supersedes" in o and supersedes is None:
+            ok = False
         if person and premises and ok:
             out["registration"].append((uid, o["id"], person, premises, o["kind"], o["from"], o.get("to"),
-                                        o.get("relation"), _extra(o)))
+                                        o.get("relation"), _extra(o), supersedes))
 
     def ownership(self, o: dict, path: str, uid: str, out: dict) -> None:
         person, org_name, org_inn, holder_ok = self._holder(o["owner"], f"{path}.owner")

@@ -21,6 +21,7 @@ from bcenter.core.access import PERSONAL_MASK
 from bcenter.core.money import format_kop
 from bcenter.core.vocabulary import ZONES
 from bcenter.modules.exchange.tables import COLUMNS
+from db.sealing import keyring
 
 SNILS_MASK = "000-000-000 00"  # keeps the masked document valid against the schema
 
@@ -209,11 +210,17 @@ class Exporter:
             yield _extra(obj, extra)
 
     def persons(self) -> Iterator[dict]:
-        for (uid, ext, last, first, middle, birth, dkind, dseries, dnumber, dby, don, snils, phone, email,
-             extra) in self._rows("person"):
+        ring = keyring()
+        for uid, ext, last, first, middle, dkind, extra, sealed in self._rows("person"):
+            private = ring.unseal(sealed)  # masked or not, the document says which fields the person has
+            birth, dseries, dnumber, dby, don, snils, phone, email = (private.get(k) for k in (
+                "birth_date", "document_series", "document_number", "document_issued_by", "document_issued_on",
+                "snils", "phone", "email"))
             obj = {"id": ext or str(uid), "last_name": last, "first_name": first}
             _put(obj, "middle_name", middle)
-            _put(obj, "birth_date", _d(birth))
+            if not self.mask:  # a masked document leaves the birth date out (no date field takes a mask)
+                _put(obj, "birth_date", _d(birth))
+                _put(obj, "birth_place", private.get("birth_place"))
             if dkind is not None or dnumber is not None:
                 doc = {"kind": dkind}
                 if self.mask:  # the kind of document stays; what identifies it does not
@@ -252,12 +259,13 @@ class Exporter:
             yield _extra(obj, extra)
 
     def registrations(self) -> Iterator[dict]:
-        persons, premises = self._ids("person"), self._ids("premises")
-        for uid, ext, person, prem, kind, start, end, relation, extra in self._rows("registration"):
+        persons, premises, own = self._ids("person"), self._ids("premises"), self._ids("registration")
+        for uid, ext, person, prem, kind, start, end, relation, extra, supersedes in self._rows("registration"):
             obj = {"id": ext or str(uid), "person": persons[str(person)], "premises": premises[str(prem)],
                    "kind": kind, "from": _d(start)}
             _put(obj, "to", _d(end))
             _put(obj, "relation", relation)
+            _put(obj, "supersedes", None if supersedes is None else own[str(supersedes)])
             yield _extra(obj, extra)
 
     def ownership(self) -> Iterator[dict]:

@@ -59,7 +59,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "house": (("services[].service", "service"),),
     "premises": (("house", "house"),),
     "account": (("premises", "premises"), ("holder.person", "person"), ("services[].service", "service")),
-    "registration": (("person", "person"), ("premises", "premises")),
+    "registration": (("person", "person"), ("premises", "premises"), ("supersedes", "registration")),
     "ownership": (("owner.person", "person"), ("premises", "premises")),
     "meter": (("premises", "premises"), ("house", "house"), ("replaces", "meter")),
     "meter_event": (("meter", "meter"),),
@@ -490,6 +490,8 @@ class Importer:
                 continue
             model = _model(table)
             columns = COLUMNS[table]
+            if table == "person":
+                table_rows = matching.sealed_rows(table_rows)
             for start in range(0, len(table_rows), BATCH):
                 self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
             self.result.inserted[table] += len(table_rows)
@@ -518,7 +520,12 @@ class Importer:
         for table, uid, changes, path, ext in self.updates:
             model = _model(table)
             fields = {}
+            labels = list(changes)
             for column, value in changes.items():
+                if table == "person" and column == "sealed":  # named by the fields changed inside the seal
+                    labels.remove(column)
+                    labels += matching.sealed_changes(self.db, uid, value)
+                    value = matching.sealed_rows([(value,)])[0][0]
                 field_ = model._meta.columns[column]
                 fields[field_.name] = json.loads(value) if isinstance(field_, JsonTextField) and value else value
             if fields:
@@ -526,7 +533,7 @@ class Importer:
             children = [label for child, (col, parent, label) in matching.CHILDREN.items()
                         if KIND_TABLE[parent] == table and any(c == child and u == uid
                                                                for c, _, u, _ in self.child_replacements)]
-            result.updated.append(f"{path} (id «{ext}»): {', '.join([*changes, *children])}")
+            result.updated.append(f"{path} (id «{ext}»): {', '.join([*labels, *children])}")
         for child, column, uid, new_rows in self.child_replacements:
             model = _model(child)
             old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid], ids=True)]

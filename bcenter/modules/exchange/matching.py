@@ -21,7 +21,29 @@ import peewee as pw
 from bcenter.core.errors import Problem
 from bcenter.core.money import format_kop
 from bcenter.modules.exchange.result import ImportResult
-from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, private_json, storage_form
+from db.sealing import keyring
+
+
+def unsealed_row(row) -> tuple:
+    """A stored person row with its sealed column opened into the importer's plain form (``private_json``)."""
+    *head, sealed = row
+    return (*head, private_json(keyring().unseal(sealed)))
+
+
+def sealed_changes(db: pw.Database, uid: str, private: str | None) -> list[str]:
+    """The sealed fields of a stored person that ``private`` (the importer's plain form) changes."""
+    from db.dialect import db_id, param_mark
+
+    (stored,), = db.execute_sql(f'SELECT sealed FROM "person" WHERE id = {param_mark(db)}', (db_id(uid),))
+    old, new = keyring().unseal(stored), json.loads(private) if private else {}
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
+def sealed_rows(rows: list) -> list:
+    """Person rows of the importer (plain private JSON last) as stored: sealed (``db.sealing``)."""
+    ring = keyring()
+    return [(*head, None if private is None else ring.seal(json.loads(private))) for *head, private in rows]
 
 
 class Importing(Protocol):
@@ -99,6 +121,8 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
         differences: dict[str, list[str]] = defaultdict(list)
         replaced_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         stored = imp._select_in(f'SELECT {", ".join(columns)} FROM "{table}" WHERE id IN', list(again), ids=True)
+        if table == "person":  # compared as the document says them, not as sealed (a seal differs every time)
+            stored = [unsealed_row(row) for row in stored]
         for db_row in stored:
             new = again[str(db_row[0])]
             differences[new[0]] += [c for c, a, b in zip(columns[2:], storage_form(db_row[2:]),

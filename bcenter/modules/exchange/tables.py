@@ -5,6 +5,8 @@ the idempotency check read rows back in the same order.
 """
 from __future__ import annotations
 
+import json
+
 KIND_TABLE = {
     "supplier": "supplier", "service": "service", "tariff": "tariff", "norm": "norm", "house": "house",
     "premises": "premises", "person": "person", "account": "account", "registration": "registration",
@@ -39,14 +41,12 @@ COLUMNS = {
     "house_service": ("id", "house_id", "service_id", "valid_from", "valid_to"),
     "premises": ("id", "ext_id", "house_id", "number", "kind", "total_area", "living_area", "rooms", "entrance",
                  "floor", "communal_flat", "meter_impossible", "extra"),
-    "person": ("id", "ext_id", "last_name", "first_name", "middle_name", "birth_date", "document_kind",
-               "document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
-               "phone", "email", "extra"),
+    "person": ("id", "ext_id", "last_name", "first_name", "middle_name", "document_kind", "extra", "sealed"),
     "account": ("id", "ext_id", "number", "premises_id", "opened", "closed", "holder_person_id",
                 "holder_org_name", "holder_org_inn", "share", "extra", "els", "gis_id"),
     "account_service": ("id", "account_id", "service_id", "valid_from", "valid_to"),
     "registration": ("id", "ext_id", "person_id", "premises_id", "kind", "valid_from", "valid_to", "relation",
-                     "extra"),
+                     "extra", "supersedes_id"),
     "ownership": ("id", "ext_id", "owner_person_id", "owner_org_name", "owner_org_inn", "premises_id", "share",
                   "valid_from", "valid_to", "extra"),
     "meter": ("id", "ext_id", "serial", "resource", "kind", "premises_id", "house_id", "zones", "digits",
@@ -71,6 +71,13 @@ COLUMNS = {
 
 ZONE_SETS = {1: ({"total"},), 2: ({"day", "night"},), 3: ({"peak", "half_peak", "night"}, {"day", "night", "peak"})}
 """Which value keys a meter of 1, 2 or 3 zones carries (3 zones: peak / half-peak / night)."""
+
+
+def private_json(values: dict) -> str | None:
+    """A person's sealed fields (``core.access.PERSON_SEALED``) as one canonical JSON text — what the importer compares
+    and then seals (``db.sealing``); None when there are none."""
+    plain = {k: v for k, v in values.items() if v is not None and v != ""}
+    return json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if plain else None
 
 
 def storage_form(values) -> list:

@@ -35,6 +35,7 @@ from bcenter.engine.readings import (HISTORY_MONTHS, READ_MONTHS, MeterFacts, Re
 from bcenter.engine.reading_rules import unused_note
 from db.dialect import db_id, param_mark
 from db.models.meters import COUNTED_STATUSES
+from db.queries import LIVE_ABSENCE, LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
 
 
@@ -230,7 +231,8 @@ class BasisReader:
         for person, prem, start, end in self._q(
                 'SELECT r.person_id, r.premises_id, r.valid_from, r.valid_to FROM "registration" r '
                 'JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? AND r.valid_from < ? '
-                'AND (r.valid_to IS NULL OR r.valid_to > ?) ORDER BY r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
+                f'AND (r.valid_to IS NULL OR r.valid_to > ?) AND {LIVE_REGISTRATION} ORDER BY r.id',
+                (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
             stays[str(prem)].append(DateInterval(_d(start), _d(end)))
             people[str(person)].add(str(prem))
         rule = self.settings.person_count
@@ -240,7 +242,8 @@ class BasisReader:
             for person, start, end in self._q(
                     'SELECT a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
-                    'AND a.valid_from < ? AND a.valid_to >= ? ORDER BY a.id, r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
+                    f'AND a.valid_from < ? AND a.valid_to >= ? AND {LIVE_REGISTRATION} AND {LIVE_ABSENCE} '
+                    'ORDER BY a.id, r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
                 days = engine_persons.absent_days(_d(start), _d(end), self.period,
                                                   rule=self.settings.absence_days)
                 if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
@@ -256,7 +259,8 @@ class BasisReader:
         owners: dict[str, Decimal] = defaultdict(Decimal)
         for prem, start, end in self._q(
                 'SELECT o.premises_id, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" p '
-                'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL ORDER BY o.id', (db_id(house_id),)):
+                f'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL AND {LIVE_OWNERSHIP} '
+                'ORDER BY o.id', (db_id(house_id),)):
             if _d(start) <= self.start and (end is None or _d(end) > self.start):
                 owners[str(prem)] += 1
         return owners

@@ -10,6 +10,7 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound
 from db.dialect import db_id, param_mark
+from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
 
 REGISTRATION_NAMES = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
@@ -64,14 +65,15 @@ def account_card(db: pw.Database, number: str, *, day: date) -> AccountCard:
         for last, first, middle, kind, start, end in db.execute_sql(
             'SELECT pe.last_name, pe.first_name, pe.middle_name, r.kind, r.valid_from, r.valid_to FROM "registration" r '
             f'JOIN "person" pe ON pe.id = r.person_id WHERE r.premises_id = {m} AND r.valid_from <= {m} '
-            f'AND (r.valid_to IS NULL OR r.valid_to > {m}) ORDER BY r.valid_from, pe.last_name',
+            f'AND (r.valid_to IS NULL OR r.valid_to > {m}) AND {LIVE_REGISTRATION} ORDER BY r.valid_from, pe.last_name',
             (db_id(str(pid)), today, today)))
     owners = tuple(
         f"{org_name or _name(last, first, middle)} — {owned} с {_day(start)}"
         for last, first, middle, org_name, owned, start in db.execute_sql(
             'SELECT pe.last_name, pe.first_name, pe.middle_name, o.owner_org_name, o.share, o.valid_from '
             f'FROM "ownership" o LEFT JOIN "person" pe ON pe.id = o.owner_person_id WHERE o.premises_id = {m} '
-            f'AND o.valid_from <= {m} AND (o.valid_to IS NULL OR o.valid_to > {m}) ORDER BY o.valid_from',
+            f'AND o.valid_from <= {m} AND (o.valid_to IS NULL OR o.valid_to > {m}) AND {LIVE_OWNERSHIP} '
+            'ORDER BY o.valid_from',
             (db_id(str(pid)), today, today)))
     services = tuple(name for (name,) in db.execute_sql(
         'SELECT s.name FROM "account_service" x JOIN "service" s ON s.id = x.service_id '

@@ -39,8 +39,6 @@ DATED = {
                      'JOIN "premises" p ON p.id = m.premises_id WHERE r.id IN',
     "house_reading": 'SELECT m.house_id, r.date, r.period FROM "house_reading" r JOIN "meter" m ON m.id = r.meter_id '
                      'WHERE r.id IN',
-    "registration": 'SELECT p.house_id, r.valid_from, NULL FROM "registration" r JOIN "premises" p '
-                    'ON p.id = r.premises_id WHERE r.id IN',
     "ownership": 'SELECT p.house_id, o.valid_from, NULL FROM "ownership" o JOIN "premises" p ON p.id = o.premises_id '
                  'WHERE o.id IN',
     "absence": 'SELECT p.house_id, a.valid_from, NULL FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
@@ -60,12 +58,73 @@ _key = IdField().python_value
 type: SQLite then returns the key's 16 bytes, and a house named by bytes would never be recalculated."""
 
 
+REGISTRATIONS = (
+    'SELECT p.house_id, r.premises_id, r.kind, r.valid_from, r.valid_to, s.valid_from, s.valid_to, pe.last_name, '
+    'pe.first_name, pe.middle_name FROM "registration" r JOIN "premises" p ON p.id = r.premises_id '
+    'JOIN "person" pe ON pe.id = r.person_id LEFT JOIN "registration" s ON s.id = r.supersedes_id WHERE r.id IN')
+"""A registration written since the last run and the one it supersedes (a de-registration: the same one ended)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A fact that changed the inputs of an account over [start, end) — named in the reason of its recalculation
+    lines (issue 18: «the registration named in explain and on the next bill»)."""
+
+    start: date
+    end: date | None
+    text: str
+
+    def touches(self, period: Period) -> bool:
+        return self.start < period.end and (self.end is None or self.end > period.first_day)
+
+
+def _initials(last, first, middle) -> str:
+    return " ".join([last, *(f"{n[0]}." for n in (first, middle) if n)])
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def registration_change(start, end, old_start, old_end) -> tuple[date, date | None]:
+    """The days a registration changed: all of it when new; when it supersedes another (ended, corrected), the
+    days between the two intervals' differing edges."""
+    start, end = _day(start), end and _day(end)
+    if old_start is None:
+        return start, end
+    old_start, old_end = _day(old_start), old_end and _day(old_end)
+    if start != old_start:
+        first = min(start, old_start)
+    else:
+        ends = [x for x in (end, old_end) if x is not None]
+        first = min(ends) if ends else start
+    if end == old_end:
+        last = max(start, old_start)
+    else:
+        last = None if end is None or old_end is None else max(end, old_end)
+    return first, last
+
+
+REGISTRATION_WORDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
+
+
+def registration_text(kind, start, end, old_start, last, first, middle) -> str:
+    """«регистрация Петрова А. В. по месту жительства с 01.10.2026» / «снятие с учёта Петрова А. В. с 15.11.2026»."""
+    who = _initials(last, first, middle)
+    if old_start is not None and end is not None and _day(start) == _day(old_start):
+        return f"снятие с регистрационного учёта {who} с {_day(end):%d.%m.%Y}"
+    text = f"регистрация {who} {REGISTRATION_WORDS.get(kind, kind)} с {_day(start):%d.%m.%Y}"
+    return text + (f" по {_day(end):%d.%m.%Y}" if end else "")
+
+
 @dataclass
 class Dirty:
-    """Houses to look at again and the first month of each; ``everywhere`` applies to every house."""
+    """Houses to look at again and the first month of each; ``everywhere`` applies to every house; ``facts``: per
+    house and account, the facts (registrations) that changed its inputs, to name in the recalculation."""
 
     everywhere: Period | None = None
     houses: dict[str, Period] = field(default_factory=dict)
+    facts: dict[str, dict[str, list[Fact]]] = field(default_factory=dict)
 
     def mark(self, house: str | None, since: Period) -> None:
         if house is None:
@@ -100,9 +159,12 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
             f'AND unit_id IN (SELECT unit_id FROM "audit_log" WHERE action = {mark})', (after_seq, after_seq, STORNO_ACTION)):
         if table in GLOBAL_TABLES:
             dirty.mark(None, EARLIEST)
-        elif table in WHOLE_HOUSE or table in DATED:
+        elif table in WHOLE_HOUSE or table in DATED or table == "registration":
             ids[table].extend(unpack_ids(packed))
     for table, values in ids.items():
+        if table == "registration":
+            _registrations(db, values, dirty)
+            continue
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]
             sql = f"{WHOLE_HOUSE.get(table) or DATED[table]} ({', '.join([mark] * len(chunk))})"
@@ -116,3 +178,28 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
                         since = since - 12
                     dirty.mark(_key(house), since)
     return dirty
+
+
+def _registrations(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
+    """Registrations written since the last run: their house from the first day they changed, and the fact named
+    for every account of their premises."""
+    mark = param_mark(db)
+    premises_facts: dict[str, list[Fact]] = defaultdict(list)
+    houses: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for house, prem, kind, v_from, v_to, o_from, o_to, last, first, middle in db.execute_sql(
+                f"{REGISTRATIONS} ({', '.join([mark] * len(chunk))})", db_ids(chunk)):
+            begin, end = registration_change(v_from, v_to, o_from, o_to)
+            dirty.mark(_key(house), Period.of(begin))
+            premises_facts[_key(prem)].append(Fact(begin, end, registration_text(kind, v_from, v_to, o_from, last,
+                                                                                   first, middle)))
+            houses[_key(prem)] = _key(house)
+    prems = list(premises_facts)
+    for start in range(0, len(prems), 900):
+        chunk = prems[start:start + 900]
+        for account, prem in db.execute_sql(
+                f'SELECT id, premises_id FROM "account" WHERE premises_id IN ({", ".join([mark] * len(chunk))})',
+                db_ids(chunk)):
+            prem = _key(prem)
+            dirty.facts.setdefault(houses[prem], {}).setdefault(_key(account), []).extend(premises_facts[prem])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import peewee as pw
 
@@ -34,7 +34,7 @@ from bcenter.engine.recalc import Posted, Repair, repairs, stored_volume
 from bcenter.modules.processes import can_share, pooled
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
-from bcenter.modules.registry.dirty import Dirty, dirty_houses
+from bcenter.modules.registry.dirty import Dirty, Fact, dirty_houses
 from db.connection import open_database
 from db.dialect import db_id, param_mark
 from db.ledger import EntryRow, LedgerWriter, LineRow, entry_row
@@ -165,9 +165,11 @@ class HouseCalculator:
         self.earlier: dict[Period, BasisReader] = {}
 
     @collector_paused()  # a house's bases, lines and rows: no reference cycle (bcenter.core.collector)
-    def house(self, house_id: str, states: dict[Period, str], since: Period | None) -> HouseWork:
+    def house(self, house_id: str, states: dict[Period, str], since: Period | None,
+              facts: Mapping[str, list[Fact]] | None = None) -> HouseWork:
         """`states`: the fingerprints the house was last calculated from, per period; `since`: the earliest
-        period its data may have changed from (None: unchanged since the last run)."""
+        period its data may have changed from (None: unchanged since the last run); `facts`: per account, the
+        facts written since that changed its inputs — named in the reasons of its recalculation lines."""
         period = self.period
         work = HouseWork(house_id)
         plan: list[tuple[Period, object]] = []
@@ -200,8 +202,18 @@ class HouseCalculator:
         for q, house_result in calculated:
             posted, charged = _posted(self.db, house_id, q)
             for repair in repairs(house_result.lines, posted, charged, corrects=q, own=q == period):
-                poster.post(repair)
+                poster.post(_named(repair, facts, q))
         return work
+
+
+def _named(repair: Repair, facts: Mapping[str, list[Fact]] | None, q: Period) -> Repair:
+    """A recalculation with the facts that caused it named after its reason («…; основание: регистрация …»)."""
+    if repair.kind != "RECALC" or not facts or not facts.get(repair.account):
+        return repair
+    named = list(dict.fromkeys(f.text for f in facts[repair.account] if f.touches(q)))
+    if not named:
+        return repair
+    return replace(repair, reason=f"{repair.reason}; основание: {'; '.join(named)}")
 
 
 # worker processes: one calculator each, opened on the same database URL
@@ -213,7 +225,7 @@ def _worker_init(url: str, period: Period, run_id: str, today: str) -> None:
     _worker_calculator = HouseCalculator(open_database(url, migrate=False), period, run_id, today)
 
 
-def _worker_house(task: tuple[str, dict, Period | None]) -> HouseWork:
+def _worker_house(task: tuple[str, dict, Period | None, dict | None]) -> HouseWork:
     return _worker_calculator.house(*task)
 
 
@@ -246,7 +258,7 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     dirty = dirty_houses(db, after_seq=previous) if states else Dirty()
     if house_ids is None:
         house_ids = all_house_ids(db)
-    tasks = [(h, states.get(h, {}), dirty.since(h)) for h in house_ids]
+    tasks = [(h, states.get(h, {}), dirty.since(h), dirty.facts.get(h)) for h in house_ids]
     if job is not None:
         job.total(len(tasks))
     if workers > 1 and can_share(url) and len(tasks) >= MIN_HOUSES_FOR_WORKERS:

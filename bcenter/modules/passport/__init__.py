@@ -1,0 +1,1 @@
+"""Паспортный стол: persons, registrations, ownership, absences, the desk's forms (ARCHITECTURE.md §2)."""

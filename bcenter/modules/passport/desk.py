@@ -1,0 +1,241 @@
+"""The passport desk's facts: persons, registrations and de-registrations, ownership, temporary absences.
+
+Registration (Закон РФ от 25.06.1993 № 5242-1, ст. 3, 5, 6; Правила регистрации, ПП № 713): по месту жительства
+(permanent, open-ended until снятие с учёта) or по месту пребывания (temporary, with its end). Every change is a new
+fact: a de-registration is the registration repeated with its end (``supersedes`` the open one), so what was
+known on any day stays readable, and the month's run recalculates the months it touches with the fact named
+(``registry.dirty``). A registration's ``valid_to`` is the first day the person is no longer registered (the day of
+снятие с учёта): person-days end the day before (DOMAIN.md §6; EXCHANGE.md «registrations.to»).
+
+Checks (Russian messages, nothing written on any): the end after the start; one permanent registration of a person
+at a time, anywhere (ст. 2 Закона № 5242-1: место жительства is one); not twice the same temporary registration in
+one premises over the same days; the owners' shares of a premises at most 1/1 on every day; an absence inside
+nothing but its own dates. Every write is one unit of work: the rows, their outbox and the audit.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+import peewee as pw
+
+from bcenter.core.dates import format_date_ru, parse_date
+from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
+from bcenter.core.quantity import parse_fraction
+from db.dialect import db_id, param_mark
+from db.models import Absence, Ownership, Person, Registration
+from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
+from db.sealing import keyring
+from db.uow import UnitOfWork
+
+KINDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A premises as the desk names it: by an account's number (what people carry on their bill)."""
+
+    premises_id: str
+    house_id: str
+    account: str
+
+
+def place_of(db: pw.Database, account: str) -> Place:
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT a.premises_id, p.house_id FROM "account" a JOIN "premises" p ON p.id = '
+                         f'a.premises_id WHERE a.number = {m}', (account,)).fetchone()
+    if row is None:
+        raise NotFound(f"Нет лицевого счёта «{account}»")
+    return Place(str(Person.id.python_value(row[0])), str(Person.id.python_value(row[1])), account)
+
+
+def person_id(db: pw.Database, code: str) -> str:
+    """A person by the code the desk shows (the id of the document it came with, or its own)."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT id FROM "person" WHERE ext_id = {m}', (code,)).fetchone()
+    if row is None:
+        try:
+            row = db.execute_sql(f'SELECT id FROM "person" WHERE id = {m}', (db_id(code),)).fetchone()
+        except (ValueError, TypeError, pw.DataError):
+            row = None
+    if row is None:
+        raise NotFound(f"Нет гражданина с кодом «{code}»")
+    return str(Person.id.python_value(row[0]))
+
+
+def _date(text: str | date | None, field: str, problems: list[Problem]) -> date | None:
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return parse_date(text)
+    except InvalidValue as exc:
+        problems.append(exc.to_problem(field))
+        return None
+
+
+def _fail(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationFailed(problems, title="Паспортный стол: данные не приняты")
+
+
+def _interval(start: date | None, end: date | None, problems: list[Problem], *, end_field: str = "to") -> None:
+    if start is not None and end is not None and end <= start:
+        problems.append(Problem(end_field, f"дата окончания {format_date_ru(end)} не позже даты начала "
+                                           f"{format_date_ru(start)}"))
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return a_start < (b_end or date.max) and b_start < (a_end or date.max)
+
+
+def _registrations_of(db: pw.Database, person: str) -> list[tuple]:
+    m = param_mark(db)
+    return db.execute_sql(
+        'SELECT r.id, r.kind, r.premises_id, r.valid_from, r.valid_to, h.city, h.street, h.building, p.number '
+        'FROM "registration" r JOIN "premises" p ON p.id = r.premises_id JOIN "house" h ON h.id = p.house_id '
+        f'WHERE r.person_id = {m} AND {LIVE_REGISTRATION} ORDER BY r.valid_from', (db_id(person),)).fetchall()
+
+
+def _d(value) -> date | None:
+    return None if value is None else value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def new_person(uow: UnitOfWork, *, last_name: str, first_name: str, middle_name: str | None = None,
+               document_kind: str | None = None, private: dict | None = None) -> str:
+    """A person the desk registers for the first time; ``private`` (birth date, document, СНИЛС, phone…) sealed."""
+    problems: list[Problem] = []
+    for field, value in (("last_name", last_name), ("first_name", first_name)):
+        if not value or not value.strip():
+            problems.append(Problem(field, "не заполнено"))
+    private = {k: v for k, v in (private or {}).items() if v not in (None, "")}
+    for key in ("birth_date", "document_issued_on"):
+        if key in private:
+            private[key] = (_date(private[key], key, problems) or date.min).isoformat()
+    _fail(problems)
+    code = f"pd-{secrets.token_hex(5)}"
+    return uow.insert(Person, ext_id=code, last_name=last_name.strip(), first_name=first_name.strip(),
+                      middle_name=(middle_name or "").strip() or None, document_kind=document_kind,
+                      sealed=keyring().seal(private))
+
+
+def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kind: str, start: str | date,
+             end: str | date | None = None, relation: str | None = None, arrived_from: str | None = None,
+             basis: str | None = None) -> str:
+    """Register ``person`` in the premises from ``start`` (temporary: until ``end``, the first day after)."""
+    problems: list[Problem] = []
+    if kind not in KINDS:
+        problems.append(Problem("kind", f"вид регистрации «{kind}» неизвестен: permanent (по месту жительства) или "
+                                        "temporary (по месту пребывания)"))
+    begin, finish = _date(start, "from", problems), _date(end, "to", problems)
+    if kind == "temporary" and end is None:
+        problems.append(Problem("to", "регистрация по месту пребывания даётся на срок: укажите дату окончания"))
+    if begin is not None:
+        _interval(begin, finish, problems)
+    _fail(problems)
+    for rid, other_kind, prem, v_from, v_to, city, street, building, number in _registrations_of(db, person):
+        if not _overlaps(begin, finish, _d(v_from), _d(v_to)):
+            continue
+        where = ", ".join(x for x in (city, street, building and f"д. {building}", number and f"кв. {number}") if x)
+        period = f"с {format_date_ru(_d(v_from))}" + (f" по {format_date_ru(_d(v_to))}" if v_to else "")
+        if kind == "permanent" and other_kind == "permanent":
+            problems.append(Problem("from", f"гражданин уже зарегистрирован по месту жительства ({where}, {period}); "
+                                            "место жительства одно — сначала снимите его с учёта там"))
+        elif str(Person.id.python_value(prem)) == place.premises_id and other_kind == kind:
+            problems.append(Problem("from", f"гражданин уже зарегистрирован здесь {KINDS[kind]} ({period})"))
+    _fail(problems)
+    extra = {k: v for k, v in (("arrived_from", arrived_from), ("basis", basis)) if v}
+    return uow.insert(Registration, person=person, premises=place.premises_id, kind=kind, valid_from=begin,
+                      valid_to=finish, relation=relation or None, extra=extra or None)
+
+
+def deregister(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, on: str | date,
+               departed_to: str | None = None, basis: str | None = None) -> str:
+    """Take ``person`` off the register of the premises from ``on`` (снятие с регистрационного учёта, ст. 7 Закона
+    № 5242-1): the registration in force that day is repeated with its end and supersedes it."""
+    problems: list[Problem] = []
+    day = _date(on, "on", problems)
+    _fail(problems)
+    m = param_mark(db)
+    rows = db.execute_sql(
+        'SELECT r.id, r.kind, r.valid_from, r.valid_to, r.relation, r.extra FROM "registration" r '
+        f'WHERE r.person_id = {m} AND r.premises_id = {m} AND {LIVE_REGISTRATION} ORDER BY r.valid_from',
+        (db_id(person), db_id(place.premises_id))).fetchall()
+    current = [r for r in rows if _d(r[2]) < day and (r[3] is None or _d(r[3]) > day)]
+    if not current:
+        known = "; ".join(f"{KINDS.get(r[1], r[1])} с {format_date_ru(_d(r[2]))}"
+                          + (f" по {format_date_ru(_d(r[3]))}" if r[3] else "") for r in rows) or "нет"
+        raise ValidationFailed([Problem("on", f"на {format_date_ru(day)} гражданин не зарегистрирован в этом "
+                                              f"помещении (его регистрации здесь: {known}); снять с учёта можно "
+                                              "только после дня регистрации")],
+                               title="Паспортный стол: данные не приняты")
+    rid, kind, v_from, _, relation, extra = current[0]
+    extra = dict(Registration.extra.python_value(extra) or {})
+    extra.update({k: v for k, v in (("departed_to", departed_to), ("deregistration_basis", basis)) if v})
+    return uow.insert(Registration, person=person, premises=place.premises_id, kind=kind, valid_from=_d(v_from),
+                      valid_to=day, relation=relation, supersedes=str(Person.id.python_value(rid)),
+                      extra=extra or None)
+
+
+def own(uow: UnitOfWork, db: pw.Database, *, place: Place, share: str, start: str | date,
+        person: str | None = None, org_name: str | None = None, org_inn: str | None = None,
+        basis: str | None = None) -> str:
+    """An ownership right to ``share`` of the premises from ``start`` (ст. 209, 244 ГК; ЕГРН record in ``basis``);
+    the shares of all owners stay within 1/1 on every day."""
+    problems: list[Problem] = []
+    begin = _date(start, "from", problems)
+    try:
+        part = parse_fraction(share)
+    except InvalidValue as exc:
+        problems.append(exc.to_problem("share"))
+        part = None
+    if (person is None) == (org_name is None):
+        problems.append(Problem("owner", "собственник — гражданин или организация (одно из двух)"))
+    _fail(problems)
+    m = param_mark(db)
+    held = Fraction(0)
+    for o_share, o_from, o_to in db.execute_sql(
+            f'SELECT o.share, o.valid_from, o.valid_to FROM "ownership" o WHERE o.premises_id = {m} '
+            f'AND {LIVE_OWNERSHIP}', (db_id(place.premises_id),)):
+        if _overlaps(begin, None, _d(o_from), _d(o_to)):
+            held += Fraction(o_share)
+    if held + part > 1:
+        raise ValidationFailed([Problem("share", f"доли собственников в сумме превысили бы 1/1: уже {held}, "
+                                                 f"добавляется {part} — сначала прекратите прежнее право")],
+                               title="Паспортный стол: данные не приняты")
+    return uow.insert(Ownership, owner_person=person, owner_org_name=org_name, owner_org_inn=org_inn,
+                      premises=place.premises_id, share=f"{part.numerator}/{part.denominator}", valid_from=begin,
+                      extra={"basis": basis} if basis else None)
+
+
+def end_ownership(uow: UnitOfWork, db: pw.Database, *, place: Place, person: str, on: str | date) -> str:
+    """The owner's right ends from ``on`` (sold, given): the right repeated with its end supersedes it."""
+    problems: list[Problem] = []
+    day = _date(on, "on", problems)
+    _fail(problems)
+    m = param_mark(db)
+    rows = db.execute_sql(
+        f'SELECT o.id, o.share, o.valid_from, o.valid_to, o.extra FROM "ownership" o WHERE o.premises_id = {m} AND '
+        f'o.owner_person_id = {m} AND {LIVE_OWNERSHIP}', (db_id(place.premises_id), db_id(person))).fetchall()
+    current = [r for r in rows if _d(r[2]) < day and (r[3] is None or _d(r[3]) > day)]
+    if not current:
+        raise ValidationFailed([Problem("on", f"на {format_date_ru(day)} у гражданина нет права собственности на это "
+                                              "помещение")], title="Паспортный стол: данные не приняты")
+    oid, share, v_from, _, extra = current[0]
+    return uow.insert(Ownership, owner_person=person, premises=place.premises_id, share=share, valid_from=_d(v_from),
+                      valid_to=day, supersedes=str(Person.id.python_value(oid)),
+                      extra=Ownership.extra.python_value(extra))
+
+
+def absence(uow: UnitOfWork, *, person: str, start: str | date, end: str | date, documents: list[str]) -> str:
+    """A temporary absence (раздел VIII ПП 354: departure and return dates, the documents of п. 93)."""
+    problems: list[Problem] = []
+    begin, finish = _date(start, "from", problems), _date(end, "to", problems)
+    if begin is not None and finish is not None and finish < begin:
+        problems.append(Problem("to", f"дата возвращения {format_date_ru(finish)} раньше даты выезда "
+                                      f"{format_date_ru(begin)}"))
+    if not documents:
+        problems.append(Problem("documents", "нужен подтверждающий документ (п. 93 ПП 354)"))
+    _fail(problems)
+    return uow.insert(Absence, person=person, valid_from=begin, valid_to=finish, documents=documents)
