@@ -550,3 +550,4 @@ from bcenter.cli import readings as _readings  # noqa: E402,F401  (registers `bc
 from bcenter.cli import users as _users  # noqa: E402,F401  (registers `bcenter users …`)
 from bcenter.cli import ui as _ui  # noqa: E402,F401  (registers `bcenter ui`)
 from bcenter.cli import sync as _sync  # noqa: E402,F401  (registers `bcenter server`, `bcenter sync`)
+from bcenter.cli import passport as _passport  # noqa: E402,F401  (registers `bcenter passport …`)

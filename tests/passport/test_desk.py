@@ -1,0 +1,195 @@
+"""The passport desk on a demo town (issue 18), through ``bcenter.app`` and the CLI: a back-dated move-in recalculates
+the months it touches with the registration named in ``explain`` and on the next bill; a de-registration ends the
+person-days on its date; the forms carry the persons, dates and relations and reprint byte for byte; document
+numbers go only to the passport officer and the administrator (by the use case), every view audited, and the
+database file holds no plain passport number; bad input is refused in Russian with nothing written."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bcenter.app import Actor, PermissionDenied
+from bcenter.app.passport import NewPerson
+from bcenter.cli import main
+from bcenter.core.errors import ValidationFailed
+from bcenter.core.period import Period
+from db.models import AuditLog
+from tests.finance.towns import OPEN, demo_town, open_town
+
+AUG, SEP = Period(2026, 8), Period(2026, 9)
+PASSPORT = {"birth_date": "1990-05-06", "birth_place": "г. Свердловск", "document_series": "4510",
+            "document_number": "765432", "document_issued_by": "ОВД Заречного", "document_issued_on": "2010-06-01",
+            "snils": "112-233-445 95", "phone": "+7 900 111-22-33"}
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("passport") / "town.db"
+    demo_town(path, accounts=20, seed=7).close()
+    return path
+
+
+@pytest.fixture
+def app(town, tmp_path):
+    copy = tmp_path / "town.db"
+    shutil.copy(town, copy)
+    application = open_town(copy)
+    yield application
+    application.close()
+
+
+def _account(app) -> str:
+    return app.registry.search("Ленина")[0].number
+
+
+def _recalcs(app, account: str) -> dict[Period, list]:
+    out: dict[Period, list] = {}
+    for line in app.month.explain(OPEN, account=account).lines:
+        if line.corrects_period is not None:
+            out.setdefault(line.corrects_period, []).append(line)
+    return out
+
+
+def _counts(app) -> tuple:
+    return tuple(app.db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+                 for t in ("person", "registration", "ownership", "absence", "outbox", "passport_document"))
+
+
+def test_a_back_dated_move_in_and_out_recalculates_with_the_fact_named(app, tmp_path):
+    account = _account(app)
+    app.month.calc(OPEN, workers=1)
+    written = app.passport.register(account, kind="permanent", start="2026-08-01", relation="брат",
+                                    new=NewPerson("Петров", "Андрей", "Васильевич", "passport_ru", PASSPORT))
+    assert written.recalculate_from == "2026-08"
+    result = app.month.calc(OPEN, workers=1)
+    assert {"2026-08", "2026-09"} <= result.recalculated_periods
+    recalcs = _recalcs(app, account)
+    for month in (AUG, SEP):
+        assert recalcs[month], month
+        for line in recalcs[month]:
+            assert "основание: регистрация Петров А. В. по месту жительства с 01.08.2026" in line.reason
+            assert line.amount > 0
+    full = sum(ln.amount for ln in recalcs[SEP])
+
+    app.bills.print(OPEN, out=tmp_path / "bill.pdf", account=account)
+    text = re.sub(r"\s+", " ", _text((tmp_path / "bill.pdf").read_bytes()))
+    assert "регистрация Петров А. В." in text  # the next bill's recalculation section names the fact
+
+    app.passport.deregister(account, person=written.person, on="2026-09-16", departed_to="г. Москва")
+    app.month.calc(OPEN, workers=1)
+    after = _recalcs(app, account)
+    named = [ln for ln in after[SEP] if "снятие с регистрационного учёта Петров А. В. с 16.09.2026" in ln.reason]
+    assert named and sum(ln.amount for ln in named) == -round(full * 15 / 30)  # 1–15 September counted, not 16–30
+    assert all(ln.amount <= 0 for ln in after[OPEN] if "снятие" in (ln.reason or "")) and \
+        sum(ln.amount for ln in after[OPEN] if "снятие" in (ln.reason or "")) < 0
+    card = app.passport.card(account)
+    ended = next(r for r in card.residents if r.code == written.person)
+    assert ended.registered_to.isoformat() == "2026-09-16" and ended.departed_to == "г. Москва"
+    assert [r.code for r in card.residents].count(written.person) == 1  # the superseded registration is not shown
+
+
+@pytest.mark.parametrize("form", ["form9", "form10", "form11", "extract", "family"])
+def test_each_form_carries_persons_dates_relations_and_reprints_byte_for_byte(app, form):
+    account = _account(app)
+    written = app.passport.register(account, kind="temporary", start="2026-09-01", end="2027-03-01", relation="сын",
+                                    new=NewPerson("Петров", "Иван", "Андреевич", "passport_ru", PASSPORT))
+    card = app.passport.card(account, personal=True)
+    doc = app.passport.issue(form, account, person=written.person if form in ("form9", "family") else None)
+    assert re.fullmatch(r"ПС-2026-\d{6}", doc.number)
+    text = re.sub(r"\s+", " ", _text(doc.pdf))
+    assert doc.number in text and "Петров Иван Андреевич" in text and "01.09.2026" in text
+    if form == "form9":
+        assert "765432" in text and "06.05.1990" in text  # the person's document and birth date
+    else:
+        for resident in card.residents:
+            assert resident.name in text
+        if form != "form11":  # the house book has no column of relations (form 11)
+            assert "сын" in text and "собственник" in text
+    again = app.passport.reprint(doc.number)
+    assert again.pdf == doc.pdf and again.same_as_first
+    assert [d.number for d in app.passport.documents(account)] == [doc.number]
+
+
+@pytest.mark.parametrize("role", ["operator", "cashier", "accountant", "meter_reader", "analyst"])
+def test_document_numbers_are_refused_to_other_roles(app, role):
+    account = _account(app)
+    other = app.as_actor(Actor(user=f"{role}-1", role=role))
+    with pytest.raises(PermissionDenied, match="нужно право"):
+        other.passport.card(account, personal=True)
+    with pytest.raises(PermissionDenied):
+        other.passport.issue("form9", account, person="h00001-c1")
+    if role == "operator":  # the names and dates of the card are the office's work; documents are not
+        card = other.passport.card(account)
+        assert card.residents and all(r.private is None for r in card.residents)
+
+
+def test_the_audit_says_who_viewed_and_the_file_holds_no_plain_number(app, town):
+    account = _account(app)
+    officer = app.as_actor(Actor(user="pasport", role="passport_officer"))
+    written = officer.passport.register(account, kind="permanent", start="2026-11-01", relation="муж",
+                                        new=NewPerson("Сидоров", "Пётр", None, "passport_ru", PASSPORT))
+    card = officer.passport.card(account, personal=True)
+    assert next(r for r in card.residents if r.code == written.person).private["document_number"] == "765432"
+    assert any((r.private or {}).get("document_number") == "420783" for r in card.residents)  # the demo owner's
+    officer.passport.issue("form9", account, person=written.person)
+    views = list(AuditLog.select().where(AuditLog.table_name == "person", AuditLog.actor == "pasport",
+                                         AuditLog.action.startswith("passport.")).execute(app.db))
+    assert {v.action for v in views} >= {"passport.personal_data.view", "passport.document.form9"}
+    database = Path(app.db.database)
+    app.close()
+    demo_numbers = [b"420783", b"609-583-061 10"]  # a demo person's passport and СНИЛС (card of this flat)
+    files = sorted(database.parent.glob(database.name + "*"))  # the file, its WAL and shared memory
+    assert database in files
+    for path in files:
+        data = path.read_bytes()
+        for secret in [b"765432", "112-233-445 95".encode(), "+7 900 111-22-33".encode(), *demo_numbers]:
+            assert secret not in data, (path.name, secret)
+    original = Path(town).read_bytes()
+    assert b"420783" not in original  # the demo town as built: sealed from the first import
+
+
+def test_bad_input_is_refused_in_russian_with_nothing_written(app):
+    account = _account(app)
+    other = app.registry.search("Ленина")[1].number
+    before = _counts(app)
+    with pytest.raises(ValidationFailed, match="уже зарегистрирован по месту жительства"):
+        app.passport.register(other, kind="permanent", start="2026-11-01", person="h00001-c1")
+    with pytest.raises(ValidationFailed, match="не позже даты начала"):
+        app.passport.register(account, kind="temporary", start="2026-11-01", end="2026-10-01",
+                              new=NewPerson("Новиков", "Олег", None, None, {"birth_date": "1980-01-01"}))
+    with pytest.raises(ValidationFailed, match="превысили бы 1/1"):
+        app.passport.own(account, share="1/2", start="2026-11-01", person="h00001-c1")
+    with pytest.raises(ValidationFailed, match="не зарегистрирован в этом помещении"):
+        app.passport.deregister(other, person="h00001-c1", on="2026-11-01")
+    assert _counts(app) == before
+
+
+def test_the_commands(app, tmp_path, capsys):
+    url = app.url
+    account = _account(app)
+    assert main(["--db", url, "passport", "card", account]) == 0
+    assert "[h00001-c1]" in capsys.readouterr().out
+    assert main(["--db", url, "passport", "register", account, "--last-name", "Орлова", "--first-name", "Вера",
+                 "--birth-date", "1999-02-03", "--from", "2026-09-01", "--relation", "дочь"]) == 0
+    assert "будут пересчитаны" in capsys.readouterr().out
+    assert main(["--db", url, "passport", "register", account, "--last-name", "Орлова", "--first-name", "Вера",
+                 "--from", "2026-09-31"]) == 1
+    assert "from" in capsys.readouterr().err
+    out = tmp_path / "extract.pdf"
+    assert main(["--db", url, "passport", "extract", account, "--out", str(out)]) == 0
+    number = re.search(r"№ (ПС-\S+)", capsys.readouterr().out).group(1)
+    assert "Орлова Вера" in _text(out.read_bytes())
+    again = tmp_path / "again.pdf"
+    assert main(["--db", url, "passport", "reprint", number, "--out", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    assert main(["--db", url, "passport", "documents"]) == 0
+    assert number in capsys.readouterr().out
