@@ -245,11 +245,11 @@ class UnitOfWork:
 
     def viewed(self, table: str, row_ids: Sequence[str], **details: Any) -> None:
         """Record that the actor saw personal data of these rows (152-ФЗ ст. 19: who viewed what, when; issue 18) —
-        an audit record only: nothing changed, nothing to sync."""
+        an audit record only: nothing changed, nothing to sync. No ids: one record for the whole table (an export)."""
         self._check_open()
-        for row_id in row_ids:
+        for row_id in list(row_ids) or [None]:
             AuditLog.insert(id=uuid7(), unit_id=self.id, at=utc_now_iso(), actor=self.actor, site_id=self.site_id,
-                            action=self.action, table_name=table, row_id=str(row_id),
+                            action=self.action, table_name=table, row_id=None if row_id is None else str(row_id),
                             summary={"viewed": True, **details}).execute(self.db)
 
     def note(self, **details: Any) -> None:

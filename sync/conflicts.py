@@ -39,7 +39,10 @@ from sync.rows import decode, model_of, read_rows
 
 OWNED = frozenset({"cash_shift", "cash_operation", "route_stop"})
 NEWER_COLUMNS = frozenset({"phone", "email", "site"})
-NEWER = frozenset({("organization", "address"), ("supplier", "address"), ("route", "reader"), ("claim", "text")})
+NEWER = frozenset({("organization", "address"), ("supplier", "address"), ("route", "reader"), ("claim", "text"),
+                   ("person", "sealed")})
+"""``person.sealed`` (birth date, document, СНИЛС, phone, e-mail — one sealed value, issue 18): the later edit wins,
+the other kept as history; a clash queued for a person would show them only ciphertext."""
 
 
 def policy(table: str, column: str) -> str:

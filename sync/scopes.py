@@ -62,6 +62,7 @@ HOUSE_OF: dict[str, tuple[str, str]] = {
     "meter_reading": (_METER, "COALESCE(m.house_id, p.house_id)"),
     "house_reading": (_METER, "COALESCE(m.house_id, p.house_id)"),
     "route_stop": (_METER, "COALESCE(m.house_id, p.house_id)"),
+    "passport_document": (_PREMISES, "COALESCE(t.house_id, p.house_id)"),
 }
 """Per table: the joins from its row ``t`` and the expression giving its house (NULL: reference data where the
 table allows it — a town-wide tariff, a ledger entry of no account)."""

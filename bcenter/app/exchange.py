@@ -9,6 +9,7 @@ from bcenter.core.access import Permission as P
 from bcenter.core.jobs import Job
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.service import export_file, import_file
+from db.uow import UnitOfWork
 
 
 class ExchangeCases(UseCases):
@@ -25,4 +26,8 @@ class ExchangeCases(UseCases):
         a role allowed to export it."""
         if not mask_personal_data:
             self.app.actor.require(P.PERSONAL_DATA_EXPORT, "выгрузка без маскирования персональных данных")
-        return export_file(path, db=self.db, mask_personal_data=mask_personal_data, job=job)
+        counts = export_file(path, db=self.db, mask_personal_data=mask_personal_data, job=job)
+        if not mask_personal_data and counts.get("persons"):  # personal data left the database: who, when, where to
+            with UnitOfWork(action="exchange.export.personal_data", db=self.db, actor=self.app.actor.user) as uow:
+                uow.viewed("person", [], file=str(path), persons=counts["persons"])
+        return counts

@@ -45,6 +45,7 @@ def _python_step(module: str) -> Callable[[pw.Database], None]:
 
     apply.__doc__ = step.__doc__
     apply.foreign_keys_off = getattr(step, "FOREIGN_KEYS_OFF", False)
+    apply.vacuum_after = getattr(step, "VACUUM_AFTER", False)
     return apply
 
 
@@ -139,6 +140,12 @@ def migrate(db: pw.Database, *, target: int | None = None) -> list[int]:
             if keys_off:
                 db.execute_sql("PRAGMA foreign_keys = ON")
         applied.append(version)
+    if any(getattr(apply, "vacuum_after", False) for version, _, apply in MIGRATIONS if version in applied) \
+            and not is_postgres(db):
+        # a step that removed data which must not stay readable (plain personal data, step 32): SQLite rewrites the
+        # file without the free pages and the WAL's old page images (VACUUM runs outside any transaction)
+        db.execute_sql("VACUUM")
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return applied
 
 

@@ -3,8 +3,10 @@
 ``person`` gets ``sealed`` — one JSON object of the document's series, number, issuer and date, СНИЛС, birth date,
 phone and e-mail, encrypted under a key outside the database (``db.sealing``: ``$BCENTER_KEYS`` or the user's
 configuration directory; the first key is made here when the database holds personal data and the directory none)
-— and loses the eight plain columns. SQLite rewrites the table with ``secure_delete`` on, so the plain values do not
-stay behind in freed pages; PostgreSQL leaves dead tuples to ``VACUUM`` (docs/design.md «Personal data»).
+— and loses the eight plain columns. SQLite drops them with ``secure_delete`` on and the file is vacuumed after the
+migration (``VACUUM_AFTER``: earlier table rebuilds left copies of the rows in free pages, and the WAL keeps old page
+images), so the plain values do not stay behind; PostgreSQL leaves dead tuples to ``VACUUM FULL person``
+(docs/design.md «The passport desk and personal data»).
 
 ``passport_document``: the forms and extracts issued — number, kind, day, whom and where they concern, who issued
 them, the template version and the sealed payload they were printed from (a reprint is byte for byte the first).
@@ -15,8 +17,11 @@ from datetime import date
 
 import peewee as pw
 
-from db.dialect import is_postgres, param_mark
+from db.dialect import db_id, is_postgres, param_mark
 from db.sealing import keyring
+
+VACUUM_AFTER = True
+"""The plain values must not survive in SQLite's free pages or WAL: the file is rewritten after the migration."""
 
 PLAIN = ("birth_date", "document_series", "document_number", "document_issued_by", "document_issued_on", "snils",
          "phone", "email")
@@ -55,7 +60,7 @@ def apply(db: pw.Database) -> None:
         ring = keyring()
         for pid, *values in rows:
             sealed = ring.seal({c: _text(v) for c, v in zip(PLAIN, values)})
-            db.execute_sql(f'UPDATE "person" SET sealed = {m} WHERE id = {m}', (sealed, pid))
+            db.execute_sql(f'UPDATE "person" SET sealed = {m} WHERE id = {m}', (sealed, db_id(str(pid))))
     for column in PLAIN:
         db.execute_sql(f'ALTER TABLE "person" DROP COLUMN "{column}"')
     db.execute_sql(DOCUMENTS["table"])

@@ -102,3 +102,36 @@ def _copy_to_postgres(path, url: str, release: int) -> None:
     db.connect()
     copy_sqlite_to_postgres(path, db, release=release)
     db.close()
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_step_32_seals_the_personal_data_an_earlier_release_kept_plain(tmp_path, release):
+    """Issue 18: the documents, СНИЛС, birth dates and phones that release stored in plain columns are sealed by the
+    migration (the same values open with the key) and gone from the file — SQLite's freed pages and WAL included."""
+    from db.sealing import keyring
+
+    path = tmp_path / "old.db"
+    old.restore(old.DATA / f"release-{release}.db.gz", path)
+    conn = sqlite3.connect(path)
+    columns = ("document_series", "document_number", "snils", "phone", "birth_date")
+    plain = {ext: {k: v for k, v in zip(columns, rest) if v is not None}
+             for ext, *rest in conn.execute(f'SELECT ext_id, {", ".join(columns)} FROM "person"')}
+    conn.close()
+    # what identifies a person and nothing else in the file: СНИЛС, phones, a document's series and number side by
+    # side (a bare six-digit number may also be part of some meter reading)
+    secrets = [p[k] for p in plain.values() for k in ("snils", "phone") if k in p]
+    secrets += [p["document_series"] + p["document_number"] for p in plain.values() if "document_series" in p]
+    assert secrets and all(x.encode() in path.read_bytes() for x in secrets[:3])
+
+    code, text = old.cli("--db", f"sqlite:///{path}", "info")  # opening migrates
+    assert code == 0, text
+    conn = sqlite3.connect(path)
+    sealed = dict(conn.execute('SELECT ext_id, sealed FROM "person"'))
+    names = [row[1] for row in conn.execute('PRAGMA table_info("person")')]
+    conn.close()
+    assert "document_number" not in names and "snils" not in names
+    for ext, values in plain.items():
+        assert {k: keyring().unseal(sealed[ext]).get(k) for k in values} == {k: str(v) for k, v in values.items()}
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
+    for secret in secrets:
+        assert secret.encode() not in data, secret

@@ -16,6 +16,7 @@ import db.hlc
 from bcenter.core.errors import UsageError
 from db.context import bound
 from db.models import AccountService, Person, Premises
+from db.sealing import keyring
 from db.uow import UnitOfWork
 from sync.pull import apply_page, cursor_of, page
 from sync.push import acknowledge, apply_push, next_batch
@@ -103,35 +104,44 @@ def test_the_same_legal_field_keeps_the_centre_value_until_a_person_decides(serv
         assert _value(site, Premises, p1, "total_area") == Decimal("56.00")
 
 
+def _phone(text: str) -> str:
+    """A person's phone as stored since issue 18: inside the sealed personal data (``db.sealing``)."""
+    return keyring().seal({"phone": text})
+
+
+def _phone_of(sealed: str) -> str:
+    return keyring().unseal(sealed)["phone"]
+
+
 def test_contacts_go_to_the_newer_edit_by_the_hybrid_clock_whatever_the_wall_clocks_say(server, pulled,
                                                                                        monkeypatch):
     kiosk, tablet = pulled
     per1 = _id(server, Person, "per1")
     now = db.hlc.wall_ms()
-    _edit(kiosk, Person, per1, phone="+7 900 000-00-01")
+    _edit(kiosk, Person, per1, sealed=_phone("+7 900 000-00-01"))
     _push(server, kiosk)
     _pull(server, tablet)  # the tablet has seen the kiosk's edit (and the centre's clock)
     monkeypatch.setattr(db.hlc, "wall_ms", lambda: now - 3 * 3600 * 1000)  # its wall clock three hours behind
-    _edit(tablet, Person, per1, phone="+7 900 000-00-02")
+    _edit(tablet, Person, per1, sealed=_phone("+7 900 000-00-02"))
     monkeypatch.undo()
     assert _push(server, tablet)["conflicts"] == 0  # made after what it saw: newer, whatever its wall clock
-    assert _value(server, Person, per1, "phone") == "+7 900 000-00-02"
+    assert _phone_of(_value(server, Person, per1, "sealed")) == "+7 900 000-00-02"
 
     # days ahead: the kiosk's edit wins against the tablet's later one it had not seen — kept as history
     monkeypatch.setattr(db.hlc, "wall_ms", lambda: now + 2 * 86400 * 1000)
-    _edit(kiosk, Person, per1, phone="+7 900 000-00-03")
+    _edit(kiosk, Person, per1, sealed=_phone("+7 900 000-00-03"))
     monkeypatch.undo()
-    _edit(tablet, Person, per1, phone="+7 900 000-00-04")
+    _edit(tablet, Person, per1, sealed=_phone("+7 900 000-00-04"))
     _push(server, kiosk)
     _push(server, tablet)
-    assert _value(server, Person, per1, "phone") == "+7 900 000-00-03"
-    history = [c for c in server.sync.conflicts(open_only=False) if c.field == "phone"]
-    assert [(c.policy, c.theirs, c.ours, c.resolved_by) for c in history] == [
+    assert _phone_of(_value(server, Person, per1, "sealed")) == "+7 900 000-00-03"
+    history = [c for c in server.sync.conflicts(open_only=False) if c.field == "sealed"]
+    assert [(c.policy, _phone_of(c.theirs), _phone_of(c.ours), c.resolved_by) for c in history] == [
         ("newer", "+7 900 000-00-03", "+7 900 000-00-02", "policy:taken"),  # the kiosk had not seen 02: by the clock
         ("newer", "+7 900 000-00-04", "+7 900 000-00-03", "policy:kept")]
     assert server.sync.conflicts() == []  # nothing waits for a person
     _pull(server, tablet)
-    assert _value(tablet, Person, per1, "phone") == "+7 900 000-00-03"
+    assert _phone_of(_value(tablet, Person, per1, "sealed")) == "+7 900 000-00-03"
 
 
 def test_a_flag_either_site_set_stays_set(server, pulled):

@@ -29,6 +29,7 @@ from bcenter.core.clock import FixedClock
 from bcenter.modules.exchange.service import import_data
 from db.context import bound
 from db.models import MeterReading, Person, Premises
+from db.sealing import keyring
 from db.uow import UnitOfWork
 from sync.pull import apply_page, cursor_of, page
 from sync.push import acknowledge, apply_push, next_batch
@@ -130,7 +131,7 @@ class Sync(RuleBasedStateMachine):
         with bound(app.db):
             row = Person.get(Person.ext_id == "per1")
         with UnitOfWork(action="machine.phone", db=app.db) as uow:
-            uow.update(Person, row.id, phone=PHONES[choice])
+            uow.update(Person, row.id, sealed=keyring().seal({"phone": PHONES[choice]}))  # sealed since issue 18
 
     # --- what the network does ----------------------------------------------------------------------------------
     @rule(code=st.sampled_from(list(SITES)), fate=st.sampled_from(["ok", "lost", "unanswered", "twice"]))

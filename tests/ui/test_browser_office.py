@@ -17,6 +17,8 @@ def server(tmp_path_factory):
     app = demo_town(folder / "town.db", accounts=20, seed=4)
     try:
         app.users.add(login="oper", full_name="Оператор О. О.", roles=["operator"], password="пароль-оператора")
+        app.users.add(login="pasport", full_name="Паспортист П. П.", roles=["passport_officer"],
+                      password="пароль-паспортиста")
         number = app.registry.search("Ленина", limit=1)[0]
     finally:
         app.close()
@@ -58,3 +60,21 @@ def test_a_reload_resumes_the_session_until_signed_out(server):
         page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30000)
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         page.get_by_role("button", name="Войти").wait_for(timeout=20000)
+
+
+def test_the_passport_officer_opens_a_card_with_documents_and_issues_an_extract(server, tmp_path):
+    """Issue 18: the passport desk in the browser — the card with the documents shown to the passport officer, an
+    extract from the house book issued and offered by its link."""
+    url, found = server
+    with opened(url) as page:
+        sign_in(page, "pasport", "пароль-паспортиста")
+        page.get_by_role("button", name="Паспортный стол").click(timeout=20000)
+        type_into(page, "Лицевой счёт", found.number)
+        page.get_by_role("checkbox", name="Показать документы").click(timeout=20000)
+        page.get_by_role("button", name="Открыть карточку").click(timeout=20000)
+        page.get_by_text("Владелец счёта:", exact=False).wait_for(timeout=20000)
+        page.get_by_text("номер:", exact=False).first.wait_for(timeout=20000)  # the passport shown to this role
+        page.get_by_role("button", name="Выдать PDF").click(timeout=20000)
+        page.get_by_text("Выписка из домовой книги № ПС-", exact=False).wait_for(timeout=20000)
+        page.get_by_role("button", name="Открыть PDF").wait_for(timeout=20000)
+        stable_screenshot(page, shots(tmp_path) / "office-passport.png")

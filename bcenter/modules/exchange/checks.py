@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from bcenter.core.dates import parse_datetime
 from bcenter.core.errors import InvalidValue, Problem
@@ -308,9 +309,12 @@ class Checker:
         premises = self.ref("premises", o["premises"], f"{path}.premises")
         share = self.share(o["share"], f"{path}.share")
         _, _, ok = self.interval(o, path)
+        supersedes = self.ref("ownership", o.get("supersedes"), f"{path}.supersedes")
+        if "supersedes" in o and supersedes is None:
+            ok = False
         if premises and ok and holder_ok and share:
             out["ownership"].append((uid, o["id"], person, org_name, org_inn, premises, share, o["from"], o.get("to"),
-                                     _extra(o)))
+                                     _extra(o), supersedes))
 
     def meter(self, o: dict, path: str, uid: str, out: dict) -> None:
         kind = o["kind"]
@@ -514,4 +518,29 @@ def find_overlaps(items: list[tuple[str, tuple, date, date | None]]) -> list[tup
     return clashes
 
 
-__all__ = ["Checker", "find_overlaps", "parse_decimal"]
+def over_shared(items: list[tuple[str, str, str, date, date | None]]) -> list[tuple[str, str, Fraction, date]]:
+    """(path, premises, share sum, day) for the first day each premises' owners' shares exceed 1/1 — at the path of
+    the document's object that starts that day (or the last of them). ``items``: (path, premises, share, from, to);
+    a share that does not parse is the schema's business and skipped here."""
+    events: dict[str, list[tuple[date, Fraction, str]]] = defaultdict(list)
+    for path, premises, share, start, end in items:
+        try:
+            part = parse_fraction(share)
+        except InvalidValue:
+            continue
+        events[premises].append((start, part, path))
+        if end is not None:
+            events[premises].append((end, -part, path))
+    out = []
+    for premises, changes in events.items():
+        changes.sort(key=lambda c: (c[0], c[1]))  # an end before a start on the same day
+        total = Fraction(0)
+        for day, part, path in changes:
+            total += part
+            if total > 1:
+                out.append((path, premises, total, day))
+                break
+    return out
+
+
+__all__ = ["Checker", "find_overlaps", "over_shared", "parse_decimal"]

@@ -269,13 +269,14 @@ class Exporter:
             yield _extra(obj, extra)
 
     def ownership(self) -> Iterator[dict]:
-        persons, premises = self._ids("person"), self._ids("premises")
-        for uid, ext, person, org_name, org_inn, prem, share, start, end, extra in self._rows("ownership"):
+        persons, premises, own = self._ids("person"), self._ids("premises"), self._ids("ownership")
+        for uid, ext, person, org_name, org_inn, prem, share, start, end, extra, supersedes in self._rows("ownership"):
             owner = ({"person": persons[str(person)]} if person is not None
                      else {"organization": {"name": org_name, "inn": org_inn}})
             obj = {"id": ext or str(uid), "owner": owner, "premises": premises[str(prem)], "share": share,
                    "from": _d(start)}
             _put(obj, "to", _d(end))
+            _put(obj, "supersedes", None if supersedes is None else own[str(supersedes)])
             yield _extra(obj, extra)
 
     def meters(self) -> Iterator[dict]:

@@ -50,6 +50,10 @@ class FirstReading:
         self.first: dict[str, dict[str, Any]] = {k: {} for k in KIND_TABLE if k not in FACT_KINDS}
         self.numbers: dict[str, tuple[int, str]] = {}
         self.spans: dict[str, list] = {"tariff": [], "norm": []}
+        self.residence: list[tuple] = []   # permanent registrations: (path, person, from, to, id)
+        self.ownership: list[tuple] = []   # (path, premises, share, from, to, id)
+        self.superseded: set[str] = set()  # ids of registrations the document ends or corrects (``supersedes``)
+        self.superseded_ownership: set[str] = set()
         self.meter_info: dict[str, tuple[str, int]] = {}
 
     def read(self, document) -> None:
@@ -134,6 +138,22 @@ class FirstReading:
                                              f"(уже в accounts[{self.numbers[number][0]}])"))
             else:
                 self.numbers[number] = (index, obj["id"])
+        elif kind in ("registration", "ownership"):
+            try:
+                start = date.fromisoformat(obj["from"])
+                end = date.fromisoformat(obj["to"]) if obj.get("to") else None
+            except ValueError:
+                return
+            path = f"{KIND_ARRAY[kind]}[{index}]"
+            if kind == "ownership":
+                if obj.get("supersedes"):
+                    self.superseded_ownership.add(obj["supersedes"])
+                self.ownership.append((path, obj["premises"], obj["share"], start, end, obj["id"]))
+                return
+            if obj.get("supersedes"):
+                self.superseded.add(obj["supersedes"])
+            if obj["kind"] == "permanent":
+                self.residence.append((path, obj["person"], start, end, obj["id"]))
         elif kind in self.spans:
             try:
                 start = date.fromisoformat(obj["from"])

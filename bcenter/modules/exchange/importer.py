@@ -33,7 +33,7 @@ from bcenter.core.ids import uuid7
 from bcenter.core.settings import Settings
 from bcenter.engine.reading_rules import STATUS_NAMES
 from bcenter.modules.exchange import matching, schema as xs
-from bcenter.modules.exchange.checks import Checker, find_overlaps
+from bcenter.modules.exchange.checks import Checker, find_overlaps, over_shared
 from bcenter.modules.exchange.first_reading import FACT_KINDS, FATAL, FirstReading
 from bcenter.modules.exchange.reader import DictDocument, FileDocument
 from bcenter.modules.exchange.result import ImportResult
@@ -47,6 +47,7 @@ from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
 from db.queries import settings_rows
 from db.models.reference import BankDetail
+from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import rebuild_account_search
 from db.uow import UnitOfWork
 
@@ -60,7 +61,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
     "premises": (("house", "house"),),
     "account": (("premises", "premises"), ("holder.person", "person"), ("services[].service", "service")),
     "registration": (("person", "person"), ("premises", "premises"), ("supersedes", "registration")),
-    "ownership": (("owner.person", "person"), ("premises", "premises")),
+    "ownership": (("owner.person", "person"), ("premises", "premises"), ("supersedes", "ownership")),
     "meter": (("premises", "premises"), ("house", "house"), ("replaces", "meter")),
     "meter_event": (("meter", "meter"),),
     "meter_verification": (("meter", "meter"),),
@@ -208,6 +209,7 @@ class Importer:
         self._assign_ids()
         self._check_account_numbers()
         self._check_overlaps()
+        self._check_residence()
         settings = self._check_settings(first.top)
         for table in WRITE_ORDER:  # what "already there" means is fixed before the first write
             self._has_rows(table)
@@ -419,6 +421,46 @@ class Importer:
                     other = f"записью в базе {other[1:-1]}"
                 self.problems.append(Problem(path, f"{reason}: пересечение с {other}"))
 
+    def _check_residence(self) -> None:
+        """One place of residence at a time (ст. 2 Закона РФ № 5242-1): a person's permanent registrations in force
+        must not overlap; the owners' shares of a premises must not exceed 1/1 on any day — within the document and
+        with what the database holds. A registration ended or corrected by another (``supersedes``) no longer
+        counts."""
+        first = self.first
+        if not first.residence and not first.ownership:
+            return
+        spans = [(path, person, start, end) for path, person, start, end, oid in first.residence
+                 if oid not in first.superseded]
+        # a stored row the document names again (its own id) is that object, not another one
+        again_reg = {oid for *_, oid in first.residence} | first.superseded
+        again_own = {oid for *_, oid in first.ownership} | first.superseded_ownership
+        if spans and self._has_rows("registration"):
+            persons = {person for _, person, _, _ in spans}
+            for ext, person, start, end in self.db.execute_sql(
+                    'SELECT r.ext_id, pe.ext_id, r.valid_from, r.valid_to FROM "registration" r JOIN "person" pe ON '
+                    f"pe.id = r.person_id WHERE r.kind = 'permanent' AND {LIVE_REGISTRATION}"):
+                if person in persons and (ext is None or ext not in again_reg):
+                    spans.append((f"(id «{ext}»)" if ext else "(без id)", person, _day(start), _day(end)))
+        for path, other in find_overlaps([(p, (person,), s, e) for p, person, s, e in spans]):
+            if path.startswith("("):
+                path, other = other, path
+            if other.startswith("("):
+                other = f"записью в базе {other[1:-1]}"
+            self.problems.append(Problem(path, f"у гражданина уже есть регистрация по месту жительства в эти даты "
+                                               f"({other}): место жительства одно — прежнюю нужно закончить"))
+        shares = [(path, premises, share, start, end) for path, premises, share, start, end, oid in first.ownership
+                  if oid not in first.superseded_ownership]
+        if shares and self._has_rows("ownership"):
+            wanted = {premises for _, premises, *_ in shares}
+            for ext, premises, share, start, end in self.db.execute_sql(
+                    'SELECT o.ext_id, p.ext_id, o.share, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" '
+                    f'p ON p.id = o.premises_id WHERE {LIVE_OWNERSHIP}'):
+                if premises in wanted and (ext is None or ext not in again_own):
+                    shares.append(("(база)", premises, share, _day(start), _day(end)))
+        for path, premises, total, day in over_shared(shares):
+            self.problems.append(Problem(path, f"доли собственников помещения «{premises}» на {day:%d.%m.%Y} в сумме "
+                                               f"{total} — больше 1/1"))
+
     def _key_part(self, field: str, value):
         if value is None or field not in ("service", "house"):
             return value
@@ -606,3 +648,7 @@ def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork, progress: Cal
 
 
 __all__ = ["FileDocument", "ImportResult", "Importer", "import_document"]
+
+
+def _day(value) -> date | None:
+    return None if value is None else value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -48,7 +48,7 @@ COLUMNS = {
     "registration": ("id", "ext_id", "person_id", "premises_id", "kind", "valid_from", "valid_to", "relation",
                      "extra", "supersedes_id"),
     "ownership": ("id", "ext_id", "owner_person_id", "owner_org_name", "owner_org_inn", "premises_id", "share",
-                  "valid_from", "valid_to", "extra"),
+                  "valid_from", "valid_to", "extra", "supersedes_id"),
     "meter": ("id", "ext_id", "serial", "resource", "kind", "premises_id", "house_id", "zones", "digits",
               "installed", "verified_until", "removed", "initial_total", "initial_day", "initial_night",
               "initial_peak", "initial_half_peak", "extra", "replaces_id"),
