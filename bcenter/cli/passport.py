@@ -9,6 +9,7 @@ import click
 
 from bcenter.cli import Context, _show, cli, db_option
 from bcenter.core.dates import format_date_ru
+from bcenter.core.text import describe_private
 
 FORM_CHOICE = click.Choice(["form9", "form10", "form11", "extract", "family"])
 KIND_WORDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
@@ -31,7 +32,7 @@ def _card_lines(card, today) -> list[str]:
         lines.append(f"  [{r.code}] {r.name} — {KIND_WORDS.get(r.kind, r.kind)} {_period(r)}"
                      + (f", {r.relation}" if r.relation else "") + state)
         if r.private:
-            lines.append("      " + "; ".join(f"{k}: {v}" for k, v in sorted(r.private.items())))
+            lines.append("      " + describe_private(r.private))
     return lines
 
 

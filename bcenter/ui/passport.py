@@ -13,15 +13,13 @@ from typing import Any
 import flet as ft
 
 from bcenter.core.dates import format_date_ru
+from bcenter.core.text import describe_private
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
 KIND_WORDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
 FORMS = (("extract", "Выписка из домовой книги"), ("form10", "Поквартирная карточка (ф. 10)"),
          ("form9", "Карточка регистрации (ф. 9)"), ("family", "Справка о составе семьи"),
          ("form11", "Домовая книга (ф. 11)"))
-PRIVATE_NAMES = {"birth_date": "дата рождения", "birth_place": "место рождения", "document_series": "серия",
-                 "document_number": "номер", "document_issued_by": "выдан", "document_issued_on": "дата выдачи",
-                 "snils": "СНИЛС", "phone": "телефон", "email": "e-mail"}
 
 
 def _period(r) -> str:
@@ -45,7 +43,7 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
     birth = ft.TextField(label="Дата рождения (ГГГГ-ММ-ДД)", width=220, key="reg_birth")
     series = ft.TextField(label="Серия паспорта", width=140, key="reg_series")
     number = ft.TextField(label="Номер паспорта", width=160, key="reg_number")
-    kind = ft.Dropdown(label="Вид", width=220, value="permanent", key="reg_kind",
+    kind = ft.Dropdown(label="Вид", width=260, value="permanent", key="reg_kind",
                        options=[ft.DropdownOption(key=k, text=t) for k, t in KIND_WORDS.items()])
     start = ft.TextField(label="С (ГГГГ-ММ-ДД)", width=160, value=today.isoformat(), key="reg_from")
     end = ft.TextField(label="По (для пребывания)", width=170, key="reg_to")
@@ -81,9 +79,8 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
                 controls.append(ft.TextButton("Снять с учёта", data=r.code, key=f"leave:{r.code}", on_click=open_leave))
             rows.append(ft.Row(controls))
             if r.private:
-                rows.append(ft.Text("    " + "; ".join(f"{PRIVATE_NAMES.get(k, k)}: {v}"
-                                                     for k, v in sorted(r.private.items()) if k in PRIVATE_NAMES),
-                                    key=f"private:{r.code}", size=12, color=ft.Colors.GREY_800))
+                rows.append(ft.Text("    " + describe_private(r.private), key=f"private:{r.code}", size=12,
+                                    color=ft.Colors.GREY_800))
         card.controls = rows
         person.options = [ft.DropdownOption(key=r.code, text=r.name) for r in c.residents]
         if c.residents and person.value not in {r.code for r in c.residents}:

@@ -73,7 +73,7 @@ def test_the_passport_officer_opens_a_card_with_documents_and_issues_an_extract(
         page.get_by_role("checkbox", name="Показать документы").click(timeout=20000)
         page.get_by_role("button", name="Открыть карточку").click(timeout=20000)
         page.get_by_text("Владелец счёта:", exact=False).wait_for(timeout=20000)
-        page.get_by_text("номер:", exact=False).first.wait_for(timeout=20000)  # the passport shown to this role
+        page.get_by_text("паспорт: серия", exact=False).first.wait_for(timeout=20000)  # the passport shown to this role
         page.get_by_role("button", name="Выдать PDF").click(timeout=20000)
         page.get_by_text("Выписка из домовой книги № ПС-", exact=False).wait_for(timeout=20000)
         page.get_by_role("button", name="Открыть PDF").wait_for(timeout=20000)
