@@ -80,6 +80,33 @@ class PassportCases(UseCases):
                 uow.viewed("person", card.person_ids, account=account)
         return card
 
+    @use_case(P.PASSPORT_READ, "паспортный стол: гражданин")
+    def person(self, code: str, *, personal: bool = False) -> desk.PersonCard:
+        """A person by the desk's code: the name, the kind of document, the registrations; ``personal``: the sealed
+        fields too (passport officer, administrator; the view audited)."""
+        if personal:
+            self.app.actor.require(P.PERSONAL_DATA_VIEW, "просмотр персональных данных (документы, СНИЛС, телефоны)")
+        pid = desk.person_id(self.db, code)
+        card = desk.person_card(self.db, pid, personal=personal)
+        if personal:
+            with self._unit("passport.personal_data.view") as uow:
+                uow.viewed("person", [pid])
+        return card
+
+    @use_case(P.PASSPORT_WRITE, "паспортный стол: изменение данных гражданина", writes=True)
+    def edit_person(self, code: str, *, names: dict | None = None, private: dict | None = None) -> list[str]:
+        """A new passport, a phone, a corrected name: ``names`` (last_name, first_name, middle_name,
+        document_kind), ``private`` (``PERSON_SEALED``; "" removes a field). Audited, the values masked."""
+        self.app.actor.require(P.PERSONAL_DATA_VIEW, "изменение персональных данных")
+        unknown = set(private or {}) - set(PERSON_SEALED) - {"sex", "citizenship"}
+        unknown |= set(names or {}) - {"last_name", "first_name", "middle_name", "document_kind"}
+        if unknown:
+            from bcenter.core.errors import UsageError
+            raise UsageError(f"неизвестные поля гражданина: {', '.join(sorted(unknown))}")
+        pid = desk.person_id(self.db, code)
+        with self._unit("passport.person.edit") as uow:
+            return desk.edit_person(uow, self.db, pid, names=dict(names or {}), private=dict(private or {}))
+
     @use_case(P.PASSPORT_READ, "паспортный стол: выданные документы")
     def documents(self, account: str | None = None) -> list[IssuedDocument]:
         return papers.documents(self.db, None if account is None else desk.place_of(self.db, account))

@@ -138,6 +138,66 @@ def own(obj: Context, account: str, person: str, share: str, start: str, basis: 
     click.echo(f"Собственник {written.person}: доля {share} с {start}")
 
 
+@passport.command("own-end")
+@db_option
+@click.argument("account", metavar="ЛИЦЕВОЙ_СЧЁТ")
+@click.option("--person", required=True, metavar="КОД", help="Код гражданина из карточки.")
+@click.option("--on", "on", required=True, metavar="ГГГГ-ММ-ДД", help="Первый день без права собственности.")
+@click.pass_obj
+def own_end(obj: Context, account: str, person: str, on: str) -> None:
+    """Прекратить право собственности гражданина (продажа, дарение) с даты."""
+    written = obj.app.passport.end_ownership(account, person=person, on=on)
+    click.echo(f"Право собственности {written.person} прекращено с {on}")
+
+
+@passport.command("absence")
+@db_option
+@click.option("--person", required=True, metavar="КОД", help="Код гражданина из карточки.")
+@click.option("--from", "start", required=True, metavar="ГГГГ-ММ-ДД", help="Дата выезда.")
+@click.option("--to", "end", required=True, metavar="ГГГГ-ММ-ДД", help="Дата возвращения.")
+@click.option("--document", "documents", multiple=True, required=True,
+              help="Подтверждающий документ (п. 93 ПП 354), можно несколько.")
+@click.pass_obj
+def absence(obj: Context, person: str, start: str, end: str, documents: tuple[str, ...]) -> None:
+    """Временное отсутствие гражданина (перерасчёт по разделу VIII ПП 354 — при следующем расчёте)."""
+    written = obj.app.passport.absence(person=person, start=start, end=end, documents=list(documents))
+    _written(written, f"Временное отсутствие с {start} по {end}")
+
+
+@passport.command("person")
+@db_option
+@click.argument("code", metavar="КОД")
+@click.option("--personal", is_flag=True, help="С документами, СНИЛС, датой рождения, телефоном (просмотр — в журнал).")
+@click.option("--last-name", default=None)
+@click.option("--first-name", default=None)
+@click.option("--middle-name", default=None)
+@click.option("--document-kind", default=None)
+@click.option("--set", "values", multiple=True, metavar="ПОЛЕ=ЗНАЧЕНИЕ",
+              help="Персональные данные: birth_date, birth_place, document_series, document_number, "
+                   "document_issued_by, document_issued_on, snils, phone, email (пустое значение — удалить).")
+@click.pass_obj
+def person(obj: Context, code: str, personal: bool, last_name, first_name, middle_name, document_kind,
+           values: tuple[str, ...]) -> None:
+    """Гражданин: ФИО, регистрации, документы; с --set или ФИО — изменить (новый паспорт, телефон)."""
+    names = {k: v for k, v in (("last_name", last_name), ("first_name", first_name), ("middle_name", middle_name),
+                               ("document_kind", document_kind)) if v is not None}
+    private = {}
+    for item in values:
+        if "=" not in item:
+            raise click.UsageError(f"--set {item}: ожидается ПОЛЕ=ЗНАЧЕНИЕ")
+        key, value = item.split("=", 1)
+        private[key.strip()] = value.strip()
+    if names or private:
+        changed = obj.app.passport.edit_person(code, names=names, private=private)
+        click.echo(f"Изменено: {', '.join(changed)}" if changed else "Ничего не изменилось")
+    card = obj.app.passport.person(code, personal=personal)
+    click.echo(f"[{card.code}] {card.name}" + (f", документ: {card.document_kind}" if card.document_kind else ""))
+    if card.private is not None:
+        click.echo("  " + (describe_private(card.private) or "персональных данных нет"))
+    for line in card.registrations or ("регистраций нет",):
+        click.echo(f"  {line}")
+
+
 @passport.command("extract")
 @db_option
 @click.argument("account", metavar="ЛИЦЕВОЙ_СЧЁТ")

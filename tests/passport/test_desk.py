@@ -195,3 +195,24 @@ def test_the_commands(app, tmp_path, capsys):
     assert again.read_bytes() == out.read_bytes()
     assert main(["--db", url, "passport", "documents"]) == 0
     assert number in capsys.readouterr().out
+
+
+def test_a_new_passport_a_phone_an_absence_and_an_ownership_ended(app, capsys):
+    url, account = app.url, _account(app)
+    assert main(["--db", url, "passport", "person", "h00001-c1", "--set", "document_number=111222",
+                 "--set", "phone=+7 999 000-00-00", "--personal"]) == 0
+    out = capsys.readouterr().out
+    assert "Изменено: document_number, phone" in out and "номер 111222" in out and "телефон: +7 999 000-00-00" in out
+    edits = list(AuditLog.select().where(AuditLog.table_name == "person",
+                                         AuditLog.action.startswith("passport.person.edit")).execute(app.db))
+    assert edits and "111222" not in str([(e.before, e.after) for e in edits])  # the audit: changed, not to what
+    assert main(["--db", url, "passport", "absence", "--person", "h00001-c1", "--from", "2026-10-01",
+                 "--to", "2026-10-20", "--document", "справка с места учёбы"]) == 0
+    assert main(["--db", url, "passport", "absence", "--person", "h00001-c1", "--from", "2026-10-20",
+                 "--to", "2026-10-01", "--document", "справка"]) == 1
+    assert "раньше даты выезда" in capsys.readouterr().err
+    assert main(["--db", url, "passport", "own-end", account, "--person", "h00001-c1", "--on", "2026-11-01"]) == 0
+    card = app.passport.card(account)
+    assert [(o.share, o.until.isoformat()) for o in card.owners] == [("1/1", "2026-11-01")]
+    app.passport.own(account, share="1/1", start="2026-11-01", new=NewPerson("Котов", "Илья", None, None, {}))
+    assert len(app.passport.card(account).owners) == 2  # the seller's right ended, the buyer's begins that day

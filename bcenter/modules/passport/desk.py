@@ -239,3 +239,63 @@ def absence(uow: UnitOfWork, *, person: str, start: str | date, end: str | date,
         problems.append(Problem("documents", "нужен подтверждающий документ (п. 93 ПП 354)"))
     _fail(problems)
     return uow.insert(Absence, person=person, valid_from=begin, valid_to=finish, documents=documents)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCard:
+    """A person as the desk sees them: the name, the kind of document, the sealed fields (only when asked by a
+    role that may), and every registration in force or ended (superseded ones hidden)."""
+
+    code: str
+    name: str
+    document_kind: str | None
+    private: dict | None
+    registrations: tuple[str, ...]
+
+
+def person_card(db: pw.Database, person: str, *, personal: bool) -> PersonCard:
+    m = param_mark(db)
+    ext, last, first, middle, kind, sealed = db.execute_sql(
+        f'SELECT ext_id, last_name, first_name, middle_name, document_kind, sealed FROM "person" WHERE id = {m}',
+        (db_id(person),)).fetchone()
+    lines = []
+    for _, rkind, _, v_from, v_to, city, street, building, number in _registrations_of(db, person):
+        where = ", ".join(x for x in (city, street, building and f"д. {building}", number and f"кв. {number}") if x)
+        lines.append(f"{where} — {KINDS.get(rkind, rkind)} с {format_date_ru(_d(v_from))}"
+                     + (f" по {format_date_ru(_d(v_to))}" if v_to else ""))
+    name = " ".join(x for x in (last, first, middle) if x)
+    return PersonCard(ext or person, name, kind, keyring().unseal(sealed) if personal else None, tuple(lines))
+
+
+def edit_person(uow: UnitOfWork, db: pw.Database, person: str, *, names: dict, private: dict) -> list[str]:
+    """Change a person's name, document kind or sealed fields (a new passport, a phone): in ``private`` None leaves
+    a field as it is and "" removes it. Returns the fields changed (the audit says they changed, not what to)."""
+    problems: list[Problem] = []
+    private = dict(private)
+    for key in ("birth_date", "document_issued_on"):
+        if private.get(key):
+            private[key] = (_date(private[key], key, problems) or date.min).isoformat()
+    for key in ("last_name", "first_name"):
+        if key in names and not (names[key] or "").strip():
+            problems.append(Problem(key, "не может быть пустым"))
+    _fail(problems)
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT last_name, first_name, middle_name, document_kind, sealed FROM "person" '
+                         f'WHERE id = {m}', (db_id(person),)).fetchone()
+    current = dict(zip(("last_name", "first_name", "middle_name", "document_kind"), row[:4]))
+    ring = keyring()
+    old = ring.unseal(row[4])
+    new = dict(old)
+    for key, value in private.items():  # None: unchanged; "": removed
+        if value == "":
+            new.pop(key, None)
+        elif value is not None:
+            new[key] = value
+    changes = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in names.items()
+               if ((v.strip() if isinstance(v, str) else v) or None) != current[k]}
+    changed = sorted(changes) + sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    if new != old:
+        changes["sealed"] = ring.seal(new)
+    if changes:
+        uow.update(Person, person, **changes)
+    return changed
