@@ -56,6 +56,13 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
     leave_do = ft.Button("Снять с учёта", icon=ft.Icons.PERSON_REMOVE, key="leave_do")
     leave_box = ft.Column([leave_who, ft.Row([leave_on, leave_to, leave_do], wrap=True)], visible=False,
                           key="leave_box")
+    # a person's data (a new passport, a phone): opened from a resident's row when the documents are shown
+    who_edit = ft.Text("", key="person_who", weight=ft.FontWeight.BOLD)
+    editing = {key: ft.TextField(label=label, width=width, key=f"person_{key}") for key, label, width in (
+        ("document_series", "Серия", 110), ("document_number", "Номер", 140), ("document_issued_by", "Кем выдан", 320),
+        ("document_issued_on", "Дата выдачи (ГГГГ-ММ-ДД)", 220), ("snils", "СНИЛС", 170), ("phone", "Телефон", 190))}
+    save = ft.Button("Сохранить", icon=ft.Icons.SAVE, key="person_save")
+    person_box = ft.Column([who_edit, ft.Row([*editing.values(), save], wrap=True)], visible=False, key="person_box")
     # documents
     form = ft.Dropdown(label="Документ", width=300, value="extract", key="doc_form",
                        options=[ft.DropdownOption(key=k, text=t) for k, t in FORMS])
@@ -75,6 +82,8 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
             line = (f"{r.name} — {KIND_WORDS.get(r.kind, r.kind)} {_period(r)}"
                     + (f", {r.relation}" if r.relation else "") + ("" if now else " (не зарегистрирован сейчас)"))
             controls: list[ft.Control] = [ft.Text(line, key=f"resident:{r.code}", expand=True)]
+            if r.private is not None:
+                controls.append(ft.TextButton("Данные", data=r.code, key=f"edit:{r.code}", on_click=open_person))
             if now:
                 controls.append(ft.TextButton("Снять с учёта", data=r.code, key=f"leave:{r.code}", on_click=open_leave))
             rows.append(ft.Row(controls))
@@ -149,6 +158,32 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
                         "следующий расчёт месяца")
         await load()
 
+    async def open_person(e) -> None:
+        c = state["card"]
+        resident = next((r for r in c.residents if r.code == e.control.data), None) if c else None
+        if resident is None:
+            return
+        state["person"] = resident.code
+        who_edit.value = f"Данные гражданина: {resident.name}"
+        for key, field in editing.items():
+            field.value = (resident.private or {}).get(key) or ""
+        person_box.visible = True
+
+    async def do_save(_e=None) -> None:
+        error.value, notice.value = "", ""
+        code = state.get("person")
+        if code is None:
+            return
+        try:
+            changed = await off_loop(app.passport.edit_person, code,
+                                     private={k: (f.value or "").strip() for k, f in editing.items()})
+        except Failed as exc:
+            error.value = exc.message
+            return
+        person_box.visible = False
+        notice.value = "Данные гражданина сохранены" if changed else "Ничего не изменилось"
+        await load()
+
     async def do_issue(_e=None) -> None:
         error.value = ""
         if state["card"] is None:
@@ -175,12 +210,14 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
 
     load, do_register = updating(page, load), updating(page, do_register)
     open_leave, do_leave, do_issue = updating(page, open_leave), updating(page, do_leave), updating(page, do_issue)
+    open_person, do_save = updating(page, open_person), updating(page, do_save)
+    save.on_click = do_save
     show.on_click = account.on_submit = load
     personal.on_change = load
     register.on_click, leave_do.on_click, issue.on_click = do_register, do_leave, do_issue
     section = ft.Column([
         ft.Text("Паспортный стол", size=20, weight=ft.FontWeight.BOLD),
-        ft.Row([account, show, personal], wrap=True), error, notice, card, leave_box, ft.Divider(),
+        ft.Row([account, show, personal], wrap=True), error, notice, card, leave_box, person_box, ft.Divider(),
         ft.Text("Регистрация гражданина", weight=ft.FontWeight.BOLD),
         ft.Row([last, first, middle, birth, series, number], wrap=True),
         ft.Row([kind, start, end, relation, register], wrap=True), ft.Divider(),
@@ -191,7 +228,7 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
                      "series": series, "number": number, "kind": kind, "start": start, "end": end,
                      "relation": relation, "register": register, "leave_box": leave_box, "leave_on": leave_on,
                      "leave_to": leave_to, "leave_do": leave_do, "form": form, "person": person, "issue": issue,
-                     "issued": issued, "state": state}
+                     "issued": issued, "state": state, "person_box": person_box, "editing": editing, "save": save}
 
 
 __all__ = ["build_passport"]

@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from bcenter.app.passport import NewPerson
-from tests.sync.test_conflicts import _pull, _push, pulled  # noqa: F401  (the fixture)
+from tests.sync.test_conflicts import _pull, _push
 
 PASSPORT = {"birth_date": "1990-05-06", "document_series": "4510", "document_number": "765432"}
 
 
-def test_a_registration_and_a_form_reach_the_server_and_the_house_s_tablet(server, pulled):
-    kiosk, tablet = pulled  # the kiosk sees every house; the tablet house h1 (account 1002003004 is in h1)
+def test_a_registration_and_a_form_reach_the_server_and_the_house_s_tablet(server, sites):
+    kiosk, tablet = sites  # the kiosk sees every house; the tablet house h1 (account 1002003004 is in h1)
+    for site in sites:
+        _pull(server, site)
     written = kiosk.passport.register("1002003004", kind="permanent", start="2026-08-01", relation="сын",
                                       new=NewPerson("Петров", "Андрей", None, "passport_ru", PASSPORT))
     doc = kiosk.passport.issue("form10", "1002003004")

@@ -80,3 +80,21 @@ def _keys(column) -> list[str]:
     for c in column.controls:
         walk(c)
     return out
+
+
+@pytest.mark.asyncio
+async def test_the_officer_enters_a_new_passport(app, page, session):
+    app.users.add(login="pasport", full_name="Паспортист П. П.", roles=["passport_officer"],
+                  password="пароль-паспортиста")
+    refs = _office(app, page, login="pasport", password="пароль-паспортиста")
+    account = app.registry.search("Ленина", limit=1)[0].number
+    desk = await _open(session, refs, account, personal=True)
+    code = next(k.split(":", 1)[1] for k in _keys(desk["card"]) if k.startswith("edit:"))
+    await _click(session, by_key(desk["card"], f"edit:{code}"))
+    assert desk["person_box"].visible and desk["editing"]["document_number"].value
+    await _type(session, desk["editing"]["document_number"], "111222")
+    await _type(session, desk["editing"]["document_issued_on"], "2026-11-30")
+    await _click(session, desk["save"])
+    assert desk["error"].value == "" and desk["notice"].value == "Данные гражданина сохранены"
+    assert "номер 111222" in by_key(desk["card"], f"private:{code}").value
+    assert "дата выдачи: 30.11.2026" in by_key(desk["card"], f"private:{code}").value
