@@ -435,11 +435,12 @@ class Importer:
         again_reg = {oid for *_, oid in first.residence} | first.superseded
         again_own = {oid for *_, oid in first.ownership} | first.superseded_ownership
         if spans and self._has_rows("registration"):
-            persons = {person for _, person, _, _ in spans}
-            for ext, person, start, end in self.db.execute_sql(
+            persons = sorted({person for _, person, _, _ in spans})  # only the document's persons: a town imported
+            for ext, person, start, end in self._select_in(  # house by house must not read the town every time
                     'SELECT r.ext_id, pe.ext_id, r.valid_from, r.valid_to FROM "registration" r JOIN "person" pe ON '
-                    f"pe.id = r.person_id WHERE r.kind = 'permanent' AND {LIVE_REGISTRATION}"):
-                if person in persons and (ext is None or ext not in again_reg):
+                    f"pe.id = r.person_id WHERE r.kind = 'permanent' AND {LIVE_REGISTRATION} AND pe.ext_id IN",
+                    persons):
+                if ext is None or ext not in again_reg:
                     spans.append((f"(id «{ext}»)" if ext else "(без id)", person, _day(start), _day(end)))
         for path, other in find_overlaps([(p, (person,), s, e) for p, person, s, e in spans]):
             if path.startswith("("):
@@ -451,11 +452,11 @@ class Importer:
         shares = [(path, premises, share, start, end) for path, premises, share, start, end, oid in first.ownership
                   if oid not in first.superseded_ownership]
         if shares and self._has_rows("ownership"):
-            wanted = {premises for _, premises, *_ in shares}
-            for ext, premises, share, start, end in self.db.execute_sql(
+            wanted = sorted({premises for _, premises, *_ in shares})
+            for ext, premises, share, start, end in self._select_in(
                     'SELECT o.ext_id, p.ext_id, o.share, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" '
-                    f'p ON p.id = o.premises_id WHERE {LIVE_OWNERSHIP}'):
-                if premises in wanted and (ext is None or ext not in again_own):
+                    f'p ON p.id = o.premises_id WHERE {LIVE_OWNERSHIP} AND p.ext_id IN', wanted):
+                if ext is None or ext not in again_own:
                     shares.append(("(база)", premises, share, _day(start), _day(end)))
         for path, premises, total, day in over_shared(shares):
             self.problems.append(Problem(path, f"доли собственников помещения «{premises}» на {day:%d.%m.%Y} в сумме "
