@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,8 @@ from bcenter.cli import main
 from bcenter.core.errors import ValidationFailed
 from bcenter.core.period import Period
 from db.models import AuditLog
-from tests.finance.towns import OPEN, demo_town, open_town
+from tests.finance.towns import OPEN, demo_town
+from tests.ui.towns import copy_town
 
 AUG, SEP = Period(2026, 8), Period(2026, 9)
 PASSPORT = {"birth_date": "1990-05-06", "birth_place": "г. Свердловск", "document_series": "4510",
@@ -40,9 +40,7 @@ def town(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app(town, tmp_path):
-    copy = tmp_path / "town.db"
-    shutil.copy(town, copy)
-    application = open_town(copy)
+    application = copy_town(town, tmp_path)
     yield application
     application.close()
 
