@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import PERSON_SEALED
 from bcenter.core.access import Permission as P
+from bcenter.core.errors import UsageError
 from bcenter.modules.passport import desk, papers
+from bcenter.modules.passport.desk import key_text
 from bcenter.modules.passport.papers import IssuedDocument, PremisesCard
 from db.models import PassportDocument, Person
 from db.sealing import keyring
@@ -51,13 +53,11 @@ class PassportCases(UseCases):
 
     def _person(self, uow: UnitOfWork, person: str | None, new: NewPerson | None) -> str:
         if (person is None) == (new is None):
-            from bcenter.core.errors import UsageError
             raise UsageError("укажите гражданина: код уже известного (--person) или ФИО нового (--last-name …)")
         if person is not None:
             return desk.person_id(self.db, person)
         unknown = set(new.private or {}) - set(PERSON_SEALED) - {"sex", "citizenship"}
         if unknown:
-            from bcenter.core.errors import UsageError
             raise UsageError(f"неизвестные поля персональных данных: {', '.join(sorted(unknown))}")
         return desk.new_person(uow, last_name=new.last_name, first_name=new.first_name,
                                middle_name=new.middle_name, document_kind=new.document_kind, private=new.private)
@@ -101,7 +101,6 @@ class PassportCases(UseCases):
         unknown = set(private or {}) - set(PERSON_SEALED) - {"sex", "citizenship"}
         unknown |= set(names or {}) - {"last_name", "first_name", "middle_name", "document_kind"}
         if unknown:
-            from bcenter.core.errors import UsageError
             raise UsageError(f"неизвестные поля гражданина: {', '.join(sorted(unknown))}")
         pid = desk.person_id(self.db, code)
         with self._unit("passport.person.edit") as uow:
@@ -197,11 +196,11 @@ class PassportCases(UseCases):
             for pid, sealed in self.db.execute_sql('SELECT id, sealed FROM "person" WHERE sealed IS NOT NULL'
                                                    ).fetchall():
                 if ring.key_of(sealed) != key:
-                    uow.update(Person, str(Person.id.python_value(pid)), sealed=ring.seal(ring.unseal(sealed)))
+                    uow.update(Person, key_text(pid), sealed=ring.seal(ring.unseal(sealed)))
                     persons += 1
             for did, sealed in self.db.execute_sql('SELECT id, payload FROM "passport_document"').fetchall():
                 if ring.key_of(sealed) != key:
-                    uow.update(PassportDocument, str(Person.id.python_value(did)),
+                    uow.update(PassportDocument, key_text(did),
                                payload=ring.seal(ring.unseal(sealed)))
                     docs += 1
             uow.note(key=key)

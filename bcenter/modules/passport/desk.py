@@ -25,10 +25,19 @@ from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.quantity import parse_fraction
 from db.dialect import db_id, param_mark
+from db.fields import IdField
 from db.models import Absence, Ownership, Person, Registration
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.sealing import keyring
 from db.uow import UnitOfWork
+
+_ID = IdField()
+
+
+def key_text(value) -> str:
+    """A key read by raw SQL (SQLite: 16 bytes; PostgreSQL: a UUID) as the text the models and use cases use."""
+    return str(_ID.python_value(value))
+
 
 KINDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
 
@@ -48,7 +57,7 @@ def place_of(db: pw.Database, account: str) -> Place:
                          f'a.premises_id WHERE a.number = {m}', (account,)).fetchone()
     if row is None:
         raise NotFound(f"Нет лицевого счёта «{account}»")
-    return Place(str(Person.id.python_value(row[0])), str(Person.id.python_value(row[1])), account)
+    return Place(key_text(row[0]), key_text(row[1]), account)
 
 
 def person_id(db: pw.Database, code: str) -> str:
@@ -62,7 +71,7 @@ def person_id(db: pw.Database, code: str) -> str:
             row = None
     if row is None:
         raise NotFound(f"Нет гражданина с кодом «{code}»")
-    return str(Person.id.python_value(row[0]))
+    return key_text(row[0])
 
 
 def _date(text: str | date | None, field: str, problems: list[Problem]) -> date | None:
@@ -142,7 +151,7 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
         if kind == "permanent" and other_kind == "permanent":
             problems.append(Problem("from", f"гражданин уже зарегистрирован по месту жительства ({where}, {period}); "
                                             "место жительства одно — сначала снимите его с учёта там"))
-        elif str(Person.id.python_value(prem)) == place.premises_id and other_kind == kind:
+        elif key_text(prem) == place.premises_id and other_kind == kind:
             problems.append(Problem("from", f"гражданин уже зарегистрирован здесь {KINDS[kind]} ({period})"))
     _fail(problems)
     extra = {k: v for k, v in (("arrived_from", arrived_from), ("basis", basis)) if v}
@@ -174,7 +183,7 @@ def deregister(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, o
     extra = dict(Registration.extra.python_value(extra) or {})
     extra.update({k: v for k, v in (("departed_to", departed_to), ("deregistration_basis", basis)) if v})
     return uow.insert(Registration, person=person, premises=place.premises_id, kind=kind, valid_from=_d(v_from),
-                      valid_to=day, relation=relation, supersedes=str(Person.id.python_value(rid)),
+                      valid_to=day, relation=relation, supersedes=key_text(rid),
                       extra=extra or None)
 
 
@@ -224,7 +233,7 @@ def end_ownership(uow: UnitOfWork, db: pw.Database, *, place: Place, person: str
                                               "помещение")], title="Паспортный стол: данные не приняты")
     oid, share, v_from, _, extra = current[0]
     return uow.insert(Ownership, owner_person=person, premises=place.premises_id, share=share, valid_from=_d(v_from),
-                      valid_to=day, supersedes=str(Person.id.python_value(oid)),
+                      valid_to=day, supersedes=key_text(oid),
                       extra=Ownership.extra.python_value(extra))
 
 

@@ -17,15 +17,14 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.modules.passport import forms
-from bcenter.modules.passport.desk import KINDS, Place, person_id, place_of
+from bcenter.modules.passport.desk import KINDS, Place, key_text, person_id, place_of
 from db.dialect import db_id, param_mark
-from db.models import PassportDocument, Person
+from db.models import PassportDocument
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
 from db.sealing import keyring
 from db.uow import UnitOfWork
 
-_key = Person.id.python_value
 
 
 def _d(value) -> date | None:
@@ -118,9 +117,9 @@ def premises_card(db: pw.Database, place: Place, *, personal: bool) -> PremisesC
             f'pe.id = r.person_id WHERE r.premises_id = {m} AND {LIVE_REGISTRATION} ORDER BY r.valid_from, '
             'pe.last_name, pe.first_name', (db_id(place.premises_id),)):
         extra = json.loads(extra) if isinstance(extra, str) else (extra or {})
-        ids.append(str(_key(pid)))
+        ids.append(key_text(pid))
         residents.append(Resident(
-            ext or str(_key(pid)), _name(last, first, middle), rkind, relation, _d(v_from), _d(v_to),
+            ext or key_text(pid), _name(last, first, middle), rkind, relation, _d(v_from), _d(v_to),
             extra.get("arrived_from"), extra.get("departed_to"),
             ring.unseal(sealed) if ring else None, dkind))
     owners = tuple(
@@ -270,7 +269,7 @@ def reprint(uow: UnitOfWork, db: pw.Database, number: str) -> IssuedDocument:
     did, kind, issued_on, issued_by, sealed, digest = row
     payload = keyring().unseal(sealed)["payload"]
     pdf = forms.render(payload)
-    uow.viewed("passport_document", [str(_key(did))], document=number, reprint=True)
+    uow.viewed("passport_document", [key_text(did)], document=number, reprint=True)
     return IssuedDocument(number, kind, forms.FORMS[kind], _d(issued_on), issued_by, pdf,
                           hashlib.sha256(pdf).hexdigest() == digest)
 
