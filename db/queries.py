@@ -17,8 +17,10 @@ from db.dialect import db_ids, marks, param_mark
 LIVE_REGISTRATION = 'NOT EXISTS (SELECT 1 FROM "registration" s_r WHERE s_r.supersedes_id = r.id)'
 LIVE_OWNERSHIP = 'NOT EXISTS (SELECT 1 FROM "ownership" s_o WHERE s_o.supersedes_id = o.id)'
 LIVE_ABSENCE = 'NOT EXISTS (SELECT 1 FROM "absence" s_a WHERE s_a.supersedes_id = a.id)'
+LIVE_QUALITY = 'NOT EXISTS (SELECT 1 FROM "quality_event" s_q WHERE s_q.supersedes_id = q.id)'
 """A fact still in force: no later fact supersedes it (a de-registration repeats a registration with its end, a
-correction with the right dates — facts are never edited, issue 18). For the aliases ``r``, ``o``, ``a``."""
+correction with the right dates — facts are never edited, issue 18; an act closed earlier, issue 19). For the aliases
+``r``, ``o``, ``a``, ``q``."""
 
 IN_CHUNK = 900
 """Values per ``IN (…)`` list: SQLite allows 999 parameters in a statement by default."""

@@ -551,3 +551,4 @@ from bcenter.cli import users as _users  # noqa: E402,F401  (registers `bcenter 
 from bcenter.cli import ui as _ui  # noqa: E402,F401  (registers `bcenter ui`)
 from bcenter.cli import sync as _sync  # noqa: E402,F401  (registers `bcenter server`, `bcenter sync`)
 from bcenter.cli import passport as _passport  # noqa: E402,F401  (registers `bcenter passport …`)
+from bcenter.cli import claims as _claims  # noqa: E402,F401  (registers `bcenter claims …`)

@@ -46,6 +46,7 @@ class Permission(StrEnum):
     PASSPORT_WRITE = "passport.write"        # register, de-register, ownership, absences, persons
     PERSONAL_DATA_VIEW = "personal_data.view"  # documents, СНИЛС, birth dates, phones (every view audited)
     PASSPORT_DOCUMENTS = "passport.documents"  # forms 9, 10, 11, extracts, справки (they show personal data)
+    CLAIMS_WRITE = "claims.write"            # acts of interruptions and poor quality (and, later, requests)
 
 
 P = Permission
@@ -54,7 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "operator": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_IMPORT, P.EXCHANGE_EXPORT, P.MONTH_CALC,
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
-                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ}),
+                           P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ,
+                           P.CLAIMS_WRITE}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),

@@ -107,6 +107,8 @@ class QualityEvent:
     end: datetime
     measured: Decimal | None = None
     allowed: Decimal | None = None
+    act: str | None = None
+    """The act's number (issue 19): named in the derivation of the reduction it causes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,48 +325,65 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
 
 
 # --- reductions ---------------------------------------------------------------------------------------
+def _named_acts(lines: list[Line], events: list) -> list[Line]:
+    """The reductions with the acts that caused them among their inputs («акт»: their numbers) — so ``explain`` and
+    the bill name the act whether the line is the month's own or a recalculation's (issue 19)."""
+    acts = ", ".join(dict.fromkeys(e.act for e in events if e.act))
+    if not acts:
+        return lines
+    return [replace(ln, derivation=replace(ln.derivation, inputs={**ln.derivation.inputs, "акт": acts}))
+            if ln.kind == "quality" else ln for ln in lines]
+
+
 def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
     out: list[Line] = []
     events = basis.quality + account.quality
-    policy = basis.settings.quality_excess_hours
     for line in own:
         if line.kind != "charge" or line.amount <= 0:
             continue
-        svc = basis.services[line.service]
         mine = [e for e in events if e.service == line.service]
-        rule = reductions.QUALITY_RULES.get(svc.resource or "")
-        # the act may state the allowance of an event (e.g. 24 h for an accident on a dead-end main)
-        interruptions = [(e.start, e.end) if e.allowed is None else (e.start, e.end, e.allowed)
-                         for e in mine if e.kind == "interruption"]
-        if interruptions and rule is not None:
-            single = rule.single_allowance_h.get("default", max(rule.single_allowance_h.values()))
-            reduction = reductions.interruption_reduction(
-                line.service, charge=line.amount, events=interruptions, period=basis.period,
-                monthly_allowance_h=rule.monthly_allowance_h, single_allowance_h=single,
-                rate_pct_per_h=rule.rate_pct_per_h, policy=policy)
-            if reduction is not None:
-                out.append(reduction)
-        temperatures = [e for e in mine if e.kind == "temperature" and e.measured is not None]
-        if temperatures and svc.resource == "hot_water":
-            out += _hot_water_temperature(basis, account, line, temperatures)
-        if temperatures and svc.resource == "heating":  # прил. 1, п. 15: the room is colder than the norm
-            reduction = reductions.room_temperature_reduction(
-                line.service, charge=line.amount, period=basis.period,
-                events=[(e.start, e.end, e.measured, e.allowed) for e in temperatures],
-                excluded=[(e.start, e.end) for e in mine if e.kind == "interruption"],
-                night=basis.settings.room_temperature_night)
-            if reduction is not None:
-                out.append(reduction)
-        if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
-                svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
-                metered=False):
-            norm = basis.norms.get((svc.key, "person"))
-            price = basis.prices.get(svc.key)
-            if norm is not None and price is not None and price.rate is not None:
-                for days in account.absent_days:
-                    out.append(reductions.absence_recalc(line.service, norm=norm, tariff=price.rate,
-                                                         coefficient=line.coefficient, absent_days=days,
-                                                         days_in_month=basis.period.days))
+        out += _named_acts(_line_reductions(basis, account, line, mine), mine)
+    return out
+
+
+def _line_reductions(basis: HouseBasis, account: AccountBasis, line: Line, mine: list) -> list[Line]:
+    """The reductions of one charge line: interruptions, temperatures (Приложение 1 ПП 354), absence (разд. VIII)."""
+    out: list[Line] = []
+    policy = basis.settings.quality_excess_hours
+    svc = basis.services[line.service]
+    rule = reductions.QUALITY_RULES.get(svc.resource or "")
+    # the act may state the allowance of an event (e.g. 24 h for an accident on a dead-end main)
+    interruptions = [(e.start, e.end) if e.allowed is None else (e.start, e.end, e.allowed)
+                     for e in mine if e.kind == "interruption"]
+    if interruptions and rule is not None:
+        single = rule.single_allowance_h.get("default", max(rule.single_allowance_h.values()))
+        reduction = reductions.interruption_reduction(
+            line.service, charge=line.amount, events=interruptions, period=basis.period,
+            monthly_allowance_h=rule.monthly_allowance_h, single_allowance_h=single,
+            rate_pct_per_h=rule.rate_pct_per_h, policy=policy)
+        if reduction is not None:
+            out.append(reduction)
+    temperatures = [e for e in mine if e.kind == "temperature" and e.measured is not None]
+    if temperatures and svc.resource == "hot_water":
+        out += _hot_water_temperature(basis, account, line, temperatures)
+    if temperatures and svc.resource == "heating":  # прил. 1, п. 15: the room is colder than the norm
+        reduction = reductions.room_temperature_reduction(
+            line.service, charge=line.amount, period=basis.period,
+            events=[(e.start, e.end, e.measured, e.allowed) for e in temperatures],
+            excluded=[(e.start, e.end) for e in mine if e.kind == "interruption"],
+            night=basis.settings.room_temperature_night)
+        if reduction is not None:
+            out.append(reduction)
+    if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
+            svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
+            metered=False):
+        norm = basis.norms.get((svc.key, "person"))
+        price = basis.prices.get(svc.key)
+        if norm is not None and price is not None and price.rate is not None:
+            for days in account.absent_days:
+                out.append(reductions.absence_recalc(line.service, norm=norm, tariff=price.rate,
+                                                     coefficient=line.coefficient, absent_days=days,
+                                                     days_in_month=basis.period.days))
     return out
 
 

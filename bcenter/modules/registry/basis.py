@@ -35,7 +35,7 @@ from bcenter.engine.readings import (HISTORY_MONTHS, READ_MONTHS, MeterFacts, Re
 from bcenter.engine.reading_rules import unused_note
 from db.dialect import db_id, param_mark
 from db.models.meters import COUNTED_STATUSES
-from db.queries import LIVE_ABSENCE, LIVE_OWNERSHIP, LIVE_REGISTRATION
+from db.queries import LIVE_ABSENCE, LIVE_OWNERSHIP, LIVE_QUALITY, LIVE_REGISTRATION
 from db.search import format_address
 
 
@@ -397,21 +397,24 @@ class BasisReader:
     def _house_quality(self, house_id: str) -> tuple[QualityEvent, ...]:
         """Events of the whole house (an act for the house, not for one premises)."""
         return self._quality_rows(self._q(
-            'SELECT NULL, service_id, kind, start_at, end_at, measured, allowed FROM "quality_event" WHERE house_id = ? '
-            'ORDER BY id', (db_id(house_id),))).get(None, ())
+            'SELECT NULL, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed, q.ext_id '
+            'FROM "quality_event" q '
+            f'WHERE q.house_id = ? AND {LIVE_QUALITY} ORDER BY q.id', (db_id(house_id),))).get(None, ())
 
     def _premises_quality(self, house_id: str) -> dict[str, tuple[QualityEvent, ...]]:
         """Events of single premises of the house, by premises (one query for the house)."""
         return self._quality_rows(self._q(
-            'SELECT q.premises_id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed '
-            'FROM "quality_event" q JOIN "premises" p ON p.id = q.premises_id WHERE p.house_id = ? ORDER BY q.id',
+            'SELECT q.premises_id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed, q.ext_id '
+            f'FROM "quality_event" q JOIN "premises" p ON p.id = q.premises_id WHERE p.house_id = ? AND {LIVE_QUALITY} '
+            'ORDER BY q.id',
             (db_id(house_id),)))
 
     def _quality_rows(self, rows) -> dict:
         out: dict = defaultdict(list)
-        for place, service, kind, start, end, measured, allowed in rows:
+        for place, service, kind, start, end, measured, allowed, number in rows:
             s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
             if s.date() < self.end and e.date() >= self.start:
                 out[None if place is None else str(place)].append(QualityEvent(
-                    service=str(service), kind=kind, start=s, end=e, measured=_dec(measured), allowed=_dec(allowed)))
+                    service=str(service), kind=kind, start=s, end=e, measured=_dec(measured), allowed=_dec(allowed),
+                    act=number))
         return {k: tuple(v) for k, v in out.items()}

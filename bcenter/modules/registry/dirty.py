@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import peewee as pw
 
@@ -43,8 +43,6 @@ DATED = {
                  'WHERE o.id IN',
     "absence": 'SELECT p.house_id, a.valid_from, NULL FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
                'JOIN "premises" p ON p.id = r.premises_id WHERE a.id IN',
-    "quality_event": 'SELECT COALESCE(q.house_id, p.house_id), q.start_at, NULL FROM "quality_event" q '
-                     'LEFT JOIN "premises" p ON p.id = q.premises_id WHERE q.id IN',
     "tariff": 'SELECT house_id, valid_from, NULL FROM "tariff" WHERE id IN',
     "norm": 'SELECT house_id, valid_from, NULL FROM "norm" WHERE id IN',
     "journal_entry": 'SELECT ah.house_id, e.business_date, COALESCE(e.corrects_period, e.period) '
@@ -159,11 +157,11 @@ def dirty_houses(db: pw.Database, *, after_seq: int) -> Dirty:
             f'AND unit_id IN (SELECT unit_id FROM "audit_log" WHERE action = {mark})', (after_seq, after_seq, STORNO_ACTION)):
         if table in GLOBAL_TABLES:
             dirty.mark(None, EARLIEST)
-        elif table in WHOLE_HOUSE or table in DATED or table == "registration":
+        elif table in WHOLE_HOUSE or table in DATED or table in NAMED:
             ids[table].extend(unpack_ids(packed))
     for table, values in ids.items():
-        if table == "registration":
-            _registrations(db, values, dirty)
+        if table in NAMED:
+            NAMED[table](db, values, dirty)
             continue
         for start in range(0, len(values), 900):
             chunk = values[start:start + 900]
@@ -203,3 +201,63 @@ def _registrations(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
                 db_ids(chunk)):
             prem = _key(prem)
             dirty.facts.setdefault(houses[prem], {}).setdefault(_key(account), []).extend(premises_facts[prem])
+
+
+ACTS = (
+    'SELECT COALESCE(q.house_id, p.house_id), q.house_id, q.premises_id, q.ext_id, q.kind, q.start_at, q.end_at, '
+    's.start_at, s.end_at, sv.name FROM "quality_event" q LEFT JOIN "premises" p ON p.id = q.premises_id '
+    'JOIN "service" sv ON sv.id = q.service_id LEFT JOIN "quality_event" s ON s.id = q.supersedes_id WHERE q.id IN')
+"""An act written since the last run (interruption, poor quality) and the one it supersedes (closed earlier)."""
+
+ACT_WORDS = {"interruption": "перерыв в предоставлении", "temperature": "температура ниже нормы",
+             "pressure": "давление не соответствует норме", "composition": "состав не соответствует норме"}
+
+
+def act_text(number, kind, service, start, end, old_end) -> str:
+    """«акт АКТ-2026-000001: перерыв в предоставлении «Горячее водоснабжение» с 05.10.2026 08:00 по 06.10.2026
+    14:00» — the act as the reason of its recalculation names it (issue 19)."""
+    s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    text = (f"акт {number or 'без номера'}: {ACT_WORDS.get(kind, kind)} «{service}» с {s:%d.%m.%Y %H:%M} "
+            f"по {e:%d.%m.%Y %H:%M}")
+    if old_end is not None and old_end != end:
+        text += f" (окончание исправлено: было {datetime.fromisoformat(old_end):%d.%m.%Y %H:%M})"
+    return text
+
+
+def _acts(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
+    """Acts written since the last run: their house from the first day they changed, the act named for the accounts
+    of its house (an act for the house) or of its premises."""
+    mark = param_mark(db)
+    by_house: dict[str, list[Fact]] = defaultdict(list)
+    by_premises: dict[str, list[Fact]] = defaultdict(list)
+    homes: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for house, own_house, prem, number, kind, s_at, e_at, o_start, o_end, service in db.execute_sql(
+                f"{ACTS} ({', '.join([mark] * len(chunk))})", db_ids(chunk)):
+            begin, end = registration_change(s_at[:10], e_at[:10], o_start and o_start[:10], o_end and o_end[:10])
+            end = None if end is None else end + timedelta(days=1)  # the act's last day is a day it touched
+            house = _key(house)
+            dirty.mark(house, Period.of(begin))
+            fact = Fact(begin, end, act_text(number, kind, service, s_at, e_at, o_end))
+            if own_house is not None:
+                by_house[house].append(fact)
+            else:
+                by_premises[_key(prem)].append(fact)
+                homes[_key(prem)] = house
+    for house, facts in by_house.items():
+        for (account,) in db.execute_sql(f'SELECT account_id FROM "account_house" WHERE house_id = {mark}',
+                                         db_ids([house])):
+            dirty.facts.setdefault(house, {}).setdefault(_key(account), []).extend(facts)
+    prems = list(by_premises)
+    for start in range(0, len(prems), 900):
+        chunk = prems[start:start + 900]
+        for account, prem in db.execute_sql(
+                f'SELECT id, premises_id FROM "account" WHERE premises_id IN ({", ".join([mark] * len(chunk))})',
+                db_ids(chunk)):
+            prem = _key(prem)
+            dirty.facts.setdefault(homes[prem], {}).setdefault(_key(account), []).extend(by_premises[prem])
+
+
+NAMED = {"registration": _registrations, "quality_event": _acts}
+"""Facts whose recalculation names them (``Fact``): how each is read off the outbox."""
