@@ -25,7 +25,7 @@ REF = "ref"
 REF_TABLES = frozenset({
     "organization", "supplier", "bank_detail", "service", "increasing_coefficient", "key_rate", "penalty_rate_cap",
     "moratorium", "calendar_day", "setting", "billing_period", "bank_registry", "suspense_payment",
-    "supplier_contract", "supplier_transfer", "site", "app_user", "user_role"})
+    "supplier_contract", "supplier_transfer", "site", "app_user", "user_role", "claim_kind"})
 """Tables every row of which is reference data (the scope ``ref``)."""
 
 ALSO_REF = frozenset({"cash_shift"})
@@ -63,6 +63,9 @@ HOUSE_OF: dict[str, tuple[str, str]] = {
     "house_reading": (_METER, "COALESCE(m.house_id, p.house_id)"),
     "route_stop": (_METER, "COALESCE(m.house_id, p.house_id)"),
     "passport_document": (_PREMISES, "COALESCE(t.house_id, p.house_id)"),
+    "claim_event": ('LEFT JOIN "claim" c ON c.id = t.claim_id LEFT JOIN "account" a ON a.id = c.account_id '
+                    'LEFT JOIN "premises" p ON p.id = COALESCE(c.premises_id, a.premises_id)',
+                    "COALESCE(c.house_id, p.house_id)"),
 }
 """Per table: the joins from its row ``t`` and the expression giving its house (NULL: reference data where the
 table allows it — a town-wide tariff, a ledger entry of no account)."""

@@ -7,8 +7,8 @@ Open an ``App`` on a database with an ``Actor``; call its use cases (``app.month
 from bcenter.app.actor import Actor
 from bcenter.app.application import App
 from bcenter.core.access import ROLES, Permission
-from bcenter.core.errors import BcenterError, PermissionDenied, UsageError
+from bcenter.core.errors import BcenterError, PermissionDenied, UsageError, ValidationFailed
 from bcenter.core.jobs import Cancelled, Job
 
 __all__ = ["ROLES", "Actor", "App", "BcenterError", "Cancelled", "Job", "Permission", "PermissionDenied",
-           "UsageError"]
+           "UsageError", "ValidationFailed"]

@@ -1,23 +1,104 @@
-"""Учёт претензий (issue 19, first step): acts of interruptions and poor quality that the month's run turns into
-reductions (ПП 354, Приложение 1) and names in the recalculation."""
+"""Учёт претензий (issue 19): residents' requests with deadlines by kind, their assignment and history, the report
+of deadlines kept and missed; acts of interruptions and poor quality that the month's run turns into reductions
+(ПП 354, Приложение 1) and names in the recalculation."""
 from __future__ import annotations
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
-from bcenter.modules.claims import acts
+from datetime import date
+
+from bcenter.modules.claims import acts, intake, requests
+from bcenter.modules.claims.requests import KindTally, Request
 from db.uow import UnitOfWork
 
 
 class ClaimsCases(UseCases):
+    def _unit(self, action: str) -> UnitOfWork:
+        return UnitOfWork(action=action, db=self.db, actor=self.app.actor.user)
+
+    @use_case(P.CLAIMS_WRITE, "новая заявка", writes=True)
+    def add(self, *, kind: str, text: str, account: str | None = None, house: str | None = None,
+            channel: str = "phone", intake_key: str | None = None) -> Request:
+        """Register a request of ``kind`` for an account's premises or a house; its deadline comes from the kind.
+        ``intake_key`` (a portal's «name:Idempotency-Key»): a request posted again is the one registered before."""
+        self.app.system.ensure_initialized()
+        if intake_key is not None and (number := intake.known(self.db, intake_key)) is not None:
+            return self._one(number)
+        with self._unit("claims.add") as uow:
+            number = requests.add(uow, self.db, kind=kind, text=text, account=account, house=house,
+                                  channel=channel, now=self.app.clock.now(), author=self.app.actor.user,
+                                  intake_key=intake_key)
+        return self._one(number)
+
+    @use_case(P.SYSTEM_SETUP, "доступ портала к приёму заявок")
+    def portal_token(self, name: str) -> str:
+        """A portal allowed to post requests (``bcenter claims intake``): its token, shown once."""
+        self.app.system.ensure_initialized()
+        return intake.new_client(self.db, name)
+
+    @use_case(P.CLAIMS_WRITE, "приём заявок: повтор")
+    def known(self, intake_key: str) -> str | None:
+        """The number of the request a portal already posted under this key."""
+        return intake.known(self.db, intake_key)
+
+    @use_case(P.CLAIMS_WRITE, "приём заявок: проверка портала")
+    def portal(self, token: str | None) -> str | None:
+        """The portal a token belongs to, or None."""
+        return intake.client_of(self.db, token)
+
+    def _one(self, number: str) -> Request:
+        return next(r for r in requests.listing(self.db, now=self.app.clock.now(), which="all") if r.number == number)
+
+    @use_case(P.CLAIMS_WRITE, "заявка: поручить", writes=True)
+    def assign(self, number: str, *, assignee: str, note: str | None = None) -> Request:
+        with self._unit("claims.assign") as uow:
+            requests.step(uow, self.db, number, state="assigned", assignee=assignee, note=note,
+                          actor=self.app.actor.user, now=self.app.clock.now())
+        return self._one(number)
+
+    @use_case(P.CLAIMS_WRITE, "заявка: комментарий", writes=True)
+    def comment(self, number: str, *, note: str) -> Request:
+        current = self._one(number)
+        with self._unit("claims.comment") as uow:
+            requests.step(uow, self.db, number, state=current.state, note=note, assignee=current.assignee,
+                          actor=self.app.actor.user, now=self.app.clock.now())
+        return self._one(number)
+
+    @use_case(P.CLAIMS_WRITE, "заявка: закрыть", writes=True)
+    def close(self, number: str, *, note: str) -> Request:
+        with self._unit("claims.close") as uow:
+            requests.step(uow, self.db, number, state="closed", note=note, actor=self.app.actor.user,
+                          now=self.app.clock.now())
+        return self._one(number)
+
+    @use_case(P.CLAIMS_WRITE, "заявки: список")
+    def listing(self, which: str = "open") -> list[Request]:
+        """``open``, ``new``, ``overdue``, ``mine`` (the actor's), ``all`` — by deadline."""
+        return requests.listing(self.db, now=self.app.clock.now(), which=which, assignee=self.app.actor.user)
+
+    @use_case(P.CLAIMS_WRITE, "заявка: история")
+    def history(self, number: str) -> list[tuple]:
+        return requests.history(self.db, number)
+
+    @use_case(P.CLAIMS_WRITE, "заявки: соблюдение сроков")
+    def deadlines(self, *, start: date, end: date) -> list[KindTally]:
+        return requests.deadline_report(self.db, start=start, end=end, now=self.app.clock.now())
+
     @use_case(P.CLAIMS_WRITE, "акт о перерыве или ненадлежащем качестве", writes=True)
     def act(self, *, service: str, start: str, end: str, kind: str = "interruption", house: str | None = None,
-            account: str | None = None, measured: str | None = None, note: str | None = None) -> str:
-        """Draw up an act for a house or the premises of an account; returns its number. The next month run
-        reduces the charges of the months it touches, the act named as the reason."""
+            account: str | None = None, measured: str | None = None, note: str | None = None,
+            request: str | None = None) -> str:
+        """Draw up an act for a house or the premises of an account (``request``: the request it answers — linked,
+        and its history says so); returns its number. The next month run reduces the charges of the months it
+        touches, the act named as the reason."""
         self.app.system.ensure_initialized()
         with UnitOfWork(action="claims.act", db=self.db, actor=self.app.actor.user) as uow:
-            return acts.draw_up(uow, self.db, service=service, start=start, end=end, kind=kind, house=house,
-                                account=account, measured=measured, note=note)
+            number = acts.draw_up(uow, self.db, service=service, start=start, end=end, kind=kind, house=house,
+                                  account=account, measured=measured, note=note)
+            if request is not None:
+                requests.link_act(uow, self.db, request, act=number, actor=self.app.actor.user,
+                                  now=self.app.clock.now())
+            return number
 
     @use_case(P.CLAIMS_WRITE, "акт: окончание раньше", writes=True)
     def close_act(self, number: str, *, end: str) -> str:

@@ -97,6 +97,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (30, "sync_push", _sql_file("0030_sync_push")),
     (31, "sync_pull", _sql_file("0031_sync_pull")),
     (32, "passport", _python_step("m0032_passport")),
+    (33, "claims", _python_step("m0033_claims")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

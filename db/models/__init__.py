@@ -17,9 +17,9 @@ from db.models.finance import (
 from db.models.ledger import (
     AccountCarry, AccountSnapshot, BalanceKey, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
 )
-from db.models.cases import Claim, CourtCase
+from db.models.cases import Claim, ClaimEvent, ClaimKind, CourtCase
 from db.models.system import (
-    AppUser, AuditLog, CalcRun, CalcState, JobLock, LocalSetting, Outbox, SignIn, Site, SyncAlarm, SyncBatch,
+    AppUser, AuditLog, CalcRun, CalcState, IntakeClient, JobLock, LocalSetting, Outbox, SignIn, Site, SyncAlarm, SyncBatch,
     SyncConflict, SyncCursor, SyncFieldClock, SyncSite, UserRole, UserSession,
 )
 
@@ -33,12 +33,12 @@ DOMAIN_MODELS = [
     BankRegistry, CashShift, Payment, PaymentServiceSplit, SuspensePayment, CashOperation, OpeningBalance,
     SupplierContract, SupplierTransfer, PaymentDocument,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
-    Claim, CourtCase, PassportDocument,
+    ClaimKind, Claim, ClaimEvent, CourtCase, PassportDocument,
     Site, AppUser, UserRole,
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
 
-LOCAL_MODELS = [LocalSetting, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry,
+LOCAL_MODELS = [LocalSetting, IntakeClient, Outbox, AuditLog, SyncCursor, CalcRun, CalcState, JobLock, Derivation, AccountCarry,
                 BalanceKey, UserSession, SignIn, SyncBatch, SyncAlarm, SyncSite, SyncFieldClock, SyncConflict]
 """Written directly, without outbox rows: technical tables, and the derivation texts (content-addressed; a charge
 line's text travels with the line, which is in the outbox), the accounts' carries (a cache every site derives) and the numbers of the (service, supplier) pairs

@@ -85,6 +85,16 @@ class SignIn(LocalModel):
         indexes = ((("login", "seq"), False),)
 
 
+class IntakeClient(LocalModel):
+    """A residents' portal allowed to post requests to this database's intake (step 33, issue 19): its name and the
+    SHA-256 of its token (shown once; a random token needs no slow hash). Local: the centre holds it."""
+
+    name = pw.TextField(primary_key=True)
+    token_hash = pw.TextField()
+    created_at = pw.TextField()
+    disabled = pw.BooleanField(default=False)
+
+
 class LocalSetting(LocalModel):
     """Facts about this database itself: its site id and code (never synced)."""
 

@@ -1,0 +1,222 @@
+"""Residents' requests (заявки и обращения): received by phone, at the kiosk or from a portal; classified by kind,
+each kind with its deadline (``claim_kind``: hours from receipt, or working days by the production calendar — ст.
+193 ГК for a deadline falling on a day off does not apply to hours); assigned, commented, closed — every step in
+``claim_event`` (who, when, to whom, why). Numbered «З-<year>-<seq>».
+
+Overdue: not closed when its deadline has passed (now), or closed after it (the report of deadlines kept and missed).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import peewee as pw
+
+from bcenter.core.calendar import WorkCalendar
+from bcenter.core.errors import NotFound, Problem, ValidationFailed
+from bcenter.modules.claims.acts import MSK
+from bcenter.modules.passport.desk import key_text
+from db.dialect import db_id, param_mark
+from db.models import Claim, ClaimEvent
+from db.uow import UnitOfWork
+
+STATES = {"new": "новая", "assigned": "в работе", "closed": "закрыта"}
+CHANNELS = ("phone", "kiosk", "portal", "office")
+END_OF_DAY = time(23, 59, 59)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    number: str
+    kind: str
+    kind_name: str
+    priority: str
+    received_at: datetime
+    deadline_at: datetime
+    state: str
+    channel: str
+    place: str
+    text: str
+    assignee: str | None
+    closed_at: datetime | None
+
+    def overdue(self, now: datetime) -> bool:
+        """Past its deadline: still open at ``now``, or closed after it."""
+        return (self.closed_at or now) > self.deadline_at
+
+
+@dataclass(frozen=True, slots=True)
+class KindTally:
+    kind: str
+    name: str
+    received: int
+    closed_in_time: int
+    closed_late: int
+    open_in_time: int
+    open_overdue: int
+
+
+def _calendar(db: pw.Database) -> WorkCalendar:
+    non_working, working = set(), set()
+    for day, is_working in db.execute_sql('SELECT day, working FROM "calendar_day"'):
+        day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        (working if is_working else non_working).add(day)
+    return WorkCalendar(non_working, working)
+
+
+def deadline(received: datetime, *, hours: int | None, working_days: int | None, calendar: WorkCalendar) -> datetime:
+    """Hours run round the clock from receipt; working days are counted from the day after receipt, the deadline
+    being the end of the last of them (ст. 191, 193 ГК РФ)."""
+    if hours is not None:
+        return received + timedelta(hours=hours)
+    day, left = received.date(), working_days or 0
+    while left > 0:
+        day += timedelta(days=1)
+        if calendar.is_working(day):
+            left -= 1
+    return datetime.combine(day, END_OF_DAY, tzinfo=received.tzinfo)
+
+
+def _fail(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationFailed(problems, title="Заявка не принята")
+
+
+def _number(db: pw.Database, year: int) -> str:
+    prefix = f"З-{year}-"
+    (count,), = db.execute_sql(f'SELECT COUNT(*) FROM "claim" WHERE number LIKE {param_mark(db)}', (prefix + "%",))
+    return f"{prefix}{count + 1:06d}"
+
+
+def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime, channel: str = "phone",
+        account: str | None = None, house: str | None = None, author: str, intake_key: str | None = None) -> str:
+    """Register a request; returns its number. Its deadline comes from its kind."""
+    problems: list[Problem] = []
+    m = param_mark(db)
+    found = db.execute_sql(f'SELECT id, priority, deadline_hours, deadline_working_days FROM "claim_kind" '
+                           f'WHERE code = {m}', (kind,)).fetchone()
+    if found is None:
+        codes = ", ".join(c for (c,) in db.execute_sql('SELECT code FROM "claim_kind" ORDER BY code'))
+        problems.append(Problem("kind", f"вид заявки «{kind}» неизвестен: {codes}"))
+    if not (text or "").strip():
+        problems.append(Problem("text", "текст заявки пуст"))
+    if channel not in CHANNELS:
+        problems.append(Problem("channel", f"канал «{channel}» неизвестен: {', '.join(CHANNELS)}"))
+    house_id = premises_id = account_id = None
+    if account is not None:
+        row = db.execute_sql(f'SELECT a.id, a.premises_id, p.house_id FROM "account" a JOIN "premises" p ON p.id = '
+                             f'a.premises_id WHERE a.number = {m}', (account,)).fetchone()
+        if row is None:
+            problems.append(Problem("account", f"нет лицевого счёта «{account}»"))
+        else:
+            account_id, premises_id, house_id = (key_text(v) for v in row)
+    elif house is not None:
+        row = db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m}', (house,)).fetchone()
+        if row is None:
+            problems.append(Problem("house", f"нет дома с кодом «{house}»"))
+        else:
+            house_id = key_text(row[0])
+    else:
+        problems.append(Problem("place", "укажите лицевой счёт (--account) или дом (--house)"))
+    _fail(problems)
+    kid, priority, hours, days = found
+    received = now.astimezone(MSK)
+    due = deadline(received, hours=hours, working_days=days, calendar=_calendar(db))
+    number = _number(db, received.year)
+    cid = uow.insert(Claim, number=number, received_at=received.isoformat(), channel=channel, house=house_id,
+                     premises=premises_id, account=account_id, text=text.strip(), state="new", kind=key_text(kid),
+                     priority=priority, deadline_at=due.isoformat(), author=author, intake_key=intake_key)
+    uow.insert(ClaimEvent, claim=cid, at=received.isoformat(), actor=author, state="new", note=None)
+    return number
+
+
+def _claim(db: pw.Database, number: str) -> tuple[str, str]:
+    row = db.execute_sql(f'SELECT id, state FROM "claim" WHERE number = {param_mark(db)}', (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"Нет заявки № {number}")
+    return key_text(row[0]), row[1]
+
+
+def step(uow: UnitOfWork, db: pw.Database, number: str, *, state: str, actor: str, now: datetime,
+         assignee: str | None = None, note: str | None = None) -> None:
+    """Assign (``assigned`` with ``assignee``), comment (the state it has, with ``note``) or close (``closed``)."""
+    cid, current = _claim(db, number)
+    if current == "closed":
+        raise ValidationFailed([Problem("state", f"заявка № {number} уже закрыта")], title="Заявка не изменена")
+    if state == "assigned" and not (assignee or "").strip():
+        raise ValidationFailed([Problem("assignee", "кому поручить?")], title="Заявка не изменена")
+    if state == "closed" and not (note or "").strip():
+        raise ValidationFailed([Problem("note", "что сделано? закрытие без ответа не принимается")],
+                               title="Заявка не изменена")
+    at = now.astimezone(MSK).isoformat()
+    changes: dict = {"state": state} if state != current else {}
+    if state == "assigned":
+        changes["assignee"] = assignee.strip()
+    if state == "closed":
+        changes["closed_at"] = at
+    if changes:
+        uow.update(Claim, cid, **changes)
+    uow.insert(ClaimEvent, claim=cid, at=at, actor=actor, state=state, assignee=changes.get("assignee"), note=note)
+
+
+def link_act(uow: UnitOfWork, db: pw.Database, number: str, *, act: str, actor: str, now: datetime) -> None:
+    """The request answered by an act: linked (``claim.quality_event``) and said in its history."""
+    cid, state = _claim(db, number)
+    m = param_mark(db)
+    (qid,), = db.execute_sql(f'SELECT id FROM "quality_event" WHERE ext_id = {m}', (act,)).fetchall()
+    uow.update(Claim, cid, quality_event=key_text(qid))
+    uow.insert(ClaimEvent, claim=cid, at=now.astimezone(MSK).isoformat(), actor=actor, state=state,
+               note=f"составлен акт {act}")
+
+
+SELECT = ('SELECT c.number, k.code, k.name, c.priority, c.received_at, c.deadline_at, c.state, c.channel, '
+          'h.city, h.street, h.building, p.number, c.text, c.assignee, c.closed_at FROM "claim" c '
+          'JOIN "claim_kind" k ON k.id = c.kind_id LEFT JOIN "premises" p ON p.id = c.premises_id '
+          'LEFT JOIN "house" h ON h.id = COALESCE(c.house_id, p.house_id)')
+
+
+def _request(row) -> Request:
+    number, code, name, priority, received, due, state, channel, city, street, building, flat, text, who, closed = row
+    place = ", ".join(x for x in (street, building and f"д. {building}", flat and f"кв. {flat}") if x) or "—"
+    return Request(number, code, name, priority, datetime.fromisoformat(received), datetime.fromisoformat(due),
+                   state, channel, place, text, who, closed and datetime.fromisoformat(closed))
+
+
+def listing(db: pw.Database, *, now: datetime, which: str = "open", assignee: str | None = None) -> list[Request]:
+    """``open`` (not closed), ``new``, ``overdue`` (open past the deadline), ``mine`` (``assignee``'s open), ``all``
+    — by deadline, the most urgent first."""
+    rows = [_request(r) for r in db.execute_sql(f"{SELECT} ORDER BY c.deadline_at, c.number")]
+    keep = {
+        "all": lambda r: True,
+        "open": lambda r: r.state != "closed",
+        "new": lambda r: r.state == "new",
+        "overdue": lambda r: r.state != "closed" and r.overdue(now),
+        "mine": lambda r: r.state != "closed" and r.assignee == assignee,
+    }[which]
+    return [r for r in rows if keep(r)]
+
+
+def history(db: pw.Database, number: str) -> list[tuple[str, str, str, str | None, str | None]]:
+    cid, _ = _claim(db, number)
+    return [tuple(r) for r in db.execute_sql(
+        f'SELECT at, actor, state, assignee, note FROM "claim_event" WHERE claim_id = {param_mark(db)} '
+        'ORDER BY at, id', (db_id(cid),))]
+
+
+def deadline_report(db: pw.Database, *, start: date, end: date, now: datetime) -> list[KindTally]:
+    """Requests received in [start, end] by kind: closed in time or late, still open in time or overdue."""
+    tallies: dict[str, list] = {}
+    for code, name in db.execute_sql('SELECT code, name FROM "claim_kind" ORDER BY code'):
+        tallies[code] = [name, 0, 0, 0, 0, 0]
+    for r in listing(db, now=now, which="all"):
+        if not start <= r.received_at.date() <= end:
+            continue
+        t = tallies[r.kind]
+        t[1] += 1
+        late = r.overdue(now)
+        t[2 + (1 if late else 0) if r.state == "closed" else 4 + (1 if late else 0)] += 1
+    return [KindTally(code, *t) for code, t in tallies.items()]
+
+
+__all__ = ["CHANNELS", "STATES", "KindTally", "Request", "add", "deadline", "deadline_report", "history", "link_act",
+           "listing", "step"]
