@@ -7,7 +7,9 @@ from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from datetime import date
 
-from bcenter.modules.claims import acts, intake, requests
+from pathlib import Path
+
+from bcenter.modules.claims import acts, attachments, intake, requests
 from bcenter.modules.claims.requests import KindTally, Request
 from db.uow import UnitOfWork
 
@@ -70,6 +72,14 @@ class ClaimsCases(UseCases):
             requests.step(uow, self.db, number, state="closed", note=note, actor=self.app.actor.user,
                           now=self.app.clock.now())
         return self._one(number)
+
+    @use_case(P.CLAIMS_WRITE, "заявка: вложение", writes=True)
+    def attach(self, number: str, path: Path) -> Path:
+        """Keep a file with the request (PDF, JPEG, PNG up to 10 MB); its history names it."""
+        cid, state = requests.claim_of(self.db, number)
+        with self._unit("claims.attach") as uow:
+            return attachments.attach(uow, self.db, cid, state, path, actor=self.app.actor.user,
+                                      now=self.app.clock.now())
 
     @use_case(P.CLAIMS_WRITE, "заявки: список")
     def listing(self, which: str = "open") -> list[Request]:

@@ -1,5 +1,8 @@
-"""``bcenter claims …``: acts of interruptions and poor quality (issue 19, first step) — over ``bcenter.app.claims``."""
+"""``bcenter claims …``: residents' requests (add, list, assign, comment, attach, close, the deadline report), the
+portal's intake, acts of interruptions and poor quality (issue 19) — over ``bcenter.app.claims``."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -168,3 +171,14 @@ def intake(obj: Context, host: str, port: int, max_body: int, per_minute: int) -
     asgi = make_intake(obj.app, max_body=max_body, per_minute=per_minute)
     click.echo(f"Приём заявок: http://{host}:{port}/claims — остановить: Ctrl+C")
     uvicorn.run(asgi, host=host, port=port, log_level="info")
+
+
+@claims.command("attach")
+@db_option
+@click.argument("number", metavar="НОМЕР")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="ФАЙЛ")
+@click.pass_obj
+def attach(obj: Context, number: str, file: Path) -> None:
+    """Приложить к заявке файл: PDF, JPEG или PNG до 10 МБ (фото, скан письма)."""
+    kept = obj.app.claims.attach(number, file)
+    click.echo(f"Файл {file.name} приложен к заявке {number}: {kept}")

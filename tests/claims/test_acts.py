@@ -5,6 +5,7 @@ bad input is refused in Russian with nothing written."""
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 
 from bcenter.cli import main
 from bcenter.core.errors import ValidationFailed
@@ -43,7 +44,7 @@ def _house_accounts(app, house: str) -> list[str]:
         'p.house_id WHERE h.ext_id = ? ORDER BY a.number', (house,))]
 
 
-def test_a_30_hour_interruption_reduces_every_flat_and_closing_it_earlier_recalculates(app):
+def test_a_30_hour_interruption_reduces_every_flat_and_closing_it_earlier_recalculates(app, tmp_path):
     number = app.claims.act(service="hot_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 14:00")
     assert number == "АКТ-2026-000001"
     app.month.calc(OPEN, workers=1)
@@ -57,6 +58,10 @@ def test_a_30_hour_interruption_reduces_every_flat_and_closing_it_earlier_recalc
         assert named[0].amount == -round(charged * 26 * 15 / 10000), account
         reduced[account] = named[0].amount
     assert len(reduced) >= 10
+    account = next(iter(reduced))
+    app.bills.print(OPEN, out=tmp_path / "bill.pdf", account=account)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "bill.pdf").pages)
+    assert "АКТ-2026-000001" in text  # the bill's recalculation section names the act
 
     assert app.claims.close_act(number, end="2026-10-05 20:00") == "АКТ-2026-000001/1"
     app.month.calc(OPEN, workers=1)

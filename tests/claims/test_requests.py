@@ -119,3 +119,28 @@ def test_bad_requests_are_refused_with_nothing_written(path):
     with pytest.raises(ValidationFailed, match="кому поручить"):
         app.claims.assign(app.claims.add(kind="quality", text="x", house="h00001").number, assignee=" ")
     app.close()
+
+
+def test_attachments_are_checked_by_size_and_content(path, tmp_path):
+    from bcenter.modules.claims import attachments
+
+    app = at(path, MONDAY)
+    request = app.claims.add(kind="repair", text="течёт крыша", house="h00001")
+    photo = tmp_path / "крыша.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    kept = app.claims.attach(request.number, photo)
+    assert kept.read_bytes() == photo.read_bytes() and kept.parent == path.with_name(path.name + "-files") / "claims"
+    assert app.claims.attach(request.number, photo) == kept  # the same file twice: stored once
+    assert "вложение: крыша.jpg (1 КБ)" in app.claims.history(request.number)[-1][4]
+    fake = tmp_path / "письмо.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    with pytest.raises(ValidationFailed, match="принимаются PDF, JPEG и PNG"):
+        app.claims.attach(request.number, fake)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * (attachments.LIMIT + 1))
+    with pytest.raises(ValidationFailed, match="больше 10 МБ"):
+        app.claims.attach(request.number, big)
+    with pytest.raises(ValidationFailed, match="файла нет"):
+        app.claims.attach(request.number, tmp_path / "нет.pdf")
+    assert len(app.claims.history(request.number)) == 3  # received and the two attachments of the same photo
+    app.close()

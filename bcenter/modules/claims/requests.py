@@ -39,6 +39,8 @@ class Request:
     text: str
     assignee: str | None
     closed_at: datetime | None
+    account: str | None = None   # the account's number, when the request is about a premises
+    house: str | None = None     # the house's code
 
     def overdue(self, now: datetime) -> bool:
         """Past its deadline: still open at ``now``, or closed after it."""
@@ -130,7 +132,7 @@ def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime
     return number
 
 
-def _claim(db: pw.Database, number: str) -> tuple[str, str]:
+def claim_of(db: pw.Database, number: str) -> tuple[str, str]:
     row = db.execute_sql(f'SELECT id, state FROM "claim" WHERE number = {param_mark(db)}', (number,)).fetchone()
     if row is None:
         raise NotFound(f"Нет заявки № {number}")
@@ -140,7 +142,7 @@ def _claim(db: pw.Database, number: str) -> tuple[str, str]:
 def step(uow: UnitOfWork, db: pw.Database, number: str, *, state: str, actor: str, now: datetime,
          assignee: str | None = None, note: str | None = None) -> None:
     """Assign (``assigned`` with ``assignee``), comment (the state it has, with ``note``) or close (``closed``)."""
-    cid, current = _claim(db, number)
+    cid, current = claim_of(db, number)
     if current == "closed":
         raise ValidationFailed([Problem("state", f"заявка № {number} уже закрыта")], title="Заявка не изменена")
     if state == "assigned" and not (assignee or "").strip():
@@ -161,7 +163,7 @@ def step(uow: UnitOfWork, db: pw.Database, number: str, *, state: str, actor: st
 
 def link_act(uow: UnitOfWork, db: pw.Database, number: str, *, act: str, actor: str, now: datetime) -> None:
     """The request answered by an act: linked (``claim.quality_event``) and said in its history."""
-    cid, state = _claim(db, number)
+    cid, state = claim_of(db, number)
     m = param_mark(db)
     (qid,), = db.execute_sql(f'SELECT id FROM "quality_event" WHERE ext_id = {m}', (act,)).fetchall()
     uow.update(Claim, cid, quality_event=key_text(qid))
@@ -170,16 +172,18 @@ def link_act(uow: UnitOfWork, db: pw.Database, number: str, *, act: str, actor: 
 
 
 SELECT = ('SELECT c.number, k.code, k.name, c.priority, c.received_at, c.deadline_at, c.state, c.channel, '
-          'h.city, h.street, h.building, p.number, c.text, c.assignee, c.closed_at FROM "claim" c '
+          'h.city, h.street, h.building, p.number, c.text, c.assignee, c.closed_at, a.number, h.ext_id FROM "claim" c '
           'JOIN "claim_kind" k ON k.id = c.kind_id LEFT JOIN "premises" p ON p.id = c.premises_id '
-          'LEFT JOIN "house" h ON h.id = COALESCE(c.house_id, p.house_id)')
+          'LEFT JOIN "house" h ON h.id = COALESCE(c.house_id, p.house_id) LEFT JOIN "account" a ON a.id = c.account_id')
 
 
 def _request(row) -> Request:
-    number, code, name, priority, received, due, state, channel, city, street, building, flat, text, who, closed = row
+    (number, code, name, priority, received, due, state, channel, city, street, building, flat, text, who, closed,
+     account, house) = row
     place = ", ".join(x for x in (street, building and f"д. {building}", flat and f"кв. {flat}") if x) or "—"
     return Request(number, code, name, priority, datetime.fromisoformat(received), datetime.fromisoformat(due),
-                   state, channel, place, text, who, closed and datetime.fromisoformat(closed))
+                   state, channel, place, text, who, closed and datetime.fromisoformat(closed), account,
+                   None if account else house)
 
 
 def listing(db: pw.Database, *, now: datetime, which: str = "open", assignee: str | None = None) -> list[Request]:
@@ -197,7 +201,7 @@ def listing(db: pw.Database, *, now: datetime, which: str = "open", assignee: st
 
 
 def history(db: pw.Database, number: str) -> list[tuple[str, str, str, str | None, str | None]]:
-    cid, _ = _claim(db, number)
+    cid, _ = claim_of(db, number)
     return [tuple(r) for r in db.execute_sql(
         f'SELECT at, actor, state, assignee, note FROM "claim_event" WHERE claim_id = {param_mark(db)} '
         'ORDER BY at, id', (db_id(cid),))]
@@ -219,4 +223,4 @@ def deadline_report(db: pw.Database, *, start: date, end: date, now: datetime) -
 
 
 __all__ = ["CHANNELS", "STATES", "KindTally", "Request", "add", "deadline", "deadline_report", "history", "link_act",
-           "listing", "step"]
+           "listing", "step", "claim_of"]
