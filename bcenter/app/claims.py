@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
-from datetime import date
+from bcenter.core.errors import NotFound
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from pathlib import Path
 
 from bcenter.modules.claims import acts, attachments, intake, requests
 from bcenter.modules.claims.requests import KindTally, Request
 from db.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStatus:
+    number: str
+    kind: str
+    state: str
+    deadline_at: datetime
+    closed_at: datetime | None
+    answer: str | None
 
 
 class ClaimsCases(UseCases):
@@ -85,6 +97,23 @@ class ClaimsCases(UseCases):
     def listing(self, which: str = "open") -> list[Request]:
         """``open``, ``new``, ``overdue``, ``mine`` (the actor's), ``all`` — by deadline."""
         return requests.listing(self.db, now=self.app.clock.now(), which=which, assignee=self.app.actor.user)
+
+    @use_case(P.CLAIMS_READ, "состояние заявки")
+    def status(self, number: str) -> RequestStatus:
+        """What a resident may be told of a request by its number (the kiosk): its kind, state, deadline and the
+        answer when closed — not its text, place or who took it."""
+        number = number.strip()
+        if not number.startswith("З-"):
+            number = f"З-{number}"
+        found = next((r for r in requests.listing(self.db, now=self.app.clock.now(), which="all")
+                      if r.number == number), None)
+        if found is None:
+            raise NotFound(f"Нет заявки № {number}")
+        answer = None
+        if found.state == "closed":
+            answer = next((h[4] for h in reversed(requests.history(self.db, number)) if h[2] == "closed"), None)
+        return RequestStatus(found.number, found.kind_name, requests.STATES[found.state], found.deadline_at,
+                             found.closed_at, answer)
 
     @use_case(P.CLAIMS_WRITE, "заявка: история")
     def history(self, number: str) -> list[tuple]:

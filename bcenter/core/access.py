@@ -46,7 +46,8 @@ class Permission(StrEnum):
     PASSPORT_WRITE = "passport.write"        # register, de-register, ownership, absences, persons
     PERSONAL_DATA_VIEW = "personal_data.view"  # documents, СНИЛС, birth dates, phones (every view audited)
     PASSPORT_DOCUMENTS = "passport.documents"  # forms 9, 10, 11, extracts, справки (they show personal data)
-    CLAIMS_WRITE = "claims.write"            # acts of interruptions and poor quality (and, later, requests)
+    CLAIMS_WRITE = "claims.write"            # requests (take, assign, close), acts of interruptions and poor quality
+    CLAIMS_READ = "claims.read"              # a request's state by its number (the kiosk tells the resident)
 
 
 P = Permission
@@ -56,10 +57,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
                            P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ,
-                           P.CLAIMS_WRITE}),
+                           P.CLAIMS_WRITE, P.CLAIMS_READ}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
-    "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK}),
+    "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK,
+                          P.CLAIMS_READ}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH, P.PASSPORT_READ, P.PASSPORT_WRITE, P.PERSONAL_DATA_VIEW,
                                    P.PASSPORT_DOCUMENTS}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),

@@ -12,6 +12,7 @@ forgets the payer. Every refusal is said in Russian with what to do.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from typing import Any
@@ -23,6 +24,8 @@ from bcenter.core.money import rub_to_kop
 from bcenter.ui.common import Failed, error_text, off_loop, rub, signing_out, updating
 
 BIG = 26
+REQUEST_NUMBER = re.compile(r"(З-)?\d{4}-\d{6}")
+"""A request's number as printed («З-2026-000001») or typed on the keypad without the letter («2026-000001»)."""
 KEY_SIZE = 84
 IDLE_AFTER = 120.0
 
@@ -58,7 +61,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     counted = ft.TextField(label="Наличных в ящике, ₽", width=260, text_size=BIG, key="counted", visible=False)
     leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, key="sign_out")
 
-    find = ft.TextField(label="Лицевой счёт или QR-код счёта", text_size=BIG, width=520, key="find",
+    find = ft.TextField(label="Лицевой счёт, QR-код счёта или № заявки", text_size=BIG, width=520, key="find",
                         autofocus=True)
     find_button = ft.Button("Найти", icon=ft.Icons.SEARCH, key="find_button", height=KEY_SIZE, width=200,
                             style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG)))
@@ -106,7 +109,9 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             text = text[:-1]
         elif key == "C":
             text = ""
-        elif key == "," and ("," in text or field is find):
+        elif key == "," and field is find:  # the search takes no commas: the key writes the dash of «2026-000001»
+            text += "-"
+        elif key == "," and "," in text:
             return
         else:
             text += key
@@ -180,6 +185,14 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         if not text:
             error.value = "Наберите номер лицевого счёта или поднесите QR-код счёта к сканеру"
             return
+        if REQUEST_NUMBER.fullmatch(text):  # a resident asks how their request stands
+            try:
+                status = await off_loop(app.claims.status, text)
+            except Failed as exc:
+                error.value = exc.message
+                return
+            show_request(status)
+            return
         qr = text if "|" in text or text.startswith("ST0001") else None
         try:
             if qr is not None:
@@ -192,6 +205,17 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             return
         show_owed(owed, qr=qr, asked=bill.amount if bill is not None else None,
                   period=str(bill.period) if bill is not None and bill.period else None)
+
+    def show_request(s) -> None:
+        lines = [ft.Text(f"Заявка № {s.number}: {s.kind}", size=BIG, weight=ft.FontWeight.BOLD, key="request_title"),
+                 ft.Text(f"{s.state}; срок — до {s.deadline_at:%d.%m.%Y %H:%M}"
+                         + (f", закрыта {s.closed_at:%d.%m.%Y %H:%M}" if s.closed_at else ""), size=BIG - 4,
+                         key="request_state")]
+        if s.answer:
+            lines.append(ft.Text(f"Ответ: {s.answer}", size=BIG - 4, key="request_answer"))
+        lines.append(ft.Button("Готово", icon=ft.Icons.NAVIGATE_NEXT, key="next", height=KEY_SIZE,
+                               on_click=lambda e: another(e)))
+        done.controls, done.visible = lines, True
 
     async def do_address(_e=None) -> None:
         touched()

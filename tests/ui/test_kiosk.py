@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from bcenter.app import Actor
 from bcenter.app.users import SignedIn  # noqa: F401  (what build_kiosk is given)
 from drivers import sim
 from drivers.sim.escpos_printer import EscposModel
@@ -176,3 +177,23 @@ async def test_the_shift_closes_with_the_cash_counted(app, page, session, device
     await _tap(session, refs["close_shift"])
     assert refs["shift"].value == "Смена № 1 закрыта: оплат 1, наличными 100,00 ₽; расхождение −10,00 ₽"
     assert refs["open_shift"].visible and not refs["close_shift"].visible
+
+
+@pytest.mark.asyncio
+async def test_a_resident_asks_how_the_request_stands(app, page, session, devices):
+    """Issue 19: the request's number typed on the keypad (the comma key writes the dash) — its kind, state,
+    deadline and, once closed, the answer; never its text or who took it."""
+    operator = app.as_actor(Actor(user="oper", role="operator"))
+    request = operator.claims.add(kind="repair", text="течёт кран на кухне, кв. 5", house="h00001")
+    operator.claims.close(request.number, note="кран заменён")
+    refs = await _kiosk(app, page, devices, session)
+    await _keys(session, refs, request.number.removeprefix("З-").replace("-", ","))
+    assert refs["find"].value == request.number.removeprefix("З-")
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value == ""
+    shown = texts(refs["done"])
+    assert f"Заявка № {request.number}: Заявка на ремонт" in shown and "Ответ: кран заменён" in shown
+    assert "течёт кран" not in shown
+    await _type(session, refs["find"], "2026-999999")
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value == "Нет заявки № З-2026-999999"
