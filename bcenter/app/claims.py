@@ -98,6 +98,17 @@ class ClaimsCases(UseCases):
         """``open``, ``new``, ``overdue``, ``mine`` (the actor's), ``all`` — by deadline."""
         return requests.listing(self.db, now=self.app.clock.now(), which=which, assignee=self.app.actor.user)
 
+    @use_case(P.CLAIMS_WRITE, "виды заявок и сроки")
+    def kinds(self) -> list[requests.Kind]:
+        return requests.kinds(self.db)
+
+    @use_case(P.SYSTEM_SETUP, "срок исполнения вида заявок", writes=True)
+    def set_deadline(self, code: str, *, hours: int | None = None, working_days: int | None = None,
+                     basis: str | None = None) -> requests.Kind:
+        """A kind's deadline changed (the administrator): requests taken from now on get it; audited, synced."""
+        with self._unit("claims.kind") as uow:
+            return requests.set_deadline(uow, self.db, code, hours=hours, working_days=working_days, basis=basis)
+
     @use_case(P.CLAIMS_READ, "состояние заявки")
     def status(self, number: str) -> RequestStatus:
         """What a resident may be told of a request by its number (the kiosk): its kind, state, deadline and the

@@ -182,3 +182,19 @@ def attach(obj: Context, number: str, file: Path) -> None:
     """Приложить к заявке файл: PDF, JPEG или PNG до 10 МБ (фото, скан письма)."""
     kept = obj.app.claims.attach(number, file)
     click.echo(f"Файл {file.name} приложен к заявке {number}: {kept}")
+
+
+@claims.command("kinds")
+@db_option
+@click.option("--set", "code", default=None, metavar="КОД", help="Изменить срок этого вида (администратор).")
+@click.option("--hours", type=click.IntRange(min=1), default=None, help="Срок в часах (подряд).")
+@click.option("--working-days", type=click.IntRange(min=1), default=None, help="Или в рабочих днях.")
+@click.option("--basis", default=None, help="Основание срока (договор, пункт правил).")
+@click.pass_obj
+def kinds(obj: Context, code: str | None, hours: int | None, working_days: int | None, basis: str | None) -> None:
+    """Виды заявок и сроки исполнения; с --set — изменить срок."""
+    if code is not None:
+        obj.app.claims.set_deadline(code, hours=hours, working_days=working_days, basis=basis)
+    for k in obj.app.claims.kinds():
+        term = f"{k.hours} ч" if k.hours else f"{k.working_days} раб. дн."
+        click.echo(f"{k.code:<10} {k.name:<40} {term:>12}  {k.basis or ''}")

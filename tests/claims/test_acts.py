@@ -45,8 +45,11 @@ def _house_accounts(app, house: str) -> list[str]:
 
 
 def test_a_30_hour_interruption_reduces_every_flat_and_closing_it_earlier_recalculates(app, tmp_path):
-    number = app.claims.act(service="hot_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 14:00")
+    request = app.claims.add(kind="quality", text="нет горячей воды с 5 октября", house="h00001")
+    number = app.claims.act(service="hot_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 14:00",
+                            request=request.number)
     assert number == "АКТ-2026-000001"
+    assert app.claims.history(request.number)[-1][4] == f"составлен акт {number}"
     app.month.calc(OPEN, workers=1)
     reduced = {}
     for account in _house_accounts(app, "h00001"):

@@ -144,3 +144,14 @@ def test_attachments_are_checked_by_size_and_content(path, tmp_path):
         app.claims.attach(request.number, tmp_path / "нет.pdf")
     assert len(app.claims.history(request.number)) == 3  # received and the two attachments of the same photo
     app.close()
+
+
+def test_a_kind_s_deadline_is_changed_for_the_requests_taken_after(path, capsys):
+    url = f"sqlite:///{path}"
+    assert main(["--db", url, "claims", "kinds", "--set", "repair", "--hours", "48", "--basis", "договор, п. 4.2"]) == 0
+    assert "48 ч" in capsys.readouterr().out
+    assert main(["--db", url, "claims", "kinds", "--set", "repair", "--hours", "48", "--working-days", "2"]) == 1
+    assert "одно из двух" in capsys.readouterr().err
+    app = at(path, MONDAY)
+    assert app.claims.add(kind="repair", text="дверь", house="h00001").deadline_at == MONDAY + timedelta(hours=48)
+    app.close()

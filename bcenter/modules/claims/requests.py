@@ -17,7 +17,7 @@ from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.modules.claims.acts import MSK
 from bcenter.modules.passport.desk import key_text
 from db.dialect import db_id, param_mark
-from db.models import Claim, ClaimEvent
+from db.models import Claim, ClaimEvent, ClaimKind
 from db.uow import UnitOfWork
 
 STATES = {"new": "новая", "assigned": "в работе", "closed": "закрыта"}
@@ -222,5 +222,36 @@ def deadline_report(db: pw.Database, *, start: date, end: date, now: datetime) -
     return [KindTally(code, *t) for code, t in tallies.items()]
 
 
-__all__ = ["CHANNELS", "STATES", "KindTally", "Request", "add", "deadline", "deadline_report", "history", "link_act",
+@dataclass(frozen=True, slots=True)
+class Kind:
+    code: str
+    name: str
+    priority: str
+    hours: int | None
+    working_days: int | None
+    basis: str | None
+
+
+def kinds(db: pw.Database) -> list[Kind]:
+    return [Kind(*r) for r in db.execute_sql('SELECT code, name, priority, deadline_hours, deadline_working_days, '
+                                             'basis FROM "claim_kind" ORDER BY code')]
+
+
+def set_deadline(uow: UnitOfWork, db: pw.Database, code: str, *, hours: int | None, working_days: int | None,
+                 basis: str | None) -> Kind:
+    """Change a kind's deadline (hours or working days, one of the two); requests taken from now on get it."""
+    if (hours is None) == (working_days is None) or (hours or working_days or 0) <= 0:
+        raise ValidationFailed([Problem("deadline", "срок — часы или рабочие дни (одно из двух), больше нуля")],
+                               title="Срок не изменён")
+    row = db.execute_sql(f'SELECT id FROM "claim_kind" WHERE code = {param_mark(db)}', (code,)).fetchone()
+    if row is None:
+        raise NotFound(f"Нет вида заявки «{code}»")
+    changes = {"deadline_hours": hours, "deadline_working_days": working_days}
+    if basis:
+        changes["basis"] = basis
+    uow.update(ClaimKind, key_text(row[0]), **changes)
+    return next(k for k in kinds(db) if k.code == code)
+
+
+__all__ = ["Kind", "kinds", "set_deadline", "CHANNELS", "STATES", "KindTally", "Request", "add", "deadline", "deadline_report", "history", "link_act",
            "listing", "step", "claim_of"]
