@@ -30,7 +30,7 @@ class ClaimsCases(UseCases):
     def _unit(self, action: str) -> UnitOfWork:
         return UnitOfWork(action=action, db=self.db, actor=self.app.actor.user)
 
-    @use_case(P.CLAIMS_WRITE, "новая заявка", writes=True)
+    @use_case(P.CLAIMS_TAKE, "новая заявка", writes=True)
     def add(self, *, kind: str, text: str, account: str | None = None, house: str | None = None,
             channel: str = "phone", intake_key: str | None = None) -> Request:
         """Register a request of ``kind`` for an account's premises or a house; its deadline comes from the kind.
@@ -60,7 +60,7 @@ class ClaimsCases(UseCases):
         """The portal a token belongs to, or None."""
         return intake.client_of(self.db, token)
 
-    def _one(self, number: str) -> Request:
+    def _one(self, number: str) -> Request:  # read inside a use case that checked its permission
         return next(r for r in requests.listing(self.db, now=self.app.clock.now(), which="all") if r.number == number)
 
     @use_case(P.CLAIMS_WRITE, "заявка: поручить", writes=True)
@@ -137,14 +137,14 @@ class ClaimsCases(UseCases):
     @use_case(P.CLAIMS_WRITE, "акт о перерыве или ненадлежащем качестве", writes=True)
     def act(self, *, service: str, start: str, end: str, kind: str = "interruption", house: str | None = None,
             account: str | None = None, measured: str | None = None, note: str | None = None,
-            request: str | None = None) -> str:
+            request: str | None = None, entrance: int | None = None) -> str:
         """Draw up an act for a house or the premises of an account (``request``: the request it answers — linked,
         and its history says so); returns its number. The next month run reduces the charges of the months it
         touches, the act named as the reason."""
         self.app.system.ensure_initialized()
         with UnitOfWork(action="claims.act", db=self.db, actor=self.app.actor.user) as uow:
             number = acts.draw_up(uow, self.db, service=service, start=start, end=end, kind=kind, house=house,
-                                  account=account, measured=measured, note=note)
+                                  account=account, measured=measured, note=note, entrance=entrance)
             if request is not None:
                 requests.link_act(uow, self.db, request, act=number, actor=self.app.actor.user,
                                   now=self.app.clock.now())

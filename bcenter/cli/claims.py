@@ -18,6 +18,7 @@ def claims() -> None:
 @db_option
 @click.option("--service", required=True, metavar="КОД", help="Услуга (код из документа обмена): hot_water …")
 @click.option("--house", default=None, metavar="КОД", help="Дом (акт на весь дом).")
+@click.option("--entrance", type=int, default=None, metavar="N", help="Только этот подъезд дома.")
 @click.option("--account", default=None, metavar="ЛИЦЕВОЙ_СЧЁТ", help="Или помещение этого лицевого счёта.")
 @click.option("--from", "start", required=True, metavar="'ГГГГ-ММ-ДД ЧЧ:ММ'", help="Начало (местное время).")
 @click.option("--to", "end", required=True, metavar="'ГГГГ-ММ-ДД ЧЧ:ММ'", help="Окончание.")
@@ -28,10 +29,10 @@ def claims() -> None:
 @click.option("--request", default=None, metavar="НОМЕР", help="Заявка, по которой составлен акт.")
 @click.pass_obj
 def act(obj: Context, service: str, house: str | None, account: str | None, start: str, end: str, kind: str,
-        measured: str | None, note: str | None, request: str | None) -> None:
+        measured: str | None, note: str | None, request: str | None, entrance: int | None) -> None:
     """Составить акт: следующий расчёт снизит плату (ПП 354, прил. 1) и назовёт акт в перерасчёте."""
     number = obj.app.claims.act(service=service, house=house, account=account, start=start, end=end, kind=kind,
-                                measured=measured, note=note, request=request)
+                                measured=measured, note=note, request=request, entrance=entrance)
     click.echo(f"Акт {number} составлен. Плату снизит следующий расчёт месяца (bcenter calc), основание — этот акт; "
                f"услуга восстановлена раньше: bcenter claims act-close {number} --to 'ГГГГ-ММ-ДД ЧЧ:ММ'")
 

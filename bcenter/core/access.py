@@ -48,6 +48,7 @@ class Permission(StrEnum):
     PASSPORT_DOCUMENTS = "passport.documents"  # forms 9, 10, 11, extracts, справки (they show personal data)
     CLAIMS_WRITE = "claims.write"            # requests (take, assign, close), acts of interruptions and poor quality
     CLAIMS_READ = "claims.read"              # a request's state by its number (the kiosk tells the resident)
+    CLAIMS_TAKE = "claims.take"              # take a resident's request (the office, the kiosk)
 
 
 P = Permission
@@ -57,11 +58,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
                            P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ,
-                           P.CLAIMS_WRITE, P.CLAIMS_READ}),
+                           P.CLAIMS_WRITE, P.CLAIMS_READ, P.CLAIMS_TAKE}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK,
-                          P.CLAIMS_READ}),
+                          P.CLAIMS_READ, P.CLAIMS_TAKE}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH, P.PASSPORT_READ, P.PASSPORT_WRITE, P.PERSONAL_DATA_VIEW,
                                    P.PASSPORT_DOCUMENTS}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),

@@ -85,6 +85,13 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     pay_button = ft.Button("Оплатить", icon=ft.Icons.PAYMENTS, key="pay", height=KEY_SIZE, width=KEY_SIZE * 3 + 20,
                            style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG)))
     cancel_button = ft.TextButton("Другой плательщик", icon=ft.Icons.CLOSE, key="another")
+    request_kind = ft.Dropdown(label="Заявка", width=220, value="repair", key="request_kind", options=[
+        ft.DropdownOption(key=k, text=t) for k, t in (("repair", "Ремонт"), ("quality", "Качество услуги"),
+                                                      ("emergency", "Авария"), ("billing", "Начисления"),
+                                                      ("inquiry", "Обращение"))])
+    request_text = ft.TextField(label="Что случилось", text_size=20, width=420, key="request_text")
+    request_button = ft.Button("Оставить заявку", icon=ft.Icons.ADD_TASK, key="request_add", height=56)
+    request_done = ft.Text("", size=20, key="request_done", color=ft.Colors.GREEN_800)
     owed_panel = ft.Column([owed_title, owed_rows], visible=False, spacing=8, key="owed_panel")
     pay_panel = ft.Column([amount, way, given, card_code, change, pay_button, cancel_button], visible=False,
                           spacing=10, key="pay_panel")
@@ -241,6 +248,23 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         by_address.value = ""
         await do_find()
 
+    async def do_request(_e=None) -> None:
+        """A resident leaves a request at the kiosk (issue 19): for the account found, its kind and words."""
+        touched()
+        error.value = ""
+        owed = state.get("owed")
+        if owed is None:
+            return
+        try:
+            taken = await off_loop(app.claims.add, kind=request_kind.value or "repair",
+                                   text=(request_text.value or "").strip(), account=owed.number, channel="kiosk")
+        except Failed as exc:
+            error.value = exc.message
+            return
+        request_text.value = ""
+        request_done.value = (f"Заявка № {taken.number} принята: {taken.kind_name}, срок — до "
+                              f"{taken.deadline_at:%d.%m.%Y %H:%M}. Узнать, как она исполняется, — по этому номеру")
+
     def show_owed(owed, *, qr: str | None, asked: int | None, period: str | None) -> None:
         state.update(owed=owed, qr=qr, key=str(uuid.uuid4()), target=None)
         owed_title.value = f"Лицевой счёт {owed.number}, {owed.address}"
@@ -256,6 +280,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         rows.append(ft.Text((f"Итого к оплате: {rub(owed.total)} ₽" if owed.total > 0 else "Долга нет")
                             + (f"; аванс {rub(owed.advance)} ₽" if owed.advance else "")
                             + (f"; по счёту за {period}" if period else ""), size=BIG, key="owed_total"))
+        request_done.value = ""
+        rows += [ft.Divider(), ft.Row([request_kind, request_text, request_button], wrap=True), request_done]
         owed_rows.controls = rows
         total = asked if asked is not None else max(owed.total, 0)
         amount.value = rub(total) if total else ""
@@ -379,6 +405,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     find.on_submit = find_button.on_click = do_find
     by_address.on_change = do_address
     pay_button.on_click = do_pay
+    request_button.on_click = updating(page, do_request)
     cancel_button.on_click = another
     way.on_change = show_change
     amount.on_change = given.on_change = show_change
@@ -405,7 +432,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             "owed_rows": owed_rows, "owed_panel": owed_panel, "amount": amount, "given": given, "change": change, "way": way,
             "card_code": card_code, "pay": pay_button, "done": done, "keypad": keypad, "idle": idle_page,
             "work": work, "go_idle": go_idle, "watch_idle": watch_idle, "load_shift": updating(page, load_shift), "sign_out": leave,
-            "another": cancel_button}
+            "another": cancel_button, "request_kind": request_kind, "request_text": request_text,
+            "request_add": request_button, "request_done": request_done}
 
 
 __all__ = ["IDLE_AFTER", "build_kiosk"]

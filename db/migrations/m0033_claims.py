@@ -3,7 +3,8 @@
 ``claim_kind`` — the kinds and their deadlines (hours from receipt, or working days by the production calendar),
 seeded with the usual ones; ``claim`` gains its kind, priority, deadline, assignee, closing time and author;
 ``claim_event`` — every step of a request (received, assigned, commented, closed); ``claim.intake_key`` (unique) —
-a portal's request posted twice is registered once; ``intake_client`` — the portals allowed to post (local).
+a portal's request posted twice is registered once; ``intake_client`` — the portals allowed to post (local);
+``quality_event.entrance`` — an act for one entrance of a house.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ STATEMENTS = (
     'ALTER TABLE "claim" ADD COLUMN "author" TEXT',
     'ALTER TABLE "claim" ADD COLUMN "intake_key" TEXT',
     'CREATE UNIQUE INDEX "claim_intake_key" ON "claim" ("intake_key")',
+    'ALTER TABLE "quality_event" ADD COLUMN "entrance" INTEGER',
     'CREATE TABLE "claim_event" ("id" UUID NOT NULL PRIMARY KEY, "claim_id" UUID NOT NULL, "at" TEXT NOT NULL, '
     '"actor" TEXT NOT NULL, "state" VARCHAR(12) NOT NULL, "assignee" TEXT, "note" TEXT, FOREIGN KEY ("claim_id") '
     'REFERENCES "claim" ("id") ON DELETE RESTRICT)',

@@ -43,6 +43,8 @@ class QualityEvent(BaseModel):
     allowed = QuantityField(null=True)
     supersedes = pw.ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
     extra = JsonTextField(null=True)
+    entrance = pw.IntegerField(null=True)
+    """An act for one entrance (подъезд) of the house: its premises only (step 33, issue 19)."""
 
     class Meta:
         constraints = [

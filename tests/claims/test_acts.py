@@ -117,3 +117,29 @@ def test_an_act_before_the_month_is_charged_is_named_in_its_quality_line(app):
     quality = [ln for ln in lines if ln.service == "Горячее водоснабжение" and ln.kind == "quality"]
     assert len(quality) == 1 and quality[0].amount < 0 and quality[0].corrects_period is None
     assert quality[0].inputs["акт"] == "АКТ-2026-000001"  # the month's own line: the act among its inputs
+
+
+def test_an_act_for_one_entrance_reduces_its_flats_only(app):
+    codes = [c for (c,) in app.db.execute_sql(
+        'SELECT p.ext_id FROM "premises" p JOIN "house" h ON h.id = p.house_id WHERE h.ext_id = \'h00001\' '
+        'ORDER BY p.number')]
+    for code in codes[len(codes) // 2:]:  # the demo's small house has one entrance: the upper half becomes the 2nd
+        app.registry.edit("premises", code, {"entrance": "2"})
+    app.month.calc(OPEN, workers=1)
+    entrances = dict(app.db.execute_sql(
+        'SELECT a.number, p.entrance FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h '
+        "ON h.id = p.house_id WHERE h.ext_id = 'h00001'").fetchall())
+    assert len(set(entrances.values())) > 1  # the demo house has several entrances
+    with pytest.raises(ValidationFailed, match="нет подъезда 99"):
+        app.claims.act(service="hot_water", house="h00001", entrance=99, start="2026-10-05 08:00",
+                       end="2026-10-06 14:00")
+    app.claims.act(service="hot_water", house="h00001", entrance=1, start="2026-10-05 08:00", end="2026-10-06 14:00")
+    app.month.calc(OPEN, workers=1)
+    for account, entrance in entrances.items():
+        charged, named = _hot_water(app, account)
+        if charged == 0:
+            continue
+        if entrance == 1:
+            assert len(named) == 1 and "(подъезд 1)" in named[0].reason, account
+        else:
+            assert named == [], account

@@ -197,3 +197,19 @@ async def test_a_resident_asks_how_the_request_stands(app, page, session, device
     await _type(session, refs["find"], "2026-999999")
     await _tap(session, refs["find_button"])
     assert refs["error"].value == "Нет заявки № З-2026-999999"
+
+
+@pytest.mark.asyncio
+async def test_a_resident_leaves_a_request_at_the_kiosk(app, page, session, devices):
+    refs = await _kiosk(app, page, devices, session)
+    account, _ = _debtor(app)
+    await _type(session, refs["find"], account)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["request_text"], "не работает домофон")
+    await _tap(session, refs["request_add"])
+    assert refs["error"].value == ""
+    assert refs["request_done"].value.startswith("Заявка № З-2026-000001 принята: Заявка на ремонт, срок — до")
+    taken = app.claims.listing("all")
+    assert [(r.channel, r.account, r.text) for r in taken] == [("kiosk", account, "не работает домофон")]
+    await _tap(session, refs["request_add"])  # nothing typed: said, nothing written
+    assert "текст заявки пуст" in refs["error"].value and len(app.claims.listing("all")) == 1

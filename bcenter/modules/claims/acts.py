@@ -17,7 +17,7 @@ import peewee as pw
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.quantity import parse_decimal
 from bcenter.modules.passport.desk import key_text
-from db.dialect import param_mark
+from db.dialect import db_id, param_mark
 from db.models import QualityEvent
 from db.models.events import QUALITY_KINDS
 from db.queries import LIVE_QUALITY
@@ -51,8 +51,9 @@ def _number(db: pw.Database, year: int) -> str:
 
 def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: str, kind: str = "interruption",
             house: str | None = None, account: str | None = None, measured: str | None = None,
-            note: str | None = None) -> str:
-    """Draw up an act for a house (by its code) or the premises of an account; returns its number."""
+            note: str | None = None, entrance: int | None = None) -> str:
+    """Draw up an act for a house (by its code; ``entrance``: one entrance of it) or the premises of an account;
+    returns its number."""
     problems: list[Problem] = []
     m = param_mark(db)
     if kind not in QUALITY_KINDS:
@@ -81,7 +82,13 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
             problems.append(Problem("house", f"нет дома с кодом «{house}»"))
         else:
             place_house = key_text(found[0])
-    elif account is not None:
+            if entrance is not None and not db.execute_sql(
+                    f'SELECT 1 FROM "premises" WHERE house_id = {m} AND entrance = {m}',
+                    (db_id(place_house), entrance)).fetchone():
+                problems.append(Problem("entrance", f"в доме «{house}» нет подъезда {entrance}"))
+    if entrance is not None and house is None:
+        problems.append(Problem("entrance", "подъезд указывается вместе с домом (--house)"))
+    if account is not None:
         found = db.execute_sql(f'SELECT premises_id FROM "account" WHERE number = {m}', (account,)).fetchone()
         if found is None:
             problems.append(Problem("account", f"нет лицевого счёта «{account}»"))
@@ -91,7 +98,7 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
     number = _number(db, begin.year)
     uow.insert(QualityEvent, ext_id=number, service=key_text(row[0]), house=place_house, premises=place_premises,
                start_at=begin.isoformat(), end_at=finish.isoformat(), kind=kind, measured=value,
-               extra={"note": note} if note else None)
+               extra={"note": note} if note else None, entrance=entrance)
     return number
 
 
@@ -100,11 +107,11 @@ def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) ->
     m = param_mark(db)
     row = db.execute_sql(
         'SELECT q.id, q.service_id, q.house_id, q.premises_id, q.start_at, q.end_at, q.kind, q.measured, q.allowed, '
-        f'q.extra FROM "quality_event" q WHERE (q.ext_id = {m} OR q.ext_id LIKE {m}) AND {LIVE_QUALITY} '
+        f'q.extra, q.entrance FROM "quality_event" q WHERE (q.ext_id = {m} OR q.ext_id LIKE {m}) AND {LIVE_QUALITY} '
         'ORDER BY q.ext_id DESC', (number, number + "/%")).fetchone()
     if row is None:
         raise NotFound(f"Нет действующего акта № {number}")
-    qid, service, house, prem, s_at, e_at, kind, measured, allowed, extra = row
+    qid, service, house, prem, s_at, e_at, kind, measured, allowed, extra, entrance = row
     problems: list[Problem] = []
     finish = _moment(end, "to", problems)
     if finish is not None and not datetime.fromisoformat(s_at) < finish < datetime.fromisoformat(e_at):
@@ -116,5 +123,7 @@ def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) ->
     uow.insert(QualityEvent, ext_id=revised, service=key_text(service), house=house and key_text(house),
                premises=prem and key_text(prem), start_at=s_at, end_at=finish.isoformat(), kind=kind,
                measured=None if measured is None else Decimal(str(measured)),
-               allowed=None if allowed is None else Decimal(str(allowed)), supersedes=key_text(qid), extra=QualityEvent.extra.python_value(extra))
+               allowed=None if allowed is None else Decimal(str(allowed)), supersedes=key_text(qid),
+               extra=QualityEvent.extra.python_value(extra),
+               entrance=entrance)
     return revised

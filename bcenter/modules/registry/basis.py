@@ -399,15 +399,23 @@ class BasisReader:
         return self._quality_rows(self._q(
             'SELECT NULL, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed, q.ext_id '
             'FROM "quality_event" q '
-            f'WHERE q.house_id = ? AND {LIVE_QUALITY} ORDER BY q.id', (db_id(house_id),))).get(None, ())
+            f'WHERE q.house_id = ? AND q.entrance IS NULL AND {LIVE_QUALITY} ORDER BY q.id',
+            (db_id(house_id),))).get(None, ())
 
     def _premises_quality(self, house_id: str) -> dict[str, tuple[QualityEvent, ...]]:
-        """Events of single premises of the house, by premises (one query for the house)."""
-        return self._quality_rows(self._q(
+        """Events of single premises of the house, by premises, then the acts of an entrance given to each of its
+        premises (issue 19)."""
+        own = self._quality_rows(self._q(
             'SELECT q.premises_id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed, q.ext_id '
             f'FROM "quality_event" q JOIN "premises" p ON p.id = q.premises_id WHERE p.house_id = ? AND {LIVE_QUALITY} '
-            'ORDER BY q.id',
-            (db_id(house_id),)))
+            'ORDER BY q.id', (db_id(house_id),)))
+        entrances = self._quality_rows(self._q(
+            'SELECT p.id, q.service_id, q.kind, q.start_at, q.end_at, q.measured, q.allowed, q.ext_id '
+            'FROM "quality_event" q JOIN "premises" p ON p.house_id = q.house_id AND p.entrance = q.entrance '
+            f'WHERE q.house_id = ? AND {LIVE_QUALITY} ORDER BY q.id, p.id', (db_id(house_id),)))
+        for place, events in entrances.items():
+            own[place] = own.get(place, ()) + events
+        return own
 
     def _quality_rows(self, rows) -> dict:
         out: dict = defaultdict(list)

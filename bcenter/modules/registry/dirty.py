@@ -205,7 +205,7 @@ def _registrations(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
 
 ACTS = (
     'SELECT COALESCE(q.house_id, p.house_id), q.house_id, q.premises_id, q.ext_id, q.kind, q.start_at, q.end_at, '
-    's.start_at, s.end_at, sv.name FROM "quality_event" q LEFT JOIN "premises" p ON p.id = q.premises_id '
+    's.start_at, s.end_at, sv.name, q.entrance FROM "quality_event" q LEFT JOIN "premises" p ON p.id = q.premises_id '
     'JOIN "service" sv ON sv.id = q.service_id LEFT JOIN "quality_event" s ON s.id = q.supersedes_id WHERE q.id IN')
 """An act written since the last run (interruption, poor quality) and the one it supersedes (closed earlier)."""
 
@@ -213,12 +213,13 @@ ACT_WORDS = {"interruption": "перерыв в предоставлении", "
              "pressure": "давление не соответствует норме", "composition": "состав не соответствует норме"}
 
 
-def act_text(number, kind, service, start, end, old_end) -> str:
+def act_text(number, kind, service, start, end, old_end, entrance=None) -> str:
     """«акт АКТ-2026-000001: перерыв в предоставлении «Горячее водоснабжение» с 05.10.2026 08:00 по 06.10.2026
     14:00» — the act as the reason of its recalculation names it (issue 19)."""
     s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
-    text = (f"акт {number or 'без номера'}: {ACT_WORDS.get(kind, kind)} «{service}» с {s:%d.%m.%Y %H:%M} "
-            f"по {e:%d.%m.%Y %H:%M}")
+    text = (f"акт {number or 'без номера'}: {ACT_WORDS.get(kind, kind)} «{service}»"
+            + (f" (подъезд {entrance})" if entrance is not None else "")
+            + f" с {s:%d.%m.%Y %H:%M} по {e:%d.%m.%Y %H:%M}")
     if old_end is not None and old_end != end:
         text += f" (окончание исправлено: было {datetime.fromisoformat(old_end):%d.%m.%Y %H:%M})"
     return text
@@ -233,13 +234,13 @@ def _acts(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
     homes: dict[str, str] = {}
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        for house, own_house, prem, number, kind, s_at, e_at, o_start, o_end, service in db.execute_sql(
+        for house, own_house, prem, number, kind, s_at, e_at, o_start, o_end, service, entrance in db.execute_sql(
                 f"{ACTS} ({', '.join([mark] * len(chunk))})", db_ids(chunk)):
             begin, end = registration_change(s_at[:10], e_at[:10], o_start and o_start[:10], o_end and o_end[:10])
             end = None if end is None else end + timedelta(days=1)  # the act's last day is a day it touched
             house = _key(house)
             dirty.mark(house, Period.of(begin))
-            fact = Fact(begin, end, act_text(number, kind, service, s_at, e_at, o_end))
+            fact = Fact(begin, end, act_text(number, kind, service, s_at, e_at, o_end, entrance))
             if own_house is not None:
                 by_house[house].append(fact)
             else:
