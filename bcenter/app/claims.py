@@ -36,6 +36,7 @@ class ClaimsCases(UseCases):
         """Register a request of ``kind`` for an account's premises or a house; its deadline comes from the kind.
         ``intake_key`` (a portal's «name:Idempotency-Key»): a request posted again is the one registered before."""
         self.app.system.ensure_initialized()
+        requests.ensure_kinds(self.db, actor=self.app.actor.user)
         if intake_key is not None and (number := intake.known(self.db, intake_key)) is not None:
             return self._one(number)
         with self._unit("claims.add") as uow:
@@ -100,12 +101,14 @@ class ClaimsCases(UseCases):
 
     @use_case(P.CLAIMS_WRITE, "виды заявок и сроки")
     def kinds(self) -> list[requests.Kind]:
+        requests.ensure_kinds(self.db, actor=self.app.actor.user)
         return requests.kinds(self.db)
 
     @use_case(P.SYSTEM_SETUP, "срок исполнения вида заявок", writes=True)
     def set_deadline(self, code: str, *, hours: int | None = None, working_days: int | None = None,
                      basis: str | None = None) -> requests.Kind:
         """A kind's deadline changed (the administrator): requests taken from now on get it; audited, synced."""
+        requests.ensure_kinds(self.db, actor=self.app.actor.user)
         with self._unit("claims.kind") as uow:
             return requests.set_deadline(uow, self.db, code, hours=hours, working_days=working_days, basis=basis)
 

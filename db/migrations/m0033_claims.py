@@ -1,18 +1,17 @@
 """Step 33 (issue 19): residents' requests get kinds with deadlines, priorities, an assignee and a history.
 
-``claim_kind`` — the kinds and their deadlines (hours from receipt, or working days by the production calendar),
-seeded with the usual ones; ``claim`` gains its kind, priority, deadline, assignee, closing time and author;
+``claim_kind`` — the kinds and their deadlines (hours from receipt, or working days by the production calendar;
+the usual ones are written by the first use of requests, through the unit of work, so they travel like any row);
+``claim`` gains its kind, priority, deadline, assignee, closing time and author;
 ``claim_event`` — every step of a request (received, assigned, commented, closed); ``claim.intake_key`` (unique) —
 a portal's request posted twice is registered once; ``intake_client`` — the portals allowed to post (local);
 ``quality_event.entrance`` — an act for one entrance of a house.
 """
 from __future__ import annotations
 
-import uuid
-
 import peewee as pw
 
-from db.dialect import db_id, is_postgres, param_mark
+from db.dialect import is_postgres
 
 STATEMENTS = (
     'CREATE TABLE "claim_kind" ("id" UUID NOT NULL PRIMARY KEY, "code" TEXT NOT NULL, "name" TEXT NOT NULL, '
@@ -41,26 +40,7 @@ INTAKE = {
                   '"created_at" TEXT NOT NULL, "disabled" BOOLEAN NOT NULL)',
 }
 
-KINDS = (
-    # code, name, priority, hours, working days, basis — the deadlines an office may change (bcenter claims kinds)
-    ("emergency", "Аварийная заявка", "emergency", 2, None,
-     "ПП 416 п. 13: аварийно-диспетчерское обслуживание, устранение аварии [U: срок по виду аварии]"),
-    ("quality", "Жалоба на качество или перерыв услуги", "urgent", 2, None,
-     "ПП 354 п. 108: проверка не позднее 2 часов с получения сообщения, если иное время не согласовано"),
-    ("repair", "Заявка на ремонт", "urgent", 72, None, "договор управления [P: 3 суток]"),
-    ("billing", "Вопрос по начислениям", "normal", None, 3,
-     "ПП 354 п. 31 «д»: проверка правильности начисления [U: 3 рабочих дня]"),
-    ("inquiry", "Обращение, запрос информации", "normal", None, 10, "ПП 416 п. 34 [U: 10 рабочих дней]"),
-)
-
-
 def apply(db: pw.Database) -> None:
     for statement in STATEMENTS:
         db.execute_sql(statement)
     db.execute_sql(INTAKE["postgresql" if is_postgres(db) else "sqlite"])
-    m = param_mark(db)
-    for code, name, priority, hours, days, basis in KINDS:
-        kid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bcenter:claim_kind:{code}"))  # the same on every site
-        db.execute_sql(f'INSERT INTO "claim_kind" (id, code, name, priority, deadline_hours, deadline_working_days, '
-                       f'basis) VALUES ({m}, {m}, {m}, {m}, {m}, {m}, {m})',
-                       (db_id(kid), code, name, priority, hours, days, basis))

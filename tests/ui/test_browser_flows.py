@@ -49,7 +49,7 @@ def test_the_cashier_scans_a_bill_and_takes_cash_with_change(town, tmp_path):
         sign_in(page, "kassa", "пароль-кассира")
         page.get_by_role("button", name="Открыть смену").click(timeout=WAIT)
         page.get_by_text("Смена № 1 открыта (Кассир К. К.)", exact=False).wait_for(timeout=WAIT)
-        type_into(page, "Лицевой счёт или QR-код счёта", facts["qr"])  # as the scanner types it …
+        type_into(page, "Лицевой счёт, QR-код счёта или № заявки", facts["qr"])  # as the scanner types it …
         page.keyboard.press("Enter")  # … and its Enter
         page.get_by_text(f"Лицевой счёт {facts['debtor']},", exact=False).wait_for(timeout=WAIT)
         page.get_by_role("textbox", name="Получено наличными, ₽").click()

@@ -78,3 +78,18 @@ def test_the_passport_officer_opens_a_card_with_documents_and_issues_an_extract(
         page.get_by_text("Выписка из домовой книги № ПС-", exact=False).wait_for(timeout=20000)
         page.get_by_role("button", name="Открыть PDF").wait_for(timeout=20000)
         stable_screenshot(page, shots(tmp_path) / "office-passport.png")
+
+
+def test_the_dispatcher_takes_a_request_and_sees_it_by_deadline(server, tmp_path):
+    """Issue 19: the dispatcher's desk in the browser — a request taken by phone, listed among the new ones."""
+    url, found = server
+    with opened(url) as page:
+        sign_in(page, "oper", "пароль-оператора")
+        page.get_by_role("button", name="Заявки").click(timeout=20000)
+        type_into(page, "Лицевой счёт", found.number)
+        type_into(page, "Суть заявки", "нет горячей воды")
+        page.get_by_role("button", name="Принять").click(timeout=20000)
+        page.get_by_text("принята, срок — до", exact=False).wait_for(timeout=20000)
+        page.get_by_role("button", name="Новые").click(timeout=20000)
+        page.get_by_text("нет горячей воды", exact=False).first.wait_for(timeout=20000)
+        stable_screenshot(page, shots(tmp_path) / "office-claims.png")

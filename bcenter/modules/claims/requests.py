@@ -7,6 +7,7 @@ Overdue: not closed when its deadline has passed (now), or closed after it (the 
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -77,6 +78,31 @@ def deadline(received: datetime, *, hours: int | None, working_days: int | None,
         if calendar.is_working(day):
             left -= 1
     return datetime.combine(day, END_OF_DAY, tzinfo=received.tzinfo)
+
+
+DEFAULT_KINDS = (
+    # code, name, priority, hours, working days, basis — the deadlines an office may change (bcenter claims kinds)
+    ("emergency", "Аварийная заявка", "emergency", 2, None,
+     "ПП 416 п. 13: аварийно-диспетчерское обслуживание, устранение аварии [U: срок по виду аварии]"),
+    ("quality", "Жалоба на качество или перерыв услуги", "urgent", 2, None,
+     "ПП 354 п. 108: проверка не позднее 2 часов с получения сообщения, если иное время не согласовано"),
+    ("repair", "Заявка на ремонт", "urgent", 72, None, "договор управления [P: 3 суток]"),
+    ("billing", "Вопрос по начислениям", "normal", None, 3,
+     "ПП 354 п. 31 «д»: проверка правильности начисления [U: 3 рабочих дня]"),
+    ("inquiry", "Обращение, запрос информации", "normal", None, 10, "ПП 416 п. 34 [U: 10 рабочих дней]"),
+)
+
+
+def ensure_kinds(db: pw.Database, *, actor: str) -> None:
+    """The usual kinds, written once (through the unit of work: they travel to the other sites like any row; their
+    ids are the same everywhere — ``uuid5`` of the code — so two sites seeding them agree)."""
+    if db.execute_sql('SELECT COUNT(*) FROM "claim_kind"').fetchone()[0]:
+        return
+    rows = [(str(uuid.uuid5(uuid.NAMESPACE_URL, f"bcenter:claim_kind:{code}")), code, name, priority, hours, days,
+             basis) for code, name, priority, hours, days, basis in DEFAULT_KINDS]
+    with UnitOfWork(action="claims.kinds", db=db, actor=actor) as uow:
+        uow.insert_rows(ClaimKind, ("id", "code", "name", "priority", "deadline_hours", "deadline_working_days",
+                                    "basis"), rows)
 
 
 def _fail(problems: list[Problem]) -> None:
