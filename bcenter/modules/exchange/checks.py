@@ -445,9 +445,15 @@ class Checker:
             ok = False
         measured = self.quantity(o.get("measured"), f"{path}.measured")
         allowed = self.quantity(o.get("allowed"), f"{path}.allowed")
+        if "entrance" in o and house is None:
+            self.fail(f"{path}.entrance", "подъезд указывается у акта на дом (house)")
+            ok = False
+        supersedes = self.ref("quality_event", o.get("supersedes"), f"{path}.supersedes")
+        if "supersedes" in o and supersedes is None:
+            ok = False
         if service and ok and (house or premises):
             out["quality_event"].append((uid, o["id"], service, house, premises, o["start"], o["end"], o["kind"],
-                                         measured, allowed, _extra(o)))
+                                         measured, allowed, _extra(o), o.get("entrance"), supersedes))
 
     def payment_document(self, o: dict, path: str, uid: str, out: dict) -> None:
         """An ИПД names one document: one per account and month, and never two documents."""

@@ -344,7 +344,9 @@ class Exporter:
 
     def quality_events(self) -> Iterator[dict]:
         services, houses, premises = self._ids("service"), self._ids("house"), self._ids("premises")
-        for uid, ext, service, house, prem, start, end, kind, measured, allowed, extra in self._rows("quality_event"):
+        acts = self._ids("quality_event")
+        for (uid, ext, service, house, prem, start, end, kind, measured, allowed, extra, entrance,
+             supersedes) in self._rows("quality_event"):
             obj = {"id": ext or str(uid), "service": services[str(service)]}
             if house is not None:
                 obj["house"] = houses[str(house)]
@@ -353,6 +355,8 @@ class Exporter:
             obj.update(start=start, end=end, kind=kind)
             _put(obj, "measured", measured)
             _put(obj, "allowed", allowed)
+            _put(obj, "entrance", entrance)
+            _put(obj, "supersedes", None if supersedes is None else acts[str(supersedes)])
             yield _extra(obj, extra)
 
     def payments(self) -> Iterator[dict]:

@@ -60,7 +60,7 @@ COLUMNS = {
                       "half_peak", "extra"),
     "absence": ("id", "ext_id", "person_id", "valid_from", "valid_to", "documents", "extra"),
     "quality_event": ("id", "ext_id", "service_id", "house_id", "premises_id", "start_at", "end_at", "kind",
-                      "measured", "allowed", "extra"),
+                      "measured", "allowed", "extra", "entrance", "supersedes_id"),
     "payment": ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent", "commission",
                 "extra"),
     "payment_service_split": ("id", "payment_id", "service_id", "amount"),
