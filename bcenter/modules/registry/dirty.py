@@ -193,14 +193,20 @@ def _registrations(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
             premises_facts[_key(prem)].append(Fact(begin, end, registration_text(kind, v_from, v_to, o_from, last,
                                                                                    first, middle)))
             houses[_key(prem)] = _key(house)
-    prems = list(premises_facts)
+    _name_in_premises(db, dirty, premises_facts, houses)
+
+
+def _name_in_premises(db: pw.Database, dirty: Dirty, facts: dict[str, list[Fact]], houses: dict[str, str]) -> None:
+    """Give every account of each premises the facts about it (``houses``: the premises' house)."""
+    mark = param_mark(db)
+    prems = list(facts)
     for start in range(0, len(prems), 900):
         chunk = prems[start:start + 900]
         for account, prem in db.execute_sql(
                 f'SELECT id, premises_id FROM "account" WHERE premises_id IN ({", ".join([mark] * len(chunk))})',
                 db_ids(chunk)):
             prem = _key(prem)
-            dirty.facts.setdefault(houses[prem], {}).setdefault(_key(account), []).extend(premises_facts[prem])
+            dirty.facts.setdefault(houses[prem], {}).setdefault(_key(account), []).extend(facts[prem])
 
 
 ACTS = (
@@ -250,14 +256,7 @@ def _acts(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
         for (account,) in db.execute_sql(f'SELECT account_id FROM "account_house" WHERE house_id = {mark}',
                                          db_ids([house])):
             dirty.facts.setdefault(house, {}).setdefault(_key(account), []).extend(facts)
-    prems = list(by_premises)
-    for start in range(0, len(prems), 900):
-        chunk = prems[start:start + 900]
-        for account, prem in db.execute_sql(
-                f'SELECT id, premises_id FROM "account" WHERE premises_id IN ({", ".join([mark] * len(chunk))})',
-                db_ids(chunk)):
-            prem = _key(prem)
-            dirty.facts.setdefault(homes[prem], {}).setdefault(_key(account), []).extend(by_premises[prem])
+    _name_in_premises(db, dirty, by_premises, homes)
 
 
 NAMED = {"registration": _registrations, "quality_event": _acts}
