@@ -16,6 +16,7 @@ import peewee as pw
 
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.quantity import parse_decimal
+from bcenter.modules.claims.places import account_of, house_of
 from bcenter.modules.passport.desk import key_text
 from db.dialect import db_id, param_mark
 from db.models import QualityEvent
@@ -77,11 +78,8 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
         problems.append(Problem("measured", "для акта о качестве нужно измеренное значение"))
     place_house = place_premises = None
     if house is not None:
-        found = db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m}', (house,)).fetchone()
-        if found is None:
-            problems.append(Problem("house", f"нет дома с кодом «{house}»"))
-        else:
-            place_house = key_text(found[0])
+        place_house = house_of(db, house, problems)
+        if place_house is not None:
             if entrance is not None and not db.execute_sql(
                     f'SELECT 1 FROM "premises" WHERE house_id = {m} AND entrance = {m}',
                     (db_id(place_house), entrance)).fetchone():
@@ -89,11 +87,8 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
     if entrance is not None and house is None:
         problems.append(Problem("entrance", "подъезд указывается вместе с домом (--house)"))
     if account is not None:
-        found = db.execute_sql(f'SELECT premises_id FROM "account" WHERE number = {m}', (account,)).fetchone()
-        if found is None:
-            problems.append(Problem("account", f"нет лицевого счёта «{account}»"))
-        else:
-            place_premises = key_text(found[0])
+        found = account_of(db, account, problems)
+        place_premises = found and found[1]
     _fail(problems)
     number = _number(db, begin.year)
     uow.insert(QualityEvent, ext_id=number, service=key_text(row[0]), house=place_house, premises=place_premises,

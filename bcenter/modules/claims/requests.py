@@ -16,6 +16,7 @@ import peewee as pw
 from bcenter.core.calendar import WorkCalendar
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.modules.claims.acts import MSK
+from bcenter.modules.claims.places import account_of, house_of
 from bcenter.modules.passport.desk import key_text
 from db.dialect import db_id, param_mark
 from db.models import Claim, ClaimEvent, ClaimKind
@@ -132,18 +133,11 @@ def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime
         problems.append(Problem("channel", f"канал «{channel}» неизвестен: {', '.join(CHANNELS)}"))
     house_id = premises_id = account_id = None
     if account is not None:
-        row = db.execute_sql(f'SELECT a.id, a.premises_id, p.house_id FROM "account" a JOIN "premises" p ON p.id = '
-                             f'a.premises_id WHERE a.number = {m}', (account,)).fetchone()
-        if row is None:
-            problems.append(Problem("account", f"нет лицевого счёта «{account}»"))
-        else:
-            account_id, premises_id, house_id = (key_text(v) for v in row)
+        found_account = account_of(db, account, problems)
+        if found_account is not None:
+            account_id, premises_id, house_id = found_account
     elif house is not None:
-        row = db.execute_sql(f'SELECT id FROM "house" WHERE ext_id = {m}', (house,)).fetchone()
-        if row is None:
-            problems.append(Problem("house", f"нет дома с кодом «{house}»"))
-        else:
-            house_id = key_text(row[0])
+        house_id = house_of(db, house, problems)
     else:
         problems.append(Problem("place", "укажите лицевой счёт (--account) или дом (--house)"))
     _fail(problems)
