@@ -25,7 +25,7 @@ REF = "ref"
 REF_TABLES = frozenset({
     "organization", "supplier", "bank_detail", "service", "increasing_coefficient", "key_rate", "penalty_rate_cap",
     "moratorium", "calendar_day", "setting", "billing_period", "bank_registry", "suspense_payment",
-    "supplier_contract", "supplier_transfer", "site", "app_user", "user_role", "claim_kind"})
+    "supplier_contract", "supplier_transfer", "site", "app_user", "user_role", "claim_kind", "debtor_filter"})
 """Tables every row of which is reference data (the scope ``ref``)."""
 
 ALSO_REF = frozenset({"cash_shift"})
@@ -34,6 +34,8 @@ ALSO_REF = frozenset({"cash_shift"})
 _PREMISES = 'LEFT JOIN "premises" p ON p.id = t.premises_id'
 _ACCOUNT = 'LEFT JOIN "account" a ON a.id = t.account_id LEFT JOIN "premises" p ON p.id = a.premises_id'
 _METER = ('LEFT JOIN "meter" m ON m.id = t.meter_id LEFT JOIN "premises" p ON p.id = m.premises_id')
+_CASE = ('LEFT JOIN "court_case" k ON k.id = t.case_id LEFT JOIN "account" a ON a.id = k.account_id '
+         'LEFT JOIN "premises" p ON p.id = a.premises_id')
 _SHIFT = 'LEFT JOIN "cash_shift" s ON s.id = t.shift_id'
 
 HOUSE_OF: dict[str, tuple[str, str]] = {
@@ -55,6 +57,10 @@ HOUSE_OF: dict[str, tuple[str, str]] = {
     "journal_entry": (_ACCOUNT, "p.house_id"),  # none (a supplier's transfer): ref
     "claim": (_ACCOUNT, "COALESCE(t.house_id, p.house_id)"),
     "court_case": (_ACCOUNT, "p.house_id"),
+    "court_case_line": (_CASE, "p.house_id"),
+    "court_case_event": (_CASE, "p.house_id"),
+    "court_recovery": (_CASE, "p.house_id"),
+    "collection_document": (_ACCOUNT, "p.house_id"),
     "payment_service_split": ('LEFT JOIN "payment" y ON y.id = t.payment_id LEFT JOIN "account" a ON a.id = '
                               'y.account_id LEFT JOIN "premises" p ON p.id = a.premises_id', "p.house_id"),
     "meter_verification": (_METER, "COALESCE(m.house_id, p.house_id)"),

@@ -434,3 +434,19 @@ def _month_start(basis: HouseBasis, event) -> datetime:
 
 def _month_end(basis: HouseBasis, event) -> datetime:
     return datetime.combine(basis.period.end, datetime.min.time(), tzinfo=event.end.tzinfo)
+
+
+def charge_by_norm(basis: HouseBasis, account_key: str, service_key: str) -> Line | None:
+    """The account's monthly charge for a metered resource computed by the norm — norm × persons (residents, else
+    owners, п. 56(2)) × tariff, without the increasing coefficient: the measure of a debt that allows a restriction
+    (ПП 354 п. 118: «2 месячных размеров платы … исходя из норматива потребления»). ``None`` when the service is not
+    a metered resource of the account or its norm or tariff is missing."""
+    svc = basis.services.get(service_key)
+    account = next((a for a in basis.accounts if a.key == account_key), None)
+    if svc is None or account is None or svc.resource not in METERED or service_key not in account.services:
+        return None
+    gaps = _Gaps()
+    price = _price(basis, svc, gaps, "")
+    if price is None:
+        return None
+    return _norm_line(basis, account, svc, price, gaps, {}, "", with_coefficient=False)

@@ -98,6 +98,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (31, "sync_pull", _sql_file("0031_sync_pull")),
     (32, "passport", _python_step("m0032_passport")),
     (33, "claims", _python_step("m0033_claims")),
+    (34, "collection", _python_step("m0034_collection")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -17,7 +17,9 @@ from db.models.finance import (
 from db.models.ledger import (
     AccountCarry, AccountSnapshot, BalanceKey, BalanceSnapshot, BillingPeriod, ChargeLine, Derivation, JournalEntry, Posting,
 )
-from db.models.cases import Claim, ClaimEvent, ClaimKind, CourtCase
+from db.models.cases import (
+    Claim, ClaimEvent, ClaimKind, CollectionDocument, CourtCase, CourtCaseEvent, CourtCaseLine, CourtRecovery, DebtorFilter,
+)
 from db.models.system import (
     AppUser, AuditLog, CalcRun, CalcState, IntakeClient, JobLock, LocalSetting, Outbox, SignIn, Site, SyncAlarm, SyncBatch,
     SyncConflict, SyncCursor, SyncFieldClock, SyncSite, UserRole, UserSession,
@@ -34,6 +36,7 @@ DOMAIN_MODELS = [
     SupplierContract, SupplierTransfer, PaymentDocument,
     BillingPeriod, JournalEntry, Posting, ChargeLine, BalanceSnapshot, AccountSnapshot,
     ClaimKind, Claim, ClaimEvent, CourtCase, PassportDocument,
+    CourtCaseLine, CourtCaseEvent, CourtRecovery, CollectionDocument, DebtorFilter,
     Site, AppUser, UserRole,
 ]
 """Synced domain tables: written only through the unit of work (outbox + audit)."""
