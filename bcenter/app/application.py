@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.month import MonthCases
     from bcenter.app.cash import CashCases
     from bcenter.app.claims import ClaimsCases
+    from bcenter.app.collection import CollectionCases
     from bcenter.app.meters import MetersCases
     from bcenter.app.passport import PassportCases
     from bcenter.app.payments import PaymentsCases
@@ -48,7 +49,8 @@ class App:
     export), ``month`` (calc, storno, close, charges, explain, balances), ``finance`` (debts, penalties),
     ``bills`` (print), ``payments`` (bank registries, the suspense queue), ``passport`` (the passport desk)."""
 
-    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments", "passport", "claims")
+    GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments", "passport", "claims",
+              "collection")
 
     def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None,
                  lock_wait: float = DEFAULT_WAIT_S):
@@ -120,6 +122,11 @@ class App:
     def claims(self) -> "ClaimsCases":
         from bcenter.app.claims import ClaimsCases
         return ClaimsCases(self)
+
+    @cached_property
+    def collection(self) -> "CollectionCases":
+        from bcenter.app.collection import CollectionCases
+        return CollectionCases(self)
 
     @cached_property
     def passport(self) -> "PassportCases":

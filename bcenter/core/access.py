@@ -49,6 +49,8 @@ class Permission(StrEnum):
     CLAIMS_WRITE = "claims.write"            # requests (take, assign, close), acts of interruptions and poor quality
     CLAIMS_READ = "claims.read"              # a request's state by its number (the kiosk tells the resident)
     CLAIMS_TAKE = "claims.take"              # take a resident's request (the office, the kiosk)
+    COLLECTION_READ = "collection.read"      # debtor lists, court cases and their documents
+    COLLECTION_WRITE = "collection.write"    # notices to debtors, cases (file, stages, recoveries, write-off)
 
 
 P = Permission
@@ -58,15 +60,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
                            P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ,
-                           P.CLAIMS_WRITE, P.CLAIMS_READ, P.CLAIMS_TAKE}),
+                           P.CLAIMS_WRITE, P.CLAIMS_READ, P.CLAIMS_TAKE, P.COLLECTION_READ, P.COLLECTION_WRITE}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
-                             P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ}),
+                             P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ, P.COLLECTION_READ,
+                             P.COLLECTION_WRITE}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK,
                           P.CLAIMS_READ, P.CLAIMS_TAKE}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH, P.PASSPORT_READ, P.PASSPORT_WRITE, P.PERSONAL_DATA_VIEW,
                                    P.PASSPORT_DOCUMENTS}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),
-    "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ}),
+    "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ,
+                          P.COLLECTION_READ}),
 }
 
 

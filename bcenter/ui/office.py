@@ -22,6 +22,7 @@ from bcenter.core.vocabulary import LINE_KIND_NAMES, METHOD_SHORT
 from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, signing_out, updating
 from bcenter.ui.bills import build_bills
 from bcenter.ui.claims import build_claims
+from bcenter.ui.collection import build_collection
 from bcenter.ui.passport import build_passport
 from bcenter.ui.month import build_month
 from bcenter.ui.payments import build_payments
@@ -146,13 +147,14 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     bills, bills_refs = build_bills(page, app, files=files, today=today)
     passport, passport_refs = build_passport(page, app, files=files, today=today)
     claims, claims_refs = build_claims(page, app)
+    collection, collection_refs = build_collection(page, app, files=files, today=today)
     sections = {"accounts": (accounts, None), "month": (month, month_refs["load"]),
                 "payments": (payments, payments_refs["load"]), "readings": (readings, readings_refs["load"]),
                 "bills": (bills, None), "registry": (registry, registry_refs["load"]), "passport": (passport, None),
-                "claims": (claims, claims_refs["load"])}
+                "claims": (claims, claims_refs["load"]), "collection": (collection, collection_refs["load"])}
     names = {"accounts": "Лицевые счета", "month": "Месяц", "payments": "Платежи", "readings": "Показания",
              "bills": "Счета", "registry": "Картотека", "passport": "Паспортный стол",
-             "claims": "Заявки"}
+             "claims": "Заявки", "collection": "Должники"}
     nav = ft.Row(key="nav")
     body = ft.Column([accounts], key="body")
 
@@ -181,7 +183,7 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     return {"query": query, "hint": hint, "results": results, "card": card, "error": error, "who": who,
             "sign_out": leave, "nav": nav, "body": body, "month": month_refs, "payments": payments_refs,
             "readings": readings_refs, "registry": registry_refs, "bills": bills_refs, "passport": passport_refs,
-            "claims": claims_refs,
+            "claims": claims_refs, "collection": collection_refs,
             "sections": {k: v[0] for k, v in sections.items()}}
 
 

@@ -1,0 +1,163 @@
+"""What debt collection reads about accounts: their payer, address, house, co-owners and residents, and the open
+cases — one query each for many accounts."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+import peewee as pw
+
+from bcenter.core.period import Period
+from bcenter.engine.collection import Pause
+from bcenter.modules.passport.desk import key_text
+from db.dialect import db_id, param_mark
+from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
+from db.search import format_address
+
+OPEN_STAGES = ("court_order", "order_issued", "order_cancelled", "claim", "judgment", "enforcement")
+STAGE_NAMES = {
+    "court_order": "подано заявление о вынесении судебного приказа",
+    "order_issued": "судебный приказ вынесен",
+    "order_cancelled": "судебный приказ отменён",
+    "claim": "подано исковое заявление",
+    "judgment": "решение суда",
+    "enforcement": "исполнительное производство",
+    "closed": "закрыто: долг погашен",
+    "written_off": "списано",
+}
+
+
+def _name(last, first, middle) -> str:
+    return " ".join(p for p in (last, first, middle) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    id: str
+    number: str
+    house: str
+    house_code: str
+    premises: str
+    address: str
+    payer: str
+    closed: bool
+    person: str | None
+
+
+def accounts_info(db: pw.Database, numbers: list[str] | None = None) -> dict[str, AccountInfo]:
+    """By account number: its payer, address and house (every account, or those ``numbers``)."""
+    m = param_mark(db)
+    where, params = "", ()
+    if numbers is not None:
+        if not numbers:
+            return {}
+        where, params = f"WHERE a.number IN ({', '.join([m] * len(numbers))})", tuple(numbers)
+    out = {}
+    for aid, number, hid, code, pid, city, street, building, block, pnum, kind, closed, last, first, middle, org, \
+            holder in db.execute_sql(
+            'SELECT a.id, a.number, h.id, h.ext_id, p.id, h.city, h.street, h.building, h.block, p.number, p.kind, '
+            'a.closed, s.last_name, s.first_name, s.middle_name, a.holder_org_name, a.holder_person_id '
+            'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
+            f'LEFT JOIN "person" s ON s.id = a.holder_person_id {where}', params):
+        out[number] = AccountInfo(key_text(aid), number, key_text(hid), code or key_text(hid), key_text(pid),
+                                  format_address(city, street, building, block, pnum, kind),
+                                  _name(last, first, middle) or org or "—", closed is not None,
+                                  key_text(holder) if holder is not None else None)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Debtor:
+    """A person liable for a case: a co-owner by share, or a member of a social tenant's family jointly."""
+
+    name: str
+    person: str | None
+    share: str | None
+    joint: bool
+    birth_date: str | None = None
+
+
+def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
+    """Who owes for the premises on ``day``: its owners (persons) each by share (ЖК ст. 158, ГК ст. 249); where no
+    person owns it (municipal housing), the holder of the account and the adults registered with them jointly (ЖК
+    ст. 69 ч. 2; age is not known without the sealed birth dates — everyone registered is listed) [P]."""
+    m = param_mark(db)
+    owners = []
+    for pid, share, last, first, middle in db.execute_sql(
+            f'SELECT o.owner_person_id, o.share, s.last_name, s.first_name, s.middle_name FROM "ownership" o '
+            f'JOIN "person" s ON s.id = o.owner_person_id WHERE o.premises_id = {m} AND o.valid_from <= {m} '
+            f'AND (o.valid_to IS NULL OR o.valid_to > {m}) AND {LIVE_OWNERSHIP} ORDER BY s.last_name, s.first_name',
+            (db_id(info.premises), day.isoformat(), day.isoformat())):
+        owners.append(Debtor(_name(last, first, middle), key_text(pid), str(Fraction(share or "1")), False))
+    if owners:
+        return owners
+    family = []
+    seen = set()
+    if info.person is not None:
+        family.append(Debtor(info.payer, info.person, None, True))
+        seen.add(info.person)
+    for pid, last, first, middle in db.execute_sql(
+            f'SELECT r.person_id, s.last_name, s.first_name, s.middle_name FROM "registration" r JOIN "person" s '
+            f'ON s.id = r.person_id WHERE r.premises_id = {m} AND r.kind = \'permanent\' AND r.valid_from <= {m} '
+            f'AND (r.valid_to IS NULL OR r.valid_to > {m}) AND {LIVE_REGISTRATION} ORDER BY s.last_name',
+            (db_id(info.premises), day.isoformat(), day.isoformat())):
+        if key_text(pid) not in seen:
+            seen.add(key_text(pid))
+            family.append(Debtor(_name(last, first, middle), key_text(pid), None, True))
+    if not family:
+        family.append(Debtor(info.payer, None, None, False))
+    return family
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    id: str
+    number: str
+    account: str
+    stage: str
+
+
+def open_cases(db: pw.Database) -> dict[str, CaseRef]:
+    """By account id: its open case (at most one)."""
+    out = {}
+    for cid, number, account, stage in db.execute_sql(
+            f'SELECT id, number, account_id, stage FROM "court_case" WHERE stage IN '
+            f'({", ".join(repr(s) for s in OPEN_STAGES)}) ORDER BY opened_on'):
+        out[key_text(account)] = CaseRef(key_text(cid), number or "—", key_text(account), stage)
+    return out
+
+
+def pauses(db: pw.Database, account: str | None = None) -> dict[str, dict[tuple[Period, str], list[Pause]]]:
+    """By account id, by (month, service id): the times a судебный приказ stood over the month's payment — from the
+    day its application was filed to the day the order was cancelled (open while it stands: the case has not been
+    cancelled). ГК ст. 204 п. 1, Пленум ВС № 43 п. 17–18."""
+    m = param_mark(db)
+    where, params = "", ()
+    if account is not None:
+        where, params = f" AND k.account_id = {m}", (db_id(account),)
+    events: dict[str, dict[str, date]] = defaultdict(dict)
+    for cid, stage, day in db.execute_sql(
+            'SELECT e.case_id, e.stage, e.day FROM "court_case_event" e JOIN "court_case" k ON k.id = e.case_id '
+            f'WHERE e.stage IN (\'court_order\', \'order_cancelled\', \'claim\'){where} ORDER BY e.day', params):
+        events[key_text(cid)].setdefault(stage, day if isinstance(day, date) else date.fromisoformat(str(day)))
+    out: dict[str, dict[tuple[Period, str], list[Pause]]] = defaultdict(lambda: defaultdict(list))
+    if not events:
+        return out
+    for cid, acc, period, service in db.execute_sql(
+            'SELECT l.case_id, k.account_id, l.period, l.service_id FROM "court_case_line" l JOIN "court_case" k '
+            f'ON k.id = l.case_id WHERE l.included = {"TRUE" if _pg(db) else "1"}{where}', params):
+        days = events.get(key_text(cid), {})
+        stood = out[key_text(acc)][(Period.parse(period), key_text(service))]
+        if "court_order" in days:  # until cancelled — or until a claim replaced a refused application
+            stood.append(Pause(days["court_order"], days.get("order_cancelled", days.get("claim"))))
+        if "claim" in days:  # a claim stops the time until the case ends (ГК ст. 204 п. 1)
+            stood.append(Pause(days["claim"]))
+    return out
+
+
+def _pg(db: pw.Database) -> bool:
+    from db.dialect import is_postgres
+
+    return is_postgres(db)

@@ -1,0 +1,601 @@
+"""Судебная работа: a debt case from the application for a судебный приказ (or a claim) to enforcement, with its
+principal by month and service, the penalty table as of the filing date, the state duty, the stage history, the
+money recovered and how it was taken (DOMAIN.md §7; the rules are ``bcenter.engine.collection``).
+
+* **Opening** (``open_case``): the overdue debt on the filing date by month and service — what ``bcenter debts``
+  shows for lines whose due date has passed; a month past its limitation (3 years from the day after its due date,
+  the time an earlier судебный приказ stood given back) is flagged and left out unless asked; the penalty table is
+  the engine's as of the filing date (``bcenter penalties``: every interval, the barred months' left out), the
+  penalties claimed are its total less what payments paid of penalties; the price of the claim is principal +
+  penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19); the debtors are the co-owners
+  by share or a social tenant's family jointly.
+* **Stages** (``advance``): court_order → order_issued (the objection window: 10 working days from receipt) →
+  order_cancelled → claim (the order's duty credited, the limitation re-checked with the order's time given back) →
+  judgment → enforcement; an order issued goes to enforcement directly (it is the executive document).
+* **Recovered money** (``recover``): costs first, then the principal — paid into the case's months as payments that
+  name the month and split by the case's services, so the ledger applies them to those lines and not to the newest
+  ones — then the case's penalties; an excess is an ordinary payment of the account. The case closes when it owes
+  nothing (also after the debtor paid of their own: ``close``).
+* **Write-off** with a reason (limitation, bankruptcy, death without heirs): the case closes; the account's ledger is
+  not touched (the accountant's write-off of a bad debt is the books', not the bill's) [P].
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+import peewee as pw
+
+from bcenter.core.calendar import WorkCalendar
+from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
+from bcenter.core.money import allocate
+from bcenter.core.period import Period
+from bcenter.engine import payments as pay
+from bcenter.engine.collection import (
+    Pause, claim_duty, court_order_duty, objection_deadline, recovery_parts, share_liability, time_barred,
+)
+from bcenter.engine.penalties import PenaltyRow, penalty_total
+from bcenter.modules.collection.accounts import (
+    OPEN_STAGES, STAGE_NAMES, AccountInfo, Debtor, accounts_info, debtors_of, open_cases, pauses,
+)
+from bcenter.modules.finance.position import Finance
+from bcenter.modules.passport.desk import key_text
+from db.dialect import db_id, param_mark
+from db.models.cases import CourtCase, CourtCaseEvent, CourtCaseLine, CourtRecovery
+from db.models.finance import Payment, PaymentServiceSplit
+from db.uow import UnitOfWork
+
+NEXT: dict[str, tuple[str, ...]] = {
+    "court_order": ("order_issued", "order_cancelled", "claim"),
+    "order_issued": ("order_cancelled", "enforcement"),
+    "order_cancelled": ("claim",),
+    "claim": ("judgment",),
+    "judgment": ("enforcement",),
+    "enforcement": (),
+}
+"""The stages a case may go to from each (a refused or returned application for an order goes to a claim)."""
+SOURCES = {"fssp": "ФССП", "bank": "банк должника", "employer": "работодатель должника",
+           "voluntary": "должник по делу"}
+
+
+def _d(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _fail(problems: list[Problem], title: str = "Судебная работа: данные не приняты") -> None:
+    if problems:
+        raise ValidationFailed(problems, title=title)
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    period: Period
+    service: str
+    """The service's exchange code."""
+    service_name: str
+    supplier: str
+    due: date
+    amount: int
+    barred: bool
+    included: bool
+    owed: int = 0
+    """What of ``amount`` is still owed (the ledger's debt of the line, at most the amount claimed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    stage: str
+    day: date
+    court: str | None
+    number: str | None
+    note: str | None
+    actor: str
+    at: str
+
+    @property
+    def name(self) -> str:
+        return STAGE_NAMES.get(self.stage, self.stage)
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryRow:
+    number: str
+    received_on: date
+    amount: int
+    source: str
+    document: str | None
+    costs: int
+    principal: int
+    penalties: int
+    overpaid: int
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A case as its card shows it (kopecks; what is owed is as of ``as_of``)."""
+
+    id: str
+    number: str
+    account: str
+    payer: str
+    address: str
+    stage: str
+    opened_on: date
+    closed_on: date | None
+    closed_reason: str | None
+    court: str | None
+    court_number: str | None
+    responsible: str | None
+    debtors: tuple[Debtor, ...]
+    lines: tuple[CaseLine, ...]
+    penalty_as_of: date | None
+    penalty_rows: tuple[PenaltyRow, ...]
+    principal: int
+    penalties: int
+    duty: int
+    duty_paid: int
+    other_costs: int
+    court_costs: int
+    events: tuple[CaseEvent, ...]
+    recoveries: tuple[RecoveryRow, ...]
+    extra: dict
+    as_of: date
+
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES.get(self.stage, self.stage)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    @property
+    def price(self) -> int:
+        """Цена иска: principal and penalties claimed (ГПК ст. 91)."""
+        return self.principal + self.penalties
+
+    @property
+    def principal_owed(self) -> int:
+        return sum(ln.owed for ln in self.lines if ln.included)
+
+    @property
+    def costs_owed(self) -> int:
+        return max(self.court_costs - sum(r.costs for r in self.recoveries), 0)
+
+    @property
+    def penalties_owed(self) -> int:
+        return max(self.penalties - sum(r.penalties for r in self.recoveries), 0)
+
+    @property
+    def owed(self) -> int:
+        return self.costs_owed + self.principal_owed + self.penalties_owed
+
+    @property
+    def recovered(self) -> int:
+        return sum(r.amount for r in self.recoveries)
+
+    @property
+    def objection_deadline(self) -> date | None:
+        day = self.extra.get("objection_deadline")
+        return date.fromisoformat(day) if day else None
+
+    def liabilities(self) -> dict[str, int]:
+        """What each debtor owes of the price: by share, or each the whole when liable jointly."""
+        joint = any(d.joint for d in self.debtors)
+        shares = {d.name: Fraction(d.share or 1) for d in self.debtors}
+        return share_liability(self.price, shares, joint=joint)
+
+
+def _penalty_json(row: PenaltyRow, service: str | None) -> list:
+    return [str(row.period), service, row.start.isoformat(), row.end.isoformat(), row.days, row.debt, str(row.rate),
+            row.fraction, row.amount, row.zero_reason]
+
+
+def _penalty_row(data: list) -> PenaltyRow:
+    from decimal import Decimal
+
+    return PenaltyRow(Period.parse(data[0]), data[1], date.fromisoformat(data[2]), date.fromisoformat(data[3]),
+                      int(data[4]), int(data[5]), Decimal(data[6]), data[7], int(data[8]), data[9])
+
+
+def _case_row(db: pw.Database, number: str) -> tuple:
+    row = db.execute_sql(
+        'SELECT id, account_id, stage, debt, penalties, court_costs, opened_on, closed_on, documents, number, '
+        'debtors, penalty_as_of, penalty_rows, duty, duty_paid, other_costs, court, court_number, responsible, '
+        f'closed_reason FROM "court_case" WHERE number = {param_mark(db)}', (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"Нет дела «{number}» (список: bcenter cases list)")
+    return row
+
+
+def _account_number(db: pw.Database, account_id) -> str:
+    return db.execute_sql(f'SELECT number FROM "account" WHERE id = {param_mark(db)}',
+                          (db_id(key_text(account_id)),)).fetchone()[0]
+
+
+def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None = None) -> Case:
+    """The case numbered ``number``, what it still owes as of ``as_of``."""
+    (cid, account_id, stage, principal, penalties, costs, opened, closed, extra, number, debtors, pen_as_of, pen_rows,
+     duty, duty_paid, other, court, court_number, responsible, closed_reason) = _case_row(db, number)
+    m = param_mark(db)
+    cid = key_text(cid)
+    account = _account_number(db, account_id)
+    info = accounts_info(db, [account])[account]
+    finance = finance or Finance(db)
+    position = finance.position(info.id, account, as_of=as_of)
+    application = finance.application(position, as_of=as_of)
+    owed = {(d.period, d.service, d.supplier): d.debt for d in pay.debts(application, as_of=as_of)}
+    lines = []
+    for period, service, supplier, due, amount, barred, included in db.execute_sql(
+            f'SELECT period, service_id, supplier_id, due, amount, barred, included FROM "court_case_line" '
+            f'WHERE case_id = {m} ORDER BY period, due', (db_id(cid),)):
+        svc = finance.services[key_text(service)]
+        key = (Period.parse(period), key_text(service), key_text(supplier))
+        lines.append(CaseLine(key[0], svc["ext"], _service_name(db, key[1]), finance.suppliers[key[2]], _d(due),
+                              int(amount), bool(barred), bool(included), min(int(amount), owed.get(key, 0))))
+    events = tuple(CaseEvent(stage_, _d(day), c, n, note, actor, at) for stage_, day, c, n, note, actor, at in
+                   db.execute_sql(f'SELECT stage, day, court, number, note, actor, at FROM "court_case_event" '
+                                  f'WHERE case_id = {m} ORDER BY day, at', (db_id(cid),)))
+    recoveries = tuple(RecoveryRow(n, _d(day), int(a), s, doc, int(c), int(p), int(pe), int(o))
+                       for n, day, a, s, doc, c, p, pe, o in db.execute_sql(
+                           'SELECT number, received_on, amount, source, document, to_costs, to_principal, '
+                           f'to_penalties, overpaid FROM "court_recovery" WHERE case_id = {m} ORDER BY received_on, '
+                           'number', (db_id(cid),)))
+    parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")))
+                    for d in json.loads(debtors or "[]"))
+    return Case(cid, number, account, info.payer, info.address, stage, _d(opened), _d(closed), closed_reason, court,
+                court_number, responsible, parties, tuple(lines), _d(pen_as_of),
+                tuple(_penalty_row(r) for r in json.loads(pen_rows or "[]")), int(principal), int(penalties),
+                int(duty), int(duty_paid), int(other), int(costs), events, recoveries, json.loads(extra or "{}"),
+                as_of)
+
+
+def _service_name(db: pw.Database, service: str) -> str:
+    row = db.execute_sql(f'SELECT name FROM "service" WHERE id = {param_mark(db)}', (db_id(service),)).fetchone()
+    return row[0] if row else service
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    number: str
+    account: str
+    payer: str
+    stage: str
+    opened_on: date
+    principal: int
+    penalties: int
+    court_costs: int
+    court: str | None
+    court_number: str | None
+
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES.get(self.stage, self.stage)
+
+
+def listing(db: pw.Database, *, which: str = "open", account: str | None = None) -> list[CaseSummary]:
+    """Cases (open ones, or all), newest first."""
+    m = param_mark(db)
+    where, params = [], []
+    if which == "open":
+        where.append(f'k.stage IN ({", ".join(repr(s) for s in OPEN_STAGES)})')
+    if account is not None:
+        where.append(f"a.number = {m}")
+        params.append(account)
+    sql = ('SELECT k.number, a.number, k.stage, k.opened_on, k.debt, k.penalties, k.court_costs, k.court, '
+           'k.court_number FROM "court_case" k JOIN "account" a ON a.id = k.account_id'
+           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY k.opened_on DESC, k.number DESC")
+    rows = db.execute_sql(sql, tuple(params)).fetchall()
+    info = accounts_info(db, sorted({r[1] for r in rows}))
+    return [CaseSummary(n or "—", a, info[a].payer, s, _d(o), int(d), int(p), int(c), court, cn)
+            for n, a, s, o, d, p, c, court, cn in rows]
+
+
+# --- opening --------------------------------------------------------------------------------------------------
+def _next_number(db: pw.Database, table: str, prefix: str, year: int) -> str:
+    like = f"{prefix}-{year}-%"
+    (count,) = db.execute_sql(f'SELECT COUNT(*) FROM "{table}" WHERE number LIKE {param_mark(db)}', (like,)).fetchone()
+    return f"{prefix}-{year}-{int(count) + 1:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What a case would claim on a day: the lines (with their limitation flags), the penalty table and totals."""
+
+    info: AccountInfo
+    lines: tuple[tuple[pay.DebtLine, bool, bool], ...]
+    """(line, barred, included)."""
+    penalty_rows: tuple[tuple[PenaltyRow, str | None], ...]
+    """(row, the service's exchange code)."""
+    penalties: int
+    principal: int
+
+
+def claimed(db: pw.Database, account: str, *, day: date, include_barred: bool = False,
+            finance: Finance | None = None, extra_pauses: dict | None = None) -> Claimed:
+    """The overdue debt of ``account`` on ``day`` as a case would claim it."""
+    info = accounts_info(db, [account]).get(account)
+    if info is None:
+        raise NotFound(f"Нет лицевого счёта «{account}»")
+    finance = finance or Finance(db)
+    position = finance.position(info.id, account, as_of=day)
+    application = finance.application(position, as_of=day)
+    stood = pauses(db, info.id).get(info.id, {})
+    for key, more in (extra_pauses or {}).items():
+        stood = {**stood, key: [*stood.get(key, []), *more]}
+    lines = []
+    for line in pay.debts(application, as_of=day):
+        if line.due >= day:
+            continue
+        barred = time_barred(line.due, day, stood.get((line.period, line.service), ()))
+        lines.append((line, barred, include_barred or not barred))
+    left_out = {(ln.period, ln.service) for ln, _barred, included in lines if not included}
+    rows = [r for r in finance.penalty_rows(position, application, as_of=day)
+            if (r.period, r.service) not in left_out]
+    paid = sum(application.penalties_paid.values())
+    penalties = max(penalty_total(rows) - paid, 0)
+    principal = sum(ln.debt for ln, _b, included in lines if included)
+    return Claimed(info, tuple(lines),
+                   tuple((r, finance.services[r.service]["ext"] if r.service else None) for r in rows),
+                   penalties, principal)
+
+
+def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, filed_on: date, court: str | None,
+              include_barred: bool = False, other_costs: int = 0, responsible: str | None = None, actor: str,
+              now: datetime) -> str:
+    """File a case for the account's overdue debt on ``filed_on``: an application for a судебный приказ
+    (``stage="court_order"``) or a claim (``"claim"``). Returns its number (Д-<year>-<nnnn>)."""
+    problems = []
+    if stage not in ("court_order", "claim"):
+        problems.append(Problem("stage", "дело начинается заявлением о вынесении судебного приказа (court_order) "
+                                         "или иском (claim)"))
+    if other_costs < 0:
+        problems.append(Problem("other_costs", "расходы не могут быть отрицательными"))
+    if filed_on > now.date():
+        problems.append(Problem("filed_on", f"дата подачи {filed_on:%d.%m.%Y} ещё не наступила"))
+    _fail(problems)
+    result = claimed(db, account, day=filed_on, include_barred=include_barred)
+    info = result.info
+    existing = open_cases(db).get(info.id)
+    if existing is not None:
+        problems.append(Problem("account", f"по лицевому счёту {account} уже ведётся дело {existing.number} "
+                                           f"({STAGE_NAMES[existing.stage]})"))
+    if not result.lines:
+        problems.append(Problem("account", f"у лицевого счёта {account} нет просроченного долга на "
+                                           f"{filed_on:%d.%m.%Y}"))
+    elif not result.principal:
+        problems.append(Problem("account", "весь просроченный долг — за пределами срока исковой давности (3 года); "
+                                           "включить его: --include-barred"))
+    _fail(problems, title="Дело не заведено")
+    price = result.principal + result.penalties
+    duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
+    number = _next_number(db, "court_case", "Д", filed_on.year)
+    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint}
+               for d in debtors_of(db, info, filed_on)]
+    case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
+                         court_costs=duty + other_costs, opened_on=filed_on, number=number, debtors=debtors,
+                         penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in result.penalty_rows],
+                         duty=duty, duty_paid=duty, other_costs=other_costs, court=court, responsible=responsible,
+                         documents={})
+    for line, barred, included in result.lines:
+        uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
+                   supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
+    uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
+               note=f"цена {price / 100:.2f} руб.; госпошлина {duty / 100:.2f} руб.", actor=actor,
+               at=now.isoformat())
+    return number
+
+
+# --- stages ---------------------------------------------------------------------------------------------------
+def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: date, court: str | None = None,
+            court_number: str | None = None, received_on: date | None = None, note: str | None = None,
+            other_costs: int = 0, calendar: WorkCalendar, actor: str, now: datetime) -> str:
+    """Move the case to ``stage`` on ``day``; returns the stage. An order issued: ``received_on`` (the debtor's
+    receipt) gives the objection deadline; a claim after a cancelled order: the order's duty is credited and the
+    limitation re-checked with the time the order stood; enforcement: the executive document's or ИП number."""
+    row = _case_row(db, number)
+    cid, current, opened = key_text(row[0]), row[2], _d(row[6])
+    problems = []
+    if current not in NEXT:
+        problems.append(Problem("stage", f"дело {number} закрыто ({STAGE_NAMES.get(current, current)})"))
+    elif stage not in NEXT[current]:
+        allowed = ", ".join(f"{s} ({STAGE_NAMES[s]})" for s in NEXT[current]) or "только взыскание или списание"
+        problems.append(Problem("stage", f"из стадии «{STAGE_NAMES[current]}» можно перейти: {allowed}"))
+    last = max([_d(d) for (d,) in db.execute_sql(
+        f'SELECT day FROM "court_case_event" WHERE case_id = {param_mark(db)}', (db_id(cid),))] or [opened])
+    if day < last:
+        problems.append(Problem("day", f"дата {day:%d.%m.%Y} раньше предыдущего шага дела ({last:%d.%m.%Y})"))
+    if day > now.date():
+        problems.append(Problem("day", f"дата {day:%d.%m.%Y} ещё не наступила"))
+    if received_on is not None and received_on < day:
+        problems.append(Problem("received", "приказ не мог быть получен раньше, чем вынесен"))
+    if other_costs < 0:
+        problems.append(Problem("other_costs", "расходы не могут быть отрицательными"))
+    _fail(problems)
+    extra = json.loads(row[8] or "{}")
+    changes: dict = {"stage": stage}
+    text = note
+    if court:
+        changes["court"] = court
+    if court_number and stage in ("order_issued", "claim", "judgment"):
+        changes["court_number"] = court_number
+    if stage == "order_issued" and received_on is not None:
+        deadline = objection_deadline(received_on, calendar)
+        extra["objection_deadline"] = deadline.isoformat()
+        extra["order_received"] = received_on.isoformat()
+        text = "; ".join(filter(None, [f"получен должником {received_on:%d.%m.%Y}, возражения — по "
+                                       f"{deadline:%d.%m.%Y} (10 рабочих дней, ст. 128 ГПК РФ)", note]))
+    if stage == "enforcement":
+        extra["executive_document"] = {"number": court_number, "day": day.isoformat(), "note": note}
+    if stage == "claim":
+        changes.update(apply_refile(uow, _refile(db, cid, row, day)))
+        text = "; ".join(filter(None, [f"цена {(changes['debt'] + int(row[4])) / 100:.2f} руб.; "
+                                       f"госпошлина {changes['duty'] / 100:.2f} руб. (с зачётом уплаченной за "
+                                       f"приказ {int(row[14]) / 100:.2f})", note]))
+    if other_costs:
+        changes["other_costs"] = int(row[15]) + other_costs
+        changes["court_costs"] = int(changes.get("duty_paid", row[14])) + changes["other_costs"]
+    changes["documents"] = extra
+    uow.update(CourtCase, cid, **changes)
+    uow.insert(CourtCaseEvent, case=cid, stage=stage, day=day, court=court, number=court_number, note=text,
+               actor=actor, at=now.isoformat())
+    return stage
+
+
+def _refile(db: pw.Database, cid: str, row: tuple, day: date) -> dict:
+    """A claim after the order: the case's lines re-checked for limitation on ``day`` (the order's time given back:
+    it is among the pauses now that it has a cancellation), the penalties kept as claimed, the duty of the claim less
+    what the order's cost (НК ст. 333.40)."""
+    m = param_mark(db)
+    stood = pauses(db)
+    account = key_text(row[1])
+    principal = 0
+    updates = []
+    for lid, period, service, due, amount, barred, included in db.execute_sql(
+            f'SELECT id, period, service_id, due, amount, barred, included FROM "court_case_line" WHERE case_id = {m}',
+            (db_id(cid),)):
+        now_barred = time_barred(_d(due), day, stood.get(account, {}).get((Period.parse(period), key_text(service)),
+                                                                          ()))
+        keep = bool(included) and not (now_barred and not bool(barred))
+        if keep:
+            principal += int(amount)
+        if now_barred != bool(barred) or keep != bool(included):
+            updates.append((key_text(lid), now_barred, keep))
+    price = principal + int(row[4])
+    paid = int(row[14])
+    duty = claim_duty(price, credited=paid)
+    return {"debt": principal, "duty": duty, "duty_paid": paid + duty, "court_costs": paid + duty + int(row[15]),
+            "_lines": updates}
+
+
+def apply_refile(uow: UnitOfWork, changes: dict) -> dict:
+    for lid, barred, included in changes.pop("_lines", []):
+        uow.update(CourtCaseLine, lid, barred=barred, included=included)
+    return changes
+
+
+def close(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, actor: str, now: datetime,
+          finance: Finance | None = None) -> None:
+    """Close a case that owes nothing (the debtor paid, or recoveries covered it)."""
+    current = case(db, number, as_of=day, finance=finance)
+    if not current.is_open:
+        raise ValidationFailed([Problem("stage", f"дело {number} уже закрыто ({current.stage_name})")],
+                               title="Дело не закрыто")
+    if current.owed:
+        raise ValidationFailed([Problem("owed", f"по делу {number} ещё не погашено {current.owed / 100:.2f} руб. "
+                                                f"(основной долг {current.principal_owed / 100:.2f}, пени "
+                                                f"{current.penalties_owed / 100:.2f}, расходы "
+                                                f"{current.costs_owed / 100:.2f}); списать: bcenter cases write-off")],
+                               title="Дело не закрыто")
+    _finish(uow, current.id, "closed", day, "долг по делу погашен", actor, now)
+
+
+def _finish(uow: UnitOfWork, cid: str, stage: str, day: date, reason: str, actor: str, now: datetime) -> None:
+    uow.update(CourtCase, cid, stage=stage, closed_on=day, closed_reason=reason)
+    uow.insert(CourtCaseEvent, case=cid, stage=stage, day=day, court=None, number=None, note=reason, actor=actor,
+               at=now.isoformat())
+
+
+def write_off(uow: UnitOfWork, db: pw.Database, number: str, *, reason: str, day: date, actor: str,
+              now: datetime) -> None:
+    """Write the case off with a reason (limitation expired, bankruptcy, death without heirs, …)."""
+    row = _case_row(db, number)
+    problems = []
+    if not (reason or "").strip():
+        problems.append(Problem("reason", "укажите причину списания (истекла давность, банкротство, смерть "
+                                          "должника без наследников …)"))
+    if row[2] not in OPEN_STAGES:
+        problems.append(Problem("stage", f"дело {number} уже закрыто ({STAGE_NAMES.get(row[2], row[2])})"))
+    if day < _d(row[6]):
+        problems.append(Problem("day", f"дата {day:%d.%m.%Y} раньше открытия дела"))
+    _fail(problems, title="Дело не списано")
+    _finish(uow, key_text(row[0]), "written_off", day, reason.strip(), actor, now)
+
+
+# --- recovered money ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    number: str
+    costs: int
+    principal: int
+    penalties: int
+    overpaid: int
+    by_month: tuple[tuple[Period, int], ...]
+    closed: bool
+
+
+def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: date, source: str,
+            document: str | None, actor: str, now: datetime) -> Recovered:
+    """Take ``amount`` kopecks recovered on the case on ``day``: costs, then the case's months oldest first (as
+    payments naming each month, split by the case's services), then penalties; an excess is paid to the account.
+    The case closes when it owes nothing after it."""
+    problems = []
+    if source not in SOURCES:
+        problems.append(Problem("source", f"источник: {', '.join(SOURCES)}"))
+    if amount <= 0:
+        problems.append(Problem("amount", "сумма должна быть положительной"))
+    if day > now.date():
+        problems.append(Problem("day", f"дата {day:%d.%m.%Y} ещё не наступила"))
+    _fail(problems, title="Взыскание не принято")
+    current = case(db, number, as_of=day)
+    if not current.is_open:
+        raise ValidationFailed([Problem("case", f"дело {number} закрыто ({current.stage_name})")],
+                               title="Взыскание не принято")
+    if day < current.opened_on:
+        raise ValidationFailed([Problem("day", f"дата {day:%d.%m.%Y} раньше открытия дела "
+                                               f"({current.opened_on:%d.%m.%Y})")], title="Взыскание не принято")
+    parts = recovery_parts(amount, costs=current.costs_owed, principal=current.principal_owed,
+                           penalties=current.penalties_owed)
+    rec_number = _next_number(db, "court_recovery", "ВЗ", day.year)
+    payments = []
+    by_month: dict[Period, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    left = parts.principal
+    owing = sorted((ln for ln in current.lines if ln.included and ln.owed > 0), key=lambda ln: (ln.due, ln.period))
+    services = {svc["ext"]: sid for sid, svc in Finance(db).services.items()}
+    for period in sorted({ln.period for ln in owing}, key=lambda p: (min(ln.due for ln in owing if ln.period == p), p)):
+        if left <= 0:
+            break
+        mine = [ln for ln in owing if ln.period == period]
+        take = min(left, sum(ln.owed for ln in mine))
+        for ln, part in zip(mine, allocate(take, [ln.owed for ln in mine],
+                                           tie_break=[(ln.supplier, ln.service) for ln in mine])):
+            if part:
+                by_month[period][services[ln.service]] += part
+        left -= take
+    account_id = accounts_info(db, [current.account])[current.account].id
+    agent = f"{SOURCES[source]}{': ' + document if document else ''}"
+    for period, split in sorted(by_month.items()):
+        pid = uow.insert(Payment, ext_id=f"{rec_number}/{period}", account=account_id, amount=sum(split.values()),
+                         paid_on=day, period=period, channel="bank", agent=agent, extra={"court_case": number})
+        for service, part in sorted(split.items()):
+            uow.insert(PaymentServiceSplit, payment=pid, service=service, amount=part)
+        payments.append(pid)
+    if parts.overpaid:
+        payments.append(uow.insert(Payment, ext_id=f"{rec_number}/сверх", account=account_id, amount=parts.overpaid,
+                                   paid_on=day, period=None, channel="bank", agent=agent,
+                                   extra={"court_case": number, "overpaid": True}))
+    uow.insert(CourtRecovery, case=current.id, number=rec_number, received_on=day, amount=amount, source=source,
+               document=document, to_costs=parts.costs, to_principal=parts.principal, to_penalties=parts.penalties,
+               overpaid=parts.overpaid, payments=payments, actor=actor)
+    closed = current.owed - parts.costs - parts.principal - parts.penalties <= 0
+    if closed:
+        _finish(uow, current.id, "closed", day, f"долг по делу погашен (взыскание {rec_number})", actor, now)
+    return Recovered(rec_number, parts.costs, parts.principal, parts.penalties, parts.overpaid,
+                     tuple((p, sum(s.values())) for p, s in sorted(by_month.items())), closed)
+
+
+def parse_share(text: str | None) -> Fraction:
+    try:
+        return Fraction(text or "1")
+    except (ValueError, ZeroDivisionError) as exc:
+        raise InvalidValue("доля: дробь вида 1/2", value=text) from exc
+
+
+__all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claimed", "NEXT", "Recovered", "SOURCES", "advance",
+           "apply_refile", "case", "claimed", "close", "listing", "open_case", "recover", "write_off", "Pause"]
