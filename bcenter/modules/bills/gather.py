@@ -658,13 +658,18 @@ class _HouseData:
         self.readings = self._readings(db, m, marks, keys, period)
         self.house_meters = self._house_readings(db, m, marks, keys, period)
         self.court_costs: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        stages = {"notice": "претензия", "court_order": "судебный приказ", "claim": "иск",
+        stages = {"court_order": "судебный приказ", "order_issued": "судебный приказ", "order_cancelled":
+                  "судебный приказ отменён", "claim": "иск", "judgment": "решение суда",
                   "enforcement": "исполнительное производство"}
-        for a, stage, costs, opened in db.execute_sql(
-                f'SELECT account_id, stage, court_costs, opened_on FROM "court_case" WHERE court_costs > 0 AND '
-                f'opened_on <= {m} AND (closed_on IS NULL OR closed_on > {m}){scope} ORDER BY opened_on, id',
-                (day, day, *params)):
-            self.court_costs[str(a)].append((f"дело от {_ru_date(opened)} ({stages.get(stage, stage)})", int(costs)))
+        # what the open cases' court costs still ask (the duty and other costs less what recoveries took of them)
+        for a, stage, costs, opened, number, taken in db.execute_sql(
+                f'SELECT account_id, stage, court_costs, opened_on, number, (SELECT COALESCE(SUM(r.to_costs), 0) '
+                f'FROM "court_recovery" r WHERE r.case_id = k.id AND r.received_on <= {m}) FROM "court_case" k '
+                f'WHERE court_costs > 0 AND opened_on <= {m} AND (closed_on IS NULL OR closed_on > {m}){scope} '
+                'ORDER BY opened_on, id', (day, day, day, *params)):
+            if int(costs) > int(taken):
+                name = f"дело {number} от {_ru_date(opened)}" if number else f"дело от {_ru_date(opened)}"
+                self.court_costs[str(a)].append((f"{name} ({stages.get(stage, stage)})", int(costs) - int(taken)))
 
     def _house_readings(self, db, m, marks, keys, period: Period) -> dict[str, dict[str, str]]:
         """Per house: resource → «№ serial: previous → current» of its house meters (ОДПУ) for the month — the

@@ -186,9 +186,10 @@ def _norm_monthly(db: pw.Database, info, service: str, as_of: date) -> int | Non
 
 
 def court_document(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, actor: str) -> Issued:
-    """The case's application: for a судебный приказ while the case is at that stage, else the claim."""
+    """The case's application: the claim once one was filed (after a cancelled order, or from the start), else the
+    application for a судебный приказ."""
     current = read_case(db, number, as_of=day)
-    kind = "court_order" if current.stage in ("court_order", "order_issued") else "claim"
+    kind = "claim" if any(e.stage == "claim" for e in current.events) else "court_order"
     if not current.is_open:
         raise ValidationFailed([Problem("case", f"дело {number} закрыто ({current.stage_name})")],
                                title="Документ не выдан")

@@ -1,0 +1,93 @@
+"""The debt collection desk on the office screen (issue 20) without a browser: the debtors over three months listed,
+a restriction warning issued as a PDF behind a link, a case filed for the first debtor and taken through its stages,
+ФССП money entered, the court application printed; a refusal said on the screen, nothing written."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import by_key
+from tests.ui.test_office_sections import _click, _office, _type
+
+
+def _keys(control) -> list[str]:
+    out = []
+    for child in getattr(control, "controls", None) or []:
+        if getattr(child, "key", None):
+            out.append(str(child.key))
+        out += _keys(child)
+    return out
+
+
+@pytest.mark.asyncio
+async def test_the_operator_lists_debtors_warns_files_a_case_and_enters_recovered_money(app, page, session,
+                                                                                          tmp_path):
+    files = tmp_path / "files"
+    refs = _office(app, page, files=files)
+    desk = refs["collection"]
+    await _click(session, by_key(refs["nav"], "nav:collection"))
+    assert desk["error"].value == ""
+    debtors = [k for k in _keys(desk["rows"]) if k.startswith("debtor:")]
+    assert debtors and desk["total"].value.startswith(f"Должников: {len(debtors)}")
+    first = debtors[0].split(":", 1)[1]
+    assert first == app.collection.debtors(_three())[0].account  # the largest debt first
+    assert by_key(desk["case_rows"], "cases_none")
+
+    await _click(session, by_key(desk["rows"], debtors[0]))
+    assert desk["debtor_box"].visible
+    desk["kind"].value = "restriction"
+    await _type(session, desk["notice_service"], "heating")
+    await _click(session, desk["issue"])
+    assert "отопление и холодную воду" in desk["error"].value and not _keys(desk["issued"])
+    await _type(session, desk["notice_service"], "electricity")
+    await _click(session, desk["issue"])
+    assert desk["error"].value == "" and desk["notice"].value == "Выдан документ ПО-2026-0001"
+    link = by_key(desk["issued"], "open:ПО-2026-0001")
+    assert (files / link.url.lstrip("/")).read_bytes()[:5] == b"%PDF-"
+
+    await _type(session, desk["filed"], "2026-11-20")
+    await _click(session, desk["open_case"])
+    assert desk["error"].value == "" and desk["notice"].value.startswith("Заведено дело Д-2026-0001: цена")
+    assert desk["case_box"].visible and by_key(desk["case_rows"], "case:Д-2026-0001")
+    assert by_key(desk["card"], "case_line:1").value == "Стадия: подано заявление о вынесении судебного приказа"
+    desk["stage"].value = "judgment"
+    await _click(session, desk["advance"])
+    assert "можно перейти" in desk["error"].value
+    desk["stage"].value = "order_issued"
+    await _type(session, desk["stage_day"], "2026-11-27")
+    await _type(session, desk["stage_number"], "2-1234/2026")
+    await _click(session, desk["advance"])
+    assert desk["error"].value == "" and desk["notice"].value == "Дело Д-2026-0001: судебный приказ вынесен"
+    desk["stage"].value = "enforcement"
+    await _type(session, desk["stage_day"], "2026-12-01")
+    await _type(session, desk["stage_number"], "ИП 555/26")
+    await _click(session, desk["advance"])
+    await _type(session, desk["amount"], "12 000,00")
+    await _click(session, desk["recover"])
+    assert desk["error"].value == "" and desk["notice"].value.startswith("ВЗ-2026-0001: в долг по месяцам дела")
+    assert app.collection.case("Д-2026-0001").recovered == 12_000_00
+    await _type(session, desk["amount"], "много")
+    await _click(session, desk["recover"])
+    assert "не сумма в рублях" in desk["error"].value
+    await _click(session, desk["document"])
+    assert desk["notice"].value == "Выдан документ ЗСП-2026-0001"
+    assert by_key(desk["issued"], "open:ЗСП-2026-0001")
+
+
+def _three():
+    from bcenter.app.collection import Criteria
+
+    return Criteria(min_months=3)
+
+
+@pytest.mark.asyncio
+async def test_bad_criteria_are_said_on_the_screen(app, page, session):
+    refs = _office(app, page)
+    desk = refs["collection"]
+    await _click(session, by_key(refs["nav"], "nav:collection"))
+    await _type(session, desk["months"], "три")
+    await _click(session, desk["find"])
+    assert desk["error"].value == "«три»: число месяцев — целое число"
+    await _type(session, desk["months"], "3")
+    await _type(session, desk["service"], "nosuch")
+    await _click(session, desk["find"])
+    assert "нет услуги с кодом «nosuch»" in desk["error"].value
