@@ -37,8 +37,8 @@ def _day(text: str | None) -> date | None:
 def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:
     """The debt collection section over ``app``; documents go to ``files`` (served at the site's root)."""
     state: dict[str, Any] = {"account": None, "case": None}
-    months = ft.TextField(label="Просрочено месяцев от", width=170, value="3", key="debtors_months")
-    min_debt = ft.TextField(label="Долг от, руб.", width=130, key="debtors_min")
+    months = ft.TextField(label="Месяцев долга от", width=170, value="3", key="debtors_months")
+    min_debt = ft.TextField(label="Долг от, руб.", width=170, key="debtors_min")
     service = ft.TextField(label="Услуга (код)", width=140, key="debtors_service")
     house = ft.TextField(label="Дом (код)", width=120, key="debtors_house")
     not_in_court = ft.Checkbox(label="без дела в суде", value=False, key="debtors_not_in_court")
@@ -124,6 +124,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def show_case(number: str) -> None:
         try:
             c = await off_loop(app.collection.case, number)
+            papers = await off_loop(lambda: app.collection.documents(case=number))
         except Failed as exc:
             error.value = exc.message
             return
@@ -135,6 +136,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             lines.append(f"Возражения должника — по {c.objection_deadline:%d.%m.%Y}")
         lines += [f"{e.day:%d.%m.%Y} — {e.name}" + (f", № {e.number}" if e.number else "")
                   + (f": {e.note}" if e.note else "") for e in c.events]
+        lines += [f"Документ {d.number} от {d.issued_on:%d.%m.%Y}: {d.name}" for d in papers]
         card.controls = [ft.Text(line, key=f"case_line:{i}", weight=ft.FontWeight.BOLD if i == 0 else None)
                          for i, line in enumerate(lines)]
         case_box.visible = True
@@ -211,6 +213,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
         doc = await run(lambda: app.collection.court_document(state["case"]), lambda r: f"Выдан документ {r.number}")
         if doc is not None:
             _link(doc.number, "Заявление в суд", doc.pdf)
+            await show_case(state["case"])
 
     load, pick, pick_case = updating(page, load), updating(page, pick), updating(page, pick_case)
     do_issue, do_open, do_advance = updating(page, do_issue), updating(page, do_open), updating(page, do_advance)

@@ -2,6 +2,8 @@
 Russian), finds an account by address as she types and opens its card (``tests/ui/browser.py``)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.finance.towns import demo_town
@@ -93,3 +95,18 @@ def test_the_dispatcher_takes_a_request_and_sees_it_by_deadline(server, tmp_path
         page.get_by_role("button", name="Новые").click(timeout=20000)
         page.get_by_text("нет горячей воды", exact=False).first.wait_for(timeout=20000)
         stable_screenshot(page, shots(tmp_path) / "office-claims.png")
+
+
+def test_the_operator_lists_debtors_and_files_a_court_order(server, tmp_path):
+    """Issue 20: the debt collection desk in the browser — the debtors over three months, a case filed for one of
+    them (a судебный приказ: the penalties and the duty computed), its card with the timeline."""
+    url, _found = server
+    with opened(url) as page:
+        sign_in(page, "oper", "пароль-оператора")
+        page.get_by_role("button", name="Должники").click(timeout=20000)
+        page.get_by_text("Должников:", exact=False).wait_for(timeout=30000)
+        page.get_by_role("button", name=re.compile("мес\\.: ")).first.click(timeout=20000)
+        page.get_by_role("button", name="Завести дело (судебный приказ)").click(timeout=20000)
+        page.get_by_text("госпошлина", exact=False).first.wait_for(timeout=30000)
+        page.get_by_text("Стадия: подано заявление о вынесении судебного приказа").wait_for(timeout=20000)
+        stable_screenshot(page, shots(tmp_path) / "office-debtors.png")

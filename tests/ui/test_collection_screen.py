@@ -71,6 +71,7 @@ async def test_the_operator_lists_debtors_warns_files_a_case_and_enters_recovere
     await _click(session, desk["document"])
     assert desk["notice"].value == "Выдан документ ЗСП-2026-0001"
     assert by_key(desk["issued"], "open:ЗСП-2026-0001")
+    assert any("Документ ЗСП-2026-0001 от" in by_key(desk["card"], k).value for k in _keys(desk["card"]))
 
 
 def _three():

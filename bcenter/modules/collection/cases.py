@@ -31,7 +31,7 @@ import peewee as pw
 
 from bcenter.core.calendar import WorkCalendar
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
-from bcenter.core.money import allocate
+from bcenter.core.money import allocate, format_rub_ru
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import (
@@ -387,7 +387,7 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
         uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
                    supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
     uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
-               note=f"цена {price / 100:.2f} руб.; госпошлина {duty / 100:.2f} руб.", actor=actor,
+               note=f"цена {format_rub_ru(price)}; госпошлина {format_rub_ru(duty)}", actor=actor,
                at=now.isoformat())
     return number
 
@@ -435,9 +435,9 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
         extra["executive_document"] = {"number": court_number, "day": day.isoformat(), "note": note}
     if stage == "claim":
         changes.update(apply_refile(uow, _refile(db, cid, row, day)))
-        text = "; ".join(filter(None, [f"цена {(changes['debt'] + int(row[4])) / 100:.2f} руб.; "
-                                       f"госпошлина {changes['duty'] / 100:.2f} руб. (с зачётом уплаченной за "
-                                       f"приказ {int(row[14]) / 100:.2f})", note]))
+        text = "; ".join(filter(None, [f"цена {format_rub_ru(changes['debt'] + int(row[4]))}; госпошлина "
+                                       f"{format_rub_ru(changes['duty'])} (с зачётом уплаченной за приказ "
+                                       f"{format_rub_ru(int(row[14]))})", note]))
     if other_costs:
         changes["other_costs"] = int(row[15]) + other_costs
         changes["court_costs"] = int(changes.get("duty_paid", row[14])) + changes["other_costs"]
@@ -488,10 +488,11 @@ def close(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, actor: st
         raise ValidationFailed([Problem("stage", f"дело {number} уже закрыто ({current.stage_name})")],
                                title="Дело не закрыто")
     if current.owed:
-        raise ValidationFailed([Problem("owed", f"по делу {number} ещё не погашено {current.owed / 100:.2f} руб. "
-                                                f"(основной долг {current.principal_owed / 100:.2f}, пени "
-                                                f"{current.penalties_owed / 100:.2f}, расходы "
-                                                f"{current.costs_owed / 100:.2f}); списать: bcenter cases write-off")],
+        raise ValidationFailed([Problem("owed", f"по делу {number} ещё не погашено {format_rub_ru(current.owed)} "
+                                                f"(основной долг {format_rub_ru(current.principal_owed)}, пени "
+                                                f"{format_rub_ru(current.penalties_owed)}, расходы "
+                                                f"{format_rub_ru(current.costs_owed)}); списать: bcenter cases "
+                                                "write-off")],
                                title="Дело не закрыто")
     _finish(uow, current.id, "closed", day, "долг по делу погашен", actor, now)
 
