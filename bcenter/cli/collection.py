@@ -51,7 +51,8 @@ def debtors() -> None:
 @click.option("--save", default=None, metavar="ИМЯ", help="Сохранить условия под этим именем.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Выгрузить список в CSV (для обзвона, SMS и рассылки).")
-@click.option("--contacts", is_flag=True, help="Добавить в CSV телефоны и e-mail (только с правом на персональные данные).")
+@click.option("--contacts", is_flag=True,
+              help="Добавить в CSV телефоны и e-mail (только с правом на персональные данные).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
 @click.pass_obj
 def debtors_list(obj: Context, as_of: str | None, min_debt: str | None, months: int, service: str | None,
@@ -230,8 +231,9 @@ def _card_json(c) -> dict:
 def case_open(obj: Context, account: str, claim: bool, filed: str | None, court: str | None, include_barred: bool,
               costs: str | None) -> None:
     """Завести дело: долг по месяцам и услугам, пени на день подачи, госпошлина, должники."""
-    c = obj.app.collection.open_case(account, stage="claim" if claim else "court_order", filed_on=_day(filed, "--filed"),
-                                     court=court, include_barred=include_barred, other_costs=_rub(costs, "--costs"))
+    c = obj.app.collection.open_case(account, stage="claim" if claim else "court_order",
+                                     filed_on=_day(filed, "--filed"), court=court, include_barred=include_barred,
+                                     other_costs=_rub(costs, "--costs"))
     for line in _card(c):
         click.echo(line)
     click.echo(f"Заявление: bcenter cases document {c.number} --out заявление.pdf")

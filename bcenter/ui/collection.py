@@ -157,7 +157,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def do_issue(_e=None) -> None:
         if not state["account"]:
             return
-        doc = await run(lambda **k: app.collection.notice(state["account"], **k), lambda r: f"Выдан документ {r.number}",
+        doc = await run(lambda **k: app.collection.notice(state["account"], **k),
+                        lambda r: f"Выдан документ {r.number}",
                         kind=kind.value or "reminder",
                         service=(notice_service.value or "").strip() if kind.value == "restriction" else None)
         if doc is not None:

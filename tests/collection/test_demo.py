@@ -123,8 +123,9 @@ def test_a_restriction_warning_carries_the_debts_and_penalties_to_the_kopeck(app
     assert [(r[0], r[9], r[2], r[3], r[4], r[5], r[8]) for r in payload["penalties"]] == [
         (str(r.period), r.service, r.start.isoformat(), r.end.isoformat(), r.days, r.debt, r.amount)
         for r in penalties.rows]
-    assert dict(payload["totals"]) == {"Итого не оплачено": debts.total, "Пени начислено": penalties.total,
-                                       "Пени оплачено": penalties.paid, "Пени к оплате": penalties.total - penalties.paid}
+    assert dict(payload["totals"]) == {
+        "Итого не оплачено": debts.total, "Пени начислено": penalties.total, "Пени оплачено": penalties.paid,
+        "Пени к оплате": penalties.total - penalties.paid}
     electricity = sum(p.debt for p in debts.periods if p.service == "electricity" and p.due < AS_OF)
     amounts = payload["amounts"]
     assert amounts["debt"] == electricity > 2 * amounts["norm_monthly"]

@@ -12,7 +12,7 @@ import peewee as pw
 from bcenter.core.period import Period
 from bcenter.engine.collection import Pause
 from bcenter.modules.passport.desk import key_text
-from db.dialect import db_id, param_mark
+from db.dialect import db_id, is_postgres, param_mark
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
 
@@ -27,6 +27,30 @@ STAGE_NAMES = {
     "closed": "закрыто: долг погашен",
     "written_off": "списано",
 }
+
+
+def as_date(value) -> date | None:
+    """A date read by raw SQL (SQLite: text; PostgreSQL: a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def next_number(db: pw.Database, table: str, prefix: str, year: int) -> str:
+    """The next «<prefix>-<year>-<nnnn>» of a numbered table (cases, recoveries, documents): per database, so two
+    sites numbering at once would collide — the numbered work stays at one desk until numbers carry a site prefix."""
+    (count,) = db.execute_sql(f'SELECT COUNT(*) FROM "{table}" WHERE number LIKE {param_mark(db)}',
+                              (f"{prefix}-{year}-%",)).fetchone()
+    return f"{prefix}-{year}-{int(count) + 1:04d}"
+
+
+def service_names(db: pw.Database) -> tuple[dict[str, str], dict[str, str]]:
+    """Service names by id and by exchange code."""
+    by_id, by_ext = {}, {}
+    for sid, ext, name in db.execute_sql('SELECT id, ext_id, name FROM "service"'):
+        by_id[key_text(sid)] = name
+        by_ext[ext] = name
+    return by_id, by_ext
 
 
 def _name(last, first, middle) -> str:
@@ -147,7 +171,7 @@ def pauses(db: pw.Database, account: str | None = None) -> dict[str, dict[tuple[
         return out
     for cid, acc, period, service in db.execute_sql(
             'SELECT l.case_id, k.account_id, l.period, l.service_id FROM "court_case_line" l JOIN "court_case" k '
-            f'ON k.id = l.case_id WHERE l.included = {"TRUE" if _pg(db) else "1"}{where}', params):
+            f'ON k.id = l.case_id WHERE l.included = {"TRUE" if is_postgres(db) else "1"}{where}', params):
         days = events.get(key_text(cid), {})
         stood = out[key_text(acc)][(Period.parse(period), key_text(service))]
         if "court_order" in days:  # until cancelled — or until a claim replaced a refused application
@@ -155,9 +179,3 @@ def pauses(db: pw.Database, account: str | None = None) -> dict[str, dict[tuple[
         if "claim" in days:  # a claim stops the time until the case ends (ГК ст. 204 п. 1)
             stood.append(Pause(days["claim"]))
     return out
-
-
-def _pg(db: pw.Database) -> bool:
-    from db.dialect import is_postgres
-
-    return is_postgres(db)

@@ -30,16 +30,17 @@ from fractions import Fraction
 import peewee as pw
 
 from bcenter.core.calendar import WorkCalendar
-from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
+from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.core.money import allocate, format_rub_ru
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import (
-    Pause, claim_duty, court_order_duty, objection_deadline, recovery_parts, share_liability, time_barred,
+    claim_duty, court_order_duty, objection_deadline, recovery_parts, share_liability, time_barred,
 )
 from bcenter.engine.penalties import PenaltyRow, penalty_total
 from bcenter.modules.collection.accounts import (
-    OPEN_STAGES, STAGE_NAMES, AccountInfo, Debtor, accounts_info, debtors_of, open_cases, pauses,
+    OPEN_STAGES, STAGE_NAMES, AccountInfo, Debtor, accounts_info, as_date, debtors_of, next_number, open_cases,
+    pauses, service_names,
 )
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -59,12 +60,6 @@ NEXT: dict[str, tuple[str, ...]] = {
 """The stages a case may go to from each (a refused or returned application for an order goes to a claim)."""
 SOURCES = {"fssp": "ФССП", "bank": "банк должника", "employer": "работодатель должника",
            "voluntary": "должник по делу"}
-
-
-def _d(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _fail(problems: list[Problem], title: str = "Судебная работа: данные не приняты") -> None:
@@ -232,33 +227,30 @@ def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None =
     application = finance.application(position, as_of=as_of)
     owed = {(d.period, d.service, d.supplier): d.debt for d in pay.debts(application, as_of=as_of)}
     lines = []
+    names, _by_ext = service_names(db)
     for period, service, supplier, due, amount, barred, included in db.execute_sql(
             f'SELECT period, service_id, supplier_id, due, amount, barred, included FROM "court_case_line" '
             f'WHERE case_id = {m} ORDER BY period, due', (db_id(cid),)):
         svc = finance.services[key_text(service)]
         key = (Period.parse(period), key_text(service), key_text(supplier))
-        lines.append(CaseLine(key[0], svc["ext"], _service_name(db, key[1]), finance.suppliers[key[2]], _d(due),
+        lines.append(CaseLine(key[0], svc["ext"], names[key[1]], finance.suppliers[key[2]], as_date(due),
                               int(amount), bool(barred), bool(included), min(int(amount), owed.get(key, 0))))
-    events = tuple(CaseEvent(stage_, _d(day), c, n, note, actor, at) for stage_, day, c, n, note, actor, at in
+    events = tuple(CaseEvent(stage_, as_date(day), c, n, note, actor, at) for stage_, day, c, n, note, actor, at in
                    db.execute_sql(f'SELECT stage, day, court, number, note, actor, at FROM "court_case_event" '
                                   f'WHERE case_id = {m} ORDER BY day, at', (db_id(cid),)))
-    recoveries = tuple(RecoveryRow(n, _d(day), int(a), s, doc, int(c), int(p), int(pe), int(o))
+    recoveries = tuple(RecoveryRow(n, as_date(day), int(a), s, doc, int(c), int(p), int(pe), int(o))
                        for n, day, a, s, doc, c, p, pe, o in db.execute_sql(
                            'SELECT number, received_on, amount, source, document, to_costs, to_principal, '
                            f'to_penalties, overpaid FROM "court_recovery" WHERE case_id = {m} ORDER BY received_on, '
                            'number', (db_id(cid),)))
     parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")))
                     for d in json.loads(debtors or "[]"))
-    return Case(cid, number, account, info.payer, info.address, stage, _d(opened), _d(closed), closed_reason, court,
-                court_number, responsible, parties, tuple(lines), _d(pen_as_of),
+    return Case(cid, number, account, info.payer, info.address, stage, as_date(opened), as_date(closed),
+                closed_reason, court,
+                court_number, responsible, parties, tuple(lines), as_date(pen_as_of),
                 tuple(_penalty_row(r) for r in json.loads(pen_rows or "[]")), int(principal), int(penalties),
                 int(duty), int(duty_paid), int(other), int(costs), events, recoveries, json.loads(extra or "{}"),
                 as_of)
-
-
-def _service_name(db: pw.Database, service: str) -> str:
-    row = db.execute_sql(f'SELECT name FROM "service" WHERE id = {param_mark(db)}', (db_id(service),)).fetchone()
-    return row[0] if row else service
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,17 +285,11 @@ def listing(db: pw.Database, *, which: str = "open", account: str | None = None)
            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY k.opened_on DESC, k.number DESC")
     rows = db.execute_sql(sql, tuple(params)).fetchall()
     info = accounts_info(db, sorted({r[1] for r in rows}))
-    return [CaseSummary(n or "—", a, info[a].payer, s, _d(o), int(d), int(p), int(c), court, cn)
+    return [CaseSummary(n or "—", a, info[a].payer, s, as_date(o), int(d), int(p), int(c), court, cn)
             for n, a, s, o, d, p, c, court, cn in rows]
 
 
 # --- opening --------------------------------------------------------------------------------------------------
-def _next_number(db: pw.Database, table: str, prefix: str, year: int) -> str:
-    like = f"{prefix}-{year}-%"
-    (count,) = db.execute_sql(f'SELECT COUNT(*) FROM "{table}" WHERE number LIKE {param_mark(db)}', (like,)).fetchone()
-    return f"{prefix}-{year}-{int(count) + 1:04d}"
-
-
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """What a case would claim on a day: the lines (with their limitation flags), the penalty table and totals."""
@@ -375,7 +361,7 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     _fail(problems, title="Дело не заведено")
     price = result.principal + result.penalties
     duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
-    number = _next_number(db, "court_case", "Д", filed_on.year)
+    number = next_number(db, "court_case", "Д", filed_on.year)
     debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint}
                for d in debtors_of(db, info, filed_on)]
     case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
@@ -400,14 +386,14 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
     receipt) gives the objection deadline; a claim after a cancelled order: the order's duty is credited and the
     limitation re-checked with the time the order stood; enforcement: the executive document's or ИП number."""
     row = _case_row(db, number)
-    cid, current, opened = key_text(row[0]), row[2], _d(row[6])
+    cid, current, opened = key_text(row[0]), row[2], as_date(row[6])
     problems = []
     if current not in NEXT:
         problems.append(Problem("stage", f"дело {number} закрыто ({STAGE_NAMES.get(current, current)})"))
     elif stage not in NEXT[current]:
         allowed = ", ".join(f"{s} ({STAGE_NAMES[s]})" for s in NEXT[current]) or "только взыскание или списание"
         problems.append(Problem("stage", f"из стадии «{STAGE_NAMES[current]}» можно перейти: {allowed}"))
-    last = max([_d(d) for (d,) in db.execute_sql(
+    last = max([as_date(d) for (d,) in db.execute_sql(
         f'SELECT day FROM "court_case_event" WHERE case_id = {param_mark(db)}', (db_id(cid),))] or [opened])
     if day < last:
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} раньше предыдущего шага дела ({last:%d.%m.%Y})"))
@@ -434,7 +420,7 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
     if stage == "enforcement":
         extra["executive_document"] = {"number": court_number, "day": day.isoformat(), "note": note}
     if stage == "claim":
-        changes.update(apply_refile(uow, _refile(db, cid, row, day)))
+        changes.update(_refile(uow, db, cid, row, day))
         text = "; ".join(filter(None, [f"цена {format_rub_ru(changes['debt'] + int(row[4]))}; госпошлина "
                                        f"{format_rub_ru(changes['duty'])} (с зачётом уплаченной за приказ "
                                        f"{format_rub_ru(int(row[14]))})", note]))
@@ -448,7 +434,7 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
     return stage
 
 
-def _refile(db: pw.Database, cid: str, row: tuple, day: date) -> dict:
+def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date) -> dict:
     """A claim after the order: the case's lines re-checked for limitation on ``day`` (the order's time given back:
     it is among the pauses now that it has a cancellation), the penalties kept as claimed, the duty of the claim less
     what the order's cost (НК ст. 333.40)."""
@@ -456,28 +442,20 @@ def _refile(db: pw.Database, cid: str, row: tuple, day: date) -> dict:
     stood = pauses(db)
     account = key_text(row[1])
     principal = 0
-    updates = []
     for lid, period, service, due, amount, barred, included in db.execute_sql(
             f'SELECT id, period, service_id, due, amount, barred, included FROM "court_case_line" WHERE case_id = {m}',
             (db_id(cid),)):
-        now_barred = time_barred(_d(due), day, stood.get(account, {}).get((Period.parse(period), key_text(service)),
-                                                                          ()))
+        stood_over = stood.get(account, {}).get((Period.parse(period), key_text(service)), ())
+        now_barred = time_barred(as_date(due), day, stood_over)
         keep = bool(included) and not (now_barred and not bool(barred))
         if keep:
             principal += int(amount)
         if now_barred != bool(barred) or keep != bool(included):
-            updates.append((key_text(lid), now_barred, keep))
+            uow.update(CourtCaseLine, key_text(lid), barred=now_barred, included=keep)
     price = principal + int(row[4])
     paid = int(row[14])
     duty = claim_duty(price, credited=paid)
-    return {"debt": principal, "duty": duty, "duty_paid": paid + duty, "court_costs": paid + duty + int(row[15]),
-            "_lines": updates}
-
-
-def apply_refile(uow: UnitOfWork, changes: dict) -> dict:
-    for lid, barred, included in changes.pop("_lines", []):
-        uow.update(CourtCaseLine, lid, barred=barred, included=included)
-    return changes
+    return {"debt": principal, "duty": duty, "duty_paid": paid + duty, "court_costs": paid + duty + int(row[15])}
 
 
 def close(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, actor: str, now: datetime,
@@ -513,7 +491,7 @@ def write_off(uow: UnitOfWork, db: pw.Database, number: str, *, reason: str, day
                                           "должника без наследников …)"))
     if row[2] not in OPEN_STAGES:
         problems.append(Problem("stage", f"дело {number} уже закрыто ({STAGE_NAMES.get(row[2], row[2])})"))
-    if day < _d(row[6]):
+    if day < as_date(row[6]):
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} раньше открытия дела"))
     _fail(problems, title="Дело не списано")
     _finish(uow, key_text(row[0]), "written_off", day, reason.strip(), actor, now)
@@ -544,7 +522,8 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
     if day > now.date():
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} ещё не наступила"))
     _fail(problems, title="Взыскание не принято")
-    current = case(db, number, as_of=day)
+    finance = Finance(db)
+    current = case(db, number, as_of=day, finance=finance)
     if not current.is_open:
         raise ValidationFailed([Problem("case", f"дело {number} закрыто ({current.stage_name})")],
                                title="Взыскание не принято")
@@ -553,12 +532,12 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
                                                f"({current.opened_on:%d.%m.%Y})")], title="Взыскание не принято")
     parts = recovery_parts(amount, costs=current.costs_owed, principal=current.principal_owed,
                            penalties=current.penalties_owed)
-    rec_number = _next_number(db, "court_recovery", "ВЗ", day.year)
+    rec_number = next_number(db, "court_recovery", "ВЗ", day.year)
     payments = []
     by_month: dict[Period, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left = parts.principal
     owing = sorted((ln for ln in current.lines if ln.included and ln.owed > 0), key=lambda ln: (ln.due, ln.period))
-    services = {svc["ext"]: sid for sid, svc in Finance(db).services.items()}
+    services = finance.by_ext
     for period in sorted({ln.period for ln in owing}, key=lambda p: (min(ln.due for ln in owing if ln.period == p), p)):
         if left <= 0:
             break
@@ -591,12 +570,5 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
                      tuple((p, sum(s.values())) for p, s in sorted(by_month.items())), closed)
 
 
-def parse_share(text: str | None) -> Fraction:
-    try:
-        return Fraction(text or "1")
-    except (ValueError, ZeroDivisionError) as exc:
-        raise InvalidValue("доля: дробь вида 1/2", value=text) from exc
-
-
 __all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claimed", "NEXT", "Recovered", "SOURCES", "advance",
-           "apply_refile", "case", "claimed", "close", "listing", "open_case", "recover", "write_off", "Pause"]
+           "case", "claimed", "close", "listing", "open_case", "recover", "write_off"]

@@ -25,7 +25,7 @@ from bcenter.engine.collection import RESTRICTABLE, RESTRICTION_DAYS, restrictio
 from bcenter.engine.month import charge_by_norm
 from bcenter.engine.penalties import penalty_total
 from bcenter.modules.collection import forms
-from bcenter.modules.collection.accounts import accounts_info
+from bcenter.modules.collection.accounts import accounts_info, as_date, next_number, service_names
 from bcenter.modules.collection.cases import Case, case as read_case
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -51,10 +51,7 @@ def _issuer(db: pw.Database) -> dict:
 
 
 def _next_number(db: pw.Database, kind: str, year: int) -> str:
-    prefix = forms.PREFIXES[kind]
-    (count,) = db.execute_sql(f'SELECT COUNT(*) FROM "collection_document" WHERE number LIKE {param_mark(db)}',
-                              (f"{prefix}-{year}-%",)).fetchone()
-    return f"{prefix}-{year}-{int(count) + 1:04d}"
+    return next_number(db, "collection_document", forms.PREFIXES[kind], year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +86,6 @@ def _penalty_rows(rows, names_by_ext: dict[str, str]) -> list[list]:
              r.end.isoformat(), r.days, r.debt, str(r.rate), r.fraction, r.amount, service] for r, service in rows]
 
 
-def _service_names(db: pw.Database) -> tuple[dict[str, str], dict[str, str]]:
-    by_id, by_ext = {}, {}
-    for sid, ext, name in db.execute_sql('SELECT id, ext_id, name FROM "service"'):
-        by_id[key_text(sid)] = name
-        by_ext[ext] = name
-    return by_id, by_ext
-
-
 def notice(uow: UnitOfWork, db: pw.Database, *, account: str, kind: str, as_of: date, service: str | None = None,
            actor: str) -> Issued:
     """Issue a reminder, a restriction warning (for ``service``) or a pre-trial claim for ``account`` as of
@@ -117,15 +106,16 @@ def notice(uow: UnitOfWork, db: pw.Database, *, account: str, kind: str, as_of: 
     if not overdue:
         raise ValidationFailed([Problem("account", f"у лицевого счёта {account} нет просроченного долга на "
                                                    f"{as_of:%d.%m.%Y}")], title="Документ не выдан")
-    ids, names_by_ext = _service_names(db)
+    ids, names_by_ext = service_names(db)
     pen_rows = finance.penalty_rows(position, application, as_of=as_of)
     paid = sum(application.penalties_paid.values())
     accrued = penalty_total(pen_rows)
     total = sum(ln.debt for ln in lines)
+    issuer = _issuer(db)
     fields = {"payer": info.payer, "address": info.address, "account": account, "as_of": as_of.strftime("%d.%m.%Y"),
               "debt_total": _money(total), "overdue_total": _money(sum(ln.debt for ln in overdue)),
               "penalties_total": _money(max(accrued - paid, 0)), "days": RESTRICTION_DAYS,
-              "issuer": _issuer(db)["name"]}
+              "issuer": issuer["name"]}
     service_id = None
     extra: dict = {"debt_total": total, "penalties_accrued": accrued, "penalties_paid": paid}
     if kind == "restriction":
@@ -135,7 +125,7 @@ def notice(uow: UnitOfWork, db: pw.Database, *, account: str, kind: str, as_of: 
         extra.update(numbers)
     number = _next_number(db, kind, as_of.year)
     payload = {
-        "kind": kind, "number": number, "issued_on": as_of.isoformat(), "issuer": _issuer(db), "fields": fields,
+        "kind": kind, "number": number, "issued_on": as_of.isoformat(), "issuer": issuer, "fields": fields,
         "debts": _debt_rows(db, finance, lines, ids),
         "penalties": _penalty_rows([(r, finance.services[r.service]["ext"] if r.service else None) for r in pen_rows],
                                    names_by_ext) if kind != "reminder" else [],
@@ -154,13 +144,15 @@ def _restriction(db: pw.Database, finance: Finance, info, overdue: list[pay.Debt
                                title="Предупреждение не выдано")
     sid = finance.by_ext.get(service)
     if sid is None:
-        raise ValidationFailed([Problem("service", f"нет услуги с кодом «{service}»")], title="Предупреждение не выдано")
+        raise ValidationFailed([Problem("service", f"нет услуги с кодом «{service}»")],
+                               title="Предупреждение не выдано")
     resource = db.execute_sql(f'SELECT resource, kind FROM "service" WHERE id = {param_mark(db)}',
                               (db_id(sid),)).fetchone()
     if resource[0] not in RESTRICTABLE or resource[1] != "communal":
         raise ValidationFailed([Problem("service", "ограничить можно только горячее водоснабжение, электроснабжение "
                                                    "и газоснабжение; отопление и холодную воду в многоквартирном доме "
-                                                   "не ограничивают (п. 119 ПП 354)")], title="Предупреждение не выдано")
+                                                   "не ограничивают (п. 119 ПП 354)")],
+                               title="Предупреждение не выдано")
     debt = sum(ln.debt for ln in overdue if ln.service == sid)
     norm = _norm_monthly(db, info, sid, as_of)
     if norm is None:
@@ -200,7 +192,7 @@ def court_document(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, 
 
 
 def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> dict:
-    _ids, names_by_ext = _service_names(db)
+    _ids, names_by_ext = service_names(db)
     suppliers = supplier_names(db)
     included = [ln for ln in current.lines if ln.included]
     periods = sorted({ln.period for ln in included})
@@ -209,9 +201,11 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
     debtors = [[d.name, "солидарно" if joint else (d.share or "1"), liabilities.get(d.name, 0)]
                for d in current.debtors]
     cancelled = next((e for e in current.events if e.stage == "order_cancelled"), None)
+    issuer = _issuer(db)
     fields = {"payer": current.payer, "address": current.address, "account": current.account,
               "as_of": current.penalty_as_of.strftime("%d.%m.%Y") if current.penalty_as_of else "—",
-              "court": current.court or "мировому судье судебного участка по месту жительства должника", "issuer": _issuer(db)["name"],
+              "court": current.court or "мировому судье судебного участка по месту жительства должника",
+              "issuer": issuer["name"],
               "debtors": "; ".join(d.name for d in current.debtors), "price": _money(current.price),
               "principal": _money(current.principal), "penalties": _money(current.penalties),
               "duty": _money(current.duty), "case": current.number,
@@ -220,15 +214,15 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
               "order_note": (f"Судебный приказ отменён определением от {cancelled.day:%d.%m.%Y} (ст. 129 ГПК РФ); "
                              "государственная пошлина, уплаченная за его выдачу, засчитана." if cancelled else "")}
     return {
-        "kind": kind, "number": None, "issued_on": day.isoformat(), "issuer": _issuer(db), "fields": fields,
+        "kind": kind, "number": None, "issued_on": day.isoformat(), "issuer": issuer, "fields": fields,
         "debtors": debtors,
         "debts": [[str(ln.period), ln.service_name, suppliers.get(ln.supplier, ln.supplier), ln.amount, 0, ln.amount,
                    ln.due.isoformat()] for ln in included],
         "penalties": [[str(r.period), names_by_ext.get(r.service, r.service) if r.service else "все услуги",
                        r.start.isoformat(), r.end.isoformat(), r.days, r.debt, str(r.rate), r.fraction, r.amount,
                        r.service] for r in current.penalty_rows],
-        "totals": [["Основной долг", current.principal], ["Пени", current.penalties], ["Цена требования", current.price],
-                   ["Государственная пошлина", current.duty]],
+        "totals": [["Основной долг", current.principal], ["Пени", current.penalties],
+                   ["Цена требования", current.price], ["Государственная пошлина", current.duty]],
         "amounts": {"principal": current.principal, "penalties": current.penalties, "duty": current.duty,
                     "barred_left_out": sum(ln.amount for ln in current.lines if not ln.included)},
     }
@@ -265,12 +259,6 @@ class DocumentRow:
         return forms.FORMS[self.kind]
 
 
-def _d(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def documents(db: pw.Database, *, account: str | None = None, case: str | None = None) -> list[DocumentRow]:
     m = param_mark(db)
     where, params = [], []
@@ -284,7 +272,7 @@ def documents(db: pw.Database, *, account: str | None = None, case: str | None =
            'd.deadline FROM "collection_document" d JOIN "account" a ON a.id = d.account_id LEFT JOIN "court_case" k '
            'ON k.id = d.case_id' + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY d.issued_on, d.number")
-    return [DocumentRow(n, kind, acc, k, _d(i), by, _d(dl), how, _d(dd))
+    return [DocumentRow(n, kind, acc, k, as_date(i), by, as_date(dl), how, as_date(dd))
             for n, kind, acc, k, i, by, dl, how, dd in db.execute_sql(sql, tuple(params))]
 
 
@@ -302,12 +290,12 @@ def deliver(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, how: st
     problems = []
     if how not in DELIVERY:
         problems.append(Problem("how", f"способ доставки: {', '.join(f'{k} ({v})' for k, v in DELIVERY.items())}"))
-    if day < _d(issued):
-        problems.append(Problem("day", f"доставлен {day:%d.%m.%Y} — раньше, чем выдан ({_d(issued):%d.%m.%Y})"))
+    if day < as_date(issued):
+        problems.append(Problem("day", f"доставлен {day:%d.%m.%Y} — раньше, чем выдан ({as_date(issued):%d.%m.%Y})"))
     if day > today:
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} ещё не наступила"))
     if delivered is not None:
-        problems.append(Problem("number", f"доставка документа {number} уже записана ({_d(delivered):%d.%m.%Y})"))
+        problems.append(Problem("number", f"доставка документа {number} уже записана ({as_date(delivered):%d.%m.%Y})"))
     if problems:
         raise ValidationFailed(problems, title="Доставка не записана")
     deadline = restriction_deadline(day) if kind == "restriction" else (
