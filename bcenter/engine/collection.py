@@ -7,7 +7,7 @@
   up to 24 000 000 ₽ — 80 000 ₽ + 0.35 % over 8 000 000; up to 50 000 000 ₽ — 136 000 ₽ + 0.3 % over 24 000 000; up
   to 100 000 000 ₽ — 214 000 ₽ + 0.2 % over 50 000 000; above — 314 000 ₽ + 0.15 % over 100 000 000, at most 900 000
   ₽. An application for a судебный приказ pays 50 % of it (пп. 2); after the order is cancelled what was paid for it
-  is credited against the claim's duty (ст. 333.40 п. 6 НК РФ [U: the point's number]). The duty is a whole number
+  is credited against the claim's duty (ст. 333.20 п. 1 пп. 13 НК РФ [U]). The duty is a whole number
   of rubles (ст. 52 п. 6 НК РФ: under 50 kopecks dropped, 50 and over rounded up).
 * **Objection to a судебный приказ**: 10 working days from the day the debtor received it (ГПК ст. 128, 129).
 * **Limitation** (исковая давность): 3 years for each monthly payment separately, from the day after its due date

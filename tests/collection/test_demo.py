@@ -92,6 +92,11 @@ def test_the_list_is_saved_exported_and_its_bad_criteria_refused(app, tmp_path, 
     assert [(r[0], r[3]) for r in table[1:]] == [(r.account, f"{r.debt // 100}.{r.debt % 100:02d}") for r in rows]
     with pytest.raises(PermissionDenied):
         _as(app, "operator").collection.debtors_csv(rows, contacts=True)
+    with_contacts = list(csv.reader(io.StringIO(app.collection.debtors_csv(rows, contacts=True)), delimiter=";"))
+    assert any(r[8].startswith("+7") for r in with_contacts[1:])  # the administrator: phones unsealed
+    audited = app.db.execute_sql('SELECT COUNT(*) FROM "audit_log" WHERE action = \'collection.debtors.contacts\' '
+                                 'AND table_name = \'person\'').fetchone()[0]
+    assert audited == sum(1 for r in with_contacts[1:] if r[8] or r[9])
     with pytest.raises(ValidationFailed) as refused:
         app.collection.debtors(_criteria(service="nosuch", house="h99999"), as_of=AS_OF)
     assert "нет услуги с кодом «nosuch»" in refused.value.message_ru

@@ -437,7 +437,7 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
 def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date) -> dict:
     """A claim after the order: the case's lines re-checked for limitation on ``day`` (the order's time given back:
     it is among the pauses now that it has a cancellation), the penalties kept as claimed, the duty of the claim less
-    what the order's cost (НК ст. 333.40)."""
+    what the order's cost (НК ст. 333.20 п. 1 пп. 13)."""
     m = param_mark(db)
     stood = pauses(db)
     account = key_text(row[1])
