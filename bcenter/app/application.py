@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - the groups are imported when first used 
     from bcenter.app.passport import PassportCases
     from bcenter.app.payments import PaymentsCases
     from bcenter.app.registry import RegistryCases
+    from bcenter.app.reports import ReportsCases
     from bcenter.app.sync import SyncCases
     from bcenter.app.users import UsersCases
     from bcenter.app.system import SystemCases
@@ -50,7 +51,7 @@ class App:
     ``bills`` (print), ``payments`` (bank registries, the suspense queue), ``passport`` (the passport desk)."""
 
     GROUPS = ("system", "registry", "demo", "exchange", "month", "finance", "bills", "payments", "passport", "claims",
-              "collection")
+              "collection", "reports")
 
     def __init__(self, db: pw.Database, *, url: str, actor: Actor | None = None, clock: Clock | None = None,
                  lock_wait: float = DEFAULT_WAIT_S):
@@ -122,6 +123,11 @@ class App:
     def claims(self) -> "ClaimsCases":
         from bcenter.app.claims import ClaimsCases
         return ClaimsCases(self)
+
+    @cached_property
+    def reports(self) -> "ReportsCases":
+        from bcenter.app.reports import ReportsCases
+        return ReportsCases(self)
 
     @cached_property
     def collection(self) -> "CollectionCases":

@@ -553,3 +553,4 @@ from bcenter.cli import sync as _sync  # noqa: E402,F401  (registers `bcenter se
 from bcenter.cli import passport as _passport  # noqa: E402,F401  (registers `bcenter passport …`)
 from bcenter.cli import claims as _claims  # noqa: E402,F401  (registers `bcenter claims …`)
 from bcenter.cli import collection as _collection  # noqa: E402,F401  (registers `bcenter debtors …`, `bcenter cases …`)
+from bcenter.cli import reports as _reports  # noqa: E402,F401  (registers `bcenter report`)

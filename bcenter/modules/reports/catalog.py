@@ -1,0 +1,33 @@
+"""The report registry: every report by its name (``bcenter report list``), run with its period and cut — shared by
+the CLI and the screens. A new report is a module declaring its ``REPORT`` and a line here."""
+from __future__ import annotations
+
+import peewee as pw
+
+from bcenter.core.errors import NotFound, Problem, ValidationFailed
+from bcenter.core.period import Period
+from bcenter.modules.reports import osv
+from bcenter.modules.reports.registry import CUT_NAMES, Report, Result
+
+REPORTS: dict[str, Report] = {r.name: r for r in (osv.REPORT,)}
+
+
+def report(name: str) -> Report:
+    if name not in REPORTS:
+        raise NotFound(f"Нет отчёта «{name}»: список — bcenter report list ({', '.join(sorted(REPORTS))})")
+    return REPORTS[name]
+
+
+def reports() -> list[Report]:
+    return [REPORTS[k] for k in sorted(REPORTS)]
+
+
+def run(db: pw.Database, name: str, *, period: Period, by: str | None = None) -> Result:
+    """The report ``name`` of ``period`` cut ``by`` (its first cut when None)."""
+    chosen = report(name)
+    by = by or chosen.cuts[0]
+    if by not in chosen.cuts:
+        raise ValidationFailed([Problem("by", f"отчёт «{chosen.title}» группируется по: "
+                                              + ", ".join(f"{c} ({CUT_NAMES.get(c, c)})" for c in chosen.cuts))],
+                               title="Отчёт не построен")
+    return chosen.run(db, period, by)

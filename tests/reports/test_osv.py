@@ -1,0 +1,103 @@
+"""The оборотно-сальдовая ведомость (issue 21, first step) on the demo town: every row and the total reconcile
+(opening + charged + recalculated + quality + benefits − paid + penalties = closing), its totals are `bcenter
+balances`' for a closed and for the open month, every cut sums to the same; the XLSX opens with openpyxl with its
+totals as formulas whose values equal the JSON's; the PDF's text and the CSV's last row carry the totals; bad input
+refused in Russian."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from bcenter.cli import main
+from bcenter.core.errors import NotFound, ValidationFailed
+from bcenter.core.money import format_kop, format_rub_ru
+from bcenter.core.period import Period
+from tests.finance.towns import OPEN, demo_town
+from tests.ui.towns import copy_town
+
+MONEY = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
+CLOSED = OPEN - 1
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    path = tmp_path_factory.mktemp("osv") / "town.db"
+    demo_town(path, accounts=20, seed=4).close()
+    return path
+
+
+@pytest.fixture
+def app(town, tmp_path):
+    application = copy_town(town, tmp_path)
+    yield application
+    application.close()
+
+
+def _kop(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+@pytest.mark.parametrize("period", [CLOSED, OPEN])
+def test_the_statement_reconciles_and_equals_the_balances(app, period):
+    doc = app.reports.json("osv", period=period)
+    assert doc["rows"]
+    for row in doc["rows"] + [doc["totals"]]:
+        m = {k: _kop(row[k]) for k in MONEY}
+        assert m["opening"] + m["charged"] + m["recalculated"] + m["quality"] + m["benefits"] - m["paid"] \
+            + m["penalties"] == m["closing"], row
+    balances = app.month.balances(period)
+    assert {k: _kop(v) for k, v in doc["totals"].items()} == {
+        k: sum(getattr(r, k) for r in balances.rows) for k in MONEY}
+    assert len(doc["rows"]) == len(balances.rows)
+    for by in ("house", "supplier", "service"):
+        assert app.reports.json("osv", period=period, by=by)["totals"] == doc["totals"]
+    if period == CLOSED:  # a closed month's closing is the next month's opening
+        assert doc["totals"]["closing"] == app.reports.json("osv", period=OPEN)["totals"]["opening"]
+
+
+def test_the_files_carry_the_same_totals(app, tmp_path):
+    import openpyxl
+
+    totals = {k: _kop(v) for k, v in app.reports.json("osv", period=CLOSED, by="house")["totals"].items()}
+    written = app.reports.write("osv", period=CLOSED, by="house", out=tmp_path / "osv.xlsx")
+    assert list(written.values()) == [totals[k] for k in MONEY]
+    sheet = openpyxl.load_workbook(tmp_path / "osv.xlsx").active
+    values = openpyxl.load_workbook(tmp_path / "osv.xlsx", data_only=True).active
+    last = sheet.max_row
+    assert sheet.cell(last, 1).value == "Итого" and sheet.cell(last, 2).value.startswith("=SUM(B5:B")
+    assert sheet.freeze_panes == "A5"
+    assert [round(values.cell(last, i + 2).value * 100) for i in range(len(MONEY))] == [totals[k] for k in MONEY]
+    rows = [[values.cell(r, i + 2).value for i in range(len(MONEY))] for r in range(5, last)]
+    assert [round(sum(col) * 100) for col in zip(*rows)] == [totals[k] for k in MONEY]  # the formulas' own sums
+
+    app.reports.write("osv", period=CLOSED, out=tmp_path / "osv.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "osv.pdf").pages).replace("\u00a0", " ")
+    for k in ("opening", "charged", "paid", "closing"):
+        assert format_rub_ru(totals[k]).replace("\u00a0", " ").removesuffix(" ₽") in text
+    app.reports.write("osv", period=CLOSED, fmt="csv", out=tmp_path / "osv.txt")
+    table = list(csv.reader(io.StringIO((tmp_path / "osv.txt").read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert table[-1][0] == "Итого" and table[-1][3:] == [format_kop(totals[k]) for k in MONEY]
+    app.reports.write("osv", period=CLOSED, out=tmp_path / "osv.json")
+    assert json.loads((tmp_path / "osv.json").read_text())["totals"] == {k: format_kop(v) for k, v in totals.items()}
+
+
+def test_bad_input_is_refused_in_russian(app, tmp_path, capsys):
+    with pytest.raises(NotFound, match="Нет отчёта «nosuch»"):
+        app.reports.json("nosuch", period=OPEN)
+    with pytest.raises(ValidationFailed, match="группируется по: account"):
+        app.reports.json("osv", period=OPEN, by="bank")
+    with pytest.raises(ValidationFailed, match="формат файла: csv, json, xlsx, pdf"):
+        app.reports.write("osv", period=OPEN, out=tmp_path / "osv.doc")
+    assert not (tmp_path / "osv.doc").exists()
+    assert main(["--db", app.url, "report", "list"]) == 0
+    assert "osv  Оборотно-сальдовая ведомость" in capsys.readouterr().out
+    assert main(["--db", app.url, "report", "osv", "--period", str(Period(2026, 9)), "--by", "supplier",
+                 "--out", str(tmp_path / "s.xlsx")]) == 0
+    assert "итого — сальдо на начало" in capsys.readouterr().out
+    assert main(["--db", app.url, "report", "osv"]) != 0
+    assert "укажите период" in capsys.readouterr().err
