@@ -101,3 +101,16 @@ def test_bad_input_is_refused_in_russian(app, tmp_path, capsys):
     assert "итого — сальдо на начало" in capsys.readouterr().out
     assert main(["--db", app.url, "report", "osv"]) != 0
     assert "укажите период" in capsys.readouterr().err
+
+
+def test_the_supplier_statement_equals_the_settlements(app, tmp_path):
+    doc = app.reports.json("settlements", period=CLOSED)
+    report = app.finance.settlements(as_of=CLOSED.last_day)
+    assert [(r["supplier"], _kop(r["collected"]), _kop(r["transferred"]), _kop(r["owed"])) for r in doc["rows"]] == [
+        (s.supplier, s.collected, s.transferred, s.owed) for s in report.suppliers]
+    assert _kop(doc["totals"]["collected"]) == sum(s.collected for s in report.suppliers) > 0
+    for row in doc["rows"]:
+        assert _kop(row["owed"]) == _kop(row["collected"]) - _kop(row["commission"]) - _kop(row["fee"]) \
+            - _kop(row["transferred"])
+    written = app.reports.write("settlements", period=CLOSED, out=tmp_path / "s.xlsx")
+    assert written["Собрано"] == sum(s.collected for s in report.suppliers)

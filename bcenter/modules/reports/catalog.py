@@ -6,10 +6,10 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
-from bcenter.modules.reports import osv
+from bcenter.modules.reports import osv, settlements
 from bcenter.modules.reports.registry import CUT_NAMES, Report, Result
 
-REPORTS: dict[str, Report] = {r.name: r for r in (osv.REPORT,)}
+REPORTS: dict[str, Report] = {r.name: r for r in (osv.REPORT, settlements.REPORT)}
 
 
 def report(name: str) -> Report:
