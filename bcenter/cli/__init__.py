@@ -135,6 +135,17 @@ def _period(text: str, option: str) -> Period:
         raise UsageError(f"{option}: ожидается месяц ГГГГ-ММ, получено «{text}»") from None
 
 
+def _rubles(text: str, option: str) -> int:
+    """An amount an option gives in rubles («12500.00», «12 500,00») → kopecks; anything else a usage error naming
+    the option."""
+    from bcenter.core.money import parse_rub_ru
+
+    try:
+        return parse_rub_ru(text)
+    except BcenterError:
+        raise UsageError(f"{option}: «{text}» — не сумма в рублях (например 12500.00)") from None
+
+
 def _date(text: str, option: str) -> date:
     if len(text) == 10:
         try:

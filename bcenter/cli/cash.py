@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import click
 
-from bcenter.cli import BcenterError, Context, UsageError, _show, cli, db_option
-from bcenter.core.money import format_kop, format_rub_ru, rub_to_kop
+from bcenter.cli import Context, UsageError, _rubles, _show, cli, db_option
+from bcenter.core.money import format_kop, format_rub_ru
 
 
 def _rub(text: str | None, option: str) -> int | None:
-    if text is None:
-        return None
-    try:
-        return rub_to_kop(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except BcenterError:
-        raise UsageError(f"{option}: «{text}» — не сумма в рублях (например 1250.00)") from None
+    return None if text is None else _rubles(text, option)
 
 
 def devices(command):

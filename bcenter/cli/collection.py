@@ -7,17 +7,12 @@ from pathlib import Path
 import click
 
 from bcenter.app.collection import Criteria
-from bcenter.cli import BcenterError, Context, UsageError, _date, cli, db_option, output, progress
-from bcenter.core.money import format_kop, format_rub_ru, rub_to_kop
+from bcenter.cli import Context, _date, _rubles, cli, db_option, output, progress
+from bcenter.core.money import format_kop, format_rub_ru
 
 
 def _rub(text: str | None, option: str) -> int:
-    if text is None:
-        return 0
-    try:
-        return rub_to_kop(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except BcenterError:
-        raise UsageError(f"{option}: «{text}» — не сумма в рублях (например 12500.00)") from None
+    return 0 if text is None else _rubles(text, option)
 
 
 def _day(text: str | None, option: str):

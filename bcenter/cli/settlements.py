@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bcenter.cli import BcenterError, Context, UsageError, _date, _show, cli, db_option, progress
-from bcenter.core.money import format_kop, format_rub_ru, rub_to_kop
+from bcenter.cli import Context, _date, _rubles, _show, cli, db_option, progress
+from bcenter.core.money import format_kop, format_rub_ru
 
 
 def _amount(text: str) -> int:
-    try:
-        return rub_to_kop(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-    except BcenterError:
-        raise UsageError(f"--amount: «{text}» — не сумма в рублях (например 12500.00)") from None
+    return _rubles(text, "--amount")
 
 
 @cli.command()

@@ -45,6 +45,7 @@ __all__ = [
     "format_kop",
     "format_rub_ru",
     "kop_to_rub",
+    "parse_rub_ru",
     "round_rub",
     "rub_to_kop",
     "to_decimal",
@@ -131,6 +132,12 @@ def rub_to_kop(value: Decimal | str | int) -> int:
     if integral != scaled:
         raise InvalidValue("сумма должна быть в целых копейках (не больше 2 знаков после точки)", value=value)
     return int(integral)
+
+
+def parse_rub_ru(text: str) -> int:
+    """Rubles as a person types them → kopecks, exactly: «12 500,00», «12500.5» → 1250000, 1250050 (the decimal comma,
+    spaces and no-break spaces allowed; what is left must be whole kopecks — ``rub_to_kop``)."""
+    return rub_to_kop(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
 
 
 def kop_to_rub(k: int) -> Decimal:

@@ -11,7 +11,8 @@ from typing import Any
 import flet as ft
 
 from bcenter.app.collection import Criteria
-from bcenter.core.money import format_rub_ru, rub_to_kop
+from bcenter.core.dates import parse_date
+from bcenter.core.money import format_rub_ru, parse_rub_ru
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
 NOTICES = (("reminder", "Напоминание"), ("restriction", "Предупреждение об ограничении"), ("pretrial", "Претензия"))
@@ -20,18 +21,13 @@ STAGES = (("order_issued", "Приказ вынесен"), ("order_cancelled", "
 
 
 def _rub(text: str | None) -> int:
-    text = (text or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
-    return rub_to_kop(text) if text else 0
+    """An amount typed in rubles («12 000,00»), empty as 0; a bad one is refused in the use case's worker."""
+    return parse_rub_ru(text.strip()) if (text or "").strip() else 0
 
 
 def _day(text: str | None) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Failed(f"«{text}»: ожидается дата ГГГГ-ММ-ДД") from None
+    """A date typed as ГГГГ-ММ-ДД, empty as None (today)."""
+    return parse_date(text.strip()) if (text or "").strip() else None
 
 
 def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:
@@ -167,15 +163,10 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def do_open(_e=None) -> None:
         if not state["account"]:
             return
-        try:
-            day = _day(filed.value)
-        except Failed as exc:
-            error.value = exc.message
-            return
-        c = await run(lambda **k: app.collection.open_case(state["account"], **k),
+        c = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
+                                                       court=(court.value or "").strip() or None),
                       lambda r: f"Заведено дело {r.number}: цена {format_rub_ru(r.price)}, госпошлина "
-                                f"{format_rub_ru(r.duty)}",
-                      filed_on=day, court=(court.value or "").strip() or None)
+                                f"{format_rub_ru(r.duty)}")
         if c is not None:
             await load()
             await show_case(c.number)
@@ -183,28 +174,19 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def do_advance(_e=None) -> None:
         if not state["case"]:
             return
-        try:
-            day = _day(stage_day.value)
-        except Failed as exc:
-            error.value = exc.message
-            return
-        if await run(lambda **k: app.collection.advance(state["case"], **k),
-                     lambda r: f"Дело {r.number}: {r.stage_name}", stage=stage.value or "order_issued", day=day,
-                     court_number=(stage_number.value or "").strip() or None) is not None:
+        if await run(lambda: app.collection.advance(state["case"], stage=stage.value or "order_issued",
+                                                    day=_day(stage_day.value),
+                                                    court_number=(stage_number.value or "").strip() or None),
+                     lambda r: f"Дело {r.number}: {r.stage_name}") is not None:
             await show_case(state["case"])
             await load()
 
     async def do_recover(_e=None) -> None:
         if not state["case"]:
             return
-        text = (amount.value or "").strip().replace(",", ".").replace(" ", "")
-        if not text.replace(".", "", 1).isdigit() or text.count(".") and len(text.split(".")[1]) > 2:
-            error.value = f"«{amount.value}»: не сумма в рублях (например 5000.00)"
-            return
-        if await run(lambda **k: app.collection.recover(state["case"], **k),
+        if await run(lambda: app.collection.recover(state["case"], amount=_rub(amount.value)),
                      lambda r: f"{r.number}: в долг по месяцам дела {format_rub_ru(r.principal)}"
-                               + ("; дело закрыто: долг погашен" if r.closed else ""),
-                     amount=_rub(text)) is not None:
+                               + ("; дело закрыто: долг погашен" if r.closed else "")) is not None:
             await show_case(state["case"])
             await load()
 

@@ -18,25 +18,11 @@ from bcenter.core.errors import PermissionDenied, ValidationFailed
 from bcenter.core.money import to_kop
 from bcenter.core.period import Period
 from bcenter.engine.collection import court_order_duty
-from tests.finance.towns import demo_town
-from tests.ui.towns import copy_town
 
 AS_OF = date(2026, 12, 5)
 NBSP = "\u00a0"
 
 
-@pytest.fixture(scope="module")
-def town(tmp_path_factory):
-    path = tmp_path_factory.mktemp("collection") / "town.db"
-    demo_town(path, accounts=20, seed=4).close()
-    return path
-
-
-@pytest.fixture
-def app(town, tmp_path):
-    application = copy_town(town, tmp_path)
-    yield application
-    application.close()
 
 
 def _kop(text: str) -> int:

@@ -17,25 +17,12 @@ from bcenter.cli import main
 from bcenter.core.errors import NotFound, ValidationFailed
 from bcenter.core.money import format_kop, format_rub_ru
 from bcenter.core.period import Period
-from tests.finance.towns import OPEN, demo_town
-from tests.ui.towns import copy_town
+from tests.finance.towns import OPEN
 
 MONEY = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 CLOSED = OPEN - 1
 
 
-@pytest.fixture(scope="module")
-def town(tmp_path_factory):
-    path = tmp_path_factory.mktemp("osv") / "town.db"
-    demo_town(path, accounts=20, seed=4).close()
-    return path
-
-
-@pytest.fixture
-def app(town, tmp_path):
-    application = copy_town(town, tmp_path)
-    yield application
-    application.close()
 
 
 def _kop(text: str) -> int:

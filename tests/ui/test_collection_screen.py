@@ -67,7 +67,7 @@ async def test_the_operator_lists_debtors_warns_files_a_case_and_enters_recovere
     assert app.collection.case("Д-2026-0001").recovered == 12_000_00
     await _type(session, desk["amount"], "много")
     await _click(session, desk["recover"])
-    assert "не сумма в рублях" in desk["error"].value
+    assert "«много»: это не десятичное число" in desk["error"].value
     await _click(session, desk["document"])
     assert desk["notice"].value == "Выдан документ ЗСП-2026-0001"
     assert by_key(desk["issued"], "open:ЗСП-2026-0001")

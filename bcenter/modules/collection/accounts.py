@@ -53,6 +53,16 @@ def service_names(db: pw.Database) -> tuple[dict[str, str], dict[str, str]]:
     return by_id, by_ext
 
 
+def supplier_names(db: pw.Database) -> dict[str, str]:
+    """Supplier names by id and by exchange code (what a debtor and a court read)."""
+    out = {}
+    for sid, ext, name in db.execute_sql('SELECT id, ext_id, name FROM "supplier"'):
+        out[key_text(sid)] = name
+        if ext:
+            out[ext] = name
+    return out
+
+
 def _name(last, first, middle) -> str:
     return " ".join(p for p in (last, first, middle) if p)
 

@@ -25,7 +25,7 @@ from bcenter.engine.collection import RESTRICTABLE, RESTRICTION_DAYS, restrictio
 from bcenter.engine.month import charge_by_norm
 from bcenter.engine.penalties import penalty_total
 from bcenter.modules.collection import forms
-from bcenter.modules.collection.accounts import accounts_info, as_date, next_number, service_names
+from bcenter.modules.collection.accounts import accounts_info, as_date, next_number, service_names, supplier_names
 from bcenter.modules.collection.cases import Case, case as read_case
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -60,16 +60,6 @@ class Issued:
     kind: str
     pdf: bytes
     payload: dict
-
-
-def supplier_names(db: pw.Database) -> dict[str, str]:
-    """Supplier id → its name (what a debtor and a court read), and its exchange code → the name."""
-    out = {}
-    for sid, ext, name in db.execute_sql('SELECT id, ext_id, name FROM "supplier"'):
-        out[key_text(sid)] = name
-        if ext:
-            out[ext] = name
-    return out
 
 
 def _debt_rows(db: pw.Database, finance: Finance, lines: list[pay.DebtLine], names: dict[str, str]) -> list[list]:

@@ -1,0 +1,2 @@
+"""The screens' 20-account demo town (``tests/ui/towns.py``), built once per module, a copy for each test."""
+from tests.ui.conftest import app, town  # noqa: F401
