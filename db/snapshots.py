@@ -37,8 +37,8 @@ from db.dialect import db_ids, param_mark
 if TYPE_CHECKING:  # pragma: no cover
     from db.uow import UnitOfWork
 
-__all__ = ["COLUMNS", "STORED", "VERSION", "every_snapshot", "insert_snapshots", "numbered", "pack", "pack_balances",
-           "read_snapshots", "unpack"]
+__all__ = ["COLUMNS", "STORED", "VERSION", "columns", "every_snapshot", "insert_snapshots", "key_pairs", "numbered",
+           "pack", "pack_balances", "packed_columns", "read_snapshots", "unpack"]
 
 COLUMNS = ("opening", "charged", "recalculated", "quality", "benefits", "paid", "penalties", "closing")
 """The balance columns of a snapshot row, in their packed order (kopecks): the engine's ``FIELDS``."""
@@ -62,6 +62,15 @@ def pack(rows: list[tuple[int, tuple[int, ...]]], *, version: int = VERSION) -> 
 
 def unpack(data: bytes | memoryview) -> list[tuple[int, tuple[int, ...]]]:
     """The rows of a packed snapshot: (key number, money in ``STORED`` order — of format 1, ``COLUMNS`` only)."""
+    keys, money = columns(data)
+    n = len(keys)
+    return [(keys[j], money[j::n]) for j in range(n)]
+
+
+def columns(data: bytes | memoryview) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A packed snapshot as stored, column by column: its rows' key numbers and their money, the first column
+    (``opening``) of every row, then the second…; row ``j`` of ``n`` is ``money[j::n]`` — what a report summing
+    many accounts adds up a column at a time without building rows."""
     data = bytes(data)
     width = _WIDTH.get(data[0])
     if width is None:
@@ -72,9 +81,21 @@ def unpack(data: bytes | memoryview) -> list[tuple[int, tuple[int, ...]]]:
     n, rest = divmod(len(raw), row)
     if rest:
         raise ValueError(f"упакованное сальдо повреждено: {len(raw)} байт не делятся на строки по {row}")
-    keys = struct.unpack_from(f"<{n}H", raw)
-    money = struct.unpack_from(f"<{width * n}q", raw, 2 * n)
-    return [(keys[j], money[j::n]) for j in range(n)]
+    return struct.unpack_from(f"<{n}H", raw), struct.unpack_from(f"<{width * n}q", raw, 2 * n)
+
+
+def key_pairs(db: pw.Database) -> dict[int, tuple[str, str]]:
+    """This database's (service, supplier) pair of each key number, ids as text."""
+    return _keys(db)
+
+
+def packed_columns(db: pw.Database, period: str, scope: str = "", params: tuple = ()
+                   ) -> Iterator[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """The stored balances of ``period`` account by account as (account id, key numbers, money column by column —
+    ``columns``); the numbers' pairs are ``key_pairs``. ``scope``/``params`` as ``read_snapshots``'."""
+    for account, data in db.execute_sql(f'SELECT account_id, data FROM "balance_snapshot" WHERE period = '
+                                        f'{param_mark(db)}{scope}', (period, *params)):
+        yield (str(account), *columns(data))
 
 
 def _keys(db: pw.Database) -> dict[int, tuple[str, str]]:

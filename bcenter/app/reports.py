@@ -1,7 +1,9 @@
-"""Отчёты (issue 21, first step): the report registry — what reports exist, their cuts — and a report run to a file
-(CSV, JSON, XLSX, PDF) or as JSON; the same registry serves the screens."""
+"""Отчёты (issue 21): the report registry — what reports exist, their cuts and charts — and a report run to a file
+(CSV, JSON, XLSX, PDF), as JSON, as a page of rows for a screen, or as a chart's points; the CLI and the screens
+stand on the same calls."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from bcenter.app.base import UseCases, use_case
@@ -9,20 +11,55 @@ from bcenter.core.access import Permission as P
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.modules.reports import catalog, files
-from bcenter.modules.reports.registry import Report
+from bcenter.modules.reports.registry import Chart, Report
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a report for a screen: its rows ``offset``… (at most ``limit``), how many rows it has in all and
+    its total row — the rows shown as people read them (``cells``), the report streamed past the rest."""
+
+    name: str
+    title: str
+    subtitle: str
+    titles: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    widths: tuple[int, ...]
+    """Each column's width in characters (the report's own: what the XLSX and the PDF use)."""
+    cells: tuple[tuple[str, ...], ...]
+    total: tuple[str, ...]
+    offset: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Points:
+    """A chart's points: (label, value) — money in kopecks, a percent as ``Decimal`` — and the value's kind."""
+
+    chart: Chart
+    kind: str
+    points: tuple[tuple[str, object], ...]
 
 
 class ReportsCases(UseCases):
-    @use_case(P.LEDGER_READ, "список отчётов")
+    @use_case(P.REPORTS_READ, "список отчётов")
     def list(self) -> list[Report]:
         return catalog.reports()
 
-    @use_case(P.LEDGER_READ, "отчёт")
+    @use_case(P.REPORTS_READ, "период отчётов")
+    def default_period(self) -> Period:
+        """The period a report opens on: the last closed month (the accountant's ОСВ), else the month open now."""
+        from bcenter.modules.registry.periods import overview
+
+        found = overview(Period.of(self.app.clock.today()), runs=0)
+        return found.last_closed or found.current
+
+    @use_case(P.REPORTS_READ, "отчёт")
     def json(self, name: str, *, period: Period, by: str | None = None) -> dict:
         """The report as its JSON document (money as "1234.56")."""
         return files.to_json(catalog.run(self.db, name, period=period, by=by))
 
-    @use_case(P.LEDGER_READ, "отчёт в файл")
+    @use_case(P.REPORTS_READ, "отчёт в файл")
     def write(self, name: str, *, period: Period, out: Path, fmt: str | None = None, by: str | None = None
               ) -> dict[str, int]:
         """The report to ``out`` in ``fmt`` (by default the file's extension); returns the money totals."""
@@ -31,3 +68,36 @@ class ReportsCases(UseCases):
             raise ValidationFailed([Problem("format", f"формат файла: {', '.join(files.FORMATS)} (задан «{fmt}»)")],
                                    title="Отчёт не построен")
         return files.write(catalog.run(self.db, name, period=period, by=by), out, fmt)
+
+    @use_case(P.REPORTS_READ, "отчёт на экране")
+    def page(self, name: str, *, period: Period, by: str | None = None, offset: int = 0, limit: int = 50) -> Page:
+        """Rows ``offset``… of the report (at most ``limit``), its row count and total row, shown as on paper."""
+        result = catalog.run(self.db, name, period=period, by=by)
+        rows, sums = files.summing(result)
+        kept, count = [], 0
+        for count, row in enumerate(rows, start=1):
+            if offset < count <= offset + limit:
+                kept.append(tuple(files.shown(c.kind, v) for c, v in zip(result.columns, row)))
+        totals = result.totals(sums)
+        total = tuple("Итого" if i == 0 else files.shown(c.kind, totals[c.key]) if c.key in totals else ""
+                      for i, c in enumerate(result.columns))
+        return Page(result.name, result.title, result.subtitle, tuple(c.title for c in result.columns),
+                    tuple(c.kind != "text" for c in result.columns), tuple(c.width for c in result.columns),
+                    tuple(kept), total, offset, count)
+
+    @use_case(P.REPORTS_READ, "график отчёта")
+    def chart(self, name: str, *, period: Period, chart: Chart) -> Points:
+        """The points of one of the report's charts: a point per row of its cut (``label`` column, ``value``
+        column), or — ``kind`` "totals" — a point per money column of the total row but the first (``value``)."""
+        result = catalog.run(self.db, name, period=period, by=chart.by)
+        columns = {c.key: i for i, c in enumerate(result.columns)}
+        if chart.kind == "totals":
+            rows, sums = files.summing(result)
+            for _ in rows:
+                pass
+            totals = result.totals(sums)
+            return Points(chart, "money", tuple((c.title, totals[c.key]) for c in result.columns
+                                                if c.kind == "money" and c.key != chart.value))
+        label, value = columns[chart.label], columns[chart.value]
+        kind = result.columns[value].kind
+        return Points(chart, kind, tuple((str(row[label]), row[value]) for row in result.rows))

@@ -1,5 +1,5 @@
 """``bcenter report …``: the report registry — ``bcenter report list``, ``bcenter report NAME --period P [--by …]
-[--format …] --out PATH`` (issue 21) — over ``bcenter.app.reports``."""
+[--format …] --out PATH`` (issue 21) — over ``bcenter.app.reports``, the calls the «Отчёты» screen makes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +14,9 @@ from bcenter.core.money import format_rub_ru
 @db_option
 @click.argument("name", metavar="ОТЧЁТ")
 @click.option("--period", default=None, metavar="ГГГГ-ММ", help="Период отчёта.")
-@click.option("--by", default=None, help="Разрез: account, house, supplier, service (какие есть у отчёта — report list).")
+@click.option("--by", default=None,
+              help="Разрез: account, house, supplier, service, bank, day, month, meter, line — какие есть у отчёта, "
+                   "показывает report list (первый — по умолчанию).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "pdf"]), default=None,
               help="Формат файла (по умолчанию — по расширению --out).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -34,4 +36,4 @@ def report(obj: Context, name: str, period: str | None, by: str | None, fmt: str
         return
     totals = obj.app.reports.write(name, period=month, out=out, fmt=fmt, by=by)
     shown = "; ".join(f"{k.lower()} {format_rub_ru(v)}" for k, v in totals.items())
-    click.echo(f"{out}: итого — {shown}")
+    click.echo(f"{out}: итого — {shown}" if shown else f"{out}: отчёт записан")

@@ -51,6 +51,7 @@ class Permission(StrEnum):
     CLAIMS_TAKE = "claims.take"              # take a resident's request (the office, the kiosk)
     COLLECTION_READ = "collection.read"      # debtor lists, court cases and their documents
     COLLECTION_WRITE = "collection.write"    # notices to debtors, cases (file, stages, recoveries, write-off)
+    REPORTS_READ = "reports.read"            # the registry's reports of the whole town (ОСВ, collection, registers)
 
 
 P = Permission
@@ -60,17 +61,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
                            P.MONTH_STORNO, P.MONTH_CLOSE, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT,
                            P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.METERS_READ, P.READINGS_WRITE,
                            P.READINGS_ACCEPT, P.ROUTES_MANAGE, P.METERS_WRITE, P.REGISTRY_WRITE, P.PASSPORT_READ,
-                           P.CLAIMS_WRITE, P.CLAIMS_READ, P.CLAIMS_TAKE, P.COLLECTION_READ, P.COLLECTION_WRITE}),
+                           P.CLAIMS_WRITE, P.CLAIMS_READ, P.CLAIMS_TAKE, P.COLLECTION_READ, P.COLLECTION_WRITE,
+                           P.REPORTS_READ}),
     "accountant": frozenset({P.SYSTEM_INFO, P.ACCOUNTS_SEARCH, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ,
                              P.PAYMENTS_IMPORT, P.SETTLEMENTS_WRITE, P.BILLS_PRINT, P.METERS_READ, P.COLLECTION_READ,
-                             P.COLLECTION_WRITE}),
+                             P.COLLECTION_WRITE, P.REPORTS_READ}),
     "cashier": frozenset({P.ACCOUNTS_SEARCH, P.LEDGER_READ, P.FINANCE_READ, P.BILLS_PRINT, P.CASH_DESK,
                           P.CLAIMS_READ, P.CLAIMS_TAKE}),
     "passport_officer": frozenset({P.ACCOUNTS_SEARCH, P.PASSPORT_READ, P.PASSPORT_WRITE, P.PERSONAL_DATA_VIEW,
                                    P.PASSPORT_DOCUMENTS}),
     "meter_reader": frozenset({P.ACCOUNTS_SEARCH, P.METERS_READ, P.READINGS_WRITE}),
     "analyst": frozenset({P.SYSTEM_INFO, P.EXCHANGE_EXPORT, P.LEDGER_READ, P.FINANCE_READ, P.METERS_READ,
-                          P.COLLECTION_READ}),
+                          P.COLLECTION_READ, P.REPORTS_READ}),
 }
 
 

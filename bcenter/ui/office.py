@@ -23,6 +23,7 @@ from bcenter.ui.common import Failed, amount_cell, error_text, off_loop, rub, si
 from bcenter.ui.bills import build_bills
 from bcenter.ui.claims import build_claims
 from bcenter.ui.collection import build_collection
+from bcenter.ui.reports import build_reports
 from bcenter.ui.passport import build_passport
 from bcenter.ui.month import build_month
 from bcenter.ui.payments import build_payments
@@ -148,13 +149,15 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     passport, passport_refs = build_passport(page, app, files=files, today=today)
     claims, claims_refs = build_claims(page, app)
     collection, collection_refs = build_collection(page, app, files=files, today=today)
+    reports, reports_refs = build_reports(page, app, files=files)
     sections = {"accounts": (accounts, None), "month": (month, month_refs["load"]),
                 "payments": (payments, payments_refs["load"]), "readings": (readings, readings_refs["load"]),
                 "bills": (bills, None), "registry": (registry, registry_refs["load"]), "passport": (passport, None),
-                "claims": (claims, claims_refs["load"]), "collection": (collection, collection_refs["load"])}
+                "claims": (claims, claims_refs["load"]), "collection": (collection, collection_refs["load"]),
+                "reports": (reports, reports_refs["load"])}
     names = {"accounts": "Лицевые счета", "month": "Месяц", "payments": "Платежи", "readings": "Показания",
              "bills": "Счета", "registry": "Картотека", "passport": "Паспортный стол",
-             "claims": "Заявки", "collection": "Должники"}
+             "claims": "Заявки", "collection": "Должники", "reports": "Отчёты"}
     nav = ft.Row(key="nav")
     body = ft.Column([accounts], key="body")
 
@@ -183,7 +186,7 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
     return {"query": query, "hint": hint, "results": results, "card": card, "error": error, "who": who,
             "sign_out": leave, "nav": nav, "body": body, "month": month_refs, "payments": payments_refs,
             "readings": readings_refs, "registry": registry_refs, "bills": bills_refs, "passport": passport_refs,
-            "claims": claims_refs, "collection": collection_refs,
+            "claims": claims_refs, "collection": collection_refs, "reports": reports_refs,
             "sections": {k: v[0] for k, v in sections.items()}}
 
 

@@ -68,7 +68,7 @@ def test_the_files_carry_the_same_totals(app, tmp_path):
         assert format_rub_ru(totals[k]).replace("\u00a0", " ").removesuffix(" ₽") in text
     app.reports.write("osv", period=CLOSED, fmt="csv", out=tmp_path / "osv.txt")
     table = list(csv.reader(io.StringIO((tmp_path / "osv.txt").read_text(encoding="utf-8-sig")), delimiter=";"))
-    assert table[-1][0] == "Итого" and table[-1][3:] == [format_kop(totals[k]) for k in MONEY]
+    assert table[-1][0] == "Итого" and table[-1][4:] == [format_kop(totals[k]) for k in MONEY]
     app.reports.write("osv", period=CLOSED, out=tmp_path / "osv.json")
     assert json.loads((tmp_path / "osv.json").read_text())["totals"] == {k: format_kop(v) for k, v in totals.items()}
 
@@ -101,3 +101,28 @@ def test_the_supplier_statement_equals_the_settlements(app, tmp_path):
             - _kop(row["transferred"])
     written = app.reports.write("settlements", period=CLOSED, out=tmp_path / "s.xlsx")
     assert written["Собрано"] == sum(s.collected for s in report.suppliers)
+
+
+@pytest.mark.parametrize("period", [CLOSED, OPEN])
+def test_the_rows_by_account_are_the_balances_house_by_house(app, period, monkeypatch):
+    """Read a few accounts at a time (here three houses' worth), the rows by account are `bcenter balances`' rows,
+    in the order of the addresses (д. 2 before д. 10), and every summed cut is their sum."""
+    from bcenter.modules.reports import balances
+
+    monkeypatch.setattr(balances, "CHUNK", 3)
+    doc = app.reports.json("osv", period=period)
+    balances = app.month.balances(period)
+    services = dict(app.db.execute_sql('SELECT ext_id, name FROM "service"').fetchall())
+    got = sorted((r["account"], r["service"], tuple(_kop(r[k]) for k in MONEY)) for r in doc["rows"])
+    want = sorted((r.account, services[r.service], tuple(getattr(r, k) for k in MONEY)) for r in balances.rows)
+    assert len(want) > 20
+    assert got == want
+    from bcenter.modules.reports.cuts import natural
+
+    addresses = [natural(r["address"]) for r in doc["rows"]]
+    assert addresses == sorted(addresses)
+    by_house = app.reports.json("osv", period=period, by="house")
+    assert [natural(r["house"]) for r in by_house["rows"]] == sorted(natural(r["house"]) for r in by_house["rows"])
+    for house in by_house["rows"]:
+        mine = [r for r in doc["rows"] if r["address"].startswith(house["house"] + ",")]
+        assert {k: sum(_kop(r[k]) for r in mine) for k in MONEY} == {k: _kop(house[k]) for k in MONEY}

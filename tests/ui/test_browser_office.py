@@ -110,3 +110,17 @@ def test_the_operator_lists_debtors_and_files_a_court_order(server, tmp_path):
         page.get_by_text("госпошлина", exact=False).first.wait_for(timeout=30000)
         page.get_by_text("Стадия: подано заявление о вынесении судебного приказа").wait_for(timeout=20000)
         stable_screenshot(page, shots(tmp_path) / "office-debtors.png")
+
+
+def test_the_accountant_opens_the_statement_with_its_chart(server, tmp_path):
+    """Issue 21: the reports in the browser — the ОСВ of the last closed month by account, a page of 50 rows with
+    the total row, the chart of the closing balances by house."""
+    url, _found = server
+    with opened(url) as page:
+        sign_in(page, "oper", "пароль-оператора")
+        page.get_by_role("button", name="Отчёты").click(timeout=20000)
+        page.get_by_role("button", name="Показать").click(timeout=30000)
+        page.get_by_text("Строки 1–50 из", exact=False).wait_for(timeout=30000)
+        page.get_by_text("Итого", exact=True).first.wait_for(timeout=20000)
+        page.get_by_text("Сальдо на конец по домам").wait_for(timeout=20000)
+        stable_screenshot(page, shots(tmp_path) / "office-reports.png")

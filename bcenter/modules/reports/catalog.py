@@ -6,10 +6,15 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
-from bcenter.modules.reports import osv, settlements
+from bcenter.modules.reports import (ageing, charges, meters, osv, payments, penalties, recalculations, residents,
+                                    settlements)
 from bcenter.modules.reports.registry import CUT_NAMES, Report, Result
 
-REPORTS: dict[str, Report] = {r.name: r for r in (osv.REPORT, settlements.REPORT)}
+REPORTS: dict[str, Report] = {r.name: r for r in (
+    osv.REPORT, charges.CHARGES, charges.COLLECTION, ageing.REPORT, payments.REPORT, settlements.REPORT,
+    recalculations.REPORT, penalties.REPORT, meters.REPORT, residents.REPORT)}
+ORDER = tuple(REPORTS)
+"""The order the screens and ``bcenter report list`` show them in: the accountant's first."""
 
 
 def report(name: str) -> Report:
@@ -19,7 +24,7 @@ def report(name: str) -> Report:
 
 
 def reports() -> list[Report]:
-    return [REPORTS[k] for k in sorted(REPORTS)]
+    return [REPORTS[k] for k in ORDER]
 
 
 def run(db: pw.Database, name: str, *, period: Period, by: str | None = None) -> Result:

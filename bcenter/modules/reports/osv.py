@@ -1,71 +1,63 @@
 """Оборотно-сальдовая ведомость: per account × service × supplier (or summed by house, supplier or service) the
 opening balance, what was charged, recalculated, reduced for quality, given as benefits, paid, the penalties and the
 closing balance of a period — closing = opening + charged + recalculated + quality + benefits − paid + penalties
-(``bcenter.engine.closing``). The rows are ``bcenter balances``' (the stored snapshots of a closed period, computed
-now for an open one), so the statement's totals are that command's totals by construction."""
-from __future__ import annotations
+(``bcenter.engine.closing``). The figures are ``bcenter balances``' (the stored snapshots of a closed period,
+computed now for an open one — ``compute_balances``), so the statement's totals are that command's totals.
 
-from collections import defaultdict
+Streamed, never held (issue 21; ``bcenter.modules.reports.balances``): rows by account come in the order of the
+houses' addresses, then of the flats."""
+from __future__ import annotations
 
 import peewee as pw
 
 from bcenter.core.period import Period
-from bcenter.modules.registry.closing import balances_report
-from bcenter.modules.reports.registry import Column, Report, Result
+from bcenter.engine.closing import FIELDS
+from bcenter.modules.registry import periods
+from bcenter.modules.reports import balances
+from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions, natural
+from bcenter.modules.reports.registry import Chart, Column, Report, Result
+from db.snapshots import COLUMNS
 
 MONEY = (("opening", "Сальдо на начало"), ("charged", "Начислено"), ("recalculated", "Перерасчёт"),
          ("quality", "Снижение за качество"), ("benefits", "Льготы"), ("paid", "Оплачено"), ("penalties", "Пени"),
          ("closing", "Сальдо на конец"))
-KEYS = {
-    "account": (Column("account", "Лицевой счёт", width=12), Column("service", "Услуга", width=30),
-                Column("supplier", "Поставщик", width=26)),
-    "house": (Column("house", "Дом", width=40),),
-    "supplier": (Column("supplier", "Поставщик", width=40),),
-    "service": (Column("service", "Услуга", width=40),),
-}
-
-
-def _names(db: pw.Database) -> dict[str, dict[str, str]]:
-    from db.search import format_address
-
-    houses = {}
-    for number, city, street, building, block in db.execute_sql(
-            'SELECT a.number, h.city, h.street, h.building, h.block FROM "account" a JOIN "premises" p ON p.id = '
-            'a.premises_id JOIN "house" h ON h.id = p.house_id'):
-        houses[number] = format_address(city, street, building, block, None)
-    return {"house": houses,
-            "service": {ext: name for ext, name in db.execute_sql('SELECT ext_id, name FROM "service"')},
-            "supplier": {ext: name for ext, name in db.execute_sql('SELECT ext_id, name FROM "supplier"')}}
+assert tuple(k for k, _ in MONEY) == COLUMNS == FIELDS
+WIDTH = len(COLUMNS)
 
 
 def run(db: pw.Database, period: Period, by: str) -> Result:
-    report = balances_report(db, period)
-    names = _names(db)
+    dims = Dimensions(db)
+    closed = periods.is_closed(period)
     money = tuple(Column(k, t, "money", 16) for k, t in MONEY)
-    state = "закрыт" if report.closed else "открыт: сальдо на сейчас"
+    state = "закрыт" if closed else "открыт: сальдо на сейчас"
 
-    def rows():
-        if by == "account":
-            for r in report.rows:
-                yield (r.account, names["service"].get(r.service, r.service),
-                       names["supplier"].get(r.supplier, r.supplier), *(getattr(r, k) for k, _ in MONEY))
-            return
-        sums: dict[str, list[int]] = defaultdict(lambda: [0] * len(MONEY))
-        for r in report.rows:
-            key = {"house": names["house"].get(r.account, "—"), "supplier": names["supplier"].get(r.supplier,
-                   r.supplier), "service": names["service"].get(r.service, r.service)}[by]
-            row = sums[key]
-            for i, (k, _) in enumerate(MONEY):
-                row[i] += getattr(r, k)
-        for key in sorted(sums):
-            yield (key, *sums[key])
+    def by_account():
+        for part in balances.by_houses(db, period, dims, closed):
+            part.sort(key=lambda r: (natural(dims.address(r[0])), dims.account_number.get(r[0], ""),
+                                     dims.service_name.get(r[1], r[1]).casefold(), r[2]))
+            for account, service, supplier, values in part:
+                yield (dims.account_number.get(account, account), dims.address(account),
+                       dims.service_name.get(service, service), dims.supplier_name.get(supplier, supplier),
+                       *values[:WIDTH])
 
+    def summed():
+        for ids, money in balances.facts(db, period, by, dims):
+            yield ids, money[:WIDTH]
+
+    if by == "account":
+        rows = by_account()
+        keys = KEY_COLUMNS["account"] + (Column("service", "Услуга", width=30), Column("supplier", "Поставщик",
+                                                                                         width=26))
+    else:
+        rows = dims.group(by, summed())
+        keys = KEY_COLUMNS[by]
     return Result("osv", "Оборотно-сальдовая ведомость", f"Период {period} ({state}); строки — {_BY[by]}",
-                  KEYS[by] + money, rows())
+                  keys + money, rows)
 
 
-_BY = {"account": "лицевой счёт × услуга × поставщик", "house": "по домам", "supplier": "по поставщикам",
+_BY = {"account": "лицевой счёт × услуга × поставщик, по адресам", "house": "по домам", "supplier": "по поставщикам",
        "service": "по услугам"}
 
 REPORT = Report("osv", "Оборотно-сальдовая ведомость", ("account", "house", "supplier", "service"), run,
-                "сальдо на начало, начислено, перерасчёт, качество, льготы, оплачено, пени, сальдо на конец")
+                "сальдо на начало, начислено, перерасчёт, качество, льготы, оплачено, пени, сальдо на конец",
+                charts=(Chart("Сальдо на конец по домам", "house", "house", "closing"),))

@@ -1,0 +1,111 @@
+"""Возраст задолженности: what is owed at the end of a period, each charge line's unpaid part by how long it is
+overdue — up to 1 month (not yet due included: the period's own bill), 1–3, 3–6, 6–12, over 12 months — summed by
+house, service, supplier or account.
+
+A line is overdue from the day after its due date (ч. 1 ст. 155 ЖК РФ: the 10th, from 2026-02 the 15th, of the
+next month, moved to a working day); its age is the whole months from that day to the period's last day. The unpaid
+part is the engine's: payments applied as ст. 319.1 ГК РФ and the settings say (``bcenter debts``), read from the
+carries the last close stored when the period is that close's, else computed house by house as the close computes
+them (``compute_balances``: the same application, the same figures)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import peewee as pw
+
+from bcenter.core.period import Period
+from bcenter.engine import carry as carry_engine
+from bcenter.modules.registry import periods
+from bcenter.modules.registry.closing import compute_balances
+from bcenter.modules.reports.balances import house_chunks
+from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.registry import Chart, Column, Report, Result
+from db.dialect import param_mark
+from db.queries import in_houses
+
+BUCKETS = (("upto1", "До 1 мес.", 1), ("m1_3", "1–3 мес.", 3), ("m3_6", "3–6 мес.", 6), ("m6_12", "6–12 мес.", 12),
+           ("over12", "Более 12 мес.", None))
+
+
+def months_overdue(due: date, as_of: date) -> int:
+    """Whole months from the day after ``due`` to ``as_of`` (negative or 0 while not yet a month overdue)."""
+    start = due + timedelta(days=1)
+    months = (as_of.year - start.year) * 12 + as_of.month - start.month
+    if as_of.day < start.day:
+        months -= 1
+    return months
+
+
+def bucket(due: date, as_of: date) -> int:
+    """The place of a line's age among ``BUCKETS``."""
+    months = months_overdue(due, as_of)
+    for i, (_, _, upto) in enumerate(BUCKETS):
+        if upto is not None and months < upto:
+            return i
+    return len(BUCKETS) - 1
+
+
+def _stored_usable(db: pw.Database, period: Period) -> bool:
+    """Whether the carries stored are the period's (it is the last closed one)."""
+    m = param_mark(db)
+    if not periods.is_closed(period):
+        return False
+    found = db.execute_sql(f'SELECT 1 FROM "account_carry" WHERE period = {m} LIMIT 1', (str(period),)).fetchone()
+    later = db.execute_sql(f'SELECT 1 FROM "account_carry" WHERE period > {m} LIMIT 1', (str(period),)).fetchone()
+    return found is not None and later is None
+
+
+def open_lines(db: pw.Database, period: Period, dims: Dimensions
+               ) -> Iterator[list[tuple[str, str, str, int, date]]]:
+    """Part by part (houses in address order): (account, service, supplier, owed, due) of every line with anything
+    owed at the period's end."""
+    from bcenter.modules.finance.position import Finance
+
+    stored = _stored_usable(db, period)
+    finance = None if stored else Finance(db)
+    for houses in house_chunks(dims):
+        carries: dict[str, bytes] = {}
+        if stored:
+            scope, params = in_houses(db, houses)
+            for account, state, kept in db.execute_sql(
+                    f'SELECT account_id, state, period FROM "account_carry" WHERE 1 = 1{scope}', params):
+                if str(kept) == str(period):
+                    carries[str(account)] = bytes(state)
+        else:
+            compute_balances(db, period, houses=houses, finance=finance, carries=carries)
+        part = []
+        for account, blob in carries.items():
+            carry = carry_engine.decode(blob)
+            if carry is None:
+                continue
+            for (_, service, supplier), (_, owed, due) in carry.lines.items():
+                if owed > 0:
+                    part.append((account, service, supplier, owed, due))
+        yield part
+
+
+def _facts(db: pw.Database, period: Period, dims: Dimensions) -> Iterator[tuple[tuple, tuple[int, ...]]]:
+    as_of = period.last_day
+    for part in open_lines(db, period, dims):
+        for account, service, supplier, owed, due in part:
+            measures = [owed] + [0] * len(BUCKETS)
+            measures[1 + bucket(due, as_of)] = owed
+            yield (account, service, supplier, None, None), tuple(measures)
+
+
+def run(db: pw.Database, period: Period, by: str) -> Result:
+    dims = Dimensions(db)
+    columns = KEY_COLUMNS[by] + (Column("debt", "Долг всего", "money", 16),) + tuple(
+        Column(k, t, "money", 15) for k, t, _ in BUCKETS)
+    state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
+    return Result("ageing", "Возраст задолженности", f"На {period.last_day:%d.%m.%Y} (период {period}, {state}); "
+                  f"возраст — полных месяцев после срока оплаты; строки — {_BY[by]}", columns,
+                  dims.group(by, _facts(db, period, dims)))
+
+
+_BY = {"house": "по домам", "service": "по услугам", "supplier": "по поставщикам", "account": "по лицевым счетам"}
+
+REPORT = Report("ageing", "Возраст задолженности", ("house", "service", "supplier", "account"), run,
+                "долг на конец периода: до 1 мес., 1–3, 3–6, 6–12, более 12 мес. просрочки",
+                charts=(Chart("Долг по возрасту", "house", "totals", "debt", "totals"),))

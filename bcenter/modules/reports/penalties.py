@@ -1,0 +1,51 @@
+"""Реестр пени: the penalties of a period (ч. 14, 14.1 ст. 155 ЖК РФ) — accrued in it (the ОСВ's column: the penalty
+due as of the period's last day less what earlier periods posted, so a recalculated old month corrects its penalty
+in the month it is found) and, of the closing balance, the penalties billed and still unpaid (the ЕПД's «в т. ч.
+пени»), by house, service, supplier or account — the ОСВ's figures (``bcenter.modules.reports.balances``)."""
+from __future__ import annotations
+
+from operator import add
+
+import peewee as pw
+
+from bcenter.core.period import Period
+from bcenter.modules.registry import periods
+from bcenter.modules.reports import balances
+from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.registry import Chart, Column, Report, Result
+from db.snapshots import STORED
+
+PENALTIES, UNPAID = STORED.index("penalties"), STORED.index("unpaid_penalties")
+MEASURES = (Column("penalties", "Пени за период", "money", 16),
+            Column("unpaid", "Неоплаченные пени на конец", "money", 16))
+
+
+def run(db: pw.Database, period: Period, by: str) -> Result:
+    dims = Dimensions(db)
+
+    def facts():
+        for ids, money in balances.facts(db, period, by, dims):
+            if money[PENALTIES] or money[UNPAID]:
+                yield ids, (money[PENALTIES], money[UNPAID])
+
+    def by_account():
+        for part in balances.by_houses(db, period, dims):
+            sums: dict[str, tuple] = {}
+            for account, _, _, money in part:
+                if money[PENALTIES] or money[UNPAID]:
+                    m = (money[PENALTIES], money[UNPAID])
+                    sums[account] = m if account not in sums else tuple(map(add, sums[account], m))
+            for account in sorted(sums, key=lambda a: dims.key("account", a)[0]):
+                yield (*dims.key("account", account)[1], *sums[account])
+
+    state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
+    rows = by_account() if by == "account" else dims.group(by, facts())
+    return Result("penalties", "Реестр пени", f"Период {period} ({state}); строки — {_BY[by]}",
+                  KEY_COLUMNS[by] + MEASURES, rows)
+
+
+_BY = {"house": "по домам", "service": "по услугам", "supplier": "по поставщикам", "account": "по лицевым счетам"}
+
+REPORT = Report("penalties", "Реестр пени", ("account", "house", "service", "supplier"), run,
+                "пени за период, неоплаченные пени и сальдо на конец",
+                charts=(Chart("Пени по домам", "house", "house", "penalties"),))
