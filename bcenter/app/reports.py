@@ -11,6 +11,7 @@ from bcenter.core.access import Permission as P
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.modules.reports import catalog, files
+from bcenter.modules.reports.cuts import ROWS as CUT_TEXT  # noqa: F401  (how the screens name a cut)
 from bcenter.modules.reports.registry import Chart, Report
 
 

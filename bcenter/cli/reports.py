@@ -15,8 +15,9 @@ from bcenter.core.money import format_rub_ru
 @click.argument("name", metavar="ОТЧЁТ")
 @click.option("--period", default=None, metavar="ГГГГ-ММ", help="Период отчёта.")
 @click.option("--by", default=None,
-              help="Разрез: account, house, supplier, service, bank, day, month, meter, line — какие есть у отчёта, "
-                   "показывает report list (первый — по умолчанию).")
+              help="Разрез: account, house, manager (управляющая организация), section (участок), supplier, service, "
+                   "bank, day, month, meter, line — какие есть у отчёта, показывает report list (первый — по "
+                   "умолчанию).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "pdf"]), default=None,
               help="Формат файла (по умолчанию — по расширению --out).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -11,15 +11,13 @@ from typing import Any
 
 import flet as ft
 
+from bcenter.app.reports import CUT_TEXT
 from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
 PAGE = 50
 """Rows a page of a report shows."""
-CUT_TEXT = {"account": "по лицевым счетам", "house": "по домам", "supplier": "по поставщикам",
-            "service": "по услугам", "bank": "по банкам", "day": "по дням и банкам", "month": "по месяцам",
-            "meter": "по приборам", "line": "по строкам"}
 BAR = 360
 """The longest bar, in pixels."""
 NUMBER, TEXT_MAX = 92, 260

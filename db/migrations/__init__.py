@@ -99,6 +99,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (32, "passport", _python_step("m0032_passport")),
     (33, "claims", _python_step("m0033_claims")),
     (34, "collection", _python_step("m0034_collection")),
+    (35, "house_manager", _sql_file("0035_house_manager")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -35,6 +35,11 @@ class House(BaseModel):
     extra = JsonTextField(null=True)
     postcode = pw.CharField(max_length=6, null=True)
     """Почтовый индекс (step 25): the ЕПД prints the premises' address with it and the region (п. 69 «а» ПП 354)."""
+    manager_name = pw.TextField(null=True)
+    """The organization managing the house (УК, ТСЖ, ЖСК; step 35) — none under the owners' direct management."""
+    manager_inn = pw.CharField(max_length=12, null=True)
+    section = pw.TextField(null=True)
+    """The settlement centre's section (участок) the house belongs to (step 35): a cut of the reports."""
 
     class Meta:
         constraints = [

@@ -173,3 +173,30 @@ def test_the_registry_lists_every_report_with_its_cuts(app):
     names = [r.name for r in app.reports.list()]
     assert names[:2] == ["osv", "charges"] and {"collection", "ageing", "payments", "settlements", "recalculations",
                                                  "penalties", "meters", "residents"} <= set(names)
+
+
+@pytest.mark.parametrize("name", ["osv", "charges", "collection", "ageing", "payments", "recalculations",
+                                  "penalties", "residents"])
+def test_the_management_company_and_section_cuts_sum_to_the_houses(app, name):
+    """The seed's «управляющие компании, участки»: each report cut by the house's manager and section has the
+    totals of its cut by house; the demo town has houses of two companies and a ТСЖ, and more than one section."""
+    by_house = app.reports.json(name, period=CLOSED, by="house")
+    for by in ("manager", "section"):
+        doc = app.reports.json(name, period=CLOSED, by=by)
+        assert doc["totals"] == by_house["totals"], by
+    managers = [r["manager"] for r in app.reports.json("residents", period=CLOSED, by="manager")["rows"]]
+    assert "ООО «УК «Заречье»»" in managers
+
+
+def test_a_house_moved_to_another_section_is_counted_there(app):
+    before = {r["section"]: r for r in app.reports.json("residents", period=OPEN, by="section")["rows"]}
+    record = app.registry.record("house", "h00001")
+    assert record.values["section"] and record.values["manager.name"] == "ООО «УК «Заречье»»"
+    app.registry.edit("house", "h00001", {"section": "Участок № 9", "manager.name": "", "manager.inn": ""})
+    after = {r["section"]: r for r in app.reports.json("residents", period=OPEN, by="section")["rows"]}
+    assert after["Участок № 9"]["premises"] == before[record.values["section"]]["premises"] - \
+        after.get(record.values["section"], {"premises": 0})["premises"]
+    managers = {r["manager"] for r in app.reports.json("residents", period=OPEN, by="manager")["rows"]}
+    assert "Непосредственное управление" in managers
+    exported = app.registry.record("house", "h00001").document
+    assert exported["section"] == "Участок № 9" and "manager" not in exported

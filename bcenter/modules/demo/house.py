@@ -27,6 +27,26 @@ def _area(t: int) -> str:
     return f"{t // 10}.{t % 10}"
 
 
+MANAGERS = (("ООО «УК «Заречье»»", "668301582"), ("ООО «УК «Северная»»", "668302746"))
+"""The town's management companies (the first is also the supplier of содержание); every fifth house is a ТСЖ."""
+SECTIONS = 4
+
+
+def managed(spec: HouseSpec) -> dict:
+    """Who manages the house and its section (участок) — from the house's number and street alone, drawing nothing
+    from the town's random stream (the same town as before step 35)."""
+    from .names import STREETS
+
+    if spec.code % 5 == 0:
+        manager = {"name": f"ТСЖ «{spec.street.removeprefix('ул. ').removeprefix('пр. ')}, {spec.building}»",
+                   "inn": inn10(f"6683{spec.code:05d}")}
+    else:
+        name, inn9 = MANAGERS[spec.code % 5 == 2]
+        manager = {"name": name, "inn": inn10(inn9)}
+    street = STREETS.index(spec.street) if spec.street in STREETS else spec.code
+    return {"manager": manager, "section": f"Участок № {street % SECTIONS + 1}"}
+
+
 class HouseBuilder:
     def __init__(self, town, spec: HouseSpec, rng: random.Random) -> None:
         self.town = town
@@ -210,6 +230,7 @@ class HouseBuilder:
         self.doc["houses"].append({
             "id": self.hid, "address": address, "total_area": _area(total_t), "common_area": _area(common_t),
             "fias": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), "heating": heating,
+            **managed(spec),
             "services": town.house_services,
             "extra": {"floors": series.floors, "entrances": spec.entrances, "built": spec.built,
                       "walls": spec.walls, "lifts": lifts, "amenity": _AMENITY.get(series.code, _AMENITY["k5"])},

@@ -236,12 +236,13 @@ class Checker:
             self.fail(f"{path}.heating.season_months", "месяцы отопительного сезона повторяются")
             months = None
         self.service_links(o.get("services"), path, uid, out["house_service"])
+        manager = o.get("manager") or {}
         if total is not None and common is not None:
             out["house"].append((uid, o["id"], a.get("region"), a["city"], a["street"], a["building"], a.get("block"),
                                  total, common, o.get("fias"), heating.get("method", "norm"),
                                  heating.get("payment", "season"),
                                  None if months is None else ",".join(str(m) for m in months), _extra(o),
-                                 a.get("postcode")))
+                                 a.get("postcode"), manager.get("name"), manager.get("inn"), o.get("section")))
 
     def premises(self, o: dict, path: str, uid: str, out: dict) -> None:
         house = self.ref("house", o["house"], f"{path}.house")

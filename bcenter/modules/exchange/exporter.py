@@ -179,7 +179,7 @@ class Exporter:
     def houses(self) -> Iterator[dict]:
         links = self._links("house_service", "house_id")
         for (uid, ext, region, city, street, building, block, total, common, fias, method, payment, months,
-             extra, postcode) in self._rows("house"):
+             extra, postcode, manager_name, manager_inn, section) in self._rows("house"):
             address = {}
             _put(address, "postcode", postcode)
             _put(address, "region", region)
@@ -193,6 +193,9 @@ class Exporter:
             obj["heating"] = heating
             if str(uid) in links:
                 obj["services"] = links[str(uid)]
+            if manager_name:
+                obj["manager"] = {"name": manager_name, "inn": manager_inn}
+            _put(obj, "section", section)
             yield _extra(obj, extra)
 
     def premises(self) -> Iterator[dict]:

@@ -52,7 +52,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               Field("address.block", "Корпус"), Field("address.postcode", "Почтовый индекс"),
               Field("total_area", "Площадь помещений, м²", "decimal", True),
               Field("common_area", "Площадь общего имущества, м²", "decimal", True),
-              Field("heating.method", "Отопление", "choice", True, HEATING_METHODS)),
+              Field("heating.method", "Отопление", "choice", True, HEATING_METHODS),
+              Field("manager.name", "Управляющая организация"), Field("manager.inn", "ИНН управляющей организации"),
+              Field("section", "Участок")),
     "premises": (Field("number", "Номер", required=True), Field("total_area", "Общая площадь, м²", "decimal", True),
                  Field("living_area", "Жилая площадь, м²", "decimal"), Field("rooms", "Комнат", "int"),
                  Field("entrance", "Подъезд", "int"), Field("floor", "Этаж", "int")),
@@ -250,6 +252,7 @@ def edit(db: pw.Database, kind: str, code: str, values: dict[str, str | None], *
             errors[f.path] = str(exc)
     if errors:
         raise FieldErrors(kind, errors)
+    doc = {k: v for k, v in doc.items() if v != {}}  # every field of a part cleared (a house's manager): no part
     result = _imported(db, kind, [doc], actor=actor, today=today)
     return read(db, kind, record.code), list(result.updated)
 

@@ -19,7 +19,7 @@ from bcenter.engine import carry as carry_engine
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
 from bcenter.modules.reports.balances import house_chunks
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.dialect import param_mark
 from db.queries import in_houses
@@ -100,12 +100,12 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
         Column(k, t, "money", 15) for k, t, _ in BUCKETS)
     state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
     return Result("ageing", "Возраст задолженности", f"На {period.last_day:%d.%m.%Y} (период {period}, {state}); "
-                  f"возраст — полных месяцев после срока оплаты; строки — {_BY[by]}", columns,
+                  f"возраст — полных месяцев после срока оплаты; строки — {ROWS[by]}", columns,
                   dims.group(by, _facts(db, period, dims)))
 
 
-_BY = {"house": "по домам", "service": "по услугам", "supplier": "по поставщикам", "account": "по лицевым счетам"}
 
-REPORT = Report("ageing", "Возраст задолженности", ("house", "service", "supplier", "account"), run,
+REPORT = Report("ageing", "Возраст задолженности", ("house", "manager", "section", "service", "supplier", "account"),
+                run,
                 "долг на конец периода: до 1 мес., 1–3, 3–6, 6–12, более 12 мес. просрочки",
                 charts=(Chart("Долг по возрасту", "house", "totals", "debt", "totals"),))

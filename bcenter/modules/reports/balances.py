@@ -16,7 +16,7 @@ import peewee as pw
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
-from bcenter.modules.reports.cuts import Dimensions
+from bcenter.modules.reports.cuts import HOUSE_CUTS, Dimensions
 from db.queries import in_houses
 from db.snapshots import STORED, key_pairs, packed_columns, read_snapshots
 
@@ -76,9 +76,9 @@ def by_houses(db: pw.Database, period: Period, dims: Dimensions, closed: bool | 
 def facts(db: pw.Database, period: Period, by: str, dims: Dimensions
           ) -> Iterator[tuple[tuple, tuple[int, ...]]]:
     """The period's balances as facts for ``Dimensions.group``: ((account, service, supplier, bank, house),
-    money in ``STORED`` order). A closed period summed by house, supplier or service comes summed already per
-    house (or for the town) and (service, supplier): the account is then None."""
-    if periods.is_closed(period) and by in ("house", "supplier", "service", "month"):
+    money in ``STORED`` order). A closed period summed by a house's cut (house, manager, section), supplier or
+    service comes summed already per house (or for the town) and (service, supplier): the account is then None."""
+    if periods.is_closed(period) and by in (*HOUSE_CUTS, "supplier", "service", "month"):
         yield from _closed_groups(db, period, by, dims)
         return
     for part in by_houses(db, period, dims, closed=periods.is_closed(period)):
@@ -90,7 +90,7 @@ def _closed_groups(db: pw.Database, period: Period, by: str, dims: Dimensions
                    ) -> Iterator[tuple[tuple, tuple[int, ...]]]:
     pairs = key_pairs(db)
     sums: dict[tuple, tuple[int, ...]] = {}
-    by_house = by == "house"
+    by_house = by in HOUSE_CUTS
     for account, keys, money in packed_columns(db, str(period)):
         group = (dims.account_house.get(account) if by_house else None, keys, len(money))
         found = sums.get(group)

@@ -15,13 +15,13 @@ import peewee as pw
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result, percent
 from db.dialect import param_mark
 from db.snapshots import STORED
 
 _AT = {k: i for i, k in enumerate(STORED)}
-CUTS = ("month", "house", "service", "supplier", "account")
+CUTS = ("month", "house", "manager", "section", "service", "supplier", "account")
 MONTHS = 12
 
 
@@ -92,11 +92,9 @@ def run_collection(db: pw.Database, period: Period, by: str) -> Result:
 def _subtitle(period: Period, by: str) -> str:
     if by == "month":
         return f"{MONTHS} месяцев по {period} ({_state(period)}); строки — по месяцам"
-    return f"Период {period} ({_state(period)}); строки — {CUT_ROWS[by]}"
+    return f"Период {period} ({_state(period)}); строки — {ROWS[by]}"
 
 
-CUT_ROWS = {"house": "по домам", "service": "по услугам", "supplier": "по поставщикам",
-            "account": "по лицевым счетам, по адресам"}
 
 CHARGES = Report("charges", "Начисления и оплаты", CUTS, run_charges,
                  "начислено, перерасчёты, к оплате, оплачено, разница — по месяцам или в разрезе",

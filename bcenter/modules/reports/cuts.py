@@ -1,5 +1,6 @@
-"""The cuts (разрезы) a report groups its rows by — the seed's «анализ информации в любых разрезах»: house (address),
-supplier, service, bank (the payments' agent), account — and the names they are shown by.
+"""The cuts (разрезы) a report groups its rows by — the seed's «анализ информации в любых разрезах»: management
+company and section (участок) of the house (schema step 35), house (address), supplier, service, bank (the payments'
+agent), account — and the names they are shown by.
 
 A report reads its facts as rows keyed by the ids they carry (account, service, supplier, bank) with a tuple of
 measures; ``Dimensions.group`` sums them by a cut (``map(add)`` over the tuples: C speed, a few bytes a group) and
@@ -32,9 +33,14 @@ class Dimensions:
 
         self.db = db
         self.house_address: dict[str, str] = {}
-        for house, city, street, building, block in db.execute_sql(
-                'SELECT id, city, street, building, block FROM "house"'):
-            self.house_address[str(house)] = format_address(city, street, building, block, None)
+        self.house_manager: dict[str, str] = {}
+        self.house_section: dict[str, str] = {}
+        for house, city, street, building, block, manager, section in db.execute_sql(
+                'SELECT id, city, street, building, block, manager_name, section FROM "house"'):
+            house = str(house)
+            self.house_address[house] = format_address(city, street, building, block, None)
+            self.house_manager[house] = manager or NO_MANAGER
+            self.house_section[house] = section or NO_SECTION
         self.account_house: dict[str, str] = {}
         self.account_number: dict[str, str] = {}
         self.account_premises: dict[str, str] = {}
@@ -63,9 +69,11 @@ class Dimensions:
             bank: str | None = None, house: str | None = None) -> tuple:
         """The group of a fact in the cut ``by``: (sort key, the cells shown); a fact's house is its account's
         unless given."""
-        if by == "house":
-            address = self.house_address.get(house or self.account_house.get(account or ""), "—")
-            return (natural(address),), (address,)
+        if by in ("house", "manager", "section"):
+            house = house or self.account_house.get(account or "", "")
+            name = {"house": self.house_address, "manager": self.house_manager, "section": self.house_section}[by].get(
+                house, "—")
+            return (natural(name),), (name,)
         if by == "supplier":
             name = self.supplier_name.get(supplier or "", supplier or "—")
             return (name.casefold(),), (name,)
@@ -95,7 +103,19 @@ class Dimensions:
             yield (*cells, *measures)
 
 
+NO_MANAGER = "Непосредственное управление"
+NO_SECTION = "Без участка"
+HOUSE_CUTS = ("house", "manager", "section")
+"""The cuts a house decides: a fact of an account goes where its house is."""
+
+ROWS = {"account": "по лицевым счетам", "house": "по домам", "supplier": "по поставщикам", "service": "по услугам",
+        "bank": "по банкам", "day": "по дням и банкам", "month": "по месяцам", "meter": "по приборам",
+        "line": "по строкам с причинами", "manager": "по управляющим организациям", "section": "по участкам"}
+"""How a report's subtitle says what its rows are."""
+
 KEY_COLUMNS = {
+    "manager": (Column("manager", "Управляющая организация", width=40),),
+    "section": (Column("section", "Участок", width=24),),
     "account": (Column("account", "Лицевой счёт", width=12), Column("address", "Адрес", width=40)),
     "house": (Column("house", "Дом", width=40),),
     "supplier": (Column("supplier", "Поставщик", width=40),),
@@ -104,4 +124,4 @@ KEY_COLUMNS = {
 }
 """The columns a cut's rows start with."""
 
-__all__ = ["Dimensions", "KEY_COLUMNS", "natural"]
+__all__ = ["Dimensions", "HOUSE_CUTS", "KEY_COLUMNS", "NO_MANAGER", "NO_SECTION", "ROWS", "natural"]

@@ -178,7 +178,8 @@ def _xlsx(result: Result, path: Path) -> dict[str, int]:
         elif c.ratio is not None:
             part, whole = (letters[k] for k in c.ratio)
             value = totals[c.key]
-            sheet.write_formula(last, i, f"=IF({whole}{last + 1}>0,ROUND(100*{part}{last + 1}/{whole}{last + 1},1),\"\")",
+            row = last + 1
+            sheet.write_formula(last, i, f'=IF({whole}{row}>0,ROUND(100*{part}{row}/{whole}{row},1),"")',
                                 pct_total, float(value) if value is not None else "")
     book.close()
     return _named(result, sums)

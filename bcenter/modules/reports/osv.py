@@ -14,7 +14,7 @@ from bcenter.core.period import Period
 from bcenter.engine.closing import FIELDS
 from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions, natural
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions, natural
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.snapshots import COLUMNS
 
@@ -51,13 +51,13 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
     else:
         rows = dims.group(by, summed())
         keys = KEY_COLUMNS[by]
-    return Result("osv", "Оборотно-сальдовая ведомость", f"Период {period} ({state}); строки — {_BY[by]}",
+    return Result("osv", "Оборотно-сальдовая ведомость", f"Период {period} ({state}); строки — "
+                  f"{'лицевой счёт × услуга × поставщик, по адресам' if by == 'account' else ROWS[by]}",
                   keys + money, rows)
 
 
-_BY = {"account": "лицевой счёт × услуга × поставщик, по адресам", "house": "по домам", "supplier": "по поставщикам",
-       "service": "по услугам"}
 
-REPORT = Report("osv", "Оборотно-сальдовая ведомость", ("account", "house", "supplier", "service"), run,
+REPORT = Report("osv", "Оборотно-сальдовая ведомость",
+                ("account", "house", "manager", "section", "supplier", "service"), run,
                 "сальдо на начало, начислено, перерасчёт, качество, льготы, оплачено, пени, сальдо на конец",
                 charts=(Chart("Сальдо на конец по домам", "house", "house", "closing"),))

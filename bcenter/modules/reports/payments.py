@@ -11,7 +11,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from bcenter.modules.reports.balances import house_chunks
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.cuts import HOUSE_CUTS, KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.dialect import param_mark
 from db.queries import in_houses, live_payment
@@ -60,9 +60,9 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
             yield from dims.group("bank", (((None, None, None, bank_name(channel, agent)), _measures(*money))
                                            for channel, agent, *money in _grouped(db, period, "channel, agent")))
             return
-        if by == "house":
-            yield from dims.group("house", (((str(account), None, None, None), _measures(*money))
-                                            for account, *money in _grouped(db, period, "account_id")))
+        if by in HOUSE_CUTS:
+            yield from dims.group(by, (((str(account), None, None, None), _measures(*money))
+                                       for account, *money in _grouped(db, period, "account_id")))
             return
         for houses in house_chunks(dims):  # by account, in address order
             scope, params = in_houses(db, houses)
@@ -72,12 +72,11 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
 
     keys = {"day": (Column("day", "Дата", "date", 11), Column("bank", "Банк (платёжный агент)", width=36))}
     columns = keys.get(by) or KEY_COLUMNS[by]
-    return Result("payments", "Реестр платежей", f"Платежи с {period.first_day:%d.%m.%Y} по {period.last_day:%d.%m.%Y}; "
-                  f"строки — {_BY[by]}", columns + MEASURES, rows())
+    return Result("payments", "Реестр платежей", f"Платежи с {period.first_day:%d.%m.%Y} по "
+                  f"{period.last_day:%d.%m.%Y}; строки — {ROWS[by]}", columns + MEASURES, rows())
 
 
-_BY = {"day": "по дням и банкам", "bank": "по банкам", "house": "по домам", "account": "по лицевым счетам"}
 
-REPORT = Report("payments", "Реестр платежей", ("day", "bank", "house", "account"), run,
+REPORT = Report("payments", "Реестр платежей", ("day", "bank", "house", "manager", "section", "account"), run,
                 "платежи, сумма, комиссия агента, к зачислению — по дням и банкам или в разрезе",
                 charts=(Chart("Платежи по банкам", "bank", "bank", "amount"),))

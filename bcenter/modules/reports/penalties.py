@@ -11,7 +11,7 @@ import peewee as pw
 from bcenter.core.period import Period
 from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.snapshots import STORED
 
@@ -40,12 +40,11 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
 
     state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
     rows = by_account() if by == "account" else dims.group(by, facts())
-    return Result("penalties", "Реестр пени", f"Период {period} ({state}); строки — {_BY[by]}",
+    return Result("penalties", "Реестр пени", f"Период {period} ({state}); строки — {ROWS[by]}",
                   KEY_COLUMNS[by] + MEASURES, rows)
 
 
-_BY = {"house": "по домам", "service": "по услугам", "supplier": "по поставщикам", "account": "по лицевым счетам"}
 
-REPORT = Report("penalties", "Реестр пени", ("account", "house", "service", "supplier"), run,
-                "пени за период, неоплаченные пени и сальдо на конец",
+REPORT = Report("penalties", "Реестр пени", ("account", "house", "manager", "section", "service", "supplier"), run,
+                "пени за период, неоплаченные пени на конец",
                 charts=(Chart("Пени по домам", "house", "house", "penalties"),))

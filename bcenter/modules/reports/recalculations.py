@@ -11,7 +11,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from bcenter.modules.reports.balances import house_chunks
-from bcenter.modules.reports.cuts import KEY_COLUMNS, Dimensions, natural
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions, natural
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.dialect import param_mark
 from db.queries import in_houses
@@ -63,12 +63,11 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
     else:
         columns, rows = KEY_COLUMNS[by] + MEASURES, dims.group(by, facts())
     return Result("recalculations", "Реестр перерасчётов", f"Период {period}: перерасчёты, снижения, льготы "
-                  f"(минус — уменьшение платы); строки — {_BY[by]}", columns, rows)
+                  f"(минус — уменьшение платы); строки — {ROWS[by]}", columns, rows)
 
 
-_BY = {"line": "по строкам с причинами", "house": "по домам", "service": "по услугам", "supplier": "по поставщикам",
-       "account": "по лицевым счетам"}
 
-REPORT = Report("recalculations", "Реестр перерасчётов", ("line", "house", "service", "supplier", "account"), run,
+REPORT = Report("recalculations", "Реестр перерасчётов",
+                ("line", "house", "manager", "section", "service", "supplier", "account"), run,
                 "перерасчёты прошлых периодов, снижения за качество и отсутствие, льготы — с причинами",
                 charts=(Chart("Перерасчёты по услугам", "service", "service", "amount"),))

@@ -98,7 +98,7 @@ class Chart:
 
 CUT_NAMES = {"account": "лицевой счёт", "house": "дом", "supplier": "поставщик", "service": "услуга",
              "bank": "банк (платёжный агент)", "day": "день", "month": "месяц", "meter": "прибор учёта",
-             "line": "строка"}
+             "line": "строка", "manager": "управляющая организация", "section": "участок"}
 
 
 __all__ = ["CUT_NAMES", "Chart", "Column", "KINDS", "Report", "Result", "percent"]

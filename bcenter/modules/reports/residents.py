@@ -1,6 +1,6 @@
 """Проживающие по домам: on the period's last day, per house — premises, open accounts, the total area, people
 registered permanently (по месту жительства) and temporarily (по месту пребывания) — the counts the norm's charges
-stand on (ПП 354 п. 56(2): with nobody registered the owners count)."""
+stand on (ПП 354 п. 56(2): with nobody registered the owners count) — or summed by management company or section."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,7 +8,7 @@ from decimal import Decimal
 import peewee as pw
 
 from bcenter.core.period import Period
-from bcenter.modules.reports.cuts import Dimensions, natural
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Column, Report, Result
 from db.dialect import param_mark
 from db.queries import LIVE_REGISTRATION
@@ -32,16 +32,20 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
             f'ON p.id = r.premises_id WHERE r.valid_from <= {m} AND (r.valid_to IS NULL OR r.valid_to > {m}) '
             f'AND {LIVE_REGISTRATION} GROUP BY p.house_id, r.kind', (day, day)):
         counts[str(house)][2 if kind == "permanent" else 3] += int(people)
-    columns = (Column("house", "Дом", width=40), Column("premises", "Помещений", "int", 11, total=True),
-               Column("accounts", "Лицевых счетов", "int", 11, total=True),
-               Column("permanent", "Зарегистрировано постоянно", "int", 13, total=True),
-               Column("temporary", "Временно", "int", 11, total=True),
-               Column("area", "Общая площадь, м²", width=13))
-    rows = ((dims.house_address[h], *c[:4], str(c[4]))
-            for h, c in sorted(counts.items(), key=lambda kv: natural(dims.house_address[kv[0]])))
-    return Result("residents", "Проживающие по домам", f"На {period.last_day:%d.%m.%Y}; строки — по домам", columns,
+    columns = KEY_COLUMNS[by] + (
+        Column("premises", "Помещений", "int", 11, total=True), Column("accounts", "Лицевых счетов", "int", 11,
+                                                                      total=True),
+        Column("permanent", "Зарегистрировано постоянно", "int", 13, total=True),
+        Column("temporary", "Временно", "int", 11, total=True), Column("area", "Общая площадь, м²", width=13))
+    groups: dict[tuple, list] = {}
+    for house, c in counts.items():
+        sort, cells = dims.key(by, house=house)
+        found = groups.setdefault(cells, [sort, [0, 0, 0, 0, Decimal(0)]])
+        found[1] = [a + b for a, b in zip(found[1], c)]
+    rows = ((*cells, *c[:4], str(c[4])) for cells, (_, c) in sorted(groups.items(), key=lambda kv: kv[1][0]))
+    return Result("residents", "Проживающие по домам", f"На {period.last_day:%d.%m.%Y}; строки — {ROWS[by]}", columns,
                   rows)
 
 
-REPORT = Report("residents", "Проживающие по домам", ("house",), run,
+REPORT = Report("residents", "Проживающие по домам", ("house", "manager", "section"), run,
                 "помещения, лицевые счета, зарегистрированные постоянно и временно, площадь")
