@@ -49,6 +49,7 @@ test: env-test
 bench: env-test
 	$(BIN)/python bench/bills.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/close.py --accounts $(ACCOUNTS)
+	$(BIN)/python bench/reports.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/storage.py --db .bench/town-$(ACCOUNTS).db
 	$(BIN)/python bench/month.py --accounts $(ACCOUNTS)
 	$(BIN)/python bench/demo_build.py --accounts $(ACCOUNTS)
