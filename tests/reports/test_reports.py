@@ -200,3 +200,21 @@ def test_a_house_moved_to_another_section_is_counted_there(app):
     assert "Непосредственное управление" in managers
     exported = app.registry.record("house", "h00001").document
     assert exported["section"] == "Участок № 9" and "manager" not in exported
+
+
+def test_the_charts_are_the_reports_rows(app):
+    """What the screen draws: the ageing chart's bars are the total row's buckets; collection by month a point per
+    month with its rate; charges by service a bar per service."""
+    reports = {r.name: r for r in app.reports.list()}
+    ageing = app.reports.chart("ageing", period=CLOSED, chart=reports["ageing"].charts[0])
+    totals = app.reports.json("ageing", period=CLOSED)["totals"]
+    assert [label for label, _ in ageing.points] == ["До 1 мес.", "1–3 мес.", "3–6 мес.", "6–12 мес.", "Более 12 мес."]
+    assert [v for _, v in ageing.points] == [_kop(totals[k]) for k in ("upto1", "m1_3", "m3_6", "m6_12", "over12")]
+    rate = next(c for c in reports["collection"].charts if c.by == "month")
+    points = app.reports.chart("collection", period=CLOSED, chart=rate)
+    rows = app.reports.json("collection", period=CLOSED, by="month")["rows"]
+    assert [(m, str(v)) for m, v in points.points] == [(r["month"], r["rate"]) for r in rows]
+    assert points.kind == "percent"
+    services = app.reports.chart("charges", period=CLOSED, chart=reports["charges"].charts[0])
+    assert sum(v for _, v in services.points) == _kop(app.reports.json("charges", period=CLOSED,
+                                                                       by="service")["totals"]["billed"])
