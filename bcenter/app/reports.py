@@ -4,13 +4,14 @@ stand on the same calls."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.period import Period
-from bcenter.modules.reports import catalog, files
+from bcenter.modules.reports import catalog, files, pages
 from bcenter.modules.reports.cuts import ROWS as CUT_TEXT  # noqa: F401  (how the screens name a cut)
 from bcenter.modules.reports.registry import Chart, Report
 
@@ -72,19 +73,17 @@ class ReportsCases(UseCases):
 
     @use_case(P.REPORTS_READ, "отчёт на экране")
     def page(self, name: str, *, period: Period, by: str | None = None, offset: int = 0, limit: int = 50) -> Page:
-        """Rows ``offset``… of the report (at most ``limit``), its row count and total row, shown as on paper."""
-        result = catalog.run(self.db, name, period=period, by=by)
-        rows, sums = files.summing(result)
-        kept, count = [], 0
-        for count, row in enumerate(rows, start=1):
-            if offset < count <= offset + limit:
-                kept.append(tuple(files.shown(c.kind, v) for c, v in zip(result.columns, row)))
-        totals = result.totals(sums)
-        total = tuple("Итого" if i == 0 else files.shown(c.kind, totals[c.key]) if c.key in totals else ""
-                      for i, c in enumerate(result.columns))
-        return Page(result.name, result.title, result.subtitle, tuple(c.title for c in result.columns),
-                    tuple(c.kind != "text" for c in result.columns), tuple(c.width for c in result.columns),
-                    tuple(kept), total, offset, count)
+        """Rows ``offset``… of the report (at most ``limit``), its row count and total row, shown as on paper; the
+        run is kept for the next page while nothing is written (``modules.reports.pages``)."""
+        chosen = catalog.report(name)
+        key = (name, str(period), by or chosen.cuts[0], pages.version(self.db))
+        run = self._pages.run(key, lambda: catalog.run(self.db, name, period=period, by=by))
+        return Page(run.name, run.title, run.subtitle, run.titles, run.numeric, run.widths,
+                    self._pages.slice(run, max(0, offset), limit), run.total, max(0, offset), run.count)
+
+    @cached_property
+    def _pages(self) -> pages.Pages:
+        return pages.Pages()
 
     @use_case(P.REPORTS_READ, "график отчёта")
     def chart(self, name: str, *, period: Period, chart: Chart) -> Points:

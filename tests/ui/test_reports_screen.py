@@ -68,3 +68,29 @@ async def test_a_cashier_is_refused_reports(app, page, session):
     desk = refs["reports"]
     await _click(session, by_key(refs["nav"], "nav:reports"))
     assert "Недостаточно прав" in desk["error"].value or "не разрешено" in desk["error"].value
+
+
+@pytest.mark.asyncio
+async def test_paging_reads_the_kept_run_until_something_is_written(app, page, session):
+    """«Дальше» and «Назад» read the kept rows (the report is not run again) — until a write: then the report runs
+    anew and shows it."""
+    refs = _office(app, page)
+    desk = refs["reports"]
+    await _click(session, by_key(refs["nav"], "nav:reports"))
+    signed = refs["signed"].app  # the application acting as the signed-in operator
+    await _click(session, desk["show"])
+    first = _cells(desk["table"])
+    await _click(session, desk["next"])
+    second = _cells(desk["table"])
+    await _click(session, desk["prev"])
+    assert _cells(desk["table"]) == first != second
+    assert signed.reports._pages.runs == 1
+    desk["name"].value = "residents"
+    await session.dispatch_event(desk["name"]._i, "select", "residents")
+    desk["by"].value = "section"
+    await _click(session, desk["show"])
+    assert signed.reports._pages.runs == 2
+    before = {r[0]: r for r in _cells(desk["table"])}
+    app.registry.edit("house", "h00001", {"section": "Участок № 9"})  # a write: the kept run is stale
+    await _click(session, desk["show"])
+    assert signed.reports._pages.runs == 3 and "Участок № 9" in {r[0] for r in _cells(desk["table"])} - set(before)
