@@ -126,3 +126,15 @@ def test_the_rows_by_account_are_the_balances_house_by_house(app, period, monkey
     for house in by_house["rows"]:
         mine = [r for r in doc["rows"] if r["address"].startswith(house["house"] + ",")]
         assert {k: sum(_kop(r[k]) for r in mine) for k in MONEY} == {k: _kop(house[k]) for k in MONEY}
+
+
+def test_the_pdf_repeats_the_header_on_every_page_and_numbers_them(app, tmp_path):
+    app.reports.write("osv", period=CLOSED, out=tmp_path / "osv.pdf")
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "osv.pdf").pages]
+    assert len(pages) > 3
+    for n, text in enumerate(pages, start=1):
+        assert "Лицевой" in text and "Сальдо на" in text and f"стр. {n}" in text, n
+    assert "Итого" in pages[-1] and "Итого" not in pages[0]
+    doc = app.reports.json("osv", period=CLOSED)
+    last = doc["rows"][-1]
+    assert last["account"] in pages[-1] and last["address"].split(", кв.")[0].split(", ")[-1] in pages[-1]

@@ -186,39 +186,82 @@ def _xlsx(result: Result, path: Path) -> dict[str, int]:
 
 
 def _pdf(result: Result, path: Path) -> dict[str, int]:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
+    """The table drawn straight on the canvas, row by row (no layout objects held: a page's rows are drawn and the
+    page closed) — text wrapped in its cell, numbers right-aligned, the header repeated on every page, the page
+    number at the foot, the total row last."""
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-    from xml.sax.saxutils import escape
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
 
     from bcenter.modules.bills import fonts
 
     regular, bold = fonts.register()
-    cell = ParagraphStyle("c", fontName=regular, fontSize=6.5, leading=8)
-    right = ParagraphStyle("r", fontName=regular, fontSize=6.5, leading=8, alignment=TA_RIGHT)
-    head = ParagraphStyle("h", fontName=bold, fontSize=6.5, leading=8)
-    title = ParagraphStyle("t", fontName=bold, fontSize=11, leading=14)
-    text = ParagraphStyle("s", fontName=regular, fontSize=8, leading=10)
+    size, leading, pad = 6.5, 8.0, 1.5
+    width, height = landscape(A4)
+    left, top, bottom = 10 * mm, height - 10 * mm, 12 * mm
+    scale = (width - 20 * mm) / sum(c.width for c in result.columns)
+    widths = [c.width * scale for c in result.columns]
+    xs = [left + sum(widths[:i]) for i in range(len(widths))]
+    canvas = Canvas(str(path), pagesize=(width, height), invariant=1)
+    canvas.setTitle(result.title)
+    canvas.setCreator("bcenter")
+    state = {"y": top, "page": 1}
+
+    def lines(text: str, i: int, font: str) -> list[str]:
+        return simpleSplit(text, font, size, widths[i] - 2 * pad) or [""]
+
+    def draw(cells: list[str], font: str, shade: bool = False) -> None:
+        wrapped = [lines(t, i, font) for i, t in enumerate(cells)]
+        h = max(len(w) for w in wrapped) * leading + 2 * pad
+        if state["y"] - h < bottom:
+            new_page()
+            if not shade:  # a row of the body moved to a new page: the header first
+                draw(header, bold, True)
+        y = state["y"]
+        if shade:
+            canvas.setFillGray(0.93)
+            canvas.rect(left, y - h, width - 20 * mm, h, stroke=0, fill=1)
+            canvas.setFillGray(0)
+        canvas.setFont(font, size)
+        for i, (x, w, text) in enumerate(zip(xs, widths, wrapped)):
+            number = result.columns[i].kind != "text" and not shade
+            for n, line in enumerate(text):
+                base = y - pad - size - n * leading + 1
+                if number:
+                    canvas.drawRightString(x + w - pad, base, line)
+                else:
+                    canvas.drawString(x + pad, base, line)
+        canvas.setStrokeGray(0.5)
+        canvas.setLineWidth(0.25)
+        canvas.rect(left, y - h, width - 20 * mm, h, stroke=1, fill=0)
+        for x in xs[1:]:
+            canvas.line(x, y, x, y - h)
+        state["y"] = y - h
+
+    def new_page() -> None:
+        canvas.setFont(regular, 7)
+        canvas.drawRightString(width - 10 * mm, 6 * mm, f"{result.title} — стр. {state['page']}")
+        canvas.showPage()
+        state["page"] += 1
+        state["y"] = top
+
+    header = [c.title for c in result.columns]
+    canvas.setFont(bold, 11)
+    canvas.drawString(left, top - 11, result.title)
+    canvas.setFont(regular, 8)
+    subtitle = simpleSplit(result.subtitle, regular, 8, width - 20 * mm)
+    for n, line in enumerate(subtitle):
+        canvas.drawString(left, top - 24 - n * 10, line)
+    state["y"] = top - 24 - len(subtitle) * 10 - 3 * mm
+    draw(header, bold, True)
     rows, sums = summing(result)
-    data = [[Paragraph(escape(c.title), head) for c in result.columns]]
     for row in rows:
-        data.append([Paragraph(escape(_shown(c.kind, v)), cell if c.kind == "text" else right)
-                     for c, v in zip(result.columns, row)])
+        draw([_shown(c.kind, v) for c, v in zip(result.columns, row)], regular)
     totals = _named(result, sums)
-    data.append([Paragraph("Итого", head) if i == 0 else
-                 Paragraph(escape(_shown(c.kind, totals[c.key])), right) if c.key in totals else ""
-                 for i, c in enumerate(result.columns)])
-    page = landscape(A4)
-    widths = [c.width for c in result.columns]
-    scale = (page[0] - 20 * mm) / sum(widths)
-    table = LongTable(data, colWidths=[w * scale for w in widths], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
-    doc = SimpleDocTemplate(str(path), pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
-                            bottomMargin=10 * mm, title=result.title, creator="bcenter", invariant=1)
-    doc.build([Paragraph(escape(result.title), title), Paragraph(escape(result.subtitle), text), Spacer(1, 3 * mm),
-               table])
+    draw(["Итого" if i == 0 else _shown(c.kind, totals[c.key]) if c.key in totals else ""
+          for i, c in enumerate(result.columns)], bold)
+    canvas.setFont(regular, 7)
+    canvas.drawRightString(width - 10 * mm, 6 * mm, f"{result.title} — стр. {state['page']}")
+    canvas.save()
     return _named(result, sums)
