@@ -17,21 +17,12 @@ from bcenter.modules.reports.registry import Chart, Report
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """A page of a report for a screen: its rows ``offset``… (at most ``limit``), how many rows it has in all and
-    its total row — the rows shown as people read them (``cells``), the report streamed past the rest."""
+class Page(pages.Head):
+    """A page of a report for a screen: its head (title, columns, total row, row count) and the rows ``offset``… as
+    people read them (``cells``, at most the ``limit`` asked)."""
 
-    name: str
-    title: str
-    subtitle: str
-    titles: tuple[str, ...]
-    numeric: tuple[bool, ...]
-    widths: tuple[int, ...]
-    """Each column's width in characters (the report's own: what the XLSX and the PDF use)."""
-    cells: tuple[tuple[str, ...], ...]
-    total: tuple[str, ...]
-    offset: int
-    count: int
+    cells: tuple[tuple[str, ...], ...] = ()
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +69,9 @@ class ReportsCases(UseCases):
         chosen = catalog.report(name)
         key = (name, str(period), by or chosen.cuts[0], pages.version(self.db))
         run = self._pages.run(key, lambda: catalog.run(self.db, name, period=period, by=by))
-        return Page(run.name, run.title, run.subtitle, run.titles, run.numeric, run.widths,
-                    self._pages.slice(run, max(0, offset), limit), run.total, max(0, offset), run.count)
+        head = run.head
+        return Page(head.name, head.title, head.subtitle, head.titles, head.numeric, head.widths, head.total,
+                    head.count, self._pages.slice(run, max(0, offset), limit), max(0, offset))
 
     @cached_property
     def _pages(self) -> pages.Pages:

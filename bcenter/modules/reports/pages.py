@@ -24,9 +24,11 @@ STEP = 50
 """Rows between two kept offsets."""
 
 
-@dataclass(slots=True)
-class Run:
-    key: tuple
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What a screen shows around a report's rows: its name, title, subtitle, the columns' titles, which are numbers,
+    their widths in characters (the report's own), the total row as shown and how many rows there are."""
+
     name: str
     title: str
     subtitle: str
@@ -35,6 +37,14 @@ class Run:
     widths: tuple[int, ...]
     total: tuple[str, ...]
     count: int
+
+
+@dataclass(slots=True)
+class Run:
+    """A kept run: its key, its head, its rows as JSON lines in a temporary file and an offset every ``STEP``."""
+
+    key: tuple
+    head: Head
     rows: IO[bytes]
     offsets: list[int]
 
@@ -73,21 +83,23 @@ class Pages:
                           for i, c in enumerate(result.columns))
             if self._run is not None:
                 self._run.rows.close()
-            self._run = Run(key, result.name, result.title, result.subtitle, tuple(c.title for c in result.columns),
-                            tuple(c.kind != "text" for c in result.columns), tuple(c.width for c in result.columns),
-                            total, count, out, offsets)
+            head = Head(result.name, result.title, result.subtitle, tuple(c.title for c in result.columns),
+                        tuple(c.kind != "text" for c in result.columns), tuple(c.width for c in result.columns),
+                        total, count)
+            self._run = Run(key, head, out, offsets)
             return self._run
 
     def slice(self, run: Run, offset: int, limit: int) -> tuple[tuple[str, ...], ...]:
         """Rows ``offset`` … ``offset + limit − 1`` of a run."""
         with self._lock:
-            if offset >= run.count or limit <= 0:
+            count = run.head.count
+            if offset >= count or limit <= 0:
                 return ()
             run.rows.seek(run.offsets[offset // STEP])
             for _ in range(offset % STEP):
                 run.rows.readline()
             out = []
-            for _ in range(min(limit, run.count - offset)):
+            for _ in range(min(limit, count - offset)):
                 out.append(tuple(json.loads(run.rows.readline())))
             run.rows.seek(0, 2)
             return tuple(out)
@@ -102,4 +114,4 @@ def _tail(out: IO[bytes], start: int) -> int:
     return n
 
 
-__all__ = ["Pages", "Run", "STEP", "version"]
+__all__ = ["Head", "Pages", "Run", "STEP", "version"]
