@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import date
 from typing import Any, Iterable, Sequence
 
 import peewee as pw
@@ -49,6 +50,14 @@ def _blob(value):
     if isinstance(value, uuid.UUID):
         return value.bytes
     return bytes.fromhex(value.replace("-", ""))
+
+
+def db_date(value) -> date | None:
+    """A date read by raw SQL as a ``date``: SQLite gives the stored text («2026-10-15», a timestamp's first ten
+    characters), PostgreSQL a ``date`` already; None stays None."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def is_postgres(db: pw.Database) -> bool:

@@ -13,6 +13,7 @@ from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.modules.reports import catalog, files, pages
 from bcenter.modules.reports.cuts import ROWS as CUT_TEXT  # noqa: F401  (how the screens name a cut)
+from bcenter.modules.reports.files import shown  # noqa: F401  (how the screens show a value: as on paper)
 from bcenter.modules.reports.registry import Chart, Report
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "KOPECK",
     "allocate",
     "decimal_context",
+    "format_amount_ru",
     "format_kop",
     "format_rub_ru",
     "kop_to_rub",
@@ -158,10 +159,15 @@ def format_rub_ru(k: int) -> str:
     Thousands are separated and the ruble sign is preceded by a NO-BREAK SPACE (U+00A0), so an amount never
     wraps across lines; the minus is the typographic MINUS SIGN (U+2212).
     """
+    return f"{format_amount_ru(k)}{_NBSP}₽"
+
+
+def format_amount_ru(k: int) -> str:
+    """``format_rub_ru`` without the ruble sign — a table's column whose title says «руб.»: 341208 → "3 412,08"."""
     k = _as_kop(k)
     rubles, kopecks = divmod(abs(k), 100)
     grouped = f"{rubles:,}".replace(",", _NBSP)
-    return f"{_MINUS if k < 0 else ''}{grouped},{kopecks:02d}{_NBSP}₽"
+    return f"{_MINUS if k < 0 else ''}{grouped},{kopecks:02d}"
 
 
 def allocate(

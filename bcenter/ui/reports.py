@@ -11,8 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from bcenter.app.reports import CUT_TEXT
-from bcenter.core.money import format_rub_ru
+from bcenter.app.reports import CUT_TEXT, shown
 from bcenter.core.period import Period
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
@@ -22,16 +21,6 @@ BAR = 360
 """The longest bar, in pixels."""
 NUMBER, TEXT_MAX = 92, 260
 """A number column's width and the widest text column, in pixels."""
-
-
-def _value(kind: str, value) -> str:
-    if value is None:
-        return "—"
-    if kind == "money":
-        return format_rub_ru(value)
-    if kind == "percent":
-        return f"{value} %".replace(".", ",")
-    return str(value)
 
 
 def _magnitude(value) -> float:
@@ -51,7 +40,7 @@ def chart_bars(points, key: str) -> ft.Column:
             ft.Text(label, width=260, size=12, no_wrap=True, overflow=ft.TextOverflow.ELLIPSIS),
             ft.Container(width=width, height=14, bgcolor=ft.Colors.RED_300 if _negative(value) else
                          ft.Colors.BLUE_400, key=f"{key}:bar:{i}"),
-            ft.Text(_value(points.kind, value), size=12, key=f"{key}:value:{i}")], spacing=8))
+            ft.Text(shown(points.kind, value), size=12, key=f"{key}:value:{i}")], spacing=8))
     if not points.points:
         rows.append(ft.Text("Нет данных за период", key=f"{key}:empty"))
     return ft.Column(rows, spacing=2, key=key)

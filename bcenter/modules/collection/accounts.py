@@ -12,7 +12,7 @@ import peewee as pw
 from bcenter.core.period import Period
 from bcenter.engine.collection import Pause
 from bcenter.modules.passport.desk import key_text
-from db.dialect import db_id, is_postgres, param_mark
+from db.dialect import db_date, db_id, is_postgres, param_mark
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
 
@@ -29,11 +29,8 @@ STAGE_NAMES = {
 }
 
 
-def as_date(value) -> date | None:
-    """A date read by raw SQL (SQLite: text; PostgreSQL: a date)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+as_date = db_date
+"""A date read by raw SQL (``db.dialect.db_date``), by the name the collection modules use."""
 
 
 def next_number(db: pw.Database, table: str, prefix: str, year: int) -> str:

@@ -29,7 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.errors import InvalidValue
-from bcenter.core.money import format_rub_ru
+from bcenter.core.money import format_amount_ru
 from bcenter.modules.bills import fonts
 from bcenter.paths import ASSETS
 
@@ -79,7 +79,7 @@ def template_version(kind: str) -> str:
 
 
 def _money(kop) -> str:
-    return format_rub_ru(int(kop)).removesuffix("₽").rstrip("\u00a0 ")
+    return format_amount_ru(int(kop))
 
 
 def _date(value) -> str:

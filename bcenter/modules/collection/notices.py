@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
-from bcenter.core.money import format_rub_ru
+from bcenter.core.money import format_amount_ru as _money
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import RESTRICTABLE, RESTRICTION_DAYS, restriction_deadline, restriction_due
@@ -37,10 +37,6 @@ from db.uow import UnitOfWork
 NOTICES = ("reminder", "restriction", "pretrial")
 DELIVERY = {"epd": "в тексте ЕПД", "mail": "заказным письмом", "hand": "вручено лично", "email": "по электронной почте",
             "sms": "SMS-сообщением", "gis": "через ГИС ЖКХ"}
-
-
-def _money(kop: int) -> str:
-    return format_rub_ru(kop).removesuffix("₽").rstrip("\u00a0 ")
 
 
 def _issuer(db: pw.Database) -> dict:

@@ -42,7 +42,7 @@ from bcenter.modules.exchange.tables import COLUMNS, KIND_TABLE, storage_form
 
 NOTES_SHOWN = 20
 """How many readings kept out of the month an import names (the rest are counted; ``bcenter readings list``)."""
-from db.dialect import db_id, db_ids, is_postgres, param_mark
+from db.dialect import db_date, db_id, db_ids, is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
 from db.queries import settings_rows
@@ -442,7 +442,7 @@ class Importer:
                     f"pe.id = r.person_id WHERE r.kind = 'permanent' AND {LIVE_REGISTRATION} AND pe.ext_id IN",
                     persons):
                 if ext is None or ext not in again_reg:
-                    spans.append((f"(id «{ext}»)" if ext else "(без id)", person, _day(start), _day(end)))
+                    spans.append((f"(id «{ext}»)" if ext else "(без id)", person, db_date(start), db_date(end)))
         for path, other in find_overlaps([(p, (person,), s, e) for p, person, s, e in spans]):
             if path.startswith("("):
                 path, other = other, path
@@ -458,7 +458,7 @@ class Importer:
                     'SELECT o.ext_id, p.ext_id, o.share, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" '
                     f'p ON p.id = o.premises_id WHERE {LIVE_OWNERSHIP} AND p.ext_id IN', wanted):
                 if ext is None or ext not in again_own:
-                    shares.append(("(база)", premises, share, _day(start), _day(end)))
+                    shares.append(("(база)", premises, share, db_date(start), db_date(end)))
         for path, premises, total, day in over_shared(shares):
             self.problems.append(Problem(path, f"доли собственников помещения «{premises}» на {day:%d.%m.%Y} в сумме "
                                                f"{total} — больше 1/1"))
@@ -652,5 +652,3 @@ def import_document(doc: Any, *, db: pw.Database, uow: UnitOfWork, progress: Cal
 __all__ = ["FileDocument", "ImportResult", "Importer", "import_document"]
 
 
-def _day(value) -> date | None:
-    return None if value is None else value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

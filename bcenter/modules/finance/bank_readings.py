@@ -39,7 +39,7 @@ from bcenter.core.quantity import canonical
 from bcenter.core.vocabulary import RESOURCES
 from bcenter.engine import reading_rules as rules
 from bcenter.engine.readings import HISTORY_MONTHS, monthly_history
-from db.dialect import db_ids, param_mark
+from db.dialect import db_date, db_ids, param_mark
 from db.models.meters import COUNTED_SQL as COUNTED
 
 __all__ = ["SCALE_ZONES", "BankReading", "Scale", "TakenReadings", "meter_scales", "take_readings"]
@@ -100,8 +100,8 @@ def meter_scales(meters: Iterable[tuple], day: date) -> list[Scale]:
     """The numbered scales of one account's meters on ``day`` (see the module's text).
 
     ``meters``: (id, serial, resource, zones, digits, installed, removed) of the meters of its premises."""
-    working = [m for m in meters if _d(m[5]) <= day and (m[6] is None or _d(m[6]) > day)]
-    working.sort(key=lambda m: (_RESOURCE_ORDER.get(m[2], len(_RESOURCE_ORDER)), str(m[1]), _d(m[5]), str(m[0])))
+    working = [m for m in meters if db_date(m[5]) <= day and (m[6] is None or db_date(m[6]) > day)]
+    working.sort(key=lambda m: (_RESOURCE_ORDER.get(m[2], len(_RESOURCE_ORDER)), str(m[1]), db_date(m[5]), str(m[0])))
     out: list[Scale] = []
     for mid, serial, resource, zones, digits, _installed, _removed in working:
         for zone in SCALE_ZONES[int(zones)]:
@@ -214,10 +214,6 @@ def _scales_text(n: int) -> str:
     return f"{n} шкала" if tail == 1 else f"{n} шкалы" if tail in (2, 3, 4) else f"{n} шкал"
 
 
-def _d(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def _meters(db: pw.Database, accounts: set[str]) -> dict[str, list[tuple]]:
     """Account id → (id, serial, resource, zones, digits, installed, removed) of its premises' meters."""
     out: dict[str, list[tuple]] = defaultdict(list)
@@ -244,9 +240,9 @@ def _facts(db: pw.Database, meters: set[str]) -> dict[str, rules.MeterFacts]:
                 '(SELECT MAX(v.valid_until) FROM "meter_verification" v WHERE v.meter_id = m.id) FROM "meter" m '
                 f'WHERE m.id IN ({", ".join([mark] * len(chunk))})', db_ids(chunk)):
             out[str(mid)] = rules.MeterFacts(
-                serial=str(serial), zones=int(zones), digits=int(digits), installed=_d(installed),
-                removed=None if removed is None else _d(removed),
-                valid_until=_d(latest) if latest is not None else None if card is None else _d(card),
+                serial=str(serial), zones=int(zones), digits=int(digits), installed=db_date(installed),
+                removed=None if removed is None else db_date(removed),
+                valid_until=db_date(latest) if latest is not None else None if card is None else db_date(card),
                 resource=resource)
     return out
 
@@ -262,12 +258,12 @@ def _history(db: pw.Database, meters: set[str]) -> dict[str, list[tuple[date, di
         for mid, day, *values in db.execute_sql(
                 'SELECT id, installed, initial_total, initial_day, initial_night, initial_peak, initial_half_peak '
                 f'FROM "meter" WHERE id IN ({marks})', db_ids(chunk)):
-            out[str(mid)].append((_d(day), _values(zones, values)))
+            out[str(mid)].append((db_date(day), _values(zones, values)))
         for mid, day, *values in db.execute_sql(
                 'SELECT r.meter_id, r.date, r.total, r.day, r.night, r.peak, r.half_peak FROM "meter_reading" r '
                 f'WHERE r.meter_id IN ({marks}) AND r.status IN {COUNTED} AND NOT EXISTS (SELECT 1 FROM "meter_reading" x '
                 'WHERE x.corrects_id = r.id) ORDER BY r.date', db_ids(chunk)):
-            out[str(mid)].append((_d(day), _values(zones, values)))
+            out[str(mid)].append((db_date(day), _values(zones, values)))
     for readings in out.values():
         readings.sort(key=lambda h: h[0])
     return out

@@ -20,7 +20,7 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.core.ids import is_uuid, uuid7
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.models import Payment, SuspensePayment
 from db.uow import UnitOfWork
 
@@ -92,7 +92,7 @@ def storno_payment(db: pw.Database, payment_id: str, *, reason: str, actor: str,
             raise UsageError(f"платёж и так на лицевом счёте {to_account}: перенос на тот же счёт не нужен")
     storno_id = uuid7()
     reposted = uuid7() if target else None
-    common = dict(paid_on=_d(paid_on), period=period, channel=channel, agent=agent, registry=registry, shift=shift)
+    common = dict(paid_on=db_date(paid_on), period=period, channel=channel, agent=agent, registry=registry, shift=shift)
     with UnitOfWork(action="finance.payment.storno", actor=actor, db=db,
                     details={"payment": payment_id, "account": number, "reason": reason.strip(),
                              "to_account": to_account}) as uow:
@@ -103,10 +103,6 @@ def storno_payment(db: pw.Database, payment_id: str, *, reason: str, actor: str,
             uow.insert(Payment, id=reposted, account=target, amount=int(amount), commission=commission,
                        extra={"moved_from": payment_id, "from_account": number, "reason": reason.strip()}, **common)
     return StornoResult(storno_id, reposted)
-
-
-def _d(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def list_payments(db: pw.Database, *, account: str | None = None, day: date | None = None,
@@ -126,7 +122,7 @@ def list_payments(db: pw.Database, *, account: str | None = None, day: date | No
         'LEFT JOIN "bank_registry" r ON r.id = p.registry_id'
         + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY p.paid_on DESC, p.id DESC LIMIT {int(limit)}",
         tuple(params))
-    return [PaymentRow(str(i), n, int(amt), _d(d), per, ch, ag, None if com is None else int(com), reg,
+    return [PaymentRow(str(i), n, int(amt), db_date(d), per, ch, ag, None if com is None else int(com), reg,
                        None if st is None else str(st)) for i, n, amt, d, per, ch, ag, com, reg, st in rows]
 
 
@@ -138,7 +134,7 @@ def list_suspense(db: pw.Database, *, open_only: bool = True) -> list[SuspenseRo
         'LEFT JOIN "payment" p ON p.id = s.resolved_payment_id LEFT JOIN "account" a ON a.id = p.account_id'
         + (' WHERE s.resolved_payment_id IS NULL AND s.returned IS NULL' if open_only else '')
         + ' ORDER BY s.paid_on, s.id')
-    return [SuspenseRow(str(i), f, ln, acc, int(amt), _d(d), reason, raw, to, ret)
+    return [SuspenseRow(str(i), f, ln, acc, int(amt), db_date(d), reason, raw, to, ret)
             for i, f, ln, acc, amt, d, reason, raw, to, ret in rows]
 
 
@@ -156,7 +152,7 @@ def _open_line(db: pw.Database, suspense_id: str) -> dict:
     if returned is not None:
         raise UsageError(f"невыясненный платёж {uid} уже возвращён: {returned}")
     return {"id": str(uid), "registry": None if registry is None else str(registry), "amount": int(amount),
-            "paid_on": _d(paid_on), "key": key, "number": number}
+            "paid_on": db_date(paid_on), "key": key, "number": number}
 
 
 def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, actor: str,

@@ -23,12 +23,8 @@ from bcenter.engine import position as engine_position
 from bcenter.engine.due import due_date
 from bcenter.engine.penalties import PenaltyRow
 from bcenter.engine.rates import RateTable
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.queries import account_numbers, in_houses, live_payment, load_settings
-
-
-def _d(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ class Finance:
     def _calendar(self) -> WorkCalendar:
         non_working, working = set(), set()
         for day, is_working in self.db.execute_sql('SELECT day, working FROM "calendar_day"'):
-            (working if is_working else non_working).add(_d(day))
+            (working if is_working else non_working).add(db_date(day))
         for day in self.settings.non_working_days:
             non_working.add(day)
             working.discard(day)
@@ -86,16 +82,16 @@ class Finance:
         key_rates = {}
         for start, rate in self.db.execute_sql(
                 'SELECT valid_from, rate FROM "key_rate" ORDER BY valid_from, CASE WHEN source = \'law\' THEN 0 ELSE 1 END'):
-            key_rates[_d(start)] = str(rate)  # a document's row for the same day comes after the law's and wins
-        caps = [{"from": str(_d(a)), "to": str(_d(b)), "max_rate": str(m), "mode": mode}
+            key_rates[db_date(start)] = str(rate)  # a document's row for the same day comes after the law's and wins
+        caps = [{"from": str(db_date(a)), "to": str(db_date(b)), "max_rate": str(m), "mode": mode}
                 for a, b, m, mode in self.db.execute_sql(
                     'SELECT valid_from, valid_to, max_rate, mode FROM "penalty_rate_cap" ORDER BY valid_from')]
         for cap in self.settings.penalty_rate_caps:
             start, end = cap.start.isoformat(), cap.end.isoformat()
             caps = [c for c in caps if not (c["from"] < end and start < c["to"])]
             caps.append({"mode": "min", "from": start, "to": end, "max_rate": cap.max_rate})
-        moratoria = [{"from": str(_d(a)), "to": str(_d(b)),
-                      "applies_to": "all" if before is None else {"debts_before": str(_d(before))}}
+        moratoria = [{"from": str(db_date(a)), "to": str(db_date(b)),
+                      "applies_to": "all" if before is None else {"debts_before": str(db_date(before))}}
                      for a, b, before in self.db.execute_sql(
                          'SELECT valid_from, valid_to, debts_before FROM "moratorium" ORDER BY valid_from')]
         return RateTable.from_tables(
@@ -149,7 +145,7 @@ class Finance:
         for pid, amount, day, period in self.db.execute_sql(
                 f'SELECT id, amount, paid_on, period FROM "payment" WHERE account_id = {m} AND {live_payment()} '
                 f'AND paid_on <= {m} ORDER BY paid_on, id', (db_id(account), as_of.isoformat())):
-            payments.append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
+            payments.append(pay.Payment(id=str(pid), day=db_date(day), amount=int(amount),
                                         period=Period.parse(period) if period else None,
                                         services=splits.get(str(pid))))
         month = Period.of(as_of)
@@ -173,7 +169,7 @@ class Finance:
         for pid, account, amount, day, named in self.db.execute_sql(
                 f'SELECT id, account_id, amount, paid_on, period FROM "payment" WHERE paid_on >= {m} AND paid_on <= {m} '
                 f'AND {live_payment()}{scope} ORDER BY paid_on, id', (*bounds, *scope_params)):
-            out[str(account)].append(pay.Payment(id=str(pid), day=_d(day), amount=int(amount),
+            out[str(account)].append(pay.Payment(id=str(pid), day=db_date(day), amount=int(amount),
                                                  period=Period.parse(named) if named else None,
                                                  services=splits.get(str(pid))))
         return out

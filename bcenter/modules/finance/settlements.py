@@ -44,7 +44,7 @@ from bcenter.core.money import allocate
 from bcenter.core.period import Period  # noqa: TC001  (in a signature)
 from bcenter.engine.payments import SYNTHETIC
 from bcenter.modules.finance.position import Finance
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.models import SupplierContract, SupplierTransfer
 from db.queries import live_payment
 from db.uow import UnitOfWork
@@ -185,7 +185,7 @@ def list_contracts(db: pw.Database) -> list[ContractRow]:
             'SELECT c.id, s.ext_id, c.number, c.signed_on, c.valid_from, c.valid_to, c.agent, c.fee_percent, '
             'c.services, c.note FROM "supplier_contract" c JOIN "supplier" s ON s.id = c.supplier_id '
             'ORDER BY s.ext_id, c.valid_from, c.number'):
-        out.append(ContractRow(str(cid), ext, number, _d(signed), _d(start), _d(end) if end else None, bool(agent),
+        out.append(ContractRow(str(cid), ext, number, db_date(signed), db_date(start), db_date(end) if end else None, bool(agent),
                                fee, tuple(json.loads(services)) if services else None, note))
     return out
 
@@ -226,7 +226,7 @@ def storno_transfer(db: pw.Database, transfer_id: str, *, reason: str, actor: st
     storno_id = uuid7()
     with UnitOfWork(action="finance.transfer.storno", actor=actor, db=db,
                     details={"transfer": transfer_id, "reason": reason.strip()}) as uow:
-        uow.insert(SupplierTransfer, id=storno_id, supplier=str(supplier_id), day=_d(day), amount=-int(amount),
+        uow.insert(SupplierTransfer, id=storno_id, supplier=str(supplier_id), day=db_date(day), amount=-int(amount),
                    order_number=order, note=reason.strip(), storno_of=transfer_id)
     return storno_id
 
@@ -234,7 +234,7 @@ def storno_transfer(db: pw.Database, transfer_id: str, *, reason: str, actor: st
 def list_transfers(db: pw.Database, *, supplier: str | None = None) -> list[TransferRow]:
     mark = param_mark(db)
     where, params = ("WHERE s.ext_id = " + mark, (supplier,)) if supplier else ("", ())
-    return [TransferRow(str(tid), ext, _d(day), int(amount), order, note, str(storno) if storno else None)
+    return [TransferRow(str(tid), ext, db_date(day), int(amount), order, note, str(storno) if storno else None)
             for tid, ext, day, amount, order, note, storno in db.execute_sql(
                 f'SELECT t.id, s.ext_id, t.day, t.amount, t.order_number, t.note, t.storno_of_id '
                 f'FROM "supplier_transfer" t JOIN "supplier" s ON s.id = t.supplier_id {where} '
@@ -288,7 +288,7 @@ def settlements(db: pw.Database, *, as_of: date, job: Job | None = None) -> Sett
     for supplier, day, amount in db.execute_sql(
             f'SELECT supplier_id, day, SUM(amount) FROM "supplier_transfer" WHERE day <= {mark} '
             f'GROUP BY supplier_id, day ORDER BY day', (as_of.isoformat(),)):
-        transfers[str(supplier)].append((_d(day), int(amount)))
+        transfers[str(supplier)].append((db_date(day), int(amount)))
     contracts = _contracts(db, as_of)
     names = {str(uid): (ext or str(uid), name) for uid, ext, name in db.execute_sql(
         'SELECT id, ext_id, name FROM "supplier"')}
@@ -359,9 +359,7 @@ def _contracts(db: pw.Database, as_of: date) -> dict[str, tuple[str, bool, str, 
             f'SELECT supplier_id, number, agent, fee_percent, valid_from FROM "supplier_contract" '
             f'WHERE valid_from <= {mark} AND (valid_to IS NULL OR valid_to > {mark}) ORDER BY valid_from, number',
             (as_of.isoformat(), as_of.isoformat())):
-        out[str(supplier)] = (number, bool(agent), fee, _d(start))
+        out[str(supplier)] = (number, bool(agent), fee, db_date(start))
     return out
 
 
-def _d(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

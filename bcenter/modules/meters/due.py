@@ -27,6 +27,8 @@ class DueMeter:
     accounts: tuple[str, ...]
     valid_until: date
     days_left: int  # negative: overdue by so many days
+    house: str = ""
+    """The house's address (the meter's without the flat): what a report counts by."""
 
 
 def meters_due(db: pw.Database, *, today: date, days: int, house: str | None = None) -> list[DueMeter]:
@@ -56,7 +58,7 @@ def meters_due(db: pw.Database, *, today: date, days: int, house: str | None = N
         if until is None or until[:10] > limit:
             continue
         day = date.fromisoformat(until[:10])
+        house = format_address(city, street, building, block, None, None)
         out.append(DueMeter(serial, resource, kind, format_address(city, street, building, block, flat, pkind)
-                            if pid else format_address(city, street, building, block, None, None),
-                            tuple(accounts.get(str(pid), ())), day, (day - today).days))
+                            if pid else house, tuple(accounts.get(str(pid), ())), day, (day - today).days, house))
     return sorted(out, key=lambda d: (d.valid_until, d.address, d.serial))

@@ -25,7 +25,7 @@ import peewee as pw
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.engine import reading_rules as rules
 from bcenter.modules.meters import readings as rd
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.models.meters import Meter, MeterEvent, MeterVerification
 from db.uow import UnitOfWork
 
@@ -81,7 +81,7 @@ def open_fault(db: pw.Database, meter_id: str) -> date | None:
         return None
     after = db.execute_sql(f'SELECT 1 FROM "meter_verification" WHERE meter_id = {m} AND verified_on >= {m}',
                            (db_id(meter_id), str(fault)[:10])).fetchone()
-    return None if after else rd._d(fault)
+    return None if after else db_date(fault)
 
 
 def fault(db: pw.Database, meter: rd.MeterInfo, *, day: date, note: str | None, document: str | None,
@@ -189,15 +189,15 @@ def life(db: pw.Database, meter: rd.MeterInfo) -> list[LifeEvent]:
     for kind, day, number, document, note in db.execute_sql(
             f'SELECT kind, date, seal, document, note FROM "meter_event" WHERE meter_id = {m}', key):
         act = f" ({document})" if document else ""
-        out.append(LifeEvent(rd._d(day), f"пломба № {number}{act}" if kind == "seal" else
+        out.append(LifeEvent(db_date(day), f"пломба № {number}{act}" if kind == "seal" else
                              f"неисправен{act}" + (f": {note}" if note else "")))
     for on, until, document in db.execute_sql(
             f'SELECT verified_on, valid_until, document FROM "meter_verification" WHERE meter_id = {m}', key):
-        out.append(LifeEvent(rd._d(on), f"поверен до {rd._d(until):%d.%m.%Y}" + (f" ({document})" if document else "")))
+        out.append(LifeEvent(db_date(on), f"поверен до {db_date(until):%d.%m.%Y}" + (f" ({document})" if document else "")))
     count, first, last = db.execute_sql(f'SELECT COUNT(*), MIN(date), MAX(date) FROM "meter_reading" WHERE meter_id = {m}',
                                         key).fetchone()
     if count:
-        out.append(LifeEvent(rd._d(last), f"показаний: {count} (с {rd._d(first):%d.%m.%Y}); список — bcenter readings "
+        out.append(LifeEvent(db_date(last), f"показаний: {count} (с {db_date(first):%d.%m.%Y}); список — bcenter readings "
                                           f"list --meter {meter.serial}"))
     if meter.removed is not None:
         by = db.execute_sql(f'SELECT serial FROM "meter" WHERE replaces_id = {m}', key).fetchone()

@@ -29,7 +29,7 @@ from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine import reading_rules as rules
 from bcenter.engine.readings import HISTORY_MONTHS, monthly_history, reading_period
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.models.meters import COUNTED_SQL, MeterReading
 from db.search import format_address
 from db.uow import UnitOfWork
@@ -92,12 +92,6 @@ class KeptReading:
         return rules.values_text(self.values)
 
 
-def _d(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def _values(row) -> dict[str, Decimal]:
     return {z: Decimal(str(v)) for z, v in zip(ZONES, row) if v is not None}
 
@@ -117,8 +111,8 @@ def _meter_info(db: pw.Database, row) -> MeterInfo:
                             (db_id(mid),)).fetchone()[0]
     accounts = tuple(n for (n,) in db.execute_sql(
         f'SELECT number FROM "account" WHERE premises_id = {m} AND closed IS NULL ORDER BY number', (db_id(pid),)))
-    return MeterInfo(str(mid), serial, resource, kind, zones, digits, _d(installed), _d(removed),
-                     _d(latest) or _d(own_until), _values(initial),
+    return MeterInfo(str(mid), serial, resource, kind, zones, digits, db_date(installed), db_date(removed),
+                     db_date(latest) or db_date(own_until), _values(initial),
                      format_address(city, street, building, block, flat, pkind), accounts)
 
 
@@ -195,7 +189,7 @@ def _counted(db: pw.Database, meter_id: str) -> list[tuple[date, str, dict[str, 
             f'SELECT r.date, r.period, r.extra, r.total, r.day, r.night, r.peak, r.half_peak FROM "meter_reading" r '
             f'WHERE r.meter_id = {m} AND r.status IN {COUNTED_SQL} AND NOT EXISTS (SELECT 1 FROM "meter_reading" x '
             'WHERE x.corrects_id = r.id) ORDER BY r.date, r.id', (db_id(meter_id),)):
-        out.append((_d(day), reading_period(period, _d(day)), _values(values),
+        out.append((db_date(day), reading_period(period, db_date(day)), _values(values),
                     bool(extra and '"rollover":true' in str(extra).replace(" ", ""))))
     return out
 
@@ -238,7 +232,7 @@ def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decima
 def _kept(row) -> KeptReading:
     rid, serial, day, period, source, status, checks, *values = row
     data = json.loads(checks) if checks else {}
-    return KeptReading(str(rid), serial, _d(day), period, source, _values(values), status,
+    return KeptReading(str(rid), serial, db_date(day), period, source, _values(values), status,
                        tuple(tuple(v) for v in data.get("verdicts", ())), data.get("decision"))
 
 

@@ -29,7 +29,7 @@ from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine import reading_rules as rules
 from bcenter.modules.meters import readings as rd
-from db.dialect import db_id, param_mark
+from db.dialect import db_date, db_id, param_mark
 from db.models.meters import Route, RouteStop
 from db.search import format_address
 from db.uow import UnitOfWork
@@ -137,7 +137,7 @@ def route_info(db: pw.Database, name: str, period: Period) -> RouteInfo:
         if statuses:
             taken += 1
             refused += statuses == 1
-    return RouteInfo(str(rid), rname, reader, rd._d(created), int(stops), taken, refused)
+    return RouteInfo(str(rid), rname, reader, db_date(created), int(stops), taken, refused)
 
 
 def list_routes(db: pw.Database, period: Period) -> list[RouteInfo]:

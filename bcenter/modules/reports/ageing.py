@@ -18,7 +18,7 @@ from bcenter.core.period import Period
 from bcenter.engine import carry as carry_engine
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
-from bcenter.modules.reports.balances import house_chunks
+from bcenter.modules.reports.balances import house_chunks, period_state
 from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.dialect import param_mark
@@ -85,23 +85,24 @@ def open_lines(db: pw.Database, period: Period, dims: Dimensions
         yield part
 
 
-def _facts(db: pw.Database, period: Period, dims: Dimensions) -> Iterator[tuple[tuple, tuple[int, ...]]]:
-    as_of = period.last_day
-    for part in open_lines(db, period, dims):
-        for account, service, supplier, owed, due in part:
-            measures = [owed] + [0] * len(BUCKETS)
-            measures[1 + bucket(due, as_of)] = owed
-            yield (account, service, supplier, None, None), tuple(measures)
+def _facts(part: list[tuple[str, str, str, int, date]], as_of: date) -> list[tuple[tuple, tuple[int, ...]]]:
+    """A part's open lines as facts: the debt, and the same in its age's bucket."""
+    out = []
+    for account, service, supplier, owed, due in part:
+        measures = [owed] + [0] * len(BUCKETS)
+        measures[1 + bucket(due, as_of)] = owed
+        out.append(((account, service, supplier, None, None), tuple(measures)))
+    return out
 
 
 def run(db: pw.Database, period: Period, by: str) -> Result:
     dims = Dimensions(db)
     columns = KEY_COLUMNS[by] + (Column("debt", "Долг всего", "money", 16),) + tuple(
         Column(k, t, "money", 15) for k, t, _ in BUCKETS)
-    state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
+    state = period_state(period)
     return Result("ageing", "Возраст задолженности", f"На {period.last_day:%d.%m.%Y} (период {period}, {state}); "
                   f"возраст — полных месяцев после срока оплаты; строки — {ROWS[by]}", columns,
-                  dims.group(by, _facts(db, period, dims)))
+                  dims.group_parts(by, (_facts(part, period.last_day) for part in open_lines(db, period, dims))))
 
 
 

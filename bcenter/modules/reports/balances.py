@@ -26,6 +26,12 @@ CHUNK = 2000
 """Accounts a part read house by house holds at a time."""
 
 
+def period_state(period: Period) -> str:
+    """How a report's subtitle says where its period stands: closed (the figures stored by its close) or open
+    (computed now, changing with every payment)."""
+    return "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
+
+
 def house_chunks(dims: Dimensions, size: int | None = None) -> Iterator[list[str]]:
     """The houses in address order, in parts of about ``size`` accounts (``CHUNK``)."""
     size = size or CHUNK
@@ -102,4 +108,4 @@ def _closed_groups(db: pw.Database, period: Period, by: str, dims: Dimensions
             yield (None, service, supplier, None, house), _padded(money[j::n])
 
 
-__all__ = ["CHUNK", "WIDTH", "balances_of", "by_houses", "facts", "house_chunks"]
+__all__ = ["CHUNK", "WIDTH", "balances_of", "by_houses", "facts", "house_chunks", "period_state"]

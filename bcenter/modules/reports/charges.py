@@ -13,7 +13,6 @@ from operator import add
 import peewee as pw
 
 from bcenter.core.period import Period
-from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
 from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result, percent
@@ -53,19 +52,11 @@ def _rows(db: pw.Database, period: Period, by: str) -> Iterator[tuple]:
             yield (str(month), *total)
         return
     if by == "account":  # a row an account (its services summed), in address order
-        for part in balances.by_houses(db, period, dims):
-            sums: dict[str, tuple] = {}
-            for account, _, _, money in part:
-                found = sums.get(account)
-                sums[account] = _measures(money) if found is None else tuple(map(add, found, _measures(money)))
-            for account in sorted(sums, key=lambda a: dims.key("account", a)[0]):
-                yield (*dims.key("account", account)[1], *sums[account])
+        yield from dims.group_parts(by, ([((account, None, None, None), _measures(money))
+                                          for account, _, _, money in part]
+                                         for part in balances.by_houses(db, period, dims)))
         return
     yield from dims.group(by, ((ids, _measures(money)) for ids, money in balances.facts(db, period, by, dims)))
-
-
-def _state(period: Period) -> str:
-    return "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
 
 
 MONTH = (Column("month", "Месяц", width=10),)
@@ -91,16 +82,16 @@ def run_collection(db: pw.Database, period: Period, by: str) -> Result:
 
 def _subtitle(period: Period, by: str) -> str:
     if by == "month":
-        return f"{MONTHS} месяцев по {period} ({_state(period)}); строки — по месяцам"
-    return f"Период {period} ({_state(period)}); строки — {ROWS[by]}"
+        return f"{MONTHS} месяцев по {period} ({balances.period_state(period)}); строки — по месяцам"
+    return f"Период {period} ({balances.period_state(period)}); строки — {ROWS[by]}"
 
 
 
 CHARGES = Report("charges", "Начисления и оплаты", CUTS, run_charges,
                  "начислено, перерасчёты, к оплате, оплачено, разница — по месяцам или в разрезе",
                  charts=(Chart("Начисления по услугам", "service", "service", "billed"),
-                         Chart("Начислено и оплачено по месяцам", "month", "month", "paid", "line")))
+                         Chart("Оплачено по месяцам", "month", "month", "paid")))
 COLLECTION = Report("collection", "Собираемость платежей", CUTS, run_collection,
                     "к оплате, оплачено, собираемость %, пени, долг на конец — по месяцам или в разрезе",
-                    charts=(Chart("Собираемость по месяцам, %", "month", "month", "rate", "line"),
+                    charts=(Chart("Собираемость по месяцам, %", "month", "month", "rate"),
                             Chart("Собираемость по домам, %", "house", "house", "rate")))

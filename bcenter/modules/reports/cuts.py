@@ -44,13 +44,16 @@ class Dimensions:
         self.account_house: dict[str, str] = {}
         self.account_number: dict[str, str] = {}
         self.account_premises: dict[str, str] = {}
-        for account, number, house, premises in db.execute_sql(
-                'SELECT a.id, a.number, p.house_id, p.number FROM "account" a '
+        """The premises of an account as its address ends: «кв. 12», «пом. 1» (non-residential)."""
+        for account, number, house, premises, kind in db.execute_sql(
+                'SELECT a.id, a.number, p.house_id, p.number, p.kind FROM "account" a '
                 'JOIN "premises" p ON p.id = a.premises_id'):
             account = str(account)
             self.account_house[account] = str(house)
             self.account_number[account] = number
-            self.account_premises[account] = premises
+            if premises:
+                self.account_premises[account] = f"{'кв.' if kind == 'residential' else 'пом.'} {premises}"
+        self._by_house = {"house": self.house_address, "manager": self.house_manager, "section": self.house_section}
         self.service_name = {str(i): n for i, n in db.execute_sql('SELECT id, name FROM "service"')}
         self.supplier_name = {str(i): n for i, n in db.execute_sql('SELECT id, name FROM "supplier"')}
 
@@ -59,7 +62,7 @@ class Dimensions:
         if house is None:
             return "—"
         premises = self.account_premises.get(account)
-        return self.house_address[house] + (f", кв. {premises}" if premises else "")
+        return self.house_address[house] + (f", {premises}" if premises else "")
 
     def house_order(self) -> list[str]:
         """Every house id in the order of their addresses."""
@@ -69,10 +72,9 @@ class Dimensions:
             bank: str | None = None, house: str | None = None) -> tuple:
         """The group of a fact in the cut ``by``: (sort key, the cells shown); a fact's house is its account's
         unless given."""
-        if by in ("house", "manager", "section"):
+        if by in HOUSE_CUTS:
             house = house or self.account_house.get(account or "", "")
-            name = {"house": self.house_address, "manager": self.house_manager, "section": self.house_section}[by].get(
-                house, "—")
+            name = self._by_house[by].get(house, "—")
             return (natural(name),), (name,)
         if by == "supplier":
             name = self.supplier_name.get(supplier or "", supplier or "—")
@@ -85,7 +87,8 @@ class Dimensions:
             return (name.casefold(),), (name,)
         if by == "account":
             number = self.account_number.get(account or "", account or "—")
-            return (natural(self.address(account or "")), number), (number, self.address(account or ""))
+            address = self.address(account or "")
+            return (natural(address), number), (number, address)
         raise KeyError(by)
 
     def group(self, by: str, facts: Iterable[tuple[tuple, tuple[int, ...]]]) -> Iterator[tuple]:
@@ -101,6 +104,16 @@ class Dimensions:
                 found[1] = tuple(map(add, found[1], measures))
         for cells, (_, measures) in sorted(sums.items(), key=lambda kv: kv[1][0]):
             yield (*cells, *measures)
+
+    def group_parts(self, by: str, parts: Iterable[Iterable[tuple[tuple, tuple[int, ...]]]]) -> Iterator[tuple]:
+        """``group`` of facts that come part by part, each part a few houses' in address order (``house_chunks``):
+        by account each part is grouped alone — an account's facts are all in its house's part, and the parts'
+        accounts in order are the town's — so only one part's accounts are held; any other cut sums every part."""
+        if by == "account":
+            for part in parts:
+                yield from self.group(by, part)
+        else:
+            yield from self.group(by, (fact for part in parts for fact in part))
 
 
 NO_MANAGER = "Непосредственное управление"

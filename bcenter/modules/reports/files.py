@@ -14,7 +14,7 @@ import json
 from datetime import datetime, time
 from pathlib import Path
 
-from bcenter.core.money import format_kop
+from bcenter.core.money import format_amount_ru, format_kop
 from bcenter.modules.reports.registry import Result
 
 FORMATS = ("csv", "json", "xlsx", "pdf")
@@ -33,14 +33,12 @@ def _cell(kind: str, value):
     return value
 
 
-def _shown(kind: str, value) -> str:
+def shown(kind: str, value) -> str:
     """A value as a person reads it (PDF, screen): money «1 234,56», a percent «97,5 %», a date «05.12.2026»."""
-    from bcenter.core.money import format_rub_ru
-
     if value is None:
         return "—" if kind in ("percent", "date") else ""
     if kind == "money":
-        return format_rub_ru(value).removesuffix("₽").rstrip("\u00a0 ")
+        return format_amount_ru(value)
     if kind == "percent":
         return f"{value} %".replace(".", ",")
     if kind == "date":
@@ -48,11 +46,6 @@ def _shown(kind: str, value) -> str:
     if kind == "int":
         return f"{value:,}".replace(",", "\u00a0")
     return str(value)
-
-
-def shown(kind: str, value) -> str:
-    """``_shown`` for the screens."""
-    return _shown(kind, value)
 
 
 def write(result: Result, path: Path, fmt: str) -> dict[str, int]:
@@ -81,14 +74,16 @@ def summing(result: Result):
     return rows(), sums
 
 
-def _named(result: Result, sums: dict[int, int]) -> dict[str, object]:
-    """The total row by key (sums, ratio percents)."""
-    return result.totals(sums)
+def total_row(result: Result, sums: dict[int, int]) -> list[str]:
+    """The total row as people read it: «Итого», then each column's total (``shown``) or nothing."""
+    totals = result.totals(sums)
+    return ["Итого" if i == 0 else shown(c.kind, totals[c.key]) if c.key in totals else ""
+            for i, c in enumerate(result.columns)]
 
 
 def _total_cells(result: Result, sums: dict[int, int]) -> dict[str, object]:
     kinds = {c.key: c.kind for c in result.columns}
-    return {k: _cell(kinds[k], v) for k, v in _named(result, sums).items()}
+    return {k: _cell(kinds[k], v) for k, v in result.totals(sums).items()}
 
 
 def _csv(result: Result, path: Path) -> dict[str, int]:
@@ -100,7 +95,7 @@ def _csv(result: Result, path: Path) -> dict[str, int]:
             out.writerow([_cell(c.kind, v) for c, v in zip(result.columns, row)])
         total = _total_cells(result, sums)
         out.writerow(["Итого" if i == 0 else total.get(c.key, "") for i, c in enumerate(result.columns)])
-    return _named(result, sums)
+    return result.totals(sums)
 
 
 def _json(result: Result, path: Path) -> dict[str, int]:
@@ -114,7 +109,7 @@ def _json(result: Result, path: Path) -> dict[str, int]:
             f.write(("" if n == 0 else ",\n") + json.dumps(
                 {k: _cell(c.kind, v) for k, c, v in zip(keys, result.columns, row)}, ensure_ascii=False))
         f.write('\n], "totals": ' + json.dumps(_total_cells(result, sums)) + "}\n")
-    return _named(result, sums)
+    return result.totals(sums)
 
 
 def to_json(result: Result) -> dict:
@@ -163,11 +158,11 @@ def _xlsx(result: Result, path: Path) -> dict[str, int]:
             elif c.kind == "date":
                 sheet.write_datetime(top + n, i, datetime.combine(v, time()), day)
             else:
-                sheet.write_string(top + n, i, "" if v is None else str(v))
+                sheet.write_string(top + n, i, str(v))
     last = top + n + 1
     sheet.write(last, 0, "Итого", bold)
     letters = {c.key: xlsxwriter.utility.xl_col_to_name(i) for i, c in enumerate(result.columns)}
-    totals = _named(result, sums)
+    totals = result.totals(sums)
     for i, c in enumerate(result.columns):
         col = letters[c.key]
         if i in sums:
@@ -182,7 +177,7 @@ def _xlsx(result: Result, path: Path) -> dict[str, int]:
             sheet.write_formula(last, i, f'=IF({whole}{row}>0,ROUND(100*{part}{row}/{whole}{row},1),"")',
                                 pct_total, float(value) if value is not None else "")
     book.close()
-    return _named(result, sums)
+    return totals
 
 
 def _pdf(result: Result, path: Path) -> dict[str, int]:
@@ -239,9 +234,12 @@ def _pdf(result: Result, path: Path) -> dict[str, int]:
             canvas.line(x, y, x, y - h)
         state["y"] = y - h
 
-    def new_page() -> None:
+    def foot() -> None:
         canvas.setFont(regular, 7)
         canvas.drawRightString(width - 10 * mm, 6 * mm, f"{result.title} — стр. {state['page']}")
+
+    def new_page() -> None:
+        foot()
         canvas.showPage()
         state["page"] += 1
         state["y"] = top
@@ -257,11 +255,8 @@ def _pdf(result: Result, path: Path) -> dict[str, int]:
     draw(header, bold, True)
     rows, sums = summing(result)
     for row in rows:
-        draw([_shown(c.kind, v) for c, v in zip(result.columns, row)], regular)
-    totals = _named(result, sums)
-    draw(["Итого" if i == 0 else _shown(c.kind, totals[c.key]) if c.key in totals else ""
-          for i, c in enumerate(result.columns)], bold)
-    canvas.setFont(regular, 7)
-    canvas.drawRightString(width - 10 * mm, 6 * mm, f"{result.title} — стр. {state['page']}")
+        draw([shown(c.kind, v) for c, v in zip(result.columns, row)], regular)
+    draw(total_row(result, sums), bold)
+    foot()
     canvas.save()
-    return _named(result, sums)
+    return result.totals(sums)

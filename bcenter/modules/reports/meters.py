@@ -29,9 +29,8 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
     else:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for d in due:
-            house = d.address.rsplit(", кв.", 1)[0].rsplit(", пом.", 1)[0]
-            counts[house][0] += 1
-            counts[house][1 if d.valid_until < start else 2] += 1
+            counts[d.house][0] += 1
+            counts[d.house][1 if d.valid_until < start else 2] += 1
         columns = (Column("house", "Дом", width=40), Column("meters", "Приборов к поверке", "int", 12, total=True),
                    Column("overdue", "Просрочена", "int", 12, total=True),
                    Column("this_month", "Истекает в периоде", "int", 12, total=True))

@@ -14,7 +14,7 @@ from bcenter.core.period import Period
 from bcenter.engine.closing import FIELDS
 from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
-from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions, natural
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.snapshots import COLUMNS
 
@@ -29,12 +29,11 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
     dims = Dimensions(db)
     closed = periods.is_closed(period)
     money = tuple(Column(k, t, "money", 16) for k, t in MONEY)
-    state = "закрыт" if closed else "открыт: сальдо на сейчас"
+    state = balances.period_state(period)
 
     def by_account():
         for part in balances.by_houses(db, period, dims, closed):
-            part.sort(key=lambda r: (natural(dims.address(r[0])), dims.account_number.get(r[0], ""),
-                                     dims.service_name.get(r[1], r[1]).casefold(), r[2]))
+            part.sort(key=lambda r: (dims.key("account", r[0])[0], dims.service_name.get(r[1], r[1]).casefold(), r[2]))
             for account, service, supplier, values in part:
                 yield (dims.account_number.get(account, account), dims.address(account),
                        dims.service_name.get(service, service), dims.supplier_name.get(supplier, supplier),

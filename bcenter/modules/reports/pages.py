@@ -72,15 +72,12 @@ class Pages:
             rows, sums = files.summing(result)
             out = tempfile.TemporaryFile()
             offsets, count = [], 0
-            for count, row in enumerate(rows):
-                if count % STEP == 0:
+            for count, row in enumerate(rows, start=1):
+                if (count - 1) % STEP == 0:  # rows 1, 51, 101 … begin a step
                     offsets.append(out.tell())
                 out.write(json.dumps([files.shown(c.kind, v) for c, v in zip(result.columns, row)],
                                      ensure_ascii=False).encode() + b"\n")
-            count = len(offsets) and (len(offsets) - 1) * STEP + _tail(out, offsets[-1])
-            totals = result.totals(sums)
-            total = tuple("Итого" if i == 0 else files.shown(c.kind, totals[c.key]) if c.key in totals else ""
-                          for i, c in enumerate(result.columns))
+            total = tuple(files.total_row(result, sums))
             if self._run is not None:
                 self._run.rows.close()
             head = Head(result.name, result.title, result.subtitle, tuple(c.title for c in result.columns),
@@ -101,17 +98,7 @@ class Pages:
             out = []
             for _ in range(min(limit, count - offset)):
                 out.append(tuple(json.loads(run.rows.readline())))
-            run.rows.seek(0, 2)
             return tuple(out)
-
-
-def _tail(out: IO[bytes], start: int) -> int:
-    """Lines written after ``start`` (the last step's rows)."""
-    end = out.tell()
-    out.seek(start)
-    n = out.read(end - start).count(b"\n")
-    out.seek(end)
-    return n
 
 
 __all__ = ["Head", "Pages", "Run", "STEP", "version"]

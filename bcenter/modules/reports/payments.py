@@ -5,7 +5,6 @@ payments, amount, the agents' commission, and what reaches the account (amount �
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import peewee as pw
 
@@ -13,7 +12,7 @@ from bcenter.core.period import Period
 from bcenter.modules.reports.balances import house_chunks
 from bcenter.modules.reports.cuts import HOUSE_CUTS, KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
-from db.dialect import param_mark
+from db.dialect import db_date, param_mark
 from db.queries import in_houses, live_payment
 
 CHANNEL_NAMES = {"cash": "Касса", "online": "Онлайн-оплата", "bank": "Банк", "post": "Почта", "terminal": "Терминал"}
@@ -24,10 +23,6 @@ MEASURES = (Column("count", "Платежей", "int", 10, total=True), Column("
 def bank_name(channel: str, agent: str | None) -> str:
     """Who took the money: the agent named on the payment, else its channel («Касса», «Онлайн-оплата»)."""
     return agent or CHANNEL_NAMES.get(channel, channel)
-
-
-def _day(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _grouped(db: pw.Database, period: Period, columns: str, scope: str = "", params: tuple = ()) -> list[tuple]:
@@ -49,7 +44,7 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
         if by == "day":
             sums: dict[tuple, list] = {}
             for day, channel, agent, *money in _grouped(db, period, "paid_on, channel, agent"):
-                key = (_day(day), bank_name(channel, agent))
+                key = (db_date(day), bank_name(channel, agent))
                 found = sums.setdefault(key, [0, 0, 0, 0])
                 for i, v in enumerate(_measures(*money)):
                     found[i] += v
@@ -64,11 +59,9 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
             yield from dims.group(by, (((str(account), None, None, None), _measures(*money))
                                        for account, *money in _grouped(db, period, "account_id")))
             return
-        for houses in house_chunks(dims):  # by account, in address order
-            scope, params = in_houses(db, houses)
-            part = [((str(a), None, None, None), _measures(*money))
-                    for a, *money in _grouped(db, period, "account_id", scope, params)]
-            yield from dims.group("account", part)
+        yield from dims.group_parts("account", ([((str(a), None, None, None), _measures(*money)) for a, *money in
+                                                 _grouped(db, period, "account_id", *in_houses(db, houses))]
+                                                for houses in house_chunks(dims)))
 
     keys = {"day": (Column("day", "Дата", "date", 11), Column("bank", "Банк (платёжный агент)", width=36))}
     columns = keys.get(by) or KEY_COLUMNS[by]

@@ -4,12 +4,10 @@ in the month it is found) and, of the closing balance, the penalties billed and 
 пени»), by house, service, supplier or account — the ОСВ's figures (``bcenter.modules.reports.balances``)."""
 from __future__ import annotations
 
-from operator import add
 
 import peewee as pw
 
 from bcenter.core.period import Period
-from bcenter.modules.registry import periods
 from bcenter.modules.reports import balances
 from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
@@ -29,16 +27,11 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
                 yield ids, (money[PENALTIES], money[UNPAID])
 
     def by_account():
-        for part in balances.by_houses(db, period, dims):
-            sums: dict[str, tuple] = {}
-            for account, _, _, money in part:
-                if money[PENALTIES] or money[UNPAID]:
-                    m = (money[PENALTIES], money[UNPAID])
-                    sums[account] = m if account not in sums else tuple(map(add, sums[account], m))
-            for account in sorted(sums, key=lambda a: dims.key("account", a)[0]):
-                yield (*dims.key("account", account)[1], *sums[account])
+        return dims.group_parts("account", ([((account, None, None, None), (money[PENALTIES], money[UNPAID]))
+                                             for account, _, _, money in part if money[PENALTIES] or money[UNPAID]]
+                                            for part in balances.by_houses(db, period, dims)))
 
-    state = "закрыт" if periods.is_closed(period) else "открыт: на сейчас"
+    state = balances.period_state(period)
     rows = by_account() if by == "account" else dims.group(by, facts())
     return Result("penalties", "Реестр пени", f"Период {period} ({state}); строки — {ROWS[by]}",
                   KEY_COLUMNS[by] + MEASURES, rows)

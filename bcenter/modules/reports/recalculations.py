@@ -11,7 +11,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from bcenter.modules.reports.balances import house_chunks
-from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions, natural
+from bcenter.modules.reports.cuts import KEY_COLUMNS, ROWS, Dimensions
 from bcenter.modules.reports.registry import Chart, Column, Report, Result
 from db.dialect import param_mark
 from db.queries import in_houses
@@ -41,8 +41,8 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
     def lines() -> Iterator[tuple]:
         for houses in house_chunks(dims):
             part = _lines(db, period, houses)
-            part.sort(key=lambda r: (natural(dims.address(str(r[0]))), dims.account_number.get(str(r[0]), ""),
-                                     dims.service_name.get(str(r[1]), "").casefold(), str(r[4] or "")))
+            part.sort(key=lambda r: (dims.key("account", str(r[0]))[0], dims.service_name.get(str(r[1]), "").casefold(),
+                                     str(r[4] or "")))
             for account, service, supplier, kind, corrects, reason, count, amount in part:
                 account = str(account)
                 yield (dims.account_number.get(account, account), dims.address(account),
@@ -52,8 +52,8 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
 
     def facts():
         for houses in house_chunks(dims):
-            for account, service, supplier, _, _, _, count, amount in _lines(db, period, houses):
-                yield (str(account), str(service), str(supplier), None), (int(count), int(amount))
+            yield [((str(account), str(service), str(supplier), None), (int(count), int(amount)))
+                   for account, service, supplier, _, _, _, count, amount in _lines(db, period, houses)]
 
     if by == "line":
         columns = KEY_COLUMNS["account"] + (Column("service", "Услуга", width=24), Column("kind", "Вид", width=16),
@@ -61,7 +61,7 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
                                             Column("reason", "Причина", width=40)) + MEASURES
         rows = lines()
     else:
-        columns, rows = KEY_COLUMNS[by] + MEASURES, dims.group(by, facts())
+        columns, rows = KEY_COLUMNS[by] + MEASURES, dims.group_parts(by, facts())
     return Result("recalculations", "Реестр перерасчётов", f"Период {period}: перерасчёты, снижения, льготы "
                   f"(минус — уменьшение платы); строки — {ROWS[by]}", columns, rows)
 

@@ -53,10 +53,6 @@ class Result:
     rows: Iterator[tuple]
 
     @property
-    def money(self) -> tuple[int, ...]:
-        return tuple(i for i, c in enumerate(self.columns) if c.kind == "money")
-
-    @property
     def summed(self) -> tuple[int, ...]:
         """The columns the total row sums."""
         return tuple(i for i, c in enumerate(self.columns) if c.summed)
@@ -71,6 +67,19 @@ class Result:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart of a report on screen, the report run by the cut ``by``: ``kind`` ``bar`` — a bar per row, in the rows'
+    order, ``label`` the column naming it, ``value`` the column drawn; ``totals`` — a bar per money column of the
+    total row but ``value`` (debt by age: the buckets, not their sum)."""
+
+    title: str
+    by: str
+    label: str
+    value: str
+    kind: str = "bar"
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """A report: its name (``bcenter report NAME``), title, the cuts it can be grouped by (the first is the default),
     and the function that runs it — ``run(db, period, by) -> Result``."""
@@ -80,20 +89,8 @@ class Report:
     cuts: tuple[str, ...]
     run: Callable[[pw.Database, Period, str], Result]
     description: str = ""
-    charts: tuple["Chart", ...] = ()
+    charts: tuple[Chart, ...] = ()
     """What the screen draws of the report's rows."""
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    """A chart of a report on screen: ``kind`` ``bar`` (one bar per row, by the cut ``by``) or ``line`` (a point per
-    row, rows in order); ``value`` the column drawn, ``label`` the column naming the bar or point."""
-
-    title: str
-    by: str
-    label: str
-    value: str
-    kind: str = "bar"
 
 
 CUT_NAMES = {"account": "лицевой счёт", "house": "дом", "supplier": "поставщик", "service": "услуга",
