@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from bcenter.core.period import Period
 from bcenter.core.settings import Settings
@@ -84,7 +84,7 @@ class MeterState:
     digits: int
     previous: Mapping[str, Decimal] | None
     current: Mapping[str, Decimal] | None
-    history: tuple[Decimal, ...] = ()
+    history: Sequence[Decimal] = ()  # a tuple, or readings.History: worked out when read
     periods_without: int = 0
     broken: bool = False
     rollover: bool = False

@@ -52,6 +52,47 @@ def decimal_math(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_MEMO_SIZE = 10_000
+"""Lines kept per charge function (``memoized``; ~1 kB each, so at most ~10 MB a function)."""
+
+
+def _typed(value):
+    """A memo key's part: the value with its type (``Decimal("0.5") == 0.5`` and ``True == 1`` hash alike, but a
+    float must still be refused and a bool is not a count); mappings and sequences item by item, in their order."""
+    kind = type(value)
+    if kind is dict:
+        return tuple((k, _typed(v)) for k, v in value.items())
+    if kind is tuple or kind is list:
+        return kind, tuple(_typed(v) for v in value)
+    return kind, value
+
+
+def memoized(fn: F) -> F:
+    """Keep the lines a pure charge function returned, by its arguments (their values and types).
+
+    A month of a town asks for the same line again and again: the same area × rate, the same persons × norm, the
+    same volume × tariff (on a 20 000-account town 155 600 calls, 26 700 distinct — 83 % asked before). A ``Line``
+    is immutable, so the one kept is the one the call would make. An argument that cannot be a key (an unhashable
+    value) just calls the function; a call that raises keeps nothing."""
+    memo: dict = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (tuple(_typed(a) for a in args), tuple((k, _typed(v)) for k, v in kwargs.items()))
+            found = memo.get(key, memo)
+        except TypeError:  # an unhashable argument: not kept
+            return fn(*args, **kwargs)
+        if found is memo:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = fn(*args, **kwargs)
+        return found
+
+    wrapper.memo = memo  # type: ignore[attr-defined]  # for tests
+    return wrapper  # type: ignore[return-value]
+
+
 def unit_label(unit: str) -> str:
     """"m3" → "м³", "kwh" → "кВт·ч"; an unknown or Russian label is returned as is; "" stays ""."""
     return UNIT_LABELS.get(unit, unit)
@@ -125,6 +166,7 @@ def _rate(value: Decimal, unit: str) -> str:
 
 # --- communal services by meter, average and norm ---------------------------------------------------------------
 
+@memoized
 @decimal_math
 def meter_charge(
     service: str, *, volumes: Mapping[str, Decimal], tariffs: Mapping[str, Decimal], unit: str = ""
@@ -140,6 +182,7 @@ def meter_charge(
                         basis="ПП 354, п. 42, прил. 2, ф. 1")
 
 
+@memoized
 @decimal_math
 def average_charge(service: str, *, volume: Decimal, tariff: Decimal, unit: str = "") -> Line:
     """Плата по среднемесячному объёму, когда показаний нет: P = V_ср × T (ПП 354, п. 59, п. 42).
@@ -176,6 +219,7 @@ def _volume_line(service, *, volumes, tariffs, unit, method, basis) -> Line:
                      basis=basis, inputs=inputs, volume=total_volume, tariff=tariff)
 
 
+@memoized
 @decimal_math
 def norm_charge(
     service: str,
@@ -256,6 +300,7 @@ def increasing_coefficient(
 
 # --- area-based lines: housing services, capital repair, heating -------------------------------------------------
 
+@memoized
 @decimal_math
 def area_charge(service: str, *, area: Decimal, rate: Decimal, method: str = "area") -> Line:
     """Плата по площади: P = S × ставка (ЖК РФ ст. 156 — содержание, ст. 169 — взнос на капремонт; DOMAIN.md §1.10).
@@ -273,6 +318,7 @@ def area_charge(service: str, *, area: Decimal, rate: Decimal, method: str = "ar
 _HEATING_PAYMENTS = ("season", "year_evenly")
 
 
+@memoized
 @decimal_math
 def heating_norm_charge(
     service: str,
@@ -324,6 +370,7 @@ def _season(month: int, season_months: Sequence[int]) -> tuple[int, ...]:
     return season
 
 
+@memoized
 @decimal_math
 def heating_house_meter_charge(
     service: str, *, house_volume: Decimal, area: Decimal, house_area: Decimal, tariff: Decimal
@@ -352,6 +399,7 @@ def heating_house_meter_charge(
 
 # --- hot water with a two-part tariff; per-unit lines -------------------------------------------------------------
 
+@memoized
 @decimal_math
 def two_part_hot_water_charge(
     service: str,
@@ -401,6 +449,7 @@ _PER_UNIT_BASIS = {
 }
 
 
+@memoized
 @decimal_math
 def per_unit_charge(service: str, *, units: Decimal, rate: Decimal, method: str, unit: str = "") -> Line:
     """Плата по числу единиц: P = количество × ставка (e.g. ТКО per resident — ПП 354, п. 148(30), прил. 2,

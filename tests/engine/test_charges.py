@@ -67,6 +67,26 @@ def test_money_inputs_refuse_float():
         meter_charge("cold_water", volumes={"total": 8.333}, tariffs={"total": D("48.57")})
 
 
+def test_a_line_asked_again_is_the_one_made_and_a_float_is_still_refused():
+    """The month asks for the same area × rate thousands of times: the line is kept (``memoized``) — the same
+    object, so the month's writer formats it once — but a float equal to a kept Decimal is refused as before, and a
+    differently written equal number gives the same stored texts."""
+    first = meter_charge("cold_water", volumes={"total": D("0.5")}, tariffs={"total": D("48.57")}, unit="m3")
+    again = meter_charge("cold_water", volumes={"total": D("0.5")}, tariffs={"total": D("48.57")}, unit="m3")
+    assert again is first
+    with pytest.raises(TypeError):
+        meter_charge("cold_water", volumes={"total": 0.5}, tariffs={"total": D("48.57")}, unit="m3")
+    other_zone = meter_charge("electricity", volumes={"day": D(1), "night": D(2)}, tariffs={"day": D(3), "night": D(4)})
+    swapped = meter_charge("electricity", volumes={"night": D(2), "day": D(1)}, tariffs={"day": D(3), "night": D(4)})
+    assert other_zone is not swapped and other_zone.amount == swapped.amount  # the formula keeps the zones' order
+    assert area_charge("housing", area=D("54.30"), rate=D("20")).derivation.formula == \
+        area_charge("housing", area=D("54.3"), rate=D("20")).derivation.formula
+    with pytest.raises(InvalidValue):  # a refusal is not kept: asked again, refused again
+        norm_charge("cold_water", persons=D(-1), norm=D(1), tariff=D(1))
+    with pytest.raises(InvalidValue):
+        norm_charge("cold_water", persons=D(-1), norm=D(1), tariff=D(1))
+
+
 def test_g3_norm_charge_three_residents():
     line = norm_charge("cold_water", persons=D(3), norm=D("4.745"), tariff=D("42.30"), unit="m3")
     assert line.amount == 60214

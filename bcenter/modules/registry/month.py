@@ -31,6 +31,7 @@ from bcenter.core.period import Period
 from bcenter.core.quantity import canonical
 from bcenter.engine.month import calculate_house
 from bcenter.engine.recalc import Posted, Repair, repairs, stored_volume
+from bcenter.engine.types import Line
 from bcenter.modules.processes import can_share, pooled
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.basis import BasisReader
@@ -116,27 +117,47 @@ def _posted(db: pw.Database, house_id: str, period: Period) -> tuple[dict[tuple[
 class _Poster:
     """Turns the engine's repairs into ledger rows of one house (written later, by the writer)."""
 
-    def __init__(self, period: Period, run_id: str, suppliers: dict[str, str], today: str, work: HouseWork):
+    def __init__(self, period: Period, run_id: str, suppliers: dict[str, str], today: str, work: HouseWork,
+                 kept: dict[int, tuple[Line, tuple]]):
         self.period, self.run_id, self.suppliers, self.today = period, run_id, suppliers, today
-        self.work = work
+        self.work, self.kept = work, kept
+        self.period_text = str(period)
+
+    def particulars(self, line: Line) -> tuple:
+        """A line's columns as stored — service, supplier, method, volume, tariff, coefficient, excess and the
+        derivation's JSON (its method is the line's own column). The engine hands the same line object to every
+        account whose inputs are the same (``engine.charges.memoized``): its columns are made once, and the one
+        derivation string travels to the writer once per batch of houses (pickle keeps one copy of an object met
+        twice)."""
+        kept = self.kept.get(id(line))
+        if kept is not None and kept[0] is line:
+            return kept[1]
+        if len(self.kept) >= 20_000:
+            self.kept.clear()
+        d = line.derivation
+        columns = (line.service, self.suppliers[line.service], line.method,
+                   None if line.volume is None else stored_volume(line.volume),
+                   None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient), line.excess,
+                   json.dumps({"formula": d.formula, "basis": d.basis, "inputs": dict(d.inputs)},
+                              ensure_ascii=False, separators=(",", ":")))
+        self.kept[id(line)] = (line, columns)
+        return columns
 
     def post(self, repair: Repair) -> None:
         entry = entry_row(repair.kind, self.period, account=repair.account, business_date=self.today,
                           corrects=repair.corrects, reason=repair.reason, run_id=self.run_id)
-        self.work.entries.append(entry)
+        work = self.work
+        work.entries.append(entry)
+        corrects = None if repair.corrects is None else str(repair.corrects)
         for part in repair.lines:
-            line, d = part.line, part.line.derivation
-            self.work.lines.append(LineRow(
-                entry.id, str(self.period), repair.account, line.service, self.suppliers[line.service],
-                part.kind, line.method, None if line.volume is None else stored_volume(line.volume),
-                None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient), part.amount,
-                line.excess, None if repair.corrects is None else str(repair.corrects), repair.reason,
-                json.dumps({"formula": d.formula, "basis": d.basis, "inputs": dict(d.inputs)},
-                           ensure_ascii=False, separators=(",", ":"))))  # the method is the line's own column
-            self.work.posted[part.kind] += 1
-            self.work.amounts[part.kind] += part.amount
+            service, supplier, method, volume, tariff, coefficient, excess, text = self.particulars(part.line)
+            work.lines.append(LineRow(entry.id, self.period_text, repair.account, service, supplier, part.kind,
+                                      method, volume, tariff, coefficient, part.amount, excess, corrects,
+                                      repair.reason, text))
+            work.posted[part.kind] += 1
+            work.amounts[part.kind] += part.amount
         if repair.kind == "RECALC":
-            self.work.recalculated.add(str(repair.corrects))
+            work.recalculated.add(corrects)
 
 
 @dataclass
@@ -163,6 +184,7 @@ class HouseCalculator:
         self.db, self.period, self.run_id, self.today = db, period, run_id, today
         self.reader = BasisReader(db, period)
         self.earlier: dict[Period, BasisReader] = {}
+        self.kept: dict[int, tuple[Line, tuple]] = {}  # lines' stored columns by the object (_Poster.particulars)
 
     @collector_paused()  # a house's bases, lines and rows: no reference cycle (bcenter.core.collector)
     def house(self, house_id: str, states: dict[Period, str], since: Period | None,
@@ -198,7 +220,8 @@ class HouseCalculator:
         if gaps:
             work.gaps, work.updates = gaps, []
             return work
-        poster = _Poster(period, self.run_id, {k: s.supplier for k, s in basis.services.items()}, self.today, work)
+        poster = _Poster(period, self.run_id, {k: s.supplier for k, s in basis.services.items()}, self.today, work,
+                        self.kept)
         for q, house_result in calculated:
             posted, charged = _posted(self.db, house_id, q)
             for repair in repairs(house_result.lines, posted, charged, corrects=q, own=q == period):
