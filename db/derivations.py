@@ -5,8 +5,8 @@ distinct text under its content key (step 9, ``derivation_key``: SHA-256 of the 
 The texts are templated — «5.403 м³ × 43.18 руб./м³ = 233.30154 → 233.30», «ПП 354, п. 42, прил. 2, ф. 1» — so
 they are kept compressed against a **preset dictionary**: raw DEFLATE (8 KB window) primed with example derivations
 of every shape the engine writes (``derivation_dictionary_1.txt``: one line each, the commonest last). A 280-byte
-text takes about 50 bytes; packing costs ~15 µs (the small window and memory level keep priming cheap: the month
-packs each new text once), unpacking a few µs.
+text takes about 50 bytes; packing costs ~4 µs (a copy of one primed compressor: the month packs each new text
+once), unpacking a few µs.
 
 Packed form: one byte of dictionary version, then the DEFLATE stream. A dictionary, once used, never changes (a
 test pins its digest): a new one is a new file and a new version byte, and both stay readable. The key stays the
@@ -38,10 +38,17 @@ def dictionary(version: int) -> bytes:
     return (HERE / name).read_bytes()
 
 
+@lru_cache(maxsize=None)
+def _primed(version: int):
+    """A compressor primed with the dictionary, never fed: each text is packed by a copy of it — the same bytes as a
+    compressor primed anew (the copied state is the primed one), three times quicker (4 µs a text against 13)."""
+    return zlib.compressobj(9, zlib.DEFLATED, -WINDOW_BITS, MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY,
+                            dictionary(version))
+
+
 def pack(text: str) -> bytes:
     """A derivation text as stored: the version byte and the text's UTF-8 deflated against the dictionary."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -WINDOW_BITS, MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY,
-                              dictionary(VERSION))
+    packer = _primed(VERSION).copy()
     return bytes((VERSION,)) + packer.compress(text.encode("utf-8")) + packer.flush()
 
 

@@ -123,7 +123,7 @@ class UnitOfWork:
         if by is not None and by in key_columns(model):
             parents = self._parents.get(model._meta.columns[by].rel_model._meta.table_name, set())
             position = list(columns).index(by)
-            orphans = {_key_text(r[position]) for r in rows} - parents
+            orphans = {_key_text(v) for v in {r[position] for r in rows}} - parents  # an entry's lines: one key
             if orphans:
                 raise ValueError(f"{table}: rows of {len(orphans)} {by} not inserted by this unit of work")
         if len(self._keys) > 1_000_000:  # a bound, not a cache of the town

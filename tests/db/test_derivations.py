@@ -40,3 +40,18 @@ def test_a_text_of_an_unknown_dictionary_is_refused_with_a_reason():
     with pytest.raises(ValueError, match="словарём версии 9"):
         unpack(bytes((9,)) + pack(TYPICAL)[1:])
     assert dictionary(1)  # the known one is there
+
+
+def test_a_text_packed_by_a_copy_of_the_primed_compressor_is_the_text_packed_anew():
+    """``pack`` copies one primed compressor instead of priming one per text: the bytes must be the same, so a key's
+    packed form does not depend on which code packed it (sync compares rows)."""
+    import zlib
+
+    from db.derivations import MEMORY_LEVEL, VERSION, WINDOW_BITS, dictionary, pack
+
+    for text in ('{"formula":"5.403 м³ × 43.18 руб./м³ = 233.30154 → 233.30","basis":"ПП 354, п. 42, прил. 2, ф. 1"}',
+                 "", "x" * 20_000):
+        fresh = zlib.compressobj(9, zlib.DEFLATED, -WINDOW_BITS, MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY,
+                                 dictionary(VERSION))
+        assert pack(text) == bytes((VERSION,)) + fresh.compress(text.encode()) + fresh.flush()
+        assert pack(text) == pack(text)
