@@ -89,7 +89,6 @@ def memoized(fn: F) -> F:
             found = memo[key] = fn(*args, **kwargs)
         return found
 
-    wrapper.memo = memo  # type: ignore[attr-defined]  # for tests
     return wrapper  # type: ignore[return-value]
 
 

@@ -37,8 +37,8 @@ from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.basis import MeterState
 
-__all__ = ["HISTORY_MONTHS", "READ_MONTHS", "History", "MeterFacts", "Reading", "enough_history", "meter_state", "monthly_history",
-           "reading_period", "settle_by_later", "spread_gap"]
+__all__ = ["HISTORY_MONTHS", "READ_MONTHS", "History", "MeterFacts", "Reading", "enough_history", "meter_state",
+           "monthly_history", "reading_period", "settle_by_later", "spread_gap"]
 
 HISTORY_MONTHS = 6
 """п. 59 ПП 354: the average of at most the last 6 months."""

@@ -124,19 +124,17 @@ class _Poster:
         self.period_text = str(period)
 
     def particulars(self, line: Line) -> tuple:
-        """A line's columns as stored — service, supplier, method, volume, tariff, coefficient, excess and the
-        derivation's JSON (its method is the line's own column). The engine hands the same line object to every
-        account whose inputs are the same (``engine.charges.memoized``): its columns are made once, and the one
-        derivation string travels to the writer once per batch of houses (pickle keeps one copy of an object met
-        twice)."""
+        """A line's own columns as stored — method, volume, tariff, coefficient, excess and the derivation's JSON
+        (its method is the line's own column). The engine hands the same line object to every account whose inputs
+        are the same (``engine.charges.memoized``): its columns are made once, and the one derivation string
+        travels to the writer once per batch of houses (pickle keeps one copy of an object met twice)."""
         kept = self.kept.get(id(line))
         if kept is not None and kept[0] is line:
             return kept[1]
         if len(self.kept) >= 20_000:
             self.kept.clear()
         d = line.derivation
-        columns = (line.service, self.suppliers[line.service], line.method,
-                   None if line.volume is None else stored_volume(line.volume),
+        columns = (line.method, None if line.volume is None else stored_volume(line.volume),
                    None if line.tariff is None else canonical(line.tariff), canonical(line.coefficient), line.excess,
                    json.dumps({"formula": d.formula, "basis": d.basis, "inputs": dict(d.inputs)},
                               ensure_ascii=False, separators=(",", ":")))
@@ -150,10 +148,11 @@ class _Poster:
         work.entries.append(entry)
         corrects = None if repair.corrects is None else str(repair.corrects)
         for part in repair.lines:
-            service, supplier, method, volume, tariff, coefficient, excess, text = self.particulars(part.line)
-            work.lines.append(LineRow(entry.id, self.period_text, repair.account, service, supplier, part.kind,
-                                      method, volume, tariff, coefficient, part.amount, excess, corrects,
-                                      repair.reason, text))
+            line = part.line
+            method, volume, tariff, coefficient, excess, text = self.particulars(line)
+            work.lines.append(LineRow(entry.id, self.period_text, repair.account, line.service,
+                                      self.suppliers[line.service], part.kind, method, volume, tariff, coefficient,
+                                      part.amount, excess, corrects, repair.reason, text))
             work.posted[part.kind] += 1
             work.amounts[part.kind] += part.amount
         if repair.kind == "RECALC":
