@@ -47,14 +47,20 @@ class RecordingConnection(Connection):
         return out
 
 
-@pytest.fixture
-def session():
+def new_session() -> Session:
+    """A flet session over a recording connection, registered as a browser would: every control indexed."""
     conn = RecordingConnection()
     conn.pubsubhub = PubSubHub()
     conn.page_url = "http://127.0.0.1:8550"
     sess = Session(conn)
+    encode(sess.get_page_patch())  # the client's register handshake
+    return sess
+
+
+@pytest.fixture
+def session():
+    sess = new_session()
     token = _context_page.set(sess.page)  # what ft.run() does before main()
-    encode(sess.get_page_patch())  # the client's register handshake: every control indexed
     try:
         yield sess
     finally:

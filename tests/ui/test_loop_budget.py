@@ -27,7 +27,7 @@ from drivers import sim
 from drivers.sim.escpos_printer import EscposModel
 from drivers.sim.shtrih_kkt import ShtrihModel
 from tests.finance.towns import TODAY, demo_town
-from tests.ui.conftest import by_key
+from tests.ui.conftest import by_key, new_session
 from tests.ui.towns import USERS
 
 from bcenter.ui.kiosk import build_kiosk
@@ -143,15 +143,7 @@ def _warm_up(signed) -> None:
     """The office built once, untimed, on a page of its own: the first screen a process builds sets flet's control
     classes up (130–190 ms of CPU here, once per process, before the first user connects); CI's test workers have
     built screens in earlier tests, a lone run of this test has not — both now time the same thing."""
-    from flet.pubsub.pubsub_hub import PubSubHub
-
-    from tests.ui.conftest import RecordingConnection, Session, encode
-
-    conn = RecordingConnection()
-    conn.pubsubhub = PubSubHub()
-    conn.page_url = "http://127.0.0.1:8550"
-    other = Session(conn)
-    encode(other.get_page_patch())
+    other = new_session()  # held: a page keeps its session only weakly
     build_office(other.page, signed)
 
 
