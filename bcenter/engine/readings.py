@@ -37,8 +37,8 @@ from bcenter.core.period import Period
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.basis import MeterState
 
-__all__ = ["HISTORY_MONTHS", "READ_MONTHS", "History", "MeterFacts", "Reading", "enough_history", "meter_state",
-           "monthly_history", "reading_period", "settle_by_later", "spread_gap"]
+__all__ = ["HISTORY_MONTHS", "NOT_READ", "READ_MONTHS", "History", "MeterFacts", "Reading", "enough_history",
+           "meter_state", "monthly_history", "reading_period", "recent_suffice", "settle_by_later", "spread_gap"]
 
 HISTORY_MONTHS = 6
 """п. 59 ПП 354: the average of at most the last 6 months."""
@@ -185,11 +185,48 @@ def enough_history(readings: Mapping[str, Reading], period: Period) -> bool:
     return sum(1 for k in readings if first <= k < text) >= HISTORY_MONTHS + 2
 
 
+class _NotRead(Sequence):
+    """The history of a meter whose older readings were not read (``recent_suffice``): the month never asks for it,
+    and a caller that did would be wrong — so asking raises instead of answering with a short history."""
+
+    __slots__ = ()
+
+    def __getitem__(self, index):
+        raise LookupError("история показаний прибора не прочитана (recent_suffice): среднее по ней не считается")
+
+    def __len__(self) -> int:
+        raise LookupError("история показаний прибора не прочитана (recent_suffice): среднее по ней не считается")
+
+    def __repr__(self) -> str:
+        return "NOT_READ"
+
+
+NOT_READ = _NotRead()
+"""``MeterState.history`` of a meter gathered from its recent readings only (``recent_suffice``)."""
+
+
+def recent_suffice(meter: MeterFacts, readings: Mapping[str, Reading], period: Period) -> bool:
+    """Whether the counted readings of the month before ``period`` and after (``readings``: every reading closing
+    those months) give ``meter_state`` all the month asks of this meter, so its older readings need not be read.
+
+    They do when the meter has a counted reading for the month before and one for the period, is in order through
+    the period (verification not expired, no fault, not removed: п. 59 «а») and replaces no other meter: then its
+    opening values are the month before's reading, no gap is spread (п. 61) and its history is never asked — a
+    premises whose meters *all* qualify is billed by their readings, and only the average (п. 59) reads a
+    history. The caller asks it of every meter of a premises: one meter short of its reading makes the average of
+    them all, so the premises is read whole."""
+    start = period.first_day
+    return (str(period) in readings and str(period - 1) in readings and meter.replaces is None
+            and meter.removed is None and (meter.failed is None or meter.failed >= start)
+            and (meter.verified_until is None or meter.verified_until >= start))
+
+
 def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Period, *,
-                unused: tuple[str, ...] = ()) -> MeterState:
+                unused: tuple[str, ...] = (), with_history: bool = True) -> MeterState:
     """The meter over ``period`` (``MeterState``) from its counted readings by the month they close («ГГГГ-ММ» → the
     last reading closing it), with п. 59 and п. 61 applied (module docstring); ``unused``: the period's readings the
-    validation rules kept out, in words."""
+    validation rules kept out, in words. ``with_history=False``: only the readings of the month before and after were
+    read (``recent_suffice`` holds) — the state's history is ``NOT_READ``."""
     text = str(period)
     keys = sorted(readings)
     at = bisect_left(keys, text)
@@ -216,9 +253,12 @@ def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Peri
                 before_days=_days(last + 1, period - 1) if period - last > 1 else ZERO,
                 this_days=_days(period, period), span_days=_days(last + 1, _month(later[0])))
     # the average needs the last 6 months: the last 7 readings close at least that many (each closes ≥ 1)
-    window = earlier[-(HISTORY_MONTHS + 1):]
-    history = History(meter.prior_history, None if len(window) < len(earlier) else meter.initial,
-                      [readings[k] for k in window], [_month(k) for k in window])
+    if with_history:
+        window = earlier[-(HISTORY_MONTHS + 1):]
+        history = History(meter.prior_history, None if len(window) < len(earlier) else meter.initial,
+                          [readings[k] for k in window], [_month(k) for k in window])
+    else:
+        history = NOT_READ
     without = 0 if current_values is not None else (period - last if last else 1)
     if expired:  # readings of a meter out of verification are not accepted (п. 59 «а»): count from the expiry
         without = max(without, period - Period.of(meter.verified_until))

@@ -11,8 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bcenter.core.period import Period
-from bcenter.engine.readings import (READ_MONTHS, MeterFacts, Reading, enough_history, meter_state, monthly_history,
-                                     reading_period)
+from dataclasses import replace
+
+import pytest
+
+from bcenter.engine.readings import (NOT_READ, READ_MONTHS, MeterFacts, Reading, enough_history, meter_state,
+                                     monthly_history, reading_period, recent_suffice)
 
 METER = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, initial={"total": D("100")})
 JAN, FEB, MAR, APR = (Period(2026, m) for m in (1, 2, 3, 4))
@@ -135,3 +139,58 @@ def test_a_meter_read_every_month_needs_no_older_readings_and_one_with_gaps_does
     assert enough_history(recent, october)
     sparse = {k: r for i, (k, r) in enumerate(sorted(recent.items())) if i % 2}
     assert not enough_history(sparse, october)
+
+
+MOSTLY_NONE = st.none() | st.none() | st.none() | st.integers(0, 40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(months=st.sets(st.integers(0, 36), max_size=30), at=st.integers(1, 40), around=st.booleans(),
+       expires=MOSTLY_NONE, fault=MOSTLY_NONE, removed=MOSTLY_NONE, replaces=st.sampled_from([False, False, True]))
+def test_the_readings_of_the_month_before_and_after_give_the_same_state_but_the_history(months, at, around, expires,
+                                                                                         fault, removed, replaces):
+    """The gathering first reads a meter's readings closing the month before and after: wherever ``recent_suffice``
+    says they do, the state from them is the state from every reading, but for the history — which is then
+    ``NOT_READ`` and never asked (the month bills such a meter by its readings)."""
+    first = Period(2023, 1)
+    period = first + at
+    meter = MeterFacts(key="m", resource="cold_water", zones=1, digits=6, initial={"total": D("7")},
+                       verified_until=None if expires is None else (first + expires).end,
+                       failed=None if fault is None else (first + fault).first_day.replace(day=10),
+                       removed=None if removed is None else (first + removed).first_day.replace(day=20),
+                       replaces="old" if replaces else None, prior_history=(D(3),) * 6 if replaces else ())
+    readings, value = {}, 7
+    for k in sorted(months | ({at - 1, at} if around else set())):
+        value += k % 7 + 1
+        readings[str(first + k)] = Reading((str(value),))
+    recent = {k: r for k, r in readings.items() if k >= str(period - 1)}
+    if not recent_suffice(meter, recent, period):
+        return
+    whole = meter_state(meter, readings, period)
+    quick = meter_state(meter, recent, period, with_history=False)
+    assert quick.history is NOT_READ
+    assert quick == replace(whole, history=NOT_READ)
+    assert quick.current is not None and not quick.broken and quick.periods_without == 0
+
+
+def test_recent_readings_suffice_only_for_a_meter_in_order_read_the_month_before_and_this_one():
+    readings = {str(Period(2026, m)): Reading((str(100 + m),)) for m in (9, 10)}
+    october = Period(2026, 10)
+    assert recent_suffice(METER, readings, october)
+    assert not recent_suffice(METER, {"2026-10": readings["2026-10"]}, october)  # a gap before: п. 61 spreads it
+    assert not recent_suffice(METER, {"2026-09": readings["2026-09"]}, october)  # unread: the average
+    assert not recent_suffice(replace(METER, verified_until=date(2026, 9, 30)), readings, october)  # п. 59 «а»
+    assert not recent_suffice(replace(METER, failed=date(2026, 9, 3)), readings, october)
+    assert recent_suffice(replace(METER, failed=date(2026, 10, 3)), readings, october)  # a fault later than its start
+    assert not recent_suffice(replace(METER, removed=date(2026, 10, 20)), readings, october)
+    assert not recent_suffice(replace(METER, replaces="old"), readings, october)  # one point with the replaced one
+
+
+def test_a_history_not_read_is_never_answered_with_a_short_one():
+    state = meter_state(METER, {"2026-09": Reading(("110",)), "2026-10": Reading(("120",))}, Period(2026, 10),
+                        with_history=False)
+    assert state.current == {"total": D("120")} and state.previous == {"total": D("110")}
+    with pytest.raises(LookupError, match="не прочитана"):
+        len(state.history)
+    with pytest.raises(LookupError, match="не прочитана"):
+        list(state.history)

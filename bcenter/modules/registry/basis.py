@@ -31,7 +31,7 @@ from bcenter.engine import persons as engine_persons
 from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine.readings import (HISTORY_MONTHS, READ_MONTHS, MeterFacts, Reading, enough_history, meter_state,
-                                     monthly_history, reading_period)
+                                     monthly_history, reading_period, recent_suffice)
 from bcenter.engine.reading_rules import unused_note
 from db.dialect import db_id, param_mark
 from db.models.meters import COUNTED_STATUSES
@@ -60,6 +60,12 @@ def _fingerprinted(rows: list[tuple]) -> bytes:
         return marshal.dumps(rows, 2)
     except ValueError:
         return repr(rows).encode()
+
+
+def _chunks(keys: list[str], size: int = 500):
+    """Keys in chunks small enough for one ``IN (…)`` (SQLite's default limit of bound parameters)."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
 def _dec(value) -> Decimal | None:
@@ -289,23 +295,34 @@ class BasisReader:
                 replaces=replaces, prior_history=priors.get(replaces, ()), installed=_d(installed)))
         if not meters:
             return {}
-        # the readings of the last READ_MONTHS months and after; a meter whose readings leave gaps there has its
-        # whole history read (enough_history): older readings change nothing of the month (engine.readings)
-        since = self.period - READ_MONTHS
+        # First the readings closing the month before and after (a reading closes the month it names, else the
+        # month of its date: the query takes exactly those). Most months every meter of a premises has both, and
+        # that is all the month reads of them (engine.readings.recent_suffice: their history is never asked). The
+        # meters of the other premises get the readings of the last READ_MONTHS months, and a meter whose readings
+        # leave gaps there its whole history (enough_history): older readings change nothing of the month.
+        before = self.period - 1
         unused: dict[str, list[str]] = defaultdict(list)  # the period's readings kept out (in the first query)
-        readings = self._readings(unused, 
+        readings = self._readings(unused,
             'JOIN "meter" m ON m.id = r.meter_id JOIN "premises" p ON p.id = m.premises_id '
             'WHERE p.house_id = ? AND m.installed < ? AND (m.removed IS NULL OR m.removed >= ?) '
             'AND (r.period >= ? OR (r.period IS NULL AND r.date >= ?))',
-            (db_id(house_id), self.end.isoformat(), self.start.isoformat(), str(since), since.first_day.isoformat()))
-        short = [mid for mid in meters if not enough_history(readings.get(mid, {}), self.period)]
-        for start in range(0, len(short), 500):
-            chunk = short[start:start + 500]
+            (db_id(house_id), self.end.isoformat(), self.start.isoformat(), str(before), before.first_day.isoformat()))
+        whole = {prem for mid, (prem, facts) in meters.items()
+                 if not recent_suffice(facts, readings.get(mid, {}), self.period)}
+        since = self.period - READ_MONTHS
+        for chunk in _chunks([mid for mid, (prem, _) in meters.items() if prem in whole]):
+            readings.update(self._readings(defaultdict(list), f'WHERE r.meter_id IN ({", ".join("?" for _ in chunk)}) '
+                                           'AND (r.period >= ? OR (r.period IS NULL AND r.date >= ?))',
+                                           (*(db_id(mid) for mid in chunk), str(since), since.first_day.isoformat())))
+        short = [mid for mid, (prem, _) in meters.items()
+                 if prem in whole and not enough_history(readings.get(mid, {}), self.period)]
+        for chunk in _chunks(short):
             readings.update(self._readings(defaultdict(list), f'WHERE r.meter_id IN ({", ".join("?" for _ in chunk)})',
                                            tuple(db_id(mid) for mid in chunk)))
         out: dict[str, list[MeterState]] = defaultdict(list)
         for mid, (prem, facts) in meters.items():
-            out[prem].append(meter_state(facts, readings.get(mid, {}), self.period, unused=tuple(unused.get(mid, ()))))
+            out[prem].append(meter_state(facts, readings.get(mid, {}), self.period, unused=tuple(unused.get(mid, ())),
+                                         with_history=prem in whole))
         return out
 
     def _life(self, house_id: str) -> tuple[dict[str, date], dict[str, date]]:
