@@ -102,6 +102,9 @@ LINE_COLUMNS = ("entry_id", "line_no", *(f for f in LineRow._fields[1:-1] if f n
 """The stored columns of a charge line: keyed by its entry and its number there (schema step 17); its derivation
 is kept once per distinct text (schema step 9)."""
 
+_ENTRY_ID, _DERIVATION = LineRow._fields.index("entry_id"), LineRow._fields.index("derivation")
+"""A line's fields the writer reads by position: it takes ``LineRow`` s or plain tuples in their order (the month's
+worker processes send plain tuples: ``HouseWork``)."""
 _stored_fields = itemgetter(*(LineRow._fields.index(f) for f in LINE_COLUMNS[2:-1]))
 _entry_fields = itemgetter(*(LineRow._fields.index(f) for f in ENTRY_FIELDS))
 
@@ -135,7 +138,8 @@ class LedgerWriter:
 
     def write(self, entries: Iterable[EntryRow], lines: Iterable[LineRow] = (),
               postings: Iterable[PostingRow] = (), *, fresh_keys: bool = False) -> None:
-        """Write entries with their lines and postings. ``fresh_keys``: the entries were made elsewhere (the
+        """Write entries with their lines (``LineRow`` s, or plain tuples of their fields in order) and postings.
+        ``fresh_keys``: the entries were made elsewhere (the
         month's worker processes) and get their keys here, new UUIDv7 in the order written — keys made by two
         processes at once interleave, and every write of such a batch would split half-filled pages of the tables
         clustered by entry (charge lines) and of the entries' key; new keys in write order only append. Nothing
@@ -143,11 +147,12 @@ class LedgerWriter:
         entries, lines, postings = list(entries), list(lines), list(postings)
         of_entry = {e.id: (e.period, e.account_id, e.corrects_period, e.reason) for e in entries}
         for line in lines:  # a line is written with its entry, whose period, account … are the line's
-            if line.entry_id not in of_entry:
-                raise ValueError(f"a line is written with its entry: {line.entry_id} is not among the entries")
-            if _entry_fields(line) != of_entry[line.entry_id]:
+            entry = line[_ENTRY_ID]
+            if entry not in of_entry:
+                raise ValueError(f"a line is written with its entry: {entry} is not among the entries")
+            if _entry_fields(line) != of_entry[entry]:
                 raise ValueError(f"a line's period, account, corrected period and reason are its entry's: "
-                                 f"{_entry_fields(line)} ≠ {of_entry[line.entry_id]}")
+                                 f"{_entry_fields(line)} ≠ {of_entry[entry]}")
         renamed = None
         if fresh_keys:  # the lines get their entries' new keys as they are stored (_derivations)
             renamed = {e.id: uuid7() for e in entries}
@@ -173,7 +178,7 @@ class LedgerWriter:
         numbers: dict[str, int] = {}  # each entry's lines numbered in the order given (all are written here)
         keys: dict[str, bytes] = {}  # a text met twice in the batch is hashed once
         for line in lines:
-            text = line.derivation
+            text = line[_DERIVATION]
             if text is None:
                 key = None
             else:
@@ -182,7 +187,7 @@ class LedgerWriter:
                     key = keys[text] = derivation_key(text)
                     if key not in self._stored:
                         new[key] = text
-            entry = line.entry_id
+            entry = line[_ENTRY_ID]
             number = numbers[entry] = numbers.get(entry, 0) + 1
             out.append((entry if renamed is None else renamed[entry], number, *_stored_fields(line), key))
         if new:

@@ -155,3 +155,17 @@ def test_a_close_that_meets_its_pairs_for_the_first_time_writes_the_same_snapsho
         assert len(calls) == 2 and (not late or calls[1])  # the late close numbered the pairs it met
     (balances, accounts), other = results
     assert len(balances) > 100 and (balances, accounts) == other
+
+
+def test_a_house_travels_to_the_writer_with_its_lines_as_plain_tuples():
+    """A worker's house is pickled with its lines as plain tuples of a ``LineRow`` 's fields (3× cheaper than the
+    named tuples), and the writer reads them by position — the same values either way."""
+    import pickle
+
+    from db.ledger import LineRow
+
+    row = LineRow("e", "2026-10", "a", "s", "p", "charge", "area", "52.3", "41.5", "1", 217045, None, None, None, "{}")
+    work = month.HouseWork("h", lines=[row], updates=[(FIRST, "digest")])
+    back = pickle.loads(pickle.dumps(work))
+    assert type(back.lines[0]) is tuple and back.lines == [tuple(row)] and back.updates == work.updates
+    assert type(work.lines[0]) is LineRow  # the worker's own is left as it was

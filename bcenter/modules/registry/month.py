@@ -16,6 +16,7 @@ posted at all; its gaps are reported and the other houses go on.
 """
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -174,6 +175,14 @@ class HouseWork:
     amounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     recalculated: set[str] = field(default_factory=set)
 
+    def __getstate__(self) -> dict:
+        """Pickled to the writer with its lines as plain tuples of their fields (``LedgerWriter`` takes either): a
+        named tuple pickles as a call of its class, three times the cost of a tuple — 0.6 s of CPU for the 215 000
+        lines of a 20 000-account month."""
+        state = dict(self.__dict__)
+        state["lines"] = [tuple(row) for row in self.lines]
+        return state
+
 
 class HouseCalculator:
     """Gathers a house's bases, calculates them and builds the rows to post — reads only, never writes, so it
@@ -243,7 +252,11 @@ _worker_calculator: HouseCalculator | None = None
 
 
 def _worker_init(url: str, period: Period, run_id: str, today: str) -> None:
+    """A worker's calculator, and Python's cyclic collector off for the worker's life: a house's work makes no
+    reference cycle (``bcenter.core.collector``), and switched on again after every house it collected right away
+    what the house left alive — 2.5 ms a house, 3 % of a worker. The process ends with the run."""
     global _worker_calculator
+    gc.disable()
     _worker_calculator = HouseCalculator(open_database(url, migrate=False), period, run_id, today)
 
 
