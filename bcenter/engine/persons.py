@@ -41,12 +41,15 @@ _ABSENCE_RULES = ("exclude_travel_days", "include_travel_days")
 
 def person_days(stays: Sequence[DateInterval], period: Period) -> int:
     """Σ over ``stays`` of the days each lies inside ``period`` (each stay is one person's presence, half-open;
-    an open end means «по настоящее время»)."""
+    an open end means «по настоящее время»). Each stay clipped to the month's ``[first_day, end)`` by its dates (what
+    ``DateInterval.clip_to`` gives, without an interval made per stay: a month of a town counts 45 000 stays)."""
+    first, end = period.first_day, period.end
     total = 0
     for stay in stays:
-        clipped = stay.clip_to(period)
-        if clipped is not None:
-            total += clipped.days or 0
+        start = stay.start if stay.start > first else first
+        stop = end if stay.end is None or stay.end > end else stay.end
+        if stop > start:
+            total += (stop - start).days
     return total
 
 

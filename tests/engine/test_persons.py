@@ -127,3 +127,14 @@ def test_resident_count_is_person_days_over_days(spans):
     count = resident_count(stays, JUNE)
     assert 0 <= count <= len(stays)
     assert abs(count * 30 - person_days(stays, JUNE)) < D("1E-30")
+
+
+@given(st.lists(st.tuples(st.integers(-400, 400), st.none() | st.integers(1, 400)), max_size=6),
+       st.integers(0, 30))
+def test_person_days_are_the_days_of_each_stay_clipped_to_the_month(spans, month):
+    """``person_days`` clips by dates what ``DateInterval.clip_to`` clips: open ends, stays before, after, across."""
+    base, period = date(2025, 6, 1), Period(2024, 1) + month
+    stays = [DateInterval(base + timedelta(days=a), None if b is None else base + timedelta(days=a + b))
+             for a, b in spans]
+    clipped = [s.clip_to(period) for s in stays]
+    assert person_days(stays, period) == sum(c.days for c in clipped if c is not None)
