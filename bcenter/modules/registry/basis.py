@@ -199,13 +199,13 @@ class BasisReader:
             (db_id(house_id), self.end.isoformat(), self.start.isoformat()))
         if not rows:
             return ()
-        services = defaultdict(list)
-        for account, service, start, end in self._q(
-                'SELECT s.account_id, s.service_id, s.valid_from, s.valid_to FROM "account_service" s '
-                'JOIN "account_house" ah ON ah.account_id = s.account_id WHERE ah.house_id = ? ORDER BY s.id',
-                (db_id(house_id),)):
-            if _d(start) < self.end and (end is None or _d(end) > self.start):
-                services[str(account)].append(str(service))
+        services = defaultdict(list)  # the links in force in the period (ISO dates compare as text)
+        for account, service in self._q(
+                'SELECT s.account_id, s.service_id FROM "account_service" s '
+                'JOIN "account_house" ah ON ah.account_id = s.account_id WHERE ah.house_id = ? '
+                'AND s.valid_from < ? AND (s.valid_to IS NULL OR s.valid_to > ?) ORDER BY s.id',
+                (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
+            services[str(account)].append(str(service))
         residents, absent = self._residents(house_id)
         owners = self._owners(house_id)
         meters = self._meters(house_id)
@@ -263,12 +263,12 @@ class BasisReader:
 
     def _owners(self, house_id: str) -> dict[str, Decimal]:
         owners: dict[str, Decimal] = defaultdict(Decimal)
-        for prem, start, end in self._q(
-                'SELECT o.premises_id, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" p '
+        for prem, in self._q(  # owners on the 1st of the month (ISO dates compare as text)
+                'SELECT o.premises_id FROM "ownership" o JOIN "premises" p '
                 f'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL AND {LIVE_OWNERSHIP} '
-                'ORDER BY o.id', (db_id(house_id),)):
-            if _d(start) <= self.start and (end is None or _d(end) > self.start):
-                owners[str(prem)] += 1
+                'AND o.valid_from <= ? AND (o.valid_to IS NULL OR o.valid_to > ?) ORDER BY o.id',
+                (db_id(house_id), self.start.isoformat(), self.start.isoformat())):
+            owners[str(prem)] += 1
         return owners
 
     def _meters(self, house_id: str) -> dict[str, list[MeterState]]:
