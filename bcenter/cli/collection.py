@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from bcenter.app.collection import Criteria
 from bcenter.cli import Context, _date, _rubles, cli, db_option, output, progress
 from bcenter.core.money import format_kop, format_rub_ru
 
@@ -54,6 +53,9 @@ def debtors_list(obj: Context, as_of: str | None, min_debt: str | None, months: 
                  supplier: str | None, house: str | None, not_in_court: bool, limitation_within: int | None,
                  saved: str | None, save: str | None, csv_path: Path | None, contacts: bool, as_json: bool) -> None:
     """Список должников: просроченный долг по условиям, самый большой первым."""
+    from bcenter.app.collection import Criteria  # here, not at the top: it brings reportlab's platypus (0.35 s)
+    # to every command — and to every worker process of `calc` and `close`, which import the CLI as their main
+
     criteria = None
     if saved is None:
         criteria = Criteria(min_debt=_rub(min_debt, "--min-debt"), min_months=months, service=service,

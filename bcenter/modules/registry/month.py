@@ -265,7 +265,8 @@ def _worker_house(task: tuple[str, dict, Period | None, dict | None]) -> HouseWo
 
 
 MIN_HOUSES_FOR_WORKERS = 40
-"""Below this many houses the worker processes cost more to start than they save."""
+"""Below this many houses to calculate the worker processes cost more to start than they save (a retroactive change
+of one house recalculates it here: the month's rerun is then a few hundred milliseconds, not the workers' start)."""
 
 
 def run_month(db: pw.Database, period: Period, *, actor: str | None = None, today: str | None = None,
@@ -296,7 +297,9 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     tasks = [(h, states.get(h, {}), dirty.since(h), dirty.facts.get(h)) for h in house_ids]
     if job is not None:
         job.total(len(tasks))
-    if workers > 1 and can_share(url) and len(tasks) >= MIN_HOUSES_FOR_WORKERS:
+    # a house calculated for the period and unchanged since returns at once: only the others are worth a worker
+    busy = sum(1 for _, done, since, _facts in tasks if period not in done or (since is not None and since <= period))
+    if workers > 1 and can_share(url) and busy >= MIN_HOUSES_FOR_WORKERS:
         works = pooled(_worker_house, tasks, workers=workers, initializer=_worker_init,
                        initargs=(url, period, run_id, today), chunksize=2)
     else:
