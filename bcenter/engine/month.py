@@ -338,6 +338,8 @@ def _named_acts(lines: list[Line], events: list) -> list[Line]:
 def _reductions(basis: HouseBasis, account: AccountBasis, own: list[Line]) -> list[Line]:
     out: list[Line] = []
     events = basis.quality + account.quality
+    if not events and not account.absent_days:  # no act and no absence: nothing reduces a line (most accounts)
+        return out
     for line in own:
         if line.kind != "charge" or line.amount <= 0:
             continue
