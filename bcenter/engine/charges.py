@@ -105,7 +105,25 @@ def rate_label(unit: str) -> str:
 
 def fmt_quantity(d: Decimal, unit: str = "") -> str:
     """A quantity for a formula: canonical text, cut to 10 decimals with "…" when longer (display only — the exact
-    value is in ``inputs`` or recomputable), followed by the unit label: "8.333 м³", "17.1257142857… кВт·ч"."""
+    value is in ``inputs`` or recomputable), followed by the unit label: "8.333 м³", "17.1257142857… кВт·ч".
+
+    The text depends on the value and the unit only, so those of a finite ``Decimal`` met lately are kept: a month's
+    formulas print the same areas, rates and norms hundreds of thousands of times."""
+    if type(d) is Decimal and d.is_finite():
+        key = (d, unit)
+        text = _FORMATTED.get(key)
+        if text is None:
+            if len(_FORMATTED) >= 100_000:
+                _FORMATTED.clear()
+            text = _FORMATTED[key] = _fmt_quantity(d, unit)
+        return text
+    return _fmt_quantity(d, unit)
+
+
+_FORMATTED: dict[tuple[Decimal, str], str] = {}
+
+
+def _fmt_quantity(d: Decimal, unit: str) -> str:
     text = canonical(d)
     whole, _, fraction = text.partition(".")
     if len(fraction) > _SHOWN_DECIMALS:
