@@ -26,7 +26,22 @@ D = Decimal
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
     """The demo's October closed; November open, its house meters read, no individual reading yet."""
-    path = tmp_path_factory.mktemp("life") / "town.db"
+    return _town(tmp_path_factory.mktemp("life") / "town.db")
+
+
+@pytest.fixture(scope="module")
+def calculated_town(tmp_path_factory):
+    """A town like ``town`` of its own, its November calculated (nothing of it changed by another test)."""
+    path = _town(tmp_path_factory.mktemp("life-calculated") / "town.db")
+    app = open_town(path)
+    try:
+        app.month.calc(OPEN, workers=1)
+    finally:
+        app.close()
+    return path
+
+
+def _town(path):
     app = demo_town(path, accounts=40, seed=11)
     try:
         app.month.close(CLOSED, workers=1)
@@ -231,3 +246,25 @@ def test_the_life_travels_in_the_exchange(tmp_path):
         assert copy.exchange.import_file(tmp_path / "town.json").changed is False
     finally:
         copy.close()
+
+
+def test_a_fault_and_a_verification_recorded_later_recalculate_the_months_they_change(calculated_town):
+    """A meter's fault written after its months were calculated makes the next run recalculate them by the average
+    (п. 59 «а»), and the verification that ends it recalculates them back — the fault and the verification are
+    facts of their own (``meter_event``, ``meter_verification``), not changes of the meter's card, and the run
+    learns of them from the outbox like of a reading (``registry.dirty``)."""
+    (serial, account, _), = _cold_meters(calculated_town, 1)
+    app = open_town(calculated_town)
+    try:
+        assert app.month.calc(OPEN, workers=1).lines == 0  # calculated: nothing changed since
+        assert [ln.method for ln in _cold(app, account, CLOSED)] == ["meter"]
+        app.meters.fault(serial, day=date(2026, 9, 10), note="не крутится")
+        faulted = app.month.calc(OPEN, workers=1)
+        assert "2026-10" in faulted.recalculated_periods and faulted.posted.get("recalc", 0) > 0
+        assert "average" in [ln.method for ln in _cold(app, account, OPEN) if ln.kind == "recalc"]
+        app.meters.verify(serial, day=date(2026, 9, 20), valid_until=date(2032, 9, 19))
+        verified = app.month.calc(OPEN, workers=1)
+        assert "2026-10" in verified.recalculated_periods and verified.posted.get("recalc", 0) > 0
+        assert app.month.calc(OPEN, workers=1).lines == 0
+    finally:
+        app.close()

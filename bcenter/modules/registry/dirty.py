@@ -2,7 +2,8 @@
 
 Every write goes through the unit of work and leaves outbox rows naming the table and the row ids, so the
 rows written since the last run say what to look at again: a reading → its house from the reading's month;
-a registration, ownership or absence → the house from its start; a tariff or norm → its house (or every
+a registration, ownership or absence → the house from its start; a meter's fault or verification → its house
+from its day; a tariff or norm → its house (or every
 house) from the month it starts; a change of the house, premises, account or meter → the whole history of the
 house; a change of a service, setting or coefficient table → every house; a storno of charges → the house from
 the earliest period it corrects (``storno.py``; only storno units are looked at among the ledger's own rows,
@@ -39,6 +40,14 @@ DATED = {
                      'JOIN "premises" p ON p.id = m.premises_id WHERE r.id IN',
     "house_reading": 'SELECT m.house_id, r.date, r.period FROM "house_reading" r JOIN "meter" m ON m.id = r.meter_id '
                      'WHERE r.id IN',
+    # a meter's fault and its verification: the meter is out of order, or back in service, from their day on
+    # (п. 59 «а»; engine.readings) — a seal changes nothing of the month
+    "meter_event": 'SELECT COALESCE(p.house_id, m.house_id), e.date, NULL FROM "meter_event" e JOIN "meter" m '
+                   'ON m.id = e.meter_id LEFT JOIN "premises" p ON p.id = m.premises_id WHERE e.kind = \'fault\' '
+                   'AND e.id IN',
+    "meter_verification": 'SELECT COALESCE(p.house_id, m.house_id), v.verified_on, NULL FROM "meter_verification" v '
+                          'JOIN "meter" m ON m.id = v.meter_id LEFT JOIN "premises" p ON p.id = m.premises_id '
+                          'WHERE v.id IN',
     "ownership": 'SELECT p.house_id, o.valid_from, NULL FROM "ownership" o JOIN "premises" p ON p.id = o.premises_id '
                  'WHERE o.id IN',
     "absence": 'SELECT p.house_id, a.valid_from, NULL FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
