@@ -210,10 +210,10 @@ def recent_suffice(meter: MeterFacts, readings: Mapping[str, Reading], period: P
     those months) give ``meter_state`` all the month asks of this meter, so its older readings need not be read.
 
     They do when the meter has a counted reading for the month before and one for the period, is in order through
-    the period (verification not expired, no fault before it, not removed: п. 59 «а») and replaces no other meter: then its
-    opening values are the month before's reading, no gap is spread (п. 61) and its history is never asked — a
-    premises whose meters *all* qualify is billed by their readings, and only the average (п. 59) reads a
-    history. The caller asks it of every meter of a premises: one meter short of its reading makes the average of
+    the period (verification not expired, no fault before it, not removed: п. 59 «а») and replaces no other meter:
+    then its opening values are the month before's reading, no gap is spread (п. 61) and its history is never
+    asked — a premises whose meters *all* qualify is billed by their readings, and only the average (п. 59) reads
+    a history. The caller asks it of every meter of a premises: one meter short of its reading makes the average of
     them all, so the premises is read whole."""
     start = period.first_day
     return (str(period) in readings and str(period - 1) in readings and meter.replaces is None

@@ -3,12 +3,11 @@
 Every write goes through the unit of work and leaves outbox rows naming the table and the row ids, so the
 rows written since the last run say what to look at again: a reading → its house from the reading's month;
 a registration, ownership or absence → the house from its start; a meter's fault or verification → its house
-from its day; a tariff or norm → its house (or every
-house) from the month it starts; a change of the house, premises, account or meter → the whole history of the
-house; a change of a service, setting or coefficient table → every house; a storno of charges → the house from
-the earliest period it corrects (``storno.py``; only storno units are looked at among the ledger's own rows,
-which every run writes by the million). The month run then compares
-fingerprints, so looking at too much costs time, never correctness.
+from its day; a tariff or norm → its house (or every house) from the month it starts; a change of the house,
+premises, account or meter → the whole history of the house; a change of a service, setting or coefficient
+table → every house; a storno of charges → the house from the earliest period it corrects (``storno.py``; only
+storno units are looked at among the ledger's own rows, which every run writes by the million). The month run then
+compares fingerprints, so looking at too much costs time, never correctness.
 """
 from __future__ import annotations
 

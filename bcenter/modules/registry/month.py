@@ -188,6 +188,14 @@ class HouseWork:
         return state
 
 
+def unchanged(states: Mapping[Period, str], since: Period | None, period: Period) -> bool:
+    """Whether a house was calculated for ``period`` (``states``: its fingerprints by period) and nothing it reads
+    for that period or before was written since (``since``: the earliest month its data may have changed from):
+    then the run has nothing to gather for it — ``HouseCalculator.house`` returns at once, and no worker process is
+    started for it."""
+    return period in states and (since is None or since > period)
+
+
 class HouseCalculator:
     """Gathers a house's bases, calculates them and builds the rows to post — reads only, never writes, so it
     runs in worker processes as well as in the writer's own."""
@@ -215,7 +223,7 @@ class HouseCalculator:
             if digest != states[q]:
                 plan.append((q, basis))
                 work.updates.append((q, digest))
-        if period in states and (since is None or since > period) and not plan:
+        if unchanged(states, since, period) and not plan:
             return work  # calculated before and nothing of it written since: nothing to gather
         basis, digest = self.reader.house_and_digest(house_id)
         work.accounts, work.label = len(basis.accounts), basis.label
@@ -301,8 +309,7 @@ def run_month(db: pw.Database, period: Period, *, actor: str | None = None, toda
     tasks = [(h, states.get(h, {}), dirty.since(h), dirty.facts.get(h)) for h in house_ids]
     if job is not None:
         job.total(len(tasks))
-    # a house calculated for the period and unchanged since returns at once: only the others are worth a worker
-    busy = sum(1 for _, done, since, _facts in tasks if period not in done or (since is not None and since <= period))
+    busy = sum(1 for _, done, since, _facts in tasks if not unchanged(done, since, period))  # the rest return at once
     if workers > 1 and can_share(url) and busy >= MIN_HOUSES_FOR_WORKERS:
         works = pooled(_worker_house, tasks, workers=workers, initializer=_worker_init,
                        initargs=(url, period, run_id, today), chunksize=2)
