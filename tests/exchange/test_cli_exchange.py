@@ -89,7 +89,7 @@ def test_import_single_problem_header_is_singular(any_db, any_url, example_doc, 
 
 def test_import_different_content_names_the_id(any_db, any_url, example_doc, tmp_path, run_cli, snapshot):
     import_data(copy.deepcopy(example_doc), db=any_db)
-    payment = dict(example_doc["payments"][0], amount="1.00")
+    payment = dict(example_doc["payments"][0], amount="100.00")
     path = tmp_path / "fix.json"
     _write(path, {"format": "bcenter-exchange", "version": 1, "payments": [payment]})
     before = snapshot(any_db)

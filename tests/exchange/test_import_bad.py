@@ -521,7 +521,7 @@ def test_non_clashing_tariff_against_the_example_database(loaded, tariff):
 
 # --- facts re-imported with different content -----------------------------------------------------------------------
 @pytest.mark.parametrize("array, index, path, value, ext", [
-    ("payments", 0, "amount", "1.00", "pay1"),
+    ("payments", 0, "amount", "100.00", "pay1"),
     ("payments", 2, "paid_on", "2025-02-21", "pay3"),
     ("readings", 0, "values", {"total": "999"}, "r-m1-2412"),
     ("house_readings", 1, "values", {"total": "1"}, "hr-m6-2501"),

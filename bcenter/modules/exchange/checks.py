@@ -478,6 +478,10 @@ class Checker:
         paid_on = self.past(o["paid_on"], f"{path}.paid_on", "дата оплаты")
         splits = o.get("services")
         ok = account is not None and paid_on is not None and amount is not None and amount > 0
+        if ok and commission is not None and commission > amount:  # the agent's fee is withheld from the payment
+            self.fail(f"{path}.commission", f"вознаграждение агента {o['commission']} больше суммы платежа "
+                                            f"{o['amount']}")
+            ok = False
         if splits is not None:
             total, seen = 0, set()
             for i, split in enumerate(splits):

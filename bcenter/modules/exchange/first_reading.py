@@ -5,9 +5,12 @@ checks across objects need — kept small (issue 11: a city's document, a gigaby
 * every object against the schema (``value_problems``, the compiled validator, the explainer for a failing one);
 * ids and their duplicates within an array: of the kinds others refer to, ``id → index of its first object`` (the
   importer gives them UUIDs, so a reference resolves wherever its object stands in the file); of facts (millions,
-  referred to by nothing) only hashes while their array is read — a hash seen twice is confirmed by reading that
-  array again (``confirm_duplicates``);
-* account numbers (duplicates in the document), tariff and norm periods, meters' kinds and zones.
+  referred to by nothing but another fact's ``supersedes``) only hashes while their array is read — a hash seen
+  twice is confirmed by reading that array again (``confirm_duplicates``);
+* the ids named by ``replaces`` and ``supersedes`` (the importer writes a named object before its namer, wherever
+  the two stand in the array);
+* account numbers and premises' numbers in their house (duplicates in the document), tariff and norm periods,
+  meters' kinds and zones.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ FACT_KINDS = frozenset({"registration", "ownership", "reading", "house_reading",
 """Kinds no object refers to: their ids are looked up and assigned batch by batch (a city has millions of them);
 the other kinds' ids stay in memory for the whole import (references to them resolve in any order)."""
 
+SELF_REFERENCES = {"meter": "replaces", "registration": "supersedes", "ownership": "supersedes",
+                   "quality_event": "supersedes"}
+"""Kinds whose objects may name another of the same array, and the field that does."""
+
 FATAL = frozenset({"format", "version", "masked", "(документ)", *xs.ARRAY_KINDS})
 """A document with a problem here is not read further: another format or version, masked, the root not an object,
 a section not an array — its objects would only produce noise."""
@@ -35,8 +42,10 @@ a section not an array — its objects would only produce noise."""
 class FirstReading:
     """What the first reading found: ``problems`` of the objects, ``top`` (the members that are not arrays),
     ``counts`` of elements per array, ``failed`` (indexes the schema refused, per kind), ``duplicates`` ((kind, index)
-    repeating an earlier id), ``first`` (kind → id → index), ``numbers`` (account number → (index, id)), ``spans``
-    (tariff and norm periods with the ids of their keys), ``meter_info`` (meter id → (kind, zones))."""
+    repeating an earlier id), ``first`` (kind → id → index), ``numbers`` (account number → (index, id)),
+    ``premises_numbers`` ((house, number) → (index, id)), ``named_again`` (ids named by ``replaces`` or
+    ``supersedes``, with where), ``spans`` (tariff and norm periods with the ids of their keys), ``meter_info``
+    (meter id → (kind, zones))."""
 
     def __init__(self, progress: Callable[[int], None]):
         self.progress = progress
@@ -49,12 +58,16 @@ class FirstReading:
         self.suspects: dict[str, list[tuple[int, str]]] = {}  # array → (index, id) whose id's hash was seen
         self.first: dict[str, dict[str, Any]] = {k: {} for k in KIND_TABLE if k not in FACT_KINDS}
         self.numbers: dict[str, tuple[int, str]] = {}
+        self.premises_numbers: dict[tuple[str, str], tuple[int, str]] = {}  # (house, number) → (index, id)
         self.spans: dict[str, list] = {"tariff": [], "norm": []}
         self.residence: list[tuple] = []   # permanent registrations: (path, person, from, to, id)
         self.ownership: list[tuple] = []   # (path, premises, share, from, to, id)
         self.superseded: set[str] = set()  # ids of registrations the document ends or corrects (``supersedes``)
         self.superseded_ownership: set[str] = set()
         self.meter_info: dict[str, tuple[str, int]] = {}
+        # objects named by another of their own array (a meter by ``replaces``, a fact by ``supersedes``): kind →
+        # the named id → where it is named first; they may stand anywhere in the array (``Importer._in_order``)
+        self.named_again: dict[str, dict[str, str]] = {k: {} for k in SELF_REFERENCES}
 
     def read(self, document) -> None:
         """Read every member in the file's order (arrays element by element)."""
@@ -71,6 +84,7 @@ class FirstReading:
             elif not self._hopeless():
                 self.counts[key] = self._array(key, xs.ARRAY_KINDS[key], value)
                 self.progress(self.counts[key])
+        self.problems.extend(getattr(document, "repeated_keys", ()))  # a file's: keys repeated inside an object
 
     def _hopeless(self) -> bool:
         """Is the document already known not to be read further (another format or version, masked, the root not
@@ -128,8 +142,19 @@ class FirstReading:
 
     def _note(self, kind: str, index: int, obj: dict) -> None:
         """What the checks across objects need of one object that passed the schema."""
+        field = SELF_REFERENCES.get(kind)
+        if field is not None and isinstance(obj.get(field), str):
+            self.named_again[kind].setdefault(obj[field], f"{KIND_ARRAY[kind]}[{index}].{field}")
         if kind == "meter":
             self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
+        elif kind == "premises":
+            key = (obj["house"], obj["number"])
+            if key in self.premises_numbers:
+                self.problems.append(Problem(f"premises[{index}].number",
+                                             f"в доме «{key[0]}» уже есть помещение № {key[1]} "
+                                             f"(premises[{self.premises_numbers[key][0]}])"))
+            else:
+                self.premises_numbers[key] = (index, obj["id"])
         elif kind == "account":
             number = obj["number"]
             if number in self.numbers:
@@ -210,4 +235,4 @@ class FirstReading:
                     self._duplicate(xs.ARRAY_KINDS[array], index, ext, first[ext])
 
 
-__all__ = ["FACT_KINDS", "FATAL", "FirstReading"]
+__all__ = ["FACT_KINDS", "FATAL", "FirstReading", "SELF_REFERENCES"]

@@ -12,6 +12,8 @@ A city's document (a gigabyte of JSON, millions of objects) is read twice, array
    made into rows, objects already imported are compared with what is stored (the same → skipped, so a second
    import changes nothing; different → an error for facts, an update for master data), and the rows are written
    through the caller's unit of work (outbox + audit) — until the first problem, after which the reading only checks;
+   a row naming another of its table (a meter's ``replaces``, a fact's ``supersedes``) is written after it, even
+   when the named one stands batches later (``_in_order``);
 3. the readings of each meter never go down (``sequences``: noted in temporary tables, walked meter by meter);
 4. on any problem: ``ValidationFailed`` listing all of them, and the unit of work rolls back everything written;
    else the search index of the touched accounts.
@@ -34,11 +36,11 @@ from bcenter.core.settings import Settings
 from bcenter.engine.reading_rules import STATUS_NAMES
 from bcenter.modules.exchange import matching, schema as xs
 from bcenter.modules.exchange.checks import Checker, find_overlaps, over_shared
-from bcenter.modules.exchange.first_reading import FACT_KINDS, FATAL, FirstReading
+from bcenter.modules.exchange.first_reading import FACT_KINDS, FATAL, SELF_REFERENCES, FirstReading
 from bcenter.modules.exchange.reader import DictDocument, FileDocument
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.sequences import READING_TABLES, ReadingSequences
-from bcenter.modules.exchange.tables import COLUMNS, KIND_TABLE, storage_form
+from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, storage_form
 
 NOTES_SHOWN = 20
 """How many readings kept out of the month an import names (the rest are counted; ``bcenter readings list``)."""
@@ -151,6 +153,13 @@ class Importer:
         self.touched: set[str] = set()  # accounts whose search entries change
         self.touched_premises: set[str] = set()
         self.accounts_written = False
+        # objects named by another of their array (``replaces``, ``supersedes``): facts' UUIDs given before their
+        # batch (kind → id → UUID), those not met yet in the document, the new ones not written yet, and rows
+        # waiting for them (named UUID → (row, path))
+        self.promised: dict[str, dict[str, str]] = {}
+        self.unmet: dict[str, set[str]] = {}
+        self.unwritten: set[str] = set()
+        self.held: dict[str, list[tuple[tuple, str]]] = defaultdict(list)
 
     # --- SQL helpers --------------------------------------------------------------------------
     def _mark(self) -> str:
@@ -208,7 +217,9 @@ class Importer:
         self.meter_info = first.meter_info
         self.ids.update(first.first)  # id → index until _assign_ids gives each its UUID
         self._assign_ids()
+        self._promise_named()
         self._check_account_numbers()
+        self._check_premises_numbers()
         self._check_overlaps()
         self._check_residence()
         settings = self._check_settings(first.top)
@@ -224,6 +235,7 @@ class Importer:
         for array in ARRAY_ORDER:
             if first.counts.get(array):
                 self._second_reading(document, array)
+        self._check_named_again()
         self.problems.extend(self.sequences.problems(
             lambda sql, keys: self._select_in(sql, keys, ids=True),
             {t: self._has_rows(t) for t in ("meter", *(t for t, _ in READING_TABLES))}))
@@ -274,15 +286,77 @@ class Importer:
                     ids[ext] = uuid7()
 
     def _fact_ids(self, kind: str, batch: list[tuple[int, dict]]) -> None:
-        """The ids of one batch of facts: those already imported keep their UUID."""
+        """The ids of one batch of facts: those already imported keep their UUID, those another fact names
+        (``supersedes``) the one promised to it (``_promise_named``), so it resolves wherever the two stand."""
         table = KIND_TABLE[kind]
         exts = [obj["id"] for _, obj in batch]
         found = {}
         if exts and self._has_rows(table):
             found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', exts))
-        self.ids[kind] = {ext: (str(found[ext]) if ext in found else uuid7()) for ext in exts}
+        promised = self.promised.get(kind, {})
+        ids = dict(promised)
+        for ext in exts:
+            ids[ext] = str(found[ext]) if ext in found else promised.get(ext) or uuid7()
+        self.ids[kind] = ids
+        self.unmet.get(kind, set()).difference_update(exts)
         self.existing[kind] = set(found)
         self._existing_uids.pop(kind, None)
+
+    def _promise_named(self) -> None:
+        """Objects named by another of their own array — a meter by ``replaces``, a registration, an ownership
+        or a quality act by ``supersedes`` — may stand after it, even batches after it. Facts get their UUIDs
+        batch by batch, so the named ones get theirs now (a stored one keeps its own); the new named objects are
+        ``unwritten`` until written, and a row naming one waits for it (``_in_order``)."""
+        for kind, named in self.first.named_again.items():
+            if not named:
+                continue
+            if kind in FACT_KINDS:
+                table = KIND_TABLE[kind]
+                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(named))) \
+                    if self._has_rows(table) else {}
+                self.promised[kind] = {ext: str(found[ext]) if ext in found else uuid7() for ext in named}
+                self.unmet[kind] = {ext for ext in named if ext not in found}
+                self.unwritten.update(self.promised[kind][ext] for ext in self.unmet[kind])
+            else:
+                self.unwritten.update(self.ids[kind][ext] for ext in named
+                                      if ext in self.ids[kind] and ext not in self.existing[kind])
+
+    def _in_order(self, table: str, rows: list[tuple]) -> list[tuple]:
+        """``rows`` to write now, each after the row it names (``replaces``, ``supersedes``): a row naming a new
+        object not written yet waits for it, and follows it once it is (the same batch or a later one)."""
+        field = SELF_REFERENCES[_KIND_OF[table]]
+        column = COLUMNS[table].index(f"{field}_id")
+        ready = []
+        for row in rows:
+            if row[column] is not None and row[column] in self.unwritten:
+                self.held[row[column]].append((row, f"{self.paths.get(row[0], table)}.{field}"))
+            else:
+                ready.append(row)
+        i = 0
+        while i < len(ready):
+            uid = ready[i][0]
+            if uid in self.unwritten:
+                self.unwritten.discard(uid)
+                ready.extend(row for row, _ in self.held.pop(uid, ()))
+            i += 1
+        return ready
+
+    def _check_named_again(self) -> None:
+        """A fact named by ``supersedes`` that the document never gives (nor the database holds) is unknown; a row
+        still waiting for the object it names (a cycle of ``supersedes``) is refused, not written half."""
+        unknown = set()
+        for kind, unmet in self.unmet.items():
+            for ext in sorted(unmet):
+                unknown.add(self.promised[kind][ext])
+                self.problems.append(Problem(self.first.named_again[kind][ext],
+                                             f"ссылка на неизвестный объект {KIND_ARRAY[kind]} «{ext}»"))
+        if self.writing:
+            for uid, waiting in self.held.items():
+                if uid in unknown:
+                    continue
+                for _, path in waiting:
+                    self.problems.append(Problem(path, "ссылается на объект, который так и не был записан "
+                                                       "(замкнутая цепочка замен?)"))
 
     def _resolve_external(self, kind: str, batch: list[tuple[int, dict]]) -> None:
         """References that the document does not resolve itself are looked up in the database."""
@@ -377,6 +451,7 @@ class Importer:
         self.problems.extend(matching.natural_duplicates(rows, self.paths, self.natural_objs, self.natural_seen))
         matching.drop_existing(self, rows, self.result)
         self._check_opening_balances(rows)
+        self._check_payment_documents(rows)
         self.writing = self.writing and not self.problems
         if self.writing:
             self._write(rows)
@@ -395,6 +470,27 @@ class Importer:
             if ext is None or mine != ext:
                 self.problems.append(Problem(f"accounts[{index}].number",
                                              f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+
+    def _check_premises_numbers(self) -> None:
+        """A premises' number is unique in its house (``uq_premises_number``): within the document (the first
+        reading) and against the database — a premises imported again, or moved by the document, must not take the
+        number another premises of that house holds (a swap of two numbers is refused too: written one by one, the
+        first would collide)."""
+        numbers = self.first.premises_numbers
+        if not numbers or not self._has_rows("premises"):
+            return
+        self._look_up({"house": {h for h, _ in numbers if h not in self.ids["house"]}})
+        houses = {self.ids["house"][h]: h for h, _ in numbers if h in self.ids["house"]}
+        if not houses:
+            return
+        for house, number, uid, ext in self._select_in('SELECT house_id, number, id, ext_id FROM "premises" WHERE '
+                                                       'house_id IN', list(houses), ids=True):
+            found = numbers.get((houses[str(house)], number))
+            if found is not None and self.ids["premises"].get(found[1]) != str(uid):
+                named = f"id «{ext}»" if ext else "создано в bcenter"
+                self.problems.append(Problem(f"premises[{found[0]}].number",
+                                             f"в доме «{houses[str(house)]}» уже есть помещение № {number} "
+                                             f"(в базе, {named})"))
 
     def _check_overlaps(self) -> None:
         """Tariffs (service, zone, house) and norms (service, house, amenity, per) must not overlap in time,
@@ -503,6 +599,30 @@ class Importer:
                     f"период {row[3]} закрыт (последний закрытый в bcenter — {last}): входящее сальдо задаётся на "
                     "первый открытый период"))
 
+    def _check_payment_documents(self, rows: dict) -> None:
+        """An ИПД names one document, and an account has one for a month (``uq_payment_document_ipd``,
+        ``uq_payment_document_account_period``): the new ones of a batch against those stored (within the
+        document ``Checker.payment_document`` sees to it)."""
+        new = rows.get("payment_document", ())
+        if not new or not self._has_rows("payment_document"):
+            return
+        by_ipd = {row[4]: row for row in new}
+        by_month = {(row[2], row[3]): row for row in new}
+        found = self._select_in('SELECT id, ext_id, account_id, period, ipd FROM "payment_document" WHERE ipd IN',
+                                list(by_ipd))
+        found += self._select_in('SELECT id, ext_id, account_id, period, ipd FROM "payment_document" WHERE '
+                                 'account_id IN', list({row[2] for row in new}), ids=True)
+        for uid, ext, account, period, ipd in dict.fromkeys(found):
+            named = f"id «{ext}»" if ext else "создан в bcenter"
+            mine = by_ipd.get(ipd)
+            if mine is not None and mine[0] != str(uid):
+                self.problems.append(Problem(f"{self.paths.get(mine[0], 'payment_documents')}.ipd",
+                                             f"ИПД {ipd} уже указан в базе ({named})"))
+            mine = by_month.get((str(account), period))
+            if mine is not None and mine[0] != str(uid):
+                self.problems.append(Problem(f"{self.paths.get(mine[0], 'payment_documents')}.period",
+                                             f"у лицевого счёта уже есть ИПД за {period} в базе ({named})"))
+
     def _check_settings(self, doc: dict) -> dict:
         settings = doc.get("settings")
         if not isinstance(settings, dict):
@@ -536,6 +656,8 @@ class Importer:
             columns = COLUMNS[table]
             if table == "person":
                 table_rows = matching.sealed_rows(table_rows)
+            if table in _KIND_OF and self.unwritten:
+                table_rows = self._in_order(table, table_rows)
             for start in range(0, len(table_rows), BATCH):
                 self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
             self.result.inserted[table] += len(table_rows)
@@ -628,6 +750,8 @@ class Importer:
 
 
 _ARRAY_OF = {kind: array for array, kind in xs.ARRAY_KINDS.items()}
+_KIND_OF = {KIND_TABLE[kind]: kind for kind in SELF_REFERENCES}
+"""The tables whose rows may name another row of theirs, and their kinds."""
 
 
 def xs_array(kind: str) -> str:

@@ -147,6 +147,8 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
             for uid in again:
                 if sorted(mine.get(uid, [])) != sorted(theirs.get(uid, [])):
                     differences[uid].append(label)
+        if kind == "meter" and differences:
+            _meter_changes(imp, again, differences)
         for uid, new in again.items():
             diff = differences.get(uid)
             if diff and kind in UPDATABLE:
@@ -163,6 +165,50 @@ def drop_existing(imp: Importing, rows: dict, result: ImportResult) -> None:
             else:
                 result.unchanged[KIND_ARRAY[kind]] += 1
     _drop_natural(imp, rows, result)
+
+
+METER_IDENTITY = {"resource": "ресурс", "kind": "вид", "zones": "число тарифных зон"}
+"""What a meter's readings are readings of: changed under stored readings, those would no longer fit the meter
+(a two-zone reading of a one-zone meter, water read as electricity) — a replacement is a new meter (``replaces``)."""
+
+
+def _meter_changes(imp: Importing, again: dict[str, tuple], differences: dict[str, list[str]]) -> None:
+    """A meter imported again with other content is updated — but not what its stored readings depend on: its
+    identity (``METER_IDENTITY``) once it has readings, its installation after its first reading, its removal before
+    its last one. Such a change is refused (the meter is left as it is) with the reason."""
+    wanted = [uid for uid, diff in differences.items()
+              if uid in again and set(diff) & {*METER_IDENTITY, "installed", "removed"}]
+    if not wanted:
+        return
+    spans: dict[str, tuple] = {}
+    for table in ("meter_reading", "house_reading"):
+        for meter, first, last, count in imp._select_in(
+                f'SELECT meter_id, MIN(date), MAX(date), COUNT(*) FROM "{table}" WHERE meter_id IN', wanted,
+                " GROUP BY meter_id", ids=True):
+            spans[str(meter)] = (str(first), str(last), count)
+    columns = COLUMNS["meter"]
+    for uid in wanted:
+        if uid not in spans:
+            continue
+        first, last, count = spans[uid]
+        new = dict(zip(columns, again[uid]))
+        path = imp.paths.get(uid, "meters")
+        found = []
+        for column in differences[uid]:
+            if column in METER_IDENTITY:
+                found.append(Problem(f"{path}.{column}", f"у прибора уже есть показания ({count}): "
+                                                         f"{METER_IDENTITY[column]} не меняется — замену оформляют "
+                                                         "новым прибором (replaces)"))
+            elif column == "installed" and str(new["installed"]) > first:
+                found.append(Problem(f"{path}.installed", f"дата установки {new['installed']} позже первого "
+                                                          f"показания прибора ({first})"))
+            elif column == "removed" and new["removed"] is not None and str(new["removed"]) < last:
+                found.append(Problem(f"{path}.removed", f"дата снятия {new['removed']} раньше последнего "
+                                                        f"показания прибора ({last})"))
+        if found:
+            imp.problems.extend(found)
+            differences.pop(uid)
+            again.pop(uid)
 
 
 def _child_content(child: str, row) -> tuple:

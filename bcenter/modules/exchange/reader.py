@@ -56,12 +56,28 @@ def refuse(path: str, reason: str) -> ValidationFailed:
     return ValidationFailed([Problem(path, reason)], title=TITLE)
 
 
+class NotJsonNumber(ValueError):
+    """A number JSON does not have (``NaN``, ``Infinity``, which Python's decoder accepts) or one no float holds
+    (``1e400`` would become infinity): stored, it would be written back as text no strict reader takes."""
+
+
+def _constant(text: str):
+    raise NotJsonNumber(f"«{text}» — не число JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):  # float-ok: an ``extra`` number, never money
+        raise NotJsonNumber(f"число {text[:20]}{'…' if len(text) > 20 else ''} вне допустимого диапазона")
+    return value
+
+
 class Array:
     """A top-level array met while reading: iterate it for its elements (once, in place)."""
 
     def __init__(self, reader: "JsonReader", key: str):
         self.key = key
-        self.elements = reader._elements()
+        self.elements = reader._elements(key)
 
     def __iter__(self) -> Iterator[Any]:
         return self.elements
@@ -73,16 +89,21 @@ class JsonReader:
     ``members()`` yields ``(key, value)`` in the file's order; the value of a key whose value is an array is an
     :class:`Array` to iterate before the next member (its elements are decoded one at a time). Every other value is
     decoded whole. ``object_pairs_hook``: what builds each JSON object (the repeated-key check of the first pass);
-    a key repeated at the top level goes to ``duplicates`` too. Syntax errors raise ``ValidationFailed`` naming
-    ``file:line:column``.
+    a key repeated at the top level goes to ``duplicates`` too, as ``(where, reason)``; ``element`` names what is
+    being decoded («readings[12]», «organization»). Syntax errors raise ``ValidationFailed`` naming
+    ``file:line:column``, and so do ``NaN``, ``Infinity``, a number beyond a float (``1e400``) and an integer of
+    more than 4 300 digits — never stored, never a traceback.
     """
 
     def __init__(self, path: Path, handle: BinaryIO, *, offset: int = 0,
-                 object_pairs_hook: Callable[[list], Any] | None = None, duplicates: list[str] | None = None):
+                 object_pairs_hook: Callable[[list], Any] | None = None,
+                 duplicates: list[tuple[str, str]] | None = None):
         self.path = path
         self.duplicates = duplicates if duplicates is not None else []
         self.handle = handle
-        self.decoder = json.JSONDecoder(object_pairs_hook=object_pairs_hook)
+        self.decoder = json.JSONDecoder(object_pairs_hook=object_pairs_hook, parse_constant=_constant,
+                                        parse_float=_finite)
+        self.element = ""  # where the element being decoded stands ("readings[12]"): named by a repeated key
         handle.seek(offset)
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self.buf = ""
@@ -169,6 +190,12 @@ class JsonReader:
                 raise self._error(exc.msg, exc.pos) from None
             except RecursionError:
                 raise refuse(str(self.path), "слишком глубокая вложенность JSON: это не документ обмена") from None
+            except NotJsonNumber as exc:
+                raise refuse(self._where(self.pos), f"ошибка JSON в значении, которое начинается здесь: {exc}") \
+                    from None
+            except ValueError:  # an integer of more digits than Python converts (4 300)
+                raise refuse(self._where(self.pos), "ошибка JSON в значении, которое начинается здесь: слишком "
+                                                    "длинное число") from None
             if end >= len(self.buf) and not self.eof:  # a number may go on in the next chunk
                 want = 2 * max(want, len(self.buf) - self.pos)
                 continue
@@ -198,7 +225,7 @@ class JsonReader:
                     raise self._error("Expecting property name enclosed in double quotes", self.pos)
                 key = self._value()
                 if key in seen:
-                    self.duplicates.append(f"ключ «{key}» повторяется в одном объекте")
+                    self.duplicates.append(("(документ)", f"ключ «{key}» повторяется в одном объекте"))
                 seen.add(key)
                 if self._skip_space() != ":":
                     raise self._error("Expecting ':' delimiter", self.pos)
@@ -210,6 +237,7 @@ class JsonReader:
                     for _ in array.elements:  # what the caller left unread
                         pass
                 else:
+                    self.element = key
                     yield key, self._value()
                 if self._closed("}"):
                     break
@@ -219,6 +247,9 @@ class JsonReader:
     def _closed(self, closing: str) -> bool:
         """After a member or an element: True at the closing bracket, False at a comma (either passed)."""
         ch = self._skip_space()
+        if ch == "":
+            raise refuse(self._where(self.pos), "ошибка JSON: файл обрывается — " +
+                         ("массив не закрыт («]»)" if closing == "]" else "документ не закрыт («}»)"))
         if ch != closing and ch != ",":
             raise self._error("Expecting ',' delimiter", self.pos)
         self.pos += 1
@@ -228,7 +259,7 @@ class JsonReader:
         if self._skip_space() != "":
             raise self._error("Extra data", self.pos)
 
-    def _elements(self) -> Iterator[Any]:
+    def _elements(self, key: str) -> Iterator[Any]:
         """The elements of the array whose "[" is at ``pos``; leaves ``pos`` after its "]".
 
         The common case — an element and its comma well inside the window — goes straight to the C scanner; near
@@ -238,7 +269,10 @@ class JsonReader:
             self.pos += 1
             return
         scan, separator = self.decoder.scan_once, _SEPARATOR.match
+        index = -1
         while True:
+            index += 1
+            self.element = f"{key}[{index}]"
             buf, pos = self.buf, self.pos
             end = -1
             if len(buf) - pos >= LOOKAHEAD:
@@ -265,16 +299,17 @@ class JsonReader:
         """The elements of a top-level array of a file already read once (``offsets`` from that reading)."""
         if self._skip_space() != "[":
             raise refuse(f"{self.path}:{key}", "файл изменился во время импорта")
-        return self._elements()
+        return self._elements(key)
 
 
-def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict:
-    """A JSON object whose keys must not repeat (json keeps the last silently: one of two amounts would vanish)."""
+def _object(pairs: list[tuple[str, Any]], duplicates: list[tuple[str, str]], reader: JsonReader) -> dict:
+    """A JSON object whose keys must not repeat (json keeps the last silently: one of two amounts would vanish);
+    a repetition is named by the element it is in (``reader.element``: «readings[12]») and the object's id."""
     out: dict = {}
     for key, value in pairs:
         if key in out:
             where = f" (объект с id «{out['id']}»)" if isinstance(out.get("id"), str) else ""
-            duplicates.append(f"ключ «{key}» повторяется в одном объекте{where}")
+            duplicates.append((reader.element or "(документ)", f"ключ «{key}» повторяется в одном объекте{where}"))
         out[key] = value
     return out
 
@@ -302,6 +337,7 @@ class FileDocument:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.offsets: dict[str, int] = {}
+        self.repeated_keys: list[Problem] = []  # keys repeated inside one object, found by ``members()``
 
     def _open(self) -> BinaryIO:
         try:
@@ -310,14 +346,16 @@ class FileDocument:
             raise refuse(str(self.path), f"файл не прочитан: {exc.strerror or exc}") from None
 
     def members(self) -> Iterator[tuple[str | None, Any]]:
-        duplicates: list[str] = []
+        """The members in the file's order; a key repeated inside an object is kept in ``repeated_keys`` (the
+        first reading reports it with everything else it finds)."""
+        duplicates: list[tuple[str, str]] = []
         with self._open() as handle:
-            reader = JsonReader(self.path, handle, object_pairs_hook=lambda pairs: _object(pairs, duplicates),
-                                duplicates=duplicates)
+            reader = JsonReader(self.path, handle, duplicates=duplicates)
+            reader.decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: _object(pairs, duplicates, reader),
+                                              parse_constant=_constant, parse_float=_finite)
             yield from reader.members()
             self.offsets = reader.offsets
-        if duplicates:
-            raise ValidationFailed([Problem(str(self.path), reason) for reason in duplicates], title=TITLE)
+        self.repeated_keys = [Problem(path, reason) for path, reason in dict.fromkeys(duplicates)]
 
     def array(self, key: str) -> Iterator[Any]:
         with self._open() as handle:

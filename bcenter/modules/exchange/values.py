@@ -53,17 +53,41 @@ def _string(value: str, path: str) -> Problem | None:
 
 
 def value_problems(value: Any, path: str) -> Iterator[Problem]:
-    """The problems of every string and integer inside ``value`` (``extra`` left out)."""
+    """The problems of every string and integer inside ``value`` (``extra``: only what cannot be stored at all)."""
     if isinstance(value, str):
         problem = _string(value, path)
         if problem is not None:
             yield problem
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key != "extra":
-                yield from value_problems(item, f"{path}.{key}" if path else str(key))
+            where = f"{path}.{key}" if path else str(key)
+            if key == "extra":
+                yield from _unstorable(item, where)
+            else:
+                yield from value_problems(item, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from value_problems(item, f"{path}[{index}]")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
         yield Problem(path, f"слишком большое число: {str(value)[:20]}{'…' if len(str(value)) > 20 else ''}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unstorable(value: Any, path: str) -> Iterator[Problem]:
+    """Inside ``extra`` (free-form, kept as is): a lone half of a surrogate pair, in a key or a value, has no
+    UTF-8 form — the row could not be written."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            yield Problem(path, f"недопустимый символ {_character(found.group())}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(key):  # named printably: the path itself must be printable
+                key = key.encode("utf-8", "backslashreplace").decode()
+                yield Problem(f"{path}.{key}", "недопустимый символ в имени поля: половина суррогатной пары")
+            yield from _unstorable(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, f"{path}[{index}]")
