@@ -60,9 +60,11 @@ class Finance:
         self._billed_rows: dict[str, list[pay.PenaltyBilled]] | None = None
         self.basis = hashlib.sha256(repr((
             self.settings, self.rates, sorted(self.rules.items()), sorted(self._non_working), sorted(self._working),
+            sorted((uid, svc["supplier"]) for uid, svc in self.services.items()),
         )).encode()).hexdigest()[:16]
-        """A fingerprint of what due dates, rates, rules and the order of application come from: a carry computed
-        with another (``bcenter.engine.carry``) is not continued."""
+        """A fingerprint of what due dates, rates, rules, the order of application and the services' suppliers (an
+        opening balance is owed to its service's supplier, ``position``) come from: a carry computed with another
+        (``bcenter.engine.carry``) is not continued."""
 
     # --- law tables ---------------------------------------------------------------------------------
     def _calendar(self) -> WorkCalendar:

@@ -63,16 +63,13 @@ def open_lines(db: pw.Database, period: Period, dims: Dimensions
     from bcenter.modules.finance.position import Finance
 
     stored = _stored_usable(db, period)
-    finance = None if stored else Finance(db)
+    finance = Finance(db)
     for houses in house_chunks(dims):
         carries: dict[str, bytes] = {}
         if stored:
-            scope, params = in_houses(db, houses)
-            for account, state, kept in db.execute_sql(
-                    f'SELECT account_id, state, period FROM "account_carry" WHERE 1 = 1{scope}', params):
-                if str(kept) == str(period):
-                    carries[str(account)] = bytes(state)
-        else:
+            carries = _stored_current(db, period, houses, finance)
+        if carries is None or not stored:
+            carries = {}
             compute_balances(db, period, houses=houses, finance=finance, carries=carries)
         part = []
         for account, blob in carries.items():
@@ -83,6 +80,31 @@ def open_lines(db: pw.Database, period: Period, dims: Dimensions
                 if owed > 0:
                     part.append((account, service, supplier, owed, due))
         yield part
+
+
+def _stored_current(db: pw.Database, period: Period, houses, finance) -> dict[str, bytes] | None:
+    """The carries the close of ``period`` stored for these houses — or None when one of them no longer tells the
+    account's position at the period's end: a payment or an opening balance dated into the period written since
+    (its ``facts``), or settings, rates, rules or services' suppliers changed (its ``basis``). The part is then
+    computed as the close would compute it now, and the report shows what ``bcenter debts`` shows."""
+    scope, params = in_houses(db, houses)
+    carries: dict[str, bytes] = {}
+    for account, state, kept in db.execute_sql(
+            f'SELECT account_id, state, period FROM "account_carry" WHERE 1 = 1{scope}', params):
+        if str(kept) == str(period):
+            carries[str(account)] = bytes(state)
+    facts = finance.facts(period, scope, params)
+    if any(account not in carries for account in facts):  # a payment to an account the close carried nothing for
+        return None
+    for account, blob in carries.items():
+        carry = carry_engine.decode(blob)
+        if carry is not None and (carry.basis != finance.basis
+                                  or tuple(carry.facts) != facts.get(account, _NO_FACTS)[1]):
+            return None
+    return carries
+
+
+_NO_FACTS = ((0, 0, 0, 0), (0, 0, 0, 0), False)
 
 
 def _facts(part: list[tuple[str, str, str, int, date]], as_of: date) -> list[tuple[tuple, tuple[int, ...]]]:
