@@ -95,6 +95,7 @@ def raw_limit_pg(url: str, written: dict[str, int]) -> float:
     db.connect()
     conn = db.connection()
     batches = []
+    entries: list[str] = []  # the copies' journal entries: a charge line's key is (its entry, its number)
     with conn.cursor() as cur:
         for table in MONTH_TABLES:
             n = written.get(table, 0)
@@ -102,13 +103,19 @@ def raw_limit_pg(url: str, written: dict[str, int]) -> float:
                 continue
             cur.execute("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i JOIN pg_attribute a "
                         "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass "
-                        "AND i.indisprimary", (table,))
-            key, kind = cur.fetchone()
+                        "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)", (table,))
+            keys = cur.fetchall()
+            key, kind = keys[0]
             cur.execute(f'SELECT * FROM "{table}" LIMIT {min(n, 100000)}')
             names = [d[0] for d in cur.description]
             sample = cur.fetchall()
             k = names.index(key)
-            if kind == "bigint":  # a serial: assigned by its sequence
+            if table == "charge_line":  # (entry_id, line_no): lines spread over the copied entries, as the month's
+                assert [c for c, _ in keys] == ["entry_id", "line_no"] and entries, keys
+                cols, no = names, names.index("line_no")
+                rows = [tuple(entries[j % len(entries)] if i == k else 1000 + j // len(entries) if i == no else v
+                              for i, v in enumerate(sample[j % len(sample)])) for j in range(n)]
+            elif kind == "bigint":  # a serial: assigned by its sequence
                 cols = [c for c in names if c != key]
                 rows = [tuple(v for i, v in enumerate(sample[j % len(sample)]) if i != k) for j in range(n)]
             else:
@@ -116,6 +123,8 @@ def raw_limit_pg(url: str, written: dict[str, int]) -> float:
                 fresh = (lambda j: str(uuid.uuid4())) if kind == "uuid" else (lambda j: uuid.uuid4().bytes)
                 rows = [tuple(fresh(j) if i == k else v for i, v in enumerate(sample[j % len(sample)]))
                         for j in range(n)]
+                if table == "journal_entry":
+                    entries = [row[k] for row in rows]
             batches.append((f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES %s', rows))
     conn.rollback()
     started = time.perf_counter()
