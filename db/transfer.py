@@ -4,7 +4,8 @@ For an office that outgrows its laptop and moves to the settlement centre's serv
 legs (`bench/month.py --pg`), and for the migration tests (a database of an earlier release copied as that release
 stored it, then migrated by today's code). Keys stored in 16 bytes become ``uuid``, booleans 0/1 become booleans;
 foreign keys are not checked while copying (the source is whole, as a restore); the sequences are moved past the
-copied rows. All in one transaction, a table at a time in batches: memory stays bounded.
+copied rows; the tables are analysed after (the planner's statistics, as after any bulk load). All in one
+transaction, a table at a time in batches: memory stays bounded.
 """
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def copy_sqlite_to_postgres(source: Path, db: pw.Database, *, release: int | Non
                     "current_schema() AND (column_default LIKE 'nextval%%' OR is_identity = 'YES')").fetchall():
                 db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
                                f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
+        for table in tables:  # the planner's statistics of the copied rows (PostgreSQL: «run ANALYZE after a bulk
+            db.execute_sql(f'ANALYZE "{table}"')  # load»); else the first hours plan from the empty tables
     finally:
         src.close()
 
