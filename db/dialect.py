@@ -5,6 +5,7 @@ driver's fastest batch insert.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from datetime import date
@@ -102,3 +103,52 @@ def raw_insert(db: pw.Database, table: str, columns: Sequence[str], rows: Sequen
             execute_values(cursor, sql, rows, page_size=2000)
     else:
         db.connection().executemany(sql, rows)
+
+
+def integrity_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a constraint of the database raises, through peewee or straight from a driver
+    (``raw_insert``): sqlite3's, psycopg2's (when installed) and peewee's."""
+    types: list[type[BaseException]] = [sqlite3.IntegrityError, pw.IntegrityError]
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover — PostgreSQL's driver is an optional dependency
+        pass
+    else:
+        types.append(psycopg2.IntegrityError)
+    return tuple(types)
+
+
+_CONSTRAINT_FORMS = (
+    # (pattern, kind) — SQLite's and PostgreSQL's wording of the same refusals
+    (re.compile(r"UNIQUE constraint failed: (?P<columns>.+)"), "unique"),
+    (re.compile(r'duplicate key value violates unique constraint "(?P<name>[^"]+)"'
+                r'(?:.*?Key \((?P<columns>[^)]*)\))?', re.S), "unique"),
+    (re.compile(r"FOREIGN KEY constraint failed"), "foreign"),
+    (re.compile(r'violates foreign key constraint "(?P<name>[^"]+)"'), "foreign"),
+    (re.compile(r"NOT NULL constraint failed: (?P<columns>.+)"), "not_null"),
+    (re.compile(r'null value in column "(?P<columns>[^"]+)"'), "not_null"),
+    (re.compile(r"CHECK constraint failed: (?P<name>.+)"), "check"),
+    (re.compile(r'violates check constraint "(?P<name>[^"]+)"'), "check"),
+)
+
+
+def constraint_refusal(exc: BaseException) -> str:
+    """What a constraint of the database refused, in words for people (the import's last line of defence: a rule
+    its checks do not mirror names its columns or its constraint rather than ending in a traceback)."""
+    text = str(exc).strip()
+    for pattern, kind in _CONSTRAINT_FORMS:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        columns = ", ".join(c.strip().rpartition(".")[2] for c in (parts.get("columns") or "").split(",") if c.strip())
+        name = parts.get("name")
+        if kind == "unique":
+            what = f"такое значение полей ({columns})" if columns else "такое значение"
+            return f"{what} уже есть" + (f" (ограничение {name})" if name else "")
+        if kind == "foreign":
+            return "ссылается на запись, которой нет" + (f" (ограничение {name})" if name else "")
+        if kind == "not_null":
+            return f"не заполнено поле {columns}"
+        return f"нарушено условие {name}"
+    return f"ограничение базы данных: {text.splitlines()[0] if text else type(exc).__name__}"

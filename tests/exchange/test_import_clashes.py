@@ -191,3 +191,25 @@ def test_an_agents_fee_larger_than_the_payment(loaded, example_doc, snapshot):
     payment = {**example_doc["payments"][0], "id": "pay-fee", "amount": "10.00", "commission": "10.01"}
     assert_problems(failing(loaded, {**H, "payments": [payment]}, snapshot),
                     {"payments[0].commission": "больше суммы платежа"})
+
+
+# --- the database's own constraints: the last line of defence ------------------------------------------------
+def test_a_constraint_the_checks_miss_names_its_object(loaded, snapshot, monkeypatch):
+    """Were the import's own check of premises' numbers gone (a rule added to the schema later, which the checks do
+    not mirror yet), the database's ``uq_premises_number`` refuses the row: the problem names the object and the
+    columns, not «Внутренняя ошибка (IntegrityError)», and nothing is written."""
+    monkeypatch.setattr(importer.Importer, "_check_premises_numbers", lambda self: None)
+    doc = {**H, "premises": [_premises("p-a", "901"), _premises("p-b", "902"), _premises("p-c", "1")]}
+    problems = failing(loaded, doc, snapshot)
+    assert [p.path for p in problems] == ["premises[2]"], problems
+    assert "база данных не приняла объект" in problems[0].reason
+    assert "house_id, number" in problems[0].reason, problems[0].reason
+
+
+def test_an_update_the_database_refuses_names_its_object(loaded, example_doc, snapshot, monkeypatch):
+    """The same for a re-import's edit of a stored object (p2 moved onto p1's number)."""
+    monkeypatch.setattr(importer.Importer, "_check_premises_numbers", lambda self: None)
+    moved = copy.deepcopy(example_doc["premises"][1])
+    moved["number"] = example_doc["premises"][0]["number"]
+    problems = failing(loaded, {**H, "premises": [_premises("p-a", "901"), moved]}, snapshot)
+    assert [p.path for p in problems if "база данных" in p.reason] == ["premises[1]"], problems

@@ -44,7 +44,7 @@ from bcenter.modules.exchange.tables import COLUMNS, KIND_ARRAY, KIND_TABLE, sto
 
 NOTES_SHOWN = 20
 """How many readings kept out of the month an import names (the rest are counted; ``bcenter readings list``)."""
-from db.dialect import db_date, db_id, db_ids, is_postgres, param_mark
+from db.dialect import constraint_refusal, db_date, db_id, db_ids, integrity_errors, is_postgres, param_mark
 from db.fields import JsonTextField
 from db.models import ALL_MODELS, Organization, Setting
 from db.queries import settings_rows
@@ -454,7 +454,7 @@ class Importer:
         self._check_payment_documents(rows)
         self.writing = self.writing and not self.problems
         if self.writing:
-            self._write(rows)
+            self._write_guarded(rows)
         self.updates.clear()
         self.child_replacements.clear()
 
@@ -646,6 +646,42 @@ class Importer:
         return settings
 
     # --- 5. writing -----------------------------------------------------------------------------
+    def _write_guarded(self, rows: dict) -> None:
+        """A batch written whole or not at all (a savepoint): a row the database refuses — by a constraint the checks
+        above do not mirror, a rule added to the schema later — is a problem naming its object and the rule, not a
+        traceback; the batch's rows are taken back, the reading goes on checking, and the import is refused."""
+        try:
+            with self.db.atomic():
+                self._write(rows)
+        except _Refused as refused:
+            self.problems.append(refused.problem)
+            self.writing = False
+
+    def _insert_chunk(self, table: str, model, columns, chunk: list[tuple]) -> None:
+        try:
+            with self.db.atomic():
+                self.uow.insert_rows(model, columns, chunk)
+        except integrity_errors() as exc:
+            raise _Refused(self._refused_row(table, model, columns, chunk, exc)) from None
+
+    def _refused_row(self, table: str, model, columns, chunk: list[tuple], exc: BaseException) -> Problem:
+        """The object whose row the database refused: the chunk's rows tried one by one (only on this path)."""
+        for row in chunk:
+            try:
+                with self.db.atomic():
+                    self.uow.insert_rows(model, columns, [row])
+            except integrity_errors() as one:
+                return Problem(self._row_path(table, columns, row), _refusal(one))
+        return Problem(self._row_path(table, columns, chunk[0]) if len(chunk) == 1 else xs_array_of_table(table),
+                       _refusal(exc))
+
+    def _row_path(self, table: str, columns, row: tuple) -> str:
+        """``array[index]`` of the object a row was made of (a child row: of its parent)."""
+        key = row[0]
+        if table in CHILDREN:
+            key = row[list(columns).index(CHILDREN[table][0])]
+        return self.paths.get(str(key)) or xs_array_of_table(table)
+
     def _write(self, rows: dict) -> None:
         self._apply_updates(self.result)
         for table in WRITE_ORDER:
@@ -659,7 +695,7 @@ class Importer:
             if table in _KIND_OF and self.unwritten:
                 table_rows = self._in_order(table, table_rows)
             for start in range(0, len(table_rows), BATCH):
-                self.uow.insert_rows(model, columns, table_rows[start:start + BATCH])
+                self._insert_chunk(table, model, columns, table_rows[start:start + BATCH])
             self.result.inserted[table] += len(table_rows)
         if self._has_rows("account"):
             self.touched.update(r[0] for r in rows.get("account", ()))
@@ -695,7 +731,11 @@ class Importer:
                 field_ = model._meta.columns[column]
                 fields[field_.name] = json.loads(value) if isinstance(field_, JsonTextField) and value else value
             if fields:
-                self.uow.update(model, uid, **fields)
+                try:
+                    with self.db.atomic():
+                        self.uow.update(model, uid, **fields)
+                except integrity_errors() as exc:
+                    raise _Refused(Problem(path, _refusal(exc))) from None
             children = [label for child, (col, parent, label) in matching.CHILDREN.items()
                         if KIND_TABLE[parent] == table and any(c == child and u == uid
                                                                for c, _, u, _ in self.child_replacements)]
@@ -705,7 +745,7 @@ class Importer:
             old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid], ids=True)]
             self.uow.delete_rows(model, old)
             if new_rows:
-                self.uow.insert_rows(model, COLUMNS[child], new_rows)
+                self._insert_chunk(child, model, COLUMNS[child], new_rows)
 
     def _upsert_organization(self, org: dict, result: ImportResult) -> None:
         values = dict(name=org["name"], inn=org["inn"], kpp=org.get("kpp"), ogrn=org.get("ogrn"),
@@ -756,6 +796,29 @@ _KIND_OF = {KIND_TABLE[kind]: kind for kind in SELF_REFERENCES}
 
 def xs_array(kind: str) -> str:
     return _ARRAY_OF[kind]
+
+
+def xs_array_of_table(table: str) -> str:
+    """The document's array whose objects make rows of ``table`` (a child table: its parent's array)."""
+    if table in CHILDREN:
+        return xs_array(CHILDREN[table][1])
+    for kind, kind_table in KIND_TABLE.items():
+        if kind_table == table:
+            return xs_array(kind)
+    return table
+
+
+class _Refused(Exception):
+    """A row the database refused while a batch was written (``Importer._write_guarded``)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+def _refusal(exc: BaseException) -> str:
+    return (f"база данных не приняла объект: {constraint_refusal(exc)} — правило, которого нет в проверках "
+            "импорта (сообщите разработчикам bcenter)")
 
 
 def _model(table: str):
