@@ -100,6 +100,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (33, "claims", _python_step("m0033_claims")),
     (34, "collection", _python_step("m0034_collection")),
     (35, "house_manager", _sql_file("0035_house_manager")),
+    (36, "opening_supplier", _python_step("m0036_opening_supplier")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -155,12 +155,16 @@ class CashOperation(BaseModel):
 
 
 class OpeningBalance(BaseModel):
-    """Debt (+) or advance (−) at the start of a period, brought from the system being left."""
+    """Debt (+) or advance (−) at the start of a period, brought from the system being left, owed to (or by) the
+    supplier named — the service's supplier when it was brought, unless the document says another (step 36): a
+    service moved to another supplier later leaves its old debts with the old one."""
 
     account = pw.ForeignKeyField(Account, backref="opening_balances", on_delete="RESTRICT")
     service = pw.ForeignKeyField(Service, backref="+", on_delete="RESTRICT")
+    supplier = pw.ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)
     period = PeriodField()
     amount = MoneyField()
+    extra = JsonTextField(null=True)
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_opening_balance UNIQUE (account_id, service_id, period)")]

@@ -109,6 +109,7 @@ class KeyRate(BaseModel):
     rate = QuantityField()
     source = pw.CharField(max_length=10, default="law")
     basis = pw.TextField(null=True)
+    extra = JsonTextField(null=True)  # the exchange document's (step 36)
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_key_rate UNIQUE (valid_from, source)")]
@@ -136,6 +137,7 @@ class Moratorium(BaseModel):
     debts_before = pw.DateField(null=True)
     source = pw.CharField(max_length=10, default="law")
     basis = pw.TextField(null=True)
+    extra = JsonTextField(null=True)  # the exchange document's (step 36)
 
     class Meta:
         constraints = [constraint("CONSTRAINT uq_moratorium UNIQUE (valid_from, valid_to, source)")]

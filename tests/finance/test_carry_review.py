@@ -2,8 +2,9 @@
 missed (2026-12-07): the closes and the reports from the carries must be what the same database gives computed from
 the first month.
 
-* a service moved to another supplier: an opening balance is owed to its service's supplier (``Finance.position``),
-  so a carry made before the move is not continued — the close posts what a close from the first month posts;
+* a service moved to another supplier: an opening balance stays owed to the supplier it names (schema step 36; it
+  used to follow the service's current one), so the carry made before the move still holds — the close posts what a
+  close from the first month posts;
 * the debt ageing of the last closed month reads the carries its close stored — not once a payment dated into that
   month was written after the close: it then shows what ``bcenter debts`` shows.
 """
@@ -39,17 +40,34 @@ def _balances(app, period) -> list[tuple]:
                   for r in app.month.balances(period).rows)
 
 
-def test_a_service_moved_to_another_supplier_closes_as_from_the_first_month(town_file, tmp_path):
+def test_a_service_moved_to_another_supplier_leaves_its_old_debts_with_the_old_one(town_file, tmp_path):
+    """A debt stays owed to whom it was owed: the opening balance names its supplier (schema step 36), so a service
+    moved to another supplier (a re-import of ``services``) changes no old obligation — the carry of the last close
+    stays good, and a close continuing it posts what a close from the first month posts."""
     kept, dropped = _town(town_file, tmp_path, "kept"), _town(town_file, tmp_path, "dropped")
     try:
         doc = export_document(db=kept.db)
-        owed = {o["service"] for o in doc.get("opening_balances", ())}
-        service = next(s for s in doc["services"] if s["id"] in owed)
+        opening = next(o for o in doc["opening_balances"] if not o["amount"].startswith("-"))
+        service = next(s for s in doc["services"] if s["id"] == opening["service"])
+        assert opening["supplier"] == service["supplier"]  # the export names it
         other = next(s["id"] for s in doc["suppliers"] if s["id"] != service["supplier"])
         before = Finance(kept.db).basis
         for app in (kept, dropped):
             import_data({**H, "services": [{**service, "supplier": other}]}, db=app.db)
-        assert Finance(kept.db).basis != before  # the carries of the last close are not continued
+        assert Finance(kept.db).basis == before  # the carries of the last close still hold
+        after = export_document(db=kept.db)
+        assert {(o["account"], o["service"], o["supplier"]) for o in after["opening_balances"]} == \
+            {(o["account"], o["service"], o["supplier"]) for o in doc["opening_balances"]}
+
+        finance = Finance(kept.db)
+        number = next(a["number"] for a in doc["accounts"] if a["id"] == opening["account"])
+        (account,), = kept.db.execute_sql('SELECT id FROM "account" WHERE number = ?', (number,)).fetchall()
+        owed = finance.position(str(account), number, as_of=OPEN.last_day).charges
+        old_uid, = [uid for uid, ext in finance.suppliers.items() if ext == service["supplier"]]
+        first = min(c.period for c in owed if finance.services[c.service]["ext"] == service["id"])
+        assert {c.supplier for c in owed if c.period == first and finance.services[c.service]["ext"] == service["id"]} \
+            == {old_uid}
+
         dropped.db.execute_sql('DELETE FROM "account_carry"')
         kept.month.close(OPEN)
         dropped.month.close(OPEN)

@@ -52,6 +52,7 @@ class Checker:
         self.accepted: dict[str, dict] = {}  # a reading's key → a person's acceptance the document carries
         self._dates: dict[str, date] = {}
         self._documents: dict[object, str] = {}  # ИПД and (account, month) → the path that named it first
+        self.service_suppliers: dict[str, str] = {}  # a service's UUID → its supplier's (opening balances)
 
     # --- primitives -----------------------------------------------------------------------------
     def fail(self, path: str, reason: str) -> None:
@@ -213,7 +214,7 @@ class Checker:
         d = self.date(o["from"], f"{path}.from")
         rate = self.quantity(o["rate"], f"{path}.rate", non_negative=True)
         if d and rate is not None:
-            out["key_rate"].append((uid, o["from"], rate, "document"))
+            out["key_rate"].append((uid, o["from"], rate, "document", _extra(o)))
 
     def moratorium(self, o: dict, path: str, uid: str, out: dict) -> None:
         _, _, ok = self.interval(o, path)
@@ -224,7 +225,7 @@ class Checker:
             if self.date(before, f"{path}.applies_to.debts_before") is None:
                 ok = False
         if ok:
-            out["moratorium"].append((uid, o["from"], o["to"], before, "document"))
+            out["moratorium"].append((uid, o["from"], o["to"], before, "document", _extra(o)))
 
     def house(self, o: dict, path: str, uid: str, out: dict) -> None:
         a = o["address"]
@@ -502,11 +503,19 @@ class Checker:
                                    o.get("agent"), commission, _extra(o)))
 
     def opening_balance(self, o: dict, path: str, uid: str, out: dict) -> None:
+        """Owed to (or by) the supplier named, else to the service's supplier as the database holds it now
+        (``service_suppliers``, filled by the importer before the batch): a debt stays with whom it was owed to
+        when the service later moves to another supplier."""
         account = self.ref("account", o["account"], f"{path}.account")
         service = self.ref("service", o["service"], f"{path}.service")
+        if "supplier" in o:
+            supplier = self.ref("supplier", o["supplier"], f"{path}.supplier")
+            ok = supplier is not None
+        else:
+            supplier, ok = self.service_suppliers.get(service or ""), True
         amount = self.money(o["amount"], f"{path}.amount")
-        if account and service and amount is not None:
-            out["opening_balance"].append((uid, account, service, o["period"], amount))
+        if account and service and ok and amount is not None:
+            out["opening_balance"].append((uid, account, service, supplier, o["period"], amount, _extra(o)))
 
 
 def find_overlaps(items: list[tuple[str, tuple, date, date | None]]) -> list[tuple[str, str]]:

@@ -168,13 +168,13 @@ class Exporter:
             yield _extra(obj, extra)
 
     def key_rates(self) -> Iterator[dict]:
-        for _, start, rate, _ in self._rows("key_rate", where="WHERE source = 'document'"):
-            yield {"from": _d(start), "rate": rate}
+        for _, start, rate, _, extra in self._rows("key_rate", where="WHERE source = 'document'"):
+            yield _extra({"from": _d(start), "rate": rate}, extra)
 
     def moratoria(self) -> Iterator[dict]:
-        for _, start, end, before, _ in self._rows("moratorium", where="WHERE source = 'document'"):
-            yield {"from": _d(start), "to": _d(end),
-                   "applies_to": "all" if before is None else {"debts_before": _d(before)}}
+        for _, start, end, before, _, extra in self._rows("moratorium", where="WHERE source = 'document'"):
+            yield _extra({"from": _d(start), "to": _d(end),
+                          "applies_to": "all" if before is None else {"debts_before": _d(before)}}, extra)
 
     def houses(self) -> Iterator[dict]:
         links = self._links("house_service", "house_id")
@@ -390,10 +390,11 @@ class Exporter:
                          extra)
 
     def opening_balances(self) -> Iterator[dict]:
-        accounts, services = self._ids("account"), self._ids("service")
-        for _, account, service, period, amount in self._rows("opening_balance"):
-            yield {"account": accounts[str(account)], "service": services[str(service)], "period": period,
-                   "amount": format_kop(amount)}
+        accounts, services, suppliers = self._ids("account"), self._ids("service"), self._ids("supplier")
+        for _, account, service, supplier, period, amount, extra in self._rows("opening_balance"):
+            yield _extra({"account": accounts[str(account)], "service": services[str(service)],
+                          "supplier": suppliers[str(supplier)], "period": period, "amount": format_kop(amount)},
+                         extra)
 
     def closed_periods(self) -> Iterator[str]:
         for (period,) in self.db.execute_sql("SELECT period FROM billing_period WHERE state = 'closed' ORDER BY period"):

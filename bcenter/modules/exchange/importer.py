@@ -74,7 +74,7 @@ REFS: dict[str, tuple[tuple[str, str], ...]] = {
                       ("supersedes", "quality_event")),
     "payment": (("account", "account"), ("services[].service", "service")),
     "payment_document": (("account", "account"),),
-    "opening_balance": (("account", "account"), ("service", "service")),
+    "opening_balance": (("account", "account"), ("service", "service"), ("supplier", "supplier")),
 }
 """Which fields of each kind refer to which kind (``a.b`` nested, ``a[].b`` in a list)."""
 
@@ -411,6 +411,8 @@ class Importer:
         if kind in FACT_KINDS:
             self._fact_ids(kind, batch)
         self._resolve_external(kind, batch)
+        if kind == "opening_balance":
+            self._service_suppliers(batch)
         self.paths, self.natural_objs = {}, {}
         index_of: dict[str, int] = {}
         rows: dict[str, list[tuple]] = defaultdict(list)
@@ -433,6 +435,17 @@ class Importer:
         if kind in ("reading", "house_reading"):  # the new ones: those imported again are compared as facts
             table = KIND_TABLE[kind]
             self.sequences.readings(table, rows.get(table, ()), index_of)
+
+    def _service_suppliers(self, batch: list[tuple[int, dict]]) -> None:
+        """The supplier an opening balance that names none is owed to: its service's, as the database holds it now —
+        the document's services are written before (``ARRAY_ORDER``). While nothing is written (a problem found),
+        a new service is not there: its balances are only checked, never written."""
+        known = self.checker.service_suppliers
+        wanted = {self.ids["service"].get(obj["service"]) for _, obj in batch if "supplier" not in obj}
+        wanted = [uid for uid in wanted if uid is not None and uid not in known]
+        if wanted:
+            known.update((str(s), str(p)) for s, p in self._select_in(
+                'SELECT id, supplier_id FROM "service" WHERE id IN', wanted, ids=True))
 
     def _closed_periods(self, periods: list[tuple[int, str]]) -> None:
         """Periods closed in the source system are past months."""
@@ -592,11 +605,12 @@ class Importer:
             self._last_closed.append(self.db.execute_sql('SELECT MAX(period) FROM "billing_period" WHERE state = '
                                                          '\'closed\' AND NOT imported').fetchone()[0])
         last = self._last_closed[0]
+        at = COLUMNS["opening_balance"].index("period")
         for row in new:
-            if last is not None and row[3] <= last:
+            if last is not None and row[at] <= last:
                 self.problems.append(Problem(
                     f"{self.paths.get(row[0], 'opening_balances')}.period",
-                    f"период {row[3]} закрыт (последний закрытый в bcenter — {last}): входящее сальдо задаётся на "
+                    f"период {row[at]} закрыт (последний закрытый в bcenter — {last}): входящее сальдо задаётся на "
                     "первый открытый период"))
 
     def _check_payment_documents(self, rows: dict) -> None:

@@ -80,9 +80,9 @@ CHILDREN = {
 
 NATURAL = {
     # table: (key columns, value columns, array, key fields of the document object)
-    "key_rate": (("valid_from", "source"), ("rate",), "key_rates", ("from",)),
-    "moratorium": (("valid_from", "valid_to", "source"), ("debts_before",), "moratoria", ("from", "to")),
-    "opening_balance": (("account_id", "service_id", "period"), ("amount",), "opening_balances",
+    "key_rate": (("valid_from", "source"), ("rate", "extra"), "key_rates", ("from",)),
+    "moratorium": (("valid_from", "valid_to", "source"), ("debts_before", "extra"), "moratoria", ("from", "to")),
+    "opening_balance": (("account_id", "service_id", "period"), ("amount", "supplier_id", "extra"), "opening_balances",
                         ("account", "service", "period")),
     "billing_period": (("period",), (), "closed_periods", ()),
     "tariff": (("service_id", "house_id", "zone", "valid_from", "valid_to"),
@@ -91,6 +91,22 @@ NATURAL = {
     "norm": (("service_id", "house_id", "amenity", "per", "valid_from", "valid_to"), ("value", "extra"), "norms",
              ("service", "house", "amenity", "per", "from", "to")),
 }
+
+
+DEFAULTED = {"opening_balance": {"supplier_id": "supplier"}}
+"""Columns the document may leave out, filled by the importer (an opening balance's supplier: its service's): on a
+re-import they are compared only when the document names them — else the stored value stands (the service may have
+moved to another supplier since; the balance stays owed to the one it was owed to)."""
+
+
+def _was(imp: Importing, column: str, value) -> str:
+    """A stored value as the message names it: a supplier by the document's id, ``extra`` only as «other»."""
+    if column == "extra":
+        return "extra другое"
+    if column == "supplier_id" and value is not None:
+        found = imp._select_in('SELECT ext_id FROM "supplier" WHERE id IN', [str(value)], ids=True)
+        return f"supplier «{found[0][0] if found and found[0][0] else value}»"
+    return f"{column} {_show(column, value)}"
 
 
 def _show(column: str, value) -> str:
@@ -235,12 +251,17 @@ def _drop_natural(imp: Importing, rows: dict, result: ImportResult) -> None:
                 keep.append(row)
                 continue
             values = tuple(storage_form(row[cols.index(c)] for c in value_cols))
+            obj = imp.natural_objs.get(row[0], {})
+            defaulted = DEFAULTED.get(table)
+            if defaulted:
+                values = tuple(was if c in defaulted and defaulted[c] not in obj else v
+                               for c, v, was in zip(value_cols, values, stored[key]))
             if values == stored[key]:
                 result.unchanged[array] += 1
                 continue
-            obj = imp.natural_objs.get(row[0], {})
             named = ", ".join(f"{f} {json.dumps(obj.get(f), ensure_ascii=False)}" for f in fields if f in obj)
-            was = ", ".join(f"{c} {_show(c, v)}" for c, v in zip(value_cols, stored[key]) if c != "extra")
+            was = ", ".join(_was(imp, c, v) for c, v, n in zip(value_cols, stored[key], values)
+                            if v != n or c == "amount")
             imp.problems.append(Problem(imp.paths.get(row[0], array),
                                         f"запись ({named}) уже есть в базе с другим значением ({was}); "
                                         "исправление вносится новой записью"))

@@ -34,8 +34,8 @@ COLUMNS = {
     "tariff": ("id", "ext_id", "service_id", "house_id", "zone", "valid_from", "valid_to", "rate",
                "cold_water_rate", "heat_rate", "heat_per_m3", "extra"),
     "norm": ("id", "ext_id", "service_id", "house_id", "amenity", "per", "valid_from", "valid_to", "value", "extra"),
-    "key_rate": ("id", "valid_from", "rate", "source"),
-    "moratorium": ("id", "valid_from", "valid_to", "debts_before", "source"),
+    "key_rate": ("id", "valid_from", "rate", "source", "extra"),
+    "moratorium": ("id", "valid_from", "valid_to", "debts_before", "source", "extra"),
     "house": ("id", "ext_id", "region", "city", "street", "building", "block", "total_area", "common_area", "fias",
               "heating_method", "heating_payment", "season_months", "extra", "postcode", "manager_name", "manager_inn",
               "section"),
@@ -66,7 +66,7 @@ COLUMNS = {
                 "extra"),
     "payment_service_split": ("id", "payment_id", "service_id", "amount"),
     "payment_document": ("id", "ext_id", "account_id", "period", "ipd", "extra"),
-    "opening_balance": ("id", "account_id", "service_id", "period", "amount"),
+    "opening_balance": ("id", "account_id", "service_id", "supplier_id", "period", "amount", "extra"),
     "billing_period": ("id", "period", "state", "imported"),
 }
 

@@ -60,11 +60,10 @@ class Finance:
         self._billed_rows: dict[str, list[pay.PenaltyBilled]] | None = None
         self.basis = hashlib.sha256(repr((
             self.settings, self.rates, sorted(self.rules.items()), sorted(self._non_working), sorted(self._working),
-            sorted((uid, svc["supplier"]) for uid, svc in self.services.items()),
         )).encode()).hexdigest()[:16]
-        """A fingerprint of what due dates, rates, rules, the order of application and the services' suppliers (an
-        opening balance is owed to its service's supplier, ``position``) come from: a carry computed with another
-        (``bcenter.engine.carry``) is not continued."""
+        """A fingerprint of what due dates, rates, rules and the order of application come from: a carry computed
+        with another (``bcenter.engine.carry``) is not continued. Not the services' suppliers: a line names its own,
+        an opening balance too (schema step 36) — a service moved to another supplier changes no old obligation."""
 
     # --- law tables ---------------------------------------------------------------------------------
     def _calendar(self) -> WorkCalendar:
@@ -133,9 +132,10 @@ class Finance:
                 f'JOIN "charge_line" c ON c.entry_id = e.id WHERE e.account_id = {m} '
                 f'GROUP BY e.period, c.service_id, c.supplier_id', (db_id(account),)):
             owed[(Period.parse(period), str(service), str(supplier))] += int(amount)
-        openings = [(Period.parse(period), str(service), self.services[str(service)]["supplier"], int(amount))
-                    for service, period, amount in self.db.execute_sql(
-                        f'SELECT service_id, period, amount FROM "opening_balance" WHERE account_id = {m}', (db_id(account),))]
+        openings = [(Period.parse(period), str(service), str(supplier), int(amount))
+                    for service, supplier, period, amount in self.db.execute_sql(
+                        f'SELECT service_id, supplier_id, period, amount FROM "opening_balance" WHERE account_id = {m}',
+                        (db_id(account),))]
         charges, credits = engine_position.obligations(owed, openings, due=self.due, as_of=as_of,
                                                        credits=self.settings.credit_application)
         splits = defaultdict(dict)

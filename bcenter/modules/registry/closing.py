@@ -76,8 +76,8 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
                                         (str(previous),)).fetchone() is not None
     if not found_previous:  # the first period in bcenter: the balances brought from the system we left
         for account, service, supplier, amount in db.execute_sql(
-                f'SELECT o.account_id, o.service_id, s.supplier_id, o.amount FROM "opening_balance" o '
-                f'JOIN "service" s ON s.id = o.service_id WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
+                f'SELECT o.account_id, o.service_id, o.supplier_id, o.amount FROM "opening_balance" o '
+                f'WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
             rows[(str(account), str(service), str(supplier))]["opening"] += int(amount)
     owed_now: dict[str, dict[tuple[Period, str, str], int]] = defaultdict(lambda: defaultdict(int))
     for account, service, supplier, kind, amount in db.execute_sql(
