@@ -148,21 +148,17 @@ class FirstReading:
         if kind == "meter":
             self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
         elif kind == "premises":
-            key = (obj["house"], obj["number"])
-            if key in self.premises_numbers:
-                self.problems.append(Problem(f"premises[{index}].number",
-                                             f"в доме «{key[0]}» уже есть помещение № {key[1]} "
-                                             f"(premises[{self.premises_numbers[key][0]}])"))
-            else:
-                self.premises_numbers[key] = (index, obj["id"])
+            house, number = key = (obj["house"], obj["number"])
+            earlier = _taken(self.premises_numbers, key, index, obj["id"])
+            if earlier is not None:
+                self.problems.append(Problem(f"premises[{index}].number", f"в доме «{house}» уже есть помещение "
+                                                                          f"№ {number} (premises[{earlier}])"))
         elif kind == "account":
             number = obj["number"]
-            if number in self.numbers:
-                self.problems.append(Problem(f"accounts[{index}].number",
-                                             f"номер лицевого счёта {number} повторяется "
-                                             f"(уже в accounts[{self.numbers[number][0]}])"))
-            else:
-                self.numbers[number] = (index, obj["id"])
+            earlier = _taken(self.numbers, number, index, obj["id"])
+            if earlier is not None:
+                self.problems.append(Problem(f"accounts[{index}].number", f"номер лицевого счёта {number} "
+                                                                          f"повторяется (уже в accounts[{earlier}])"))
         elif kind in ("registration", "ownership"):
             try:
                 start = date.fromisoformat(obj["from"])
@@ -236,3 +232,12 @@ class FirstReading:
 
 
 __all__ = ["FACT_KINDS", "FATAL", "FirstReading", "SELF_REFERENCES"]
+
+
+def _taken(seen: dict, key, index: int, ext: str) -> int | None:
+    """The index of the object that took ``key`` earlier in its array (a unique value: an account's number, a
+    premises' number in its house) — else ``key`` is this object's from now on and None."""
+    if key in seen:
+        return seen[key][0]
+    seen[key] = (index, ext)
+    return None

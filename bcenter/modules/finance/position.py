@@ -39,6 +39,10 @@ class Position:
     """The penalties closes posted (billed) per month, service and supplier — what payments pay after charges."""
 
 
+NO_FACTS = ((0, 0, 0, 0), (0, 0, 0, 0), False)
+"""``Finance.facts`` of an account without payments and opening balances (it leaves such accounts out)."""
+
+
 class Finance:
     """Reads what the position of accounts needs once (services, law tables, settings), then account by account."""
 
@@ -201,7 +205,7 @@ class Finance:
                 f'SELECT account_id, COUNT(*), SUM(amount), MAX(period) FROM "opening_balance" WHERE 1 = 1{scope} '
                 f'GROUP BY account_id', tuple(scope_params)):
             openings[str(account)] = (int(count), int(total), str(last))
-        out = {}
+        out = {}  # an account with neither: NO_FACTS
         for account in set(payments) | set(openings):
             p = payments.get(account, (0, 0, 0, 0, 0))
             o = openings.get(account, (0, 0, ""))

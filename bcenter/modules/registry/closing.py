@@ -25,7 +25,7 @@ from bcenter.core.period import Period
 from bcenter.engine import carry as carry_engine
 from bcenter.engine import position as engine_position
 from bcenter.engine.closing import FIELDS, KIND_FIELD, movement, with_closing
-from bcenter.modules.finance.position import Finance
+from bcenter.modules.finance.position import NO_FACTS, Finance
 from bcenter.modules.processes import can_share, pooled
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.storno import FORGOTTEN
@@ -122,7 +122,7 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
         if job is not None and n % 100 == 0:
             job.advance(min(100, len(accounts) - n))
             job.check()
-        known_before, known_now, ahead = facts.get(account, _NO_FACTS)
+        known_before, known_now, ahead = facts.get(account, NO_FACTS)
         old = stored.get(account)
         if old is not None and old.period != previous:  # a carry of an older month: neither continued nor counted
             old = None
@@ -155,9 +155,6 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             if unpaid:
                 rows[(account, service, supplier)]["unpaid_penalties"] = unpaid
     return {k: with_closing(v) for k, v in rows.items() if any(v.values())}
-
-
-_NO_FACTS = ((0, 0, 0, 0), (0, 0, 0, 0), False)
 
 
 def _names_older_bill(payments: Sequence, previous: Period) -> bool:

@@ -16,6 +16,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from bcenter.engine import carry as carry_engine
+from bcenter.modules.finance.position import NO_FACTS
 from bcenter.modules.registry import periods
 from bcenter.modules.registry.closing import compute_balances
 from bcenter.modules.reports.balances import house_chunks, period_state
@@ -99,12 +100,9 @@ def _stored_current(db: pw.Database, period: Period, houses, finance) -> dict[st
     for account, blob in carries.items():
         carry = carry_engine.decode(blob)
         if carry is not None and (carry.basis != finance.basis
-                                  or tuple(carry.facts) != facts.get(account, _NO_FACTS)[1]):
+                                  or tuple(carry.facts) != facts.get(account, NO_FACTS)[1]):
             return None
     return carries
-
-
-_NO_FACTS = ((0, 0, 0, 0), (0, 0, 0, 0), False)
 
 
 def _facts(part: list[tuple[str, str, str, int, date]], as_of: date) -> list[tuple[tuple, tuple[int, ...]]]:
