@@ -390,11 +390,16 @@ class Exporter:
                          extra)
 
     def opening_balances(self) -> Iterator[dict]:
+        """``supplier`` only where it is not the service's supplier (a service moved since): what the import fills in
+        by default is left out, so a document that needs no more than an earlier release knows stays readable there."""
         accounts, services, suppliers = self._ids("account"), self._ids("service"), self._ids("supplier")
+        current = {str(s): str(p) for s, p in self.db.execute_sql('SELECT id, supplier_id FROM "service"')}
         for _, account, service, supplier, period, amount, extra in self._rows("opening_balance"):
-            yield _extra({"account": accounts[str(account)], "service": services[str(service)],
-                          "supplier": suppliers[str(supplier)], "period": period, "amount": format_kop(amount)},
-                         extra)
+            obj = {"account": accounts[str(account)], "service": services[str(service)], "period": period,
+                   "amount": format_kop(amount)}
+            if current.get(str(service)) != str(supplier):
+                obj["supplier"] = suppliers[str(supplier)]
+            yield _extra(obj, extra)
 
     def closed_periods(self) -> Iterator[str]:
         for (period,) in self.db.execute_sql("SELECT period FROM billing_period WHERE state = 'closed' ORDER BY period"):

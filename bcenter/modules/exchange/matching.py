@@ -98,6 +98,10 @@ DEFAULTED = {"opening_balance": {"supplier_id": "supplier"}}
 re-import they are compared only when the document names them — else the stored value stands (the service may have
 moved to another supplier since; the balance stays owed to the one it was owed to)."""
 
+UNKNOWN_WHEN_NULL = {"opening_balance": {"extra"}, "key_rate": {"extra"}, "moratorium": {"extra"}}
+"""Columns whose stored NULL means «not known», not «none»: before schema step 36 these tables had no ``extra`` and
+the import dropped it — a document loaded then, loaded again, is the same record."""
+
 
 def _was(imp: Importing, column: str, value) -> str:
     """A stored value as the message names it: a supplier by the document's id, ``extra`` only as «other»."""
@@ -252,10 +256,10 @@ def _drop_natural(imp: Importing, rows: dict, result: ImportResult) -> None:
                 continue
             values = tuple(storage_form(row[cols.index(c)] for c in value_cols))
             obj = imp.natural_objs.get(row[0], {})
-            defaulted = DEFAULTED.get(table)
-            if defaulted:
-                values = tuple(was if c in defaulted and defaulted[c] not in obj else v
-                               for c, v, was in zip(value_cols, values, stored[key]))
+            defaulted, unknown = DEFAULTED.get(table, {}), UNKNOWN_WHEN_NULL.get(table, ())
+            if defaulted or unknown:
+                values = tuple(was if (c in defaulted and defaulted[c] not in obj) or (c in unknown and was is None)
+                               else v for c, v, was in zip(value_cols, values, stored[key]))
             if values == stored[key]:
                 result.unchanged[array] += 1
                 continue
