@@ -23,6 +23,7 @@ Russian; a file with any problem is refused whole (``ValidationFailed``) — not
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import struct
@@ -180,7 +181,10 @@ def load_profile(name_or_path: str) -> Profile:
 # --- values -------------------------------------------------------------------------------------------------------
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
-_PLAIN_RUBLES = re.compile(r"(\d{1,15})(?:[.,](\d{1,2}))?")
+_PLAIN_RUBLES = re.compile(r"(\d{1,10})(?:[.,](\d{1,2}))?")
+MAX_RUBLES = 10 ** 10
+"""A line's amount or a registry's total is below ten billion rubles: more is a broken field (a number the ledger's
+64-bit kopecks could not even sum), not a payment."""
 
 
 def _money(text: str) -> int:
@@ -200,6 +204,9 @@ def _money(text: str) -> int:
         raise ValueError(f"«{text}» — не сумма в рублях") from None
     if value != value.quantize(Decimal("0.01")):
         raise ValueError(f"«{text}»: больше двух знаков после запятой")
+    if abs(value) >= MAX_RUBLES:
+        limit = f"{MAX_RUBLES:,}".replace(",", " ")
+        raise ValueError(f"«{text}»: сумма от {limit} ₽ и больше — ошибка в поле, а не платёж")
     return to_kop(value)
 
 
@@ -356,6 +363,11 @@ def read_registry(path: Path, profile: Profile, *, today: date, file_name: str |
 
 def _read_text(data: bytes, reader: _Reader) -> Footer | None:
     p = reader.profile
+    if _utf8_instead(data, p.encoding):
+        reader.fail(1, None, f"файл в кодировке UTF-8, а профиль «{p.name}» читает {p.encoding}: прочитанные так "
+                             "имена и адреса исказились бы (перекодируйте файл в "
+                             f"{p.encoding} или возьмите профиль с кодировкой utf-8)")
+        return None
     try:
         text = data.decode(p.encoding)
     except UnicodeDecodeError as exc:
@@ -370,7 +382,7 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
     if p.header:
         while start < len(rows) and not rows[start].strip():
             start += 1
-        names = [c.strip() for c in rows[start].split(p.separator)] if start < len(rows) else []
+        names = [c.strip() for c in _split(rows[start], p)] if start < len(rows) else []
         for key, column in p.fields.items():
             if column in names:
                 positions[key] = names.index(column)
@@ -401,11 +413,16 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
         if footer is not None:
             reader.fail(line_no, None, f"строка платежа после итоговой строки {footer_line}")
             continue
-        parts = raw.split(p.separator)
+        parts = _split(raw, p)
         tags, readings, plain = _tagged(parts, p)
         if len(parts) < needed:
             reader.fail(line_no, None, f"ожидается не меньше {needed} полей через «{p.separator}», в строке "
                                        f"{len(parts)}")
+            continue
+        if p.header and any(x.strip() for x in parts[len(names):]):
+            reader.fail(line_no, None, f"в строке {len(parts)} полей через «{p.separator}», а столбцов в заголовке "
+                                       f"{len(names)} (сумма с запятой без кавычек? поле с «{p.separator}» "
+                                       "берут в кавычки)")
             continue
         values = {key: parts[pos] for key, pos in positions.items()}
         for key, tag in p.tags.items():
@@ -420,6 +437,27 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
     if footer is not None and not reader.problems:
         _check_footer(footer, footer_line, reader)
     return footer
+
+
+def _utf8_instead(data: bytes, encoding: str) -> bool:
+    """A file in UTF-8 read by a profile of a one-byte Cyrillic encoding (cp1251, cp866, koi8-r) decodes without an
+    error into mojibake («РџРµС‚СЂРѕРІ»): a file with letters beyond ASCII that is valid UTF-8 is UTF-8 — Cyrillic
+    text in a one-byte encoding practically never is (its letters are lead bytes without continuation bytes)."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _split(line: str, p: Profile) -> list[str]:
+    """A line's fields: a file with a header row is CSV (RFC 4180: a field holding the separator is quoted, «""»
+    inside quotes is a quote); the banks' fixed formats are split on the separator as they are."""
+    if p.header and len(p.separator) == 1:
+        return next(csv.reader([line], delimiter=p.separator), [])
+    return line.split(p.separator)
 
 
 def _tagged(parts: list[str], p: Profile) -> tuple[dict[str, str], tuple[tuple[int, str], ...], list[str]]:
@@ -515,6 +553,12 @@ def _read_dbf(path: Path, reader: _Reader) -> None:
                    if key in REQUIRED and col.upper() not in names]
         if missing:
             reader.fail(None, None, f"в DBF нет полей {', '.join(missing)}; есть: {', '.join(table.field_names)}")
+            return
+        header = table.header  # a DBF has no summary line: its header's count of records is the only check
+        whole = (path.stat().st_size - header.headerlen) // header.recordlen if header.recordlen else 0
+        if whole < header.numrecords:
+            reader.fail(None, None, f"файл обрезан: в заголовке DBF {header.numrecords} записей, целиком в файле "
+                                    f"{max(whole, 0)} (файл передан не полностью?)")
             return
         for number, record in enumerate(table, start=1):
             values = {}

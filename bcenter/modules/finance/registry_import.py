@@ -77,11 +77,11 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
     registry = read_registry(path, profile, today=today, file_name=file_name)
     agent = agent or profile.agent or profile.name
     mark = param_mark(db)
-    before = db.execute_sql(f'SELECT received_on, file_name FROM "bank_registry" WHERE agent = {mark} AND '
-                            f'file_sha256 = {mark}', (agent, registry.sha256)).fetchone()
+    before = db.execute_sql(f'SELECT received_on, file_name, agent FROM "bank_registry" WHERE file_sha256 = {mark}',
+                            (registry.sha256,)).fetchone()  # the same bytes under any agent: the same money
     if before is not None:
         raise ValidationFailed([Problem(registry.file_name, f"этот файл уже загружен {_ru(before[0])} "
-                                                            f"(как «{before[1]}», агент {agent}): повторно не "
+                                                            f"(как «{before[1]}», агент {before[2]}): повторно не "
                                                             "загружается")], title=f"Реестр {registry.file_name} "
                                                                                    "не загружен")
     accounts = _accounts(db, {line.account for line in registry.lines})
