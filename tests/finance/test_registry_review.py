@@ -7,10 +7,10 @@ place and reason with nothing written, or read right.
 * a CSV line with more fields than its header (``1234,56`` unquoted) stored 1 234,00; a quoted field holding the
   separator was refused as «не сумма»;
 * an amount of twenty digits ended in «Внутренняя ошибка (OverflowError)»;
-* a file in UTF-8 read by a cp1251 profile loaded its names and addresses as mojibake.
+* a file in UTF-8 read by a cp1251 profile loaded its names and addresses as mojibake;
+* readings of one meter within one file were not checked against each other (a meter could go backwards).
 Left for the team (the note of 2026-12-07): a line repeated within a file without a summary line is two payments
-(a deliberate rule, ``test_two_equal_lines_in_one_file_are_two_payments``); readings of one meter within one file are
-not checked against each other.
+(a deliberate rule, ``test_two_equal_lines_in_one_file_are_two_payments``).
 """
 from __future__ import annotations
 
@@ -97,3 +97,25 @@ def test_a_utf8_file_read_by_a_cp1251_profile_is_refused(app, tmp_path, bom):
     path.write_bytes(bom + path.read_bytes().replace("ИВАНОВА М. П.".encode(), "Петрова М. П.".encode()))
     text = _refused(app, path, "sber")
     assert "u.txt:1: файл в кодировке UTF-8, а профиль «sber» читает cp1251" in text
+
+
+def test_readings_of_one_meter_in_one_file_follow_each_other(app, tmp_path):
+    """A meter read twice in one file (last + 5 on the 2nd, last + 3 on the 4th): the second is below the first —
+    refused as it is when the two come in two files; the payment is taken all the same."""
+    from decimal import Decimal
+
+    a, last = next((number, Decimal(str(total))) for number, total in app.db.execute_sql(
+        'SELECT a.number, MAX(r.total) FROM "account" a JOIN "meter" m ON m.premises_id = a.premises_id '
+        'JOIN "meter_reading" r ON r.meter_id = m.id WHERE r.status = \'accepted\' GROUP BY a.id, a.number '
+        'HAVING COUNT(DISTINCT m.id) = 1 AND MAX(m.zones) = 1 ORDER BY a.number'))
+    first, second = last + 5, last + 3
+    path = tmp_path / "r.txt"
+    rows = [f"8607;0123;0000001;ЖКУ;100.00;0.00;02/12/2026;CLIENTNO:{a};CLIENTDOCNO:a;method_pay:card;"
+            f"CounterVal_1:{first}",
+            f"8607;0123;0000002;ЖКУ;50.00;0.00;04/12/2026;CLIENTNO:{a};CLIENTDOCNO:b;method_pay:card;"
+            f"CounterVal_1:{second}"]
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp1251"))
+    result = app.payments.import_registry(path, profile="sber_tagged")
+    assert (result.payments, result.readings) == (2, 1)
+    assert [(line, n) for line, n, _, _ in result.readings_refused] == [(2, 1)], result.readings_refused
+    assert f"меньше предыдущего показания {first} от 02.12.2026" in result.readings_refused[0][3]

@@ -25,6 +25,7 @@ counted until a person accepts it (``bcenter readings accept``).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,7 +41,7 @@ from bcenter.core.vocabulary import RESOURCES
 from bcenter.engine import reading_rules as rules
 from bcenter.engine.readings import HISTORY_MONTHS, monthly_history
 from db.dialect import db_date, db_ids, param_mark
-from db.models.meters import COUNTED_SQL as COUNTED
+from db.models.meters import COUNTED_SQL as COUNTED, COUNTED_STATUSES
 
 __all__ = ["SCALE_ZONES", "BankReading", "Scale", "TakenReadings", "meter_scales", "take_readings"]
 
@@ -159,11 +160,13 @@ def take_readings(db: pw.Database, lines: Sequence[tuple[int, str, date, Sequenc
                 continue
             values = {z: v for z, (_, _, v) in zones.items()}
             verdicts = _judged(facts.get(meter_id), history.get(meter_id, ()), day, values)
+            status = rules.STATUS_OF_OUTCOME[rules.outcome(verdicts)]
             result.taken[line_no].append(BankReading(
                 meter_id, day, {z: canonical(v) for z, v in values.items()},
-                tuple(sorted(n for n, _, _ in zones.values())),
-                rules.STATUS_OF_OUTCOME[rules.outcome(verdicts)],
+                tuple(sorted(n for n, _, _ in zones.values())), status,
                 {"verdicts": [[v.rule, v.severity, v.message] for v in verdicts]} if verdicts else None))
+            if status in COUNTED_STATUSES:  # the file's later lines follow it, as a second file's would
+                bisect.insort(history.setdefault(meter_id, []), (day, values), key=lambda h: h[0])
     return result
 
 
