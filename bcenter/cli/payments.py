@@ -55,7 +55,7 @@ def _import_json(r) -> dict:
             "commission": money(r.commission),
             "order_number": r.order_number,
             "unknown_accounts": [{"line": n, "account": a} for n, a in r.unknown_accounts],
-            "readings": r.readings,
+            "readings": r.readings, "readings_held": dict(r.readings_held),
             "readings_refused": [{"line": n, "counter": c, "value": v, "reason": why}
                                  for n, c, v, why in r.readings_refused]}
 
@@ -75,8 +75,13 @@ def _import_text(r) -> list[str]:
     if r.known:
         out.append(f"  уже загружены раньше (пропущены): {r.known} на {_rub(r.known_total)}")
     if r.readings or r.readings_refused:
+        held = dict(r.readings_held)
         out.append(f"  показаний приборов учёта{' будет' if r.dry_run else ''} принято: {r.readings}"
                    + (f", не принято: {len(r.readings_refused)} (сохранены с платежом)" if r.readings_refused else ""))
+        if held:
+            out.append(f"    из принятых в расчёт не идут, пока их не подтвердят: ждут подтверждения "
+                       f"{held.get('unconfirmed', 0)}, отклонены правилами проверки {held.get('rejected', 0)} — "
+                       "bcenter readings list --status pending")
         for line, counter, value, why in r.readings_refused[:10]:
             out.append(f"    {r.file_name}:{line}:CounterVal_{counter}: «{value}» — {why}")
         if len(r.readings_refused) > 10:

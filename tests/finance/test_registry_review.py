@@ -119,3 +119,23 @@ def test_readings_of_one_meter_in_one_file_follow_each_other(app, tmp_path):
     assert (result.payments, result.readings) == (2, 1)
     assert [(line, n) for line, n, _, _ in result.readings_refused] == [(2, 1)], result.readings_refused
     assert f"меньше предыдущего показания {first} от 02.12.2026" in result.readings_refused[0][3]
+
+
+def test_a_reading_far_above_the_average_is_said_to_wait(app, tmp_path):
+    """Taken with its payment but kept out of the month until a person confirms it: the summary says so and where to
+    look, instead of counting it among the «принято» alone."""
+    from decimal import Decimal
+
+    from bcenter.cli.payments import _import_text
+
+    a, last = next((number, Decimal(str(total))) for number, total in app.db.execute_sql(
+        'SELECT a.number, MAX(r.total) FROM "account" a JOIN "meter" m ON m.premises_id = a.premises_id '
+        'JOIN "meter_reading" r ON r.meter_id = m.id WHERE r.status = \'accepted\' GROUP BY a.id, a.number '
+        'HAVING COUNT(DISTINCT m.id) = 1 AND MAX(m.zones) = 1 ORDER BY a.number'))
+    path = tmp_path / "r.txt"
+    path.write_bytes((f"8607;0123;0000001;ЖКУ;100.00;0.00;02/12/2026;CLIENTNO:{a};CLIENTDOCNO:a;method_pay:card;"
+                      f"CounterVal_1:{last + 900}\n").encode("cp1251"))
+    result = app.payments.import_registry(path, profile="sber_tagged")
+    assert (result.readings, result.readings_held) == (1, (("unconfirmed", 1),))
+    text = "\n".join(_import_text(result))
+    assert "ждут подтверждения 1" in text and "bcenter readings list --status pending" in text

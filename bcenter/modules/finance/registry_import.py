@@ -62,9 +62,21 @@ class RegistryImport:
     unknown_accounts: tuple[tuple[int, str], ...] = ()
     """(line, account number) of the lines sent to the suspense queue."""
     readings: int = 0
-    """Meter readings taken from the payments' lines (``CounterVal_N``)."""
+    """Meter readings taken from the payments' lines (``CounterVal_N``) — stored, whatever the rules said."""
+    readings_held: tuple[tuple[str, int], ...] = ()
+    """(status, count) of those the validation rules kept out of the month: ``unconfirmed`` (waits for a person),
+    ``rejected`` (e.g. after the meter's verification ran out)."""
     readings_refused: tuple[tuple[int, int, str, str], ...] = ()
     """(line, N, value as typed, reason) of the readings refused — kept with their payment."""
+
+
+def _held(readings) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for taken in readings.taken.values():
+        for reading in taken:
+            if reading.status in ("unconfirmed", "rejected"):
+                counts[reading.status] = counts.get(reading.status, 0) + 1
+    return tuple(sorted(counts.items()))
 
 
 def _ext_id(agent: str, line: RegistryLine) -> str:
@@ -102,6 +114,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
         order_number=footer.order_number if footer else None, dry_run=dry_run,
         unknown_accounts=tuple((x.line_no, x.account) for x in unknown), readings=readings.taken_count,
+        readings_held=_held(readings),
         readings_refused=tuple((n, *r) for n, refused in sorted(readings.refused.items()) for r in refused))
     if dry_run:
         return result
