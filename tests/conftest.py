@@ -48,6 +48,33 @@ def _drop_schema(conn, schema: str) -> None:
     conn.close()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """The last process out compacts the PostgreSQL catalogs the run bloated. Every run creates and drops hundreds of
+    schemas; on a server without autovacuum (this machine's, CI's) their dead catalog rows stayed: 4 GB after a day
+    of runs, and each run slower than the one before (the suite 11 → 17 minutes, a PostgreSQL test twice as slow).
+    ``VACUUM FULL`` of the database's own catalogs takes seconds once no test is running (the xdist workers have
+    finished when the controller gets here)."""
+    if not PG_URL or hasattr(session.config, "workerinput"):
+        return
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(PG_URL.split("?")[0])
+    except psycopg2.Error:
+        return
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace "
+                        "AND c.relkind = 'r' AND NOT c.relisshared ORDER BY 1")
+            tables = [row[0] for row in cur.fetchall()]
+            cur.execute(f"VACUUM FULL {', '.join(tables)}")
+    except psycopg2.Error as exc:  # a server busy with another run: leave it, the next run's end compacts
+        print(f"\nPostgreSQL catalogs not compacted: {exc}", file=sys.stderr)
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return _sqlite_url(tmp_path)
