@@ -65,8 +65,8 @@ def pytest_sessionfinish(session, exitstatus):
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace "
-                        "AND c.relkind = 'r' AND NOT c.relisshared ORDER BY 1")
+            cur.execute("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relisshared "
+                        "AND c.relnamespace = 'pg_catalog'::regnamespace ORDER BY 1")
             tables = [row[0] for row in cur.fetchall()]
             cur.execute(f"VACUUM FULL {', '.join(tables)}")
     except psycopg2.Error as exc:  # a server busy with another run: leave it, the next run's end compacts
