@@ -51,7 +51,9 @@ def _import_json(r) -> dict:
     return {"file": r.file_name, "profile": r.profile, "agent": r.agent, "registry": r.registry_id,
             "dry_run": r.dry_run, "lines": r.lines, "total": money(r.total), "payments": r.payments,
             "paid": money(r.paid), "suspense": r.suspense, "suspense_total": money(r.suspense_total),
-            "known": r.known, "known_total": money(r.known_total), "transfer": money(r.transfer),
+            "known": r.known, "known_total": money(r.known_total),
+            "repeats": [{"line": n, "before": where} for n, where in r.repeats],
+            "repeats_total": money(r.repeats_total), "transfer": money(r.transfer),
             "commission": money(r.commission),
             "order_number": r.order_number,
             "unknown_accounts": [{"line": n, "account": a} for n, a in r.unknown_accounts],
@@ -74,6 +76,14 @@ def _import_text(r) -> list[str]:
         out.append("  Разнести: bcenter payments suspense, затем bcenter payments resolve НОМЕР --account ЛС")
     if r.known:
         out.append(f"  уже загружены раньше (пропущены): {r.known} на {_rub(r.known_total)}")
+    if r.repeats:
+        out.append(f"  возможные повторы (нет номера операции; в невыясненные): {len(r.repeats)} на "
+                   f"{_rub(r.repeats_total)}")
+        out += [f"    строка {line}: такой же платёж уже загружен ({where})" for line, where in r.repeats[:10]]
+        if len(r.repeats) > 10:
+            out.append(f"    … ещё {len(r.repeats) - 10}")
+        out.append("  Сверьте с выпиской банка: bcenter payments suspense, затем bcenter payments resolve НОМЕР "
+                   "--account ЛС или bcenter payments return НОМЕР --reason «повтор»")
     if r.readings or r.readings_refused:
         held = dict(r.readings_held)
         out.append(f"  показаний приборов учёта{' будет' if r.dry_run else ''} принято: {r.readings}"

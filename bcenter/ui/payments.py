@@ -60,6 +60,10 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
                ft.Text(f"в невыясненные: {r.suspense} на {rub(r.suspense_total)} ₽", key="registry_suspense")]
         if r.known:
             out.append(ft.Text(f"уже загружены раньше (пропускаются): {r.known} на {rub(r.known_total)} ₽"))
+        if r.repeats:
+            out.append(ft.Text(f"возможные повторы (нет номера операции) — в невыясненные: {len(r.repeats)} на "
+                               f"{rub(r.repeats_total)} ₽; сверьте с выпиской банка", key="registry_repeats",
+                               color=ft.Colors.ORANGE_800))
         out += [ft.Text(f"строка {line}: лицевого счёта {number} нет", size=13, color=ft.Colors.ORANGE_800)
                 for line, number in r.unknown_accounts[:20]]
         if r.readings or r.readings_refused:

@@ -221,3 +221,29 @@ def test_a_bank_reading_goes_through_the_named_rules(december, tmp_path):
     assert kept[expired.serial].status == "rejected" and kept[expired.serial].verdicts[0][0] == "verification_expired"
     accepted = app.meters.accept_reading(kept[big.serial].code, reason="житель подтвердил по телефону: полив")
     assert accepted.status == "confirmed"
+
+
+def test_a_suspense_line_resolved_to_an_account_brings_its_readings(app, tmp_path):
+    """The payer typed the account wrong and the readings right: the line waited in suspense, and its readings with
+    it — resolved to the account, the payment and the readings are taken (they were dropped before)."""
+    number, meters = _metered(app)
+    scales = meter_scales(meters, DAY)
+    values = {s.number: str(_last(app, s.meter_id, s.zone) + 1 + s.number) for s in scales}
+    values[len(scales) + 1] = "5"  # a scale the account does not have: refused, kept with the payment
+    path = files.tagged(tmp_path / "t.txt", [(DAY, "9" + number, "800.00", values)])
+    result = app.payments.import_registry(path, profile="sber_tagged")
+    assert (result.payments, result.suspense, result.readings) == (0, 1, 0)
+    assert _bank_readings(app) == []
+    (waiting,) = app.payments.suspense()
+    payment = app.payments.resolve(waiting.id, account=number, reason="заявление плательщика")
+    stored = _bank_readings(app)
+    assert len(stored) == len(meters) and {str(r[1]) for r in stored} == {DAY.isoformat()}
+    assert {json.loads(r[6])["payment"] for r in stored} == {waiting_key(app, waiting.id)}
+    extra = json.loads(app.db.execute_sql(f'SELECT extra FROM "payment" WHERE id = {param_mark(app.db)}',
+                                          (db_id(payment),)).fetchone()[0])
+    assert extra["line"] == 1 and extra["readings_refused"][0][0] == len(scales) + 1
+
+
+def waiting_key(app: App, suspense_id: str) -> str:
+    return app.db.execute_sql(f'SELECT line_key FROM "suspense_payment" WHERE id = {param_mark(app.db)}',
+                              (db_id(suspense_id),)).fetchone()[0]

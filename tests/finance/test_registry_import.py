@@ -67,15 +67,6 @@ def test_the_same_file_again_is_refused_and_an_overlapping_file_adds_only_its_ne
     assert len(app.payments.suspense()) == 1
 
 
-def test_two_equal_lines_in_one_file_are_two_payments(app, tmp_path):
-    (a,) = _numbers(app, 1)
-    path = files.sber(tmp_path / "twice.txt", [(DAY, a, "50.00", "0.00", "9"), (DAY, a, "50.00", "0.00", "9")])
-    # the same time too: the lines differ only by their place in the file
-    path.write_bytes(path.read_bytes().replace(b"10-02-00", b"10-01-00"))
-    result = app.payments.import_registry(path, profile="sber")
-    assert result.payments == 2
-
-
 @pytest.mark.parametrize("case, change, where, reason", [
     ("footer total", lambda p: p.replace(b"=2;300.00", b"=2;300.01"), "x.txt:3:amount", "сумма строк 300.00"),
     ("footer count", lambda p: p.replace(b"=2;", b"=3;"), "x.txt:3:count", "в итоговой строке 3 платежей, в реестре 2"),

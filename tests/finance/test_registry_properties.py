@@ -1,5 +1,7 @@
 """Properties of loading registries (hypothesis): whatever files come, in whatever order and overlap, every distinct
-line of them is money once — a payment or a suspense line — and the money adds up to the kopeck."""
+operation of them is money once — a payment or a suspense line — and the money adds up to the kopeck; without
+operation numbers every line of every file loaded is money — a payment, or a suspense line (an unknown account, or a
+possible repeat of an earlier file's line) — and none is paid twice."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -45,24 +47,77 @@ def test_every_distinct_line_is_money_once(town, tmp_path_factory, batches):
         before = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
         expected: dict[str, int] = {}
         for n, batch in enumerate(batches):
-            seen: dict[tuple, int] = {}
-            lines = []
+            lines, keys = [], []
             for operation, who, kop in batch:
                 account = "0000000000" if who is None else numbers[who]
                 rub = f"{kop // 100}.{kop % 100:02d}"
                 lines.append((DAY, account, rub, "0.00", f"{operation:06d}"))
-                key = (operation, account, kop)
-                seen[key] = seen.get(key, 0) + 1
-                expected[(*key, seen[key])] = kop  # the k-th equal line of a file is its own payment
+                keys.append((operation, account, kop))
             registry = files.sber(work / f"{n}.txt", lines, order=str(n))
             try:
                 app.payments.import_registry(registry, profile="sber")
-            except ValidationFailed as refused:  # the very same bytes as an earlier file: refused whole
-                assert "уже загружен" in str(refused)
+            except ValidationFailed as refused:  # the very same bytes as an earlier file, or one operation twice
+                assert "уже загружен" in str(refused) or len(set(keys)) < len(keys), refused
+                assert "повторяет строку" in str(refused) or len(set(keys)) == len(keys), refused
+                continue
+            assert len(set(keys)) == len(keys)  # one operation twice in a file is refused
+            for key in keys:  # a line of an earlier file: the same operation, skipped
+                expected[key] = key[2]
         paid = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0] - before
         waiting = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "suspense_payment"').fetchone()[0]
         assert paid + waiting == sum(expected.values())
-        unknown = sum(v for (op, account, kop, k), v in expected.items() if account == "0000000000")
+        unknown = sum(v for (op, account, kop), v in expected.items() if account == "0000000000")
         assert waiting == unknown
+    finally:
+        app.close()
+
+
+PLAIN = st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 2)), st.sampled_from([1, 250_00, 9_999_999_99])),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PLAIN, min_size=1, max_size=4))
+def test_without_operation_numbers_every_line_is_money_and_none_is_paid_twice(town, tmp_path_factory, batches):
+    path, numbers = town
+    work = tmp_path_factory.mktemp("plain")
+    copy = work / "town.db"
+    copy.write_bytes(path.read_bytes())
+    app = App.open(f"sqlite:///{copy}", clock=FixedClock(TODAY))
+    try:
+        before = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
+        loaded: set[tuple] = set()  # (account, kop, k): the k-th equal line of a file
+        paid_expected = waiting_expected = 0
+        contents: set[bytes] = set()
+        for n, batch in enumerate(batches):
+            rows = ["Дата,ЛС,Сумма"]
+            for who, kop in batch:
+                rows.append(f"{DAY.isoformat()},{'0000000000' if who is None else numbers[who]},"
+                            f"{kop // 100}.{kop % 100:02d}")
+            data = ("\n".join(rows) + "\n").encode("utf-8")
+            registry = work / f"{n}.csv"
+            registry.write_bytes(data)
+            if data in contents:
+                with pytest.raises(ValidationFailed, match="уже загружен"):
+                    app.payments.import_registry(registry, profile="csv")
+                continue
+            contents.add(data)
+            result = app.payments.import_registry(registry, profile="csv")
+            seen: dict[tuple, int] = {}
+            repeats = 0
+            for who, kop in batch:
+                seen[(who, kop)] = k = seen.get((who, kop), 0) + 1
+                if (who, kop, k) in loaded:
+                    repeats += 1
+                    waiting_expected += kop
+                elif who is None:
+                    waiting_expected += kop
+                else:
+                    paid_expected += kop
+            loaded.update((who, kop, k) for (who, kop), count in seen.items() for k in range(1, count + 1))
+            assert len(result.repeats) == repeats and result.known == 0
+        paid = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0] - before
+        waiting = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "suspense_payment"').fetchone()[0]
+        assert (paid, waiting) == (paid_expected, waiting_expected)
     finally:
         app.close()

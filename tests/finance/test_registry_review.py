@@ -9,8 +9,7 @@ place and reason with nothing written, or read right.
 * an amount of twenty digits ended in «Внутренняя ошибка (OverflowError)»;
 * a file in UTF-8 read by a cp1251 profile loaded its names and addresses as mojibake;
 * readings of one meter within one file were not checked against each other (a meter could go backwards).
-Left for the team (the note of 2026-12-07): a line repeated within a file without a summary line is two payments
-(a deliberate rule, ``test_two_equal_lines_in_one_file_are_two_payments``).
+A line met twice — in one file or in two — is in ``test_registry_repeats.py``.
 """
 from __future__ import annotations
 
@@ -139,3 +138,40 @@ def test_a_reading_far_above_the_average_is_said_to_wait(app, tmp_path):
     assert (result.readings, result.readings_held) == (1, (("unconfirmed", 1),))
     text = "\n".join(_import_text(result))
     assert "ждут подтверждения 1" in text and "bcenter readings list --status pending" in text
+
+
+def test_a_cp1251_file_behind_a_utf8_mark_reads_right(app, tmp_path):
+    """A tool that puts a UTF-8 BOM before a cp1251 text: the mark went into line 1's date («п»ї04-12-2026»)."""
+    a, b = _numbers(app, 2)
+    path = files.sber(tmp_path / "b.txt", [(DAY, a, "100.00", "0.00"), (DAY, b, "200.00", "0.00")])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = app.payments.import_registry(path, profile="sber")
+    assert (result.payments, result.paid) == (2, 30000)
+
+
+def test_a_form_feed_between_pages_keeps_the_line_numbers(app, tmp_path):
+    """A DOS registry with a form feed before its second page: ``splitlines`` made it a line of its own, and every
+    line after it was named one too far on."""
+    a, b, c = _numbers(app, 3)
+    path = files.sber(tmp_path / "f.txt", [(DAY, a, "100.00", "0.00"), (DAY, b, "200.00", "0.00"),
+                                           (DAY, c, "300.00", "0.00")])
+    lines = path.read_bytes().split(b"\r\n")
+    lines[1] = b"\x0c" + lines[1]  # the page break in front of line 2
+    lines[2] = lines[2].replace(b"300.00;300.00", b"3OO.00;300.00")
+    path.write_bytes(b"\r\n".join(lines))
+    text = _refused(app, path, "sber")
+    assert "f.txt:3:amount" in text
+    lines[2] = lines[2].replace(b"3OO.00;300.00", b"300.00;300.00")
+    path.write_bytes(b"\r\n".join(lines))
+    assert app.payments.import_registry(path, profile="sber").payments == 3
+
+
+@pytest.mark.parametrize("day", ["01-01-1900", "04-12-2006"])
+def test_a_payment_dated_years_ago_is_a_typo_of_the_year(app, tmp_path, day):
+    a, b = _numbers(app, 2)
+    path = files.sber(tmp_path / "y.txt", [(DAY, a, "100.00", "0.00"), (DAY, b, "200.00", "0.00")])
+    lines = path.read_bytes().split(b"\r\n")
+    lines[1] = lines[1].replace(b"04-12-2026", day.encode())
+    path.write_bytes(b"\r\n".join(lines))
+    text = _refused(app, path, "sber")
+    assert f"y.txt:2:date: дата платежа {day.replace('-', '.')} раньше 05.12.2021" in text and "проверьте год" in text

@@ -8,11 +8,13 @@ debts, penalties and bills are as if it had never been paid. A closed period is 
 the payment, and the next close posts the difference into the open period (its «оплачено» less by the amount).
 
 A suspense line is resolved to an account — a payment is made of it with the line's key as its external id, so the
-same line in a later registry is still skipped — or returned to the payer's bank with a reason; either is audited,
-and a resolved or returned line is never resolved again.
+same line in a later registry is still skipped, and the meter readings its raw line carries (``CounterVal_N``)
+taken for that account — or returned to the payer's bank with a reason; either is audited, and a resolved or
+returned line is never resolved again.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +23,10 @@ import peewee as pw
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.core.ids import is_uuid, uuid7
 from db.dialect import db_date, db_id, param_mark
-from db.models import Payment, SuspensePayment
+from bcenter.modules.finance.bank_readings import take_readings
+from bcenter.modules.finance.registry_formats import RegistryLine, line_readings, load_profile
+from bcenter.modules.finance.registry_import import payment_extra, reading_rows
+from db.models import MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
 __all__ = ["PaymentRow", "StornoResult", "SuspenseRow", "list_payments", "list_suspense", "resolve_suspense",
@@ -142,17 +147,17 @@ def _open_line(db: pw.Database, suspense_id: str) -> dict:
     if not is_uuid(suspense_id):
         raise UsageError(f"«{suspense_id}» — не номер невыясненного платежа (полный номер — в bcenter payments suspense)")
     row = db.execute_sql(
-        f'SELECT id, registry_id, amount, paid_on, resolved_payment_id, returned, line_key, account_number '
-        f'FROM "suspense_payment" WHERE id = {param_mark(db)}', (db_id(suspense_id),)).fetchall()
+        f'SELECT id, registry_id, amount, paid_on, resolved_payment_id, returned, line_key, account_number, raw, '
+        f'line_no FROM "suspense_payment" WHERE id = {param_mark(db)}', (db_id(suspense_id),)).fetchall()
     if not row:
         raise NotFound(f"невыясненного платежа {suspense_id} нет (список: bcenter payments suspense)")
-    uid, registry, amount, paid_on, resolved, returned, key, number = row[0]
+    uid, registry, amount, paid_on, resolved, returned, key, number, raw, line_no = row[0]
     if resolved is not None:
         raise UsageError(f"невыясненный платёж {uid} уже отнесён на лицевой счёт (платёж {resolved})")
     if returned is not None:
         raise UsageError(f"невыясненный платёж {uid} уже возвращён: {returned}")
     return {"id": str(uid), "registry": None if registry is None else str(registry), "amount": int(amount),
-            "paid_on": db_date(paid_on), "key": key, "number": number}
+            "paid_on": db_date(paid_on), "key": key, "number": number, "raw": raw, "line_no": line_no or 0}
 
 
 def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, actor: str,
@@ -166,14 +171,41 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
     agent = db.execute_sql(f'SELECT agent FROM "bank_registry" WHERE id = {mark}',
                            (db_id(line["registry"]),)).fetchone() if line["registry"] else None
     payment_id = uuid7()
+    readings, extra = _line_readings(db, line, str(found[0]))
     with UnitOfWork(action="finance.suspense.resolve", actor=actor, db=db,
                     details={"suspense": line["id"], "account": account_number,
-                             "reason": reason or f"счёт в реестре: {line['number']}"}) as uow:
+                             "reason": reason or f"счёт в реестре: {line['number']}",
+                             "readings": readings.taken_count if readings else 0}) as uow:
         uow.insert(Payment, id=payment_id, ext_id=line["key"], account=str(found[0]), amount=line["amount"],
                    paid_on=line["paid_on"], channel="bank", agent=agent[0] if agent else None,
-                   registry=line["registry"])
+                   registry=line["registry"], extra=extra)
+        if readings:
+            uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night",
+                                           "peak", "half_peak", "extra", "status", "checks"),
+                            reading_rows(readings, {line["line_no"]: line["key"]}))
         uow.update(SuspensePayment, line["id"], resolved_payment=payment_id)
     return payment_id
+
+
+def _line_readings(db: pw.Database, line: dict, account_id: str):
+    """The meter readings the suspense line carries (``CounterVal_N``), checked for the account it is resolved to
+    as the registry's import checks them (``bank_readings``), and the payment's particulars naming them; none when
+    the line came without a registry or its profile is no longer at hand."""
+    if line["registry"] is None:
+        return None, None
+    row = db.execute_sql(f'SELECT profile FROM "bank_registry" WHERE id = {param_mark(db)}',
+                         (db_id(line["registry"]),)).fetchone()
+    try:
+        profile = load_profile(row[0])
+    except UsageError:  # a user's profile file moved away: the money still goes; the raw line keeps the readings
+        return None, None
+    values = line_readings(line["raw"], profile)
+    if not values:
+        return None, None
+    registry_line = RegistryLine(line_no=line["line_no"], raw=line["raw"], account=line["number"],
+                                 amount=line["amount"], paid_on=line["paid_on"], key=line["key"], readings=values)
+    taken = take_readings(db, [(line["line_no"], account_id, line["paid_on"], values)])
+    return taken, json.loads(payment_extra(registry_line, taken.refused.get(line["line_no"], ())))
 
 
 def return_suspense(db: pw.Database, suspense_id: str, reason: str, *, actor: str) -> None:

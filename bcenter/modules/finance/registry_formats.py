@@ -15,7 +15,11 @@ DOMAIN.md §5.1: every bank branch agrees its own layout, so the layout is **dat
 * ``[summary]``: the control line (``prefix``; field numbers of ``count``, ``amount``, ``transfer``,
   ``commission``, ``order_number``, ``order_date``) — the lines must add up to it;
 * ``[key]``: the fields that make a line the same payment in another file (DOMAIN.md §5.1: date, time, branch,
-  operation, account, amount), so a file loaded twice or two overlapping files add each payment once.
+  operation, account, amount), so a file loaded twice or two overlapping files add each payment once. A key with
+  the bank's operation number names one operation: seen twice in one file, the file is refused. A line without
+  one (a CSV or DBF with no operation column) cannot tell a second real payment of the same day, account and
+  amount from a line sent again: twice in one file it is two payments, and met in an earlier file it goes to the
+  suspense queue as a possible repeat for a person to decide (``registry_import``).
 
 Amounts are rubles with a dot or a comma (``1234.56``, ``1 234,56``), at most two decimals, read as ``Decimal`` and
 kept as kopecks. Everything wrong is reported at once, each problem as ``file:line:field`` with the reason in
@@ -39,8 +43,8 @@ from bcenter.core.money import format_kop, to_kop
 from bcenter.core.period import Period
 from bcenter.paths import ASSETS
 
-__all__ = ["PROFILES", "Footer", "Profile", "Registry", "RegistryLine", "load_profile", "profile_names",
-           "read_registry"]
+__all__ = ["PROFILES", "Footer", "Profile", "Registry", "RegistryLine", "line_readings", "load_profile",
+           "profile_names", "read_registry"]
 
 PROFILES = ASSETS / "registries"
 """The profiles shipped with bcenter: ``sber``, ``sber_tagged``, ``csv``, ``dbf``."""
@@ -53,6 +57,9 @@ LABELS = {"date": "дата", "time": "время", "branch": "отделени�
           "period": "период", "amount": "сумма", "transfer": "сумма перевода", "commission": "комиссия",
           "count": "количество платежей", "order_number": "№ платёжного поручения", "order_date": "дата п/п",
           "document": "№ документа", "method": "способ оплаты"}
+OLDEST_YEARS = 5
+"""A payment dated more than this many years before today is a typo of the year (1900, 2006), not a late registry:
+refused [P] — the three years of limitation (ст. 196 ГК РФ) and a margin."""
 SUMMARY_FIELDS = ("count", "amount", "transfer", "commission", "order_number", "order_date")
 
 
@@ -87,6 +94,9 @@ class RegistryLine:
     amount: int
     paid_on: date
     key: str
+    identified: bool = True
+    """Whether the key holds the bank's operation number: then it names one operation, in any file. Without it (a
+    CSV or DBF with no operation column) the same day, account and amount may be a second real payment."""
     paid_at: time | None = None
     period: Period | None = None
     transfer: int | None = None
@@ -285,9 +295,10 @@ class _Reader:
 
     def __init__(self, file_name: str, profile: Profile, today: date):
         self.file_name, self.profile, self.today = file_name, profile, today
+        self.oldest = date(today.year - OLDEST_YEARS, today.month, min(today.day, 28))
         self.problems: list[Problem] = []
         self.lines: list[RegistryLine] = []
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, tuple[int, int]] = {}  # a key's first line, and how many lines had it
 
     def fail(self, line_no: int | None, what: str | None, reason: str) -> None:
         where = self.file_name if line_no is None else f"{self.file_name}:{line_no}"
@@ -327,15 +338,29 @@ class _Reader:
         if paid_on is not None and paid_on > self.today:
             self.fail(line_no, "date", f"дата платежа {paid_on:%d.%m.%Y} позже сегодняшней ({self.today:%d.%m.%Y})")
             ok = False
+        elif paid_on is not None and paid_on < self.oldest:
+            self.fail(line_no, "date", f"дата платежа {paid_on:%d.%m.%Y} раньше {self.oldest:%d.%m.%Y} — больше "
+                                       f"{OLDEST_YEARS} лет назад: реестр принятых платежей так не опаздывает, "
+                                       "проверьте год")
+            ok = False
         if not ok:
             return
         account = values["account"].strip()
         key = "|".join((tags.get(k) or values.get(k) or "").strip() for k in p.key)
-        occurrence = self.seen[key] = self.seen.get(key, 0) + 1
-        if occurrence > 1:  # the same key twice in one file: two payments (a file loaded again repeats both)
-            key += f"#{occurrence}"
+        operation = (tags.get("operation") or values.get("operation") or "").strip()
+        identified = "operation" in p.key and bool(operation)
+        first = self.seen.get(key)
+        if first is not None and identified:  # DOMAIN.md §5.1: the operation's key is its identity
+            self.fail(line_no, "operation", f"повторяет строку {first[0]}: та же операция № {operation} (те же "
+                                            f"{', '.join(LABELS[k] for k in p.key)}) — одна операция банка не "
+                                            "бывает в реестре дважды; запросите у банка исправленный реестр")
+            return
+        occurrence = first[1] + 1 if first is not None else 1
+        self.seen[key] = (first[0] if first is not None else line_no, occurrence)
+        if occurrence > 1:  # no operation number: the same key twice in one file is two payments (a file loaded
+            key += f"#{occurrence}"  # again repeats both)
         self.lines.append(RegistryLine(
-            line_no=line_no, raw=raw, account=account, amount=amount, paid_on=paid_on, key=key,
+            line_no=line_no, raw=raw, account=account, amount=amount, paid_on=paid_on, key=key, identified=identified,
             paid_at=out.get("time"), period=out.get("period"), transfer=out.get("transfer"),
             commission=out.get("commission"),
             **{k: (values.get(k) or "").strip() or None for k in ("branch", "cashier", "operation", "payer",
@@ -368,6 +393,8 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
                              "имена и адреса исказились бы (перекодируйте файл в "
                              f"{p.encoding} или возьмите профиль с кодировкой utf-8)")
         return None
+    if data.startswith(BOM) and not _utf8_encoding(p.encoding):  # a UTF-8 mark a tool put before a one-byte text
+        data = data[len(BOM):]
     try:
         text = data.decode(p.encoding)
     except UnicodeDecodeError as exc:
@@ -377,7 +404,8 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
                                    f"{column} (выберите профиль с другой кодировкой или перекодируйте файл)")
         return None
     positions: dict[str, int] = {}
-    rows = text.splitlines()
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # not splitlines: a form feed between
+    # a DOS registry's pages, or any other control character, would end a line there and shift every line number
     start = 0
     if p.header:
         while start < len(rows) and not rows[start].strip():
@@ -433,7 +461,8 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
         reader.line(line_no, raw, values, {k: tags[t] for k, t in p.tags.items() if t in tags and k != "readings"},
                     readings)
     if summary.get("required") and footer is None and not reader.problems:
-        reader.fail(len(rows), None, f"нет итоговой строки («{prefix}…»): реестр обрезан или не того формата")
+        last = max((n for n, row in enumerate(rows, start=1) if row.strip()), default=1)
+        reader.fail(last, None, f"нет итоговой строки («{prefix}…»): реестр обрезан или не того формата")
     if footer is not None and not reader.problems:
         _check_footer(footer, footer_line, reader)
     return footer
@@ -443,7 +472,9 @@ def _utf8_instead(data: bytes, encoding: str) -> bool:
     """A file in UTF-8 read by a profile of a one-byte Cyrillic encoding (cp1251, cp866, koi8-r) decodes without an
     error into mojibake («РџРµС‚СЂРѕРІ»): a file with letters beyond ASCII that is valid UTF-8 is UTF-8 — Cyrillic
     text in a one-byte encoding practically never is (its letters are lead bytes without continuation bytes)."""
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") or data.isascii():
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    if _utf8_encoding(encoding) or data.isascii():  # a mark before plain ASCII: nothing to misread
         return False
     try:
         data.decode("utf-8")
@@ -452,12 +483,25 @@ def _utf8_instead(data: bytes, encoding: str) -> bool:
     return True
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _utf8_encoding(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
 def _split(line: str, p: Profile) -> list[str]:
     """A line's fields: a file with a header row is CSV (RFC 4180: a field holding the separator is quoted, «""»
     inside quotes is a quote); the banks' fixed formats are split on the separator as they are."""
     if p.header and len(p.separator) == 1:
         return next(csv.reader([line], delimiter=p.separator), [])
     return line.split(p.separator)
+
+
+def line_readings(raw: str, profile: Profile) -> tuple[tuple[int, str], ...]:
+    """The meter readings a registry line carries (``CounterVal_N``), read again from its raw text — a suspense
+    line's, when a person resolves it to an account."""
+    return _tagged(_split(raw, profile), profile)[1]
 
 
 def _tagged(parts: list[str], p: Profile) -> tuple[dict[str, str], tuple[tuple[int, str], ...], list[str]]:

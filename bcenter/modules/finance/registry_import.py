@@ -5,7 +5,11 @@ All or nothing, in one unit of work with its outbox and audit (ARCHITECTURE.md �
   that do not add up to the footer, another encoding, a date in the future, a negative amount — and nothing is
   written, every problem listed with its line;
 * a file loaded before (the same bytes from the same agent) is refused, naming when and as what;
-* a line already loaded from another file (the same key: an overlapping registry) is skipped and counted;
+* a line already loaded from another file (the same key: an overlapping registry) is skipped and counted — when its
+  key holds the bank's operation number; a line without one (a CSV or DBF with no operation column) may as well be
+  a second real payment of the same day, account and amount, so it goes to the suspense queue as a **possible
+  repeat**, naming the earlier file and line, for a person to check against the bank statement: resolved to the
+  account, or returned — neither paid twice nor dropped;
 * a line whose account number is not in the registry (Картотека) becomes a **suspense** payment (невыясненный
   платёж): kept with its raw text and the reason until an operator resolves it to an account or returns it
   (DOMAIN.md §5.1) — never dropped;
@@ -33,7 +37,7 @@ from db.dialect import param_mark
 from db.models import BankRegistry, MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
-__all__ = ["RegistryImport", "import_registry"]
+__all__ = ["RegistryImport", "import_registry", "payment_extra", "reading_rows"]
 
 KEY_PREFIX = "registry"
 """A registry payment's external id: ``registry:<agent>:<line key>`` — the same line from any file, one payment."""
@@ -68,6 +72,10 @@ class RegistryImport:
     ``rejected`` (e.g. after the meter's verification ran out)."""
     readings_refused: tuple[tuple[int, int, str, str], ...] = ()
     """(line, N, value as typed, reason) of the readings refused — kept with their payment."""
+    repeats: tuple[tuple[int, str], ...] = ()
+    """(line, where it was loaded before) of the lines without an operation number that match a line of an earlier
+    file: sent to the suspense queue as possible repeats."""
+    repeats_total: int = 0
 
 
 def _held(readings) -> tuple[tuple[str, int], ...]:
@@ -99,9 +107,13 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
     accounts = _accounts(db, {line.account for line in registry.lines})
     keys = {line.line_no: _ext_id(agent, line) for line in registry.lines}
     known = _known(db, list(keys.values()))
+    repeated = [line for line in registry.lines if keys[line.line_no] in known and not line.identified]
+    for line in repeated:  # its own key in the queue: resolved, it is a payment of its own
+        keys[line.line_no] += f"#repeat:{registry.sha256[:16]}"
     fresh = [line for line in registry.lines if keys[line.line_no] not in known]
-    paying = [line for line in fresh if line.account in accounts]
-    unknown = [line for line in fresh if line.account not in accounts]
+    held = {line.line_no for line in repeated}
+    paying = [line for line in fresh if line.account in accounts and line.line_no not in held]
+    unknown = [line for line in fresh if line.account not in accounts and line.line_no not in held]
     footer = registry.footer
     readings = take_readings(db, [(x.line_no, accounts[x.account], x.paid_on, x.readings)
                                   for x in paying if x.readings])
@@ -110,6 +122,8 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         lines=len(registry.lines), total=registry.total, payments=len(paying), paid=sum(x.amount for x in paying),
         suspense=len(unknown), suspense_total=sum(x.amount for x in unknown),
         known=len(registry.lines) - len(fresh), known_total=registry.total - sum(x.amount for x in fresh),
+        repeats=tuple((x.line_no, known[_ext_id(agent, x)]) for x in repeated),
+        repeats_total=sum(x.amount for x in repeated),
         transfer=footer.transfer if footer else _sum_or_none(registry.lines, "transfer"),
         commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
         order_number=footer.order_number if footer else None, dry_run=dry_run,
@@ -131,14 +145,16 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                                   "commission", "registry_id", "extra"),
                         [(payment_ids[x.line_no], keys[x.line_no], accounts[x.account], x.amount,
                           x.paid_on.isoformat(), None if x.period is None else str(x.period), profile.channel, agent,
-                          x.commission, registry_id, _extra(x, readings.refused.get(x.line_no, ())))
+                          x.commission, registry_id, payment_extra(x, readings.refused.get(x.line_no, ())))
                          for x in paying])
         uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night", "peak",
-                                       "half_peak", "extra", "status", "checks"), _reading_rows(readings, keys))
+                                       "half_peak", "extra", "status", "checks"), reading_rows(readings, keys))
         uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
                                           "paid_on", "reason", "line_key"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
-                          f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no]) for x in unknown])
+                          f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no]) for x in unknown]
+                        + [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
+                            _repeat_reason(x, known[_ext_id(agent, x)]), keys[x.line_no]) for x in repeated])
     return replace(result, registry_id=registry_id)
 
 
@@ -152,7 +168,7 @@ def _sum_or_none(lines: Sequence[RegistryLine], name: str) -> int | None:
     return sum(values) if values else None
 
 
-def _reading_rows(readings: TakenReadings, keys: dict[int, str]) -> list[tuple]:
+def reading_rows(readings: TakenReadings, keys: dict[int, str]) -> list[tuple]:
     """Rows of ``meter_reading`` for the readings taken: keyed by the payment's key and the first scale number (the
     same line from any file — one reading), the payment's key and line in ``extra``."""
     rows = []
@@ -167,7 +183,7 @@ def _reading_rows(readings: TakenReadings, keys: dict[int, str]) -> list[tuple]:
     return rows
 
 
-def _extra(line: RegistryLine, refused: Sequence[tuple[int, str, str]] = ()) -> str:
+def payment_extra(line: RegistryLine, refused: Sequence[tuple[int, str, str]] = ()) -> str:
     """The line's particulars kept with the payment: where and when it was paid, by whom, the line; the meter
     readings as typed, and the reasons of those refused."""
     data = {k: v for k, v in (
@@ -192,13 +208,24 @@ def _accounts(db: pw.Database, numbers: set[str]) -> dict[str, str]:
     return out
 
 
-def _known(db: pw.Database, keys: list[str]) -> set[str]:
-    """The line keys already loaded — as payments or as suspense lines."""
-    found: set[str] = set()
+def _repeat_reason(line: RegistryLine, before: str) -> str:
+    return (f"возможно, повтор: платёж {line.paid_on:%d.%m.%Y} на лицевой счёт «{line.account}» на эту сумму уже "
+            f"загружен ({before}), а номера операции в реестре нет — сверьте с выпиской банка: второй платёж — "
+            "разнесите на счёт, повтор — верните с причиной")
+
+
+def _known(db: pw.Database, keys: list[str]) -> dict[str, str]:
+    """The line keys already loaded — as payments or as suspense lines — and where from («файл …, строка N»)."""
+    found: dict[str, str] = {}
     mark = param_mark(db)
-    for table, column in (("payment", "ext_id"), ("suspense_payment", "line_key")):
+    for sql in ('SELECT s.line_key, r.file_name, s.line_no FROM "suspense_payment" s LEFT JOIN "bank_registry" r '
+                'ON r.id = s.registry_id WHERE s.line_key IN ({})',  # first: a line resolved keeps its key there
+                'SELECT p.ext_id, r.file_name, p.extra FROM "payment" p LEFT JOIN "bank_registry" r '
+                'ON r.id = p.registry_id WHERE p.ext_id IN ({})'):
         for start in range(0, len(keys), 900):
             chunk = keys[start:start + 900]
-            found.update(k for (k,) in db.execute_sql(
-                f'SELECT {column} FROM "{table}" WHERE {column} IN ({", ".join([mark] * len(chunk))})', chunk))
+            for key, file_name, line in db.execute_sql(sql.format(", ".join([mark] * len(chunk))), chunk):
+                if isinstance(line, str):  # a payment's particulars (JSON): its line in the file
+                    line = json.loads(line).get("line") if line.startswith("{") else None
+                found.setdefault(key, f"файл «{file_name or '—'}»" + (f", строка {line}" if line else ""))
     return found
