@@ -37,8 +37,9 @@ class PaymentsCases(UseCases):
         return payments.list_suspense(self.db, open_only=open_only)
 
     @use_case(P.PAYMENTS_IMPORT, "разнесение невыясненного платежа", writes=True)
-    def resolve(self, suspense_id: str, *, account: str, reason: str | None = None) -> str:
-        """The suspense line made a payment of ``account``; returns the payment's id."""
+    def resolve(self, suspense_id: str, *, account: str, reason: str | None = None) -> payments.Resolved:
+        """The suspense line made a payment of ``account`` (its id: ``.payment``), and the meter readings its line
+        carried taken for that account."""
         return payments.resolve_suspense(self.db, suspense_id, account, actor=self.app.actor.user, reason=reason)
 
     @use_case(P.PAYMENTS_IMPORT, "возврат невыясненного платежа", writes=True)

@@ -159,8 +159,11 @@ def _suspense_text(rows) -> list[str]:
 @click.pass_obj
 def resolve(obj: Context, suspense_id: str, account: str, reason: str | None) -> None:
     """Отнести невыясненный платёж на лицевой счёт."""
-    payment = obj.app.payments.resolve(suspense_id, account=account, reason=reason)
-    click.echo(f"Платёж {payment} отнесён на лицевой счёт {account}.")
+    done = obj.app.payments.resolve(suspense_id, account=account, reason=reason)
+    click.echo(f"Платёж {done.payment} отнесён на лицевой счёт {account}.")
+    for text in done.readings_text():
+        click.echo(f"  {text}")
+
 
 
 @payments.command("return")

@@ -91,10 +91,13 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
             account = ft.TextField(label="Лицевой счёт", width=200, key=f"suspense_account:{row.id[-8:]}")
             button = ft.Button("Разнести", key=f"suspense_resolve:{row.id[-8:]}", data=(row.id, account))
             button.on_click = resolve
+            why = ft.TextField(label="Причина возврата", width=220, key=f"suspense_why:{row.id[-8:]}")
+            back = ft.Button("Вернуть", key=f"suspense_return:{row.id[-8:]}", data=(row.id, why))
+            back.on_click = return_
             suspense.controls.append(ft.Row([
                 ft.Text(f"{row.paid_on:%d.%m.%Y}  {rub(row.amount)} ₽  «{row.account_number or '—'}» "
                         f"({row.registry or 'вручную'}, строка {row.line_no or '—'}): {row.reason}", expand=True),
-                account, button], key=f"suspense:{row.id[-8:]}"))
+                account, button, why, back], key=f"suspense:{row.id[-8:]}", wrap=True))
 
     async def do_preview(_e=None) -> None:
         error.value = ""
@@ -130,15 +133,29 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
         error.value = ""
         sid, account = e.control.data
         try:
-            await off_loop(app.payments.resolve, sid, account=(account.value or "").strip())
+            done = await off_loop(app.payments.resolve, sid, account=(account.value or "").strip())
         except Failed as exc:
             error.value = exc.message
             return
         await load_suspense()
-        suspense.controls.insert(1, ft.Text(f"Платёж разнесён на лицевой счёт {account.value}",
-                                            color=ft.Colors.GREEN_800, key="suspense_done"))
+        suspense.controls[1:1] = [ft.Text(f"Платёж разнесён на лицевой счёт {account.value}",
+                                          color=ft.Colors.GREEN_800, key="suspense_done")] + \
+            [ft.Text(text, size=13, key=f"suspense_readings:{n}") for n, text in enumerate(done.readings_text())]
 
-    load, do_preview, do_load, resolve = (updating(page, h) for h in (load, do_preview, do_load, resolve))
+    async def return_(e) -> None:
+        error.value = ""
+        sid, why = e.control.data
+        try:
+            await off_loop(app.payments.return_, sid, reason=(why.value or "").strip())
+        except Failed as exc:
+            error.value = exc.message
+            return
+        await load_suspense()
+        suspense.controls.insert(1, ft.Text(f"Платёж отмечен возвращённым: {why.value.strip()}",
+                                            color=ft.Colors.GREEN_800, key="suspense_returned"))
+
+    load, do_preview, do_load, resolve, return_ = (updating(page, h) for h in (load, do_preview, do_load, resolve,
+                                                                                return_))
     preview.on_click, load_button.on_click = do_preview, do_load
 
     def changed(_e=None) -> None:

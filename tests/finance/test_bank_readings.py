@@ -235,7 +235,10 @@ def test_a_suspense_line_resolved_to_an_account_brings_its_readings(app, tmp_pat
     assert (result.payments, result.suspense, result.readings) == (0, 1, 0)
     assert _bank_readings(app) == []
     (waiting,) = app.payments.suspense()
-    payment = app.payments.resolve(waiting.id, account=number, reason="заявление плательщика")
+    done = app.payments.resolve(waiting.id, account=number, reason="заявление плательщика")
+    payment = done.payment
+    assert done.readings == len(meters) and [n for n, _, _ in done.refused] == [len(scales) + 1]
+    assert done.readings_text()[0].startswith(f"показаний приборов учёта из строки реестра принято: {len(meters)}")
     stored = _bank_readings(app)
     assert len(stored) == len(meters) and {str(r[1]) for r in stored} == {DAY.isoformat()}
     assert {json.loads(r[6])["payment"] for r in stored} == {waiting_key(app, waiting.id)}
@@ -247,3 +250,27 @@ def test_a_suspense_line_resolved_to_an_account_brings_its_readings(app, tmp_pat
 def waiting_key(app: App, suspense_id: str) -> str:
     return app.db.execute_sql(f'SELECT line_key FROM "suspense_payment" WHERE id = {param_mark(app.db)}',
                               (db_id(suspense_id),)).fetchone()[0]
+
+
+def test_a_line_loaded_by_a_users_profile_file_is_read_again_by_that_file(app, tmp_path):
+    """The registry kept only the profile's name («mybank»): resolving found no such shipped profile and the
+    readings went without a word. It keeps the file's path now; a file gone since is said, the money still goes."""
+    from bcenter.modules.finance.registry_formats import PROFILES
+
+    number, meters = _metered(app)
+    scales = meter_scales(meters, DAY)
+    values = {s.number: str(_last(app, s.meter_id, s.zone) + 1) for s in scales}
+    mine = tmp_path / "mybank.toml"
+    mine.write_text((PROFILES / "sber_tagged.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    for n, name in enumerate(("a.txt", "b.txt")):
+        files.tagged(tmp_path / name, [(DAY, f"{n}9{number}", f"{800 + n}.00", values)])
+        app.payments.import_registry(tmp_path / name, profile=str(mine))
+    first, second = app.payments.suspense()
+    done = app.payments.resolve(first.id, account=number)
+    assert done.readings == len(meters) and done.unread is None
+    mine.unlink()
+    url = f"sqlite:///{app.db.database}"
+    out = CliRunner().invoke(cli, ["--db", url, "payments", "resolve", second.id, "--account", number])
+    assert out.exit_code == 0, out.output
+    assert "показания из строки реестра не прочитаны: профиль" in out.output and "mybank.toml" in out.output
+    assert [p.amount for p in app.payments.list(account=number, day=DAY)] == [80100, 80000]

@@ -133,7 +133,7 @@ def test_a_suspense_payment_resolved_to_an_account_or_returned(app, tmp_path):
     path = files.sber(tmp_path / "s.txt", [(DAY, "1-typo", "300.00", "0.00"), (DAY, "2-typo", "40.00", "0.00")])
     app.payments.import_registry(path, profile="sber")
     first, second = app.payments.suspense()
-    payment = app.payments.resolve(first.id, account=a, reason="заявление плательщика")
+    payment = app.payments.resolve(first.id, account=a, reason="заявление плательщика").payment
     assert app.payments.list(account=a)[0].id == payment
     with pytest.raises(UsageError, match="уже отнесён"):
         app.payments.resolve(first.id, account=a)

@@ -107,3 +107,39 @@ def test_the_cli_names_the_possible_repeats_and_what_to_do(app, tmp_path):
     data = json.loads(out.output)
     assert data["repeats"] == [{"line": 2, "before": "файл «monday.csv», строка 2"}]
     assert data["repeats_total"] == "500.00" and data["payments"] == 1
+
+
+def test_a_repeat_settled_either_way_counts_and_a_later_file_pays_nothing_twice(app, tmp_path):
+    """Monday's file has A 500, Tuesday's A 500 — resolved as a real second payment (the statement shows two); the
+    month's file lists both again: both are possible repeats, neither paid a third time. Then a day with three."""
+    (a,) = _numbers(app, 1)
+    before = _paid(app, a)
+    app.payments.import_registry(_plain_csv(tmp_path / "monday.csv", [(DAY, a, "500.00")]), profile="csv")
+    app.payments.import_registry(_plain_csv(tmp_path / "tuesday.csv", [(DAY, a, "500.00"), (DAY, a, "2.00")]),
+                                 profile="csv")
+    (waiting,) = app.payments.suspense()
+    app.payments.resolve(waiting.id, account=a)
+    month = app.payments.import_registry(_plain_csv(tmp_path / "month.csv", [(DAY, a, "500.00"), (DAY, a, "500.00")]),
+                                         profile="csv")
+    assert (month.payments, [n for n, _ in month.repeats]) == (0, [2, 3])
+    assert [where for _, where in month.repeats] == ["файл «monday.csv», строка 2", "файл «tuesday.csv», строка 2"]
+    assert _paid(app, a) - before == 100200
+    for line in app.payments.suspense():  # the month's file repeated them: returned
+        app.payments.return_(line.id, reason="повтор: сводный реестр месяца")
+    # three of that kind in a later file: the returned lines still count, so all three wait for a person
+    three = app.payments.import_registry(
+        _plain_csv(tmp_path / "three.csv", [(DAY, a, "500.00")] * 3 + [(DAY, a, "1.00")]), profile="csv")
+    assert (three.payments, len(three.repeats)) == (1, 3) and _paid(app, a) - before == 100300
+
+
+def test_a_dbf_whose_operation_numbers_are_zeros_has_none(app, tmp_path):
+    """A post office's DBF that fills NDOC with «0»: two equal lines are two payments, not one operation twice."""
+    (a,) = _numbers(app, 1)
+    path = files.dbf(tmp_path / "z.dbf", [(DAY, a, "100.00"), (DAY, a, "100.00")])
+    data = bytearray(path.read_bytes())
+    for n in (1, 2):  # NDOC holds the record's number: made «0» in both
+        data = data.replace(str(n).encode().ljust(10) + (b" " if n == 1 else b"\x1a"),
+                            b"0".ljust(10) + (b" " if n == 1 else b"\x1a"))
+    path.write_bytes(bytes(data))
+    result = app.payments.import_registry(path, profile="dbf")
+    assert (result.payments, result.paid) == (2, 20000)

@@ -175,3 +175,10 @@ def test_a_payment_dated_years_ago_is_a_typo_of_the_year(app, tmp_path, day):
     path.write_bytes(b"\r\n".join(lines))
     text = _refused(app, path, "sber")
     assert f"y.txt:2:date: дата платежа {day.replace('-', '.')} раньше 05.12.2021" in text and "проверьте год" in text
+
+
+def test_a_form_feed_before_the_summary_line_is_a_page_break(app, tmp_path):
+    a, b = _numbers(app, 2)
+    path = files.sber(tmp_path / "s.txt", [(DAY, a, "100.00", "0.00"), (DAY, b, "200.00", "0.00")])
+    path.write_bytes(path.read_bytes().replace(b"\r\n=", b"\r\n\x0c="))
+    assert app.payments.import_registry(path, profile="sber").payments == 2

@@ -101,7 +101,7 @@ async def test_a_registry_previewed_loaded_and_its_suspense_line_resolved(app, p
     assert texts(pay["summary"])[0] == "Реестр загружен:" and len(app.payments.list(day=day)) == 1
     row = next(c for c in pay["suspense"].controls if str(getattr(c, "key", "")).startswith("suspense:"))
     account = next(c for c in row.controls if getattr(c, "label", None) == "Лицевой счёт")
-    button = row.controls[-1]
+    button = next(c for c in row.controls if str(getattr(c, "key", "")).startswith("suspense_resolve:"))
     await _click(session, button)
     assert pay["error"].value  # no account named: refused in words
     await _type(session, account, found[1].number)
@@ -112,6 +112,32 @@ async def test_a_registry_previewed_loaded_and_its_suspense_line_resolved(app, p
     assert [p.amount for p in app.payments.list(account=found[1].number, day=day)] == [25000]
     await _click(session, pay["load_registry"])
     assert pay["error"].value == "Сначала просмотрите этот реестр"
+
+
+@pytest.mark.asyncio
+async def test_a_suspense_line_returned_with_its_reason(app, page, session, tmp_path):
+    """A possible repeat (or a stranger's payment) is returned from the screen: without a reason refused in words."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    registry_files.sber(inbox / "sber-0412.txt", [(date(2026, 12, 4), "9999999999", "250.00", "2.50")])
+    refs = _office(app, page, inbox=inbox)
+    pay = refs["payments"]
+    await _click(session, by_key(refs["nav"], "nav:payments"))
+    await _click(session, pay["preview"])
+    await _click(session, pay["load_registry"])
+    row = next(c for c in pay["suspense"].controls if str(getattr(c, "key", "")).startswith("suspense:"))
+    back = next(c for c in row.controls if str(getattr(c, "key", "")).startswith("suspense_return:"))
+    await _click(session, back)
+    assert "почему платёж возвращается" in pay["error"].value
+    why = next(c for c in row.controls if getattr(c, "label", None) == "Причина возврата")
+    await _type(session, why, "повтор строки 3 реестра за понедельник")
+    await _click(session, back)
+    assert pay["error"].value == ""
+    assert by_key(pay["suspense"], "suspense_returned").value == \
+        "Платёж отмечен возвращённым: повтор строки 3 реестра за понедельник"
+    assert by_key(pay["suspense"], "suspense_head").value == "Невыясненных платежей нет"
+    (done,) = app.payments.suspense(open_only=False)
+    assert done.returned == "повтор строки 3 реестра за понедельник"
 
 
 @pytest.mark.asyncio

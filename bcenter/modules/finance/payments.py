@@ -29,8 +29,8 @@ from bcenter.modules.finance.registry_import import payment_extra, reading_rows
 from db.models import MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
-__all__ = ["PaymentRow", "StornoResult", "SuspenseRow", "list_payments", "list_suspense", "resolve_suspense",
-           "return_suspense", "storno_payment"]
+__all__ = ["PaymentRow", "Resolved", "StornoResult", "SuspenseRow", "list_payments", "list_suspense",
+           "resolve_suspense", "return_suspense", "storno_payment"]
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,38 @@ def _open_line(db: pw.Database, suspense_id: str) -> dict:
             "paid_on": db_date(paid_on), "key": key, "number": number, "raw": raw, "line_no": line_no or 0}
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A suspense line made a payment: its id, and the meter readings its line carried — taken (of them waiting
+    for a person's confirmation, or rejected by the rules), refused ((N, value, reason)), or not read (why)."""
+
+    payment: str
+    readings: int = 0
+    unconfirmed: int = 0
+    rejected: int = 0
+    refused: tuple[tuple[int, str, str], ...] = ()
+    unread: str | None = None
+
+    def readings_text(self) -> list[str]:
+        """What became of the readings, for a person (the CLI and the screen say the same)."""
+        out = []
+        if self.readings:
+            held = [f"ждут подтверждения: {self.unconfirmed}" if self.unconfirmed else "",
+                    f"отклонены правилами: {self.rejected}" if self.rejected else ""]
+            out.append(f"показаний приборов учёта из строки реестра принято: {self.readings}"
+                       + "".join(f"; {h}" for h in held if h)
+                       + (" (bcenter readings list --status pending)" if self.unconfirmed else ""))
+        for number, value, why in self.refused:
+            out.append(f"CounterVal_{number} «{value}» не принято: {why} (сохранено с платежом)")
+        if self.unread:
+            out.append(self.unread)
+        return out
+
+
 def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, actor: str,
-                     reason: str | None = None) -> str:
-    """Make a payment of a suspense line to the account numbered ``account_number``; returns the payment's id."""
+                     reason: str | None = None) -> Resolved:
+    """Make a payment of a suspense line to the account numbered ``account_number`` (with the readings of its
+    line)."""
     line = _open_line(db, suspense_id)
     mark = param_mark(db)
     found = db.execute_sql(f'SELECT id FROM "account" WHERE number = {mark}', (account_number,)).fetchone()
@@ -171,7 +200,7 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
     agent = db.execute_sql(f'SELECT agent FROM "bank_registry" WHERE id = {mark}',
                            (db_id(line["registry"]),)).fetchone() if line["registry"] else None
     payment_id = uuid7()
-    readings, extra = _line_readings(db, line, str(found[0]))
+    readings, extra, unread = _line_readings(db, line, str(found[0]))
     with UnitOfWork(action="finance.suspense.resolve", actor=actor, db=db,
                     details={"suspense": line["id"], "account": account_number,
                              "reason": reason or f"счёт в реестре: {line['number']}",
@@ -184,28 +213,35 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
                                            "peak", "half_peak", "extra", "status", "checks"),
                             reading_rows(readings, {line["line_no"]: line["key"]}))
         uow.update(SuspensePayment, line["id"], resolved_payment=payment_id)
-    return payment_id
+    refused = readings.refused.get(line["line_no"], []) if readings else []
+    held = [r.status for taken in (readings.taken.values() if readings else ()) for r in taken
+            if r.status in ("unconfirmed", "rejected")]
+    return Resolved(payment_id, readings.taken_count if readings else 0, held.count("unconfirmed"),
+                    held.count("rejected"), tuple((n, v, why) for n, v, why in refused), unread)
 
 
 def _line_readings(db: pw.Database, line: dict, account_id: str):
     """The meter readings the suspense line carries (``CounterVal_N``), checked for the account it is resolved to
-    as the registry's import checks them (``bank_readings``), and the payment's particulars naming them; none when
-    the line came without a registry or its profile is no longer at hand."""
+    as the registry's import checks them (``bank_readings``), the payment's particulars naming them, and why they
+    could not be read (the registry's profile file is gone) — none when the line has none."""
     if line["registry"] is None:
-        return None, None
+        return None, None, None
     row = db.execute_sql(f'SELECT profile FROM "bank_registry" WHERE id = {param_mark(db)}',
                          (db_id(line["registry"]),)).fetchone()
+    if row is None or not row[0]:
+        return None, None, None
     try:
         profile = load_profile(row[0])
-    except UsageError:  # a user's profile file moved away: the money still goes; the raw line keeps the readings
-        return None, None
+    except UsageError:  # a user's profile file moved away: the money still goes, the raw line keeps the readings
+        return None, None, (f"показания из строки реестра не прочитаны: профиль «{row[0]}» недоступен — если в "
+                            "строке есть CounterVal, внесите их вручную (bcenter readings add)")
     values = line_readings(line["raw"], profile)
     if not values:
-        return None, None
+        return None, None, None
     registry_line = RegistryLine(line_no=line["line_no"], raw=line["raw"], account=line["number"],
                                  amount=line["amount"], paid_on=line["paid_on"], key=line["key"], readings=values)
     taken = take_readings(db, [(line["line_no"], account_id, line["paid_on"], values)])
-    return taken, json.loads(payment_extra(registry_line, taken.refused.get(line["line_no"], ())))
+    return taken, json.loads(payment_extra(registry_line, taken.refused.get(line["line_no"], ()))), None
 
 
 def return_suspense(db: pw.Database, suspense_id: str, reason: str, *, actor: str) -> None:

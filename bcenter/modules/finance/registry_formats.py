@@ -82,6 +82,9 @@ class Profile:
     tags: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
     key: tuple[str, ...] = ()
+    source: str = ""
+    """Where it was loaded from, as kept with a registry loaded by it: a shipped profile's name, a user's profile
+    file's absolute path (a suspense line's readings are read again by it when resolved)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class RegistryLine:
     key: str
     identified: bool = True
     """Whether the key holds the bank's operation number: then it names one operation, in any file. Without it (a
-    CSV or DBF with no operation column) the same day, account and amount may be a second real payment."""
+    CSV or DBF with no operation column) the same day, account and amount may be a second real payment: such a
+    line's key names its kind, and the import numbers the lines of a kind (``registry_import``)."""
     paid_at: time | None = None
     period: Period | None = None
     transfer: int | None = None
@@ -185,7 +189,8 @@ def load_profile(name_or_path: str) -> Profile:
         channel=data.get("channel", "bank"), date_format=data.get("date_format", "%d-%m-%Y"),
         time_format=data.get("time_format", "%H-%M-%S"), date_anywhere=bool(data.get("date_anywhere", False)),
         header=bool(data.get("header", False)), fields=fields, tags=tags, summary=dict(data.get("summary", {})),
-        key=tuple(data.get("key", {}).get("fields", ("date", "account", "amount"))))
+        key=tuple(data.get("key", {}).get("fields", ("date", "account", "amount"))),
+        source=name_or_path if path.parent == PROFILES and not Path(name_or_path).suffix else str(path.resolve()))
 
 
 # --- values -------------------------------------------------------------------------------------------------------
@@ -298,7 +303,7 @@ class _Reader:
         self.oldest = date(today.year - OLDEST_YEARS, today.month, min(today.day, 28))
         self.problems: list[Problem] = []
         self.lines: list[RegistryLine] = []
-        self.seen: dict[str, tuple[int, int]] = {}  # a key's first line, and how many lines had it
+        self.seen: dict[str, int] = {}  # a key's first line
 
     def fail(self, line_no: int | None, what: str | None, reason: str) -> None:
         where = self.file_name if line_no is None else f"{self.file_name}:{line_no}"
@@ -348,17 +353,14 @@ class _Reader:
         account = values["account"].strip()
         key = "|".join((tags.get(k) or values.get(k) or "").strip() for k in p.key)
         operation = (tags.get("operation") or values.get("operation") or "").strip()
-        identified = "operation" in p.key and bool(operation)
+        identified = "operation" in p.key and bool(operation.strip("0"))  # «0», «000000»: no number
         first = self.seen.get(key)
         if first is not None and identified:  # DOMAIN.md §5.1: the operation's key is its identity
-            self.fail(line_no, "operation", f"повторяет строку {first[0]}: та же операция № {operation} (те же "
+            self.fail(line_no, "operation", f"повторяет строку {first}: та же операция № {operation} (те же "
                                             f"{', '.join(LABELS[k] for k in p.key)}) — одна операция банка не "
                                             "бывает в реестре дважды; запросите у банка исправленный реестр")
             return
-        occurrence = first[1] + 1 if first is not None else 1
-        self.seen[key] = (first[0] if first is not None else line_no, occurrence)
-        if occurrence > 1:  # no operation number: the same key twice in one file is two payments (a file loaded
-            key += f"#{occurrence}"  # again repeats both)
+        self.seen.setdefault(key, line_no)  # without an operation number equal lines are numbered on import
         self.lines.append(RegistryLine(
             line_no=line_no, raw=raw, account=account, amount=amount, paid_on=paid_on, key=key, identified=identified,
             paid_at=out.get("time"), period=out.get("period"), transfer=out.get("transfer"),
@@ -428,7 +430,7 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
     footer: Footer | None = None
     footer_line = None
     for index in range(start, len(rows)):
-        raw = rows[index].rstrip("\r")
+        raw = rows[index].rstrip("\r").lstrip("\f\v")  # a page break before a line (the summary's too)
         line_no = index + 1
         if not raw.strip():
             continue

@@ -105,13 +105,12 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                                                             "загружается")], title=f"Реестр {registry.file_name} "
                                                                                    "не загружен")
     accounts = _accounts(db, {line.account for line in registry.lines})
-    keys = {line.line_no: _ext_id(agent, line) for line in registry.lines}
+    keys = {line.line_no: _ext_id(agent, line) for line in registry.lines if line.identified}
     known = _known(db, list(keys.values()))
-    repeated = [line for line in registry.lines if keys[line.line_no] in known and not line.identified]
-    for line in repeated:  # its own key in the queue: resolved, it is a payment of its own
-        keys[line.line_no] += f"#repeat:{registry.sha256[:16]}"
+    keys, before_lines = _numbered_keys(db, agent, registry.lines, keys)
+    repeated = [line for line in registry.lines if line.line_no in before_lines]
     fresh = [line for line in registry.lines if keys[line.line_no] not in known]
-    held = {line.line_no for line in repeated}
+    held = set(before_lines)
     paying = [line for line in fresh if line.account in accounts and line.line_no not in held]
     unknown = [line for line in fresh if line.account not in accounts and line.line_no not in held]
     footer = registry.footer
@@ -122,7 +121,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         lines=len(registry.lines), total=registry.total, payments=len(paying), paid=sum(x.amount for x in paying),
         suspense=len(unknown), suspense_total=sum(x.amount for x in unknown),
         known=len(registry.lines) - len(fresh), known_total=registry.total - sum(x.amount for x in fresh),
-        repeats=tuple((x.line_no, known[_ext_id(agent, x)]) for x in repeated),
+        repeats=tuple((x.line_no, before_lines[x.line_no]) for x in repeated),
         repeats_total=sum(x.amount for x in repeated),
         transfer=footer.transfer if footer else _sum_or_none(registry.lines, "transfer"),
         commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
@@ -138,7 +137,8 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                     details={"file": registry.file_name, "profile": profile.name, "agent": agent,
                              "lines": len(registry.lines)}) as uow:
         uow.insert(BankRegistry, id=registry_id, agent=agent, file_name=registry.file_name,
-                   file_sha256=registry.sha256, profile=profile.name, received_on=today, total=registry.total,
+                   file_sha256=registry.sha256, profile=profile.source or profile.name, received_on=today,
+                   total=registry.total,
                    lines_count=len(registry.lines), transfer=result.transfer, commission=result.commission,
                    order_number=result.order_number, order_date=footer.order_date if footer else None)
         uow.insert_rows(Payment, ("id", "ext_id", "account_id", "amount", "paid_on", "period", "channel", "agent",
@@ -154,7 +154,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
                           f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no]) for x in unknown]
                         + [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
-                            _repeat_reason(x, known[_ext_id(agent, x)]), keys[x.line_no]) for x in repeated])
+                            _repeat_reason(x, before_lines[x.line_no]), keys[x.line_no]) for x in repeated])
     return replace(result, registry_id=registry_id)
 
 
@@ -206,6 +206,54 @@ def _accounts(db: pw.Database, numbers: set[str]) -> dict[str, str]:
                                           f'({", ".join([mark] * len(chunk))})', chunk):
             out[number] = str(uid)
     return out
+
+
+def _numbered_keys(db: pw.Database, agent: str, lines: Sequence[RegistryLine], keys: dict[int, str]
+                   ) -> tuple[dict[int, str], dict[int, str]]:
+    """Keys of the lines without an operation number, and where the possible repeats among them were loaded before.
+
+    Such a line is the n-th of its kind — the same day, account and amount (its key's fields) — ever loaded from the
+    agent: its key is ``K`` for the first, ``K#n`` for the n-th (one file's equal lines, and every later file's, take
+    the next numbers in turn; none is reused: a returned or reversed line keeps its number). With ``c`` of its kind
+    loaded before, the first ``c`` of a new file's are possible repeats of those ``c`` — whichever way they were
+    settled — and the rest new payments. So a line resolved as a second real payment counts, and a file holding
+    the same day again pays nothing twice."""
+    keys = dict(keys)
+    copies: dict[str, list[int]] = {}
+    for line in lines:
+        if not line.identified:
+            copies.setdefault(_ext_id(agent, line), []).append(line.line_no)
+    if not copies:
+        return keys, {}
+    taken = {base: 0 for base in copies}
+    where: dict[str, str] = {}
+    asking = {base: len(found) for base, found in copies.items()}
+    while asking:  # how many of each kind in a row are taken: asked in growing steps
+        ask = {_nth(base, n): base for base, step in asking.items()
+               for n in range(taken[base] + 1, taken[base] + step + 1)}
+        found = _known(db, list(ask))
+        where.update(found)
+        more = {}
+        for base, step in asking.items():
+            n = taken[base]
+            while _nth(base, n + 1) in found:
+                n += 1
+            if n == taken[base] + step:
+                more[base] = step * 2
+            taken[base] = n
+        asking = more
+    before: dict[int, str] = {}
+    for base, line_nos in copies.items():
+        c = taken[base]
+        for i, line_no in enumerate(line_nos, start=1):
+            keys[line_no] = _nth(base, c + i)
+            if i <= c:
+                before[line_no] = where[_nth(base, i)]
+    return keys, before
+
+
+def _nth(key: str, n: int) -> str:
+    return key if n == 1 else f"{key}#{n}"
 
 
 def _repeat_reason(line: RegistryLine, before: str) -> str:
