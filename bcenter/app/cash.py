@@ -63,13 +63,16 @@ class CashCases(UseCases):
     def pay(self, *, account: str | None = None, qr: str | None = None, amount: int | None = None,
             given: int | None = None, card: str | None = None, services: Mapping[str, int] | None = None,
             key: str | None = None, contact: str = "", register: str | None = None, printer: str | None = None,
-            limit: int = DEFAULT_LIMIT) -> DeskPayment:
+            limit: int = DEFAULT_LIMIT, recipient_only: bool = True) -> DeskPayment:
         """A payment for ``account`` — or for the bill whose QR was scanned (its account, its month, its sum unless
-        ``amount`` says otherwise)."""
+        ``amount`` says otherwise, and its recipient: a bill has a code per recipient, whose money it is — unless
+        ``recipient_only`` is False: the payer asked to pay the whole bill by it)."""
         period: Period | None = None
+        recipient: str | None = None
         if qr is not None:
             bill = read_bill(self.db, qr)
             account, period = bill.account, bill.period
+            recipient = bill.supplier_id if recipient_only else None
             amount = amount if amount is not None else bill.amount
         if account is None:
             raise UsageError("Укажите лицевой счёт (--account) или отсканируйте QR-код счёта (--qr)")
@@ -79,4 +82,4 @@ class CashCases(UseCases):
             raise UsageError("Укажите сумму оплаты (--amount)")
         return self.desk(register, printer, limit=limit).pay(account, amount, given=given, card=card,
                                                              services=services, period=period, key=key,
-                                                             contact=contact)
+                                                             contact=contact, recipient=recipient)

@@ -30,8 +30,8 @@ KEY_SIZE = 84
 IDLE_AFTER = 120.0
 
 
-def _kop(text: str | None, what: str) -> int | None:
-    """Rubles typed on the keypad («1500», «1500,5», «1 500,50») → kopecks; empty → None."""
+def _kop(text: str | None, what: str, *, zero: bool = False) -> int | None:
+    """Rubles typed on the keypad («1500», «1500,5», «1 500,50») → kopecks; empty → None; ``zero``: 0 is a sum."""
     text = (text or "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if not text:
         return None
@@ -39,7 +39,7 @@ def _kop(text: str | None, what: str) -> int | None:
         kop = rub_to_kop(text)
     except Exception as exc:  # noqa: BLE001 - said at the field
         raise Failed(f"{what}: «{text}» — не сумма; наберите рубли и копейки через запятую") from exc
-    if kop <= 0:
+    if kop < 0 or (kop == 0 and not zero):
         raise Failed(f"{what}: сумма должна быть больше нуля")
     return kop
 
@@ -173,8 +173,11 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         touched()
         error.value = ""
         try:
-            money = _kop(counted.value, "Наличных в ящике") if counted.value else 0
-            closed = await off_loop(app.cash.close, counted=money or 0, **devices)
+            money = _kop(counted.value, "Наличных в ящике", zero=True)
+            if money is None:  # an empty field is no count: the Z report would print a shortage of everything
+                raise Failed("Наличных в ящике: пересчитайте наличные и наберите сумму (0 — если наличных нет), "
+                             "затем «Закрыть смену»")
+            closed = await off_loop(app.cash.close, counted=money, **devices)
         except Failed as exc:
             error.value = exc.message
             return
@@ -211,7 +214,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             error.value = exc.message
             return
         show_owed(owed, qr=qr, asked=bill.amount if bill is not None else None,
-                  period=str(bill.period) if bill is not None and bill.period else None)
+                  period=str(bill.period) if bill is not None and bill.period else None,
+                  recipient=bill.supplier_ext if bill is not None else None)
 
     def show_request(s) -> None:
         lines = [ft.Text(f"Заявка № {s.number}: {s.kind}", size=BIG, weight=ft.FontWeight.BOLD, key="request_title"),
@@ -265,8 +269,11 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         request_done.value = (f"Заявка № {taken.number} принята: {taken.kind_name}, срок — до "
                               f"{taken.deadline_at:%d.%m.%Y %H:%M}. Узнать, как она исполняется, — по этому номеру")
 
-    def show_owed(owed, *, qr: str | None, asked: int | None, period: str | None) -> None:
-        state.update(owed=owed, qr=qr, key=str(uuid.uuid4()), target=None)
+    def show_owed(owed, *, qr: str | None, asked: int | None, period: str | None,
+                  recipient: str | None = None) -> None:
+        """The account's debts, a box per service; a scanned bill's code is one recipient's: only its services
+        ticked (the desk pays that recipient only while the boxes stay as they are)."""
+        state.update(owed=owed, qr=qr, key=str(uuid.uuid4()), target=None, picked=False, whole=False)
         owed_title.value = f"Лицевой счёт {owed.number}, {owed.address}"
         rows: list[ft.Control] = []
         for r in owed.recipients:
@@ -274,7 +281,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             for s in r.services:
                 rows.append(ft.Checkbox(label=f"{s.name}: {rub(s.total)} ₽"
                                         + (f" (пени {rub(s.penalties)})" if s.penalties else ""),
-                                        value=True, data=(s.service, s.total), key=f"service:{s.service}",
+                                        value=recipient is None or r.supplier == recipient,
+                                        data=(s.service, s.total), key=f"service:{s.service}",
                                         on_change=pick_services, disabled=s.total <= 0,
                                         label_style=ft.TextStyle(size=20)))
         rows.append(ft.Text((f"Итого к оплате: {rub(owed.total)} ₽" if owed.total > 0 else "Долга нет")
@@ -293,13 +301,15 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
 
     def services_picked() -> dict[str, int] | None:
         boxes = [c for c in owed_rows.controls if isinstance(c, ft.Checkbox) and not c.disabled]
-        if all(c.value for c in boxes):
-            return None  # the whole bill: the desk splits it as the law says
+        if not state.get("picked") or all(c.value for c in boxes):
+            return None  # the whole bill, or the scanned code's recipient: the desk splits it as the law says
         return {c.data[0]: c.data[1] for c in boxes if c.value}
 
     def pick_services(_e) -> None:
         touched()
+        state["picked"] = True
         picked = services_picked()
+        state["whole"] = picked is None  # every box ticked: the whole bill, not the scanned recipient's part
         owed = state["owed"]
         amount.value = rub(sum(picked.values()) if picked is not None else max(owed.total, 0))
         state["qr"] = None if picked is not None else state["qr"]
@@ -337,7 +347,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
             page.update()
             paid = await off_loop(app.cash.pay, account=None if state["qr"] else owed.number, qr=state["qr"],
                                   amount=kop, given=got, card=(card_code.value or "").strip() if card else None,
-                                  services=picked, key=state["key"], **devices)
+                                  services=picked, key=state["key"], recipient_only=not state.get("whole"),
+                                  **devices)
         except Failed as exc:
             error.value = exc.message
             return

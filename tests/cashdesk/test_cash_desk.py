@@ -234,3 +234,69 @@ def test_the_open_shift_is_one_per_site(desk):
     with pytest.raises(UsageError, match="ИНН кассира"):
         app.cash.open(cashier="Другой", inn="12", **dev)
     assert app.cash.open(cashier="Другой", **dev).number == 2
+
+
+def _applied_by_supplier(app, number: str, payment_id: str) -> dict[str, int]:
+    """What the engine applied a payment to, per recipient (its ext id) — charges and penalties together."""
+    from bcenter.modules.finance.position import Finance
+
+    account = str(app.db.execute_sql('SELECT id FROM "account" WHERE number = ?', (number,)).fetchone()[0])
+    ext = {str(i): e for i, e in app.db.execute_sql('SELECT id, ext_id FROM "supplier"')}
+    finance = Finance(app.db)
+    application = finance.application(finance.position(account, number, as_of=TODAY), as_of=TODAY)
+    out: dict[str, int] = {}
+    for part in application.payment(payment_id).applied:
+        out[ext[part.supplier]] = out.get(ext[part.supplier], 0) + part.amount
+    return out
+
+
+def test_a_partial_payment_s_receipt_lines_are_what_each_recipient_is_credited(desk):
+    """The receipt split a part payment in proportion to the whole debt, penalties included, while the ledger pays
+    the oldest month first: the sums under the agent tags were not what each supplier got (review 2026-12-07)."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number)
+    paid = app.cash.pay(account=number, amount=owed.total // 3, **dev)
+    on_receipt = {ln.supplier: ln.amount for ln in paid.lines}
+    assert len(on_receipt) == len(paid.lines) and sum(on_receipt.values()) == owed.total // 3
+    assert on_receipt == _applied_by_supplier(app, number, paid.payment_id)
+    named = app.cash.pay(account=number, amount=owed.total // 5, **dev)  # and again, on what is left
+    assert {ln.supplier: ln.amount for ln in named.lines} == _applied_by_supplier(app, number, named.payment_id)
+
+
+def test_a_recipients_qr_pays_that_recipient_only(desk):
+    """A bill has a QR code per recipient: scanning the capital repair fund's paid every recipient of the bill."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number)
+    other = next(r for r in owed.recipients if not r.own and r.total > 0)
+    inn, account = app.db.execute_sql(
+        'SELECT s.inn, b.account FROM "supplier" s JOIN "bank_detail" b ON b.supplier_id = s.id WHERE s.ext_id = ?',
+        (other.supplier,)).fetchone()
+    asked = other.total // 2
+    payload = qr.payload({"Name": other.name, "PersonalAcc": account, "BankName": "Банк", "BIC": "046577674",
+                          "CorrespAcc": "30101810500000000674", "PayeeINN": inn, "Sum": asked, "PersAcc": number,
+                          "PaymPeriod": "112026"})
+    done = app.cash.pay(qr=qr.encode(payload).decode("latin-1") + "\r\n", **dev)
+    assert done.amount == asked and {ln.supplier for ln in done.lines} == {other.supplier}
+    assert sum(ln.amount for ln in done.lines) == asked
+    assert _applied_by_supplier(app, number, done.payment_id) == {other.supplier: asked}
+    after = {r.supplier: r.total for r in app.cash.owed(number).recipients}
+    assert after.get(other.supplier, 0) == other.total - asked
+    assert all(after.get(r.supplier, 0) == r.total for r in owed.recipients if r is not other)
+
+
+def test_a_register_shift_left_open_by_a_crash_for_a_day_does_not_lock_the_desk(desk):
+    """The register opened its shift and the program died before writing its own: a day later «open» said «close it
+    with bcenter cash close» and «close» said «nothing to close». Opening now closes the register's orphan with a Z
+    report (no payment of the desk can be in it) and opens a new shift."""
+    from datetime import datetime
+
+    app, dev = desk.app, desk.devices()
+    desk.kkt.shift_opened = datetime(2026, 12, 4, 9, 0)  # 27 hours before the register's clock: noon of 5 December
+    shift = app.cash.open(cashier="Кассир", **dev)
+    assert shift.number == 1 and desk.kkt.shift_opened == desk.kkt.now()
+    assert [d.kind for d in desk.kkt.documents][-2:] == [5, 2]  # the orphan's Z report, then the new shift
+    assert app.cash.pay(account=desk.debtor(), amount=10000, **dev).state == "done"

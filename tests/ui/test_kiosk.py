@@ -71,6 +71,11 @@ async def test_the_cashier_scans_a_bill_and_takes_cash_with_change(app, page, se
     assert refs["error"].value == "" and refs["pay_panel"].visible
     assert refs["owed_title"].value.startswith(f"Лицевой счёт {number}, ")
     assert refs["amount"].value == "1\u00a0500,00"  # the bill's sum
+    payee = app.cash.scan(scanned)  # a bill's code is one recipient's: its services alone are ticked
+    mine = {s.service for r in app.cash.owed(number).recipients if r.supplier == payee.supplier_ext
+            for s in r.services}
+    boxes = [c for c in refs["owed_rows"].controls if getattr(c, "data", None) and not c.disabled]
+    assert mine and {c.data[0] for c in boxes if c.value} == mine and any(not c.value for c in boxes)
     await session.dispatch_event(refs["given"]._i, "focus", None)
     await _keys(session, refs, "2000")
     assert refs["given"].value == "2000" and refs["change"].value == "Сдача: 500,00 ₽"
@@ -81,6 +86,8 @@ async def test_the_cashier_scans_a_bill_and_takes_cash_with_change(app, page, se
     assert "Оплата принята" in session.connection.sent_since(start)
     sale, = [d for d in kkt.documents if d.kind == 3]
     assert sum(i.amount for i in sale.items) == 150_000 and sale.change == 50_000  # fiscalised, change and all
+    paid, = app.payments.list(account=number, limit=1000, day=app.clock.today())
+    assert {ln.supplier for ln in _receipt_lines(app, paid.id)} == {payee.supplier_ext}
     assert any(number in line for line in printer.lines())  # the slip printed with the account
     assert refs["shift"].value.startswith("Смена № 1 открыта (Кассир К. К.): оплат 1, наличными 1\u00a0500,00 ₽")
     # a second tap on the same form would not take the money twice: the next payer starts afresh
@@ -173,10 +180,16 @@ async def test_the_shift_closes_with_the_cash_counted(app, page, session, device
     await _type(session, refs["given"], "100")
     await _tap(session, refs["pay"])
     assert refs["done"].visible
+    await _tap(session, refs["close_shift"])  # nothing counted: no Z report with a shortage of everything
+    assert refs["error"].value.startswith("Наличных в ящике: пересчитайте наличные") and refs["close_shift"].visible
     await _type(session, refs["counted"], "90")
     await _tap(session, refs["close_shift"])
     assert refs["shift"].value == "Смена № 1 закрыта: оплат 1, наличными 100,00 ₽; расхождение −10,00 ₽"
     assert refs["open_shift"].visible and not refs["close_shift"].visible
+    await _tap(session, refs["open_shift"])  # a card-only shift counts «0»
+    await _type(session, refs["counted"], "0")
+    await _tap(session, refs["close_shift"])
+    assert refs["error"].value == "" and refs["shift"].value == "Смена № 2 закрыта: оплат 0, наличными 0,00 ₽"
 
 
 @pytest.mark.asyncio
@@ -213,3 +226,15 @@ async def test_a_resident_leaves_a_request_at_the_kiosk(app, page, session, devi
     assert [(r.channel, r.account, r.text) for r in taken] == [("kiosk", account, "не работает домофон")]
     await _tap(session, refs["request_add"])  # nothing typed: said, nothing written
     assert "текст заявки пуст" in refs["error"].value and len(app.claims.listing("all")) == 1
+
+
+def _receipt_lines(app, payment_id: str) -> list:
+    """The receipt lines the desk journaled for a payment."""
+    import json
+
+    from bcenter.modules.cashdesk.owed import ReceiptLine
+    from db.dialect import db_id, param_mark
+
+    items, = app.db.execute_sql(f'SELECT items FROM "cash_operation" WHERE payment_id = {param_mark(app.db)}',
+                                (db_id(payment_id),)).fetchone()
+    return [ReceiptLine(**i) for i in (json.loads(items) if isinstance(items, str) else items)]

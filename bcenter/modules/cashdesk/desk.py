@@ -34,7 +34,7 @@ from bcenter.core.errors import BcenterError, NotFound, UsageError
 from bcenter.core.ids import uuid7
 from bcenter.core.money import format_kop, format_rub_ru
 from bcenter.core.period import Period
-from bcenter.modules.cashdesk.owed import AccountOwed, ReceiptLine, account_owed, split
+from bcenter.modules.cashdesk.owed import AccountOwed, ReceiptLine, account_owed, recipient_split, split
 from db.dialect import db_id, param_mark
 from db.models import CashOperation, CashShift, Payment, PaymentServiceSplit
 from db.uow import UnitOfWork, local_site_id
@@ -128,9 +128,9 @@ class CashDesk:
         status = self.register.status()
         if status.receipt_open:
             self.register.annul()
-        if status.shift_open and status.over_24h:
-            raise BcenterError("В ККТ открыта смена дольше 24 часов: закройте её Z-отчётом (bcenter cash close) "
-                               "и откройте новую")
+        if status.shift_open and status.over_24h:  # opened in the register, never here (a crash between the two):
+            self.register.close_shift()  # no payment of ours can be in it — the desk sells in its own shifts only
+            status = self.register.status()
         if not status.shift_open:
             self.register.open_shift(cashier.strip(), inn)
         m = self.mark
@@ -188,9 +188,10 @@ class CashDesk:
     # --- payments ---------------------------------------------------------------------------------------
     def pay(self, number: str, amount: int, *, given: int | None = None, card: str | None = None,
             services: Mapping[str, int] | None = None, period: Period | None = None, key: str | None = None,
-            contact: str = "") -> DeskPayment:
+            contact: str = "", recipient: str | None = None) -> DeskPayment:
         """Take ``amount`` kopecks for the account ``number``: in cash (``given`` — the money handed over, change
-        back) or by card (``card`` — the terminal's approval code). ``key`` makes a retry the same operation."""
+        back) or by card (``card`` — the terminal's approval code). ``key`` makes a retry the same operation.
+        ``recipient``: the supplier (id) whose QR code was scanned — the money is that recipient's only."""
         if key is not None:
             found = self._by_key(key)
             if found is not None:
@@ -214,7 +215,9 @@ class CashDesk:
         if problems:
             raise UsageError("Оплата не принята: " + "; ".join(problems))
         owed = self.owed(number)
-        lines = split(owed, amount, services=services, executor=self._executor())
+        if recipient is not None and not services:
+            services = recipient_split(owed, amount, recipient, period=period)
+        lines = split(owed, amount, services=services, executor=self._executor(), period=period)
         cash = 0 if card is not None else (given if given is not None else amount)
         change = cash - amount if card is None else 0
         status = self.register.status()

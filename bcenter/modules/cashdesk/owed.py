@@ -3,9 +3,13 @@ into the lines of its fiscal receipt.
 
 Owed = the debts of the payments' application as of the day (every charge line still unpaid, the month billed last
 included) and the penalties billed and not paid — the same ``Finance`` the debts report, the bills and the
-settlements use. A payment is split among the recipients in proportion to what each is owed (largest remainder,
-п. 118 ПП 354), each recipient's part among its services likewise; money beyond everything owed is an advance, on
-a line of its own paid as «предоплата». A payer's split by service (the «пустографка») is taken as given.
+settlements use. A payment's receipt lines are what the engine will apply it to (``bcenter.engine.payments``: the
+month the payer named first, then the oldest due, in proportion within a month — п. 118 ПП 354, ст. 319.1 ГК РФ —
+penalties by ``penalty_application``): the payment is applied on top of the account's position as it will be
+once written, and each recipient's line is what reaches that recipient, so the sums under the agent tags are the
+sums each supplier is credited and paid. Money no charge takes is an advance, on a line of its own paid as
+«предоплата». A payer's split by service (the «пустографка») is taken as given; a bill's QR code is one
+recipient's, so its money is split among that recipient's services the same way (``recipient_split``).
 
 Fiscal tags per line (DOMAIN.md §9, [P]): the executor's own services carry none; money for another recipient
 carries 1222 (4 — a payment agent under 103-ФЗ, per the supplier's contract; else 64), 1224 and 1226.
@@ -13,14 +17,14 @@ carries 1222 (4 — a payment agent under 103-ФЗ, per the supplier's contract;
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
-from bcenter.core.money import allocate
+from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.modules.finance.position import Finance
 from db.dialect import param_mark
@@ -34,6 +38,7 @@ class ServiceOwed:
     name: str
     charges: int
     penalties: int
+    key: str = field(default="", repr=False)  # the service's id (the engine's key)
 
     @property
     def total(self) -> int:
@@ -49,6 +54,7 @@ class RecipientOwed:
     own: bool      # the executor itself: no agent tags
     agent: int     # 1222 when not own
     services: tuple[ServiceOwed, ...]
+    key: str = field(default="", repr=False)  # the supplier's id (the engine's key)
 
     @property
     def total(self) -> int:
@@ -62,6 +68,9 @@ class AccountOwed:
     address: str
     recipients: tuple[RecipientOwed, ...]
     advance: int   # money paid earlier that no charge took yet
+    day: date | None = field(default=None, repr=False)
+    applied: Callable[[pay.Payment], pay.PaymentResult] | None = field(default=None, repr=False, compare=False)
+    """How the engine would apply one more payment of this day to the account (``engine_parts``)."""
 
     @property
     def total(self) -> int:
@@ -94,7 +103,12 @@ def account_owed(db: pw.Database, number: str, *, day: date, finance: Finance | 
         penalties[(supplier, service)] -= paid
     keys = sorted({k for k, v in charges.items() if v > 0} | {k for k, v in penalties.items() if v > 0})
     recipients = _recipients(db, keys, charges, penalties, day)
-    return AccountOwed(account_id, number, address, recipients, finance.advance(application))
+
+    def applied(payment: pay.Payment) -> pay.PaymentResult:
+        return finance.application(replace(position, payments=(*position.payments, payment)), as_of=day) \
+            .payment(payment.id)
+
+    return AccountOwed(account_id, number, address, recipients, finance.advance(application), day, applied)
 
 
 def _recipients(db: pw.Database, keys, charges, penalties, day: date) -> tuple[RecipientOwed, ...]:
@@ -113,13 +127,13 @@ def _recipients(db: pw.Database, keys, charges, penalties, day: date) -> tuple[R
         ext, name, place = services[service]
         order.setdefault(supplier, len(order))
         by_supplier[supplier].append(ServiceOwed(ext, name, max(charges.get((supplier, service), 0), 0),
-                                                 max(penalties.get((supplier, service), 0), 0)))
+                                                 max(penalties.get((supplier, service), 0), 0), key=service))
     out = []
     for supplier in sorted(by_supplier, key=order.get):
         ext, name, inn, phone = suppliers[supplier]
         out.append(RecipientOwed(ext, name, inn, phone, own=inn == own_inn,
                                  agent=AGENT_PAYMENT if supplier in agents else AGENT_OTHER,
-                                 services=tuple(by_supplier[supplier])))
+                                 services=tuple(by_supplier[supplier]), key=supplier))
     return tuple(out)
 
 
@@ -142,27 +156,68 @@ class ReceiptLine:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+PROBE = "~desk"
+"""The id of the payment being taken, as the engine applies it after the day's others (``~`` sorts after them)."""
+
+
+def engine_parts(owed: AccountOwed, amount: int, *, period: Period | None = None,
+                 supplier: str | None = None) -> tuple[dict[tuple[str, str], int], int]:
+    """What the engine will apply a payment of ``amount`` kopecks taken today to — (supplier id, service id) →
+    kopecks, charges and penalties together — and what is left as an advance. ``period``: the month the payer named
+    (a bill's); ``supplier``: the only recipient it pays (a recipient's QR code)."""
+    if owed.applied is None or amount <= 0:
+        return {}, max(amount, 0)
+    result = owed.applied(pay.Payment(id=PROBE, day=owed.day, amount=amount, period=period, supplier=supplier))
+    parts: dict[tuple[str, str], int] = defaultdict(int)
+    for part in result.applied:
+        parts[(part.supplier, part.service)] += part.amount
+    return dict(parts), result.advance
+
+
 def split(owed: AccountOwed, amount: int, *, services: Mapping[str, int] | None = None,
-          executor: tuple[str, str, str | None] | None = None) -> list[ReceiptLine]:
+          executor: tuple[str, str, str | None] | None = None, period: Period | None = None) -> list[ReceiptLine]:
     """The receipt's lines of a payment of ``amount`` kopecks (module doc). ``services``: the payer's split (service
     ext id → kopecks, summing to ``amount``); ``executor``: (name, ИНН, phone) of the executor, who takes an
-    advance."""
+    advance; ``period``: the month the payer named."""
     if services:
         return _by_service(owed, amount, services)
     lines: list[ReceiptLine] = []
-    asked = [r for r in owed.recipients if r.total > 0]
-    covered = min(amount, owed.total)
-    parts = allocate(covered, [r.total for r in asked]) if asked and covered else [0] * len(asked)
-    for recipient, part in zip(asked, parts):
+    parts, advance = engine_parts(owed, amount, period=period)
+    covered = amount - advance
+    for recipient in owed.recipients:
+        paid = [(s, parts.get((recipient.key, s.key), 0)) for s in recipient.services]
+        part = sum(p for _, p in paid)
         if part:
-            names = ", ".join(s.name for s in recipient.services)
+            names = ", ".join(s.name for s, p in paid if p)
             lines.append(ReceiptLine(f"Оплата ЖКУ: {names}, л/с {owed.number}", part, recipient.supplier,
                                      recipient.name, recipient.inn, recipient.phone, recipient.own, recipient.agent))
+    if sum(ln.amount for ln in lines) != covered:  # the engine paid a line the desk does not show: never silently
+        raise ValidationFailed([Problem(f"л/с {owed.number}", "разбивка оплаты по получателям не сходится с "
+                                                               "зачётом платежа — сообщите разработчикам bcenter")],
+                               title="Оплата не принята")
     if amount > covered:
         name, inn, phone = executor or ("Исполнитель", "", None)
         lines.append(ReceiptLine(f"Аванс за ЖКУ, л/с {owed.number}", amount - covered, None, name, inn, phone,
                                  own=True, agent=0, advance=True))
     return lines
+
+
+def recipient_split(owed: AccountOwed, amount: int, supplier: str, *, period: Period | None = None
+                    ) -> dict[str, int]:
+    """A payment for one recipient (its QR code on the bill) as a split by that recipient's services (service ext
+    id → kopecks): what the engine applies it to when it may pay that recipient only; more than the recipient is
+    owed stays with its service owed most, for its later charges. ``supplier``: the recipient's id."""
+    recipient = next((r for r in owed.recipients if r.key == supplier), None)
+    if recipient is None or recipient.total <= 0:
+        raise ValidationFailed([Problem(f"л/с {owed.number}", "по получателю из QR-кода долга нет — примите оплату "
+                                                               "без QR-кода (по лицевому счёту)")],
+                               title="Оплата по QR-коду не принята")
+    parts, advance = engine_parts(owed, amount, period=period, supplier=supplier)
+    out = {s.service: parts.get((supplier, s.key), 0) for s in recipient.services}
+    if advance:
+        most = max(recipient.services, key=lambda s: (s.total, s.service)).service
+        out[most] += advance
+    return {k: v for k, v in out.items() if v}
 
 
 def _by_service(owed: AccountOwed, amount: int, services: Mapping[str, int]) -> list[ReceiptLine]:

@@ -23,6 +23,8 @@ class ScannedBill:
     amount: int | None      # kopecks the code asks, when it says
     period: Period | None   # the month it names
     supplier: str           # the recipient's name
+    supplier_id: str = ""   # the recipient: a bill's code is one recipient's, its money that recipient's only
+    supplier_ext: str = ""  # the recipient's ext id (``RecipientOwed.supplier``)
 
 
 def read_bill(db: pw.Database, text: str | bytes) -> ScannedBill:
@@ -34,9 +36,9 @@ def read_bill(db: pw.Database, text: str | bytes) -> ScannedBill:
     inn, account, name = fields.get("PayeeINN"), fields.get("PersonalAcc"), fields.get("Name", "—")
     m = param_mark(db)
     ours = db.execute_sql(
-        f'SELECT s.name FROM "supplier" s LEFT JOIN "bank_detail" b ON b.supplier_id = s.id WHERE s.inn = {m} '
-        f'AND ({m} IS NULL OR b.account = {m} OR b.account IS NULL)', (inn, account, account)).fetchone() \
-        if inn else None
+        f'SELECT s.name, s.id, s.ext_id FROM "supplier" s LEFT JOIN "bank_detail" b ON b.supplier_id = s.id '
+        f'WHERE s.inn = {m} AND ({m} IS NULL OR b.account = {m} OR b.account IS NULL) '
+        f'ORDER BY (b.account IS NULL), s.id', (inn, account, account)).fetchone() if inn else None
     if ours is None:
         raise BcenterError(f"QR-код другой организации: «{name}»" + (f", ИНН {inn}" if inn else "")
                            + " — здесь оплату по нему не принимают. Предложите оплатить в банке")
@@ -52,4 +54,4 @@ def read_bill(db: pw.Database, text: str | bytes) -> ScannedBill:
         period = Period(int(named[2:]), int(named[:2]))
     elif named and len(named) == 4 and named.isdigit():
         period = Period(2000 + int(named[2:]), int(named[:2]))
-    return ScannedBill(number, int(amount) if amount else None, period, ours[0])
+    return ScannedBill(number, int(amount) if amount else None, period, ours[0], str(ours[1]), ours[2] or str(ours[1]))
