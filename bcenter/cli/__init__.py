@@ -149,9 +149,13 @@ def _rubles(text: str, option: str) -> int:
 def _date(text: str, option: str) -> date:
     if len(text) == 10:
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            if 1900 <= day.year <= 2100:  # beyond, a typo — and day arithmetic near 9999 overflows
+                return day
+            raise UsageError(f"{option}: дата {text} вне 1900–2100 годов — проверьте год")
     raise UsageError(f"{option}: ожидается дата ГГГГ-ММ-ДД, получено «{text}»")
 
 

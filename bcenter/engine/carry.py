@@ -53,7 +53,7 @@ __all__ = ["Carry", "LineRun", "TailRun", "advance", "decode", "encode"]
 
 Key = tuple[str, str]  # (service, supplier)
 LineKey = tuple[Period, str, str]  # (period, service, supplier)
-FORMAT = 7
+FORMAT = 8
 
 
 class LineRun(NamedTuple):
@@ -83,13 +83,15 @@ class Carry:
 
     Attributes:
         period: the month it is the position of.
-        runs: the lines of the obligations (period, service) not repaid in full — charged, owed, due — in runs of
+        runs: the lines (period, service, supplier) not repaid in full — charged, owed, due — in runs of
             one period and due day (``lines`` gives them by key).
         tail_runs: each open line's penalty as of ``period``'s last day with the last run of its unpaid part
             (``tails`` gives them by key): next month continues its table from there when nothing was repaid and
             the rate stayed (``penalties.run_continued``, ``penalty_continued``).
-        repaid: the repayments of those obligations per (period, service): (days as ordinals, kopecks), by day —
-            as stored (an obligation nothing repaid this month passes them on untouched).
+        repaid: the repayments of those lines per (period, service, supplier): (days as ordinals, kopecks), by
+            day — as stored (a line nothing repaid this month passes them on untouched). A line is an obligation
+            of its own: two suppliers of one service in one month owe apart (format 8; before, their repayments
+            were summed per service and each line looked repaid by the other's money).
         residuals: the payments' unapplied parts, as payments (``payments.residual``), in the order applied.
         paid: real money applied per (service, supplier) since the first payment, to charges and to penalties
             (what the snapshots counted).
@@ -107,7 +109,7 @@ class Carry:
     period: Period
     runs: tuple[LineRun, ...] = ()
     tail_runs: tuple[TailRun, ...] = ()
-    repaid: Mapping[tuple[Period, str], tuple[list[int], list[int]]] = field(default_factory=dict)
+    repaid: Mapping[LineKey, tuple[list[int], list[int]]] = field(default_factory=dict)
     residuals: tuple[pay.Payment, ...] = ()
     paid: Mapping[Key, int] = field(default_factory=dict)
     penalties: Mapping[Key, int] = field(default_factory=dict)
@@ -162,7 +164,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     one share of the run (``penalties.run_share``) — the usual month of a debt, and most of a debtor's lines."""
     as_of = period.last_day
     lines = _Columns()
-    repaid: dict[tuple[Period, str], tuple | list] = {}  # (days, kopecks) as carried; (day, kopecks) rows if touched
+    repaid: dict[LineKey, tuple | list] = {}  # (days, kopecks) as carried; (day, kopecks) rows if touched
     residuals: list[pay.Payment] = []
     paid: dict[Key, int] = defaultdict(int)
     penalties_paid: dict[Key, int] = defaultdict(int)
@@ -194,7 +196,7 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         lines.append(charge)
     payments = [*residuals, *payments]
     left: tuple[pay.Payment, ...] = ()
-    touched: set[tuple[Period, str]] = set()
+    touched: set[LineKey] = set()
     if payments:  # (an account that pays nothing has nothing to apply)
         reach = pay.reachable_periods(  # (an account with nothing open has only the month's few lines)
             [*zip(periods, dues, carried_owed), *((c.period, c.due, c.amount) for c in charges)],
@@ -215,8 +217,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                     owed[index[(part.period, part.service, part.supplier)]] -= part.amount
                 if not part.payment_id.startswith(SYNTHETIC):
                     paid[(part.service, part.supplier)] += part.amount
-        for day, ob_period, service, amount in pay.repaid_sums(application):
-            key = (ob_period, service)
+        for day, ob_period, service, supplier, amount in pay.repaid_sums(application):
+            key = (ob_period, service, supplier)
             if key in touched:
                 rows = repaid[key]
             else:
@@ -239,8 +241,8 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
         shares.append(run_share(start, rate, fraction, as_of) if rate == rate_now and as_of > tail_as_of else None)
 
     # penalties: every obligation not settled before, as of the month's last day; the settled ones leave the carry
-    obligations: dict[tuple[Period, str], list[int]] = {}
-    for i, key in enumerate(zip(periods, services)):
+    obligations: dict[LineKey, list[int]] = {}  # a line each (its supplier's debt), kept as a list of one
+    for i, key in enumerate(zip(periods, services, suppliers)):
         found = obligations.get(key)
         if found is None:
             obligations[key] = [i]
@@ -249,11 +251,11 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
     kinds = {service: penalty_kind(rule) for service, rule in rules.items()}
     due_now: dict[Key, int] = defaultdict(int, settled)
     kept: list[tuple[int, int, object]] = []  # (the line's place, its penalty, its tail: a Tail or (run, k, kopecks))
-    kept_repaid: dict[tuple[Period, str], tuple[list[int], list[int]]] = {}
-    for (ob_period, service), members in obligations.items():
-        rows = repaid.get((ob_period, service))
+    kept_repaid: dict[LineKey, tuple[list[int], list[int]]] = {}
+    for (ob_period, service, supplier), members in obligations.items():
+        rows = repaid.get((ob_period, service, supplier))
         mine = None  # the obligation's repayments, built when a table is computed whole
-        still = (ob_period, service) not in touched
+        still = (ob_period, service, supplier) not in touched
         kind = kinds[service]
         open_ = False  # anything of the obligation still owed
         found_all = []
@@ -297,10 +299,11 @@ def advance(carry: Carry | None, charges: Iterable[pay.Charge], payments: Iterab
                 due_now[(services[i], suppliers[i])] += amount
         kept += found_all
         if rows and still:
-            kept_repaid[(ob_period, service)] = rows
+            kept_repaid[(ob_period, service, supplier)] = rows
         elif rows:
             ordered = sorted(rows)
-            kept_repaid[(ob_period, service)] = ([day for day, _ in ordered], [paid_ for _, paid_ in ordered])
+            kept_repaid[(ob_period, service, supplier)] = ([day for day, _ in ordered],
+                                                           [paid_ for _, paid_ in ordered])
 
     runs, kept_tails = _kept_runs(kept, lines, tail_runs, as_of)
     return Carry(period=period, runs=runs, tail_runs=kept_tails, repaid=kept_repaid, residuals=left,
@@ -431,7 +434,7 @@ def encode(carry: Carry) -> bytes:
         "l": groups,
         "t": [[start.toordinal(), _rate_text(rate), as_of.toordinal(), fraction, flat]
               for start, rate, as_of, fraction, flat in carry.tail_runs],
-        "r": [[text(p), ref(s), days, amounts] for (p, s), (days, amounts) in carry.repaid.items()],
+        "r": [[text(p), ref(s), ref(u), days, amounts] for (p, s, u), (days, amounts) in carry.repaid.items()],
         "x": [[r.id, r.day.toordinal(), str(r.period) if r.period else None, r.amount,
                [[ref(k), v] for k, v in r.services.items()] if r.services else None]
               + ([ref(r.supplier)] if r.supplier else []) for r in carry.residuals],
@@ -454,7 +457,7 @@ def decode(blob: bytes) -> Carry | None:
     """A stored carry, or None when it is of another format (then the month starts from nothing)."""
     data = json.loads(zlib.decompress(bytes(blob)))
     version = data.get("v")
-    if version not in (FORMAT, 6, 5):  # before 7 payments paid no penalty: nothing of them paid
+    if version not in (FORMAT, 7, 6, 5):  # before 7 payments paid no penalty: nothing of them paid
         return None
     names = data["n"]
     day = date.fromordinal
@@ -470,13 +473,25 @@ def decode(blob: bytes) -> Carry | None:
         tail_runs = [TailRun(day(start), _rate(rate), day(as_of), fraction, flat)
                      for start, rate, as_of, fraction, flat in data["t"]]
     counters = data["c"]
+    if version == FORMAT:
+        repaid = {(period_of(row[0]), names[row[1]], names[row[2]]): (row[3], row[4]) for row in data["r"]}
+    else:  # before 8 a (period, service)'s repayments: its line's, when the service had one supplier that month
+        suppliers: dict[tuple[Period, str], set[str]] = defaultdict(set)
+        for period, _due, flat in runs:
+            for service, supplier in zip(flat[0::4], flat[1::4]):
+                suppliers[(period, service)].add(supplier)
+        repaid = {}
+        for row in data["r"]:
+            key = (period_of(row[0]), names[row[1]])
+            if len(suppliers.get(key, ())) != 1:
+                return None  # two suppliers' repayments summed: the month starts from nothing
+            repaid[(*key, next(iter(suppliers[key])))] = (row[2], row[3]) if len(row) == 4 \
+                else (row[2][::2], row[2][1::2])  # format 5: (day, kopecks) flat
     return Carry(
         period=period_of(data["p"]),
         runs=tuple(runs),
         tail_runs=tuple(tail_runs),
-        repaid={(period_of(row[0]), names[row[1]]): (row[2], row[3]) if len(row) == 4
-                else (row[2][::2], row[2][1::2])  # format 5: (day, kopecks) flat
-                for row in data["r"]},
+        repaid=repaid,
         residuals=tuple(pay.Payment(id=x[0], day=day(x[1]), amount=x[3], period=period_of(x[2]) if x[2] else None,
                                     services={names[k]: v for k, v in x[4]} if x[4] else None,
                                     supplier=names[x[5]] if len(x) > 5 else None)  # (a credit's supplier: 7)

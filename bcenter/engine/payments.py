@@ -482,19 +482,23 @@ def debts(application: Application, *, as_of: date) -> list[DebtLine]:
 
 
 def to_repayments(application: Application, *, as_of: date | None = None) -> list[Repayment]:
-    """The applied parts as ``Repayment`` rows for ``penalty_rows``: summed per (day, period, service) — the
-    suppliers of one service in one period are one obligation for penalties."""
-    rows = repaid_sums(application, as_of=as_of)
-    return [Repayment(day, amount, period, service) for day, period, service, amount in rows]
-
-
-def repaid_sums(application: Application, *, as_of: date | None = None) -> list[tuple[date, Period, str, int]]:
-    """``to_repayments`` as plain (day, period, service, kopecks) rows, by day, period and service (a close walks
-    them for every account that paid)."""
+    """The applied parts as ``Repayment`` rows summed per (day, period, service) — all suppliers of the service
+    together. A penalty is computed per charge line (period, service, supplier) on that line's own repayments
+    (``repaid_sums``): two suppliers of one service in one month (a service that changed supplier) are two debts."""
     sums: dict[tuple[date, Period, str], int] = {}
+    for day, period, service, _supplier, amount in repaid_sums(application, as_of=as_of):
+        sums[(day, period, service)] = sums.get((day, period, service), 0) + amount
+    return [Repayment(day, amount, period, service) for (day, period, service), amount in sorted(sums.items())]
+
+
+def repaid_sums(application: Application, *, as_of: date | None = None
+                ) -> list[tuple[date, Period, str, str, int]]:
+    """The applied parts as plain (day, period, service, supplier, kopecks) rows — a charge line's repayments by
+    day (a close walks them for every account that paid)."""
+    sums: dict[tuple[date, Period, str, str], int] = {}
     for applied in application.applied:
         if (as_of is None or applied.day <= as_of) and not applied.penalty:
-            key = (applied.day, applied.period, applied.service)
+            key = (applied.day, applied.period, applied.service, applied.supplier)
             sums[key] = sums.get(key, 0) + applied.amount
     return [(*key, amount) for key, amount in sorted(sums.items())]
 

@@ -161,6 +161,8 @@ class PenaltyRow:
         fraction: ``"1/300"``, ``"1/130"``, or ``"0"`` on grace and moratorium days.
         amount: kopecks of penalty for the run (0 when ``fraction`` is ``"0"``).
         zero_reason: ``"grace"`` (days 1–30), ``"moratorium"``, or None when the run accrues.
+        supplier: the charge line's supplier, when the row is of one (``position.penalty_rows``: a service that
+            changed supplier within a month owes each its own penalty).
     """
 
     period: Period
@@ -173,6 +175,7 @@ class PenaltyRow:
     fraction: str
     amount: int
     zero_reason: str | None = None
+    supplier: str | None = None
 
     def exact_amount(self) -> Decimal:
         """The unrounded penalty in rubles: debt × days × rate / 100 / denominator (0 for a ``"0"`` row)."""

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
-from bcenter.engine.penalties import Obligation, PenaltyRow, penalty_rows as obligation_rows
+from bcenter.engine.penalties import Obligation, PenaltyRow, Repayment, penalty_rows as obligation_rows
 from bcenter.engine.rates import RateTable
 
 __all__ = ["SYNTHETIC", "advance", "obligations", "paid_in_time", "penalty_kind", "penalty_obligation", "penalty_rows"]
@@ -98,15 +99,16 @@ def penalty_rows(charges: Sequence[pay.Charge], application: pay.Application, *,
                  rates: RateTable, as_of: date, rounding: str) -> list[PenaltyRow]:
     """Penalty intervals of an account as of a day, per unpaid obligation (module docstring); ``rules``: the
     penalty rule of each service."""
-    repayments: dict[tuple[Period, str], list] = defaultdict(list)
-    for r in pay.to_repayments(application, as_of=as_of):
-        repayments[(r.period, r.service)].append(r)
+    repayments: dict[tuple[Period, str, str], list] = defaultdict(list)  # a charge line's own (per supplier)
+    for day, period, service, supplier, amount in pay.repaid_sums(application, as_of=as_of):
+        repayments[(period, service, supplier)].append(Repayment(day, amount, period, service))
     rows = []
     for charge in charges:
-        mine = repayments.get((charge.period, charge.service), [])
+        mine = repayments.get((charge.period, charge.service, charge.supplier), [])
         obligation = penalty_obligation(charge.period, charge.service, charge.amount, charge.due,
                                         rules[charge.service], mine, as_of=as_of)
         if obligation is not None:
-            rows += [r for r in obligation_rows(obligation, mine, rates=rates, as_of=as_of, rounding=rounding)
+            rows += [replace(r, supplier=charge.supplier)
+                     for r in obligation_rows(obligation, mine, rates=rates, as_of=as_of, rounding=rounding)
                      if r.amount]
     return rows

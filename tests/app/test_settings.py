@@ -65,3 +65,27 @@ def test_init_names_a_stored_setting_it_cannot_read(db, sqlite_url, capsys):
     assert main(["--db", sqlite_url, "init"]) == 1
     err = capsys.readouterr().err
     assert "settings.person_count" in err and "person_days, month_start" in err
+
+
+def test_a_settings_rate_cap_clips_the_laws_caps_it_overlaps(tmp_path):
+    """A document's cap is an addition to the law's table, winning on its own days: a cap from 01.07.2026 to 2028
+    dropped the law's whole 2025–2026 cap (9.5 %), and the penalty of 20.11.2025 ran at the key rate 16.5 %
+    (review of 2026-12-07)."""
+    from bcenter.app import App
+    from bcenter.modules.finance.position import Finance
+
+    app = App.open(f"sqlite:///{tmp_path / 'caps.db'}", create=True)
+    try:
+        app.exchange.import_file(_settings_doc(tmp_path, {"penalty_rate_caps": [
+            {"from": "2026-07-01", "to": "2028-01-01", "max_rate": "9.5"}]}))
+        rates = Finance(app.db).rates
+        assert rates.effective_rate(date(2025, 11, 20)) == Decimal("9.5")  # the law's, on the days before it
+        assert rates.effective_rate(date(2027, 6, 1)) == Decimal("9.5")  # the document's own
+    finally:
+        app.close()
+
+
+def _settings_doc(tmp_path, settings: dict):
+    doc = tmp_path / "settings.json"
+    doc.write_text(json.dumps({"format": "bcenter-exchange", "version": 1, "settings": settings}), encoding="utf-8")
+    return doc

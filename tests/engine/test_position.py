@@ -101,3 +101,59 @@ def test_obligations_paid_in_full_by_their_due_date_bear_no_penalty(amounts, ear
     application = pay.apply_payments(charges, payments)
     assert penalty_rows(charges, application, rules={"cw": "standard"}, rates=RATES, as_of=date(2027, 1, 1),
                         rounding="per_interval") == []
+
+
+def test_two_suppliers_of_one_service_in_a_month_owe_their_penalties_apart():
+    """A service that changed supplier within a month has two charge lines: a payment that paid half of each left
+    each half unpaid, but the repayments were summed per service, so each line looked repaid by the other's money
+    and bore nothing (review of 2026-12-07). Each half bears its own: due 10.02.2025, 60 days at 1/300 and 50 days
+    at 1/130 of 9.5 % to 30.06.2025 — 500 × 60 × 9.5 % / 300 = 9.50, 500 × 50 × 9.5 % / 130 = 18.27."""
+    from bcenter.engine import carry as carry_engine
+
+    charges = [pay.Charge(JAN, "tko", "a", 100000, date(2025, 2, 10)), pay.Charge(JAN, "tko", "b", 100000,
+                                                                                    date(2025, 2, 10))]
+    payments = [pay.Payment("p1", date(2025, 2, 5), 100000)]
+    application = pay.apply_payments(charges, payments, as_of=date(2025, 6, 30))
+    assert [ln.debt for ln in application.lines] == [50000, 50000]
+    rows = penalty_rows(charges, application, rules={"tko": "standard"}, rates=RATES, as_of=date(2025, 6, 30),
+                        rounding="per_interval")
+    by_supplier = {}
+    for r in rows:
+        by_supplier[r.supplier] = by_supplier.get(r.supplier, 0) + r.amount
+    assert by_supplier == {"a": 2777, "b": 2777}
+    # the carry agrees, computed at once and continued month by month
+    options = dict(policy="specified_then_fifo", rules={"tko": "standard"}, rates=RATES, rounding="per_interval")
+    whole = carry_engine.advance(None, charges, payments, period=Period(2025, 6), **options)
+    assert dict(whole.penalties) == {("tko", "a"): 2777, ("tko", "b"): 2777}
+    month = carry_engine.advance(None, charges, [p for p in payments if p.day <= date(2025, 2, 28)],
+                                 period=Period(2025, 2), **options)
+    for n in range(3, 7):
+        month = carry_engine.decode(carry_engine.encode(carry_engine.advance(month, [], [], period=Period(2025, n),
+                                                                             **options)))
+    assert dict(month.penalties) == dict(whole.penalties)
+
+
+def test_a_carry_of_format_7_is_continued_unless_a_service_had_two_suppliers():
+    """Before format 8 a carry kept repayments per (period, service): read as its one supplier's when the service
+    had one that month (an upgrade's first close continues), else the month starts from nothing."""
+    import json
+    import zlib
+
+    from bcenter.engine import carry as carry_engine
+
+    options = dict(policy="specified_then_fifo", rules={"tko": "standard"}, rates=RATES, rounding="per_interval")
+    payments = [pay.Payment("p1", date(2025, 2, 5), 50000)]
+
+    def as_format_7(carry) -> bytes:
+        data = json.loads(zlib.decompress(carry_engine.encode(carry)))
+        data["v"] = 7
+        data["r"] = [[p, s, days, amounts] for p, s, _u, days, amounts in data["r"]]
+        return zlib.compress(json.dumps(data).encode())
+
+    one = [pay.Charge(JAN, "tko", "a", 100000, date(2025, 2, 10))]
+    carried = carry_engine.advance(None, one, payments, period=Period(2025, 2), **options)
+    old = carry_engine.decode(as_format_7(carried))
+    assert old is not None and old.repaid == carried.repaid
+    two = [*one, pay.Charge(JAN, "tko", "b", 100000, date(2025, 2, 10))]
+    carried = carry_engine.advance(None, two, payments, period=Period(2025, 2), **options)
+    assert carried.repaid and carry_engine.decode(as_format_7(carried)) is None

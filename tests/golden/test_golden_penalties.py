@@ -76,3 +76,22 @@ def test_g14_partial_payment_split_among_three_suppliers(cli):
     lines = cli("debts", "--as-of", "2025-02-28", "--json")["accounts"][0]["periods"]
     paid = {ln["service"]: ln["paid"] for ln in lines}
     assert paid == {"maint": "358.46", "heat": "490.64", "water": "150.90"}
+
+
+def test_an_unknown_account_or_a_date_out_of_range_is_said(tmp_path, capsys):
+    """`--account` with a typo printed nothing, as for an account without debt; `--as-of 9999-12-31` was
+    «Внутренняя ошибка (OverflowError)» (review of 2026-12-07)."""
+    doc = town(services=[MAINT], tariffs=[{"service": "maint", "from": "2024-07-01", "rate": "50.00"}],
+               premises=[flat("p1", "1", "100")], persons=[person("owner")],
+               accounts=[account("a1", "1002003004", "p1", ["maint"])])
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["--db", url, "import", str(path)]) == 0
+    capsys.readouterr()
+    for command in ("penalties", "debts"):
+        assert main(["--db", url, command, "--as-of", "2025-06-30", "--account", "999"]) != 0
+        assert "лицевого счёта 999 нет в картотеке" in capsys.readouterr().err
+        assert main(["--db", url, command, "--as-of", "9999-12-31"]) != 0
+        assert "дата 9999-12-31 вне 1900–2100 годов" in capsys.readouterr().err
+        assert main(["--db", url, command, "--as-of", "2025-06-30", "--account", "1002003004"]) == 0

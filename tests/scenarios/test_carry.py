@@ -88,7 +88,8 @@ def _format_5(carry) -> bytes:
                     t.fraction)
         rows.append(row)
     data.update(v=5, l=rows)
-    del data["t"]
+    del data["t"]  # and its repayments per (period, service), days and kopecks in one list
+    data["r"] = [[p, s, [x for pair in zip(days, amounts) for x in pair]] for p, s, _u, days, amounts in data["r"]]
     return zlib.compress(json.dumps(data).encode())
 
 

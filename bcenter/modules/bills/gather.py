@@ -331,9 +331,8 @@ class BillSource:
         application = self.finance.application(position, as_of=self.as_of)
         debt_lines = [ln for ln in pay.debts(application, as_of=self.as_of) if ln.due < self.as_of]  # overdue only
         penalty: dict[str, int] = defaultdict(int)
-        supplier_of = {(c.period, c.service): c.supplier for c in position.charges}
         for r in self.finance.penalty_rows(position, application, as_of=self.as_of):
-            penalty[supplier_of[(r.period, r.service)]] += r.amount
+            penalty[r.supplier] += r.amount  # a row is one charge line's: its supplier's
         for (_service, supplier), paid in application.penalties_paid.items():  # what payments paid of them
             penalty[supplier] -= paid
         penalty = defaultdict(int, {s: max(v, 0) for s, v in penalty.items()})

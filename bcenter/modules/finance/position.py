@@ -91,10 +91,18 @@ class Finance:
         caps = [{"from": str(db_date(a)), "to": str(db_date(b)), "max_rate": str(m), "mode": mode}
                 for a, b, m, mode in self.db.execute_sql(
                     'SELECT valid_from, valid_to, max_rate, mode FROM "penalty_rate_cap" ORDER BY valid_from')]
-        for cap in self.settings.penalty_rate_caps:
-            start, end = cap.start.isoformat(), cap.end.isoformat()
-            caps = [c for c in caps if not (c["from"] < end and start < c["to"])]
-            caps.append({"mode": "min", "from": start, "to": end, "max_rate": cap.max_rate})
+        for cap in self.settings.penalty_rate_caps:  # a setting's cap wins on its days: the others clipped around
+            start, end = cap.start.isoformat(), cap.end.isoformat()  # it, as ``RateTable.overridden_by`` does (they
+            clipped = []  # were dropped whole: a cap to 2028 wiped out the law's 9.5 % of 2025–2026)
+            for c in caps:
+                if not (c["from"] < end and start < c["to"]):
+                    clipped.append(c)
+                    continue
+                if c["from"] < start:
+                    clipped.append({**c, "to": start})
+                if end < c["to"]:
+                    clipped.append({**c, "from": end})
+            caps = [*clipped, {"mode": "min", "from": start, "to": end, "max_rate": cap.max_rate}]
         moratoria = [{"from": str(db_date(a)), "to": str(db_date(b)),
                       "applies_to": "all" if before is None else {"debts_before": str(db_date(before))}}
                      for a, b, before in self.db.execute_sql(

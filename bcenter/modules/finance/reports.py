@@ -14,6 +14,7 @@ from datetime import date
 
 import peewee as pw
 
+from bcenter.core.errors import NotFound
 from bcenter.core.jobs import Job
 from bcenter.engine import payments as pay
 from bcenter.engine.payments import DebtLine
@@ -63,6 +64,8 @@ def _positions(finance: Finance, *, as_of: date, number: str | None,
     """Every account's (or the one's) number, position and payments applied as of the day; ``job`` counts them and
     may stop between accounts."""
     accounts = finance.account_numbers(number)
+    if number is not None and not accounts:  # else a typo in the number reads as «no debt»
+        raise NotFound(f"лицевого счёта {number} нет в картотеке: найдите его по адресу — bcenter search «улица дом»")
     if job is not None:
         job.total(len(accounts))
     for account, num in accounts:
@@ -94,6 +97,7 @@ def penalties(db: pw.Database, *, as_of: date, number: str | None = None, job: J
         rows = finance.penalty_rows(position, application, as_of=as_of)
         if rows:
             out.append(AccountPenalties(num, penalty_total(rows), tuple(
-                dataclasses.replace(r, service=finance.services[r.service]["ext"] if r.service else None)
+                dataclasses.replace(r, service=finance.services[r.service]["ext"] if r.service else None,
+                                    supplier=finance.suppliers[r.supplier] if r.supplier else None)
                 for r in rows), sum(application.penalties_paid.values())))
     return PenaltyReport(as_of, tuple(out))
