@@ -44,6 +44,11 @@ class CashCases(UseCases):
     def x_report(self, *, register: str | None = None, printer: str | None = None) -> Shift:
         return self.desk(register, printer).x_report()
 
+    @use_case(P.CASH_DESK, "копия квитанции", writes=True)
+    def reprint(self, receipt: str, *, register: str | None = None, printer: str | None = None) -> DeskPayment:
+        """A copy of a done payment's slip, by its receipt number."""
+        return self.desk(register, printer).reprint(receipt)
+
     @use_case(P.CASH_DESK, "закрытие кассовой смены", writes=True)
     def close(self, *, counted: int, register: str | None = None, printer: str | None = None) -> Shift:
         return self.desk(register, printer).close_shift(counted)

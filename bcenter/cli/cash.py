@@ -146,6 +146,18 @@ def _pay_lines(d) -> list[str]:
     return lines
 
 
+@cash.command("reprint")
+@db_option
+@devices
+@click.argument("receipt", metavar="КВИТАНЦИЯ")
+@click.pass_obj
+def reprint(obj: Context, register, printer, receipt: str) -> None:
+    """Копия квитанции проведённой оплаты (принтер не напечатал, плательщик просит ещё раз)."""
+    done = obj.app.cash.reprint(receipt, register=register, printer=printer)
+    click.echo(f"Напечатана копия квитанции {done.receipt_number}: лицевой счёт {done.account}, "
+               f"{format_rub_ru(done.amount)}, ФД № {done.fiscal_document}")
+
+
 @cash.command("x")
 @db_option
 @devices

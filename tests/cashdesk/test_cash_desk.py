@@ -300,3 +300,39 @@ def test_a_register_shift_left_open_by_a_crash_for_a_day_does_not_lock_the_desk(
     assert shift.number == 1 and desk.kkt.shift_opened == desk.kkt.now()
     assert [d.kind for d in desk.kkt.documents][-2:] == [5, 2]  # the orphan's Z report, then the new shift
     assert app.cash.pay(account=desk.debtor(), amount=10000, **dev).state == "done"
+
+
+def test_a_slip_the_printer_missed_is_printed_again_as_a_copy(desk):
+    """«Квитанция не напечатана … напечатайте копию позже» named no way to do it: `bcenter cash reprint` prints the
+    copy, dated when the money was taken (the slip of a reconciliation hours later was dated then, and its check code
+    named a time no fiscal document has)."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    desk.printer.paper = False
+    done = app.cash.pay(account=desk.debtor(), amount=12345, given=20000, **dev)
+    assert done.state == "done" and not done.printed
+    assert done.notes and done.notes[0].endswith(f"копия квитанции: bcenter cash reprint {done.receipt_number}")
+    desk.printer.paper = True
+    copy = app.cash.reprint(done.receipt_number, **dev)
+    assert copy.printed and copy.fiscal_document == done.fiscal_document
+    text = desk.printer.lines()
+    assert f"КВИТАНЦИЯ № {done.receipt_number} - КОПИЯ" in text  # (the printer has no dash: «-»)
+    taken = app.clock.now().astimezone()
+    assert taken.strftime("%d.%m.%Y %H:%M") in text
+    assert desk.printer.qr_payloads()[-1].startswith(f"t={taken:%Y%m%dT%H%M}&s=123.45".encode())
+    with pytest.raises(BcenterError, match="квитанции № S01-9-9 нет"):
+        app.cash.reprint("S01-9-9", **dev)
+
+
+def test_a_desk_payment_is_not_reversed_in_the_office_without_a_refund_receipt(desk):
+    """An office storno of a desk payment wrote no «возврат прихода»: the register, the ОФД and the shift's cash
+    still had the money the ledger no longer did. Refused; moving it to the right account is allowed."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    done = app.cash.pay(account=number, amount=10000, **dev)
+    with pytest.raises(UsageError, match="возврат прихода"):
+        app.payments.storno(done.payment_id, reason="ошибся кассир")
+    other = next(a.account for a in app.finance.debts(as_of=TODAY).accounts if a.account != number)
+    moved = app.payments.storno(done.payment_id, reason="не тот лицевой счёт", to_account=other)
+    assert moved.reposted is not None and app.cash.x_report(**dev).cash == 10000

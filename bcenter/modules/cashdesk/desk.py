@@ -81,6 +81,7 @@ class DeskPayment:
     printed: bool = False
     repeated: bool = False
     notes: tuple[str, ...] = field(default=())
+    taken_at: str | None = None  # when the money was taken (the operation journaled, just before the sale)
 
 
 class CashDesk:
@@ -315,14 +316,14 @@ class CashDesk:
         m = self.mark
         row = self.db.execute_sql(
             'SELECT o.id, o.receipt_number, a.number, o.amount, o.cash, o.card, o.change, o.state, o.fiscal_document, '
-            f'o.fiscal_sign, o.payment_id, o.items, o.printed_at FROM "cash_operation" o JOIN "account" a '
-            f'ON a.id = o.account_id WHERE o.id = {m}', (db_id(operation),)).fetchone()
+            f'o.fiscal_sign, o.payment_id, o.items, o.printed_at, o.created_at FROM "cash_operation" o '
+            f'JOIN "account" a ON a.id = o.account_id WHERE o.id = {m}', (db_id(operation),)).fetchone()
         if row is None:
             raise NotFound(what="операция кассы", key=operation)
         items = json.loads(row[11]) if isinstance(row[11], str) else row[11]
         return DeskPayment(str(row[0]), row[1], row[2], int(row[3]), int(row[4]), int(row[5]), int(row[6]), row[7],
                            row[8], row[9], str(row[10]) if row[10] else None,
-                           tuple(ReceiptLine(**i) for i in items), printed=row[12] is not None)
+                           tuple(ReceiptLine(**i) for i in items), printed=row[12] is not None, taken_at=row[13])
 
     # --- after a crash ----------------------------------------------------------------------------------
     def reconcile(self) -> list[DeskPayment]:
@@ -358,27 +359,46 @@ class CashDesk:
         return settled
 
     # --- the slip ---------------------------------------------------------------------------------------
-    def _print(self, done: DeskPayment) -> DeskPayment:
+    def _print(self, done: DeskPayment, *, copy: bool = False) -> DeskPayment:
         if self.printer is None:
             return done
         try:
-            self.printer.print(self.slip(done))
+            self.printer.print(self.slip(done, copy=copy))
         except DeviceError as exc:
-            return DeskPayment(**{**done.__dict__, "notes": (f"Квитанция не напечатана: {exc}. Оплата принята — "
-                                                             f"повторно не принимайте; напечатайте копию позже",)})
+            return DeskPayment(**{**done.__dict__, "notes": (
+                f"Квитанция не напечатана: {exc}. Оплата принята — повторно не принимайте; копия квитанции: "
+                f"bcenter cash reprint {done.receipt_number}",)})
         with UnitOfWork(action="cash.receipt.printed", actor=self.actor, db=self.db,
                         details={"operation": done.operation}) as uow:
             uow.update(CashOperation, done.operation, printed_at=self.now.isoformat(timespec="seconds"))
         return DeskPayment(**{**done.__dict__, "printed": True})
 
-    def slip(self, done: DeskPayment) -> ReceiptDoc:
+    def reprint(self, receipt_number: str) -> DeskPayment:
+        """A copy of a done operation's slip (marked «КОПИЯ»): the printer failed, or the payer asks again."""
+        row = self.db.execute_sql(f'SELECT id, state FROM "cash_operation" WHERE receipt_number = {self.mark}',
+                                  (receipt_number,)).fetchone()
+        if row is None:
+            raise NotFound(f"квитанции № {receipt_number} нет в журнале кассы")
+        if row[1] != "done":
+            raise BcenterError(f"Оплата по квитанции № {receipt_number} не проведена ({row[1]}): печатать нечего")
+        if self.printer is None:
+            raise UsageError("Принтер чеков не задан (--printer)")
+        done = self._print(self._operation(str(row[0])), copy=True)
+        if done.notes:
+            raise BcenterError(done.notes[0].split(". Оплата принята")[0])
+        return done
+
+    def slip(self, done: DeskPayment, *, copy: bool = False) -> ReceiptDoc:
         """The desk's own receipt (квитанция): who took the money, for what, per recipient, and the fiscal
-        document — with the ФНС check code of that document (t, s, fn, i, fp, n)."""
+        document — with the ФНС check code of that document (t, s, fn, i, fp, n), dated when the money was taken
+        (not when a reconciliation after a failure or a copy prints it)."""
         width = getattr(self.printer, "columns", 42)
         name, inn, _ = self._executor()
+        taken = datetime.fromisoformat(done.taken_at) if done.taken_at else self.now
         lines = [Line(wrap(name, width), bold=True, align="center"), Line(f"ИНН {inn}", align="center"),
-                 Line(f"КВИТАНЦИЯ № {done.receipt_number}", bold=True, align="center"),
-                 Line(self.now.astimezone().strftime("%d.%m.%Y %H:%M")), Line(f"Лицевой счёт {done.account}")]
+                 Line(f"КВИТАНЦИЯ № {done.receipt_number}" + (" — КОПИЯ" if copy else ""), bold=True,
+                      align="center"),
+                 Line(taken.astimezone().strftime("%d.%m.%Y %H:%M")), Line(f"Лицевой счёт {done.account}")]
         for item in done.lines:
             lines.append(Line(columns(item.name, format_rub_ru(item.amount), width)))
             if not item.own:
@@ -391,7 +411,7 @@ class CashDesk:
             lines.append(Line(columns("Сдача", format_rub_ru(done.change), width)))
         lines.append(Line(f"ФД № {done.fiscal_document}  ФП {done.fiscal_sign}"))
         fn = self.register.fn_status().fn_serial
-        stamp = self.now.astimezone().strftime("%Y%m%dT%H%M")
+        stamp = taken.astimezone().strftime("%Y%m%dT%H%M")
         check = (f"t={stamp}&s={done.amount // 100}.{done.amount % 100:02d}&fn={fn}&i={done.fiscal_document}"
                  f"&fp={done.fiscal_sign}&n=1")
         return ReceiptDoc(tuple(lines), qr=check)

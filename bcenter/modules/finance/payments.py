@@ -87,6 +87,10 @@ def storno_payment(db: pw.Database, payment_id: str, *, reason: str, actor: str,
     done = db.execute_sql(f'SELECT id FROM "payment" WHERE storno_of_id = {mark}', (db_id(payment_id),)).fetchone()
     if done is not None:
         raise UsageError(f"платёж {payment_id} уже сторнирован (запись {done[0]})")
+    if shift is not None and to_account is None:  # 54-ФЗ: the money a fiscal receipt took goes back by a receipt
+        raise UsageError(f"платёж {payment_id} принят в кассе по чеку ККТ: вернуть деньги плательщику можно только "
+                         "чеком «возврат прихода» на кассе (в bcenter его пока нет) — сторно без него разошлось бы с "
+                         "ККТ и с наличными смены. Отнести оплату на другой лицевой счёт: --to-account НОМЕР")
     target = None
     if to_account is not None:
         found = db.execute_sql(f'SELECT id FROM "account" WHERE number = {mark}', (to_account,)).fetchone()
