@@ -27,6 +27,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "payment_application": ("specified_then_fifo", "fifo"),
     "penalty_application": ("named_bill", "last", "never"),
     "credit_application": ("own_supplier", "any_supplier"),
+    "shared_meter_volume": ("by_part", "whole"),
     "person_count": ("person_days", "month_start"),
     "absence_days": ("exclude_travel_days",),
     "penalty_rounding": ("per_interval",),
@@ -88,6 +89,11 @@ class Settings:
         credit_application: "own_supplier" — a migrated advance or a month's negative net pays the lines of the
             supplier it came from only | "any_supplier" — any line, as before 2026-12-05
             (``bcenter.engine.position``) [P].
+        shared_meter_volume: a meter of premises with several accounts (shares of co-owners, an owner changed
+            within the month): "by_part" — each account is billed the meter's volume times its part (share ×
+            days), as its persons and area are, and a person's absence is recalculated on that part too [P];
+            "whole" — every account the whole volume and the whole absence, as releases before 2026-12-07 did
+            (billed once per account: kept only to compare old outputs).
         person_count: "person_days" (prorated by days) | "month_start".
         absence_days: "exclude_travel_days" (departure and return days not counted).
         penalty_rounding: "per_interval".
@@ -111,6 +117,7 @@ class Settings:
     payment_application: str = "specified_then_fifo"
     penalty_application: str = "named_bill"
     credit_application: str = "own_supplier"
+    shared_meter_volume: str = "by_part"
     person_count: str = "person_days"
     absence_days: str = "exclude_travel_days"
     penalty_rounding: str = "per_interval"

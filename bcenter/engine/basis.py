@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Mapping, Sequence
 
 from bcenter.core.period import Period
@@ -125,6 +126,8 @@ class AccountBasis:
         meters: the individual meters of the premises.
         absent_days: per absent person, full days of absence in the period (> 5 days only, caller decides).
         quality: quality events of the premises itself (house-wide ones are on the house).
+        part: the account's part of the premises' month — its share of ownership × the days it was open — which
+            its area and persons already carry, and its meters' volumes take (``shared_meter_volume``).
     """
 
     key: str
@@ -138,6 +141,7 @@ class AccountBasis:
     meters: tuple[MeterState, ...] = ()
     absent_days: tuple[int, ...] = ()
     quality: tuple[QualityEvent, ...] = ()
+    part: Fraction = Fraction(1)
 
 
 @dataclass(frozen=True, slots=True)

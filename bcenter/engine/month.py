@@ -18,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Mapping
 
+from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.core.settings import AverageLimits
 from bcenter.engine import charges, common_property, reductions, volumes
@@ -222,19 +224,45 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
                     return None
                 for zone, value in delta.items():
                     by_zone[zone] = by_zone.get(zone, ZERO) + value
+            by_zone, whole = _part_of(basis, account, by_zone)
             vols[resource] = sum(by_zone.values(), ZERO)
-            return _priced(svc, price, by_zone, "meter")
+            return _of_part(account, _priced(svc, price, by_zone, "meter"), whole)
         average = _average(_points(working), "not_submitted", limits)
         if average is not None:
+            (average,), whole = _part_of(basis, account, (average,))
             vols[resource] = average
-            return _priced(svc, price, {"total": average}, "average")
+            return _of_part(account, _priced(svc, price, {"total": average}, "average"), whole)
         return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
     if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
         average = _average(_points(meters), "meter_failed", limits)
         if average is not None:
+            (average,), whole = _part_of(basis, account, (average,))
             vols[resource] = average
-            return _priced(svc, price, {"total": average}, "average")
+            return _of_part(account, _priced(svc, price, {"total": average}, "average"), whole)
     return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=True)
+
+
+def _part_of(basis: HouseBasis, account: AccountBasis, volumes):
+    """A premises' meter volumes (by zone, or a tuple) as the account's part of them: times its part of the
+    premises' month (share × days, ``AccountBasis.part``) — a meter of a flat with two co-owners' accounts, or whose
+    owner changed within the month, is billed once in all, not once per account (``shared_meter_volume``). Also the
+    whole volume, or None when the account has all of it."""
+    part = account.part
+    if part == 1 or basis.settings.shared_meter_volume != "by_part":
+        return volumes, None
+    whole = sum(volumes.values() if isinstance(volumes, dict) else volumes, ZERO)
+    if isinstance(volumes, dict):
+        return {z: v * part.numerator / part.denominator for z, v in volumes.items()}, whole
+    return tuple(v * part.numerator / part.denominator for v in volumes), whole
+
+
+def _of_part(account: AccountBasis, line: Line, whole) -> Line:
+    """A line billed on the account's part of a meter's volume names the whole and the part among its inputs."""
+    if whole is None:
+        return line
+    inputs = {**line.derivation.inputs, "объём по прибору": charges.fmt_quantity(whole),
+              "доля лицевого счёта": str(account.part)}
+    return replace(line, derivation=replace(line.derivation, inputs=inputs))
 
 
 def _points(meters: list[MeterState]) -> list[MeterState]:
@@ -376,6 +404,7 @@ def _line_reductions(basis: HouseBasis, account: AccountBasis, line: Line, mine:
             night=basis.settings.room_temperature_night)
         if reduction is not None:
             out.append(reduction)
+    absent: list[Line] = []
     if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
             svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
             metered=False):
@@ -383,9 +412,27 @@ def _line_reductions(basis: HouseBasis, account: AccountBasis, line: Line, mine:
         price = basis.prices.get(svc.key)
         if norm is not None and price is not None and price.rate is not None:
             for days in account.absent_days:
-                out.append(reductions.absence_recalc(line.service, norm=norm, tariff=price.rate,
-                                                     coefficient=line.coefficient, absent_days=days,
-                                                     days_in_month=basis.period.days))
+                absent.append(reductions.absence_recalc(
+                    line.service, norm=norm, tariff=price.rate, coefficient=line.coefficient, absent_days=days,
+                    days_in_month=basis.period.days,
+                    part=account.part if basis.settings.shared_meter_volume == "by_part" else Fraction(1)))
+    return _within(line.amount, absent + out)
+
+
+def _within(charge: int, lowered: list[Line]) -> list[Line]:
+    """Reductions of one charge line, together never more than the line charged: the absence recalculation first
+    (разд. VIII ПП 354: the volume not consumed), then the quality reductions on what is left (прил. 1: the charge
+    for the month is reduced — never below zero). A reduction cut short says so in its formula."""
+    out, left = [], charge
+    for line in lowered:
+        take = min(-line.amount, max(left, 0))
+        if take != -line.amount:
+            line = replace(line, amount=-take, derivation=replace(
+                line.derivation, formula=f"{line.derivation.formula}; не больше остатка начисления: "
+                                         f"{format_kop(take)}"))
+        left -= take
+        if take:
+            out.append(line)
     return out
 
 

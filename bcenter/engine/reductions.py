@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from bcenter.core.errors import InvalidValue
 from bcenter.core.money import format_kop, to_kop
@@ -462,9 +463,11 @@ def absence_recalc(
     absent_days: int,
     days_in_month: int,
     unit: str = "",
+    part: Fraction = Fraction(1),
 ) -> Line:
     """Перерасчёт за временное отсутствие одного человека: −N × T × K × дни / дней в месяце (ПП 354, раздел VIII,
-    пп. 86, 90; DOMAIN.md §2.1, G8).
+    пп. 86, 90; DOMAIN.md §2.1, G8); × ``part``, the account's part of the premises (a co-owner's share), as its
+    persons were counted.
 
     One line per absent person and month (an absence over two months gives a line in each); kind "absence",
     method "norm" ("norm_k" when K > 1), volume −N × days / days_in_month; with K > 1 ``excess`` is the part of the
@@ -478,18 +481,20 @@ def absence_recalc(
         raise InvalidValue("дней в месяце — от 28 до 31", value=days_in_month)
     if type(absent_days) is not int or not 0 <= absent_days <= days_in_month:
         raise InvalidValue(f"дней отсутствия — от 0 до {days_in_month}", value=absent_days)
-    exact = -(n * t * k * absent_days / days_in_month)
-    without_k = -(n * t * absent_days / days_in_month)
+    exact = -(n * t * k * absent_days * part.numerator / (days_in_month * part.denominator))
+    without_k = -(n * t * absent_days * part.numerator / (days_in_month * part.denominator))
     excess = to_kop(exact) - to_kop(without_k)
     norm_text = f"{fmt_quantity(n)} {unit_label(unit)}/чел." if unit else fmt_quantity(n)
     k_text = f" × K {fmt_quantity(k)}" if k != 1 else ""
     expression = (f"-({norm_text} × {fmt_quantity(t)} {rate_label(unit)}{k_text} × "
-                  f"{absent_days}/{days_in_month} дн.)")
+                  f"{absent_days}/{days_in_month} дн." + (f" × доля {part}" if part != 1 else "") + ")")
     return make_line(service, kind="absence", method="norm_k" if k > 1 else "norm", exact=exact,
                      expression=expression, basis="ПП 354, раздел VIII, пп. 86, 90 (временное отсутствие)",
                      inputs={"norm": canonical(n), "tariff": canonical(t), "coefficient": canonical(k),
-                             "absent_days": str(absent_days), "days_in_month": str(days_in_month)},
-                     volume=-(n * absent_days / days_in_month), tariff=t, coefficient=k, excess=excess)
+                             "absent_days": str(absent_days), "days_in_month": str(days_in_month),
+                             **({"part": str(part)} if part != 1 else {})},
+                     volume=-(n * absent_days * part.numerator / (days_in_month * part.denominator)), tariff=t,
+                     coefficient=k, excess=excess)
 
 
 _NO_ABSENCE_RESOURCES = ("heating",)

@@ -25,7 +25,7 @@ from tests.db import old_release as old
 RELEASES = sorted(int(p.name.split("-")[1].split(".")[0]) for p in old.DATA.glob("release-*.db.gz"))
 
 
-OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier"}
+OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier", "shared_meter_volume": "whole"}
 """Settings that keep what the recorded releases did (stored as a document would store them)."""
 
 

@@ -123,6 +123,29 @@ def test_g8_temporary_absence(run):
     assert sum(Decimal(a) for a in amounts(data)) == Decimal("321.14")
 
 
+def test_g8_an_absence_counts_once_however_many_registrations_and_never_beyond_the_charge(run):
+    """G8 with person B's old temporary registration in the same flat kept beside the permanent one: the absence was
+    subtracted once per registration record (−80.29 twice). And with a whole month's interruption on top, the
+    reductions together took more than the charge (review of 2026-12-07): they stop at it, the absence first."""
+    registrations = [{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent", "from": "2020-01-01"}
+                     for p in ("owner", "b")]
+    registrations.append({"id": "reg-b-old", "person": "b", "premises": "p1", "kind": "temporary",
+                          "from": "2019-01-01", "to": "2019-12-31"})
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[account("a1", "1002003004", "p1", ["cold"])], registrations=registrations,
+               absences=[{"id": "ab1", "person": "b", "from": "2025-06-05", "to": "2025-06-18"}],
+               quality_events=[{"id": "q1", "house": "h1", "service": "cold", "kind": "interruption",
+                                "start": "2025-06-01T00:00:00+03:00", "end": "2025-07-01T00:00:00+03:00"}])
+    data = run(doc, "2025-06")
+    assert amounts(data, kind="charge") == ["401.43"]
+    assert amounts(data, kind="absence") == ["-80.29"]
+    assert amounts(data, kind="quality") == ["-321.14"]  # a whole month without water: what is left, not more
+    assert sum(Decimal(a) for a in amounts(data)) == Decimal("0.00")
+
+
 def test_g9_hot_water_interruptions_beyond_allowance(run):
     hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
     events = [("2025-03-03T08:00:00+03:00", "2025-03-03T12:00:00+03:00"),
@@ -185,3 +208,40 @@ def test_a_house_that_cannot_be_calculated_is_named_by_address_and_service_by_na
     gap, = house["gaps"]
     assert "ЛС 1002003004, услуга «Холодное водоснабжение»: нет тарифа на 2025-01" in gap
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", json.dumps(out))
+
+
+def test_a_meter_of_a_flat_with_two_accounts_is_billed_once_in_all(run, capsys):
+    """Two co-owners' accounts of ½ each, one cold-water meter read 7 → 17 m³ at 40 руб./м³: each was billed the
+    whole 10 m³ (400.00 twice — the meter's water paid twice; review of 2026-12-07). Each account pays its part:
+    5 m³, 200.00, and says so. ``shared_meter_volume: whole`` keeps the old way."""
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "40.00"}],
+               premises=[flat("p1", "1", "54.3")], persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[{**account("a1", "1002003004", "p1", ["cold"]), "share": "1/2"},
+                         {**account("a2", "1002003012", "p1", ["cold"]), "share": "1/2"}],
+               meters=[{"id": "m1", "serial": "A1", "resource": "cold_water", "kind": "individual", "premises": "p1",
+                        "zones": 1, "digits": 5, "installed": "2024-01-10", "initial": {"total": "7"}}],
+               readings=[{"id": "r1", "meter": "m1", "date": "2025-01-24", "values": {"total": "17"},
+                          "source": "resident"}])
+    data = run(doc, "2025-01")
+    assert amounts(data, service="cold") == ["200.00", "200.00"]
+    assert [ln["volume"] for ln in data["lines"]] == ["5", "5"]
+    assert main(["--db", run.url, "explain", "--account", "1002003004", "--period", "2025-01"]) == 0
+    shown = capsys.readouterr().out
+    assert "объём по прибору = 10, доля лицевого счёта = 1/2" in shown, shown
+
+
+def test_g8_in_a_flat_of_two_co_owners_each_account_recalculates_its_part(run):
+    """G8 in a flat split into two accounts of ½: each account's persons are halved, and so is the absence — it
+    was −80.29 on each account, the flat's −80.29 taken twice (review of 2026-12-07)."""
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[{**account("a1", "1002003004", "p1", ["cold"]), "share": "1/2"},
+                         {**account("a2", "1002003012", "p1", ["cold"]), "share": "1/2"}],
+               registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01"} for p in ("owner", "b")],
+               absences=[{"id": "ab1", "person": "b", "from": "2025-06-05", "to": "2025-06-18"}])
+    data = run(doc, "2025-06")
+    assert amounts(data, kind="charge") == ["200.71", "200.71"]  # 2 × ½ persons × 4.745 × 42.30 = 200.7135
+    assert amounts(data, kind="absence") == ["-40.14", "-40.14"]  # −4.745 × 42.30 × 12/30 × ½ = −40.1427

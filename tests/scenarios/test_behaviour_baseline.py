@@ -49,7 +49,7 @@ def _rub(kop: int) -> str:
     return f"{Decimal(kop) / 100:.2f}"
 
 
-OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier"}
+OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier", "shared_meter_volume": "whole"}
 """Settings that keep the behaviour recorded (the demo town's settings document carries them)."""
 
 

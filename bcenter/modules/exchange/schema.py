@@ -138,7 +138,7 @@ def _problem(error: jsonschema.ValidationError, path: str) -> Problem:
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in allowed) if isinstance(value, dict) else []
         return Problem(_join(where, extra[:1]) if len(extra) == 1 else where,
-                       "неизвестное поле" + ("" if len(extra) == 1 else f"я: {', '.join(extra)}")
+                       ("неизвестное поле" if len(extra) == 1 else f"неизвестные поля: {', '.join(extra)}")
                        + " (свои данные кладите в \"extra\")")
     if v == "type":
         expected = error.validator_value

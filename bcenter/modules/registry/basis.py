@@ -228,7 +228,7 @@ class BasisReader:
                 residents=_share(residents.get(prem, Decimal(0)), factor),
                 owners=_share(owners.get(prem, Decimal(0)), factor),
                 meters=tuple(meters.get(prem, ())), absent_days=tuple(absent.get(prem, ())),
-                quality=quality.get(prem, ())))
+                quality=quality.get(prem, ()), part=part))
         return tuple(out)
 
     def _residents(self, house_id: str) -> tuple[dict[str, Decimal], dict[str, list[int]]]:
@@ -245,11 +245,15 @@ class BasisReader:
         residents = {prem: engine_persons.resident_count(s, self.period, rule=rule) for prem, s in stays.items()}
         absent: dict[str, list[int]] = defaultdict(list)
         if people:
-            for person, start, end in self._q(
-                    'SELECT a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
+            seen = set()  # an absence once, however many registrations of the person the join meets
+            for absence, person, start, end in self._q(
+                    'SELECT a.id, a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
                     f'AND a.valid_from < ? AND a.valid_to >= ? AND {LIVE_REGISTRATION} AND {LIVE_ABSENCE} '
                     'ORDER BY a.id, r.id', (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
+                if absence in seen:
+                    continue
+                seen.add(absence)
                 days = engine_persons.absent_days(_d(start), _d(end), self.period,
                                                   rule=self.settings.absence_days)
                 if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
