@@ -4,6 +4,7 @@ operation numbers every line of every file loaded is money — a payment, or a s
 possible repeat of an earlier file's line) — and none is paid twice."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
@@ -29,6 +30,19 @@ def town(tmp_path_factory):
     return path, numbers
 
 
+@contextmanager
+def _copy_of(town, tmp_path_factory):
+    """A copy of the town opened with the clock of the tests, its folder for files, and the payments' sum before."""
+    work = tmp_path_factory.mktemp("run")
+    copy = work / "town.db"
+    copy.write_bytes(town[0].read_bytes())
+    app = App.open(f"sqlite:///{copy}", clock=FixedClock(TODAY))
+    try:
+        yield app, work, app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
+    finally:
+        app.close()
+
+
 # a line: (operation number, account index or None for an unknown account, kopecks)
 LINES = st.lists(st.tuples(st.integers(1, 4), st.one_of(st.none(), st.integers(0, 2)),
                            st.sampled_from([1, 100, 250_00, 9_999_999_99])),
@@ -38,13 +52,8 @@ LINES = st.lists(st.tuples(st.integers(1, 4), st.one_of(st.none(), st.integers(0
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(LINES, min_size=1, max_size=4))
 def test_every_distinct_line_is_money_once(town, tmp_path_factory, batches):
-    path, numbers = town
-    work = tmp_path_factory.mktemp("run")
-    copy = work / "town.db"
-    copy.write_bytes(path.read_bytes())
-    app = App.open(f"sqlite:///{copy}", clock=FixedClock(TODAY))
-    try:
-        before = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
+    numbers = town[1]
+    with _copy_of(town, tmp_path_factory) as (app, work, before):
         expected: dict[str, int] = {}
         for n, batch in enumerate(batches):
             lines, keys = [], []
@@ -68,8 +77,6 @@ def test_every_distinct_line_is_money_once(town, tmp_path_factory, batches):
         assert paid + waiting == sum(expected.values())
         unknown = sum(v for (op, account, kop), v in expected.items() if account == "0000000000")
         assert waiting == unknown
-    finally:
-        app.close()
 
 
 PLAIN = st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 2)), st.sampled_from([1, 250_00, 9_999_999_99])),
@@ -79,13 +86,8 @@ PLAIN = st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 2)), st.sampled_f
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(PLAIN, min_size=1, max_size=4))
 def test_without_operation_numbers_every_line_is_money_and_none_is_paid_twice(town, tmp_path_factory, batches):
-    path, numbers = town
-    work = tmp_path_factory.mktemp("plain")
-    copy = work / "town.db"
-    copy.write_bytes(path.read_bytes())
-    app = App.open(f"sqlite:///{copy}", clock=FixedClock(TODAY))
-    try:
-        before = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0]
+    numbers = town[1]
+    with _copy_of(town, tmp_path_factory) as (app, work, before):
         loaded: dict[tuple, int] = {}  # (account, kop): how many lines of that kind were loaded, in any file
         paid_expected = waiting_expected = 0
         contents: set[bytes] = set()
@@ -120,5 +122,3 @@ def test_without_operation_numbers_every_line_is_money_and_none_is_paid_twice(to
         paid = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "payment"').fetchone()[0] - before
         waiting = app.db.execute_sql('SELECT COALESCE(SUM(amount), 0) FROM "suspense_payment"').fetchone()[0]
         assert (paid, waiting) == (paid_expected, waiting_expected)
-    finally:
-        app.close()
