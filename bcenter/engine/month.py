@@ -21,6 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Mapping
 
+from bcenter.core.errors import InvalidValue
 from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.core.settings import AverageLimits
@@ -88,7 +89,11 @@ def _account_lines(basis: HouseBasis, account: AccountBasis, gaps: _Gaps) -> tup
         if svc.resource == "sewerage":
             deferred.append(svc)
             continue
-        line = _service_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.name}»")
+        try:
+            line = _service_line(basis, account, svc, gaps, vols, f"{where}, услуга «{svc.name}»")
+        except InvalidValue as exc:  # a contradiction in the data (a flat larger than the house): this line's gap —
+            gaps.add(f"{where}, услуга «{svc.name}»", exc.message_ru)  # the other gaps are still found and said
+            continue
         if line is not None:
             out.append(line)
     for svc in deferred:
@@ -343,10 +348,14 @@ def _common_property(basis: HouseBasis, lines: dict[str, list[Line]], vols: dict
             negative=basis.settings.negative_common_property)
         if carried:
             carry[svc.key] = carried
-        shares = common_property.distribute(
-            svc.key, billable=billable, areas={a.key: a.area for a in takers}, house_area=basis.total_area,
-            tariff=price.rate, rounding=basis.settings.common_property_rounding, norm=norm,
-            common_area=basis.common_area)
+        try:
+            shares = common_property.distribute(
+                svc.key, billable=billable, areas={a.key: a.area for a in takers}, house_area=basis.total_area,
+                tariff=price.rate, rounding=basis.settings.common_property_rounding, norm=norm,
+                common_area=basis.common_area)
+        except InvalidValue as exc:
+            gaps.add(f"дом {basis.label}, услуга «{svc.name}»", exc.message_ru)
+            continue
         for key, line in shares.items():
             lines[key].append(line)
     return carry
