@@ -234,34 +234,33 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
             return _of_part(account, _priced(svc, price, by_zone, "meter"), whole)
         average = _average(_points(working), "not_submitted", limits)
         if average is not None:
-            (average,), whole = _part_of(basis, account, (average,))
-            vols[resource] = average
-            return _of_part(account, _priced(svc, price, {"total": average}, "average"), whole)
+            by_zone, whole = _part_of(basis, account, {"total": average})
+            vols[resource] = by_zone["total"]
+            return _of_part(account, _priced(svc, price, by_zone, "average"), whole)
         return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
     if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
         average = _average(_points(meters), "meter_failed", limits)
         if average is not None:
-            (average,), whole = _part_of(basis, account, (average,))
-            vols[resource] = average
-            return _of_part(account, _priced(svc, price, {"total": average}, "average"), whole)
+            by_zone, whole = _part_of(basis, account, {"total": average})
+            vols[resource] = by_zone["total"]
+            return _of_part(account, _priced(svc, price, by_zone, "average"), whole)
     return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=True)
 
 
-def _part_of(basis: HouseBasis, account: AccountBasis, volumes):
-    """A premises' meter volumes (by zone, or a tuple) as the account's part of them: times its part of the
+def _part_of(basis: HouseBasis, account: AccountBasis, volumes: dict[str, Decimal]
+             ) -> tuple[dict[str, Decimal], Decimal | None]:
+    """A premises' meter volumes by zone as the account's part of them: times its part of the
     premises' month (share × days, ``AccountBasis.part``) — a meter of a flat with two co-owners' accounts, or whose
     owner changed within the month, is billed once in all, not once per account (``shared_meter_volume``). Also the
     whole volume, or None when the account has all of it."""
     part = account.part
     if part == 1 or basis.settings.shared_meter_volume != "by_part":
         return volumes, None
-    whole = sum(volumes.values() if isinstance(volumes, dict) else volumes, ZERO)
-    if isinstance(volumes, dict):
-        return {z: v * part.numerator / part.denominator for z, v in volumes.items()}, whole
-    return tuple(v * part.numerator / part.denominator for v in volumes), whole
+    return ({z: v * part.numerator / part.denominator for z, v in volumes.items()},
+            sum(volumes.values(), ZERO))
 
 
-def _of_part(account: AccountBasis, line: Line, whole) -> Line:
+def _of_part(account: AccountBasis, line: Line, whole: Decimal | None) -> Line:
     """A line billed on the account's part of a meter's volume names the whole and the part among its inputs."""
     if whole is None:
         return line

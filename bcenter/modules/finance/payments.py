@@ -25,7 +25,7 @@ from bcenter.core.ids import is_uuid, uuid7
 from db.dialect import db_date, db_id, param_mark
 from bcenter.modules.finance.bank_readings import take_readings
 from bcenter.modules.finance.registry_formats import RegistryLine, line_readings, load_profile
-from bcenter.modules.finance.registry_import import payment_extra, reading_rows
+from bcenter.modules.finance.registry_import import held_counts, payment_extra, reading_rows
 from db.models import MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
@@ -217,11 +217,11 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
                                            "peak", "half_peak", "extra", "status", "checks"),
                             reading_rows(readings, {line["line_no"]: line["key"]}))
         uow.update(SuspensePayment, line["id"], resolved_payment=payment_id)
-    refused = readings.refused.get(line["line_no"], []) if readings else []
-    held = [r.status for taken in (readings.taken.values() if readings else ()) for r in taken
-            if r.status in ("unconfirmed", "rejected")]
-    return Resolved(payment_id, readings.taken_count if readings else 0, held.count("unconfirmed"),
-                    held.count("rejected"), tuple((n, v, why) for n, v, why in refused), unread)
+    if readings is None:
+        return Resolved(payment_id, unread=unread)
+    held = dict(held_counts(readings))
+    return Resolved(payment_id, readings.taken_count, held.get("unconfirmed", 0), held.get("rejected", 0),
+                    tuple(readings.refused.get(line["line_no"], ())), unread)
 
 
 def _line_readings(db: pw.Database, line: dict, account_id: str):

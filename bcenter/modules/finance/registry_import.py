@@ -37,7 +37,7 @@ from db.dialect import param_mark
 from db.models import BankRegistry, MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
 
-__all__ = ["RegistryImport", "import_registry", "payment_extra", "reading_rows"]
+__all__ = ["RegistryImport", "held_counts", "import_registry", "payment_extra", "reading_rows"]
 
 KEY_PREFIX = "registry"
 """A registry payment's external id: ``registry:<agent>:<line key>`` — the same line from any file, one payment."""
@@ -78,7 +78,8 @@ class RegistryImport:
     repeats_total: int = 0
 
 
-def _held(readings) -> tuple[tuple[str, int], ...]:
+def held_counts(readings) -> tuple[tuple[str, int], ...]:
+    """(status, count) of the readings taken that the rules held: waiting for a person, or rejected."""
     counts: dict[str, int] = {}
     for taken in readings.taken.values():
         for reading in taken:
@@ -127,7 +128,7 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         commission=footer.commission if footer else _sum_or_none(registry.lines, "commission"),
         order_number=footer.order_number if footer else None, dry_run=dry_run,
         unknown_accounts=tuple((x.line_no, x.account) for x in unknown), readings=readings.taken_count,
-        readings_held=_held(readings),
+        readings_held=held_counts(readings),
         readings_refused=tuple((n, *r) for n, refused in sorted(readings.refused.items()) for r in refused))
     if dry_run:
         return result
