@@ -49,6 +49,31 @@ class _Gaps(list):
         self.append(f"{where}: {what}")
 
 
+def _collapsed(gaps: list[str], prefix: str, shown: int = 3) -> tuple[str, ...]:
+    """The house's gaps, one line per reason: a reason met on several accounts (a tariff, a norm or the house meter's
+    reading missing for all of them) names how many and the first few accounts, not a line per account — an
+    operator reads «нет тарифа» once for the house, with the accounts it stops."""
+    groups: dict[str, list[str]] = {}
+    for gap in gaps:
+        if gap.startswith(prefix):
+            rest = gap[len(prefix):]
+            cut = min(i for i in (rest.find(", "), rest.find(": "), len(rest)) if i >= 0)
+            groups.setdefault(rest[cut:], []).append(rest[:cut])
+        else:
+            groups.setdefault(gap, [])
+    out = []
+    for tail, numbers in groups.items():
+        numbers = list(dict.fromkeys(numbers))
+        if not numbers:
+            out.append(tail)
+        elif len(numbers) == 1:
+            out.append(f"{prefix}{numbers[0]}{tail}")
+        else:
+            more = f" и ещё {len(numbers) - shown}" if len(numbers) > shown else ""
+            out.append(f"{prefix[:-len('ЛС ')]}{len(numbers)} ЛС ({', '.join(numbers[:shown])}{more}){tail}")
+    return tuple(out)
+
+
 def calculate_house(basis: HouseBasis) -> HouseResult:
     """Every line of every account of the house for the period (or the gaps, and no lines)."""
     gaps = _Gaps()
@@ -65,7 +90,7 @@ def calculate_house(basis: HouseBasis) -> HouseResult:
     for account in basis.accounts:
         lines[account.key] += _reductions(basis, account, lines[account.key])
     if gaps:
-        return HouseResult(basis.key, basis.period, gaps=tuple(gaps))
+        return HouseResult(basis.key, basis.period, gaps=_collapsed(gaps, f"дом {basis.label}, ЛС "))
     order = {key: (svc.order, key) for key, svc in basis.services.items()}
     kinds = {"charge": 0, "common_property": 1, "quality": 2, "absence": 3, "recalc": 4, "benefit": 5}
     result = {key: tuple(sorted(ls, key=lambda ln: (order.get(ln.service, (999, ln.service)), kinds[ln.kind])))

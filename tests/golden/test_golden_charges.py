@@ -210,6 +210,22 @@ def test_a_house_that_cannot_be_calculated_is_named_by_address_and_service_by_na
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", json.dumps(out))
 
 
+def test_a_gap_of_many_accounts_is_said_once_for_the_house(run, capsys):
+    """A tariff missing for the whole house was said once per account: 60 identical lines for one demo house, a
+    screenful for a real one. It is said once, with how many accounts it stops and the first of them."""
+    numbers = [f"100200300{i}" for i in range(1, 6)]
+    doc = town(norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               services=[COLD], premises=[flat(f"p{i}", str(i), "40") for i in range(1, 6)], persons=[person("owner")],
+               accounts=[account(f"a{i}", n, f"p{i}", ["cold"]) for i, n in enumerate(numbers, 1)],
+               tariffs=[{"service": "cold", "from": "2025-06-01", "rate": "42.30"}])  # none in force in January
+    run(doc, "2025-01", calc_code=1)
+    main(["--db", run.url, "calc", "--period", "2025-01", "--json"])
+    house, = json.loads(capsys.readouterr().out)["failed"]
+    gap, = house["gaps"]
+    assert gap == (f"дом {house['house']}, 5 ЛС ({', '.join(sorted(numbers)[:3])} и ещё 2), "
+                   "услуга «Холодное водоснабжение»: нет тарифа на 2025-01"), gap
+
+
 def test_a_meter_of_a_flat_with_two_accounts_is_billed_once_in_all(run, capsys):
     """Two co-owners' accounts of ½ each, one cold-water meter read 7 → 17 m³ at 40 руб./м³: each was billed the
     whole 10 m³ (400.00 twice — the meter's water paid twice; review of 2026-12-07). Each account pays its part:

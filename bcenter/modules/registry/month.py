@@ -234,7 +234,7 @@ class HouseCalculator:
             return work
         try:
             calculated = [(q, calculate_house(b)) for q, b in plan]
-            gaps = tuple(g for _, r in calculated for g in r.gaps)
+            gaps = tuple(dict.fromkeys(g for _, r in calculated for g in r.gaps))  # a gap of each period once
         except InvalidValue as exc:  # contradictory data the engine refuses (e.g. premises larger than the house)
             calculated, gaps = [], (f"дом {basis.label}: {exc.message_ru}",)
         if gaps:
