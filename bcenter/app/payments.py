@@ -20,12 +20,14 @@ def registry_profiles() -> tuple[list[Profile], Path]:
 class PaymentsCases(UseCases):
     @use_case(P.PAYMENTS_IMPORT, "загрузка реестра платежей", writes=True)
     def import_registry(self, path: Path, *, profile: str, agent: str | None = None,
-                        dry_run: bool = False) -> RegistryImport:
+                        dry_run: bool = False, repeats: bool = False) -> RegistryImport:
         """All or nothing: a file with any problem is refused whole, every problem named by its line; payments to
-        unknown accounts go to the suspense queue; lines loaded before are skipped."""
+        unknown accounts go to the suspense queue; lines loaded before are skipped; a file whose every line repeats
+        earlier lines without an operation number is refused unless ``repeats`` (the operator checked: new
+        payments)."""
         self.app.system.ensure_initialized()
         return import_registry(self.db, path, load_profile(profile), today=self.app.clock.today(),
-                               actor=self.app.actor.user, agent=agent, dry_run=dry_run)
+                               actor=self.app.actor.user, agent=agent, dry_run=dry_run, repeats=repeats)
 
     @use_case(P.FINANCE_READ, "просмотр платежей")
     def list(self, *, account: str | None = None, day: date | None = None,

@@ -38,11 +38,15 @@ def profiles() -> None:
                    "(bcenter payments profiles).")
 @click.option("--agent", default=None, help="Платёжный агент (по умолчанию — из профиля).")
 @click.option("--dry-run", is_flag=True, help="Проверить и показать, что будет загружено, ничего не записывая.")
+@click.option("--repeats", is_flag=True,
+              help="Все строки файла совпадают с загруженными ранее (нет номеров операций), но по выписке это новые "
+                   "платежи: загрузить их в невыясненные для сверки.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
 @click.pass_obj
-def import_(obj: Context, path: Path, profile: str, agent: str | None, dry_run: bool, as_json: bool) -> None:
+def import_(obj: Context, path: Path, profile: str, agent: str | None, dry_run: bool, repeats: bool,
+            as_json: bool) -> None:
     """Загрузить реестр платежей банка: всё или ничего; неизвестные лицевые счета — в невыясненные."""
-    result = obj.app.payments.import_registry(path, profile=profile, agent=agent, dry_run=dry_run)
+    result = obj.app.payments.import_registry(path, profile=profile, agent=agent, dry_run=dry_run, repeats=repeats)
     _show(result, as_json, _import_json, _import_text)
 
 

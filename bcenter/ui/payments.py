@@ -4,7 +4,8 @@ Registries arrive as files (by e-mail, from the bank's client, on a stick) into 
 folder the screen was started with (``bcenter ui --inbox``; by default the database's own folder, where ``make demo``
 writes its day's registry). The operator picks a file and its profile and sees what would be loaded
 (``app.payments.import_registry(dry_run=True)``: lines, total, payments to unknown accounts); «Загрузить» loads it,
-all or nothing. A suspense line is made a payment of the account the operator names (``app.payments.resolve``). A wrong payment is
+all or nothing; a file whose every line repeats lines loaded before is refused unless «это новые платежи» is
+ticked. A suspense line is made a payment of the account the operator names (``app.payments.resolve``). A wrong payment is
 reversed from the account card, where it is seen (``ui.office``).
 """
 from __future__ import annotations
@@ -41,6 +42,9 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
                            options=[ft.DropdownOption(key=p.name, text=p.name) for p in registry_profiles()[0]])
     preview = ft.Button("Просмотреть", icon=ft.Icons.PREVIEW, key="registry_preview")
     load_button = ft.Button("Загрузить", icon=ft.Icons.UPLOAD_FILE, key="registry_load", disabled=True)
+    repeats = ft.Checkbox(label="это новые платежи", value=False, key="registry_repeats_ok",
+                          tooltip="Все строки файла совпадают с загруженными ранее, но по выписке банка это новые "
+                                  "платежи: загрузить их в невыясненные для сверки")
     summary = ft.Column(spacing=4, key="registry_summary")
     suspense = ft.Column(spacing=6, key="suspense")
     error = error_text("payments_error")
@@ -104,22 +108,23 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
         load_button.disabled = True
         try:
             r = await off_loop(app.payments.import_registry, chosen(), profile=profiles.value or "sber",
-                               dry_run=True)
+                               dry_run=True, repeats=bool(repeats.value))
         except Failed as exc:
             summary.controls = []
             error.value = exc.message
             return
-        state["preview"] = (files.value, profiles.value)
+        state["preview"] = (files.value, profiles.value, bool(repeats.value))
         summary.controls = [ft.Text("Будет загружено:", key="registry_will")] + describe(r)
         load_button.disabled = False
 
     async def do_load(_e=None) -> None:
         error.value = ""
-        if state["preview"] != (files.value, profiles.value):
+        if state["preview"] != (files.value, profiles.value, bool(repeats.value)):
             error.value = "Сначала просмотрите этот реестр"
             return
         try:
-            r = await off_loop(app.payments.import_registry, chosen(), profile=profiles.value or "sber")
+            r = await off_loop(app.payments.import_registry, chosen(), profile=profiles.value or "sber",
+                               repeats=bool(repeats.value))
         except Failed as exc:
             error.value = exc.message
             return
@@ -159,14 +164,15 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
     preview.on_click, load_button.on_click = do_preview, do_load
 
     def changed(_e=None) -> None:
-        load_button.disabled = state["preview"] != (files.value, profiles.value)
+        load_button.disabled = state["preview"] != (files.value, profiles.value, bool(repeats.value))
 
     files.on_select = profiles.on_select = changed
+    repeats.on_change = changed
     section = ft.Column([ft.Text("Платежи", size=20, weight=ft.FontWeight.BOLD), where,
-                         ft.Row([files, profiles, preview, load_button], wrap=True), summary, error, ft.Divider(),
+                         ft.Row([files, profiles, repeats, preview, load_button], wrap=True), summary, error, ft.Divider(),
                          suspense],
                         spacing=10, key="payments")
-    return section, {"files": files, "profiles": profiles, "preview": preview, "load_registry": load_button,
+    return section, {"files": files, "profiles": profiles, "preview": preview, "load_registry": load_button, "repeats": repeats,
                      "summary": summary, "suspense": suspense, "error": error, "load": load}
 
 

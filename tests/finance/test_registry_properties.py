@@ -104,7 +104,6 @@ def test_without_operation_numbers_every_line_is_money_and_none_is_paid_twice(to
                     app.payments.import_registry(registry, profile="csv")
                 continue
             contents.add(data)
-            result = app.payments.import_registry(registry, profile="csv")
             seen: dict[tuple, int] = {}
             repeats = 0
             for who, kop in batch:  # the first c of a kind loaded c times before may repeat them: a person decides
@@ -116,6 +115,10 @@ def test_without_operation_numbers_every_line_is_money_and_none_is_paid_twice(to
                     waiting_expected += kop
                 else:
                     paid_expected += kop
+            if repeats == len(batch):  # every line repeats: the same registry again — refused, unless said new
+                with pytest.raises(ValidationFailed, match="те же платежи"):
+                    app.payments.import_registry(registry, profile="csv")
+            result = app.payments.import_registry(registry, profile="csv", repeats=repeats == len(batch))
             for kind, count in seen.items():
                 loaded[kind] = loaded.get(kind, 0) + count
             assert len(result.repeats) == repeats and result.known == 0

@@ -73,8 +73,9 @@ def test_a_line_without_operation_number_met_in_an_earlier_file_waits_in_suspens
     app.payments.resolve(waiting.id, account=a, reason="выписка: два платежа по 500")
     assert _paid(app, a) - before == 100000
     # a third file with the same line is again a possible repeat, not a clash with the resolved one
-    third = app.payments.import_registry(_plain_csv(tmp_path / "wednesday.csv", [(DAY, a, "500.00")]),
-                                         profile="csv")
+    wednesday = _plain_csv(tmp_path / "wednesday.csv", [(DAY, a, "500.00")])
+    assert "тот же реестр" in _refused(app, wednesday, "csv")  # its only line repeats: the same file again?
+    third = app.payments.import_registry(wednesday, profile="csv", repeats=True)  # the operator says: new, check
     assert (third.payments, len(third.repeats)) == (0, 1)
     (again,) = app.payments.suspense()
     app.payments.return_(again.id, reason="повтор строки 3 файла monday.csv")
@@ -119,8 +120,9 @@ def test_a_repeat_settled_either_way_counts_and_a_later_file_pays_nothing_twice(
                                  profile="csv")
     (waiting,) = app.payments.suspense()
     app.payments.resolve(waiting.id, account=a)
-    month = app.payments.import_registry(_plain_csv(tmp_path / "month.csv", [(DAY, a, "500.00"), (DAY, a, "500.00")]),
-                                         profile="csv")
+    path = _plain_csv(tmp_path / "month.csv", [(DAY, a, "500.00"), (DAY, a, "500.00")])
+    assert "«monday.csv», файл «tuesday.csv»; номеров операций" in _refused(app, path, "csv")
+    month = app.payments.import_registry(path, profile="csv", repeats=True)
     assert (month.payments, [n for n, _ in month.repeats]) == (0, [2, 3])
     assert [where for _, where in month.repeats] == ["файл «monday.csv», строка 2", "файл «tuesday.csv», строка 2"]
     assert _paid(app, a) - before == 100200
@@ -130,6 +132,28 @@ def test_a_repeat_settled_either_way_counts_and_a_later_file_pays_nothing_twice(
     three = app.payments.import_registry(
         _plain_csv(tmp_path / "three.csv", [(DAY, a, "500.00")] * 3 + [(DAY, a, "1.00")]), profile="csv")
     assert (three.payments, len(three.repeats)) == (1, 3) and _paid(app, a) - before == 100300
+
+
+def test_a_file_whose_every_line_was_loaded_before_is_refused_as_the_same_registry(app, tmp_path):
+    """A CSV saved again by a spreadsheet has new bytes, so it is not «the same file»; without operation numbers every
+    line of it became a possible repeat in the suspense queue, to be returned one by one. Every line repeating lines
+    loaded before is the same registry sent again: refused whole, naming the earlier file — the CLI says how to load
+    it when the bank statement shows new payments."""
+    a, b = _numbers(app, 2)
+    lines = [(DAY, a, "500.00"), (DAY, b, "10.00")]
+    app.payments.import_registry(_plain_csv(tmp_path / "monday.csv", lines), profile="csv")
+    resaved = tmp_path / "monday (2).csv"
+    resaved.write_bytes((tmp_path / "monday.csv").read_bytes().replace(b"\n", b"\r\n"))
+    paid = _paid(app, a)
+    text = _refused(app, resaved, "csv")
+    assert "все строки файла (2) — те же платежи" in text and "«monday.csv»" in text, text
+    assert _paid(app, a) == paid and app.payments.suspense() == []
+    url = f"sqlite:///{app.db.database}"
+    out = CliRunner().invoke(cli, ["--db", url, "payments", "import", str(resaved), "--profile", "csv", "--dry-run"])
+    assert out.exit_code != 0 and "--repeats" in str(out.exception), out.output
+    out = CliRunner().invoke(cli, ["--db", url, "payments", "import", str(resaved), "--profile", "csv", "--repeats"])
+    assert out.exit_code == 0 and "возможные повторы (нет номера операции; в невыясненные): 2" in out.output
+    assert len(app.payments.suspense()) == 2 and _paid(app, a) == paid
 
 
 def test_a_dbf_whose_operation_numbers_are_zeros_has_none(app, tmp_path):

@@ -115,6 +115,34 @@ async def test_a_registry_previewed_loaded_and_its_suspense_line_resolved(app, p
 
 
 @pytest.mark.asyncio
+async def test_a_registry_saved_again_is_refused_unless_its_lines_are_said_new(app, page, session, tmp_path):
+    """A CSV without operation numbers loaded, then the same lines in a file saved again: the preview refuses it,
+    naming the first file; ticked «это новые платежи», it is previewed and loaded into the suspense queue."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    number = app.registry.search("Ленина", limit=1)[0].number
+    (inbox / "a.csv").write_text(f"Дата,ЛС,Сумма\n2026-12-04,{number},500.00\n", encoding="utf-8")
+    app.payments.import_registry(inbox / "a.csv", profile="csv")
+    (inbox / "a.csv").rename(tmp_path / "a.csv")
+    (inbox / "b.csv").write_text(f"Дата,ЛС,Сумма\r\n2026-12-04,{number},500.00\r\n", encoding="utf-8")
+    refs = _office(app, page, inbox=inbox)
+    pay = refs["payments"]
+    await _click(session, by_key(refs["nav"], "nav:payments"))
+    assert pay["profiles"].value == "csv"
+    await _click(session, pay["preview"])
+    assert "те же платежи" in pay["error"].value and "«a.csv»" in pay["error"].value
+    assert pay["load_registry"].disabled
+    session.apply_patch(pay["repeats"]._i, {"value": True})
+    await session.dispatch_event(pay["repeats"]._i, "change", "true")
+    assert pay["repeats"].value
+    await _click(session, pay["preview"])
+    assert pay["error"].value == "" and not pay["load_registry"].disabled
+    await _click(session, pay["load_registry"])
+    assert texts(pay["summary"])[0] == "Реестр загружен:"
+    assert by_key(pay["suspense"], "suspense_head").value == "Невыясненные платежи: 1"
+
+
+@pytest.mark.asyncio
 async def test_a_suspense_line_returned_with_its_reason(app, page, session, tmp_path):
     """A possible repeat (or a stranger's payment) is returned from the screen: without a reason refused in words."""
     inbox = tmp_path / "inbox"

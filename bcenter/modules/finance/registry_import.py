@@ -9,7 +9,9 @@ All or nothing, in one unit of work with its outbox and audit (ARCHITECTURE.md �
   key holds the bank's operation number; a line without one (a CSV or DBF with no operation column) may as well be
   a second real payment of the same day, account and amount, so it goes to the suspense queue as a **possible
   repeat**, naming the earlier file and line, for a person to check against the bank statement: resolved to the
-  account, or returned — neither paid twice nor dropped;
+  account, or returned — neither paid twice nor dropped; a file whose *every* line is such a repeat is the same
+  registry sent again or saved again by some program (new bytes, the same lines) and is refused, naming the earlier
+  file, unless the operator says its lines are new payments (``repeats``): they then go to the suspense queue;
 * a line whose account number is not in the registry (Картотека) becomes a **suspense** payment (невыясненный
   платёж): kept with its raw text and the reason until an operator resolves it to an account or returns it
   (DOMAIN.md §5.1) — never dropped;
@@ -93,8 +95,10 @@ def _ext_id(agent: str, line: RegistryLine) -> str:
 
 
 def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: date, actor: str,
-                    agent: str | None = None, dry_run: bool = False, file_name: str | None = None) -> RegistryImport:
-    """Load the registry at ``path`` (see the module's text)."""
+                    agent: str | None = None, dry_run: bool = False, file_name: str | None = None,
+                    repeats: bool = False) -> RegistryImport:
+    """Load the registry at ``path`` (see the module's text); ``repeats``: load a file whose every line repeats lines
+    loaded before (as possible repeats, into the suspense queue) instead of refusing it."""
     registry = read_registry(path, profile, today=today, file_name=file_name)
     agent = agent or profile.agent or profile.name
     mark = param_mark(db)
@@ -110,6 +114,9 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
     known = _known(db, list(keys.values()))
     keys, before_lines = _numbered_keys(db, agent, registry.lines, keys)
     repeated = [line for line in registry.lines if line.line_no in before_lines]
+    if repeated and len(repeated) == len(registry.lines) and not repeats:
+        raise ValidationFailed([Problem(registry.file_name, _all_repeat(registry.file_name, before_lines))],
+                               title=f"Реестр {registry.file_name} не загружен")
     fresh = [line for line in registry.lines if keys[line.line_no] not in known]
     held = set(before_lines)
     paying = [line for line in fresh if line.account in accounts and line.line_no not in held]
@@ -255,6 +262,15 @@ def _numbered_keys(db: pw.Database, agent: str, lines: Sequence[RegistryLine], k
 
 def _nth(key: str, n: int) -> str:
     return key if n == 1 else f"{key}#{n}"
+
+
+def _all_repeat(file_name: str, before: dict[int, str]) -> str:
+    files = list(dict.fromkeys(where.partition(", строка")[0] for where in before.values()))
+    return (f"все строки файла ({len(before)}) — те же платежи (день, лицевой счёт, сумма), что уже загружены из: "
+            f"{', '.join(files[:3])}{f' и ещё {len(files) - 3}' if len(files) > 3 else ''}; номеров операций в "
+            "реестре нет. Похоже, это тот же реестр, присланный или сохранённый повторно: он не загружается. Если по "
+            "выписке банка это новые платежи — загрузите его с отметкой «это новые платежи» (bcenter payments import "
+            "--repeats): строки уйдут в невыясненные для сверки")
 
 
 def _repeat_reason(line: RegistryLine, before: str) -> str:
