@@ -5,8 +5,8 @@ folder the screen was started with (``bcenter ui --inbox``; by default the datab
 writes its day's registry). The operator picks a file and its profile and sees what would be loaded
 (``app.payments.import_registry(dry_run=True)``: lines, total, payments to unknown accounts); «Загрузить» loads it,
 all or nothing; a file whose every line repeats lines loaded before is refused unless «это новые платежи» is
-ticked. A suspense line is made a payment of the account the operator names (``app.payments.resolve``). A wrong payment is
-reversed from the account card, where it is seen (``ui.office``).
+ticked. A suspense line is made a payment of the account the operator names (``app.payments.resolve``). A wrong
+payment is reversed from the account card, where it is seen (``ui.office``).
 """
 from __future__ import annotations
 
@@ -169,11 +169,11 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
     files.on_select = profiles.on_select = changed
     repeats.on_change = changed
     section = ft.Column([ft.Text("Платежи", size=20, weight=ft.FontWeight.BOLD), where,
-                         ft.Row([files, profiles, repeats, preview, load_button], wrap=True), summary, error, ft.Divider(),
-                         suspense],
+                         ft.Row([files, profiles, repeats, preview, load_button], wrap=True), summary, error,
+                         ft.Divider(), suspense],
                         spacing=10, key="payments")
-    return section, {"files": files, "profiles": profiles, "preview": preview, "load_registry": load_button, "repeats": repeats,
-                     "summary": summary, "suspense": suspense, "error": error, "load": load}
+    return section, {"files": files, "profiles": profiles, "preview": preview, "load_registry": load_button,
+                     "repeats": repeats, "summary": summary, "suspense": suspense, "error": error, "load": load}
 
 
 __all__ = ["build_payments", "inbox_files"]
