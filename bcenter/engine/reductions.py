@@ -138,8 +138,13 @@ def _percent_of_charge(charge: int, pct_times: Decimal, *, per: int = 1) -> tupl
 
 
 def _merged_events(events, period: Period, default_single: Decimal):
-    """Events clipped to the month, sorted, overlapping or touching ones merged (the stricter allowance wins)."""
-    clipped = []
+    """Events merged when they overlap or touch (the stricter allowance wins), each with its part in the month.
+
+    Returns (start, end, allowance, month_start, month_end) of the merged events that reach into ``period`` (in
+    their own time zone): an event is judged whole against its single allowance, and the month takes its own
+    hours of it — so a 6-hour interruption from 31.01 21:00 to 01.02 03:00 (4 h allowed at a time) has 2 hours
+    over the allowance, all of them in February, where they fall; clipped to each month first it had none."""
+    whole = []
     for event in events:
         if len(event) not in (2, 3):
             raise InvalidValue("перерыв — (начало, конец) или (начало, конец, допустимо подряд, ч)")
@@ -149,20 +154,32 @@ def _merged_events(events, period: Period, default_single: Decimal):
             raise TypeError("начало и конец перерыва — datetime")
         if end <= start:
             raise InvalidValue(f"конец перерыва раньше начала ({start.isoformat()})", value=end.isoformat())
-        low = datetime.combine(period.first_day, time(), tzinfo=start.tzinfo)
-        high = datetime.combine(period.end, time(), tzinfo=start.tzinfo)
-        start, end = max(start, low), min(end, high)
-        if start < end:
-            clipped.append((start, end, single))
-    clipped.sort(key=lambda e: e[0])
+        whole.append((start, end, single))
+    whole.sort(key=lambda e: e[0])
     merged: list[tuple[datetime, datetime, Decimal]] = []
-    for start, end, single in clipped:
+    for start, end, single in whole:
         if merged and start <= merged[-1][1]:
             first, last, allowed = merged[-1]
             merged[-1] = (first, max(last, end), min(allowed, single))
         else:
             merged.append((start, end, single))
-    return merged
+    out = []
+    for start, end, single in merged:
+        low = datetime.combine(period.first_day, time(), tzinfo=start.tzinfo)
+        high = datetime.combine(period.end, time(), tzinfo=start.tzinfo)
+        if max(start, low) < min(end, high):
+            out.append((start, end, single, max(start, low), min(end, high)))
+    return out
+
+
+def _excess_in_month(start: datetime, end: datetime, allowed_h: Decimal, low: datetime, high: datetime) -> Decimal:
+    """Seconds of an event over its single allowance that fall within [low, high): the hours after the allowed
+    ones ran out."""
+    allowed = allowed_h * _SECONDS_PER_HOUR
+    if allowed >= _seconds(start, end):
+        return _D(0)
+    begin, finish = max(start + timedelta(microseconds=int(allowed * 1_000_000)), low), min(end, high)
+    return _seconds(begin, finish) if begin < finish else _D(0)
 
 
 @decimal_math
@@ -196,9 +213,9 @@ def interruption_reduction(
     single_default = quantity(single_allowance_h, "допустимо подряд, ч")
     monthly = None if monthly_allowance_h is None else quantity(monthly_allowance_h, "допустимо в месяц, ч")
     merged = _merged_events(events, period, single_default)
-    durations = [_seconds(start, end) for start, end, _ in merged]
+    durations = [_seconds(low, high) for _, _, _, low, high in merged]
     total = sum(durations, _D(0))
-    excess_single = sum((max(_D(0), d - a * _SECONDS_PER_HOUR) for d, (_, _, a) in zip(durations, merged)), _D(0))
+    excess_single = sum((_excess_in_month(*event) for event in merged), _D(0))
     excess_total = None if monthly is None else max(_D(0), total - monthly * _SECONDS_PER_HOUR)
     if excess_total is None:
         excess = excess_single
@@ -211,7 +228,8 @@ def interruption_reduction(
     exact, pct_text = _percent_of_charge(charge, excess * rate, per=_SECONDS_PER_HOUR)
     allowance = "нет предела в месяц" if monthly is None else f"допустимо {fmt_quantity(monthly)} ч в месяц"
     expression = (
-        f"перерывы {' + '.join(_hours(d) for d in durations)} = {_hours(total)}; {allowance}, "
+        f"перерывы {' + '.join(_hours(d) + _whole(e) for d, e in zip(durations, merged))} = {_hours(total)}; "
+        f"{allowance}, "
         f"{fmt_quantity(single_default)} ч подряд; сверх допустимого: суммарно "
         f"{'—' if excess_total is None else _hours(excess_total)}, по перерывам {_hours(excess_single)} → "
         f"{_hours(excess)} ({policy}) × {fmt_quantity(rate)} %/ч = {pct_text}; "
@@ -219,7 +237,7 @@ def interruption_reduction(
     )
     inputs = {
         "charge": format_kop(charge),
-        "events": "; ".join(f"{s.isoformat()}/{e.isoformat()}" for s, e, _ in merged),
+        "events": "; ".join(f"{s.isoformat()}/{e.isoformat()}" for s, e, _, _, _ in merged),
         "monthly_allowance_h": "" if monthly is None else canonical(monthly),
         "single_allowance_h": canonical(single_default),
         "rate_pct_per_h": canonical(rate),
@@ -228,6 +246,12 @@ def interruption_reduction(
     }
     return make_line(service, kind="quality", method="interruption", exact=exact, expression=expression,
                      basis="ПП 354, прил. 1 (перерывы сверх допустимой продолжительности), п. 98", inputs=inputs)
+
+
+def _whole(event) -> str:
+    """An event reaching over the month's edge names its whole length, which its allowance is judged on."""
+    start, end, _, low, high = event
+    return "" if (start, end) == (low, high) else f" (перерыв целиком {_hours(_seconds(start, end))})"
 
 
 @decimal_math

@@ -76,16 +76,33 @@ def test_overlapping_and_touching_events_are_merged():
     assert reduce(overlapping).amount == reduce(touching).amount == reduce([event(3, 9, 6)]).amount
 
 
-def test_events_are_clipped_to_the_month():
-    spanning = [(datetime(2025, 2, 28, 12), at(1, 10))]  # 10 h in March of 22 h in all
-    assert reduce(spanning).amount == reduce([event(1, 0, 10)]).amount
+def test_an_event_over_the_months_edge_is_judged_whole_and_each_month_takes_its_hours():
+    """22 h from 28.02 12:00 to 01.03 10:00, 4 h allowed at a time: 18 h over the allowance, from 16:00 on — 8 h in
+    February, 10 h in March. Clipped to each month first, March saw a 10-hour event (6 h over) and February a
+    12-hour one (8 h over): 14 h in all instead of 18."""
+    spanning = [(datetime(2025, 2, 28, 12), at(1, 10))]
+    march = reduce(spanning)
+    assert march.amount == -2776  # 10 h × 0.15 % = 1.5 % of 1 850.40 = 27.756
+    assert "10 ч (перерыв целиком 22 ч)" in march.derivation.formula
+    assert reduce(spanning, period=Period(2025, 2)).amount == -2220  # 8 h × 0.15 % = 1.2 % → 22.2048
     assert reduce([(datetime(2025, 2, 10, 0), datetime(2025, 2, 20, 0))]) is None
+
+
+def test_a_six_hour_cut_over_midnight_of_the_months_edge_is_reduced():
+    """A cold-water cut from 31.01 21:00 to 01.02 03:00, 4 h allowed: 2 h over, both in February (review of
+    2026-12-07: each month saw 3 h, within the allowance, and neither reduced anything)."""
+    events = [(datetime(2025, 1, 31, 21), datetime(2025, 2, 1, 3))]
+    args = {"monthly_allowance_h": D(8), "single_allowance_h": D(4)}
+    assert reduce(events, period=Period(2025, 1), **args) is None
+    assert reduce(events, period=Period(2025, 2), **args).amount == -555  # 2 h × 0.15 % = 0.3 % → 5.5512
 
 
 def test_aware_datetimes_use_their_own_offset_for_the_month():
     msk = timezone(timedelta(hours=3))
     events = [(datetime(2025, 2, 28, 20, tzinfo=msk), datetime(2025, 3, 1, 9, tzinfo=msk))]  # 9 h in March
-    assert reduce(events).amount == reduce([event(1, 0, 9)]).amount
+    # 13 h in all, the 4 h allowed run out at midnight Moscow time: March's 9 h are all over it → 1.35 % of 1 850.40
+    assert reduce(events).amount == -2498
+    assert reduce(events, period=Period(2025, 2)) is None
 
 
 def test_minutes_count_as_fractions_of_an_hour():
