@@ -83,3 +83,35 @@ def test_every_bill_asks_what_the_account_owes_names_its_penalties_and_paying_it
         assert {n: applied[n] for n in payers} == {n: asked[n] for n in payers}  # all applied: no advance
     finally:
         app.close()
+
+
+def test_under_any_supplier_credits_a_bill_asks_what_the_account_owes(tmp_path):
+    """With ``credit_application: any_supplier`` one recipient's advance pays the others' lines, so the bill sets it
+    against them: an account whose УК advance of 948.88 covered the other recipients' 948.88 owed nothing and was
+    asked 948.88 (review of 2026-12-07: 6 accounts of 200 asked 770.46 – 3 401.37 they did not owe)."""
+    from bcenter.app import App
+    from bcenter.core.clock import FixedClock
+    from bcenter.modules.bills.gather import BillSource
+    from db.context import bound
+    from tests.finance.towns import TODAY
+
+    app = App.open(f"sqlite:///{tmp_path / 'town.db'}", create=True, clock=FixedClock(TODAY))
+    try:
+        app.demo.build(accounts=200, seed=1, until=OPEN)
+        app.db.execute_sql("UPDATE setting SET value = '\"any_supplier\"' WHERE key = 'credit_application'")
+        app.demo.ledger(until=OPEN, workers=1)
+        debts, penalties = _owed(app, OPEN.last_day)
+        wrong, credited = {}, 0
+        with bound(app.db):
+            source = BillSource(app.db, OPEN)
+            targets = source.targets()
+            for t, bill in source.bills(sorted({x.house for x in targets}), targets):
+                if bill is not None:
+                    owed = debts.get(t.number, 0) + penalties.get(t.number, 0)
+                    credited += sum(r.credited for r in bill.recipients)
+                    if bill.to_pay != owed:
+                        wrong[t.number] = (bill.to_pay, owed)
+        assert not wrong, f"bill asks (to_pay, owed): {wrong}"
+        assert credited > 0  # the case is there: advances set against other recipients
+    finally:
+        app.close()

@@ -269,6 +269,8 @@ class BillSource:
             found = self._advance_amounts(lines, by_supplier)
         else:
             found = _monthly_amounts(by_supplier, data.unpaid.get(t.account), data.unpaid_before.get(t.account))
+            if self.finance.settings.credit_application == "any_supplier":
+                found = (_net_of_credits(found[0], by_supplier), *found[1:])
         if found is None:
             return None
         amounts, debts, advance = found
@@ -454,6 +456,22 @@ def _net_of_advance(amounts: dict[str, dict[str, int]], advance: int) -> dict[st
     for s, part in zip(asked, parts):
         out[s]["to_pay"] -= part
         out[s]["credited"] = part
+    return out
+
+
+def _net_of_credits(amounts: dict[str, dict[str, int]], balances: dict[str, dict[str, int]]
+                    ) -> dict[str, dict[str, int]]:
+    """With ``credit_application: any_supplier`` one recipient's advance pays the others' lines (the engine's
+    position): «к оплате» of the others is what is left after it — the advances set against them in proportion to
+    what each asks (largest remainder), never beyond; shown on each as «зачтено». Else a bill asked the other
+    recipients for money the engine counted as paid (an account owing nothing asked 948.88)."""
+    credit = sum(-min(v["closing"], 0) for v in balances.values())
+    if not credit:
+        return amounts
+    out = _net_of_advance(amounts, credit)
+    for v in out.values():
+        if v.get("to_pay_penalties") is not None:
+            v["to_pay_penalties"] = min(v["to_pay_penalties"], v["to_pay"])
     return out
 
 

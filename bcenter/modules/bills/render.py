@@ -312,6 +312,8 @@ class Renderer:
             amounts += [("Оплачено в периоде", rub(rec.paid)), ("Начислено за период", rub(rec.charged))]
             if rec.penalties:
                 amounts.append(("Пени за период", rub(rec.penalties)))
+            if rec.credited:
+                amounts.append(("Зачтён аванс других получателей", rub(-rec.credited)))
             if rec.to_pay_penalties:
                 amounts.append(("К оплате в т. ч. пени", rub(rec.to_pay_penalties)))
         elif bill.kind == "debt":
