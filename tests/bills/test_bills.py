@@ -702,3 +702,53 @@ def test_joining_parts_keeps_every_page_in_order_and_what_a_page_tree_hands_down
     reader = PdfReader(out)
     assert [page.extract_text().strip() for page in reader.pages] == texts
     assert [float(page.mediabox.height) for page in reader.pages][2:4] == [400, 400]
+
+
+def test_a_foreign_letter_in_a_payers_name_does_not_stop_the_bills(town, tmp_path, capsys):
+    """The payer's name in the code (``qr_payer_fields: name``) and a recipient whose long details need Windows-1251:
+    «Müller» has a letter cp1251 lacks, and the batch stopped on it (review of 2026-12-07). The payer's fields are
+    optional (ГОСТ Р 56042): the letter goes without its accent."""
+    long_name = ("ООО «Управляющая компания жилищно-коммунального хозяйства и благоустройства "
+                 "Заречного городского округа Свердловской области»")
+    path = town.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE supplier SET name = ? WHERE id = (SELECT supplier_id FROM service "
+                     "WHERE kind = 'housing' LIMIT 1)", (long_name,))
+        conn.execute("INSERT INTO setting (id, key, value) VALUES ('qr-payer', 'qr_payer_fields', '\"name\"')")
+        number, = conn.execute("SELECT number FROM account WHERE holder_person_id IS NOT NULL ORDER BY number "
+                               "LIMIT 1").fetchone()
+        conn.execute("UPDATE person SET last_name = 'Müller\u200b' WHERE id = (SELECT holder_person_id FROM account "
+                     "WHERE number = ?)", (number,))
+    out = tmp_path / "one.pdf"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", out)
+    assert code == 0, err
+    from bcenter.modules.bills.gather import _plain
+
+    assert _plain("Müller\u200b\tГёте|Ли") == "Muller Гёте/Ли"
+
+
+def test_an_account_closed_last_month_gets_a_bill_for_its_recalculation(town, tmp_path, capsys):
+    """A flat sold on 21.01 whose January reading came later: its January is recalculated in February, and the
+    February bill of the closed account shows it (п. 69 «ж» ПП 354) — it was «лицевой счёт, открытый в периоде … не
+    найден» (review of 2026-12-07)."""
+    path = town.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        number, serial, last = conn.execute(
+            "SELECT a.number, m.serial, (SELECT CAST(r.total AS REAL) FROM meter_reading r WHERE r.meter_id = m.id "
+            "AND r.date < ? ORDER BY r.date DESC LIMIT 1) FROM meter m JOIN account a ON a.premises_id = m.premises_id "
+            "WHERE m.kind = 'individual' AND m.zones = 1 AND m.resource = 'electricity' AND a.closed IS NULL AND NOT "
+            "EXISTS (SELECT 1 FROM meter_reading r WHERE r.meter_id = m.id AND substr(r.date, 1, 7) = ?) AND EXISTS "
+            "(SELECT 1 FROM meter_reading r WHERE r.meter_id = m.id) ORDER BY a.number LIMIT 1",
+            (f"{CLOSED}-01", CLOSED)).fetchone()
+        conn.execute("UPDATE account SET closed = ? WHERE number = ?", (f"{CLOSED}-22", number))
+    code, _, err = run(capsys, "--db", town, "readings", "add", "--meter", serial, "--value", str(int(last) + 30),
+                       "--date", f"{CLOSED}-20")
+    assert code == 0, err
+    assert run(capsys, "--db", town, "calc", "--period", OPEN)[0] == 0
+    lines = json.loads(run(capsys, "--db", town, "charges", "--period", OPEN, "--account", number, "--json")[1])
+    assert any(ln["kind"] == "recalc" and ln["corrects_period"] == CLOSED for ln in lines["lines"])
+    out = tmp_path / "closed.pdf"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", out)
+    assert code == 0, err
+    (account, page), = pages_by_account(out).items()
+    assert account == number and "перерасч" in page.lower()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -72,7 +73,24 @@ def _plain(text: str | None) -> str | None:
     recipient's details, which route the money, are checked instead and never altered."""
     if text is None:
         return None
-    return " ".join(text.replace(qr.SEPARATOR, "/").split()) or None
+    return " ".join("".join(_cp1251(ch) for ch in text.replace(qr.SEPARATOR, "/")).split()) or None
+
+
+def _cp1251(ch: str) -> str:
+    """A character of a payer's field that a Windows-1251 code (chosen when the recipient's long details need it)
+    can hold: itself, else its letter without the accent («ü» → «u»), else nothing — one foreign letter in a surname
+    («Müller») stopped the whole town's batch. Control characters become spaces."""
+    if not ch.isprintable():
+        return " "
+    try:
+        ch.encode("cp1251")
+        return ch
+    except UnicodeEncodeError:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            return base.encode("cp1251").decode("cp1251") if base.isprintable() else ""
+        except UnicodeEncodeError:
+            return ""
 
 
 def _ru_date(value) -> str:
@@ -164,11 +182,17 @@ class BillSource:
 
     # --- what to print ----------------------------------------------------------------------------
     def targets(self, *, house: str | None = None, account: str | None = None) -> list[Target]:
-        """Accounts open in the period (for debt bills: opened by the day, closed or not), in delivery order;
+        """Accounts open in the period (for debt bills: opened by the day, closed or not; for monthly bills also an
+        account closed before with lines posted this month — a recalculation of its last month, п. 69 «ж»), in
+        delivery order;
         ``house`` is a house's id or exchange id."""
         m = self.mark
         if self.kind == "debt":  # a closed account's arrears are still owed
             where, params = [f"a.opened <= {m}"], [self.as_of.isoformat()]
+        elif self.kind == "monthly":  # an account closed before, with a recalculation posted to it this month
+            where = [f"a.opened <= {m}", f'(a.closed IS NULL OR a.closed >= {m} OR EXISTS (SELECT 1 FROM '
+                                         f'"journal_entry" e WHERE e.account_id = a.id AND e.period = {m}))']
+            params = [self.period.last_day.isoformat(), self.period.first_day.isoformat(), str(self.period)]
         else:
             where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]
             params = [self.period.last_day.isoformat(), self.period.first_day.isoformat()]
