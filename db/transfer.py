@@ -17,9 +17,21 @@ import peewee as pw
 
 from db.migrations import migrate
 
-__all__ = ["copy_sqlite_to_postgres"]
+__all__ = ["copy_sqlite_to_postgres", "require_empty"]
 
 BATCH = 20_000
+
+
+def require_empty(db: pw.Database, where: str) -> None:
+    """Refuse a PostgreSQL database (its current schema) that holds any table: a copy goes into an empty one only,
+    never over another database's data."""
+    from bcenter.core.errors import ConfigError
+
+    found = db.execute_sql("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                           "ORDER BY table_name LIMIT 3").fetchall()
+    if found:
+        raise ConfigError(f"База {where} не пуста (таблицы {', '.join(r[0] for r in found)}, …): база переносится "
+                          "только в пустую базу PostgreSQL — создайте новую (createdb) и укажите её")
 
 
 def copy_sqlite_to_postgres(source: Path, db: pw.Database, *, release: int | None = None) -> None:

@@ -166,3 +166,18 @@ def test_an_error_nobody_foresaw_is_a_message_and_a_log_file(town, tmp_path, cap
     assert code == 1 and "Внутренняя ошибка bcenter (ZeroDivisionError)" in err and "Traceback" not in err
     log, = (tmp_path / "logs").iterdir()
     assert str(log) in err and "ZeroDivisionError" in log.read_text(encoding="utf-8") and mode(log) == 0o600
+
+
+def test_copy_to_goes_into_postgresql_only_and_export_says_what_it_leaves_out(tmp_path, capsys):
+    """`bcenter copy-to` refuses a target that is not PostgreSQL; `bcenter export` of a database with closed months
+    says the document carries them without their postings, and which command moves the database whole."""
+    from bcenter.cli import main
+
+    url = f"sqlite:///{tmp_path / 'town.db'}"
+    assert main(["--db", url, "demo", "--accounts", "12", "--until", "2026-03", "--ledger"]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "copy-to", f"sqlite:///{tmp_path / 'other.db'}"]) == 1
+    assert "только в PostgreSQL" in capsys.readouterr().err
+    assert main(["--db", url, "export", str(tmp_path / "town.json")]) == 0
+    out = capsys.readouterr().out
+    assert "без их начислений и сальдо" in out and "bcenter copy-to" in out, out

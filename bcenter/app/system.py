@@ -1,11 +1,15 @@
-"""The database itself: identity and law tables (``init``), what it holds (``info``), backups."""
+"""The database itself: identity and law tables (``init``), what it holds (``info``), backups, the move of a SQLite
+database whole into PostgreSQL (``copy_to``)."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
-from bcenter.modules.registry.service import DatabaseInfo, InitResult, initialize, is_initialized, summary
+from bcenter.core.errors import ConfigError
+from bcenter.modules.registry.service import (DatabaseInfo, InitResult, initialize, is_initialized, safe_url,
+                                              summary)
 from db.backup import backup_sqlite, restore_sqlite
 
 
@@ -29,6 +33,34 @@ class SystemCases(UseCases):
     def backup(self, target: Path) -> int:
         """Copy the live SQLite database into ``target``; returns its pages."""
         return backup_sqlite(self.db, target)
+
+    @use_case(P.SYSTEM_SETUP, "перенос базы в PostgreSQL")
+    def copy_to(self, url: str) -> DatabaseInfo:
+        """Copy this SQLite database whole — the registry, the facts, every posted month, closed ones included, the
+        outbox and the audit — into the empty PostgreSQL database at ``url`` (an office that outgrows its laptop):
+        a consistent online copy of the file first (the backup API: work goes on), then every row in one
+        transaction (``db.transfer``). The exchange document carries no posted months: it is for other systems.
+        Returns what the new database holds."""
+        from db.backup import _require_sqlite
+        from db.connection import make_database
+        from db.dialect import is_postgres
+        from db.transfer import copy_sqlite_to_postgres, require_empty
+
+        _require_sqlite(self.db)
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(f"Переносить базу можно только в PostgreSQL (postgresql://…), а не в {safe_url(url)}")
+        target = make_database(url)
+        target.connect()
+        try:
+            assert is_postgres(target)
+            require_empty(target, safe_url(url))
+            with tempfile.TemporaryDirectory(prefix="bcenter-copy-") as folder:
+                snapshot = Path(folder) / "copy.db"
+                backup_sqlite(self.db, snapshot)
+                copy_sqlite_to_postgres(snapshot, target)
+            return summary(target, url=url)
+        finally:
+            target.close()
 
     @use_case(P.SYSTEM_SETUP, "восстановление из копии", writes=True)
     def restore(self, source: Path) -> None:

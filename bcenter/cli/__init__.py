@@ -294,6 +294,23 @@ def export(obj: Context, file: Path, mask_personal_data: bool) -> None:
     with progress("Выгрузка") as job:
         counts = obj.app.exchange.export_file(file, mask_personal_data=mask_personal_data, job=job)
     click.echo(f"Выгружено в {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if counts.get("closed_periods"):
+        click.echo(f"Закрытые месяцы ({counts['closed_periods']}) выгружены как закрытые, без их начислений и сальдо: "
+                   "документ переносит картотеку и факты (для другой системы или частичной загрузки). Базу целиком, "
+                   "с проводками, переносит в PostgreSQL команда bcenter copy-to postgresql://…")
+
+
+@cli.command("copy-to")
+@db_option
+@click.argument("url", metavar="POSTGRESQL_URL")
+@click.pass_obj
+def copy_to(obj: Context, url: str) -> None:
+    """Перенести базу SQLite целиком (с проводками и закрытыми месяцами) в пустую базу PostgreSQL."""
+    data = obj.app.system.copy_to(url)
+    closed = data.billing_periods.get("closed", 0)
+    click.echo(f"База перенесена в {data.database}: лицевых счетов {data.counts.get('account', 0)}, платежей "
+               f"{data.counts.get('payment', 0)}, закрытых месяцев {closed}. Дальше работайте с ней: "
+               f"bcenter --db {data.database} info")
 
 
 @cli.command()

@@ -43,3 +43,29 @@ def test_a_sqlite_town_copied_into_postgresql_prints_the_same(tmp_path):
     finally:
         close_database()
         _drop_schema(conn, schema)
+
+
+def test_bcenter_copy_to_moves_an_office_database_whole_into_postgresql(tmp_path, capsys):
+    """`bcenter copy-to` — what the README's «SQLite → PostgreSQL» move runs: the closed months come with their
+    postings (the exchange document carries none: imported, they arrived empty — review of 2026-12-07), the reports
+    are the same, and a second copy into the same database is refused rather than mixed in."""
+    from bcenter.cli import main
+    from db.connection import close_database
+    from tests.conftest import _drop_schema, _pg_schema_url
+
+    sqlite_url = f"sqlite:///{tmp_path / 'office.db'}"
+    assert cli("--db", sqlite_url, "demo", "--accounts", "30", "--until", "2026-03", "--ledger")[0] == 0
+    before = _reports(sqlite_url)
+    close_database()
+    conn, schema, url = _pg_schema_url(PG_URL)
+    try:
+        capsys.readouterr()
+        assert main(["--db", sqlite_url, "copy-to", url]) == 0
+        said = capsys.readouterr().out
+        assert "База перенесена в postgresql://" in said and "закрытых месяцев 0" not in said, said
+        assert _reports(url) == before
+        assert main(["--db", sqlite_url, "copy-to", url]) == 1
+        assert "не пуста" in capsys.readouterr().err
+    finally:
+        close_database()
+        _drop_schema(conn, schema)

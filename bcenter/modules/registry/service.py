@@ -23,7 +23,7 @@ from db.queries import load_settings
 from db.uow import UnitOfWork
 
 __all__ = ["DatabaseInfo", "InitResult", "Town", "default_site_code", "initialize", "is_initialized",
-           "summary"]
+           "safe_url", "summary"]
 
 
 
@@ -121,11 +121,11 @@ def summary(db: pw.Database, *, url: str) -> DatabaseInfo:
     else:
         path = db.database
         size = sum(Path(p).stat().st_size for p in (path, f"{path}-wal") if Path(p).exists()) if path != ":memory:" else 0
-    return DatabaseInfo(_safe_url(url), current_version(db), site.get("site_code"), counts, periods, states,
+    return DatabaseInfo(safe_url(url), current_version(db), site.get("site_code"), counts, periods, states,
                         int(payments_total), tuple(Town(c, n) for c, n in houses), int(size))
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without a password."""
     parts = urlparse(url)
     if parts.password:
