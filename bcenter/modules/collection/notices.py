@@ -180,7 +180,7 @@ def court_document(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, 
 def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> dict:
     _ids, names_by_ext = service_names(db)
     suppliers = supplier_names(db)
-    included = [ln for ln in current.lines if ln.included]
+    included = [ln for ln in current.lines if ln.included and ln.amount > 0]  # a line paid before a claim: 0
     periods = sorted({ln.period for ln in included})
     liabilities = current.liabilities()
     joint = any(d.joint for d in current.debtors)
