@@ -266,7 +266,8 @@ def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None =
                            'SELECT number, received_on, amount, source, document, to_costs, to_principal, '
                            f'to_penalties, overpaid FROM "court_recovery" WHERE case_id = {m} ORDER BY received_on, '
                            'number', (db_id(cid),)))
-    parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")))
+    parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")),
+                           age_unchecked=bool(d.get("age_unchecked")))
                     for d in json.loads(debtors or "[]"))
     return Case(cid, number, account, info.payer, info.address, stage, as_date(opened), as_date(closed),
                 closed_reason, court,
@@ -388,8 +389,8 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     _fail(problems, title="Дело не заведено")
     duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
     number = next_number(db, "court_case", "Д", filed_on.year)
-    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint}
-               for d in debtors_of(db, info, filed_on)]
+    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
+                **({"age_unchecked": True} if d.age_unchecked else {})} for d in debtors_of(db, info, filed_on)]
     case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
                          court_costs=duty + other_costs, opened_on=filed_on, number=number, debtors=debtors,
                          penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in result.penalty_rows],

@@ -184,7 +184,8 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
     periods = sorted({ln.period for ln in included})
     liabilities = current.liabilities()
     joint = any(d.joint for d in current.debtors)
-    debtors = [[d.name, "солидарно" if joint else (d.share or "1"), liabilities.get(d.name, 0)]
+    debtors = [[d.name, ("солидарно" if joint else (d.share or "1"))
+                + (" (возраст не проверен)" if d.age_unchecked else ""), liabilities.get(d.name, 0)]
                for d in current.debtors]
     cancelled = next((e for e in current.events if e.stage == "order_cancelled"), None)
     issuer = _issuer(db)
