@@ -66,3 +66,14 @@ def test_an_order_for_more_than_500_000_is_refused(app, monkeypatch):
     with pytest.raises(ValidationFailed, match="500"):
         app.collection.open_case(acc, filed_on=date(2026, 11, 20))
     assert app.collection.open_case(acc, stage="claim", filed_on=date(2026, 11, 20)).stage == "claim"
+
+
+def test_a_barred_month_claimed_on_purpose_is_marked_in_the_application(app, monkeypatch):
+    acc = debtor(app)
+    oldest = min(ln.due for ln, _barred, _included in cases.claimed(app.db, acc, day=date(2026, 11, 20)).lines)
+    monkeypatch.setattr(cases, "time_barred", lambda due, filed, pauses=(): due == oldest)
+    case = app.collection.open_case(acc, filed_on=date(2026, 11, 20), include_barred=True)
+    doc = app.collection.court_document(case.number, day=date(2026, 11, 20))
+    marked = [r for r in doc.payload["debts"] if "срок исковой давности истёк" in r[1]]
+    assert marked and all(r[6] == oldest.isoformat() for r in marked)
+    assert len(marked) < len(doc.payload["debts"])

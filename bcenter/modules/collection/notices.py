@@ -203,8 +203,9 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
     return {
         "kind": kind, "number": None, "issued_on": day.isoformat(), "issuer": issuer, "fields": fields,
         "debtors": debtors,
-        "debts": [[str(ln.period), ln.service_name, suppliers.get(ln.supplier, ln.supplier), ln.amount, 0, ln.amount,
-                   ln.due.isoformat()] for ln in included],
+        "debts": [[str(ln.period), ln.service_name + (" (срок исковой давности истёк)" if ln.barred else ""),
+                   suppliers.get(ln.supplier, ln.supplier), ln.amount, 0, ln.amount, ln.due.isoformat()]
+                  for ln in included],
         "penalties": [[str(r.period), names_by_ext.get(r.service, r.service) if r.service else "все услуги",
                        r.start.isoformat(), r.end.isoformat(), r.days, r.debt, str(r.rate), r.fraction, r.amount,
                        r.service] for r in current.penalty_rows],
