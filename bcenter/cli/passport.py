@@ -17,7 +17,7 @@ KIND_WORDS = {"permanent": "по месту жительства", "temporary": 
 
 def _period(r) -> str:
     text = f"с {format_date_ru(r.registered_from)}"
-    return text + (f" по {format_date_ru(r.registered_to)}" if r.registered_to else "")
+    return text + r.ended_text
 
 
 def _card_lines(card, today) -> list[str]:
@@ -87,7 +87,9 @@ def card(obj: Context, account: str, personal: bool, as_json: bool) -> None:
 @click.option("--kind", type=click.Choice(["permanent", "temporary"]), default="permanent", show_default=True,
               help="По месту жительства (permanent) или пребывания (temporary, с --to).")
 @click.option("--from", "start", required=True, metavar="ГГГГ-ММ-ДД", help="Дата регистрации (может быть в прошлом).")
-@click.option("--to", "end", default=None, metavar="ГГГГ-ММ-ДД", help="Окончание регистрации по месту пребывания.")
+@click.option("--to", "end", default=None, metavar="ГГГГ-ММ-ДД",
+              help="Окончание регистрации по месту пребывания: первый день без неё (--to 2027-05-01 — "
+                   "зарегистрирован по 30.04.2027).")
 @click.option("--relation", default=None, help="Родственные отношения: собственник, жена, сын…")
 @click.option("--arrived-from", default=None, help="Откуда прибыл.")
 @click.option("--basis", default=None, help="Основание (документ).")

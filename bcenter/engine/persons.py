@@ -27,6 +27,7 @@ __all__ = [
     "ABSENCE_MIN_DAYS",
     "absence_eligible",
     "absent_days",
+    "merged_stays",
     "person_days",
     "resident_count",
 ]
@@ -51,6 +52,25 @@ def person_days(stays: Sequence[DateInterval], period: Period) -> int:
         if stop > start:
             total += (stop - start).days
     return total
+
+
+def merged_stays(stays: Sequence[DateInterval]) -> list[DateInterval]:
+    """One person's stays in one premises as the days they are there: overlapping or touching records merged (a
+    temporary registration with a permanent one over the same days, an imported duplicate) — a person resides once
+    whatever the number of their registrations (ПП 354 п. 56(1)).
+
+    >>> merged_stays([DateInterval(date(2026, 9, 1), date(2027, 9, 1)), DateInterval(date(2026, 10, 1))])
+    [DateInterval(start=datetime.date(2026, 9, 1), end=None)]
+    """
+    out: list[DateInterval] = []
+    for stay in sorted(stays, key=lambda s: s.start):
+        last = out[-1] if out else None
+        if last is not None and (last.end is None or stay.start <= last.end):
+            end = None if last.end is None or stay.end is None else max(last.end, stay.end)
+            out[-1] = DateInterval(last.start, end)
+        else:
+            out.append(stay)
+    return out
 
 
 @decimal_math

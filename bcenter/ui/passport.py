@@ -23,8 +23,7 @@ FORMS = (("extract", "Выписка из домовой книги"), ("form10"
 
 
 def _period(r) -> str:
-    return f"с {format_date_ru(r.registered_from)}" + (f" по {format_date_ru(r.registered_to)}"
-                                                      if r.registered_to else "")
+    return f"с {format_date_ru(r.registered_from)}" + r.ended_text
 
 
 def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:

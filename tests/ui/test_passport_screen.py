@@ -42,7 +42,7 @@ async def test_the_officer_registers_deregisters_and_issues_a_form(app, page, se
     await _type(session, desk["leave_on"], "2026-09-16")
     await _click(session, desk["leave_do"])
     assert desk["error"].value == "" and desk["notice"].value.startswith("Снят с учёта с 2026-09-16")
-    assert "по 16.09.2026" in by_key(desk["card"], f"resident:{code}").value
+    assert "снят с учёта 16.09.2026" in by_key(desk["card"], f"resident:{code}").value
     await _click(session, desk["issue"])
     assert desk["error"].value == ""
     link = by_key(desk["issued"], next(k for k in _keys(desk["issued"]) if k.startswith("open:ПС-2026-")))

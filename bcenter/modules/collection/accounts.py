@@ -10,10 +10,12 @@ from fractions import Fraction
 import peewee as pw
 
 from bcenter.core.period import Period
-from bcenter.engine.collection import Pause
+from bcenter.core.errors import ConfigError
+from bcenter.engine.collection import Pause, years_after
 from bcenter.modules.passport.desk import key_text
 from db.dialect import db_date, db_id, is_postgres, param_mark
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
+from db.sealing import keyring
 from db.search import format_address
 
 OPEN_STAGES = ("court_order", "order_issued", "order_cancelled", "claim", "judgment", "enforcement")
@@ -108,12 +110,31 @@ class Debtor:
     share: str | None
     joint: bool
     birth_date: str | None = None
+    age_unchecked: bool = False
+    """A family member whose birth date is not known (or cannot be opened here): listed, marked for the officer."""
+
+
+ADULT_YEARS = 18
+
+
+def _birth_date(db: pw.Database, person) -> date | None:
+    """The person's birth date from the sealed fields, None when not recorded or not readable on this machine."""
+    row = db.execute_sql(f'SELECT sealed FROM "person" WHERE id = {param_mark(db)}', (db_id(key_text(person)),)
+                         ).fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        text = keyring().unseal(row[0]).get("birth_date")
+        return date.fromisoformat(text) if text else None
+    except (ConfigError, ValueError, TypeError):
+        return None
 
 
 def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
     """Who owes for the premises on ``day``: its owners (persons) each by share (ЖК ст. 158, ГК ст. 249); where no
-    person owns it (municipal housing), the holder of the account and the adults registered with them jointly (ЖК
-    ст. 69 ч. 2; age is not known without the sealed birth dates — everyone registered is listed) [P]."""
+    person owns it (municipal housing), the holder of the account and the adult members registered with them jointly
+    (ЖК ст. 69 ч. 2: «дееспособные члены семьи»): one under 18 on ``day`` by the sealed birth date is left out; one
+    whose birth date is not known (or whose key is not on this machine) is listed marked ``age_unchecked`` [P]."""
     m = param_mark(db)
     owners = []
     for pid, share, last, first, middle in db.execute_sql(
@@ -136,7 +157,10 @@ def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
             (db_id(info.premises), day.isoformat(), day.isoformat())):
         if key_text(pid) not in seen:
             seen.add(key_text(pid))
-            family.append(Debtor(_name(last, first, middle), key_text(pid), None, True))
+            born = _birth_date(db, pid)
+            if born is not None and years_after(born, ADULT_YEARS) > day:
+                continue  # a minor is not a joint debtor
+            family.append(Debtor(_name(last, first, middle), key_text(pid), None, True, age_unchecked=born is None))
     if not family:
         family.append(Debtor(info.payer, None, None, False))
     return family

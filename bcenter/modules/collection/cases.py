@@ -9,9 +9,12 @@ money recovered and how it was taken (DOMAIN.md §7; the rules are ``bcenter.eng
   penalties claimed are its total less what payments paid of penalties; the price of the claim is principal +
   penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19); the debtors are the co-owners
   by share or a social tenant's family jointly.
-* **Stages** (``advance``): court_order → order_issued (the objection window: 10 working days from receipt) →
-  order_cancelled → claim (the order's duty credited, the limitation re-checked with the order's time given back) →
-  judgment → enforcement; an order issued goes to enforcement directly (it is the executive document).
+* **Stages** (``advance``): court_order (at most 500 000 ₽, ГПК ст. 121) → order_issued (the objection window: 10
+  working days from receipt) → order_cancelled → claim (each line re-read on the claim's day — what the debtor paid
+  since is not claimed; the penalties less what the ledger took of penalties since; the order's duty credited; the
+  limitation re-checked with the order's time given back) → judgment → enforcement; an order issued goes to
+  enforcement directly (it is the executive document) once the objection deadline has passed, and may be cancelled
+  while enforced (ГПК ст. 129).
 * **Recovered money** (``recover``): costs first, then the principal — paid into the case's months as payments that
   name the month and split by the case's services, so the ledger applies them to those lines and not to the newest
   ones — then the case's penalties; an excess is an ordinary payment of the account. The case closes when it owes
@@ -55,9 +58,14 @@ NEXT: dict[str, tuple[str, ...]] = {
     "order_cancelled": ("claim",),
     "claim": ("judgment",),
     "judgment": ("enforcement",),
-    "enforcement": (),
+    "enforcement": ("order_cancelled",),
 }
-"""The stages a case may go to from each (a refused or returned application for an order goes to a claim)."""
+"""The stages a case may go to from each (a refused or returned application for an order goes to a claim; an order
+being enforced may still be cancelled — objections filed late with the term restored, ГПК ст. 129, 112 — which the
+stage allows only when the case's executive document is a судебный приказ, not a judgment's writ)."""
+ORDER_LIMIT = 500_000_00
+"""A судебный приказ is given for a claim of at most 500 000 ₽ (ГПК ст. 121 ч. 1; DOMAIN.md §7): a larger one is a
+claim (иск)."""
 SOURCES = {"fssp": "ФССП", "bank": "банк должника", "employer": "работодатель должника",
            "voluntary": "должник по делу"}
 
@@ -141,6 +149,9 @@ class Case:
     recoveries: tuple[RecoveryRow, ...]
     extra: dict
     as_of: date
+    penalties_paid_since: int = 0
+    """Penalties the ledger records paid after the penalty table's day (``penalty_as_of``) and not yet taken off
+    ``penalties`` (a claim after a cancelled order takes off what was paid by then)."""
 
     @property
     def stage_name(self) -> str:
@@ -165,7 +176,11 @@ class Case:
 
     @property
     def penalties_owed(self) -> int:
-        return max(self.penalties - sum(r.penalties for r in self.recoveries), 0)
+        """The penalties claimed less what recoveries took and what the debtor paid of penalties through the bills
+        since the case's penalty table was made (the same money is never collected twice, ГК ст. 408) [P: all the
+        penalties the ledger took since count, whatever month they were billed for — the court is never asked for
+        money the debtor may have paid]."""
+        return max(self.penalties - sum(r.penalties for r in self.recoveries) - self.penalties_paid_since, 0)
 
     @property
     def owed(self) -> int:
@@ -214,6 +229,11 @@ def _account_number(db: pw.Database, account_id) -> str:
                           (db_id(key_text(account_id)),)).fetchone()[0]
 
 
+def _penalties_paid_after(application: pay.Application, day: date) -> int:
+    """Kopecks the ledger's payments made after ``day`` paid to penalties."""
+    return sum(a.amount for a in application.applied if a.penalty and a.day > day)
+
+
 def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None = None) -> Case:
     """The case numbered ``number``, what it still owes as of ``as_of``."""
     (cid, account_id, stage, principal, penalties, costs, opened, closed, extra, number, debtors, pen_as_of, pen_rows,
@@ -226,6 +246,9 @@ def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None =
     position = finance.position(info.id, account, as_of=as_of)
     application = finance.application(position, as_of=as_of)
     owed = {(d.period, d.service, d.supplier): d.debt for d in pay.debts(application, as_of=as_of)}
+    extra_data = json.loads(extra or "{}")
+    pen_since = max(_penalties_paid_after(application, as_date(pen_as_of) or as_date(opened))
+                    - int(extra_data.get("penalties_credited", 0)), 0)
     lines = []
     names, _by_ext = service_names(db)
     for period, service, supplier, due, amount, barred, included in db.execute_sql(
@@ -243,14 +266,15 @@ def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None =
                            'SELECT number, received_on, amount, source, document, to_costs, to_principal, '
                            f'to_penalties, overpaid FROM "court_recovery" WHERE case_id = {m} ORDER BY received_on, '
                            'number', (db_id(cid),)))
-    parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")))
+    parties = tuple(Debtor(d["name"], d.get("person"), d.get("share"), bool(d.get("joint")),
+                           age_unchecked=bool(d.get("age_unchecked")))
                     for d in json.loads(debtors or "[]"))
     return Case(cid, number, account, info.payer, info.address, stage, as_date(opened), as_date(closed),
                 closed_reason, court,
                 court_number, responsible, parties, tuple(lines), as_date(pen_as_of),
                 tuple(_penalty_row(r) for r in json.loads(pen_rows or "[]")), int(principal), int(penalties),
-                int(duty), int(duty_paid), int(other), int(costs), events, recoveries, json.loads(extra or "{}"),
-                as_of)
+                int(duty), int(duty_paid), int(other), int(costs), events, recoveries, extra_data,
+                as_of, pen_since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,12 +382,15 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     elif not result.principal:
         problems.append(Problem("account", "весь просроченный долг — за пределами срока исковой давности (3 года); "
                                            "включить его: --include-barred"))
-    _fail(problems, title="Дело не заведено")
     price = result.principal + result.penalties
+    if stage == "court_order" and price > ORDER_LIMIT:
+        problems.append(Problem("stage", f"цена требования {format_rub_ru(price)} больше 500 000 ₽: судебный приказ "
+                                         "не выдаётся (ст. 121 ГПК РФ) — подайте иск (--claim)"))
+    _fail(problems, title="Дело не заведено")
     duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
     number = next_number(db, "court_case", "Д", filed_on.year)
-    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint}
-               for d in debtors_of(db, info, filed_on)]
+    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
+                **({"age_unchecked": True} if d.age_unchecked else {})} for d in debtors_of(db, info, filed_on)]
     case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
                          court_costs=duty + other_costs, opened_on=filed_on, number=number, debtors=debtors,
                          penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in result.penalty_rows],
@@ -403,8 +430,18 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
         problems.append(Problem("received", "приказ не мог быть получен раньше, чем вынесен"))
     if other_costs < 0:
         problems.append(Problem("other_costs", "расходы не могут быть отрицательными"))
-    _fail(problems)
     extra = json.loads(row[8] or "{}")
+    deadline = extra.get("objection_deadline")
+    if current == "order_issued" and stage == "enforcement" and deadline and day <= date.fromisoformat(deadline):
+        problems.append(Problem("day", f"срок для возражений должника на судебный приказ — по "
+                                       f"{date.fromisoformat(deadline):%d.%m.%Y} (10 рабочих дней со дня получения, "
+                                       "ст. 128 ГПК РФ): приказ ещё не вступил в силу, к исполнению его предъявить "
+                                       "нельзя"))
+    if current == "enforcement" and stage == "order_cancelled" and not db.execute_sql(
+            f'SELECT 1 FROM "court_case_event" WHERE case_id = {param_mark(db)} AND stage = \'order_issued\'',
+            (db_id(cid),)).fetchone():
+        problems.append(Problem("stage", "исполняется решение суда, а не судебный приказ: отменить приказ нельзя"))
+    _fail(problems)
     changes: dict = {"stage": stage}
     text = note
     if court:
@@ -420,10 +457,13 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
     if stage == "enforcement":
         extra["executive_document"] = {"number": court_number, "day": day.isoformat(), "note": note}
     if stage == "claim":
-        changes.update(_refile(uow, db, cid, row, day))
-        text = "; ".join(filter(None, [f"цена {format_rub_ru(changes['debt'] + int(row[4]))}; госпошлина "
-                                       f"{format_rub_ru(changes['duty'])} (с зачётом уплаченной за приказ "
-                                       f"{format_rub_ru(int(row[14]))})", note]))
+        changes.update(_refile(uow, db, cid, row, day, extra))
+        paid_since = extra["order_principal"] - changes["debt"] + extra["order_penalties"] - changes["penalties"]
+        text = "; ".join(filter(None, [f"цена {format_rub_ru(changes['debt'] + changes['penalties'])}"
+                                       + (f" (оплачено должником после заявления о приказе "
+                                          f"{format_rub_ru(paid_since)})" if paid_since else "")
+                                       + f"; госпошлина {format_rub_ru(changes['duty'])} (с зачётом уплаченной за "
+                                       f"приказ {format_rub_ru(int(row[14]))})", note]))
     if other_costs:
         changes["other_costs"] = int(row[15]) + other_costs
         changes["court_costs"] = int(changes.get("duty_paid", row[14])) + changes["other_costs"]
@@ -434,28 +474,46 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
     return stage
 
 
-def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date) -> dict:
-    """A claim after the order: the case's lines re-checked for limitation on ``day`` (the order's time given back:
-    it is among the pauses now that it has a cancellation), the penalties kept as claimed, the duty of the claim less
-    what the order's cost (НК ст. 333.20 п. 1 пп. 13)."""
+def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date, extra: dict) -> dict:
+    """A claim after the order: each line of the case re-read on ``day`` — the ledger's debt of the line, at most what
+    was claimed (what the debtor paid since is not claimed again: ГПК ст. 131 ч. 2 п. 5 asks for the sum owed) — and
+    re-checked for limitation (the order's time given back: it is among the pauses now that it has a cancellation);
+    the penalties claimed less what the ledger took of penalties since the table's day; the duty of the claim on that
+    price less what the order's cost (НК ст. 333.20 п. 1 пп. 13)."""
     m = param_mark(db)
     stood = pauses(db)
     account = key_text(row[1])
-    principal = 0
-    for lid, period, service, due, amount, barred, included in db.execute_sql(
-            f'SELECT id, period, service_id, due, amount, barred, included FROM "court_case_line" WHERE case_id = {m}',
-            (db_id(cid),)):
-        stood_over = stood.get(account, {}).get((Period.parse(period), key_text(service)), ())
-        now_barred = time_barred(as_date(due), day, stood_over)
+    finance = Finance(db)
+    position = finance.position(account, _account_number(db, account), as_of=day)
+    application = finance.application(position, as_of=day)
+    owed = {(d.period, d.service, d.supplier): d.debt for d in pay.debts(application, as_of=day)}
+    principal = before = 0
+    for lid, period, service, supplier, due, amount, barred, included in db.execute_sql(
+            'SELECT id, period, service_id, supplier_id, due, amount, barred, included FROM "court_case_line" '
+            f'WHERE case_id = {m}', (db_id(cid),)):
+        key = (Period.parse(period), key_text(service), key_text(supplier))
+        now_barred = time_barred(as_date(due), day, stood.get(account, {}).get(key[:2], ()))
         keep = bool(included) and not (now_barred and not bool(barred))
+        still = min(int(amount), max(owed.get(key, 0), 0))
         if keep:
-            principal += int(amount)
+            before += int(amount)
+            principal += still
+        changes = {}
         if now_barred != bool(barred) or keep != bool(included):
-            uow.update(CourtCaseLine, key_text(lid), barred=now_barred, included=keep)
-    price = principal + int(row[4])
+            changes.update(barred=now_barred, included=keep)
+        if still != int(amount):
+            changes["amount"] = still
+        if changes:
+            uow.update(CourtCaseLine, key_text(lid), **changes)
+    since = as_date(row[11]) or as_date(row[6])
+    paid_now = _penalties_paid_after(application, since)
+    penalties = max(int(row[4]) - max(paid_now - int(extra.get("penalties_credited", 0)), 0), 0)
+    extra.update(penalties_credited=paid_now, order_principal=before, order_penalties=int(row[4]))
+    price = principal + penalties
     paid = int(row[14])
     duty = claim_duty(price, credited=paid)
-    return {"debt": principal, "duty": duty, "duty_paid": paid + duty, "court_costs": paid + duty + int(row[15])}
+    return {"debt": principal, "penalties": penalties, "duty": duty, "duty_paid": paid + duty,
+            "court_costs": paid + duty + int(row[15])}
 
 
 def close(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, actor: str, now: datetime,

@@ -180,11 +180,12 @@ def court_document(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, 
 def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> dict:
     _ids, names_by_ext = service_names(db)
     suppliers = supplier_names(db)
-    included = [ln for ln in current.lines if ln.included]
+    included = [ln for ln in current.lines if ln.included and ln.amount > 0]  # a line paid before a claim: 0
     periods = sorted({ln.period for ln in included})
     liabilities = current.liabilities()
     joint = any(d.joint for d in current.debtors)
-    debtors = [[d.name, "солидарно" if joint else (d.share or "1"), liabilities.get(d.name, 0)]
+    debtors = [[d.name, ("солидарно" if joint else (d.share or "1"))
+                + (" (возраст не проверен)" if d.age_unchecked else ""), liabilities.get(d.name, 0)]
                for d in current.debtors]
     cancelled = next((e for e in current.events if e.stage == "order_cancelled"), None)
     issuer = _issuer(db)
@@ -202,8 +203,9 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
     return {
         "kind": kind, "number": None, "issued_on": day.isoformat(), "issuer": issuer, "fields": fields,
         "debtors": debtors,
-        "debts": [[str(ln.period), ln.service_name, suppliers.get(ln.supplier, ln.supplier), ln.amount, 0, ln.amount,
-                   ln.due.isoformat()] for ln in included],
+        "debts": [[str(ln.period), ln.service_name + (" (срок исковой давности истёк)" if ln.barred else ""),
+                   suppliers.get(ln.supplier, ln.supplier), ln.amount, 0, ln.amount, ln.due.isoformat()]
+                  for ln in included],
         "penalties": [[str(r.period), names_by_ext.get(r.service, r.service) if r.service else "все услуги",
                        r.start.isoformat(), r.end.isoformat(), r.days, r.debt, str(r.rate), r.fraction, r.amount,
                        r.service] for r in current.penalty_rows],

@@ -8,15 +8,18 @@ known on any day stays readable, and the month's run recalculates the months it 
 снятие с учёта): person-days end the day before (DOMAIN.md §6; EXCHANGE.md «registrations.to»).
 
 Checks (Russian messages, nothing written on any): the end after the start; one permanent registration of a person
-at a time, anywhere (ст. 2 Закона № 5242-1: место жительства is one); not twice the same temporary registration in
-one premises over the same days; the owners' shares of a premises at most 1/1 on every day; an absence inside
+at a time, anywhere (ст. 2 Закона № 5242-1: место жительства is one); no two registrations of a person in one
+premises over the same days, whatever their kinds — except that a permanent registration over a running temporary
+one in the same premises ends the temporary one the day before (the person now lives there for good: the officer
+registers по месту жительства and the stay по месту пребывания ends, ПП 713 п. 30 [U]; one person is one resident
+of the premises, ПП 354 п. 56(1)) [P]; the owners' shares of a premises at most 1/1 on every day; an absence inside
 nothing but its own dates. Every write is one unit of work: the rows, their outbox and the audit.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 import peewee as pw
@@ -143,20 +146,47 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
     if begin is not None:
         _interval(begin, finish, problems)
     _fail(problems)
+    ended = []
     for rid, other_kind, prem, v_from, v_to, city, street, building, number in _registrations_of(db, person):
         if not _overlaps(begin, finish, _d(v_from), _d(v_to)):
             continue
         where = ", ".join(x for x in (city, street, building and f"д. {building}", number and f"кв. {number}") if x)
-        period = f"с {format_date_ru(_d(v_from))}" + (f" по {format_date_ru(_d(v_to))}" if v_to else "")
+        period = registered_period(_d(v_from), _d(v_to))
         if kind == "permanent" and other_kind == "permanent":
             problems.append(Problem("from", f"гражданин уже зарегистрирован по месту жительства ({where}, {period}); "
                                             "место жительства одно — сначала снимите его с учёта там"))
-        elif key_text(prem) == place.premises_id and other_kind == kind:
-            problems.append(Problem("from", f"гражданин уже зарегистрирован здесь {KINDS[kind]} ({period})"))
+        elif key_text(prem) != place.premises_id:
+            continue
+        elif kind == "permanent" and other_kind == "temporary" and _d(v_from) < begin:
+            ended.append(rid)  # registered here for good: the stay here ends the day before
+        else:
+            problems.append(Problem("from", f"гражданин уже зарегистрирован здесь {KINDS[other_kind]} ({period}) — "
+                                            "дни регистраций в одном помещении не могут совпадать; сначала снимите "
+                                            "его с учёта или укажите другие даты"))
     _fail(problems)
+    for rid in ended:
+        _end_stay(uow, db, rid, begin)
     extra = {k: v for k, v in (("arrived_from", arrived_from), ("basis", basis)) if v}
     return uow.insert(Registration, person=person, premises=place.premises_id, kind=kind, valid_from=begin,
                       valid_to=finish, relation=relation or None, extra=extra or None)
+
+
+def registered_period(start: date, end: date | None) -> str:
+    """«с <first day> по <last day>» of a registration stored as ``[start, end)`` (``end`` the first day without it)."""
+    return f"с {format_date_ru(start)}" + (f" по {format_date_ru(end - timedelta(days=1))}" if end else "")
+
+
+def _end_stay(uow: UnitOfWork, db: pw.Database, rid, day: date) -> str:
+    """A temporary registration ended on ``day`` by a permanent one in the same premises from that day: repeated with
+    its end, superseding it (the person is registered there for good; одно помещение — одни дни)."""
+    m = param_mark(db)
+    person, prem, kind, v_from, relation, extra = db.execute_sql(
+        f'SELECT person_id, premises_id, kind, valid_from, relation, extra FROM "registration" WHERE id = {m}',
+        (db_id(key_text(rid)),)).fetchone()
+    extra = dict(Registration.extra.python_value(extra) or {})
+    extra["deregistration_basis"] = f"регистрация по месту жительства в том же помещении с {format_date_ru(day)}"
+    return uow.insert(Registration, person=key_text(person), premises=key_text(prem), kind=kind,
+                      valid_from=_d(v_from), valid_to=day, relation=relation, supersedes=key_text(rid), extra=extra)
 
 
 def deregister(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, on: str | date,

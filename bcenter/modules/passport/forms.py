@@ -23,13 +23,15 @@ The payload (dates are "YYYY-MM-DD" strings, anything optional may be None or ab
 * form10 and extract: ``premises`` {kind, total_area, living_area, rooms}, ``owners`` [{name, share, since, basis}],
   ``persons`` (current and former); form10 also ``holder`` (наниматель);
 * form11: ``house_address`` and ``premises_list`` [{number, persons}], printed in the given order;
-* family: ``applicant`` and ``persons`` — only those registered on ``issued_on`` are printed.
+* family: ``applicant`` and ``persons`` — only those registered on ``issued_on`` are printed, with their kind and
+  the last day of a registration with an end (a temporary lodger is not a permanent member of the family).
 """
 from __future__ import annotations
 
 import io
 import string
 import tomllib
+from datetime import timedelta
 from functools import cache
 from xml.sax.saxutils import escape
 
@@ -63,9 +65,10 @@ DATE_KEYS = frozenset({"birth_date", "registered_from", "registered_to", "since"
 AREA_KEYS = frozenset({"total_area", "living_area"})
 PERSON_KEYS = frozenset({"name", "birth_date", "birth_place", "relation", "kind", "registered_from", "registered_to",
                          "arrived_from", "departed_to", "document", "sex", "citizenship", "address"})
-COLUMN_KEYS = PERSON_KEYS | {"index", "period", "premises", "share", "since", "basis"}
+COLUMN_KEYS = PERSON_KEYS | {"index", "period", "registered_until", "premises", "share", "since", "basis"}
 """What a template's column may show: a person's (or a registration's, an owner's) key, ``index`` (№ п/п),
-``period`` («зарегистрирован с … по …») or, in the house book, ``premises`` (the flat's number)."""
+``period`` («зарегистрирован с … по …»), ``registered_until`` (the last day of a registration with an end: a
+temporary one's term) or, in the house book, ``premises`` (the flat's number)."""
 PLACEHOLDERS = frozenset({"number", "issued_on", "address", "house_address", "applicant", "holder", "official",
                           "issuer", "issuer_address", "premises_kind", "total_area", "living_area", "rooms",
                           "persons_count"}) | PERSON_KEYS
@@ -128,10 +131,21 @@ def _value(key: str, value) -> str:
     return str(value)
 
 
+def _last_day(row: dict) -> str:
+    """The last day a registration runs (``registered_to`` is the first day without it: a temporary registration
+    «до 01.05.2027» runs through 30.04.2027), «—» for one without an end."""
+    if not row.get("registered_to"):
+        return EMPTY
+    return format_date_ru(parse_date(row["registered_to"]) - timedelta(days=1))
+
+
 def _period(row: dict) -> str:
+    """«зарегистрирован с A по B» — B the last day of a temporary registration's term; a permanent one that ended:
+    «зарегистрирован с A, снят с учёта C» (C the day of снятие с учёта, the first day without it)."""
     text = f"зарегистрирован с {_date(row.get('registered_from'))}"
     if row.get("registered_to"):
-        text += f" по {_date(row['registered_to'])}"
+        text += (f" по {_last_day(row)}" if row.get("kind") == "temporary"
+                 else f", снят с учёта {_date(row['registered_to'])}")
     return text
 
 
@@ -140,6 +154,8 @@ def _cell(key: str, row: dict, index: int) -> str:
         return str(index)
     if key == "period":
         return _period(row)
+    if key == "registered_until":
+        return _last_day(row)
     return _value(key, row.get(key))
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import peewee as pw
 
-from bcenter.core.errors import NotFound, UsageError
+from bcenter.core.dates import format_date_ru
+from bcenter.core.errors import NotFound, Problem, UsageError, ValidationFailed
 from bcenter.modules.passport import forms
 from bcenter.modules.passport.desk import KINDS, Place, key_text, person_id, place_of
 from db.dialect import db_id, param_mark
@@ -72,6 +73,21 @@ class Resident:
 
     def current(self, day: date) -> bool:
         return self.registered_from <= day and (self.registered_to is None or self.registered_to > day)
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day registered (``registered_to`` is the first day without it), None while open-ended."""
+        return None if self.registered_to is None else self.registered_to - timedelta(days=1)
+
+    @property
+    def ended_text(self) -> str:
+        """How the end of the registration is said after «с <from>»: a temporary one «по <its last day>», a permanent
+        one that ended «, снят с учёта <the day>» (the same words as the forms), nothing while open-ended."""
+        if self.registered_to is None:
+            return ""
+        if self.kind == "temporary":
+            return f" по {format_date_ru(self.last_day)}"
+        return f", снят с учёта {format_date_ru(self.registered_to)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +217,14 @@ def form_payload(db: pw.Database, form: str, place: Place, *, day: date, person:
     if not mine:
         raise NotFound("гражданин не был зарегистрирован в этом помещении")
     if form == "family":
-        payload.update(premises=premises, applicant=mine[0].name,
-                       persons=[_person_payload(r) for r in card.residents if r.current(day)])
-        return payload, list(card.person_ids)
+        if not any(r.current(day) for r in mine):
+            raise ValidationFailed([Problem("person", f"на {format_date_ru(day)} {mine[0].name} не зарегистрирован(а) "
+                                                      "в этом помещении: справка о составе семьи выдаётся "
+                                                      "зарегистрированному по адресу")],
+                                   title="Справка не выдана")
+        printed = [r for r in card.residents if r.current(day)]
+        payload.update(premises=premises, applicant=mine[0].name, persons=[_person_payload(r) for r in printed])
+        return payload, list(dict.fromkeys(person_id(db, r.code) for r in printed))
     private = mine[0].private or {}
     payload.update(person={**_person_payload(mine[-1]), "sex": private.get("sex"),
                            "citizenship": private.get("citizenship")},

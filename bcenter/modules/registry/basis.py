@@ -232,15 +232,22 @@ class BasisReader:
         return tuple(out)
 
     def _residents(self, house_id: str) -> tuple[dict[str, Decimal], dict[str, list[int]]]:
-        stays = defaultdict(list)
+        """The number of residents of each premises in the month (ПП 354 п. 56(1)) and the days of its residents'
+        absences. A person counts once whatever their registrations: the stays of one person in one premises
+        (a temporary registration and a permanent one over the same days, overlapping imported records) are merged
+        before the person-days are summed (``engine.persons.resident_count`` leaves the merge to its caller)."""
+        records = defaultdict(list)
         people = defaultdict(set)
         for person, prem, start, end in self._q(
                 'SELECT r.person_id, r.premises_id, r.valid_from, r.valid_to FROM "registration" r '
                 'JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? AND r.valid_from < ? '
                 f'AND (r.valid_to IS NULL OR r.valid_to > ?) AND {LIVE_REGISTRATION} ORDER BY r.id',
                 (db_id(house_id), self.end.isoformat(), self.start.isoformat())):
-            stays[str(prem)].append(DateInterval(_d(start), _d(end)))
+            records[(str(prem), str(person))].append(DateInterval(_d(start), _d(end)))
             people[str(person)].add(str(prem))
+        stays = defaultdict(list)
+        for (prem, _person), intervals in records.items():
+            stays[prem].extend(engine_persons.merged_stays(intervals))
         rule = self.settings.person_count
         residents = {prem: engine_persons.resident_count(s, self.period, rule=rule) for prem, s in stays.items()}
         absent: dict[str, list[int]] = defaultdict(list)
