@@ -16,6 +16,7 @@ import peewee as pw
 
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.quantity import parse_decimal
+from bcenter.engine.basis import quality_value_problems
 from bcenter.modules.claims.places import account_of, house_of
 from bcenter.modules.passport.desk import key_text
 from db.dialect import db_id, param_mark
@@ -74,8 +75,8 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
             value = parse_decimal(measured)
         except InvalidValue as exc:
             problems.append(exc.to_problem("measured"))
-    if kind in ("temperature", "pressure") and measured is None:
-        problems.append(Problem("measured", "для акта о качестве нужно измеренное значение"))
+    if measured is None or value is not None:  # the engine's rules of an act's values, as the import applies them
+        problems += quality_value_problems(kind, value, None)
     place_house = place_premises = None
     if house is not None:
         place_house = house_of(db, house, problems)

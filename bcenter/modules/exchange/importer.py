@@ -27,12 +27,14 @@ import json
 import uuid
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
+from bcenter.core.quantity import canonical
 from bcenter.core.settings import Settings
 from bcenter.engine.reading_rules import STATUS_NAMES
 from bcenter.modules.exchange import matching, schema as xs
@@ -141,6 +143,8 @@ class Importer:
         self._existing_uids: dict[str, set[str]] = {}
         self._stored_natural: dict[str, dict] = {}
         self._last_closed: list = []
+        self._entrances: dict[str, set[int]] = {}
+        self._stored_kinds: dict[str, tuple | None] = {}
         self.first = FirstReading(self.progress)
         # the second reading, batch by batch
         self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document (this batch)
@@ -237,12 +241,15 @@ class Importer:
         self._promise_named()
         self._check_account_numbers()
         self._check_premises_numbers()
+        self._check_house_areas()
         self._check_overlaps()
         self._check_residence()
         settings = self._check_settings(first.top)
         for table in WRITE_ORDER:  # what "already there" means is fixed before the first write
             self._has_rows(table)
         self.checker = Checker(self.ids, self.meter_info, today=self.today)
+        self.checker.house_entrances = self._house_entrances
+        self.checker.service_kinds = self._service_kinds
         self.writing = not self.problems
         if self.writing:
             if "organization" in first.top:
@@ -522,6 +529,63 @@ class Importer:
                 self.problems.append(Problem(f"premises[{found[0]}].number",
                                              f"в доме «{houses[str(house)]}» уже есть помещение № {number} "
                                              f"(в базе, {named})"))
+
+    def _check_house_areas(self) -> None:
+        """A house's ``total_area`` (S_об) is the area of all its premises — the month divides by it and refuses the
+        house whose premises' areas add up to more («сумма площадей помещений больше площади дома»): the house's
+        area, the document's or else the stored one, against the premises it will have after the import — the
+        document's and those stored that the document does not name again."""
+        first = self.first
+        if not first.house_areas and not first.premises_areas:
+            return
+        houses = set(first.house_areas) | {house for house, _, _ in first.premises_areas.values()}
+        areas = {house: area for house, (_, area) in first.house_areas.items()}
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        last: dict[str, int] = {}
+        for house, area, index in first.premises_areas.values():
+            sums[house] += area
+            last[house] = max(index, last.get(house, index))
+        if self._has_rows("house"):
+            self._look_up({"house": {h for h in houses if h not in self.ids["house"]}})
+            stored = {self.ids["house"][h]: h for h in houses if h in self.ids["house"]}
+            for uid, area in self._select_in('SELECT id, total_area FROM "house" WHERE id IN', list(stored), ids=True):
+                areas.setdefault(stored[str(uid)], Decimal(str(area)))
+            for uid, ext, house, area in self._select_in('SELECT id, ext_id, house_id, total_area FROM "premises" '
+                                                         'WHERE house_id IN', list(stored), ids=True):
+                if (ext if ext is not None else str(uid)) not in first.premises_areas:
+                    sums[stored[str(house)]] += Decimal(str(area))
+        for house, total in sums.items():
+            area = areas.get(house)
+            if area is None or area <= 0 or total <= area:
+                continue
+            path = (f"houses[{first.house_areas[house][0]}].total_area" if house in first.house_areas
+                    else f"premises[{last[house]}].total_area")
+            self.problems.append(Problem(path, f"общая площадь дома «{house}» {canonical(area)} м² меньше суммы "
+                                               f"площадей его помещений {canonical(total)} м² (в документе и в базе): "
+                                               "S_об — площадь всех помещений дома, расчёт месяца дом с такой "
+                                               "площадью не примет"))
+
+    def _house_entrances(self, house: str) -> set[int]:
+        """The entrances of a house (the document's id): its premises' in the document and in the database."""
+        found = self._entrances.get(house)
+        if found is None:
+            found = set(self.first.entrances.get(house, ()))
+            uid = self.ids["house"].get(house)
+            if uid is not None and self._has_rows("premises"):
+                found |= {e for (e,) in self._select_in('SELECT DISTINCT entrance FROM "premises" WHERE house_id IN',
+                                                        [uid], ids=True) if e is not None}
+            self._entrances[house] = found
+        return found
+
+    def _service_kinds(self, service: str) -> tuple[str, str | None, str] | None:
+        """(kind, resource, unit) of a service (the document's id): as the document gives it, else as stored."""
+        info = self.first.service_kinds.get(service)
+        if info is None and self._has_rows("service"):
+            if service not in self._stored_kinds:
+                row = self._select_in('SELECT kind, resource, unit FROM "service" WHERE ext_id IN', [service])
+                self._stored_kinds[service] = tuple(row[0]) if row else None
+            info = self._stored_kinds[service]
+        return info
 
     def _check_overlaps(self) -> None:
         """Tariffs (service, zone, house) and norms (service, house, amenity, per) must not overlap in time,
