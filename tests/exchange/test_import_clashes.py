@@ -30,8 +30,12 @@ from tests.exchange.test_import_bad import H, assert_problems, failing
 
 @pytest.fixture
 def loaded(any_db, example_doc):
-    """A database that already holds the documented example."""
-    import_data(copy.deepcopy(example_doc), db=any_db)
+    """A database that already holds the documented example — its houses with room for more premises (the example's
+    are exactly the sum of their premises, and a house smaller than its premises is refused)."""
+    doc = copy.deepcopy(example_doc)
+    for house in doc["houses"]:
+        house["total_area"] = "1000.00"
+    import_data(doc, db=any_db)
     return any_db
 
 
@@ -213,3 +217,4 @@ def test_an_update_the_database_refuses_names_its_object(loaded, example_doc, sn
     moved["number"] = example_doc["premises"][0]["number"]
     problems = failing(loaded, {**H, "premises": [_premises("p-a", "901"), moved]}, snapshot)
     assert [p.path for p in problems if "база данных" in p.reason] == ["premises[1]"], problems
+
