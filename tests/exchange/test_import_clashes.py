@@ -218,3 +218,31 @@ def test_an_update_the_database_refuses_names_its_object(loaded, example_doc, sn
     problems = failing(loaded, {**H, "premises": [_premises("p-a", "901"), moved]}, snapshot)
     assert [p.path for p in problems if "база данных" in p.reason] == ["premises[1]"], problems
 
+
+def test_a_document_closing_a_month_open_in_bcenter_is_refused_not_silently_unchanged(tmp_path):
+    """closed_periods are months closed in the source system; a month bcenter calculated is closed by bcenter close
+    (its balances written) — the import says so instead of reporting it «unchanged» and leaving it open."""
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from bcenter.app import App
+    from bcenter.core.clock import FixedClock
+    from bcenter.core.period import Period
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "full.json"
+    (tmp_path / "doc.json").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    app = App.open(f"sqlite:///{tmp_path / 't.db'}", create=True,
+                   clock=FixedClock(datetime(2025, 12, 5, 12, tzinfo=timezone.utc)))
+    try:
+        app.exchange.import_file(tmp_path / "doc.json")
+        app.month.calc(Period(2025, 1))
+        (tmp_path / "cp.json").write_text(json.dumps({"format": "bcenter-exchange", "version": 1,
+                                                      "closed_periods": ["2024-12", "2025-01"]}), encoding="utf-8")
+        with pytest.raises(ValidationFailed) as refused:
+            app.exchange.import_file(tmp_path / "cp.json")
+        assert [p.path for p in refused.value.problems] == ["closed_periods[1]"]
+        assert "bcenter close" in refused.value.problems[0].reason
+        state = app.db.execute_sql("SELECT state FROM billing_period WHERE period = '2025-01'").fetchone()[0]
+        assert state == "open"
+    finally:
+        app.close()

@@ -472,12 +472,25 @@ class Importer:
                 'SELECT id, supplier_id FROM "service" WHERE id IN', wanted, ids=True))
 
     def _closed_periods(self, periods: list[tuple[int, str]]) -> None:
-        """Periods closed in the source system are past months."""
+        """Periods closed in the source system are past months — and not months bcenter keeps open: a month with a
+        row of its own here (calculated, posted into, being closed) is closed by ``bcenter close``, its balances
+        written; taken as «closed elsewhere» it would be closed without them (and opening balances could rewrite it,
+        ``_check_opening_balances``). A month already closed — here or by an earlier import — is the same record."""
         current = f"{self.today.year:04d}-{self.today.month:02d}"
         for index, period in periods:
             if period > current:
                 self.problems.append(Problem(f"closed_periods[{index}]",
                                              f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
+        if periods and self._has_rows("billing_period"):
+            wanted = {period: index for index, period in reversed(periods)}
+            for period, state in self._select_in('SELECT period, state FROM "billing_period" WHERE period IN',
+                                                 list(wanted)):
+                if state != "closed":
+                    self.problems.append(Problem(
+                        f"closed_periods[{wanted[period]}]",
+                        f"период {period} в bcenter не закрыт (состояние {state}: его ведёт bcenter) — закрытыми "
+                        "документ объявляет только месяцы, закрытые в исходной системе; месяц bcenter закрывается "
+                        "командой bcenter close"))
         self.paths, self.natural_objs = {}, {}
         self._finish({"billing_period": [(uuid7(), period, "closed", True)
                                          for period in sorted({p for _, p in periods})]})
