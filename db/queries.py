@@ -6,6 +6,7 @@ migration step 5) instead of the account → premises join written at every call
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 import peewee as pw
@@ -36,6 +37,26 @@ def select_in(db: pw.Database, sql_head: str, values: Sequence, tail: str = "", 
         chunk = values[start:start + IN_CHUNK]
         out.extend(db.execute_sql(f"{sql_head} ({marks(db, len(chunk))}){tail}", (*chunk, *params)).fetchall())
     return out
+
+
+def next_in_sequence(db: pw.Database, table: str, column: str, prefix: str, *, width: int = 6) -> str:
+    """The next number of a «PREFIX-YEAR-nnnnnn» sequence (``prefix`` up to the number: «АКТ-2025-»): the largest
+    number stored under ``prefix`` + 1, zero-padded to ``width`` — never a count of the rows, which gives again a number
+    taken when numbers came from elsewhere (an act imported with its own number), left gaps or carry revisions
+    («АКТ-2025-000002/1»: only the digits right after the prefix are read). Per database: two sites numbering at once
+    may still take the same number — the table's unique key refuses the second."""
+    best = 0
+    for (value,) in db.execute_sql(f'SELECT "{column}" FROM "{table}" WHERE "{column}" LIKE {param_mark(db)}',
+                                   (prefix + "%",)):
+        if not str(value).startswith(prefix):  # LIKE reads «_», «%» and (SQLite) case loosely: the prefix decides
+            continue
+        found = _LEADING_DIGITS.match(str(value), len(prefix))
+        if found:
+            best = max(best, int(found.group()))
+    return f"{prefix}{best + 1:0{width}d}"
+
+
+_LEADING_DIGITS = re.compile(r"[0-9]+")
 
 
 def account_id(db: pw.Database, number: str) -> str:

@@ -12,8 +12,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from bcenter.core.errors import InvalidValue, Problem
 from bcenter.core.period import Period
 from bcenter.core.settings import Settings
+from bcenter.engine.charges import quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,34 @@ class QualityEvent:
     allowed: Decimal | None = None
     act: str | None = None
     """The act's number (issue 19): named in the derivation of the reduction it causes."""
+
+
+MEASURED_KINDS = ("temperature", "pressure")
+"""Acts of a deviation: what was measured is what reduces the charge — such an act without it reduces nothing."""
+
+_ALLOWED_NAMES = {"interruption": "допустимая продолжительность перерыва, ч", "temperature": "норма температуры, °C",
+                  "pressure": "допустимое давление, МПа", "composition": "допустимое значение"}
+
+
+def quality_value_problems(kind: str, measured: Decimal | None, allowed: Decimal | None) -> list[Problem]:
+    """The values of an act as the month's reductions read them, checked where the act is written (``claims act``,
+    the import) rather than in every later month of its house: a temperature or pressure act needs ``measured``
+    (without it the act reduces nothing); ``allowed`` — the hours of an interruption allowed, the room's norm in °C,
+    MPa — and a pressure measured are not below 0 (``charges.quantity``, as the reductions take them; a temperature
+    measured may be: a flat below 0 °C). Problems at the field's name (``measured``, ``allowed``)."""
+    problems = []
+    if kind in MEASURED_KINDS and measured is None:
+        problems.append(Problem("measured", "для акта о качестве (температура, давление) нужно измеренное значение: "
+                                            "без него акт ничего не снижает"))
+    for field_, value, name in (("allowed", allowed, _ALLOWED_NAMES.get(kind, "допустимое значение")),
+                                ("measured", measured if kind == "pressure" else None, "давление, МПа")):
+        if value is None:
+            continue
+        try:
+            quantity(value, name)
+        except InvalidValue as exc:
+            problems.append(exc.to_problem(field_))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,3 +143,9 @@ def test_an_act_for_one_entrance_reduces_its_flats_only(app):
             assert len(named) == 1 and "(подъезд 1)" in named[0].reason, account
         else:
             assert named == [], account
+
+
+def test_a_negative_pressure_is_refused_by_claims_act_as_by_the_import(app):
+    with pytest.raises(ValidationFailed, match="не может быть меньше 0"):
+        app.claims.act(service="cold_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 08:00",
+                       kind="pressure", measured="-0.1")

@@ -30,8 +30,12 @@ from tests.exchange.test_import_bad import H, assert_problems, failing
 
 @pytest.fixture
 def loaded(any_db, example_doc):
-    """A database that already holds the documented example."""
-    import_data(copy.deepcopy(example_doc), db=any_db)
+    """A database that already holds the documented example — its houses with room for more premises (the example's
+    are exactly the sum of their premises, and a house smaller than its premises is refused)."""
+    doc = copy.deepcopy(example_doc)
+    for house in doc["houses"]:
+        house["total_area"] = "1000.00"
+    import_data(doc, db=any_db)
     return any_db
 
 
@@ -213,3 +217,32 @@ def test_an_update_the_database_refuses_names_its_object(loaded, example_doc, sn
     moved["number"] = example_doc["premises"][0]["number"]
     problems = failing(loaded, {**H, "premises": [_premises("p-a", "901"), moved]}, snapshot)
     assert [p.path for p in problems if "база данных" in p.reason] == ["premises[1]"], problems
+
+
+def test_a_document_closing_a_month_open_in_bcenter_is_refused_not_silently_unchanged(tmp_path):
+    """closed_periods are months closed in the source system; a month bcenter calculated is closed by bcenter close
+    (its balances written) — the import says so instead of reporting it «unchanged» and leaving it open."""
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from bcenter.app import App
+    from bcenter.core.clock import FixedClock
+    from bcenter.core.period import Period
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "full.json"
+    (tmp_path / "doc.json").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    app = App.open(f"sqlite:///{tmp_path / 't.db'}", create=True,
+                   clock=FixedClock(datetime(2025, 12, 5, 12, tzinfo=timezone.utc)))
+    try:
+        app.exchange.import_file(tmp_path / "doc.json")
+        app.month.calc(Period(2025, 1))
+        (tmp_path / "cp.json").write_text(json.dumps({"format": "bcenter-exchange", "version": 1,
+                                                      "closed_periods": ["2024-12", "2025-01"]}), encoding="utf-8")
+        with pytest.raises(ValidationFailed) as refused:
+            app.exchange.import_file(tmp_path / "cp.json")
+        assert [p.path for p in refused.value.problems] == ["closed_periods[1]"]
+        assert "bcenter close" in refused.value.problems[0].reason
+        state = app.db.execute_sql("SELECT state FROM billing_period WHERE period = '2025-01'").fetchone()[0]
+        assert state == "open"
+    finally:
+        app.close()

@@ -59,3 +59,48 @@ def test_the_audit_log_keeps_that_a_passport_changed_not_what_it_was(any_db, exa
     assert PERSONAL_MASK in text
     stored = dict(_private(any_db))[person["id"]]
     assert (stored["document_number"], stored["snils"]) == ("999999", "112-233-445 95")  # the data: the new values
+
+
+# --- who may export whom (docs/design.md «Who sees») -----------------------------------------------------------------
+@pytest.fixture
+def town(tmp_path, example_doc):
+    from datetime import datetime, timezone
+
+    from bcenter.app import App
+    from bcenter.core.clock import FixedClock
+
+    (tmp_path / "doc.json").write_text(json.dumps(example_doc, ensure_ascii=False), encoding="utf-8")
+    app = App.open(f"sqlite:///{tmp_path / 't.db'}", create=True,
+                   clock=FixedClock(datetime(2025, 12, 5, 12, tzinfo=timezone.utc)))
+    app.exchange.import_file(tmp_path / "doc.json")
+    app.passport.absence(person="per1", start="2025-11-01", end="2025-11-20", documents=["справка из больницы № 3"])
+    yield app
+    app.close()
+
+
+def _export_as(town, tmp_path, role: str) -> dict:
+    from bcenter.app import Actor
+
+    town.as_actor(Actor(role, role)).exchange.export_file(tmp_path / f"{role}.json")
+    return json.loads((tmp_path / f"{role}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("role", ["analyst", "accountant"])
+def test_a_masked_export_does_not_give_a_role_that_may_not_read_the_cards_the_names(town, tmp_path, example_doc,
+                                                                                    role):
+    doc = _export_as(town, tmp_path, role)
+    text = json.dumps(doc, ensure_ascii=False)
+    for person in example_doc["persons"]:
+        assert person["last_name"] not in text and person["first_name"] not in text
+    assert {p["last_name"] for p in doc["persons"]} == {PERSONAL_MASK}
+    assert all(set(p) == {"id", "last_name", "first_name"} for p in doc["persons"])
+    assert not any("relation" in r for r in doc["registrations"])
+    assert not any("documents" in a for a in doc["absences"]) and "больницы" not in text
+    # who lives where stays countable: the month's residents come from the registrations
+    assert len(doc["registrations"]) == len(example_doc["registrations"])
+
+
+def test_a_masked_export_by_a_role_that_reads_the_cards_keeps_the_names(town, tmp_path, example_doc):
+    doc = _export_as(town, tmp_path, "operator")
+    assert [p["last_name"] for p in doc["persons"]] == [p["last_name"] for p in example_doc["persons"]]
+    assert any("documents" in a for a in doc["absences"])

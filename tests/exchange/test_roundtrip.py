@@ -304,6 +304,10 @@ def documents(draw):
                 if draw(st.booleans()):
                     reading["period"] = day.strftime("%Y-%m")
                 readings.append(reading)
+    for house in houses:  # S_об is the area of all the house's premises: never less than their sum
+        held = sum((Decimal(p["total_area"]) for p in premises if p["house"] == house["id"]), Decimal(0))
+        if Decimal(house["total_area"]) < held:
+            house["total_area"] = canonical(held)
     doc = {"format": "bcenter-exchange", "version": 1, "houses": houses, "premises": premises,
            "persons": persons, "accounts": accounts}
     if meters:

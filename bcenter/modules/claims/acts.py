@@ -16,12 +16,13 @@ import peewee as pw
 
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.quantity import parse_decimal
+from bcenter.engine.basis import quality_value_problems
 from bcenter.modules.claims.places import account_of, house_of
 from bcenter.modules.passport.desk import key_text
-from db.dialect import db_id, param_mark
+from db.dialect import db_id, integrity_errors, param_mark
 from db.models import QualityEvent
 from db.models.events import QUALITY_KINDS
-from db.queries import LIVE_QUALITY
+from db.queries import LIVE_QUALITY, next_in_sequence
 from db.uow import UnitOfWork
 
 MSK = timezone(timedelta(hours=3))
@@ -44,10 +45,7 @@ def _fail(problems: list[Problem]) -> None:
 
 
 def _number(db: pw.Database, year: int) -> str:
-    prefix = f"АКТ-{year}-"
-    (count,), = db.execute_sql(f'SELECT COUNT(*) FROM "quality_event" WHERE ext_id LIKE {param_mark(db)}',
-                               (prefix + "%",))
-    return f"{prefix}{count + 1:06d}"
+    return next_in_sequence(db, "quality_event", "ext_id", f"АКТ-{year}-")
 
 
 def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: str, kind: str = "interruption",
@@ -74,8 +72,8 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
             value = parse_decimal(measured)
         except InvalidValue as exc:
             problems.append(exc.to_problem("measured"))
-    if kind in ("temperature", "pressure") and measured is None:
-        problems.append(Problem("measured", "для акта о качестве нужно измеренное значение"))
+    if measured is None or value is not None:  # the engine's rules of an act's values, as the import applies them
+        problems += quality_value_problems(kind, value, None)
     place_house = place_premises = None
     if house is not None:
         place_house = house_of(db, house, problems)
@@ -91,10 +89,25 @@ def draw_up(uow: UnitOfWork, db: pw.Database, *, service: str, start: str, end: 
         place_premises = found and found[1]
     _fail(problems)
     number = _number(db, begin.year)
-    uow.insert(QualityEvent, ext_id=number, service=key_text(row[0]), house=place_house, premises=place_premises,
-               start_at=begin.isoformat(), end_at=finish.isoformat(), kind=kind, measured=value,
-               extra={"note": note} if note else None, entrance=entrance)
+    _insert_numbered(db, number, lambda: uow.insert(
+        QualityEvent, ext_id=number, service=key_text(row[0]), house=place_house, premises=place_premises,
+        start_at=begin.isoformat(), end_at=finish.isoformat(), kind=kind, measured=value,
+        extra={"note": note} if note else None, entrance=entrance))
     return number
+
+
+def _insert_numbered(db: pw.Database, number: str, insert) -> None:
+    """The act's row written under its number — a number taken meanwhile (another desk drew up an act at the same
+    moment, or a sync brought one) refuses the act in Russian, nothing written, rather than with a traceback."""
+    try:
+        with db.atomic():
+            insert()
+    except integrity_errors():
+        if db.execute_sql(f'SELECT 1 FROM "quality_event" WHERE ext_id = {param_mark(db)}', (number,)).fetchone():
+            raise ValidationFailed([Problem("number", f"номер {number} уже занят другим актом (составлен в это же "
+                                                      "время на другом рабочем месте?) — составьте акт ещё раз")],
+                                   title="Акт не составлен") from None
+        raise
 
 
 def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) -> str:
@@ -113,12 +126,11 @@ def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) ->
         problems.append(Problem("to", f"новое окончание должно быть между началом {s_at[:16].replace('T', ' ')} и "
                                       f"прежним окончанием {e_at[:16].replace('T', ' ')}"))
     _fail(problems)
-    done = db.execute_sql(f'SELECT COUNT(*) FROM "quality_event" WHERE ext_id LIKE {m}', (number + "/%",)).fetchone()
-    revised = f"{number}/{done[0] + 1}"
-    uow.insert(QualityEvent, ext_id=revised, service=key_text(service), house=house and key_text(house),
+    revised = next_in_sequence(db, "quality_event", "ext_id", f"{number}/", width=1)
+    _insert_numbered(db, revised, lambda: uow.insert(QualityEvent, ext_id=revised, service=key_text(service), house=house and key_text(house),
                premises=prem and key_text(prem), start_at=s_at, end_at=finish.isoformat(), kind=kind,
                measured=None if measured is None else Decimal(str(measured)),
                allowed=None if allowed is None else Decimal(str(allowed)), supersedes=key_text(qid),
                extra=QualityEvent.extra.python_value(extra),
-               entrance=entrance)
+               entrance=entrance))
     return revised

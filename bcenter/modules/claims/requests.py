@@ -18,8 +18,9 @@ from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.modules.claims.acts import MSK
 from bcenter.modules.claims.places import account_of, house_of
 from bcenter.modules.passport.desk import key_text
-from db.dialect import db_id, param_mark
+from db.dialect import db_id, integrity_errors, param_mark
 from db.models import Claim, ClaimEvent, ClaimKind
+from db.queries import next_in_sequence
 from db.uow import UnitOfWork
 
 STATES = {"new": "новая", "assigned": "в работе", "closed": "закрыта"}
@@ -112,9 +113,7 @@ def _fail(problems: list[Problem]) -> None:
 
 
 def _number(db: pw.Database, year: int) -> str:
-    prefix = f"З-{year}-"
-    (count,), = db.execute_sql(f'SELECT COUNT(*) FROM "claim" WHERE number LIKE {param_mark(db)}', (prefix + "%",))
-    return f"{prefix}{count + 1:06d}"
+    return next_in_sequence(db, "claim", "number", f"З-{year}-")
 
 
 def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime, channel: str = "phone",
@@ -145,9 +144,18 @@ def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime
     received = now.astimezone(MSK)
     due = deadline(received, hours=hours, working_days=days, calendar=_calendar(db))
     number = _number(db, received.year)
-    cid = uow.insert(Claim, number=number, received_at=received.isoformat(), channel=channel, house=house_id,
-                     premises=premises_id, account=account_id, text=text.strip(), state="new", kind=key_text(kid),
-                     priority=priority, deadline_at=due.isoformat(), author=author, intake_key=intake_key)
+    try:
+        with db.atomic():
+            cid = uow.insert(Claim, number=number, received_at=received.isoformat(), channel=channel, house=house_id,
+                             premises=premises_id, account=account_id, text=text.strip(), state="new",
+                             kind=key_text(kid), priority=priority, deadline_at=due.isoformat(), author=author,
+                             intake_key=intake_key)
+    except integrity_errors():  # the number taken meanwhile (another desk at the same moment): said, not a traceback
+        if db.execute_sql(f'SELECT 1 FROM "claim" WHERE number = {m}', (number,)).fetchone() is None:
+            raise
+        raise ValidationFailed([Problem("number", f"номер {number} уже занят другой заявкой (принята в это же время "
+                                                  "на другом рабочем месте?) — примите заявку ещё раз")],
+                               title="Заявка не принята") from None
     uow.insert(ClaimEvent, claim=cid, at=received.isoformat(), actor=author, state="new", note=None)
     return number
 

@@ -38,9 +38,8 @@ as_date = db_date
 def next_number(db: pw.Database, table: str, prefix: str, year: int) -> str:
     """The next «<prefix>-<year>-<nnnn>» of a numbered table (cases, recoveries, documents): per database, so two
     sites numbering at once would collide — the numbered work stays at one desk until numbers carry a site prefix."""
-    (count,) = db.execute_sql(f'SELECT COUNT(*) FROM "{table}" WHERE number LIKE {param_mark(db)}',
-                              (f"{prefix}-{year}-%",)).fetchone()
-    return f"{prefix}-{year}-{int(count) + 1:04d}"
+    from db.queries import next_in_sequence  # the largest number + 1, not a count (db/queries.py)
+    return next_in_sequence(db, table, "number", f"{prefix}-{year}-", width=4)
 
 
 def service_names(db: pw.Database) -> tuple[dict[str, str], dict[str, str]]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Callable
 
 from bcenter.core.dates import parse_datetime
 from bcenter.core.errors import InvalidValue, Problem
@@ -19,6 +20,7 @@ from bcenter.core.ids import uuid7
 from bcenter.core.money import rub_to_kop
 from bcenter.core.quantity import canonical, parse_decimal, parse_fraction
 from bcenter.core.vocabulary import ZONES
+from bcenter.engine.basis import quality_value_problems
 from bcenter.modules.exchange.tables import KIND_ARRAY, ZONE_SETS, private_json
 
 _parse_date = date.fromisoformat
@@ -53,6 +55,10 @@ class Checker:
         self._dates: dict[str, date] = {}
         self._documents: dict[object, str] = {}  # ИПД and (account, month) → the path that named it first
         self.service_suppliers: dict[str, str] = {}  # a service's UUID → its supplier's (opening balances)
+        # the entrances of a house (its id) — its premises' in the document and in the database (the importer's)
+        self.house_entrances: Callable[[str], set[int]] = lambda house: set()
+        # a service's id → (kind, resource, unit), the document's or else the database's (the importer's)
+        self.service_kinds: Callable[[str], tuple[str, str | None, str] | None] = lambda service: None
 
     # --- primitives -----------------------------------------------------------------------------
     def fail(self, path: str, reason: str) -> None:
@@ -192,6 +198,8 @@ class Checker:
         service = self.ref("service", o["service"], f"{path}.service")
         house = self.ref("house", o.get("house"), f"{path}.house")
         _, _, ok = self.interval(o, path)
+        if "zone" in o and service and not self._zoned(o["service"], o["zone"], f"{path}.zone"):
+            ok = False
         rate = self.quantity(o.get("rate"), f"{path}.rate", non_negative=True)
         comp = o.get("components") or {}
         parts = [self.quantity(comp.get(k), f"{path}.components.{k}", non_negative=True)
@@ -200,6 +208,20 @@ class Checker:
                 (o.get("house") is None or house):
             out["tariff"].append((uid, o.get("id"), service, house, o.get("zone"), o["from"], o.get("to"),
                                   rate, *parts, _extra(o)))
+
+    def _zoned(self, service: str, zone: str, path: str) -> bool:
+        """A tariff zone (day, night, peak, half_peak) is a zone of multi-tariff electricity metering: the month
+        prices a zonal volume only for a communal metered resource and reads no zone elsewhere — a zone on a service
+        billed by area, persons or heat leaves it without the one-part tariff it needs, and every month of the houses
+        that take it fails («для услуги нужен одноставочный тариф»); water and gas are not metered by zones."""
+        info = self.service_kinds(service)
+        if info is None or (info[0], info[1]) == ("communal", "electricity"):
+            return True
+        kind, resource, unit = info
+        self.fail(path, f"зона «{zone}» бывает только у тарифа на электроэнергию (коммунальная услуга, resource "
+                        f"electricity, многотарифный учёт): услуга «{service}» — {kind}"
+                        f"{', ' + resource if resource else ''}, за {unit}; расчёт месяца такой тариф не примет")
+        return False
 
     def norm(self, o: dict, path: str, uid: str, out: dict) -> None:
         service = self.ref("service", o["service"], f"{path}.service")
@@ -438,17 +460,31 @@ class Checker:
         moments = []
         for key in ("start", "end"):
             try:
-                moments.append(parse_datetime(o[key]))
+                moment = parse_datetime(o[key])
             except InvalidValue as exc:
                 self.fail(f"{path}.{key}", exc.reason)
                 ok = False
+                continue
+            if not EARLIEST <= moment.date() <= LATEST:
+                self.fail(f"{path}.{key}", f"дата {o[key][:10]} вне 1900–2100")
+                ok = False
+            moments.append(moment)
         if ok and moments[1] <= moments[0]:
             self.fail(f"{path}.end", "конец события должен быть позже начала")
             ok = False
         measured = self.quantity(o.get("measured"), f"{path}.measured")
         allowed = self.quantity(o.get("allowed"), f"{path}.allowed")
+        if ("measured" not in o or measured is not None) and ("allowed" not in o or allowed is not None):
+            for problem in quality_value_problems(o["kind"], None if measured is None else Decimal(measured),
+                                                  None if allowed is None else Decimal(allowed)):
+                self.fail(f"{path}.{problem.path}", problem.reason)
+                ok = False
         if "entrance" in o and house is None:
             self.fail(f"{path}.entrance", "подъезд указывается у акта на дом (house)")
+            ok = False
+        elif "entrance" in o and house and o["entrance"] not in self.house_entrances(o["house"]):
+            self.fail(f"{path}.entrance", f"в доме «{o['house']}» нет подъезда {o['entrance']}: ни у одного его "
+                                          "помещения (в документе и в базе) нет такого entrance")
             ok = False
         supersedes = self.ref("quality_event", o.get("supersedes"), f"{path}.supersedes")
         if "supersedes" in o and supersedes is None:

@@ -46,12 +46,16 @@ def _extra(obj: dict, value: str | None) -> dict:
 class Exporter:
     """Streams the exchange document of a database."""
 
-    def __init__(self, db: pw.Database, *, mask_personal_data: bool = False,
+    def __init__(self, db: pw.Database, *, mask_personal_data: bool = False, hide_names: bool = False,
                  only: tuple[str, str] | None = None):
         """``only``: (table, row id) — that table's rows limited to the one (an editing form reads one record as
-        the document carries it)."""
+        the document carries it). ``hide_names`` (a masked export for a role that may not read the passport desk's
+        cards, ``PASSPORT_READ``): persons are pseudonyms — their id and «***» for the names, nothing else; a
+        registration keeps who (the pseudonym), where and when (what the month counts residents by), not the
+        relation; an absence keeps its dates, not its documents."""
         self.db = db
-        self.mask = mask_personal_data
+        self.mask = mask_personal_data or hide_names
+        self.hide_names = hide_names
         self.ext: dict[str, dict[str, str]] = {}
         self.only = only
 
@@ -219,6 +223,9 @@ class Exporter:
             birth, dseries, dnumber, dby, don, snils, phone, email = (private.get(k) for k in (
                 "birth_date", "document_series", "document_number", "document_issued_by", "document_issued_on",
                 "snils", "phone", "email"))
+            if self.hide_names:
+                yield {"id": ext or str(uid), "last_name": PERSONAL_MASK, "first_name": PERSONAL_MASK}
+                continue
             obj = {"id": ext or str(uid), "last_name": last, "first_name": first}
             _put(obj, "middle_name", middle)
             if not self.mask:  # a masked document leaves the birth date out (no date field takes a mask)
@@ -267,7 +274,7 @@ class Exporter:
             obj = {"id": ext or str(uid), "person": persons[str(person)], "premises": premises[str(prem)],
                    "kind": kind, "from": _d(start)}
             _put(obj, "to", _d(end))
-            _put(obj, "relation", relation)
+            _put(obj, "relation", None if self.hide_names else relation)
             _put(obj, "supersedes", None if supersedes is None else own[str(supersedes)])
             yield _extra(obj, extra)
 
@@ -341,7 +348,7 @@ class Exporter:
         persons = self._ids("person")
         for uid, ext, person, start, end, documents, extra in self._rows("absence"):
             obj = {"id": ext or str(uid), "person": persons[str(person)], "from": _d(start), "to": _d(end)}
-            if documents is not None:
+            if documents is not None and not self.hide_names:  # what the documents say is the person's own
                 obj["documents"] = json.loads(documents)
             yield _extra(obj, extra)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from bcenter.core.errors import Problem
@@ -65,6 +66,10 @@ class FirstReading:
         self.superseded: set[str] = set()  # ids of registrations the document ends or corrects (``supersedes``)
         self.superseded_ownership: set[str] = set()
         self.meter_info: dict[str, tuple[str, int]] = {}
+        self.service_kinds: dict[str, tuple[str, str | None, str]] = {}  # service id → (kind, resource, unit)
+        self.entrances: dict[str, set[int]] = defaultdict(set)  # house id → its premises' entrances
+        self.house_areas: dict[str, tuple[int, Decimal]] = {}  # house id → (index, total_area)
+        self.premises_areas: dict[str, tuple[str, Decimal, int]] = {}  # premises id → (house, total_area, index)
         # objects named by another of their own array (a meter by ``replaces``, a fact by ``supersedes``): kind →
         # the named id → where it is named first; they may stand anywhere in the array (``Importer._in_order``)
         self.named_again: dict[str, dict[str, str]] = {k: {} for k in SELF_REFERENCES}
@@ -147,7 +152,18 @@ class FirstReading:
             self.named_again[kind].setdefault(obj[field], f"{KIND_ARRAY[kind]}[{index}].{field}")
         if kind == "meter":
             self.meter_info.setdefault(obj["id"], (obj["kind"], obj["zones"]))
+        elif kind == "service":
+            self.service_kinds.setdefault(obj["id"], (obj["kind"], obj.get("resource"), obj["unit"]))
+        elif kind == "house":
+            area = _area(obj["total_area"])
+            if area is not None:
+                self.house_areas.setdefault(obj["id"], (index, area))
         elif kind == "premises":
+            if obj.get("entrance") is not None:
+                self.entrances[obj["house"]].add(obj["entrance"])
+            area = _area(obj["total_area"])
+            if area is not None:
+                self.premises_areas.setdefault(obj["id"], (obj["house"], area, index))
             house, number = key = (obj["house"], obj["number"])
             earlier = _taken(self.premises_numbers, key, index, obj["id"])
             if earlier is not None:
@@ -232,6 +248,14 @@ class FirstReading:
 
 
 __all__ = ["FACT_KINDS", "FATAL", "FirstReading", "SELF_REFERENCES"]
+
+
+def _area(value: str) -> Decimal | None:
+    """An area as a number for the sums across objects (a malformed one is the second reading's to report)."""
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
 
 
 def _taken(seen: dict, key, index: int, ext: str) -> int | None:

@@ -24,14 +24,17 @@ batch — not the document, not its rows. A document in memory (a dict) takes th
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 import peewee as pw
 
 from bcenter.core.errors import Problem, ValidationFailed
 from bcenter.core.ids import uuid7
+from bcenter.core.quantity import canonical
 from bcenter.core.settings import Settings
 from bcenter.engine.reading_rules import STATUS_NAMES
 from bcenter.modules.exchange import matching, schema as xs
@@ -140,6 +143,8 @@ class Importer:
         self._existing_uids: dict[str, set[str]] = {}
         self._stored_natural: dict[str, dict] = {}
         self._last_closed: list = []
+        self._entrances: dict[str, set[int]] = {}
+        self._stored_kinds: dict[str, tuple | None] = {}
         self.first = FirstReading(self.progress)
         # the second reading, batch by batch
         self.paths: dict[str, str] = {}  # row UUID → where its object stands in the document (this batch)
@@ -174,6 +179,22 @@ class Importer:
             marks = ", ".join([self._mark()] * len(chunk))
             out.extend(self.db.execute_sql(f"{sql_head} ({marks}){tail}", tuple(chunk)).fetchall())
         return out
+
+    def _stored(self, table: str, exts: Iterable[str], more: str = "") -> list[tuple]:
+        """The stored rows the document names by id, as ``(id in the document, UUID, *more)``: a row imported from
+        elsewhere is named by its ``ext_id``; a row created in bcenter has none and is exported under its UUID
+        (``exporter``), so a canonical UUID also names the row of that UUID whose ``ext_id`` is NULL — an export
+        imported into its own database finds every object it came from (a payment moved at the desk, a reading
+        taken at the window) instead of writing it a second time. ``more``: further columns (``", kind, zones"``)."""
+        exts = list(exts)
+        found = {row[0]: row for row in self._select_in(f'SELECT ext_id, id{more} FROM "{table}" WHERE ext_id IN',
+                                                        exts)}
+        uuids = [ext for ext in exts if ext not in found and _canonical_uuid(ext)]
+        if uuids:
+            for uid, *rest in self._select_in(f'SELECT id{more} FROM "{table}" WHERE ext_id IS NULL AND id IN',
+                                              uuids, ids=True):
+                found[str(uid)] = (str(uid), uid, *rest)
+        return list(found.values())
 
     def _has_rows(self, table: str) -> bool:
         """Did ``table`` hold rows before this import (asked of every table before the first write)?"""
@@ -220,12 +241,15 @@ class Importer:
         self._promise_named()
         self._check_account_numbers()
         self._check_premises_numbers()
+        self._check_house_areas()
         self._check_overlaps()
         self._check_residence()
         settings = self._check_settings(first.top)
         for table in WRITE_ORDER:  # what "already there" means is fixed before the first write
             self._has_rows(table)
         self.checker = Checker(self.ids, self.meter_info, today=self.today)
+        self.checker.house_entrances = self._house_entrances
+        self.checker.service_kinds = self._service_kinds
         self.writing = not self.problems
         if self.writing:
             if "organization" in first.top:
@@ -276,7 +300,7 @@ class Importer:
                 continue
             found = {}
             if self._has_rows(table):
-                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(ids)))
+                found = dict(self._stored(table, ids))
             for ext in ids:
                 uid = found.get(ext)
                 if uid is not None:
@@ -292,7 +316,7 @@ class Importer:
         exts = [obj["id"] for _, obj in batch]
         found = {}
         if exts and self._has_rows(table):
-            found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', exts))
+            found = dict(self._stored(table, exts))
         promised = self.promised.get(kind, {})
         ids = dict(promised)
         for ext in exts:
@@ -312,7 +336,7 @@ class Importer:
                 continue
             if kind in FACT_KINDS:
                 table = KIND_TABLE[kind]
-                found = dict(self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(named))) \
+                found = dict(self._stored(table, named)) \
                     if self._has_rows(table) else {}
                 self.promised[kind] = {ext: str(found[ext]) if ext in found else uuid7() for ext in named}
                 self.unmet[kind] = {ext for ext in named if ext not in found}
@@ -376,12 +400,12 @@ class Importer:
             if not values or not self._has_rows(table):
                 continue
             if target == "meter":
-                rows = self._select_in('SELECT ext_id, id, kind, zones FROM "meter" WHERE ext_id IN', list(values))
+                rows = self._stored("meter", values, ", kind, zones")
                 for ext, uid, kind_, zones in rows:
                     self.ids["meter"][ext] = str(uid)
                     self.meter_info[ext] = (kind_, zones)
             else:
-                for ext, uid in self._select_in(f'SELECT ext_id, id FROM "{table}" WHERE ext_id IN', list(values)):
+                for ext, uid in self._stored(table, values):
                     self.ids[target][ext] = str(uid)
 
     # --- 3. the second reading: checks and rows, batch by batch ---------------------------------
@@ -448,12 +472,25 @@ class Importer:
                 'SELECT id, supplier_id FROM "service" WHERE id IN', wanted, ids=True))
 
     def _closed_periods(self, periods: list[tuple[int, str]]) -> None:
-        """Periods closed in the source system are past months."""
+        """Periods closed in the source system are past months — and not months bcenter keeps open: a month with a
+        row of its own here (calculated, posted into, being closed) is closed by ``bcenter close``, its balances
+        written; taken as «closed elsewhere» it would be closed without them (and opening balances could rewrite it,
+        ``_check_opening_balances``). A month already closed — here or by an earlier import — is the same record."""
         current = f"{self.today.year:04d}-{self.today.month:02d}"
         for index, period in periods:
             if period > current:
                 self.problems.append(Problem(f"closed_periods[{index}]",
                                              f"период {period} ещё не наступил (сейчас {current}) — закрыть нельзя"))
+        if periods and self._has_rows("billing_period"):
+            wanted = {period: index for index, period in reversed(periods)}
+            for period, state in self._select_in('SELECT period, state FROM "billing_period" WHERE period IN',
+                                                 list(wanted)):
+                if state != "closed":
+                    self.problems.append(Problem(
+                        f"closed_periods[{wanted[period]}]",
+                        f"период {period} в bcenter не закрыт (состояние {state}: его ведёт bcenter) — закрытыми "
+                        "документ объявляет только месяцы, закрытые в исходной системе; месяц bcenter закрывается "
+                        "командой bcenter close"))
         self.paths, self.natural_objs = {}, {}
         self._finish({"billing_period": [(uuid7(), period, "closed", True)
                                          for period in sorted({p for _, p in periods})]})
@@ -478,11 +515,12 @@ class Importer:
         if not self.first.numbers or not self._has_rows("account"):
             return
         numbers = list(self.first.numbers)
-        for number, ext in self._select_in('SELECT number, ext_id FROM "account" WHERE number IN', numbers):
+        for number, ext, uid in self._select_in('SELECT number, ext_id, id FROM "account" WHERE number IN', numbers):
             index, mine = self.first.numbers[number]
-            if ext is None or mine != ext:
+            if mine != (ext if ext is not None else str(uid)):  # created in bcenter: exported under its UUID
+                named = f"id «{ext}»" if ext is not None else f"создан в bcenter, id «{uid}»"
                 self.problems.append(Problem(f"accounts[{index}].number",
-                                             f"лицевой счёт с номером {number} уже есть в базе (id «{ext}»)"))
+                                             f"лицевой счёт с номером {number} уже есть в базе ({named})"))
 
     def _check_premises_numbers(self) -> None:
         """A premises' number is unique in its house (``uq_premises_number``): within the document (the first
@@ -504,6 +542,63 @@ class Importer:
                 self.problems.append(Problem(f"premises[{found[0]}].number",
                                              f"в доме «{houses[str(house)]}» уже есть помещение № {number} "
                                              f"(в базе, {named})"))
+
+    def _check_house_areas(self) -> None:
+        """A house's ``total_area`` (S_об) is the area of all its premises — the month divides by it and refuses the
+        house whose premises' areas add up to more («сумма площадей помещений больше площади дома»): the house's
+        area, the document's or else the stored one, against the premises it will have after the import — the
+        document's and those stored that the document does not name again."""
+        first = self.first
+        if not first.house_areas and not first.premises_areas:
+            return
+        houses = set(first.house_areas) | {house for house, _, _ in first.premises_areas.values()}
+        areas = {house: area for house, (_, area) in first.house_areas.items()}
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        last: dict[str, int] = {}
+        for house, area, index in first.premises_areas.values():
+            sums[house] += area
+            last[house] = max(index, last.get(house, index))
+        if self._has_rows("house"):
+            self._look_up({"house": {h for h in houses if h not in self.ids["house"]}})
+            stored = {self.ids["house"][h]: h for h in houses if h in self.ids["house"]}
+            for uid, area in self._select_in('SELECT id, total_area FROM "house" WHERE id IN', list(stored), ids=True):
+                areas.setdefault(stored[str(uid)], Decimal(str(area)))
+            for uid, ext, house, area in self._select_in('SELECT id, ext_id, house_id, total_area FROM "premises" '
+                                                         'WHERE house_id IN', list(stored), ids=True):
+                if (ext if ext is not None else str(uid)) not in first.premises_areas:
+                    sums[stored[str(house)]] += Decimal(str(area))
+        for house, total in sums.items():
+            area = areas.get(house)
+            if area is None or area <= 0 or total <= area:
+                continue
+            path = (f"houses[{first.house_areas[house][0]}].total_area" if house in first.house_areas
+                    else f"premises[{last[house]}].total_area")
+            self.problems.append(Problem(path, f"общая площадь дома «{house}» {canonical(area)} м² меньше суммы "
+                                               f"площадей его помещений {canonical(total)} м² (в документе и в базе): "
+                                               "S_об — площадь всех помещений дома, расчёт месяца дом с такой "
+                                               "площадью не примет"))
+
+    def _house_entrances(self, house: str) -> set[int]:
+        """The entrances of a house (the document's id): its premises' in the document and in the database."""
+        found = self._entrances.get(house)
+        if found is None:
+            found = set(self.first.entrances.get(house, ()))
+            uid = self.ids["house"].get(house)
+            if uid is not None and self._has_rows("premises"):
+                found |= {e for (e,) in self._select_in('SELECT DISTINCT entrance FROM "premises" WHERE house_id IN',
+                                                        [uid], ids=True) if e is not None}
+            self._entrances[house] = found
+        return found
+
+    def _service_kinds(self, service: str) -> tuple[str, str | None, str] | None:
+        """(kind, resource, unit) of a service (the document's id): as the document gives it, else as stored."""
+        info = self.first.service_kinds.get(service)
+        if info is None and self._has_rows("service"):
+            if service not in self._stored_kinds:
+                row = self._select_in('SELECT kind, resource, unit FROM "service" WHERE ext_id IN', [service])
+                self._stored_kinds[service] = tuple(row[0]) if row else None
+            info = self._stored_kinds[service]
+        return info
 
     def _check_overlaps(self) -> None:
         """Tariffs (service, zone, house) and norms (service, house, amenity, per) must not overlap in time,
@@ -545,13 +640,14 @@ class Importer:
         again_reg = {oid for *_, oid in first.residence} | first.superseded
         again_own = {oid for *_, oid in first.ownership} | first.superseded_ownership
         if spans and self._has_rows("registration"):
-            persons = sorted({person for _, person, _, _ in spans})  # only the document's persons: a town imported
-            for ext, person, start, end in self._select_in(  # house by house must not read the town every time
-                    'SELECT r.ext_id, pe.ext_id, r.valid_from, r.valid_to FROM "registration" r JOIN "person" pe ON '
-                    f"pe.id = r.person_id WHERE r.kind = 'permanent' AND {LIVE_REGISTRATION} AND pe.ext_id IN",
-                    persons):
-                if ext is None or ext not in again_reg:
-                    spans.append((f"(id «{ext}»)" if ext else "(без id)", person, db_date(start), db_date(end)))
+            # only the document's persons: a town imported house by house must not read the town every time
+            persons = self._stored_of("person", {person for _, person, _, _ in spans})
+            for ext, uid, person, start, end in self._select_in(
+                    'SELECT r.ext_id, r.id, r.person_id, r.valid_from, r.valid_to FROM "registration" r WHERE '
+                    f"r.kind = 'permanent' AND {LIVE_REGISTRATION} AND r.person_id IN", list(persons), ids=True):
+                if (ext if ext is not None else str(uid)) not in again_reg:
+                    spans.append((f"(id «{ext}»)" if ext else "(без id)", persons[str(person)], db_date(start),
+                                  db_date(end)))
         for path, other in find_overlaps([(p, (person,), s, e) for p, person, s, e in spans]):
             if path.startswith("("):
                 path, other = other, path
@@ -562,15 +658,20 @@ class Importer:
         shares = [(path, premises, share, start, end) for path, premises, share, start, end, oid in first.ownership
                   if oid not in first.superseded_ownership]
         if shares and self._has_rows("ownership"):
-            wanted = sorted({premises for _, premises, *_ in shares})
-            for ext, premises, share, start, end in self._select_in(
-                    'SELECT o.ext_id, p.ext_id, o.share, o.valid_from, o.valid_to FROM "ownership" o JOIN "premises" '
-                    f'p ON p.id = o.premises_id WHERE {LIVE_OWNERSHIP} AND p.ext_id IN', wanted):
-                if ext is None or ext not in again_own:
-                    shares.append(("(база)", premises, share, db_date(start), db_date(end)))
+            wanted = self._stored_of("premises", {premises for _, premises, *_ in shares})
+            for ext, uid, premises, share, start, end in self._select_in(
+                    'SELECT o.ext_id, o.id, o.premises_id, o.share, o.valid_from, o.valid_to FROM "ownership" o '
+                    f'WHERE {LIVE_OWNERSHIP} AND o.premises_id IN', list(wanted), ids=True):
+                if (ext if ext is not None else str(uid)) not in again_own:
+                    shares.append(("(база)", wanted[str(premises)], share, db_date(start), db_date(end)))
         for path, premises, total, day in over_shared(shares):
             self.problems.append(Problem(path, f"доли собственников помещения «{premises}» на {day:%d.%m.%Y} в сумме "
                                                f"{total} — больше 1/1"))
+
+    def _stored_of(self, kind: str, exts: set[str]) -> dict[str, str]:
+        """UUID → the document's id, of the stored objects of ``kind`` among ``exts`` (the document's or the
+        database's, ``_stored``)."""
+        return {str(uid): ext for ext, uid in self._stored(KIND_TABLE[kind], sorted(exts))}
 
     def _key_part(self, field: str, value):
         if value is None or field not in ("service", "house"):
@@ -580,12 +681,12 @@ class Importer:
     def _stored_spans(self, kind: str) -> list:
         """Stored intervals, except rows this document imports again (matched by id), keyed by UUIDs."""
         again = self.existing[kind]
-        cols = {"tariff": "ext_id, service_id, zone, house_id, valid_from, valid_to",
-                "norm": "ext_id, service_id, house_id, amenity, per, valid_from, valid_to"}[kind]
+        cols = {"tariff": "id, ext_id, service_id, zone, house_id, valid_from, valid_to",
+                "norm": "id, ext_id, service_id, house_id, amenity, per, valid_from, valid_to"}[kind]
         out = []
         for row in self.db.execute_sql(f'SELECT {cols} FROM "{kind}"'):
-            ext, *key, start, end = row
-            if ext is not None and ext in again:
+            uid, ext, *key, start, end = row
+            if (ext if ext is not None else str(uid)) in again:  # created in bcenter: named by its UUID
                 continue
             key = tuple(None if v is None else str(v) for v in key)
             start = start if isinstance(start, date) else date.fromisoformat(start)
@@ -828,6 +929,14 @@ class _Refused(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.reason)
         self.problem = problem
+
+
+def _canonical_uuid(value: str) -> bool:
+    """Is ``value`` a UUID as bcenter writes one (the exporter's id of an object created in bcenter)?"""
+    try:
+        return str(uuid.UUID(value)) == value
+    except (ValueError, TypeError, AttributeError):
+        return False
 
 
 def _refusal(exc: BaseException) -> str:

@@ -47,10 +47,10 @@ def import_data(doc: Any, *, db: pw.Database, actor: str | None = None, action: 
         return import_document(doc, db=db, uow=uow, today=today)
 
 
-def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool = False,
+def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool = False, hide_names: bool = False,
                 job: Job | None = None) -> Mapping[str, int]:
     """Write the database as an exchange document; written to a temporary file first, then renamed (a stopped
-    export leaves no file)."""
+    export leaves no file). ``hide_names``: persons as pseudonyms (``Exporter``)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     progress = None
@@ -61,7 +61,8 @@ def export_file(path: Path | str, *, db: pw.Database, mask_personal_data: bool =
     try:
         with db.atomic():  # one consistent snapshot
             with open(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
-                counts = Exporter(db, mask_personal_data=mask_personal_data).write(out, progress=progress)
+                counts = Exporter(db, mask_personal_data=mask_personal_data, hide_names=hide_names).write(
+                    out, progress=progress)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -258,10 +258,8 @@ class IssuedDocument:
 
 
 def _next_number(db: pw.Database, year: int) -> str:
-    prefix = f"ПС-{year}-"
-    m = param_mark(db)
-    (count,), = db.execute_sql(f'SELECT COUNT(*) FROM "passport_document" WHERE number LIKE {m}', (prefix + "%",))
-    return f"{prefix}{count + 1:06d}"
+    from db.queries import next_in_sequence  # the largest number + 1, not a count (db/queries.py)
+    return next_in_sequence(db, "passport_document", "number", f"ПС-{year}-")
 
 
 def issue(uow: UnitOfWork, db: pw.Database, form: str, place: Place, *, day: date, actor: str,
