@@ -45,11 +45,11 @@ from db.migrations import current_version
 from db.models import LocalSetting, SyncAlarm, SyncBatch
 from db.packed_ids import unpack_ids
 from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
-from sync.conflicts import merge_delete, merge_update
+from sync.conflicts import FACTS, OWNED, merge_delete, merge_update
 from sync.entries import read_parts, write_parts
 from sync.errors import Refused
 from sync.rows import UnknownColumn, model_of, read_rows, storage_rows
-from sync.scopes import UnknownScope, enrolled, in_scope, resolve, scopes_of
+from sync.scopes import EVERYTHING, REF, UnknownScope, enrolled, in_scope, resolve, scopes_of, writable
 
 PUSHED = "sync.pushed_to_seq"
 """The site's last sequence number the server acknowledged (a ``local_setting``)."""
@@ -238,24 +238,31 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
 
 
 def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, hlc: str, results: dict,
-          allowed: set[str]) -> None:
+          allowed: set[str], code: str = "") -> None:
     """An edit or a delete of master data (or of a site's own fact's lifecycle), merged per field
-    (``sync.conflicts``); the row must be in the site's scopes as the server holds it."""
+    (``sync.conflicts``). Refused: a fact deleted, or edited beyond its lifecycle columns (422 ``fact_immutable``,
+    ``sync.conflicts.FACTS``); a row the site may not write as the server holds it (403, ``sync.scopes.writable``);
+    a row of a desk or route the site does not own (403 ``not_owner``). The edited rows are checked again after the
+    merge (an edit may not move a row out of the site's scopes)."""
     table = op["table"]
     model = model_of(table)
     if getattr(model._meta, "outbox_by", None) is not None or table in PARENT_TABLES:
         raise Refused(422, {"error": "unsupported_op", "table": table, "op": op["op"]})
     ids = [str(r["id"]) for r in op.get("rows") or ()] if op["op"] == "update" else [str(i) for i in op["ids"]]
+    _refuse_fact_edit(table, op, ids)
     found = scopes_of(db, table, ids)
     for rid in ids:
-        if rid in found and not in_scope(found[rid], allowed):
-            raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(found[rid])})
+        if rid in found:
+            _check_writable(table, rid, found[rid], allowed, site_id=site_id, code=code)
+            _check_owner(table, rid, found[rid], allowed, code=code)
     if op["op"] == "update":
         for row in op.get("rows") or ():
             merged = merge_update(uow, table, row, hlc=hlc, site_id=site_id, batch_id=batch_id, results=results)
             results["updated"] += merged.applied
             if merged.bounced:
                 results["_bounce"].setdefault(table, set()).add(str(row["id"]))
+            if merged.applied:
+                results["_edited"].setdefault(table, set()).add(str(row["id"]))
     else:
         images = op.get("before") or {}
         for rid in ids:
@@ -263,6 +270,55 @@ def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id:
                 results["_bounce"].setdefault(table, set()).add(rid)
             else:
                 results["deleted"] += 1
+
+
+def _refuse_fact_edit(table: str, op: dict, ids: list[str]) -> None:
+    """A fact is never deleted, and edited in its lifecycle columns only (``sync.conflicts.FACTS``): else 422
+    ``fact_immutable`` naming the table (and the column)."""
+    if table not in FACTS:
+        return
+    if op["op"] == "delete":
+        raise Refused(422, {"error": "fact_immutable", "table": table, "id": ids[0] if ids else None,
+                             "detail": f"«{table}» — факт: его не удаляют, ошибочный исправляют новым фактом "
+                                       f"(сторно, исправляющее показание)"})
+    lifecycle = FACTS[table]
+    for row in op.get("rows") or ():
+        named = sorted((set(row.get("after") or {}) | set(row.get("before") or {})) - lifecycle)
+        if named:
+            raise Refused(422, {"error": "fact_immutable", "table": table, "id": str(row.get("id")),
+                                 "column": named[0],
+                                 "detail": f"«{table}.{named[0]}» — факт не правят: ошибочный исправляют новым "
+                                           f"фактом (сторно, исправляющее показание)"})
+
+
+def _check_writable(table: str, rid: str, row_scopes: set[str], allowed: set[str], *, site_id: str,
+                    code: str) -> None:
+    """403 when the site may not write this row (``sync.scopes.writable``): ``ref_read_only`` for reference data,
+    users and roles (written at the centre), else ``out_of_scope``."""
+    if writable(table, rid, row_scopes, allowed, site_id=site_id, code=code):
+        return
+    if row_scopes <= {REF}:
+        detail = ("пользователей и их роли заводят и меняют только в центре" if table in ("app_user", "user_role")
+                  else "справочные данные площадка только получает: их меняют в центре")
+        raise Refused(403, {"error": "ref_read_only", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                             "detail": f"«{table}»: {detail}"})
+    raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                         "detail": f"«{table}»: строка вне областей площадки"})
+
+
+def _check_owner(table: str, rid: str, row_scopes: set[str], allowed: set[str], *, code: str) -> None:
+    """Only its owner writes a row of ``sync.conflicts.OWNED``: a shift and its operations — the desk of the
+    shift's site code; a route's stops — a site holding the route (403 ``not_owner``)."""
+    if table not in OWNED or EVERYTHING in allowed:
+        return
+    if table in ("cash_shift", "cash_operation"):
+        owns = f"cashdesk:{code}" in row_scopes
+    else:
+        owns = any(s.startswith("route:") and s in allowed for s in row_scopes)
+    if not owns:
+        raise Refused(403, {"error": "not_owner", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                             "detail": f"«{table}»: строку меняет только площадка, которой она принадлежит "
+                                       f"(касса смены, планшет обхода)"})
 
 
 def _integrity_errors() -> tuple[type[Exception], ...]:
@@ -298,7 +354,7 @@ def _period(db: pw.Database, uow: UnitOfWork, op: dict, *, results: dict, allowe
 
 
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
-              hlc: str = "", allowed: set[str] = frozenset()) -> None:
+              hlc: str = "", allowed: set[str] = frozenset(), code: str = "") -> None:
     if op.get("op") not in ("insert", "update", "delete", "period"):
         raise Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
     try:
@@ -306,7 +362,8 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
             _period(db, uow, op, results=results, allowed=allowed)
             return
         if op["op"] != "insert":
-            _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed)
+            _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed,
+                  code=code)
             return
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
@@ -330,16 +387,25 @@ def _scopes(db: pw.Database, site_id: str) -> set[str]:
         raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
 
 
-def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str]) -> None:
-    """Every row a push wrote is in one of the site's scopes — checked in the push's transaction, after its rows
-    are in (a new account's payment finds the account pushed beside it): else 403 ``out_of_scope`` and nothing
-    of the batch stays."""
+def _code(db: pw.Database, site_id: str) -> str:
+    """The enrolled site's short code (its desk's ``cashdesk:<code>``)."""
+    row = db.execute_sql(f'SELECT code FROM "sync_site" WHERE site_id = {param_mark(db)}', (db_id(site_id),)).fetchone()
+    return row[0] if row else ""
+
+
+def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str], *, site_id: str, code: str,
+                  edited: dict[str, set[str]] | None = None) -> None:
+    """Every row a push wrote is one the site may write (``sync.scopes.writable``: in one of its scopes, ``ref``
+    pull-only) — checked in the push's transaction, after its rows are in (a new account's payment finds the account
+    pushed beside it; an edited row where the edit put it): else 403 and nothing of the batch stays."""
     for table, ids in fresh.items():
         found = scopes_of(db, table, ids)
         for rid in ids:
-            if not in_scope(found.get(rid, set()), allowed):
-                raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid,
-                                     "scopes": sorted(found.get(rid, set()))})
+            _check_writable(table, rid, found.get(rid, set()), allowed, site_id=site_id, code=code)
+    for table, ids in (edited or {}).items():
+        found = scopes_of(db, table, sorted(ids))
+        for rid, row_scopes in found.items():  # a row deleted later in the batch is gone: nothing to check
+            _check_writable(table, rid, row_scopes, allowed, site_id=site_id, code=code)
 
 
 def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
@@ -362,8 +428,9 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
             if batch.get("from_seq") != expected:
                 raise Refused(409, {"error": "gap", "expected_from_seq": expected})
             allowed = _scopes(db, site_id)
-            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
-                       "_fresh": {}, "_bounce": {}}
+            code = _code(db, site_id)
+            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0,
+                       "alarms": [], "_fresh": {}, "_bounce": {}, "_edited": {}}
             with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
                 for unit in batch.get("units") or []:
                     hlc = str(unit.get("hlc") or "")
@@ -373,8 +440,9 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                         uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
                         for op in unit.get("ops") or []:
                             _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
-                                      allowed=allowed)
-                _check_scopes(db, results.pop("_fresh"), allowed)
+                                      allowed=allowed, code=code)
+                _check_scopes(db, results.pop("_fresh"), allowed, site_id=site_id, code=code,
+                              edited=results.pop("_edited"))
                 bounce = results.pop("_bounce")
                 if bounce:  # what the site must get back: recorded as the server's, so the site pulls it
                     with UnitOfWork(action="sync.bounce", actor=f"sync:{site_id}", db=db,

@@ -114,6 +114,26 @@ def in_scope(row_scopes: set[str], allowed: set[str]) -> bool:
     return ALL_HOUSES in allowed and any(s.startswith("house:") for s in row_scopes)
 
 
+def writable(table: str, row_id: str, row_scopes: set[str], allowed: set[str], *, site_id: str, code: str) -> bool:
+    """Whether a site may write (push) a row of these scopes. ``ref`` is pull-only for sites: reference data, users
+    and roles are written at the centre — a row of ``ref`` is writable through another scope of the site's only
+    (a payment's house, a shift's cash desk), or when it is the site's own (``REF_WRITABLE``). A site of ``*`` (a
+    centre replaying its outbox) writes everything."""
+    if EVERYTHING in allowed:
+        return True
+    if in_scope(row_scopes - {REF}, allowed - {REF}):
+        return True
+    if table == "site":
+        return row_id == site_id  # its own site row (``sync.adopt`` writes it as the site's first unit)
+    if table == "cash_shift":
+        return f"cashdesk:{code}" in row_scopes  # a shift of its own desk, whatever its scopes
+    return False
+
+
+REF_WRITABLE = frozenset({"site", "cash_shift"})
+"""The tables of ``ref`` a site writes rows of: its own ``site`` row, its own desk's shifts (``writable``)."""
+
+
 class Unplaced(Exception):
     """A table no scope places (a new table must be placed before it travels)."""
 
@@ -211,4 +231,5 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]
+__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES",
+           "REF_WRITABLE", "UnknownScope", "Unplaced", "resolve", "scopes_of", "writable"]

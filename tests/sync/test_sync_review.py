@@ -1,0 +1,146 @@
+"""What an adversarial review of sync found (each test failed before its fix): a site may not edit or delete the
+centre's facts, nor write reference data, users or another desk's shift, nor move a row out of its scopes; a site
+restored from a backup loses none of its new readings and gets back what it had pushed; a clock far ahead never
+stops a database; a pushed amount is whole kopecks; a reader's tablet never holds the town's unmatched bank lines.
+Kiosk K1 (``ref, house:*, cashdesk:K1``) and tablet T1 (``ref, house:h1``); the server on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from db.context import bound
+from db.models import AppUser, CashShift, Meter, MeterReading, Payment, Premises, UserRole
+from db.uow import UnitOfWork
+from sync.pull import apply_page, cursor_of, page
+from sync.push import acknowledge, apply_push, next_batch
+from sync.server import site_info
+from tests.sync.conftest import site_id
+from tests.sync.conftest import read as _read
+
+
+def _push_all(server, site):
+    """Push every batch of ``site`` as ``sync.client.push_all`` does; returns the answers (stops at a refusal)."""
+    answers = []
+    while (batch := next_batch(site.db)) is not None:
+        answer = apply_push(server.db, batch, site_id=site_id(site))
+        answers.append(answer)
+        if answer.status != 200:
+            break
+        acknowledge(site.db, batch["to_seq"])
+    return answers
+
+
+def _pull(server, site, scopes=None) -> None:
+    for scope in scopes or site_info(server.db, site_id(site))["scopes"]:
+        while True:
+            got = page(server.db, site_id=site_id(site), scope=scope, cursor=cursor_of(site.db, scope))
+            apply_page(site.db, got)
+            if got["up_to_date"]:
+                break
+
+
+def _payment(app, ext="pay1"):
+    with bound(app.db):
+        p = Payment.get(Payment.ext_id == ext)
+        return str(p.id), p.amount
+
+
+def _totals(app) -> set[str]:
+    return {str(t) for (t,) in app.db.execute_sql("SELECT total FROM meter_reading").fetchall()}
+
+
+# facts ------------------------------------------------------------------------------------------------------------
+def test_a_payment_edited_at_a_site_keeps_its_amount_at_the_centre(server, sites):
+    kiosk, _ = sites
+    pid, amount = _payment(server)
+    with UnitOfWork(action="local.fix", db=kiosk.db) as uow:
+        uow.update(Payment, pid, amount=1)  # 6543.65 ₽ becomes 0.01 ₽
+    answers = _push_all(server, kiosk)
+    assert _payment(server)[1] == amount
+    assert answers[-1].status == 422 and answers[-1].body["error"] == "fact_immutable"
+    assert (answers[-1].body["table"], answers[-1].body["column"]) == ("payment", "amount")
+    assert "факт" in answers[-1].body["detail"]
+
+
+def test_a_payment_deleted_at_a_site_stays_at_the_centre(server, sites):
+    kiosk, _ = sites
+    pid, _ = _payment(server, "pay6")
+    with UnitOfWork(action="local.fix", db=kiosk.db) as uow:
+        uow.delete_rows(Payment, [pid])
+    answers = _push_all(server, kiosk)
+    with bound(server.db):
+        assert Payment.get_or_none(Payment.id == pid) is not None
+    assert (answers[-1].status, answers[-1].body["error"], answers[-1].body["table"]) == (422, "fact_immutable",
+                                                                                          "payment")
+
+
+def test_a_reading_confirmed_at_a_site_is_confirmed_at_the_centre(server, sites):
+    """A fact's lifecycle column (a reading's status) still travels: the application moves it itself."""
+    _, tablet = sites
+    _read(tablet, "19-034518", "140")
+    assert all(a.status == 200 for a in _push_all(server, tablet))
+    with bound(tablet.db):
+        reading = str(MeterReading.select().where(MeterReading.total == "140").get().id)
+    with UnitOfWork(action="meters.confirm", db=tablet.db) as uow:
+        uow.update(MeterReading, reading, status="confirmed", checks={"decision": {"by": "Иванова"}})
+    assert all(a.status == 200 for a in _push_all(server, tablet))
+    with bound(server.db):
+        assert MeterReading.get_by_id(reading).status == "confirmed"
+
+
+# who writes what ---------------------------------------------------------------------------------------------------
+def test_a_tablet_cannot_create_an_administrator_for_the_whole_network(server, sites):
+    _, tablet = sites
+    with UnitOfWork(action="rogue", db=tablet.db) as uow:
+        uid = uow.insert(AppUser, login="mallory", full_name="M", password_hash="x", active=True)
+        uow.insert(UserRole, user=uid, role="administrator")
+    answers = _push_all(server, tablet)
+    with bound(server.db):
+        made = AppUser.select().where(AppUser.login == "mallory").exists()
+    assert not made
+    assert (answers[-1].status, answers[-1].body["error"]) == (403, "ref_read_only")
+    assert "только в центре" in answers[-1].body["detail"]
+
+
+def test_a_site_cannot_rewrite_the_towns_reference_data(server, sites):
+    kiosk, _ = sites
+    from db.models import Supplier
+
+    with bound(kiosk.db):
+        supplier = str(Supplier.select().order_by(Supplier.id).get().id)
+    with UnitOfWork(action="rogue", db=kiosk.db) as uow:
+        uow.update(Supplier, supplier, name="ООО «Рога и копыта»")
+    answers = _push_all(server, kiosk)
+    with bound(server.db):
+        assert Supplier.get_by_id(supplier).name != "ООО «Рога и копыта»"
+    assert (answers[-1].status, answers[-1].body["error"]) == (403, "ref_read_only")
+
+
+def test_only_the_desk_that_owns_a_shift_may_rewrite_it(server, sites):
+    kiosk, tablet = sites
+    with UnitOfWork(action="test.shift", db=kiosk.db) as uow:
+        shift = uow.insert(CashShift, site_code="K1", number=1, cashier="Иванова", opened_at="2026-11-25T09:00:00",
+                           counted=None, expected=None)
+    with UnitOfWork(action="test.close", db=kiosk.db) as uow:
+        uow.update(CashShift, shift, closed_at="2026-11-25T18:00:00", counted=500000, expected=500000)
+    assert all(a.status == 200 for a in _push_all(server, kiosk))
+    with UnitOfWork(action="test.copy", db=tablet.db, outbox=False) as uow:  # the tablet has it by pull (ref)
+        uow.insert(CashShift, id=shift, site_code="K1", number=1, cashier="Иванова", opened_at="2026-11-25T09:00:00",
+                   closed_at="2026-11-25T18:00:00", counted=500000, expected=500000)
+    with UnitOfWork(action="test.rogue", db=tablet.db) as uow:
+        uow.update(CashShift, shift, counted=0, expected=0)
+    answers = _push_all(server, tablet)
+    with bound(server.db):
+        row = CashShift.get_by_id(shift)
+    assert (row.counted, row.expected) == (500000, 500000)
+    assert answers[-1].status == 403
+
+
+def test_an_edit_cannot_move_a_meter_into_a_house_outside_the_sites_scopes(server, sites):
+    _, tablet = sites
+    with bound(tablet.db):
+        meter = str(Meter.get(Meter.serial == "19-034518").id)
+        p5 = str(Premises.get(Premises.ext_id == "p5").id)  # house h2
+    with UnitOfWork(action="registry.edit", db=tablet.db) as uow:
+        uow.update(Meter, meter, premises=p5)
+    answers = _push_all(server, tablet)
+    with bound(server.db):
+        moved = str(Meter.get_by_id(meter).premises_id) == p5
+    assert not moved and (answers[-1].status, answers[-1].body["error"]) == (403, "out_of_scope")
