@@ -1,7 +1,9 @@
 """The site's side of push over HTTP: batch after batch until the outbox is empty, each retried on a failure of
 the network or the server (5xx) with exponential backoff — **the same batch, under the same id**, so whatever
 happened (lost before the server, applied but the answer lost) the server applies it once and answers as the
-first time. A 409 gap restarts the chain where the server asks; a refusal (4xx) stops with the server's reason.
+first time. A 409 gap restarts the chain back where the server asks (or past the site's enrolment) — never forward
+on trust (``sync.push.follow_gap``); a refusal (4xx) stops with the server's reason. A site restored from a backup
+pulls its own rows too until a pull completes (``sync.pull.restored``).
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from dataclasses import dataclass, field
 import httpx
 import peewee as pw
 
-from sync.pull import SchemaMismatch, apply_page, cursor_of, dangling
-from sync.push import acknowledge, next_batch
+from sync.pull import SchemaMismatch, apply_page, caught_up, cursor_of, dangling, restored
+from sync.push import acknowledge, follow_gap, next_batch
 from sync.server import SITE_HEADER
 
 RETRIES = 6
@@ -52,10 +54,13 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 return report
             status, body = answer
             if status == 409 and body.get("error") == "gap":
-                acknowledge(db, int(body["expected_from_seq"]) - 1)
                 report.restarts += 1
                 if report.restarts > 3:
-                    report.error = body
+                    report.error = {"status": status, **body, "detail": "разрыв цепочки пакетов не устранён"}
+                    return report
+                if not follow_gap(db, body):
+                    report.error = {"status": status, **body, "detail": "сервер просит пропустить неотправленные "
+                                                                        "единицы работы — отказано, они ждут в outbox"}
                     return report
                 continue
             if status != 200:
@@ -136,6 +141,7 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
         if body is None:
             return report
         report.scopes = list(body.get("scopes") or [])
+        own = restored(db)  # restored from a backup: its own rows pushed after the backup come back too
         waited, wait = 0.0, backoff  # one budget for the whole pull: what holds one scope back holds them all
         for scope in report.scopes:
             restarts = 0
@@ -143,6 +149,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 params = {"scope": scope, "cursor": cursor_of(db, scope)}
                 if limit:
                     params["limit"] = str(limit)
+                if own:
+                    params["own"] = "1"
                 got = _fetch(client, base + "/sync/pull", headers, report, retries, backoff, sleep, params=params)
                 if got is None:
                     return report
@@ -172,6 +180,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                     waited += wait
                     wait *= 2
         report.dangling = len(dangling(db))
+        if own and not report.held_back:
+            caught_up(db)
         return report
     finally:
         if own:

@@ -2,7 +2,8 @@
 
 **The change log** is the server's outbox: every unit of work at the server — its own (a calculation, a close, a
 tariff) and each site's pushed units (applied through the server's unit of work, ``site_id`` naming their origin) —
-writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge made.
+writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge made. A site restored from a
+backup asks for its own rows too (``own``) until a pull completes: what it pushed after the backup was made.
 
 **The snapshot rule** (PostgreSQL): a row's ``seq`` is taken when it is written, not when its transaction commits,
 so a transaction that started earlier may commit a smaller ``seq`` after a later one is already read. Every outbox
@@ -32,6 +33,7 @@ from datetime import datetime, timezone
 
 import peewee as pw
 
+from db.backup import RESTORED
 from db.context import bound
 from db.dialect import db_id, is_postgres, param_mark
 from db.hlc import last_stamp, observe
@@ -90,9 +92,11 @@ def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | Non
             for x, s, u, t, o, p, c, site in db.execute_sql(sql, tuple(params))]
 
 
-def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS) -> dict:
+def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS,
+         own: bool = False) -> dict:
     """The next page of ``scope`` after ``cursor`` for the authenticated site (``Refused`` for a scope it is not
-    enrolled in)."""
+    enrolled in). ``own``: the site's own facts and deletes too — a site restored from a backup gets back what it
+    pushed after the backup was made (``restored``)."""
     if scope not in enrolled(db, site_id):
         raise Refused(403, {"error": "scope_not_enrolled", "scope": scope})
     try:
@@ -109,7 +113,7 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         if full:
             last = rows[-1]
             rows += _outbox(db, (last[0], last[1]), 10 ** 9, unit=last[2])  # the rest of the last unit
-        units = _units(db, rows, site_id=site_id, allowed=allowed)
+        units = _units(db, rows, site_id=None if own else site_id, allowed=allowed)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
     return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
@@ -124,7 +128,7 @@ def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
                           (str(end[0]), end[1])).fetchone() is not None
 
 
-def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str]) -> list[dict]:
+def _units(db: pw.Database, rows: list[tuple], *, site_id: str | None, allowed: set[str]) -> list[dict]:
     units: list[dict] = []
     for _xid, _seq, unit_id, table, op, packed, changes, origin in rows:
         if origin == site_id and op != "update":
@@ -193,6 +197,20 @@ def period_rows(db: pw.Database, model: type[pw.Model], period: str | None, allo
 
 
 # --- at the site ------------------------------------------------------------------------------------------------
+def restored(db: pw.Database) -> bool:
+    """Whether this database was restored from a backup since its last complete pull (``db.backup.RESTORED``): its
+    pulls ask for its own rows too, until one completes."""
+    m = param_mark(db)
+    return db.execute_sql(f"SELECT 1 FROM local_setting WHERE key = {m}", (RESTORED,)).fetchone() is not None
+
+
+def caught_up(db: pw.Database) -> None:
+    """A complete pull after a restore: the site holds again everything it had pushed."""
+    m = param_mark(db)
+    with db.atomic():
+        db.execute_sql(f"DELETE FROM local_setting WHERE key = {m}", (RESTORED,))
+
+
 def cursor_of(db: pw.Database, scope: str) -> str:
     with bound(db):
         row = SyncCursor.get_or_none(SyncCursor.scope == scope)
@@ -298,5 +316,5 @@ def write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list
     return len(values)
 
 
-__all__ = ["MAX_ROWS", "REF", "Refused", "START", "SchemaMismatch", "apply_page", "cursor_of", "cursors", "dangling", "page",
-           "period_rows", "write_period"]
+__all__ = ["MAX_ROWS", "REF", "Refused", "START", "SchemaMismatch", "apply_page", "caught_up", "cursor_of", "cursors",
+           "dangling", "page", "period_rows", "restored", "write_period"]

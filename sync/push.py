@@ -181,6 +181,45 @@ def _stored(db: pw.Database, site_id: str, batch_id: str) -> Answer | None:
     return Answer(row[0], json.loads(row[1]), replayed=True) if row else None
 
 
+def follow_gap(db: pw.Database, body: dict) -> bool:
+    """At the site, a 409 gap: start the chain again where the server asks — back (the server does not hold what
+    this site believes it acknowledged: a server restored from a backup) or forward past the site's enrolment only
+    (``enrolled``: the outbox rows before it are the centre's own, copied with its database) — never forward on
+    trust otherwise (a site restored from a backup re-pushes from its own acknowledged point; the server skips the
+    units it holds). Returns whether the push may go on."""
+    expected = int(body["expected_from_seq"])
+    if expected - 1 <= pushed_to(db) or body.get("enrolled"):
+        acknowledge(db, expected - 1)
+        return True
+    return False
+
+
+def _enrolled_after(db: pw.Database, site_id: str) -> int:
+    """Where the site's chain began (``start_chain``): the outbox rows at or before it are not the site's own."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT to_seq FROM "sync_batch" WHERE site_id = {m} AND batch_id = {m}',
+                         (db_id(site_id), "enrolled")).fetchone()
+    return int(row[0]) if row else 0
+
+
+UNIT_MARK = "unit:"
+"""``sync_batch`` rows ``unit:<unit id>``: the units of a site the server applied (a batch overlapping what the
+server holds — a site restored from a backup, a lost acknowledgement — skips them)."""
+
+
+def _held(db: pw.Database, site_id: str, unit: str) -> bool:
+    m = param_mark(db)
+    return db.execute_sql(f'SELECT 1 FROM "sync_batch" WHERE site_id = {m} AND batch_id = {m}',
+                          (db_id(site_id), UNIT_MARK + unit)).fetchone() is not None
+
+
+def _hold(db: pw.Database, site_id: str, unit: str, batch: dict) -> None:
+    with bound(db):
+        SyncBatch.insert(site_id=site_id, batch_id=UNIT_MARK + unit, from_seq=int(batch.get("from_seq") or 0),
+                         to_seq=int(batch.get("to_seq") or 0), status=0, response="{}", received_at=_now()
+                         ).on_conflict_ignore().execute()
+
+
 def expected_from(db: pw.Database, site_id: str) -> int:
     """The sequence number the site's next batch must start from: after its last batch applied."""
     m = param_mark(db)
@@ -413,7 +452,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
     if str(batch.get("site_id")) != str(site_id):
         return Answer(403, {"error": "wrong_site", "site_id": str(batch.get("site_id"))})
     batch_id = str(batch.get("batch_id") or "")
-    if not batch_id:
+    if not batch_id or batch_id.startswith(UNIT_MARK) or batch_id == "enrolled":
         return Answer(400, {"error": "no_batch_id"})
     with db.atomic():
         stored = _stored(db, site_id, batch_id)
@@ -425,14 +464,24 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                 raise Refused(409, {"error": "schema", "server": current_version(db),
                                      "site": batch.get("schema_version")})
             expected = expected_from(db, site_id)
-            if batch.get("from_seq") != expected:
+            start, floor = batch.get("from_seq"), _enrolled_after(db, site_id)
+            if not isinstance(start, int) or isinstance(start, bool) or start > expected:
                 raise Refused(409, {"error": "gap", "expected_from_seq": expected})
+            if start <= floor:
+                raise Refused(409, {"error": "gap", "expected_from_seq": floor + 1, "enrolled": True})
+            overlap = start < expected  # the site re-pushes what it may have pushed: units held are skipped
             allowed = _scopes(db, site_id)
             code = _code(db, site_id)
-            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0,
+            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "held": 0,
                        "alarms": [], "_fresh": {}, "_bounce": {}, "_edited": {}}
             with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
                 for unit in batch.get("units") or []:
+                    unit_id = str(unit.get("unit") or "")
+                    if overlap and unit_id and _held(db, site_id, unit_id):
+                        results["held"] += 1
+                        continue
+                    if unit_id:
+                        _hold(db, site_id, unit_id, batch)
                     hlc = str(unit.get("hlc") or "")
                     _observe(db, hlc)
                     with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
@@ -465,5 +514,5 @@ def _store_answer(db: pw.Database, site_id: str, batch_id: str, batch: dict, sta
                          received_at=_now()).execute()
 
 
-__all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "next_batch", "pushed_to",
-           "start_chain", "waiting"]
+__all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "follow_gap", "next_batch",
+           "pushed_to", "start_chain", "waiting"]

@@ -140,7 +140,8 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY, lock_wait: float = PU
         return JSONResponse(answer.body, status_code=answer.status)
 
     async def pull(request: Request) -> JSONResponse:
-        """``GET /sync/pull?scope=…&cursor=…&limit=…``: the next page of a scope the site is enrolled in."""
+        """``GET /sync/pull?scope=…&cursor=…&limit=…[&own=1]``: the next page of a scope the site is enrolled in
+        (``own=1``: with the site's own rows — a site restored from a backup)."""
         site = await _site(request)
         if site is None:
             return _error(401, "unauthenticated")
@@ -151,7 +152,8 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY, lock_wait: float = PU
             return _error(400, "bad_limit")
         try:
             got = await run_in_threadpool(_connected, page, db, site_id=site, scope=scope,
-                                          cursor=request.query_params.get("cursor"), limit=limit)
+                                          cursor=request.query_params.get("cursor"), limit=limit,
+                                          own=request.query_params.get("own") == "1")
         except Refused as refused:
             return JSONResponse(refused.body, status_code=refused.status)
         log.info("sync pull %s %s from %s: %s units%s", site, scope, request.query_params.get("cursor"),
