@@ -33,6 +33,7 @@ import peewee as pw
 from db.context import bound
 from db.dialect import db_id, param_mark
 from db.fields import QuantityField
+from db.hlc import later
 from db.models import SyncConflict
 from db.uow import UnitOfWork
 from sync.rows import decode, model_of, read_rows
@@ -157,7 +158,7 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
         if rule == "owner":
             take[column] = theirs
         elif rule in ("add", "newer"):  # settled by the rule, kept as history
-            won = (bool(theirs) and not bool(ours)) if rule == "add" else hlc > _clock(db, table, rid, column)
+            won = (bool(theirs) and not bool(ours)) if rule == "add" else later(hlc, _clock(db, table, rid, column))
             if won:
                 take[column] = theirs
             else:

@@ -27,6 +27,7 @@ of work that records no outbox (the rows are the server's, not to be pushed back
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -47,6 +48,7 @@ from sync.errors import Refused
 from sync.rows import model_of, read_rows, storage_rows
 from sync.scopes import REF, UnknownScope, enrolled, in_scope, resolve, scopes_of
 
+log = logging.getLogger("bcenter.sync")
 MAX_ROWS = 2000
 """Outbox rows a page reads (a unit larger than this comes whole, alone)."""
 START = "0:0"
@@ -242,7 +244,9 @@ def apply_page(db: pw.Database, got: dict) -> dict:
     counts: dict[str, int] = defaultdict(int)
     with _references_unchecked(db), UnitOfWork(action="sync.pull", actor="sync", db=db, outbox=False,
                                                details={"scope": scope, "cursor": got["cursor"]}) as uow:
-        observe(db, got.get("clock"))
+        if not observe(db, got.get("clock")):
+            log.warning("sync pull %s: the server's clock %s is more than an hour ahead of this site's — "
+                        "believed an hour ahead only", scope, got.get("clock"))
         for unit in got.get("units") or []:
             for op in unit["ops"]:
                 table = op["table"]

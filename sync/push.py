@@ -412,11 +412,24 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
                              "detail": str(exc).splitlines()[0]}) from exc
 
 
-def _observe(db: pw.Database, hlc: str) -> None:
+def _observe(db: pw.Database, hlc: str, *, site_id: str, batch_id: str, unit_id: str, results: dict) -> None:
+    """The unit's clock observed (``db.hlc.observe``): a stamp more than ``db.hlc.MAX_AHEAD`` past the server's wall
+    clock is believed only that far and raises an alarm (``clock_ahead``: the site's clock is wrong) — the unit
+    still applies, its edits keep their own stamp."""
     try:
-        observe(db, hlc)
+        believed = observe(db, hlc)
     except ValueError as exc:
         raise Refused(422, {"error": "bad_clock", "hlc": hlc}) from exc
+    if believed:
+        return
+    results["alarms"].append({"table": "hlc", "id": unit_id, "result": "clock_ahead"})
+    try:
+        row_id = str(uuid.UUID(unit_id))
+    except ValueError:
+        row_id = str(uuid.uuid4())
+    with bound(db):
+        SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name="hlc", row_id=row_id,
+                         fields="hlc", theirs={"hlc": hlc}, ours={"now": _now()}, raised_at=_now()).execute()
 
 
 def _scopes(db: pw.Database, site_id: str) -> set[str]:
@@ -483,7 +496,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                     if unit_id:
                         _hold(db, site_id, unit_id, batch)
                     hlc = str(unit.get("hlc") or "")
-                    _observe(db, hlc)
+                    _observe(db, hlc, site_id=site_id, batch_id=batch_id, unit_id=unit_id, results=results)
                     with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
                                     details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
                         uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)

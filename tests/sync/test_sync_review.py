@@ -183,3 +183,47 @@ def test_a_site_never_skips_its_unsent_units_on_the_servers_word(server, sites):
     acknowledge(tablet.db, mark)
     assert all(a.status == 200 for a in _push_all(server, tablet))
     assert "140" in _totals(server)
+
+
+# the hybrid clock --------------------------------------------------------------------------------------------------
+def test_a_clock_ahead_somewhere_does_not_stop_a_site_after_100000_units(server, sites):
+    import db.hlc as hlc
+
+    _, tablet = sites
+    ahead = hlc.stamp(hlc.wall_ms() + 86_400_000, 0, "K1")  # a kiosk a day ahead, seen via a pull
+    assert not hlc.observe(tablet.db, ahead)  # believed an hour ahead only
+    assert hlc.parse(hlc.last_stamp(tablet.db))[0] <= hlc.wall_ms() + hlc.MAX_AHEAD
+    with tablet.db.atomic():
+        stamps = [hlc.tick(tablet.db) for _ in range(100_001)]  # before this database's own clock catches up
+    assert all(hlc.later(b, a) for a, b in zip(stamps[-3:], stamps[-2:]))
+    assert len(stamps[-1]) == len(stamps[0])  # the text older sites read: five digits of counter
+    _read(tablet, "19-034518", "140")  # the next unit of work is written
+    assert all(a.status == 200 for a in _push_all(server, tablet))
+    assert "140" in _totals(server)
+
+
+def test_a_pushed_unit_stamped_a_day_ahead_raises_an_alarm_and_does_not_drag_the_centres_clock(server, sites):
+    import db.hlc as hlc
+
+    _, tablet = sites
+    _read(tablet, "19-034518", "140")
+    batch = next_batch(tablet.db)
+    batch["units"][0]["hlc"] = hlc.stamp(hlc.wall_ms() + 86_400_000, 0, "T1")
+    answer = apply_push(server.db, batch, site_id=site_id(tablet))
+    assert answer.status == 200 and answer.body["inserted"] == 1  # the reading is taken all the same
+    assert [a["result"] for a in answer.body["alarms"]] == ["clock_ahead"]
+    with UnitOfWork(action="centre.edit", db=server.db) as uow:
+        made = uow.clock()
+    assert hlc.parse(made)[0] <= hlc.wall_ms() + hlc.MAX_AHEAD
+    assert server.db.execute_sql("SELECT table_name FROM sync_alarm").fetchall() == [("hlc",)]
+
+
+def test_stamps_are_compared_by_their_parts_not_their_text():
+    import db.hlc as hlc
+
+    wide = "0001764950400000-100000-K1"  # a counter an older release let overflow: read, and moved on from
+    assert hlc.parse(wide) == (1764950400000, 100000, "K1")
+    assert hlc.later(wide, "0001764950400000-99999-K1")
+    assert hlc.later("0001764950400001-00000-A", "0001764950400000-99999-Z")
+    assert not hlc.later("", "0001764950400000-00000-K1") and hlc.later("0001764950400000-00000-K1", "")
+
