@@ -36,7 +36,7 @@ from db.fields import QuantityField
 from db.hlc import later
 from db.models import SyncConflict
 from db.uow import UnitOfWork
-from sync.rows import decode, model_of, read_rows
+from sync.rows import check_values, decode, model_of, read_rows
 
 OWNED = frozenset({"cash_shift", "cash_operation", "route_stop"})
 """Tables whose rows only their owner writes (``sync.push`` checks who that is: a shift's and its operations' desk —
@@ -145,7 +145,8 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
                base=before, theirs=after, ours=None, state="open")
         results["conflicts"] += 1
         return merged
-    decode(model, after)  # an unknown column is refused by name (sync.rows.UnknownColumn)
+    check_values(model, after)  # an unknown column, a value not of its column's type: refused by name (sync.rows)
+    decode(model, after)
     take: dict[str, Any] = {}
     for column, theirs in sorted(after.items()):
         ours = current.get(column)

@@ -48,7 +48,7 @@ from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
 from sync.conflicts import FACTS, OWNED, merge_delete, merge_update
 from sync.entries import read_parts, write_parts
 from sync.errors import Refused
-from sync.rows import UnknownColumn, model_of, read_rows, storage_rows
+from sync.rows import BadValue, UnknownColumn, check_values, model_of, read_rows, storage_rows
 from sync.scopes import EVERYTHING, REF, UnknownScope, enrolled, in_scope, resolve, scopes_of, writable
 
 PUSHED = "sync.pushed_to_seq"
@@ -246,6 +246,8 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     if op["table"] in PARENT_TABLES and "parts" not in op:
         raise Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
     try:
+        for row in rows:
+            check_values(model, row)
         columns, stored = storage_rows(db, model, rows)
     except UnknownColumn as exc:
         raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
@@ -407,6 +409,9 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
         raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+    except BadValue as exc:
+        raise Refused(422, {"error": "bad_value", "table": exc.table, "column": exc.column,
+                             "detail": f"«{exc.table}.{exc.column}»: нужно — {exc.reason}"}) from exc
     except _INTEGRITY as exc:  # a row naming what this server does not have, or breaking a constraint
         raise Refused(422, {"error": "integrity", "table": op.get("table"),
                              "detail": str(exc).splitlines()[0]}) from exc

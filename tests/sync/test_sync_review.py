@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from db.backup import backup_sqlite, restore_sqlite
 from db.context import bound
-from db.models import AppUser, CashShift, Meter, MeterReading, Payment, Premises, UserRole
+from db.models import Account, AppUser, CashShift, Meter, MeterReading, Payment, Premises, UserRole
 from db.uow import UnitOfWork
 from sync.pull import apply_page, caught_up, cursor_of, page, restored
 from sync.push import acknowledge, apply_push, follow_gap, next_batch, pushed_to
 from sync.server import site_info
-from tests.sync.conftest import site_id
+from tests.sync.conftest import DAY, site_id
 from tests.sync.conftest import read as _read
 
 
@@ -183,6 +183,38 @@ def test_a_site_never_skips_its_unsent_units_on_the_servers_word(server, sites):
     acknowledge(tablet.db, mark)
     assert all(a.status == 200 for a in _push_all(server, tablet))
     assert "140" in _totals(server)
+
+
+# data pushed -------------------------------------------------------------------------------------------------------
+def test_a_pushed_amount_that_is_not_whole_kopecks_is_refused(server, sites):
+    _, tablet = sites
+    with bound(tablet.db):
+        account = str(Account.select().where(Account.ext_id == "acc1").get().id)
+    with UnitOfWork(action="test.pay", db=tablet.db) as uow:
+        uow.insert(Payment, account=account, amount=10050, paid_on=DAY, channel="cash")
+    batch = next_batch(tablet.db)
+    batch["units"][0]["ops"][0]["rows"][0]["amount"] = 100.5
+    answer = apply_push(server.db, batch, site_id=site_id(tablet))
+    assert (answer.status, answer.body["error"], answer.body["column"]) == (422, "bad_value", "amount")
+    assert "копе" in answer.body["detail"]
+    if server.url.startswith("sqlite"):
+        assert server.db.execute_sql("SELECT DISTINCT typeof(amount) FROM payment").fetchall() == [("integer",)]
+
+
+def test_a_shift_closed_with_a_fraction_of_a_kopeck_is_refused_by_column(server, sites):
+    kiosk, _ = sites
+    with UnitOfWork(action="test.shift", db=kiosk.db) as uow:
+        shift = uow.insert(CashShift, site_code="K1", number=1, cashier="Иванова", opened_at="2026-11-25T09:00:00")
+    assert all(a.status == 200 for a in _push_all(server, kiosk))
+    with UnitOfWork(action="test.close", db=kiosk.db) as uow:
+        uow.update(CashShift, shift, closed_at="2026-11-25T18:00:00", counted=500000)
+    batch = next_batch(kiosk.db)
+    batch["units"][0]["ops"][0]["rows"][0]["after"]["counted"] = 5000.5
+    answer = apply_push(server.db, batch, site_id=site_id(kiosk))
+    assert (answer.status, answer.body["error"], answer.body["table"], answer.body["column"]) == (
+        422, "bad_value", "cash_shift", "counted")
+    with bound(server.db):
+        assert CashShift.get_by_id(shift).counted is None
 
 
 # the hybrid clock --------------------------------------------------------------------------------------------------
