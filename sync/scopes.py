@@ -1,7 +1,7 @@
 """Scopes: which rows a site may push and pulls (ARCHITECTURE.md §5).
 
 A site is enrolled with scopes — ``ref`` (reference data: services, suppliers, the town's tariffs and norms, the
-calendar, users…), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
+calendar, users…; pull-only: ``writable``), ``finance`` (the bank lines no account matched: an office, the centre), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
 readings, payments, the ledger of its accounts), ``route:<name>`` (a reader's route: its stops, their meters and
 readings), ``cashdesk:<code>`` (a cash desk's shifts, their operations and payments); ``house:*`` is every house, ``*`` every
 row (a centre replaying its outbox into a new server). A row belongs to the scopes its
@@ -24,9 +24,15 @@ from sync.rows import key_params, key_text
 REF = "ref"
 REF_TABLES = frozenset({
     "organization", "supplier", "bank_detail", "service", "increasing_coefficient", "key_rate", "penalty_rate_cap",
-    "moratorium", "calendar_day", "setting", "billing_period", "bank_registry", "suspense_payment",
+    "moratorium", "calendar_day", "setting", "billing_period", "bank_registry",
     "supplier_contract", "supplier_transfer", "site", "app_user", "user_role", "claim_kind", "debtor_filter"})
-"""Tables every row of which is reference data (the scope ``ref``)."""
+"""Tables every row of which is reference data (the scope ``ref``). ``bank_registry`` (a bank's file: agent, file
+name, totals — no payer's data) stays here: every payment taken from a file names it, wherever the payment goes."""
+
+FINANCE = "finance"
+FINANCE_TABLES = frozenset({"suspense_payment"})
+"""Tables of the scope ``finance`` (the office's and the centre's finance desk): the bank lines no account matched —
+the payer's name and address as the bank wrote them (personal data), never on a cash desk or a reader's tablet."""
 
 ALSO_REF = frozenset({"cash_shift"})
 """Tables in ``ref`` as well as their own scope: a shift is named by every payment taken in it, whichever house."""
@@ -96,7 +102,7 @@ CASHDESK_OF: dict[str, tuple[str, str]] = {
     "cash_operation": (_SHIFT, "s.site_code"),
     "payment": (_SHIFT, "s.site_code"),
 }
-PLACED = REF_TABLES | set(HOUSE_OF) | set(PERSON_OF) | set(ROUTE_OF) | set(CASHDESK_OF)
+PLACED = REF_TABLES | FINANCE_TABLES | set(HOUSE_OF) | set(PERSON_OF) | set(ROUTE_OF) | set(CASHDESK_OF)
 
 
 ALL_HOUSES = "house:*"
@@ -163,6 +169,8 @@ def scopes_of(db: pw.Database, table: str, ids: Iterable[str]) -> dict[str, set[
     out: dict[str, set[str]] = defaultdict(set)
     if table in REF_TABLES:
         return {i: {REF} for i in ids}
+    if table in FINANCE_TABLES:
+        return {i: {FINANCE} for i in ids}
     if table in ALSO_REF:
         for i in ids:
             out[i].add(REF)
@@ -209,7 +217,7 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     out = set()
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind in (REF, "cashdesk", EVERYTHING) or scope == ALL_HOUSES:
+        if kind in (REF, FINANCE, "cashdesk", EVERYTHING) or scope == ALL_HOUSES:
             out.add(scope)
             continue
         table, column = ("house", "ext_id") if kind == "house" else ("route", "name")
@@ -231,5 +239,5 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES",
+__all__ = ["ALL_HOUSES", "EVERYTHING", "FINANCE", "FINANCE_TABLES", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES",
            "REF_WRITABLE", "UnknownScope", "Unplaced", "resolve", "scopes_of", "writable"]

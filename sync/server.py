@@ -49,9 +49,11 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
         raise ValueError(f"--site-id: «{site_id}» — не идентификатор площадки (его показывает bcenter info)") from None
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind not in ("ref", "house", "route", "cashdesk", "*") or (kind not in ("ref", "*") and not value):
-            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД (house:* — все дома), route:ИМЯ, "
-                             f"cashdesk:КОД или * (всё: центр, переносимый на новый сервер)")
+        if kind not in ("ref", "finance", "house", "route", "cashdesk", "*") or (
+                kind not in ("ref", "finance", "*") and not value):
+            raise ValueError(f"--scope: «{scope}» — ожидается ref, finance (нераспознанные платежи банков: контора, "
+                             f"центр), house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД или * (всё: центр, "
+                             f"переносимый на новый сервер)")
     try:
         resolve(db, scopes)
     except UnknownScope as exc:

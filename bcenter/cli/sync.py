@@ -37,7 +37,8 @@ def server(ctx: click.Context, host: str, port: int, max_body: int) -> None:
 @click.option("--code", required=True, metavar="КОД", help="Короткий код площадки (K1, T1, …).")
 @click.option("--name", required=True, metavar="НАЗВАНИЕ")
 @click.option("--scope", "scopes", multiple=True, required=True, metavar="ОБЛАСТЬ",
-              help="Область (можно несколько): ref, house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД, "
+              help="Область (можно несколько): ref, finance (нераспознанные платежи банков: контора, центр), "
+                   "house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД, "
                    "* (всё: прежний центр, переносимый на новый сервер).")
 @click.option("--after-seq", type=click.IntRange(0), default=0, show_default=True, metavar="N",
               help="Пакеты площадки начнутся после этого номера её outbox (0 — с начала).")

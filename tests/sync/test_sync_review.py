@@ -217,6 +217,26 @@ def test_a_shift_closed_with_a_fraction_of_a_kopeck_is_refused_by_column(server,
         assert CashShift.get_by_id(shift).counted is None
 
 
+def test_a_readers_tablet_does_not_pull_the_towns_unmatched_bank_lines_an_office_does(server, sites, centre_file,
+                                                                                     tmp_path):
+    from db.models import SuspensePayment
+    from tests.sync.conftest import _site
+
+    kiosk, tablet = sites
+    office = _site(centre_file, tmp_path, "O2", server)  # scopes ref, finance, house:h2
+    with UnitOfWork(action="finance.import", db=server.db) as uow:
+        uow.insert(SuspensePayment, raw="9999999;Петров Пётр Петрович;ул. Другая, 5-12;1500,00", amount=150000,
+                   paid_on=DAY, reason="счёт не найден", account_number="9999999")
+    try:
+        for site in (kiosk, tablet, office):
+            _pull(server, site)
+        held = {s: s.db.execute_sql("SELECT COUNT(*) FROM suspense_payment WHERE raw LIKE '%Петров%'").fetchone()[0]
+                for s in (kiosk, tablet, office)}
+        assert (held[kiosk], held[tablet], held[office]) == (0, 0, 1)  # the payer's name: the office only
+    finally:
+        office.close()
+
+
 # the hybrid clock --------------------------------------------------------------------------------------------------
 def test_a_clock_ahead_somewhere_does_not_stop_a_site_after_100000_units(server, sites):
     import db.hlc as hlc
