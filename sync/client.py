@@ -2,7 +2,9 @@
 the network or the server (5xx) with exponential backoff — **the same batch, under the same id**, so whatever
 happened (lost before the server, applied but the answer lost) the server applies it once and answers as the
 first time. A 409 gap restarts the chain back where the server asks (or past the site's enrolment) — never forward
-on trust (``sync.push.follow_gap``); a refusal (4xx) stops with the server's reason. A site restored from a backup
+on trust (``sync.push.follow_gap``); a refusal (4xx) stops with the server's reason. A unit the server refuses
+for good (a row outside the site's scopes, a fact edited…) is parked there and reported (``PushReport.parked``):
+the units after it go on. A site restored from a backup
 pulls its own rows too until a pull completes (``sync.pull.restored``).
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ class PushReport:
     inserted: int = 0
     exists: int = 0
     alarms: list[dict] = field(default_factory=list)
+    parked: list[dict] = field(default_factory=list)  # units the server refused and kept for a person (sync.push)
     retries: int = 0
     restarts: int = 0    # gaps the server asked to restart from
     error: dict | None = None  # the server's refusal, or the network's last failure
@@ -72,6 +75,7 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             report.inserted += int(body.get("inserted", 0))
             report.exists += int(body.get("exists", 0))
             report.alarms += body.get("alarms", [])
+            report.parked += body.get("parked", [])
         return report
     finally:
         if own:

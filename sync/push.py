@@ -465,6 +465,54 @@ def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str
             _check_writable(table, rid, row_scopes, allowed, site_id=site_id, code=code)
 
 
+def _apply_unit(db: pw.Database, unit: dict, *, site_id: str, batch_id: str, allowed: set[str], code: str) -> dict:
+    """One unit of work of a batch through the server's own unit of work, its rows checked against the site's scopes
+    when they are in (``_check_scopes``); returns its counts (``Refused`` for the whole unit)."""
+    unit_id = str(unit.get("unit") or "")
+    results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
+               "_fresh": {}, "_bounce": {}, "_edited": {}}
+    hlc = str(unit.get("hlc") or "")
+    _observe(db, hlc, site_id=site_id, batch_id=batch_id, unit_id=unit_id, results=results)
+    with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
+                    details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
+        uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
+        for op in unit.get("ops") or []:
+            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
+                      allowed=allowed, code=code)
+    _check_scopes(db, results.pop("_fresh"), allowed, site_id=site_id, code=code, edited=results.pop("_edited"))
+    return results
+
+
+PARKED = frozenset({"out_of_scope", "ref_read_only", "not_owner", "fact_immutable", "bad_value", "unknown_column",
+                    "unsupported_op", "no_parts"})
+"""Refusals of one unit that no retry changes (a row the site may not write, a fact edited, a value of the wrong
+type, a table or column this server does not know): the unit is **parked** — kept at the server for a person
+(``sync_alarm``, fields ``parked:<error>``, the unit and the reason) and left out, the batch's other units applied
+and acknowledged. Anything else (a broken constraint: a row naming one the server lacks yet, a clash a person may
+clear) refuses the whole batch, which the site sends again later."""
+
+
+def _parkable(refused: Refused) -> bool:
+    return refused.status in (403, 422) and refused.body.get("error") in PARKED
+
+
+def _park(db: pw.Database, unit: dict, refused: Refused, *, site_id: str, batch_id: str) -> dict:
+    """Keep a refused unit at the server (``sync_alarm``) and say what was refused."""
+    unit_id = str(unit.get("unit") or "")
+    said = {"unit": unit_id, "status": refused.status, **refused.body}
+    row = str(refused.body.get("id") or unit_id)
+    try:
+        row = str(uuid.UUID(row))
+    except ValueError:
+        row = str(uuid.uuid4())
+    with bound(db):
+        SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id,
+                         table_name=str(refused.body.get("table") or "-"), row_id=row,
+                         fields=f"parked:{refused.body.get('error')}", theirs={"unit": unit},
+                         ours={"refused": said}, raised_at=_now()).execute()
+    return said
+
+
 def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
     """Apply a batch pushed by the authenticated site ``site_id``; the answer is stored with it (or replayed)."""
     if str(batch.get("site_id")) != str(site_id):
@@ -491,26 +539,30 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
             allowed = _scopes(db, site_id)
             code = _code(db, site_id)
             results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "held": 0,
-                       "alarms": [], "_fresh": {}, "_bounce": {}, "_edited": {}}
+                       "alarms": [], "parked": []}
+            bounce: dict[str, set[str]] = {}
             with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
                 for unit in batch.get("units") or []:
                     unit_id = str(unit.get("unit") or "")
                     if overlap and unit_id and _held(db, site_id, unit_id):
                         results["held"] += 1
                         continue
+                    try:
+                        with db.atomic():  # the unit, whole or none
+                            done = _apply_unit(db, unit, site_id=site_id, batch_id=batch_id, allowed=allowed,
+                                               code=code)
+                    except Refused as refused:
+                        if not _parkable(refused):
+                            raise
+                        results["parked"].append(_park(db, unit, refused, site_id=site_id, batch_id=batch_id))
+                        continue
                     if unit_id:
                         _hold(db, site_id, unit_id, batch)
-                    hlc = str(unit.get("hlc") or "")
-                    _observe(db, hlc, site_id=site_id, batch_id=batch_id, unit_id=unit_id, results=results)
-                    with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
-                                    details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
-                        uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
-                        for op in unit.get("ops") or []:
-                            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
-                                      allowed=allowed, code=code)
-                _check_scopes(db, results.pop("_fresh"), allowed, site_id=site_id, code=code,
-                              edited=results.pop("_edited"))
-                bounce = results.pop("_bounce")
+                    for key in ("inserted", "exists", "updated", "deleted", "conflicts"):
+                        results[key] += done[key]
+                    results["alarms"] += done["alarms"]
+                    for table, ids in done["_bounce"].items():
+                        bounce.setdefault(table, set()).update(ids)
                 if bounce:  # what the site must get back: recorded as the server's, so the site pulls it
                     with UnitOfWork(action="sync.bounce", actor=f"sync:{site_id}", db=db,
                                     details={"batch": batch_id}) as uow:

@@ -130,6 +130,10 @@ def _sync_once(obj: Context, server_url: str | None, retries: int | None) -> Non
     for alarm in report.alarms:
         click.echo(f"  ТРЕВОГА: {alarm['table']} {alarm['id']}: {alarm['result']} — строка сервера не изменена",
                    err=True)
+    for parked in report.parked:
+        click.echo(f"  ОТКАЗ: единица работы {parked.get('unit')} не принята сервером — "
+                   f"{parked.get('detail') or parked.get('error')}; она сохранена на сервере для разбора, "
+                   f"остальное принято", err=True)
     if not report.ok:
         detail = report.error.get("detail") or report.error.get("error")
         raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "

@@ -31,6 +31,16 @@ def _push_all(server, site):
     return answers
 
 
+def _refusal(answers) -> dict | None:
+    """What the server refused first: a unit it parked (the batch's other units applied), or a refused batch."""
+    for answer in answers:
+        if answer.status != 200:
+            return {"status": answer.status, **answer.body}
+        if answer.body.get("parked"):
+            return answer.body["parked"][0]
+    return None
+
+
 def _pull(server, site, scopes=None) -> None:
     """Pull as ``sync.client.pull_all`` does (a restored site asks for its own rows too, until a pull completes)."""
     own = restored(site.db)
@@ -62,9 +72,9 @@ def test_a_payment_edited_at_a_site_keeps_its_amount_at_the_centre(server, sites
         uow.update(Payment, pid, amount=1)  # 6543.65 ₽ becomes 0.01 ₽
     answers = _push_all(server, kiosk)
     assert _payment(server)[1] == amount
-    assert answers[-1].status == 422 and answers[-1].body["error"] == "fact_immutable"
-    assert (answers[-1].body["table"], answers[-1].body["column"]) == ("payment", "amount")
-    assert "факт" in answers[-1].body["detail"]
+    assert _refusal(answers)["status"] == 422 and _refusal(answers)["error"] == "fact_immutable"
+    assert (_refusal(answers)["table"], _refusal(answers)["column"]) == ("payment", "amount")
+    assert "факт" in _refusal(answers)["detail"]
 
 
 def test_a_payment_deleted_at_a_site_stays_at_the_centre(server, sites):
@@ -75,7 +85,7 @@ def test_a_payment_deleted_at_a_site_stays_at_the_centre(server, sites):
     answers = _push_all(server, kiosk)
     with bound(server.db):
         assert Payment.get_or_none(Payment.id == pid) is not None
-    assert (answers[-1].status, answers[-1].body["error"], answers[-1].body["table"]) == (422, "fact_immutable",
+    assert (_refusal(answers)["status"], _refusal(answers)["error"], _refusal(answers)["table"]) == (422, "fact_immutable",
                                                                                           "payment")
 
 
@@ -103,8 +113,8 @@ def test_a_tablet_cannot_create_an_administrator_for_the_whole_network(server, s
     with bound(server.db):
         made = AppUser.select().where(AppUser.login == "mallory").exists()
     assert not made
-    assert (answers[-1].status, answers[-1].body["error"]) == (403, "ref_read_only")
-    assert "только в центре" in answers[-1].body["detail"]
+    assert (_refusal(answers)["status"], _refusal(answers)["error"]) == (403, "ref_read_only")
+    assert "только в центре" in _refusal(answers)["detail"]
 
 
 def test_a_site_cannot_rewrite_the_towns_reference_data(server, sites):
@@ -118,7 +128,7 @@ def test_a_site_cannot_rewrite_the_towns_reference_data(server, sites):
     answers = _push_all(server, kiosk)
     with bound(server.db):
         assert Supplier.get_by_id(supplier).name != "ООО «Рога и копыта»"
-    assert (answers[-1].status, answers[-1].body["error"]) == (403, "ref_read_only")
+    assert (_refusal(answers)["status"], _refusal(answers)["error"]) == (403, "ref_read_only")
 
 
 def test_only_the_desk_that_owns_a_shift_may_rewrite_it(server, sites):
@@ -138,7 +148,7 @@ def test_only_the_desk_that_owns_a_shift_may_rewrite_it(server, sites):
     with bound(server.db):
         row = CashShift.get_by_id(shift)
     assert (row.counted, row.expected) == (500000, 500000)
-    assert answers[-1].status == 403
+    assert _refusal(answers)["status"] == 403
 
 
 def test_an_edit_cannot_move_a_meter_into_a_house_outside_the_sites_scopes(server, sites):
@@ -151,7 +161,26 @@ def test_an_edit_cannot_move_a_meter_into_a_house_outside_the_sites_scopes(serve
     answers = _push_all(server, tablet)
     with bound(server.db):
         moved = str(Meter.get_by_id(meter).premises_id) == p5
-    assert not moved and (answers[-1].status, answers[-1].body["error"]) == (403, "out_of_scope")
+    assert not moved and (_refusal(answers)["status"], _refusal(answers)["error"]) == (403, "out_of_scope")
+
+
+def test_one_refused_unit_does_not_block_the_sites_later_readings(server, sites):
+    _, tablet = sites  # scopes ref + house:h1
+    with bound(tablet.db):
+        p5 = str(Premises.get(Premises.ext_id == "p5").id)  # a flat of house h2
+    with UnitOfWork(action="registry.edit", db=tablet.db) as uow:
+        uow.update(Premises, p5, floor=9)
+    _read(tablet, "19-034518", "140")  # a legitimate reading of house h1, after it
+    answers = _push_all(server, tablet)
+    assert [a.status for a in answers] == [200]
+    refused = _refusal(answers)
+    assert (refused["status"], refused["error"], refused["table"]) == (403, "out_of_scope", "premises")
+    assert "140" in _totals(server)  # the reading is in
+    with bound(server.db):
+        assert Premises.get_by_id(p5).floor != 9  # the refused edit is not
+    kept = server.db.execute_sql("SELECT table_name, fields FROM sync_alarm").fetchall()
+    assert kept == [("premises", "parked:out_of_scope")]  # kept at the server for a person
+    assert next_batch(tablet.db) is None and _push_all(server, tablet) == []  # nothing blocks the next run
 
 
 # a site restored from a backup -------------------------------------------------------------------------------------
@@ -165,7 +194,7 @@ def test_a_reading_taken_after_a_restore_from_backup_reaches_the_centre(server, 
     restore_sqlite(tablet.db, backup)  # the disk died; last night's copy put back
     _read(tablet, "19-034518", "160")  # a new reading, after the restore
     answers = _push_all(server, tablet)
-    assert answers and answers[-1].status == 200
+    assert answers and _refusal(answers) is None
     assert {"140", "150", "160"} <= _totals(server)
     assert restored(tablet.db)
     _pull(server, tablet)  # what it had pushed before the disk died comes back
@@ -195,8 +224,9 @@ def test_a_pushed_amount_that_is_not_whole_kopecks_is_refused(server, sites):
     batch = next_batch(tablet.db)
     batch["units"][0]["ops"][0]["rows"][0]["amount"] = 100.5
     answer = apply_push(server.db, batch, site_id=site_id(tablet))
-    assert (answer.status, answer.body["error"], answer.body["column"]) == (422, "bad_value", "amount")
-    assert "копе" in answer.body["detail"]
+    (refused,) = answer.body["parked"]
+    assert (refused["status"], refused["error"], refused["column"]) == (422, "bad_value", "amount")
+    assert "копе" in refused["detail"]
     if server.url.startswith("sqlite"):
         assert server.db.execute_sql("SELECT DISTINCT typeof(amount) FROM payment").fetchall() == [("integer",)]
 
@@ -211,7 +241,8 @@ def test_a_shift_closed_with_a_fraction_of_a_kopeck_is_refused_by_column(server,
     batch = next_batch(kiosk.db)
     batch["units"][0]["ops"][0]["rows"][0]["after"]["counted"] = 5000.5
     answer = apply_push(server.db, batch, site_id=site_id(kiosk))
-    assert (answer.status, answer.body["error"], answer.body["table"], answer.body["column"]) == (
+    (refused,) = answer.body["parked"]
+    assert (refused["status"], refused["error"], refused["table"], refused["column"]) == (
         422, "bad_value", "cash_shift", "counted")
     with bound(server.db):
         assert CashShift.get_by_id(shift).counted is None
