@@ -18,8 +18,9 @@ becomes an op with the rows' **current** content (master data: the newest value 
 since is left to its delete op), an entry with its parts (``sync.entries``), a closed period's snapshots for the
 scope's accounts, or the ids deleted (sent to every scope: a deleted row's house is no longer known; deleting an
 absent id changes nothing). ``up_to_date``: nothing more below the horizon; ``must_refetch``: the cursor is not one
-this server gave (a server restored from an older backup, a broken cursor) — the site starts the scope over (every
-op is an upsert or a replacement, so pulling a row again changes nothing).
+this server gave (a server restored from an older backup — the cursor's row, ``xid:seq:mark``, is another row now or
+none —, a broken cursor) — the site starts the scope over (every op is an upsert or a replacement, so pulling a row
+again changes nothing).
 
 **At the site** (``apply_page``) a page is applied in one local transaction with the cursor's advance, through a unit
 of work that records no outbox (the rows are the server's, not to be pushed back).
@@ -66,12 +67,34 @@ def _text(value) -> str:
     return str(uuid.UUID(bytes=bytes(value))) if isinstance(value, (bytes, memoryview)) else str(value)
 
 
-def _parse(cursor: str | None) -> tuple[int, int] | None:
+MARK = 12
+"""Hex digits of the id of the outbox row a cursor stands on, kept in the cursor (``xid:seq:mark``)."""
+
+
+def _parse(cursor: str | None) -> tuple[int, int, str | None] | None:
+    """(xid, seq, mark) of a cursor; a cursor of an older release has no mark (``xid:seq``)."""
+    parts = (cursor or START).split(":")
+    if len(parts) not in (2, 3) or (len(parts) == 3 and not parts[2]):
+        return None
     try:
-        xid, seq = (int(part) for part in (cursor or START).split(":"))
+        xid, seq = int(parts[0]), int(parts[1])
     except ValueError:
         return None
-    return (xid, seq) if xid >= 0 and seq >= 0 else None
+    return (xid, seq, parts[2] if len(parts) == 3 else None) if xid >= 0 and seq >= 0 else None
+
+
+def _mark(db: pw.Database, seq: int) -> str | None:
+    """The first hex digits of the id of the outbox row ``seq`` (None: no such row)."""
+    row = db.execute_sql(f'SELECT id FROM "outbox" WHERE seq = {param_mark(db)}', (seq,)).fetchone()
+    return None if row is None else _text(row[0]).replace("-", "")[:MARK]
+
+
+def _cursor(db: pw.Database, end: tuple[int, int]) -> str:
+    """The cursor standing on outbox row ``end``: its (xid, seq) and the mark of the row there — a server restored
+    from a backup numbers its new rows with numbers its sites have passed: the row at a cursor's number is then
+    another (or none), and the site is told to start the scope over (``must_refetch``)."""
+    mark = _mark(db, end[1]) if end[1] else None
+    return f"{end[0]}:{end[1]}" + (f":{mark}" if mark else "")
 
 
 def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | None = None) -> list[tuple]:
@@ -105,10 +128,11 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         allowed = resolve(db, [scope])
     except UnknownScope as exc:
         raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
-    after = _parse(cursor)
+    parsed = _parse(cursor)
     top = db.execute_sql('SELECT MAX(seq) FROM "outbox"').fetchone()[0] or 0
-    if after is None or after[1] > top:
+    if parsed is None or parsed[1] > top or (parsed[2] is not None and parsed[1] and _mark(db, parsed[1]) != parsed[2]):
         return {"scope": scope, "cursor": START, "units": [], "up_to_date": False, "must_refetch": True}
+    after = parsed[:2]
     with db.atomic():  # one snapshot for the rows and what they name (PostgreSQL: REPEATABLE READ not needed —
         rows = _outbox(db, after, limit)  # the rows read are of finished transactions and facts do not change)
         full = len(rows) == limit
@@ -118,7 +142,7 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         units = _units(db, rows, site_id=None if own else site_id, allowed=allowed)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
-    return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
+    return {"scope": scope, "cursor": _cursor(db, end) if rows else (cursor or START), "units": units, "up_to_date": not full and not held,
             "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db),
             "schema_version": current_version(db)}
 

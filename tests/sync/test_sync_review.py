@@ -214,6 +214,36 @@ def test_a_site_never_skips_its_unsent_units_on_the_servers_word(server, sites):
     assert "140" in _totals(server)
 
 
+def test_a_site_pulling_from_a_server_restored_from_backup_misses_nothing(server, sites, tmp_path):
+    from db.models import Organization, Supplier
+
+    _, tablet = sites
+    if not server.url.startswith("sqlite"):
+        return  # the same on PostgreSQL (a restored dump renumbers the outbox alike); this uses the SQLite restore
+    with bound(server.db):
+        supplier = str(Supplier.select().order_by(Supplier.id).get().id)
+        organization = str(Organization.select().get().id)
+    _pull(server, tablet, ["ref"])
+    backup_sqlite(server.db, tmp_path / "server-night.db")
+    for n in range(3):
+        with UnitOfWork(action="centre.edit", db=server.db) as uow:
+            uow.update(Organization, organization, phone=f"+7 000 000-00-0{n}")
+    _pull(server, tablet, ["ref"])
+    restore_sqlite(server.db, tmp_path / "server-night.db")  # the centre's disk died: last night's copy
+    with UnitOfWork(action="centre.edit", db=server.db) as uow:
+        uow.update(Supplier, supplier, name="Водоканал (новое имя)")
+    for n in range(3):
+        with UnitOfWork(action="centre.edit", db=server.db) as uow:
+            uow.update(Organization, organization, phone=f"+7 111 111-11-1{n}")
+    got = page(server.db, site_id=site_id(tablet), scope="ref", cursor=cursor_of(tablet.db, "ref"))
+    assert got["must_refetch"]  # the row at the tablet's cursor is another one now
+    apply_page(tablet.db, got)
+    _pull(server, tablet, ["ref"])
+    with bound(tablet.db):
+        assert Supplier.get_by_id(supplier).name == "Водоканал (новое имя)"
+        assert Organization.get_by_id(organization).phone == "+7 111 111-11-12"
+
+
 # data pushed -------------------------------------------------------------------------------------------------------
 def test_a_pushed_amount_that_is_not_whole_kopecks_is_refused(server, sites):
     _, tablet = sites
