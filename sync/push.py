@@ -35,6 +35,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import peewee as pw
 
@@ -248,10 +249,14 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     try:
         for row in rows:
             check_values(model, row)
+        existing = read_rows(db, model, ids)
+        if op["table"] == "meter_reading":
+            held = _rival_readings(db, [r for r, i in zip(rows, ids) if i not in existing])
+            for rid in held:
+                results["_bounce"].setdefault("meter_reading", set()).add(rid)  # the site gets it back held
         columns, stored = storage_rows(db, model, rows)
     except UnknownColumn as exc:
         raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
-    existing = read_rows(db, model, ids)
     fresh = [row for row, i in zip(stored, ids) if i not in existing]
     if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
         uow.insert_rows(model, columns, fresh)
@@ -276,6 +281,38 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
             SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name=op["table"],
                              row_id=rid, fields=",".join(differ), theirs={k: row.get(k) for k in differ},
                              ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
+
+
+_COUNTED = ("accepted", "confirmed")
+_ZONES = ("total", "day", "night", "peak", "half_peak")
+
+
+def _rival_readings(db: pw.Database, rows: list[dict]) -> list[str]:
+    """Two sites reading one meter on one day with different values must not both count: a pushed reading whose
+    meter already has a counted reading of that day with other values is kept ``unconfirmed``, with a verdict saying
+    why (a person confirms one: ``meters.readings``). Changes ``rows`` in place; returns the ids held."""
+    m = param_mark(db)
+    held = []
+    for row in rows:
+        if row.get("status", "accepted") not in _COUNTED or not row.get("meter_id") or not row.get("date"):
+            continue
+        found = db.execute_sql(
+            f'SELECT {", ".join(_ZONES)} FROM "meter_reading" WHERE meter_id = {m} AND date = {m} AND status IN '
+            f'({m}, {m})', (db_id(str(row["meter_id"])), str(row["date"]), *_COUNTED)).fetchall()
+        ours = [tuple(None if v is None else Decimal(str(v)) for v in values) for values in found]
+        theirs = tuple(None if row.get(z) is None else Decimal(str(row[z])) for z in _ZONES)
+        rivals = [values for values in ours if values != theirs]
+        if not rivals:
+            continue
+        said = ", ".join(str(v) for v in rivals[0] if v is not None)
+        checks = row.get("checks") if isinstance(row.get("checks"), dict) else {}
+        verdict = ["same_day_other_site", "confirm",
+                   f"за {row['date']} у этого счётчика уже учтено другое показание ({said}), пришедшее с другой "
+                   f"площадки: учитывается одно — подтвердите верное"]
+        row["status"] = "unconfirmed"
+        row["checks"] = {**checks, "verdicts": [*(checks.get("verdicts") or []), verdict]}
+        held.append(str(row["id"]))
+    return held
 
 
 def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, hlc: str, results: dict,

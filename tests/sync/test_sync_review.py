@@ -244,6 +244,24 @@ def test_a_site_pulling_from_a_server_restored_from_backup_misses_nothing(server
         assert Organization.get_by_id(organization).phone == "+7 111 111-11-12"
 
 
+def test_two_sites_reading_one_meter_on_one_day_leave_one_counted_value_and_a_question(server, sites):
+    kiosk, tablet = sites
+    _read(tablet, "24-118207", "16.5")  # both above the meter's last counted reading (11.874)
+    _read(kiosk, "24-118207", "61.5")
+    for site in (tablet, kiosk):
+        assert all(a.status == 200 for a in _push_all(server, site))
+    sql = ("SELECT r.total, r.status FROM meter_reading r JOIN meter m ON m.id = r.meter_id "
+           "WHERE m.serial = '24-118207' AND r.date = ? ORDER BY r.total")
+    mark = "%s" if not server.url.startswith("sqlite") else "?"
+    at_centre = server.db.execute_sql(sql.replace("?", mark), (DAY.isoformat(),)).fetchall()
+    assert [(str(total), status) for total, status in at_centre] == [("16.5", "accepted"), ("61.5", "unconfirmed")]
+    _pull(server, kiosk)  # the kiosk learns its reading waits for a person
+    assert kiosk.db.execute_sql(sql, (DAY.isoformat(),)).fetchall() == [("16.5", "accepted"), ("61.5", "unconfirmed")]
+    with bound(server.db):
+        held = MeterReading.get(MeterReading.total == "61.5")
+    assert held.checks["verdicts"][-1][0] == "same_day_other_site"
+
+
 # data pushed -------------------------------------------------------------------------------------------------------
 def test_a_pushed_amount_that_is_not_whole_kopecks_is_refused(server, sites):
     _, tablet = sites
