@@ -93,7 +93,7 @@ def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, rep
             else:
                 response = client.post(url, json=batch, headers=headers)
             if response.status_code < 500:
-                return response.status_code, response.json()
+                return response.status_code, _body(response)
             failure = {"status": response.status_code, "error": "server_error"}
             try:  # a busy centre (a close) says so: kept as the failure's reason if the retries run out
                 failure.update(response.json())
@@ -108,6 +108,20 @@ def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, rep
         sleep(wait)
         wait *= 2
     return None
+
+
+def _body(response: httpx.Response) -> dict:
+    """The server's JSON answer — or, for anything else (a proxy's HTML page: 404, 413, a login form), a refusal
+    saying so, never an exception that would stop the sync without a word."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return body
+    text = " ".join(response.text.split())[:120]
+    return {"error": "not_json", "detail": f"ответ не от сервера синхронизации (HTTP {response.status_code}, не JSON): "
+                                           f"{text or 'пусто'} — проверьте адрес сервера и прокси"}
 
 
 @dataclass

@@ -358,3 +358,22 @@ def test_stamps_are_compared_by_their_parts_not_their_text():
     assert hlc.later("0001764950400001-00000-A", "0001764950400000-99999-Z")
     assert not hlc.later("", "0001764950400000-00000-K1") and hlc.later("0001764950400000-00000-K1", "")
 
+
+# LOW ----------------------------------------------------------------------------------------------------------------
+def test_a_proxys_html_page_stops_the_push_with_a_reason_not_a_crash(sites):
+    import httpx
+
+    from sync.client import pull_all, push_all
+
+    _, tablet = sites
+    _read(tablet, "24-118207", "16.5")
+    page_413 = httpx.MockTransport(lambda request: httpx.Response(
+        413, text="<html><body><h1>413 Request Entity Too Large</h1>nginx</body></html>"))
+    with httpx.Client(transport=page_413) as client:
+        report = push_all(tablet.db, url="http://proxy", site_id=site_id(tablet), secret="s" * 40, client=client)
+        pulled = pull_all(tablet.db, url="http://proxy", site_id=site_id(tablet), secret="s" * 40, client=client)
+    assert report.error["status"] == 413 and report.error["error"] == "not_json"
+    assert "413 Request Entity Too Large" in report.error["detail"]
+    assert pulled.error["error"] == "not_json"
+    assert next_batch(tablet.db) is not None  # the reading still waits in the outbox
+
