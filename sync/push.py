@@ -267,11 +267,14 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
             write_parts(uow, {t: ([r for r in rows if str(r.get("entry_id")) in new_ids] if t != "derivation"
                                   else rows) for t, rows in parts.items()})
     results["inserted"] += len(fresh)
+    other_parts = _other_parts(db, op, [i for i in ids if i in existing]) if op["table"] in PARENT_TABLES else set()
     for row, rid in zip(rows, ids):
         ours = existing.get(rid)
         if ours is None:
             continue
         differ = sorted(k for k in set(row) | set(ours) if row.get(k) != ours.get(k))
+        if rid in other_parts:
+            differ.append("parts")
         if not differ:
             results["exists"] += 1
             continue
@@ -281,6 +284,25 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
             SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name=op["table"],
                              row_id=rid, fields=",".join(differ), theirs={k: row.get(k) for k in differ},
                              ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
+
+
+def _other_parts(db: pw.Database, op: dict, entry_ids: list[str]) -> set[str]:
+    """The entries among ``entry_ids`` (held by the server) whose pushed parts — postings, charge lines — are not
+    the server's: an entry is one fact with its parts, compared whole (its row alone hid a changed posting)."""
+    if not entry_ids:
+        return set()
+    ours = read_parts(db, entry_ids)
+    theirs = op.get("parts") or {}
+    differ = set()
+    for table in ("posting", "charge_line"):
+        def grouped(rows):
+            out: dict[str, list[str]] = {}
+            for r in rows or ():
+                out.setdefault(str(r.get("entry_id")), []).append(json.dumps(r, sort_keys=True, default=str))
+            return {k: sorted(v) for k, v in out.items()}
+        mine, pushed = grouped(ours.get(table)), grouped(theirs.get(table))
+        differ.update(e for e in entry_ids if mine.get(e, []) != pushed.get(e, []))
+    return differ
 
 
 _COUNTED = ("accepted", "confirmed")

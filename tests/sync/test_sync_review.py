@@ -377,3 +377,35 @@ def test_a_proxys_html_page_stops_the_push_with_a_reason_not_a_crash(sites):
     assert pulled.error["error"] == "not_json"
     assert next_batch(tablet.db) is not None  # the reading still waits in the outbox
 
+
+def test_an_entry_pushed_again_with_other_postings_raises_an_alarm(server, sites):
+    import copy
+
+    from bcenter.core.ids import uuid7
+    from db.models import JournalEntry, Posting
+
+    kiosk, _ = sites
+    with bound(kiosk.db):
+        account = str(Account.select().where(Account.ext_id == "acc1").get().id)
+    entry = uuid7()
+    with UnitOfWork(action="test.entry", db=kiosk.db) as uow:
+        uow.insert_rows(JournalEntry, ("id", "kind", "period", "business_date", "posted_at", "account_id"),
+                        [(entry, "PAYMENT", "2026-11", DAY, "2026-11-25T12:00:00", account)])
+        uow.insert_rows(Posting, ("entry_id", "ledger_account", "account_id", "amount"),
+                        [(entry, "cash", account, 10000), (entry, "receivable", account, -10000)])
+    batch = next_batch(kiosk.db)
+    first = apply_push(server.db, batch, site_id=site_id(kiosk))
+    assert first.status == 200 and first.body["inserted"] == 1
+    acknowledge(kiosk.db, batch["to_seq"])
+    forged = copy.deepcopy(batch)
+    forged["batch_id"], forged["from_seq"] = "forged", batch["to_seq"] + 1
+    (op,) = [o for o in forged["units"][0]["ops"] if o["table"] == "journal_entry"]
+    for posting in op["parts"]["posting"]:
+        posting["amount"] = 100 if posting["amount"] > 0 else -100  # 100 ₽ become 1 ₽, the entry row the same
+    answer = apply_push(server.db, forged, site_id=site_id(kiosk))
+    assert answer.body["alarms"] == [{"table": "journal_entry", "id": entry, "result": "exists_with_different_parts"}]
+    mark = "?" if server.url.startswith("sqlite") else "%s"
+    kept = server.db.execute_sql(f"SELECT SUM(ABS(amount)) FROM posting p JOIN journal_entry e ON e.id = p.entry_id "
+                                 f"WHERE e.kind = {mark}", ("PAYMENT",)).fetchone()[0]
+    assert kept == 20000  # never overwritten
+
