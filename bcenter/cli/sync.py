@@ -171,11 +171,16 @@ def adopt(obj: Context, code: str, kind: str, name: str | None) -> None:
 
 @sync_.command("join")
 @db_option
-@click.option("--server", "server_url", required=True, metavar="АДРЕС", help="Адрес сервера: http://сервер:8600.")
+@click.option("--server", "server_url", required=True, metavar="АДРЕС",
+              help="Адрес сервера: https://сервер:8600 (http:// — только этот компьютер, или с --insecure-http).")
+@click.option("--insecure-http", is_flag=True,
+              help="Разрешить http:// к другому компьютеру: секрет площадки пойдёт по сети открытым текстом "
+                   "(только своя закрытая сеть).")
 @click.pass_obj
-def join(obj: Context, server_url: str) -> None:
+def join(obj: Context, server_url: str, insecure_http: bool) -> None:
     """Подключить площадку к серверу: секрет (из bcenter server enroll) — одной строкой со стандартного ввода."""
-    state = obj.app.sync.join(server=server_url, secret=sys.stdin.readline().rstrip("\r\n"))
+    state = obj.app.sync.join(server=server_url, secret=sys.stdin.readline().rstrip("\r\n"),
+                              insecure_http=insecure_http)
     click.echo(f"Площадка {state.site_id} подключена к {state.server}; ждут отправки: {state.waiting_rows} строк outbox")
 
 

@@ -409,3 +409,17 @@ def test_an_entry_pushed_again_with_other_postings_raises_an_alarm(server, sites
                                  f"WHERE e.kind = {mark}", ("PAYMENT",)).fetchone()[0]
     assert kept == 20000  # never overwritten
 
+
+def test_joining_a_server_on_another_computer_over_plain_http_is_refused_unless_asked(sites):
+    import pytest
+
+    from bcenter.core.errors import UsageError
+
+    kiosk, _ = sites
+    with pytest.raises(UsageError, match="открытым текстом"):
+        kiosk.sync.join(server="http://192.168.1.10:8600", secret="s" * 43)
+    assert not kiosk.sync.status().joined
+    assert kiosk.sync.join(server="https://centre.example:8600", secret="s" * 43).joined
+    assert kiosk.sync.join(server="http://127.0.0.1:8600", secret="s" * 43).joined  # this computer
+    assert kiosk.sync.join(server="http://192.168.1.10:8600", secret="s" * 43, insecure_http=True).joined
+
