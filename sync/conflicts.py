@@ -257,5 +257,5 @@ def _one(db: pw.Database, conflict_id: str) -> Conflict:
                     c.resolved_by)
 
 
-__all__ = ["Conflict", "FACTS", "Merged", "NEWER", "OWNED", "listed", "merge_delete", "merge_update", "policy", "resolve",
-           "same"]
+__all__ = ["Conflict", "FACTS", "Merged", "NEWER", "OWNED", "listed", "merge_delete", "merge_update", "policy",
+           "resolve", "same"]

@@ -2,8 +2,9 @@
 
 **The change log** is the server's outbox: every unit of work at the server — its own (a calculation, a close, a
 tariff) and each site's pushed units (applied through the server's unit of work, ``site_id`` naming their origin) —
-writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge made. A site restored from a
-backup asks for its own rows too (``own``) until a pull completes: what it pushed after the backup was made.
+writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge
+made. A site restored from a backup asks for its own rows too (``own``) until a pull completes: what it pushed
+after the backup was made.
 
 **The snapshot rule** (PostgreSQL): a row's ``seq`` is taken when it is written, not when its transaction commits,
 so a transaction that started earlier may commit a smaller ``seq`` after a later one is already read. Every outbox
@@ -142,7 +143,8 @@ def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit
         units = _units(db, rows, site_id=None if own else site_id, allowed=allowed)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
-    return {"scope": scope, "cursor": _cursor(db, end) if rows else (cursor or START), "units": units, "up_to_date": not full and not held,
+    return {"scope": scope, "cursor": _cursor(db, end) if rows else (cursor or START), "units": units,
+            "up_to_date": not full and not held,
             "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db),
             "schema_version": current_version(db)}
 

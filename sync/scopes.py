@@ -1,7 +1,8 @@
 """Scopes: which rows a site may push and pulls (ARCHITECTURE.md §5).
 
 A site is enrolled with scopes — ``ref`` (reference data: services, suppliers, the town's tariffs and norms, the
-calendar, users…; pull-only: ``writable``), ``finance`` (the bank lines no account matched: an office, the centre), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
+calendar, users…; pull-only: ``writable``), ``finance`` (the bank lines no account matched: an office, the
+centre), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
 readings, payments, the ledger of its accounts), ``route:<name>`` (a reader's route: its stops, their meters and
 readings), ``cashdesk:<code>`` (a cash desk's shifts, their operations and payments); ``house:*`` is every house, ``*`` every
 row (a centre replaying its outbox into a new server). A row belongs to the scopes its
@@ -239,5 +240,6 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "EVERYTHING", "FINANCE", "FINANCE_TABLES", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES",
+__all__ = ["ALL_HOUSES", "EVERYTHING", "FINANCE", "FINANCE_TABLES", "HOUSE_OF", "enrolled", "in_scope", "PLACED",
+           "REF", "REF_TABLES",
            "REF_WRITABLE", "UnknownScope", "Unplaced", "resolve", "scopes_of", "writable"]

@@ -85,8 +85,8 @@ def test_a_payment_deleted_at_a_site_stays_at_the_centre(server, sites):
     answers = _push_all(server, kiosk)
     with bound(server.db):
         assert Payment.get_or_none(Payment.id == pid) is not None
-    assert (_refusal(answers)["status"], _refusal(answers)["error"], _refusal(answers)["table"]) == (422, "fact_immutable",
-                                                                                          "payment")
+    refused = _refusal(answers)
+    assert (refused["status"], refused["error"], refused["table"]) == (422, "fact_immutable", "payment")
 
 
 def test_a_reading_confirmed_at_a_site_is_confirmed_at_the_centre(server, sites):
