@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import peewee as pw
@@ -67,8 +68,14 @@ def check_backup_file(source: Path) -> None:
                                title="Восстановление отменено")
 
 
+RESTORED = "restored_at"
+"""``local_setting``: when this database was last restored from a backup — until its next complete pull, the site
+asks the sync server for its own rows too (``sync.pull``): what it pushed after the backup was made comes back."""
+
+
 def restore_sqlite(db: pw.Database, source: Path) -> None:
-    """Replace the current database's content with the backup `source`, then bring its schema up to date."""
+    """Replace the current database's content with the backup `source`, then bring its schema up to date, and mark
+    it restored (``RESTORED``)."""
     _require_sqlite(db)
     check_backup_file(Path(source))
     src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
@@ -78,3 +85,7 @@ def restore_sqlite(db: pw.Database, source: Path) -> None:
         src.close()
     migrate(db)
     stamp_identity(db)
+    with db.atomic():
+        db.execute_sql("INSERT INTO local_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                       "value = excluded.value",
+                       (RESTORED, datetime.now(timezone.utc).isoformat(timespec="seconds")))

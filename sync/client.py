@@ -1,7 +1,11 @@
 """The site's side of push over HTTP: batch after batch until the outbox is empty, each retried on a failure of
 the network or the server (5xx) with exponential backoff — **the same batch, under the same id**, so whatever
 happened (lost before the server, applied but the answer lost) the server applies it once and answers as the
-first time. A 409 gap restarts the chain where the server asks; a refusal (4xx) stops with the server's reason.
+first time. A 409 gap restarts the chain back where the server asks (or past the site's enrolment) — never forward
+on trust (``sync.push.follow_gap``); a refusal (4xx) stops with the server's reason. A unit the server refuses
+for good (a row outside the site's scopes, a fact edited…) is parked there and reported (``PushReport.parked``):
+the units after it go on. A site restored from a backup
+pulls its own rows too until a pull completes (``sync.pull.restored``).
 """
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ from dataclasses import dataclass, field
 import httpx
 import peewee as pw
 
-from sync.pull import SchemaMismatch, apply_page, cursor_of, dangling
-from sync.push import acknowledge, next_batch
+from sync.pull import SchemaMismatch, apply_page, caught_up, cursor_of, dangling, restored
+from sync.push import acknowledge, follow_gap, next_batch
 from sync.server import SITE_HEADER
 
 RETRIES = 6
@@ -27,6 +31,7 @@ class PushReport:
     inserted: int = 0
     exists: int = 0
     alarms: list[dict] = field(default_factory=list)
+    parked: list[dict] = field(default_factory=list)  # units the server refused and kept for a person (sync.push)
     retries: int = 0
     restarts: int = 0    # gaps the server asked to restart from
     error: dict | None = None  # the server's refusal, or the network's last failure
@@ -52,10 +57,13 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 return report
             status, body = answer
             if status == 409 and body.get("error") == "gap":
-                acknowledge(db, int(body["expected_from_seq"]) - 1)
                 report.restarts += 1
                 if report.restarts > 3:
-                    report.error = body
+                    report.error = {"status": status, **body, "detail": "разрыв цепочки пакетов не устранён"}
+                    return report
+                if not follow_gap(db, body):
+                    report.error = {"status": status, **body, "detail": "сервер просит пропустить неотправленные "
+                                                                        "единицы работы — отказано, они ждут в outbox"}
                     return report
                 continue
             if status != 200:
@@ -67,6 +75,7 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             report.inserted += int(body.get("inserted", 0))
             report.exists += int(body.get("exists", 0))
             report.alarms += body.get("alarms", [])
+            report.parked += body.get("parked", [])
         return report
     finally:
         if own:
@@ -84,7 +93,7 @@ def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, rep
             else:
                 response = client.post(url, json=batch, headers=headers)
             if response.status_code < 500:
-                return response.status_code, response.json()
+                return response.status_code, _body(response)
             failure = {"status": response.status_code, "error": "server_error"}
             try:  # a busy centre (a close) says so: kept as the failure's reason if the retries run out
                 failure.update(response.json())
@@ -99,6 +108,20 @@ def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, rep
         sleep(wait)
         wait *= 2
     return None
+
+
+def _body(response: httpx.Response) -> dict:
+    """The server's JSON answer — or, for anything else (a proxy's HTML page: 404, 413, a login form), a refusal
+    saying so, never an exception that would stop the sync without a word."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return body
+    text = " ".join(response.text.split())[:120]
+    return {"error": "not_json", "detail": f"ответ не от сервера синхронизации (HTTP {response.status_code}, не JSON): "
+                                           f"{text or 'пусто'} — проверьте адрес сервера и прокси"}
 
 
 @dataclass
@@ -136,6 +159,7 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
         if body is None:
             return report
         report.scopes = list(body.get("scopes") or [])
+        own = restored(db)  # restored from a backup: its own rows pushed after the backup come back too
         waited, wait = 0.0, backoff  # one budget for the whole pull: what holds one scope back holds them all
         for scope in report.scopes:
             restarts = 0
@@ -143,6 +167,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                 params = {"scope": scope, "cursor": cursor_of(db, scope)}
                 if limit:
                     params["limit"] = str(limit)
+                if own:
+                    params["own"] = "1"
                 got = _fetch(client, base + "/sync/pull", headers, report, retries, backoff, sleep, params=params)
                 if got is None:
                     return report
@@ -172,6 +198,8 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
                     waited += wait
                     wait *= 2
         report.dangling = len(dangling(db))
+        if own and not report.held_back:
+            caught_up(db)
         return report
     finally:
         if own:

@@ -33,11 +33,29 @@ import peewee as pw
 from db.context import bound
 from db.dialect import db_id, param_mark
 from db.fields import QuantityField
+from db.hlc import later
 from db.models import SyncConflict
 from db.uow import UnitOfWork
-from sync.rows import decode, model_of, read_rows
+from sync.rows import check_values, decode, model_of, read_rows
 
 OWNED = frozenset({"cash_shift", "cash_operation", "route_stop"})
+"""Tables whose rows only their owner writes (``sync.push`` checks who that is: a shift's and its operations' desk —
+the ``cashdesk:<its code>`` of the row; a route's stops — a site holding the route's scope)."""
+
+FACTS: dict[str, frozenset[str]] = {
+    "payment": frozenset(), "payment_service_split": frozenset(), "supplier_transfer": frozenset(),
+    "meter_reading": frozenset({"status", "checks"}),  # accepted, confirmed by a person (meters.readings)
+    "house_reading": frozenset(), "meter_verification": frozenset(), "meter_event": frozenset(),
+    "registration": frozenset(), "ownership": frozenset(), "absence": frozenset(), "quality_event": frozenset(),
+    "cash_shift": frozenset({"closed_at", "closed_on", "counted", "expected"}),  # the close (cashdesk.desk)
+    "cash_operation": frozenset({"state", "reason", "fiscal_document", "fiscal_sign", "payment_id", "printed_at"}),
+    "suspense_payment": frozenset({"resolved_payment_id", "returned"}),  # matched later or sent back
+    "journal_entry": frozenset(), "court_recovery": frozenset(), "court_case_event": frozenset(),
+    "claim_event": frozenset(), "payment_document": frozenset(),
+}
+"""Facts (ARCHITECTURE.md §2): never edited nor deleted through a push — a correction is a new fact naming the old
+one (storno, ``corrects``, ``supersedes``). Per table, the lifecycle columns the application itself moves on a fact
+it made (a reading confirmed, a desk's operation done, its shift closed): the only columns a pushed edit may name."""
 NEWER_COLUMNS = frozenset({"phone", "email", "site"})
 NEWER = frozenset({("organization", "address"), ("supplier", "address"), ("route", "reader"), ("claim", "text"),
                    ("person", "sealed")})
@@ -127,7 +145,8 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
                base=before, theirs=after, ours=None, state="open")
         results["conflicts"] += 1
         return merged
-    decode(model, after)  # an unknown column is refused by name (sync.rows.UnknownColumn)
+    check_values(model, after)  # an unknown column, a value not of its column's type: refused by name (sync.rows)
+    decode(model, after)
     take: dict[str, Any] = {}
     for column, theirs in sorted(after.items()):
         ours = current.get(column)
@@ -140,7 +159,7 @@ def merge_update(uow: UnitOfWork, table: str, row: dict, *, hlc: str, site_id: s
         if rule == "owner":
             take[column] = theirs
         elif rule in ("add", "newer"):  # settled by the rule, kept as history
-            won = (bool(theirs) and not bool(ours)) if rule == "add" else hlc > _clock(db, table, rid, column)
+            won = (bool(theirs) and not bool(ours)) if rule == "add" else later(hlc, _clock(db, table, rid, column))
             if won:
                 take[column] = theirs
             else:
@@ -238,5 +257,5 @@ def _one(db: pw.Database, conflict_id: str) -> Conflict:
                     c.resolved_by)
 
 
-__all__ = ["Conflict", "Merged", "NEWER", "OWNED", "listed", "merge_delete", "merge_update", "policy", "resolve",
-           "same"]
+__all__ = ["Conflict", "FACTS", "Merged", "NEWER", "OWNED", "listed", "merge_delete", "merge_update", "policy",
+           "resolve", "same"]

@@ -2,7 +2,9 @@
 
 **The change log** is the server's outbox: every unit of work at the server — its own (a calculation, a close, a
 tariff) and each site's pushed units (applied through the server's unit of work, ``site_id`` naming their origin) —
-writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge made.
+writes its rows there. A site does not get back the facts it pushed; its edits come back as the rows the merge
+made. A site restored from a backup asks for its own rows too (``own``) until a pull completes: what it pushed
+after the backup was made.
 
 **The snapshot rule** (PostgreSQL): a row's ``seq`` is taken when it is written, not when its transaction commits,
 so a transaction that started earlier may commit a smaller ``seq`` after a later one is already read. Every outbox
@@ -17,8 +19,9 @@ becomes an op with the rows' **current** content (master data: the newest value 
 since is left to its delete op), an entry with its parts (``sync.entries``), a closed period's snapshots for the
 scope's accounts, or the ids deleted (sent to every scope: a deleted row's house is no longer known; deleting an
 absent id changes nothing). ``up_to_date``: nothing more below the horizon; ``must_refetch``: the cursor is not one
-this server gave (a server restored from an older backup, a broken cursor) — the site starts the scope over (every
-op is an upsert or a replacement, so pulling a row again changes nothing).
+this server gave (a server restored from an older backup — the cursor's row, ``xid:seq:mark``, is another row now or
+none —, a broken cursor) — the site starts the scope over (every op is an upsert or a replacement, so pulling a row
+again changes nothing).
 
 **At the site** (``apply_page``) a page is applied in one local transaction with the cursor's advance, through a unit
 of work that records no outbox (the rows are the server's, not to be pushed back).
@@ -26,12 +29,14 @@ of work that records no outbox (the rows are the server's, not to be pushed back
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
 import peewee as pw
 
+from db.backup import RESTORED
 from db.context import bound
 from db.dialect import db_id, is_postgres, param_mark
 from db.hlc import last_stamp, observe
@@ -45,6 +50,7 @@ from sync.errors import Refused
 from sync.rows import model_of, read_rows, storage_rows
 from sync.scopes import REF, UnknownScope, enrolled, in_scope, resolve, scopes_of
 
+log = logging.getLogger("bcenter.sync")
 MAX_ROWS = 2000
 """Outbox rows a page reads (a unit larger than this comes whole, alone)."""
 START = "0:0"
@@ -62,12 +68,34 @@ def _text(value) -> str:
     return str(uuid.UUID(bytes=bytes(value))) if isinstance(value, (bytes, memoryview)) else str(value)
 
 
-def _parse(cursor: str | None) -> tuple[int, int] | None:
+MARK = 12
+"""Hex digits of the id of the outbox row a cursor stands on, kept in the cursor (``xid:seq:mark``)."""
+
+
+def _parse(cursor: str | None) -> tuple[int, int, str | None] | None:
+    """(xid, seq, mark) of a cursor; a cursor of an older release has no mark (``xid:seq``)."""
+    parts = (cursor or START).split(":")
+    if len(parts) not in (2, 3) or (len(parts) == 3 and not parts[2]):
+        return None
     try:
-        xid, seq = (int(part) for part in (cursor or START).split(":"))
+        xid, seq = int(parts[0]), int(parts[1])
     except ValueError:
         return None
-    return (xid, seq) if xid >= 0 and seq >= 0 else None
+    return (xid, seq, parts[2] if len(parts) == 3 else None) if xid >= 0 and seq >= 0 else None
+
+
+def _mark(db: pw.Database, seq: int) -> str | None:
+    """The first hex digits of the id of the outbox row ``seq`` (None: no such row)."""
+    row = db.execute_sql(f'SELECT id FROM "outbox" WHERE seq = {param_mark(db)}', (seq,)).fetchone()
+    return None if row is None else _text(row[0]).replace("-", "")[:MARK]
+
+
+def _cursor(db: pw.Database, end: tuple[int, int]) -> str:
+    """The cursor standing on outbox row ``end``: its (xid, seq) and the mark of the row there — a server restored
+    from a backup numbers its new rows with numbers its sites have passed: the row at a cursor's number is then
+    another (or none), and the site is told to start the scope over (``must_refetch``)."""
+    mark = _mark(db, end[1]) if end[1] else None
+    return f"{end[0]}:{end[1]}" + (f":{mark}" if mark else "")
 
 
 def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | None = None) -> list[tuple]:
@@ -90,29 +118,33 @@ def _outbox(db: pw.Database, after: tuple[int, int], limit: int, unit: str | Non
             for x, s, u, t, o, p, c, site in db.execute_sql(sql, tuple(params))]
 
 
-def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS) -> dict:
+def page(db: pw.Database, *, site_id: str, scope: str, cursor: str | None, limit: int = MAX_ROWS,
+         own: bool = False) -> dict:
     """The next page of ``scope`` after ``cursor`` for the authenticated site (``Refused`` for a scope it is not
-    enrolled in)."""
+    enrolled in). ``own``: the site's own facts and deletes too — a site restored from a backup gets back what it
+    pushed after the backup was made (``restored``)."""
     if scope not in enrolled(db, site_id):
         raise Refused(403, {"error": "scope_not_enrolled", "scope": scope})
     try:
         allowed = resolve(db, [scope])
     except UnknownScope as exc:
         raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
-    after = _parse(cursor)
+    parsed = _parse(cursor)
     top = db.execute_sql('SELECT MAX(seq) FROM "outbox"').fetchone()[0] or 0
-    if after is None or after[1] > top:
+    if parsed is None or parsed[1] > top or (parsed[2] is not None and parsed[1] and _mark(db, parsed[1]) != parsed[2]):
         return {"scope": scope, "cursor": START, "units": [], "up_to_date": False, "must_refetch": True}
+    after = parsed[:2]
     with db.atomic():  # one snapshot for the rows and what they name (PostgreSQL: REPEATABLE READ not needed —
         rows = _outbox(db, after, limit)  # the rows read are of finished transactions and facts do not change)
         full = len(rows) == limit
         if full:
             last = rows[-1]
             rows += _outbox(db, (last[0], last[1]), 10 ** 9, unit=last[2])  # the rest of the last unit
-        units = _units(db, rows, site_id=site_id, allowed=allowed)
+        units = _units(db, rows, site_id=None if own else site_id, allowed=allowed)
         end = (rows[-1][0], rows[-1][1]) if rows else after
         held = not full and is_postgres(db) and _committed_after(db, end)
-    return {"scope": scope, "cursor": f"{end[0]}:{end[1]}", "units": units, "up_to_date": not full and not held,
+    return {"scope": scope, "cursor": _cursor(db, end) if rows else (cursor or START), "units": units,
+            "up_to_date": not full and not held,
             "must_refetch": False, "outbox_rows": len(rows), "clock": last_stamp(db),
             "schema_version": current_version(db)}
 
@@ -124,7 +156,7 @@ def _committed_after(db: pw.Database, end: tuple[int, int]) -> bool:
                           (str(end[0]), end[1])).fetchone() is not None
 
 
-def _units(db: pw.Database, rows: list[tuple], *, site_id: str, allowed: set[str]) -> list[dict]:
+def _units(db: pw.Database, rows: list[tuple], *, site_id: str | None, allowed: set[str]) -> list[dict]:
     units: list[dict] = []
     for _xid, _seq, unit_id, table, op, packed, changes, origin in rows:
         if origin == site_id and op != "update":
@@ -193,6 +225,20 @@ def period_rows(db: pw.Database, model: type[pw.Model], period: str | None, allo
 
 
 # --- at the site ------------------------------------------------------------------------------------------------
+def restored(db: pw.Database) -> bool:
+    """Whether this database was restored from a backup since its last complete pull (``db.backup.RESTORED``): its
+    pulls ask for its own rows too, until one completes."""
+    m = param_mark(db)
+    return db.execute_sql(f"SELECT 1 FROM local_setting WHERE key = {m}", (RESTORED,)).fetchone() is not None
+
+
+def caught_up(db: pw.Database) -> None:
+    """A complete pull after a restore: the site holds again everything it had pushed."""
+    m = param_mark(db)
+    with db.atomic():
+        db.execute_sql(f"DELETE FROM local_setting WHERE key = {m}", (RESTORED,))
+
+
 def cursor_of(db: pw.Database, scope: str) -> str:
     with bound(db):
         row = SyncCursor.get_or_none(SyncCursor.scope == scope)
@@ -224,7 +270,9 @@ def apply_page(db: pw.Database, got: dict) -> dict:
     counts: dict[str, int] = defaultdict(int)
     with _references_unchecked(db), UnitOfWork(action="sync.pull", actor="sync", db=db, outbox=False,
                                                details={"scope": scope, "cursor": got["cursor"]}) as uow:
-        observe(db, got.get("clock"))
+        if not observe(db, got.get("clock")):
+            log.warning("sync pull %s: the server's clock %s is more than an hour ahead of this site's — "
+                        "believed an hour ahead only", scope, got.get("clock"))
         for unit in got.get("units") or []:
             for op in unit["ops"]:
                 table = op["table"]
@@ -298,5 +346,5 @@ def write_period(uow: UnitOfWork, model: type[pw.Model], period: str, rows: list
     return len(values)
 
 
-__all__ = ["MAX_ROWS", "REF", "Refused", "START", "SchemaMismatch", "apply_page", "cursor_of", "cursors", "dangling", "page",
-           "period_rows", "write_period"]
+__all__ = ["MAX_ROWS", "REF", "Refused", "START", "SchemaMismatch", "apply_page", "caught_up", "cursor_of", "cursors",
+           "dangling", "page", "period_rows", "restored", "write_period"]

@@ -35,6 +35,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import peewee as pw
 
@@ -45,11 +46,11 @@ from db.migrations import current_version
 from db.models import LocalSetting, SyncAlarm, SyncBatch
 from db.packed_ids import unpack_ids
 from db.uow import PARENT_TABLES, UnitOfWork, local_site_id
-from sync.conflicts import merge_delete, merge_update
+from sync.conflicts import FACTS, OWNED, merge_delete, merge_update
 from sync.entries import read_parts, write_parts
 from sync.errors import Refused
-from sync.rows import UnknownColumn, model_of, read_rows, storage_rows
-from sync.scopes import UnknownScope, enrolled, in_scope, resolve, scopes_of
+from sync.rows import BadValue, UnknownColumn, check_values, model_of, read_rows, storage_rows
+from sync.scopes import EVERYTHING, REF, UnknownScope, enrolled, in_scope, resolve, scopes_of, writable
 
 PUSHED = "sync.pushed_to_seq"
 """The site's last sequence number the server acknowledged (a ``local_setting``)."""
@@ -181,6 +182,45 @@ def _stored(db: pw.Database, site_id: str, batch_id: str) -> Answer | None:
     return Answer(row[0], json.loads(row[1]), replayed=True) if row else None
 
 
+def follow_gap(db: pw.Database, body: dict) -> bool:
+    """At the site, a 409 gap: start the chain again where the server asks — back (the server does not hold what
+    this site believes it acknowledged: a server restored from a backup) or forward past the site's enrolment only
+    (``enrolled``: the outbox rows before it are the centre's own, copied with its database) — never forward on
+    trust otherwise (a site restored from a backup re-pushes from its own acknowledged point; the server skips the
+    units it holds). Returns whether the push may go on."""
+    expected = int(body["expected_from_seq"])
+    if expected - 1 <= pushed_to(db) or body.get("enrolled"):
+        acknowledge(db, expected - 1)
+        return True
+    return False
+
+
+def _enrolled_after(db: pw.Database, site_id: str) -> int:
+    """Where the site's chain began (``start_chain``): the outbox rows at or before it are not the site's own."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT to_seq FROM "sync_batch" WHERE site_id = {m} AND batch_id = {m}',
+                         (db_id(site_id), "enrolled")).fetchone()
+    return int(row[0]) if row else 0
+
+
+UNIT_MARK = "unit:"
+"""``sync_batch`` rows ``unit:<unit id>``: the units of a site the server applied (a batch overlapping what the
+server holds — a site restored from a backup, a lost acknowledgement — skips them)."""
+
+
+def _held(db: pw.Database, site_id: str, unit: str) -> bool:
+    m = param_mark(db)
+    return db.execute_sql(f'SELECT 1 FROM "sync_batch" WHERE site_id = {m} AND batch_id = {m}',
+                          (db_id(site_id), UNIT_MARK + unit)).fetchone() is not None
+
+
+def _hold(db: pw.Database, site_id: str, unit: str, batch: dict) -> None:
+    with bound(db):
+        SyncBatch.insert(site_id=site_id, batch_id=UNIT_MARK + unit, from_seq=int(batch.get("from_seq") or 0),
+                         to_seq=int(batch.get("to_seq") or 0), status=0, response="{}", received_at=_now()
+                         ).on_conflict_ignore().execute()
+
+
 def expected_from(db: pw.Database, site_id: str) -> int:
     """The sequence number the site's next batch must start from: after its last batch applied."""
     m = param_mark(db)
@@ -207,10 +247,16 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
     if op["table"] in PARENT_TABLES and "parts" not in op:
         raise Refused(422, {"error": "no_parts", "table": op["table"]})  # an entry travels whole (sync.entries)
     try:
+        for row in rows:
+            check_values(model, row)
+        existing = read_rows(db, model, ids)
+        if op["table"] == "meter_reading":
+            held = _rival_readings(db, [r for r, i in zip(rows, ids) if i not in existing])
+            for rid in held:
+                results["_bounce"].setdefault("meter_reading", set()).add(rid)  # the site gets it back held
         columns, stored = storage_rows(db, model, rows)
     except UnknownColumn as exc:
         raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
-    existing = read_rows(db, model, ids)
     fresh = [row for row, i in zip(stored, ids) if i not in existing]
     if fresh:  # in one batch through the server's own unit of work: its outbox is what other sites will pull
         uow.insert_rows(model, columns, fresh)
@@ -221,11 +267,14 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
             write_parts(uow, {t: ([r for r in rows if str(r.get("entry_id")) in new_ids] if t != "derivation"
                                   else rows) for t, rows in parts.items()})
     results["inserted"] += len(fresh)
+    other_parts = _other_parts(db, op, [i for i in ids if i in existing]) if op["table"] in PARENT_TABLES else set()
     for row, rid in zip(rows, ids):
         ours = existing.get(rid)
         if ours is None:
             continue
         differ = sorted(k for k in set(row) | set(ours) if row.get(k) != ours.get(k))
+        if rid in other_parts:
+            differ.append("parts")
         if not differ:
             results["exists"] += 1
             continue
@@ -237,25 +286,83 @@ def _insert_facts(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, b
                              ours={k: ours.get(k) for k in differ}, raised_at=_now()).execute()
 
 
+def _other_parts(db: pw.Database, op: dict, entry_ids: list[str]) -> set[str]:
+    """The entries among ``entry_ids`` (held by the server) whose pushed parts — postings, charge lines — are not
+    the server's: an entry is one fact with its parts, compared whole (its row alone hid a changed posting)."""
+    if not entry_ids:
+        return set()
+    ours = read_parts(db, entry_ids)
+    theirs = op.get("parts") or {}
+    differ = set()
+    for table in ("posting", "charge_line"):
+        def grouped(rows):
+            out: dict[str, list[str]] = {}
+            for r in rows or ():
+                out.setdefault(str(r.get("entry_id")), []).append(json.dumps(r, sort_keys=True, default=str))
+            return {k: sorted(v) for k, v in out.items()}
+        mine, pushed = grouped(ours.get(table)), grouped(theirs.get(table))
+        differ.update(e for e in entry_ids if mine.get(e, []) != pushed.get(e, []))
+    return differ
+
+
+_COUNTED = ("accepted", "confirmed")
+_ZONES = ("total", "day", "night", "peak", "half_peak")
+
+
+def _rival_readings(db: pw.Database, rows: list[dict]) -> list[str]:
+    """Two sites reading one meter on one day with different values must not both count: a pushed reading whose
+    meter already has a counted reading of that day with other values is kept ``unconfirmed``, with a verdict saying
+    why (a person confirms one: ``meters.readings``). Changes ``rows`` in place; returns the ids held."""
+    m = param_mark(db)
+    held = []
+    for row in rows:
+        if row.get("status", "accepted") not in _COUNTED or not row.get("meter_id") or not row.get("date"):
+            continue
+        found = db.execute_sql(
+            f'SELECT {", ".join(_ZONES)} FROM "meter_reading" WHERE meter_id = {m} AND date = {m} AND status IN '
+            f'({m}, {m})', (db_id(str(row["meter_id"])), str(row["date"]), *_COUNTED)).fetchall()
+        ours = [tuple(None if v is None else Decimal(str(v)) for v in values) for values in found]
+        theirs = tuple(None if row.get(z) is None else Decimal(str(row[z])) for z in _ZONES)
+        rivals = [values for values in ours if values != theirs]
+        if not rivals:
+            continue
+        said = ", ".join(str(v) for v in rivals[0] if v is not None)
+        checks = row.get("checks") if isinstance(row.get("checks"), dict) else {}
+        verdict = ["same_day_other_site", "confirm",
+                   f"за {row['date']} у этого счётчика уже учтено другое показание ({said}), пришедшее с другой "
+                   f"площадки: учитывается одно — подтвердите верное"]
+        row["status"] = "unconfirmed"
+        row["checks"] = {**checks, "verdicts": [*(checks.get("verdicts") or []), verdict]}
+        held.append(str(row["id"]))
+    return held
+
+
 def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, hlc: str, results: dict,
-          allowed: set[str]) -> None:
+          allowed: set[str], code: str = "") -> None:
     """An edit or a delete of master data (or of a site's own fact's lifecycle), merged per field
-    (``sync.conflicts``); the row must be in the site's scopes as the server holds it."""
+    (``sync.conflicts``). Refused: a fact deleted, or edited beyond its lifecycle columns (422 ``fact_immutable``,
+    ``sync.conflicts.FACTS``); a row the site may not write as the server holds it (403, ``sync.scopes.writable``);
+    a row of a desk or route the site does not own (403 ``not_owner``). The edited rows are checked again after the
+    merge (an edit may not move a row out of the site's scopes)."""
     table = op["table"]
     model = model_of(table)
     if getattr(model._meta, "outbox_by", None) is not None or table in PARENT_TABLES:
         raise Refused(422, {"error": "unsupported_op", "table": table, "op": op["op"]})
     ids = [str(r["id"]) for r in op.get("rows") or ()] if op["op"] == "update" else [str(i) for i in op["ids"]]
+    _refuse_fact_edit(table, op, ids)
     found = scopes_of(db, table, ids)
     for rid in ids:
-        if rid in found and not in_scope(found[rid], allowed):
-            raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(found[rid])})
+        if rid in found:
+            _check_writable(table, rid, found[rid], allowed, site_id=site_id, code=code)
+            _check_owner(table, rid, found[rid], allowed, code=code)
     if op["op"] == "update":
         for row in op.get("rows") or ():
             merged = merge_update(uow, table, row, hlc=hlc, site_id=site_id, batch_id=batch_id, results=results)
             results["updated"] += merged.applied
             if merged.bounced:
                 results["_bounce"].setdefault(table, set()).add(str(row["id"]))
+            if merged.applied:
+                results["_edited"].setdefault(table, set()).add(str(row["id"]))
     else:
         images = op.get("before") or {}
         for rid in ids:
@@ -263,6 +370,55 @@ def _edit(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id:
                 results["_bounce"].setdefault(table, set()).add(rid)
             else:
                 results["deleted"] += 1
+
+
+def _refuse_fact_edit(table: str, op: dict, ids: list[str]) -> None:
+    """A fact is never deleted, and edited in its lifecycle columns only (``sync.conflicts.FACTS``): else 422
+    ``fact_immutable`` naming the table (and the column)."""
+    if table not in FACTS:
+        return
+    if op["op"] == "delete":
+        raise Refused(422, {"error": "fact_immutable", "table": table, "id": ids[0] if ids else None,
+                             "detail": f"«{table}» — факт: его не удаляют, ошибочный исправляют новым фактом "
+                                       f"(сторно, исправляющее показание)"})
+    lifecycle = FACTS[table]
+    for row in op.get("rows") or ():
+        named = sorted((set(row.get("after") or {}) | set(row.get("before") or {})) - lifecycle)
+        if named:
+            raise Refused(422, {"error": "fact_immutable", "table": table, "id": str(row.get("id")),
+                                 "column": named[0],
+                                 "detail": f"«{table}.{named[0]}» — факт не правят: ошибочный исправляют новым "
+                                           f"фактом (сторно, исправляющее показание)"})
+
+
+def _check_writable(table: str, rid: str, row_scopes: set[str], allowed: set[str], *, site_id: str,
+                    code: str) -> None:
+    """403 when the site may not write this row (``sync.scopes.writable``): ``ref_read_only`` for reference data,
+    users and roles (written at the centre), else ``out_of_scope``."""
+    if writable(table, rid, row_scopes, allowed, site_id=site_id, code=code):
+        return
+    if row_scopes <= {REF}:
+        detail = ("пользователей и их роли заводят и меняют только в центре" if table in ("app_user", "user_role")
+                  else "справочные данные площадка только получает: их меняют в центре")
+        raise Refused(403, {"error": "ref_read_only", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                             "detail": f"«{table}»: {detail}"})
+    raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                         "detail": f"«{table}»: строка вне областей площадки"})
+
+
+def _check_owner(table: str, rid: str, row_scopes: set[str], allowed: set[str], *, code: str) -> None:
+    """Only its owner writes a row of ``sync.conflicts.OWNED``: a shift and its operations — the desk of the
+    shift's site code; a route's stops — a site holding the route (403 ``not_owner``)."""
+    if table not in OWNED or EVERYTHING in allowed:
+        return
+    if table in ("cash_shift", "cash_operation"):
+        owns = f"cashdesk:{code}" in row_scopes
+    else:
+        owns = any(s.startswith("route:") and s in allowed for s in row_scopes)
+    if not owns:
+        raise Refused(403, {"error": "not_owner", "table": table, "id": rid, "scopes": sorted(row_scopes),
+                             "detail": f"«{table}»: строку меняет только площадка, которой она принадлежит "
+                                       f"(касса смены, планшет обхода)"})
 
 
 def _integrity_errors() -> tuple[type[Exception], ...]:
@@ -298,7 +454,7 @@ def _period(db: pw.Database, uow: UnitOfWork, op: dict, *, results: dict, allowe
 
 
 def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch_id: str, results: dict,
-              hlc: str = "", allowed: set[str] = frozenset()) -> None:
+              hlc: str = "", allowed: set[str] = frozenset(), code: str = "") -> None:
     if op.get("op") not in ("insert", "update", "delete", "period"):
         raise Refused(422, {"error": "unsupported_op", "table": op.get("table"), "op": op.get("op")})
     try:
@@ -306,21 +462,38 @@ def _apply_op(db: pw.Database, uow: UnitOfWork, op: dict, *, site_id: str, batch
             _period(db, uow, op, results=results, allowed=allowed)
             return
         if op["op"] != "insert":
-            _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed)
+            _edit(db, uow, op, site_id=site_id, batch_id=batch_id, hlc=hlc, results=results, allowed=allowed,
+                  code=code)
             return
         _insert_facts(db, uow, op, site_id=site_id, batch_id=batch_id, results=results)
     except UnknownColumn as exc:
         raise Refused(422, {"error": "unknown_column", "table": exc.table, "column": exc.column}) from exc
+    except BadValue as exc:
+        raise Refused(422, {"error": "bad_value", "table": exc.table, "column": exc.column,
+                             "detail": f"«{exc.table}.{exc.column}»: нужно — {exc.reason}"}) from exc
     except _INTEGRITY as exc:  # a row naming what this server does not have, or breaking a constraint
         raise Refused(422, {"error": "integrity", "table": op.get("table"),
                              "detail": str(exc).splitlines()[0]}) from exc
 
 
-def _observe(db: pw.Database, hlc: str) -> None:
+def _observe(db: pw.Database, hlc: str, *, site_id: str, batch_id: str, unit_id: str, results: dict) -> None:
+    """The unit's clock observed (``db.hlc.observe``): a stamp more than ``db.hlc.MAX_AHEAD`` past the server's wall
+    clock is believed only that far and raises an alarm (``clock_ahead``: the site's clock is wrong) — the unit
+    still applies, its edits keep their own stamp."""
     try:
-        observe(db, hlc)
+        believed = observe(db, hlc)
     except ValueError as exc:
         raise Refused(422, {"error": "bad_clock", "hlc": hlc}) from exc
+    if believed:
+        return
+    results["alarms"].append({"table": "hlc", "id": unit_id, "result": "clock_ahead"})
+    try:
+        row_id = str(uuid.UUID(unit_id))
+    except ValueError:
+        row_id = str(uuid.uuid4())
+    with bound(db):
+        SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id, table_name="hlc", row_id=row_id,
+                         fields="hlc", theirs={"hlc": hlc}, ours={"now": _now()}, raised_at=_now()).execute()
 
 
 def _scopes(db: pw.Database, site_id: str) -> set[str]:
@@ -330,16 +503,73 @@ def _scopes(db: pw.Database, site_id: str) -> set[str]:
         raise Refused(409, {"error": "unknown_scope", "scope": str(exc)}) from exc
 
 
-def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str]) -> None:
-    """Every row a push wrote is in one of the site's scopes — checked in the push's transaction, after its rows
-    are in (a new account's payment finds the account pushed beside it): else 403 ``out_of_scope`` and nothing
-    of the batch stays."""
+def _code(db: pw.Database, site_id: str) -> str:
+    """The enrolled site's short code (its desk's ``cashdesk:<code>``)."""
+    row = db.execute_sql(f'SELECT code FROM "sync_site" WHERE site_id = {param_mark(db)}', (db_id(site_id),)).fetchone()
+    return row[0] if row else ""
+
+
+def _check_scopes(db: pw.Database, fresh: dict[str, list[str]], allowed: set[str], *, site_id: str, code: str,
+                  edited: dict[str, set[str]] | None = None) -> None:
+    """Every row a push wrote is one the site may write (``sync.scopes.writable``: in one of its scopes, ``ref``
+    pull-only) — checked in the push's transaction, after its rows are in (a new account's payment finds the account
+    pushed beside it; an edited row where the edit put it): else 403 and nothing of the batch stays."""
     for table, ids in fresh.items():
         found = scopes_of(db, table, ids)
         for rid in ids:
-            if not in_scope(found.get(rid, set()), allowed):
-                raise Refused(403, {"error": "out_of_scope", "table": table, "id": rid,
-                                     "scopes": sorted(found.get(rid, set()))})
+            _check_writable(table, rid, found.get(rid, set()), allowed, site_id=site_id, code=code)
+    for table, ids in (edited or {}).items():
+        found = scopes_of(db, table, sorted(ids))
+        for rid, row_scopes in found.items():  # a row deleted later in the batch is gone: nothing to check
+            _check_writable(table, rid, row_scopes, allowed, site_id=site_id, code=code)
+
+
+def _apply_unit(db: pw.Database, unit: dict, *, site_id: str, batch_id: str, allowed: set[str], code: str) -> dict:
+    """One unit of work of a batch through the server's own unit of work, its rows checked against the site's scopes
+    when they are in (``_check_scopes``); returns its counts (``Refused`` for the whole unit)."""
+    unit_id = str(unit.get("unit") or "")
+    results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
+               "_fresh": {}, "_bounce": {}, "_edited": {}}
+    hlc = str(unit.get("hlc") or "")
+    _observe(db, hlc, site_id=site_id, batch_id=batch_id, unit_id=unit_id, results=results)
+    with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
+                    details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
+        uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
+        for op in unit.get("ops") or []:
+            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
+                      allowed=allowed, code=code)
+    _check_scopes(db, results.pop("_fresh"), allowed, site_id=site_id, code=code, edited=results.pop("_edited"))
+    return results
+
+
+PARKED = frozenset({"out_of_scope", "ref_read_only", "not_owner", "fact_immutable", "bad_value", "unknown_column",
+                    "unsupported_op", "no_parts"})
+"""Refusals of one unit that no retry changes (a row the site may not write, a fact edited, a value of the wrong
+type, a table or column this server does not know): the unit is **parked** — kept at the server for a person
+(``sync_alarm``, fields ``parked:<error>``, the unit and the reason) and left out, the batch's other units applied
+and acknowledged. Anything else (a broken constraint: a row naming one the server lacks yet, a clash a person may
+clear) refuses the whole batch, which the site sends again later."""
+
+
+def _parkable(refused: Refused) -> bool:
+    return refused.status in (403, 422) and refused.body.get("error") in PARKED
+
+
+def _park(db: pw.Database, unit: dict, refused: Refused, *, site_id: str, batch_id: str) -> dict:
+    """Keep a refused unit at the server (``sync_alarm``) and say what was refused."""
+    unit_id = str(unit.get("unit") or "")
+    said = {"unit": unit_id, "status": refused.status, **refused.body}
+    row = str(refused.body.get("id") or unit_id)
+    try:
+        row = str(uuid.UUID(row))
+    except ValueError:
+        row = str(uuid.uuid4())
+    with bound(db):
+        SyncAlarm.insert(id=str(uuid.uuid4()), site_id=site_id, batch_id=batch_id,
+                         table_name=str(refused.body.get("table") or "-"), row_id=row,
+                         fields=f"parked:{refused.body.get('error')}", theirs={"unit": unit},
+                         ours={"refused": said}, raised_at=_now()).execute()
+    return said
 
 
 def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
@@ -347,7 +577,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
     if str(batch.get("site_id")) != str(site_id):
         return Answer(403, {"error": "wrong_site", "site_id": str(batch.get("site_id"))})
     batch_id = str(batch.get("batch_id") or "")
-    if not batch_id:
+    if not batch_id or batch_id.startswith(UNIT_MARK) or batch_id == "enrolled":
         return Answer(400, {"error": "no_batch_id"})
     with db.atomic():
         stored = _stored(db, site_id, batch_id)
@@ -359,23 +589,39 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                 raise Refused(409, {"error": "schema", "server": current_version(db),
                                      "site": batch.get("schema_version")})
             expected = expected_from(db, site_id)
-            if batch.get("from_seq") != expected:
+            start, floor = batch.get("from_seq"), _enrolled_after(db, site_id)
+            if not isinstance(start, int) or isinstance(start, bool) or start > expected:
                 raise Refused(409, {"error": "gap", "expected_from_seq": expected})
+            if start <= floor:
+                raise Refused(409, {"error": "gap", "expected_from_seq": floor + 1, "enrolled": True})
+            overlap = start < expected  # the site re-pushes what it may have pushed: units held are skipped
             allowed = _scopes(db, site_id)
-            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "alarms": [],
-                       "_fresh": {}, "_bounce": {}}
+            code = _code(db, site_id)
+            results = {"inserted": 0, "exists": 0, "updated": 0, "deleted": 0, "conflicts": 0, "held": 0,
+                       "alarms": [], "parked": []}
+            bounce: dict[str, set[str]] = {}
             with db.atomic():  # the rows of the batch, whole or none; the refusal is stored without them
                 for unit in batch.get("units") or []:
-                    hlc = str(unit.get("hlc") or "")
-                    _observe(db, hlc)
-                    with UnitOfWork(action="sync.push", actor=f"sync:{site_id}", site_id=site_id, db=db,
-                                    details={"batch": batch_id, "unit": unit.get("unit")}) as uow:
-                        uow.hlc = hlc or None  # the site's edit keeps its own time (newer wins compares it)
-                        for op in unit.get("ops") or []:
-                            _apply_op(db, uow, op, site_id=site_id, batch_id=batch_id, results=results, hlc=hlc,
-                                      allowed=allowed)
-                _check_scopes(db, results.pop("_fresh"), allowed)
-                bounce = results.pop("_bounce")
+                    unit_id = str(unit.get("unit") or "")
+                    if overlap and unit_id and _held(db, site_id, unit_id):
+                        results["held"] += 1
+                        continue
+                    try:
+                        with db.atomic():  # the unit, whole or none
+                            done = _apply_unit(db, unit, site_id=site_id, batch_id=batch_id, allowed=allowed,
+                                               code=code)
+                    except Refused as refused:
+                        if not _parkable(refused):
+                            raise
+                        results["parked"].append(_park(db, unit, refused, site_id=site_id, batch_id=batch_id))
+                        continue
+                    if unit_id:
+                        _hold(db, site_id, unit_id, batch)
+                    for key in ("inserted", "exists", "updated", "deleted", "conflicts"):
+                        results[key] += done[key]
+                    results["alarms"] += done["alarms"]
+                    for table, ids in done["_bounce"].items():
+                        bounce.setdefault(table, set()).update(ids)
                 if bounce:  # what the site must get back: recorded as the server's, so the site pulls it
                     with UnitOfWork(action="sync.bounce", actor=f"sync:{site_id}", db=db,
                                     details={"batch": batch_id}) as uow:
@@ -397,5 +643,5 @@ def _store_answer(db: pw.Database, site_id: str, batch_id: str, batch: dict, sta
                          received_at=_now()).execute()
 
 
-__all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "next_batch", "pushed_to",
-           "start_chain", "waiting"]
+__all__ = ["Answer", "MAX_ROWS", "acknowledge", "apply_push", "expected_from", "follow_gap", "next_batch",
+           "pushed_to", "start_chain", "waiting"]

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 import peewee as pw
 
 from db.dialect import marks
-from db.fields import IdField, JsonTextField
+from db.fields import IdField, JsonTextField, MoneyField, QuantityField
 from db.models import DOMAIN_MODELS
 
 MODELS: dict[str, type[pw.Model]] = {m._meta.table_name: m for m in DOMAIN_MODELS}
@@ -30,6 +32,73 @@ class UnknownColumn(Exception):
     def __init__(self, table: str, column: str | None = None):
         super().__init__(f"{table}.{column}" if column else table)
         self.table, self.column = table, column
+
+
+class BadValue(Exception):
+    """A pushed value not of its column's travelling type (a fraction of a kopeck, a number as a date…): refused by
+    column, never stored as it came (SQLite would keep 100.5 as REAL, PostgreSQL round it silently)."""
+
+    def __init__(self, table: str, column: str, reason: str):
+        super().__init__(f"{table}.{column}: {reason}")
+        self.table, self.column, self.reason = table, column, reason
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parses(parse, value) -> bool:
+    try:
+        parse(value)
+    except (ValueError, TypeError, ArithmeticError):
+        return False
+    return True
+
+
+def _decimal_text(value) -> bool:
+    """Exact: decimal text (or a whole number); never a binary fraction (a float)."""
+    return _is_int(value) or (isinstance(value, str) and _parses(Decimal, value) and Decimal(value).is_finite())
+
+
+def _expected(field: pw.Field) -> tuple[Callable[[object], bool], str] | None:
+    """The check a travelling value of ``field`` passes, and what it must be (said to people), or None (any)."""
+    target = field.rel_field if isinstance(field, pw.ForeignKeyField) else field
+    if isinstance(target, IdField):
+        return (lambda v: isinstance(v, str) and _parses(uuid.UUID, v)), "идентификатор (UUID текстом)"
+    if isinstance(field, MoneyField):
+        return _is_int, "сумма — целое число копеек"
+    if isinstance(field, (pw.IntegerField, pw.BigIntegerField)):
+        return _is_int, "целое число"
+    if isinstance(field, pw.BooleanField):
+        return (lambda v: isinstance(v, bool) or v in (0, 1) and _is_int(v)), "да или нет (true / false)"
+    if isinstance(field, QuantityField):
+        return _decimal_text, "точное десятичное число текстом («4.745», «54.3», «10»), не дробь с плавающей точкой"
+    if isinstance(field, pw.DecimalField):
+        return _decimal_text, "десятичное число текстом"
+    if isinstance(field, pw.DateTimeField):
+        return (lambda v: isinstance(v, str) and _parses(datetime.fromisoformat, v)), "дата и время ISO 8601"
+    if isinstance(field, pw.DateField):
+        return (lambda v: isinstance(v, str) and len(v) == 10 and _parses(date.fromisoformat, v)), "дата ГГГГ-ММ-ДД"
+    if isinstance(field, JsonTextField) or isinstance(field, pw.BlobField):
+        return None
+    if isinstance(field, (pw.CharField, pw.TextField)):
+        return (lambda v: isinstance(v, str)), "текст"
+    return None
+
+
+def check_values(model: type[pw.Model], row: dict) -> None:
+    """Every value of a pushed row is of its column's travelling type (``_expected``): else BadValue naming the
+    column (an unknown column: UnknownColumn). None passes here (the table's own constraints judge it)."""
+    columns = model._meta.columns
+    for name, value in row.items():
+        field = columns.get(name)
+        if field is None:
+            raise UnknownColumn(model._meta.table_name, name)
+        if value is None:
+            continue
+        expected = _expected(field)
+        if expected is not None and not expected[0](value):
+            raise BadValue(model._meta.table_name, name, expected[1])
 
 
 def model_of(table: str) -> type[pw.Model]:
@@ -163,4 +232,5 @@ def storage_rows(db: pw.Database, model: type[pw.Model], rows: list[dict], *,
     return columns, out
 
 
-__all__ = ["MODELS", "UnknownColumn", "decode", "model_of", "key_params", "key_text", "read_rows", "select_rows", "storage_rows"]
+__all__ = ["BadValue", "MODELS", "UnknownColumn", "check_values", "decode", "model_of", "key_params", "key_text",
+           "read_rows", "select_rows", "storage_rows"]

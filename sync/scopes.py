@@ -1,7 +1,8 @@
 """Scopes: which rows a site may push and pulls (ARCHITECTURE.md §5).
 
 A site is enrolled with scopes — ``ref`` (reference data: services, suppliers, the town's tariffs and norms, the
-calendar, users…), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
+calendar, users…; pull-only: ``writable``), ``finance`` (the bank lines no account matched: an office, the
+centre), ``house:<code>`` (a house and everything in it: premises, accounts, residents, meters and their
 readings, payments, the ledger of its accounts), ``route:<name>`` (a reader's route: its stops, their meters and
 readings), ``cashdesk:<code>`` (a cash desk's shifts, their operations and payments); ``house:*`` is every house, ``*`` every
 row (a centre replaying its outbox into a new server). A row belongs to the scopes its
@@ -24,9 +25,15 @@ from sync.rows import key_params, key_text
 REF = "ref"
 REF_TABLES = frozenset({
     "organization", "supplier", "bank_detail", "service", "increasing_coefficient", "key_rate", "penalty_rate_cap",
-    "moratorium", "calendar_day", "setting", "billing_period", "bank_registry", "suspense_payment",
+    "moratorium", "calendar_day", "setting", "billing_period", "bank_registry",
     "supplier_contract", "supplier_transfer", "site", "app_user", "user_role", "claim_kind", "debtor_filter"})
-"""Tables every row of which is reference data (the scope ``ref``)."""
+"""Tables every row of which is reference data (the scope ``ref``). ``bank_registry`` (a bank's file: agent, file
+name, totals — no payer's data) stays here: every payment taken from a file names it, wherever the payment goes."""
+
+FINANCE = "finance"
+FINANCE_TABLES = frozenset({"suspense_payment"})
+"""Tables of the scope ``finance`` (the office's and the centre's finance desk): the bank lines no account matched —
+the payer's name and address as the bank wrote them (personal data), never on a cash desk or a reader's tablet."""
 
 ALSO_REF = frozenset({"cash_shift"})
 """Tables in ``ref`` as well as their own scope: a shift is named by every payment taken in it, whichever house."""
@@ -96,7 +103,7 @@ CASHDESK_OF: dict[str, tuple[str, str]] = {
     "cash_operation": (_SHIFT, "s.site_code"),
     "payment": (_SHIFT, "s.site_code"),
 }
-PLACED = REF_TABLES | set(HOUSE_OF) | set(PERSON_OF) | set(ROUTE_OF) | set(CASHDESK_OF)
+PLACED = REF_TABLES | FINANCE_TABLES | set(HOUSE_OF) | set(PERSON_OF) | set(ROUTE_OF) | set(CASHDESK_OF)
 
 
 ALL_HOUSES = "house:*"
@@ -112,6 +119,26 @@ def in_scope(row_scopes: set[str], allowed: set[str]) -> bool:
     if EVERYTHING in allowed or row_scopes & allowed:
         return True
     return ALL_HOUSES in allowed and any(s.startswith("house:") for s in row_scopes)
+
+
+def writable(table: str, row_id: str, row_scopes: set[str], allowed: set[str], *, site_id: str, code: str) -> bool:
+    """Whether a site may write (push) a row of these scopes. ``ref`` is pull-only for sites: reference data, users
+    and roles are written at the centre — a row of ``ref`` is writable through another scope of the site's only
+    (a payment's house, a shift's cash desk), or when it is the site's own (``REF_WRITABLE``). A site of ``*`` (a
+    centre replaying its outbox) writes everything."""
+    if EVERYTHING in allowed:
+        return True
+    if in_scope(row_scopes - {REF}, allowed - {REF}):
+        return True
+    if table == "site":
+        return row_id == site_id  # its own site row (``sync.adopt`` writes it as the site's first unit)
+    if table == "cash_shift":
+        return f"cashdesk:{code}" in row_scopes  # a shift of its own desk, whatever its scopes
+    return False
+
+
+REF_WRITABLE = frozenset({"site", "cash_shift"})
+"""The tables of ``ref`` a site writes rows of: its own ``site`` row, its own desk's shifts (``writable``)."""
 
 
 class Unplaced(Exception):
@@ -143,6 +170,8 @@ def scopes_of(db: pw.Database, table: str, ids: Iterable[str]) -> dict[str, set[
     out: dict[str, set[str]] = defaultdict(set)
     if table in REF_TABLES:
         return {i: {REF} for i in ids}
+    if table in FINANCE_TABLES:
+        return {i: {FINANCE} for i in ids}
     if table in ALSO_REF:
         for i in ids:
             out[i].add(REF)
@@ -189,7 +218,7 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     out = set()
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind in (REF, "cashdesk", EVERYTHING) or scope == ALL_HOUSES:
+        if kind in (REF, FINANCE, "cashdesk", EVERYTHING) or scope == ALL_HOUSES:
             out.add(scope)
             continue
         table, column = ("house", "ext_id") if kind == "house" else ("route", "name")
@@ -211,4 +240,6 @@ def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:
     return out
 
 
-__all__ = ["ALL_HOUSES", "EVERYTHING", "HOUSE_OF", "enrolled", "in_scope", "PLACED", "REF", "REF_TABLES", "UnknownScope", "Unplaced", "resolve", "scopes_of"]
+__all__ = ["ALL_HOUSES", "EVERYTHING", "FINANCE", "FINANCE_TABLES", "HOUSE_OF", "enrolled", "in_scope", "PLACED",
+           "REF", "REF_TABLES",
+           "REF_WRITABLE", "UnknownScope", "Unplaced", "resolve", "scopes_of", "writable"]

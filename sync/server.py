@@ -49,9 +49,11 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
         raise ValueError(f"--site-id: «{site_id}» — не идентификатор площадки (его показывает bcenter info)") from None
     for scope in scopes:
         kind, _, value = scope.partition(":")
-        if kind not in ("ref", "house", "route", "cashdesk", "*") or (kind not in ("ref", "*") and not value):
-            raise ValueError(f"--scope: «{scope}» — ожидается ref, house:КОД (house:* — все дома), route:ИМЯ, "
-                             f"cashdesk:КОД или * (всё: центр, переносимый на новый сервер)")
+        if kind not in ("ref", "finance", "house", "route", "cashdesk", "*") or (
+                kind not in ("ref", "finance", "*") and not value):
+            raise ValueError(f"--scope: «{scope}» — ожидается ref, finance (нераспознанные платежи банков: контора, "
+                             f"центр), house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД или * (всё: центр, "
+                             f"переносимый на новый сервер)")
     try:
         resolve(db, scopes)
     except UnknownScope as exc:
@@ -140,7 +142,8 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY, lock_wait: float = PU
         return JSONResponse(answer.body, status_code=answer.status)
 
     async def pull(request: Request) -> JSONResponse:
-        """``GET /sync/pull?scope=…&cursor=…&limit=…``: the next page of a scope the site is enrolled in."""
+        """``GET /sync/pull?scope=…&cursor=…&limit=…[&own=1]``: the next page of a scope the site is enrolled in
+        (``own=1``: with the site's own rows — a site restored from a backup)."""
         site = await _site(request)
         if site is None:
             return _error(401, "unauthenticated")
@@ -151,7 +154,8 @@ def make_app(db: pw.Database, *, max_body: int = MAX_BODY, lock_wait: float = PU
             return _error(400, "bad_limit")
         try:
             got = await run_in_threadpool(_connected, page, db, site_id=site, scope=scope,
-                                          cursor=request.query_params.get("cursor"), limit=limit)
+                                          cursor=request.query_params.get("cursor"), limit=limit,
+                                          own=request.query_params.get("own") == "1")
         except Refused as refused:
             return JSONResponse(refused.body, status_code=refused.status)
         log.info("sync pull %s %s from %s: %s units%s", site, scope, request.query_params.get("cursor"),

@@ -4,6 +4,7 @@ what waits. The protocol lives in the ``sync`` package (ARCHITECTURE.md §5)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 from bcenter.app.base import UseCases, use_case
@@ -78,11 +79,17 @@ class SyncCases(UseCases):
             raise UsageError(str(exc)) from exc
 
     @use_case(P.SYSTEM_SETUP, "подключение к серверу синхронизации", writes=True)
-    def join(self, *, server: str, secret: str) -> SyncStatus:
+    def join(self, *, server: str, secret: str, insecure_http: bool = False) -> SyncStatus:
         """Keep the server's address and this site's secret (given by the server's enrolment) in the site's own
-        database (``local_setting``: never pushed)."""
+        database (``local_setting``: never pushed). ``http://`` only to this computer (the bearer secret would cross
+        the network in clear text) unless ``insecure_http`` (a closed network of one's own)."""
         if not server.startswith(("http://", "https://")):
-            raise UsageError(f"--server: «{server}» — нужен адрес вида http://сервер:8600")
+            raise UsageError(f"--server: «{server}» — нужен адрес вида http://сервер:8600 (https:// — по сети)")
+        host = (urlsplit(server).hostname or "").lower()
+        local = host == "localhost" or host == "::1" or host.startswith("127.")
+        if server.startswith("http://") and not local and not insecure_http:
+            raise UsageError(f"--server: «{server}» — по http:// секрет площадки пойдёт по сети открытым текстом: "
+                             "нужен https:// (или --insecure-http, если сеть своя и закрытая)")
         secret = secret.strip()
         if not re.fullmatch(r"[A-Za-z0-9_-]{32,}", secret):
             raise UsageError("Секрет не тот: это строка из латинских букв, цифр, «-» и «_», которую напечатал "

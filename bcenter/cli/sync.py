@@ -37,7 +37,8 @@ def server(ctx: click.Context, host: str, port: int, max_body: int) -> None:
 @click.option("--code", required=True, metavar="КОД", help="Короткий код площадки (K1, T1, …).")
 @click.option("--name", required=True, metavar="НАЗВАНИЕ")
 @click.option("--scope", "scopes", multiple=True, required=True, metavar="ОБЛАСТЬ",
-              help="Область (можно несколько): ref, house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД, "
+              help="Область (можно несколько): ref, finance (нераспознанные платежи банков: контора, центр), "
+                   "house:КОД (house:* — все дома), route:ИМЯ, cashdesk:КОД, "
                    "* (всё: прежний центр, переносимый на новый сервер).")
 @click.option("--after-seq", type=click.IntRange(0), default=0, show_default=True, metavar="N",
               help="Пакеты площадки начнутся после этого номера её outbox (0 — с начала).")
@@ -129,6 +130,10 @@ def _sync_once(obj: Context, server_url: str | None, retries: int | None) -> Non
     for alarm in report.alarms:
         click.echo(f"  ТРЕВОГА: {alarm['table']} {alarm['id']}: {alarm['result']} — строка сервера не изменена",
                    err=True)
+    for parked in report.parked:
+        click.echo(f"  ОТКАЗ: единица работы {parked.get('unit')} не принята сервером — "
+                   f"{parked.get('detail') or parked.get('error')}; она сохранена на сервере для разбора, "
+                   f"остальное принято", err=True)
     if not report.ok:
         detail = report.error.get("detail") or report.error.get("error")
         raise click.ClickException(f"Синхронизация не завершена: {detail} ({report.error}); неотправленное "
@@ -166,11 +171,16 @@ def adopt(obj: Context, code: str, kind: str, name: str | None) -> None:
 
 @sync_.command("join")
 @db_option
-@click.option("--server", "server_url", required=True, metavar="АДРЕС", help="Адрес сервера: http://сервер:8600.")
+@click.option("--server", "server_url", required=True, metavar="АДРЕС",
+              help="Адрес сервера: https://сервер:8600 (http:// — только этот компьютер, или с --insecure-http).")
+@click.option("--insecure-http", is_flag=True,
+              help="Разрешить http:// к другому компьютеру: секрет площадки пойдёт по сети открытым текстом "
+                   "(только своя закрытая сеть).")
 @click.pass_obj
-def join(obj: Context, server_url: str) -> None:
+def join(obj: Context, server_url: str, insecure_http: bool) -> None:
     """Подключить площадку к серверу: секрет (из bcenter server enroll) — одной строкой со стандартного ввода."""
-    state = obj.app.sync.join(server=server_url, secret=sys.stdin.readline().rstrip("\r\n"))
+    state = obj.app.sync.join(server=server_url, secret=sys.stdin.readline().rstrip("\r\n"),
+                              insecure_http=insecure_http)
     click.echo(f"Площадка {state.site_id} подключена к {state.server}; ждут отправки: {state.waiting_rows} строк outbox")
 
 

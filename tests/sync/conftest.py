@@ -42,8 +42,9 @@ def centre_file(tmp_path, example_doc):
     return path
 
 
-SCOPES = {"K1": ["ref", "house:*", "cashdesk:K1"], "T1": ["ref", "house:h1"], "O2": ["ref", "house:h2"]}
-"""The sites' scopes: a town-wide cash desk, a tablet in house h1, an office of house h2."""
+SCOPES = {"K1": ["ref", "house:*", "cashdesk:K1"], "T1": ["ref", "house:h1"], "O2": ["ref", "finance", "house:h2"]}
+"""The sites' scopes: a town-wide cash desk, a tablet in house h1, an office of house h2 (with the bank lines no
+account matched: ``finance``)."""
 
 
 def _site(centre_file, tmp_path, code: str, server: App) -> App:

@@ -239,8 +239,9 @@ def test_a_site_cannot_push_into_a_house_outside_its_scopes_nor_pull_another_sco
     o2.meters.add_reading(serial, {"total": "99999"}, day=TODAY.date(), source="inspector")
     readings = world.server.db.execute_sql('SELECT COUNT(*) FROM "meter_reading"').fetchone()[0]
     answer = apply_push(world.server.db, next_batch(o2.db), site_id=site_id(o2))
-    assert answer.status == 403 and answer.body["error"] == "out_of_scope"
-    assert answer.body["table"] == "meter_reading"
+    (parked,) = answer.body["parked"]  # the unit is refused and kept at the server; the batch is answered
+    assert parked["status"] == 403 and parked["error"] == "out_of_scope"
+    assert parked["table"] == "meter_reading"
     assert world.server.db.execute_sql('SELECT COUNT(*) FROM "meter_reading"').fetchone()[0] == readings
     assert _payments(world.server) == before
     with pytest.raises(Refused) as refused:

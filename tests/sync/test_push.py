@@ -85,11 +85,13 @@ def test_unknown_columns_tables_sites_and_schemas_are_refused_by_name(server, si
     unknown["batch_id"] = "u"  # a refusal is stored against its batch id: the good batch comes under its own
     unknown["units"][0]["ops"][0]["rows"][0]["colour"] = "red"
     answer = apply_push(server.db, unknown, site_id=site)
-    assert (answer.status, answer.body["error"], answer.body["column"]) == (422, "unknown_column", "colour")
+    (parked,) = answer.body["parked"]  # refused for good: the unit is kept at the server, the batch answered
+    assert (answer.status, parked["status"], parked["error"], parked["column"]) == (200, 422, "unknown_column",
+                                                                                   "colour")
     table = copy.deepcopy(batch)
     table["batch_id"] = "t"
     table["units"][0]["ops"][0]["table"] = "spaceship"
-    assert apply_push(server.db, table, site_id=site).body["table"] == "spaceship"
+    assert apply_push(server.db, table, site_id=site).body["parked"][0]["table"] == "spaceship"
     assert apply_push(server.db, batch, site_id=str(uuid.uuid4())).status == 403  # another site's batch
     newer = copy.deepcopy(batch)
     newer["batch_id"], newer["schema_version"] = "n", batch["schema_version"] + 1

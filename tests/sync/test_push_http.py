@@ -148,7 +148,7 @@ def test_a_copy_of_the_centre_becomes_a_site_of_its_own_and_syncs(capsys, server
                     after_seq=int(after))
     kiosk = App.open(url, clock=FixedClock(NOW))
     try:
-        kiosk.sync.join(server="http://server", secret=secret)
+        kiosk.sync.join(server="http://server", secret=secret, insecure_http=True)  # in-process: no network
         client = TestClient(make_app(server.db))
         pushed = kiosk.sync.push(client=client)
         assert pushed.ok and pushed.batches == 1 and pushed.inserted == 1  # its site row, nothing of the centre's
