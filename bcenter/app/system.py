@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import peewee as pw
+
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from bcenter.core.errors import ConfigError
@@ -38,9 +40,10 @@ class SystemCases(UseCases):
     def copy_to(self, url: str) -> DatabaseInfo:
         """Copy this SQLite database whole — the registry, the facts, every posted month, closed ones included, the
         outbox and the audit — into the empty PostgreSQL database at ``url`` (an office that outgrows its laptop):
-        a consistent online copy of the file first (the backup API: work goes on), then every row in one
-        transaction (``db.transfer``). The exchange document carries no posted months: it is for other systems.
-        Returns what the new database holds."""
+        a consistent online copy of the file first (the backup API), then every row in one transaction
+        (``db.transfer``). What is written to the file after its copy stays there: the office stops work for the
+        move. The exchange document carries no posted months: it is for other systems. Returns what the new database
+        holds."""
         from db.backup import _require_sqlite
         from db.connection import make_database
         from db.dialect import is_postgres
@@ -57,7 +60,12 @@ class SystemCases(UseCases):
             with tempfile.TemporaryDirectory(prefix="bcenter-copy-") as folder:
                 snapshot = Path(folder) / "copy.db"
                 backup_sqlite(self.db, snapshot)
-                copy_sqlite_to_postgres(snapshot, target)
+                try:
+                    copy_sqlite_to_postgres(snapshot, target)
+                except pw.DatabaseError as exc:  # the schema is made before the copy's transaction: it stays
+                    raise ConfigError(f"Перенос в {safe_url(url)} не удался: {exc}. Строки не скопированы, но "
+                                      "таблицы в базе назначения могли остаться — удалите её и создайте заново "
+                                      "(dropdb, createdb), затем повторите") from exc
             return summary(target, url=url)
         finally:
             target.close()

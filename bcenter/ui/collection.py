@@ -64,11 +64,14 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
                         options=[ft.DropdownOption(key=k, text=t) for k, t in STAGES])
     stage_day = ft.TextField(label="Дата", width=130, value=today.isoformat(), key="case_stage_day")
     stage_number = ft.TextField(label="Номер (дела, приказа, ИП)", width=200, key="case_stage_number")
+    stage_received = ft.TextField(label="Приказ получен должником", width=200, key="case_stage_received",
+                                  hint_text="ГГГГ-ММ-ДД", tooltip="С этого дня — 10 рабочих дней на возражения "
+                                                                  "(ст. 128 ГПК РФ)")
     advance = ft.Button("Записать шаг", icon=ft.Icons.ARROW_FORWARD, key="case_advance")
     amount = ft.TextField(label="Взыскано, руб.", width=140, key="case_amount")
     recover = ft.Button("Поступило от ФССП", icon=ft.Icons.PAYMENTS, key="case_recover")
     document = ft.Button("Заявление в суд (PDF)", icon=ft.Icons.PICTURE_AS_PDF, key="case_document")
-    case_box = ft.Column([card, ft.Row([stage, stage_day, stage_number, advance], wrap=True),
+    case_box = ft.Column([card, ft.Row([stage, stage_day, stage_number, stage_received, advance], wrap=True),
                           ft.Row([amount, recover, document], wrap=True)], visible=False, key="case_box")
 
     def _link(number: str, title: str, pdf: bytes) -> None:
@@ -176,7 +179,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             return
         if await run(lambda: app.collection.advance(state["case"], stage=stage.value or "order_issued",
                                                     day=_day(stage_day.value),
-                                                    court_number=(stage_number.value or "").strip() or None),
+                                                    court_number=(stage_number.value or "").strip() or None,
+                                                    received_on=_day(stage_received.value)),
                      lambda r: f"Дело {r.number}: {r.stage_name}") is not None:
             await show_case(state["case"])
             await load()
@@ -214,7 +218,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
                      "notice": notice, "issued": issued, "debtor_box": debtor_box, "kind": kind,
                      "notice_service": notice_service, "issue": issue, "court": court, "filed": filed,
                      "open_case": open_case, "case_rows": case_rows, "card": card, "case_box": case_box,
-                     "stage": stage, "stage_day": stage_day, "stage_number": stage_number, "advance": advance,
+                     "stage": stage, "stage_day": stage_day, "stage_number": stage_number,
+                     "stage_received": stage_received, "advance": advance,
                      "amount": amount, "recover": recover, "document": document, "load": load, "state": state}
 
 

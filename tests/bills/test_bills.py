@@ -752,3 +752,40 @@ def test_an_account_closed_last_month_gets_a_bill_for_its_recalculation(town, tm
     assert code == 0, err
     (account, page), = pages_by_account(out).items()
     assert account == number and "перерасч" in page.lower()
+
+
+def test_an_account_closed_long_ago_gets_no_monthly_bill_for_its_penalties(tmp_path, capsys):
+    """A close posts a PENALTY entry to every account whose debt accrues penalties, closed ones too: such an entry is
+    no recalculation, and a long-closed debtor got a «monthly ЕПД» in every closed month (review of 2026-12-07). Its
+    debt goes on the debt bill."""
+    from bcenter.app import App
+    from bcenter.core.period import Period
+    from bcenter.modules.bills.gather import BillSource
+    from db.context import bound
+    from tests.golden.builders import account, flat, person
+    from tests.golden.builders import town as golden_town
+    from tests.golden.test_golden_penalties import MAINT
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    gone = account("a1", "1002003004", "p1", ["maint"]) | {"opened": "2024-10-01", "closed": "2024-12-31"}
+    gone["services"] = [{"service": "maint", "from": "2024-10-01"}]
+    doc = golden_town(services=[MAINT], tariffs=[{"service": "maint", "from": "2024-07-01", "rate": "50.00"}],
+                      premises=[flat("p1", "1", "60"), flat("p2", "2", "60")], persons=[person("owner")],
+                      accounts=[gone, account("a2", "1002003005", "p2", ["maint"])])
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", url, "import", str(path)]) == 0
+    for period in ("2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"):
+        assert main(["--db", url, "calc", "--period", period]) == 0
+        assert main(["--db", url, "close", "--period", period]) == 0
+    capsys.readouterr()
+    app = App.open(url)
+    try:
+        penalty = app.db.execute_sql(
+            "SELECT COUNT(*) FROM journal_entry e JOIN account a ON a.id = e.account_id WHERE a.number = '1002003004' "
+            "AND e.period = '2025-04' AND e.kind = 'PENALTY'").fetchone()[0]
+        assert penalty == 1  # the case: the closed debtor's penalties posted in April
+        with bound(app.db):
+            assert {t.number for t in BillSource(app.db, Period.parse("2025-04")).targets()} == {"1002003005"}
+    finally:
+        app.close()

@@ -244,5 +244,13 @@ def test_a_document_closing_a_month_open_in_bcenter_is_refused_not_silently_unch
         assert "bcenter close" in refused.value.problems[0].reason
         state = app.db.execute_sql("SELECT state FROM billing_period WHERE period = '2025-01'").fetchone()[0]
         assert state == "open"
+        # a month after the open one, never touched here: closed without balances it dropped January's debts from
+        # every later balance (review of 2026-12-07)
+        (tmp_path / "cp.json").write_text(json.dumps({"format": "bcenter-exchange", "version": 1,
+                                                      "closed_periods": ["2025-02"]}), encoding="utf-8")
+        with pytest.raises(ValidationFailed) as refused:
+            app.exchange.import_file(tmp_path / "cp.json")
+        assert [p.path for p in refused.value.problems] == ["closed_periods[0]"]
+        assert "позже месяца 2025-01" in refused.value.problems[0].reason, refused.value.problems
     finally:
         app.close()

@@ -104,3 +104,16 @@ def test_a_masked_export_by_a_role_that_reads_the_cards_keeps_the_names(town, tm
     doc = _export_as(town, tmp_path, "operator")
     assert [p["last_name"] for p in doc["persons"]] == [p["last_name"] for p in example_doc["persons"]]
     assert any("documents" in a for a in doc["absences"])
+
+
+def test_a_masked_export_leaves_no_payer_names_in_the_payments_bank_particulars(town, tmp_path):
+    """A bank registry line's payer, address and document are kept with its payment (``payment_extra``): a masked
+    or pseudonymised export copied them as they were (review of 2026-12-07)."""
+    extra = {"line": 1, "payer": "Секретова Анна Петровна", "address": "ул. Тайная, 1-2",
+             "document": "паспорт 1234 998877"}
+    town.db.execute_sql("UPDATE payment SET extra = ?", (json.dumps(extra, ensure_ascii=False),))
+    for role in ("accountant", "analyst"):
+        doc = _export_as(town, tmp_path, role)
+        text = json.dumps(doc, ensure_ascii=False)
+        assert "Секретова" not in text and "Тайная" not in text and "998877" not in text, role
+        assert any(p.get("extra", {}).get("line") == 1 for p in doc["payments"])  # the rest of the line stays

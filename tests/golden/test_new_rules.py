@@ -120,3 +120,22 @@ def test_a_document_s_key_rate_overrides_the_built_in_row_of_the_same_day(run):
     data = run(doc, "2022-10", "penalties", "--as-of", "2023-03-31")
     rates = {row["rate"] for acc in data["accounts"] for row in acc["rows"] if row["fraction"] != "0"}
     assert rates == {"8"}  # the law alone gives 7.5
+
+
+def test_two_touching_acts_over_the_months_edge_are_one_cut_in_both_months(tmp_path, capsys, any_url):
+    """Heating cut 31.01 10:00–22:00 and, by a second act, 22:00–01.02 06:00: one 20-hour cut, 16 hours allowed at
+    a time — 4 hours over, all on 01.02: −15.49 in February, nothing in January (review of 2026-12-07: February saw
+    only the second act's 8 hours and reduced nothing)."""
+    doc = heated_flat(
+        {"id": "i1", "kind": "interruption", "start": "2025-01-31T10:00:00+03:00", "end": "2025-01-31T22:00:00+03:00"},
+        {"id": "i2", "kind": "interruption", "start": "2025-01-31T22:00:00+03:00", "end": "2025-02-01T06:00:00+03:00"})
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", any_url, "import", str(path)]) == 0
+    seen = {}
+    for period in ("2025-01", "2025-02"):
+        assert main(["--db", any_url, "calc", "--period", period]) == 0
+        capsys.readouterr()
+        assert main(["--db", any_url, "charges", "--period", period, "--json"]) == 0
+        seen[period] = quality(json.loads(capsys.readouterr().out))
+    assert seen == {"2025-01": [], "2025-02": [("interruption", "-15.49")]}

@@ -53,7 +53,7 @@ async def test_the_operator_lists_debtors_warns_files_a_case_and_enters_recovere
     await _click(session, desk["advance"])
     assert "можно перейти" in desk["error"].value
     desk["stage"].value = "order_issued"
-    await _type(session, desk["stage_day"], "2026-11-27")
+    await _type(session, desk["stage_day"], "2026-11-20")
     await _type(session, desk["stage_number"], "2-1234/2026")
     await _click(session, desk["advance"])
     assert desk["error"].value == "" and desk["notice"].value == "Дело Д-2026-0001: судебный приказ вынесен"
@@ -61,6 +61,16 @@ async def test_the_operator_lists_debtors_warns_files_a_case_and_enters_recovere
     await _type(session, desk["stage_day"], "2026-12-01")
     await _type(session, desk["stage_number"], "ИП 555/26")
     await _click(session, desk["advance"])
+    assert "когда должник получил приказ" in desk["error"].value  # the objection days cannot be counted
+    await _type(session, desk["stage_received"], "2026-11-19")
+    await _click(session, desk["advance"])
+    assert "приказ не мог быть получен раньше" in desk["error"].value
+    await _type(session, desk["stage_received"], "2026-11-20")  # 10 working days: to 04.12
+    await _click(session, desk["advance"])
+    assert "срок для возражений должника на судебный приказ — по 04.12.2026" in desk["error"].value
+    await _type(session, desk["stage_day"], "2026-12-05")
+    await _click(session, desk["advance"])
+    assert desk["error"].value == "" and desk["notice"].value.startswith("Дело Д-2026-0001: исполнительное")
     await _type(session, desk["amount"], "12 000,00")
     await _click(session, desk["recover"])
     assert desk["error"].value == "" and desk["notice"].value.startswith("ВЗ-2026-0001: в долг по месяцам дела")

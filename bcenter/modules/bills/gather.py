@@ -191,7 +191,8 @@ class BillSource:
             where, params = [f"a.opened <= {m}"], [self.as_of.isoformat()]
         elif self.kind == "monthly":  # an account closed before, with a recalculation posted to it this month
             where = [f"a.opened <= {m}", f'(a.closed IS NULL OR a.closed >= {m} OR EXISTS (SELECT 1 FROM '
-                                         f'"journal_entry" e WHERE e.account_id = a.id AND e.period = {m}))']
+                                         f'"journal_entry" e JOIN "charge_line" c ON c.entry_id = e.id WHERE '
+                                         f'e.account_id = a.id AND e.period = {m}))']  # lines: not a close's penalty
             params = [self.period.last_day.isoformat(), self.period.first_day.isoformat(), str(self.period)]
         else:
             where = [f"a.opened <= {m}", f"(a.closed IS NULL OR a.closed >= {m})"]

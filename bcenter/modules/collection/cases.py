@@ -426,20 +426,31 @@ def advance(uow: UnitOfWork, db: pw.Database, number: str, *, stage: str, day: d
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} раньше предыдущего шага дела ({last:%d.%m.%Y})"))
     if day > now.date():
         problems.append(Problem("day", f"дата {day:%d.%m.%Y} ещё не наступила"))
-    if received_on is not None and received_on < day:
+    if received_on is not None and received_on < (day if stage == "order_issued" else last):
         problems.append(Problem("received", "приказ не мог быть получен раньше, чем вынесен"))
+    if received_on is not None and stage == "enforcement" and received_on > day:
+        problems.append(Problem("received", "приказ предъявлен к исполнению раньше, чем получен должником"))
     if other_costs < 0:
         problems.append(Problem("other_costs", "расходы не могут быть отрицательными"))
     extra = json.loads(row[8] or "{}")
     deadline = extra.get("objection_deadline")
+    if current == "order_issued" and stage == "enforcement" and not deadline:
+        if received_on is None:  # the 10 days run from the debtor's receipt: unknown, the order's force is unknown
+            problems.append(Problem("received", "не указано, когда должник получил приказ: срок для возражений "
+                                                "(10 рабочих дней, ст. 128 ГПК РФ) не отсчитать — укажите дату "
+                                                "получения (--received)"))
+        else:
+            deadline = objection_deadline(received_on, calendar).isoformat()
+            extra["objection_deadline"], extra["order_received"] = deadline, received_on.isoformat()
     if current == "order_issued" and stage == "enforcement" and deadline and day <= date.fromisoformat(deadline):
         problems.append(Problem("day", f"срок для возражений должника на судебный приказ — по "
                                        f"{date.fromisoformat(deadline):%d.%m.%Y} (10 рабочих дней со дня получения, "
                                        "ст. 128 ГПК РФ): приказ ещё не вступил в силу, к исполнению его предъявить "
                                        "нельзя"))
-    if current == "enforcement" and stage == "order_cancelled" and not db.execute_sql(
-            f'SELECT 1 FROM "court_case_event" WHERE case_id = {param_mark(db)} AND stage = \'order_issued\'',
-            (db_id(cid),)).fetchone():
+    stages_seen = {s for (s,) in db.execute_sql(
+        f'SELECT DISTINCT stage FROM "court_case_event" WHERE case_id = {param_mark(db)}', (db_id(cid),))}
+    if current == "enforcement" and stage == "order_cancelled" and (
+            "order_issued" not in stages_seen or "judgment" in stages_seen):  # the writ of a judgment is no order
         problems.append(Problem("stage", "исполняется решение суда, а не судебный приказ: отменить приказ нельзя"))
     _fail(problems)
     changes: dict = {"stage": stage}

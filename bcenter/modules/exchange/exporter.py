@@ -37,6 +37,10 @@ def _put(obj: dict, key: str, value: Any) -> None:
         obj[key] = value
 
 
+PAYER_FIELDS = frozenset({"payer", "address", "document"})
+"""A registry payment's particulars that name the payer (``finance.registry_import.payment_extra``): masked."""
+
+
 def _extra(obj: dict, value: str | None) -> dict:
     if value is not None:
         obj["extra"] = json.loads(value)
@@ -388,7 +392,10 @@ class Exporter:
                 obj["commission"] = format_kop(commission)
             if str(uid) in splits:
                 obj["services"] = splits[str(uid)]
-            yield _extra(obj, extra)
+            obj = _extra(obj, extra)
+            if self.mask and isinstance(obj.get("extra"), dict):  # a bank line's payer: name, address, document
+                obj["extra"] = {k: ("***" if k in PAYER_FIELDS else v) for k, v in obj["extra"].items()}
+            yield obj
 
     def payment_documents(self) -> Iterator[dict]:
         accounts = self._ids("account")

@@ -491,6 +491,17 @@ class Importer:
                         f"период {period} в bcenter не закрыт (состояние {state}: его ведёт bcenter) — закрытыми "
                         "документ объявляет только месяцы, закрытые в исходной системе; месяц bcenter закрывается "
                         "командой bcenter close"))
+            (first_open,) = self.db.execute_sql(
+                """SELECT MIN(period) FROM "billing_period" WHERE state <> 'closed'""").fetchone()
+            known = {p for p, _ in self._select_in('SELECT period, state FROM "billing_period" WHERE period IN',
+                                                   list(wanted))}
+            for period, index in sorted(wanted.items()):  # a month after one bcenter keeps open: closed without
+                if first_open is not None and period > str(first_open) and period not in known:  # its balances,
+                    self.problems.append(Problem(  # it would drop the open month's debts from every later balance
+                        f"closed_periods[{index}]",
+                        f"период {period} позже месяца {first_open}, который bcenter ведёт и ещё не закрыл: закрытыми "
+                        "документ объявляет только месяцы до первого открытого в bcenter — закройте "
+                        f"{first_open} и следующие командой bcenter close"))
         self.paths, self.natural_objs = {}, {}
         self._finish({"billing_period": [(uuid7(), period, "closed", True)
                                          for period in sorted({p for _, p in periods})]})

@@ -446,11 +446,28 @@ class BasisReader:
         return own
 
     def _quality_rows(self, rows) -> dict:
-        out: dict = defaultdict(list)
+        """The events of each place that reach into the month, and the interruptions of the same service that touch
+        them, however far back or on: an interruption is judged whole against its allowance (``engine.reductions``),
+        so two touching acts over the month's edge — 31.01 10:00–22:00 and 22:00–06:00 — are one 20-hour cut in
+        January and in February alike (with the second act alone February saw 8 hours and reduced nothing)."""
+        events: dict = defaultdict(list)
         for place, service, kind, start, end, measured, allowed, number in rows:
-            s, e = datetime.fromisoformat(start), datetime.fromisoformat(end)
-            if s.date() < self.end and e.date() >= self.start:
-                out[None if place is None else str(place)].append(QualityEvent(
-                    service=str(service), kind=kind, start=s, end=e, measured=_dec(measured), allowed=_dec(allowed),
-                    act=number))
-        return {k: tuple(v) for k, v in out.items()}
+            events[None if place is None else str(place)].append(QualityEvent(
+                service=str(service), kind=kind, start=datetime.fromisoformat(start), end=datetime.fromisoformat(end),
+                measured=_dec(measured), allowed=_dec(allowed), act=number))
+        out = {}
+        for place, found in events.items():
+            kept = [ev for ev in found if ev.start.date() < self.end and ev.end.date() >= self.start]
+            chain = [ev for ev in kept if ev.kind == "interruption"]
+            rest = [ev for ev in found if ev.kind == "interruption" and not any(ev is k for k in kept)]
+            while chain and rest:
+                joined = [ev for ev in rest if any(ev.service == c.service and ev.start <= c.end and c.start <= ev.end
+                                                   for c in chain)]
+                if not joined:
+                    break
+                chain += joined
+                kept += joined
+                rest = [ev for ev in rest if not any(ev is j for j in joined)]
+            if kept:
+                out[place] = tuple(kept)
+        return out
