@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import httpx
 import peewee as pw
 
+from db.dialect import param_mark
+
 from sync.pull import SchemaMismatch, apply_page, caught_up, cursor_of, dangling, restored
 from sync.push import acknowledge, follow_gap, next_batch
 from sync.server import SITE_HEADER
@@ -76,10 +78,52 @@ def push_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             report.exists += int(body.get("exists", 0))
             report.alarms += body.get("alarms", [])
             report.parked += body.get("parked", [])
+            if body.get("parked"):
+                remember_parked(db, body["parked"])
         return report
     finally:
         if own:
             client.close()
+
+
+PARKED_KEY = "sync.parked"
+"""``local_setting``: the units the server parked (refused for good and kept for a person), newest last — the site
+acknowledged their batch and will not send them again, so ``bcenter sync status`` keeps saying so until a person
+clears it (``forget_parked``)."""
+PARKED_KEPT = 200
+
+
+def remember_parked(db: pw.Database, parked: list[dict]) -> None:
+    """Keep what the server parked, with the moment (at most ``PARKED_KEPT``, the newest)."""
+    import json
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    kept = parked_units(db) + [{"at": now, "unit": p.get("unit"), "table": p.get("table"), "error": p.get("error"),
+                                "detail": p.get("detail")} for p in parked]
+    text = json.dumps(kept[-PARKED_KEPT:], ensure_ascii=False)
+    m = param_mark(db)
+    with db.atomic():
+        if db.execute_sql(f"SELECT 1 FROM local_setting WHERE key = {m}", (PARKED_KEY,)).fetchone():
+            db.execute_sql(f"UPDATE local_setting SET value = {m} WHERE key = {m}", (text, PARKED_KEY))
+        else:
+            db.execute_sql(f"INSERT INTO local_setting (key, value) VALUES ({m}, {m})", (PARKED_KEY, text))
+
+
+def parked_units(db: pw.Database) -> list[dict]:
+    """The units the server parked, as remembered by ``remember_parked``."""
+    import json
+
+    row = db.execute_sql(f"SELECT value FROM local_setting WHERE key = {param_mark(db)}", (PARKED_KEY,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
+
+
+def forget_parked(db: pw.Database) -> int:
+    """Clear the remembered parked units (a person settled them with the centre); returns how many there were."""
+    n = len(parked_units(db))
+    with db.atomic():
+        db.execute_sql(f"DELETE FROM local_setting WHERE key = {param_mark(db)}", (PARKED_KEY,))
+    return n
 
 
 def _send(client: httpx.Client, url: str, batch: dict | None, headers: dict, report, retries: int,
@@ -150,7 +194,7 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
     ``backoff``, ``hold`` seconds at most for the whole pull) and asks again, and leaves the scope for the next sync if
     it is still held back."""
     report = PullReport()
-    own = client is None
+    opened = client is None  # the client this pull opened is the one it closes
     client = client or httpx.Client(timeout=120)
     headers = {SITE_HEADER: site_id, "Authorization": f"Bearer {secret}"}
     base = url.rstrip("/")
@@ -202,7 +246,7 @@ def pull_all(db: pw.Database, *, url: str, site_id: str, secret: str, client: ht
             caught_up(db)
         return report
     finally:
-        if own:
+        if opened:
             client.close()
 
 

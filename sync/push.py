@@ -547,12 +547,18 @@ PARKED = frozenset({"out_of_scope", "ref_read_only", "not_owner", "fact_immutabl
 """Refusals of one unit that no retry changes (a row the site may not write, a fact edited, a value of the wrong
 type, a table or column this server does not know): the unit is **parked** — kept at the server for a person
 (``sync_alarm``, fields ``parked:<error>``, the unit and the reason) and left out, the batch's other units applied
-and acknowledged. Anything else (a broken constraint: a row naming one the server lacks yet, a clash a person may
-clear) refuses the whole batch, which the site sends again later."""
+and acknowledged. A broken constraint is parked too, except for a centre replaying its outbox (``_parkable``);
+anything else (the server busy, a gap) refuses the whole batch, which the site sends again later."""
 
 
-def _parkable(refused: Refused) -> bool:
-    return refused.status in (403, 422) and refused.body.get("error") in PARKED
+def _parkable(refused: Refused, allowed: set[str]) -> bool:
+    """A unit refused for good is parked. A broken constraint too, for a site: its rows can name only what it wrote
+    or pulled from this server, so a row missing here is one a parked unit held (a storno of a parked payment) and a
+    clash is a duplicate (one bank line resolved at two desks) — no retry mends either, and refusing the batch
+    blocked every later payment of the site for good. A centre replaying its outbox (``*``) is refused instead: its
+    operator mends the clash and sends again."""
+    error = refused.body.get("error")
+    return refused.status in (403, 422) and (error in PARKED or (error == "integrity" and EVERYTHING not in allowed))
 
 
 def _park(db: pw.Database, unit: dict, refused: Refused, *, site_id: str, batch_id: str) -> dict:
@@ -570,6 +576,20 @@ def _park(db: pw.Database, unit: dict, refused: Refused, *, site_id: str, batch_
                          fields=f"parked:{refused.body.get('error')}", theirs={"unit": unit},
                          ours={"refused": said}, raised_at=_now()).execute()
     return said
+
+
+def parked_list(db: pw.Database, *, limit: int = 200) -> list[dict]:
+    """The units parked at this server (``_park``), newest first: when, the site's code, table, error, reason."""
+    out = []
+    for raised, code, site, table, fields, ours in db.execute_sql(
+            'SELECT a.raised_at, s.code, a.site_id, a.table_name, a.fields, a.ours FROM "sync_alarm" a '
+            'LEFT JOIN "sync_site" s ON s.site_id = a.site_id WHERE a.fields LIKE \'parked:%\' '
+            f'ORDER BY a.raised_at DESC LIMIT {int(limit)}'):
+        said = ours if isinstance(ours, dict) else json.loads(ours or "{}")
+        refused = said.get("refused") or {}
+        out.append({"at": str(raised), "site": code or str(site), "table": table, "error": fields.split(":", 1)[1],
+                    "unit": refused.get("unit"), "detail": refused.get("detail") or refused.get("error")})
+    return out
 
 
 def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
@@ -611,7 +631,7 @@ def apply_push(db: pw.Database, batch: dict, *, site_id: str) -> Answer:
                             done = _apply_unit(db, unit, site_id=site_id, batch_id=batch_id, allowed=allowed,
                                                code=code)
                     except Refused as refused:
-                        if not _parkable(refused):
+                        if not _parkable(refused, allowed):
                             raise
                         results["parked"].append(_park(db, unit, refused, site_id=site_id, batch_id=batch_id))
                         continue

@@ -134,11 +134,20 @@ def writable(table: str, row_id: str, row_scopes: set[str], allowed: set[str], *
         return row_id == site_id  # its own site row (``sync.adopt`` writes it as the site's first unit)
     if table == "cash_shift":
         return f"cashdesk:{code}" in row_scopes  # a shift of its own desk, whatever its scopes
+    if table in OFFICE_WRITABLE:
+        return bool(allowed & {FINANCE, ALL_HOUSES})  # an office's work: a bank file, claim kinds, a debtors' list
     return False
 
 
 REF_WRITABLE = frozenset({"site", "cash_shift"})
 """The tables of ``ref`` a site writes rows of: its own ``site`` row, its own desk's shifts (``writable``)."""
+
+OFFICE_WRITABLE = frozenset({"bank_registry", "claim_kind", "debtor_filter", "supplier_transfer", "supplier_contract",
+                             "journal_entry"})
+"""Tables of ``ref`` an office (a site of ``finance`` or ``house:*``) writes in its daily work: a bank's file loaded
+at the office (every payment of the file names it — refused, it parked the file's payments), the claim kinds and
+deadlines, a saved debtors' list, a transfer to a supplier and its entry of no account, a supplier's contract. Users,
+roles, settings, tariffs and the calendar stay the centre's."""
 
 
 class Unplaced(Exception):
@@ -207,7 +216,16 @@ def enrolled(db: pw.Database, site_id: str) -> list[str]:
                          (db_id(site_id), True)).fetchone()
     if row is None:
         raise Refused(403, {"error": "not_enrolled", "site_id": site_id})
-    return [s for s in row[0].split(",") if s]
+    return implied([s for s in row[0].split(",") if s])
+
+
+def implied(scopes: list[str]) -> list[str]:
+    """A site's scopes with what they imply: every house (``house:*``) without a cash desk — an office of the whole
+    town — holds the finance desk's queue too (``finance``): such sites enrolled before that scope existed had it
+    through ``ref``. A cash desk does not (the payers' names of the bank lines stay off the kiosk); an office of
+    single houses gets it with ``bcenter server scopes КОД --add finance``."""
+    office = ALL_HOUSES in scopes and not any(s.startswith("cashdesk:") for s in scopes)
+    return scopes + [FINANCE] if office and FINANCE not in scopes else scopes
 
 
 def resolve(db: pw.Database, scopes: Iterable[str]) -> set[str]:

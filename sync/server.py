@@ -30,7 +30,7 @@ from sync.errors import Refused
 from sync.pull import MAX_ROWS as PAGE_ROWS
 from sync.pull import page
 from sync.push import apply_push, start_chain
-from sync.scopes import UnknownScope, resolve
+from sync.scopes import UnknownScope, implied, resolve
 
 log = logging.getLogger("bcenter.sync")
 MAX_BODY = 64 * 1024 * 1024
@@ -47,6 +47,20 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
         site_id = str(uuid.UUID(str(site_id)))
     except ValueError:
         raise ValueError(f"--site-id: «{site_id}» — не идентификатор площадки (его показывает bcenter info)") from None
+    _checked_scopes(db, scopes)
+    m = param_mark(db)
+    if db.execute_sql(f'SELECT 1 FROM "sync_site" WHERE site_id = {m} OR code = {m}',
+                      (db_id(site_id), code)).fetchone():
+        raise ValueError(f"Площадка {code} ({site_id}) уже зарегистрирована")
+    secret = secrets.token_urlsafe(32)
+    with db.atomic(), bound(db):
+        SyncSite.insert(site_id=site_id, code=code, name=name, secret_hash=_hash(secret), scopes=",".join(scopes),
+                        enrolled_at=datetime.now(timezone.utc).isoformat(timespec="seconds")).execute()
+        start_chain(db, site_id, after_seq=after_seq)
+    return secret
+
+
+def _checked_scopes(db: pw.Database, scopes: list[str]) -> None:
     for scope in scopes:
         kind, _, value = scope.partition(":")
         if kind not in ("ref", "finance", "house", "route", "cashdesk", "*") or (
@@ -60,15 +74,27 @@ def enroll(db: pw.Database, *, site_id: str, code: str, name: str, scopes: list[
         kind, _, value = str(exc).partition(":")
         raise ValueError(f"--scope: «{exc}» — на сервере нет {'дома с кодом' if kind == 'house' else 'обхода'} "
                          f"«{value}»") from None
+
+
+def rescope(db: pw.Database, code: str, *, add: list[str] = (), remove: list[str] = ()) -> list[str]:
+    """Change an enrolled site's scopes (an office enrolled before the scope ``finance`` existed gets it; a tablet
+    moved to another house); returns them. The site's next pull takes the new scopes from their start; rows of a
+    scope removed stay on the site until it is adopted again."""
     m = param_mark(db)
-    if db.execute_sql(f'SELECT 1 FROM "sync_site" WHERE site_id = {m} OR code = {m}', (db_id(site_id), code)).fetchone():
-        raise ValueError(f"Площадка {code} ({site_id}) уже зарегистрирована")
-    secret = secrets.token_urlsafe(32)
-    with db.atomic(), bound(db):
-        SyncSite.insert(site_id=site_id, code=code, name=name, secret_hash=_hash(secret), scopes=",".join(scopes),
-                        enrolled_at=datetime.now(timezone.utc).isoformat(timespec="seconds")).execute()
-        start_chain(db, site_id, after_seq=after_seq)
-    return secret
+    row = db.execute_sql(f'SELECT site_id, scopes FROM "sync_site" WHERE code = {m}', (code,)).fetchone()
+    if row is None:
+        raise ValueError(f"Площадка {code} не зарегистрирована (bcenter server enroll)")
+    now = [s for s in row[1].split(",") if s]
+    unknown = [s for s in remove if s not in now]
+    if unknown:
+        raise ValueError(f"У площадки {code} нет областей: {', '.join(unknown)} (есть: {', '.join(now)})")
+    _checked_scopes(db, list(add))
+    scopes = [s for s in now if s not in remove] + [s for s in add if s not in now]
+    if not scopes:
+        raise ValueError(f"У площадки {code} не осталось бы ни одной области")
+    with db.atomic():
+        db.execute_sql(f'UPDATE "sync_site" SET scopes = {m} WHERE code = {m}', (",".join(scopes), code))
+    return scopes
 
 
 def authenticated(db: pw.Database, site_id: str | None, secret: str | None) -> str | None:
@@ -185,7 +211,7 @@ def _locked_push(db: pw.Database, batch: dict, *, site_id: str, wait: float):
 def site_info(db: pw.Database, site_id: str) -> dict:
     row = db.execute_sql(f'SELECT code, name, scopes FROM "sync_site" WHERE site_id = {param_mark(db)}',
                          (db_id(site_id),)).fetchone()
-    return {"site_id": site_id, "code": row[0], "name": row[1], "scopes": [s for s in row[2].split(",") if s]}
+    return {"site_id": site_id, "code": row[0], "name": row[1], "scopes": implied([s for s in row[2].split(",") if s])}
 
 
 def _connected(call, db: pw.Database, *args, **kwargs):

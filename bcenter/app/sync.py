@@ -26,6 +26,7 @@ class SyncStatus:
     waiting_units: int
     pushed_to: int
     cursors: dict[str, str]  # scope → the pull cursor (``xid:seq`` of the server's change log)
+    parked: tuple[dict, ...] = ()  # units the server refused for good and kept for a person (``sync.client``)
 
 
 class SyncCases(UseCases):
@@ -38,6 +39,16 @@ class SyncCases(UseCases):
         self.app.system.ensure_initialized()
         try:
             return enroll(self.db, site_id=site_id, code=code, name=name, scopes=scopes, after_seq=after_seq)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+
+    @use_case(P.SYSTEM_SETUP, "области площадки на сервере синхронизации", writes=True)
+    def rescope(self, code: str, *, add: list[str] = (), remove: list[str] = ()) -> list[str]:
+        """Add or remove an enrolled site's scopes; returns them."""
+        from sync.server import rescope
+
+        try:
+            return rescope(self.db, code, add=list(add), remove=list(remove))
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
 
@@ -109,8 +120,24 @@ class SyncCases(UseCases):
         server = self._setting(SERVER)
         from sync.pull import cursors
 
+        from sync.client import parked_units
+
         return SyncStatus(local_site_id(self.db), server, server is not None and self._setting(SECRET) is not None,
-                          rows, units, pushed_to(self.db), cursors(self.db))
+                          rows, units, pushed_to(self.db), cursors(self.db), tuple(parked_units(self.db)))
+
+    @use_case(P.SYSTEM_SETUP, "разбор отказов сервера синхронизации", writes=True)
+    def forget_parked(self) -> int:
+        """Clear the site's list of units the server parked (settled with the centre); returns how many."""
+        from sync.client import forget_parked
+
+        return forget_parked(self.db)
+
+    @use_case(P.SYSTEM_SETUP, "отказы сервера синхронизации")
+    def parked(self, *, limit: int = 200) -> list[dict]:
+        """At the server: the units it parked, newest first — site, table, reason, when (``sync_alarm``)."""
+        from sync.push import parked_list
+
+        return parked_list(self.db, limit=limit)
 
     @use_case(P.SYSTEM_SETUP, "синхронизация с сервером")
     def push(self, *, server: str | None = None, retries: int | None = None, client=None):

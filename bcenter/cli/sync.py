@@ -50,6 +50,32 @@ def enroll(obj: Context, site_id: str, code: str, name: str, scopes: tuple[str, 
     click.echo("На площадке: echo СЕКРЕТ | bcenter sync join --server http://СЕРВЕР:8600")
 
 
+@server.command("parked")
+@db_option
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+@click.pass_obj
+def parked(obj: Context, limit: int) -> None:
+    """Единицы работы площадок, отклонённые сервером насовсем и сохранённые для разбора (новые сверху)."""
+    rows = obj.app.sync.parked(limit=limit)
+    if not rows:
+        click.echo("Отклонённых единиц работы нет")
+    for r in rows:
+        click.echo(f"{r['at']}  площадка {r['site']}  {r['table']}: {r['detail'] or r['error']} (единица {r['unit']})")
+
+
+@server.command("scopes")
+@db_option
+@click.argument("code", metavar="КОД")
+@click.option("--add", "add", multiple=True, metavar="ОБЛАСТЬ", help="Добавить область (можно несколько).")
+@click.option("--remove", "remove", multiple=True, metavar="ОБЛАСТЬ", help="Убрать область.")
+@click.pass_obj
+def scopes(obj: Context, code: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    """Области зарегистрированной площадки: добавить или убрать (контора, зарегистрированная до области finance, —
+    --add finance)."""
+    now = obj.app.sync.rescope(code, add=list(add), remove=list(remove))
+    click.echo(f"Площадка {code}: области {', '.join(now)}. Новые области она получит при следующей синхронизации.")
+
+
 _POLICY = {"centre": "центр прав, решает человек", "newer": "новее по часам", "add": "флаг ставится",
            "owner": "значение площадки-владельца"}
 _STATE = {"open": "ждёт решения", "auto": "решено правилом", "kept": "оставлено значение центра",
@@ -197,3 +223,16 @@ def status(obj: Context) -> None:
         click.echo(f"Получено из области {scope}: до позиции {cursor}")
     if s.joined and not s.cursors:
         click.echo("С сервера ещё ничего не получено (bcenter sync)")
+    if s.parked:
+        click.echo(f"Не принято сервером (сохранено там для разбора, повторно не отправляется): {len(s.parked)} — "
+                   "сверьте с центром (bcenter server parked), затем bcenter sync forget-parked")
+        for p in s.parked[-10:]:
+            click.echo(f"  {p.get('at')}  {p.get('table') or '—'}: {p.get('detail') or p.get('error')}")
+
+
+@sync_.command("forget-parked")
+@db_option
+@click.pass_obj
+def forget_parked(obj: Context) -> None:
+    """Убрать из «bcenter sync status» отказы сервера, разобранные с центром."""
+    click.echo(f"Забыто отказов: {obj.app.sync.forget_parked()}")

@@ -29,6 +29,17 @@ OLD_RULES = {"penalty_application": "never", "credit_application": "any_supplier
 """Settings that keep what the recorded releases did (stored as a document would store them)."""
 
 
+@pytest.fixture(autouse=True)
+def _bills_before_credits_were_netted(monkeypatch):
+    """The bills' one intended change since those releases: under ``credit_application: any_supplier`` (an old rule
+    kept here) one recipient's advance is now set against the other recipients' «к оплате», as the ledger applies it
+    (review of 2026-12-07, ``tests/bills/test_bill_agrees_with_the_account.py``) — these towns' bills asked for money
+    their accounts did not owe. Left out here, every amount prints as that release printed it."""
+    from bcenter.modules.bills import gather
+
+    monkeypatch.setattr(gather, "_net_of_credits", lambda amounts, balances: amounts)
+
+
 def _keep_old_rules(path) -> None:
     conn = sqlite3.connect(path)
     with conn:

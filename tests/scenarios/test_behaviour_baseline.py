@@ -118,10 +118,15 @@ BILL_AMOUNTS_BEFORE_ISSUE_13 = {"2026-09": "83a0313ee9ad", "2026-10": "13a943ed6
 whose text still had the digests above."""
 
 
-def test_the_bills_print_the_amounts_they_printed_before_the_compact_ledger(town, tmp_path):
+def test_the_bills_print_the_amounts_they_printed_before_the_compact_ledger(town, tmp_path, monkeypatch):
     """Issues 11 and 13: no output changes — the closed month's bills from its snapshots, the open month's from the
     carries (balances, advances and penalties continued from the last close) print the same amounts as before, in
-    the new layout."""
+    the new layout. One intended change is left out: under ``credit_application: any_supplier`` (an old rule kept
+    here) one recipient's advance is now set against the others' «к оплате», as the ledger applies it (review of
+    2026-12-07, ``tests/bills/test_bill_agrees_with_the_account.py``)."""
+    from bcenter.modules.bills import gather
+
+    monkeypatch.setattr(gather, "_net_of_credits", lambda amounts, balances: amounts)
     for month, recorded in BILL_AMOUNTS_BEFORE_ISSUE_13.items():
         pdf = tmp_path / f"bills-{month}.pdf"
         code, _ = tb.cli("--db", town, "bills", "--period", month, "--out", pdf, "--workers", "1")

@@ -305,10 +305,31 @@ def accept(db: pw.Database, reading_id: str, *, reason: str, actor: str, today: 
                          f"{kept.meter} --date {kept.day.isoformat()} --value …")
     decision = {"by": actor, "on": today.isoformat(), "reason": reason.strip(), "was": kept.status}
     checks = {"verdicts": [list(v) for v in kept.verdicts], "decision": decision}
+    rivals = _same_day_rivals(db, kept) if any(v[0] == "same_day_other_site" for v in kept.verdicts) else []
     with UnitOfWork(action="readings.accept", actor=actor, db=db,
                     details={"reading": kept.id, "meter": kept.meter, "reason": reason.strip()}) as uow:
         uow.update(MeterReading, kept.id, status="confirmed", checks=checks)
+        for rival, status, was in rivals:  # one reading of the day counts: the one a person confirmed
+            uow.update(MeterReading, rival, status="rejected", checks={**was, "decision": {
+                "by": actor, "on": today.isoformat(), "was": status,
+                "reason": f"учтено другое показание того же дня ({kept.code}): {reason.strip()}"}})
     return reading(db, kept.id)
+
+
+def _same_day_rivals(db: pw.Database, kept: KeptReading) -> list[tuple[str, str, dict]]:
+    """The other counted readings of the meter and day of a reading held because two sites read the meter that day
+    (``sync.push``): confirming it rejects them — else both counted and the month took the later by id, maybe the
+    one the person had just ruled out."""
+    m = param_mark(db)
+    rows = db.execute_sql(
+        f'SELECT r.id, r.status, r.checks FROM "meter_reading" r JOIN "meter_reading" k ON k.meter_id = r.meter_id '
+        f"AND k.date = r.date WHERE k.id = {m} AND r.id <> k.id AND r.status IN ('accepted', 'confirmed')",
+        (db_id(kept.id),)).fetchall()
+    out = []
+    for rid, status, checks in rows:
+        was = json.loads(checks) if isinstance(checks, str) else (checks or {})
+        out.append((str(rid), status, was if isinstance(was, dict) else {}))
+    return out
 
 
 STATUS_FILTERS = {"all": None, "pending": ("unconfirmed", "rejected"), "rejected": ("rejected",),
