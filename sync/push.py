@@ -583,8 +583,8 @@ def parked_list(db: pw.Database, *, limit: int = 200) -> list[dict]:
     out = []
     for raised, code, site, table, fields, ours in db.execute_sql(
             'SELECT a.raised_at, s.code, a.site_id, a.table_name, a.fields, a.ours FROM "sync_alarm" a '
-            'LEFT JOIN "sync_site" s ON s.site_id = a.site_id WHERE a.fields LIKE \'parked:%\' '
-            f'ORDER BY a.raised_at DESC LIMIT {int(limit)}'):
+            'LEFT JOIN "sync_site" s ON s.site_id = a.site_id '
+            f'WHERE a.fields LIKE {param_mark(db)} ORDER BY a.raised_at DESC LIMIT {int(limit)}', ("parked:%",)):
         said = ours if isinstance(ours, dict) else json.loads(ours or "{}")
         refused = said.get("refused") or {}
         out.append({"at": str(raised), "site": code or str(site), "table": table, "error": fields.split(":", 1)[1],

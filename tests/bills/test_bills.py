@@ -59,6 +59,17 @@ def expected_to_pay(balances: dict) -> dict[str, dict[str, int]]:
     return {a: {s: max(v, 0) for s, v in by.items()} for a, by in closing.items()}
 
 
+def _long_housing_name(town: str) -> str:
+    """Gives the housing services' supplier a name whose required QR fields need Windows-1251 (over 300 bytes of
+    UTF-8); returns it."""
+    name = ("ООО «Управляющая компания жилищно-коммунального хозяйства и благоустройства "
+            "Заречного городского округа Свердловской области»")
+    with sqlite3.connect(town.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE supplier SET name = ? WHERE id = (SELECT supplier_id FROM service "
+                     "WHERE kind = 'housing' LIMIT 1)", (name,))
+    return name
+
+
 # --- the monthly ЕПД -------------------------------------------------------------------------------------------
 def test_monthly_bills_show_the_ledger_totals_kopeck_for_kopeck(town, tmp_path, capsys):
     out = tmp_path / "bills.pdf"
@@ -183,12 +194,7 @@ def test_a_long_recipient_name_is_coded_in_cp1251_and_the_purpose_names_what_is_
     """The required block over 300 bytes in UTF-8 → ``ST00011`` (Windows-1251), decoding to the same name; the
     capital-repair fund's Purpose says «Взнос на капремонт», the waste operator's «обращения с ТКО»."""
     _need("pdftoppm", "BCENTER_TEST_PDFTOPPM", "poppler-utils")
-    long_name = ("ООО «Управляющая компания жилищно-коммунального хозяйства и благоустройства "
-                 "Заречного городского округа Свердловской области»")
-    path = town.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE supplier SET name = ? WHERE id = (SELECT supplier_id FROM service "
-                     "WHERE kind = 'housing' LIMIT 1)", (long_name,))
+    long_name = _long_housing_name(town)
     number = _rows(town, "SELECT number FROM account ORDER BY number LIMIT 1")[0]["number"]
     out = tmp_path / "one.pdf"
     assert run(capsys, "--db", town, "bills", "--period", OPEN, "--account", number, "--out", out)[0] == 0
@@ -708,12 +714,9 @@ def test_a_foreign_letter_in_a_payers_name_does_not_stop_the_bills(town, tmp_pat
     """The payer's name in the code (``qr_payer_fields: name``) and a recipient whose long details need Windows-1251:
     «Müller» has a letter cp1251 lacks, and the batch stopped on it (review of 2026-12-07). The payer's fields are
     optional (ГОСТ Р 56042): the letter goes without its accent."""
-    long_name = ("ООО «Управляющая компания жилищно-коммунального хозяйства и благоустройства "
-                 "Заречного городского округа Свердловской области»")
+    _long_housing_name(town)
     path = town.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE supplier SET name = ? WHERE id = (SELECT supplier_id FROM service "
-                     "WHERE kind = 'housing' LIMIT 1)", (long_name,))
         conn.execute("INSERT INTO setting (id, key, value) VALUES ('qr-payer', 'qr_payer_fields', '\"name\"')")
         number, = conn.execute("SELECT number FROM account WHERE holder_person_id IS NOT NULL ORDER BY number "
                                "LIMIT 1").fetchone()
