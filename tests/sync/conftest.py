@@ -24,6 +24,41 @@ def site_id(app: App) -> str:
     return app.db.execute_sql("SELECT value FROM local_setting WHERE key = 'site_id'").fetchone()[0]
 
 
+def push_in_process(server: App, site: App) -> list:
+    """Push every batch of ``site`` to ``server`` as ``sync.client.push_all`` does, without HTTP; returns the answers
+    (stops at a refusal; a gap is followed as the client follows it)."""
+    from sync.push import apply_push, follow_gap, next_batch
+
+    answers = []
+    while (batch := next_batch(site.db)) is not None:
+        answer = apply_push(server.db, batch, site_id=site_id(site))
+        answers.append(answer)
+        if answer.status == 409 and answer.body.get("error") == "gap" and len(answers) < 5:
+            if follow_gap(site.db, answer.body):
+                continue
+        if answer.status != 200:
+            break
+        acknowledge(site.db, batch["to_seq"])
+    return answers
+
+
+def pull_in_process(server: App, site: App, scopes=None) -> None:
+    """Pull as ``sync.client.pull_all`` does, without HTTP (a restored site asks for its own rows too, until a pull
+    completes)."""
+    from sync.pull import apply_page, caught_up, cursor_of, page, restored
+    from sync.server import site_info
+
+    own = restored(site.db)
+    for scope in scopes or site_info(server.db, site_id(site))["scopes"]:
+        while True:
+            got = page(server.db, site_id=site_id(site), scope=scope, cursor=cursor_of(site.db, scope), own=own)
+            apply_page(site.db, got)
+            if got["up_to_date"]:
+                break
+    if own:
+        caught_up(site.db)
+
+
 def readings(app: App) -> int:
     return app.db.execute_sql("SELECT COUNT(*) FROM meter_reading").fetchone()[0]
 

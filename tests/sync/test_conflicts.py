@@ -18,9 +18,8 @@ from db.context import bound
 from db.models import AccountService, Person, Premises
 from db.sealing import keyring
 from db.uow import UnitOfWork
-from sync.pull import apply_page, cursor_of, page
 from sync.push import acknowledge, apply_push, next_batch
-from sync.server import site_info
+from tests.sync.conftest import pull_in_process as _pull
 from tests.sync.conftest import site_id
 
 
@@ -50,15 +49,6 @@ def _push(server, site) -> dict:
         for key in totals:
             totals[key] += answer.body[key]
     return totals
-
-
-def _pull(server, site) -> None:
-    for scope in site_info(server.db, site_id(site))["scopes"]:
-        while True:
-            got = page(server.db, site_id=site_id(site), scope=scope, cursor=cursor_of(site.db, scope))
-            apply_page(site.db, got)
-            if got["up_to_date"]:
-                break
 
 
 @pytest.fixture

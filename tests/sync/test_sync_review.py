@@ -9,26 +9,12 @@ from db.backup import backup_sqlite, restore_sqlite
 from db.context import bound
 from db.models import Account, AppUser, CashShift, Meter, MeterReading, Payment, Premises, UserRole
 from db.uow import UnitOfWork
-from sync.pull import apply_page, caught_up, cursor_of, page, restored
+from sync.pull import apply_page, cursor_of, page, restored
 from sync.push import acknowledge, apply_push, follow_gap, next_batch, pushed_to
-from sync.server import site_info
 from tests.sync.conftest import DAY, site_id
+from tests.sync.conftest import pull_in_process as _pull
+from tests.sync.conftest import push_in_process as _push_all
 from tests.sync.conftest import read as _read
-
-
-def _push_all(server, site):
-    """Push every batch of ``site`` as ``sync.client.push_all`` does; returns the answers (stops at a refusal)."""
-    answers = []
-    while (batch := next_batch(site.db)) is not None:
-        answer = apply_push(server.db, batch, site_id=site_id(site))
-        answers.append(answer)
-        if answer.status == 409 and answer.body.get("error") == "gap" and len(answers) < 5:
-            if follow_gap(site.db, answer.body):
-                continue
-        if answer.status != 200:
-            break
-        acknowledge(site.db, batch["to_seq"])
-    return answers
 
 
 def _refusal(answers) -> dict | None:
@@ -39,19 +25,6 @@ def _refusal(answers) -> dict | None:
         if answer.body.get("parked"):
             return answer.body["parked"][0]
     return None
-
-
-def _pull(server, site, scopes=None) -> None:
-    """Pull as ``sync.client.pull_all`` does (a restored site asks for its own rows too, until a pull completes)."""
-    own = restored(site.db)
-    for scope in scopes or site_info(server.db, site_id(site))["scopes"]:
-        while True:
-            got = page(server.db, site_id=site_id(site), scope=scope, cursor=cursor_of(site.db, scope), own=own)
-            apply_page(site.db, got)
-            if got["up_to_date"]:
-                break
-    if own:
-        caught_up(site.db)
 
 
 def _payment(app, ext="pay1"):

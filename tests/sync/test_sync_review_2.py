@@ -6,21 +6,12 @@ import pytest
 
 from db.context import bound
 from db.models import Payment
-from sync.push import acknowledge, apply_push, next_batch
+from sync.push import next_batch
 from tests.finance import registry_files as files
 from tests.sync.conftest import DAY, _site, site_id
+from tests.sync.conftest import pull_in_process as _pull
+from tests.sync.conftest import push_in_process as _push_all
 from tests.sync.conftest import read as _read
-
-
-def _push_all(server, site):
-    answers = []
-    while (batch := next_batch(site.db)) is not None:
-        answer = apply_push(server.db, batch, site_id=site_id(site))
-        answers.append(answer)
-        if answer.status != 200:
-            break
-        acknowledge(site.db, batch["to_seq"])
-    return answers
 
 
 def _parked(answers):
@@ -71,18 +62,6 @@ def test_a_claim_registered_at_an_office_reaches_the_centre(server, office):
     answers = _push_all(server, office)
     assert all(a.status == 200 for a in answers), answers[-1].body  # before: 422 integrity (claim_kind parked)
     assert server.db.execute_sql("SELECT COUNT(*) FROM claim").fetchone()[0] == 1
-
-
-def _pull(server, site):
-    from sync.pull import apply_page, cursor_of, page
-    from sync.server import site_info
-
-    for scope in site_info(server.db, site_id(site))["scopes"]:
-        while True:
-            got = page(server.db, site_id=site_id(site), scope=scope, cursor=cursor_of(site.db, scope))
-            apply_page(site.db, got)
-            if got["up_to_date"]:
-                break
 
 
 def test_a_bank_line_resolved_at_the_centre_and_at_the_office_does_not_block_the_office(server, office, tmp_path):
