@@ -113,10 +113,39 @@ def any_url(request, tmp_path):
         _drop_schema(conn, schema)
 
 
+_MIGRATED: list[Path] = []
+"""This process's empty SQLite file with every migration applied (``_migrated_copy``)."""
+
+
+def _migrated_copy(url: str) -> None:
+    """Put a migrated empty file where ``url`` points (a new SQLite file): a copy of one this process migrated once.
+    Replaying the schema's history took 0.3 s a database — 40 % of the suite's fixture time; what a migration does
+    to a new file is the migration tests' (tests/db), not every test's."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from db.connection import connect, sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if not _MIGRATED:
+        folder = tempfile.mkdtemp(prefix="bcenter-migrated-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "empty.db"
+        connect(f"sqlite:///{template}", create=True).close()
+        _MIGRATED.append(template)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_MIGRATED[0], path)
+    path.chmod(0o600)
+
+
 def _open(url: str):
     from bcenter.modules.registry.service import initialize
     from db.connection import close_database, open_database
 
+    _migrated_copy(url)
     db = open_database(url)
     initialize(db)
     return db, close_database

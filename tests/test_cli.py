@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bcenter.cli import main
 
 
@@ -78,3 +81,20 @@ def test_exit_codes_and_messages(tmp_path, capsys):
     junk.write_text("not a database")
     code, _, err = run(capsys, "--db", url, "restore", junk, "--yes")
     assert code == 1 and "junk.db" in err
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2 ** 70, max_value=2 ** 70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_the_json_printed_is_what_the_standard_library_prints(data):
+    """``--json`` documents are printed by orjson for speed; byte for byte what ``json.dumps(…, indent=2)`` gives
+    (a public contract — a consumer diffing two days' outputs must see no change). Our documents carry no floats:
+    money and quantities are strings."""
+    from bcenter.cli.output import dumps
+
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
