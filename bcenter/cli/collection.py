@@ -72,10 +72,11 @@ def debtors_list(obj: Context, as_of: str | None, min_debt: str | None, months: 
             "account": r.account, "payer": r.payer, "address": r.address, "house": r.house,
             "debt": format_kop(r.debt), "total": format_kop(r.total), "months": r.months, "oldest": str(r.oldest),
             "limitation_ends": r.limitation_ends.isoformat() if r.limitation_ends else None,
-            "services": list(r.services), "case": r.case, "case_stage": r.case_stage} for r in rows]))
+            "services": list(r.services), "case": r.case, "case_stage": r.case_stage,
+            "cases": [{"number": n, "stage": st} for n, st in r.cases]} for r in rows]))
         return
     for r in rows:
-        case = f"  дело {r.case}" if r.case else ""
+        case = f"  {'дело' if len(r.cases) == 1 else 'дела'} {r.case}" if r.cases else ""
         limit = f", давность до {r.limitation_ends:%d.%m.%Y}" if r.limitation_ends else ""
         click.echo(f"{r.account}  {format_rub_ru(r.debt):>16}  мес.: {r.months:>2} (с {r.oldest}{limit})  "
                    f"{r.payer}, {r.address}{case}")
@@ -173,6 +174,7 @@ def _card(c) -> list[str]:
              "Должники: " + "; ".join(
                  f"{d.name}" + (" (солидарно)" if d.joint else f" (доля {d.share})" if d.share else "")
                  for d in c.debtors),
+             f"Месяцы: {c.months}",
              f"Основной долг {format_rub_ru(c.principal)}, пени на {c.penalty_as_of:%d.%m.%Y} "
              f"{format_rub_ru(c.penalties)}, цена {format_rub_ru(c.price)}; госпошлина {format_rub_ru(c.duty)} "
              f"(уплачено всего {format_rub_ru(c.duty_paid)}), прочие расходы {format_rub_ru(c.other_costs)}",
@@ -227,13 +229,22 @@ def _card_json(c) -> dict:
 @click.pass_obj
 def case_open(obj: Context, account: str, claim: bool, filed: str | None, court: str | None, include_barred: bool,
               costs: str | None) -> None:
-    """Завести дело: долг по месяцам и услугам, пени на день подачи, госпошлина, должники."""
-    c = obj.app.collection.open_case(account, stage="claim" if claim else "court_order",
-                                     filed_on=_day(filed, "--filed"), court=court, include_barred=include_barred,
-                                     other_costs=_rub(costs, "--costs"))
-    for line in _card(c):
-        click.echo(line)
-    click.echo(f"Заявление: bcenter cases document {c.number} --out заявление.pdf")
+    """Завести дело: долг по месяцам и услугам, пени на день подачи, госпошлина, должники. Месяц взыскивается с тех,
+    кто отвечал за него (собственники или семья нанимателя в том месяце): если собственник сменился — по делу на
+    каждый состав должников."""
+    opened = obj.app.collection.open_case(account, stage="claim" if claim else "court_order",
+                                          filed_on=_day(filed, "--filed"), court=court, include_barred=include_barred,
+                                          other_costs=_rub(costs, "--costs"))
+    if len(opened) > 1:
+        click.echo(f"Заведено дел: {len(opened)} ({', '.join(c.number for c in opened)}) — по одному на каждый "
+                   "состав должников: долг месяца взыскивается с тех, кто отвечал за него")
+    for i, c in enumerate(opened):
+        if i:
+            click.echo("")
+        for line in _card(c):
+            click.echo(line)
+        click.echo(f"Заявление: bcenter cases document {c.number} --out заявление-{c.number}.pdf"
+                   if len(opened) > 1 else f"Заявление: bcenter cases document {c.number} --out заявление.pdf")
 
 
 @cases.command("list")

@@ -30,6 +30,17 @@ def _day(text: str | None) -> date | None:
     return parse_date(text.strip()) if (text or "").strip() else None
 
 
+def _opened_text(opened: list) -> str:
+    """What the screen says of the cases just filed: each with its months, debtors, price and duty (a month's debt is
+    claimed from those liable for it: one case per set of debtors)."""
+    parts = [f"{c.number} (месяцы {c.months}; {'; '.join(d.name for d in c.debtors)}): цена "
+             f"{format_rub_ru(c.price)}, госпошлина {format_rub_ru(c.duty)}" for c in opened]
+    if len(opened) == 1:
+        return f"Заведено дело {opened[0].number}: цена {format_rub_ru(opened[0].price)}, госпошлина " \
+               f"{format_rub_ru(opened[0].duty)}"
+    return f"Заведено дел: {len(opened)} — по одному на каждый состав должников: " + "; ".join(parts)
+
+
 def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:
     """The debt collection section over ``app``; documents go to ``files`` (served at the site's root)."""
     state: dict[str, Any] = {"account": None, "case": None}
@@ -107,7 +118,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             return
         rows.controls = [ft.TextButton(
             f"{r.account} · {format_rub_ru(r.debt)} · мес.: {r.months} (с {r.oldest}) · {r.payer}, {r.address}"
-            + (f" · дело {r.case}" if r.case else ""), data=r.account, key=f"debtor:{r.account}", on_click=pick)
+            + (f" · {'дело' if len(r.cases) == 1 else 'дела'} {r.case}" if r.cases else ""), data=r.account,
+            key=f"debtor:{r.account}", on_click=pick)
             for r in found] or [ft.Text("Должников по этим условиям нет", key="debtors_none")]
         total.value = f"Должников: {len(found)}, просрочено {format_rub_ru(sum(r.debt for r in found))}"
         case_rows.controls = [ft.TextButton(
@@ -166,13 +178,12 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def do_open(_e=None) -> None:
         if not state["account"]:
             return
-        c = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
-                                                       court=(court.value or "").strip() or None),
-                      lambda r: f"Заведено дело {r.number}: цена {format_rub_ru(r.price)}, госпошлина "
-                                f"{format_rub_ru(r.duty)}")
-        if c is not None:
+        opened = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
+                                                            court=(court.value or "").strip() or None),
+                           _opened_text)
+        if opened:
             await load()
-            await show_case(c.number)
+            await show_case(opened[0].number)
 
     async def do_advance(_e=None) -> None:
         if not state["case"]:

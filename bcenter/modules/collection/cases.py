@@ -7,8 +7,10 @@ money recovered and how it was taken (DOMAIN.md §7; the rules are ``bcenter.eng
   the time an earlier судебный приказ stood given back) is flagged and left out unless asked; the penalty table is
   the engine's as of the filing date (``bcenter penalties``: every interval, the barred months' left out), the
   penalties claimed are its total less what payments paid of penalties; the price of the claim is principal +
-  penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19); the debtors are the co-owners
-  by share or a social tenant's family jointly.
+  penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19). Each month is claimed from
+  those liable for it — the owners of the month by share or the social tenant's family registered then (ЖК ст. 153
+  ч. 2 п. 5, ст. 158, ст. 69 ч. 2), not today's — so an account whose flat was sold gets one case per liable set,
+  each with its months, penalty rows, price and duty; a month and service an open case claims is not claimed again.
 * **Stages** (``advance``): court_order (at most 500 000 ₽, ГПК ст. 121) → order_issued (the objection window: 10
   working days from receipt) → order_cancelled → claim (each line re-read on the claim's day — what the debtor paid
   since is not claimed; the penalties less what the ledger took of penalties since; the order's duty credited; the
@@ -42,8 +44,8 @@ from bcenter.engine.collection import (
 )
 from bcenter.engine.penalties import PenaltyRow, penalty_total
 from bcenter.modules.collection.accounts import (
-    OPEN_STAGES, STAGE_NAMES, AccountInfo, Debtor, accounts_info, as_date, debtors_of, next_number, open_cases,
-    pauses, service_names,
+    OPEN_STAGES, STAGE_NAMES, AccountInfo, CaseRef, Debtor, accounts_info, as_date, changed_within, claimed_months,
+    liable_by_month, next_number, pauses, service_names,
 )
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -195,6 +197,16 @@ class Case:
         day = self.extra.get("objection_deadline")
         return date.fromisoformat(day) if day else None
 
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The months the case claims (its included lines)."""
+        return tuple(sorted({ln.period for ln in self.lines if ln.included}))
+
+    @property
+    def months(self) -> str:
+        """The months claimed as ranges, «01.2025–03.2025, 05.2025» («—» without one)."""
+        return months_text(self.periods) or "—"
+
     def liabilities(self) -> dict[str, int]:
         """What each debtor owes of the price: by share, or each the whole when liable jointly."""
         joint = any(d.joint for d in self.debtors)
@@ -315,21 +327,62 @@ def listing(db: pw.Database, *, which: str = "open", account: str | None = None)
 
 # --- opening --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Claimed:
-    """What a case would claim on a day: the lines (with their limitation flags), the penalty table and totals."""
+class Claim:
+    """What one case claims: the months of one liable set — their lines (with the limitation flags), their penalty
+    rows and totals (a court application names its debtors and claims their debt only)."""
 
-    info: AccountInfo
+    debtors: tuple[Debtor, ...]
     lines: tuple[tuple[pay.DebtLine, bool, bool], ...]
     """(line, barred, included)."""
     penalty_rows: tuple[tuple[PenaltyRow, str | None], ...]
     """(row, the service's exchange code)."""
     penalties: int
     principal: int
+    changed: tuple[Period, ...] = ()
+    """Months whose liable set changed within them, claimed whole from the set of their last day [P]."""
+
+    @property
+    def price(self) -> int:
+        return self.principal + self.penalties
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(sorted({ln.period for ln, _barred, included in self.lines if included}))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What cases would claim on a day: one ``Claim`` per liable set (the oldest months first), and the overdue
+    lines left out because an open case claims their month and service already."""
+
+    info: AccountInfo
+    claims: tuple[Claim, ...]
+    taken: tuple[tuple[pay.DebtLine, CaseRef], ...] = ()
+
+    @property
+    def lines(self) -> tuple[tuple[pay.DebtLine, bool, bool], ...]:
+        return tuple(sorted((x for c in self.claims for x in c.lines), key=lambda x: (x[0].period, x[0].due)))
+
+    @property
+    def principal(self) -> int:
+        return sum(c.principal for c in self.claims)
+
+    @property
+    def penalties(self) -> int:
+        return sum(c.penalties for c in self.claims)
 
 
 def claimed(db: pw.Database, account: str, *, day: date, include_barred: bool = False,
             finance: Finance | None = None, extra_pauses: dict | None = None) -> Claimed:
-    """The overdue debt of ``account`` on ``day`` as a case would claim it."""
+    """The overdue debt of ``account`` on ``day`` as cases would claim it, one claim per liable set.
+
+    * A line is overdue when its due date has passed; a month past its limitation is flagged and left out unless
+      ``include_barred``; a month and service an open case claims is left out (``taken``).
+    * Each month goes to the persons liable for it (``liable_by_month``: the owners of its last day by share, or the
+      social tenant's family then; ЖК ст. 153 ч. 2 п. 5, ст. 158, ст. 69 ч. 2); its penalty rows with it.
+    * The penalties a claim asks for are its rows' total less its part of what payments paid to penalties (the ledger
+      knows that money by service, not by month): the paid penalties split over every set's rows — those of open
+      cases too — in proportion to their totals, largest remainder [P]; with one set, all of it, as before."""
     info = accounts_info(db, [account]).get(account)
     if info is None:
         raise NotFound(f"Нет лицевого счёта «{account}»")
@@ -339,28 +392,77 @@ def claimed(db: pw.Database, account: str, *, day: date, include_barred: bool = 
     stood = pauses(db, info.id).get(info.id, {})
     for key, more in (extra_pauses or {}).items():
         stood = {**stood, key: [*stood.get(key, []), *more]}
-    lines = []
+    taken_by = claimed_months(db, info.id)
+    taken_periods = {period for period, _service in taken_by}
+    lines, taken = [], []
     for line in pay.debts(application, as_of=day):
         if line.due >= day:
+            continue
+        if (line.period, line.service) in taken_by:
+            taken.append((line, taken_by[(line.period, line.service)]))
             continue
         barred = time_barred(line.due, day, stood.get((line.period, line.service), ()))
         lines.append((line, barred, include_barred or not barred))
     left_out = {(ln.period, ln.service) for ln, _barred, included in lines if not included}
-    rows = [r for r in finance.penalty_rows(position, application, as_of=day)
-            if (r.period, r.service) not in left_out]
+    rows, rows_taken = [], []
+    for r in finance.penalty_rows(position, application, as_of=day):
+        if (r.period, r.service) in taken_by or (r.service is None and r.period in taken_periods):
+            rows_taken.append(r)
+        elif (r.period, r.service) not in left_out:
+            rows.append(r)
+    liable = liable_by_month(db, info, [ln.period for ln, _b, _i in lines] + [r.period for r in rows])
+    sets: dict[tuple, tuple[list, list]] = {}
+    for period in sorted(liable):  # the sets in the order of their oldest month
+        sets.setdefault(liable[period], ([], []))
+    for item in lines:
+        sets[liable[item[0].period]][0].append(item)
+    for r in rows:
+        sets[liable[r.period]][1].append(r)
     paid = sum(application.penalties_paid.values())
-    penalties = max(penalty_total(rows) - paid, 0)
-    principal = sum(ln.debt for ln, _b, included in lines if included)
-    return Claimed(info, tuple(lines),
-                   tuple((r, finance.services[r.service]["ext"] if r.service else None) for r in rows),
-                   penalties, principal)
+    totals = [penalty_total(set_rows) for _lines, set_rows in sets.values()] + [penalty_total(rows_taken)]
+    credit = allocate(min(paid, sum(totals)), totals) if sum(totals) else [0] * len(totals)
+    changed = set(changed_within(db, info, {ln.period: liable[ln.period] for ln, _b, included in lines if included}))
+    claims = []
+    for (debtors, (set_lines, set_rows)), total, credited in zip(sets.items(), totals, credit):
+        claims.append(Claim(
+            debtors, tuple(set_lines),
+            tuple((r, finance.services[r.service]["ext"] if r.service else None) for r in set_rows),
+            max(total - credited, 0), sum(ln.debt for ln, _b, included in set_lines if included),
+            tuple(sorted(changed & {ln.period for ln, _b, _i in set_lines}))))
+    return Claimed(info, tuple(claims), tuple(taken))
+
+
+def _month(period: Period) -> str:
+    return f"{period.month:02d}.{period.year}"
+
+
+def months_text(periods) -> str:
+    """«01.2025–03.2025, 05.2025»: months as ranges (what a case's card and notes show)."""
+    runs: list[list[Period]] = []
+    for p in sorted(periods):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(_month(r[0]) if len(r) == 1 else f"{_month(r[0])}–{_month(r[-1])}" for r in runs)
+
+
+def _refs_text(refs) -> str:
+    """«дело Д-2026-0001 (стадия)» or «дела Д-2026-0001 (стадия), Д-2026-0002 (стадия)»."""
+    unique = {r.number: r for r in refs}
+    return ("дело " if len(unique) == 1 else "дела ") + ", ".join(
+        f"{r.number} ({STAGE_NAMES.get(r.stage, r.stage)})" for r in unique.values())
 
 
 def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, filed_on: date, court: str | None,
               include_barred: bool = False, other_costs: int = 0, responsible: str | None = None, actor: str,
-              now: datetime) -> str:
-    """File a case for the account's overdue debt on ``filed_on``: an application for a судебный приказ
-    (``stage="court_order"``) or a claim (``"claim"``). Returns its number (Д-<year>-<nnnn>)."""
+              now: datetime) -> list[str]:
+    """File cases for the account's overdue debt on ``filed_on``: an application for a судебный приказ
+    (``stage="court_order"``) or a claim (``"claim"``) — one case per liable set (``claimed``: a month's debt is
+    claimed from those liable for that month, a court application names its debtors and claims their debt only),
+    each with its number, lines, penalties, price and duty (НК ст. 333.19 on its own price); ``other_costs`` go to
+    the first. A month and service an open case claims is not claimed again. Returns the numbers (Д-<year>-<nnnn>),
+    the oldest months' first; nothing is written when any is refused."""
     problems = []
     if stage not in ("court_order", "claim"):
         problems.append(Problem("stage", "дело начинается заявлением о вынесении судебного приказа (court_order) "
@@ -372,37 +474,56 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     _fail(problems)
     result = claimed(db, account, day=filed_on, include_barred=include_barred)
     info = result.info
-    existing = open_cases(db).get(info.id)
-    if existing is not None:
-        problems.append(Problem("account", f"по лицевому счёту {account} уже ведётся дело {existing.number} "
-                                           f"({STAGE_NAMES[existing.stage]})"))
-    if not result.lines:
+    claims = [c for c in result.claims if c.principal]
+    if not result.lines and result.taken:
+        problems.append(Problem("account", f"весь просроченный долг лицевого счёта {account} на "
+                                           f"{filed_on:%d.%m.%Y} уже взыскивается: "
+                                           f"{_refs_text(ref for _ln, ref in result.taken)} — месяц и услугу не "
+                                           "взыскивают в двух делах сразу"))
+    elif not result.lines:
         problems.append(Problem("account", f"у лицевого счёта {account} нет просроченного долга на "
                                            f"{filed_on:%d.%m.%Y}"))
-    elif not result.principal:
+    elif not claims:
         problems.append(Problem("account", "весь просроченный долг — за пределами срока исковой давности (3 года); "
                                            "включить его: --include-barred"))
-    price = result.principal + result.penalties
-    if stage == "court_order" and price > ORDER_LIMIT:
-        problems.append(Problem("stage", f"цена требования {format_rub_ru(price)} больше 500 000 ₽: судебный приказ "
-                                         "не выдаётся (ст. 121 ГПК РФ) — подайте иск (--claim)"))
+    for c in claims:
+        if stage == "court_order" and c.price > ORDER_LIMIT:
+            whom = f" к {'; '.join(d.name for d in c.debtors)} (месяцы {months_text(c.periods)})" \
+                if len(claims) > 1 else ""
+            problems.append(Problem("stage", f"цена требования{whom} {format_rub_ru(c.price)} больше 500 000 ₽: "
+                                             "судебный приказ не выдаётся (ст. 121 ГПК РФ) — подайте иск (--claim)"))
     _fail(problems, title="Дело не заведено")
-    duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
-    number = next_number(db, "court_case", "Д", filed_on.year)
-    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
-                **({"age_unchecked": True} if d.age_unchecked else {})} for d in debtors_of(db, info, filed_on)]
-    case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
-                         court_costs=duty + other_costs, opened_on=filed_on, number=number, debtors=debtors,
-                         penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in result.penalty_rows],
-                         duty=duty, duty_paid=duty, other_costs=other_costs, court=court, responsible=responsible,
-                         documents={})
-    for line, barred, included in result.lines:
-        uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
-                   supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
-    uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
-               note=f"цена {format_rub_ru(price)}; госпошлина {format_rub_ru(duty)}", actor=actor,
-               at=now.isoformat())
-    return number
+    taken_note = (f"; не включены месяцы {months_text({ln.period for ln, _ref in result.taken})}: их уже "
+                  f"взыскивает {_refs_text(ref for _ln, ref in result.taken)}") if result.taken else ""
+    opened = []
+    for i, c in enumerate(claims):
+        costs = other_costs if i == 0 else 0
+        duty = court_order_duty(c.price) if stage == "court_order" else claim_duty(c.price)
+        number = next_number(db, "court_case", "Д", filed_on.year)
+        debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
+                    **({"age_unchecked": True} if d.age_unchecked else {})} for d in c.debtors]
+        case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=c.principal, penalties=c.penalties,
+                             court_costs=duty + costs, opened_on=filed_on, number=number, debtors=debtors,
+                             penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in c.penalty_rows],
+                             duty=duty, duty_paid=duty, other_costs=costs, court=court, responsible=responsible,
+                             documents={})
+        for line, barred, included in c.lines:
+            uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
+                       supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
+        opened.append((case_id, number, c, duty))
+    numbers = [number for _id, number, _c, _duty in opened]
+    for case_id, number, c, duty in opened:
+        others = [n for n in numbers if n != number]
+        split = (f"; месяцы {months_text(c.periods)} — долг тех, кто отвечал за них (собственники или семья "
+                 f"нанимателя в каждом месяце); за другие месяцы — {'дело' if len(others) == 1 else 'дела'} "
+                 f"{', '.join(others)}") if others else ""
+        changed = (f"; {'в месяце' if len(c.changed) == 1 else 'в месяцах'} {months_text(c.changed)} сменились "
+                   "собственники (члены семьи): месяц взыскивается с тех, кто был на его последний день"
+                   ) if c.changed else ""
+        uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
+                   note=f"цена {format_rub_ru(c.price)}; госпошлина {format_rub_ru(duty)}{split}{changed}{taken_note}",
+                   actor=actor, at=now.isoformat())
+    return numbers
 
 
 # --- stages ---------------------------------------------------------------------------------------------------
@@ -639,5 +760,5 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
                      tuple((p, sum(s.values())) for p, s in sorted(by_month.items())), closed)
 
 
-__all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claimed", "NEXT", "Recovered", "SOURCES", "advance",
-           "case", "claimed", "close", "listing", "open_case", "recover", "write_off"]
+__all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claim", "Claimed", "NEXT", "Recovered", "SOURCES",
+           "advance", "case", "claimed", "months_text", "close", "listing", "open_case", "recover", "write_off"]

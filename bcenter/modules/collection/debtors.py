@@ -83,7 +83,8 @@ class Criteria:
 @dataclass(frozen=True, slots=True)
 class DebtorRow:
     """An account of the list: its overdue debt (kopecks) and months, the oldest overdue month and when its
-    limitation runs out, the services owed, its open case."""
+    limitation runs out, the services owed, its open cases (an account may have several: one per liable set and
+    filing)."""
 
     account: str
     payer: str
@@ -94,11 +95,26 @@ class DebtorRow:
     oldest: Period
     limitation_ends: date | None
     services: tuple[str, ...]
-    case: str | None = None
-    case_stage: str | None = None
+    cases: tuple[tuple[str, str], ...] = ()
+    """The open cases: (number, stage), the first opened first."""
     total: int = 0
     """Everything owed, the months not yet due included (what ``bcenter debts`` totals)."""
     contacts: dict = field(default_factory=dict)
+
+    @property
+    def case(self) -> str | None:
+        """The open cases' numbers, «Д-2026-0001, Д-2026-0002» (None without one)."""
+        return ", ".join(number for number, _stage in self.cases) or None
+
+    @property
+    def case_stage(self) -> str | None:
+        """The open cases' stages in the same order, comma-separated (None without a case)."""
+        return ", ".join(stage for _number, stage in self.cases) or None
+
+    @property
+    def case_text(self) -> str:
+        """«Д-2026-0001 (судебный приказ вынесен), …» — what the list's column «Дело» shows."""
+        return ", ".join(f"{number} ({STAGE_NAMES.get(stage, stage)})" for number, stage in self.cases)
 
 
 def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None = None) -> list[DebtorRow]:
@@ -136,8 +152,8 @@ def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None
 
 def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, as_of: date, cases, stood
          ) -> DebtorRow | None:
-    case = cases.get(acc.id)
-    if criteria.not_in_court and case is not None:
+    mine = cases.get(acc.id, [])
+    if criteria.not_in_court and mine:
         return None
     total = sum(ln.debt for ln in lines)
     overdue = [ln for ln in lines if ln.due < as_of
@@ -159,7 +175,7 @@ def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, a
         return None
     services = tuple(sorted({finance.services[ln.service]["ext"] for ln in overdue}))
     return DebtorRow(acc.number, acc.payer, acc.address, acc.house_code, debt, months, oldest.period, limit,
-                     services, case.number if case else None, case.stage if case else None, total)
+                     services, tuple((c.number, c.stage) for c in mine), total)
 
 
 CSV_COLUMNS = ("account", "payer", "address", "debt", "months", "oldest", "limitation_ends", "case", "phone",
@@ -177,7 +193,7 @@ def to_csv(rows: Iterable[DebtorRow]) -> str:
     for r in rows:
         writer.writerow([r.account, r.payer, r.address, format_kop(r.debt), r.months, str(r.oldest),
                          r.limitation_ends.isoformat() if r.limitation_ends else "",
-                         f"{r.case} ({STAGE_NAMES.get(r.case_stage, r.case_stage)})" if r.case else "",
+                         r.case_text,
                          r.contacts.get("phone") or "", r.contacts.get("email") or ""])
     return buf.getvalue()
 
