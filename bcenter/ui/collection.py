@@ -35,10 +35,11 @@ def _opened_text(opened: list) -> str:
     claimed from those liable for it: one case per set of debtors)."""
     parts = [f"{c.number} (месяцы {c.months}; {'; '.join(d.name for d in c.debtors)}): цена "
              f"{format_rub_ru(c.price)}, госпошлина {format_rub_ru(c.duty)}" for c in opened]
+    left = "".join(f". Не взыскивается: {text}" for text in opened[0].unclaimed_penalties) if opened else ""
     if len(opened) == 1:
         return f"Заведено дело {opened[0].number}: цена {format_rub_ru(opened[0].price)}, госпошлина " \
-               f"{format_rub_ru(opened[0].duty)}"
-    return f"Заведено дел: {len(opened)} — по одному на каждый состав должников: " + "; ".join(parts)
+               f"{format_rub_ru(opened[0].duty)}{left}"
+    return f"Заведено дел: {len(opened)} — по одному на каждый состав должников: " + "; ".join(parts) + left
 
 
 def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:
@@ -123,7 +124,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             for r in found] or [ft.Text("Должников по этим условиям нет", key="debtors_none")]
         total.value = f"Должников: {len(found)}, просрочено {format_rub_ru(sum(r.debt for r in found))}"
         case_rows.controls = [ft.TextButton(
-            f"{c.number} · ЛС {c.account} · {c.payer} · {c.stage_name} · долг {format_rub_ru(c.principal)}",
+            f"{c.number} · ЛС {c.account} · {c.debtors} · {c.stage_name} · долг {format_rub_ru(c.principal)}",
             data=c.number, key=f"case:{c.number}", on_click=pick_case) for c in open_cases] or [
             ft.Text("Открытых дел нет", key="cases_none")]
 
@@ -140,9 +141,10 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             error.value = exc.message
             return
         state["case"] = number
-        lines = [f"Дело {c.number}: ЛС {c.account}, {c.payer}", f"Стадия: {c.stage_name}",
+        lines = [f"Дело {c.number}: ЛС {c.account}, {c.debtors_text}", f"Стадия: {c.stage_name}",
                  f"Основной долг {format_rub_ru(c.principal)}, пени {format_rub_ru(c.penalties)}, госпошлина "
                  f"{format_rub_ru(c.duty)}; взыскано {format_rub_ru(c.recovered)}, осталось {format_rub_ru(c.owed)}"]
+        lines += [f"Не взыскивается: {text}" for text in c.unclaimed_penalties]
         if c.objection_deadline and c.stage == "order_issued":
             lines.append(f"Возражения должника — по {c.objection_deadline:%d.%m.%Y}")
         lines += [f"{e.day:%d.%m.%Y} — {e.name}" + (f", № {e.number}" if e.number else "")

@@ -22,7 +22,7 @@ from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import limitation_end
-from bcenter.modules.collection.accounts import STAGE_NAMES, accounts_info, open_cases, pauses
+from bcenter.modules.collection.accounts import STAGE_NAMES, accounts_info, claimed_lines, open_cases, pauses
 from bcenter.modules.finance.position import Finance
 from db.dialect import param_mark
 from db.models.cases import DebtorFilter
@@ -39,6 +39,8 @@ class Criteria:
     supplier: str | None = None
     house: str | None = None
     not_in_court: bool = False
+    """«Без дела в суде»: accounts with overdue debt no open case claims (a month and service in no case), counted by
+    that debt only — an account whose order for old months is being enforced stays while a later month is unfiled."""
     limitation_within: int | None = None
     """Only accounts whose oldest overdue month runs out of its limitation within this many days (or already has)."""
 
@@ -131,6 +133,7 @@ def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None
     if problems:
         raise ValidationFailed(problems, title="Список должников: условия не приняты")
     cases = open_cases(db)
+    claimed = claimed_lines(db) if criteria.not_in_court else {}
     stood = pauses(db)
     numbers = [n for n, i in sorted(info.items()) if criteria.house is None or i.house_code == criteria.house]
     if job is not None:
@@ -143,22 +146,28 @@ def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None
         if job is not None:
             job.advance()
             job.check()
-        row = _row(finance, acc, lines, criteria, as_of, cases, stood)
+        row = _row(finance, acc, lines, criteria, as_of, cases, stood, claimed)
         if row is not None:
             out.append(row)
     out.sort(key=lambda r: (-r.debt, r.account))
     return out
 
 
-def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, as_of: date, cases, stood
-         ) -> DebtorRow | None:
+def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, as_of: date, cases, stood,
+         claimed: dict | None = None) -> DebtorRow | None:
+    """The account's row, None when it does not meet ``criteria``. ``claimed``: by account id, the (month, service)
+    pairs open cases claim (``accounts.claimed_lines``) — with ``not_in_court`` an account with open cases stays in
+    the list when it has overdue debt outside them, that debt only (a month and service is claimed by one case)."""
+    claimed = claimed or {}
     mine = cases.get(acc.id, [])
-    if criteria.not_in_court and mine:
-        return None
     total = sum(ln.debt for ln in lines)
     overdue = [ln for ln in lines if ln.due < as_of
                and (criteria.service is None or finance.services[ln.service]["ext"] == criteria.service)
                and (criteria.supplier is None or finance.suppliers[ln.supplier] == criteria.supplier)]
+    if criteria.not_in_court and mine:
+        # «без дела в суде»: the overdue debt no open case claims (a later month, another owner's months): an account
+        # with such debt is still to be filed, and its row counts that debt only
+        overdue = [ln for ln in overdue if (ln.period, ln.service) not in claimed.get(acc.id, ())]
     if not overdue:
         return None
     debt = sum(ln.debt for ln in overdue)
