@@ -103,15 +103,17 @@ class CollectionCases(UseCases):
     @use_case(P.COLLECTION_WRITE, "новое судебное дело", writes=True)
     def open_case(self, account: str, *, stage: str = "court_order", filed_on: date | None = None,
                   court: str | None = None, include_barred: bool = False, other_costs: int = 0,
-                  responsible: str | None = None) -> Case:
-        """File an application for a судебный приказ (or a claim) for the account's overdue debt."""
+                  responsible: str | None = None) -> list[Case]:
+        """File applications for a судебный приказ (or claims) for the account's overdue debt: one case per liable
+        set — a month's debt is claimed from those who owned the premises then (or the tenant's family registered
+        then) — the oldest months' case first; months an open case claims are left out."""
         day = filed_on or self.app.clock.today()
         with self._unit("collection.case.open", account=account, stage=stage) as uow:
-            number = cases.open_case(uow, self.db, account=account, stage=stage, filed_on=day, court=court,
-                                     include_barred=include_barred, other_costs=other_costs,
-                                     responsible=responsible or self.app.actor.user, actor=self.app.actor.user,
-                                     now=self.app.clock.now())
-        return cases.case(self.db, number, as_of=self.app.clock.today())
+            numbers = cases.open_case(uow, self.db, account=account, stage=stage, filed_on=day, court=court,
+                                      include_barred=include_barred, other_costs=other_costs,
+                                      responsible=responsible or self.app.actor.user, actor=self.app.actor.user,
+                                      now=self.app.clock.now())
+        return [cases.case(self.db, number, as_of=self.app.clock.today()) for number in numbers]
 
     @use_case(P.COLLECTION_WRITE, "шаг судебного дела", writes=True)
     def advance(self, number: str, *, stage: str, day: date | None = None, court: str | None = None,

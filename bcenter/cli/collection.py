@@ -72,10 +72,11 @@ def debtors_list(obj: Context, as_of: str | None, min_debt: str | None, months: 
             "account": r.account, "payer": r.payer, "address": r.address, "house": r.house,
             "debt": format_kop(r.debt), "total": format_kop(r.total), "months": r.months, "oldest": str(r.oldest),
             "limitation_ends": r.limitation_ends.isoformat() if r.limitation_ends else None,
-            "services": list(r.services), "case": r.case, "case_stage": r.case_stage} for r in rows]))
+            "services": list(r.services), "case": r.case, "case_stage": r.case_stage,
+            "cases": [{"number": n, "stage": st} for n, st in r.cases]} for r in rows]))
         return
     for r in rows:
-        case = f"  дело {r.case}" if r.case else ""
+        case = f"  {'дело' if len(r.cases) == 1 else 'дела'} {r.case}" if r.cases else ""
         limit = f", давность до {r.limitation_ends:%d.%m.%Y}" if r.limitation_ends else ""
         click.echo(f"{r.account}  {format_rub_ru(r.debt):>16}  мес.: {r.months:>2} (с {r.oldest}{limit})  "
                    f"{r.payer}, {r.address}{case}")
@@ -167,12 +168,14 @@ STAGES = ["order_issued", "order_cancelled", "claim", "judgment", "enforcement"]
 
 
 def _card(c) -> list[str]:
-    lines = [f"Дело {c.number}: ЛС {c.account}, {c.payer}, {c.address}",
+    lines = [f"Дело {c.number}: ЛС {c.account}, {c.debtors_text}, {c.address}",
              f"Стадия: {c.stage_name}" + (f" ({c.closed_reason})" if c.closed_reason else ""),
              f"Суд: {c.court or '—'}; номер дела: {c.court_number or '—'}",
              "Должники: " + "; ".join(
                  f"{d.name}" + (" (солидарно)" if d.joint else f" (доля {d.share})" if d.share else "")
                  for d in c.debtors),
+             f"Месяцы: {c.months}",
+             *(f"Не взыскивается: {text}" for text in c.unclaimed_penalties),
              f"Основной долг {format_rub_ru(c.principal)}, пени на {c.penalty_as_of:%d.%m.%Y} "
              f"{format_rub_ru(c.penalties)}, цена {format_rub_ru(c.price)}; госпошлина {format_rub_ru(c.duty)} "
              f"(уплачено всего {format_rub_ru(c.duty_paid)}), прочие расходы {format_rub_ru(c.other_costs)}",
@@ -205,6 +208,7 @@ def _card_json(c) -> dict:
             "duty": format_kop(c.duty), "duty_paid": format_kop(c.duty_paid), "court_costs": format_kop(c.court_costs),
             "owed": format_kop(c.owed), "principal_owed": format_kop(c.principal_owed),
             "debtors": [{"name": d.name, "share": d.share, "joint": d.joint} for d in c.debtors],
+            "penalties_not_claimed": list(c.unclaimed_penalties),
             "lines": [{"period": str(ln.period), "service": ln.service, "due": ln.due.isoformat(),
                        "amount": format_kop(ln.amount), "owed": format_kop(ln.owed), "barred": ln.barred,
                        "included": ln.included} for ln in c.lines],
@@ -227,13 +231,22 @@ def _card_json(c) -> dict:
 @click.pass_obj
 def case_open(obj: Context, account: str, claim: bool, filed: str | None, court: str | None, include_barred: bool,
               costs: str | None) -> None:
-    """Завести дело: долг по месяцам и услугам, пени на день подачи, госпошлина, должники."""
-    c = obj.app.collection.open_case(account, stage="claim" if claim else "court_order",
-                                     filed_on=_day(filed, "--filed"), court=court, include_barred=include_barred,
-                                     other_costs=_rub(costs, "--costs"))
-    for line in _card(c):
-        click.echo(line)
-    click.echo(f"Заявление: bcenter cases document {c.number} --out заявление.pdf")
+    """Завести дело: долг по месяцам и услугам, пени на день подачи, госпошлина, должники. Месяц взыскивается с тех,
+    кто отвечал за него (собственники или семья нанимателя в том месяце): если собственник сменился — по делу на
+    каждый состав должников."""
+    opened = obj.app.collection.open_case(account, stage="claim" if claim else "court_order",
+                                          filed_on=_day(filed, "--filed"), court=court, include_barred=include_barred,
+                                          other_costs=_rub(costs, "--costs"))
+    if len(opened) > 1:
+        click.echo(f"Заведено дел: {len(opened)} ({', '.join(c.number for c in opened)}) — по одному на каждый "
+                   "состав должников: долг месяца взыскивается с тех, кто отвечал за него")
+    for i, c in enumerate(opened):
+        if i:
+            click.echo("")
+        for line in _card(c):
+            click.echo(line)
+        click.echo(f"Заявление: bcenter cases document {c.number} --out заявление-{c.number}.pdf"
+                   if len(opened) > 1 else f"Заявление: bcenter cases document {c.number} --out заявление.pdf")
 
 
 @cases.command("list")
@@ -242,10 +255,10 @@ def case_open(obj: Context, account: str, claim: bool, filed: str | None, court:
 @click.option("--account", default=None, metavar="ЛИЦЕВОЙ_СЧЁТ")
 @click.pass_obj
 def case_list(obj: Context, show_all: bool, account: str | None) -> None:
-    """Судебные дела: открытые (или все)."""
+    """Судебные дела: открытые (или все), с должниками каждого дела."""
     rows = obj.app.collection.cases(which="all" if show_all else "open", account=account)
     for c in rows:
-        click.echo(f"{c.number}  {c.opened_on:%d.%m.%Y}  ЛС {c.account}  {c.payer}  {c.stage_name}  долг "
+        click.echo(f"{c.number}  {c.opened_on:%d.%m.%Y}  ЛС {c.account}  {c.debtors}  {c.stage_name}  долг "
                    f"{format_rub_ru(c.principal)}, пени {format_rub_ru(c.penalties)}")
     if not rows:
         click.echo("Дел нет: bcenter debtors list --months 3 --not-in-court, затем bcenter cases open ЛИЦЕВОЙ_СЧЁТ")
@@ -307,7 +320,9 @@ def case_recover(obj: Context, number: str, amount: str, day: str | None, source
     months = ", ".join(f"{p}: {format_rub_ru(a)}" for p, a in r.by_month)
     click.echo(f"{r.number}: расходы {format_rub_ru(r.costs)}, долг {format_rub_ru(r.principal)}"
                + (f" ({months})" if months else "") + f", пени {format_rub_ru(r.penalties)}"
-               + (f", сверх долга {format_rub_ru(r.overpaid)} — оплата лицевого счёта" if r.overpaid else "")
+               + (f", сверх долга {format_rub_ru(r.overpaid)} — к возврату должнику: за другие месяцы лицевого "
+                  "счёта отвечают другие лица" if r.refund else f", сверх долга {format_rub_ru(r.overpaid)} — оплата "
+                  "лицевого счёта" if r.overpaid else "")
                + ("; дело закрыто: долг погашен" if r.closed else ""))
 
 

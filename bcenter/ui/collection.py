@@ -30,6 +30,18 @@ def _day(text: str | None) -> date | None:
     return parse_date(text.strip()) if (text or "").strip() else None
 
 
+def _opened_text(opened: list) -> str:
+    """What the screen says of the cases just filed: each with its months, debtors, price and duty (a month's debt is
+    claimed from those liable for it: one case per set of debtors)."""
+    parts = [f"{c.number} (месяцы {c.months}; {'; '.join(d.name for d in c.debtors)}): цена "
+             f"{format_rub_ru(c.price)}, госпошлина {format_rub_ru(c.duty)}" for c in opened]
+    left = "".join(f". Не взыскивается: {text}" for text in opened[0].unclaimed_penalties) if opened else ""
+    if len(opened) == 1:
+        return f"Заведено дело {opened[0].number}: цена {format_rub_ru(opened[0].price)}, госпошлина " \
+               f"{format_rub_ru(opened[0].duty)}{left}"
+    return f"Заведено дел: {len(opened)} — по одному на каждый состав должников: " + "; ".join(parts) + left
+
+
 def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> tuple[ft.Control, dict]:
     """The debt collection section over ``app``; documents go to ``files`` (served at the site's root)."""
     state: dict[str, Any] = {"account": None, "case": None}
@@ -107,11 +119,12 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             return
         rows.controls = [ft.TextButton(
             f"{r.account} · {format_rub_ru(r.debt)} · мес.: {r.months} (с {r.oldest}) · {r.payer}, {r.address}"
-            + (f" · дело {r.case}" if r.case else ""), data=r.account, key=f"debtor:{r.account}", on_click=pick)
+            + (f" · {'дело' if len(r.cases) == 1 else 'дела'} {r.case}" if r.cases else ""), data=r.account,
+            key=f"debtor:{r.account}", on_click=pick)
             for r in found] or [ft.Text("Должников по этим условиям нет", key="debtors_none")]
         total.value = f"Должников: {len(found)}, просрочено {format_rub_ru(sum(r.debt for r in found))}"
         case_rows.controls = [ft.TextButton(
-            f"{c.number} · ЛС {c.account} · {c.payer} · {c.stage_name} · долг {format_rub_ru(c.principal)}",
+            f"{c.number} · ЛС {c.account} · {c.debtors} · {c.stage_name} · долг {format_rub_ru(c.principal)}",
             data=c.number, key=f"case:{c.number}", on_click=pick_case) for c in open_cases] or [
             ft.Text("Открытых дел нет", key="cases_none")]
 
@@ -128,9 +141,10 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             error.value = exc.message
             return
         state["case"] = number
-        lines = [f"Дело {c.number}: ЛС {c.account}, {c.payer}", f"Стадия: {c.stage_name}",
+        lines = [f"Дело {c.number}: ЛС {c.account}, {c.debtors_text}", f"Стадия: {c.stage_name}",
                  f"Основной долг {format_rub_ru(c.principal)}, пени {format_rub_ru(c.penalties)}, госпошлина "
                  f"{format_rub_ru(c.duty)}; взыскано {format_rub_ru(c.recovered)}, осталось {format_rub_ru(c.owed)}"]
+        lines += [f"Не взыскивается: {text}" for text in c.unclaimed_penalties]
         if c.objection_deadline and c.stage == "order_issued":
             lines.append(f"Возражения должника — по {c.objection_deadline:%d.%m.%Y}")
         lines += [f"{e.day:%d.%m.%Y} — {e.name}" + (f", № {e.number}" if e.number else "")
@@ -166,13 +180,12 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     async def do_open(_e=None) -> None:
         if not state["account"]:
             return
-        c = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
-                                                       court=(court.value or "").strip() or None),
-                      lambda r: f"Заведено дело {r.number}: цена {format_rub_ru(r.price)}, госпошлина "
-                                f"{format_rub_ru(r.duty)}")
-        if c is not None:
+        opened = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
+                                                            court=(court.value or "").strip() or None),
+                           _opened_text)
+        if opened:
             await load()
-            await show_case(c.number)
+            await show_case(opened[0].number)
 
     async def do_advance(_e=None) -> None:
         if not state["case"]:

@@ -1,11 +1,13 @@
 """Who a case names for municipal housing (ЖК ст. 69 ч. 2): the tenant and the adult members of the family jointly —
-a child under 18 on the filing day is not named; a member whose birth date is not known is named, marked «возраст не
-проверен» in the application."""
+a child under 18 is not named; a member whose birth date is not known is named, marked «возраст не проверен» in the
+application. The family is the one registered in the months claimed: the months before the flat became municipal are
+its former owners' (by share), those before the new members came are the family's without them."""
 from __future__ import annotations
 
 from datetime import date
 
 from bcenter.app.passport import NewPerson
+from bcenter.core.period import Period
 from bcenter.modules.passport.desk import key_text
 from tests.collection.helpers import debtor
 
@@ -26,7 +28,13 @@ def test_a_child_is_not_named_a_joint_debtor_and_an_unknown_age_is_marked(app):
     app.passport.register(acc, kind="permanent", start="2026-02-01",
                           new=NewPerson("Взрослов", "Пётр", "Ильич", None, {"birth_date": "1980-03-01"}))
     app.passport.register(acc, kind="permanent", start="2026-02-01", new=NewPerson("Безданных", "Олег", "Олегович"))
-    case = app.collection.open_case(acc, filed_on=date(2026, 11, 20))
+    opened = app.collection.open_case(acc, filed_on=date(2026, 11, 20))
+    owners, before, case = opened  # the oldest months first
+    assert max(owners.periods) < Period(2026, 1) and all(d.share and not d.joint for d in owners.debtors)
+    assert before.periods == (Period(2026, 1),) and all(d.joint for d in before.debtors)
+    assert min(case.periods) == Period(2026, 2)
+    assert {d.name for d in case.debtors} - {d.name for d in before.debtors} == {"Взрослов Пётр Ильич",
+                                                                                 "Безданных Олег Олегович"}
     names = {d.name: d for d in case.debtors}
     assert "Малышев Ваня Петрович" not in names
     assert "Взрослов Пётр Ильич" in names and not names["Взрослов Пётр Ильич"].age_unchecked

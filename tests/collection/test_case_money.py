@@ -11,12 +11,15 @@ import pytest
 from bcenter.core.errors import ValidationFailed
 from bcenter.engine.collection import claim_duty
 from bcenter.modules.collection import cases
-from tests.collection.helpers import debtor, pay
+from bcenter.modules.finance.position import Finance
+from db.models.finance import Payment, PaymentServiceSplit
+from db.uow import UnitOfWork
+from tests.collection.helpers import account_id, debtor, pay
 
 
 def test_a_claim_after_a_cancelled_order_claims_only_what_is_still_owed(app):
     acc = debtor(app)
-    case = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
+    [case] = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
     app.collection.advance(case.number, stage="order_issued", day=date(2026, 9, 20), received_on=date(2026, 9, 25))
     pay(app, acc, 3_000_00, date(2026, 10, 1))
     app.collection.advance(case.number, stage="order_cancelled", day=date(2026, 10, 5))
@@ -34,7 +37,7 @@ def test_a_claim_after_a_cancelled_order_claims_only_what_is_still_owed(app):
 
 def test_penalties_paid_through_the_bills_after_filing_are_not_claimed_again(app):
     acc = debtor(app)
-    case = app.collection.open_case(acc, filed_on=date(2026, 11, 20))
+    [case] = app.collection.open_case(acc, filed_on=date(2026, 11, 20))
     d = app.finance.debts(as_of=date(2026, 12, 1), account=acc).accounts[0]
     p = app.finance.penalties(as_of=date(2026, 12, 1), account=acc).accounts[0]
     pay(app, acc, d.total + p.total - p.paid, date(2026, 12, 1))
@@ -47,7 +50,7 @@ def test_penalties_paid_through_the_bills_after_filing_are_not_claimed_again(app
 
 def test_a_claim_after_a_cancelled_order_leaves_out_penalties_paid_since(app):
     acc = debtor(app)
-    case = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
+    [case] = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
     app.collection.advance(case.number, stage="order_issued", day=date(2026, 9, 20), received_on=date(2026, 9, 25))
     app.collection.advance(case.number, stage="order_cancelled", day=date(2026, 10, 5))
     d = app.finance.debts(as_of=date(2026, 12, 1), account=acc).accounts[0]
@@ -62,18 +65,55 @@ def test_a_claim_after_a_cancelled_order_leaves_out_penalties_paid_since(app):
 def test_an_order_for_more_than_500_000_is_refused(app, monkeypatch):
     acc = debtor(app)
     real = cases.claimed
-    monkeypatch.setattr(cases, "claimed", lambda *a, **k: dataclasses.replace(real(*a, **k), principal=600_000_00))
+    def large(*a, **k):
+        got = real(*a, **k)
+        return dataclasses.replace(got, claims=tuple(dataclasses.replace(c, principal=600_000_00) for c in got.claims))
+
+    monkeypatch.setattr(cases, "claimed", large)
     with pytest.raises(ValidationFailed, match="500"):
         app.collection.open_case(acc, filed_on=date(2026, 11, 20))
-    assert app.collection.open_case(acc, stage="claim", filed_on=date(2026, 11, 20)).stage == "claim"
+    [claim] = app.collection.open_case(acc, stage="claim", filed_on=date(2026, 11, 20))
+    assert claim.stage == "claim"
 
 
 def test_a_barred_month_claimed_on_purpose_is_marked_in_the_application(app, monkeypatch):
     acc = debtor(app)
     oldest = min(ln.due for ln, _barred, _included in cases.claimed(app.db, acc, day=date(2026, 11, 20)).lines)
     monkeypatch.setattr(cases, "time_barred", lambda due, filed, pauses=(): due == oldest)
-    case = app.collection.open_case(acc, filed_on=date(2026, 11, 20), include_barred=True)
+    [case] = app.collection.open_case(acc, filed_on=date(2026, 11, 20), include_barred=True)
     doc = app.collection.court_document(case.number, day=date(2026, 11, 20))
     marked = [r for r in doc.payload["debts"] if "срок исковой давности истёк" in r[1]]
     assert marked and all(r[6] == oldest.isoformat() for r in marked)
     assert len(marked) < len(doc.payload["debts"])
+
+
+def test_a_sold_flats_penalties_paid_are_parted_between_its_cases_to_the_kopeck(app):
+    """The ledger knows the penalties paid by service, not by month: they are split over the seller's and the buyer's
+    penalty rows in proportion to their totals [P] — the two cases ask together exactly what the account owes in
+    penalties, each at most its rows' total."""
+    from bcenter.app.passport import NewPerson
+    from bcenter.modules.passport.desk import key_text
+
+    acc = debtor(app)
+    for pid, ext in app.db.execute_sql(
+            'SELECT o.owner_person_id, pe.ext_id FROM "ownership" o JOIN "account" a ON a.premises_id = o.premises_id '
+            'JOIN "person" pe ON pe.id = o.owner_person_id WHERE a.number = ? AND o.valid_to IS NULL', (acc,)):
+        app.passport.end_ownership(acc, person=ext or key_text(pid), on="2026-03-01")
+    app.passport.own(acc, share="1/1", start="2026-03-01", new=NewPerson("Покупатель", "Павел", "Петрович"))
+    paid_on, filed = date(2026, 11, 10), date(2026, 11, 20)
+    debts = app.finance.debts(as_of=paid_on, account=acc).accounts[0].periods
+    service = max({d.service for d in debts}, key=lambda s: sum(d.debt for d in debts if d.service == s))
+    owed = sum(d.debt for d in debts if d.service == service)  # a payer's split: the service's debt and penalties
+    with UnitOfWork(action="test.pay", db=app.db, actor="test") as uow:
+        pid = uow.insert(Payment, ext_id="split-1", account=account_id(app, acc), amount=owed + 100_00,
+                         paid_on=paid_on, period=None, channel="bank", agent="Сбербанк")
+        uow.insert(PaymentServiceSplit, payment=pid, service=Finance(app.db).by_ext[service], amount=owed + 100_00)
+    p = app.finance.penalties(as_of=filed, account=acc).accounts[0]
+    assert p.paid > 0, "the split payment paid penalties of its service"
+    sellers, buyers = app.collection.open_case(acc, filed_on=filed)
+    assert sellers.penalties + buyers.penalties == p.total - p.paid
+    for c in (sellers, buyers):
+        total = sum(r.amount for r in c.penalty_rows)
+        assert 0 <= c.penalties < total
+    assert sellers.principal + buyers.principal == sum(
+        d.debt for d in app.finance.debts(as_of=filed, account=acc).accounts[0].periods if d.due < filed)

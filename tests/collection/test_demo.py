@@ -168,7 +168,7 @@ def _no_debt(app) -> str:
 def test_a_court_order_application_carries_the_engines_penalty_table_and_its_duty(app):
     debtor = app.collection.debtors(_criteria(min_months=3), as_of=AS_OF)[0].account
     filed = date(2026, 11, 20)
-    case = app.collection.open_case(debtor, filed_on=filed, court="мировому судье судебного участка № 1")
+    [case] = app.collection.open_case(debtor, filed_on=filed, court="мировому судье судебного участка № 1")
     penalties = app.finance.penalties(as_of=filed, account=debtor).accounts[0]
     debts = app.finance.debts(as_of=filed, account=debtor).accounts[0]
     assert [(r.period, r.service, r.start, r.end, r.days, r.debt, r.rate, r.fraction, r.amount)
@@ -187,7 +187,7 @@ def test_a_court_order_application_carries_the_engines_penalty_table_and_its_dut
     assert "Заявление о вынесении судебного приказа" in text and f"Цена требования: {rub(case.price)} руб." in text
     assert f"пеней {rub(case.penalties)} руб." in text and f"Госпошлина: {rub(case.duty)} руб." in text
     assert app.collection.reprint(doc.number) == doc.pdf
-    with pytest.raises(ValidationFailed, match="уже ведётся дело Д-2026-0001"):
+    with pytest.raises(ValidationFailed, match="уже взыскивается: дело Д-2026-0001"):
         app.collection.open_case(debtor, filed_on=filed)
     assert [c.number for c in app.collection.cases()] == ["Д-2026-0001"]
     assert app.collection.debtors(_criteria(min_months=3, not_in_court=True), as_of=AS_OF) == [
@@ -197,7 +197,7 @@ def test_a_court_order_application_carries_the_engines_penalty_table_and_its_dut
 def test_fssp_money_pays_the_cases_months_not_the_newest_and_closes_it(app):
     debtor = app.collection.debtors(_criteria(min_months=3), as_of=AS_OF)[0].account
     filed = date(2026, 9, 1)  # the months due before September; October's and later stay outside the case
-    case = app.collection.open_case(debtor, filed_on=filed)
+    [case] = app.collection.open_case(debtor, filed_on=filed)
     app.collection.advance(case.number, stage="order_issued", day=date(2026, 9, 20), court_number="2-777/2026",
                            received_on=date(2026, 9, 25))
     case = app.collection.advance(case.number, stage="enforcement", day=date(2026, 10, 15), court_number="ИП 12345/26")
@@ -231,7 +231,7 @@ def test_fssp_money_pays_the_cases_months_not_the_newest_and_closes_it(app):
 
 def test_stages_refuse_what_does_not_follow_and_nothing_is_written(app):
     debtor = app.collection.debtors(_criteria(min_months=3), as_of=AS_OF)[0].account
-    case = app.collection.open_case(debtor, filed_on=date(2026, 11, 2))
+    [case] = app.collection.open_case(debtor, filed_on=date(2026, 11, 2))
     before = _counts(app)
     with pytest.raises(ValidationFailed, match="можно перейти: order_issued"):
         app.collection.advance(case.number, stage="judgment", day=date(2026, 11, 10))

@@ -34,7 +34,7 @@ def app(any_db, any_url, example_doc):
 
 
 def test_limitation_cancelled_order_duty_and_shares(app):
-    case = app.collection.open_case("1002003004", filed_on=date(2026, 6, 1), court="мировому судье участка № 3")
+    [case] = app.collection.open_case("1002003004", filed_on=date(2026, 6, 1), court="мировому судье участка № 3")
     lines = {ln.period: ln for ln in case.lines}
     assert lines[Period(2022, 5)].barred and not lines[Period(2022, 5)].included  # due 2022-06: barred in 2025
     assert not lines[Period(2023, 9)].barred and lines[Period(2023, 9)].included
@@ -55,7 +55,7 @@ def test_limitation_cancelled_order_duty_and_shares(app):
     assert claimed.duty == claim_duty(claimed.price, credited=2_000_00) == 2_000_00  # 4 000 less the order's 2 000
     assert claimed.duty_paid == 4_000_00 and claimed.court_costs == 4_000_00
 
-    other = app.collection.open_case("1002010010", stage="claim", filed_on=date(2026, 11, 20))
+    [other] = app.collection.open_case("1002010010", stage="claim", filed_on=date(2026, 11, 20))
     never = {ln.period: ln for ln in other.lines}[Period(2023, 9)]
     assert never.barred and not never.included  # the same month, no order over it: barred
     assert other.duty == claim_duty(other.price) == 4_000_00

@@ -13,7 +13,7 @@ def test_a_case_and_its_recovery_reach_the_server_and_the_desks_of_its_house(wor
     office = world.sites["O1"]
     house = world.houses[0]
     debtor = office.collection.debtors(Criteria(min_months=3, house=house), as_of=date(2026, 12, 5))[0].account
-    case = office.collection.open_case(debtor, filed_on=date(2026, 11, 2), court="мировому судье участка № 2")
+    [case] = office.collection.open_case(debtor, filed_on=date(2026, 11, 2), court="мировому судье участка № 2")
     doc = office.collection.court_document(case.number)
     office.collection.advance(case.number, stage="order_issued", day=date(2026, 11, 16))
     office.collection.recover(case.number, amount=case.duty + 5_000_00, day=date(2026, 12, 1), document="п/п 7")

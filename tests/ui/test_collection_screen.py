@@ -102,3 +102,31 @@ async def test_bad_criteria_are_said_on_the_screen(app, page, session):
     await _type(session, desk["service"], "nosuch")
     await _click(session, desk["find"])
     assert "нет услуги с кодом «nosuch»" in desk["error"].value
+
+
+@pytest.mark.asyncio
+async def test_a_sold_flat_is_filed_as_two_cases_and_the_screen_names_both(app, page, session):
+    """The first debtor's flat sold on 01.03.2026: the months before are the sellers', those after the buyer's — two
+    cases, each said on the screen with its months and debtors; the debtor's row then shows both."""
+    from bcenter.app.passport import NewPerson
+    from bcenter.modules.passport.desk import key_text
+
+    acc = app.collection.debtors(_three())[0].account
+    sellers = app.db.execute_sql(
+        'SELECT o.owner_person_id, pe.ext_id FROM "ownership" o JOIN "account" a ON a.premises_id = o.premises_id '
+        'JOIN "person" pe ON pe.id = o.owner_person_id WHERE a.number = ? AND o.valid_to IS NULL', (acc,)).fetchall()
+    for pid, ext in sellers:
+        app.passport.end_ownership(acc, person=ext or key_text(pid), on="2026-03-01")
+    app.passport.own(acc, share="1/1", start="2026-03-01", new=NewPerson("Покупатель", "Павел", "Петрович"))
+    refs = _office(app, page)
+    desk = refs["collection"]
+    await _click(session, by_key(refs["nav"], "nav:collection"))
+    await _click(session, by_key(desk["rows"], f"debtor:{acc}"))
+    await _type(session, desk["filed"], "2026-11-20")
+    await _click(session, desk["open_case"])
+    said = desk["notice"].value
+    assert desk["error"].value == "" and said.startswith("Заведено дел: 2 — по одному на каждый состав должников")
+    assert "Д-2026-0001 (месяцы 09.2025–02.2026;" in said and "Д-2026-0002 (месяцы 03.2026–10.2026; Покупатель " \
+        "Павел Петрович)" in said
+    assert by_key(desk["case_rows"], "case:Д-2026-0001") and by_key(desk["case_rows"], "case:Д-2026-0002")
+    assert "дела Д-2026-0001, Д-2026-0002" in by_key(desk["rows"], f"debtor:{acc}").content

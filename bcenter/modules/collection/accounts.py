@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 import peewee as pw
@@ -129,11 +129,44 @@ def _birth_date(db: pw.Database, person) -> date | None:
         return None
 
 
-def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
-    """Who owes for the premises on ``day``: its owners (persons) each by share (ЖК ст. 158, ГК ст. 249); where no
-    person owns it (municipal housing), the holder of the account and the adult members registered with them jointly
-    (ЖК ст. 69 ч. 2: «дееспособные члены семьи»): one under 18 on ``day`` by the sealed birth date is left out; one
-    whose birth date is not known (or whose key is not on this machine) is listed marked ``age_unchecked`` [P]."""
+def _owner_across_gap(db: pw.Database, info: AccountInfo, day: date) -> date | None:
+    """For a day nobody owns the premises by the registry — no person's nor an organisation's ownership covers it —
+    after a person's ownership ended (a gap between a seller's ownership and a buyer's registration, or before an
+    heir's certificate): the day whose owners answer for it — the first day of the next person's ownership, or,
+    with none after, the last day of the previous one. None otherwise: a municipality or another organisation owns
+    it that day (a social tenancy: the family rule, ЖК ст. 69), or no person ever owned it before that day (municipal
+    housing, or a flat before its privatization whose earlier history is not recorded [P]).
+
+    The next owner [P]: the buyer who took the flat over before the registration pays from the transfer (ЖК ст. 153
+    ч. 2 п. 6 [U]: the one who accepted the premises under the transfer act; Пленум ВС № 22 п. 27 [U]), while the
+    seller's ownership in the registry has ended; never the residents as a social tenancy of a private flat."""
+    m = param_mark(db)
+    live = f'FROM "ownership" o WHERE o.premises_id = {m} AND {LIVE_OWNERSHIP}'
+    premises, text = db_id(info.premises), day.isoformat()
+    (covered,) = db.execute_sql(f'SELECT COUNT(*) {live} AND o.valid_from <= {m} AND (o.valid_to IS NULL OR '
+                                f'o.valid_to > {m})', (premises, text, text)).fetchone()
+    if covered:
+        return None
+    persons = f'{live} AND o.owner_person_id IS NOT NULL'
+    (before,) = db.execute_sql(f'SELECT MAX(o.valid_to) {persons} AND o.valid_to IS NOT NULL AND o.valid_to <= {m}',
+                               (premises, text)).fetchone()
+    if before is None:
+        return None
+    (after,) = db.execute_sql(f'SELECT MIN(o.valid_from) {persons} AND o.valid_from > {m}', (premises, text)
+                              ).fetchone()
+    return db_date(after) if after is not None else db_date(before) - timedelta(days=1)
+
+
+def debtors_of(db: pw.Database, info: AccountInfo, day: date, *, births: dict | None = None) -> list[Debtor]:
+    """Who owes for the premises on ``day``: its owners (persons) each by share (ЖК ст. 158, ГК ст. 249); on a day
+    nobody owns it after a person's ownership ended (a gap in the registry) the next owner's, else the previous one's
+    (``_owner_across_gap`` [P]); where no person owns it (municipal housing), the holder of the account
+    and the adult members registered with them jointly (ЖК ст. 69 ч. 2: «дееспособные члены семьи»): one under 18
+    on ``day`` by the sealed birth date is left out; one whose birth date is not known (or whose key is not on this
+    machine) is listed marked ``age_unchecked`` [P].
+    The holder is the account's holder now (no history of holders is kept) [P]. ``births``: a cache of birth dates
+    by person for a caller asking about many days."""
+    births = {} if births is None else births
     m = param_mark(db)
     owners = []
     for pid, share, last, first, middle in db.execute_sql(
@@ -144,6 +177,9 @@ def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
         owners.append(Debtor(_name(last, first, middle), key_text(pid), str(Fraction(share or "1")), False))
     if owners:
         return owners
+    handover = _owner_across_gap(db, info, day)
+    if handover is not None:
+        return debtors_of(db, info, handover, births=births)
     family = []
     seen = set()
     if info.person is not None:
@@ -156,13 +192,37 @@ def debtors_of(db: pw.Database, info: AccountInfo, day: date) -> list[Debtor]:
             (db_id(info.premises), day.isoformat(), day.isoformat())):
         if key_text(pid) not in seen:
             seen.add(key_text(pid))
-            born = _birth_date(db, pid)
+            if key_text(pid) not in births:
+                births[key_text(pid)] = _birth_date(db, pid)
+            born = births[key_text(pid)]
             if born is not None and years_after(born, ADULT_YEARS) > day:
                 continue  # a minor is not a joint debtor
             family.append(Debtor(_name(last, first, middle), key_text(pid), None, True, age_unchecked=born is None))
     if not family:
         family.append(Debtor(info.payer, None, None, False))
     return family
+
+
+Liable = tuple[Debtor, ...]
+"""The persons liable for a month, in ``debtors_of``'s order: what a case names (one case per liable set)."""
+
+
+def liable_by_month(db: pw.Database, info: AccountInfo, periods) -> dict[Period, Liable]:
+    """Who was liable for each month of ``periods``: ``debtors_of`` on the month's last day. The duty to pay follows
+    the ownership of the month, not today's (ЖК ст. 153 ч. 2 п. 5: it arises with the registration of the right; a
+    seller owes for the months before the sale, the buyer for those after; ст. 158, ГК ст. 249 by share), and for
+    municipal housing the family registered then (ЖК ст. 69 ч. 2). A month whose owners or family changed within it
+    goes whole to those of its last day [P: the exact rule splits the month by days — see ``changed_within``]."""
+    births: dict = {}
+    return {p: tuple(debtors_of(db, info, p.last_day, births=births)) for p in sorted(set(periods))}
+
+
+def changed_within(db: pw.Database, info: AccountInfo, liable: dict[Period, Liable]) -> tuple[Period, ...]:
+    """The months of ``liable`` (``liable_by_month``'s) whose liable set on the first day differs from the one on the
+    last day (a sale, a death, a family member registered or come of age within the month): claimed whole from the
+    last day's [P], so a case marks them for the officer."""
+    births: dict = {}
+    return tuple(p for p in sorted(liable) if tuple(debtors_of(db, info, p.first_day, births=births)) != liable[p])
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +233,42 @@ class CaseRef:
     stage: str
 
 
-def open_cases(db: pw.Database) -> dict[str, CaseRef]:
-    """By account id: its open case (at most one)."""
-    out = {}
+def open_cases(db: pw.Database) -> dict[str, list[CaseRef]]:
+    """By account id: its open cases, the first opened first — an account has one per liable set and filing (a case
+    names its debtors and claims their months only), never two over the same month and service."""
+    out: dict[str, list[CaseRef]] = defaultdict(list)
     for cid, number, account, stage in db.execute_sql(
             f'SELECT id, number, account_id, stage FROM "court_case" WHERE stage IN '
-            f'({", ".join(repr(s) for s in OPEN_STAGES)}) ORDER BY opened_on'):
-        out[key_text(account)] = CaseRef(key_text(cid), number or "—", key_text(account), stage)
+            f'({", ".join(repr(s) for s in OPEN_STAGES)}) ORDER BY opened_on, number'):
+        out[key_text(account)].append(CaseRef(key_text(cid), number or "—", key_text(account), stage))
+    return dict(out)
+
+
+def claimed_months(db: pw.Database, account: str) -> dict[tuple[Period, str], CaseRef]:
+    """By (month, service id): the open case of the account (id ``account``) that claims it — an included line of
+    the case. A month and service is in at most one open case: a new case leaves it out (a debt is claimed once)."""
+    m = param_mark(db)
+    out = {}
+    for cid, number, stage, period, service in db.execute_sql(
+            'SELECT k.id, k.number, k.stage, l.period, l.service_id FROM "court_case_line" l JOIN "court_case" k '
+            f'ON k.id = l.case_id WHERE k.account_id = {m} AND l.included = {"TRUE" if is_postgres(db) else "1"} '
+            f'AND k.stage IN ({", ".join(repr(s) for s in OPEN_STAGES)}) ORDER BY k.opened_on, k.number',
+            (db_id(account),)):
+        out.setdefault((Period.parse(period), key_text(service)),
+                       CaseRef(key_text(cid), number or "—", account, stage))
     return out
+
+
+def claimed_lines(db: pw.Database) -> dict[str, set[tuple[Period, str]]]:
+    """By account id: the (month, service id) pairs its open cases claim (their included lines) — every account at
+    once, for the debtors' list («без дела в суде»: overdue debt outside these)."""
+    out: dict[str, set[tuple[Period, str]]] = defaultdict(set)
+    for account, period, service in db.execute_sql(
+            'SELECT k.account_id, l.period, l.service_id FROM "court_case_line" l JOIN "court_case" k '
+            f'ON k.id = l.case_id WHERE l.included = {"TRUE" if is_postgres(db) else "1"} '
+            f'AND k.stage IN ({", ".join(repr(s) for s in OPEN_STAGES)})'):
+        out[key_text(account)].add((Period.parse(period), key_text(service)))
+    return dict(out)
 
 
 def pauses(db: pw.Database, account: str | None = None) -> dict[str, dict[tuple[Period, str], list[Pause]]]:

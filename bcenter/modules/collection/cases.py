@@ -7,8 +7,10 @@ money recovered and how it was taken (DOMAIN.md §7; the rules are ``bcenter.eng
   the time an earlier судебный приказ stood given back) is flagged and left out unless asked; the penalty table is
   the engine's as of the filing date (``bcenter penalties``: every interval, the barred months' left out), the
   penalties claimed are its total less what payments paid of penalties; the price of the claim is principal +
-  penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19); the debtors are the co-owners
-  by share or a social tenant's family jointly.
+  penalties (ГПК ст. 91); the duty is the order's half or the claim's (НК ст. 333.19). Each month is claimed from
+  those liable for it — the owners of the month by share or the social tenant's family registered then (ЖК ст. 153
+  ч. 2 п. 5, ст. 158, ст. 69 ч. 2), not today's — so an account whose flat was sold gets one case per liable set,
+  each with its months, penalty rows, price and duty; a month and service an open case claims is not claimed again.
 * **Stages** (``advance``): court_order (at most 500 000 ₽, ГПК ст. 121) → order_issued (the objection window: 10
   working days from receipt) → order_cancelled → claim (each line re-read on the claim's day — what the debtor paid
   since is not claimed; the penalties less what the ledger took of penalties since; the order's duty credited; the
@@ -17,8 +19,9 @@ money recovered and how it was taken (DOMAIN.md §7; the rules are ``bcenter.eng
   while enforced (ГПК ст. 129).
 * **Recovered money** (``recover``): costs first, then the principal — paid into the case's months as payments that
   name the month and split by the case's services, so the ledger applies them to those lines and not to the newest
-  ones — then the case's penalties; an excess is an ordinary payment of the account. The case closes when it owes
-  nothing (also after the debtor paid of their own: ``close``).
+  ones — then the case's penalties; an excess is an ordinary payment of the account, unless the account owes for
+  months others are liable for (then it is owed back to the debtors, ГК ст. 1102, not booked). The case closes when
+  it owes nothing (also after the debtor paid of their own: ``close``).
 * **Write-off** with a reason (limitation, bankruptcy, death without heirs): the case closes; the account's ledger is
   not touched (the accountant's write-off of a bad debt is the books', not the bill's) [P].
 """
@@ -26,8 +29,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 import peewee as pw
@@ -42,8 +45,8 @@ from bcenter.engine.collection import (
 )
 from bcenter.engine.penalties import PenaltyRow, penalty_total
 from bcenter.modules.collection.accounts import (
-    OPEN_STAGES, STAGE_NAMES, AccountInfo, Debtor, accounts_info, as_date, debtors_of, next_number, open_cases,
-    pauses, service_names,
+    OPEN_STAGES, STAGE_NAMES, AccountInfo, CaseRef, Debtor, accounts_info, as_date, changed_within, claimed_months,
+    liable_by_month, next_number, pauses, service_names,
 )
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -150,8 +153,9 @@ class Case:
     extra: dict
     as_of: date
     penalties_paid_since: int = 0
-    """Penalties the ledger records paid after the penalty table's day (``penalty_as_of``) and not yet taken off
-    ``penalties`` (a claim after a cancelled order takes off what was paid by then)."""
+    """The case's part of the penalties the ledger records paid after the penalty table's day (``penalty_as_of``)
+    not yet taken off ``penalties`` (a claim after a cancelled order takes off its part paid by then): the account's
+    paid penalties are split once among its open cases (``_paid_penalty_shares``), not taken off each in full."""
 
     @property
     def stage_name(self) -> str:
@@ -176,10 +180,10 @@ class Case:
 
     @property
     def penalties_owed(self) -> int:
-        """The penalties claimed less what recoveries took and what the debtor paid of penalties through the bills
-        since the case's penalty table was made (the same money is never collected twice, ГК ст. 408) [P: all the
-        penalties the ledger took since count, whatever month they were billed for — the court is never asked for
-        money the debtor may have paid]."""
+        """The penalties claimed less what recoveries took and the case's part of what was paid of penalties through
+        the bills since the case's penalty table was made (the same money is never collected twice, ГК ст. 408) [P:
+        the penalties the ledger took since are split among the account's cases open then in proportion to what each
+        claims — whatever month they were billed for — and each kopeck is credited to one case only]."""
         return max(self.penalties - sum(r.penalties for r in self.recoveries) - self.penalties_paid_since, 0)
 
     @property
@@ -194,6 +198,27 @@ class Case:
     def objection_deadline(self) -> date | None:
         day = self.extra.get("objection_deadline")
         return date.fromisoformat(day) if day else None
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The months the case claims (its included lines)."""
+        return tuple(sorted({ln.period for ln in self.lines if ln.included}))
+
+    @property
+    def months(self) -> str:
+        """The months claimed as ranges, «01.2025–03.2025, 05.2025» («—» without one)."""
+        return months_text(self.periods) or "—"
+
+    @property
+    def debtors_text(self) -> str:
+        """The case's own debtors, «Покупатель Павел Петрович; …» — what a list or card names (not the account's
+        holder: a case after a sale sues the owners of its months)."""
+        return "; ".join(d.name for d in self.debtors) or self.payer
+
+    @property
+    def unclaimed_penalties(self) -> tuple[str, ...]:
+        """What the filing left out (a liable set's penalties without principal), as the card says it."""
+        return tuple(_unclaimed_text(u) for u in self.extra.get("penalties_not_claimed", ()))
 
     def liabilities(self) -> dict[str, int]:
         """What each debtor owes of the price: by share, or each the whole when liable jointly."""
@@ -229,9 +254,69 @@ def _account_number(db: pw.Database, account_id) -> str:
                           (db_id(key_text(account_id)),)).fetchone()[0]
 
 
-def _penalties_paid_after(application: pay.Application, day: date) -> int:
-    """Kopecks the ledger's payments made after ``day`` paid to penalties."""
-    return sum(a.amount for a in application.applied if a.penalty and a.day > day)
+@dataclass(frozen=True, slots=True)
+class _Filed:
+    """A case of an account as the penalty credit reads it: its table's day, its closing day, the penalties it
+    claimed when filed (before a claim's re-reading), its table, the penalties recoveries took (by day)."""
+
+    id: str
+    stage: str
+    since: date
+    closed_on: date | None
+    claimed: int
+    rows: tuple[PenaltyRow, ...]
+    recovered: tuple[tuple[date, int], ...]
+
+    @property
+    def filing_credit(self) -> int:
+        """What the ledger's penalties paid before the table's day took off the table when filed."""
+        return max(penalty_total(self.rows) - self.claimed, 0)
+
+
+def _filed_cases(db: pw.Database, account_id: str) -> list[_Filed]:
+    """Every case of the account (id ``account_id``), the first filed first."""
+    m = param_mark(db)
+    recovered: dict[str, list] = defaultdict(list)
+    for cid, day, part in db.execute_sql(
+            'SELECT r.case_id, r.received_on, r.to_penalties FROM "court_recovery" r JOIN "court_case" k '
+            f'ON k.id = r.case_id WHERE k.account_id = {m}', (db_id(account_id),)):
+        recovered[key_text(cid)].append((as_date(day), int(part)))
+    out = []
+    for cid, stage, penalties, extra, pen_as_of, opened, closed, rows in db.execute_sql(
+            'SELECT id, stage, penalties, documents, penalty_as_of, opened_on, closed_on, penalty_rows '
+            f'FROM "court_case" WHERE account_id = {m} ORDER BY opened_on, number', (db_id(account_id),)):
+        data = json.loads(extra or "{}")
+        out.append(_Filed(key_text(cid), stage, as_date(pen_as_of) or as_date(opened), as_date(closed),
+                          int(data.get("order_penalties", penalties)),
+                          tuple(_penalty_row(r) for r in json.loads(rows or "[]")),
+                          tuple(sorted(recovered.get(key_text(cid), ())))))
+    return out
+
+
+def _paid_penalty_shares(application: pay.Application, filed: list[_Filed]) -> dict[str, int]:
+    """By case id: its part of the penalties the ledger's payments paid after the case's table was made — each day's
+    penalties paid are split once among the account's cases open that day whose table is older, in proportion to
+    what each still claims of penalties (its claim less its earlier parts and what recoveries took), largest
+    remainder, never more than that [P: the ledger knows paid penalties by service, not by month or debtor]. So the
+    total credited to cases never exceeds what the ledger paid (ГК ст. 408: a debt paid is not collected again, and
+    one payment is not counted twice); what is left over stays with the ledger (a later filing's credit)."""
+    by_day: dict[date, int] = defaultdict(int)
+    for a in application.applied:
+        if a.penalty:
+            by_day[a.day] += a.amount
+    credited = {k.id: 0 for k in filed}
+    for day, amount in sorted(by_day.items()):
+        eligible = []
+        for k in filed:
+            left = k.claimed - credited[k.id] - sum(part for got, part in k.recovered if got < day)
+            if k.since < day and (k.closed_on is None or day <= k.closed_on) and left > 0:
+                eligible.append((k.id, left))
+        room = sum(left for _id, left in eligible)
+        if not room:
+            continue
+        for (cid, _left), part in zip(eligible, allocate(min(amount, room), [left for _id, left in eligible])):
+            credited[cid] += part
+    return credited
 
 
 def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None = None) -> Case:
@@ -247,8 +332,8 @@ def case(db: pw.Database, number: str, *, as_of: date, finance: Finance | None =
     application = finance.application(position, as_of=as_of)
     owed = {(d.period, d.service, d.supplier): d.debt for d in pay.debts(application, as_of=as_of)}
     extra_data = json.loads(extra or "{}")
-    pen_since = max(_penalties_paid_after(application, as_date(pen_as_of) or as_date(opened))
-                    - int(extra_data.get("penalties_credited", 0)), 0)
+    shares = _paid_penalty_shares(application, _filed_cases(db, info.id))
+    pen_since = max(shares.get(cid, 0) - int(extra_data.get("penalties_credited", 0)), 0)
     lines = []
     names, _by_ext = service_names(db)
     for period, service, supplier, due, amount, barred, included in db.execute_sql(
@@ -289,6 +374,8 @@ class CaseSummary:
     court_costs: int
     court: str | None
     court_number: str | None
+    debtors: str = ""
+    """The case's own debtors, «Фамилия Имя Отчество; …» (the account's holder for a case without them)."""
 
     @property
     def stage_name(self) -> str:
@@ -296,7 +383,8 @@ class CaseSummary:
 
 
 def listing(db: pw.Database, *, which: str = "open", account: str | None = None) -> list[CaseSummary]:
-    """Cases (open ones, or all), newest first."""
+    """Cases (open ones, or all), newest first, each naming its own debtors (a case names those liable for its
+    months, not the account's holder now)."""
     m = param_mark(db)
     where, params = [], []
     if which == "open":
@@ -305,31 +393,78 @@ def listing(db: pw.Database, *, which: str = "open", account: str | None = None)
         where.append(f"a.number = {m}")
         params.append(account)
     sql = ('SELECT k.number, a.number, k.stage, k.opened_on, k.debt, k.penalties, k.court_costs, k.court, '
-           'k.court_number FROM "court_case" k JOIN "account" a ON a.id = k.account_id'
+           'k.court_number, k.debtors FROM "court_case" k JOIN "account" a ON a.id = k.account_id'
            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY k.opened_on DESC, k.number DESC")
     rows = db.execute_sql(sql, tuple(params)).fetchall()
     info = accounts_info(db, sorted({r[1] for r in rows}))
-    return [CaseSummary(n or "—", a, info[a].payer, s, as_date(o), int(d), int(p), int(c), court, cn)
-            for n, a, s, o, d, p, c, court, cn in rows]
+    return [CaseSummary(n or "—", a, info[a].payer, s, as_date(o), int(d), int(p), int(c), court, cn,
+                        "; ".join(x["name"] for x in json.loads(names or "[]")) or info[a].payer)
+            for n, a, s, o, d, p, c, court, cn, names in rows]
 
 
 # --- opening --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Claimed:
-    """What a case would claim on a day: the lines (with their limitation flags), the penalty table and totals."""
+class Claim:
+    """What one case claims: the months of one liable set — their lines (with the limitation flags), their penalty
+    rows and totals (a court application names its debtors and claims their debt only)."""
 
-    info: AccountInfo
+    debtors: tuple[Debtor, ...]
     lines: tuple[tuple[pay.DebtLine, bool, bool], ...]
     """(line, barred, included)."""
     penalty_rows: tuple[tuple[PenaltyRow, str | None], ...]
     """(row, the service's exchange code)."""
     penalties: int
     principal: int
+    changed: tuple[Period, ...] = ()
+    """Months whose liable set changed within them, claimed whole from the set of their last day [P]."""
+
+    @property
+    def price(self) -> int:
+        return self.principal + self.penalties
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(sorted({ln.period for ln, _barred, included in self.lines if included}))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What cases would claim on a day: one ``Claim`` per liable set (the oldest months first), and the overdue
+    lines left out because an open case claims their month and service already."""
+
+    info: AccountInfo
+    claims: tuple[Claim, ...]
+    taken: tuple[tuple[pay.DebtLine, CaseRef], ...] = ()
+
+    @property
+    def lines(self) -> tuple[tuple[pay.DebtLine, bool, bool], ...]:
+        return tuple(sorted((x for c in self.claims for x in c.lines), key=lambda x: (x[0].period, x[0].due)))
+
+    @property
+    def principal(self) -> int:
+        return sum(c.principal for c in self.claims)
+
+    @property
+    def penalties(self) -> int:
+        return sum(c.penalties for c in self.claims)
 
 
 def claimed(db: pw.Database, account: str, *, day: date, include_barred: bool = False,
             finance: Finance | None = None, extra_pauses: dict | None = None) -> Claimed:
-    """The overdue debt of ``account`` on ``day`` as a case would claim it."""
+    """The overdue debt of ``account`` on ``day`` as cases would claim it, one claim per liable set.
+
+    * A line is overdue when its due date has passed; a month past its limitation is flagged and left out unless
+      ``include_barred``; a month and service an open case claims is left out (``taken``).
+    * Each month goes to the persons liable for it (``liable_by_month``: the owners of its last day by share, or the
+      social tenant's family then; ЖК ст. 153 ч. 2 п. 5, ст. 158, ст. 69 ч. 2); its penalty rows with it.
+    * Penalties a case not written off claimed (its table's rows, up to its table's day) are not claimed again — an
+      open case's months whole, a closed one's up to its table's day: what accrued after it is claimable
+      (``_after_case``); what its recoveries took is in no ledger, so leaving its rows out is what keeps the court
+      from being asked twice (ГК ст. 408).
+    * The penalties a claim asks for are its rows' total less its part of what payments paid to penalties (the ledger
+      knows that money by service, not by month): the paid penalties less what the cases not written off were
+      credited with (when filed and since, ``_paid_penalty_shares``) split over the sets' rows in proportion to their
+      totals, largest remainder [P]; with one set and no case before, all of it, as before."""
     info = accounts_info(db, [account]).get(account)
     if info is None:
         raise NotFound(f"Нет лицевого счёта «{account}»")
@@ -339,28 +474,116 @@ def claimed(db: pw.Database, account: str, *, day: date, include_barred: bool = 
     stood = pauses(db, info.id).get(info.id, {})
     for key, more in (extra_pauses or {}).items():
         stood = {**stood, key: [*stood.get(key, []), *more]}
-    lines = []
+    taken_by = claimed_months(db, info.id)
+    taken_periods = {period for period, _service in taken_by}
+    lines, taken = [], []
     for line in pay.debts(application, as_of=day):
         if line.due >= day:
+            continue
+        if (line.period, line.service) in taken_by:
+            taken.append((line, taken_by[(line.period, line.service)]))
             continue
         barred = time_barred(line.due, day, stood.get((line.period, line.service), ()))
         lines.append((line, barred, include_barred or not barred))
     left_out = {(ln.period, ln.service) for ln, _barred, included in lines if not included}
-    rows = [r for r in finance.penalty_rows(position, application, as_of=day)
-            if (r.period, r.service) not in left_out]
-    paid = sum(application.penalties_paid.values())
-    penalties = max(penalty_total(rows) - paid, 0)
-    principal = sum(ln.debt for ln, _b, included in lines if included)
-    return Claimed(info, tuple(lines),
-                   tuple((r, finance.services[r.service]["ext"] if r.service else None) for r in rows),
-                   penalties, principal)
+    filed = _filed_cases(db, info.id)
+    held = [k for k in filed if k.stage != "written_off"]  # a written-off case's months may be claimed again
+    rows = []
+    for r in finance.penalty_rows(position, application, as_of=day):
+        if (r.period, r.service) in taken_by or (r.service is None and r.period in taken_periods):
+            continue  # an open case claims the month
+        if (r.period, r.service) not in left_out:
+            for k in held:
+                r = _after_case(r, k, finance.services[r.service]["ext"] if r.service else None)
+                if r is None:
+                    break
+            if r is not None:
+                rows.append(r)
+    liable = liable_by_month(db, info, [ln.period for ln, _b, _i in lines] + [r.period for r in rows])
+    sets: dict[tuple, tuple[list, list]] = {}
+    for period in sorted(liable):  # the sets in the order of their oldest month
+        sets.setdefault(liable[period], ([], []))
+    for item in lines:
+        sets[liable[item[0].period]][0].append(item)
+    for r in rows:
+        sets[liable[r.period]][1].append(r)
+    shares = _paid_penalty_shares(application, filed)
+    paid = max(sum(application.penalties_paid.values())
+               - sum(k.filing_credit + shares.get(k.id, 0) for k in held), 0)
+    totals = [penalty_total(set_rows) for _lines, set_rows in sets.values()]
+    credit = allocate(min(paid, sum(totals)), totals) if sum(totals) else [0] * len(totals)
+    changed = set(changed_within(db, info, {ln.period: liable[ln.period] for ln, _b, included in lines if included}))
+    claims = []
+    for (debtors, (set_lines, set_rows)), total, credited in zip(sets.items(), totals, credit):
+        claims.append(Claim(
+            debtors, tuple(set_lines),
+            tuple((r, finance.services[r.service]["ext"] if r.service else None) for r in set_rows),
+            max(total - credited, 0), sum(ln.debt for ln, _b, included in set_lines if included),
+            tuple(sorted(changed & {ln.period for ln, _b, _i in set_lines}))))
+    return Claimed(info, tuple(claims), tuple(taken))
+
+
+def _after_case(row: PenaltyRow, filed: _Filed, service: str | None) -> PenaltyRow | None:
+    """What of a penalty row is not claimed by the case ``filed`` (a case not written off): the whole row when the
+    case's table has no row of its month and service; nothing when the row ends by the table's day; the days after it
+    when the row runs across — its amount less what the case's row from the same day claimed (the engine rounds a
+    run as a whole), or by days without such a row. ``service``: the row's service's exchange code (as tables keep
+    it)."""
+    mine = [k for k in filed.rows if k.period == row.period and k.service == service]
+    if not mine or row.start > filed.since:
+        return row
+    if row.end <= filed.since:
+        return None
+    days = (row.end - filed.since).days
+    same = [k.amount for k in mine if k.start == row.start and k.debt == row.debt and k.fraction == row.fraction]
+    amount = max(row.amount - sum(same), 0) if same else row.amount * days // row.days
+    return replace(row, start=filed.since + timedelta(days=1), days=days, amount=amount)
+
+
+def _month(period: Period) -> str:
+    return f"{period.month:02d}.{period.year}"
+
+
+def months_text(periods) -> str:
+    """«01.2025–03.2025, 05.2025»: months as ranges (what a case's card and notes show)."""
+    runs: list[list[Period]] = []
+    for p in sorted(periods):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(_month(r[0]) if len(r) == 1 else f"{_month(r[0])}–{_month(r[-1])}" for r in runs)
+
+
+def _unclaimed_text(item: dict) -> str:
+    """«пени 1 668,70 ₽ за месяцы 02.2024, 04.2024 (отвечали за них: …) не взыскиваются этим делом …» — a liable set's
+    penalties without principal, which no case claims."""
+    return (f"пени {format_rub_ru(int(item['amount']))} за месяцы {item['months']} (отвечали за них: "
+            f"{'; '.join(item['debtors'])}) не взыскиваются этим делом: основного долга за эти месяцы нет — их можно "
+            "взыскать отдельным заявлением")
+
+
+def _refs_text(refs) -> str:
+    """«дело Д-2026-0001 (стадия)» or «дела Д-2026-0001 (стадия), Д-2026-0002 (стадия)»."""
+    unique = {r.number: r for r in refs}
+    return ("дело " if len(unique) == 1 else "дела ") + ", ".join(
+        f"{r.number} ({STAGE_NAMES.get(r.stage, r.stage)})" for r in unique.values())
 
 
 def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, filed_on: date, court: str | None,
               include_barred: bool = False, other_costs: int = 0, responsible: str | None = None, actor: str,
-              now: datetime) -> str:
-    """File a case for the account's overdue debt on ``filed_on``: an application for a судебный приказ
-    (``stage="court_order"``) or a claim (``"claim"``). Returns its number (Д-<year>-<nnnn>)."""
+              now: datetime) -> list[str]:
+    """File cases for the account's overdue debt on ``filed_on``: an application for a судебный приказ
+    (``stage="court_order"``) or a claim (``"claim"``) — one case per liable set (``claimed``: a month's debt is
+    claimed from those liable for that month, a court application names its debtors and claims their debt only),
+    each with its number, lines, penalties, price and duty (НК ст. 333.19 on its own price); ``other_costs`` go to
+    the first. A month and service an open case claims is not claimed again. Returns the numbers (Д-<year>-<nnnn>),
+    the oldest months' first; nothing is written when any is refused.
+
+    A liable set with penalties but no principal (a former owner who paid the months late, not the penalties) gets
+    no case [P: a court application for penalties alone is the officer's choice — its price may not be worth the
+    duty]: every new case's first event and its card name the amount, months and debtors («пени … за месяцы …
+    не взыскиваются этим делом»), kept as ``penalties_not_claimed`` among the case's data."""
     problems = []
     if stage not in ("court_order", "claim"):
         problems.append(Problem("stage", "дело начинается заявлением о вынесении судебного приказа (court_order) "
@@ -372,37 +595,60 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     _fail(problems)
     result = claimed(db, account, day=filed_on, include_barred=include_barred)
     info = result.info
-    existing = open_cases(db).get(info.id)
-    if existing is not None:
-        problems.append(Problem("account", f"по лицевому счёту {account} уже ведётся дело {existing.number} "
-                                           f"({STAGE_NAMES[existing.stage]})"))
-    if not result.lines:
+    claims = [c for c in result.claims if c.principal]
+    if not result.lines and result.taken:
+        problems.append(Problem("account", f"весь просроченный долг лицевого счёта {account} на "
+                                           f"{filed_on:%d.%m.%Y} уже взыскивается: "
+                                           f"{_refs_text(ref for _ln, ref in result.taken)} — месяц и услугу не "
+                                           "взыскивают в двух делах сразу"))
+    elif not result.lines:
         problems.append(Problem("account", f"у лицевого счёта {account} нет просроченного долга на "
                                            f"{filed_on:%d.%m.%Y}"))
-    elif not result.principal:
+    elif not claims:
         problems.append(Problem("account", "весь просроченный долг — за пределами срока исковой давности (3 года); "
                                            "включить его: --include-barred"))
-    price = result.principal + result.penalties
-    if stage == "court_order" and price > ORDER_LIMIT:
-        problems.append(Problem("stage", f"цена требования {format_rub_ru(price)} больше 500 000 ₽: судебный приказ "
-                                         "не выдаётся (ст. 121 ГПК РФ) — подайте иск (--claim)"))
+    for c in claims:
+        if stage == "court_order" and c.price > ORDER_LIMIT:
+            whom = f" к {'; '.join(d.name for d in c.debtors)} (месяцы {months_text(c.periods)})" \
+                if len(claims) > 1 else ""
+            problems.append(Problem("stage", f"цена требования{whom} {format_rub_ru(c.price)} больше 500 000 ₽: "
+                                             "судебный приказ не выдаётся (ст. 121 ГПК РФ) — подайте иск (--claim)"))
     _fail(problems, title="Дело не заведено")
-    duty = court_order_duty(price) if stage == "court_order" else claim_duty(price)
-    number = next_number(db, "court_case", "Д", filed_on.year)
-    debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
-                **({"age_unchecked": True} if d.age_unchecked else {})} for d in debtors_of(db, info, filed_on)]
-    case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=result.principal, penalties=result.penalties,
-                         court_costs=duty + other_costs, opened_on=filed_on, number=number, debtors=debtors,
-                         penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in result.penalty_rows],
-                         duty=duty, duty_paid=duty, other_costs=other_costs, court=court, responsible=responsible,
-                         documents={})
-    for line, barred, included in result.lines:
-        uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
-                   supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
-    uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
-               note=f"цена {format_rub_ru(price)}; госпошлина {format_rub_ru(duty)}", actor=actor,
-               at=now.isoformat())
-    return number
+    unclaimed = [{"debtors": [d.name for d in c.debtors], "months": months_text({r.period for r, _s in c.penalty_rows}),
+                  "amount": c.penalties} for c in result.claims if not c.principal and c.penalties]
+    unclaimed_note = "".join(f"; {_unclaimed_text(u)}" for u in unclaimed)
+    taken_note = (f"; не включены месяцы {months_text({ln.period for ln, _ref in result.taken})}: их уже "
+                  f"взыскивает {_refs_text(ref for _ln, ref in result.taken)}") if result.taken else ""
+    opened = []
+    for i, c in enumerate(claims):
+        costs = other_costs if i == 0 else 0
+        duty = court_order_duty(c.price) if stage == "court_order" else claim_duty(c.price)
+        number = next_number(db, "court_case", "Д", filed_on.year)
+        debtors = [{"name": d.name, "person": d.person, "share": d.share, "joint": d.joint,
+                    **({"age_unchecked": True} if d.age_unchecked else {})} for d in c.debtors]
+        case_id = uow.insert(CourtCase, account=info.id, stage=stage, debt=c.principal, penalties=c.penalties,
+                             court_costs=duty + costs, opened_on=filed_on, number=number, debtors=debtors,
+                             penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in c.penalty_rows],
+                             duty=duty, duty_paid=duty, other_costs=costs, court=court, responsible=responsible,
+                             documents={"penalties_not_claimed": unclaimed} if unclaimed else {})
+        for line, barred, included in c.lines:
+            uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
+                       supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
+        opened.append((case_id, number, c, duty))
+    numbers = [number for _id, number, _c, _duty in opened]
+    for case_id, number, c, duty in opened:
+        others = [n for n in numbers if n != number]
+        split = (f"; месяцы {months_text(c.periods)} — долг тех, кто отвечал за них (собственники или семья "
+                 f"нанимателя в каждом месяце); за другие месяцы — {'дело' if len(others) == 1 else 'дела'} "
+                 f"{', '.join(others)}") if others else ""
+        changed = (f"; {'в месяце' if len(c.changed) == 1 else 'в месяцах'} {months_text(c.changed)} сменились "
+                   "собственники (члены семьи): месяц взыскивается с тех, кто был на его последний день"
+                   ) if c.changed else ""
+        uow.insert(CourtCaseEvent, case=case_id, stage=stage, day=filed_on, court=court, number=None,
+                   note=f"цена {format_rub_ru(c.price)}; госпошлина {format_rub_ru(duty)}{split}{changed}{taken_note}"
+                        f"{unclaimed_note}",
+                   actor=actor, at=now.isoformat())
+    return numbers
 
 
 # --- stages ---------------------------------------------------------------------------------------------------
@@ -489,7 +735,8 @@ def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date, e
     """A claim after the order: each line of the case re-read on ``day`` — the ledger's debt of the line, at most what
     was claimed (what the debtor paid since is not claimed again: ГПК ст. 131 ч. 2 п. 5 asks for the sum owed) — and
     re-checked for limitation (the order's time given back: it is among the pauses now that it has a cancellation);
-    the penalties claimed less what the ledger took of penalties since the table's day; the duty of the claim on that
+    the penalties claimed less the case's part of what the ledger took of penalties since the table's day (the
+    account's paid penalties split once among its open cases, ``_paid_penalty_shares``); the duty of the claim on that
     price less what the order's cost (НК ст. 333.20 п. 1 пп. 13)."""
     m = param_mark(db)
     stood = pauses(db)
@@ -516,8 +763,7 @@ def _refile(uow: UnitOfWork, db: pw.Database, cid: str, row: tuple, day: date, e
             changes["amount"] = still
         if changes:
             uow.update(CourtCaseLine, key_text(lid), **changes)
-    since = as_date(row[11]) or as_date(row[6])
-    paid_now = _penalties_paid_after(application, since)
+    paid_now = _paid_penalty_shares(application, _filed_cases(db, account)).get(cid, 0)
     penalties = max(int(row[4]) - max(paid_now - int(extra.get("penalties_credited", 0)), 0), 0)
     extra.update(penalties_credited=paid_now, order_principal=before, order_penalties=int(row[4]))
     price = principal + penalties
@@ -576,13 +822,18 @@ class Recovered:
     overpaid: int
     by_month: tuple[tuple[Period, int], ...]
     closed: bool
+    refund: int = 0
+    """Of ``overpaid``, what is not paid to the account but owed back to the case's debtors (the account owes for
+    months others are liable for)."""
 
 
 def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: date, source: str,
             document: str | None, actor: str, now: datetime) -> Recovered:
     """Take ``amount`` kopecks recovered on the case on ``day``: costs, then the case's months oldest first (as
-    payments naming each month, split by the case's services), then penalties; an excess is paid to the account.
-    The case closes when it owes nothing after it."""
+    payments naming each month, split by the case's services), then penalties; an excess is paid to the account —
+    unless the account owes for months others are liable for (a seller's, after a sale): then it is not booked (the
+    ledger would pay their months with it) but recorded on the recovery as owed back to the debtors (``refund``,
+    ГК ст. 1102) and said in the case's history. The case closes when it owes nothing after it."""
     problems = []
     if source not in SOURCES:
         problems.append(Problem("source", f"источник: {', '.join(SOURCES)}"))
@@ -625,7 +876,8 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
         for service, part in sorted(split.items()):
             uow.insert(PaymentServiceSplit, payment=pid, service=service, amount=part)
         payments.append(pid)
-    if parts.overpaid:
+    refund = parts.overpaid if parts.overpaid and _others_owe(db, finance, current, account_id, day) else 0
+    if parts.overpaid and not refund:
         payments.append(uow.insert(Payment, ext_id=f"{rec_number}/сверх", account=account_id, amount=parts.overpaid,
                                    paid_on=day, period=None, channel="bank", agent=agent,
                                    extra={"court_case": number, "overpaid": True}))
@@ -633,11 +885,35 @@ def recover(uow: UnitOfWork, db: pw.Database, number: str, *, amount: int, day: 
                document=document, to_costs=parts.costs, to_principal=parts.principal, to_penalties=parts.penalties,
                overpaid=parts.overpaid, payments=payments, actor=actor)
     closed = current.owed - parts.costs - parts.principal - parts.penalties <= 0
+    back = (f"; излишне взыскано {format_rub_ru(refund)} — подлежит возврату должнику по делу (ст. 1102 ГК РФ): "
+            "не зачтено в оплату лицевого счёта, за другие месяцы которого отвечают другие лица") if refund else ""
     if closed:
-        _finish(uow, current.id, "closed", day, f"долг по делу погашен (взыскание {rec_number})", actor, now)
+        _finish(uow, current.id, "closed", day, f"долг по делу погашен (взыскание {rec_number}){back}", actor, now)
+    elif back:
+        uow.insert(CourtCaseEvent, case=current.id, stage=current.stage, day=day, court=None, number=None,
+                   note=f"взыскание {rec_number}{back}", actor=actor, at=now.isoformat())
     return Recovered(rec_number, parts.costs, parts.principal, parts.penalties, parts.overpaid,
-                     tuple((p, sum(s.values())) for p, s in sorted(by_month.items())), closed)
+                     tuple((p, sum(s.values())) for p, s in sorted(by_month.items())), closed, refund)
 
 
-__all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claimed", "NEXT", "Recovered", "SOURCES", "advance",
-           "case", "claimed", "close", "listing", "open_case", "recover", "write_off"]
+def _liable_key(debtors) -> frozenset:
+    return frozenset((d.person or d.name, d.share, d.joint) for d in debtors)
+
+
+def _others_owe(db: pw.Database, finance: Finance, current: Case, account_id: str, day: date) -> bool:
+    """Whether the account owes, on ``day``, for a month others than the case's debtors are liable for
+    (``liable_by_month``): money recovered beyond the case is then not the account's payment — the ledger would pay
+    the oldest debt with it (ГК ст. 319.1), another liable set's month — but the debtors' to be given back (ГК ст.
+    1102: recovered beyond what the court awarded). Without such a month it pays the account, as before (an advance
+    of the debtors' own months)."""
+    position = finance.position(account_id, current.account, as_of=day)
+    periods = {ln.period for ln in pay.debts(finance.application(position, as_of=day), as_of=day) if ln.debt > 0}
+    if not periods:
+        return False
+    info = accounts_info(db, [current.account])[current.account]
+    mine = _liable_key(current.debtors)
+    return any(_liable_key(liable) != mine for liable in liable_by_month(db, info, periods).values())
+
+
+__all__ = ["Case", "CaseLine", "CaseEvent", "CaseSummary", "Claim", "Claimed", "NEXT", "Recovered", "SOURCES",
+           "advance", "case", "claimed", "months_text", "close", "listing", "open_case", "recover", "write_off"]

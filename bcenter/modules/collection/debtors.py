@@ -22,7 +22,7 @@ from bcenter.core.money import format_kop
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import limitation_end
-from bcenter.modules.collection.accounts import STAGE_NAMES, accounts_info, open_cases, pauses
+from bcenter.modules.collection.accounts import STAGE_NAMES, accounts_info, claimed_lines, open_cases, pauses
 from bcenter.modules.finance.position import Finance
 from db.dialect import param_mark
 from db.models.cases import DebtorFilter
@@ -39,6 +39,8 @@ class Criteria:
     supplier: str | None = None
     house: str | None = None
     not_in_court: bool = False
+    """«Без дела в суде»: accounts with overdue debt no open case claims (a month and service in no case), counted by
+    that debt only — an account whose order for old months is being enforced stays while a later month is unfiled."""
     limitation_within: int | None = None
     """Only accounts whose oldest overdue month runs out of its limitation within this many days (or already has)."""
 
@@ -83,7 +85,8 @@ class Criteria:
 @dataclass(frozen=True, slots=True)
 class DebtorRow:
     """An account of the list: its overdue debt (kopecks) and months, the oldest overdue month and when its
-    limitation runs out, the services owed, its open case."""
+    limitation runs out, the services owed, its open cases (an account may have several: one per liable set and
+    filing)."""
 
     account: str
     payer: str
@@ -94,11 +97,26 @@ class DebtorRow:
     oldest: Period
     limitation_ends: date | None
     services: tuple[str, ...]
-    case: str | None = None
-    case_stage: str | None = None
+    cases: tuple[tuple[str, str], ...] = ()
+    """The open cases: (number, stage), the first opened first."""
     total: int = 0
     """Everything owed, the months not yet due included (what ``bcenter debts`` totals)."""
     contacts: dict = field(default_factory=dict)
+
+    @property
+    def case(self) -> str | None:
+        """The open cases' numbers, «Д-2026-0001, Д-2026-0002» (None without one)."""
+        return ", ".join(number for number, _stage in self.cases) or None
+
+    @property
+    def case_stage(self) -> str | None:
+        """The open cases' stages in the same order, comma-separated (None without a case)."""
+        return ", ".join(stage for _number, stage in self.cases) or None
+
+    @property
+    def case_text(self) -> str:
+        """«Д-2026-0001 (судебный приказ вынесен), …» — what the list's column «Дело» shows."""
+        return ", ".join(f"{number} ({STAGE_NAMES.get(stage, stage)})" for number, stage in self.cases)
 
 
 def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None = None) -> list[DebtorRow]:
@@ -115,6 +133,7 @@ def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None
     if problems:
         raise ValidationFailed(problems, title="Список должников: условия не приняты")
     cases = open_cases(db)
+    claimed = claimed_lines(db) if criteria.not_in_court else {}
     stood = pauses(db)
     numbers = [n for n, i in sorted(info.items()) if criteria.house is None or i.house_code == criteria.house]
     if job is not None:
@@ -127,22 +146,28 @@ def debtors(db: pw.Database, criteria: Criteria, *, as_of: date, job: Job | None
         if job is not None:
             job.advance()
             job.check()
-        row = _row(finance, acc, lines, criteria, as_of, cases, stood)
+        row = _row(finance, acc, lines, criteria, as_of, cases, stood, claimed)
         if row is not None:
             out.append(row)
     out.sort(key=lambda r: (-r.debt, r.account))
     return out
 
 
-def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, as_of: date, cases, stood
-         ) -> DebtorRow | None:
-    case = cases.get(acc.id)
-    if criteria.not_in_court and case is not None:
-        return None
+def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, as_of: date, cases, stood,
+         claimed: dict | None = None) -> DebtorRow | None:
+    """The account's row, None when it does not meet ``criteria``. ``claimed``: by account id, the (month, service)
+    pairs open cases claim (``accounts.claimed_lines``) — with ``not_in_court`` an account with open cases stays in
+    the list when it has overdue debt outside them, that debt only (a month and service is claimed by one case)."""
+    claimed = claimed or {}
+    mine = cases.get(acc.id, [])
     total = sum(ln.debt for ln in lines)
     overdue = [ln for ln in lines if ln.due < as_of
                and (criteria.service is None or finance.services[ln.service]["ext"] == criteria.service)
                and (criteria.supplier is None or finance.suppliers[ln.supplier] == criteria.supplier)]
+    if criteria.not_in_court and mine:
+        # «без дела в суде»: the overdue debt no open case claims (a later month, another owner's months): an account
+        # with such debt is still to be filed, and its row counts that debt only
+        overdue = [ln for ln in overdue if (ln.period, ln.service) not in claimed.get(acc.id, ())]
     if not overdue:
         return None
     debt = sum(ln.debt for ln in overdue)
@@ -159,7 +184,7 @@ def _row(finance: Finance, acc, lines: list[pay.DebtLine], criteria: Criteria, a
         return None
     services = tuple(sorted({finance.services[ln.service]["ext"] for ln in overdue}))
     return DebtorRow(acc.number, acc.payer, acc.address, acc.house_code, debt, months, oldest.period, limit,
-                     services, case.number if case else None, case.stage if case else None, total)
+                     services, tuple((c.number, c.stage) for c in mine), total)
 
 
 CSV_COLUMNS = ("account", "payer", "address", "debt", "months", "oldest", "limitation_ends", "case", "phone",
@@ -177,7 +202,7 @@ def to_csv(rows: Iterable[DebtorRow]) -> str:
     for r in rows:
         writer.writerow([r.account, r.payer, r.address, format_kop(r.debt), r.months, str(r.oldest),
                          r.limitation_ends.isoformat() if r.limitation_ends else "",
-                         f"{r.case} ({STAGE_NAMES.get(r.case_stage, r.case_stage)})" if r.case else "",
+                         r.case_text,
                          r.contacts.get("phone") or "", r.contacts.get("email") or ""])
     return buf.getvalue()
 
