@@ -193,3 +193,17 @@ def test_an_order_too_large_for_one_of_the_cases_refuses_all_naming_its_debtors(
     assert "цена требования к Покупатель Павел Петрович (месяцы 06.2024, 12.2024)" in said
     assert SELLER not in said and _counts(app) == before
     assert [c.stage for c in app.collection.open_case(FLAT, stage="claim", filed_on=FILED)] == ["claim", "claim"]
+
+
+def test_the_buyers_bill_shows_the_buyers_case_costs_not_the_sellers(app, tmp_path):
+    """The ЕПД shows the court costs of an account's open cases apart from «к оплате». After a sale the seller's
+    case is the seller's business: the buyer's bill names only the buyer's case (152-ФЗ ст. 7 — a payer does not
+    learn another person's court case from the bill)."""
+    from tests.bills.pages import pages_by_account
+
+    _sell(app, "2024-05-01")
+    seller, buyer = app.collection.open_case(FLAT, filed_on=FILED, court="мировому судье участка № 3")
+    pdf = tmp_path / "bill.pdf"
+    app.bills.print(Period.of(FILED), out=pdf, account=FLAT, kind="debt", as_of=FILED)
+    (page,) = pages_by_account(pdf).values()
+    assert f"дело {buyer.number}" in page and seller.number not in page
