@@ -64,3 +64,21 @@ def test_only_roles_that_edit_the_registry_may(app):
         cashier.registry.edit("house", "h00001", {"total_area": "900"})
     operator = app.users.sign_in("oper", USERS["oper"][2]).app
     assert operator.registry.edit("house", "h00001", {"total_area": "900"})[1]
+
+
+def test_an_account_is_re_registered_to_another_person(app):
+    """A flat sold: the ЖЭК re-registers the account to the buyer (its holder, who the bills are addressed to) — a
+    person of the passport desk by code; an unknown code is refused at the field, nothing written."""
+    number = app.db.execute_sql("SELECT number FROM account ORDER BY number LIMIT 1").fetchone()[0]
+    record = app.registry.record("account", number)
+    holder = record.values["holder.person"]
+    other = app.db.execute_sql(
+        "SELECT p.ext_id FROM person p JOIN account a ON a.holder_person_id = p.id WHERE p.ext_id <> ? "
+        "ORDER BY a.number LIMIT 1", (holder,)).fetchone()[0]
+    before, was = _outbox(app), app.registry.card(number).holder
+    with pytest.raises(FieldErrors) as refused:
+        app.registry.edit("account", number, {"holder.person": "нет-такого"})
+    assert "нет-такого" in refused.value.fields["holder.person"] and _outbox(app) == before
+    record, changed = app.registry.edit("account", number, {"holder.person": other})
+    assert record.values["holder.person"] == other and changed == [f"accounts[0] (id «{record.code}»): holder_person_id"]
+    assert app.registry.card(number).holder not in ("", was)

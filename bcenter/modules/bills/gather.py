@@ -790,8 +790,8 @@ def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]
     """Per account (by ``str`` of its stored key): who is liable for it on ``day`` (ISO) — the premises' owners then
     (persons), or, where no person owns it (municipal housing), the account's holder. A court case names its debtors
     (the owners or the family of its months, ``bcenter.modules.collection``); a bill shows a case's costs only when
-    one of them is among these: after a sale the buyer's bill does not tell the seller's court case (the account's
-    holder may still be the seller — bcenter has no change of holder but the exchange import)."""
+    one of them is among these: after a sale the buyer's bill does not tell the seller's court case (also before the
+    account is re-registered to the buyer — its holder, the registry card's «Владелец счёта»)."""
     from bcenter.modules.passport.desk import key_text
     from db.queries import LIVE_OWNERSHIP
 

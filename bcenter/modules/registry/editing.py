@@ -59,7 +59,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                  Field("living_area", "Жилая площадь, м²", "decimal"), Field("rooms", "Комнат", "int"),
                  Field("entrance", "Подъезд", "int"), Field("floor", "Этаж", "int")),
     "account": (Field("opened", "Открыт", "date", True), Field("closed", "Закрыт", "date"),
-                Field("share", "Доля (например 1/2)"), Field("els", "ЕЛС ГИС ЖКХ")),
+                Field("share", "Доля (например 1/2)"), Field("els", "ЕЛС ГИС ЖКХ"),
+                Field("holder.person", "Владелец счёта: код лица (паспортный стол)")),
     "tariff": (Field("rate", "Тариф, руб. за единицу", "decimal"), Field("from", "Действует с", "date", True),
                Field("to", "Действует по (не включая)", "date")),
     "norm": (Field("value", "Норматив", "decimal", True), Field("from", "Действует с", "date", True),
@@ -252,6 +253,10 @@ def edit(db: pw.Database, kind: str, code: str, values: dict[str, str | None], *
             errors[f.path] = str(exc)
     if errors:
         raise FieldErrors(kind, errors)
+    if kind == "account" and (values.get("holder.person") or "").strip():
+        # the account re-registered to a person (a flat sold, the holder died): the person replaces an organisation
+        # that held it — the document's holder is one of the two (EXCHANGE.md)
+        doc["holder"] = {"person": doc["holder"]["person"]}
     doc = {k: v for k, v in doc.items() if v != {}}  # every field of a part cleared (a house's manager): no part
     result = _imported(db, kind, [doc], actor=actor, today=today)
     return read(db, kind, record.code), list(result.updated)
