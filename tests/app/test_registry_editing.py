@@ -80,5 +80,6 @@ def test_an_account_is_re_registered_to_another_person(app):
         app.registry.edit("account", number, {"holder.person": "нет-такого"})
     assert "нет-такого" in refused.value.fields["holder.person"] and _outbox(app) == before
     record, changed = app.registry.edit("account", number, {"holder.person": other})
-    assert record.values["holder.person"] == other and changed == [f"accounts[0] (id «{record.code}»): holder_person_id"]
+    assert record.values["holder.person"] == other
+    assert changed == [f"accounts[0] (id «{record.code}»): holder_person_id"]
     assert app.registry.card(number).holder not in ("", was)
