@@ -207,3 +207,36 @@ def test_the_buyers_bill_shows_the_buyers_case_costs_not_the_sellers(app, tmp_pa
     app.bills.print(Period.of(FILED), out=pdf, account=FLAT, kind="debt", as_of=FILED)
     (page,) = pages_by_account(pdf).values()
     assert f"дело {buyer.number}" in page and seller.number not in page
+
+
+def _text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_a_former_owners_application_says_he_was_the_owner_and_asks_for_his_address(app, monkeypatch):
+    """Template version 2: the seller's application says «являлся собственником … в месяцы, за которые взыскивается
+    долг» and leaves his address to the officer (the flat is not where he lives); the buyer's says «является» and gives
+    the flat. A document issued by version 1 still reprints byte for byte (kept in assets/collection/v1/)."""
+    from bcenter.modules.collection import forms
+
+    _sell(app, "2024-05-01")
+    seller, buyer = app.collection.open_case(FLAT, filed_on=FILED, court="мировому судье участка № 3")
+    former = _text(app.collection.court_document(seller.number, day=FILED).pdf)
+    assert "Должник являлся собственником (нанимателем) в месяцы, за которые взыскивается долг," in former
+    assert "был обязан вносить плату" in former and "укажите место жительства должника" in former
+    now = _text(app.collection.court_document(buyer.number, day=FILED).pdf)
+    assert "Должник является собственником (нанимателем) помещения по адресу" in now
+    assert "укажите место жительства" not in now and "был обязан" not in now
+    # a document of version 1, issued before the change, reprints as issued
+    monkeypatch.setattr(forms, "TEMPLATES", forms.TEMPLATES / "v1")
+    forms._template.cache_clear()
+    old = app.collection.court_document(seller.number, day=FILED)
+    assert "Должник является собственником" in _text(old.pdf)
+    monkeypatch.undo()
+    forms._template.cache_clear()
+    assert forms.template_version("court_order") == "2"
+    assert app.collection.reprint(old.number) == old.pdf

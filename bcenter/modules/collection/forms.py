@@ -33,7 +33,7 @@ from bcenter.core.money import format_amount_ru
 from bcenter.modules.bills import fonts
 from bcenter.paths import ASSETS
 
-__all__ = ["FORMS", "PREFIXES", "render", "template_version"]
+__all__ = ["FORMS", "PREFIXES", "has_template", "render", "template_version"]
 
 FORMS: dict[str, str] = {
     "reminder": "Напоминание о задолженности",
@@ -60,10 +60,17 @@ EMPTY = "—"
 
 
 @cache
-def _template(kind: str) -> dict:
+def _template(kind: str, version: str | None = None) -> dict:
+    """The kind's template: the current one (``assets/collection/<kind>.toml``), or an earlier ``version`` kept in
+    ``assets/collection/v<version>/`` for reprints of the documents issued by it."""
     if kind not in FORMS:
         raise InvalidValue(f"неизвестный вид документа; известны: {', '.join(FORMS)}", value=kind, path="kind")
     path = TEMPLATES / f"{kind}.toml"
+    if version is not None and version != str(_template(kind)["version"]):
+        path = TEMPLATES / f"v{version}" / f"{kind}.toml"
+        if not path.exists():
+            raise InvalidValue(f"шаблона версии {version} нет (assets/collection/v{version}/{kind}.toml)",
+                               value=version, path="version")
     with path.open("rb") as f:
         tpl = tomllib.load(f)
     problems = [f"нет ключа «{key}»" for key in ("version", "title", "paragraphs") if key not in tpl]
@@ -74,8 +81,14 @@ def _template(kind: str) -> dict:
 
 
 def template_version(kind: str) -> str:
-    """The ``version`` of a kind's template — stored with the document (a reprint needs the same)."""
+    """The ``version`` of a kind's current template — stored with the document (a reprint takes the same: an earlier
+    version is kept in ``v<version>/``)."""
     return str(_template(kind)["version"])
+
+
+def has_template(kind: str, version: str) -> bool:
+    """Whether ``version`` of the kind's template is here (the current one or one kept for reprints)."""
+    return version == template_version(kind) or (TEMPLATES / f"v{version}" / f"{kind}.toml").exists()
 
 
 def _money(kop) -> str:
@@ -141,10 +154,11 @@ def _table(name: str, rows: list, st: dict) -> Table:
     return table
 
 
-def render(payload: dict) -> bytes:
-    """The PDF of a collection document (``payload["kind"]`` one of ``FORMS``)."""
+def render(payload: dict, *, version: str | None = None) -> bytes:
+    """The PDF of a collection document (``payload["kind"]`` one of ``FORMS``) by the current template or by its
+    ``version`` (a reprint)."""
     kind = payload.get("kind")
-    tpl = _template(kind)
+    tpl = _template(kind, version)
     st = _styles()
     fields = {**payload.get("fields", {}), "number": payload.get("number"),
               "issued_on": _date(payload.get("issued_on"))}

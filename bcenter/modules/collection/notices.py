@@ -25,7 +25,9 @@ from bcenter.engine.collection import RESTRICTABLE, RESTRICTION_DAYS, restrictio
 from bcenter.engine.month import charge_by_norm
 from bcenter.engine.penalties import penalty_total
 from bcenter.modules.collection import forms
-from bcenter.modules.collection.accounts import accounts_info, as_date, next_number, service_names, supplier_names
+from bcenter.modules.collection.accounts import (
+    accounts_info, as_date, debtors_of, next_number, service_names, supplier_names,
+)
 from bcenter.modules.collection.cases import Case, case as read_case
 from bcenter.modules.finance.position import Finance
 from bcenter.modules.passport.desk import key_text
@@ -177,6 +179,26 @@ def court_document(uow: UnitOfWork, db: pw.Database, number: str, *, day: date, 
     return _store(uow, db, payload, account_id=info.id, case_id=current.id, service_id=None, day=day, actor=actor)
 
 
+FORMER_ADDRESS = "— (прежний собственник: укажите место жительства должника, ст. 124 ч. 2 п. 3 ГПК РФ)"
+
+
+def _standing(db: pw.Database, current: Case, day: date) -> dict[str, str]:
+    """How the court document states the debtors' tie to the premises (template version 2): «является собственником
+    (нанимателем)» and the premises' address when the persons the case names are liable for it on ``day``; a case
+    against a former owner (a flat sold — its months were theirs, ЖК ст. 153 ч. 2 п. 5) says «являлся … в месяцы,
+    за которые взыскивается долг» and leaves the debtor's address for the officer to fill: the premises are not where
+    they live, and bcenter does not know where they moved (the court sends the order to the debtor's address, ГПК
+    ст. 124 ч. 2 п. 3)."""
+    named = {d.person for d in current.debtors if d.person}
+    info = accounts_info(db, [current.account]).get(current.account)
+    now = {d.person for d in debtors_of(db, info, day) if d.person} if info is not None else set()
+    if not named or named <= now:
+        return {"relation": "является собственником (нанимателем)", "duty_verb": "обязан",
+                "debtor_address": current.address}
+    return {"relation": "являлся собственником (нанимателем) в месяцы, за которые взыскивается долг,",
+            "duty_verb": "был обязан", "debtor_address": FORMER_ADDRESS}
+
+
 def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> dict:
     _ids, names_by_ext = service_names(db)
     suppliers = supplier_names(db)
@@ -190,6 +212,7 @@ def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> di
     cancelled = next((e for e in current.events if e.stage == "order_cancelled"), None)
     issuer = _issuer(db)
     fields = {"payer": current.payer, "address": current.address, "account": current.account,
+              **_standing(db, current, day),
               "as_of": current.penalty_as_of.strftime("%d.%m.%Y") if current.penalty_as_of else "—",
               "court": current.court or "мировому судье судебного участка по месту жительства должника",
               "issuer": issuer["name"],
@@ -296,11 +319,13 @@ def reprint(db: pw.Database, number: str) -> bytes:
     """The document as it was issued, byte for byte (the stored payload, the same template version)."""
     _did, kind, _issued, template, payload, sha, _delivered = _document(db, number)
     current = f"{kind}@{forms.template_version(kind)}"
-    if template != current:
-        raise ValidationFailed([Problem("template", f"документ выдан по шаблону {template}, а сейчас {current}: "
+    version = template.rpartition("@")[2]
+    if not template.startswith(f"{kind}@") or not forms.has_template(kind, version):
+        raise ValidationFailed([Problem("template", f"документ выдан по шаблону {template}, а сейчас {current}, и "
+                                                    f"версии {version} нет в assets/collection/v{version}/: "
                                                     "повторная печать байт в байт невозможна")],
                                title="Документ не напечатан")
-    pdf = forms.render(json.loads(payload))
+    pdf = forms.render(json.loads(payload), version=version)
     if hashlib.sha256(pdf).hexdigest() != sha:
         raise ValidationFailed([Problem("number", "напечатанное не совпадает с выданным (контрольная сумма)")],
                                title="Документ не напечатан")
