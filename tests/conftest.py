@@ -49,8 +49,18 @@ without autovacuum the dead rows of one run alone slowed its later tests."""
 
 
 def _drop_schema(conn, schema: str) -> None:
+    """Drop a test's schema; one a lock holds for a minute (a connection the test left open in a transaction) is
+    left, named, rather than the run hanging."""
+    import psycopg2
+
     with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        try:
+            cur.execute("SET lock_timeout = '60s'")
+            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        except psycopg2.errors.LockNotAvailable:
+            print(f"\nPostgreSQL schema {schema} not dropped: a lock stayed (a connection left open)", file=sys.stderr)
+            conn.close()
+            return
         _DROPPED[0] += 1
         if _DROPPED[0] % VACUUM_EVERY == 0:  # plain VACUUM: no lock the other workers' DDL waits on
             cur.execute(f"VACUUM {', '.join(_catalogs(cur))}")
@@ -131,8 +141,9 @@ _PG_IN_USE: dict[str, str] = {}
 
 
 def _pg_fingerprint(cur, schema: str) -> str:
-    """A digest of the schema's structure — relations, columns, constraints, indexes — and its migrations, without
-    its name (a pooled schema is renamed)."""
+    """A digest of the schema's structure — relations, columns and their defaults, constraints, indexes, views,
+    sequences' parameters, triggers and functions — and its migrations, without its name (a pooled schema is
+    renamed)."""
     cur.execute(
         "SELECT md5(replace(string_agg(x, ',' ORDER BY x), %s, '')) FROM ("
         "SELECT c.relname || ':' || c.relkind::text || ':' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) "
@@ -140,8 +151,18 @@ def _pg_fingerprint(cur, schema: str) -> str:
         "AND NOT a.attisdropped WHERE c.relnamespace = %s::regnamespace "
         "UNION ALL SELECT 'k:' || conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE connamespace = %s::regnamespace "
-        "UNION ALL SELECT 'i:' || indexdef FROM pg_indexes WHERE schemaname = %s) t",
-        (f"{schema}.", schema, schema, schema))
+        "UNION ALL SELECT 'i:' || indexdef FROM pg_indexes WHERE schemaname = %s "
+        "UNION ALL SELECT 'd:' || c.relname || ':' || a.attname || ':' || pg_get_expr(d.adbin, d.adrelid) "
+        "FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid JOIN pg_attribute a ON a.attrelid = d.adrelid "
+        "AND a.attnum = d.adnum WHERE c.relnamespace = %s::regnamespace "
+        "UNION ALL SELECT 'v:' || c.relname || ':' || pg_get_viewdef(c.oid) FROM pg_class c "
+        "WHERE c.relkind IN ('v', 'm') AND c.relnamespace = %s::regnamespace "
+        "UNION ALL SELECT 's:' || sequencename || ':' || increment_by || ':' || min_value || ':' || max_value || ':' "
+        "|| cycle::text FROM pg_sequences WHERE schemaname = %s "
+        "UNION ALL SELECT 't:' || c.relname || ':' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND c.relnamespace = %s::regnamespace "
+        "UNION ALL SELECT 'f:' || proname FROM pg_proc WHERE pronamespace = %s::regnamespace) t",
+        (f"{schema}.", schema, schema, schema, schema, schema, schema, schema, schema))
     digest = cur.fetchone()[0]
     cur.execute(f'SELECT string_agg(version::text, \',\' ORDER BY version) FROM "{schema}".schema_migration')
     return f"{digest}:{cur.fetchone()[0]}"

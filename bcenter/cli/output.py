@@ -16,15 +16,42 @@ BALANCE_COLUMNS = ("opening", "charged", "recalculated", "paid", "penalties", "c
 """The order of the ``balances --json`` fields (EXCHANGE.md lists the first six)."""
 
 
+_PLAIN = {str, int, bool, type(None)}
+
+
+def _plain(data) -> bool:
+    """Whether ``data`` holds only strings, integers, booleans, None, lists, tuples and dicts with string keys — what
+    orjson prints exactly as the standard library does (a float it formats otherwise — «1e-5», NaN as null —, and a
+    date, a UUID or a dataclass it prints where ``json.dumps`` refuses them)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _PLAIN:
+            continue
+        if kind is dict:
+            if any(type(k) is not str for k in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        else:
+            return False
+    return True
+
+
 def dumps(data) -> str:
     """``data`` as ``json.dumps(data, ensure_ascii=False, indent=2)`` writes it, byte for byte — by orjson, which
     is ~25× quicker (the standard library has no C encoder for an indented document: ``charges --json`` of a town
-    spent more time in the encoder than in the query); a value orjson does not take (an integer
-    beyond 64 bits, a key that is not a string) goes to the standard library."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
-    except TypeError:
-        return json.dumps(data, ensure_ascii=False, indent=2)
+    spent more time in the encoder than in the query), when ``data`` holds only the plain values both print alike
+    (``_plain``); anything else — and an integer beyond 64 bits — goes to the standard library, which prints it or
+    refuses it as it always did."""
+    if _plain(data):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+        except TypeError:  # an integer beyond 64 bits, a lone surrogate, nesting deeper than orjson's 255 levels
+            pass
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _q(value: Decimal | None) -> str | None:

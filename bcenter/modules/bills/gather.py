@@ -703,17 +703,21 @@ class _HouseData:
         stages = {"court_order": "судебный приказ", "order_issued": "судебный приказ", "order_cancelled":
                   "судебный приказ отменён", "claim": "иск", "judgment": "решение суда",
                   "enforcement": "исполнительное производство"}
-        # what the open cases' court costs still ask (the duty and other costs less what recoveries took of them)
+        # what the open cases' court costs still ask (the duty and other costs less what recoveries took of them) on
+        # the bill's day: a debt bill's «на» day, a monthly bill's month end
+        on = source.as_of.isoformat() if source.kind == "debt" and source.as_of else day
         cases = list(db.execute_sql(
             f'SELECT account_id, stage, court_costs, opened_on, number, (SELECT COALESCE(SUM(r.to_costs), 0) '
             f'FROM "court_recovery" r WHERE r.case_id = k.id AND r.received_on <= {m}), debtors FROM "court_case" k '
             f'WHERE court_costs > 0 AND opened_on <= {m} AND (closed_on IS NULL OR closed_on > {m}){scope} '
-            'ORDER BY opened_on, id', (day, day, day, *params)))
-        liable = _liable_now(db, {a for a, *_rest in cases}, day) if cases else {}
+            'ORDER BY opened_on, id', (on, on, on, *params)))
+        liable = _liable_now(db, {a for a, *_rest in cases}, on) if cases else {}
         for a, stage, costs, opened, number, taken, debtors in cases:
-            named = {d.get("person") for d in json.loads(debtors or "[]") if isinstance(d, dict)} - {None}
-            if named and liable.get(str(a)) and not named & liable[str(a)]:
-                continue  # a former owner's case (a flat sold): theirs, not this payer's to read (152-ФЗ ст. 7)
+            listed = [d for d in json.loads(debtors or "[]") if isinstance(d, dict)]
+            named = {d.get("person") for d in listed} - {None}
+            if listed and liable.get(str(a)) and not named & liable[str(a)]:
+                continue  # a former owner's case (a flat sold, an organisation's too): theirs, not this payer's to
+                # read (152-ФЗ ст. 7)
             if int(costs) > int(taken):
                 name = f"дело {number} от {_ru_date(opened)}" if number else f"дело от {_ru_date(opened)}"
                 self.court_costs[str(a)].append((f"{name} ({stages.get(stage, stage)})", int(costs) - int(taken)))
@@ -788,7 +792,8 @@ class _HouseData:
 
 def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]:
     """Per account (by ``str`` of its stored key): who is liable for it on ``day`` (ISO) — the premises' owners then
-    (persons), or, where no person owns it (municipal housing), the account's holder. A court case names its debtors
+    (persons), or, where no person owns it (municipal housing), the account's holder; a share's own account (a flat
+    billed by shares, ЖК ст. 155 ч. 2, ст. 249 ГК), its holder — the share's owner. A court case names its debtors
     (the owners or the family of its months, ``bcenter.modules.collection``); a bill shows a case's costs only when
     one of them is among these: after a sale the buyer's bill does not tell the seller's court case (also before the
     account is re-registered to the buyer — its holder, the registry card's «Владелец счёта»)."""
@@ -800,17 +805,24 @@ def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]
     keys = list(stored)
     owners: dict[str, set[str]] = defaultdict(set)
     holders: dict[str, set[str]] = defaultdict(set)
+    shared: set[str] = set()
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
         marks = ", ".join([m] * len(chunk))
-        for account, holder, owner in db.execute_sql(
-                f'SELECT a.id, a.holder_person_id, o.owner_person_id FROM "account" a LEFT JOIN "ownership" o '
+        for account, holder, share, owner in db.execute_sql(
+                f'SELECT a.id, a.holder_person_id, a.share, o.owner_person_id FROM "account" a LEFT JOIN "ownership" o '
                 f'ON o.premises_id = a.premises_id AND o.owner_person_id IS NOT NULL AND o.valid_from <= {m} '
                 f'AND (o.valid_to IS NULL OR o.valid_to > {m}) AND {LIVE_OWNERSHIP} WHERE a.id IN ({marks})',
                 (day, day, *db_ids(chunk))):
-            if owner is not None:
-                owners[stored[key_text(account)]].add(key_text(owner))
+            key = stored[key_text(account)]
+            if share not in (None, "", "1", "1/1"):  # a share's own account: its holder is the share's owner
+                if holder is not None:
+                    holders[key].add(key_text(holder))
+                    owners.pop(key, None)
+                    shared.add(key)
+            elif owner is not None and key not in shared:
+                owners[key].add(key_text(owner))
             elif holder is not None:
-                holders[stored[key_text(account)]].add(key_text(holder))
+                holders[key].add(key_text(holder))
     return {a: owners.get(a) or holders.get(a, set()) for a in set(owners) | set(holders)}
 

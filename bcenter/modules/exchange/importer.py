@@ -862,6 +862,14 @@ class Importer:
                         self.uow.update(model, uid, **fields)
                 except integrity_errors() as exc:
                     raise _Refused(Problem(path, _refusal(exc))) from None
+                if table == "account":  # its holder, number or premises: what the search finds it by
+                    self.touched.add(str(uid))
+                elif table == "person":  # a name: the accounts it holds and the premises it lives in or owns
+                    self.touched.update(str(a) for (a,) in self._select_in(
+                        'SELECT id FROM "account" WHERE holder_person_id IN', [uid], ids=True))
+                    for table_, column in (("registration", "person_id"), ("ownership", "owner_person_id")):
+                        self.touched_premises.update(str(p) for (p,) in self._select_in(
+                            f'SELECT premises_id FROM "{table_}" WHERE {column} IN', [uid], ids=True))
             children = [label for child, (col, parent, label) in matching.CHILDREN.items()
                         if KIND_TABLE[parent] == table and any(c == child and u == uid
                                                                for c, _, u, _ in self.child_replacements)]

@@ -251,6 +251,9 @@ def edit(db: pw.Database, kind: str, code: str, values: dict[str, str | None], *
             _set(doc, f.path, _parsed(f, values[f.path]))
         except ValueError as exc:
             errors[f.path] = str(exc)
+    if kind == "account" and "holder.person" in values and not (values["holder.person"] or "").strip() \
+            and "person" in (record.document.get("holder") or {}):
+        errors["holder.person"] = "у лицевого счёта должен быть владелец: укажите код лица"
     if errors:
         raise FieldErrors(kind, errors)
     if kind == "account" and (values.get("holder.person") or "").strip():
