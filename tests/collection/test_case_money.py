@@ -14,7 +14,7 @@ from bcenter.modules.collection import cases
 from bcenter.modules.finance.position import Finance
 from db.models.finance import Payment, PaymentServiceSplit
 from db.uow import UnitOfWork
-from tests.collection.helpers import account_id, debtor, pay
+from tests.collection.helpers import account_id, debtor, pay, sold_demo
 
 
 def test_a_claim_after_a_cancelled_order_claims_only_what_is_still_owed(app):
@@ -91,15 +91,8 @@ def test_a_sold_flats_penalties_paid_are_parted_between_its_cases_to_the_kopeck(
     """The ledger knows the penalties paid by service, not by month: they are split over the seller's and the buyer's
     penalty rows in proportion to their totals [P] — the two cases ask together exactly what the account owes in
     penalties, each at most its rows' total."""
-    from bcenter.app.passport import NewPerson
-    from bcenter.modules.passport.desk import key_text
 
-    acc = debtor(app)
-    for pid, ext in app.db.execute_sql(
-            'SELECT o.owner_person_id, pe.ext_id FROM "ownership" o JOIN "account" a ON a.premises_id = o.premises_id '
-            'JOIN "person" pe ON pe.id = o.owner_person_id WHERE a.number = ? AND o.valid_to IS NULL', (acc,)):
-        app.passport.end_ownership(acc, person=ext or key_text(pid), on="2026-03-01")
-    app.passport.own(acc, share="1/1", start="2026-03-01", new=NewPerson("Покупатель", "Павел", "Петрович"))
+    acc = sold_demo(app)
     paid_on, filed = date(2026, 11, 10), date(2026, 11, 20)
     debts = app.finance.debts(as_of=paid_on, account=acc).accounts[0].periods
     service = max({d.service for d in debts}, key=lambda s: sum(d.debt for d in debts if d.service == s))

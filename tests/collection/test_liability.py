@@ -6,22 +6,18 @@ order being enforced) is not claimed again, while a new case for later months is
 the documented example with migrated old debts."""
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 import pytest
 
-from bcenter.app import App
 from bcenter.app.collection import Criteria
 from bcenter.app.passport import NewPerson
 from bcenter.cli import main
-from bcenter.core.clock import FixedClock
 from bcenter.core.errors import ValidationFailed
 from bcenter.core.period import Period
 from bcenter.engine.collection import court_order_duty
 from bcenter.modules.collection.accounts import accounts_info, debtors_of
-from bcenter.modules.exchange.service import import_data
-from tests.finance.towns import TODAY
+from tests.collection.helpers import example_app
 
 FLAT = "1002003006"
 """Смирнова Ольга Викторовна owns it whole since 2019 (``per4``)."""
@@ -41,10 +37,7 @@ FILED = date(2026, 6, 1)
 
 @pytest.fixture
 def app(any_db, any_url, example_doc):
-    doc = copy.deepcopy(example_doc)
-    doc["opening_balances"] += [{"account": a, "service": s, "period": p, "amount": m} for a, s, p, m in OLD]
-    import_data(doc, db=any_db)
-    application = App.open(any_url, clock=FixedClock(TODAY))
+    application = example_app(any_db, any_url, example_doc, OLD)
     yield application
     application.close()
 

@@ -6,46 +6,27 @@ Two towns: the screens' 20-account demo town (``app``: penalties billed and paid
 documented example with migrated old debts (``flat``: the flat sold on 01.05.2024, as in ``test_liability``)."""
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 import pytest
 
-from bcenter.app import App
 from bcenter.app.collection import Criteria
-from bcenter.app.passport import NewPerson
 from bcenter.cli import main
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
-from bcenter.modules.exchange.service import import_data
-from bcenter.modules.passport.desk import key_text
 from db.models.finance import Payment
 from db.uow import UnitOfWork
-from tests.collection.helpers import account_id, debtor, pay
+from tests.collection.helpers import account_id, example_app, pay, sold_demo
 from tests.collection.test_liability import BUYER, FILED, FLAT, OLD, SELLER, _sell
-from tests.finance.towns import TODAY
 
 
 @pytest.fixture
 def flat(any_db, any_url, example_doc):
     """The documented example with the migrated debts of ``test_liability`` (its fixture, under another name)."""
-    doc = copy.deepcopy(example_doc)
-    doc["opening_balances"] += [{"account": a, "service": s, "period": p, "amount": m} for a, s, p, m in OLD]
-    import_data(doc, db=any_db)
-    application = App.open(any_url, clock=FixedClock(TODAY))
+    application = example_app(any_db, any_url, example_doc, OLD)
     yield application
     application.close()
 
 
-def _sold_demo(app) -> str:
-    """A demo debtor whose flat was sold on 01.03.2026 (the seller's months before, the buyer's after)."""
-    acc = debtor(app)
-    for pid, ext in app.db.execute_sql(
-            'SELECT o.owner_person_id, pe.ext_id FROM "ownership" o JOIN "account" a ON a.premises_id = o.premises_id '
-            'JOIN "person" pe ON pe.id = o.owner_person_id WHERE a.number = ? AND o.valid_to IS NULL', (acc,)):
-        app.passport.end_ownership(acc, person=ext or key_text(pid), on="2026-03-01")
-    app.passport.own(acc, share="1/1", start="2026-03-01", new=NewPerson("Покупатель", "Павел", "Петрович"))
-    return acc
 
 
 def _pay_penalties(app, acc: str, extra: int, day: date) -> int:
@@ -67,7 +48,7 @@ def test_penalties_paid_after_filing_are_taken_off_each_of_the_accounts_cases_on
 
     Cause: ``cases.case`` — ``penalties_paid_since`` is every penalty the ledger took on the ACCOUNT since the case's
     table, subtracted in full by every open case of the account (``Case.penalties_owed``)."""
-    acc = _sold_demo(app)
+    acc = sold_demo(app)
     seller, buyer = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
     paid = _pay_penalties(app, acc, 300_00, date(2026, 12, 1))
     cards = [app.collection.case(c.number, as_of=date(2026, 12, 2)) for c in (seller, buyer)]
@@ -83,7 +64,7 @@ def test_claims_after_cancelled_orders_take_the_same_paid_penalties_off_each_cas
 
     Cause: ``cases._refile`` — ``paid_now`` (all penalties paid on the account since the table's day) is subtracted
     from each case's penalties."""
-    acc = _sold_demo(app)
+    acc = sold_demo(app)
     seller, buyer = app.collection.open_case(acc, filed_on=date(2026, 9, 1))
     for c in (seller, buyer):
         app.collection.advance(c.number, stage="order_issued", day=date(2026, 9, 20), received_on=date(2026, 9, 25))

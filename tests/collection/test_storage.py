@@ -5,17 +5,14 @@ duty of the order and of the claim with the order's credited (known figures); co
 the case's months."""
 from __future__ import annotations
 
-import copy
 from datetime import date
 from fractions import Fraction
 
 import pytest
 
-from bcenter.app import App
-from bcenter.core.clock import FixedClock
 from bcenter.core.period import Period
 from bcenter.engine.collection import claim_duty, court_order_duty
-from bcenter.modules.exchange.service import import_data
+from tests.collection.helpers import example_app
 from tests.finance.towns import TODAY
 
 OLD = [("acc1", "svc-maint", "2022-06", "9000.00"), ("acc1", "svc-maint", "2023-10", "8000.00"),
@@ -25,10 +22,7 @@ OLD = [("acc1", "svc-maint", "2022-06", "9000.00"), ("acc1", "svc-maint", "2023-
 
 @pytest.fixture
 def app(any_db, any_url, example_doc):
-    doc = copy.deepcopy(example_doc)
-    doc["opening_balances"] += [{"account": a, "service": s, "period": p, "amount": m} for a, s, p, m in OLD]
-    import_data(doc, db=any_db)
-    application = App.open(any_url, clock=FixedClock(TODAY))
+    application = example_app(any_db, any_url, example_doc, OLD)
     yield application
     application.close()
 

@@ -1,5 +1,6 @@
-"""Review of «a court case's costs are printed only on the bill of someone it names» (``bills.gather._liable_now``
-and the court-costs loop of ``_HouseData``). Each test fails on the branch for the reason its docstring gives.
+"""A court case's costs are printed only on the bill of someone it names (``bills.gather._liable_now`` and the
+court-costs loop of ``_HouseData``) — written by the review of that change; each failed on it for the reason its
+docstring gives.
 
 The documented example with migrated old debts (``tests.collection.test_liability``'s town): the flat 1002003006
 (Смирнова, ``per4``), the pharmacy's premises 1002003007 (held and owned by ООО «Аптека Здоровье») and the flat

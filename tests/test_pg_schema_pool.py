@@ -1,6 +1,6 @@
-"""Review of «an any_db PostgreSQL schema is emptied after its test and used again by the next» (tests/conftest.py
-``_pg_recycle``, ``_pg_fingerprint``). Each test fails on the branch for the reason its docstring gives; they need
-``BCENTER_TEST_PG``."""
+"""The tests' PostgreSQL schemas used again (tests/conftest.py ``_pg_recycle``, ``_pg_fingerprint``): a schema whose
+structure a test changed is dropped, never given to the next test. Written by the review of that change (each failed
+on it for the reason its docstring gives); they need ``BCENTER_TEST_PG``."""
 from __future__ import annotations
 
 import pytest
