@@ -224,6 +224,10 @@ def test_a_former_owners_application_says_he_was_the_owner_and_asks_for_his_addr
     now = _text(app.collection.court_document(buyer.number, day=FILED).pdf)
     assert "Должник является собственником (нанимателем) помещения по адресу" in now
     assert "укажите место жительства" not in now and "был обязан" not in now
+    # the seller taken off the register with the address he left for: the application gives it, to be checked
+    app.passport.deregister(FLAT, person="per4", on="2024-05-01", departed_to="г. Заречный, ул. Ленина, д. 1, кв. 2")
+    gone = _text(app.collection.court_document(seller.number, day=FILED).pdf)
+    assert "Адрес: г. Заречный, ул. Ленина, д. 1, кв. 2 (выбыл(а) туда по сведениям паспортного стола" in gone
     # a document of version 1, issued before the change, reprints as issued
     monkeypatch.setattr(forms, "TEMPLATES", forms.TEMPLATES / "v1")
     forms._template.cache_clear()

@@ -195,8 +195,36 @@ def _standing(db: pw.Database, current: Case, day: date) -> dict[str, str]:
     if not named or named <= now:
         return {"relation": "является собственником (нанимателем)", "duty_verb": "обязан",
                 "debtor_address": current.address}
+    gone = _departed_to(db, info.premises, current.debtors) if info is not None else {}
+    if gone and len(gone) == len(current.debtors):
+        where = "; ".join(f"{name} — {place}" if len(gone) > 1 else place for name, place in gone.items())
+        address = f"{where} (выбыл(а) туда по сведениям паспортного стола — проверьте)"
+    else:
+        address = FORMER_ADDRESS
     return {"relation": "являлся собственником (нанимателем) в месяцы, за которые взыскивается долг,",
-            "duty_verb": "был обязан", "debtor_address": FORMER_ADDRESS}
+            "duty_verb": "был обязан", "debtor_address": address}
+
+
+def _departed_to(db: pw.Database, premises: str, debtors) -> dict[str, str]:
+    """By debtor's name: where the passport desk recorded them going when they were taken off the register of the
+    premises («выбыл по адресу», ``passport.desk.deregister``'s ``departed_to``) — the last such record; a debtor
+    without one is not in the result."""
+    from db.queries import LIVE_REGISTRATION
+
+    m = param_mark(db)
+    out: dict[str, str] = {}
+    for d in debtors:
+        if not d.person:
+            continue
+        for (extra,) in db.execute_sql(
+                f'SELECT r.extra FROM "registration" r WHERE r.person_id = {m} AND r.premises_id = {m} '
+                f'AND r.valid_to IS NOT NULL AND {LIVE_REGISTRATION} ORDER BY r.valid_to DESC',
+                (db_id(d.person), db_id(premises))):
+            place = (json.loads(extra) if isinstance(extra, str) else (extra or {})).get("departed_to")
+            if place:
+                out[d.name] = place
+                break
+    return out
 
 
 def court_payload(db: pw.Database, current: Case, *, kind: str, day: date) -> dict:
