@@ -274,3 +274,17 @@ def test_import_file_reads_utf8_with_bom_and_audits_the_file_name(any_db, exampl
     [summary] = [r.summary for r in AuditLog.select().where(AuditLog.action == "exchange.import")]
     assert summary["file"] == path.name
     assert summary["rows"]["account"] == len(example_doc["accounts"])
+
+
+def test_a_person_renamed_by_a_re_import_is_found_by_the_new_name(any_db, example_doc):
+    """A re-import that changes a person's surname (a marriage): the search finds the accounts they hold by the new
+    name, not the old one — the import rebuilt the search index only for accounts it inserted."""
+    from db.search import search_accounts
+
+    import_data(copy.deepcopy(example_doc), db=any_db)
+    assert {r["number"] for r in search_accounts(any_db, "Иванов Иван")} >= {"1002003004"}
+    doc = copy.deepcopy(example_doc)
+    next(p for p in doc["persons"] if p["id"] == "per1")["last_name"] = "Петровский"
+    import_data(doc, db=any_db)
+    (found,) = [r for r in search_accounts(any_db, "Петровский") if r["number"] == "1002003004"]
+    assert "Петровский Иван Иванович" in found["names"] and "Иванов Иван" not in found["names"]

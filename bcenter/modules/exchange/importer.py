@@ -845,6 +845,7 @@ class Importer:
 
     def _apply_updates(self, result: ImportResult) -> None:
         """Edits of reference and master data found by the re-import (audited, field by field)."""
+        renamed: list[str] = []
         for table, uid, changes, path, ext in self.updates:
             model = _model(table)
             fields = {}
@@ -864,16 +865,18 @@ class Importer:
                     raise _Refused(Problem(path, _refusal(exc))) from None
                 if table == "account":  # its holder, number or premises: what the search finds it by
                     self.touched.add(str(uid))
-                elif table == "person":  # a name: the accounts it holds and the premises it lives in or owns
-                    self.touched.update(str(a) for (a,) in self._select_in(
-                        'SELECT id FROM "account" WHERE holder_person_id IN', [uid], ids=True))
-                    for table_, column in (("registration", "person_id"), ("ownership", "owner_person_id")):
-                        self.touched_premises.update(str(p) for (p,) in self._select_in(
-                            f'SELECT premises_id FROM "{table_}" WHERE {column} IN', [uid], ids=True))
+                elif table == "person":
+                    renamed.append(uid)
             children = [label for child, (col, parent, label) in matching.CHILDREN.items()
                         if KIND_TABLE[parent] == table and any(c == child and u == uid
                                                                for c, _, u, _ in self.child_replacements)]
             result.updated.append(f"{path} (id «{ext}»): {', '.join([*labels, *children])}")
+        if renamed:  # a person's name: the accounts it holds and the premises it lives in or owns are found by it
+            self.touched.update(str(a) for (a,) in self._select_in(
+                'SELECT id FROM "account" WHERE holder_person_id IN', renamed, ids=True))
+            for table_, column in (("registration", "person_id"), ("ownership", "owner_person_id")):
+                self.touched_premises.update(str(p) for (p,) in self._select_in(
+                    f'SELECT premises_id FROM "{table_}" WHERE {column} IN', renamed, ids=True))
         for child, column, uid, new_rows in self.child_replacements:
             model = _model(child)
             old = [str(r[0]) for r in self._select_in(f'SELECT id FROM "{child}" WHERE {column} IN', [uid], ids=True)]
