@@ -168,44 +168,22 @@ def _pg_fingerprint(cur, schema: str) -> str:
     return f"{digest}:{cur.fetchone()[0]}"
 
 
-def _pg_take(url: str) -> bool:
-    """Put a pooled schema in place of ``url``'s new empty one; False when the pool is empty."""
-    import re
-
+def _pg_take(schema: str) -> bool:
+    """Put a pooled schema in place of the new empty ``schema``; False when the pool is empty."""
     import psycopg2
 
-    name = re.search(r"[?&]schema=([^&]+)", url)
-    if name is None:
-        return False
     if not _PG_POOL:
         return False
     pooled, fingerprint = _PG_POOL.pop()
     conn = psycopg2.connect(PG_URL.split("?")[0])
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(f'DROP SCHEMA "{name.group(1)}"')
-            cur.execute(f'ALTER SCHEMA "{pooled}" RENAME TO "{name.group(1)}"')
+            cur.execute(f'DROP SCHEMA "{schema}"')
+            cur.execute(f'ALTER SCHEMA "{pooled}" RENAME TO "{schema}"')
     finally:
         conn.close()
-    _PG_IN_USE[name.group(1)] = fingerprint
+    _PG_IN_USE[schema] = fingerprint
     return True
-
-
-def _pg_migrated(url: str) -> None:
-    """Remember the fingerprint of ``url``'s schema just migrated, for its reuse after the test."""
-    import re
-
-    import psycopg2
-
-    name = re.search(r"[?&]schema=([^&]+)", url)
-    if name is None:
-        return
-    conn = psycopg2.connect(PG_URL.split("?")[0])
-    try:
-        with conn, conn.cursor() as cur:
-            _PG_IN_USE[name.group(1)] = _pg_fingerprint(cur, name.group(1))
-    finally:
-        conn.close()
 
 
 def _pg_recycle(conn, schema: str, fingerprint: str) -> bool:
@@ -291,11 +269,14 @@ def _open(url: str):
     from bcenter.modules.registry.service import initialize
     from db.connection import close_database, open_database
 
+    import re
+
     _migrated_copy(url)
-    reused = PG_URL is not None and not url.startswith("sqlite") and _pg_take(url)
+    schema = re.search(r"[?&]schema=([^&]+)", url) if PG_URL and not url.startswith("sqlite") else None
+    reused = schema is not None and _pg_take(schema.group(1))
     db = open_database(url)
-    if PG_URL is not None and not url.startswith("sqlite") and not reused:
-        _pg_migrated(url)
+    if schema is not None and not reused:  # migrated now: its fingerprint, for its reuse after the test
+        _PG_IN_USE[schema.group(1)] = _pg_fingerprint(db.cursor(), schema.group(1))
     initialize(db)
     return db, close_database
 

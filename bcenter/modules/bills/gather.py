@@ -803,9 +803,8 @@ def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]
     m = param_mark(db)
     stored = {key_text(a): str(a) for a in accounts}  # a case's account key as its table stores it
     keys = list(stored)
+    holder_of: dict[str, str] = {}
     owners: dict[str, set[str]] = defaultdict(set)
-    holders: dict[str, set[str]] = defaultdict(set)
-    shared: set[str] = set()
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
         marks = ", ".join([m] * len(chunk))
@@ -815,14 +814,9 @@ def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]
                 f'AND (o.valid_to IS NULL OR o.valid_to > {m}) AND {LIVE_OWNERSHIP} WHERE a.id IN ({marks})',
                 (day, day, *db_ids(chunk))):
             key = stored[key_text(account)]
-            if share not in (None, "", "1", "1/1"):  # a share's own account: its holder is the share's owner
-                if holder is not None:
-                    holders[key].add(key_text(holder))
-                    owners.pop(key, None)
-                    shared.add(key)
-            elif owner is not None and key not in shared:
+            if holder is not None:
+                holder_of[key] = key_text(holder)
+            if owner is not None and share in (None, "", "1", "1/1"):  # a share's own account: its holder only
                 owners[key].add(key_text(owner))
-            elif holder is not None:
-                holders[key].add(key_text(holder))
-    return {a: owners.get(a) or holders.get(a, set()) for a in set(owners) | set(holders)}
+    return {a: owners.get(a) or {holder_of[a]} for a in set(owners) | set(holder_of)}
 
