@@ -175,7 +175,7 @@ def _card(c) -> list[str]:
                  f"{d.name}" + (" (солидарно)" if d.joint else f" (доля {d.share})" if d.share else "")
                  for d in c.debtors),
              f"Месяцы: {c.months}",
-             *(f"Не взыскивается: {text}" for text in c.unclaimed_penalties),
+             *(f"Не взыскивается: {text}" for text in c.not_claimed),
              f"Основной долг {format_rub_ru(c.principal)}, пени на {c.penalty_as_of:%d.%m.%Y} "
              f"{format_rub_ru(c.penalties)}, цена {format_rub_ru(c.price)}; госпошлина {format_rub_ru(c.duty)} "
              f"(уплачено всего {format_rub_ru(c.duty_paid)}), прочие расходы {format_rub_ru(c.other_costs)}",
@@ -208,7 +208,7 @@ def _card_json(c) -> dict:
             "duty": format_kop(c.duty), "duty_paid": format_kop(c.duty_paid), "court_costs": format_kop(c.court_costs),
             "owed": format_kop(c.owed), "principal_owed": format_kop(c.principal_owed),
             "debtors": [{"name": d.name, "share": d.share, "joint": d.joint} for d in c.debtors],
-            "penalties_not_claimed": list(c.unclaimed_penalties),
+            "debts_not_claimed": list(c.unclaimed_debts), "penalties_not_claimed": list(c.unclaimed_penalties),
             "lines": [{"period": str(ln.period), "service": ln.service, "due": ln.due.isoformat(),
                        "amount": format_kop(ln.amount), "owed": format_kop(ln.owed), "barred": ln.barred,
                        "included": ln.included} for ln in c.lines],

@@ -35,7 +35,7 @@ def _opened_text(opened: list) -> str:
     claimed from those liable for it: one case per set of debtors)."""
     parts = [f"{c.number} (месяцы {c.months}; {'; '.join(d.name for d in c.debtors)}): цена "
              f"{format_rub_ru(c.price)}, госпошлина {format_rub_ru(c.duty)}" for c in opened]
-    left = "".join(f". Не взыскивается: {text}" for text in opened[0].unclaimed_penalties) if opened else ""
+    left = "".join(f". Не взыскивается: {text}" for text in opened[0].not_claimed) if opened else ""
     if len(opened) == 1:
         return f"Заведено дело {opened[0].number}: цена {format_rub_ru(opened[0].price)}, госпошлина " \
                f"{format_rub_ru(opened[0].duty)}{left}"
@@ -144,7 +144,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
         lines = [f"Дело {c.number}: ЛС {c.account}, {c.debtors_text}", f"Стадия: {c.stage_name}",
                  f"Основной долг {format_rub_ru(c.principal)}, пени {format_rub_ru(c.penalties)}, госпошлина "
                  f"{format_rub_ru(c.duty)}; взыскано {format_rub_ru(c.recovered)}, осталось {format_rub_ru(c.owed)}"]
-        lines += [f"Не взыскивается: {text}" for text in c.unclaimed_penalties]
+        lines += [f"Не взыскивается: {text}" for text in c.not_claimed]
         if c.objection_deadline and c.stage == "order_issued":
             lines.append(f"Возражения должника — по {c.objection_deadline:%d.%m.%Y}")
         lines += [f"{e.day:%d.%m.%Y} — {e.name}" + (f", № {e.number}" if e.number else "")

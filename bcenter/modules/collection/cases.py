@@ -217,8 +217,19 @@ class Case:
 
     @property
     def unclaimed_penalties(self) -> tuple[str, ...]:
-        """What the filing left out (a liable set's penalties without principal), as the card says it."""
+        """What the filing left out of penalties (a liable set's penalties without principal), as the card says it."""
         return tuple(_unclaimed_text(u) for u in self.extra.get("penalties_not_claimed", ()))
+
+    @property
+    def unclaimed_debts(self) -> tuple[str, ...]:
+        """What the filing left out of debt: a liable set whose every month is past its limitation, as the card
+        says it (a set with some month within it is a case of its own, its barred months among its lines)."""
+        return tuple(_barred_text(u) for u in self.extra.get("debts_not_claimed", ()))
+
+    @property
+    def not_claimed(self) -> tuple[str, ...]:
+        """Everything the filing left out of every case, named — the debts first (what a list or card shows)."""
+        return self.unclaimed_debts + self.unclaimed_penalties
 
     def liabilities(self) -> dict[str, int]:
         """What each debtor owes of the price: by share, or each the whole when liable jointly."""
@@ -563,6 +574,14 @@ def _unclaimed_text(item: dict) -> str:
             "взыскать отдельным заявлением")
 
 
+def _barred_text(item: dict) -> str:
+    """«долг 700,00 ₽ за месяцы 02.2023 (отвечали за них: …) не взыскивается: …» — a liable set whose every month is
+    past its limitation: no case claims it unless asked to (``include_barred``)."""
+    return (f"долг {format_rub_ru(int(item['amount']))} за месяцы {item['months']} (отвечали за них: "
+            f"{'; '.join(item['debtors'])}) не взыскивается: срок исковой давности истёк (ГК РФ ст. 196, 199) — "
+            "включить его: --include-barred")
+
+
 def _refs_text(refs) -> str:
     """«дело Д-2026-0001 (стадия)» or «дела Д-2026-0001 (стадия), Д-2026-0002 (стадия)»."""
     unique = {r.number: r for r in refs}
@@ -583,7 +602,9 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     A liable set with penalties but no principal (a former owner who paid the months late, not the penalties) gets
     no case [P: a court application for penalties alone is the officer's choice — its price may not be worth the
     duty]: every new case's first event and its card name the amount, months and debtors («пени … за месяцы …
-    не взыскиваются этим делом»), kept as ``penalties_not_claimed`` among the case's data."""
+    не взыскиваются этим делом»), kept as ``penalties_not_claimed`` among the case's data. So does a liable set whose
+    every month is past its limitation (``debts_not_claimed``: «долг … не взыскивается: срок исковой давности истёк»;
+    ``include_barred`` files it) — a seller's old months beside the buyer's case are not dropped in silence."""
     problems = []
     if stage not in ("court_order", "claim"):
         problems.append(Problem("stage", "дело начинается заявлением о вынесении судебного приказа (court_order) "
@@ -616,7 +637,10 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
     _fail(problems, title="Дело не заведено")
     unclaimed = [{"debtors": [d.name for d in c.debtors], "months": months_text({r.period for r, _s in c.penalty_rows}),
                   "amount": c.penalties} for c in result.claims if not c.principal and c.penalties]
-    unclaimed_note = "".join(f"; {_unclaimed_text(u)}" for u in unclaimed)
+    barred = [{"debtors": [d.name for d in c.debtors], "months": months_text({ln.period for ln, _b, _i in c.lines}),
+               "amount": sum(ln.debt for ln, _b, _i in c.lines)} for c in result.claims if not c.principal and c.lines]
+    unclaimed_note = "".join(f"; {_barred_text(u)}" for u in barred) + "".join(
+        f"; {_unclaimed_text(u)}" for u in unclaimed)
     taken_note = (f"; не включены месяцы {months_text({ln.period for ln, _ref in result.taken})}: их уже "
                   f"взыскивает {_refs_text(ref for _ln, ref in result.taken)}") if result.taken else ""
     opened = []
@@ -630,7 +654,8 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
                              court_costs=duty + costs, opened_on=filed_on, number=number, debtors=debtors,
                              penalty_as_of=filed_on, penalty_rows=[_penalty_json(r, s) for r, s in c.penalty_rows],
                              duty=duty, duty_paid=duty, other_costs=costs, court=court, responsible=responsible,
-                             documents={"penalties_not_claimed": unclaimed} if unclaimed else {})
+                             documents={**({"debts_not_claimed": barred} if barred else {}),
+                                        **({"penalties_not_claimed": unclaimed} if unclaimed else {})})
         for line, barred, included in c.lines:
             uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
                        supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
