@@ -15,6 +15,9 @@ from bcenter.modules.collection.debtors import Criteria, DebtorRow
 from bcenter.modules.collection.notices import DocumentRow, Issued
 from db.uow import UnitOfWork
 
+INCLUDE_BARRED_LABEL = cases.INCLUDE_BARRED_LABEL
+"""The screen's mark for ``open_case(include_barred=True)``: the refusals name it."""
+
 
 class CollectionCases(UseCases):
     def _unit(self, action: str, **details) -> UnitOfWork:

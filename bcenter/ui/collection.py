@@ -10,7 +10,7 @@ from typing import Any
 
 import flet as ft
 
-from bcenter.app.collection import Criteria
+from bcenter.app.collection import INCLUDE_BARRED_LABEL, Criteria
 from bcenter.core.dates import parse_date
 from bcenter.core.money import format_rub_ru, parse_rub_ru
 from bcenter.ui.common import Failed, error_text, off_loop, updating
@@ -66,9 +66,10 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
     court = ft.TextField(label="Кому (суд)", width=360, key="case_court",
                          value="мировому судье судебного участка № 1")
     filed = ft.TextField(label="Дата подачи", width=140, value=today.isoformat(), key="case_filed")
+    barred = ft.Checkbox(label=INCLUDE_BARRED_LABEL, value=False, key="case_include_barred")
     open_case = ft.Button("Завести дело (судебный приказ)", icon=ft.Icons.GAVEL, key="case_open")
     debtor_box = ft.Column([chosen, ft.Row([kind, notice_service, issue], wrap=True),
-                            ft.Row([court, filed, open_case], wrap=True)], visible=False, key="debtor_box")
+                            ft.Row([court, filed, barred, open_case], wrap=True)], visible=False, key="debtor_box")
     # cases
     case_rows = ft.Column(spacing=2, key="case_rows")
     card = ft.Column(spacing=2, key="case_card")
@@ -181,7 +182,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
         if not state["account"]:
             return
         opened = await run(lambda: app.collection.open_case(state["account"], filed_on=_day(filed.value),
-                                                            court=(court.value or "").strip() or None),
+                                                            court=(court.value or "").strip() or None,
+                                                            include_barred=bool(barred.value)),
                            _opened_text)
         if opened:
             await load()
@@ -230,7 +232,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
                      "not_in_court": not_in_court, "find": find, "rows": rows, "total": total, "error": error,
                      "notice": notice, "issued": issued, "debtor_box": debtor_box, "kind": kind,
                      "notice_service": notice_service, "issue": issue, "court": court, "filed": filed,
-                     "open_case": open_case, "case_rows": case_rows, "card": card, "case_box": case_box,
+                     "open_case": open_case, "include_barred": barred, "case_rows": case_rows, "card": card,
+                     "case_box": case_box,
                      "stage": stage, "stage_day": stage_day, "stage_number": stage_number,
                      "stage_received": stage_received, "advance": advance,
                      "amount": amount, "recover": recover, "document": document, "load": load, "state": state}

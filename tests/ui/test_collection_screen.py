@@ -130,3 +130,35 @@ async def test_a_sold_flat_is_filed_as_two_cases_and_the_screen_names_both(app, 
         "Павел Петрович)" in said
     assert by_key(desk["case_rows"], "case:Д-2026-0001") and by_key(desk["case_rows"], "case:Д-2026-0002")
     assert "дела Д-2026-0001, Д-2026-0002" in by_key(desk["rows"], f"debtor:{acc}").content
+
+
+@pytest.mark.asyncio
+async def test_the_case_is_filed_with_barred_months_when_the_operator_marks_it(app, page, session, monkeypatch):
+    """A refusal for months past their limitation names the screen's mark (not only the CLI's flag); marked, the
+    filing asks for them: the screen passes the mark to the use case (unmarked, it does not)."""
+    from bcenter.modules.collection.cases import INCLUDE_BARRED_HINT
+
+    from bcenter.app.collection import CollectionCases
+
+    asked = []
+    real = CollectionCases.open_case
+
+    def spy(self, account, **kw):  # the screen's session has an application of its own (its user's)
+        asked.append(kw["include_barred"])
+        return real(self, account, **kw)
+
+    monkeypatch.setattr(CollectionCases, "open_case", spy)
+    refs = _office(app, page)
+    desk = refs["collection"]
+    assert desk["include_barred"].label in INCLUDE_BARRED_HINT
+    await _click(session, by_key(refs["nav"], "nav:collection"))
+    debtors = [k for k in _keys(desk["rows"]) if k.startswith("debtor:")]
+    await _click(session, by_key(desk["rows"], debtors[0]))
+    await _type(session, desk["filed"], "2026-11-20")
+    desk["include_barred"].value = True
+    await _click(session, desk["open_case"])
+    assert desk["error"].value == "" and desk["notice"].value.startswith("Заведено дело Д-2026-0001")
+    await _click(session, by_key(desk["rows"], debtors[1]))
+    desk["include_barred"].value = False
+    await _click(session, desk["open_case"])
+    assert asked == [True, False]

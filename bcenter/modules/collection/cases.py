@@ -413,6 +413,12 @@ def listing(db: pw.Database, *, which: str = "open", account: str | None = None)
             for n, a, s, o, d, p, c, court, cn, names in rows]
 
 
+INCLUDE_BARRED_LABEL = "с долгом за пределами давности"
+"""The screen's mark that files months past their limitation too (the CLI's ``--include-barred``)."""
+INCLUDE_BARRED_HINT = f"--include-barred (на экране — отметка «{INCLUDE_BARRED_LABEL}»)"
+"""How a refusal or a card tells the officer to include them: both faces say it (one text for both)."""
+
+
 # --- opening --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -579,7 +585,7 @@ def _barred_text(item: dict) -> str:
     past its limitation: no case claims it unless asked to (``include_barred``)."""
     return (f"долг {format_rub_ru(int(item['amount']))} за месяцы {item['months']} (отвечали за них: "
             f"{'; '.join(item['debtors'])}) не взыскивается: срок исковой давности истёк (ГК РФ ст. 196, 199) — "
-            "включить его: --include-barred")
+            f"включить его: {INCLUDE_BARRED_HINT}")
 
 
 def _refs_text(refs) -> str:
@@ -627,7 +633,7 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
                                            f"{filed_on:%d.%m.%Y}"))
     elif not claims:
         problems.append(Problem("account", "весь просроченный долг — за пределами срока исковой давности (3 года); "
-                                           "включить его: --include-barred"))
+                                           f"включить его: {INCLUDE_BARRED_HINT}"))
     for c in claims:
         if stage == "court_order" and c.price > ORDER_LIMIT:
             whom = f" к {'; '.join(d.name for d in c.debtors)} (месяцы {months_text(c.periods)})" \
