@@ -99,14 +99,12 @@ def test_the_pharmacys_case_is_not_printed_on_the_bill_of_the_person_who_bought_
 def test_a_share_sold_the_buyer_of_it_does_not_read_the_sellers_case_on_his_share_account(app, tmp_path):
     """p6 is split into two share accounts, 1002010011 (Соколова's half) and 1002010012 (Соколов's). Соколова's
     account's debt goes to court; she sells her half on 01.08.2026 and her account is re-registered to the buyer.
-    The buyer's ЕПД of 1002010011 still lists the case of Соколова's debt — because the case also names Соколов
-    (an owner of the premises, still one), though he does not hold that account and the buyer is not named.
-
-    Cause: ``_liable_now`` — an account's liable set is every person owning the PREMISES on the day, so on a share
-    account (``account.share``) a remaining co-owner of the other half keeps every case of the sold half printed
-    for its buyer (``named & liable`` non-empty through him)."""
+    The buyer's ЕПД of 1002010011 must not list the case of Соколова's debt: the case names her alone (a share's own
+    account is its owner's, ``collection.accounts._share_owners``), and the bill reads an account's liable set on
+    the day as its holder (``_liable_now``), not every owner of the PREMISES — once the case named Соколов too, and
+    he, a remaining co-owner of the other half, kept the sold half's case printed for its buyer."""
     cases = app.collection.open_case(SHARE, filed_on=FILED)
-    assert cases and all("Соколов Дмитрий Игоревич" in {d.name for d in c.debtors} for c in cases)
+    assert cases and all([d.name for d in c.debtors] == ["Соколова Анна Дмитриевна"] for c in cases)
     app.passport.end_ownership(SHARE, person="per7", on="2026-08-01")
     app.passport.own(SHARE, share="1/2", start="2026-08-01", new=NewPerson("Дольщиков", "Дмитрий", "Олегович"))
     app.registry.edit("account", SHARE, {"holder.person": _code(app, "Дольщиков")})

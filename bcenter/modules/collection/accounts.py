@@ -3,7 +3,7 @@ cases — one query each for many accounts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -76,6 +76,9 @@ class AccountInfo:
     payer: str
     closed: bool
     person: str | None
+    share: str | None = None
+    """The share of the premises the account bills (a share's own account, ЖК ст. 155 ч. 2 / ГК ст. 249: «1/2»), or
+    None for the premises whole."""
 
 
 def accounts_info(db: pw.Database, numbers: list[str] | None = None) -> dict[str, AccountInfo]:
@@ -88,15 +91,15 @@ def accounts_info(db: pw.Database, numbers: list[str] | None = None) -> dict[str
         where, params = f"WHERE a.number IN ({', '.join([m] * len(numbers))})", tuple(numbers)
     out = {}
     for aid, number, hid, code, pid, city, street, building, block, pnum, kind, closed, last, first, middle, org, \
-            holder in db.execute_sql(
+            holder, share in db.execute_sql(
             'SELECT a.id, a.number, h.id, h.ext_id, p.id, h.city, h.street, h.building, h.block, p.number, p.kind, '
-            'a.closed, s.last_name, s.first_name, s.middle_name, a.holder_org_name, a.holder_person_id '
+            'a.closed, s.last_name, s.first_name, s.middle_name, a.holder_org_name, a.holder_person_id, a.share '
             'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
             f'LEFT JOIN "person" s ON s.id = a.holder_person_id {where}', params):
         out[number] = AccountInfo(key_text(aid), number, key_text(hid), code or key_text(hid), key_text(pid),
                                   format_address(city, street, building, block, pnum, kind),
                                   _name(last, first, middle) or org or "—", closed is not None,
-                                  key_text(holder) if holder is not None else None)
+                                  key_text(holder) if holder is not None else None, share or None)
     return out
 
 
@@ -176,7 +179,7 @@ def debtors_of(db: pw.Database, info: AccountInfo, day: date, *, births: dict | 
             (db_id(info.premises), day.isoformat(), day.isoformat())):
         owners.append(Debtor(_name(last, first, middle), key_text(pid), str(Fraction(share or "1")), False))
     if owners:
-        return owners
+        return _share_owners(db, info, owners) if info.share else owners
     handover = _owner_across_gap(db, info, day)
     if handover is not None:
         return debtors_of(db, info, handover, births=births)
@@ -201,6 +204,27 @@ def debtors_of(db: pw.Database, info: AccountInfo, day: date, *, births: dict | 
     if not family:
         family.append(Debtor(info.payer, None, None, False))
     return family
+
+
+def _share_owners(db: pw.Database, info: AccountInfo, owners: list[Debtor]) -> list[Debtor]:
+    """Of the premises' ``owners`` on a day, those liable for a share's own account (the premises billed by shares,
+    ЖК ст. 155 ч. 2, ГК ст. 249: each co-owner pays for their share only, by their own account): the account's holder
+    when they owned then; else the owners who hold no other share account of the premises (the share's earlier
+    owner: no history of holders is kept), those of the account's share first [P]. Each share is then a part of the
+    account's debt — a holder alone is liable for all of it (``1``), not for their share of the premises' (the case
+    claims this account's debt only). With nobody found, the owners as they are."""
+    mine = [o for o in owners if o.person is not None and o.person == info.person]
+    if not mine:
+        m = param_mark(db)
+        others = {key_text(h) for (h,) in db.execute_sql(
+            f'SELECT holder_person_id FROM "account" WHERE premises_id = {m} AND id <> {m} AND share IS NOT NULL '
+            'AND closed IS NULL AND holder_person_id IS NOT NULL', (db_id(info.premises), db_id(info.id)))}
+        free = [o for o in owners if o.person not in others]
+        mine = [o for o in free if Fraction(o.share or 1) == Fraction(info.share)] or free
+    if not mine:
+        return owners
+    whole = sum(Fraction(o.share or 1) for o in mine)
+    return [replace(o, share=str(Fraction(o.share or 1) / whole)) for o in mine]
 
 
 Liable = tuple[Debtor, ...]
