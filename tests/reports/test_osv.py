@@ -138,3 +138,19 @@ def test_the_pdf_repeats_the_header_on_every_page_and_numbers_them(app, tmp_path
     doc = app.reports.json("osv", period=CLOSED)
     last = doc["rows"][-1]
     assert last["account"] in pages[-1] and last["address"].split(", кв.")[0].split(", ")[-1] in pages[-1]
+
+
+def test_a_month_after_the_open_one_goes_on_from_its_balances(app):
+    """A month after the open one (the month before it not closed) opens with that month's closing and counts only
+    what it adds to that month's payments and penalties — the figures it has once that month closes; it took the
+    migrated opening balances and counted the open month's payments again."""
+    after = [app.reports.json("osv", period=OPEN + i, by="house")["totals"] for i in range(3)]
+    assert after[1]["opening"] == after[0]["closing"] and after[2]["opening"] == after[1]["closing"]
+    assert _kop(after[1]["paid"]) < _kop(after[0]["paid"])
+    by_account = app.reports.json("osv", period=OPEN + 1)
+    assert {k: _kop(v) for k, v in by_account["totals"].items()} == {
+        k: sum(getattr(r, k) for r in app.month.balances(OPEN + 1).rows) for k in MONEY}
+    app.month.close(OPEN, workers=1)
+    assert [app.reports.json("osv", period=OPEN + i, by="house")["totals"] for i in range(3)] == after
+    with pytest.raises(ValidationFailed, match="не закрыты .больше 36.: сальдо не считается"):
+        app.reports.json("osv", period=OPEN + 40, by="house")  # the months between are not walked for ever

@@ -70,6 +70,26 @@ def test_a_percent_total_is_a_formula_of_the_totals(app, tmp_path):
     assert doc["totals"]["rate"].replace(".", ",") + " %" in text
 
 
+def test_an_empty_report_s_total_row_refers_to_no_row_of_its_own(app, tmp_path):
+    """With no rows the total's SUM range ran backwards over the header and the total row itself («B5:B4»): a
+    circular reference a spreadsheet warns of. The totals of an empty report are zeros."""
+    import re
+
+    import openpyxl
+
+    empty = Period(2020, 1)
+    assert app.reports.json("osv", period=empty, by="house")["rows"] == []
+    app.reports.write("osv", period=empty, by="house", out=tmp_path / "e.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "e.xlsx").active
+    values = openpyxl.load_workbook(tmp_path / "e.xlsx", data_only=True).active
+    last = sheet.max_row
+    assert sheet.cell(last, 1).value == "Итого"
+    for i in range(2, sheet.max_column + 1):
+        value = sheet.cell(last, i).value
+        rows = [int(r) for r in re.findall(r"[A-Z]+(\d+)", value)] if isinstance(value, str) else []
+        assert all(r < last for r in rows), value
+        assert values.cell(last, i).value == 0
+
 @pytest.mark.parametrize("period", [CLOSED, OPEN])
 def test_debt_ageing_is_what_the_debts_report_owes(app, period):
     as_of = period.last_day

@@ -19,7 +19,7 @@ from datetime import date
 import peewee as pw
 
 from bcenter.core.collector import collector_paused
-from bcenter.core.errors import PeriodClosed
+from bcenter.core.errors import PeriodClosed, Problem, ValidationFailed
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
 from bcenter.engine import carry as carry_engine
@@ -49,18 +49,26 @@ closing balance."""
 def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] | None = None,
                      finance: Finance | None = None, advances: dict[str, int] | None = None,
                      carries: dict[str, bytes] | None = None, carry: bool = True, job: Job | None = None,
+                     counted: dict[str, tuple[dict, dict]] | None = None, after: tuple[dict, dict] | None = None,
                      ) -> dict[tuple[str, str, str], dict[str, int]]:
     """Balances of a period per (account, service, supplier) UUIDs, from the ledger, payments and the previous one
     (the accounts of ``houses`` only, when given: each account's balance depends on that account alone).
     ``advances``, when given, receives each account's real money taken by no charge at the period's end;
-    ``carries`` each account's carry into the next month (``bcenter.engine.carry``, encoded; close stores them).
+    ``carries`` each account's carry into the next month (``bcenter.engine.carry``, encoded; close stores them);
+    ``counted`` each account's paid and penalties counted up to the period's end, per (account, service, supplier)
+    — what the next month's movements are taken from; ``after`` is the month before's balances and counts when it
+    is open (``_open_months`` computes them).
     A row's ``unpaid_penalties`` (when not zero) is the part of its closing that is penalties billed and not paid
     (``db.snapshots.STORED``; the ЕПД's «в т. ч. пени»).
 
     An account whose carry from the month before is still good (nothing dated up to that month arrived since, the
     same law tables and settings) continues from it: only the month's lines and payments are read, only the
     obligations still open are walked. The others — and every account when ``carry`` is False or the month before
-    was closed without carries — are computed from the first month (the same figures: a test compares)."""
+    was closed without carries — are computed from the first month (the same figures: a test compares).
+
+    A month after an open one (not closed, though a month up to it is known: open, closed or calculated) goes on
+    from that month's balances computed now: its opening is that month's closing, its paid and penalties what it
+    adds to that month's counts — the figures it will have once that month closes (closing(P) == opening(P+1))."""
     mark = param_mark(db)
     scope, scope_params = in_houses(db, houses)
     o_scope, _ = in_houses(db, houses, "o.account_id")
@@ -74,7 +82,13 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
     if not found_previous and houses is not None:  # the previous period closed with none of these accounts?
         found_previous = db.execute_sql(f'SELECT 1 FROM "balance_snapshot" WHERE period = {mark} LIMIT 1',
                                         (str(previous),)).fetchone() is not None
-    if not found_previous:  # the first period in bcenter: the balances brought from the system we left
+    before, chained = after or (None, None)
+    if after is None and not found_previous and _open_before(db, previous):
+        before, chained = _open_months(db, period, houses, finance, carry)
+    if chained is not None:
+        for key, values in before.items():
+            rows[key]["opening"] = values["closing"]
+    elif not found_previous:  # the first period in bcenter: the balances brought from the system we left
         for account, service, supplier, amount in db.execute_sql(
                 f'SELECT o.account_id, o.service_id, o.supplier_id, o.amount FROM "opening_balance" o '
                 f'WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
@@ -110,6 +124,9 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
         for account, service, supplier, money in read_snapshots(db, str(period), scope, scope_params, before=True):
             key = (account, service, supplier)
             paid_before[account][key] = paid_before[account].get(key, 0) + money[PAID]
+        if chained is not None:  # what the open months before counted: no snapshot keeps it
+            paid_before = defaultdict(dict, {a: paid for a, (paid, _) in chained.items()})
+            posted_penalties = defaultdict(dict, {a: penalties for a, (_, penalties) in chained.items()})
         accounts |= set(paid_before) | set(posted_penalties)
     facts = finance.facts(period, scope, scope_params)
     settings = finance.settings
@@ -146,6 +163,9 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             advances[account] = new.advance
         if carries is not None:
             carries[account] = carry_engine.encode(new)
+        if counted is not None:
+            counted[account] = ({(account, *k): v for k, v in new.paid.items()},
+                                {(account, *k): v for k, v in new.penalties.items()})
         for key, paid in movement({(account, *k): v for k, v in new.paid.items()}, paid_counted).items():
             rows[key]["paid"] += paid
         for key, accrued in movement({(account, *k): v for k, v in new.penalties.items()}, penalties_counted).items():
@@ -155,6 +175,46 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
             if unpaid:
                 rows[(account, service, supplier)]["unpaid_penalties"] = unpaid
     return {k: with_closing(v) for k, v in rows.items() if any(v.values())}
+
+
+def _open_before(db: pw.Database, previous: Period) -> bool:
+    """Whether ``previous`` is not closed though a month up to it is known (in ``billing_period`` or posted to):
+    the period after it then goes on from its balances computed now, not from the migrated opening balances."""
+    mark = param_mark(db)
+    if db.execute_sql(f'SELECT 1 FROM "billing_period" WHERE period = {mark} AND state = \'closed\'',
+                      (str(previous),)).fetchone():
+        return False
+    return any(db.execute_sql(f'SELECT 1 FROM "{table}" WHERE period <= {mark} LIMIT 1', (str(previous),)).fetchone()
+               for table in ("billing_period", "journal_entry"))
+
+
+MAX_OPEN_MONTHS = 36
+"""How many months not closed a period's balances are computed over, one after another, before it is refused."""
+
+
+def _open_months(db: pw.Database, period: Period, houses: Sequence[str] | None, finance: Finance | None,
+                 carry: bool) -> tuple[dict, dict[str, tuple[dict, dict]]]:
+    """The balances of the month before ``period`` and each account's counts up to its end, computed month by month
+    from the first month not closed (after the last closed one, else the first known)."""
+    mark = param_mark(db)
+    (closed,) = db.execute_sql(f'SELECT MAX(period) FROM "billing_period" WHERE state = \'closed\' AND '
+                               f'period < {mark}', (str(period),)).fetchone()
+    if closed is not None:
+        first = Period.parse(str(closed)) + 1
+    else:
+        first = min(Period.parse(str(p)) for table in ("billing_period", "journal_entry")
+                    for (p,) in [db.execute_sql(f'SELECT MIN(period) FROM "{table}"').fetchone()] if p is not None)
+    if period - first > MAX_OPEN_MONTHS:
+        raise ValidationFailed([Problem("period", f"месяцы с {first} по {period - 1} не закрыты (больше "
+                                                  f"{MAX_OPEN_MONTHS}): сальдо не считается — закройте прошлые "
+                                                  "периоды")],
+                               title=f"Сальдо периода {period} не рассчитано")
+    state = None
+    for month in Period.range(first, period):
+        counted: dict[str, tuple[dict, dict]] = {}
+        state = (compute_balances(db, month, houses=houses, finance=finance, carry=carry, counted=counted,
+                                  after=state), counted)
+    return state
 
 
 def _names_older_bill(payments: Sequence, previous: Period) -> bool:

@@ -4,7 +4,7 @@
 * JSON: {"report", "title", "subtitle", "columns", "rows", "totals"} — money as "1234.56" (EXCHANGE.md's money).
 * XLSX (xlsxwriter, constant memory): the header frozen, money in a «# ##0.00» format, the total row as ``SUM``
   formulas over the column — a spreadsheet recomputes them; the file also carries their values for readers that do
-  not calculate.
+  not calculate. A report without rows has zeros there (no range to sum).
 * PDF (reportlab): an A4 landscape table, the header repeated on every page, the total row last.
 """
 from __future__ import annotations
@@ -165,7 +165,9 @@ def _xlsx(result: Result, path: Path) -> dict[str, int]:
     totals = result.totals(sums)
     for i, c in enumerate(result.columns):
         col = letters[c.key]
-        if i in sums:
+        if i in sums and not n:  # no rows: nothing to sum (a backward range would take in the total row itself)
+            sheet.write_number(last, i, 0, money_total if c.kind == "money" else int_total)
+        elif i in sums:
             money_column = c.kind == "money"
             sheet.write_formula(last, i, f"=SUM({col}{top + 2}:{col}{top + n + 1})",
                                 money_total if money_column else int_total,
