@@ -336,3 +336,31 @@ def test_a_desk_payment_is_not_reversed_in_the_office_without_a_refund_receipt(d
     other = next(a.account for a in app.finance.debts(as_of=TODAY).accounts if a.account != number)
     moved = app.payments.storno(done.payment_id, reason="не тот лицевой счёт", to_account=other)
     assert moved.reposted is not None and app.cash.x_report(**dev).cash == 10000
+
+
+def test_a_lost_sale_after_the_fiscal_drive_is_replaced_is_found_by_the_reconciliation(desk, monkeypatch):
+    """A new ФН (every 13–36 months, or a new register) numbers its documents from the start again: the sale whose
+    answer was lost had the number of a sale the old ФН made, the reconciliation skipped it as «already linked» and
+    told the cashier to give the money back — a fiscal receipt issued, the money in the drawer, no payment."""
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    first = app.cash.pay(account=number, amount=10000, **dev)
+    app.cash.close(counted=10000, **dev)
+    desk.kkt.documents, desk.kkt.last_document, desk.kkt.fn_serial = [], 100, "9999078900054321"  # the new ФН
+    app.clock.advance(hours=2)
+    app.cash.open(cashier="Кассир", **dev)
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("питание пропало")
+    monkeypatch.setattr(module.CashDesk, "_complete", die)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=number, amount=77700, key="k-new-fn", **dev)
+    monkeypatch.undo()
+    assert desk.sales()[-1].number == first.fiscal_document  # the new ФН's number of the old ФН's sale
+    shift = app.cash.status(**dev)
+    assert (shift.pending, shift.payments, shift.cash) == (0, 1, 77700) and "проведена" in shift.notes[0]
+    again = app.cash.pay(account=number, amount=77700, key="k-new-fn", **dev)
+    assert again.repeated and again.state == "done" and again.fiscal_document == desk.sales()[-1].number

@@ -327,21 +327,27 @@ class CashDesk:
 
     # --- after a crash ----------------------------------------------------------------------------------
     def reconcile(self) -> list[DeskPayment]:
-        """Every journaled operation of this site settled against the register's documents (module doc)."""
+        """Every journaled operation of this site settled against the register's documents (module doc).
+
+        A document already linked to an operation is not another's — among the operations journaled since the
+        first one being settled: an earlier operation's document is at most that one's ``fiscal_before``, and a new
+        ФН (or register) numbers its documents from 1 again, so the numbers of earlier ones say nothing."""
         m = self.mark
         rows = self.db.execute_sql(
-            f'SELECT o.id, o.amount, o.fiscal_before FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id '
-            f"WHERE s.site_code = {m} AND o.state = 'journaled' ORDER BY o.created_at, o.id", (self.site,)).fetchall()
+            f'SELECT o.id, o.amount, o.fiscal_before, o.created_at FROM "cash_operation" o JOIN "cash_shift" s '
+            f"ON s.id = o.shift_id WHERE s.site_code = {m} AND o.state = 'journaled' ORDER BY o.created_at, o.id",
+            (self.site,)).fetchall()
         if not rows:
             return []
         status = self.register.fn_status()
         if status.receipt_open:
             self.register.annul()  # a receipt the dead session began: never closed, so never sold
-        taken = {int(d) for (d,) in self.db.execute_sql(  # this site's register's documents already linked
+        taken = {int(d) for (d,) in self.db.execute_sql(  # this register's documents already linked
             f'SELECT o.fiscal_document FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id '
-            f'WHERE s.site_code = {m} AND o.fiscal_document IS NOT NULL', (self.site,))}
+            f'WHERE s.site_code = {m} AND o.fiscal_document IS NOT NULL AND o.created_at >= {m}',
+            (self.site, rows[0][3]))}
         settled = []
-        for operation, amount, before in rows:
+        for operation, amount, before, _ in rows:
             match = None
             for number in range(int(before or 0) + 1, status.last_document + 1):
                 if number in taken:
