@@ -364,3 +364,18 @@ def test_a_lost_sale_after_the_fiscal_drive_is_replaced_is_found_by_the_reconcil
     assert (shift.pending, shift.payments, shift.cash) == (0, 1, 77700) and "проведена" in shift.notes[0]
     again = app.cash.pay(account=number, amount=77700, key="k-new-fn", **dev)
     assert again.repeated and again.state == "done" and again.fiscal_document == desk.sales()[-1].number
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1E2", "1_000", "\u0661\u0662", "12,345", "abc"])
+def test_an_amount_typed_at_the_command_line_is_rubles_and_kopecks_or_refused(desk, capsys, typed):
+    """«1e3» was taken as 1 000,00 ₽ (and «1_000», other scripts' digits): Python's Decimal syntax is no sum a
+    cashier types. Refused naming the option; nothing sold, nothing recorded."""
+    from bcenter.cli import main
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    payments, sales = desk.payments(), len(desk.sales())
+    assert main(["--db", f"sqlite:///{desk.path}", "cash", "pay", "--account", desk.debtor(), "--amount", typed,
+                 "--register", dev["register"], "--printer", dev["printer"]]) == 2
+    assert f"--amount: «{typed}» — не сумма в рублях" in capsys.readouterr().err
+    assert desk.payments() == payments and len(desk.sales()) == sales
