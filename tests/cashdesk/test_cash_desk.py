@@ -379,3 +379,40 @@ def test_an_amount_typed_at_the_command_line_is_rubles_and_kopecks_or_refused(de
                  "--register", dev["register"], "--printer", dev["printer"]]) == 2
     assert f"--amount: «{typed}» — не сумма в рублях" in capsys.readouterr().err
     assert desk.payments() == payments and len(desk.sales()) == sales
+
+
+def test_a_service_paid_beyond_its_debt_is_receipted_as_paid_ahead(desk, monkeypatch):
+    """A recipient's QR (or a split by service) for more than the service owes went on the receipt as one line of
+    «полный расчёт»: the money ahead must be «предоплата» (1214 = 1) — on its own line, for that recipient. The
+    payment written after a crash takes the service's lines added up as its split."""
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number)
+    other = next(r for r in owed.recipients if not r.own and r.total > 0)
+    service = max(other.services, key=lambda s: s.total)
+    done = app.cash.pay(account=number, amount=service.total + 5000, services={service.service: service.total + 5000},
+                        **dev)
+    assert [(ln.supplier, ln.amount, ln.advance) for ln in done.lines] == [
+        (other.supplier, service.total, False), (other.supplier, 5000, True)]
+    sale = desk.sales()[-1]
+    assert [(i.amount, i.method) for i in sale.items] == [(service.total, 4), (5000, 1)]
+    assert all(i.tags for i in sale.items)  # both the recipient's, with its agent tags
+    assert _applied_by_supplier(app, number, done.payment_id) == {other.supplier: service.total}
+
+    second = max((s for r in owed.recipients for s in r.services if s is not service), key=lambda s: s.total)
+    again = {second.service: second.total + 3000}  # two lines of one service: paid and ahead
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("питание пропало")
+    monkeypatch.setattr(module.CashDesk, "_complete", die)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=number, amount=second.total + 3000, services=again, **dev)
+    monkeypatch.undo()
+    assert app.cash.status(**dev).payments == 2
+    split = app.db.execute_sql('SELECT SUM(x.amount) FROM "payment_service_split" x JOIN "payment" p ON '
+                               "p.id = x.payment_id WHERE p.amount = ? AND p.channel = 'cash'",
+                               (second.total + 3000,)).fetchone()[0]
+    assert split == second.total + 3000

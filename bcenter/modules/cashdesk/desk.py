@@ -295,7 +295,11 @@ class CashDesk:
             f'o.approval FROM "cash_operation" o WHERE o.id = {m}',
             (db_id(operation),)).fetchone()
         items = json.loads(op[5]) if isinstance(op[5], str) else op[5]
-        services = services or {i["service"]: i["amount"] for i in items if i.get("service")}
+        if not services:  # the payer's split as the receipt has it: a service's lines (paid, ahead) added up
+            services = {}
+            for item in items:
+                if item.get("service"):
+                    services[item["service"]] = services.get(item["service"], 0) + item["amount"]
         payment_id = uuid7()
         with UnitOfWork(action="cash.pay", actor=self.actor, db=self.db,
                         details={"operation": operation, "receipt": op[3], "fiscal_document": document}) as uow:
