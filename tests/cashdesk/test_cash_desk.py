@@ -416,3 +416,18 @@ def test_a_service_paid_beyond_its_debt_is_receipted_as_paid_ahead(desk, monkeyp
                                "p.id = x.payment_id WHERE p.amount = ? AND p.channel = 'cash'",
                                (second.total + 3000,)).fetchone()[0]
     assert split == second.total + 3000
+
+
+def test_a_closed_account_takes_its_debt_and_no_money_ahead(desk):
+    """A payer who brought the former owner's account number paid ahead on a closed account: the money stayed
+    there, no charge ever takes it. The debt is taken; money beyond it is refused saying why, nothing recorded."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number).total
+    app.db.execute_sql('UPDATE "account" SET closed = ? WHERE number = ?', ("2026-11-30", number))
+    payments, sales = desk.payments(), len(desk.sales())
+    with pytest.raises(UsageError, match=f"лицевой счёт {number} закрыт 30.11.2026"):
+        app.cash.pay(account=number, amount=owed + 100, limit=owed + 100, **dev)
+    assert desk.payments() == payments and len(desk.sales()) == sales
+    assert app.cash.pay(account=number, amount=owed, limit=owed, **dev).state == "done"

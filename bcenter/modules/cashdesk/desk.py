@@ -192,7 +192,9 @@ class CashDesk:
             contact: str = "", recipient: str | None = None) -> DeskPayment:
         """Take ``amount`` kopecks for the account ``number``: in cash (``given`` — the money handed over, change
         back) or by card (``card`` — the terminal's approval code). ``key`` makes a retry the same operation.
-        ``recipient``: the supplier (id) whose QR code was scanned — the money is that recipient's only."""
+        ``recipient``: the supplier (id) whose QR code was scanned — the money is that recipient's only. Money ahead
+        (beyond the debt) on an account closed by today is refused: no charge will ever take it — the payer pays
+        ahead on the premises' account in force."""
         if key is not None:
             found = self._by_key(key)
             if found is not None:
@@ -219,6 +221,10 @@ class CashDesk:
         if recipient is not None and not services:
             services = recipient_split(owed, amount, recipient, period=period)
         lines = split(owed, amount, services=services, executor=self._executor(), period=period)
+        if owed.closed is not None and owed.closed <= self.today and any(ln.advance for ln in lines):
+            raise UsageError(f"Оплата не принята: лицевой счёт {owed.number} закрыт {owed.closed:%d.%m.%Y} — по нему "
+                             f"можно принять только долг ({format_rub_ru(max(owed.total, 0))}); оплату вперёд "
+                             "примите на действующий лицевой счёт помещения")
         cash = 0 if card is not None else (given if given is not None else amount)
         change = cash - amount if card is None else 0
         status = self.register.status()

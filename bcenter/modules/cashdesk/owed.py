@@ -71,6 +71,7 @@ class AccountOwed:
     day: date | None = field(default=None, repr=False)
     applied: Callable[[pay.Payment], pay.PaymentResult] | None = field(default=None, repr=False, compare=False)
     """How the engine would apply one more payment of this day to the account (``engine_parts``)."""
+    closed: date | None = None  # the day the account was closed (no charges from then on)
 
     @property
     def total(self) -> int:
@@ -81,7 +82,7 @@ def account_owed(db: pw.Database, number: str, *, day: date, finance: Finance | 
     """What the account numbered ``number`` owes on ``day`` (payments up to that day applied)."""
     m = param_mark(db)
     row = db.execute_sql(
-        'SELECT a.id, p.number, p.kind, h.city, h.street, h.building, h.block FROM "account" a '
+        'SELECT a.id, p.number, p.kind, h.city, h.street, h.building, h.block, a.closed FROM "account" a '
         'JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
         f'WHERE a.number = {m}', (number,)).fetchone()
     if row is None:
@@ -108,7 +109,8 @@ def account_owed(db: pw.Database, number: str, *, day: date, finance: Finance | 
         return finance.application(replace(position, payments=(*position.payments, payment)), as_of=day) \
             .payment(payment.id)
 
-    return AccountOwed(account_id, number, address, recipients, finance.advance(application), day, applied)
+    closed = None if row[7] is None else date.fromisoformat(str(row[7])[:10])
+    return AccountOwed(account_id, number, address, recipients, finance.advance(application), day, applied, closed)
 
 
 def _recipients(db: pw.Database, keys, charges, penalties, day: date) -> tuple[RecipientOwed, ...]:
