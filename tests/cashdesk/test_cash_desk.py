@@ -431,3 +431,17 @@ def test_a_closed_account_takes_its_debt_and_no_money_ahead(desk):
         app.cash.pay(account=number, amount=owed + 100, limit=owed + 100, **dev)
     assert desk.payments() == payments and len(desk.sales()) == sales
     assert app.cash.pay(account=number, amount=owed, limit=owed, **dev).state == "done"
+
+
+def test_a_receipt_left_open_in_the_register_does_not_keep_the_shift_from_closing(desk):
+    """«В ККТ открыт чек: завершите или аннулируйте его» at the close, and no command of the desk annuls it: the
+    shift could not be closed. Nothing pending in the journal — the receipt was never sold: annulled, Z report."""
+    from drivers.sim.shtrih_kkt import Document
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    app.cash.pay(account=desk.debtor(), amount=10000, given=10000, **dev)
+    desk.kkt.receipt = Document(number=0, kind=3, at=desk.kkt.now(), sign=0, operation=1)  # begun at the keyboard
+    closed = app.cash.close(counted=10000, **dev)
+    assert (closed.counted, closed.expected) == (10000, 10000) and desk.kkt.receipt is None
+    assert [d.kind for d in desk.kkt.documents] == [2, 3, 5]

@@ -162,7 +162,8 @@ class CashDesk:
 
     def close_shift(self, counted: int) -> Shift:
         """Z report and the cash count: the shift closed with what was counted and what the journal expects (cash
-        payments less change)."""
+        payments less change). A receipt left open in the register (none of the journal's operations pending) is
+        annulled first: the register refuses a Z report over an open receipt, and the desk has no other way to it."""
         if counted < 0:
             raise UsageError("Пересчитанная наличность не может быть отрицательной")
         shift = self.current()
@@ -173,7 +174,10 @@ class CashDesk:
         if shift.pending:
             raise BcenterError(f"В смене {shift.pending} операций не сверены с ККТ: проверьте связь с ККТ и "
                                "повторите")
-        if self.register.status().shift_open:
+        status = self.register.status()
+        if status.receipt_open:  # no operation of ours is pending: a receipt never closed, so never sold
+            self.register.annul()
+        if status.shift_open:
             self.register.close_shift()
         with UnitOfWork(action="cash.shift.close", actor=self.actor, db=self.db,
                         details={"shift": shift.number, "counted": counted, "expected": shift.cash}) as uow:
