@@ -20,7 +20,7 @@ from typing import Any
 import flet as ft
 
 from bcenter.app.users import ROLE_NAMES
-from bcenter.core.money import rub_to_kop
+from bcenter.core.money import parse_rub_ru
 from bcenter.ui.common import Failed, error_text, off_loop, rub, signing_out, updating
 
 BIG = 26
@@ -36,7 +36,7 @@ def _kop(text: str | None, what: str, *, zero: bool = False) -> int | None:
     if not text:
         return None
     try:
-        kop = rub_to_kop(text)
+        kop = parse_rub_ru(text)
     except Exception as exc:  # noqa: BLE001 - said at the field
         raise Failed(f"{what}: «{text}» — не сумма; наберите рубли и копейки через запятую") from exc
     if kop < 0 or (kop == 0 and not zero):

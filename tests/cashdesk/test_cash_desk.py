@@ -336,3 +336,112 @@ def test_a_desk_payment_is_not_reversed_in_the_office_without_a_refund_receipt(d
     other = next(a.account for a in app.finance.debts(as_of=TODAY).accounts if a.account != number)
     moved = app.payments.storno(done.payment_id, reason="не тот лицевой счёт", to_account=other)
     assert moved.reposted is not None and app.cash.x_report(**dev).cash == 10000
+
+
+def test_a_lost_sale_after_the_fiscal_drive_is_replaced_is_found_by_the_reconciliation(desk, monkeypatch):
+    """A new ФН (every 13–36 months, or a new register) numbers its documents from the start again: the sale whose
+    answer was lost had the number of a sale the old ФН made, the reconciliation skipped it as «already linked» and
+    told the cashier to give the money back — a fiscal receipt issued, the money in the drawer, no payment."""
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    first = app.cash.pay(account=number, amount=10000, **dev)
+    app.cash.close(counted=10000, **dev)
+    desk.kkt.documents, desk.kkt.last_document, desk.kkt.fn_serial = [], 100, "9999078900054321"  # the new ФН
+    app.clock.advance(hours=2)
+    app.cash.open(cashier="Кассир", **dev)
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("питание пропало")
+    monkeypatch.setattr(module.CashDesk, "_complete", die)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=number, amount=77700, key="k-new-fn", **dev)
+    monkeypatch.undo()
+    assert desk.sales()[-1].number == first.fiscal_document  # the new ФН's number of the old ФН's sale
+    shift = app.cash.status(**dev)
+    assert (shift.pending, shift.payments, shift.cash) == (0, 1, 77700) and "проведена" in shift.notes[0]
+    again = app.cash.pay(account=number, amount=77700, key="k-new-fn", **dev)
+    assert again.repeated and again.state == "done" and again.fiscal_document == desk.sales()[-1].number
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1E2", "1_000", "\u0661\u0662", "12,345", "abc"])
+def test_an_amount_typed_at_the_command_line_is_rubles_and_kopecks_or_refused(desk, capsys, typed):
+    """«1e3» was taken as 1 000,00 ₽ (and «1_000», other scripts' digits): Python's Decimal syntax is no sum a
+    cashier types. Refused naming the option; nothing sold, nothing recorded."""
+    from bcenter.cli import main
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    payments, sales = desk.payments(), len(desk.sales())
+    assert main(["--db", f"sqlite:///{desk.path}", "cash", "pay", "--account", desk.debtor(), "--amount", typed,
+                 "--register", dev["register"], "--printer", dev["printer"]]) == 2
+    assert f"--amount: «{typed}» — не сумма в рублях" in capsys.readouterr().err
+    assert desk.payments() == payments and len(desk.sales()) == sales
+
+
+def test_a_service_paid_beyond_its_debt_is_receipted_as_paid_ahead(desk, monkeypatch):
+    """A recipient's QR (or a split by service) for more than the service owes went on the receipt as one line of
+    «полный расчёт»: the money ahead must be «предоплата» (1214 = 1) — on its own line, for that recipient. The
+    payment written after a crash takes the service's lines added up as its split."""
+    from bcenter.modules.cashdesk import desk as module
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number)
+    other = next(r for r in owed.recipients if not r.own and r.total > 0)
+    service = max(other.services, key=lambda s: s.total)
+    done = app.cash.pay(account=number, amount=service.total + 5000, services={service.service: service.total + 5000},
+                        **dev)
+    assert [(ln.supplier, ln.amount, ln.advance) for ln in done.lines] == [
+        (other.supplier, service.total, False), (other.supplier, 5000, True)]
+    sale = desk.sales()[-1]
+    assert [(i.amount, i.method) for i in sale.items] == [(service.total, 4), (5000, 1)]
+    assert all(i.tags for i in sale.items)  # both the recipient's, with its agent tags
+    assert _applied_by_supplier(app, number, done.payment_id) == {other.supplier: service.total}
+
+    second = max((s for r in owed.recipients for s in r.services if s is not service), key=lambda s: s.total)
+    again = {second.service: second.total + 3000}  # two lines of one service: paid and ahead
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("питание пропало")
+    monkeypatch.setattr(module.CashDesk, "_complete", die)
+    with pytest.raises(SystemExit):
+        app.cash.pay(account=number, amount=second.total + 3000, services=again, **dev)
+    monkeypatch.undo()
+    assert app.cash.status(**dev).payments == 2
+    split = app.db.execute_sql('SELECT SUM(x.amount) FROM "payment_service_split" x JOIN "payment" p ON '
+                               "p.id = x.payment_id WHERE p.amount = ? AND p.channel = 'cash'",
+                               (second.total + 3000,)).fetchone()[0]
+    assert split == second.total + 3000
+
+
+def test_a_closed_account_takes_its_debt_and_no_money_ahead(desk):
+    """A payer who brought the former owner's account number paid ahead on a closed account: the money stayed
+    there, no charge ever takes it. The debt is taken; money beyond it is refused saying why, nothing recorded."""
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    number = desk.debtor()
+    owed = app.cash.owed(number).total
+    app.db.execute_sql('UPDATE "account" SET closed = ? WHERE number = ?', ("2026-11-30", number))
+    payments, sales = desk.payments(), len(desk.sales())
+    with pytest.raises(UsageError, match=f"лицевой счёт {number} закрыт 30.11.2026"):
+        app.cash.pay(account=number, amount=owed + 100, limit=owed + 100, **dev)
+    assert desk.payments() == payments and len(desk.sales()) == sales
+    assert app.cash.pay(account=number, amount=owed, limit=owed, **dev).state == "done"
+
+
+def test_a_receipt_left_open_in_the_register_does_not_keep_the_shift_from_closing(desk):
+    """«В ККТ открыт чек: завершите или аннулируйте его» at the close, and no command of the desk annuls it: the
+    shift could not be closed. Nothing pending in the journal — the receipt was never sold: annulled, Z report."""
+    from drivers.sim.shtrih_kkt import Document
+
+    app, dev = desk.app, desk.devices()
+    app.cash.open(cashier="Кассир", **dev)
+    app.cash.pay(account=desk.debtor(), amount=10000, given=10000, **dev)
+    desk.kkt.receipt = Document(number=0, kind=3, at=desk.kkt.now(), sign=0, operation=1)  # begun at the keyboard
+    closed = app.cash.close(counted=10000, **dev)
+    assert (closed.counted, closed.expected) == (10000, 10000) and desk.kkt.receipt is None
+    assert [d.kind for d in desk.kkt.documents] == [2, 3, 5]

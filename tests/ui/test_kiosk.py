@@ -238,3 +238,14 @@ def _receipt_lines(app, payment_id: str) -> list:
     items, = app.db.execute_sql(f'SELECT items FROM "cash_operation" WHERE payment_id = {param_mark(app.db)}',
                                 (db_id(payment_id),)).fetchone()
     return [ReceiptLine(**i) for i in (json.loads(items) if isinstance(items, str) else items)]
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1_000", "\u0661\u0662"])
+def test_a_sum_typed_on_the_keypad_is_rubles_and_kopecks_or_refused(typed):
+    """«1e3» in the amount field was 1 000,00 ₽ to the kiosk: only digits with a comma are a sum."""
+    from bcenter.ui.common import Failed
+    from bcenter.ui.kiosk import _kop
+
+    assert _kop("1 500,5", "Сумма") == 150050
+    with pytest.raises(Failed, match=f"Сумма: «{typed}» — не сумма"):
+        _kop(typed, "Сумма")

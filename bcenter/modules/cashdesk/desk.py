@@ -162,7 +162,8 @@ class CashDesk:
 
     def close_shift(self, counted: int) -> Shift:
         """Z report and the cash count: the shift closed with what was counted and what the journal expects (cash
-        payments less change)."""
+        payments less change). A receipt left open in the register (none of the journal's operations pending) is
+        annulled first: the register refuses a Z report over an open receipt, and the desk has no other way to it."""
         if counted < 0:
             raise UsageError("Пересчитанная наличность не может быть отрицательной")
         shift = self.current()
@@ -173,7 +174,10 @@ class CashDesk:
         if shift.pending:
             raise BcenterError(f"В смене {shift.pending} операций не сверены с ККТ: проверьте связь с ККТ и "
                                "повторите")
-        if self.register.status().shift_open:
+        status = self.register.status()
+        if status.receipt_open:  # no operation of ours is pending: a receipt never closed, so never sold
+            self.register.annul()
+        if status.shift_open:
             self.register.close_shift()
         with UnitOfWork(action="cash.shift.close", actor=self.actor, db=self.db,
                         details={"shift": shift.number, "counted": counted, "expected": shift.cash}) as uow:
@@ -192,7 +196,9 @@ class CashDesk:
             contact: str = "", recipient: str | None = None) -> DeskPayment:
         """Take ``amount`` kopecks for the account ``number``: in cash (``given`` — the money handed over, change
         back) or by card (``card`` — the terminal's approval code). ``key`` makes a retry the same operation.
-        ``recipient``: the supplier (id) whose QR code was scanned — the money is that recipient's only."""
+        ``recipient``: the supplier (id) whose QR code was scanned — the money is that recipient's only. Money ahead
+        (beyond the debt) on an account closed by today is refused: no charge will ever take it — the payer pays
+        ahead on the premises' account in force."""
         if key is not None:
             found = self._by_key(key)
             if found is not None:
@@ -219,6 +225,10 @@ class CashDesk:
         if recipient is not None and not services:
             services = recipient_split(owed, amount, recipient, period=period)
         lines = split(owed, amount, services=services, executor=self._executor(), period=period)
+        if owed.closed is not None and owed.closed <= self.today and any(ln.advance for ln in lines):
+            raise UsageError(f"Оплата не принята: лицевой счёт {owed.number} закрыт {owed.closed:%d.%m.%Y} — по нему "
+                             f"можно принять только долг ({format_rub_ru(max(owed.total, 0))}); оплату вперёд "
+                             "примите на действующий лицевой счёт помещения")
         cash = 0 if card is not None else (given if given is not None else amount)
         change = cash - amount if card is None else 0
         status = self.register.status()
@@ -295,7 +305,11 @@ class CashDesk:
             f'o.approval FROM "cash_operation" o WHERE o.id = {m}',
             (db_id(operation),)).fetchone()
         items = json.loads(op[5]) if isinstance(op[5], str) else op[5]
-        services = services or {i["service"]: i["amount"] for i in items if i.get("service")}
+        if not services:  # the payer's split as the receipt has it: a service's lines (paid, ahead) added up
+            services = {}
+            for item in items:
+                if item.get("service"):
+                    services[item["service"]] = services.get(item["service"], 0) + item["amount"]
         payment_id = uuid7()
         with UnitOfWork(action="cash.pay", actor=self.actor, db=self.db,
                         details={"operation": operation, "receipt": op[3], "fiscal_document": document}) as uow:
@@ -327,21 +341,27 @@ class CashDesk:
 
     # --- after a crash ----------------------------------------------------------------------------------
     def reconcile(self) -> list[DeskPayment]:
-        """Every journaled operation of this site settled against the register's documents (module doc)."""
+        """Every journaled operation of this site settled against the register's documents (module doc).
+
+        A document already linked to an operation is not another's — among the operations journaled since the
+        first one being settled: an earlier operation's document is at most that one's ``fiscal_before``, and a new
+        ФН (or register) numbers its documents from 1 again, so the numbers of earlier ones say nothing."""
         m = self.mark
         rows = self.db.execute_sql(
-            f'SELECT o.id, o.amount, o.fiscal_before FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id '
-            f"WHERE s.site_code = {m} AND o.state = 'journaled' ORDER BY o.created_at, o.id", (self.site,)).fetchall()
+            f'SELECT o.id, o.amount, o.fiscal_before, o.created_at FROM "cash_operation" o JOIN "cash_shift" s '
+            f"ON s.id = o.shift_id WHERE s.site_code = {m} AND o.state = 'journaled' ORDER BY o.created_at, o.id",
+            (self.site,)).fetchall()
         if not rows:
             return []
         status = self.register.fn_status()
         if status.receipt_open:
             self.register.annul()  # a receipt the dead session began: never closed, so never sold
-        taken = {int(d) for (d,) in self.db.execute_sql(  # this site's register's documents already linked
+        taken = {int(d) for (d,) in self.db.execute_sql(  # this register's documents already linked
             f'SELECT o.fiscal_document FROM "cash_operation" o JOIN "cash_shift" s ON s.id = o.shift_id '
-            f'WHERE s.site_code = {m} AND o.fiscal_document IS NOT NULL', (self.site,))}
+            f'WHERE s.site_code = {m} AND o.fiscal_document IS NOT NULL AND o.created_at >= {m}',
+            (self.site, rows[0][3]))}
         settled = []
-        for operation, amount, before in rows:
+        for operation, amount, before, _ in rows:
             match = None
             for number in range(int(before or 0) + 1, status.last_document + 1):
                 if number in taken:

@@ -71,6 +71,7 @@ class AccountOwed:
     day: date | None = field(default=None, repr=False)
     applied: Callable[[pay.Payment], pay.PaymentResult] | None = field(default=None, repr=False, compare=False)
     """How the engine would apply one more payment of this day to the account (``engine_parts``)."""
+    closed: date | None = None  # the day the account was closed (no charges from then on)
 
     @property
     def total(self) -> int:
@@ -81,7 +82,7 @@ def account_owed(db: pw.Database, number: str, *, day: date, finance: Finance | 
     """What the account numbered ``number`` owes on ``day`` (payments up to that day applied)."""
     m = param_mark(db)
     row = db.execute_sql(
-        'SELECT a.id, p.number, p.kind, h.city, h.street, h.building, h.block FROM "account" a '
+        'SELECT a.id, p.number, p.kind, h.city, h.street, h.building, h.block, a.closed FROM "account" a '
         'JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
         f'WHERE a.number = {m}', (number,)).fetchone()
     if row is None:
@@ -108,7 +109,8 @@ def account_owed(db: pw.Database, number: str, *, day: date, finance: Finance | 
         return finance.application(replace(position, payments=(*position.payments, payment)), as_of=day) \
             .payment(payment.id)
 
-    return AccountOwed(account_id, number, address, recipients, finance.advance(application), day, applied)
+    closed = None if row[7] is None else date.fromisoformat(str(row[7])[:10])
+    return AccountOwed(account_id, number, address, recipients, finance.advance(application), day, applied, closed)
 
 
 def _recipients(db: pw.Database, keys, charges, penalties, day: date) -> tuple[RecipientOwed, ...]:
@@ -180,7 +182,7 @@ def split(owed: AccountOwed, amount: int, *, services: Mapping[str, int] | None 
     ext id → kopecks, summing to ``amount``); ``executor``: (name, ИНН, phone) of the executor, who takes an
     advance; ``period``: the month the payer named."""
     if services:
-        return _by_service(owed, amount, services)
+        return _by_service(owed, amount, services, period=period)
     lines: list[ReceiptLine] = []
     parts, advance = engine_parts(owed, amount, period=period)
     covered = amount - advance
@@ -220,23 +222,47 @@ def recipient_split(owed: AccountOwed, amount: int, supplier: str, *, period: Pe
     return {k: v for k, v in out.items() if v}
 
 
-def _by_service(owed: AccountOwed, amount: int, services: Mapping[str, int]) -> list[ReceiptLine]:
+def _by_service(owed: AccountOwed, amount: int, services: Mapping[str, int], *,
+                period: Period | None = None) -> list[ReceiptLine]:
+    """The payer's split by service (the «пустографка», a recipient's QR code) as receipt lines: each service's part
+    as the engine applies it (that service's lines only, whichever recipient's — DOMAIN.md §5.3 п. 1), and what no
+    line of the service takes — more than it is owed — on a line of its own for the service's recipient, paid as
+    «предоплата» (1214 = 1, ст. 4.7 54-ФЗ): a payment ahead is never receipted as «полный расчёт»."""
     problems = []
     if sum(services.values()) != amount:
         problems.append(Problem("услуги", f"сумма по услугам {sum(services.values()) / 100:.2f} не равна сумме "
                                           f"оплаты {amount / 100:.2f}"))
     where = {s.service: (r, s) for r in owed.recipients for s in r.services}
-    lines = []
     for service, part in services.items():
         if part <= 0:
             problems.append(Problem(f"услуга {service}", "сумма должна быть больше нуля"))
         elif service not in where:
             problems.append(Problem(f"услуга {service}", f"по лицевому счёту {owed.number} нет долга по этой услуге "
                                                          "— оплатите её как аванс без разбивки"))
-        else:
-            r, s = where[service]
-            lines.append(ReceiptLine(f"{s.name}, л/с {owed.number}", part, r.supplier, r.name, r.inn, r.phone,
-                                     r.own, r.agent, service=service))
     if problems:
         raise ValidationFailed(problems, title="Оплата по услугам не принята")
+    if owed.applied is None:
+        parts, ahead = {(where[k][0].key, where[k][1].key): v for k, v in services.items()}, {}
+    else:
+        result = owed.applied(pay.Payment(id=PROBE, day=owed.day, amount=amount, period=period,
+                                          services={where[k][1].key: v for k, v in services.items()}))
+        parts = defaultdict(int)
+        for applied in result.applied:
+            parts[(applied.supplier, applied.service)] += applied.amount
+        ahead = dict(result.unapplied_services)
+    lines = []
+    for service in services:
+        r, s = where[service]
+        for other in owed.recipients:
+            part = parts.get((other.key, s.key), 0)
+            if part:
+                lines.append(ReceiptLine(f"{s.name}, л/с {owed.number}", part, other.supplier, other.name, other.inn,
+                                         other.phone, other.own, other.agent, service=service))
+        if ahead.get(s.key):
+            lines.append(ReceiptLine(f"Аванс: {s.name}, л/с {owed.number}", ahead[s.key], r.supplier, r.name, r.inn,
+                                     r.phone, r.own, r.agent, advance=True, service=service))
+    if sum(ln.amount for ln in lines) != amount:  # the engine paid a line the desk does not show: never silently
+        raise ValidationFailed([Problem(f"л/с {owed.number}", "разбивка оплаты по услугам не сходится с зачётом "
+                                                               "платежа — сообщите разработчикам bcenter")],
+                               title="Оплата не принята")
     return lines
