@@ -36,6 +36,7 @@ from decimal import (
 )
 
 from bcenter.core.errors import InvalidValue
+from bcenter.core.quantity import parse_decimal
 
 __all__ = [
     "CONTEXT",
@@ -137,8 +138,10 @@ def rub_to_kop(value: Decimal | str | int) -> int:
 
 def parse_rub_ru(text: str) -> int:
     """Rubles as a person types them → kopecks, exactly: «12 500,00», «12500.5» → 1250000, 1250050 (the decimal comma,
-    spaces and no-break spaces allowed; what is left must be whole kopecks — ``rub_to_kop``)."""
-    return rub_to_kop(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    spaces and no-break spaces allowed; what is left is read strictly — digits and one decimal point, no exponent,
+    sign «+» or digit separators, ``parse_decimal``: «1e5» is a slip, not 100 000 ₽ — and must be whole kopecks,
+    ``rub_to_kop``)."""
+    return rub_to_kop(parse_decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", "")))
 
 
 def kop_to_rub(k: int) -> Decimal:
