@@ -78,6 +78,14 @@ def test_a_wrong_transfer_is_refused_and_nothing_is_written(app, kwargs, message
     assert app.finance.transfers() == []
 
 
+def test_transfers_of_an_unknown_supplier_are_refused_not_said_to_be_none(app):
+    """A typo in the code is not «no transfers»: the accountant would take it that none were made."""
+    app.finance.add_transfer(supplier="vodokanal", amount=100_00, day=date(2026, 11, 2))
+    with pytest.raises(BcenterError, match="поставщика «vodokanl» нет в справочнике"):
+        app.finance.transfers(supplier="vodokanl")
+    assert [t.amount for t in app.finance.transfers(supplier="vodokanal")] == [100_00]
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(supplier="uk", number="РЦ-01"), "уже есть"),
     (dict(supplier="uk", number="Н-1", fee_percent="сто"), "не число"),

@@ -234,7 +234,10 @@ def storno_transfer(db: pw.Database, transfer_id: str, *, reason: str, actor: st
 
 
 def list_transfers(db: pw.Database, *, supplier: str | None = None) -> list[TransferRow]:
+    """Transfers by day; of one supplier — refused when it is not in the reference (a typo is not «none made»)."""
     mark = param_mark(db)
+    if supplier:
+        _supplier(db, supplier)
     where, params = ("WHERE s.ext_id = " + mark, (supplier,)) if supplier else ("", ())
     return [TransferRow(str(tid), ext, db_date(day), int(amount), order, note, str(storno) if storno else None)
             for tid, ext, day, amount, order, note, storno in db.execute_sql(
