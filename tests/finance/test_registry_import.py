@@ -147,6 +147,20 @@ def test_a_suspense_payment_resolved_to_an_account_or_returned(app, tmp_path):
     assert "finance.suspense.resolve" in " ".join(audit) and "finance.suspense.return" in " ".join(audit)
 
 
+def test_a_suspense_line_resolved_keeps_its_commission_and_named_period(app, tmp_path):
+    """The bank kept its commission of the line whatever account it was typed with (DOMAIN.md §5.2: the supplier
+    bears it), and the payer named the month (ст. 319.1 ГК): the payment made of the line has both, as a line paid
+    straight away would — else the registry of payments says the bank kept less than its footer, and the supplier is
+    owed the commission the bank never sent."""
+    (a,) = _numbers(app, 1)
+    path = files.sber(tmp_path / "s.txt", [(DAY, "1-typo", "300.00", "3.00")], period="1026")
+    app.payments.import_registry(path, profile="sber")
+    (waiting,) = app.payments.suspense()
+    payment = app.payments.resolve(waiting.id, account=a).payment
+    (row,) = [p for p in app.payments.list(account=a) if p.id == payment]
+    assert (row.amount, row.commission, row.period) == (30000, 300, "2026-10")
+
+
 def test_the_cli_imports_lists_and_resolves(app, tmp_path):
     from click.testing import CliRunner
 

@@ -78,6 +78,14 @@ def test_a_wrong_transfer_is_refused_and_nothing_is_written(app, kwargs, message
     assert app.finance.transfers() == []
 
 
+def test_transfers_of_an_unknown_supplier_are_refused_not_said_to_be_none(app):
+    """A typo in the code is not «no transfers»: the accountant would take it that none were made."""
+    app.finance.add_transfer(supplier="vodokanal", amount=100_00, day=date(2026, 11, 2))
+    with pytest.raises(BcenterError, match="поставщика «vodokanl» нет в справочнике"):
+        app.finance.transfers(supplier="vodokanl")
+    assert [t.amount for t in app.finance.transfers(supplier="vodokanal")] == [100_00]
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(supplier="uk", number="РЦ-01"), "уже есть"),
     (dict(supplier="uk", number="Н-1", fee_percent="сто"), "не число"),
@@ -156,3 +164,25 @@ def test_money_paid_ahead_is_the_supplier_s_from_its_month():
                         {collected_on(day, Period(2026, 10)): [100000, 0]}, [], as_of=date(2026, 10, 31),
                         calendar=CALENDAR)
     assert (s.first_late, s.overdue) == (None, 0)
+
+
+def test_money_paid_ahead_is_not_the_supplier_s_before_its_month_ends(app, tmp_path):
+    """A payment of 5 October naming October's bill (the month calculated, not over): as of 15 October its money is
+    no supplier's yet — an advance — and becomes theirs on 31 October (``collected_on``), whenever the report is run."""
+    from tests.finance.registry_files import sber
+
+    owed: dict[str, list[int]] = {}
+    for r in app.month.balances(OPEN).rows:
+        sums = owed.setdefault(r.account, [0, 0])
+        sums[0], sums[1] = sums[0] + r.charged, sums[1] + r.closing
+    number = min(n for n, (charged, closing) in owed.items() if closing >= charged > 50_000)  # owes October whole
+    mid, end = date(2026, 10, 15), OPEN.last_day
+    before_mid, before_end = app.finance.settlements(as_of=mid), app.finance.settlements(as_of=end)
+    app.payments.import_registry(sber(tmp_path / "ahead.txt", [(date(2026, 10, 5), number, "500.00", "5.00")],
+                                      period="1026"), profile="sber")
+    after_mid, after_end = app.finance.settlements(as_of=mid), app.finance.settlements(as_of=end)
+    collected = {s.supplier: s.collected for s in before_mid.suppliers}
+    assert {s.supplier: s.collected for s in after_mid.suppliers} == collected
+    assert after_mid.advances == before_mid.advances + 500_00 and after_mid.reconciled
+    assert after_mid.advance_commission == before_mid.advance_commission + 5_00
+    assert sum(s.collected for s in after_end.suppliers) == sum(s.collected for s in before_end.suppliers) + 500_00

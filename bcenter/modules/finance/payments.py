@@ -8,9 +8,10 @@ debts, penalties and bills are as if it had never been paid. A closed period is 
 the payment, and the next close posts the difference into the open period (its «оплачено» less by the amount).
 
 A suspense line is resolved to an account — a payment is made of it with the line's key as its external id, so the
-same line in a later registry is still skipped, and the meter readings its raw line carries (``CounterVal_N``)
-taken for that account — or returned to the payer's bank with a reason; either is audited, and a resolved or
-returned line is never resolved again.
+same line in a later registry is still skipped, with the commission the bank kept of the line and the period the
+payer named (read again from its raw line where one line reads alone), and the meter readings its raw line carries
+(``CounterVal_N``) taken for that account — or returned to the payer's bank with a reason; either is audited, and a
+resolved or returned line is never resolved again.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bcenter.core.errors import NotFound, UsageError
 from bcenter.core.ids import is_uuid, uuid7
 from db.dialect import db_date, db_id, param_mark
 from bcenter.modules.finance.bank_readings import take_readings
-from bcenter.modules.finance.registry_formats import RegistryLine, line_readings, load_profile
+from bcenter.modules.finance.registry_formats import RegistryLine, line_readings, load_profile, read_line
 from bcenter.modules.finance.registry_import import held_counts, payment_extra, reading_rows
 from db.models import MeterReading, Payment, SuspensePayment
 from db.uow import UnitOfWork
@@ -204,14 +205,15 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
     agent = db.execute_sql(f'SELECT agent FROM "bank_registry" WHERE id = {mark}',
                            (db_id(line["registry"]),)).fetchone() if line["registry"] else None
     payment_id = uuid7()
-    readings, extra, unread = _line_readings(db, line, str(found[0]))
+    readings, extra, unread, read = _line_readings(db, line, str(found[0]))
     with UnitOfWork(action="finance.suspense.resolve", actor=actor, db=db,
                     details={"suspense": line["id"], "account": account_number,
                              "reason": reason or f"счёт в реестре: {line['number']}",
                              "readings": readings.taken_count if readings else 0}) as uow:
         uow.insert(Payment, id=payment_id, ext_id=line["key"], account=str(found[0]), amount=line["amount"],
                    paid_on=line["paid_on"], channel="bank", agent=agent[0] if agent else None,
-                   registry=line["registry"], extra=extra)
+                   registry=line["registry"], extra=extra, commission=read.commission if read else None,
+                   period=str(read.period) if read and read.period else None)
         if readings:
             uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night",
                                            "peak", "half_peak", "extra", "status", "checks"),
@@ -227,25 +229,28 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
 def _line_readings(db: pw.Database, line: dict, account_id: str):
     """The meter readings the suspense line carries (``CounterVal_N``), checked for the account it is resolved to
     as the registry's import checks them (``bank_readings``), the payment's particulars naming them, and why they
-    could not be read (the registry's profile file is gone) — none when the line has none."""
+    could not be read (the registry's profile file is gone) — none when the line has none; and the line as the
+    import read it (its commission — the bank kept it whatever account was typed, DOMAIN.md §5.2 — and the period
+    the payer named, ст. 319.1 ГК), when its layout can be read from one line (``read_line``)."""
     if line["registry"] is None:
-        return None, None, None
+        return None, None, None, None
     row = db.execute_sql(f'SELECT profile FROM "bank_registry" WHERE id = {param_mark(db)}',
                          (db_id(line["registry"]),)).fetchone()
     if row is None or not row[0]:
-        return None, None, None
+        return None, None, None, None
     try:
         profile = load_profile(row[0])
     except UsageError:  # a user's profile file moved away: the money still goes, the raw line keeps the readings
         return None, None, (f"показания из строки реестра не прочитаны: профиль «{row[0]}» недоступен — если в "
-                            "строке есть CounterVal, внесите их вручную (bcenter readings add)")
+                            "строке есть CounterVal, внесите их вручную (bcenter readings add)"), None
+    read = read_line(line["raw"], profile, line_no=line["line_no"], paid_on=line["paid_on"])
     values = line_readings(line["raw"], profile)
     if not values:
-        return None, None, None
+        return None, None, None, read
     registry_line = RegistryLine(line_no=line["line_no"], raw=line["raw"], account=line["number"],
                                  amount=line["amount"], paid_on=line["paid_on"], key=line["key"], readings=values)
     taken = take_readings(db, [(line["line_no"], account_id, line["paid_on"], values)])
-    return taken, json.loads(payment_extra(registry_line, taken.refused.get(line["line_no"], ()))), None
+    return taken, json.loads(payment_extra(registry_line, taken.refused.get(line["line_no"], ()))), None, read
 
 
 def return_suspense(db: pw.Database, suspense_id: str, reason: str, *, actor: str) -> None:

@@ -44,7 +44,7 @@ from bcenter.core.period import Period
 from bcenter.paths import ASSETS
 
 __all__ = ["PROFILES", "Footer", "Profile", "Registry", "RegistryLine", "line_readings", "load_profile",
-           "profile_names", "read_registry"]
+           "profile_names", "read_line", "read_registry"]
 
 PROFILES = ASSETS / "registries"
 """The profiles shipped with bcenter: ``sber``, ``sber_tagged``, ``csv``, ``dbf``."""
@@ -444,7 +444,6 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
             reader.fail(line_no, None, f"строка платежа после итоговой строки {footer_line}")
             continue
         parts = _split(raw, p)
-        tags, readings, plain = _tagged(parts, p)
         if len(parts) < needed:
             reader.fail(line_no, None, f"ожидается не меньше {needed} полей через «{p.separator}», в строке "
                                        f"{len(parts)}")
@@ -454,14 +453,7 @@ def _read_text(data: bytes, reader: _Reader) -> Footer | None:
                                        f"{len(names)} (сумма с запятой без кавычек? поле с «{p.separator}» "
                                        "берут в кавычки)")
             continue
-        values = {key: parts[pos] for key, pos in positions.items()}
-        for key, tag in p.tags.items():
-            if key in FIELDS and tag in tags:
-                values[key] = tags[tag]
-        if p.date_anywhere and not values.get("date"):
-            values["date"] = next((v for v in plain if _is_date(v, p.date_format)), "")
-        reader.line(line_no, raw, values, {k: tags[t] for k, t in p.tags.items() if t in tags and k != "readings"},
-                    readings)
+        reader.line(line_no, raw, *_values(parts, positions, p))
     if summary.get("required") and footer is None and not reader.problems:
         last = max((n for n, row in enumerate(rows, start=1) if row.strip()), default=1)
         reader.fail(last, None, f"нет итоговой строки («{prefix}…»): реестр обрезан или не того формата")
@@ -498,6 +490,34 @@ def _split(line: str, p: Profile) -> list[str]:
     if p.header and len(p.separator) == 1:
         return next(csv.reader([line], delimiter=p.separator), [])
     return line.split(p.separator)
+
+
+def _values(parts: list[str], positions: dict[str, int], p: Profile
+            ) -> tuple[dict[str, str], dict[str, str], tuple[tuple[int, str], ...]]:
+    """A payment line's named values (texts), its tags by the field they give, and its meter readings."""
+    tags, readings, plain = _tagged(parts, p)
+    values = {key: parts[pos] for key, pos in positions.items()}
+    for key, tag in p.tags.items():
+        if key in FIELDS and tag in tags:
+            values[key] = tags[tag]
+    if p.date_anywhere and not values.get("date"):
+        values["date"] = next((v for v in plain if _is_date(v, p.date_format)), "")
+    return values, {k: tags[t] for k, t in p.tags.items() if t in tags and k != "readings"}, readings
+
+
+def read_line(raw: str, profile: Profile, *, line_no: int, paid_on: date) -> RegistryLine | None:
+    """A payment line read again from its raw text as the import read it — a suspense line's, when a person resolves
+    it to an account: the commission the bank kept of it and the period the payer named go with the payment made of
+    it. None where one line cannot be read alone (a file with a header row, a DBF) or does not read so any more."""
+    if profile.format != "text" or profile.header:
+        return None
+    parts = _split(raw, profile)
+    positions = {key: int(number) - 1 for key, number in profile.fields.items()}
+    if len(parts) < max(positions.values(), default=0) + 1:
+        return None
+    reader = _Reader("", profile, paid_on)
+    reader.line(line_no, raw, *_values(parts, positions, profile))
+    return reader.lines[0] if reader.lines else None
 
 
 def line_readings(raw: str, profile: Profile) -> tuple[tuple[int, str], ...]:

@@ -8,8 +8,9 @@ Rules:
   application the debts and the bills use (ст. 319.1 ГК, п. 118 ПП 354, ``bcenter.engine.payments``), counted on
   the payment's day, or on the last day of the line's month when the payment came before it (money paid ahead is
   no supplier's until its month's charges exist). Money no line took yet is an **advance**: it belongs to no
-  supplier until a charge takes it. Credits (a migrated advance, a negative month) are not money and collect
-  nothing.
+  supplier until a charge takes it — and so does money a line of the report's own month took before that month
+  ended, as of a day before its end (a report as of the 15th run after the month was calculated says what it said
+  on the 15th). Credits (a migrated advance, a negative month) are not money and collect nothing.
 * **Agent's commission** (supplier-side, §5.2): a registry line's commission is the bank's fee for that payment; the
   account is credited with the whole amount and the supplier bears the fee. A payment's commission is split among the
   suppliers its money went to in proportion (largest remainder), its advance keeping its own share.
@@ -105,9 +106,10 @@ class SettlementReport:
     """Every supplier as of ``as_of`` and the money as a whole.
 
     ``received``: live payments up to the day (gross, what accounts were credited with); ``commission``: the agents'
-    commission of those payments; ``advances`` and ``advance_commission``: money no charge took yet and its share of
-    commission; ``transferred``: all transfers; ``suspense``: money of registry lines not matched to an account,
-    neither resolved nor returned (not in ``received``)."""
+    commission of those payments; ``advances`` and ``advance_commission``: money no charge took yet (or a line of
+    the day's month took ahead of its end) and its share of commission; ``transferred``: all transfers;
+    ``suspense``: money of registry lines not matched to an account, neither resolved nor returned (not in
+    ``received``)."""
 
     as_of: date
     suppliers: tuple[SupplierSettlement, ...]
@@ -232,7 +234,10 @@ def storno_transfer(db: pw.Database, transfer_id: str, *, reason: str, actor: st
 
 
 def list_transfers(db: pw.Database, *, supplier: str | None = None) -> list[TransferRow]:
+    """Transfers by day; of one supplier — refused when it is not in the reference (a typo is not «none made»)."""
     mark = param_mark(db)
+    if supplier:
+        _supplier(db, supplier)
     where, params = ("WHERE s.ext_id = " + mark, (supplier,)) if supplier else ("", ())
     return [TransferRow(str(tid), ext, db_date(day), int(amount), order, note, str(storno) if storno else None)
             for tid, ext, day, amount, order, note, storno in db.execute_sql(
@@ -262,20 +267,24 @@ def settlements(db: pw.Database, *, as_of: date, job: Job | None = None) -> Sett
             if result.payment_id.startswith(SYNTHETIC):
                 continue
             received += result.amount
-            advances += result.advance
+            ahead = result.advance  # with the parts for this month paid before it ended: no one's yet
             parts: dict[str, int] = defaultdict(int)
             first: dict[str, date] = {}  # the day of a supplier's first part: its share of commission goes there
             for part in result.applied:
                 day = collected_on(result.day, part.period)
+                if day > as_of:
+                    ahead += part.amount
+                    continue
                 parts[part.supplier] += part.amount
                 first.setdefault(part.supplier, day)
                 by_day[part.supplier][day][0] += part.amount
                 if part.penalty:
                     penalties[part.supplier] += part.amount
+            advances += ahead
             commission = commissions.get(result.payment_id, 0)
             if commission:
                 keys = sorted(parts) + [ADVANCE]
-                shares = allocate(commission, [parts[k] for k in keys[:-1]] + [result.advance], tie_break=keys)
+                shares = allocate(commission, [parts[k] for k in keys[:-1]] + [ahead], tie_break=keys)
                 for key, share in zip(keys, shares):
                     if key == ADVANCE:
                         advance_commission += share
