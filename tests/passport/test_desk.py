@@ -214,3 +214,22 @@ def test_a_new_passport_a_phone_an_absence_and_an_ownership_ended(app, capsys):
     assert [(o.share, o.until.isoformat()) for o in card.owners] == [("1/1", "2026-11-01")]
     app.passport.own(account, share="1/1", start="2026-11-01", new=NewPerson("Котов", "Илья", None, None, {}))
     assert len(app.passport.card(account).owners) == 2  # the seller's right ended, the buyer's begins that day
+
+
+def test_an_absence_of_nobody_registered_or_over_another_is_refused_with_nothing_written(app):
+    """Review of 2026-12: the desk took an absence of a person registered nowhere, one wholly after the person was
+    taken off the register, and the same absence entered twice — which the month then took off twice."""
+    account = _account(app)
+    stranger = app.passport.register(account, kind="temporary", start="2026-01-01", end="2026-02-01",
+                                     new=NewPerson("Гостев", "Олег", None, None, {}))
+    app.passport.deregister(account, person="h00001-c1", on="2026-08-10")
+    app.passport.absence(person="h00001-c1", start="2026-07-05", end="2026-07-20", documents=["билеты"])
+    before = _counts(app)
+    with pytest.raises(ValidationFailed, match="нигде не зарегистрирован"):
+        app.passport.absence(person=stranger.person, start="2026-08-05", end="2026-08-20", documents=["билеты"])
+    with pytest.raises(ValidationFailed, match="нигде не зарегистрирован.*по 09.08.2026"):
+        app.passport.absence(person="h00001-c1", start="2026-08-12", end="2026-08-30", documents=["билеты"])
+    with pytest.raises(ValidationFailed, match="уже отсутствует с 05.07.2026 по 20.07.2026"):
+        app.passport.absence(person="h00001-c1", start="2026-07-15", end="2026-07-25", documents=["билеты"])
+    assert _counts(app) == before
+    app.passport.absence(person="h00001-c1", start="2026-07-20", end="2026-08-02", documents=["билеты"])  # next trip
