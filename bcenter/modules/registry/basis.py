@@ -253,6 +253,7 @@ class BasisReader:
         absent: dict[str, list[int]] = defaultdict(list)
         if people:
             seen = set()  # an absence once, however many registrations of the person the join meets
+            away: dict[str, list[DateInterval]] = defaultdict(list)
             for absence, person, start, end in self._q(
                     'SELECT a.id, a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
@@ -261,10 +262,15 @@ class BasisReader:
                 if absence in seen:
                     continue
                 seen.add(absence)
-                days = engine_persons.absent_days(_d(start), _d(end), self.period,
-                                                  rule=self.settings.absence_days)
-                if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
-                    for prem in people.get(str(person), ()):
+                days = engine_persons.absent_interval(_d(start), _d(end), rule=self.settings.absence_days)
+                if days is not None and engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))):
+                    away[str(person)].append(days)
+            # the person's days away while counted in each premises: overlapping absences once, none outside the
+            # registrations there (before it, after снятие с учёта)
+            for person, intervals in away.items():
+                for prem in sorted(people.get(person, ())):
+                    days = engine_persons.absent_days_in_stays(intervals, records[(prem, person)], self.period)
+                    if days > 0:
                         absent[prem].append(days)
         return residents, absent
 
