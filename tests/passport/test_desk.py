@@ -233,3 +233,20 @@ def test_an_absence_of_nobody_registered_or_over_another_is_refused_with_nothing
         app.passport.absence(person="h00001-c1", start="2026-07-15", end="2026-07-25", documents=["билеты"])
     assert _counts(app) == before
     app.passport.absence(person="h00001-c1", start="2026-07-20", end="2026-08-02", documents=["билеты"])  # next trip
+
+
+def test_a_back_dated_absence_recalculates_once_with_the_absence_named(app):
+    """Review of 2026-12: the recalculation of a back-dated absence said only «временное отсутствие» — not whose,
+    not which days (a registration's names the person and the date); a rerun with nothing new posts nothing."""
+    account = _account(app)
+    app.month.calc(OPEN, workers=1)
+    app.passport.absence(person="h00001-c1", start="2026-08-05", end="2026-08-18", documents=["командировка"])
+    result = app.month.calc(OPEN, workers=1)
+    assert result.recalculated_periods == {"2026-08"}
+    lines = _recalcs(app, account)[AUG]
+    assert lines and all(ln.amount < 0 for ln in lines)
+    last, first, middle = app.passport.person("h00001-c1").name.split()
+    for line in lines:
+        assert f"основание: временное отсутствие {last} {first[0]}. {middle[0]}. с 05.08.2026 по 18.08.2026" \
+            in line.reason
+    assert app.month.calc(OPEN, workers=1).lines == 0
