@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,25 @@ def test_a_back_dated_absence_recalculates_once_with_the_absence_named(app):
         assert f"основание: временное отсутствие {last} {first[0]}. {middle[0]}. с 05.08.2026 по 18.08.2026" \
             in line.reason
     assert app.month.calc(OPEN, workers=1).lines == 0
+
+
+def test_an_owner_of_two_shares_is_one_owner_for_the_norm(app):
+    """Review of 2026-12: nobody registered, so the norm counts the owners (ПП 354 п. 56(2)); one of two owners sold
+    his half to the other — one owner from August, but his two rights counted as two persons and nothing changed."""
+    account, = app.db.execute_sql(
+        'SELECT a.number FROM "account" a WHERE NOT EXISTS (SELECT 1 FROM "registration" r WHERE r.premises_id = '
+        'a.premises_id) AND (SELECT COUNT(*) FROM "ownership" o WHERE o.premises_id = a.premises_id '
+        'AND o.owner_person_id IS NOT NULL) = 2 ORDER BY a.number LIMIT 1').fetchone()
+    app.month.calc(OPEN, workers=1)
+    codes = [r[0] for r in app.db.execute_sql(
+        'SELECT p.ext_id FROM "ownership" o JOIN "person" p ON p.id = o.owner_person_id JOIN "account" a '
+        'ON a.premises_id = o.premises_id WHERE a.number = ? ORDER BY p.ext_id', (account,))]
+    app.passport.end_ownership(account, person=codes[0], on="2026-08-01")
+    app.passport.own(account, share="1/2", start="2026-08-01", person=codes[1])
+    app.month.calc(OPEN, workers=1)
+    recalcs = _recalcs(app, account)
+    assert set(recalcs) == {AUG, SEP, OPEN}
+    for month in (AUG, SEP, OPEN):
+        for line in recalcs[month]:
+            old, new = re.search(r"объём (\S+) → (\S+)", line.reason).groups()
+            assert Decimal(new) * 2 == Decimal(old), line.reason  # two owners' norm → one owner's

@@ -279,14 +279,16 @@ class BasisReader:
         return max(0, (end - start).days - 1)  # full days between departure and arrival
 
     def _owners(self, house_id: str) -> dict[str, Decimal]:
-        owners: dict[str, Decimal] = defaultdict(Decimal)
-        for prem, in self._q(  # owners on the 1st of the month (ISO dates compare as text)
-                'SELECT o.premises_id FROM "ownership" o JOIN "premises" p '
+        """The number of owners of each premises on the 1st of the month (ПП 354 п. 56(2): persons, so an owner
+        holding two shares — 1/2 bought, 1/2 inherited — is one owner, not two)."""
+        owners: dict[str, set] = defaultdict(set)
+        for prem, person in self._q(  # owners on the 1st of the month (ISO dates compare as text)
+                'SELECT o.premises_id, o.owner_person_id FROM "ownership" o JOIN "premises" p '
                 f'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL AND {LIVE_OWNERSHIP} '
                 'AND o.valid_from <= ? AND (o.valid_to IS NULL OR o.valid_to > ?) ORDER BY o.id',
                 (db_id(house_id), self.start.isoformat(), self.start.isoformat())):
-            owners[str(prem)] += 1
-        return owners
+            owners[str(prem)].add(str(person))
+        return {prem: Decimal(len(people)) for prem, people in owners.items()}
 
     def _meters(self, house_id: str) -> dict[str, list[MeterState]]:
         """The house's individual meters over the period: their cards, the verification and the fault in force
