@@ -162,7 +162,7 @@ class PassportCases(UseCases):
         self.app.system.ensure_initialized()
         pid = desk.person_id(self.db, person)
         with self._unit("passport.absence") as uow:
-            fact = desk.absence(uow, person=pid, start=start, end=end, documents=documents)
+            fact = desk.absence(uow, self.db, person=pid, start=start, end=end, documents=documents)
         return Written(fact, self._code(pid), start[:7])
 
     # --- documents --------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ __all__ = [
     "ABSENCE_MIN_DAYS",
     "absence_eligible",
     "absent_days",
+    "absent_days_in_stays",
+    "absent_interval",
     "merged_stays",
     "person_days",
     "resident_count",
@@ -92,16 +94,11 @@ def resident_count(stays: Sequence[DateInterval], period: Period, *, rule: str =
     raise InvalidValue("правило подсчёта проживающих: person_days или month_start", value=rule)
 
 
-def absent_days(
-    departure: date, arrival: date, period: Period | None = None, *, rule: str = DEFAULTS.absence_days
-) -> int:
-    """Дни временного отсутствия в месяце (ПП 354, п. 86, п. 92 [U: wording]; DOMAIN.md §2.1, G8).
-
-    "exclude_travel_days" (default): the full days strictly between ``departure`` and ``arrival`` — left 05.06,
-    returned 18.06 → 06.06–17.06 = 12 days; "include_travel_days": both travel days count too. The days are
-    clipped to ``period``; without a period the whole absence is counted (for ``absence_eligible``). Arrival
-    before departure raises ``InvalidValue``.
-    """
+def absent_interval(departure: date, arrival: date, *, rule: str = DEFAULTS.absence_days) -> DateInterval | None:
+    """The days of a temporary absence counted by ``rule`` as ``[start, end)`` (ПП 354, п. 86, п. 92 [U: wording];
+    DOMAIN.md §2.1): "exclude_travel_days" (default) — the full days strictly between ``departure`` and ``arrival``;
+    "include_travel_days" — both travel days too. None when no day counts; arrival before departure raises
+    ``InvalidValue``."""
     for name, value in (("departure", departure), ("arrival", arrival)):
         if not isinstance(value, date):
             raise TypeError(f"{name}: ожидается date, получено {type(value).__name__}")
@@ -115,13 +112,47 @@ def absent_days(
     else:
         raise InvalidValue("правило подсчёта дней отсутствия: exclude_travel_days или include_travel_days",
                            value=rule)
-    if end <= start:
+    return DateInterval(start, end) if end > start else None
+
+
+def absent_days(
+    departure: date, arrival: date, period: Period | None = None, *, rule: str = DEFAULTS.absence_days
+) -> int:
+    """Дни временного отсутствия в месяце (ПП 354, п. 86, п. 92 [U: wording]; DOMAIN.md §2.1, G8).
+
+    "exclude_travel_days" (default): the full days strictly between ``departure`` and ``arrival`` — left 05.06,
+    returned 18.06 → 06.06–17.06 = 12 days; "include_travel_days": both travel days count too. The days are
+    clipped to ``period``; without a period the whole absence is counted (for ``absence_eligible``). Arrival
+    before departure raises ``InvalidValue``.
+    """
+    absence = absent_interval(departure, arrival, rule=rule)
+    if absence is None:
         return 0
-    absence = DateInterval(start, end)
     if period is None:
         return absence.days or 0
     clipped = absence.clip_to(period)
     return 0 if clipped is None else clipped.days or 0
+
+
+def absent_days_in_stays(absences: Sequence[DateInterval], stays: Sequence[DateInterval], period: Period) -> int:
+    """The days of ``period`` one person is absent (``absences``, from ``absent_interval``) while counted as residing
+    in a premises (``stays``: the person's registrations there): a day of two overlapping absences is one day, and a
+    day outside the stays — before the registration, after снятие с учёта — is no day of that premises, whose
+    residents did not count the person then (ПП 354, п. 56(1), 86; DOMAIN.md §2.1: the absent person's days).
+
+    >>> june = Period(2026, 6)
+    >>> absent_days_in_stays([DateInterval(date(2026, 6, 6), date(2026, 6, 18)),
+    ...                       DateInterval(date(2026, 6, 10), date(2026, 6, 25))],
+    ...                      [DateInterval(date(2020, 1, 1), date(2026, 6, 20))], june)
+    14
+    """
+    days = 0
+    for absence in merged_stays(absences):
+        for stay in merged_stays(stays):
+            start = max(absence.start, stay.start, period.first_day)
+            ends = [e for e in (absence.end, stay.end, period.end) if e is not None]
+            days += max(0, (min(ends) - start).days)
+    return days
 
 
 def absence_eligible(total_days: int) -> bool:

@@ -146,6 +146,26 @@ def test_g8_an_absence_counts_once_however_many_registrations_and_never_beyond_t
     assert sum(Decimal(a) for a in amounts(data)) == Decimal("0.00")
 
 
+def test_g8_an_absence_counts_only_the_registered_days_and_overlapping_absences_once(run):
+    """G8 with person B taken off the register on 15.06 (person-days 1–14 June) and the trip entered twice, the
+    second time with other dates (review of 2026-12): the days away are 05.06–17.06 once (not 12 + 9 days in two
+    lines) and only while B was counted — 05.06–14.06, 10 days: −200.7135 × 10/30 = −66.9045 → −66.90."""
+    doc = town(services=[COLD], tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[account("a1", "1002003004", "p1", ["cold"])],
+               registrations=[{"id": "reg-owner", "person": "owner", "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01"},
+                              {"id": "reg-b", "person": "b", "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01", "to": "2025-06-15"}],
+               absences=[{"id": "ab1", "person": "b", "from": "2025-06-05", "to": "2025-06-18"},
+                         {"id": "ab2", "person": "b", "from": "2025-06-04", "to": "2025-06-14"}])
+    data = run(doc, "2025-06")
+    assert amounts(data, kind="charge") == ["294.38"]  # (1 + 14/30) × 200.7135 = 294.3798
+    assert amounts(data, kind="absence") == ["-66.90"]
+
+
 def test_g9_hot_water_interruptions_beyond_allowance(run):
     hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
     events = [("2025-03-03T08:00:00+03:00", "2025-03-03T12:00:00+03:00"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,61 @@ def test_a_new_passport_a_phone_an_absence_and_an_ownership_ended(app, capsys):
     assert [(o.share, o.until.isoformat()) for o in card.owners] == [("1/1", "2026-11-01")]
     app.passport.own(account, share="1/1", start="2026-11-01", new=NewPerson("Котов", "Илья", None, None, {}))
     assert len(app.passport.card(account).owners) == 2  # the seller's right ended, the buyer's begins that day
+
+
+def test_an_absence_of_nobody_registered_or_over_another_is_refused_with_nothing_written(app):
+    """Review of 2026-12: the desk took an absence of a person registered nowhere, one wholly after the person was
+    taken off the register, and the same absence entered twice — which the month then took off twice."""
+    account = _account(app)
+    stranger = app.passport.register(account, kind="temporary", start="2026-01-01", end="2026-02-01",
+                                     new=NewPerson("Гостев", "Олег", None, None, {}))
+    app.passport.deregister(account, person="h00001-c1", on="2026-08-10")
+    app.passport.absence(person="h00001-c1", start="2026-07-05", end="2026-07-20", documents=["билеты"])
+    before = _counts(app)
+    with pytest.raises(ValidationFailed, match="нигде не зарегистрирован"):
+        app.passport.absence(person=stranger.person, start="2026-08-05", end="2026-08-20", documents=["билеты"])
+    with pytest.raises(ValidationFailed, match="нигде не зарегистрирован.*по 09.08.2026"):
+        app.passport.absence(person="h00001-c1", start="2026-08-12", end="2026-08-30", documents=["билеты"])
+    with pytest.raises(ValidationFailed, match="уже отсутствует с 05.07.2026 по 20.07.2026"):
+        app.passport.absence(person="h00001-c1", start="2026-07-15", end="2026-07-25", documents=["билеты"])
+    assert _counts(app) == before
+    app.passport.absence(person="h00001-c1", start="2026-07-20", end="2026-08-02", documents=["билеты"])  # next trip
+
+
+def test_a_back_dated_absence_recalculates_once_with_the_absence_named(app):
+    """Review of 2026-12: the recalculation of a back-dated absence said only «временное отсутствие» — not whose,
+    not which days (a registration's names the person and the date); a rerun with nothing new posts nothing."""
+    account = _account(app)
+    app.month.calc(OPEN, workers=1)
+    app.passport.absence(person="h00001-c1", start="2026-08-05", end="2026-08-18", documents=["командировка"])
+    result = app.month.calc(OPEN, workers=1)
+    assert result.recalculated_periods == {"2026-08"}
+    lines = _recalcs(app, account)[AUG]
+    assert lines and all(ln.amount < 0 for ln in lines)
+    last, first, middle = app.passport.person("h00001-c1").name.split()
+    for line in lines:
+        assert f"основание: временное отсутствие {last} {first[0]}. {middle[0]}. с 05.08.2026 по 18.08.2026" \
+            in line.reason
+    assert app.month.calc(OPEN, workers=1).lines == 0
+
+
+def test_an_owner_of_two_shares_is_one_owner_for_the_norm(app):
+    """Review of 2026-12: nobody registered, so the norm counts the owners (ПП 354 п. 56(2)); one of two owners sold
+    his half to the other — one owner from August, but his two rights counted as two persons and nothing changed."""
+    account, = app.db.execute_sql(
+        'SELECT a.number FROM "account" a WHERE NOT EXISTS (SELECT 1 FROM "registration" r WHERE r.premises_id = '
+        'a.premises_id) AND (SELECT COUNT(*) FROM "ownership" o WHERE o.premises_id = a.premises_id '
+        'AND o.owner_person_id IS NOT NULL) = 2 ORDER BY a.number LIMIT 1').fetchone()
+    app.month.calc(OPEN, workers=1)
+    codes = [r[0] for r in app.db.execute_sql(
+        'SELECT p.ext_id FROM "ownership" o JOIN "person" p ON p.id = o.owner_person_id JOIN "account" a '
+        'ON a.premises_id = o.premises_id WHERE a.number = ? ORDER BY p.ext_id', (account,))]
+    app.passport.end_ownership(account, person=codes[0], on="2026-08-01")
+    app.passport.own(account, share="1/2", start="2026-08-01", person=codes[1])
+    app.month.calc(OPEN, workers=1)
+    recalcs = _recalcs(app, account)
+    assert set(recalcs) == {AUG, SEP, OPEN}
+    for month in (AUG, SEP, OPEN):
+        for line in recalcs[month]:
+            old, new = re.search(r"объём (\S+) → (\S+)", line.reason).groups()
+            assert Decimal(new) * 2 == Decimal(old), line.reason  # two owners' norm → one owner's

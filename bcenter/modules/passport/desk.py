@@ -12,8 +12,8 @@ at a time, anywhere (ст. 2 Закона № 5242-1: место жительс�
 premises over the same days, whatever their kinds — except that a permanent registration over a running temporary
 one in the same premises ends the temporary one the day before (the person now lives there for good: the officer
 registers по месту жительства and the stay по месту пребывания ends, ПП 713 п. 30 [U]; one person is one resident
-of the premises, ПП 354 п. 56(1)) [P]; the owners' shares of a premises at most 1/1 on every day; an absence inside
-nothing but its own dates. Every write is one unit of work: the rows, their outbox and the audit.
+of the premises, ПП 354 п. 56(1)) [P]; the owners' shares of a premises at most 1/1 on every day; an absence of a
+person registered on some day of it, over no day of another absence of theirs. Every write is one unit of work: the rows, their outbox and the audit.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from bcenter.core.quantity import parse_fraction
 from db.dialect import db_id, param_mark
 from db.fields import IdField
 from db.models import Absence, Ownership, Person, Registration
-from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
+from db.queries import LIVE_ABSENCE, LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.sealing import keyring
 from db.uow import UnitOfWork
 
@@ -267,8 +267,14 @@ def end_ownership(uow: UnitOfWork, db: pw.Database, *, place: Place, person: str
                       extra=Ownership.extra.python_value(extra))
 
 
-def absence(uow: UnitOfWork, *, person: str, start: str | date, end: str | date, documents: list[str]) -> str:
-    """A temporary absence (раздел VIII ПП 354: departure and return dates, the documents of п. 93)."""
+def absence(uow: UnitOfWork, db: pw.Database, *, person: str, start: str | date, end: str | date,
+            documents: list[str]) -> str:
+    """A temporary absence (раздел VIII ПП 354: departure and return dates, the documents of п. 93).
+
+    Only of a person registered somewhere on some day of it (the absence lowers the charges of the premises where
+    the person is counted, ПП 354 п. 56(1), 86): an absence of nobody registered, or wholly after the снятие с учёта,
+    would be a fact that changes nothing — refused, naming why. Nor over the days of another absence of the same
+    person: the days would be taken off twice (a return and a new departure on the same day do not overlap)."""
     problems: list[Problem] = []
     begin, finish = _date(start, "from", problems), _date(end, "to", problems)
     if begin is not None and finish is not None and finish < begin:
@@ -276,6 +282,22 @@ def absence(uow: UnitOfWork, *, person: str, start: str | date, end: str | date,
                                       f"{format_date_ru(begin)}"))
     if not documents:
         problems.append(Problem("documents", "нужен подтверждающий документ (п. 93 ПП 354)"))
+    _fail(problems)
+    stays = [(_d(r[3]), _d(r[4])) for r in _registrations_of(db, person)]
+    if not any(_overlaps(begin, finish + timedelta(days=1), v_from, v_to) for v_from, v_to in stays):
+        known = "; ".join(registered_period(v_from, v_to) for v_from, v_to in stays) or "нет"
+        problems.append(Problem("from", f"с {format_date_ru(begin)} по {format_date_ru(finish)} гражданин нигде не "
+                                        f"зарегистрирован (его регистрации: {known}) — временное отсутствие "
+                                        "учитывается только у зарегистрированного (п. 56(1), 86 ПП 354)"))
+    m = param_mark(db)
+    for o_from, o_to in db.execute_sql(
+            f'SELECT a.valid_from, a.valid_to FROM "absence" a WHERE a.person_id = {m} AND {LIVE_ABSENCE} '
+            'ORDER BY a.valid_from', (db_id(person),)).fetchall():
+        o_from, o_to = _d(o_from), _d(o_to)
+        if begin + timedelta(days=1) < o_to and o_from + timedelta(days=1) < finish:  # the full days in between
+            problems.append(Problem("from", f"гражданин уже отсутствует с {format_date_ru(o_from)} по "
+                                            f"{format_date_ru(o_to)} — дни отсутствия не могут совпадать (их сняли бы "
+                                            "дважды); укажите другие даты"))
     _fail(problems)
     return uow.insert(Absence, person=person, valid_from=begin, valid_to=finish, documents=documents)
 

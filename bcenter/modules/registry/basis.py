@@ -253,6 +253,7 @@ class BasisReader:
         absent: dict[str, list[int]] = defaultdict(list)
         if people:
             seen = set()  # an absence once, however many registrations of the person the join meets
+            away: dict[str, list[DateInterval]] = defaultdict(list)
             for absence, person, start, end in self._q(
                     'SELECT a.id, a.person_id, a.valid_from, a.valid_to FROM "absence" a JOIN "registration" r '
                     'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id WHERE p.house_id = ? '
@@ -261,10 +262,15 @@ class BasisReader:
                 if absence in seen:
                     continue
                 seen.add(absence)
-                days = engine_persons.absent_days(_d(start), _d(end), self.period,
-                                                  rule=self.settings.absence_days)
-                if engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))) and days > 0:
-                    for prem in people.get(str(person), ()):
+                days = engine_persons.absent_interval(_d(start), _d(end), rule=self.settings.absence_days)
+                if days is not None and engine_persons.absence_eligible(self._total_absence(_d(start), _d(end))):
+                    away[str(person)].append(days)
+            # the person's days away while counted in each premises: overlapping absences once, none outside the
+            # registrations there (before it, after снятие с учёта)
+            for person, intervals in away.items():
+                for prem in sorted(people.get(person, ())):
+                    days = engine_persons.absent_days_in_stays(intervals, records[(prem, person)], self.period)
+                    if days > 0:
                         absent[prem].append(days)
         return residents, absent
 
@@ -273,14 +279,16 @@ class BasisReader:
         return max(0, (end - start).days - 1)  # full days between departure and arrival
 
     def _owners(self, house_id: str) -> dict[str, Decimal]:
-        owners: dict[str, Decimal] = defaultdict(Decimal)
-        for prem, in self._q(  # owners on the 1st of the month (ISO dates compare as text)
-                'SELECT o.premises_id FROM "ownership" o JOIN "premises" p '
+        """The number of owners of each premises on the 1st of the month (ПП 354 п. 56(2): persons, so an owner
+        holding two shares — 1/2 bought, 1/2 inherited — is one owner, not two)."""
+        owners: dict[str, set] = defaultdict(set)
+        for prem, person in self._q(  # owners on the 1st of the month (ISO dates compare as text)
+                'SELECT o.premises_id, o.owner_person_id FROM "ownership" o JOIN "premises" p '
                 f'ON p.id = o.premises_id WHERE p.house_id = ? AND o.owner_person_id IS NOT NULL AND {LIVE_OWNERSHIP} '
                 'AND o.valid_from <= ? AND (o.valid_to IS NULL OR o.valid_to > ?) ORDER BY o.id',
                 (db_id(house_id), self.start.isoformat(), self.start.isoformat())):
-            owners[str(prem)] += 1
-        return owners
+            owners[str(prem)].add(str(person))
+        return {prem: Decimal(len(people)) for prem, people in owners.items()}
 
     def _meters(self, house_id: str) -> dict[str, list[MeterState]]:
         """The house's individual meters over the period: their cards, the verification and the fault in force

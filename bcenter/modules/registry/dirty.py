@@ -49,8 +49,6 @@ DATED = {
                           'WHERE v.id IN',
     "ownership": 'SELECT p.house_id, o.valid_from, NULL FROM "ownership" o JOIN "premises" p ON p.id = o.premises_id '
                  'WHERE o.id IN',
-    "absence": 'SELECT p.house_id, a.valid_from, NULL FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
-               'JOIN "premises" p ON p.id = r.premises_id WHERE a.id IN',
     "tariff": 'SELECT house_id, valid_from, NULL FROM "tariff" WHERE id IN',
     "norm": 'SELECT house_id, valid_from, NULL FROM "norm" WHERE id IN',
     "journal_entry": 'SELECT ah.house_id, e.business_date, COALESCE(e.corrects_period, e.period) '
@@ -217,6 +215,35 @@ def _name_in_premises(db: pw.Database, dirty: Dirty, facts: dict[str, list[Fact]
             dirty.facts.setdefault(houses[prem], {}).setdefault(_key(account), []).extend(facts[prem])
 
 
+ABSENCES = (
+    'SELECT p.house_id, r.premises_id, a.valid_from, a.valid_to, s.valid_from, s.valid_to, pe.last_name, '
+    'pe.first_name, pe.middle_name FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
+    'JOIN "premises" p ON p.id = r.premises_id JOIN "person" pe ON pe.id = a.person_id '
+    'LEFT JOIN "absence" s ON s.id = a.supersedes_id WHERE a.id IN')
+"""An absence written since the last run, the premises its person is registered in, and the absence it corrects."""
+
+
+def _absences(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
+    """Absences written since the last run: the houses of their person's premises from the first day they changed
+    (a corrected absence: from the earlier of the two departures), the absence named for the accounts of those
+    premises — «временное отсутствие Петровой А. В. с 05.08.2026 по 18.08.2026» (ПП 354 разд. VIII)."""
+    mark = param_mark(db)
+    premises_facts: dict[str, list[Fact]] = defaultdict(list)
+    houses: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for house, prem, v_from, v_to, o_from, o_to, last, first, middle in db.execute_sql(
+                f"{ABSENCES} ({', '.join([mark] * len(chunk))})", db_ids(chunk)):
+            begin, end = registration_change(v_from, v_to, o_from, o_to)
+            end = None if end is None else end + timedelta(days=1)  # the day of return is a day it touched
+            dirty.mark(_key(house), Period.of(begin))
+            text = (f"временное отсутствие {_initials(last, first, middle)} с {_day(v_from):%d.%m.%Y} "
+                    f"по {_day(v_to):%d.%m.%Y}")
+            premises_facts[_key(prem)].append(Fact(begin, end, text))
+            houses[_key(prem)] = _key(house)
+    _name_in_premises(db, dirty, premises_facts, houses)
+
+
 ACTS = (
     'SELECT COALESCE(q.house_id, p.house_id), q.house_id, q.premises_id, q.ext_id, q.kind, q.start_at, q.end_at, '
     's.start_at, s.end_at, sv.name, q.entrance FROM "quality_event" q LEFT JOIN "premises" p ON p.id = q.premises_id '
@@ -267,5 +294,5 @@ def _acts(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
     _name_in_premises(db, dirty, by_premises, homes)
 
 
-NAMED = {"registration": _registrations, "quality_event": _acts}
+NAMED = {"registration": _registrations, "quality_event": _acts, "absence": _absences}
 """Facts whose recalculation names them (``Fact``): how each is read off the outbox."""
