@@ -439,17 +439,29 @@ def _line_reductions(basis: HouseBasis, account: AccountBasis, line: Line, mine:
             out.append(reduction)
     absent: list[Line] = []
     if account.absent_days and line.method in ("norm", "norm_k") and reductions.absence_applies(
-            svc.resource, svc.kind, meter_impossible=(svc.resource in account.meter_impossible),
-            metered=False):
+            svc.resource, svc.kind, meter_impossible=_meter_impossible(basis, account, svc), metered=False):
         norm = basis.norms.get((svc.key, "person"))
         price = basis.prices.get(svc.key)
-        if norm is not None and price is not None and price.rate is not None:
+        rate = None if price is None else price.rate if not price.two_part else \
+            price.cold_water_rate + price.heat_per_m3 * price.heat_rate
+        if norm is not None and rate is not None:
             for days in account.absent_days:
                 absent.append(reductions.absence_recalc(
-                    line.service, norm=norm, tariff=price.rate, coefficient=line.coefficient, absent_days=days,
+                    line.service, norm=norm, tariff=rate, coefficient=line.coefficient, absent_days=days,
                     days_in_month=basis.period.days,
                     part=account.part if basis.settings.shared_meter_volume == "by_part" else Fraction(1)))
     return _within(line.amount, absent + out)
+
+
+def _meter_impossible(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo) -> bool:
+    """Whether the service's meter cannot be installed in the account's premises (an act, ПП 354 п. 86): its own
+    resource's; for sewerage, which has no meter of its own and is billed by the water meters' volumes (п. 42), every
+    water the account takes — sewerage by norm in premises whose water meters are impossible is recalculated for an
+    absence as the water is (п. 86: «водоотведение»; DOMAIN.md §2.1 [U])."""
+    if svc.resource != "sewerage":
+        return svc.resource in account.meter_impossible
+    water = {basis.services[k].resource for k in account.services if k in basis.services} & {"cold_water", "hot_water"}
+    return bool(water) and water <= set(account.meter_impossible)
 
 
 def _within(charge: int, lowered: list[Line]) -> list[Line]:

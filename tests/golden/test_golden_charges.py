@@ -166,6 +166,36 @@ def test_g8_an_absence_counts_only_the_registered_days_and_overlapping_absences_
     assert amounts(data, kind="absence") == ["-66.90"]
 
 
+def test_g8_an_absence_reduces_two_part_hot_water_and_sewerage_by_norm_too(run):
+    """G8's trip in a flat where no water meter can be installed (an act for cold and hot water), with hot water on a
+    two-part tariff and sewerage by its norm (review of 2026-12-07): the absence reduces each service billed by norm
+    (ПП 354 п. 86: ХВС, ГВС, водоотведение). Hot water's rate is its two parts, 42.30 + 0.06 × 2 500.00 = 192.30:
+    −3.1 × 192.30 × 12/30 = −238.452 → −238.45 (it took nothing off: a two-part tariff has no single rate);
+    sewerage's flat has no meter of its own and its water's cannot be installed: −7.845 × 35.00 × 12/30 = −109.83
+    (it took nothing off: the act names water, not sewerage); cold water as G8, −80.29."""
+    hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
+    sewer = {"id": "sewer", "name": "Водоотведение", "kind": "communal", "resource": "sewerage", "unit": "m3"}
+    doc = town(services=[COLD, hot, sewer],
+               tariffs=[{"service": "cold", "from": "2024-07-01", "rate": "42.30"},
+                        {"service": "hot", "from": "2024-07-01", "components": {
+                            "cold_water_rate": "42.30", "heat_rate": "2500.00", "heat_per_m3": "0.06"}},
+                        {"service": "sewer", "from": "2024-07-01", "rate": "35.00"}],
+               norms=[{"service": "cold", "from": "2024-07-01", "value": "4.745", "per": "person"},
+                      {"service": "hot", "from": "2024-07-01", "value": "3.1", "per": "person"},
+                      {"service": "sewer", "from": "2024-07-01", "value": "7.845", "per": "person"}],
+               premises=[flat("p1", "1", "54.3", meter_impossible=["cold_water", "hot_water"])],
+               persons=[person("owner"), person("b", "Иванова", "Мария")],
+               accounts=[account("a1", "1002003004", "p1", ["cold", "hot", "sewer"])],
+               registrations=[{"id": f"reg-{p}", "person": p, "premises": "p1", "kind": "permanent",
+                               "from": "2020-01-01"} for p in ("owner", "b")],
+               absences=[{"id": "ab1", "person": "b", "from": "2025-06-05", "to": "2025-06-18"}])
+    data = run(doc, "2025-06")
+    assert amounts(data, kind="absence", service="cold") == ["-80.29"]
+    assert amounts(data, kind="absence", service="hot") == ["-238.45"]
+    assert amounts(data, kind="absence", service="sewer") == ["-109.83"]
+    assert amounts(data, kind="charge", service="hot") == ["1192.26"]  # 2 × 3.1 × 192.30
+
+
 def test_g9_hot_water_interruptions_beyond_allowance(run):
     hot = {"id": "hot", "name": "Горячее водоснабжение", "kind": "communal", "resource": "hot_water", "unit": "m3"}
     events = [("2025-03-03T08:00:00+03:00", "2025-03-03T12:00:00+03:00"),

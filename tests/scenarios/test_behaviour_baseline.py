@@ -9,7 +9,8 @@ balances would differ from the month a payment first paid a penalty on (``tests/
 and ``tests/finance/test_penalties_paid.py`` hold the new rule); and a credit (a migrated advance, a month's
 negative net) pays its own service only (``credit_application``, default ``own_supplier``) — 21 accounts of this town
 have one, and their debts, penalties and bills differ from the month of the credit on. ``penalties --json`` is
-compared without the keys issue 12 added («paid», «unpaid»).
+compared without the keys issue 12 added («paid», «unpaid»). Since the review of 2026-12-07 an absence reduces hot
+water on a two-part tariff and sewerage by norm (ПП 354 п. 86): their absence lines are new lines too.
 
 The baseline is ``data/town500_baseline.json.gz`` (digests; ``town_baseline.py`` records it and can dump full outputs
 of any version for a diff by hand). An account that got a new line differs from its first such month on (its balance,
@@ -32,11 +33,33 @@ NEW_METHODS = {"room_temperature", "below_40"}
 """Methods of the lines added by issue 9 item 8: heating room temperature (ПП 354 прил. 1 п. 15) and hot water below
 +40 °C billed at the cold-water tariff (прил. 1 п. 5)."""
 
+NEW_ABSENCE_SERVICES = {"hot_water", "sewerage"}
+"""Services an absence reduces since the review of 2026-12-07 (ПП 354 п. 86): hot water on a two-part tariff (every
+house of this town: its rate is its two parts) and sewerage by norm where the water meters cannot be installed —
+their absence lines («absence» kind) are new; the town's cold water and electricity absence lines are as before."""
+
+
+def _new(line: dict) -> str | None:
+    """The method a line is counted under when a rule added since the baseline brings it, else None."""
+    if line["method"] in NEW_METHODS:
+        return line["method"]
+    if line["kind"] == "absence" and line["service"] in NEW_ABSENCE_SERVICES:
+        return "absence"
+    return None
+
+
 EXPECTED_NEW_LINES: dict[tuple[str, str, str], tuple[int, str]] = {
     # two flats' acts of 14.0 °C and 16.9 °C in January
     ("2026-01", "heating", "room_temperature"): (2, "-935.49"),
     # a house's hot water at 38 °C in May: every flat with hot water, those days at the cold-water tariff
     ("2026-05", "hot_water", "below_40"): (102, "-3302.58"),
+    # absences in flats whose water meters cannot be installed: hot water (two-part) and sewerage now reduced too
+    ("2026-02", "hot_water", "absence"): (1, "-246.69"), ("2026-02", "sewerage", "absence"): (1, "-100.83"),
+    ("2026-03", "hot_water", "absence"): (2, "-1047.22"), ("2026-03", "sewerage", "absence"): (2, "-428.03"),
+    ("2026-04", "hot_water", "absence"): (1, "-69.07"), ("2026-04", "sewerage", "absence"): (1, "-28.23"),
+    ("2026-05", "hot_water", "absence"): (1, "-423.34"), ("2026-05", "sewerage", "absence"): (1, "-173.03"),
+    ("2026-08", "hot_water", "absence"): (1, "-368.71"), ("2026-08", "sewerage", "absence"): (1, "-151.48"),
+    ("2026-09", "hot_water", "absence"): (1, "-203.20"), ("2026-09", "sewerage", "absence"): (1, "-83.48"),
 }
 """(month, service, method) → (lines, their sum in rubles): every line the new rules add to the town."""
 
@@ -82,9 +105,9 @@ def test_outputs_are_those_recorded_before_the_application_layer(town):
             kept = []
             totals = {k: _kop(v) for k, v in data["totals"].items()}
             for line in data["lines"]:
-                if line["method"] in NEW_METHODS:
+                if _new(line):
                     first_new.setdefault(line["account"], month)
-                    key = (month, line["service"], line["method"])
+                    key = (month, line["service"], _new(line))
                     new_lines[key] += 1
                     new_sums[key] += _kop(line["amount"])
                     totals[line["kind"]] -= _kop(line["amount"])
@@ -106,6 +129,7 @@ def test_outputs_are_those_recorded_before_the_application_layer(town):
     assert unexpected == []
     found = {key: (n, _rub(new_sums[key])) for key, n in sorted(new_lines.items())}
     assert found == EXPECTED_NEW_LINES
+    assert {a for a, m in first_new.items() if m <= "2026-10"} >= ABSENCE_ACCOUNTS
 
 
 BILLS_BEFORE_ISSUE_11 = {"2026-09": "a09896a77491", "2026-10": "fb3e762d4fd9"}
@@ -115,7 +139,15 @@ to 629e2ae; issue 13 changes the layout (pages break elsewhere), so from then on
 
 BILL_AMOUNTS_BEFORE_ISSUE_13 = {"2026-09": "83a0313ee9ad", "2026-10": "13a943ed6208"}
 """Digests of every amount of those bills, account by account (``town_baseline.bill_amounts``), printed by 629e2ae —
-whose text still had the digests above."""
+whose text still had the digests above. The code held them up to 2026-12-07 (fa7a561); then the absence rule's
+intended change (``NEW_ABSENCE_SERVICES``) altered the bills of the accounts below, so from then on:"""
+
+ABSENCE_ACCOUNTS = {"1000030559", "1000040137", "1000050045", "1000050128", "1000050300"}
+"""The accounts whose absences now reduce hot water and sewerage by 2026-10 (their bills' amounts differ)."""
+
+BILL_AMOUNTS_BUT_ABSENCES = {"2026-09": "fa1def77a588", "2026-10": "aeaefe841dd6"}
+"""Digests of every amount of those bills but ``ABSENCE_ACCOUNTS``', printed alike by fa7a561 (whose whole digests
+are those above) and by the code after the change."""
 
 
 def test_the_bills_print_the_amounts_they_printed_before_the_compact_ledger(town, tmp_path, monkeypatch):
@@ -123,12 +155,16 @@ def test_the_bills_print_the_amounts_they_printed_before_the_compact_ledger(town
     carries (balances, advances and penalties continued from the last close) print the same amounts as before, in
     the new layout. One intended change is left out: under ``credit_application: any_supplier`` (an old rule kept
     here) one recipient's advance is now set against the others' «к оплате», as the ledger applies it (review of
-    2026-12-07, ``tests/bills/test_bill_agrees_with_the_account.py``)."""
+    2026-12-07, ``tests/bills/test_bill_agrees_with_the_account.py``); another is compared apart: the accounts whose
+    absences now reduce hot water and sewerage (``ABSENCE_ACCOUNTS``)."""
     from bcenter.modules.bills import gather
 
     monkeypatch.setattr(gather, "_net_of_credits", lambda amounts, balances: amounts)
-    for month, recorded in BILL_AMOUNTS_BEFORE_ISSUE_13.items():
+    for month, recorded in BILL_AMOUNTS_BUT_ABSENCES.items():
         pdf = tmp_path / f"bills-{month}.pdf"
         code, _ = tb.cli("--db", town, "bills", "--period", month, "--out", pdf, "--workers", "1")
         assert code == 0
-        assert tb.digest(tb.bill_amounts(pdf)) == recorded, month
+        amounts = tb.bill_amounts(pdf).split("\n")
+        assert {line.split(":")[0] for line in amounts} >= ABSENCE_ACCOUNTS
+        kept = "\n".join(line for line in amounts if line.split(":")[0] not in ABSENCE_ACCOUNTS)
+        assert tb.digest(kept) == recorded, month
