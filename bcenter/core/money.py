@@ -140,7 +140,15 @@ def parse_rub_ru(text: str) -> int:
     """Rubles as a person types them → kopecks, exactly: «12 500,00», «12500.5» → 1250000, 1250050 (the decimal comma,
     spaces and no-break spaces allowed; what is left must be digits 0–9 with a point — ``parse_decimal``: «1e3»,
     «1_000» or other scripts' digits are no sum a cashier meant — and whole kopecks — ``rub_to_kop``)."""
-    return rub_to_kop(parse_decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", "")))
+    try:
+        amount = parse_decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    except InvalidValue as exc:  # the reason in a cashier's words, the text as typed
+        reason = "это не десятичное число" if exc.reason.startswith("ожидается") else exc.reason
+        raise InvalidValue(f"{reason} (сумма пишется цифрами, копейки через запятую: 1 234,56)", value=text) from None
+    try:
+        return rub_to_kop(amount)
+    except InvalidValue as exc:
+        raise InvalidValue(exc.reason.replace("после точки", "после запятой"), value=text) from None
 
 
 def kop_to_rub(k: int) -> Decimal:
