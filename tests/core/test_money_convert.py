@@ -163,3 +163,17 @@ def test_rubles_a_person_did_not_mean_are_refused(text):
 
     with pytest.raises(InvalidValue):
         parse_rub_ru(text)
+
+
+def test_a_refused_sum_is_said_in_a_cashiers_words_with_the_text_as_typed():
+    """The strict reading names the text as the person typed it (their comma, not the point it was read with) and
+    says how a sum is written — not «ожидается число вида 123 или -123.45»."""
+    from bcenter.core.money import parse_rub_ru
+
+    with pytest.raises(InvalidValue) as letters:
+        parse_rub_ru("много")
+    said = "«много»: это не десятичное число (сумма пишется цифрами, копейки через запятую: 1 234,56)"
+    assert said in str(letters.value)
+    with pytest.raises(InvalidValue) as kopecks:
+        parse_rub_ru("12,345")
+    assert "«12,345»" in str(kopecks.value) and "после запятой" in str(kopecks.value)
