@@ -445,3 +445,17 @@ def test_a_receipt_left_open_in_the_register_does_not_keep_the_shift_from_closin
     closed = app.cash.close(counted=10000, **dev)
     assert (closed.counted, closed.expected) == (10000, 10000) and desk.kkt.receipt is None
     assert [d.kind for d in desk.kkt.documents] == [2, 3, 5]
+
+
+def test_a_long_list_of_services_on_a_receipt_line_keeps_the_account_number():
+    """A receipt line's name is at most 128 characters (tag 1030; the register cuts the rest): a recipient paid for
+    many services had «Оплата ЖКУ: <every service>, л/с …» cut before the account's number — the receipt no longer
+    said whose payment it was. The list of services is cut instead, with «…»."""
+    from bcenter.modules.cashdesk.owed import ITEM_NAME_BYTES, item_name
+
+    services = ", ".join(["Холодное водоснабжение", "Горячее водоснабжение", "Водоотведение", "Электроснабжение",
+                          "Обращение с ТКО", "Холодная вода на СОИ", "Горячая вода на СОИ"])
+    name = item_name(f"Оплата ЖКУ: {services}", "1000010049")
+    assert name.endswith("…, л/с 1000010049") and name.startswith("Оплата ЖКУ: Холодное водоснабжение")
+    assert len(name.encode("cp1251")) <= ITEM_NAME_BYTES
+    assert item_name("Аванс за ЖКУ", "1000010049") == "Аванс за ЖКУ, л/с 1000010049"

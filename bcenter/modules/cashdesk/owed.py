@@ -31,6 +31,20 @@ from db.dialect import param_mark
 
 AGENT_PAYMENT, AGENT_OTHER = 0x04, 0x40
 
+ITEM_NAME_BYTES = 128
+"""The longest item name a receipt carries (tag 1030: 128 characters; the register's cp1251, a byte each)."""
+
+
+def item_name(what: str, account: str) -> str:
+    """A receipt line's name, «<what>, л/с <account>», within ``ITEM_NAME_BYTES``: a long list of services is cut
+    with «…» so the account's number — what ties the receipt to the payment — is never the part cut off."""
+    tail = f", л/с {account}"
+    room = ITEM_NAME_BYTES - len(tail.encode("cp1251", errors="replace"))
+    if len(what.encode("cp1251", errors="replace")) > room:
+        what = what.encode("cp1251", errors="replace")[:room - 1].decode("cp1251", errors="replace").rstrip(" ,") \
+            + "…"
+    return what + tail
+
 
 @dataclass(frozen=True)
 class ServiceOwed:
@@ -191,7 +205,7 @@ def split(owed: AccountOwed, amount: int, *, services: Mapping[str, int] | None 
         part = sum(p for _, p in paid)
         if part:
             names = ", ".join(s.name for s, p in paid if p)
-            lines.append(ReceiptLine(f"Оплата ЖКУ: {names}, л/с {owed.number}", part, recipient.supplier,
+            lines.append(ReceiptLine(item_name(f"Оплата ЖКУ: {names}", owed.number), part, recipient.supplier,
                                      recipient.name, recipient.inn, recipient.phone, recipient.own, recipient.agent))
     if sum(ln.amount for ln in lines) != covered:  # the engine paid a line the desk does not show: never silently
         raise ValidationFailed([Problem(f"л/с {owed.number}", "разбивка оплаты по получателям не сходится с "
@@ -199,7 +213,7 @@ def split(owed: AccountOwed, amount: int, *, services: Mapping[str, int] | None 
                                title="Оплата не принята")
     if amount > covered:
         name, inn, phone = executor or ("Исполнитель", "", None)
-        lines.append(ReceiptLine(f"Аванс за ЖКУ, л/с {owed.number}", amount - covered, None, name, inn, phone,
+        lines.append(ReceiptLine(item_name("Аванс за ЖКУ", owed.number), amount - covered, None, name, inn, phone,
                                  own=True, agent=0, advance=True))
     return lines
 
@@ -256,11 +270,11 @@ def _by_service(owed: AccountOwed, amount: int, services: Mapping[str, int], *,
         for other in owed.recipients:
             part = parts.get((other.key, s.key), 0)
             if part:
-                lines.append(ReceiptLine(f"{s.name}, л/с {owed.number}", part, other.supplier, other.name, other.inn,
+                lines.append(ReceiptLine(item_name(s.name, owed.number), part, other.supplier, other.name, other.inn,
                                          other.phone, other.own, other.agent, service=service))
         if ahead.get(s.key):
-            lines.append(ReceiptLine(f"Аванс: {s.name}, л/с {owed.number}", ahead[s.key], r.supplier, r.name, r.inn,
-                                     r.phone, r.own, r.agent, advance=True, service=service))
+            lines.append(ReceiptLine(item_name(f"Аванс: {s.name}", owed.number), ahead[s.key], r.supplier, r.name,
+                                     r.inn, r.phone, r.own, r.agent, advance=True, service=service))
     if sum(ln.amount for ln in lines) != amount:  # the engine paid a line the desk does not show: never silently
         raise ValidationFailed([Problem(f"л/с {owed.number}", "разбивка оплаты по услугам не сходится с зачётом "
                                                                "платежа — сообщите разработчикам bcenter")],
