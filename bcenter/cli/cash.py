@@ -30,9 +30,9 @@ def cash() -> None:
 def _shift_lines(s) -> list[str]:
     if s is None:
         return ["Смена не открыта. Открыть: bcenter cash open --cashier «Фамилия И. О.»"]
-    state = f"закрыта {s.closed_at[:16].replace('T', ' ')}" if s.closed_at else "открыта"
+    state = f"закрыта {s.closed_text}" if s.closed_at else "открыта"
     lines = [f"Смена № {s.number} ({s.site_code}), кассир {s.cashier}: {state}; открыта "
-             f"{s.opened_at[:16].replace('T', ' ')}",
+             f"{s.opened_text}",
              f"Оплат: {s.payments}; наличными (за вычетом сдачи) {format_rub_ru(s.cash)}, картой {format_rub_ru(s.card)}"]
     lines += list(s.notes)
     if s.pending:

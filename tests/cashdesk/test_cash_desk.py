@@ -459,3 +459,21 @@ def test_a_long_list_of_services_on_a_receipt_line_keeps_the_account_number():
     assert name.endswith("…, л/с 1000010049") and name.startswith("Оплата ЖКУ: Холодное водоснабжение")
     assert len(name.encode("cp1251")) <= ITEM_NAME_BYTES
     assert item_name("Аванс за ЖКУ", "1000010049") == "Аванс за ЖКУ, л/с 1000010049"
+
+
+def test_a_shifts_times_are_the_desks_clock_not_utc(monkeypatch):
+    """A shift opened at 09:05 in Moscow was shown «открыта 2026-12-07 06:05» — the stored UTC moment; the cashier
+    reads the time of the desk's machine, as the receipt slip prints it."""
+    import time
+
+    from bcenter.modules.cashdesk.desk import Shift
+
+    monkeypatch.setenv("TZ", "Europe/Moscow")
+    time.tzset()
+    try:
+        shift = Shift("id", 7, "01", "Кассир", "2026-12-07T06:05:00+00:00", "2026-12-07",
+                      closed_at="2026-12-07T15:30:00+00:00")
+        assert (shift.opened_text, shift.closed_text) == ("07.12.2026 09:05", "07.12.2026 18:30")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -63,6 +63,22 @@ class Shift:
     expected: int | None = None
     notes: tuple[str, ...] = ()  # what the reconciliation of this session settled
 
+    @property
+    def opened_text(self) -> str:
+        """When the shift opened as the cashier's clock shows it, «07.12.2026 09:05» (stored in UTC, ISO)."""
+        return local_text(self.opened_at)
+
+    @property
+    def closed_text(self) -> str | None:
+        return local_text(self.closed_at) if self.closed_at else None
+
+
+def local_text(stamp: str) -> str:
+    """A stored moment (ISO, UTC) as the desk's machine shows the time — its zone, as the receipt slip prints it —
+    «ДД.ММ.ГГГГ ЧЧ:ММ»; a moment stored without a zone is shown as it is."""
+    moment = datetime.fromisoformat(stamp)
+    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+
 
 @dataclass(frozen=True)
 class DeskPayment:
@@ -125,7 +141,7 @@ class CashDesk:
         open_now = self.current()
         if open_now is not None:
             raise BcenterError(f"Смена № {open_now.number} уже открыта (кассир {open_now.cashier}, "
-                               f"{open_now.opened_at[:16].replace('T', ' ')}): закройте её — bcenter cash close")
+                               f"{open_now.opened_text}): закройте её — bcenter cash close")
         status = self.register.status()
         if status.receipt_open:
             self.register.annul()
