@@ -192,3 +192,27 @@ def test_a_rejected_reading_accepted_recalculates_the_month(fresh_town):
         assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 4
     finally:
         app.close()
+
+
+def test_an_accepted_rollover_is_billed_over_zero(fresh_town):
+    """A reader's reading below the previous one, the counter near its top before: the rules hold it for
+    confirmation (a rollover, DOMAIN.md §1.3); the operator accepts it — the month bills the volume over zero
+    (10^digits − previous + value), as with ``readings add --rollover``, and the house is calculated."""
+    serial, account, last = _unread(fresh_town, 2)[1]
+    shift = Decimal(99990) - Decimal(last)  # the meter's values moved up to the top of its five digits: volumes kept
+    with sqlite3.connect(fresh_town) as conn:
+        conn.execute("UPDATE meter SET digits = 5, initial_total = CAST(initial_total AS REAL) + ? WHERE serial = ?",
+                     (float(shift), serial))
+        conn.execute("UPDATE meter_reading SET total = CAST(CAST(total AS REAL) + ? AS TEXT) WHERE meter_id = "
+                     "(SELECT id FROM meter WHERE serial = ?)", (float(shift), serial))
+    app = open_town(fresh_town)
+    try:
+        kept = app.meters.add_reading(serial, {"total": "4"}, day=OPEN.first_day.replace(day=24), source="inspector")
+        assert kept.status == "unconfirmed" and [v[0] for v in kept.verdicts] == ["rollover"]
+        app.meters.accept_reading(kept.code, reason="контролёр видел: счётчик прошёл через ноль")
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]
+        assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 14
+    finally:
+        app.close()

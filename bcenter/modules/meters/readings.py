@@ -291,8 +291,10 @@ def _insert(uow: UnitOfWork, meter: MeterInfo, day: date, values: dict[str, Deci
 
 def accept(db: pw.Database, reading_id: str, *, reason: str, actor: str, today: date) -> KeptReading:
     """A person accepts (confirms) a rejected or unconfirmed reading with a reason: counted from now on; the month
-    run recalculates the months it closes. Refused for readings whose values are not the meter's or would make a
-    negative volume — the right values go in as a new reading."""
+    run recalculates the months it closes. Accepting a reading held as a rollover confirms the turnover (the volume
+    is 10^digits − previous + value, DOMAIN.md §1.3 [P]), as ``--rollover`` does when the reading is entered. Refused
+    for readings whose values are not the meter's or would make a negative volume — the right values go in as a new
+    reading."""
     if not (reason or "").strip():
         raise UsageError("Укажите причину, по которой показание принимается (--reason «…»): она остаётся в журнале")
     kept = reading(db, reading_id)
@@ -306,14 +308,25 @@ def accept(db: pw.Database, reading_id: str, *, reason: str, actor: str, today: 
     decision = {"by": actor, "on": today.isoformat(), "reason": reason.strip(), "was": kept.status}
     checks = {"verdicts": [list(v) for v in kept.verdicts], "decision": decision}
     rivals = _same_day_rivals(db, kept) if any(v[0] == "same_day_other_site" for v in kept.verdicts) else []
+    changes: dict = {"status": "confirmed", "checks": checks}
+    if any(v[0] == "rollover" for v in kept.verdicts):  # accepting a rollover confirms it, as --rollover does
+        changes["extra"] = {**_extra(db, kept.id), "rollover": True}
     with UnitOfWork(action="readings.accept", actor=actor, db=db,
                     details={"reading": kept.id, "meter": kept.meter, "reason": reason.strip()}) as uow:
-        uow.update(MeterReading, kept.id, status="confirmed", checks=checks)
+        uow.update(MeterReading, kept.id, **changes)
         for rival, status, was in rivals:  # one reading of the day counts: the one a person confirmed
             uow.update(MeterReading, rival, status="rejected", checks={**was, "decision": {
                 "by": actor, "on": today.isoformat(), "was": status,
                 "reason": f"учтено другое показание того же дня ({kept.code}): {reason.strip()}"}})
     return reading(db, kept.id)
+
+
+def _extra(db: pw.Database, reading_id: str) -> dict:
+    """The reading's ``extra`` as kept (a final reading's mark, a confirmed rollover …), {} when none."""
+    m = param_mark(db)
+    raw, = db.execute_sql(f'SELECT extra FROM "meter_reading" WHERE id = {m}', (db_id(reading_id),)).fetchone()
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def _same_day_rivals(db: pw.Database, kept: KeptReading) -> list[tuple[str, str, dict]]:
