@@ -205,7 +205,7 @@ def _average(meter: MeterInfo, counted: list, before_month: str) -> Decimal | No
     window = keys[-(HISTORY_MONTHS + 1):]
     chain = ([(None, meter.initial)] if len(window) == len(keys) and meter.initial else []) + [
         (Period.parse(k), closing[k]) for k in window]
-    return rules.average_of(monthly_history(chain)[-HISTORY_MONTHS:])
+    return rules.average_of(monthly_history(chain, digits=meter.digits)[-HISTORY_MONTHS:])
 
 
 def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decimal], *, source: str,
