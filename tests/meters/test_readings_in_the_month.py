@@ -216,3 +216,18 @@ def test_an_accepted_rollover_is_billed_over_zero(fresh_town):
         assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 14
     finally:
         app.close()
+
+
+def test_a_reading_naming_an_earlier_month_is_judged_where_it_closes(town):
+    """A reading of 24 November typed with «--period 2026-06» closes June: judged against its date's neighbours it
+    was accepted, closed June above July's reading and the next month's volume came out negative (the house was left
+    uncalculated). Judged as the month reads it — by the month it closes — it is above the next one: rejected."""
+    (serial, _account, last), = _unread(town, 5)[4:]
+    app = open_town(town)
+    try:
+        kept = app.meters.add_reading(serial, {"total": str(Decimal(last) + 1)}, day=OPEN.first_day.replace(day=24),
+                                      period="2026-06", source="inspector")
+        assert kept.status == "rejected" and [v[0] for v in kept.verdicts] == ["above_next"]
+        assert "больше следующего показания" in kept.verdicts[0][2]
+    finally:
+        app.close()

@@ -210,18 +210,20 @@ def _average(meter: MeterInfo, counted: list, before_month: str) -> Decimal | No
 
 def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decimal], *, source: str,
           period: str | None = None, rollover: bool = False) -> tuple[rules.Verdict, ...]:
-    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings."""
+    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings in the
+    order the month reads them: by the month each closes (the period named, else its date's month), then by date —
+    a reading naming an earlier month is judged against the readings around that month, where it will count."""
     counted = _counted(db, meter.id)
     before = after = None
-    earlier = [r for r in counted if r[0] <= day]
-    later = [r for r in counted if r[0] > day]
+    month = reading_period(period, day)
+    earlier = sorted((r for r in counted if (r[1], r[0]) <= (month, day)), key=lambda r: (r[1], r[0]))
+    later = sorted((r for r in counted if (r[1], r[0]) > (month, day)), key=lambda r: (r[1], r[0]))
     if earlier:
         before = rules.Reading(earlier[-1][0], earlier[-1][2])
     elif meter.initial:
         before = rules.Reading(meter.installed, meter.initial)
     if later:
         after = rules.Reading(later[0][0], later[0][2])
-    month = reading_period(period, day)
     verdicts = rules.check(meter.facts, rules.Reading(day, values, source), before=before, after=after,
                            average=_average(meter, counted, month))
     if rollover:  # the rollover is confirmed by whoever brought the reading ("extra": {"rollover": true})
