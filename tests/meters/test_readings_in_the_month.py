@@ -231,3 +231,29 @@ def test_a_reading_naming_an_earlier_month_is_judged_where_it_closes(town):
         assert "больше следующего показания" in kept.verdicts[0][2]
     finally:
         app.close()
+
+
+def test_a_mistyped_reading_is_corrected_by_a_new_one_of_its_month(town):
+    """An operator types 5 m³ too many and the reading is accepted; the right value, entered the same day (or a day
+    later), replaces it — the month counts the latest reading closing it — instead of being rejected as «below the
+    previous» (the mistyped one), which left no way to correct the month but by hand in the database."""
+    (serial, account, last), = _unread(town, 6)[5:]
+    app = open_town(town)
+    try:
+        day = OPEN.first_day.replace(day=20)
+        typo = app.meters.add_reading(serial, {"total": str(Decimal(last) + 8)}, day=day, source="inspector")
+        assert typo.status == "accepted"
+        right = app.meters.add_reading(serial, {"total": str(Decimal(last) + 3)}, day=day, source="inspector")
+        assert right.status == "accepted" and right.verdicts == ()
+        later = app.meters.add_reading(serial, {"total": str(Decimal(last) + 2)}, day=day.replace(day=21),
+                                       source="inspector")  # corrected again the next day
+        assert later.status == "accepted" and later.verdicts == ()
+        below = app.meters.add_reading(serial, {"total": str(Decimal(last) - 1)}, day=day.replace(day=22),
+                                       source="inspector")
+        assert below.status == "rejected" and below.verdicts[0][0] == "below_previous"  # below October's: still
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]  # the town's November may have been run by the average
+        assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 2
+    finally:
+        app.close()

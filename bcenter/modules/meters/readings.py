@@ -210,14 +210,18 @@ def _average(meter: MeterInfo, counted: list, before_month: str) -> Decimal | No
 
 def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decimal], *, source: str,
           period: str | None = None, rollover: bool = False) -> tuple[rules.Verdict, ...]:
-    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings in the
-    order the month reads them: by the month each closes (the period named, else its date's month), then by date —
-    a reading naming an earlier month is judged against the readings around that month, where it will count."""
+    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings as the
+    month reads them (``engine.readings``): by the month each closes (the period named, else its date's month), the
+    latest by date closing a month. So it is judged against the last counted reading of an earlier month (else the
+    initial values) — a reading naming an earlier month where it will count; a reading of its own month dated the
+    same day or before it is the one it replaces (a mistyped value is corrected by a new reading, as the exchange
+    judges it, ``exchange.sequences``) — and against the next counted reading: of a later month, or of its own month
+    dated after it."""
     counted = _counted(db, meter.id)
     before = after = None
     month = reading_period(period, day)
-    earlier = sorted((r for r in counted if (r[1], r[0]) <= (month, day)), key=lambda r: (r[1], r[0]))
-    later = sorted((r for r in counted if (r[1], r[0]) > (month, day)), key=lambda r: (r[1], r[0]))
+    earlier = sorted((r for r in counted if r[1] < month), key=lambda r: (r[1], r[0]))
+    later = sorted((r for r in counted if r[1] > month or (r[1] == month and r[0] > day)), key=lambda r: (r[1], r[0]))
     if earlier:
         before = rules.Reading(earlier[-1][0], earlier[-1][2])
     elif meter.initial:
