@@ -7,7 +7,8 @@ with a reason of their own, audited); ``confirm`` — plausible but unusual: use
 
 Rules (in the order checked; the first ``reject`` of the shape rules stops the sequence rules):
 
-* ``too_many_digits`` (reject) — more digits before the point than the meter's counter has: a typing error.
+* ``too_many_digits`` (reject) — more digits before the point than the meter's counter has, or a negative value
+  (no counter shows one): a typing error.
 * ``zones_mismatch`` (reject) — the zones given are not the meter's (a two-tariff meter is read by day and night
   together; a single-tariff meter by its total).
 * ``meter_not_installed`` / ``meter_removed`` (reject) — dated before the meter was installed or after its removal
@@ -86,7 +87,11 @@ def check(meter: MeterFacts, reading: Reading, *, before: Reading | None = None,
     out: list[Verdict] = []
     top = Decimal(10) ** meter.digits
     for zone, value in reading.values.items():
-        if value < 0 or value >= top:
+        if value < 0:
+            out.append(Verdict("too_many_digits", "reject",
+                               f"{ZONE_NAMES.get(zone, zone)} {_fmt(value)}: показание прибора не бывает "
+                               "отрицательным — проверьте, не лишний ли минус"))
+        elif value >= top:
             out.append(Verdict("too_many_digits", "reject",
                                f"{ZONE_NAMES.get(zone, zone)} {_fmt(value)}: у прибора № {meter.serial} "
                                f"{meter.digits} разрядов до запятой — проверьте, не лишняя ли цифра"))

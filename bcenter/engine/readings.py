@@ -124,15 +124,26 @@ def settle_by_later(base: Values, later: Values, *, before_days: Decimal, this_d
     return opening, closing
 
 
-def monthly_history(chain: Sequence[tuple[Period | None, Values]]) -> list[Decimal]:
+def monthly_history(chain: Sequence[tuple[Period | None, Values]], *, digits: int | None = None) -> list[Decimal]:
     """п. 59: monthly volumes (all zones together) along a chain of readings, oldest first; a reading closing several
-    months counts its volume / months for each of them. ``(None, initial)`` may open the chain (one month)."""
+    months counts its volume / months for each of them. ``(None, initial)`` may open the chain (one month).
+    ``digits``: the counter's integer positions — a zone that went down between counted readings went over zero (a
+    counted reading goes down only as a confirmed rollover) and used 10^digits − before + after (DOMAIN.md §1.3)."""
     history: list[Decimal] = []
     for (p0, before), (p1, after) in pairwise(chain):
         months = (p1 - p0) if p0 is not None else 1
-        delta = sum((after[z] - before.get(z, ZERO) for z in after), ZERO)
+        delta = sum((_over_zero(before, after, digits)[z] - before.get(z, ZERO) for z in after), ZERO)
         history.extend([delta / months] * months)
     return history
+
+
+def _over_zero(before: Values, after: Values, digits: int | None) -> Values:
+    """``after`` with each zone below ``before`` lifted by 10^digits (the counter went over zero): the values
+    differences, spreads and settlements take; unchanged without ``digits`` or when nothing went down."""
+    if digits is None or all(v >= before.get(z, ZERO) for z, v in after.items()):
+        return after
+    top = Decimal(10) ** digits
+    return {z: v + top if v < before.get(z, ZERO) else v for z, v in after.items()}
 
 
 class History(Sequence):
@@ -141,18 +152,19 @@ class History(Sequence):
     its average is never asked for (a month of a 20 000-account town: 55 000 meters, a tenth of the gathering).
     Equal to the tuple of its volumes."""
 
-    __slots__ = ("_prior", "_initial", "_readings", "_months", "_values")
+    __slots__ = ("_prior", "_initial", "_readings", "_months", "_values", "_digits")
 
     def __init__(self, prior: Sequence[Decimal], initial: Values | None, readings: list[Reading],
-                 months: list[Period]):
+                 months: list[Period], digits: int | None = None):
         self._prior, self._initial, self._readings, self._months = prior, initial, readings, months
+        self._digits = digits
         self._values: tuple[Decimal, ...] | None = None
 
     def values(self) -> tuple[Decimal, ...]:
         if self._values is None:
             chain = ([] if self._initial is None else [(None, self._initial)]) + [
                 (m, r.decimals()) for m, r in zip(self._months, self._readings)]
-            self._values = tuple((list(self._prior) + monthly_history(chain))[-HISTORY_MONTHS:])
+            self._values = tuple((list(self._prior) + monthly_history(chain, digits=self._digits))[-HISTORY_MONTHS:])
             self._readings = self._months = ()
         return self._values
 
@@ -244,19 +256,23 @@ def meter_state(meter: MeterFacts, readings: Mapping[str, Reading], period: Peri
     expired = meter.verified_until is not None and meter.verified_until < period.first_day
     failed = meter.failed is not None and meter.failed < period.first_day
     if last is not None and not expired and not failed:
+        # a confirmed rollover spread or settling by days: its values over zero (+10^digits), so the parts add up
         if current_values is not None and period - last > 1:
+            if current is not None and current.rollover:
+                current_values = dict(_over_zero(previous, current_values, meter.digits))
             previous = spread_gap(previous, current_values, this_days=_days(period, period),
                                   gap_days=_days(last + 1, period))
         elif current_values is None and later:
+            following = readings[later[0]]
             previous, current_values = settle_by_later(
-                previous, readings[later[0]].decimals(),
+                previous, _over_zero(previous, following.decimals(), meter.digits if following.rollover else None),
                 before_days=_days(last + 1, period - 1) if period - last > 1 else ZERO,
                 this_days=_days(period, period), span_days=_days(last + 1, _month(later[0])))
     # the average needs the last 6 months: the last 7 readings close at least that many (each closes ≥ 1)
     if with_history:
         window = earlier[-(HISTORY_MONTHS + 1):]
         history = History(meter.prior_history, None if len(window) < len(earlier) else meter.initial,
-                          [readings[k] for k in window], [_month(k) for k in window])
+                          [readings[k] for k in window], [_month(k) for k in window], meter.digits)
     else:
         history = NOT_READ
     without = 0 if current_values is not None else (period - last if last else 1)

@@ -30,6 +30,14 @@ def test_too_many_digits():
     assert check(WATER, Reading(date(2026, 11, 24), {"total": D("99999.999")})) == ()
 
 
+def test_a_negative_reading_is_named_negative():
+    """A counter shows no negative value: «-5» is refused as such, not as «a digit too many» (a misleading hint)."""
+    verdicts = check(WATER, Reading(date(2026, 11, 24), {"total": D("-5")}), before=BEFORE)
+    assert rules(verdicts) == ["too_many_digits"] and outcome(verdicts) == "rejected"
+    assert "-5" in verdicts[0].message and "отрицательн" in verdicts[0].message
+    assert "разрядов" not in verdicts[0].message
+
+
 def test_zones_mismatch():
     day_only = check(POWER, Reading(date(2026, 11, 24), {"day": D("1000")}))
     assert rules(day_only) == ["zones_mismatch"]

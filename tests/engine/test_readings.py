@@ -77,6 +77,31 @@ def test_a_confirmed_rollover_travels_with_the_month_it_closes():
     assert state.rollover and state.current == {"total": D(5)}
 
 
+TOP = MeterFacts(key="m", resource="cold_water", zones=1, digits=5, initial={"total": D("99970")})
+"""A five-digit counter near its top: the readings below go over zero (99999 → 00000)."""
+
+
+def test_the_history_counts_a_rollover_as_the_volume_over_zero():
+    """A month closed by a confirmed rollover (99990 → 4) used 14 м³, not −99986: the average (п. 59) of a meter
+    that went round stays the meter's own consumption."""
+    readings = {"2026-07": Reading(("99975",)), "2026-08": Reading(("99980",)), "2026-09": Reading(("99990",)),
+                "2026-10": Reading(("4",), rollover=True)}
+    state = meter_state(TOP, readings, Period(2026, 11))
+    assert state.current is None and list(state.history) == [D(5), D(5), D(10), D(14)]
+    chain = [(Period(2026, 9), {"total": D("99990")}), (Period(2026, 10), {"total": D(4)})]
+    assert monthly_history(chain, digits=5) == [D(14)]
+
+
+def test_a_rollover_after_a_gap_is_spread_over_the_months_it_closes():
+    """August read at 99980; nothing in September; October's 10 (over zero, confirmed) closes both: 30 м³ spread by
+    days (п. 61), October takes 31/61 of it — not 10^5 − a half-way opening."""
+    readings = {"2026-08": Reading(("99980",)), "2026-10": Reading(("10",), rollover=True)}
+    september, october = meter_state(TOP, readings, Period(2026, 9)), meter_state(TOP, readings, Period(2026, 10))
+    assert near(volume(october), D(30) * 31 / 61)
+    assert near(volume(september), D(30) * 30 / 61)
+    assert near(volume(september) + volume(october), D(30))
+
+
 def test_the_history_counts_a_reading_after_a_gap_for_each_month_it_closes():
     chain = [(None, {"total": D(0)}), (JAN, {"total": D(10)}), (APR, {"total": D(40)})]
     assert monthly_history(chain) == [D(10), D(10), D(10), D(10)]

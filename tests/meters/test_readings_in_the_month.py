@@ -192,3 +192,68 @@ def test_a_rejected_reading_accepted_recalculates_the_month(fresh_town):
         assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 4
     finally:
         app.close()
+
+
+def test_an_accepted_rollover_is_billed_over_zero(fresh_town):
+    """A reader's reading below the previous one, the counter near its top before: the rules hold it for
+    confirmation (a rollover, DOMAIN.md §1.3); the operator accepts it — the month bills the volume over zero
+    (10^digits − previous + value), as with ``readings add --rollover``, and the house is calculated."""
+    serial, account, last = _unread(fresh_town, 2)[1]
+    shift = Decimal(99990) - Decimal(last)  # the meter's values moved up to the top of its five digits: volumes kept
+    with sqlite3.connect(fresh_town) as conn:
+        conn.execute("UPDATE meter SET digits = 5, initial_total = CAST(initial_total AS REAL) + ? WHERE serial = ?",
+                     (float(shift), serial))
+        conn.execute("UPDATE meter_reading SET total = CAST(CAST(total AS REAL) + ? AS TEXT) WHERE meter_id = "
+                     "(SELECT id FROM meter WHERE serial = ?)", (float(shift), serial))
+    app = open_town(fresh_town)
+    try:
+        kept = app.meters.add_reading(serial, {"total": "4"}, day=OPEN.first_day.replace(day=24), source="inspector")
+        assert kept.status == "unconfirmed" and [v[0] for v in kept.verdicts] == ["rollover"]
+        app.meters.accept_reading(kept.code, reason="контролёр видел: счётчик прошёл через ноль")
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]
+        assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 14
+    finally:
+        app.close()
+
+
+def test_a_reading_naming_an_earlier_month_is_judged_where_it_closes(town):
+    """A reading of 24 November typed with «--period 2026-06» closes June: judged against its date's neighbours it
+    was accepted, closed June above July's reading and the next month's volume came out negative (the house was left
+    uncalculated). Judged as the month reads it — by the month it closes — it is above the next one: rejected."""
+    (serial, _account, last), = _unread(town, 5)[4:]
+    app = open_town(town)
+    try:
+        kept = app.meters.add_reading(serial, {"total": str(Decimal(last) + 1)}, day=OPEN.first_day.replace(day=24),
+                                      period="2026-06", source="inspector")
+        assert kept.status == "rejected" and [v[0] for v in kept.verdicts] == ["above_next"]
+        assert "больше следующего показания" in kept.verdicts[0][2]
+    finally:
+        app.close()
+
+
+def test_a_mistyped_reading_is_corrected_by_a_new_one_of_its_month(town):
+    """An operator types 5 m³ too many and the reading is accepted; the right value, entered the same day (or a day
+    later), replaces it — the month counts the latest reading closing it — instead of being rejected as «below the
+    previous» (the mistyped one), which left no way to correct the month but by hand in the database."""
+    (serial, account, last), = _unread(town, 6)[5:]
+    app = open_town(town)
+    try:
+        day = OPEN.first_day.replace(day=20)
+        typo = app.meters.add_reading(serial, {"total": str(Decimal(last) + 8)}, day=day, source="inspector")
+        assert typo.status == "accepted"
+        right = app.meters.add_reading(serial, {"total": str(Decimal(last) + 3)}, day=day, source="inspector")
+        assert right.status == "accepted" and right.verdicts == ()
+        later = app.meters.add_reading(serial, {"total": str(Decimal(last) + 2)}, day=day.replace(day=21),
+                                       source="inspector")  # corrected again the next day
+        assert later.status == "accepted" and later.verdicts == ()
+        below = app.meters.add_reading(serial, {"total": str(Decimal(last) - 1)}, day=day.replace(day=22),
+                                       source="inspector")
+        assert below.status == "rejected" and below.verdicts[0][0] == "below_previous"  # below October's: still
+        app.month.calc(OPEN, workers=1)
+        lines = [ln for ln in app.month.explain(OPEN, account=account).lines if "холодн" in ln.service.lower()
+                 and ln.method in ("average", "meter")]  # the town's November may have been run by the average
+        assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 2
+    finally:
+        app.close()

@@ -153,3 +153,25 @@ def test_bcenter_routes_commands(offices, tmp_path, capsys):
     assert main(["--db", url, "routes", "import", str(bad)]) != 0
     err = capsys.readouterr().err
     assert "bad.json:stops[0].readings[0].date" in err and "не принят" in err
+
+
+def test_a_route_follows_a_replaced_meter(offices, tmp_path):
+    """A meter replaced after the route was made: the route's file sends the reader to the new meter, at the old
+    one's place in the walk — not to the removed meter (whose readings are refused) while omitting the new one."""
+    office_db, _tablet = offices
+    office = open_town(office_db)
+    try:
+        office.meters.make_route(name="Обход замена", houses=["h00001"])
+        before = _stops(office.meters.route_sheet("Обход замена", period=str(OPEN)))
+        old = before[1]["meter"]
+        last = before[1]["previous"]["values"]
+        final = "/".join(format(Decimal(v) + 1, "f") for v in last.values())
+        initial = "/".join("0" for _ in last)
+        office.meters.replace(old["serial"], final=final, serial="ЗАМЕНА-1", digits=5, initial=initial,
+                              day=date(2026, 11, 20))
+        after = _stops(office.meters.route_sheet("Обход замена", period=str(OPEN)))
+    finally:
+        office.close()
+    serials = [s["meter"]["serial"] for s in after]
+    assert old["serial"] not in serials and serials[1] == "ЗАМЕНА-1"
+    assert len(after) == len(before)

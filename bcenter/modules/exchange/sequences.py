@@ -237,7 +237,8 @@ def meter_verdicts(readings: list[tuple], initial: tuple | None,
             continue
         after = next(((_date(closing[m][1]), _values(closing[m][3])) for m in months[i + 1:]
                       if closing[m][2] is None), None)
-        average = rules.average_of(monthly_history(chain[-(HISTORY_MONTHS + 1):])[-HISTORY_MONTHS:])
+        average = rules.average_of(monthly_history(chain[-(HISTORY_MONTHS + 1):],
+                                                   digits=meter.digits)[-HISTORY_MONTHS:])
         verdicts = rules.check(
             meter, rules.Reading(_date(day), current, "import"),
             before=rules.Reading(*previous) if previous else None,

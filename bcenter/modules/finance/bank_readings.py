@@ -185,7 +185,7 @@ def _judged(meter: rules.MeterFacts | None, history: Sequence[tuple[date, dict[s
     keys = sorted(closing)[-(HISTORY_MONTHS + 1):]
     chain = ([(None, history[0][1])] if history and len(keys) == len(closing) else []) + [
         (Period.parse(k), closing[k]) for k in keys]
-    average = rules.average_of(monthly_history(chain)[-HISTORY_MONTHS:])
+    average = rules.average_of(monthly_history(chain, digits=meter.digits)[-HISTORY_MONTHS:])
     return rules.check(meter, rules.Reading(day, dict(values), "bank"),
                        before=rules.Reading(*before[-1]) if before else None,
                        after=rules.Reading(*after[0]) if after else None, average=average)

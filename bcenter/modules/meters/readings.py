@@ -205,23 +205,29 @@ def _average(meter: MeterInfo, counted: list, before_month: str) -> Decimal | No
     window = keys[-(HISTORY_MONTHS + 1):]
     chain = ([(None, meter.initial)] if len(window) == len(keys) and meter.initial else []) + [
         (Period.parse(k), closing[k]) for k in window]
-    return rules.average_of(monthly_history(chain)[-HISTORY_MONTHS:])
+    return rules.average_of(monthly_history(chain, digits=meter.digits)[-HISTORY_MONTHS:])
 
 
 def judge(db: pw.Database, meter: MeterInfo, day: date, values: dict[str, Decimal], *, source: str,
           period: str | None = None, rollover: bool = False) -> tuple[rules.Verdict, ...]:
-    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings."""
+    """The verdicts of the rules on a reading of ``meter`` not yet kept, against the meter's counted readings as the
+    month reads them (``engine.readings``): by the month each closes (the period named, else its date's month), the
+    latest by date closing a month. So it is judged against the last counted reading of an earlier month (else the
+    initial values) — a reading naming an earlier month where it will count; a reading of its own month dated the
+    same day or before it is the one it replaces (a mistyped value is corrected by a new reading, as the exchange
+    judges it, ``exchange.sequences``) — and against the next counted reading: of a later month, or of its own month
+    dated after it."""
     counted = _counted(db, meter.id)
     before = after = None
-    earlier = [r for r in counted if r[0] <= day]
-    later = [r for r in counted if r[0] > day]
+    month = reading_period(period, day)
+    earlier = sorted((r for r in counted if r[1] < month), key=lambda r: (r[1], r[0]))
+    later = sorted((r for r in counted if r[1] > month or (r[1] == month and r[0] > day)), key=lambda r: (r[1], r[0]))
     if earlier:
         before = rules.Reading(earlier[-1][0], earlier[-1][2])
     elif meter.initial:
         before = rules.Reading(meter.installed, meter.initial)
     if later:
         after = rules.Reading(later[0][0], later[0][2])
-    month = reading_period(period, day)
     verdicts = rules.check(meter.facts, rules.Reading(day, values, source), before=before, after=after,
                            average=_average(meter, counted, month))
     if rollover:  # the rollover is confirmed by whoever brought the reading ("extra": {"rollover": true})
@@ -291,8 +297,10 @@ def _insert(uow: UnitOfWork, meter: MeterInfo, day: date, values: dict[str, Deci
 
 def accept(db: pw.Database, reading_id: str, *, reason: str, actor: str, today: date) -> KeptReading:
     """A person accepts (confirms) a rejected or unconfirmed reading with a reason: counted from now on; the month
-    run recalculates the months it closes. Refused for readings whose values are not the meter's or would make a
-    negative volume — the right values go in as a new reading."""
+    run recalculates the months it closes. Accepting a reading held as a rollover confirms the turnover (the volume
+    is 10^digits − previous + value, DOMAIN.md §1.3 [P]), as ``--rollover`` does when the reading is entered. Refused
+    for readings whose values are not the meter's or would make a negative volume — the right values go in as a new
+    reading."""
     if not (reason or "").strip():
         raise UsageError("Укажите причину, по которой показание принимается (--reason «…»): она остаётся в журнале")
     kept = reading(db, reading_id)
@@ -306,14 +314,25 @@ def accept(db: pw.Database, reading_id: str, *, reason: str, actor: str, today: 
     decision = {"by": actor, "on": today.isoformat(), "reason": reason.strip(), "was": kept.status}
     checks = {"verdicts": [list(v) for v in kept.verdicts], "decision": decision}
     rivals = _same_day_rivals(db, kept) if any(v[0] == "same_day_other_site" for v in kept.verdicts) else []
+    changes: dict = {"status": "confirmed", "checks": checks}
+    if any(v[0] == "rollover" for v in kept.verdicts):  # accepting a rollover confirms it, as --rollover does
+        changes["extra"] = {**_extra(db, kept.id), "rollover": True}
     with UnitOfWork(action="readings.accept", actor=actor, db=db,
                     details={"reading": kept.id, "meter": kept.meter, "reason": reason.strip()}) as uow:
-        uow.update(MeterReading, kept.id, status="confirmed", checks=checks)
+        uow.update(MeterReading, kept.id, **changes)
         for rival, status, was in rivals:  # one reading of the day counts: the one a person confirmed
             uow.update(MeterReading, rival, status="rejected", checks={**was, "decision": {
                 "by": actor, "on": today.isoformat(), "was": status,
                 "reason": f"учтено другое показание того же дня ({kept.code}): {reason.strip()}"}})
     return reading(db, kept.id)
+
+
+def _extra(db: pw.Database, reading_id: str) -> dict:
+    """The reading's ``extra`` as kept (a final reading's mark, a confirmed rollover …), {} when none."""
+    m = param_mark(db)
+    raw, = db.execute_sql(f'SELECT extra FROM "meter_reading" WHERE id = {m}', (db_id(reading_id),)).fetchone()
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def _same_day_rivals(db: pw.Database, kept: KeptReading) -> list[tuple[str, str, dict]]:

@@ -150,7 +150,9 @@ def _text(value: Decimal) -> str:
 
 def export_route(db: pw.Database, name: str, period: Period, *, today: date) -> dict:
     """The route's file: its stops in walking order, each with its meter, the previous counted reading before the
-    period, the expected range and the readings of the period already taken."""
+    period, the expected range and the readings of the period already taken. A stop's meter removed by ``today`` is
+    followed to the meter that replaced it (``replaces``), at its place in the walk; a meter removed without one
+    is left out — the reader is not sent to a meter whose readings are refused."""
     m = param_mark(db)
     rid, rname, reader, _created = _route_row(db, name)
     stops = []
@@ -160,6 +162,13 @@ def export_route(db: pw.Database, name: str, period: Period, *, today: date) -> 
             f'ON p.id = mt.premises_id JOIN "house" h ON h.id = p.house_id WHERE s.route_id = {m} ORDER BY s.position',
             (db_id(rid),)).fetchall():
         meter = rd.meter_by_id(db, str(mid))
+        while meter.removed is not None and meter.removed <= today:
+            by = db.execute_sql(f'SELECT id FROM "meter" WHERE replaces_id = {m}', (db_id(meter.id),)).fetchone()
+            if by is None:
+                break
+            meter = rd.meter_by_id(db, str(by[0]))
+        if meter.removed is not None and meter.removed <= today:
+            continue
         counted = rd._counted(db, meter.id)
         before = [r for r in counted if r[0] < period.first_day and r[1] < str(period)]
         previous = ({"date": before[-1][0].isoformat(), "values": {z: _text(v) for z, v in before[-1][2].items()}}

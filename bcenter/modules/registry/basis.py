@@ -372,16 +372,19 @@ class BasisReader:
             return {}
         keys = sorted(replaced)
         marks = ", ".join("?" for _ in keys)
-        initial = {str(mid): {z: _dec(v) for z, v in zip(ZONES, values) if v is not None} for mid, *values in self._q(
-            f'SELECT id, initial_total, initial_day, initial_night, initial_peak, initial_half_peak FROM "meter" '
-            f'WHERE id IN ({marks})', tuple(db_id(k) for k in keys))}
+        initial, digits = {}, {}
+        for mid, places, *values in self._q(
+                f'SELECT id, digits, initial_total, initial_day, initial_night, initial_peak, initial_half_peak '
+                f'FROM "meter" WHERE id IN ({marks})', tuple(db_id(k) for k in keys)):
+            initial[str(mid)] = {z: _dec(v) for z, v in zip(ZONES, values) if v is not None}
+            digits[str(mid)] = places
         readings = self._readings(defaultdict(list), f'WHERE r.meter_id IN ({marks})', tuple(db_id(k) for k in keys))
         out = {}
         for key in keys:
             by_month = readings.get(key, {})
             chain = [(None, initial.get(key, {}))] + [(Period.parse(m), by_month[m].decimals()) for m in sorted(by_month)
                                                     if m < str(self.period)]
-            out[key] = tuple(monthly_history(chain)[-HISTORY_MONTHS:])
+            out[key] = tuple(monthly_history(chain, digits=digits.get(key))[-HISTORY_MONTHS:])
         return out
 
     def _readings(self, unused: dict[str, list[str]], where: str, params: tuple) -> dict[str, dict[str, Reading]]:
