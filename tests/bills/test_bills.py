@@ -542,6 +542,23 @@ def test_an_unknown_account_or_house_and_a_wrong_target(town, tmp_path, capsys):
     assert code == 2 and "--as-of: ожидается дата ГГГГ-ММ-ДД" in err
 
 
+def test_a_month_not_begun_and_an_out_path_through_a_file_are_told_in_russian(town, tmp_path, capsys):
+    """A month after the current one has no bill — it was told to close the month before it, which cannot be
+    closed either; an ``--out`` whose folder cannot be made (a file in the way) was an internal error with a log
+    (review of 2026-12-07)."""
+    import datetime as dt
+
+    ahead = f"{dt.date.today().year + 1}-05"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", ahead, "--out", tmp_path / "a.pdf")
+    assert code == 2 and f"период {ahead} ещё не наступил" in err and "закройте" not in err
+    assert not (tmp_path / "a.pdf").exists()
+    (tmp_path / "file").write_text("x")
+    for out in (tmp_path / "file" / "b.pdf", tmp_path / "file" / "deeper" / "bills"):
+        code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out)
+        assert code == 2 and f"--out {out}:" in err and "файл, а не каталог" in err, err
+        assert "Внутренняя ошибка" not in err and (tmp_path / "file").read_text() == "x"
+
+
 def test_registry_quirks_a_bill_copes_with(town, tmp_path, capsys):
     """A surname with the QR separator in it, a supplier whose bank account changed (an undated detail and a
     newer one), a court case with costs, a storno and a new calculation: the bill prints, its QR goes to the new
