@@ -777,6 +777,8 @@ def test_an_account_closed_last_month_gets_a_bill_for_its_recalculation(town, tm
     assert code == 0, err
     (account, page), = pages_by_account(out).items()
     assert account == number and "перерасч" in page.lower()
+    section5 = page.split("Сведения о перерасчётах", 1)[1].replace("\n", " ")
+    assert "перерасчёт за январь 2026" in section5 and "за 2026-01:" not in section5  # the month named once
 
 
 def test_an_account_closed_long_ago_gets_no_monthly_bill_for_its_penalties(tmp_path, capsys):

@@ -551,7 +551,7 @@ def _reason(line: dict) -> str:
     """Раздел 5: what a recalculation or reduction is for, named (п. 69 «ж» ПП 354): the month it corrects, the reason
     the month run recorded, and for a reduction its cause from the line's derivation — what the quality rule found
     (its legal basis: «перерывы сверх допустимой продолжительности», «температура горячей воды», …) or the days of
-    a temporary absence."""
+    a temporary absence. The month is named once: not «за 2026-10: перерасчёт за октябрь 2026: …»."""
     reason = line["reason"] or {"quality": "снижение за качество / перерыв", "absence": "временное отсутствие",
                                 "benefit": "льгота"}.get(line["kind"], "перерасчёт")
     if not line["reason"] and line["kind"] in ("quality", "absence") and line["derivation"]:
@@ -564,8 +564,9 @@ def _reason(line: dict) -> str:
             reason = f"снижение за качество: {cause.group(1)} ({derivation['basis'].split(' (')[0]})"
         elif line["kind"] == "absence" and inputs.get("absent_days") and inputs.get("days_in_month"):
             reason = f"временное отсутствие: {inputs['absent_days']} дн. из {inputs['days_in_month']}"
-    if line["corrects"] and line["corrects"] not in reason:
-        reason = f"за {line['corrects']}: {reason}"
+    corrects = line["corrects"] and str(line["corrects"])
+    if corrects and corrects not in reason and Period.parse(corrects).label_ru not in reason:
+        reason = f"за {corrects}: {reason}"  # the month once: «перерасчёт за октябрь 2026: …» names it already
     return reason
 
 
