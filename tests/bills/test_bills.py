@@ -312,6 +312,24 @@ def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of
         close_database()
 
 
+def test_a_co_owners_bill_names_the_share_its_charges_are_for(town, tmp_path, capsys):
+    """A premises billed by shares (ч. 2 ст. 155 ЖК РФ, ст. 249 ГК РФ): each share's account is charged for its
+    share of the area, persons and meter volumes, but its bill printed the whole flat's area and registrations and
+    nowhere the share — 34,84 руб./м² × 44,6 м² did not give the printed charge (review of 2026-12-07). Раздел 1
+    names the share; a whole flat's bill names none."""
+    out = tmp_path / "bills.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out, "--workers", 1)[0] == 0
+    pages = {n: p.replace("\n", " ") for n, p in pages_by_account(out).items()}
+    shares = {r["number"]: r["share"] for r in _rows(town, "SELECT number, share FROM account WHERE share IS NOT NULL "
+                                                           "AND share NOT IN ('1', '1/1')")}
+    assert len(shares) >= 2 and set(shares) <= set(pages)
+    for number, page in pages.items():
+        if number in shares:
+            assert f"Доля в праве: {shares[number]} — плата по доле" in page, number
+        else:
+            assert "Доля в праве" not in page, number
+
+
 def test_the_gis_identifiers_are_printed_when_known(town, tmp_path, capsys):
     """ЕЛС and идентификатор ЖКУ of an account and the ИПД of its month's document arrive from ГИС ЖКХ through the
     exchange format (an account updated, a payment document added) and are printed in Раздел 1; an account

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import peewee as pw
 
@@ -621,10 +622,10 @@ class _HouseData:
         keys = db_ids(houses)  # bound in raw SQL
         self.accounts: dict[str, dict] = {}
         for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
-             building, block, els, gis_id, postcode, region) in db.execute_sql(
+             building, block, els, gis_id, postcode, region, share) in db.execute_sql(
                 'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
                 'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block, '
-                'a.els, a.gis_id, h.postcode, h.region '
+                'a.els, a.gis_id, h.postcode, h.region, a.share '
                 'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
                 f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', keys):
             self.accounts[str(aid)] = {
@@ -632,7 +633,7 @@ class _HouseData:
                 "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
                 "address": ", ".join(x for x in (postcode, region, format_address(city, street, building, block,
                                                                                     pnum, pkind)) if x),
-                "els": els, "gis_id": gis_id}
+                "els": els, "gis_id": gis_id, "share": share if share and Fraction(share) != 1 else None}
         self.ipd: dict[str, str] = {}  # account → the ИПД ГИС ЖКХ gave this month's document
         if source.kind == "monthly":
             for aid, ipd in db.execute_sql(
@@ -788,7 +789,8 @@ class _HouseData:
         return Payer(account=t.number, name=name or "—", last_name=last, first_name=first, middle_name=middle,
                      address=info["address"], area=info["area"].replace(".", ","),
                      registered=self.registered.get(info["premises"], 0), house_id=info["house"],
-                     entrance=info["entrance"], flat=info["flat"], els=info["els"], gis_id=info["gis_id"])
+                     entrance=info["entrance"], flat=info["flat"], els=info["els"], gis_id=info["gis_id"],
+                     share=info["share"])
 
 
 def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]:

@@ -50,6 +50,7 @@ class Payer:
     flat: str
     els: str | None = None       # ЕЛС of ГИС ЖКХ, when known
     gis_id: str | None = None    # идентификатор ЖКУ of ГИС ЖКХ, when known
+    share: str | None = None     # a co-owner's account: its share of the premises («1/2»), None for the whole
 
 
 @dataclass(frozen=True)
