@@ -405,7 +405,9 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
     asked = sum(max(closing[s] + 6 * regular[s], 0) for s in set(regular) | set(closing))
     expected = max(asked - _advances(town, OPEN)[number], 0)  # the account's advance is set against it
     (_, page), = pages_by_account(out).items()
-    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес. с февраля 2026 г." in page
+    # the balance asked is February's closing, February's charges in it: the six months ahead are March to August
+    # (it read «с февраля», one month more than the sum covers — review of 2026-12-07)
+    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес. с марта 2026 г." in page
     assert "оценка по начислениям за февраль 2026 г." in page
     assert kop(re.search(r"Итого к оплате \(вперёд на 6 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1)) == expected
     if shutil.which("pdftoppm"):  # and the codes ask for it, recipient by recipient
@@ -413,7 +415,7 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
 
         codes = [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(_first_page(out, tmp_path))]
         assert sum(int(c.get("Sum", 0)) for c in codes) == expected and len(codes) >= 5
-        assert all(c["PersAcc"] == number and "вперёд на 6 мес." in c["Purpose"] for c in codes)
+        assert all(c["PersAcc"] == number and "вперёд на 6 мес. с 03.2026" in c["Purpose"] for c in codes)
 
 
 def _advances(town: str, period: str) -> dict[str, int]:

@@ -325,7 +325,7 @@ class BillSource:
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
                     as_of=format_date_ru(self.as_of), **self._dates(lines, data.balances.get(t.account, {})),
-                    since=f"{self.period.label_ru_genitive} г." if self.kind == "advance" else None,
+                    since=f"{(self.period + 1).label_ru_genitive} г." if self.kind == "advance" else None,
                     ipd=data.ipd.get(t.account))
 
     def _last_overdue(self) -> Period:
@@ -379,7 +379,8 @@ class BillSource:
         return amounts, debts, advance
 
     def _advance_amounts(self, lines: list[dict], by_supplier: dict[str, dict[str, int]]):
-        """The balance now plus N months of the period's regular charges, per recipient (never below zero)."""
+        """The balance now plus N months of the period's regular charges, per recipient (never below zero). The
+        balance is the period's closing — the period's own charges in it —, so the N months are those after it."""
         regular: dict[str, int] = defaultdict(int)
         for line in lines:
             if line["kind"] in REGULAR:
@@ -434,8 +435,9 @@ class BillSource:
         }[self.kind][what]
         if self.kind == "debt":
             purpose += f" на {format_date_ru(self.as_of)}"
-        elif self.kind == "advance":
-            purpose += f" на {self.months} мес. с {month}"
+        elif self.kind == "advance":  # the balance asked holds the period itself: the months ahead follow it
+            ahead = p + 1
+            purpose += f" на {self.months} мес. с {ahead.month:02d}.{ahead.year}"
         purpose += f", {account}"
         fields = self._payee(sup) | {
             "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": named.mmyyyy,
