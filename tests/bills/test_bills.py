@@ -312,6 +312,24 @@ def test_a_debt_bill_asks_for_overdue_months_only_and_its_code_names_the_last_of
         close_database()
 
 
+def test_a_co_owners_bill_names_the_share_its_charges_are_for(town, tmp_path, capsys):
+    """A premises billed by shares (ч. 2 ст. 155 ЖК РФ, ст. 249 ГК РФ): each share's account is charged for its
+    share of the area, persons and meter volumes, but its bill printed the whole flat's area and registrations and
+    nowhere the share — 34,84 руб./м² × 44,6 м² did not give the printed charge (review of 2026-12-07). Раздел 1
+    names the share; a whole flat's bill names none."""
+    out = tmp_path / "bills.pdf"
+    assert run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out, "--workers", 1)[0] == 0
+    pages = {n: p.replace("\n", " ") for n, p in pages_by_account(out).items()}
+    shares = {r["number"]: r["share"] for r in _rows(town, "SELECT number, share FROM account WHERE share IS NOT NULL "
+                                                           "AND share NOT IN ('1', '1/1')")}
+    assert len(shares) >= 2 and set(shares) <= set(pages)
+    for number, page in pages.items():
+        if number in shares:
+            assert f"Доля в праве: {shares[number]} — плата по доле" in page, number
+        else:
+            assert "Доля в праве" not in page, number
+
+
 def test_the_gis_identifiers_are_printed_when_known(town, tmp_path, capsys):
     """ЕЛС and идентификатор ЖКУ of an account and the ИПД of its month's document arrive from ГИС ЖКХ through the
     exchange format (an account updated, a payment document added) and are printed in Раздел 1; an account
@@ -387,7 +405,9 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
     asked = sum(max(closing[s] + 6 * regular[s], 0) for s in set(regular) | set(closing))
     expected = max(asked - _advances(town, OPEN)[number], 0)  # the account's advance is set against it
     (_, page), = pages_by_account(out).items()
-    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес. с февраля 2026 г." in page
+    # the balance asked is February's closing, February's charges in it: the six months ahead are March to August
+    # (it read «с февраля», one month more than the sum covers — review of 2026-12-07)
+    assert "СЧЁТ НА ОПЛАТУ ВПЕРЁД на 6 мес. с марта 2026 г." in page
     assert "оценка по начислениям за февраль 2026 г." in page
     assert kop(re.search(r"Итого к оплате \(вперёд на 6 мес\.\): ([\d\s\u00a0,−]+) руб\.", page).group(1)) == expected
     if shutil.which("pdftoppm"):  # and the codes ask for it, recipient by recipient
@@ -395,7 +415,7 @@ def test_advance_bills_ask_for_the_balance_and_n_months_of_regular_charges(town,
 
         codes = [qr.parse(f.bytes) for f in zxingcpp.read_barcodes(_first_page(out, tmp_path))]
         assert sum(int(c.get("Sum", 0)) for c in codes) == expected and len(codes) >= 5
-        assert all(c["PersAcc"] == number and "вперёд на 6 мес." in c["Purpose"] for c in codes)
+        assert all(c["PersAcc"] == number and "вперёд на 6 мес. с 03.2026" in c["Purpose"] for c in codes)
 
 
 def _advances(town: str, period: str) -> dict[str, int]:
@@ -540,6 +560,23 @@ def test_an_unknown_account_or_house_and_a_wrong_target(town, tmp_path, capsys):
     code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--kind", "debt", "--as-of", "2026-3-1",
                        "--out", tmp_path / "c.pdf")
     assert code == 2 and "--as-of: ожидается дата ГГГГ-ММ-ДД" in err
+
+
+def test_a_month_not_begun_and_an_out_path_through_a_file_are_told_in_russian(town, tmp_path, capsys):
+    """A month after the current one has no bill — it was told to close the month before it, which cannot be
+    closed either; an ``--out`` whose folder cannot be made (a file in the way) was an internal error with a log
+    (review of 2026-12-07)."""
+    import datetime as dt
+
+    ahead = f"{dt.date.today().year + 1}-05"
+    code, _, err = run(capsys, "--db", town, "bills", "--period", ahead, "--out", tmp_path / "a.pdf")
+    assert code == 2 and f"период {ahead} ещё не наступил" in err and "закройте" not in err
+    assert not (tmp_path / "a.pdf").exists()
+    (tmp_path / "file").write_text("x")
+    for out in (tmp_path / "file" / "b.pdf", tmp_path / "file" / "deeper" / "bills"):
+        code, _, err = run(capsys, "--db", town, "bills", "--period", OPEN, "--out", out)
+        assert code == 2 and f"--out {out}:" in err and "файл, а не каталог" in err, err
+        assert "Внутренняя ошибка" not in err and (tmp_path / "file").read_text() == "x"
 
 
 def test_registry_quirks_a_bill_copes_with(town, tmp_path, capsys):
@@ -760,6 +797,8 @@ def test_an_account_closed_last_month_gets_a_bill_for_its_recalculation(town, tm
     assert code == 0, err
     (account, page), = pages_by_account(out).items()
     assert account == number and "перерасч" in page.lower()
+    section5 = page.split("Сведения о перерасчётах", 1)[1].replace("\n", " ")
+    assert "перерасчёт за январь 2026" in section5 and "за 2026-01:" not in section5  # the month named once
 
 
 def test_an_account_closed_long_ago_gets_no_monthly_bill_for_its_penalties(tmp_path, capsys):

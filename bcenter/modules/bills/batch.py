@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -90,8 +91,16 @@ def print_bills(db: pw.Database, request: BillRequest, *, out: Path, house: str 
     chunks = _chunks(targets)
     parent = out.parent if single else out
     created = next((p for p in reversed([parent, *parent.parents]) if not p.exists()), None)
-    parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=parent))  # 0700
+    try:  # a path through a file, a read-only or vanished disk: the user's --out, said so — not an internal error
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=parent))  # 0700
+    except OSError as exc:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        why = {errno.EEXIST: "на пути к нему файл, а не каталог", errno.ENOTDIR: "на пути к нему файл, а не каталог",
+               errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись",
+               errno.EROFS: "диск только для чтения"}.get(exc.errno, exc.strerror or str(exc))
+        raise UsageError(f"--out {out}: каталог {parent} не создан или недоступен для записи: {why}") from None
     files: list[Path] = []
     done = False
     try:

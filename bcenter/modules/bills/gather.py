@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import peewee as pw
 
@@ -324,7 +325,7 @@ class BillSource:
                     months=self.months if self.kind == "advance" else 0,
                     court_costs=tuple(data.court_costs.get(t.account, ())),
                     as_of=format_date_ru(self.as_of), **self._dates(lines, data.balances.get(t.account, {})),
-                    since=f"{self.period.label_ru_genitive} г." if self.kind == "advance" else None,
+                    since=f"{(self.period + 1).label_ru_genitive} г." if self.kind == "advance" else None,
                     ipd=data.ipd.get(t.account))
 
     def _last_overdue(self) -> Period:
@@ -378,7 +379,8 @@ class BillSource:
         return amounts, debts, advance
 
     def _advance_amounts(self, lines: list[dict], by_supplier: dict[str, dict[str, int]]):
-        """The balance now plus N months of the period's regular charges, per recipient (never below zero)."""
+        """The balance now plus N months of the period's regular charges, per recipient (never below zero). The
+        balance is the period's closing — the period's own charges in it —, so the N months are those after it."""
         regular: dict[str, int] = defaultdict(int)
         for line in lines:
             if line["kind"] in REGULAR:
@@ -433,8 +435,9 @@ class BillSource:
         }[self.kind][what]
         if self.kind == "debt":
             purpose += f" на {format_date_ru(self.as_of)}"
-        elif self.kind == "advance":
-            purpose += f" на {self.months} мес. с {month}"
+        elif self.kind == "advance":  # the balance asked holds the period itself: the months ahead follow it
+            ahead = p + 1
+            purpose += f" на {self.months} мес. с {ahead.month:02d}.{ahead.year}"
         purpose += f", {account}"
         fields = self._payee(sup) | {
             "Sum": to_pay or None, "Purpose": purpose, "PersAcc": payer.account, "PaymPeriod": named.mmyyyy,
@@ -551,7 +554,7 @@ def _reason(line: dict) -> str:
     """Раздел 5: what a recalculation or reduction is for, named (п. 69 «ж» ПП 354): the month it corrects, the reason
     the month run recorded, and for a reduction its cause from the line's derivation — what the quality rule found
     (its legal basis: «перерывы сверх допустимой продолжительности», «температура горячей воды», …) or the days of
-    a temporary absence."""
+    a temporary absence. The month is named once: not «за 2026-10: перерасчёт за октябрь 2026: …»."""
     reason = line["reason"] or {"quality": "снижение за качество / перерыв", "absence": "временное отсутствие",
                                 "benefit": "льгота"}.get(line["kind"], "перерасчёт")
     if not line["reason"] and line["kind"] in ("quality", "absence") and line["derivation"]:
@@ -564,8 +567,9 @@ def _reason(line: dict) -> str:
             reason = f"снижение за качество: {cause.group(1)} ({derivation['basis'].split(' (')[0]})"
         elif line["kind"] == "absence" and inputs.get("absent_days") and inputs.get("days_in_month"):
             reason = f"временное отсутствие: {inputs['absent_days']} дн. из {inputs['days_in_month']}"
-    if line["corrects"] and line["corrects"] not in reason:
-        reason = f"за {line['corrects']}: {reason}"
+    corrects = line["corrects"] and str(line["corrects"])
+    if corrects and corrects not in reason and Period.parse(corrects).label_ru not in reason:
+        reason = f"за {corrects}: {reason}"  # the month once: «перерасчёт за октябрь 2026: …» names it already
     return reason
 
 
@@ -620,10 +624,10 @@ class _HouseData:
         keys = db_ids(houses)  # bound in raw SQL
         self.accounts: dict[str, dict] = {}
         for (aid, number, org, first, last, middle, pnum, pkind, area, entrance, pid, hid, city, street,
-             building, block, els, gis_id, postcode, region) in db.execute_sql(
+             building, block, els, gis_id, postcode, region, share) in db.execute_sql(
                 'SELECT a.id, a.number, a.holder_org_name, pe.first_name, pe.last_name, pe.middle_name, p.number, '
                 'p.kind, p.total_area, p.entrance, p.id, p.house_id, h.city, h.street, h.building, h.block, '
-                'a.els, a.gis_id, h.postcode, h.region '
+                'a.els, a.gis_id, h.postcode, h.region, a.share '
                 'FROM "account" a JOIN "premises" p ON p.id = a.premises_id JOIN "house" h ON h.id = p.house_id '
                 f'LEFT JOIN "person" pe ON pe.id = a.holder_person_id WHERE p.house_id IN ({marks})', keys):
             self.accounts[str(aid)] = {
@@ -631,7 +635,7 @@ class _HouseData:
                 "area": _volume(area) or "0", "premises": str(pid), "house": str(hid),
                 "address": ", ".join(x for x in (postcode, region, format_address(city, street, building, block,
                                                                                     pnum, pkind)) if x),
-                "els": els, "gis_id": gis_id}
+                "els": els, "gis_id": gis_id, "share": share if share and Fraction(share) != 1 else None}
         self.ipd: dict[str, str] = {}  # account → the ИПД ГИС ЖКХ gave this month's document
         if source.kind == "monthly":
             for aid, ipd in db.execute_sql(
@@ -787,7 +791,8 @@ class _HouseData:
         return Payer(account=t.number, name=name or "—", last_name=last, first_name=first, middle_name=middle,
                      address=info["address"], area=info["area"].replace(".", ","),
                      registered=self.registered.get(info["premises"], 0), house_id=info["house"],
-                     entrance=info["entrance"], flat=info["flat"], els=info["els"], gis_id=info["gis_id"])
+                     entrance=info["entrance"], flat=info["flat"], els=info["els"], gis_id=info["gis_id"],
+                     share=info["share"])
 
 
 def _liable_now(db: pw.Database, accounts: set, day: str) -> dict[str, set[str]]:

@@ -50,6 +50,7 @@ class Payer:
     flat: str
     els: str | None = None       # ЕЛС of ГИС ЖКХ, when known
     gis_id: str | None = None    # идентификатор ЖКУ of ГИС ЖКХ, when known
+    share: str | None = None     # a co-owner's account: its share of the premises («1/2»), None for the whole
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class Bill:
     issued: str | None = None  # monthly: the business day of the close, or the print day of an open month
     due: str | None = None     # monthly: the last day to pay without penalties (ч. 1 ст. 155 ЖК РФ, ст. 193 ГК РФ)
     due_capital: str | None = None  # the capital-repair fee's, when a regional day makes it differ
-    since: str | None = None   # advance bills: «ноября 2026 г.» (after «с»)
+    since: str | None = None   # advance bills: the first month ahead, after the period: «декабря 2026 г.» (after «с»)
     ipd: str | None = None     # the ИПД ГИС ЖКХ gave this month's document, when loaded
 
     @property

@@ -233,6 +233,8 @@ class Renderer:
         left += [(label, value) for label, value in (("ЕЛС", p.els), ("Идентиф. ЖКУ", p.gis_id),
                                                      ("ИПД", bill.ipd)) if value]
         left += [("Общая площадь", f"{p.area} м²"), ("Зарегистрировано", f"{p.registered} чел.")]
+        if p.share:  # a co-owner's account (ч. 2 ст. 155 ЖК РФ, ст. 249 ГК РФ): area, persons, volumes in the share
+            left.append(("Доля в праве", f"{p.share} — плата по доле: площадь, проживающие, объёмы"))
         right = [("Исполнитель", e.name), ("ИНН / КПП", f"{e.inn} / {e.kpp or '—'}"), ("Адрес", e.address)]
         contacts = " · ".join(x for x in (e.phone and f"тел. {e.phone}", e.email, e.site) if x)
         if contacts:
