@@ -13,7 +13,8 @@ premises over the same days, whatever their kinds — except that a permanent re
 one in the same premises ends the temporary one the day before (the person now lives there for good: the officer
 registers по месту жительства and the stay по месту пребывания ends, ПП 713 п. 30 [U]; one person is one resident
 of the premises, ПП 354 п. 56(1)) [P]; the owners' shares of a premises at most 1/1 on every day; an absence of a
-person registered on some day of it, over no day of another absence of theirs. Every write is one unit of work: the rows, their outbox and the audit.
+person registered on some day of it, over no day of another absence of theirs. Every write is one unit of work: the
+rows, their outbox and the audit.
 """
 from __future__ import annotations
 
