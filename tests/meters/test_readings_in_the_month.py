@@ -165,6 +165,9 @@ def test_bcenter_readings_commands(town, capsys):
     assert "Нет прибора учёта" in capsys.readouterr().err
     assert main(["--db", url, "readings", "add", "--meter", serial, "--value", "сто"]) != 0
     assert "не число" in capsys.readouterr().err
+    for typed in ("1e3", "1_000", "\u0661\u0662"):  # Python's number syntax is no reading a person types
+        assert main(["--db", url, "readings", "add", "--meter", serial, "--value", typed]) != 0, typed
+        assert f"«{typed}» — не число" in capsys.readouterr().err
     assert main(["--db", url, "readings", "list", "--account", account]) == 0
     assert serial in capsys.readouterr().out
 

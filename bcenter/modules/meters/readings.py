@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import peewee as pw
 
-from bcenter.core.errors import NotFound, UsageError
+from bcenter.core.errors import InvalidValue, NotFound, UsageError
 from bcenter.core.ids import is_uuid
 from bcenter.core.period import Period
+from bcenter.core.quantity import parse_decimal
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine import reading_rules as rules
 from bcenter.engine.readings import HISTORY_MONTHS, monthly_history, reading_period
@@ -165,12 +166,13 @@ def parse_values(meter: MeterInfo, given: dict[str, str | Decimal | None]) -> di
         if text is None or str(text).strip() == "":
             continue
         raw = str(text).strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise UsageError(f"{rules.ZONE_NAMES.get(zone, zone)}: «{text}» — не число") from None
-        if not value.is_finite():
-            raise UsageError(f"{rules.ZONE_NAMES.get(zone, zone)}: «{text}» — не число")
+        if isinstance(text, Decimal) and text.is_finite():
+            raw = format(text, "f")
+        try:  # digits 0–9 and one comma: «1e3», «1_000» or other scripts' digits are no reading a person meant
+            value = parse_decimal(raw)
+        except InvalidValue:
+            raise UsageError(f"{rules.ZONE_NAMES.get(zone, zone)}: «{text}» — не число (цифры, дробная часть через "
+                             "запятую: 12345,678)") from None
         if value.as_tuple().exponent < -3:  # type: ignore[operator]
             raise UsageError(f"{rules.ZONE_NAMES.get(zone, zone)}: «{text}» — не больше трёх знаков после запятой")
         out[zone] = value
