@@ -9,6 +9,8 @@ import click
 from bcenter.cli import Context, _show, cli, db_option
 
 ZONE_OPTIONS = (("value", "total"), ("day", "day"), ("night", "night"), ("peak", "peak"), ("half_peak", "half_peak"))
+ZONE_FLAGS = {zone: "--" + option.replace("_", "-") for option, zone in ZONE_OPTIONS}
+"""The option of ``readings add`` that types each zone: a correction's hint names the meter's own zones."""
 
 
 def verdict_lines(kept) -> list[str]:
@@ -28,7 +30,7 @@ def verdict_lines(kept) -> list[str]:
                                                                             "below_previous", "above_next")
                                                                    for v in kept.verdicts)
                         else f" Исправить: bcenter readings add --meter {kept.meter} --date {kept.day.isoformat()} "
-                             "--value …"))
+                             + " ".join(f"{ZONE_FLAGS.get(z, '--value')} …" for z in kept.values or {"total": 0})))
     return lines
 
 

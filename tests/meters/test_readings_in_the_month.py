@@ -260,3 +260,19 @@ def test_a_mistyped_reading_is_corrected_by_a_new_one_of_its_month(town):
         assert lines[-1].method == "meter" and D(lines[-1].inputs["volume"]) == 2
     finally:
         app.close()
+
+
+def test_a_two_zone_readings_correction_hint_names_its_zones():
+    """A rejected reading of a day/night meter said «Исправить: … --value …» — an option a two-zone meter refuses;
+    the hint names the meter's own zones."""
+    from datetime import date
+    from decimal import Decimal
+
+    from bcenter.cli.readings import verdict_lines
+    from bcenter.modules.meters.readings import KeptReading
+
+    kept = KeptReading("0190aaaa-0000-7000-8000-0000abcdef12", "Э-1", date(2026, 11, 24), None, "resident",
+                       {"day": Decimal("100"), "night": Decimal("50")}, "rejected",
+                       (("below_previous", "reject", "меньше предыдущего"),))
+    hint = verdict_lines(kept)[-1]
+    assert hint.endswith("Исправить: bcenter readings add --meter Э-1 --date 2026-11-24 --day … --night …")
