@@ -25,6 +25,24 @@ def _cuts(app, name: str, period: Period) -> dict[str, dict]:
     return {by: app.reports.json(name, period=period, by=by) for by in report.cuts}
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "pdf"])
+def test_a_report_that_fails_midway_leaves_no_file_behind(tmp_path, fmt):
+    """A run refused while its rows are computed (a month not closed far back, a full disk) left «osv.xlsx.tmp»
+    beside where the file was to be; now neither the file nor the temporary one is there, and the refusal goes on."""
+    from bcenter.core.errors import Problem, ValidationFailed
+    from bcenter.modules.reports import files
+    from bcenter.modules.reports.registry import Column, Result
+
+    def rows():
+        yield ("дом 1", 100)
+        raise ValidationFailed([Problem("period", "месяцы не закрыты")], title="Отчёт не построен")
+
+    result = Result("test", "Проба", "", (Column("house", "Дом"), Column("amount", "Сумма", "money", 16)), rows())
+    with pytest.raises(ValidationFailed):
+        files.write(result, tmp_path / f"osv.{fmt}", fmt)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("period", [CLOSED, OPEN])
 def test_charges_and_collection_are_the_statement_s_columns(app, period):
     osv = app.reports.json("osv", period=period, by="house")["totals"]

@@ -49,13 +49,18 @@ def shown(kind: str, value) -> str:
 
 
 def write(result: Result, path: Path, fmt: str) -> dict[str, int]:
-    """Write ``result`` to ``path`` in ``fmt`` (atomically: a temporary file renamed); returns the money totals by
-    column title."""
+    """Write ``result`` to ``path`` in ``fmt`` (atomically: a temporary file renamed; a run that fails midway — a
+    refusal while the rows are computed, a full disk — leaves neither the file nor the temporary one); returns the
+    money totals by column title."""
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = {"csv": _csv, "json": _json, "xlsx": _xlsx, "pdf": _pdf}[fmt]
-    totals = writer(result, tmp)
-    tmp.replace(path)
+    try:
+        totals = writer(result, tmp)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     titles = {c.key: c.title for c in result.columns}
     money = {c.key for c in result.columns if c.kind == "money"}
     return {titles[k]: v for k, v in totals.items() if k in money}
