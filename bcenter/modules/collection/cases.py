@@ -662,9 +662,10 @@ def open_case(uow: UnitOfWork, db: pw.Database, *, account: str, stage: str, fil
                              duty=duty, duty_paid=duty, other_costs=costs, court=court, responsible=responsible,
                              documents={**({"debts_not_claimed": barred} if barred else {}),
                                         **({"penalties_not_claimed": unclaimed} if unclaimed else {})})
-        for line, barred, included in c.lines:
+        for line, past_limitation, included in c.lines:
             uow.insert(CourtCaseLine, case=case_id, period=str(line.period), service=line.service,
-                       supplier=line.supplier, due=line.due, amount=line.debt, barred=barred, included=included)
+                       supplier=line.supplier, due=line.due, amount=line.debt, barred=past_limitation,
+                       included=included)
         opened.append((case_id, number, c, duty))
     numbers = [number for _id, number, _c, _duty in opened]
     for case_id, number, c, duty in opened:
