@@ -203,6 +203,15 @@ class CashDesk:
                         "expected": shift.cash})
 
     # --- what is owed -----------------------------------------------------------------------------------
+    def _billed_since(self, number: str, closed: date) -> bool:
+        """Whether the month of an account's closing day is calculated (a charge entry of it or later): until then
+        its days before the closing are still to be charged, and money beyond today's debt is their payment, not
+        money ahead on a closed account."""
+        m = param_mark(self.db)
+        return self.db.execute_sql(
+            f'SELECT 1 FROM "journal_entry" e JOIN "account" a ON a.id = e.account_id WHERE a.number = {m} '
+            f'AND e.period >= {m} LIMIT 1', (number, str(Period.of(closed)))).fetchone() is not None
+
     def owed(self, number: str) -> AccountOwed:
         return account_owed(self.db, number, day=self.today)
 
@@ -241,7 +250,8 @@ class CashDesk:
         if recipient is not None and not services:
             services = recipient_split(owed, amount, recipient, period=period)
         lines = split(owed, amount, services=services, executor=self._executor(), period=period)
-        if owed.closed is not None and owed.closed <= self.today and any(ln.advance for ln in lines):
+        if owed.closed is not None and owed.closed <= self.today and any(ln.advance for ln in lines) \
+                and self._billed_since(owed.number, owed.closed):
             raise UsageError(f"Оплата не принята: лицевой счёт {owed.number} закрыт {owed.closed:%d.%m.%Y} — по нему "
                              f"можно принять только долг ({format_rub_ru(max(owed.total, 0))}); оплату вперёд "
                              "примите на действующий лицевой счёт помещения")
