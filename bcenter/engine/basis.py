@@ -61,6 +61,12 @@ class Price:
     def two_part(self) -> bool:
         return self.cold_water_rate is not None and self.heat_rate is not None and self.heat_per_m3 is not None
 
+    @property
+    def hot_water_rate(self) -> Decimal:
+        """A two-part hot-water tariff as one rate per m³: cold water + heat per m³ × heat (EXCHANGE.md: the charge is
+        V × cold_water_rate + V × heat_per_m3 × heat_rate) — what a volume's reduction is priced at."""
+        return self.cold_water_rate + self.heat_per_m3 * self.heat_rate
+
 
 @dataclass(frozen=True, slots=True)
 class MeterState:

@@ -442,8 +442,7 @@ def _line_reductions(basis: HouseBasis, account: AccountBasis, line: Line, mine:
             svc.resource, svc.kind, meter_impossible=_meter_impossible(basis, account, svc), metered=False):
         norm = basis.norms.get((svc.key, "person"))
         price = basis.prices.get(svc.key)
-        rate = None if price is None else price.rate if not price.two_part else \
-            price.cold_water_rate + price.heat_per_m3 * price.heat_rate
+        rate = None if price is None else price.hot_water_rate if price.two_part else price.rate
         if norm is not None and rate is not None:
             for days in account.absent_days:
                 absent.append(reductions.absence_recalc(
@@ -490,7 +489,7 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
     price = basis.prices[line.service]
     cold = None
     if price.two_part:
-        hot, cold = price.cold_water_rate + price.heat_per_m3 * price.heat_rate, price.cold_water_rate
+        hot, cold = price.hot_water_rate, price.cold_water_rate
     else:
         hot = price.rate if price.rate is not None else next(iter(price.zones.values()))
         supplier = basis.services[line.service].supplier
