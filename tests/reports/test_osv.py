@@ -154,3 +154,28 @@ def test_a_month_after_the_open_one_goes_on_from_its_balances(app):
     assert [app.reports.json("osv", period=OPEN + i, by="house")["totals"] for i in range(3)] == after
     with pytest.raises(ValidationFailed, match="не закрыты .больше 36.: сальдо не считается"):
         app.reports.json("osv", period=OPEN + 40, by="house")  # the months between are not walked for ever
+
+
+def test_balances_brought_after_a_gap_of_months_open_the_first_month_of_bcenter(tmp_path, example_doc, capsys):
+    """The old system's last closed month is 2024-09 while the balances brought are of 2025-01, the first month
+    bcenter calculates (review of the day's change): the months between have no data of bcenter, and the month after
+    the open one went on from them — zero — losing the balances brought in 2025-01. Both towns (the example's
+    closed months 2024-11–2024-12, and 2024-09 alone) print the same balances of 2025-02."""
+    import copy
+    import json
+
+    from bcenter.cli import main
+
+    printed = []
+    for closed in (["2024-11", "2024-12"], ["2024-09"]):
+        doc = copy.deepcopy(example_doc)
+        doc["closed_periods"] = closed
+        path, url = tmp_path / f"doc-{closed[0]}.json", f"sqlite:///{tmp_path / f'town-{closed[0]}.db'}"
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        assert main(["--db", url, "import", str(path)]) == 0, capsys.readouterr().err
+        assert main(["--db", url, "calc", "--period", "2025-01"]) == 0, capsys.readouterr()
+        capsys.readouterr()
+        assert main(["--db", url, "balances", "--period", "2025-02", "--json"]) == 0
+        printed.append(json.loads(capsys.readouterr().out))
+    assert printed[0] == printed[1]
+    assert any(row["opening"] != "0.00" for row in printed[1]["accounts"])

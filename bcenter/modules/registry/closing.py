@@ -84,14 +84,21 @@ def compute_balances(db: pw.Database, period: Period, *, houses: Sequence[str] |
                                         (str(previous),)).fetchone() is not None
     before, chained = after or (None, None)
     if after is None and not found_previous and _open_before(db, previous):
+        finance = finance or Finance(db)  # one for the months walked and this one
         before, chained = _open_months(db, period, houses, finance, carry)
     if chained is not None:
         for key, values in before.items():
             rows[key]["opening"] = values["closing"]
+        brought = "="  # and the balances brought from the system we left for this month (a house come later)
     elif not found_previous:  # the first period in bcenter: the balances brought from the system we left
+        brought = "<="
+    else:
+        brought = None
+    if brought is not None:
         for account, service, supplier, amount in db.execute_sql(
                 f'SELECT o.account_id, o.service_id, o.supplier_id, o.amount FROM "opening_balance" o '
-                f'WHERE o.period <= {mark}{o_scope}', (str(period), *scope_params)):
+                f'WHERE o.period {brought} {mark}{o_scope}',
+                (str(period), *scope_params)):
             rows[(str(account), str(service), str(supplier))]["opening"] += int(amount)
     owed_now: dict[str, dict[tuple[Period, str, str], int]] = defaultdict(lambda: defaultdict(int))
     for account, service, supplier, kind, amount in db.execute_sql(
