@@ -253,6 +253,27 @@ def test_a_back_dated_absence_recalculates_once_with_the_absence_named(app):
     assert app.month.calc(OPEN, workers=1).lines == 0
 
 
+def test_an_absence_is_named_for_the_flat_the_person_lives_in_not_one_they_left(app):
+    """Review of the day's change: an absence was a fact of every premises its person was ever registered in — a flat
+    left in March had its house marked and its accounts' recalculation reasons ready to name an August trip. Only
+    the registrations in force over the absence's days count."""
+    from bcenter.modules.registry.dirty import dirty_houses
+    from db.dialect import db_id
+
+    account = _account(app)
+    premises = app.db.execute_sql('SELECT premises_id FROM "account" WHERE number = ?', (account,)).fetchone()[0]
+    other = app.db.execute_sql('SELECT number FROM "account" WHERE premises_id <> ? AND share IS NULL '
+                               'ORDER BY number LIMIT 1', (db_id(str(premises)),)).fetchone()[0]
+    app.passport.deregister(account, person="h00001-c1", on="2026-03-01")
+    app.passport.register(other, kind="permanent", start="2026-03-01", person="h00001-c1")
+    app.month.calc(OPEN, workers=1)
+    (seq,) = app.db.execute_sql('SELECT MAX(seq) FROM "outbox"').fetchone()
+    app.passport.absence(person="h00001-c1", start="2026-08-05", end="2026-08-18", documents=["командировка"])
+    named = {app.db.execute_sql('SELECT number FROM "account" WHERE id = ?', (db_id(a),)).fetchone()[0]
+             for by_account in dirty_houses(app.db, after_seq=seq).facts.values() for a in by_account}
+    assert other in named and account not in named
+
+
 def test_an_owner_of_two_shares_is_one_owner_for_the_norm(app):
     """Review of 2026-12: nobody registered, so the norm counts the owners (ПП 354 п. 56(2)); one of two owners sold
     his half to the other — one owner from August, but his two rights counted as two persons and nothing changed."""

@@ -19,6 +19,7 @@ import peewee as pw
 
 from bcenter.core.period import Period
 from db.dialect import db_ids, param_mark
+from db.queries import LIVE_REGISTRATION
 from db.fields import IdField
 from db.packed_ids import unpack_ids
 
@@ -217,10 +218,11 @@ def _name_in_premises(db: pw.Database, dirty: Dirty, facts: dict[str, list[Fact]
 
 ABSENCES = (
     'SELECT p.house_id, r.premises_id, a.valid_from, a.valid_to, s.valid_from, s.valid_to, pe.last_name, '
-    'pe.first_name, pe.middle_name FROM "absence" a JOIN "registration" r ON r.person_id = a.person_id '
-    'JOIN "premises" p ON p.id = r.premises_id JOIN "person" pe ON pe.id = a.person_id '
-    'LEFT JOIN "absence" s ON s.id = a.supersedes_id WHERE a.id IN')
-"""An absence written since the last run, the premises its person is registered in, and the absence it corrects."""
+    'pe.first_name, pe.middle_name, r.valid_from, r.valid_to FROM "absence" a JOIN "registration" r '
+    'ON r.person_id = a.person_id JOIN "premises" p ON p.id = r.premises_id JOIN "person" pe ON pe.id = a.person_id '
+    f'LEFT JOIN "absence" s ON s.id = a.supersedes_id WHERE {LIVE_REGISTRATION} AND a.id IN')
+"""An absence written since the last run, the premises its person is registered in (registrations in force; those
+over its days are kept, ``_absences``), and the absence it corrects."""
 
 
 def _absences(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
@@ -232,8 +234,11 @@ def _absences(db: pw.Database, ids: list[str], dirty: Dirty) -> None:
     houses: dict[str, str] = {}
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        for house, prem, v_from, v_to, o_from, o_to, last, first, middle in db.execute_sql(
+        for house, prem, v_from, v_to, o_from, o_to, last, first, middle, r_from, r_to in db.execute_sql(
                 f"{ABSENCES} ({', '.join([mark] * len(chunk))})", db_ids(chunk)):
+            days = [_day(d) for d in (v_from, v_to, o_from, o_to) if d is not None]
+            if _day(r_from) > max(days) or (r_to is not None and _day(r_to) <= min(days)):
+                continue  # a premises the person left before it (or came to after): its months are not touched
             begin, end = registration_change(v_from, v_to, o_from, o_to)
             end = None if end is None else end + timedelta(days=1)  # the day of return is a day it touched
             dirty.mark(_key(house), Period.of(begin))
