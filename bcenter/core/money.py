@@ -138,10 +138,15 @@ def rub_to_kop(value: Decimal | str | int) -> int:
 
 def parse_rub_ru(text: str) -> int:
     """Rubles as a person types them → kopecks, exactly: «12 500,00», «12500.5» → 1250000, 1250050 (the decimal comma,
-    spaces and no-break spaces allowed; what is left must be digits 0–9 with a point — ``parse_decimal``: «1e3»,
-    «1_000» or other scripts' digits are no sum a cashier meant — and whole kopecks — ``rub_to_kop``)."""
+    spaces of any kind, «,50» and «100,» allowed; what is left must be digits 0–9 with a point — ``parse_decimal``:
+    «1e3», «1_000» or other scripts' digits are no sum a cashier meant — and whole kopecks — ``rub_to_kop``)."""
+    typed = "".join(text.split()).replace(",", ".")  # spaces of any kind (a pasted tab, a no-break space) go
+    if typed[:1] == "." and typed[1:].isascii() and typed[1:].isdigit():  # «,50»: fifty kopecks
+        typed = "0" + typed
+    elif typed[-1:] == "." and typed[:-1].isascii() and typed[:-1].isdigit():  # «100,»: nothing after the comma
+        typed = typed[:-1]
     try:
-        amount = parse_decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+        amount = parse_decimal(typed)
     except InvalidValue as exc:  # the reason in a cashier's words, the text as typed
         reason = "это не десятичное число" if exc.reason.startswith("ожидается") else exc.reason
         raise InvalidValue(f"{reason} (сумма пишется цифрами, копейки через запятую: 1 234,56)", value=text) from None

@@ -149,14 +149,15 @@ def test_to_kop_equals_round_rub_in_kopecks_and_is_within_half_a_kopeck(d):
 
 
 @pytest.mark.parametrize("text, kop", [("12 500,00", 1250000), ("12500.5", 1250050), ("1\u00a0000", 100000),
-                                       ("-80,29", -8029), ("0,50", 50)])
+                                       ("-80,29", -8029), ("0,50", 50), (",50", 50), ("100,", 10000),
+                                       ("12\t500,00\n", 1250000)])  # the last three: the strict reading refused
 def test_rubles_as_a_person_types_them(text, kop):
     from bcenter.core.money import parse_rub_ru
 
     assert parse_rub_ru(text) == kop
 
 
-@pytest.mark.parametrize("text", ["1e5", "1E2", "1_000", "+5", "12,345", "0x10", "١٢"])
+@pytest.mark.parametrize("text", ["1e5", "1E2", "1_000", "+5", "12,345", "0x10", "١٢", ",", "1,2,", "-,5"])
 def test_rubles_a_person_did_not_mean_are_refused(text):
     """Text from a person is read strictly (``parse_decimal``): «1e5» for a transfer was 100 000,00 ₽."""
     from bcenter.core.money import parse_rub_ru
