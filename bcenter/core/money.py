@@ -36,7 +36,7 @@ from decimal import (
 )
 
 from bcenter.core.errors import InvalidValue
-from bcenter.core.quantity import parse_decimal
+from bcenter.core.quantity import parse_typed_decimal
 
 __all__ = [
     "CONTEXT",
@@ -140,13 +140,8 @@ def parse_rub_ru(text: str) -> int:
     """Rubles as a person types them → kopecks, exactly: «12 500,00», «12500.5» → 1250000, 1250050 (the decimal comma,
     spaces of any kind, «,50» and «100,» allowed; what is left must be digits 0–9 with a point — ``parse_decimal``:
     «1e3», «1_000» or other scripts' digits are no sum a cashier meant — and whole kopecks — ``rub_to_kop``)."""
-    typed = "".join(text.split()).replace(",", ".")  # spaces of any kind (a pasted tab, a no-break space) go
-    if typed[:1] == "." and typed[1:].isascii() and typed[1:].isdigit():  # «,50»: fifty kopecks
-        typed = "0" + typed
-    elif typed[-1:] == "." and typed[:-1].isascii() and typed[:-1].isdigit():  # «100,»: nothing after the comma
-        typed = typed[:-1]
     try:
-        amount = parse_decimal(typed)
+        amount = parse_typed_decimal(text)
     except InvalidValue as exc:  # the reason in a cashier's words, the text as typed
         reason = "это не десятичное число" if exc.reason.startswith("ожидается") else exc.reason
         raise InvalidValue(f"{reason} (сумма пишется цифрами, копейки через запятую: 1 234,56)", value=text) from None

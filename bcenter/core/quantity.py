@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from bcenter.core.errors import InvalidValue
 
-__all__ = ["canonical", "parse_decimal", "parse_fraction"]
+__all__ = ["canonical", "parse_decimal", "parse_fraction", "parse_typed_decimal"]
 
 _DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _FRACTION_RE = re.compile(r"([0-9]+)/([0-9]+)")
@@ -38,6 +38,18 @@ def parse_decimal(text: str) -> Decimal:
     if _DECIMAL_RE.fullmatch(text) is None:
         raise InvalidValue(_decimal_reason(text), value=text)
     return Decimal(text)
+
+
+def parse_typed_decimal(text: str) -> Decimal:
+    """A number as a person types it: spaces of any kind dropped (digit groups, a pasted tab), a decimal comma,
+    «,5» and «12,» read as 0.5 and 12 — then strictly, as ``parse_decimal`` («1e3», «1_000», other scripts' digits
+    refused with its reason)."""
+    typed = "".join(text.split()).replace(",", ".")
+    if typed[:1] == "." and typed[1:].isascii() and typed[1:].isdigit():
+        typed = "0" + typed
+    elif typed[-1:] == "." and typed[:-1].isascii() and typed[:-1].isdigit():
+        typed = typed[:-1]
+    return parse_decimal(typed)
 
 
 def _decimal_reason(text: str) -> str:

@@ -276,3 +276,18 @@ def test_a_two_zone_readings_correction_hint_names_its_zones():
                        (("below_previous", "reject", "меньше предыдущего"),))
     hint = verdict_lines(kept)[-1]
     assert hint.endswith("Исправить: bcenter readings add --meter Э-1 --date 2026-11-24 --day … --night …")
+
+
+def test_a_reading_typed_with_a_trailing_comma_or_a_pasted_tab_is_read():
+    """The strict reading of a typed value (``quantity.parse_typed_decimal``, as money's) keeps what people type:
+    «185,» and «12\\t345,5» are numbers; «1e3» is not."""
+    from decimal import Decimal
+
+    from bcenter.core.errors import UsageError
+    from bcenter.modules.meters.readings import MeterInfo, parse_values
+
+    meter = MeterInfo.__new__(MeterInfo)
+    assert parse_values(meter, {"total": "185,"}) == {"total": Decimal("185")}
+    assert parse_values(meter, {"total": "12\t345,5"}) == {"total": Decimal("12345.5")}
+    with pytest.raises(UsageError, match="«1e3» — не число"):
+        parse_values(meter, {"total": "1e3"})

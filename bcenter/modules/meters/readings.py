@@ -26,7 +26,7 @@ import peewee as pw
 from bcenter.core.errors import InvalidValue, NotFound, UsageError
 from bcenter.core.ids import is_uuid
 from bcenter.core.period import Period
-from bcenter.core.quantity import parse_decimal
+from bcenter.core.quantity import parse_typed_decimal
 from bcenter.core.vocabulary import ZONES
 from bcenter.engine import reading_rules as rules
 from bcenter.engine.readings import HISTORY_MONTHS, monthly_history, reading_period
@@ -165,11 +165,9 @@ def parse_values(meter: MeterInfo, given: dict[str, str | Decimal | None]) -> di
     for zone, text in given.items():
         if text is None or str(text).strip() == "":
             continue
-        raw = str(text).strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
-        if isinstance(text, Decimal) and text.is_finite():
-            raw = format(text, "f")
+        raw = format(text, "f") if isinstance(text, Decimal) and text.is_finite() else str(text)
         try:  # digits 0–9 and one comma: «1e3», «1_000» or other scripts' digits are no reading a person meant
-            value = parse_decimal(raw)
+            value = parse_typed_decimal(raw)
         except InvalidValue:
             raise UsageError(f"{rules.ZONE_NAMES.get(zone, zone)}: «{text}» — не число (цифры, дробная часть через "
                              "запятую: 12345,678)") from None
