@@ -4,6 +4,8 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+import pytest
+
 from bcenter.app import App
 from bcenter.app.collection import Criteria
 from bcenter.app.passport import NewPerson
@@ -42,6 +44,23 @@ def example_app(db, url: str, example_doc: dict, old: list[tuple[str, str, str, 
     doc["opening_balances"] += [{"account": a, "service": s, "period": p, "amount": m} for a, s, p, m in old]
     import_data(doc, db=db)
     return App.open(url, clock=FixedClock(TODAY))
+
+
+def example_fixture(old: list[tuple[str, str, str, str]], *, name: str = "app", sold_on: str | None = None):
+    """A fixture ``name`` of the documented example with the migrated debts ``old`` (``example_app``), closed after
+    the test; with ``sold_on``, the flat of ``test_liability`` sold that day (``test_liability._sell``)."""
+
+    @pytest.fixture(name=name)
+    def fixture(any_db, any_url, example_doc):
+        application = example_app(any_db, any_url, example_doc, old)
+        if sold_on is not None:
+            from tests.collection.test_liability import _sell
+
+            _sell(application, sold_on)
+        yield application
+        application.close()
+
+    return fixture
 
 
 def sold_demo(app) -> str:

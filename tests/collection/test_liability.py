@@ -17,7 +17,7 @@ from bcenter.core.errors import ValidationFailed
 from bcenter.core.period import Period
 from bcenter.engine.collection import court_order_duty
 from bcenter.modules.collection.accounts import accounts_info, debtors_of
-from tests.collection.helpers import example_app
+from tests.collection.helpers import example_fixture
 
 FLAT = "1002003006"
 """Смирнова Ольга Викторовна owns it whole since 2019 (``per4``)."""
@@ -35,11 +35,7 @@ flat, February and August 2024."""
 FILED = date(2026, 6, 1)
 
 
-@pytest.fixture
-def app(any_db, any_url, example_doc):
-    application = example_app(any_db, any_url, example_doc, OLD)
-    yield application
-    application.close()
+app = example_fixture(OLD)
 
 
 def _sell(app, day: str) -> None:

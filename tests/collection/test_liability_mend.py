@@ -10,7 +10,7 @@ from bcenter.core.period import Period
 from bcenter.engine.penalties import penalty_total
 from db.models.finance import Payment
 from db.uow import UnitOfWork
-from tests.collection.helpers import account_id, debtor, example_app
+from tests.collection.helpers import account_id, debtor, example_fixture
 from tests.collection.test_liability import BUYER, FILED, FLAT, OLD, SELLER, _sell
 from tests.collection.test_liability_review import _pay_penalties, flat  # noqa: F401
 
@@ -54,42 +54,35 @@ def test_a_former_owners_penalties_without_principal_are_named_on_the_card(flat,
     assert "02.2024, 04.2024" in line and SELLER in line and "не взыскиваются этим делом" in line
 
 
-def test_a_former_owners_months_all_past_limitation_are_named_not_dropped(any_db, any_url, example_doc, capsys):
+long_ago = example_fixture([*((a, s, p, m) for a, s, p, m in OLD if a == "acc3" and p >= "2024-03"),
+                            ("acc3", "svc-maint", "2023-03", "5000.00")], name="long_ago", sold_on="2023-06-01")
+"""The flat sold in June 2023 by a seller who owed for February 2023 only (past its limitation by the filing)."""
+
+
+def test_a_former_owners_months_all_past_limitation_are_named_not_dropped(long_ago, capsys):
     """The seller sold in June 2023 and owed only for February 2023 — past its three years on the filing day
     (ГК ст. 196). The buyer's case is filed; the seller's month gets no case, and the card says so — the amount, the
     month and who was liable (before the mend the filing named it nowhere: a debt dropped in silence); asked to
     (``--include-barred``), the seller's month is a case of its own."""
-    old = [*((a, s, p, m) for a, s, p, m in OLD if a == "acc3" and p >= "2024-03"),
-           ("acc3", "svc-maint", "2023-03", "5000.00")]
-    app = example_app(any_db, any_url, example_doc, old)
-    try:
-        _sell(app, "2023-06-01")
-        [case] = app.collection.open_case(FLAT, filed_on=FILED)
-        assert [d.name for d in case.debtors] == ["Покупатель Павел Петрович"]
-        assert Period(2023, 2) not in case.periods
-        [text] = case.unclaimed_debts
-        assert "899,50" in text and "02.2023" in text and SELLER in text and "срок исковой давности" in text
-        assert main(["--db", app.url, "cases", "card", case.number]) == 0
-        out = capsys.readouterr().out
-        assert f"Не взыскивается: {text}" in out
-        [seller] = app.collection.open_case(FLAT, filed_on=FILED, include_barred=True)
-        assert [d.name for d in seller.debtors] == [SELLER] and seller.periods == (Period(2023, 2),)
-    finally:
-        app.close()
+    app = long_ago
+    [case] = app.collection.open_case(FLAT, filed_on=FILED)
+    assert [d.name for d in case.debtors] == ["Покупатель Павел Петрович"]
+    assert Period(2023, 2) not in case.periods
+    [text] = case.unclaimed_debts
+    assert "899,50" in text and "02.2023" in text and SELLER in text and "срок исковой давности" in text
+    assert main(["--db", app.url, "cases", "card", case.number]) == 0
+    out = capsys.readouterr().out
+    assert f"Не взыскивается: {text}" in out
+    [seller] = app.collection.open_case(FLAT, filed_on=FILED, include_barred=True)
+    assert [d.name for d in seller.debtors] == [SELLER] and seller.periods == (Period(2023, 2),)
 
 
-def test_a_filing_of_two_cases_with_barred_months_included_names_nothing_left_out(any_db, any_url, example_doc):
+def test_a_filing_of_two_cases_with_barred_months_included_names_nothing_left_out(long_ago):
     """The seller's only month is past its limitation and the officer includes it (``include_barred``): two cases,
     the seller's and the buyer's. The second case's data took the loop's last flag for «debts not claimed» (a name
     reused inside the filing loop): its card failed (review of the day's change). Neither case leaves debt out."""
-    old = [*((a, s, p, m) for a, s, p, m in OLD if a == "acc3" and p >= "2024-03"),
-           ("acc3", "svc-maint", "2023-03", "5000.00")]
-    app = example_app(any_db, any_url, example_doc, old)
-    try:
-        _sell(app, "2023-06-01")
-        seller, buyer = app.collection.open_case(FLAT, filed_on=FILED, include_barred=True)
-        assert [d.name for d in seller.debtors] == [SELLER] and seller.periods == (Period(2023, 2),)
-        for case in (seller, buyer):
-            assert app.collection.case(case.number).not_claimed == ()
-    finally:
-        app.close()
+    app = long_ago
+    seller, buyer = app.collection.open_case(FLAT, filed_on=FILED, include_barred=True)
+    assert [d.name for d in seller.debtors] == [SELLER] and seller.periods == (Period(2023, 2),)
+    for case in (seller, buyer):
+        assert app.collection.case(case.number).not_claimed == ()

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from bcenter.app.collection import Criteria
 from bcenter.cli import main
 from bcenter.core.period import Period
 from db.models.finance import Payment
 from db.uow import UnitOfWork
-from tests.collection.helpers import account_id, example_app, pay, sold_demo
+from tests.collection.helpers import account_id, example_fixture, pay, sold_demo
 from tests.collection.test_liability import BUYER, FILED, FLAT, OLD, SELLER, _sell
 
 
-@pytest.fixture
-def flat(any_db, any_url, example_doc):
-    """The documented example with the migrated debts of ``test_liability`` (its fixture, under another name)."""
-    application = example_app(any_db, any_url, example_doc, OLD)
-    yield application
-    application.close()
+flat = example_fixture(OLD, name="flat")
+"""The documented example with the migrated debts of ``test_liability`` (its fixture, under another name)."""
 
 
 

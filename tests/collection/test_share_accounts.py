@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from bcenter.app.passport import NewPerson
 from bcenter.core.period import Period
-from tests.collection.helpers import example_app
+from tests.collection.helpers import example_fixture
 
 SHARE = "1002010011"
 """Соколова Анна Дмитриевна's half (``per7``), the account's holder."""
@@ -20,11 +19,7 @@ OLD = [("acc6", "svc-maint", "2024-03", "3000.00"), ("acc6", "svc-maint", "2024-
 FILED = date(2026, 6, 1)
 
 
-@pytest.fixture
-def app(any_db, any_url, example_doc):
-    application = example_app(any_db, any_url, example_doc, OLD)
-    yield application
-    application.close()
+app = example_fixture(OLD)
 
 
 def test_a_shares_account_is_claimed_from_its_owner_alone_for_the_whole_of_it(app):

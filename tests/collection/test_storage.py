@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-import pytest
 
 from bcenter.core.period import Period
 from bcenter.engine.collection import claim_duty, court_order_duty
-from tests.collection.helpers import example_app
+from tests.collection.helpers import example_fixture
 from tests.finance.towns import TODAY
 
 OLD = [("acc1", "svc-maint", "2022-06", "9000.00"), ("acc1", "svc-maint", "2023-10", "8000.00"),
@@ -20,11 +19,7 @@ OLD = [("acc1", "svc-maint", "2022-06", "9000.00"), ("acc1", "svc-maint", "2023-
 """Migrated debts (an opening balance of a month is the debt of the month before it): May 2022 and September 2023."""
 
 
-@pytest.fixture
-def app(any_db, any_url, example_doc):
-    application = example_app(any_db, any_url, example_doc, OLD)
-    yield application
-    application.close()
+app = example_fixture(OLD)
 
 
 def test_limitation_cancelled_order_duty_and_shares(app):
