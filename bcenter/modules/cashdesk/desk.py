@@ -73,10 +73,10 @@ class Shift:
         return local_text(self.closed_at) if self.closed_at else None
 
 
-def local_text(stamp: str) -> str:
-    """A stored moment (ISO, UTC) as the desk's machine shows the time — its zone, as the receipt slip prints it —
-    «ДД.ММ.ГГГГ ЧЧ:ММ»; a moment stored without a zone is shown as it is."""
-    moment = datetime.fromisoformat(stamp)
+def local_text(stamp: str | datetime) -> str:
+    """A moment (stored: ISO, UTC) as the desk's machine shows the time — its zone; the shift's lines and the receipt
+    slip — «ДД.ММ.ГГГГ ЧЧ:ММ»; a moment without a zone is shown as it is."""
+    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
     return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
 
 
@@ -444,7 +444,7 @@ class CashDesk:
         lines = [Line(wrap(name, width), bold=True, align="center"), Line(f"ИНН {inn}", align="center"),
                  Line(f"КВИТАНЦИЯ № {done.receipt_number}" + (" — КОПИЯ" if copy else ""), bold=True,
                       align="center"),
-                 Line(taken.astimezone().strftime("%d.%m.%Y %H:%M")), Line(f"Лицевой счёт {done.account}")]
+                 Line(local_text(taken)), Line(f"Лицевой счёт {done.account}")]
         for item in done.lines:
             lines.append(Line(columns(item.name, format_rub_ru(item.amount), width)))
             if not item.own:
