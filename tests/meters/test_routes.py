@@ -175,3 +175,32 @@ def test_a_route_follows_a_replaced_meter(offices, tmp_path):
     serials = [s["meter"]["serial"] for s in after]
     assert old["serial"] not in serials and serials[1] == "ЗАМЕНА-1"
     assert len(after) == len(before)
+
+
+def test_a_meter_set_after_the_route_was_made_is_walked_at_its_flat(offices, tmp_path):
+    """A meter installed in a route's house after the route was made joins the route: the reader's file lists it
+    at its flat's place in the walk (not left out, not after the last house), the progress counts it, and a
+    replacement does not make the walk longer. Its stop is a row of the route, so a tablet synced by its route
+    gets the meter."""
+    office_db, _tablet = offices
+    office = open_town(office_db)
+    try:
+        office.meters.make_route(name="Обход новый", houses=["h00001"])
+        before = _stops(office.meters.route_sheet("Обход новый", period=str(OPEN)))
+        counted = next(r for r in office.meters.routes(period=str(OPEN)) if r.name == "Обход новый").stops
+        middle = next(s for s in before[len(before) // 4:] if s["accounts"])
+        office.meters.install(account=middle["accounts"][0], resource="gas", serial="ГАЗ-НОВЫЙ-1", digits=5,
+                              initial="0", day=date(2026, 11, 20))
+        after = _stops(office.meters.route_sheet("Обход новый", period=str(OPEN)))
+        info = next(r for r in office.meters.routes(period=str(OPEN)) if r.name == "Обход новый")
+        stop_rows = office.db.execute_sql(
+            'SELECT COUNT(*) FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id JOIN "route" r '
+            'ON r.id = s.route_id WHERE mt.serial = ? AND r.name = ?', ("ГАЗ-НОВЫЙ-1", "Обход новый")).fetchone()[0]
+    finally:
+        office.close()
+    assert len(after) == len(before) + 1 and info.stops == counted + 1 and stop_rows == 1
+    at = [s["meter"]["serial"] for s in after].index("ГАЗ-НОВЫЙ-1")
+    assert after[at]["address"] == middle["address"] and at < len(after) - 1  # at its flat, the walk goes on
+    assert [s["position"] for s in after] == list(range(1, len(after) + 1))
+    others = [s["meter"]["serial"] for s in after if s["meter"]["serial"] != "ГАЗ-НОВЫЙ-1"]
+    assert others == [s["meter"]["serial"] for s in before]  # the rest of the walk as it was

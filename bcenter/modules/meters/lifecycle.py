@@ -24,7 +24,7 @@ import peewee as pw
 
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.engine import reading_rules as rules
-from bcenter.modules.meters import readings as rd
+from bcenter.modules.meters import readings as rd, routes
 from db.dialect import db_date, db_id, param_mark
 from db.models.meters import Meter, MeterEvent, MeterVerification
 from db.uow import UnitOfWork
@@ -137,9 +137,11 @@ def _new_meter(uow: UnitOfWork, *, premises: str, resource: str, serial: str, zo
         raise UsageError(f"Начальное показание не помещается в {digits} разрядов счётчика")
     if valid_until is not None and valid_until <= day:
         raise UsageError(f"Поверка до {valid_until:%d.%m.%Y} — не позже дня установки {day:%d.%m.%Y}")
-    return str(uow.insert(Meter, serial=serial.strip(), resource=resource, kind="individual", premises=premises,
-                          zones=zones, digits=digits, installed=day, verified_until=valid_until, replaces=replaces,
-                          **{f"initial_{z}": format(v, "f") for z, v in initial.items()}))
+    meter = str(uow.insert(Meter, serial=serial.strip(), resource=resource, kind="individual", premises=premises,
+                           zones=zones, digits=digits, installed=day, verified_until=valid_until, replaces=replaces,
+                           **{f"initial_{z}": format(v, "f") for z, v in initial.items()}))
+    routes.add_to_routes(uow, uow.db, meter_id=meter, premises_id=premises)
+    return meter
 
 
 def _serial_free(db: pw.Database, serial: str) -> None:

@@ -104,6 +104,21 @@ def make_route(db: pw.Database, *, name: str, houses: list[str], reader: str | N
     return route_info(db, name, Period.of(today))
 
 
+def add_to_routes(uow: UnitOfWork, db: pw.Database, *, meter_id: str, premises_id: str) -> int:
+    """A meter set in premises of a house some route walks joins each such route (at its end; the route's file
+    places it in walking order, ``export_route``): the reader is sent to it, and a tablet synced by its route gets
+    the meter. Returns the number of routes joined."""
+    m = param_mark(db)
+    routes = db.execute_sql(
+        'SELECT s.route_id, MAX(s.position) FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id '
+        'JOIN "premises" p ON p.id = mt.premises_id WHERE s.route_id IN (SELECT s2.route_id FROM "route_stop" s2 '
+        'JOIN "meter" m2 ON m2.id = s2.meter_id JOIN "premises" p2 ON p2.id = m2.premises_id '
+        f'WHERE p2.house_id = (SELECT house_id FROM "premises" WHERE id = {m})) GROUP BY s.route_id',
+        (db_id(premises_id),)).fetchall()
+    return uow.insert_rows(RouteStop, ("id", "route_id", "position", "meter_id"),
+                           [(uuid7(), rid, last + 1, meter_id) for rid, last in routes])
+
+
 def _route_row(db: pw.Database, name: str):
     m = param_mark(db)
     row = db.execute_sql(f'SELECT id, name, reader, created_on FROM "route" WHERE name = {m}',
@@ -125,19 +140,23 @@ def _period_params(period: Period) -> tuple:
 
 
 def route_info(db: pw.Database, name: str, period: Period) -> RouteInfo:
-    """A route with its progress over ``period``: stops whose meter has a reading of the period."""
+    """A route with its progress over ``period``: its stops whose meter is in service in the period (a meter
+    removed before it is not walked; the one set in its place is), and of them those with a reading of the
+    period."""
     m = param_mark(db)
     rid, rname, reader, created = _route_row(db, name)
-    stops = db.execute_sql(f'SELECT COUNT(*) FROM "route_stop" WHERE route_id = {m}', (db_id(rid),)).fetchone()[0]
-    taken = refused = 0
+    stops = taken = refused = 0
     for (statuses,) in db.execute_sql(
             'SELECT (SELECT MAX(CASE WHEN r.status IN (\'accepted\', \'confirmed\') THEN 2 ELSE 1 END) '
             f'FROM "meter_reading" r WHERE r.meter_id = s.meter_id AND {_in_period(period, m)}) '
-            f'FROM "route_stop" s WHERE s.route_id = {m}', (*_period_params(period), db_id(rid))):
+            f'FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id WHERE s.route_id = {m} '
+            f'AND mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed >= {m})',
+            (*_period_params(period), db_id(rid), period.last_day.isoformat(), period.first_day.isoformat())):
+        stops += 1
         if statuses:
             taken += 1
             refused += statuses == 1
-    return RouteInfo(str(rid), rname, reader, db_date(created), int(stops), taken, refused)
+    return RouteInfo(str(rid), rname, reader, db_date(created), stops, taken, refused)
 
 
 def list_routes(db: pw.Database, period: Period) -> list[RouteInfo]:
@@ -152,22 +171,35 @@ def export_route(db: pw.Database, name: str, period: Period, *, today: date) -> 
     """The route's file: its stops in walking order, each with its meter, the previous counted reading before the
     period, the expected range and the readings of the period already taken. A stop's meter removed by ``today`` is
     followed to the meter that replaced it (``replaces``), at its place in the walk; a meter removed without one
-    is left out — the reader is not sent to a meter whose readings are refused."""
+    is left out — the reader is not sent to a meter whose readings are refused.
+
+    Walking order is the order ``make_route`` made: the houses in the route's order (of their first stops), then
+    entrance, floor, premises, resource — computed here, so a meter that joined the route later
+    (``add_to_routes``) is walked at its flat, not after the last house."""
     m = param_mark(db)
     rid, rname, reader, _created = _route_row(db, name)
+    rows = db.execute_sql(
+        'SELECT s.id, s.position, s.meter_id, p.entrance, p.floor, p.number, p.kind, h.city, h.street, h.building, '
+        'h.block, p.house_id, mt.resource, mt.serial FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id '
+        'JOIN "premises" p ON p.id = mt.premises_id JOIN "house" h ON h.id = p.house_id '
+        f'WHERE s.route_id = {m} ORDER BY s.position', (db_id(rid),)).fetchall()
+    house_order: dict = {}
+    for row in rows:
+        house_order.setdefault(str(row[11]), len(house_order))
+    rows.sort(key=lambda r: (house_order[str(r[11])], r[3] if r[3] is not None else 1 << 30,
+                             r[4] if r[4] is not None else 1 << 30, _natural(r[5]),
+                             RESOURCE_ORDER.index(r[12]) if r[12] in RESOURCE_ORDER else len(RESOURCE_ORDER),
+                             r[13] or "", r[1]))
     stops = []
-    for sid, position, mid, entrance, floor, number, pkind, city, street, building, block in db.execute_sql(
-            'SELECT s.id, s.position, s.meter_id, p.entrance, p.floor, p.number, p.kind, h.city, h.street, h.building, '
-            'h.block FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id JOIN "premises" p '
-            f'ON p.id = mt.premises_id JOIN "house" h ON h.id = p.house_id WHERE s.route_id = {m} ORDER BY s.position',
-            (db_id(rid),)).fetchall():
+    own = {str(r[2]) for r in rows}  # meters with a stop of their own: a replaced meter's stop yields to it
+    for sid, _position, mid, entrance, floor, number, pkind, city, street, building, block, *_ in rows:
         meter = rd.meter_by_id(db, str(mid))
         while meter.removed is not None and meter.removed <= today:
             by = db.execute_sql(f'SELECT id FROM "meter" WHERE replaces_id = {m}', (db_id(meter.id),)).fetchone()
             if by is None:
                 break
             meter = rd.meter_by_id(db, str(by[0]))
-        if meter.removed is not None and meter.removed <= today:
+        if meter.removed is not None and meter.removed <= today or meter.id != str(mid) and meter.id in own:
             continue
         counted = rd._counted(db, meter.id)
         before = [r for r in counted if r[0] < period.first_day and r[1] < str(period)]
@@ -187,7 +219,7 @@ def export_route(db: pw.Database, name: str, period: Period, *, today: date) -> 
                   "source": k.source, "status": k.status}
                  for k in reversed(rd.list_readings(db, meter=meter, limit=1000))
                  if (k.period or k.day.isoformat()[:7]) == str(period)]
-        stops.append({"id": str(sid), "position": position, "meter": {"id": meter.id, "serial": meter.serial,
+        stops.append({"id": str(sid), "position": len(stops) + 1, "meter": {"id": meter.id, "serial": meter.serial,
                                                       "resource": meter.resource, "zones": meter.zones,
                                                       "digits": meter.digits},
                       "address": format_address(city, street, building, block, number, pkind),
@@ -333,5 +365,5 @@ def import_route(db: pw.Database, path: Path, *, actor: str, today: date) -> Imp
     return Imported(rname, tuple(rd.reading(db, a) for a in added), already, created)
 
 
-__all__ = ["FORMAT", "Imported", "RouteInfo", "export_route", "import_route", "list_routes", "make_route",
+__all__ = ["FORMAT", "Imported", "RouteInfo", "add_to_routes", "export_route", "import_route", "list_routes", "make_route",
            "route_info", "write_route"]
