@@ -365,5 +365,5 @@ def import_route(db: pw.Database, path: Path, *, actor: str, today: date) -> Imp
     return Imported(rname, tuple(rd.reading(db, a) for a in added), already, created)
 
 
-__all__ = ["FORMAT", "Imported", "RouteInfo", "add_to_routes", "export_route", "import_route", "list_routes", "make_route",
-           "route_info", "write_route"]
+__all__ = ["FORMAT", "Imported", "RouteInfo", "add_to_routes", "export_route", "import_route", "list_routes",
+           "make_route", "route_info", "write_route"]
