@@ -101,6 +101,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[pw.Database], None]]] = [
     (34, "collection", _python_step("m0034_collection")),
     (35, "house_manager", _sql_file("0035_house_manager")),
     (36, "opening_supplier", _python_step("m0036_opening_supplier")),
+    (37, "suspense_particulars", _sql_file("0037_suspense_particulars")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -106,6 +106,8 @@ class SuspensePayment(BaseModel):
     resolved_payment = pw.ForeignKeyField(Payment, null=True, backref="+", on_delete="RESTRICT")
     line_key = pw.TextField(null=True)  # the registry line's key (step 19): the same line imported again is not added
     returned = pw.TextField(null=True)  # sent back to the payer's bank, and why
+    commission = MoneyField(null=True)  # step 37: what the bank kept of the line, as the import read it
+    period = pw.TextField(null=True)  # … and the month the payer named (YYYY-MM)
 
     class Meta:
         indexes = ((("line_key",), True),)

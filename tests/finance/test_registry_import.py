@@ -161,6 +161,20 @@ def test_a_suspense_line_resolved_keeps_its_commission_and_named_period(app, tmp
     assert (row.amount, row.commission, row.period) == (30000, 300, "2026-10")
 
 
+def test_a_suspense_line_of_a_csv_with_a_header_keeps_its_commission_and_named_period(app, tmp_path):
+    """The same for a registry whose columns are named in a header row (and a DBF): the line alone does not say
+    which field is the commission, so the import keeps both with the suspense line (step 37)."""
+    (a,) = _numbers(app, 1)
+    path = tmp_path / "agent.csv"
+    path.write_text("Дата,ЛС,Сумма,Период,Номер операции,ФИО,Комиссия\n"
+                    f"{DAY.isoformat()},1-typo,300.00,2026-10,17,Иванов,3.00\n", encoding="utf-8")
+    app.payments.import_registry(path, profile="csv")
+    (waiting,) = app.payments.suspense()
+    payment = app.payments.resolve(waiting.id, account=a).payment
+    (row,) = [p for p in app.payments.list(account=a) if p.id == payment]
+    assert (row.amount, row.commission, row.period) == (30000, 300, "2026-10")
+
+
 def test_the_cli_imports_lists_and_resolves(app, tmp_path):
     from click.testing import CliRunner
 

@@ -153,16 +153,18 @@ def _open_line(db: pw.Database, suspense_id: str) -> dict:
         raise UsageError(f"«{suspense_id}» — не номер невыясненного платежа (полный номер — в bcenter payments suspense)")
     row = db.execute_sql(
         f'SELECT id, registry_id, amount, paid_on, resolved_payment_id, returned, line_key, account_number, raw, '
-        f'line_no FROM "suspense_payment" WHERE id = {param_mark(db)}', (db_id(suspense_id),)).fetchall()
+        f'line_no, commission, period FROM "suspense_payment" WHERE id = {param_mark(db)}',
+        (db_id(suspense_id),)).fetchall()
     if not row:
         raise NotFound(f"невыясненного платежа {suspense_id} нет (список: bcenter payments suspense)")
-    uid, registry, amount, paid_on, resolved, returned, key, number, raw, line_no = row[0]
+    uid, registry, amount, paid_on, resolved, returned, key, number, raw, line_no, commission, period = row[0]
     if resolved is not None:
         raise UsageError(f"невыясненный платёж {uid} уже отнесён на лицевой счёт (платёж {resolved})")
     if returned is not None:
         raise UsageError(f"невыясненный платёж {uid} уже возвращён: {returned}")
     return {"id": str(uid), "registry": None if registry is None else str(registry), "amount": int(amount),
-            "paid_on": db_date(paid_on), "key": key, "number": number, "raw": raw, "line_no": line_no or 0}
+            "paid_on": db_date(paid_on), "key": key, "number": number, "raw": raw, "line_no": line_no or 0,
+            "commission": None if commission is None else int(commission), "period": period}
 
 
 @dataclass(frozen=True)
@@ -212,8 +214,7 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
                              "readings": readings.taken_count if readings else 0}) as uow:
         uow.insert(Payment, id=payment_id, ext_id=line["key"], account=str(found[0]), amount=line["amount"],
                    paid_on=line["paid_on"], channel="bank", agent=agent[0] if agent else None,
-                   registry=line["registry"], extra=extra, commission=read.commission if read else None,
-                   period=str(read.period) if read and read.period else None)
+                   registry=line["registry"], extra=extra, **_particulars(line, read))
         if readings:
             uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night",
                                            "peak", "half_peak", "extra", "status", "checks"),
@@ -224,6 +225,16 @@ def resolve_suspense(db: pw.Database, suspense_id: str, account_number: str, *, 
     held = dict(held_counts(readings))
     return Resolved(payment_id, readings.taken_count, held.get("unconfirmed", 0), held.get("rejected", 0),
                     tuple(readings.refused.get(line["line_no"], ())), unread)
+
+
+def _particulars(line: dict, read) -> dict:
+    """The commission the bank kept of a suspense line and the month its payer named: as the import read them
+    (kept with the line since step 37 — any layout), else as its raw text reads again alone (``read_line``: a
+    line kept before, of a layout without a header row)."""
+    if line["commission"] is not None or line["period"] is not None:
+        return {"commission": line["commission"], "period": line["period"]}
+    return {"commission": read.commission if read else None,
+            "period": str(read.period) if read and read.period else None}
 
 
 def _line_readings(db: pw.Database, line: dict, account_id: str):

@@ -158,11 +158,13 @@ def import_registry(db: pw.Database, path: Path, profile: Profile, *, today: dat
         uow.insert_rows(MeterReading, ("id", "ext_id", "meter_id", "date", "source", "total", "day", "night", "peak",
                                        "half_peak", "extra", "status", "checks"), reading_rows(readings, keys))
         uow.insert_rows(SuspensePayment, ("id", "registry_id", "line_no", "raw", "account_number", "amount",
-                                          "paid_on", "reason", "line_key"),
+                                          "paid_on", "reason", "line_key", "commission", "period"),
                         [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
-                          f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no]) for x in unknown]
+                          f"лицевой счёт «{x.account}» не найден в картотеке", keys[x.line_no], x.commission,
+                          None if x.period is None else str(x.period)) for x in unknown]
                         + [(uuid7(), registry_id, x.line_no, x.raw, x.account, x.amount, x.paid_on.isoformat(),
-                            _repeat_reason(x, before_lines[x.line_no]), keys[x.line_no]) for x in repeated])
+                            _repeat_reason(x, before_lines[x.line_no]), keys[x.line_no], x.commission,
+                            None if x.period is None else str(x.period)) for x in repeated])
     return replace(result, registry_id=registry_id)
 
 
