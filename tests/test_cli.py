@@ -137,3 +137,37 @@ def _dumps(data):
     from bcenter.cli.output import dumps
 
     return dumps(data)
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    """A small demo town with its ledger: months calculated up to the open one, payments."""
+    from tests.finance.towns import demo_town
+
+    path = tmp_path_factory.mktemp("empty") / "town.db"
+    demo_town(path, accounts=24, seed=3).close()
+    return f"sqlite:///{path}"
+
+
+def test_a_period_or_day_without_data_is_said_not_shown_as_zeros(town, tmp_path, capsys):
+    """Charges, balances and the money reports of a month outside the data, debts and penalties as of a day before
+    it: a sentence naming the months and days the database holds, not a page of zeros or nothing at all. The JSON
+    stays as it was (no lines)."""
+    said = "данных нет (в базе: периоды — с "
+    code, out, _ = run(capsys, "--db", town, "charges", "--period", "2000-01")
+    assert code == 0 and out.startswith("За 2000-01 " + said) and "платежи — с " in out and "Итого" not in out
+    code, out, _ = run(capsys, "--db", town, "charges", "--period", "2000-01", "--json")
+    assert json.loads(out)["lines"] == [] and "данных нет" not in out
+    assert said in run(capsys, "--db", town, "balances", "--period", "2000-01")[1]
+    for command in ("debts", "penalties"):
+        code, out, _ = run(capsys, "--db", town, command, "--as-of", "2000-01-01")
+        assert code == 0 and out.startswith("На 01.01.2000 " + said)
+    code, out, _ = run(capsys, "--db", town, "report", "osv", "--period", "2000-01", "--out", tmp_path / "o.csv")
+    assert code == 0 and "итого" in out and "За 2000-01 " + said in out
+    assert said not in run(capsys, "--db", town, "report", "meters", "--period", "2000-01", "--out",
+                           tmp_path / "m.csv")[1]  # the registry's state of a day, not money data
+    code, out, _ = run(capsys, "--db", town, "report", "payments", "--period", "2000-01")
+    assert "За 2000-01 " + said in json.loads(out)["subtitle"]
+    # inside the data: the month's charges of the town are there, and no sentence
+    code, out, _ = run(capsys, "--db", town, "charges", "--period", "2026-10")
+    assert "Итого" in out and "данных нет" not in out

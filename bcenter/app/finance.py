@@ -1,6 +1,7 @@
 """Финансы: what accounts owe, the penalties on it, and the settlements with suppliers (contracts, transfers)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bcenter.app.base import UseCases, use_case
@@ -9,12 +10,17 @@ from bcenter.core.jobs import Job
 from bcenter.modules.cashdesk.owed import AccountOwed, account_owed
 from bcenter.modules.finance import settlements as st
 from bcenter.modules.finance.reports import DebtReport, PenaltyReport, debts, penalties
+from bcenter.modules.registry.periods import data_span
 
 
 class FinanceCases(UseCases):
     @use_case(P.FINANCE_READ, "просмотр долгов")
     def debts(self, *, as_of: date, account: str | None = None, job: Job | None = None) -> DebtReport:
-        return debts(self.db, as_of=as_of, number=account, job=job)
+        report = debts(self.db, as_of=as_of, number=account, job=job)
+        if report.accounts:
+            return report
+        return replace(report, note=data_span(self.db).day_note(as_of) or (
+            f"Долгов на {as_of:%d.%m.%Y} нет" + (f" по счёту {account}" if account else "")))
 
     @use_case(P.FINANCE_READ, "долг лицевого счёта по поставщикам и услугам")
     def owed(self, account: str) -> AccountOwed:
@@ -23,7 +29,11 @@ class FinanceCases(UseCases):
 
     @use_case(P.FINANCE_READ, "просмотр пеней")
     def penalties(self, *, as_of: date, account: str | None = None, job: Job | None = None) -> PenaltyReport:
-        return penalties(self.db, as_of=as_of, number=account, job=job)
+        report = penalties(self.db, as_of=as_of, number=account, job=job)
+        if report.accounts:
+            return report
+        return replace(report, note=data_span(self.db).day_note(as_of) or (
+            f"Пеней на {as_of:%d.%m.%Y} нет" + (f" по счёту {account}" if account else "")))
 
     @use_case(P.FINANCE_READ, "расчёты с поставщиками")
     def settlements(self, *, as_of: date, job: Job | None = None) -> st.SettlementReport:

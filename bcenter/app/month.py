@@ -1,12 +1,14 @@
 """The month: calculate, explain, reverse, close; the ledger's statements."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bcenter.app.base import UseCases, use_case
 from bcenter.core.access import Permission as P
 from bcenter.core.errors import UsageError
 from bcenter.core.jobs import Job
 from bcenter.core.period import Period
-from bcenter.modules.registry.periods import MonthOverview, overview
+from bcenter.modules.registry.periods import MonthOverview, data_span, overview, state
 from bcenter.modules.registry.closing import BalanceReport, CloseResult, balances_report, close_period
 from bcenter.modules.registry.month import MonthResult, run_month
 from bcenter.modules.registry.statements import ChargeStatement, Explanation, charge_lines, explain
@@ -52,7 +54,13 @@ class MonthCases(UseCases):
 
     @use_case(P.LEDGER_READ, "просмотр начислений")
     def charges(self, period: Period, *, account: str | None = None) -> ChargeStatement:
-        return charge_lines(self.db, period, account=account)
+        statement = charge_lines(self.db, period, account=account)
+        if statement.lines:
+            return statement
+        return replace(statement, note=data_span(self.db).period_note(period) or (
+            f"Начислений за {period} нет" + (f" по счёту {account}" if account else "")
+            + (f": период не рассчитан (bcenter calc --period {period})"
+               if state(period) is None and period <= Period.of(self.app.clock.today()) else "")))
 
     @use_case(P.LEDGER_READ, "просмотр начислений")
     def explain(self, period: Period, *, account: str) -> Explanation:
@@ -60,4 +68,7 @@ class MonthCases(UseCases):
 
     @use_case(P.LEDGER_READ, "просмотр сальдо")
     def balances(self, period: Period, *, job: Job | None = None) -> BalanceReport:
-        return balances_report(self.db, period, job=job)
+        report = balances_report(self.db, period, job=job)
+        if report.rows:
+            return report
+        return replace(report, note=data_span(self.db).period_note(period) or f"Сальдо за {period} нет")

@@ -63,6 +63,12 @@ class ReportsCases(UseCases):
                                    title="Отчёт не построен")
         return files.write(catalog.run(self.db, name, period=period, by=by), out, fmt)
 
+    @use_case(P.REPORTS_READ, "отчёт")
+    def empty_note(self, name: str, *, period: Period) -> str | None:
+        """Why the report of ``period`` shows only zeros, when the period lies outside the data
+        (``catalog.empty_note``); None otherwise."""
+        return catalog.empty_note(self.db, name, period)
+
     @use_case(P.REPORTS_READ, "отчёт на экране")
     def page(self, name: str, *, period: Period, by: str | None = None, offset: int = 0, limit: int = 50) -> Page:
         """Rows ``offset``… of the report (at most ``limit``), its row count and total row, shown as on paper; the

@@ -77,6 +77,8 @@ def charges_text(statement) -> list[str]:
     for ln in statement.lines:
         out.append(f"{ln.account}  {ln.service:<16} {ln.kind:<15} {ln.method or '':<18} {_q(ln.volume) or '':>12} "
                    f"{_q(ln.tariff) or '':>10} {format_kop(ln.amount):>12}" + (f"  ({ln.reason})" if ln.reason else ""))
+    if not statement.lines and statement.note:
+        return [f"{statement.note}."]
     out.append("Итого: " + ", ".join(f"{k} {format_kop(v)}" for k, v in statement.totals.items()))
     return out
 
@@ -115,7 +117,12 @@ def balances_json(report) -> dict:
 def balances_text(report) -> list[str]:
     return [f"{r.account} {r.service:<16} вх. {format_kop(r.opening):>10} нач. {format_kop(r.charged):>10} "
             f"перерасч. {format_kop(r.recalculated):>9} опл. {format_kop(r.paid):>10} исх. {format_kop(r.closing):>10}"
-            for r in report.rows]
+            for r in report.rows] or _empty(report)
+
+
+def _empty(report) -> list[str]:
+    """A report with nothing to show says why (its use case's ``note``), not nothing."""
+    return [f"{report.note}."] if report.note else []
 
 
 def debts_json(report) -> dict:
@@ -133,7 +140,7 @@ def debts_text(report) -> list[str]:
         for p in a.periods:
             out.append(f"  {p.period} {p.service:<16} начислено {format_kop(p.charged):>10} оплачено "
                        f"{format_kop(p.paid):>10} долг {format_kop(p.debt):>10} срок {p.due.isoformat()}")
-    return out
+    return out or _empty(report)
 
 
 def penalties_json(report) -> dict:
@@ -154,7 +161,7 @@ def penalties_text(report) -> list[str]:
         for r in a.rows:
             out.append(f"  {r.period} {r.service or '':<16} {r.start.isoformat()}–{r.end.isoformat()} {r.days:>4} дн. "
                        f"долг {format_kop(r.debt):>10} × {r.rate} % × {r.fraction} = {format_kop(r.amount)}")
-    return out
+    return out or _empty(report)
 
 
 # --- calc, info, search ------------------------------------------------------------------------------------

@@ -38,3 +38,6 @@ def report(obj: Context, name: str, period: str | None, by: str | None, fmt: str
     totals = obj.app.reports.write(name, period=month, out=out, fmt=fmt, by=by)
     shown = "; ".join(f"{k.lower()} {format_rub_ru(v)}" for k, v in totals.items())
     click.echo(f"{out}: итого — {shown}" if shown else f"{out}: отчёт записан")
+    note = obj.app.reports.empty_note(name, period=month)
+    if note:
+        click.echo(f"{note}.")

@@ -40,6 +40,8 @@ class DebtReport:
 
     as_of: date
     accounts: tuple[AccountDebts, ...]
+    note: str | None = None
+    """Why there are no accounts, for a person (set by the use case)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class AccountPenalties:
 class PenaltyReport:
     as_of: date
     accounts: tuple[AccountPenalties, ...]
+    note: str | None = None
+    """Why there are no accounts, for a person (set by the use case)."""
 
 
 def _positions(finance: Finance, *, as_of: date, number: str | None,

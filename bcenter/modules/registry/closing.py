@@ -501,6 +501,8 @@ class BalanceReport:
     period: Period
     closed: bool
     rows: tuple[BalanceRow, ...]
+    note: str | None = None
+    """Why there are no rows, for a person (set by the use case)."""
 
 
 def balances_report(db: pw.Database, period: Period, *, job: Job | None = None) -> BalanceReport:

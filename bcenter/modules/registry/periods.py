@@ -6,9 +6,13 @@ period; a correction of a closed period is posted into the open one as a recalcu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+import peewee as pw
 
 from bcenter.core.errors import PeriodClosed
 from bcenter.core.period import Period
+from db.dialect import db_date
 from db.models import BillingPeriod
 from db.models.system import CalcRun
 
@@ -82,3 +86,47 @@ def overview(today_period: Period, *, runs: int = 8) -> MonthOverview:
     return MonthOverview(current, closed[-1] if closed else None, opened,
                          tuple(MonthRun(r.period, r.started_at, r.finished_at, r.houses_ok, r.houses_failed,
                                         r.lines, r.actor) for r in found))
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The months and days the database holds money data for: the months calculated (or opened by balances brought
+    from the system left) and the days of the payments — to say so, instead of a page of zeros, when a period or a
+    day asked for lies outside them."""
+
+    first_period: Period | None
+    last_period: Period | None
+    first_payment: date | None
+    last_payment: date | None
+
+    def _known(self) -> str:
+        known = []
+        first, last = self.first_period, self.last_period
+        if first is not None:
+            known.append(f"периоды — с {first} по {last}" if first != last else f"период {first}")
+        if self.first_payment is not None:
+            known.append(f"платежи — с {self.first_payment:%d.%m.%Y} по {self.last_payment:%d.%m.%Y}")
+        return f" (в базе: {'; '.join(known)})" if known else ": в базе ещё нет ни расчётов, ни платежей"
+
+    def period_note(self, period: Period) -> str | None:
+        """Why ``period`` shows nothing, when it lies outside both the months calculated and the payments' days."""
+        months = self.first_period is not None and self.first_period <= period <= self.last_period
+        paid = self.first_payment is not None and self.first_payment <= period.last_day and \
+            self.last_payment >= period.first_day
+        return None if months or paid else f"За {period} данных нет{self._known()}"
+
+    def day_note(self, day: date) -> str | None:
+        """Why a position as of ``day`` shows nothing, when the day is before every month and payment (a debt or a
+        penalty after the last month goes on; before the first there is none to know)."""
+        starts = [d for d in (self.first_period and self.first_period.first_day, self.first_payment) if d]
+        return None if starts and day >= min(starts) else f"На {day:%d.%m.%Y} данных нет{self._known()}"
+
+
+def data_span(db: pw.Database) -> DataSpan:
+    """The span of the money data (``DataSpan``): billing periods and balances brought, payments."""
+    rows = db.execute_sql('SELECT MIN(period), MAX(period) FROM "billing_period" UNION ALL '
+                          'SELECT MIN(period), MAX(period) FROM "opening_balance"').fetchall()
+    months = [str(value) for row in rows for value in row if value is not None]
+    first, last = db.execute_sql('SELECT MIN(paid_on), MAX(paid_on) FROM "payment"').fetchone()
+    return DataSpan(Period.parse(min(months)) if months else None, Period.parse(max(months)) if months else None,
+                    db_date(first), db_date(last))

@@ -55,6 +55,8 @@ class ChargeStatement:
     period: Period
     lines: tuple[StatementLine, ...]
     totals: Mapping[str, int]
+    note: str | None = None
+    """Why there are no lines, for a person (set by the use case)."""
 
 
 def charge_lines(db: pw.Database, period: Period, *, account: str | None = None) -> ChargeStatement:

@@ -2,12 +2,15 @@
 the CLI and the screens. A new report is a module declaring its ``REPORT`` and a line here."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
 from bcenter.core.period import Period
 from bcenter.modules.reports import (ageing, charges, meters, osv, payments, penalties, recalculations, residents,
                                     settlements)
+from bcenter.modules.registry.periods import data_span
 from bcenter.modules.reports.registry import CUT_NAMES, Report, Result
 
 REPORTS: dict[str, Report] = {r.name: r for r in (
@@ -35,4 +38,12 @@ def run(db: pw.Database, name: str, *, period: Period, by: str | None = None) ->
         raise ValidationFailed([Problem("by", f"отчёт «{chosen.title}» группируется по: "
                                               + ", ".join(f"{c} ({CUT_NAMES.get(c, c)})" for c in chosen.cuts))],
                                title="Отчёт не построен")
-    return chosen.run(db, period, by)
+    result = chosen.run(db, period, by)
+    note = empty_note(db, name, period)
+    return replace(result, subtitle=f"{result.subtitle}. {note}") if note else result
+
+
+def empty_note(db: pw.Database, name: str, period: Period) -> str | None:
+    """Why the report ``name`` of ``period`` shows only zeros: a money report (``Report.money``) of a period
+    outside the months and payments the database holds (``registry.periods.DataSpan``)."""
+    return data_span(db).period_note(period) if report(name).money else None

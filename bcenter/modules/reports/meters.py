@@ -40,4 +40,4 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
 
 
 REPORT = Report("meters", "Приборы учёта к поверке", ("meter", "house"), run,
-                "приборы, у которых поверка истекла или истекает в периоде")
+                "приборы, у которых поверка истекла или истекает в периоде", money=False)

@@ -91,6 +91,9 @@ class Report:
     description: str = ""
     charts: tuple[Chart, ...] = ()
     """What the screen draws of the report's rows."""
+    money: bool = True
+    """Whether it reads the money data (charges, balances, payments): of a period outside them it says so
+    (``catalog.empty_note``) instead of showing zeros. Not the registry's state of a day (meters, residents)."""
 
 
 CUT_NAMES = {"account": "лицевой счёт", "house": "дом", "supplier": "поставщик", "service": "услуга",

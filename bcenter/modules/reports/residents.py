@@ -48,4 +48,4 @@ def run(db: pw.Database, period: Period, by: str) -> Result:
 
 
 REPORT = Report("residents", "Проживающие по домам", ("house", "manager", "section"), run,
-                "помещения, лицевые счета, зарегистрированные постоянно и временно, площадь")
+                "помещения, лицевые счета, зарегистрированные постоянно и временно, площадь", money=False)
