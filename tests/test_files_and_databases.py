@@ -168,6 +168,37 @@ def test_an_error_nobody_foresaw_is_a_message_and_a_log_file(town, tmp_path, cap
     assert str(log) in err and "ZeroDivisionError" in log.read_text(encoding="utf-8") and mode(log) == 0o600
 
 
+def test_the_error_log_keeps_no_passport_number_nor_database_password(town, tmp_path, capsys, monkeypatch):
+    """A crash while the passport desk registers a person: the log names the command, but the passport's series and
+    number, СНИЛС, phone and birth date typed on the command line (sealed in the database) are masked in it — and so
+    is the password of a database address."""
+    from bcenter.app.crash import crash_report
+    from bcenter.app.passport import PassportCases
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(PassportCases, "register", broken)
+    monkeypatch.setenv("BCENTER_LOG_DIR", str(tmp_path / "logs"))
+    typed = ("4510", "654321", "112-233-445 95", "+79161234567", "1980-01-02", "a.petrova@example.ru")
+    code, _, err = run(capsys, "--db", f"sqlite:///{town}", "passport", "register", "1000010015", "--last-name",
+                       "Петрова", "--first-name", "Анна", "--document-series", typed[0],
+                       f"--document-number={typed[1]}", "--snils", typed[2], "--phone", typed[3],
+                       "--birth-date", typed[4], "--from", "2025-09-01")
+    assert code == 1 and "Внутренняя ошибка bcenter (ZeroDivisionError)" in err
+    log, = (tmp_path / "logs").iterdir()
+    text = log.read_text(encoding="utf-8")
+    assert "passport register 1000010015" in text and "--snils ***" in text and "ZeroDivisionError" in text
+    assert not [value for value in typed if value in text], text
+    edited = crash_report(ZeroDivisionError(), argv=["--db", "postgresql://bc:Pa55-word@10.0.0.5:5432/bcenter",
+                                                     "passport", "person", "p1", "--set", f"email={typed[5]}",
+                                                     "--set=phone=+7 916 123-45-67", "--set", "last_name=Петрова",
+                                                     "copy-to", "--db=postgresql://bc:Pa55-word@10.0.0.5/x"])
+    text = edited.read_text(encoding="utf-8")
+    assert "Pa55-word" not in text and typed[5] not in text and "123-45" not in text, text
+    assert "postgresql://bc:***@10.0.0.5:5432/bcenter" in text and "last_name=Петрова" in text
+
+
 def test_copy_to_goes_into_postgresql_only_and_export_says_what_it_leaves_out(tmp_path, capsys):
     """`bcenter copy-to` refuses a target that is not PostgreSQL; `bcenter export` of a database with closed months
     says the document carries them without their postings, and which command moves the database whole."""
