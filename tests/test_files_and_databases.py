@@ -199,6 +199,45 @@ def test_the_error_log_keeps_no_passport_number_nor_database_password(town, tmp_
     assert "postgresql://bc:***@10.0.0.5:5432/bcenter" in text and "last_name=Петрова" in text
 
 
+def test_a_database_password_is_never_printed(any_url, tmp_path, capsys, monkeypatch):
+    """`bcenter init` says which database is ready, a mistyped scheme and another program's PostgreSQL database are
+    refused naming the address — each without the password in it (a terminal, a CI log, a screenshot keep them)."""
+    import re
+    import uuid
+
+    from bcenter.app import application
+    from db.connection import connect
+
+    secret = "Pa55-word"
+    code, _, err = run(capsys, "--db", f"postgresq://bc:{secret}@127.0.0.1/bcenter", "info")
+    assert code == 1 and "Неизвестный адрес базы данных «postgresq://bc:***@127.0.0.1/bcenter»" in err, err
+    monkeypatch.setattr(application, "connect", lambda url, create=False: connect(any_url, create=True))
+    code, out, err = run(capsys, "--db", f"postgresql://bc:{secret}@db.example:5432/bcenter", "init")
+    assert code == 0 and "База готова: postgresql://bc:***@db.example:5432/bcenter" in out, (out, err)
+    assert secret not in out + err
+    monkeypatch.undo()
+    if any_url.startswith("sqlite"):
+        return
+    import psycopg2
+
+    base = any_url.split("?")[0]  # another program's tables in a schema of their own
+    schema = f"shop_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(base)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE SCHEMA "{schema}"')
+            cur.execute(f'CREATE TABLE "{schema}".goods (id INTEGER PRIMARY KEY)')
+        with_password = re.sub(r"^postgresql://([^:@/]+)(:[^@/]*)?@", rf"postgresql://\1:{secret}@", base)
+        assert secret in with_password, "the test database's URL names no user"
+        code, _, err = run(capsys, "--db", f"{with_password}?schema={schema}", "info")
+        assert code == 1 and "база другой программы" in err and "goods" in err and secret not in err, err
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.close()
+
+
 def test_copy_to_goes_into_postgresql_only_and_export_says_what_it_leaves_out(tmp_path, capsys):
     """`bcenter copy-to` refuses a target that is not PostgreSQL; `bcenter export` of a database with closed months
     says the document carries them without their postings, and which command moves the database whole."""
