@@ -134,8 +134,18 @@ def make_database(url: str) -> pw.Database:
         name = parts.path.lstrip("/") or "postgres"
         return pw.PostgresqlDatabase(name, **{k: v for k, v in kwargs.items() if v is not None})
     raise ConfigError(
-        f"Неизвестный адрес базы данных «{url}»: ожидается sqlite:///путь или postgresql://пользователь@хост/база."
+        f"Неизвестный адрес базы данных «{shown_url(url)}»: ожидается sqlite:///путь или "
+        "postgresql://пользователь@хост/база."
     )
+
+
+def shown_url(url: str) -> str:
+    """The address as a message or a screen may show it: its password replaced by ``***``."""
+    try:
+        password = urlparse(url).password
+    except ValueError:
+        return url
+    return url.replace(f":{password}@", ":***@", 1) if password else url
 
 
 def connect(url: str, *, migrate: bool = True, create: bool = False) -> pw.Database:
@@ -158,7 +168,7 @@ def connect(url: str, *, migrate: bool = True, create: bool = False) -> pw.Datab
     db.connect(reuse_if_open=True)
     if is_postgres(db):
         tables = set(db.get_tables())
-        _identify(0, tables, applied_versions(db)[-1:] if "schema_migration" in tables else [], url)
+        _identify(0, tables, applied_versions(db)[-1:] if "schema_migration" in tables else [], shown_url(url))
     if migrate:
         run_migrations(db)
         stamp_identity(db)

@@ -168,6 +168,76 @@ def test_an_error_nobody_foresaw_is_a_message_and_a_log_file(town, tmp_path, cap
     assert str(log) in err and "ZeroDivisionError" in log.read_text(encoding="utf-8") and mode(log) == 0o600
 
 
+def test_the_error_log_keeps_no_passport_number_nor_database_password(town, tmp_path, capsys, monkeypatch):
+    """A crash while the passport desk registers a person: the log names the command, but the passport's series and
+    number, СНИЛС, phone and birth date typed on the command line (sealed in the database) are masked in it — and so
+    is the password of a database address."""
+    from bcenter.app.crash import crash_report
+    from bcenter.app.passport import PassportCases
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(PassportCases, "register", broken)
+    monkeypatch.setenv("BCENTER_LOG_DIR", str(tmp_path / "logs"))
+    typed = ("4510", "654321", "112-233-445 95", "+79161234567", "1980-01-02", "a.petrova@example.ru")
+    code, _, err = run(capsys, "--db", f"sqlite:///{town}", "passport", "register", "1000010015", "--last-name",
+                       "Петрова", "--first-name", "Анна", "--document-series", typed[0],
+                       f"--document-number={typed[1]}", "--snils", typed[2], "--phone", typed[3],
+                       "--birth-date", typed[4], "--from", "2025-09-01")
+    assert code == 1 and "Внутренняя ошибка bcenter (ZeroDivisionError)" in err
+    log, = (tmp_path / "logs").iterdir()
+    text = log.read_text(encoding="utf-8")
+    assert "passport register 1000010015" in text and "--snils ***" in text and "ZeroDivisionError" in text
+    assert not [value for value in typed if value in text], text
+    edited = crash_report(ZeroDivisionError(), argv=["--db", "postgresql://bc:Pa55-word@10.0.0.5:5432/bcenter",
+                                                     "passport", "person", "p1", "--set", f"email={typed[5]}",
+                                                     "--set=phone=+7 916 123-45-67", "--set", "last_name=Петрова",
+                                                     "copy-to", "--db=postgresql://bc:Pa55-word@10.0.0.5/x"])
+    text = edited.read_text(encoding="utf-8")
+    assert "Pa55-word" not in text and typed[5] not in text and "123-45" not in text, text
+    assert "postgresql://bc:***@10.0.0.5:5432/bcenter" in text and "last_name=Петрова" in text
+
+
+def test_a_database_password_is_never_printed(any_url, tmp_path, capsys, monkeypatch):
+    """`bcenter init` says which database is ready, a mistyped scheme and another program's PostgreSQL database are
+    refused naming the address — each without the password in it (a terminal, a CI log, a screenshot keep them)."""
+    import re
+    import uuid
+
+    from bcenter.app import application
+    from db.connection import connect
+
+    secret = "Pa55-word"
+    code, _, err = run(capsys, "--db", f"postgresq://bc:{secret}@127.0.0.1/bcenter", "info")
+    assert code == 1 and "Неизвестный адрес базы данных «postgresq://bc:***@127.0.0.1/bcenter»" in err, err
+    monkeypatch.setattr(application, "connect", lambda url, create=False: connect(any_url, create=True))
+    code, out, err = run(capsys, "--db", f"postgresql://bc:{secret}@db.example:5432/bcenter", "init")
+    assert code == 0 and "База готова: postgresql://bc:***@db.example:5432/bcenter" in out, (out, err)
+    assert secret not in out + err
+    monkeypatch.undo()
+    if any_url.startswith("sqlite"):
+        return
+    import psycopg2
+
+    base = any_url.split("?")[0]  # another program's tables in a schema of their own
+    schema = f"shop_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(base)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE SCHEMA "{schema}"')
+            cur.execute(f'CREATE TABLE "{schema}".goods (id INTEGER PRIMARY KEY)')
+        with_password = re.sub(r"^postgresql://([^:@/]+)(:[^@/]*)?@", rf"postgresql://\1:{secret}@", base)
+        assert secret in with_password, "the test database's URL names no user"
+        code, _, err = run(capsys, "--db", f"{with_password}?schema={schema}", "info")
+        assert code == 1 and "база другой программы" in err and "goods" in err and secret not in err, err
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.close()
+
+
 def test_copy_to_goes_into_postgresql_only_and_export_says_what_it_leaves_out(tmp_path, capsys):
     """`bcenter copy-to` refuses a target that is not PostgreSQL; `bcenter export` of a database with closed months
     says the document carries them without their postings, and which command moves the database whole."""

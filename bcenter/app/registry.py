@@ -3,6 +3,7 @@
 outbox as a file's would be)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from bcenter.app.base import UseCases, use_case
@@ -31,8 +32,14 @@ class RegistryCases(UseCases):
 
     @use_case(P.ACCOUNTS_SEARCH, "карточка лицевого счёта")
     def card(self, number: str) -> AccountCard:
-        """The premises, holder, residents and owners today, the services billed (names only)."""
-        return account_card(self.db, number, day=self.app.clock.today())
+        """The premises, holder, residents and owners today, the services billed (names only). Who is registered
+        and who owns — names, dates, shares — only for a role that reads the passport desk's cards
+        (``PASSPORT_READ``, docs/design.md «Who sees»): for a cashier, an accountant or a meter reader
+        ``residents`` and ``owners`` are None (the payer stays: it is on the bill)."""
+        card = account_card(self.db, number, day=self.app.clock.today())
+        if not self.app.actor.may(P.PASSPORT_READ):
+            card = dataclasses.replace(card, residents=None, owners=None)
+        return card
 
     @use_case(P.REGISTRY_WRITE, "картотека: список записей")
     def records(self, kind: str, text: str = "", *, limit: int = 50) -> list[tuple[str, str]]:

@@ -180,8 +180,10 @@ def _show(result, as_json: bool, to_json, to_text) -> None:
 @click.pass_obj
 def init(obj: Context, site_code: str | None, site_kind: str) -> None:
     """Создать или обновить базу: схема, код рабочего места, встроенные таблицы законодательства."""
+    from bcenter.app.system import safe_url
+
     result = obj.creating().app.system.init(site_code=site_code, site_kind=site_kind)
-    click.echo(f"База готова: {obj.app.url}\nРабочее место: {result.site_code}; добавлено строк таблиц "
+    click.echo(f"База готова: {safe_url(obj.app.url)}\nРабочее место: {result.site_code}; добавлено строк таблиц "
                f"законодательства: {sum(result.law_rows.values())}.")
 
 

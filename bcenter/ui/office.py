@@ -210,9 +210,12 @@ def _card(data: dict[str, Any], *, on_storno=None) -> list[ft.Control]:
                 ft.Text(f"Плательщик: {about.holder}" + (f", доля {about.share}" if about.share else "")
                         + f"; счёт открыт {about.opened:%d.%m.%Y}"
                         + (f", закрыт {about.closed:%d.%m.%Y}" if about.closed else ""), size=13, key="card_holder"),
-                ft.Text("Зарегистрированы: " + ("; ".join(about.residents) or "никого"), size=13,
-                        key="card_residents"),
-                ft.Text("Собственники: " + ("; ".join(about.owners) or "не указаны"), size=13, key="card_owners"),
+                *([ft.Text("Зарегистрированы: " + ("; ".join(about.residents) or "никого"), size=13,
+                           key="card_residents"),
+                   ft.Text("Собственники: " + ("; ".join(about.owners) or "не указаны"), size=13, key="card_owners")]
+                  if about.residents is not None else
+                  [ft.Text("Зарегистрированные и собственники — в паспортном столе: этой роли они не показываются",
+                           size=13, key="card_residents")]),
                 ft.Text("Услуги: " + (", ".join(about.services) or "нет"), size=13, key="card_services")]
     if data.get("debt") is not None:
         out.append(ft.Text(f"Долг на сегодня: {rub(data['debt'])} ₽" if data["debt"] > 0 else "Долга нет",

@@ -162,7 +162,9 @@ def build_reports(page: ft.Page, app, *, files: Path | None) -> tuple[ft.Control
             error.value = "Папка для файлов экрана не задана: отчёт в файл — bcenter report … --out"
             return
         folder.mkdir(parents=True, exist_ok=True)
-        out = folder / f"{name.value}-{chosen}-{uuid.uuid4().hex[:8]}.{fmt}"
+        # the screen's web server serves its files to whoever names them: a random name (as the bills') is the only
+        # way to a report of every account's address and debt — not 32 bits beside a name anyone can tell
+        out = folder / f"{name.value}-{chosen}-{uuid.uuid4().hex}.{fmt}"
         try:
             await off_loop(lambda: app.reports.write(name.value, period=chosen, by=cut.value, out=out))
         except Failed as exc:

@@ -135,6 +135,21 @@ def test_a_signed_in_persons_use_cases_stop_with_the_session(app):
     assert app.system.info() is not None  # the terminal's own actor has no session to lose
 
 
+def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(app):
+    """An administrator changes a password (it leaked): a screen signed in with the old one is refused at its next
+    action and cannot resume — the new password signs in."""
+    stolen = app.users.sign_in("ivanova", "пароль-оператора")
+    assert stolen.app.system.info() is not None
+    app.users.passwd("ivanova", "новый-пароль-оператора")
+    with pytest.raises(SessionExpired):
+        stolen.app.system.info()
+    with pytest.raises(SessionExpired):
+        app.users.resume(stolen.session.token)
+    with pytest.raises(SignInRefused, match="неверный логин или пароль"):
+        app.users.sign_in("ivanova", "пароль-оператора")
+    assert app.users.sign_in("ivanova", "новый-пароль-оператора").app.system.info() is not None
+
+
 def test_bad_users_are_refused(app):
     for kwargs, message in [
         ({"login": "Иванова", "full_name": "И", "roles": ["operator"], "password": "12345678"}, "латинские"),

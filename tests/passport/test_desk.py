@@ -131,6 +131,22 @@ def test_document_numbers_are_refused_to_other_roles(app, role):
         assert card.residents and all(r.private is None for r in card.residents)
 
 
+@pytest.mark.parametrize("role", ["cashier", "accountant", "meter_reader"])
+def test_the_account_card_does_not_give_a_role_the_passport_desk_refuses_who_lives_and_owns(app, role):
+    """A cashier, an accountant or a meter reader may find an account and read its card, but not who is registered
+    there and who owns it (names, dates, shares): the passport desk's card refuses them that, so the account card
+    leaves it out too — the payer stays (it is on the bill). The operator reads both."""
+    account = _account(app)
+    full = app.as_actor(Actor(user="oper-1", role="operator")).registry.card(account)
+    assert full.residents and full.owners
+    other = app.as_actor(Actor(user=f"{role}-1", role=role))
+    with pytest.raises(PermissionDenied):
+        other.passport.card(account)
+    card = other.registry.card(account)
+    assert card.residents is None and card.owners is None
+    assert card.holder == full.holder and card.address == full.address
+
+
 def test_the_audit_says_who_viewed_and_the_file_holds_no_plain_number(app, town):
     account = _account(app)
     officer = app.as_actor(Actor(user="pasport", role="passport_officer"))

@@ -105,6 +105,9 @@ async def test_a_cashier_is_refused_what_the_role_may_not(app, page, session):
     await session.dispatch_event(tile._i, "click", None)
     shown = texts(office["card"])
     assert any("Показания: Недостаточно прав" in t for t in shown)  # refused by the service, said on the card
+    residents = app.registry.card(tile.data).residents  # who lives there: the passport desk's, not the cashier's
+    assert residents and not [t for t in shown if "по месту жительства" in t or t.startswith("Собственники")]
+    assert by_key(office["card"], "card_residents").value.startswith("Зарегистрированные и собственники — в паспорт")
 
 
 @pytest.mark.asyncio

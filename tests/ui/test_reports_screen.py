@@ -4,6 +4,8 @@ its charts (a bar per month, the longest the best month), saves the report as XL
 period is said on the screen; a cashier is refused."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bcenter.core.money import format_rub_ru
@@ -54,6 +56,8 @@ async def test_the_accountant_pages_the_statement_and_sees_collection_by_month(a
     await _click(session, desk["pdf"])
     links = [c.controls[1].url for c in desk["saved"].controls]
     assert len(links) == 2 and links[0].endswith(".pdf") and links[1].endswith(".xlsx")
+    for link in links:  # served to whoever names it: the name cannot be guessed (a random 128-bit part)
+        assert re.fullmatch(r"/reports/[a-z]+-\d{4}-\d{2}-[0-9a-f]{32}\.(pdf|xlsx)", link), link
     assert (files / links[0].lstrip("/")).read_bytes()[:5] == b"%PDF-"
     assert (files / links[1].lstrip("/")).read_bytes()[:2] == b"PK"
 

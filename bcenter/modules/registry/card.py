@@ -26,8 +26,8 @@ class AccountCard:
     share: str | None
     opened: date
     closed: date | None
-    residents: tuple[str, ...]   # «Иванова Мария Петровна — по месту жительства с 12.03.2015»
-    owners: tuple[str, ...]      # «Иванов Пётр Ильич — 1/2 с 01.02.2010»
+    residents: tuple[str, ...] | None  # «Иванова Мария Петровна — по месту жительства с 12.03.2015»; None: not
+    owners: tuple[str, ...] | None     # «Иванов Пётр Ильич — 1/2 с 01.02.2010»   shown to the role (app.registry)
     services: tuple[str, ...]    # names of the services billed today
 
 

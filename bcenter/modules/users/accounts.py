@@ -80,7 +80,13 @@ def set_password(db: pw.Database, login: str, password: str, *, actor: str) -> U
     check_strength(password)
     with UnitOfWork(action="users.passwd", actor=actor, db=db, details={"login": user.login}) as uow:
         uow.update(AppUser, user.id, password_hash=hash_password(password))
+    _end_sessions(db, user.login)  # whoever signed in with the old password (it may have leaked) signs in again
     return _user(db, login)
+
+
+def _end_sessions(db: pw.Database, login: str) -> None:
+    db.execute_sql(f'UPDATE "user_session" SET ended = expires_at WHERE login = {param_mark(db)} AND ended IS NULL',
+                   (login,))
 
 
 def set_active(db: pw.Database, login: str, active: bool, *, actor: str) -> User:
@@ -91,8 +97,7 @@ def set_active(db: pw.Database, login: str, active: bool, *, actor: str) -> User
                     details={"login": user.login}) as uow:
         uow.update(AppUser, user.id, active=active)
     if not active:  # a disabled user's sessions end now
-        db.execute_sql(f'UPDATE "user_session" SET ended = expires_at WHERE login = {param_mark(db)} AND ended IS NULL',
-                       (user.login,))
+        _end_sessions(db, user.login)
     return _user(db, login)
 
 

@@ -1,5 +1,5 @@
 """Signing in: a login and password give a session in one of the user's roles; the session ends on signing out, after
-``IDLE`` without use or ``LONGEST`` after it began, and when the user is disabled.
+``IDLE`` without use or ``LONGEST`` after it began, and when the user is disabled or given a new password.
 
 **Slowed down, not locked out**: after ``FREE_FAILURES`` failed attempts in a row for a login (at this site, since its
 last success), each next attempt must wait ``5 s × 2^(k)`` after the last one, up to ``MAX_WAIT`` — a person who
