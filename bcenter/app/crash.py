@@ -13,11 +13,11 @@ import re
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import platformdirs
 
 from bcenter.core.access import PERSON_SEALED, PERSONAL_MASK
+from db.connection import shown_url
 
 __all__ = ["crash_report", "masked_argv"]
 
@@ -28,15 +28,7 @@ _SETTING = re.compile(r"\s*([a-z_]+)\s*=")
 def _no_password(arg: str) -> str:
     """An argument with the password of an address in it (``postgresql://user:password@host/db``) masked."""
     head, sep, url = arg.partition("=") if arg.startswith("--") else ("", "", arg)
-    if "://" not in url:
-        return arg
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        return arg
-    if not password:
-        return arg
-    return head + sep + url.replace(f":{password}@", f":{PERSONAL_MASK}@", 1)
+    return head + sep + shown_url(url) if "://" in url else arg
 
 
 def masked_argv(argv: list[str]) -> list[str]:

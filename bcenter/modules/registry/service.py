@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import peewee as pw
 
 from bcenter.core.ids import uuid7
 from bcenter.core.vocabulary import TABLE_NAMES
 from bcenter.modules.registry.law import load_law_tables
+from db.connection import shown_url
 from db.context import bound
 from db.dialect import is_postgres
 from db.migrations import current_version
@@ -125,9 +125,5 @@ def summary(db: pw.Database, *, url: str) -> DatabaseInfo:
                         int(payments_total), tuple(Town(c, n) for c, n in houses), int(size))
 
 
-def safe_url(url: str) -> str:
-    """The URL without a password."""
-    parts = urlparse(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@")
-    return url
+safe_url = shown_url
+"""The URL without a password (``db.connection.shown_url``)."""
