@@ -2,7 +2,8 @@
 records parsed by pyMeterBus, named in Russian, energy in kWh (or GJ), volume in m³, temperatures in °C.
 
 2400 Bd 8E1 by default. The input is dropped before each request; an answer is a single E5 or a long frame
-found by its start, length, checksum and stop byte among what came in (noise skipped). Typed Russian errors."""
+found by its start, length, checksum, stop byte and address among what came in (noise and a neighbour's late
+answer skipped). Typed Russian errors."""
 from __future__ import annotations
 
 import time
@@ -17,6 +18,9 @@ from drivers.line import Line
 from drivers.meters.base import MeterReading, MeterValue
 
 TIMEOUT = 1.0
+ANY_ADDRESS = (253, 254)
+"""Addresses any meter answers (253 the one selected by its secondary address, 254 whichever is on the line): its
+answer carries its own primary address. To any other, only the meter of that address answers."""
 MEDIA = {0x04: "тепло (обратный трубопровод)", 0x0C: "тепло (подающий трубопровод)", 0x06: "горячая вода",
          0x07: "вода", 0x16: "холодная вода", 0x02: "электричество", 0x03: "газ"}
 """The medium byte of the variable-data header (EN 13757-3), for people."""
@@ -54,9 +58,11 @@ class MbusMeter:
                 size = mbus.long_length(got[start:start + 4])
                 if size is not None and len(got) - start >= size:
                     try:
-                        return mbus.check_long(got[start:start + size])
+                        frame = mbus.check_long(got[start:start + size])
                     except FrameError:
                         continue
+                    if self.address in ANY_ADDRESS or frame[5] == self.address:  # else a neighbour's late
+                        return frame                                                # answer on the bus
             return None
 
         return self.line.ask(request, whole, "запрос данных" if long else "сброс связи")
