@@ -43,6 +43,18 @@ def _obis_label(code: str) -> str:
     return code
 
 
+def _verdict(got: bytes) -> bytes | None:
+    """The meter's answer to a password among what came (line noise before it skipped): ACK, NAK or a whole block
+    (an error message)."""
+    for i, byte in enumerate(got):
+        if byte in (iec.ACK, iec.NAK):
+            return bytes((byte,))
+        if byte in (iec.STX, iec.SOH):
+            end = got.find(bytes((iec.ETX,)), i + 1)
+            return got[i:end + 2] if 0 <= end < len(got) - 1 else None
+    return None
+
+
 class IecMeter:
     def __init__(self, url: str, *, family: str = "readout", address: str = "", password: str | None = None,
                  timeout: float = TIMEOUT, switch_baud: bool = True,
@@ -116,7 +128,7 @@ class IecMeter:
         serial = iec.block(self._block("переход в режим программирования", iec.SOH), bcc=self.bcc) \
             .decode("latin-1").strip("()")
         self._send(iec.command("P", "1", f"({self.password})", bcc=self.bcc))
-        answer = self._read_until(lambda b: bool(b), "пароль")
+        answer = self.line.read_until(_verdict, "пароль")
         if answer[:1] != bytes((iec.ACK,)):
             raise DeviceRejected(answer[0], "Счётчик не принял пароль: проверьте пароль в карточке прибора")
         self._send(iec.command("R", "1", f"{self.register}()", bcc=self.bcc))

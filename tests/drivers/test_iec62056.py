@@ -174,3 +174,19 @@ def test_bcenter_meters_read_by_iec_62056_21(port, family, first, tmp_path, monk
     assert f"1.8.0   активная энергия, прямое направление (A+), сумма тарифов: {first} кВт·ч" in out
     assert main(["meters", "read", "--port", port, "--protocol", "iec62056-21", "--family", family,
                  "--password", "999"]) == (0 if family == "readout" else 1)
+
+
+def test_noise_before_the_password_ack_is_not_a_wrong_password(meter):
+    """A byte of line noise ahead of the meter's ACK to the password: the reading goes on — the meter reader is not
+    sent to check a password that is right."""
+    model, url, family = meter
+    if family == "readout":
+        pytest.skip("a readout needs no password")
+    original = model._answer
+
+    def noisy(message: bytes) -> bytes:
+        if message[1:3] == b"P1":
+            model.garbage = b"\x00\x7f"
+        return original(message)
+    model._answer = noisy
+    assert _reader(model, url, family).read().value("1.8.1") is not None
