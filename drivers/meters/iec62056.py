@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from serial.serialutil import SerialException
+
 from drivers.codecs import iec62056 as iec
 from drivers.errors import DeviceDisconnected, DeviceRejected, FrameError
 from drivers.line import Line
@@ -103,8 +105,15 @@ class IecMeter:
             self.close()
 
     def _switch(self, ident: iec.Identification) -> None:
+        """The meter's speed, once the option select has left at the sign-on speed: a speed changed while it is
+        still in the port's buffer sends it garbled."""
         if self.switch_baud and not self.url.startswith(("sim://", "socket://")):
-            self.line.open().baudrate = ident.baudrate  # a change of speed is taken even by a pty
+            port = self.line.open()
+            try:
+                port.flush()
+                port.baudrate = ident.baudrate  # a change of speed is taken even by a pty
+            except SerialException as exc:
+                raise self.line._dropped(exc) from exc
 
     def _readout(self, ident: iec.Identification) -> MeterReading:
         self._send(iec.ack_option(ident.baud, "0"))
