@@ -24,6 +24,9 @@ answer carries its own primary address. To any other, only the meter of that add
 MEDIA = {0x04: "тепло (обратный трубопровод)", 0x0C: "тепло (подающий трубопровод)", 0x06: "горячая вода",
          0x07: "вода", 0x16: "холодная вода", 0x02: "электричество", 0x03: "газ"}
 """The medium byte of the variable-data header (EN 13757-3), for people."""
+EXTREMES = {"MAXIMUM_VALUE": "максимум", "MINIMUM_VALUE": "минимум"}
+"""A record's function (DIF) other than the current value. A tariff (DIFE) and a subunit — a pulse input, another
+meter wired to this one — make a record another register too."""
 LABELS = {  # pyMeterBus's VIF type → (code, label, unit, scale)
     "ENERGY_WH": ("6.8", "тепловая энергия", "кВт·ч", Decimal("0.001")),
     "ENERGY_J": ("6.8", "тепловая энергия", "ГДж", Decimal("1e-9")),
@@ -84,10 +87,14 @@ class MbusMeter:
             if known is None:
                 continue
             code, label, unit, scale = known
-            storage = record.interpreted.get("storage_number", 0)
-            if storage:
-                label += f" (архив {storage})"
-            values.append(MeterValue(f"{code}#{n}" if storage else code, label, mbus.value(record.parsed_value) * scale
+            storage, tariff, subunit = record.dib.parse_dife()
+            function = str(record.interpreted.get("function", "")).removeprefix("FunctionType.")
+            which = [f"архив {storage}" if storage else "", f"тариф {tariff}" if tariff else "",
+                     f"вход {subunit}" if subunit else "", EXTREMES.get(function, "")]
+            which = [w for w in which if w]
+            if which:  # not the meter's own current value: a line of its own, named
+                label += f" ({', '.join(which)})"
+            values.append(MeterValue(f"{code}#{n}" if which else code, label, mbus.value(record.parsed_value) * scale
                                      if scale != 1 else mbus.value(record.parsed_value), unit))
         return MeterReading("mbus", mbus.secondary_id(frame), tuple(values), {"medium": MEDIA.get(frame[14])
                                                                             if len(frame) > 14 else None})
