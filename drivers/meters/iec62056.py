@@ -84,15 +84,17 @@ class IecMeter:
         return got[got.index(b"/"):]
 
     def _block(self, what: str, start: int = iec.STX) -> bytes:
-        def whole(b: bytes) -> bool:
-            i = b.find(bytes((start,)))
-            j = b.find(bytes((iec.ETX,)), i + 1) if i >= 0 else -1
-            return j >= 0 and len(b) >= j + 2
+        """A whole block ``start … ETX BCC``: from the last ``start`` byte before its ETX — noise ahead of it may hold
+        an STX, the block's own text never does."""
+        def whole(b: bytes) -> bytes | None:
+            j = b.find(bytes((iec.ETX,)))
+            i = b.rfind(bytes((start,)), 0, j) if j >= 0 else -1
+            while i < 0 <= j:  # an ETX in the noise before the block's start: the next one
+                j = b.find(bytes((iec.ETX,)), j + 1)
+                i = b.rfind(bytes((start,)), 0, j) if j >= 0 else -1
+            return b[i:j + 2] if i >= 0 and len(b) >= j + 2 else None
 
-        got = self._read_until(whole, what)
-        i = got.index(bytes((start,)))
-        j = got.index(bytes((iec.ETX,)), i + 1)
-        return got[i:j + 2]
+        return self.line.read_until(whole, what)
 
     def read(self) -> MeterReading:
         try:

@@ -241,3 +241,17 @@ def test_the_option_select_leaves_at_300_baud_before_the_speed_changes(family):
     reader = _reader(model, "/dev/ttyUSB0", family)
     reader.line.port = Uart(serial.serial_for_url(url))
     assert reader.read().value("1.8.1") is not None
+
+
+def test_noise_that_looks_like_stx_before_the_data_block_is_skipped(meter):
+    """Line noise carrying an STX byte ahead of the meter's data block: the block is found by its own STX and BCC,
+    the reading goes through instead of «повреждённые данные»."""
+    model, url, family = meter
+    original = model._answer
+
+    def noisy(message: bytes) -> bytes:
+        if message[:1] == b"\x06" or message[1:3] == b"R1":
+            model.garbage = b"\x02\x30"
+        return original(message)
+    model._answer = noisy
+    assert _reader(model, url, family, timeout=0.5).read().value("1.8.1") is not None
