@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from serial.serialutil import SerialException
+
 from drivers.codecs import iec62056 as iec
 from drivers.errors import DeviceDisconnected, DeviceRejected, FrameError
 from drivers.line import Line
@@ -41,6 +43,18 @@ def _obis_label(code: str) -> str:
     if what == 8 and kind in ENERGY_LABELS:
         return f"{ENERGY_LABELS[kind]}, {tariff_label(tariff)}"
     return code
+
+
+def _verdict(got: bytes) -> bytes | None:
+    """The meter's answer to a password among what came (line noise before it skipped): ACK, NAK or a whole block
+    (an error message)."""
+    for i, byte in enumerate(got):
+        if byte in (iec.ACK, iec.NAK):
+            return bytes((byte,))
+        if byte in (iec.STX, iec.SOH):
+            end = got.find(bytes((iec.ETX,)), i + 1)
+            return got[i:end + 2] if 0 <= end < len(got) - 1 else None
+    return None
 
 
 class IecMeter:
@@ -70,15 +84,17 @@ class IecMeter:
         return got[got.index(b"/"):]
 
     def _block(self, what: str, start: int = iec.STX) -> bytes:
-        def whole(b: bytes) -> bool:
-            i = b.find(bytes((start,)))
-            j = b.find(bytes((iec.ETX,)), i + 1) if i >= 0 else -1
-            return j >= 0 and len(b) >= j + 2
+        """A whole block ``start … ETX BCC``: from the last ``start`` byte before its ETX — noise ahead of it may hold
+        an STX, the block's own text never does."""
+        def whole(b: bytes) -> bytes | None:
+            j = b.find(bytes((iec.ETX,)))
+            i = b.rfind(bytes((start,)), 0, j) if j >= 0 else -1
+            while i < 0 <= j:  # an ETX in the noise before the block's start: the next one
+                j = b.find(bytes((iec.ETX,)), j + 1)
+                i = b.rfind(bytes((start,)), 0, j) if j >= 0 else -1
+            return b[i:j + 2] if i >= 0 and len(b) >= j + 2 else None
 
-        got = self._read_until(whole, what)
-        i = got.index(bytes((start,)))
-        j = got.index(bytes((iec.ETX,)), i + 1)
-        return got[i:j + 2]
+        return self.line.read_until(whole, what)
 
     def read(self) -> MeterReading:
         try:
@@ -91,8 +107,15 @@ class IecMeter:
             self.close()
 
     def _switch(self, ident: iec.Identification) -> None:
+        """The meter's speed, once the option select has left at the sign-on speed: a speed changed while it is
+        still in the port's buffer sends it garbled."""
         if self.switch_baud and not self.url.startswith(("sim://", "socket://")):
-            self.line.open().baudrate = ident.baudrate  # a change of speed is taken even by a pty
+            port = self.line.open()
+            try:
+                port.flush()
+                port.baudrate = ident.baudrate  # a change of speed is taken even by a pty
+            except SerialException as exc:
+                raise self.line._dropped(exc) from exc
 
     def _readout(self, ident: iec.Identification) -> MeterReading:
         self._send(iec.ack_option(ident.baud, "0"))
@@ -116,7 +139,7 @@ class IecMeter:
         serial = iec.block(self._block("переход в режим программирования", iec.SOH), bcc=self.bcc) \
             .decode("latin-1").strip("()")
         self._send(iec.command("P", "1", f"({self.password})", bcc=self.bcc))
-        answer = self._read_until(lambda b: bool(b), "пароль")
+        answer = self.line.read_until(_verdict, "пароль")
         if answer[:1] != bytes((iec.ACK,)):
             raise DeviceRejected(answer[0], "Счётчик не принял пароль: проверьте пароль в карточке прибора")
         self._send(iec.command("R", "1", f"{self.register}()", bcc=self.bcc))

@@ -2,7 +2,8 @@
 records parsed by pyMeterBus, named in Russian, energy in kWh (or GJ), volume in m³, temperatures in °C.
 
 2400 Bd 8E1 by default. The input is dropped before each request; an answer is a single E5 or a long frame
-found by its start, length, checksum and stop byte among what came in (noise skipped). Typed Russian errors."""
+found by its start, length, checksum, stop byte and address among what came in (noise and a neighbour's late
+answer skipped). Typed Russian errors."""
 from __future__ import annotations
 
 import time
@@ -17,9 +18,15 @@ from drivers.line import Line
 from drivers.meters.base import MeterReading, MeterValue
 
 TIMEOUT = 1.0
+ANY_ADDRESS = (253, 254)
+"""Addresses any meter answers (253 the one selected by its secondary address, 254 whichever is on the line): its
+answer carries its own primary address. To any other, only the meter of that address answers."""
 MEDIA = {0x04: "тепло (обратный трубопровод)", 0x0C: "тепло (подающий трубопровод)", 0x06: "горячая вода",
          0x07: "вода", 0x16: "холодная вода", 0x02: "электричество", 0x03: "газ"}
 """The medium byte of the variable-data header (EN 13757-3), for people."""
+EXTREMES = {"MAXIMUM_VALUE": "максимум", "MINIMUM_VALUE": "минимум"}
+"""A record's function (DIF) other than the current value. A tariff (DIFE) and a subunit — a pulse input, another
+meter wired to this one — make a record another register too."""
 LABELS = {  # pyMeterBus's VIF type → (code, label, unit, scale)
     "ENERGY_WH": ("6.8", "тепловая энергия", "кВт·ч", Decimal("0.001")),
     "ENERGY_J": ("6.8", "тепловая энергия", "ГДж", Decimal("1e-9")),
@@ -54,9 +61,11 @@ class MbusMeter:
                 size = mbus.long_length(got[start:start + 4])
                 if size is not None and len(got) - start >= size:
                     try:
-                        return mbus.check_long(got[start:start + size])
+                        frame = mbus.check_long(got[start:start + size])
                     except FrameError:
                         continue
+                    if self.address in ANY_ADDRESS or frame[5] == self.address:  # else a neighbour's late
+                        return frame                                                # answer on the bus
             return None
 
         return self.line.ask(request, whole, "запрос данных" if long else "сброс связи")
@@ -78,10 +87,14 @@ class MbusMeter:
             if known is None:
                 continue
             code, label, unit, scale = known
-            storage = record.interpreted.get("storage_number", 0)
-            if storage:
-                label += f" (архив {storage})"
-            values.append(MeterValue(f"{code}#{n}" if storage else code, label, mbus.value(record.parsed_value) * scale
+            storage, tariff, subunit = record.dib.parse_dife()
+            function = str(record.interpreted.get("function", "")).removeprefix("FunctionType.")
+            which = [f"архив {storage}" if storage else "", f"тариф {tariff}" if tariff else "",
+                     f"вход {subunit}" if subunit else "", EXTREMES.get(function, "")]
+            which = [w for w in which if w]
+            if which:  # not the meter's own current value: a line of its own, named
+                label += f" ({', '.join(which)})"
+            values.append(MeterValue(f"{code}#{n}" if which else code, label, mbus.value(record.parsed_value) * scale
                                      if scale != 1 else mbus.value(record.parsed_value), unit))
         return MeterReading("mbus", mbus.secondary_id(frame), tuple(values), {"medium": MEDIA.get(frame[14])
                                                                             if len(frame) > 14 else None})

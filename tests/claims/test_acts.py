@@ -149,3 +149,13 @@ def test_a_negative_pressure_is_refused_by_claims_act_as_by_the_import(app):
     with pytest.raises(ValidationFailed, match="не может быть меньше 0"):
         app.claims.act(service="cold_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 08:00",
                        kind="pressure", measured="-0.1")
+
+
+def test_an_act_closed_earlier_twice_by_the_number_it_now_has(app):
+    """The dispatcher closes an act earlier, then again by the number the screen now shows («…/1»): the new act is
+    «…/2», a revision of the same act — not «…/1/1»."""
+    number = app.claims.act(service="hot_water", house="h00001", start="2026-10-05 08:00", end="2026-10-06 14:00")
+    first = app.claims.close_act(number, end="2026-10-06 08:00")
+    assert first == f"{number}/1"
+    assert app.claims.close_act(first, end="2026-10-05 20:00") == f"{number}/2"
+    assert app.claims.close_act(number, end="2026-10-05 18:00") == f"{number}/3"

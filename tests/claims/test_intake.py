@@ -81,3 +81,19 @@ def test_rules_and_the_rate_limit(portal):
                 for i in range(5)]
     assert statuses[:3] == [201, 201, 201] and statuses[-1] == 429  # 5 a minute: two were spent above
     assert _count(app) == 3
+
+
+def test_a_retry_racing_the_first_post_gets_the_request_not_an_error(portal, monkeypatch):
+    """The portal retries while its first post is still being written: both passed the «seen before?» check before
+    either was stored. The second must answer with the request the first registered — not a server error that
+    makes the portal retry again — and one request is kept."""
+    from bcenter.modules.claims import intake
+
+    app, client, token = portal
+    account = app.registry.search("Ленина")[0].number
+    body = {"kind": "quality", "text": "нет горячей воды", "account": account}
+    first = _post(client, token, body)
+    monkeypatch.setattr(intake, "known", lambda db, key: None)  # the check ran before the first was stored
+    again = _post(client, token, body)
+    assert again.status_code in (200, 201) and again.json()["number"] == first.json()["number"]
+    assert _count(app) == 1

@@ -174,3 +174,84 @@ def test_bcenter_meters_read_by_iec_62056_21(port, family, first, tmp_path, monk
     assert f"1.8.0   активная энергия, прямое направление (A+), сумма тарифов: {first} кВт·ч" in out
     assert main(["meters", "read", "--port", port, "--protocol", "iec62056-21", "--family", family,
                  "--password", "999"]) == (0 if family == "readout" else 1)
+
+
+def test_noise_before_the_password_ack_is_not_a_wrong_password(meter):
+    """A byte of line noise ahead of the meter's ACK to the password: the reading goes on — the meter reader is not
+    sent to check a password that is right."""
+    model, url, family = meter
+    if family == "readout":
+        pytest.skip("a readout needs no password")
+    original = model._answer
+
+    def noisy(message: bytes) -> bytes:
+        if message[1:3] == b"P1":
+            model.garbage = b"\x00\x7f"
+        return original(message)
+    model._answer = noisy
+    assert _reader(model, url, family).read().value("1.8.1") is not None
+
+
+class Uart:
+    """A real serial port as far as speed goes: written bytes leave at the speed in force when they are
+    transmitted — a speed changed before they left garbles them (``flush`` waits until they are out)."""
+
+    def __init__(self, port) -> None:
+        self.port, self.pending, self._baudrate = port, b"", 300
+
+    @property
+    def baudrate(self) -> int:
+        return self._baudrate
+
+    @baudrate.setter
+    def baudrate(self, value: int) -> None:
+        if self.pending and value != self._baudrate:
+            self.pending = bytes(len(self.pending))  # sent at the wrong speed: the meter hears noise
+        self._baudrate = value
+
+    def write(self, data: bytes) -> int:
+        self.pending += data
+        return len(data)
+
+    def flush(self) -> None:
+        self.port.write(self.pending)
+        self.pending = b""
+
+    def read(self, size: int = 1) -> bytes:
+        self.flush()
+        return self.port.read(size)
+
+    def reset_input_buffer(self) -> None:
+        self.port.reset_input_buffer()
+
+    def close(self) -> None:
+        self.port.close()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_option_select_leaves_at_300_baud_before_the_speed_changes(family):
+    """On a real optical probe the ACK 0Z… message must be out at 300 Bd before the port switches to the meter's
+    speed; switched with it still in the port's buffer, the meter hears noise and the reading fails."""
+    import serial
+
+    from drivers import sim
+
+    model = IecMeterModel(**FAMILIES[family])
+    url = sim.register(f"uart-{family}", model)
+    reader = _reader(model, "/dev/ttyUSB0", family)
+    reader.line.port = Uart(serial.serial_for_url(url))
+    assert reader.read().value("1.8.1") is not None
+
+
+def test_noise_that_looks_like_stx_before_the_data_block_is_skipped(meter):
+    """Line noise carrying an STX byte ahead of the meter's data block: the block is found by its own STX and BCC,
+    the reading goes through instead of «повреждённые данные»."""
+    model, url, family = meter
+    original = model._answer
+
+    def noisy(message: bytes) -> bytes:
+        if message[:1] == b"\x06" or message[1:3] == b"R1":
+            model.garbage = b"\x02\x30"
+        return original(message)
+    model._answer = noisy
+    assert _reader(model, url, family, timeout=0.5).read().value("1.8.1") is not None

@@ -97,3 +97,36 @@ def test_bcenter_meters_read_mbus(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Счётчик (M-Bus) № 12345678" in out and "6.8     тепловая энергия: 4\u00a0512,000 кВт·ч" in out
     assert main(["meters", "read", "--port", "sim://mbus", "--protocol", "mbus", "--address", "300"]) == 2
+
+
+def test_a_neighbours_late_answer_is_not_taken_for_this_meters(meter):
+    """Two heat meters on one bus: meter 5 answers late, its telegram arriving as meter 6 is asked. The reader must
+    get meter 6's values (its own ident and energy), not meter 5's credited to the flat of meter 6."""
+    model, url = meter
+    ours = bytearray(HEAT)
+    ours[5], ours[7:11], ours[21:25] = 6, bytes.fromhex("21436587"), (1000).to_bytes(4, "little")
+    ours[-2] = sum(ours[4:-2]) & 0xFF
+    model.address, model.answer = 6, bytes(ours)
+    original = model.feed
+
+    def late_neighbour(data: bytes) -> bytes:
+        answer = original(data)
+        return HEAT + answer if data == mbus.short(mbus.REQ_UD2, 6) else answer
+    model.feed = late_neighbour
+    reading = MbusMeter(url, address=6).read()
+    assert reading.serial == "87654321" and reading.value("6.8") == Decimal("1000.000")
+
+
+def test_tariff_and_input_registers_are_told_apart(meter):
+    """A heat meter whose telegram carries its own volume, a tariff register and the volumes of two water meters on
+    its pulse inputs (pyMeterBus's mbus-08): each line says which it is, and the meter's own volume is the one saved
+    as «8.0» — not one of four «объём» lines the reader cannot tell apart."""
+    model, url = meter
+    frame = bytes.fromhex(VECTORS["mbus-08"]["frame_hex"])
+    model.address, model.answer = frame[5], frame
+    reading = MbusMeter(url, address=frame[5]).read()
+    volumes = [(v.code, v.label) for v in reading.values if v.unit == "м³"]
+    assert [label for _, label in volumes] == ["объём", "объём (тариф 2)", "объём (вход 1)", "объём (вход 2)"]
+    assert len({code for code, _ in volumes}) == 4 and reading.value("8.0") == Decimal("1369.443")
+    assert [v.label for v in reading.values if v.code.startswith("6.8")] == ["тепловая энергия",
+                                                                             "тепловая энергия (тариф 1)"]

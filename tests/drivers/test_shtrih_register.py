@@ -243,3 +243,24 @@ def test_on_ffd_1_2_the_account_number_goes_in_1192(kkt):
     assert tags == {1192: "л/с 1000010015".encode("cp866")}
     with pytest.raises(ValueError, match="ФФД"):
         ShtrihRegister("sim://x", ffd=200)
+
+
+@pytest.mark.parametrize("command", [0xFF46, 0xFF45])
+def test_a_stray_stx_before_the_answer_is_noise_not_a_lost_sale(kkt, command):
+    """Line noise that happens to be an STX (and a length longer than what follows) before the answer: the host
+    waits for a frame that never completes. The register still holds its answer — a NAK gets it again; the cashier
+    sees a receipt sold once, not «ККТ оборвала ответ» with the sale left to a reconciliation."""
+    register, model, _ = kkt
+    register.open_shift("Кассир")
+    original = model._execute
+
+    def strike(message: bytes) -> bytes:
+        if int.from_bytes(message[:2], "big") == command:
+            model.garbage = b"\x02\x60"
+            model._execute = original
+        return original(message)
+    model._execute = strike
+    result = register.sell([UK], Payment(cash=148767), tax_system=TAX_USN_INCOME)
+    receipts = [d for d in model.documents if d.kind == 3]
+    assert len(receipts) == 1 and receipts[0].number == result.document
+    assert [m[:2] for m in model.received].count(command.to_bytes(2, "big")) == 1

@@ -113,6 +113,10 @@ def _insert_numbered(db: pw.Database, number: str, insert) -> None:
 def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) -> str:
     """The service restored sooner than the act says: the act repeated with the earlier end supersedes it."""
     m = param_mark(db)
+    number = number.strip()
+    base = number.split("/", 1)[0]  # «…/1», a revision's number, names the same act (when «…» is an act's)
+    if base != number and db.execute_sql(f'SELECT 1 FROM "quality_event" WHERE ext_id = {m}', (base,)).fetchone():
+        number = base
     row = db.execute_sql(
         'SELECT q.id, q.service_id, q.house_id, q.premises_id, q.start_at, q.end_at, q.kind, q.measured, q.allowed, '
         f'q.extra, q.entrance FROM "quality_event" q WHERE (q.ext_id = {m} OR q.ext_id LIKE {m}) AND {LIVE_QUALITY} '

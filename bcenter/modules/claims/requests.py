@@ -151,6 +151,9 @@ def add(uow: UnitOfWork, db: pw.Database, *, kind: str, text: str, now: datetime
                              kind=key_text(kid), priority=priority, deadline_at=due.isoformat(), author=author,
                              intake_key=intake_key)
     except integrity_errors():  # the number taken meanwhile (another desk at the same moment): said, not a traceback
+        if intake_key is not None and (first := db.execute_sql(f'SELECT number FROM "claim" WHERE intake_key = {m}',
+                                                                (intake_key,)).fetchone()) is not None:
+            return first[0]  # the portal's retry raced its first post, stored meanwhile: that request is the one
         if db.execute_sql(f'SELECT 1 FROM "claim" WHERE number = {m}', (number,)).fetchone() is None:
             raise
         raise ValidationFailed([Problem("number", f"номер {number} уже занят другой заявкой (принята в это же время "

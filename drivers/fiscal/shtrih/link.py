@@ -7,8 +7,9 @@
    again, up to ``retries`` times, then ``FrameError``. Silence or any other byte (the ACK lost or spoiled): ENQ —
    an ACK there means the command was taken and its answer waits (read it: never send the command twice); a NAK
    means it was not (send it again). An STX is the answer coming while its ACK was lost: read it.
-3. **The answer** is read up to its LRC within the deadline; a wrong LRC gets NAK and the register sends it again
-   (``retries`` times); a good one gets ACK. Bytes before STX are line noise, skipped.
+3. **The answer** is read up to its LRC within the deadline; a wrong LRC or a frame that stops short (noise
+   taken for its STX, a byte lost) gets NAK and the register sends it again (``retries`` times); a good one gets
+   ACK. Bytes before STX are line noise, skipped.
 
 A dropped line (pyserial's ``SerialException``) is ``DeviceDisconnected``; the port is reopened on the next
 exchange. Reads poll the port (its timeout is set once — ``drivers.transport``) until the link's own deadline.
@@ -163,20 +164,23 @@ class ShtrihLink:
         raise FrameError(f"ККТ ({self.url}) присылает повреждённые ответы: проверьте кабель")
 
     def _frame(self, timeout: float, *, started: bool = False) -> bytes | None:
-        """The bytes of a frame from its STX; None when no STX came in time."""
+        """The bytes of a frame from its STX; None when no STX came in time. A frame that stops short (a byte of
+        noise that looked like STX, a byte lost) is returned as it is: its check fails and the NAK that follows gets
+        the answer again — the register holds it until it is acknowledged."""
         while not started:
             byte = self._byte(timeout)
             if byte is None:
                 return None
             if byte == STX:
                 break
+        body = bytearray((STX,))
         length = self._byte(self.timeout)
         if length is None:
-            raise DeviceTimeout(f"ККТ ({self.url}) оборвала ответ на полуслове")
-        body = bytearray((STX, length))
+            return bytes(body)
+        body.append(length)
         for _ in range(length + 1):
             byte = self._byte(self.timeout)
             if byte is None:
-                raise DeviceTimeout(f"ККТ ({self.url}) оборвала ответ на полуслове")
+                break
             body.append(byte)
         return bytes(body)
