@@ -6,7 +6,7 @@ account number on the keypad or finds the address; sees what is owed per supplie
 pays the whole bill, chosen services or any amount, in cash with change or by card; the receipt is fiscalised and
 printed through the desk's devices (``app.cash.pay``; simulators unless the desk names its own). Each payment form
 carries its own operation key, so a second tap on «Оплатить» or a retry after a failure never takes the money twice
-(the desk answers the first result). After ``idle_after`` seconds without a touch the screen shows its idle page and
+(the desk answers the first result); a sale the register refused (nothing sold: no paper) is retried with a new key. After ``idle_after`` seconds without a touch the screen shows its idle page and
 forgets the payer. Every refusal is said in Russian with what to do.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import flet as ft
 
+from bcenter.app.cash import DeviceRejected
 from bcenter.app.users import ROLE_NAMES
 from bcenter.core.money import parse_rub_ru
 from bcenter.ui.common import Failed, error_text, off_loop, rub, signing_out, updating
@@ -351,6 +352,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                                   **devices)
         except Failed as exc:
             error.value = exc.message
+            if isinstance(exc.refusal, DeviceRejected):  # the register refused, nothing sold: «повторите» is anew
+                state["key"] = str(uuid.uuid4())
             return
         finally:
             pay_button.disabled = False

@@ -249,3 +249,35 @@ def test_a_sum_typed_on_the_keypad_is_rubles_and_kopecks_or_refused(typed):
     assert _kop("1 500,5", "Сумма") == 150050
     with pytest.raises(Failed, match=f"Сумма: «{typed}» — не сумма"):
         _kop(typed, "Сумма")
+
+
+@pytest.mark.asyncio
+async def test_a_sale_the_register_refused_is_taken_again_once_it_is_fixed(app, page, session, devices):
+    """The paper ends under the receipt's first line: the register refuses («заправьте ленту и повторите»), nothing
+    is sold. The cashier loads paper and taps «Оплатить» again — the payment is taken once, not refused as an
+    operation «не состоялась» naming a key nobody sees."""
+    from drivers.sim.shtrih_kkt import ShtrihModel
+
+    kkt, _printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+
+    def paper_ends(model, data):
+        model.paper = False
+        return ShtrihModel._operation(model, data)
+
+    kkt._COMMANDS = {**ShtrihModel._COMMANDS, 0xFF46: paper_ends}
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "В ККТ нет чековой ленты: заправьте ленту и повторите" and not refs["done"].visible
+    kkt.paper, kkt._COMMANDS = True, ShtrihModel._COMMANDS
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    assert len([d for d in kkt.documents if d.kind == 3]) == 1
+    assert len(app.payments.list(account=number, limit=1000, day=app.clock.today())) == 1
+    await _tap(session, refs["pay"])  # a third tap on the same form: the desk answers the payment taken
+    assert len([d for d in kkt.documents if d.kind == 3]) == 1
