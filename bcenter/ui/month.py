@@ -33,7 +33,7 @@ def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
 def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
     """The month section (a control to place) over ``app`` acting as the signed-in user, and its refs; call
     ``refs["load"]()`` to fill it."""
-    state: dict[str, Any] = {"job": None, "closing": False}
+    state: dict[str, Any] = {"job": None, "closing": None}  # closing: the month the confirmation named
     period = ft.TextField(label="Период (ГГГГ-ММ)", width=200, key="month_period")
     status = ft.Text("", key="month_status")
     calc = ft.Button("Рассчитать", icon=ft.Icons.CALCULATE, key="month_calc")
@@ -96,7 +96,7 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
     async def do_calc(_e=None) -> None:
         error.value = ""
         result.controls = []
-        state["closing"] = False
+        state["closing"] = None
         close.content = "Закрыть месяц"
         try:
             month = chosen()
@@ -131,14 +131,14 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         except Failed as exc:
             error.value = exc.message
             return
-        if not state["closing"]:  # the second press closes: a month closes once and for good
-            state["closing"] = True
+        if state["closing"] != month:  # the second press closes the month named: a month closes once and for good
+            state["closing"] = month
             close.content = f"Закрыть {month} окончательно"
             result.controls = [ft.Text(f"После закрытия в {month} ничего не проводится; исправления пойдут "
                                        "перерасчётом в следующем месяце. Нажмите ещё раз, чтобы закрыть.",
                                        key="month_confirm")]
             return
-        state["closing"] = False
+        state["closing"] = None
         close.content = "Закрыть месяц"
         try:
             closed = await run(app.month.close, "Закрытие", period=month)

@@ -53,6 +53,26 @@ async def test_the_month_is_calculated_with_progress_then_closed(app, page, sess
 
 
 @pytest.mark.asyncio
+async def test_the_month_closes_only_the_month_its_confirmation_named(app, page, session):
+    """«Закрыть» pressed for a month typed wrong («Закрыть 2026-11 окончательно»), the month corrected to 2026-10 and
+    «Закрыть» pressed again: 2026-10 is asked about first — a month closes once and for good, never on a
+    confirmation naming another month."""
+    refs = _office(app, page)
+    month = refs["month"]
+    await _click(session, by_key(refs["nav"], "nav:month"))
+    await _type(session, month["period"], "2026-11")
+    await _click(session, month["close"])
+    assert month["close"].content == "Закрыть 2026-11 окончательно"
+    await _type(session, month["period"], "2026-10")
+    await _click(session, month["close"])
+    assert month["error"].value == "" and month["close"].content == "Закрыть 2026-10 окончательно"
+    assert by_key(month["result"], "month_confirm").value.startswith("После закрытия в 2026-10 ничего")
+    assert str(app.month.overview().last_closed) != "2026-10"
+    await _click(session, month["close"])
+    assert by_key(month["result"], "month_closed").value.startswith("Период 2026-10 закрыт")
+
+
+@pytest.mark.asyncio
 async def test_a_month_run_stopped_midway_says_so(app, page, session):
     refs = _office(app, page)
     month = refs["month"]
