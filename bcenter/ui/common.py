@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import flet as ft
@@ -96,6 +97,13 @@ def rub(kopecks: int) -> str:
     return f"{'−' if kopecks < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kop:02d}"
 
 
+def moment_ru(stamp: str | datetime) -> str:
+    """A stored moment (ISO, UTC) as people read it on this machine: «ДД.ММ.ГГГГ ЧЧ:ММ» in its zone; a moment without
+    a zone is shown as it is."""
+    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+
+
 def amount_cell(kopecks: int, **style: Any) -> ft.Text:
     """An amount, right-aligned in its column."""
     return ft.Text(rub(kopecks), text_align=ft.TextAlign.RIGHT, **style)
@@ -105,5 +113,5 @@ def error_text(key: str) -> ft.Text:
     return ft.Text("", color=ft.Colors.RED_700, key=key)  # not selectable: a plain text node screen readers read
 
 
-__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "off_loop", "rub", "signing_out", "updating",
-           "with_job"]
+__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "moment_ru", "off_loop", "rub", "signing_out",
+           "updating", "with_job"]

@@ -14,7 +14,7 @@ import flet as ft
 
 from bcenter.app import Job
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, off_loop, rub, updating, with_job
+from bcenter.ui.common import Failed, error_text, moment_ru, off_loop, rub, updating, with_job
 
 
 def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
@@ -50,7 +50,7 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         status.value = (f"Открыт: {', '.join(str(p) for p in overview.open) or '—'}; последний закрытый: "
                         f"{overview.last_closed or '—'}")
         runs.controls = [ft.Text("Последние расчёты", weight=ft.FontWeight.BOLD)] + [
-            ft.Text(f"{r.period}: начат {r.started_at[:16].replace('T', ' ')}, "
+            ft.Text(f"{r.period}: начат {moment_ru(r.started_at)}, "
                     + (f"строк {r.lines}, домов {r.houses_ok}" + (f", не рассчитано {r.houses_failed}"
                                                                   if r.houses_failed else "")
                        if r.finished_at else "не завершён") + f" — {r.actor}", size=13)

@@ -73,6 +73,27 @@ async def test_the_month_closes_only_the_month_its_confirmation_named(app, page,
 
 
 @pytest.mark.asyncio
+async def test_a_month_run_is_listed_with_its_start_as_people_write_it(app, page, session, monkeypatch):
+    """The runs list said «начат 2026-12-07 20:42» — an ISO date, in UTC; people read ДД.ММ.ГГГГ in their time."""
+    import time
+    from datetime import datetime, timedelta
+
+    monkeypatch.setenv("TZ", "Europe/Moscow")  # the office's machine: UTC+3 all year
+    time.tzset()
+    try:
+        refs = _office(app, page)
+        month = refs["month"]
+        await _click(session, by_key(refs["nav"], "nav:month"))
+        await _click(session, month["calc"])
+        run = refs["signed"].app.month.overview().runs[0]
+        moscow = (datetime.fromisoformat(run.started_at) + timedelta(hours=3)).strftime("%d.%m.%Y %H:%M")
+        assert month["runs"].controls[1].value.startswith(f"{run.period}: начат {moscow}, ")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.asyncio
 async def test_a_month_run_stopped_midway_says_so(app, page, session):
     refs = _office(app, page)
     month = refs["month"]
