@@ -42,15 +42,24 @@ async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Failed(f"Внутренняя ошибка ({type(exc).__name__}): действие не выполнено, данные не изменены") from exc
 
 
-def updating(page: ft.Page, handler: Callable[..., Any]) -> Callable[..., Any]:
+def updating(page: ft.Page, handler: Callable[..., Any], *, once: bool = False) -> Callable[..., Any]:
     """An async handler that sends what it changed when it ends, whatever the path: Flet 1.0.5 updates the page
     after a *sync* handler only — an async one that awaited a worker would otherwise leave the screen as it was
-    before the await (seen in a real browser: the «Войти» button stayed disabled)."""
+    before the await (seen in a real browser: the «Войти» button stayed disabled).
+
+    ``once``: a handler that writes runs one at a time — a second click while it runs (a double click reaches the
+    server before anything the first one changed reaches the browser) is dropped, not written twice."""
+    busy = False
 
     async def run(*args: Any, **kwargs: Any) -> None:
+        nonlocal busy
+        if once and busy:
+            return
+        busy = once
         try:
             await handler(*args, **kwargs)
         finally:
+            busy = False
             page.update()
 
     run.__name__ = getattr(handler, "__name__", "handler")

@@ -6,8 +6,9 @@ account number on the keypad or finds the address; sees what is owed per supplie
 pays the whole bill, chosen services or any amount, in cash with change or by card; the receipt is fiscalised and
 printed through the desk's devices (``app.cash.pay``; simulators unless the desk names its own). Each payment form
 carries its own operation key, so a second tap on «Оплатить» or a retry after a failure never takes the money twice
-(the desk answers the first result); a sale the register refused (nothing sold: no paper) is retried with a new key. After ``idle_after`` seconds without a touch the screen shows its idle page and
-forgets the payer. Every refusal is said in Russian with what to do.
+(the desk answers the first result); a sale the register refused (nothing sold: no paper) is retried with a new key.
+After ``idle_after`` seconds without a touch the screen shows its idle page and forgets the payer. Every refusal is
+said in Russian with what to do.
 """
 from __future__ import annotations
 
@@ -412,14 +413,14 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                 go_idle()
                 page.update()
 
-    do_open, do_close, do_find, do_address, pick, do_pay = (
-        updating(page, h) for h in (do_open, do_close, do_find, do_address, pick, do_pay))
+    do_find, do_address, pick = (updating(page, h) for h in (do_find, do_address, pick))
+    do_open, do_close, do_pay = (updating(page, h, once=True) for h in (do_open, do_close, do_pay))
     sign_out = signing_out(page, signed, on_sign_out, before=lambda: state.update(watching=False))
     open_shift.on_click, close_shift.on_click = do_open, do_close
     find.on_submit = find_button.on_click = do_find
     by_address.on_change = do_address
     pay_button.on_click = do_pay
-    request_button.on_click = updating(page, do_request)
+    request_button.on_click = updating(page, do_request, once=True)
     cancel_button.on_click = another
     way.on_change = show_change
     amount.on_change = given.on_change = show_change

@@ -150,7 +150,8 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         result.controls = [ft.Text(f"Период {closed.period} закрыт: строк сальдо {closed.rows}", key="month_closed",
                                    weight=ft.FontWeight.BOLD)]
 
-    load, do_calc, do_close = updating(page, load), updating(page, do_calc), updating(page, do_close)
+    load = updating(page, load)
+    do_calc, do_close = updating(page, do_calc, once=True), updating(page, do_close, once=True)
     calc.on_click, stop.on_click, close.on_click = do_calc, do_stop, do_close
     section = ft.Column([ft.Text("Месяц", size=20, weight=ft.FontWeight.BOLD), status,
                          ft.Row([period, calc, stop, close]), progress, progress_text, error, result, ft.Divider(),

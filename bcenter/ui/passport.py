@@ -207,9 +207,9 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
             ft.TextButton("Открыть PDF", icon=ft.Icons.OPEN_IN_NEW, url=f"/passport/{out.name}",
                           key=f"open:{doc.number}")]))
 
-    load, do_register = updating(page, load), updating(page, do_register)
-    open_leave, do_leave, do_issue = updating(page, open_leave), updating(page, do_leave), updating(page, do_issue)
-    open_person, do_save = updating(page, open_person), updating(page, do_save)
+    load, open_leave, open_person = updating(page, load), updating(page, open_leave), updating(page, open_person)
+    do_register, do_leave, do_issue, do_save = (updating(page, h, once=True) for h in (do_register, do_leave, do_issue,
+                                                                                       do_save))
     save.on_click = do_save
     show.on_click = account.on_submit = load
     personal.on_change = load

@@ -190,8 +190,8 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
             show_stop()
         return go
 
-    load_routes, open_route, do_save, do_probe = (
-        updating(page, h) for h in (load_routes, open_route, do_save, do_probe))
+    load_routes, open_route, do_save = (updating(page, h) for h in (load_routes, open_route, do_save))
+    do_probe = updating(page, do_probe, once=True)
     sign_out = signing_out(page, signed, on_sign_out)
     save.on_click, read_probe.on_click = do_save, do_probe
     back.on_click, forward.on_click = step(-1), step(1)

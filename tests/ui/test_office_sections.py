@@ -265,6 +265,24 @@ async def test_a_reading_entered_and_a_rejected_one_accepted(app, page, session)
 
 
 @pytest.mark.asyncio
+async def test_a_double_click_on_save_keeps_one_reading(app, page, session):
+    """«Сохранить» clicked twice in a row (the second click reaches the server before the first answer): the reading
+    the resident phoned in is kept once."""
+    import asyncio
+
+    refs = _office(app, page)
+    rd = refs["readings"]
+    await _click(session, by_key(refs["nav"], "nav:readings"))
+    serial = app.meters.route_sheet("Обход 1")["stops"][0]["meter"]["serial"]
+    before = len(app.meters.readings(meter=serial, limit=1000))
+    await _type(session, rd["meter"], serial)
+    await _type(session, rd["value"], "99999")
+    await asyncio.gather(_click(session, rd["add"]), _click(session, rd["add"]))
+    assert rd["error"].value == "" and rd["verdict"].value.startswith("Показание 99999")
+    assert len(app.meters.readings(meter=serial, limit=1000)) == before + 1
+
+
+@pytest.mark.asyncio
 async def test_a_bill_printed_for_one_account_and_a_link_to_its_pdf(app, page, session, tmp_path):
     files = tmp_path / "files"
     refs = _office(app, page, files=files)
