@@ -12,7 +12,7 @@ from typing import Any
 
 import flet as ft
 
-from bcenter.core.dates import format_date_ru
+from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.text import describe_private
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
@@ -153,8 +153,8 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
             error.value = exc.message
             return
         state["leaving"], leave_box.visible, leave_to.value = None, False, ""
-        notice.value = (f"Снят с учёта с {leave_on.value}. Месяцы с {written.recalculate_from} пересчитает "
-                        "следующий расчёт месяца")
+        notice.value = (f"Снят с учёта с {format_date_ru(parse_date((leave_on.value or '').strip()))}. Месяцы с "
+                        f"{written.recalculate_from} пересчитает следующий расчёт месяца")
         await load()
 
     async def open_person(e) -> None:
