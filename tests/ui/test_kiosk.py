@@ -281,3 +281,27 @@ async def test_a_sale_the_register_refused_is_taken_again_once_it_is_fixed(app, 
     assert len(app.payments.list(account=number, limit=1000, day=app.clock.today())) == 1
     await _tap(session, refs["pay"])  # a third tap on the same form: the desk answers the payment taken
     assert len([d for d in kkt.documents if d.kind == 3]) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_slip_the_printer_did_not_print_is_printed_again_from_the_kiosk(app, page, session, devices):
+    """The printer is out of paper: the payment is taken and the kiosk says the slip was not printed — and prints its
+    copy with a button once paper is in, instead of sending the cashier to «bcenter cash reprint» on a touch
+    screen without a keyboard."""
+    _kkt, printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    printer.paper = False
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    shown = " ".join(texts(refs["done"]))
+    assert "квитанция не напечатана" in shown and "bcenter cash" not in shown
+    printer.paper = True
+    await _tap(session, by_key(refs["done"], "reprint"))
+    assert refs["error"].value == "" and by_key(refs["done"], "reprinted").value == "Копия квитанции напечатана"
+    assert any("КОПИЯ" in line for line in printer.lines()) and any(number in line for line in printer.lines())
