@@ -54,6 +54,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     Returns refs."""
     app = signed.app
     devices = {"register": register, "printer": printer}
+    slips = printer != "none"  # «none»: the register's receipt is the only one, no slip is printed
     state: dict[str, Any] = {"owed": None, "qr": None, "key": None, "target": None, "last": time.monotonic(),
                              "shift": None, "idle": False}
 
@@ -374,10 +375,10 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                                  key="paid_change"))
         lines.append(ft.Text(f"Чек № {paid.receipt_number}"
                              + (f", ФД {paid.fiscal_document}" if paid.fiscal_document else "")
-                             + ("" if paid.printed else " — квитанция не напечатана, проверьте бумагу"), size=20,
-                             key="receipt"))
+                             + ("" if paid.printed or not slips else " — квитанция не напечатана, проверьте бумагу"),
+                             size=20, key="receipt"))
         lines += [ft.Text(n.split(CLI_REPRINT)[0], size=18, color=ft.Colors.ORANGE_800) for n in paid.notes]
-        if not paid.printed:  # the copy from here: the kiosk has no keyboard for «bcenter cash reprint»
+        if slips and not paid.printed:  # the copy from here: the kiosk has no keyboard for «bcenter cash reprint»
             lines.append(ft.Button("Напечатать копию квитанции", icon=ft.Icons.PRINT, key="reprint", height=KEY_SIZE,
                                    data=paid.receipt_number, on_click=do_reprint,
                                    style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG - 4))))

@@ -305,3 +305,24 @@ async def test_a_slip_the_printer_did_not_print_is_printed_again_from_the_kiosk(
     await _tap(session, by_key(refs["done"], "reprint"))
     assert refs["error"].value == "" and by_key(refs["done"], "reprinted").value == "Копия квитанции напечатана"
     assert any("КОПИЯ" in line for line in printer.lines()) and any(number in line for line in printer.lines())
+
+
+@pytest.mark.asyncio
+async def test_a_desk_without_a_receipt_printer_does_not_ask_for_paper(app, page, session, devices):
+    """«--printer none»: the register's receipt is the only one — the kiosk said after every payment «квитанция не
+    напечатана, проверьте бумагу» and offered a copy no printer could print."""
+    signed = app.users.sign_in("kassa", "пароль-кассира", role="cashier")
+    refs = build_kiosk(page, signed, register=devices[2]["register"], printer="none")
+    await refs["load_shift"]()
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    assert by_key(refs["done"], "receipt").value.startswith("Чек № ")
+    assert "не напечатана" not in " ".join(texts(refs["done"]))
+    with pytest.raises(LookupError):
+        by_key(refs["done"], "reprint")
