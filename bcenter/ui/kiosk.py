@@ -293,7 +293,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         rows.append(ft.Text((f"Итого к оплате: {rub(owed.total)} ₽" if owed.total > 0 else "Долга нет")
                             + (f"; аванс {rub(owed.advance)} ₽" if owed.advance else "")
                             + (f"; по счёту за {period}" if period else ""), size=BIG, key="owed_total"))
-        request_done.value = ""
+        request_text.value = request_done.value = ""  # another payer: not the words the last one typed
         rows += [ft.Divider(), ft.Row([request_kind, request_text, request_button], wrap=True), request_done]
         owed_rows.controls = rows
         total = asked if asked is not None else max(owed.total, 0)
@@ -401,6 +401,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         touched()
         state.update(owed=None, qr=None, key=None, target=None)
         find.value, amount.value, given.value, card_code.value, change.value = "", "", "", "", ""
+        by_address.value, addresses.controls = "", []  # the payer's street and the flats found: not the next one's
+        request_text.value = request_done.value = ""
         pay_panel.visible = owed_panel.visible = done.visible = False
         error.value = ""
 

@@ -326,3 +326,26 @@ async def test_a_desk_without_a_receipt_printer_does_not_ask_for_paper(app, page
     assert "не напечатана" not in " ".join(texts(refs["done"]))
     with pytest.raises(LookupError):
         by_key(refs["done"], "reprint")
+
+
+@pytest.mark.asyncio
+async def test_the_idle_page_forgets_the_address_searched_and_the_request_typed(app, page, session, devices):
+    """A resident searched by address and began a request, then walked away: after the idle page the next payer saw
+    the street typed, the list of flats and account numbers found, and the words of the request left unsent."""
+    refs = await _kiosk(app, page, devices, session)
+    await _type(session, refs["by_address"], "Ленина")
+    assert any(str(c.key).startswith("address:") for c in refs["addresses"].controls)
+    await _tap(session, refs["addresses"].controls[0])
+    await _type(session, refs["request_text"], "сосед сверху заливает, кв. 12")
+    await _type(session, refs["by_address"], "Ленина")
+    refs["go_idle"]()
+    await _tap(session, refs["idle"])
+    assert refs["by_address"].value == "" and refs["addresses"].controls == []
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    assert refs["request_text"].value == ""
+    await _type(session, refs["request_text"], "не работает домофон")  # then the next payer's code is scanned
+    await _type(session, refs["find"], bill_qr(app, number, 10_000))
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value == "" and refs["request_text"].value == ""
