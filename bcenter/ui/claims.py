@@ -98,7 +98,13 @@ def build_claims(page: ft.Page, app, *, now=None) -> tuple[ft.Control, dict]:
     async def do_act(_e=None) -> None:
         if not state["selected"]:
             return
-        selected = next((r for r in await off_loop(app.claims.listing, "all") if r.number == state["selected"]), None)
+        error.value, notice.value = "", ""
+        try:
+            found = await off_loop(app.claims.listing, "all")
+        except Failed as exc:  # said like every refusal of the desk, never a traceback
+            error.value = exc.message
+            return
+        selected = next((r for r in found if r.number == state["selected"]), None)
         if selected is None:
             return
         where = {"account": selected.account} if selected.account else {"house": selected.house}
