@@ -14,6 +14,7 @@ from bcenter.modules.cashdesk import devices
 from bcenter.modules.cashdesk.desk import DEFAULT_LIMIT, CashDesk, DeskPayment, Shift, settled_notes
 from bcenter.modules.cashdesk.owed import AccountOwed
 from bcenter.modules.cashdesk.scan import ScannedBill, read_bill
+from drivers.errors import DeviceRejected  # noqa: F401 - the register refused: nothing sold (a face may retry anew)
 
 
 class CashCases(UseCases):

@@ -86,7 +86,7 @@ def build_bills(page: ft.Page, app, *, files: Path | None, today: date) -> tuple
         if state["job"] is not None:
             state["job"].cancel()
 
-    do_make = updating(page, do_make)
+    do_make = updating(page, do_make, once=True)
     make.on_click, stop.on_click = do_make, do_stop
     section = ft.Column([ft.Text("Счета", size=20, weight=ft.FontWeight.BOLD),
                          ft.Row([period, house, account, kind, make, stop], wrap=True), progress, error, done],

@@ -98,7 +98,13 @@ def build_claims(page: ft.Page, app, *, now=None) -> tuple[ft.Control, dict]:
     async def do_act(_e=None) -> None:
         if not state["selected"]:
             return
-        selected = next((r for r in await off_loop(app.claims.listing, "all") if r.number == state["selected"]), None)
+        error.value, notice.value = "", ""
+        try:
+            found = await off_loop(app.claims.listing, "all")
+        except Failed as exc:  # said like every refusal of the desk, never a traceback
+            error.value = exc.message
+            return
+        selected = next((r for r in found if r.number == state["selected"]), None)
         if selected is None:
             return
         where = {"account": selected.account} if selected.account else {"house": selected.house}
@@ -107,8 +113,8 @@ def build_claims(page: ft.Page, app, *, now=None) -> tuple[ft.Control, dict]:
                   end=(act_to.value or "").strip(), request=selected.number, **where)
 
     load, show, pick = updating(page, load), updating(page, show), updating(page, pick)
-    do_add, do_assign = updating(page, do_add), updating(page, do_assign)
-    do_close, do_act = updating(page, do_close), updating(page, do_act)
+    do_add, do_assign = updating(page, do_add, once=True), updating(page, do_assign, once=True)
+    do_close, do_act = updating(page, do_close, once=True), updating(page, do_act, once=True)
     for button in views.controls:
         button.on_click = show
     add.on_click, assign.on_click, close.on_click, act.on_click = do_add, do_assign, do_close, do_act

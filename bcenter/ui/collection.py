@@ -218,8 +218,8 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             await show_case(state["case"])
 
     load, pick, pick_case = updating(page, load), updating(page, pick), updating(page, pick_case)
-    do_issue, do_open, do_advance = updating(page, do_issue), updating(page, do_open), updating(page, do_advance)
-    do_recover, do_document = updating(page, do_recover), updating(page, do_document)
+    do_issue, do_open, do_advance, do_recover, do_document = (
+        updating(page, h, once=True) for h in (do_issue, do_open, do_advance, do_recover, do_document))
     find.on_click = load
     issue.on_click, open_case.on_click, advance.on_click = do_issue, do_open, do_advance
     recover.on_click, document.on_click = do_recover, do_document

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import flet as ft
@@ -41,15 +42,24 @@ async def off_loop(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Failed(f"Внутренняя ошибка ({type(exc).__name__}): действие не выполнено, данные не изменены") from exc
 
 
-def updating(page: ft.Page, handler: Callable[..., Any]) -> Callable[..., Any]:
+def updating(page: ft.Page, handler: Callable[..., Any], *, once: bool = False) -> Callable[..., Any]:
     """An async handler that sends what it changed when it ends, whatever the path: Flet 1.0.5 updates the page
     after a *sync* handler only — an async one that awaited a worker would otherwise leave the screen as it was
-    before the await (seen in a real browser: the «Войти» button stayed disabled)."""
+    before the await (seen in a real browser: the «Войти» button stayed disabled).
+
+    ``once``: a handler that writes runs one at a time — a second click while it runs (a double click reaches the
+    server before anything the first one changed reaches the browser) is dropped, not written twice."""
+    busy = False
 
     async def run(*args: Any, **kwargs: Any) -> None:
+        nonlocal busy
+        if once and busy:
+            return
+        busy = once
         try:
             await handler(*args, **kwargs)
         finally:
+            busy = False
             page.update()
 
     run.__name__ = getattr(handler, "__name__", "handler")
@@ -96,6 +106,13 @@ def rub(kopecks: int) -> str:
     return f"{'−' if kopecks < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kop:02d}"
 
 
+def moment_ru(stamp: str | datetime) -> str:
+    """A stored moment (ISO, UTC) as people read it on this machine: «ДД.ММ.ГГГГ ЧЧ:ММ» in its zone; a moment without
+    a zone is shown as it is."""
+    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+
+
 def amount_cell(kopecks: int, **style: Any) -> ft.Text:
     """An amount, right-aligned in its column."""
     return ft.Text(rub(kopecks), text_align=ft.TextAlign.RIGHT, **style)
@@ -105,5 +122,5 @@ def error_text(key: str) -> ft.Text:
     return ft.Text("", color=ft.Colors.RED_700, key=key)  # not selectable: a plain text node screen readers read
 
 
-__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "off_loop", "rub", "signing_out", "updating",
-           "with_job"]
+__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "moment_ru", "off_loop", "rub", "signing_out",
+           "updating", "with_job"]

@@ -6,8 +6,9 @@ account number on the keypad or finds the address; sees what is owed per supplie
 pays the whole bill, chosen services or any amount, in cash with change or by card; the receipt is fiscalised and
 printed through the desk's devices (``app.cash.pay``; simulators unless the desk names its own). Each payment form
 carries its own operation key, so a second tap on «Оплатить» or a retry after a failure never takes the money twice
-(the desk answers the first result). After ``idle_after`` seconds without a touch the screen shows its idle page and
-forgets the payer. Every refusal is said in Russian with what to do.
+(the desk answers the first result); a sale the register refused (nothing sold: no paper) is retried with a new key.
+After ``idle_after`` seconds without a touch the screen shows its idle page and forgets the payer. Every refusal is
+said in Russian with what to do.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import flet as ft
 
+from bcenter.app.cash import DeviceRejected
 from bcenter.app.users import ROLE_NAMES
 from bcenter.core.money import parse_rub_ru
 from bcenter.ui.common import Failed, error_text, off_loop, rub, signing_out, updating
@@ -27,6 +29,8 @@ BIG = 26
 REQUEST_NUMBER = re.compile(r"(З-)?\d{4}-\d{6}")
 """A request's number as printed («З-2026-000001») or typed on the keypad without the letter («2026-000001»)."""
 KEY_SIZE = 84
+CLI_REPRINT = "; копия квитанции: bcenter cash"
+"""Where the desk's note of an unprinted slip points the command line: the kiosk shows its own button instead."""
 IDLE_AFTER = 120.0
 
 
@@ -50,6 +54,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
     Returns refs."""
     app = signed.app
     devices = {"register": register, "printer": printer}
+    slips = printer != "none"  # «none»: the register's receipt is the only one, no slip is printed
     state: dict[str, Any] = {"owed": None, "qr": None, "key": None, "target": None, "last": time.monotonic(),
                              "shift": None, "idle": False}
 
@@ -288,7 +293,7 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
         rows.append(ft.Text((f"Итого к оплате: {rub(owed.total)} ₽" if owed.total > 0 else "Долга нет")
                             + (f"; аванс {rub(owed.advance)} ₽" if owed.advance else "")
                             + (f"; по счёту за {period}" if period else ""), size=BIG, key="owed_total"))
-        request_done.value = ""
+        request_text.value = request_done.value = ""  # another payer: not the words the last one typed
         rows += [ft.Divider(), ft.Row([request_kind, request_text, request_button], wrap=True), request_done]
         owed_rows.controls = rows
         total = asked if asked is not None else max(owed.total, 0)
@@ -351,6 +356,8 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                                   **devices)
         except Failed as exc:
             error.value = exc.message
+            if isinstance(exc.refusal, DeviceRejected):  # the register refused, nothing sold: «повторите» is anew
+                state["key"] = str(uuid.uuid4())
             return
         finally:
             pay_button.disabled = False
@@ -368,17 +375,34 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                                  key="paid_change"))
         lines.append(ft.Text(f"Чек № {paid.receipt_number}"
                              + (f", ФД {paid.fiscal_document}" if paid.fiscal_document else "")
-                             + ("" if paid.printed else " — квитанция не напечатана, проверьте бумагу"), size=20,
-                             key="receipt"))
-        lines += [ft.Text(n, size=18, color=ft.Colors.ORANGE_800) for n in paid.notes]
+                             + ("" if paid.printed or not slips else " — квитанция не напечатана, проверьте бумагу"),
+                             size=20, key="receipt"))
+        lines += [ft.Text(n.split(CLI_REPRINT)[0], size=18, color=ft.Colors.ORANGE_800) for n in paid.notes]
+        if slips and not paid.printed:  # the copy from here: the kiosk has no keyboard for «bcenter cash reprint»
+            lines.append(ft.Button("Напечатать копию квитанции", icon=ft.Icons.PRINT, key="reprint", height=KEY_SIZE,
+                                   data=paid.receipt_number, on_click=do_reprint,
+                                   style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG - 4))))
         lines.append(ft.Button("Следующий плательщик", icon=ft.Icons.NAVIGATE_NEXT, key="next", height=KEY_SIZE,
                                on_click=another, style=ft.ButtonStyle(text_style=ft.TextStyle(size=BIG))))
         done.controls = lines
+
+    async def do_reprint(e) -> None:
+        touched()
+        error.value = ""
+        try:
+            await off_loop(app.cash.reprint, e.control.data, **devices)
+        except Failed as exc:
+            error.value = exc.message
+            return
+        done.controls.insert(len(done.controls) - 1, ft.Text("Копия квитанции напечатана", size=20, key="reprinted",
+                                                             color=ft.Colors.GREEN_800))
 
     def another(_e=None) -> None:
         touched()
         state.update(owed=None, qr=None, key=None, target=None)
         find.value, amount.value, given.value, card_code.value, change.value = "", "", "", "", ""
+        by_address.value, addresses.controls = "", []  # the payer's street and the flats found: not the next one's
+        request_text.value = request_done.value = ""
         pay_panel.visible = owed_panel.visible = done.visible = False
         error.value = ""
 
@@ -409,14 +433,15 @@ def build_kiosk(page: ft.Page, signed, *, register: str | None = None, printer: 
                 go_idle()
                 page.update()
 
-    do_open, do_close, do_find, do_address, pick, do_pay = (
-        updating(page, h) for h in (do_open, do_close, do_find, do_address, pick, do_pay))
+    do_find, do_address, pick = (updating(page, h) for h in (do_find, do_address, pick))
+    do_open, do_close, do_pay, do_reprint = (updating(page, h, once=True)
+                                             for h in (do_open, do_close, do_pay, do_reprint))
     sign_out = signing_out(page, signed, on_sign_out, before=lambda: state.update(watching=False))
     open_shift.on_click, close_shift.on_click = do_open, do_close
     find.on_submit = find_button.on_click = do_find
     by_address.on_change = do_address
     pay_button.on_click = do_pay
-    request_button.on_click = updating(page, do_request)
+    request_button.on_click = updating(page, do_request, once=True)
     cancel_button.on_click = another
     way.on_change = show_change
     amount.on_change = given.on_change = show_change

@@ -14,7 +14,7 @@ import flet as ft
 
 from bcenter.app import Job
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, off_loop, rub, updating, with_job
+from bcenter.ui.common import Failed, error_text, moment_ru, off_loop, rub, updating, with_job
 
 
 def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
@@ -33,7 +33,7 @@ def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
 def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
     """The month section (a control to place) over ``app`` acting as the signed-in user, and its refs; call
     ``refs["load"]()`` to fill it."""
-    state: dict[str, Any] = {"job": None, "closing": False}
+    state: dict[str, Any] = {"job": None, "closing": None}  # closing: the month the confirmation named
     period = ft.TextField(label="Период (ГГГГ-ММ)", width=200, key="month_period")
     status = ft.Text("", key="month_status")
     calc = ft.Button("Рассчитать", icon=ft.Icons.CALCULATE, key="month_calc")
@@ -50,7 +50,7 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         status.value = (f"Открыт: {', '.join(str(p) for p in overview.open) or '—'}; последний закрытый: "
                         f"{overview.last_closed or '—'}")
         runs.controls = [ft.Text("Последние расчёты", weight=ft.FontWeight.BOLD)] + [
-            ft.Text(f"{r.period}: начат {r.started_at[:16].replace('T', ' ')}, "
+            ft.Text(f"{r.period}: начат {moment_ru(r.started_at)}, "
                     + (f"строк {r.lines}, домов {r.houses_ok}" + (f", не рассчитано {r.houses_failed}"
                                                                   if r.houses_failed else "")
                        if r.finished_at else "не завершён") + f" — {r.actor}", size=13)
@@ -96,7 +96,7 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
     async def do_calc(_e=None) -> None:
         error.value = ""
         result.controls = []
-        state["closing"] = False
+        state["closing"] = None
         close.content = "Закрыть месяц"
         try:
             month = chosen()
@@ -131,14 +131,14 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         except Failed as exc:
             error.value = exc.message
             return
-        if not state["closing"]:  # the second press closes: a month closes once and for good
-            state["closing"] = True
+        if state["closing"] != month:  # the second press closes the month named: a month closes once and for good
+            state["closing"] = month
             close.content = f"Закрыть {month} окончательно"
             result.controls = [ft.Text(f"После закрытия в {month} ничего не проводится; исправления пойдут "
                                        "перерасчётом в следующем месяце. Нажмите ещё раз, чтобы закрыть.",
                                        key="month_confirm")]
             return
-        state["closing"] = False
+        state["closing"] = None
         close.content = "Закрыть месяц"
         try:
             closed = await run(app.month.close, "Закрытие", period=month)
@@ -150,7 +150,8 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         result.controls = [ft.Text(f"Период {closed.period} закрыт: строк сальдо {closed.rows}", key="month_closed",
                                    weight=ft.FontWeight.BOLD)]
 
-    load, do_calc, do_close = updating(page, load), updating(page, do_calc), updating(page, do_close)
+    load = updating(page, load)
+    do_calc, do_close = updating(page, do_calc, once=True), updating(page, do_close, once=True)
     calc.on_click, stop.on_click, close.on_click = do_calc, do_stop, do_close
     section = ft.Column([ft.Text("Месяц", size=20, weight=ft.FontWeight.BOLD), status,
                          ft.Row([period, calc, stop, close]), progress, progress_text, error, result, ft.Divider(),

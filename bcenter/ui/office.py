@@ -31,6 +31,8 @@ from bcenter.ui.readings import build_readings
 from bcenter.ui.registry import build_registry
 
 MIN_QUERY = 2
+SHOWN = 20
+"""Accounts a search lists; more found are said, not counted."""
 
 
 def _card_data(app, number: str, today: date) -> dict[str, Any]:
@@ -98,14 +100,16 @@ def build_office(page: ft.Page, signed, *, on_sign_out=None, today: date | None 
             hint.value = "Введите хотя бы два знака"
             return
         try:
-            found = await off_loop(app.registry.search, text, limit=20)
+            found = await off_loop(app.registry.search, text, limit=SHOWN + 1)
         except Failed as exc:
             if mine == state["asked"]:
                 error.value = exc.message
             return
         if mine != state["asked"]:
             return  # a later change is being answered
-        hint.value = (f"Найдено: {len(found)}" if found else
+        more, found = len(found) > SHOWN, found[:SHOWN]
+        hint.value = (f"Показаны первые {SHOWN}: уточните поиск — номер счёта, дом и квартиру или фамилию" if more
+                      else f"Найдено: {len(found)}" if found else
                       f"По «{text}» ничего нет: проверьте номер или попробуйте часть улицы и дом")
         results.controls = [ft.ListTile(title=ft.Text(f"{a.number} — {a.address}"), subtitle=ft.Text(a.names),
                                         dense=True, key=f"result:{a.number}", data=a.number, on_click=open_card)

@@ -12,7 +12,7 @@ from typing import Any
 
 import flet as ft
 
-from bcenter.core.dates import format_date_ru
+from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.text import describe_private
 from bcenter.ui.common import Failed, error_text, off_loop, updating
 
@@ -153,8 +153,8 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
             error.value = exc.message
             return
         state["leaving"], leave_box.visible, leave_to.value = None, False, ""
-        notice.value = (f"Снят с учёта с {leave_on.value}. Месяцы с {written.recalculate_from} пересчитает "
-                        "следующий расчёт месяца")
+        notice.value = (f"Снят с учёта с {format_date_ru(parse_date((leave_on.value or '').strip()))}. Месяцы с "
+                        f"{written.recalculate_from} пересчитает следующий расчёт месяца")
         await load()
 
     async def open_person(e) -> None:
@@ -207,9 +207,9 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
             ft.TextButton("Открыть PDF", icon=ft.Icons.OPEN_IN_NEW, url=f"/passport/{out.name}",
                           key=f"open:{doc.number}")]))
 
-    load, do_register = updating(page, load), updating(page, do_register)
-    open_leave, do_leave, do_issue = updating(page, open_leave), updating(page, do_leave), updating(page, do_issue)
-    open_person, do_save = updating(page, open_person), updating(page, do_save)
+    load, open_leave, open_person = updating(page, load), updating(page, open_leave), updating(page, open_person)
+    do_register, do_leave, do_issue, do_save = (updating(page, h, once=True) for h in (do_register, do_leave, do_issue,
+                                                                                       do_save))
     save.on_click = do_save
     show.on_click = account.on_submit = load
     personal.on_change = load

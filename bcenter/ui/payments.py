@@ -159,8 +159,8 @@ def build_payments(page: ft.Page, app, *, inbox: Path | None) -> tuple[ft.Contro
         suspense.controls.insert(1, ft.Text(f"Платёж отмечен возвращённым: {why.value.strip()}",
                                             color=ft.Colors.GREEN_800, key="suspense_returned"))
 
-    load, do_preview, do_load, resolve, return_ = (updating(page, h) for h in (load, do_preview, do_load, resolve,
-                                                                                return_))
+    load, do_preview = updating(page, load), updating(page, do_preview)
+    do_load, resolve, return_ = (updating(page, h, once=True) for h in (do_load, resolve, return_))
     preview.on_click, load_button.on_click = do_preview, do_load
 
     def changed(_e=None) -> None:

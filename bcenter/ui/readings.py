@@ -81,7 +81,7 @@ def build_readings(page: ft.Page, app) -> tuple[ft.Control, dict]:
         pending.controls.insert(1, ft.Text(f"Показание {kept.values_text()} прибора № {kept.meter} принято",
                                            color=ft.Colors.GREEN_800, key="accepted"))
 
-    do_add, load, accept = updating(page, do_add), updating(page, load), updating(page, accept)
+    do_add, load, accept = updating(page, do_add, once=True), updating(page, load), updating(page, accept, once=True)
     add.on_click = value.on_submit = do_add
     section = ft.Column([ft.Text("Показания", size=20, weight=ft.FontWeight.BOLD),
                          ft.Row([meter, value, source, add], wrap=True), verdict, error, ft.Divider(), pending],

@@ -118,7 +118,8 @@ def build_registry(page: ft.Page, app) -> tuple[ft.Control, dict]:
         saved.value = f"Введено новое значение: {stored.title}; прежнее закрыто"
         await load()
 
-    load, pick, do_save, do_rate = (updating(page, h) for h in (load, pick, do_save, do_rate))
+    load, pick = updating(page, load), updating(page, pick)
+    do_save, do_rate = updating(page, do_save, once=True), updating(page, do_rate, once=True)
     kind.on_select = load
     find.on_change = find.on_submit = load
     save.on_click = do_save

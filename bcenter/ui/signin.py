@@ -40,7 +40,7 @@ def build_signin(page: ft.Page, app, on_signed: Callable[[object], Awaitable[Non
         if result is not None:
             await result
 
-    submit = updating(page, submit)
+    submit = updating(page, submit, once=True)
     button.on_click = submit
     password.on_submit = submit
     page.title = title

@@ -9,12 +9,14 @@ source «контролёр»). A refused reading is kept too (facts are not los
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import flet as ft
 
 from bcenter.app.meters import METER_ZONES, RESOURCE_NAMES, STATUS_NAMES, ZONE_NAMES, read_meter
 from bcenter.app.users import ROLE_NAMES
+from bcenter.core.quantity import parse_typed_decimal
 from bcenter.ui.common import Failed, error_text, off_loop, signing_out, updating
 
 BIG = 24
@@ -40,7 +42,7 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
     """The reader's tablet for ``signed`` on ``page``; ``probe`` — the optical probe's ``read_meter`` arguments
     (``port``, ``protocol`` …) or None. Returns refs."""
     app = signed.app
-    state: dict[str, Any] = {"sheet": None, "at": 0}
+    state: dict[str, Any] = {"sheet": None, "at": 0, "saving": False}
     who = ft.Text(f"{signed.session.full_name} — {ROLE_NAMES.get(signed.session.role, signed.session.role)}",
                   key="who")
     leave = ft.TextButton("Выйти", icon=ft.Icons.LOGOUT, key="sign_out")
@@ -137,15 +139,33 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
                                                   "values": {z: str(v) for z, v in kept.values.items()}})
         taken.controls.append(ft.Text(f"{kept.day:%d.%m}: {kept.values_text()} — {kept.status_name}", size=18))
 
+    def saved_today(values: dict[str, str]) -> bool:
+        """The stop has today's reading with these very values (the reader tapped «Сохранить» again)."""
+        try:
+            typed = {z: parse_typed_decimal(v) for z, v in values.items()}
+        except Exception:  # noqa: BLE001 - a typo: the service says what is wrong
+            return False
+        today = app.clock.today().isoformat()
+        return any(r["date"] == today and {z: Decimal(v) for z, v in r["values"].items()} == typed
+                   for r in stop().get("readings", []))
+
     async def do_save(_e=None) -> None:
+        if state["saving"]:
+            return  # a second tap while the first is being kept
         error.value = ""
         values = {f.data: (f.value or "").strip() for f in fields.controls}
+        if saved_today(values):
+            error.value = "Это показание уже сохранено: исправленное наберите заново, к следующему прибору — «Дальше»"
+            return
+        state["saving"] = save.disabled = True
         try:
             kept = await off_loop(app.meters.add_reading, stop()["meter"]["id"], values, source="inspector")
         except Failed as exc:
             verdict.value = ""
             error.value = exc.message
             return
+        finally:
+            state["saving"] = save.disabled = False
         kept_shown(kept)
 
     async def do_probe(_e=None) -> None:
@@ -170,8 +190,8 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
             show_stop()
         return go
 
-    load_routes, open_route, do_save, do_probe = (
-        updating(page, h) for h in (load_routes, open_route, do_save, do_probe))
+    load_routes, open_route, do_save = (updating(page, h) for h in (load_routes, open_route, do_save))
+    do_probe = updating(page, do_probe, once=True)
     sign_out = signing_out(page, signed, on_sign_out)
     save.on_click, read_probe.on_click = do_save, do_probe
     back.on_click, forward.on_click = step(-1), step(1)

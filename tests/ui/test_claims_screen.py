@@ -45,3 +45,38 @@ async def test_a_request_taken_assigned_answered_by_an_act_and_closed(app, page,
     await _type(session, desk["text"], "x")
     await _click(session, desk["add"])
     assert "нет лицевого счёта «0000000000»" in desk["error"].value
+
+
+@pytest.mark.asyncio
+async def test_a_double_click_on_accept_takes_one_request(app, page, session):
+    """«Принять» clicked twice in a row (both clicks reach the server before the first answer): one request, not
+    З-2026-000001 and З-2026-000002 for the same call."""
+    import asyncio
+
+    refs = _office(app, page)
+    desk = refs["claims"]
+    await _click(session, by_key(refs["nav"], "nav:claims"))
+    await _type(session, desk["house"], "h00001")
+    await _type(session, desk["text"], "нет горячей воды с утра")
+    await asyncio.gather(_click(session, desk["add"]), _click(session, desk["add"]))
+    assert desk["error"].value == "" and desk["notice"].value.startswith("Заявка З-2026-000001 принята")
+    assert len(app.claims.listing("all")) == 1
+
+
+@pytest.mark.asyncio
+async def test_an_act_asked_once_the_session_ended_is_said_not_a_traceback(app, page, session):
+    """The dispatcher's session ended (signed out on another tab, or idle too long) and «Составить акт» is pressed:
+    the screen says so in Russian — the request's lookup was outside the handler's refusals, and the browser got a
+    Python traceback."""
+    refs = _office(app, page)
+    desk = refs["claims"]
+    await _click(session, by_key(refs["nav"], "nav:claims"))
+    await _type(session, desk["house"], "h00001")
+    await _type(session, desk["text"], "нет горячей воды с утра")
+    await _click(session, desk["add"])
+    await _click(session, by_key(desk["rows"], "claim:З-2026-000001"))
+    app.users.sign_out(refs["signed"].session.token)
+    start = len(session.connection.wire)
+    await _click(session, desk["act"])
+    assert desk["error"].value == "Сеанс завершён — войдите снова"
+    assert not any("Traceback" in text for text in session.connection.sent_since(start))

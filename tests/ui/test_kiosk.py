@@ -249,3 +249,103 @@ def test_a_sum_typed_on_the_keypad_is_rubles_and_kopecks_or_refused(typed):
     assert _kop("1 500,5", "Сумма") == 150050
     with pytest.raises(Failed, match=f"Сумма: «{typed}» — не сумма"):
         _kop(typed, "Сумма")
+
+
+@pytest.mark.asyncio
+async def test_a_sale_the_register_refused_is_taken_again_once_it_is_fixed(app, page, session, devices):
+    """The paper ends under the receipt's first line: the register refuses («заправьте ленту и повторите»), nothing
+    is sold. The cashier loads paper and taps «Оплатить» again — the payment is taken once, not refused as an
+    operation «не состоялась» naming a key nobody sees."""
+    from drivers.sim.shtrih_kkt import ShtrihModel
+
+    kkt, _printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+
+    def paper_ends(model, data):
+        model.paper = False
+        return ShtrihModel._operation(model, data)
+
+    kkt._COMMANDS = {**ShtrihModel._COMMANDS, 0xFF46: paper_ends}
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "В ККТ нет чековой ленты: заправьте ленту и повторите" and not refs["done"].visible
+    kkt.paper, kkt._COMMANDS = True, ShtrihModel._COMMANDS
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    assert len([d for d in kkt.documents if d.kind == 3]) == 1
+    assert len(app.payments.list(account=number, limit=1000, day=app.clock.today())) == 1
+    await _tap(session, refs["pay"])  # a third tap on the same form: the desk answers the payment taken
+    assert len([d for d in kkt.documents if d.kind == 3]) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_slip_the_printer_did_not_print_is_printed_again_from_the_kiosk(app, page, session, devices):
+    """The printer is out of paper: the payment is taken and the kiosk says the slip was not printed — and prints its
+    copy with a button once paper is in, instead of sending the cashier to «bcenter cash reprint» on a touch
+    screen without a keyboard."""
+    _kkt, printer, _ = devices
+    refs = await _kiosk(app, page, devices, session)
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    printer.paper = False
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    shown = " ".join(texts(refs["done"]))
+    assert "квитанция не напечатана" in shown and "bcenter cash" not in shown
+    printer.paper = True
+    await _tap(session, by_key(refs["done"], "reprint"))
+    assert refs["error"].value == "" and by_key(refs["done"], "reprinted").value == "Копия квитанции напечатана"
+    assert any("КОПИЯ" in line for line in printer.lines()) and any(number in line for line in printer.lines())
+
+
+@pytest.mark.asyncio
+async def test_a_desk_without_a_receipt_printer_does_not_ask_for_paper(app, page, session, devices):
+    """«--printer none»: the register's receipt is the only one — the kiosk said after every payment «квитанция не
+    напечатана, проверьте бумагу» and offered a copy no printer could print."""
+    signed = app.users.sign_in("kassa", "пароль-кассира", role="cashier")
+    refs = build_kiosk(page, signed, register=devices[2]["register"], printer="none")
+    await refs["load_shift"]()
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    await _tap(session, refs["pay"])
+    assert refs["error"].value == "" and refs["done"].visible
+    assert by_key(refs["done"], "receipt").value.startswith("Чек № ")
+    assert "не напечатана" not in " ".join(texts(refs["done"]))
+    with pytest.raises(LookupError):
+        by_key(refs["done"], "reprint")
+
+
+@pytest.mark.asyncio
+async def test_the_idle_page_forgets_the_address_searched_and_the_request_typed(app, page, session, devices):
+    """A resident searched by address and began a request, then walked away: after the idle page the next payer saw
+    the street typed, the list of flats and account numbers found, and the words of the request left unsent."""
+    refs = await _kiosk(app, page, devices, session)
+    await _type(session, refs["by_address"], "Ленина")
+    assert any(str(c.key).startswith("address:") for c in refs["addresses"].controls)
+    await _tap(session, refs["addresses"].controls[0])
+    await _type(session, refs["request_text"], "сосед сверху заливает, кв. 12")
+    await _type(session, refs["by_address"], "Ленина")
+    refs["go_idle"]()
+    await _tap(session, refs["idle"])
+    assert refs["by_address"].value == "" and refs["addresses"].controls == []
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    assert refs["request_text"].value == ""
+    await _type(session, refs["request_text"], "не работает домофон")  # then the next payer's code is scanned
+    await _type(session, refs["find"], bill_qr(app, number, 10_000))
+    await _tap(session, refs["find_button"])
+    assert refs["error"].value == "" and refs["request_text"].value == ""

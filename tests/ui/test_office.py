@@ -139,3 +139,19 @@ async def test_a_debtors_card_shows_what_is_owed_per_supplier_and_service(app, p
     assert len(table.rows) == sum(len(r.services) for r in owed.recipients)
     assert {r.cells[0].content.value for r in table.rows} == {r.name for r in owed.recipients}
     assert by_key(office["card"], "card_debts").rows  # and the debt by month
+
+
+@pytest.mark.asyncio
+async def test_a_search_finding_more_than_is_shown_says_so(app, page, session, monkeypatch):
+    """«Ленина» in a city: the list shows its first SHOWN accounts — it said «Найдено: 20» as if there were no
+    more, and the one sought, not among them, seemed not to exist."""
+    import bcenter.ui.office as office_screen
+
+    monkeypatch.setattr(office_screen, "SHOWN", 5)
+    office = build_office(page, app.users.sign_in("oper", "пароль-оператора"))
+    await _type(session, office["query"], "Ленина")
+    assert len(office["results"].controls) == 5
+    assert office["hint"].value == "Показаны первые 5: уточните поиск — номер счёта, дом и квартиру или фамилию"
+    number, _address = _number(app)
+    await _type(session, office["query"], number)
+    assert office["hint"].value == "Найдено: 1"

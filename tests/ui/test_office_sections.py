@@ -53,6 +53,47 @@ async def test_the_month_is_calculated_with_progress_then_closed(app, page, sess
 
 
 @pytest.mark.asyncio
+async def test_the_month_closes_only_the_month_its_confirmation_named(app, page, session):
+    """«Закрыть» pressed for a month typed wrong («Закрыть 2026-11 окончательно»), the month corrected to 2026-10 and
+    «Закрыть» pressed again: 2026-10 is asked about first — a month closes once and for good, never on a
+    confirmation naming another month."""
+    refs = _office(app, page)
+    month = refs["month"]
+    await _click(session, by_key(refs["nav"], "nav:month"))
+    await _type(session, month["period"], "2026-11")
+    await _click(session, month["close"])
+    assert month["close"].content == "Закрыть 2026-11 окончательно"
+    await _type(session, month["period"], "2026-10")
+    await _click(session, month["close"])
+    assert month["error"].value == "" and month["close"].content == "Закрыть 2026-10 окончательно"
+    assert by_key(month["result"], "month_confirm").value.startswith("После закрытия в 2026-10 ничего")
+    assert str(app.month.overview().last_closed) != "2026-10"
+    await _click(session, month["close"])
+    assert by_key(month["result"], "month_closed").value.startswith("Период 2026-10 закрыт")
+
+
+@pytest.mark.asyncio
+async def test_a_month_run_is_listed_with_its_start_as_people_write_it(app, page, session, monkeypatch):
+    """The runs list said «начат 2026-12-07 20:42» — an ISO date, in UTC; people read ДД.ММ.ГГГГ in their time."""
+    import time
+    from datetime import datetime, timedelta
+
+    monkeypatch.setenv("TZ", "Europe/Moscow")  # the office's machine: UTC+3 all year
+    time.tzset()
+    try:
+        refs = _office(app, page)
+        month = refs["month"]
+        await _click(session, by_key(refs["nav"], "nav:month"))
+        await _click(session, month["calc"])
+        run = refs["signed"].app.month.overview().runs[0]
+        moscow = (datetime.fromisoformat(run.started_at) + timedelta(hours=3)).strftime("%d.%m.%Y %H:%M")
+        assert month["runs"].controls[1].value.startswith(f"{run.period}: начат {moscow}, ")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.asyncio
 async def test_a_month_run_stopped_midway_says_so(app, page, session):
     refs = _office(app, page)
     month = refs["month"]
@@ -221,6 +262,24 @@ async def test_a_reading_entered_and_a_rejected_one_accepted(app, page, session)
     assert rd["error"].value == ""
     assert by_key(rd["pending"], "accepted").value.startswith("Показание ")
     assert app.meters.readings(meter=serial, limit=1)[0].status == "confirmed"
+
+
+@pytest.mark.asyncio
+async def test_a_double_click_on_save_keeps_one_reading(app, page, session):
+    """«Сохранить» clicked twice in a row (the second click reaches the server before the first answer): the reading
+    the resident phoned in is kept once."""
+    import asyncio
+
+    refs = _office(app, page)
+    rd = refs["readings"]
+    await _click(session, by_key(refs["nav"], "nav:readings"))
+    serial = app.meters.route_sheet("Обход 1")["stops"][0]["meter"]["serial"]
+    before = len(app.meters.readings(meter=serial, limit=1000))
+    await _type(session, rd["meter"], serial)
+    await _type(session, rd["value"], "99999")
+    await asyncio.gather(_click(session, rd["add"]), _click(session, rd["add"]))
+    assert rd["error"].value == "" and rd["verdict"].value.startswith("Показание 99999")
+    assert len(app.meters.readings(meter=serial, limit=1000)) == before + 1
 
 
 @pytest.mark.asyncio

@@ -111,3 +111,27 @@ async def test_the_optical_probe_reads_the_meter_of_the_stop(app, page, session)
 
 def refs_index(refs) -> int:
     return int(refs["position"].value.split("прибор ")[1].split()[0]) - 1
+
+
+@pytest.mark.asyncio
+async def test_saving_the_same_reading_again_writes_it_once(app, page, session):
+    """The reader taps «Сохранить» again (or Enter in the field, or a double tap): the reading of the meter is kept
+    once — not a second, third reading of the same day with the same value, each listed under the meter."""
+    import asyncio
+
+    refs = await _tablet(app, page)
+    await session.dispatch_event(by_key(refs["routes"], "route:Обход 1")._i, "click", None)
+    stop = app.meters.route_sheet("Обход 1")["stops"][refs_index(refs)]
+    _zone, low = next(iter(stop["previous"]["values"].items()))
+    field, *_ = refs["fields"].controls
+    before = len(app.meters.readings(meter=stop["meter"]["id"], limit=1000))
+    await _type(session, field, str(Decimal(low) + 3).replace(".", ","))
+    await asyncio.gather(*(session.dispatch_event(refs["save"]._i, "click", None) for _ in range(2)))
+    await session.dispatch_event(field._i, "submit", field.value)
+    assert refs["verdict"].value == "Показание принято"
+    assert len(app.meters.readings(meter=stop["meter"]["id"], limit=1000)) == before + 1
+    assert len(refs["taken"].controls) == len(stop.get("readings", [])) + 1
+    assert refs["error"].value.startswith("Это показание уже сохранено")
+    await _type(session, field, str(Decimal(low) + 4).replace(".", ","))  # a corrected one is a new reading
+    await session.dispatch_event(refs["save"]._i, "click", None)
+    assert refs["error"].value == "" and len(app.meters.readings(meter=stop["meter"]["id"], limit=1000)) == before + 2
