@@ -16,7 +16,7 @@ from functools import lru_cache
 from bcenter.core.errors import InvalidValue
 from bcenter.core.period import Period
 
-__all__ = ["DateInterval", "format_date_ru", "parse_date", "parse_datetime"]
+__all__ = ["DateInterval", "format_date_ru", "format_moment_ru", "parse_date", "parse_datetime"]
 
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DATETIME_RE = re.compile(
@@ -73,6 +73,13 @@ def parse_datetime(text: str) -> datetime:
 def format_date_ru(d: date) -> str:
     """A date for people: 28.11.2026."""
     return f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
+
+
+def format_moment_ru(stamp: str | datetime) -> str:
+    """A stored moment (ISO 8601, UTC) as people read it on this machine: «ДД.ММ.ГГГГ ЧЧ:ММ» in the machine's
+    zone — the desk's shift and slip, the month's runs; a moment without a zone is shown as it is."""
+    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
 
 
 @dataclass(frozen=True, slots=True)

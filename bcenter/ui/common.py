@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 import flet as ft
 
 from bcenter.app import BcenterError
+from bcenter.core.dates import format_moment_ru
 
 T = TypeVar("T")
 NBSP = "\u00a0"
@@ -106,11 +106,8 @@ def rub(kopecks: int) -> str:
     return f"{'−' if kopecks < 0 else ''}{rubles:,}".replace(",", NBSP) + f",{kop:02d}"
 
 
-def moment_ru(stamp: str | datetime) -> str:
-    """A stored moment (ISO, UTC) as people read it on this machine: «ДД.ММ.ГГГГ ЧЧ:ММ» in its zone; a moment without
-    a zone is shown as it is."""
-    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
-    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+moment_ru = format_moment_ru
+"""A stored moment as people read it on this machine (``core.dates.format_moment_ru``)."""
 
 
 def amount_cell(kopecks: int, **style: Any) -> ft.Text:

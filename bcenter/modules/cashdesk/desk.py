@@ -30,6 +30,7 @@ from typing import Mapping
 
 import peewee as pw
 
+from bcenter.core.dates import format_moment_ru
 from bcenter.core.errors import BcenterError, NotFound, UsageError
 from bcenter.core.ids import uuid7
 from bcenter.core.money import format_kop, format_rub_ru
@@ -73,11 +74,9 @@ class Shift:
         return local_text(self.closed_at) if self.closed_at else None
 
 
-def local_text(stamp: str | datetime) -> str:
-    """A moment (stored: ISO, UTC) as the desk's machine shows the time — its zone; the shift's lines and the receipt
-    slip — «ДД.ММ.ГГГГ ЧЧ:ММ»; a moment without a zone is shown as it is."""
-    moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
-    return (moment.astimezone() if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+local_text = format_moment_ru
+"""A moment (stored: ISO, UTC) as the desk's machine shows the time (``core.dates.format_moment_ru``): the shift's
+lines and the receipt slip."""
 
 
 @dataclass(frozen=True)
