@@ -64,12 +64,34 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
     back = ft.Button("Назад", icon=ft.Icons.ARROW_BACK, key="back", height=64, width=160)
     forward = ft.Button("Дальше", icon=ft.Icons.ARROW_FORWARD, key="forward", height=64, width=160)
     to_routes = ft.TextButton("К маршрутам", icon=ft.Icons.LIST, key="to_routes")
+    summary = ft.Text("", size=20, key="summary")
+    to_left = ft.Button("К неснятому", icon=ft.Icons.SKIP_NEXT, key="to_left", height=64, visible=False)
     stop_view = ft.Column([ft.Row([position, to_routes], alignment=ft.MainAxisAlignment.SPACE_BETWEEN), where,
                            meter_text, previous, expected, fields, ft.Row([save, read_probe]), verdict, taken,
-                           ft.Row([back, forward])], spacing=12, visible=False, key="stop")
+                           ft.Row([back, forward]), summary, to_left], spacing=12, visible=False, key="stop")
 
     def stop() -> dict:
         return state["sheet"]["stops"][state["at"]]
+
+    def not_taken() -> list[int]:
+        """The stops with no counted reading this month, in walking order."""
+        return [n for n, s in enumerate(state["sheet"]["stops"])
+                if not any(r["status"] in ("accepted", "confirmed") for r in s.get("readings", []))]
+
+    def show_progress() -> None:
+        """Where the walk stands: the route done, or — at its last stop — how many meters are left and a way to the
+        first of them (a reader at the end of the walk sees what was missed, not the last meter as if all was
+        well)."""
+        left, count = not_taken(), len(state["sheet"]["stops"])
+        last = state["at"] >= count - 1
+        if not left:
+            summary.value, summary.color = f"Маршрут пройден: сняты все приборы ({count})", ft.Colors.GREEN_800
+        elif last:
+            summary.value, summary.color = (f"Последний прибор маршрута. Не сняты: {len(left)} из {count} — первый "
+                                            f"прибор {left[0] + 1}"), ft.Colors.ORANGE_900
+        else:
+            summary.value = ""
+        to_left.visible = bool(left) and last and left[0] != state["at"]
 
     def show_stop() -> None:
         s, sheet = stop(), state["sheet"]
@@ -100,6 +122,7 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
                           for r in s.get("readings", [])]
         back.disabled = state["at"] == 0
         forward.disabled = state["at"] >= len(sheet["stops"]) - 1
+        show_progress()
         routes.visible, stop_view.visible = False, True
 
     async def load_routes(_e=None) -> None:
@@ -127,9 +150,9 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
         if not state["sheet"]["stops"]:
             error.value = "В маршруте нет приборов"
             return
-        # the first stop with nothing counted this month: where the reader stopped last time
-        state["at"] = next((n for n, s in enumerate(state["sheet"]["stops"])
-                            if not any(r["status"] in ("accepted", "confirmed") for r in s.get("readings", []))), 0)
+        # the first stop with nothing counted this month: where the reader stopped last time (the route done: the
+        # first stop, and the summary says so)
+        state["at"] = next(iter(not_taken()), 0)
         show_stop()
 
     def kept_shown(kept) -> None:
@@ -138,6 +161,7 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
         stop().setdefault("readings", []).append({"date": kept.day.isoformat(), "status": kept.status,
                                                   "values": {z: str(v) for z, v in kept.values.items()}})
         taken.controls.append(ft.Text(f"{kept.day:%d.%m}: {kept.values_text()} — {kept.status_name}", size=18))
+        show_progress()
 
     def saved_today(values: dict[str, str]) -> bool:
         """The stop has today's reading with these very values (the reader tapped «Сохранить» again)."""
@@ -190,12 +214,18 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
             show_stop()
         return go
 
+    def go_left(_e=None) -> None:
+        state["at"] = next(iter(not_taken()), state["at"])
+        error.value = ""
+        show_stop()
+
     load_routes, open_route, do_save = (updating(page, h) for h in (load_routes, open_route, do_save))
     do_probe = updating(page, do_probe, once=True)
     sign_out = signing_out(page, signed, on_sign_out)
     save.on_click, read_probe.on_click = do_save, do_probe
     back.on_click, forward.on_click = step(-1), step(1)
     to_routes.on_click = load_routes
+    to_left.on_click = go_left
     leave.on_click = sign_out
     page.title = "Биллинговый Центр — планшет контролёра"
     page.scroll = ft.ScrollMode.AUTO
@@ -204,7 +234,8 @@ def build_tablet(page: ft.Page, signed, *, probe: dict | None = None, on_sign_ou
     return {"who": who, "routes": routes, "stop": stop_view, "position": position, "where": where,
             "meter": meter_text, "previous": previous, "expected": expected, "fields": fields, "save": save,
             "probe": read_probe, "verdict": verdict, "taken": taken, "back": back, "forward": forward,
-            "error": error, "load_routes": load_routes, "to_routes": to_routes, "sign_out": leave}
+            "error": error, "load_routes": load_routes, "to_routes": to_routes, "sign_out": leave,
+            "summary": summary, "to_left": to_left}
 
 
 __all__ = ["build_tablet", "verdict_text"]

@@ -135,3 +135,36 @@ async def test_saving_the_same_reading_again_writes_it_once(app, page, session):
     await _type(session, field, str(Decimal(low) + 4).replace(".", ","))  # a corrected one is a new reading
     await session.dispatch_event(refs["save"]._i, "click", None)
     assert refs["error"].value == "" and len(app.meters.readings(meter=stop["meter"]["id"], limit=1000)) == before + 2
+
+
+@pytest.mark.asyncio
+async def test_the_end_of_the_walk_says_what_was_missed_and_then_that_the_route_is_done(app, page, session):
+    """At the last stop the reader is told how many meters are left and taken to the first of them; with every
+    meter read the route says it is done (it used to open at stop 1 as if nothing had been walked)."""
+    refs = await _tablet(app, page)
+    await session.dispatch_event(by_key(refs["routes"], "route:Обход 1")._i, "click", None)
+    sheet = app.meters.route_sheet("Обход 1")
+    count = len(sheet["stops"])
+    while not refs["forward"].disabled:
+        await session.dispatch_event(refs["forward"]._i, "click", None)
+    last = sheet["stops"][-1]
+    for field in refs["fields"].controls:
+        await _type(session, field, str(Decimal(last["previous"]["values"][field.data]) + 1).replace(".", ","))
+    await session.dispatch_event(refs["save"]._i, "click", None)
+    assert refs["verdict"].value == "Показание принято"
+    left = [n for n, s in enumerate(app.meters.route_sheet("Обход 1")["stops"])
+            if not any(r["status"] in ("accepted", "confirmed") for r in s["readings"])]
+    assert refs["summary"].value == (f"Последний прибор маршрута. Не сняты: {len(left)} из {count} — первый прибор "
+                                     f"{left[0] + 1}") and refs["to_left"].visible
+    await session.dispatch_event(refs["to_left"]._i, "click", None)
+    assert refs["position"].value.startswith(f"Обход 1: прибор {left[0] + 1} из {count}")
+    assert refs["summary"].value == "" and not refs["to_left"].visible
+
+    for n in left:  # the rest of the walk read in the office
+        stop = sheet["stops"][n]
+        app.meters.add_reading(stop["meter"]["serial"], {z: str(Decimal(v) + 1) for z, v in
+                                                         stop["previous"]["values"].items()}, source="inspector")
+    await session.dispatch_event(refs["to_routes"]._i, "click", None)
+    await session.dispatch_event(by_key(refs["routes"], "route:Обход 1")._i, "click", None)
+    assert refs["position"].value.startswith(f"Обход 1: прибор 1 из {count}")
+    assert refs["summary"].value == f"Маршрут пройден: сняты все приборы ({count})"
