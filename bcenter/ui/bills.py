@@ -15,7 +15,7 @@ import flet as ft
 
 from bcenter.app import Job
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, updating, with_job
+from bcenter.ui.common import Failed, error_text, screen_folder, updating, with_job
 
 KINDS = (("monthly", "счёт за месяц"), ("debt", "счёт на долг"), ("advance", "счёт на аванс"))
 
@@ -49,8 +49,7 @@ def build_bills(page: ft.Page, app, *, files: Path | None, today: date) -> tuple
         if house_code is None and number is None:
             error.value = "Укажите дом (код) или лицевой счёт: весь город печатает bcenter bills"
             return
-        folder = files / "bills"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = screen_folder(files, "bills")
         out = folder / f"{uuid.uuid4().hex}.pdf"
         job = Job()
         state["job"] = job

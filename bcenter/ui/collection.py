@@ -13,7 +13,7 @@ import flet as ft
 from bcenter.app.collection import INCLUDE_BARRED_LABEL, Criteria
 from bcenter.core.dates import parse_date
 from bcenter.core.money import format_rub_ru, parse_rub_ru
-from bcenter.ui.common import Failed, error_text, off_loop, updating
+from bcenter.ui.common import Failed, error_text, off_loop, screen_folder, updating
 
 NOTICES = (("reminder", "Напоминание"), ("restriction", "Предупреждение об ограничении"), ("pretrial", "Претензия"))
 STAGES = (("order_issued", "Приказ вынесен"), ("order_cancelled", "Приказ отменён"), ("claim", "Подан иск"),
@@ -92,8 +92,7 @@ def build_collection(page: ft.Page, app, *, files: Path | None, today: date) -> 
             issued.controls.insert(0, ft.Text(f"{title} № {number} выдан (папка для файлов экрана не задана)",
                                               key=f"issued:{number}"))
             return
-        folder = files / "collection"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = screen_folder(files, "collection")
         out = folder / f"{uuid.uuid4().hex}.pdf"
         out.write_bytes(pdf)
         issued.controls.insert(0, ft.Row([ft.Text(f"{title} № {number}", key=f"issued:{number}"),

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import flet as ft
@@ -110,6 +113,37 @@ moment_ru = format_moment_ru
 """A stored moment as people read it on this machine (``core.dates.format_moment_ru``)."""
 
 
+SCREEN_FILES_KEPT = timedelta(hours=12)
+"""How long a file the screens made (a bill, a form, a report, a notice) stays in the screens' folder: the longest
+session (``users.sessions.LONGEST``). The web server hands these files to whoever names them (by a random 128-bit
+name); a form with passport data or a report of every account's debt is not kept on disk beyond the session that
+asked for it."""
+
+
+def screen_folder(files: Path, kind: str, *, now: float | None = None) -> Path:
+    """The screens' folder ``kind`` under ``files``, made if missing, with its files older than
+    ``SCREEN_FILES_KEPT`` removed (each new file sweeps its folder; ``serve`` sweeps them all at start)."""
+    folder = files / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    sweep_files(folder, now=now)
+    return folder
+
+
+def sweep_files(folder: Path, *, now: float | None = None) -> int:
+    """Remove the files of ``folder`` (and its subfolders) last written more than ``SCREEN_FILES_KEPT`` ago;
+    returns how many. A file that vanishes meanwhile (another screen's sweep) is no error."""
+    limit = (time.time() if now is None else now) - SCREEN_FILES_KEPT.total_seconds()
+    removed = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def amount_cell(kopecks: int, **style: Any) -> ft.Text:
     """An amount, right-aligned in its column."""
     return ft.Text(rub(kopecks), text_align=ft.TextAlign.RIGHT, **style)
@@ -119,5 +153,5 @@ def error_text(key: str) -> ft.Text:
     return ft.Text("", color=ft.Colors.RED_700, key=key)  # not selectable: a plain text node screen readers read
 
 
-__all__ = ["Failed", "NBSP", "POLL", "amount_cell", "error_text", "moment_ru", "off_loop", "rub", "signing_out",
-           "updating", "with_job"]
+__all__ = ["NBSP", "POLL", "SCREEN_FILES_KEPT", "Failed", "amount_cell", "error_text", "moment_ru", "off_loop", "rub",
+           "screen_folder", "signing_out", "sweep_files", "updating", "with_job"]

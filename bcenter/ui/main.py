@@ -21,7 +21,7 @@ from pathlib import Path
 
 import flet as ft
 
-from bcenter.ui.common import Failed, off_loop
+from bcenter.ui.common import Failed, off_loop, sweep_files
 from bcenter.ui.kiosk import IDLE_AFTER, build_kiosk
 from bcenter.ui.office import build_office
 from bcenter.ui.signin import build_signin
@@ -166,6 +166,7 @@ def serve(app, *, host: str = "127.0.0.1", port: int = 8550, open_browser: bool 
     options = options or ScreenOptions()
     if options.files is not None:
         options.files.mkdir(parents=True, exist_ok=True)
+        sweep_files(options.files)  # what earlier runs left beyond its time (``common.SCREEN_FILES_KEPT``)
     ft.run(screen(app, options), view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True,
            assets_dir=str(options.files) if options.files is not None else None)
     return None

@@ -14,7 +14,7 @@ import flet as ft
 
 from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.text import describe_private
-from bcenter.ui.common import Failed, error_text, off_loop, updating
+from bcenter.ui.common import Failed, error_text, off_loop, screen_folder, updating
 
 KIND_WORDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
 FORMS = (("extract", "Выписка из домовой книги"), ("form10", "Поквартирная карточка (ф. 10)"),
@@ -198,8 +198,7 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
         except Failed as exc:
             error.value = exc.message
             return
-        folder = files / "passport"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = screen_folder(files, "passport")
         out = folder / f"{uuid.uuid4().hex}.pdf"
         out.write_bytes(doc.pdf)
         issued.controls.insert(0, ft.Row([

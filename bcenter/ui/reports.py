@@ -13,7 +13,7 @@ import flet as ft
 
 from bcenter.app.reports import CUT_TEXT, shown
 from bcenter.core.period import Period
-from bcenter.ui.common import Failed, error_text, off_loop, updating
+from bcenter.ui.common import Failed, error_text, off_loop, screen_folder, updating
 
 PAGE = 50
 """Rows a page of a report shows."""
@@ -157,11 +157,10 @@ def build_reports(page: ft.Page, app, *, files: Path | None) -> tuple[ft.Control
         chosen = _period()
         if chosen is None or not name.value:
             return
-        folder = files / "reports" if files is not None else None
-        if folder is None:
+        if files is None:
             error.value = "Папка для файлов экрана не задана: отчёт в файл — bcenter report … --out"
             return
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = screen_folder(files, "reports")
         # the screen's web server serves its files to whoever names them: a random name (as the bills') is the only
         # way to a report of every account's address and debt — not 32 bits beside a name anyone can tell
         out = folder / f"{name.value}-{chosen}-{uuid.uuid4().hex}.{fmt}"

@@ -3,6 +3,9 @@ back-dated, the documents shown only to the passport officer (an operator's «П
 service and said on the screen), a person taken off the register from a date, a form issued as a PDF behind a link."""
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from tests.ui.conftest import by_key
@@ -43,10 +46,15 @@ async def test_the_officer_registers_deregisters_and_issues_a_form(app, page, se
     await _click(session, desk["leave_do"])
     assert desk["error"].value == "" and desk["notice"].value.startswith("Снят с учёта с 16.09.2026. Месяцы с ")
     assert "снят с учёта 16.09.2026" in by_key(desk["card"], f"resident:{code}").value
+    left = files / "passport" / "left-by-yesterday.pdf"  # a form of a session long over
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"%PDF-")
+    os.utime(left, (time.time() - 13 * 3600,) * 2)
     await _click(session, desk["issue"])
     assert desk["error"].value == ""
     link = by_key(desk["issued"], next(k for k in _keys(desk["issued"]) if k.startswith("open:ПС-2026-")))
     assert (files / link.url.lstrip("/")).read_bytes()[:5] == b"%PDF-"
+    assert not left.exists()  # the web server hands its files to whoever names them: none beyond a session's time
     await _type(session, desk["start"], "2026-02-30")  # a bad date: said, nothing written
     await _type(session, desk["last"], "Орлова")
     await _type(session, desk["first"], "Вера")
