@@ -257,14 +257,22 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
             by_zone, whole = _part_of(basis, account, by_zone)
             vols[resource] = sum(by_zone.values(), ZERO)
             return _of_part(account, _priced(svc, price, by_zone, "meter"), whole)
-        average = _average(_points(working), "not_submitted", limits)
+        try:
+            average = _estimate(meters, "not_submitted", limits)
+        except InvalidValue as exc:  # a read meter's reading that makes its volume negative
+            gaps.add(where, exc.message_ru)
+            return None
         if average is not None:
             by_zone, whole = _part_of(basis, account, {"total": average})
             vols[resource] = by_zone["total"]
             return _of_part(account, _priced(svc, price, by_zone, "average"), whole)
         return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
     if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
-        average = _average(_points(meters), "meter_failed", limits)
+        try:
+            average = _estimate(meters, "meter_failed", limits)
+        except InvalidValue as exc:
+            gaps.add(where, exc.message_ru)
+            return None
         if average is not None:
             by_zone, whole = _part_of(basis, account, {"total": average})
             vols[resource] = by_zone["total"]
@@ -299,6 +307,30 @@ def _points(meters: list[MeterState]) -> list[MeterState]:
     history begins with the old one's), so the average counts it once."""
     replaced = {m.replaces for m in meters if m.replaces}
     return [m for m in meters if m.key not in replaced]
+
+
+def _estimate(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:
+    """The month's volume of a resource some of whose measuring points have no reading (п. 59 «б») or a meter out of
+    order (п. 59 «а»): each point read this month — its meters in order, each with its opening and closing values —
+    counts by its reading (ПП 354 п. 42, ф. 1), each other point by its own average (п. 59, ``_average`` under
+    ``case``); None when one of those may not go by the average (no history, the п. 59 limit passed): then the
+    resource goes by the norm (п. 60). A flat with a kitchen and a bathroom cold-water meter, the kitchen's read
+    4 м³ and the bathroom's unread (average 3 м³), uses 7 м³ — not both averages. A meter replaced within the month
+    and its replacement are one point (``_points``). Raises ``InvalidValue`` for a read point's reading below the
+    one before it (unconfirmed)."""
+    total = ZERO
+    for point in _points(meters):
+        members = [point] + [m for m in meters if point.replaces is not None and m.key == point.replaces]
+        if all(not m.broken and m.current is not None and m.previous is not None for m in members):
+            for meter in members:
+                total += sum(volumes.meter_volume(meter.previous, meter.current, digits=meter.digits,
+                                                  rollover=meter.rollover).values(), ZERO)
+            continue
+        value = _average([point], case, limits)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _average(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:

@@ -1,0 +1,79 @@
+"""A house's month (``engine.month.calculate_house``) over a basis built by hand: the rules of law the month applies
+to the data the registry gathers (DOMAIN.md §1.3–§1.6), kopeck for kopeck."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+from bcenter.core.period import Period
+from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, ServiceInfo
+from bcenter.engine.month import calculate_house
+
+COLD = ServiceInfo("cold", "communal", "cold_water", "m3", "vk", order=1, name="ХВС")
+SEWER = ServiceInfo("sewer", "communal", "sewerage", "m3", "vk", order=3, name="Водоотведение")
+
+
+def _house(account: AccountBasis, *, services=(COLD,), prices=None, norms=None, coefficients=()) -> HouseBasis:
+    return HouseBasis(
+        key="h1", period=Period(2025, 3), total_area=D("140"), common_area=D("80"),
+        services={s.key: s for s in services},
+        prices=prices or {"cold": Price(rate=D("42.30"))},
+        norms=norms or {("cold", "person"): D("4.745")},
+        coefficients=tuple(coefficients), accounts=(account,))
+
+
+def _meter(key: str, previous: str, current: str | None, history=(), periods_without: int = 0) -> MeterState:
+    return MeterState(key=key, resource="cold_water", zones=1, digits=5, previous={"total": D(previous)},
+                      current=None if current is None else {"total": D(current)}, history=tuple(history),
+                      periods_without=periods_without)
+
+
+def _line(result, service: str = "cold"):
+    assert not result.gaps, result.gaps
+    line, = [ln for ln in result.lines["a1"] if ln.service == service and ln.kind == "charge"]
+    return line
+
+
+def test_two_meters_of_a_resource_one_read_one_not_the_read_one_counts_by_its_reading():
+    """A flat with two cold-water meters (kitchen and bathroom risers): the kitchen one read 10 → 14 м³, the
+    bathroom one not read this month (average 3 м³ over its last six months). ПП 354 п. 59 «б» puts the meter
+    whose reading is missing on its average — not the one read: 4 + 3 = 7 м³ × 42.30 = 296.10 (the average of both,
+    4.5 + 3 = 7.5 м³ → 317.25, charged 21.15 more than the flat used and ignored the reading it sent)."""
+    kitchen = _meter("k", "10", "14", history=[D("4.5")] * 6)
+    bathroom = _meter("b", "20", None, history=[D(3)] * 6, periods_without=1)
+    account = AccountBasis("a1", "1001", D("54.3"), services=("cold",), residents=D(2), meters=(kitchen, bathroom))
+    line = _line(calculate_house(_house(account)))
+    assert (line.volume, line.amount) == (D(7), 29610)
+
+
+def test_two_meters_of_a_resource_one_failed_the_working_one_counts_by_its_reading():
+    """One of two cold-water meters failed (п. 59 «а»: its average, 3 м³, for up to 3 periods); the other is read,
+    10 → 14 м³, and counts so: 7 м³ → 296.10."""
+    working = _meter("k", "10", "14", history=[D("4.5")] * 6)
+    failed = MeterState(key="b", resource="cold_water", zones=1, digits=5, previous={"total": D(20)}, current=None,
+                        history=(D(3),) * 6, periods_without=1, broken=True)
+    account = AccountBasis("a1", "1001", D("54.3"), services=("cold",), residents=D(2), meters=(working, failed))
+    line = _line(calculate_house(_house(account)))
+    assert (line.method, line.volume, line.amount) == ("average", D(7), 29610)
+
+
+def test_two_meters_without_an_average_for_the_unread_one_go_by_the_norm():
+    """The unread meter has too short a history for an average (< 3 months, п. 59): the flat goes by the norm
+    (п. 60) — 2 × 4.745 × 42.30 = 401.427 → 401.43 — as with one meter."""
+    kitchen = _meter("k", "10", "14", history=[D("4.5")] * 6)
+    bathroom = _meter("b", "20", None, history=[D(3)] * 2, periods_without=1)
+    account = AccountBasis("a1", "1001", D("54.3"), services=("cold",), residents=D(2), meters=(kitchen, bathroom))
+    line = _line(calculate_house(_house(account)))
+    assert (line.method, line.amount) == ("norm", 40143)
+
+
+def test_a_meter_replaced_within_the_month_is_one_measuring_point():
+    """The old meter's final reading closes its part, the new one is not read yet: the point goes by the average
+    of its history (the new meter's, continuing the old one's) — not the old meter's part plus a whole month's
+    average."""
+    old = _meter("old", "10", "12")
+    new = MeterState(key="new", resource="cold_water", zones=1, digits=5, previous={"total": D(0)}, current=None,
+                     history=(D(5),) * 6, periods_without=1, replaces="old")
+    account = AccountBasis("a1", "1001", D("54.3"), services=("cold",), residents=D(2), meters=(old, new))
+    line = _line(calculate_house(_house(account)))
+    assert (line.method, line.volume, line.amount) == ("average", D(5), 21150)
