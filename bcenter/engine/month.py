@@ -368,7 +368,10 @@ def _norm_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price
 
 def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, gaps: _Gaps,
                    vols: dict[str, Decimal], where: str) -> Line | None:
-    """Sewerage = cold + hot water volumes where water is metered; otherwise its own norm (ПП 354 п. 42)."""
+    """Sewerage = cold + hot water volumes where water is metered; otherwise its own norm (ПП 354 п. 42), with the
+    increasing coefficient of the coefficient table's sewerage rows (none built in; a document may set them —
+    DOMAIN.md §1.5 [P], EXCHANGE.md ``increasing_coefficients``) when the premises has no water meter and one can
+    be installed (п. 42: no act of impossibility for its water, ``_meter_impossible``)."""
     price = _price(basis, svc, gaps, where)
     if price is None or price.rate is None:
         return None
@@ -381,7 +384,11 @@ def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, g
     if norm is None:
         return None
     vols["sewerage"] = _persons(account) * norm
-    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate, unit=svc.unit)
+    coefficient = charges.increasing_coefficient(
+        svc.resource, basis.period.first_day, table=basis.coefficients,
+        meter_impossible=_meter_impossible(basis, account, svc), meter_missing=not water_meters)
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate,
+                               coefficient=coefficient, unit=svc.unit)
 
 
 # --- common property -----------------------------------------------------------------------------------

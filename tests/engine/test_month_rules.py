@@ -77,3 +77,25 @@ def test_a_meter_replaced_within_the_month_is_one_measuring_point():
     account = AccountBasis("a1", "1001", D("54.3"), services=("cold",), residents=D(2), meters=(old, new))
     line = _line(calculate_house(_house(account)))
     assert (line.method, line.volume, line.amount) == ("average", D(5), 21150)
+
+
+def test_sewerage_by_norm_takes_the_increasing_coefficient_a_document_sets_for_it():
+    """Sewerage has no built-in coefficient, but a document may set one (EXCHANGE.md ``increasing_coefficients``:
+    «для водоотведения коэффициент можно задать»; DOMAIN.md §1.5 [P]). A flat without water meters where they can
+    be installed, billed by the sewerage norm: 2 × 7.845 × 1.5 × 35.00 = 823.725 → 823.73, excess 274.58; with an
+    act of impossibility for its water, K = 1 (549.15)."""
+    account = AccountBasis("a1", "1001", D("54.3"), services=("sewer",), residents=D(2))
+    house = _house(account, services=(SEWER,), prices={"sewer": Price(rate=D("35.00"))},
+                   norms={("sewer", "person"): D("7.845")},
+                   coefficients=[("sewerage", date(2017, 1, 1), None, D("1.5"))])
+    line = _line(calculate_house(house), "sewer")
+    assert (line.method, line.coefficient, line.amount, line.excess) == ("norm_k", D("1.5"), 82373, 27458)
+    impossible = AccountBasis("a1", "1001", D("54.3"), services=("cold", "sewer"), residents=D(2),
+                              meter_impossible=frozenset({"cold_water"}))
+    house = _house(impossible, services=(COLD, SEWER), prices={"cold": Price(rate=D("42.30")),
+                                                               "sewer": Price(rate=D("35.00"))},
+                   norms={("cold", "person"): D("4.745"), ("sewer", "person"): D("7.845")},
+                   coefficients=[("sewerage", date(2017, 1, 1), None, D("1.5"))])
+    line = _line(calculate_house(house), "sewer")
+    assert (line.method, line.coefficient, line.amount) == ("norm", D(1), 54915)
+
