@@ -187,11 +187,17 @@ def _unit_line(account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gap
 
 def _heating_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
                   where: str) -> Line | None:
+    """Heating: by the norm and area (ф. 2) or the house heat meter's volume by area share (ф. 3), ПП 354 п. 42(1).
+    Paid in the heating season, a month outside ``season_months`` charges nothing by the norm and, when the house
+    meter has no reading for it, by the meter either (a reading given then — the heating started early — is billed)."""
     if price.rate is None:
         gaps.add(where, "для отопления нужен одноставочный тариф (руб./Гкал)")
         return None
     if basis.heating_method == "house_meter":
         volume = basis.house_volumes.get("heating")
+        if volume is None and basis.heating_payment == "season" and basis.season_months and \
+                basis.period.month not in basis.season_months:
+            return None  # paid in the heating season (ПП 354 п. 42(1)): nothing out of it, no reading needed
         if volume is None:
             gaps.add(where, f"нет показаний общедомового прибора учёта тепла за {basis.period}")
             return None

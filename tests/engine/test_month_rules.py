@@ -99,3 +99,25 @@ def test_sewerage_by_norm_takes_the_increasing_coefficient_a_document_sets_for_i
     line = _line(calculate_house(house), "sewer")
     assert (line.method, line.coefficient, line.amount) == ("norm", D(1), 54915)
 
+
+HEAT = ServiceInfo("heat", "communal", "heating", "gcal", "ts", order=2, name="Отопление")
+
+
+def _heated(month: int, volume: D | None) -> HouseBasis:
+    account = AccountBasis("a1", "1001", D("54.3"), services=("heat",))
+    return HouseBasis(key="h1", period=Period(2025, month), total_area=D("140"), common_area=D("80"),
+                      heating_method="house_meter", heating_payment="season", season_months=(1, 2, 3, 4, 5, 10, 11, 12),
+                      services={"heat": HEAT}, prices={"heat": Price(rate=D("2450.37"))},
+                      house_volumes={"heating": volume}, accounts=(account,))
+
+
+def test_heating_by_the_house_meter_paid_in_season_needs_no_reading_out_of_season():
+    """Heating paid in the heating season (ПП 354 п. 42(1)) is not charged in July: a house heat meter unread in
+    July (nothing to read) gives no heating line — it stopped the whole house («нет показаний общедомового прибора
+    учёта тепла»), its water and maintenance included. In season the reading is still needed, and a reading given
+    out of season (the heating started early) is billed: 12 Гкал × 54.3 / 140 × 2450.37 = 11404.7220857… → 11404.72."""
+    result = calculate_house(_heated(7, None))
+    assert (result.gaps, dict(result.lines)) == ((), {"a1": ()})
+    assert calculate_house(_heated(1, None)).gaps
+    line = _line(calculate_house(_heated(9, D(12))), "heat")
+    assert (line.method, line.amount) == ("house_meter_share", 1140472)
