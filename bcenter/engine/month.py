@@ -543,8 +543,8 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
                             key=lambda s: (s.supplier != supplier, s.order, s.key))
         cold = basis.prices[candidates[0].key].rate if candidates else None
     rebill = cold is not None and line.volume is not None
-    hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e))).total_seconds())
-              / 3600, e.measured if rebill or e.measured >= 40 else Decimal(40)) for e in events]
+    hours = [(Decimal((end - start).total_seconds()) / 3600, t if rebill or t >= 40 else Decimal(40))
+             for start, end, t in _coldest(basis, events)]
     hours = [(h, t) for h, t in hours if h > 0]
     reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
         if hours else None
@@ -563,6 +563,29 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
                                            coefficient=line.coefficient)
         if line_ is not None:
             out.append(line_)
+    return out
+
+
+def _coldest(basis: HouseBasis, events: list) -> list[tuple[datetime, datetime, Decimal]]:
+    """The hot water's temperature acts clipped to the month as (from, to, °C), hour by hour the coldest act: the
+    house's act and a flat's (or an entrance's) over the same hours are one deviation, reduced once (ПП 354 прил. 1
+    п. 5: «за каждый час» of it), at the lowest temperature measured. Acts that do not overlap come out as they are,
+    in the order of their start."""
+    pieces = [(max(e.start, _month_start(basis, e)), min(e.end, _month_end(basis, e)), e.measured) for e in events]
+    pieces = sorted((p for p in pieces if p[0] < p[1]), key=lambda p: p[0])
+    if all(a[1] <= b[0] for a, b in zip(pieces, pieces[1:])):
+        return pieces
+    bounds = sorted({t for start, end, _ in pieces for t in (start, end)})
+    out: list[tuple[datetime, datetime, Decimal]] = []
+    for low, high in zip(bounds, bounds[1:]):
+        measured = [t for start, end, t in pieces if start <= low and high <= end]
+        if not measured:
+            continue
+        coldest = min(measured)
+        if out and out[-1][1] == low and out[-1][2] == coldest:
+            out[-1] = (out[-1][0], high, coldest)
+        else:
+            out.append((low, high, coldest))
     return out
 
 

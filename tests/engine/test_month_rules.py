@@ -2,11 +2,11 @@
 to the data the registry gathers (DOMAIN.md §1.3–§1.6), kopeck for kopeck."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
 
 from bcenter.core.period import Period
-from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, ServiceInfo
+from bcenter.engine.basis import AccountBasis, HouseBasis, MeterState, Price, QualityEvent, ServiceInfo
 from bcenter.engine.month import calculate_house
 
 COLD = ServiceInfo("cold", "communal", "cold_water", "m3", "vk", order=1, name="ХВС")
@@ -121,3 +121,41 @@ def test_heating_by_the_house_meter_paid_in_season_needs_no_reading_out_of_seaso
     assert calculate_house(_heated(1, None)).gaps
     line = _line(calculate_house(_heated(9, D(12))), "heat")
     assert (line.method, line.amount) == ("house_meter_share", 1140472)
+
+
+HOT = ServiceInfo("hot", "communal", "hot_water", "m3", "ts", order=2, name="ГВС")
+MSK = timezone(timedelta(hours=3))
+
+
+def _hot_flat(*acts: tuple[int, int, str], flat_acts: tuple[tuple[int, int, str], ...] = ()) -> HouseBasis:
+    """A flat whose hot-water meter went 100 → 110 м³ in March 2025 at 185.04 руб./м³ (1850.40), with acts of the
+    hot water's temperature on 5 March (from hour, to hour, °C) — of the house and of the flat itself."""
+    def event(start, end, measured):
+        return QualityEvent("hot", "temperature", datetime(2025, 3, 5, start, tzinfo=MSK),
+                            datetime(2025, 3, 5, end, tzinfo=MSK), measured=D(measured))
+
+    meter = MeterState(key="m1", resource="hot_water", zones=1, digits=5, previous={"total": D(100)},
+                       current={"total": D(110)})
+    account = AccountBasis("a1", "1001", D("54.3"), services=("hot",), residents=D(1), meters=(meter,),
+                           quality=tuple(event(*a) for a in flat_acts))
+    return HouseBasis(key="h1", period=Period(2025, 3), total_area=D("140"), common_area=D("80"),
+                      services={"hot": HOT}, prices={"hot": Price(rate=D("185.04"))}, accounts=(account,),
+                      quality=tuple(event(*a) for a in acts))
+
+
+def _temperature(result) -> int:
+    assert not result.gaps, result.gaps
+    return sum(ln.amount for ln in result.lines["a1"] if ln.method == "temperature")
+
+
+def test_hot_water_acts_over_the_same_hours_count_each_hour_once_at_the_coldest():
+    """The house's act and the flat's own act over the same hours are one deviation (ПП 354 прил. 1 п. 5: 0.1 % per
+    3 °C per hour of it): 10 hours at 50 °C by day (norm 60, 3 °C allowed: 7 °C beyond, two steps) — 2 % of
+    1850.40 = 37.008 → −37.01, not 4 % (−74.02) for two papers. Overlapping in part, each hour takes the colder
+    act: 10–15 and 18–20 at 50 °C (7 h × 2 steps), 15–18 at 44 °C (3 h × 4 steps) → 2.6 % → −48.11."""
+    alone = _temperature(calculate_house(_hot_flat((10, 20, "50"))))
+    assert alone == -3701
+    assert _temperature(calculate_house(_hot_flat((10, 20, "50"), flat_acts=((10, 20, "50"),)))) == -3701
+    assert _temperature(calculate_house(_hot_flat((10, 20, "50"), flat_acts=((15, 18, "44"),)))) == -4811
+    # apart, each act counts its own hours: 2 h × 2 steps + 3 h × 4 steps = 1.6 % → −29.61
+    assert _temperature(calculate_house(_hot_flat((10, 12, "50"), flat_acts=((15, 18, "44"),)))) == -2961
