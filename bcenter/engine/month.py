@@ -187,11 +187,17 @@ def _unit_line(account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gap
 
 def _heating_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price: Price, gaps: _Gaps,
                   where: str) -> Line | None:
+    """Heating: by the norm and area (ф. 2) or the house heat meter's volume by area share (ф. 3), ПП 354 п. 42(1).
+    Paid in the heating season, a month outside ``season_months`` charges nothing by the norm and, when the house
+    meter has no reading for it, by the meter either (a reading given then — the heating started early — is billed)."""
     if price.rate is None:
         gaps.add(where, "для отопления нужен одноставочный тариф (руб./Гкал)")
         return None
     if basis.heating_method == "house_meter":
         volume = basis.house_volumes.get("heating")
+        if volume is None and basis.heating_payment == "season" and basis.season_months and \
+                basis.period.month not in basis.season_months:
+            return None  # paid in the heating season (ПП 354 п. 42(1)): nothing out of it, no reading needed
         if volume is None:
             gaps.add(where, f"нет показаний общедомового прибора учёта тепла за {basis.period}")
             return None
@@ -257,14 +263,22 @@ def _resource_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, p
             by_zone, whole = _part_of(basis, account, by_zone)
             vols[resource] = sum(by_zone.values(), ZERO)
             return _of_part(account, _priced(svc, price, by_zone, "meter"), whole)
-        average = _average(_points(working), "not_submitted", limits)
+        try:
+            average = _estimate(meters, "not_submitted", limits)
+        except InvalidValue as exc:  # a read meter's reading that makes its volume negative
+            gaps.add(where, exc.message_ru)
+            return None
         if average is not None:
             by_zone, whole = _part_of(basis, account, {"total": average})
             vols[resource] = by_zone["total"]
             return _of_part(account, _priced(svc, price, by_zone, "average"), whole)
         return _norm_line(basis, account, svc, price, gaps, vols, where, with_coefficient=False)
     if meters:  # a meter failed, lost its verification or was removed: average, then the norm with K
-        average = _average(_points(meters), "meter_failed", limits)
+        try:
+            average = _estimate(meters, "meter_failed", limits)
+        except InvalidValue as exc:
+            gaps.add(where, exc.message_ru)
+            return None
         if average is not None:
             by_zone, whole = _part_of(basis, account, {"total": average})
             vols[resource] = by_zone["total"]
@@ -299,6 +313,30 @@ def _points(meters: list[MeterState]) -> list[MeterState]:
     history begins with the old one's), so the average counts it once."""
     replaced = {m.replaces for m in meters if m.replaces}
     return [m for m in meters if m.key not in replaced]
+
+
+def _estimate(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:
+    """The month's volume of a resource some of whose measuring points have no reading (п. 59 «б») or a meter out of
+    order (п. 59 «а»): each point read this month — its meters in order, each with its opening and closing values —
+    counts by its reading (ПП 354 п. 42, ф. 1), each other point by its own average (п. 59, ``_average`` under
+    ``case``); None when one of those may not go by the average (no history, the п. 59 limit passed): then the
+    resource goes by the norm (п. 60). A flat with a kitchen and a bathroom cold-water meter, the kitchen's read
+    4 м³ and the bathroom's unread (average 3 м³), uses 7 м³ — not both averages. A meter replaced within the month
+    and its replacement are one point (``_points``). Raises ``InvalidValue`` for a read point's reading below the
+    one before it (unconfirmed)."""
+    total = ZERO
+    for point in _points(meters):
+        members = [point] + [m for m in meters if point.replaces is not None and m.key == point.replaces]
+        if all(not m.broken and m.current is not None and m.previous is not None for m in members):
+            for meter in members:
+                total += sum(volumes.meter_volume(meter.previous, meter.current, digits=meter.digits,
+                                                  rollover=meter.rollover).values(), ZERO)
+            continue
+        value = _average([point], case, limits)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _average(meters: list[MeterState], case: str, limits: AverageLimits) -> Decimal | None:
@@ -336,7 +374,10 @@ def _norm_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, price
 
 def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, gaps: _Gaps,
                    vols: dict[str, Decimal], where: str) -> Line | None:
-    """Sewerage = cold + hot water volumes where water is metered; otherwise its own norm (ПП 354 п. 42)."""
+    """Sewerage = cold + hot water volumes where water is metered; otherwise its own norm (ПП 354 п. 42), with the
+    increasing coefficient of the coefficient table's sewerage rows (none built in; a document may set them —
+    DOMAIN.md §1.5 [P], EXCHANGE.md ``increasing_coefficients``) when the premises has no water meter and one can
+    be installed (п. 42: no act of impossibility for its water, ``_meter_impossible``)."""
     price = _price(basis, svc, gaps, where)
     if price is None or price.rate is None:
         return None
@@ -349,7 +390,11 @@ def _sewerage_line(basis: HouseBasis, account: AccountBasis, svc: ServiceInfo, g
     if norm is None:
         return None
     vols["sewerage"] = _persons(account) * norm
-    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate, unit=svc.unit)
+    coefficient = charges.increasing_coefficient(
+        svc.resource, basis.period.first_day, table=basis.coefficients,
+        meter_impossible=_meter_impossible(basis, account, svc), meter_missing=not water_meters)
+    return charges.norm_charge(svc.key, persons=_persons(account), norm=norm, tariff=price.rate,
+                               coefficient=coefficient, unit=svc.unit)
 
 
 # --- common property -----------------------------------------------------------------------------------
@@ -498,8 +543,8 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
                             key=lambda s: (s.supplier != supplier, s.order, s.key))
         cold = basis.prices[candidates[0].key].rate if candidates else None
     rebill = cold is not None and line.volume is not None
-    hours = [(Decimal((min(e.end, _month_end(basis, e)) - max(e.start, _month_start(basis, e))).total_seconds())
-              / 3600, e.measured if rebill or e.measured >= 40 else Decimal(40)) for e in events]
+    hours = [(Decimal((end - start).total_seconds()) / 3600, t if rebill or t >= 40 else Decimal(40))
+             for start, end, t in _coldest(basis, events)]
     hours = [(h, t) for h, t in hours if h > 0]
     reduction = reductions.hot_water_temperature_reduction(line.service, charge=line.amount, hours=hours) \
         if hours else None
@@ -518,6 +563,29 @@ def _hot_water_temperature(basis: HouseBasis, account: AccountBasis, line: Line,
                                            coefficient=line.coefficient)
         if line_ is not None:
             out.append(line_)
+    return out
+
+
+def _coldest(basis: HouseBasis, events: list) -> list[tuple[datetime, datetime, Decimal]]:
+    """The hot water's temperature acts clipped to the month as (from, to, °C), hour by hour the coldest act: the
+    house's act and a flat's (or an entrance's) over the same hours are one deviation, reduced once (ПП 354 прил. 1
+    п. 5: «за каждый час» of it), at the lowest temperature measured. Acts that do not overlap come out as they are,
+    in the order of their start."""
+    pieces = [(max(e.start, _month_start(basis, e)), min(e.end, _month_end(basis, e)), e.measured) for e in events]
+    pieces = sorted((p for p in pieces if p[0] < p[1]), key=lambda p: p[0])
+    if all(a[1] <= b[0] for a, b in zip(pieces, pieces[1:])):
+        return pieces
+    bounds = sorted({t for start, end, _ in pieces for t in (start, end)})
+    out: list[tuple[datetime, datetime, Decimal]] = []
+    for low, high in zip(bounds, bounds[1:]):
+        measured = [t for start, end, t in pieces if start <= low and high <= end]
+        if not measured:
+            continue
+        coldest = min(measured)
+        if out and out[-1][1] == low and out[-1][2] == coldest:
+            out[-1] = (out[-1][0], high, coldest)
+        else:
+            out.append((low, high, coldest))
     return out
 
 
