@@ -50,6 +50,17 @@ def _debtor(app) -> tuple[str, int]:
     return max(found, key=lambda x: x[1])
 
 
+async def _a_hundred_in_cash(app, session, refs) -> str:
+    """The shift opened, a debtor found by number, 100 ₽ typed and 100 ₽ given in cash; the debtor's number."""
+    await _tap(session, refs["open_shift"])
+    number, _ = _debtor(app)
+    await _type(session, refs["find"], number)
+    await _tap(session, refs["find_button"])
+    await _type(session, refs["amount"], "100")
+    await _type(session, refs["given"], "100")
+    return number
+
+
 async def _kiosk(app, page, devices, session):
     signed = app.users.sign_in("kassa", "пароль-кассира", role="cashier")
     refs = build_kiosk(page, signed, register=devices[2]["register"], printer=devices[2]["printer"])
@@ -172,12 +183,7 @@ async def test_idle_page_forgets_the_payer_and_a_touch_wakes_it(app, page, sessi
 @pytest.mark.asyncio
 async def test_the_shift_closes_with_the_cash_counted(app, page, session, devices):
     refs = await _kiosk(app, page, devices, session)
-    await _tap(session, refs["open_shift"])
-    number, _ = _debtor(app)
-    await _type(session, refs["find"], number)
-    await _tap(session, refs["find_button"])
-    await _type(session, refs["amount"], "100")
-    await _type(session, refs["given"], "100")
+    await _a_hundred_in_cash(app, session, refs)
     await _tap(session, refs["pay"])
     assert refs["done"].visible
     await _tap(session, refs["close_shift"])  # nothing counted: no Z report with a shortage of everything
@@ -260,12 +266,7 @@ async def test_a_sale_the_register_refused_is_taken_again_once_it_is_fixed(app, 
 
     kkt, _printer, _ = devices
     refs = await _kiosk(app, page, devices, session)
-    await _tap(session, refs["open_shift"])
-    number, _ = _debtor(app)
-    await _type(session, refs["find"], number)
-    await _tap(session, refs["find_button"])
-    await _type(session, refs["amount"], "100")
-    await _type(session, refs["given"], "100")
+    number = await _a_hundred_in_cash(app, session, refs)
 
     def paper_ends(model, data):
         model.paper = False
@@ -290,12 +291,7 @@ async def test_a_slip_the_printer_did_not_print_is_printed_again_from_the_kiosk(
     screen without a keyboard."""
     _kkt, printer, _ = devices
     refs = await _kiosk(app, page, devices, session)
-    await _tap(session, refs["open_shift"])
-    number, _ = _debtor(app)
-    await _type(session, refs["find"], number)
-    await _tap(session, refs["find_button"])
-    await _type(session, refs["amount"], "100")
-    await _type(session, refs["given"], "100")
+    number = await _a_hundred_in_cash(app, session, refs)
     printer.paper = False
     await _tap(session, refs["pay"])
     assert refs["error"].value == "" and refs["done"].visible
@@ -314,12 +310,7 @@ async def test_a_desk_without_a_receipt_printer_does_not_ask_for_paper(app, page
     signed = app.users.sign_in("kassa", "пароль-кассира", role="cashier")
     refs = build_kiosk(page, signed, register=devices[2]["register"], printer="none")
     await refs["load_shift"]()
-    await _tap(session, refs["open_shift"])
-    number, _ = _debtor(app)
-    await _type(session, refs["find"], number)
-    await _tap(session, refs["find_button"])
-    await _type(session, refs["amount"], "100")
-    await _type(session, refs["given"], "100")
+    await _a_hundred_in_cash(app, session, refs)
     await _tap(session, refs["pay"])
     assert refs["error"].value == "" and refs["done"].visible
     assert by_key(refs["done"], "receipt").value.startswith("Чек № ")
