@@ -173,7 +173,9 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
 
 
 def registered_period(start: date, end: date | None) -> str:
-    """«с <first day> по <last day>» of a registration stored as ``[start, end)`` (``end`` the first day without it)."""
+    """«с <first day> по <last day>» of a registration stored as ``[start, end)`` (``end`` the first day without it):
+    a stay «до 01.03.2027» is told «по 28.02.2027», as the card and the forms print it — every place the desk names
+    a registration's days (the person's page, a refusal) says them this way, never the first day without it."""
     return f"с {format_date_ru(start)}" + (f" по {format_date_ru(end - timedelta(days=1))}" if end else "")
 
 
@@ -204,8 +206,7 @@ def deregister(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, o
         (db_id(person), db_id(place.premises_id))).fetchall()
     current = [r for r in rows if _d(r[2]) < day and (r[3] is None or _d(r[3]) > day)]
     if not current:
-        known = "; ".join(f"{KINDS.get(r[1], r[1])} с {format_date_ru(_d(r[2]))}"
-                          + (f" по {format_date_ru(_d(r[3]))}" if r[3] else "") for r in rows) or "нет"
+        known = "; ".join(f"{KINDS.get(r[1], r[1])} {registered_period(_d(r[2]), _d(r[3]))}" for r in rows) or "нет"
         raise ValidationFailed([Problem("on", f"на {format_date_ru(day)} гражданин не зарегистрирован в этом "
                                               f"помещении (его регистрации здесь: {known}); снять с учёта можно "
                                               "только после дня регистрации")],
@@ -323,8 +324,7 @@ def person_card(db: pw.Database, person: str, *, personal: bool) -> PersonCard:
     lines = []
     for _, rkind, _, v_from, v_to, city, street, building, number in _registrations_of(db, person):
         where = ", ".join(x for x in (city, street, building and f"д. {building}", number and f"кв. {number}") if x)
-        lines.append(f"{where} — {KINDS.get(rkind, rkind)} с {format_date_ru(_d(v_from))}"
-                     + (f" по {format_date_ru(_d(v_to))}" if v_to else ""))
+        lines.append(f"{where} — {KINDS.get(rkind, rkind)} {registered_period(_d(v_from), _d(v_to))}")
     name = " ".join(x for x in (last, first, middle) if x)
     return PersonCard(ext or person, name, kind, keyring().unseal(sealed) if personal else None, tuple(lines))
 

@@ -1,0 +1,30 @@
+"""Review of 2026-12 (registration dates and documents): what a passport officer or an accountant reads off the desk
+must agree with the card and the forms — a registration by stay «по» its last day, not the first day without it."""
+from __future__ import annotations
+
+import pytest
+
+from bcenter.app.passport import NewPerson
+from bcenter.core.errors import ValidationFailed
+from tests.finance.towns import OPEN
+
+
+def _account(app) -> str:
+    return app.registry.search("Ленина")[0].number
+
+
+def test_a_stay_is_told_to_its_last_day_on_the_person_and_in_a_refusal(app):
+    """A stay registered with ``end`` 01.03.2027 (the first day without it) runs through 28.02.2027: the card says
+    so, and the person's page and the refusal of a de-registration said «по 01.03.2027» — a day more."""
+    account = _account(app)
+    written = app.passport.register(account, kind="temporary", start="2026-09-01", end="2027-03-01",
+                                    new=NewPerson("Гостева", "Анна", None, None, {}))
+    card = app.passport.card(account)
+    mine = next(r for r in card.residents if r.code == written.person)
+    assert mine.ended_text == " по 28.02.2027"
+    (line,) = app.passport.person(written.person).registrations
+    assert "по 28.02.2027" in line and "01.03.2027" not in line
+    with pytest.raises(ValidationFailed, match="по 28.02.2027") as refused:
+        app.passport.deregister(account, person=written.person, on="2026-08-01")
+    assert "01.03.2027" not in str(refused.value.problems)
+
