@@ -28,3 +28,13 @@ def test_a_stay_is_told_to_its_last_day_on_the_person_and_in_a_refusal(app):
         app.passport.deregister(account, person=written.person, on="2026-08-01")
     assert "01.03.2027" not in str(refused.value.problems)
 
+
+def test_a_back_dated_stay_is_named_to_its_last_day_in_the_recalculation(app):
+    """The recalculation names the stay with its last day (the bill's «основание»)."""
+    account = _account(app)
+    app.month.calc(OPEN, workers=1)
+    app.passport.register(account, kind="temporary", start="2026-08-01", end="2026-09-01",
+                          new=NewPerson("Гостева", "Анна", "Петровна", None, {}))
+    app.month.calc(OPEN, workers=1)
+    reasons = {ln.reason for ln in app.month.explain(OPEN, account=account).lines if ln.corrects_period is not None}
+    assert reasons and all("по месту пребывания с 01.08.2026 по 31.08.2026" in r for r in reasons), reasons
