@@ -38,3 +38,12 @@ def test_a_back_dated_stay_is_named_to_its_last_day_in_the_recalculation(app):
     app.month.calc(OPEN, workers=1)
     reasons = {ln.reason for ln in app.month.explain(OPEN, account=account).lines if ln.corrects_period is not None}
     assert reasons and all("по месту пребывания с 01.08.2026 по 31.08.2026" in r for r in reasons), reasons
+
+
+def test_the_demo_passport_is_named_in_russian_on_form_9(app):
+    """The demo town (and an import) names a passport «passport»: form 9 printed «passport 6510 …» to the citizen."""
+    from bcenter.modules.passport.papers import document_text
+
+    text = document_text("passport", {"document_series": "6510", "document_number": "123456"})
+    assert text == "паспорт 6510 123456"
+
