@@ -47,3 +47,29 @@ def test_the_demo_passport_is_named_in_russian_on_form_9(app):
     text = document_text("passport", {"document_series": "6510", "document_number": "123456"})
     assert text == "паспорт 6510 123456"
 
+
+@pytest.mark.parametrize(("private", "says"), [
+    ({"birth_date": "2000-03-10", "document_series": "45 1", "document_number": "765432"}, "серия паспорта"),
+    ({"birth_date": "2000-03-10", "document_series": "4514", "document_number": "76543"}, "номер паспорта"),
+    ({"birth_date": "2000-03-10", "document_series": "4513", "document_number": "765432",
+      "document_issued_on": "2013-05-01"}, "с 14 лет"),
+    ({"birth_date": "2000-03-10", "document_series": "4514", "document_number": "765432",
+      "document_issued_on": "1999-05-01"}, "раньше даты рождения"),
+])
+def test_an_impossible_passport_is_refused_in_russian_with_nothing_written(app, private, says):
+    """A passport of a citizen of Russia has a series of 4 digits and a number of 6 and is issued from the age of 14
+    (Положение о паспорте, ПП РФ от 08.07.1997 № 828, п. 1); no document is issued before its holder's birth."""
+    account = _account(app)
+    before = app.db.execute_sql('SELECT COUNT(*) FROM "person"').fetchone()[0]
+    with pytest.raises(ValidationFailed, match=says):
+        app.passport.register(account, kind="permanent", start="2026-11-01",
+                              new=NewPerson("Новиков", "Олег", None, "passport_ru", private))
+    assert app.db.execute_sql('SELECT COUNT(*) FROM "person"').fetchone()[0] == before
+    code = app.passport.register(account, kind="temporary", start="2026-11-01", end="2026-12-01",
+                                 new=NewPerson("Новиков", "Олег", None, None, {"birth_date": "2000-03-10"})).person
+    app.passport.edit_person(code, names={"document_kind": "passport_ru"},
+                             private={"document_series": "45 14", "document_number": "765432",
+                                      "document_issued_on": "2014-04-01"})
+    with pytest.raises(ValidationFailed, match=says):
+        app.passport.edit_person(code, private={k: v for k, v in private.items() if k != "birth_date"})
+    assert app.passport.person(code, personal=True).private["document_number"] == "765432"

@@ -18,6 +18,7 @@ rows, their outbox and the audit.
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -115,6 +116,51 @@ def _d(value) -> date | None:
     return None if value is None else value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+PASSPORT_SERIES = re.compile(r"\d{2} ?\d{2}")
+PASSPORT_NUMBER = re.compile(r"\d{6}")
+DOCUMENT_KEYS = frozenset({"birth_date", "document_series", "document_number", "document_issued_on"})
+
+
+def _fourteenth_birthday(born: date) -> date:
+    """The day a person turns 14 (born on 29.02: 28.02 of a common year, ст. 192 п. 3 ГК)."""
+    try:
+        return born.replace(year=born.year + 14)
+    except ValueError:
+        return date(born.year + 14, 2, 28)
+
+
+def _iso_or_none(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:  # a value stored before the desk checked dates: not this check's to judge
+        return None
+
+
+def _document_problems(kind: str | None, private: dict, problems: list[Problem]) -> None:
+    """What no real identity document can be, refused before it is printed on a form: any document issued before
+    its holder was born; a passport of a citizen of Russia (``passport_ru``) with a series other than 4 digits
+    («45 10» or «4510») or a number other than 6, or issued before the holder turned 14 — it is issued from the
+    age of 14 (Положение о паспорте гражданина РФ, ПП РФ от 08.07.1997 № 828, п. 1; its blank: серия 4 цифры,
+    номер 6 цифр). ``private`` holds ISO dates."""
+    born, issued = _iso_or_none(private.get("birth_date")), _iso_or_none(private.get("document_issued_on"))
+    if born and issued and issued < born:
+        problems.append(Problem("document_issued_on", f"дата выдачи документа {format_date_ru(issued)} раньше даты "
+                                                      f"рождения {format_date_ru(born)}"))
+    if kind != "passport_ru":
+        return
+    series, number = private.get("document_series"), private.get("document_number")
+    if series is not None and not PASSPORT_SERIES.fullmatch(str(series)):
+        problems.append(Problem("document_series", f"серия паспорта гражданина РФ — 4 цифры (например 45 10), "
+                                                   f"указано «{series}»"))
+    if number is not None and not PASSPORT_NUMBER.fullmatch(str(number)):
+        problems.append(Problem("document_number", f"номер паспорта гражданина РФ — 6 цифр, указано «{number}»"))
+    if born and issued and born <= issued < _fourteenth_birthday(born):
+        problems.append(Problem("document_issued_on", f"паспорт гражданина РФ выдаётся с 14 лет (ПП № 828, п. 1): "
+                                                      f"дата выдачи {format_date_ru(issued)} раньше 14-летия "
+                                                      f"{format_date_ru(_fourteenth_birthday(born))}; ребёнку до 14 "
+                                                      "лет — свидетельство о рождении"))
+
+
 def new_person(uow: UnitOfWork, *, last_name: str, first_name: str, middle_name: str | None = None,
                document_kind: str | None = None, private: dict | None = None) -> str:
     """A person the desk registers for the first time; ``private`` (birth date, document, СНИЛС, phone…) sealed."""
@@ -126,6 +172,8 @@ def new_person(uow: UnitOfWork, *, last_name: str, first_name: str, middle_name:
     for key in ("birth_date", "document_issued_on"):
         if key in private:
             private[key] = (_date(private[key], key, problems) or date.min).isoformat()
+    _fail(problems)
+    _document_problems(document_kind, private, problems)
     _fail(problems)
     code = f"pd-{secrets.token_hex(5)}"
     return uow.insert(Person, ext_id=code, last_name=last_name.strip(), first_name=first_name.strip(),
@@ -355,6 +403,9 @@ def edit_person(uow: UnitOfWork, db: pw.Database, person: str, *, names: dict, p
             new[key] = value
     changes = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in names.items()
                if ((v.strip() if isinstance(v, str) else v) or None) != current[k]}
+    if "document_kind" in changes or any(private.get(k) for k in DOCUMENT_KEYS):  # the document as it would be
+        _document_problems(changes.get("document_kind", current["document_kind"]), new, problems)
+        _fail(problems)
     changed = sorted(changes) + sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     if new != old:
         changes["sealed"] = ring.seal(new)
