@@ -73,3 +73,20 @@ def test_an_impossible_passport_is_refused_in_russian_with_nothing_written(app, 
     with pytest.raises(ValidationFailed, match=says):
         app.passport.edit_person(code, private={k: v for k, v in private.items() if k != "birth_date"})
     assert app.passport.person(code, personal=True).private["document_number"] == "765432"
+
+
+def test_a_registration_from_before_the_birth_is_refused_with_nothing_written(app):
+    """A newborn is registered from the day of birth at the earliest: a registration back-dated before it counted the
+    child in the months before the birth (the norm charged for a person not yet born)."""
+    account = _account(app)
+    code = app.passport.register(account, kind="permanent", start="2026-10-05", relation="дочь",
+                                 new=NewPerson("Петрова", "Мария", None, "birth_certificate",
+                                               {"birth_date": "2026-10-05"})).person
+    app.passport.deregister(account, person=code, on="2026-10-20")
+    before = app.db.execute_sql('SELECT COUNT(*) FROM "registration"').fetchone()[0]
+    with pytest.raises(ValidationFailed, match="раньше даты рождения 05.10.2026"):
+        app.passport.register(account, kind="temporary", start="2026-09-01", end="2026-10-02", person=code)
+    with pytest.raises(ValidationFailed, match="раньше даты рождения"):
+        app.passport.register(account, kind="permanent", start="2026-01-01", relation="дочь",
+                              new=NewPerson("Петров", "Иван", None, None, {"birth_date": "2026-08-01"}))
+    assert app.db.execute_sql('SELECT COUNT(*) FROM "registration"').fetchone()[0] == before

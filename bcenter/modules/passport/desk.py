@@ -194,6 +194,11 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
         problems.append(Problem("to", "регистрация по месту пребывания даётся на срок: укажите дату окончания"))
     if begin is not None:
         _interval(begin, finish, problems)
+        born = _birth_date(db, person)
+        if born is not None and begin < born:
+            problems.append(Problem("from", f"дата регистрации {format_date_ru(begin)} раньше даты рождения "
+                                            f"{format_date_ru(born)} — новорождённого регистрируют не раньше дня "
+                                            "рождения"))
     _fail(problems)
     ended = []
     for rid, other_kind, prem, v_from, v_to, city, street, building, number in _registrations_of(db, person):
@@ -218,6 +223,15 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
     extra = {k: v for k, v in (("arrived_from", arrived_from), ("basis", basis)) if v}
     return uow.insert(Registration, person=person, premises=place.premises_id, kind=kind, valid_from=begin,
                       valid_to=finish, relation=relation or None, extra=extra or None)
+
+
+def _birth_date(db: pw.Database, person: str) -> date | None:
+    """The person's birth date (sealed), None when not known. Nobody is registered, nor counted among the residents
+    of a premises, before their birth: a registration from an earlier day is refused (a registration's days are days
+    of a person's life, ПП 713; the norm counts persons residing, ПП 354 п. 56(1))."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT sealed FROM "person" WHERE id = {m}', (db_id(person),)).fetchone()
+    return _iso_or_none(keyring().unseal(row[0]).get("birth_date")) if row and row[0] else None
 
 
 def registered_period(start: date, end: date | None) -> str:
