@@ -6,7 +6,7 @@ cases as ``bcenter passport``)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,20 @@ KIND_WORDS = {"permanent": "по месту жительства", "temporary": 
 FORMS = (("extract", "Выписка из домовой книги"), ("form10", "Поквартирная карточка (ф. 10)"),
          ("form9", "Карточка регистрации (ф. 9)"), ("family", "Справка о составе семьи"),
          ("form11", "Домовая книга (ф. 11)"))
+
+
+def stay_end(last_day: str) -> str | None:
+    """The end the desk stores for a stay typed «по» its last day (as the свидетельство о регистрации по месту
+    пребывания states the term, ПП 713 п. 9): the first day without it (``app.passport.register``'s ``end``,
+    EXCHANGE.md «registrations.to») — the last day itself is registered and counted. A date that does not parse
+    goes on as typed, for the service to refuse in its words; nothing typed: None."""
+    text = (last_day or "").strip()
+    if not text:
+        return None
+    try:
+        return (parse_date(text) + timedelta(days=1)).isoformat()
+    except ValueError:  # core's InvalidValue: the service refuses it, naming the field
+        return text
 
 
 def _period(r) -> str:
@@ -45,7 +59,7 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
     kind = ft.Dropdown(label="Вид", width=260, value="permanent", key="reg_kind",
                        options=[ft.DropdownOption(key=k, text=t) for k, t in KIND_WORDS.items()])
     start = ft.TextField(label="С (ГГГГ-ММ-ДД)", width=160, value=today.isoformat(), key="reg_from")
-    end = ft.TextField(label="По (для пребывания)", width=170, key="reg_to")
+    end = ft.TextField(label="По (последний день пребывания)", width=250, key="reg_to")
     relation = ft.TextField(label="Родственные отношения", width=200, key="reg_relation")
     register = ft.Button("Зарегистрировать", icon=ft.Icons.PERSON_ADD, key="reg_do")
     # de-registration (opened from a resident's row)
@@ -123,7 +137,7 @@ def build_passport(page: ft.Page, app, *, files: Path | None, today: date) -> tu
                         "passport_ru" if private["document_number"] else None, private)
         try:
             written = await off_loop(app.passport.register, state["card"].account, kind=kind.value or "permanent",
-                                     start=(start.value or "").strip(), end=(end.value or "").strip() or None,
+                                     start=(start.value or "").strip(), end=stay_end(end.value),
                                      new=new, relation=(relation.value or "").strip() or None)
         except Failed as exc:
             error.value = exc.message

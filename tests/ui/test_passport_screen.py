@@ -106,3 +106,23 @@ async def test_the_officer_enters_a_new_passport(app, page, session):
     assert desk["error"].value == "" and desk["notice"].value == "Данные гражданина сохранены"
     assert "номер 111222" in by_key(desk["card"], f"private:{code}").value
     assert "дата выдачи: 30.11.2026" in by_key(desk["card"], f"private:{code}").value
+
+
+@pytest.mark.asyncio
+async def test_a_stay_typed_to_its_last_day_is_registered_through_that_day(app, page, session):
+    """Review of 2026-12: the officer copies «по 28.02.2027» from the свидетельство о регистрации по месту пребывания
+    into «По»; the screen passed it on as the first day without the registration, and the card then said «по
+    27.02.2027» — the last day of the stay was neither registered nor counted in the month."""
+    app.users.add(login="pasport", full_name="Паспортист П. П.", roles=["passport_officer"],
+                  password="пароль-паспортиста")
+    refs = _office(app, page, login="pasport", password="пароль-паспортиста")
+    account = app.registry.search("Ленина", limit=1)[0].number
+    desk = await _open(session, refs, account)
+    desk["kind"].value = "temporary"
+    for field, text in (("last", "Гостева"), ("first", "Анна"), ("start", "2026-09-01"), ("end", "2027-02-28")):
+        await _type(session, desk[field], text)
+    await _click(session, desk["register"])
+    assert desk["error"].value == ""
+    line = next(by_key(desk["card"], k).value for k in _keys(desk["card"]) if k.startswith("resident:")
+                and "Гостева Анна" in by_key(desk["card"], k).value)
+    assert "с 01.09.2026 по 28.02.2027" in line

@@ -18,6 +18,7 @@ rows, their outbox and the audit.
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -115,6 +116,51 @@ def _d(value) -> date | None:
     return None if value is None else value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+PASSPORT_SERIES = re.compile(r"\d{2} ?\d{2}")
+PASSPORT_NUMBER = re.compile(r"\d{6}")
+DOCUMENT_KEYS = frozenset({"birth_date", "document_series", "document_number", "document_issued_on"})
+
+
+def _fourteenth_birthday(born: date) -> date:
+    """The day a person turns 14 (born on 29.02: 28.02 of a common year, ст. 192 п. 3 ГК)."""
+    try:
+        return born.replace(year=born.year + 14)
+    except ValueError:
+        return date(born.year + 14, 2, 28)
+
+
+def _iso_or_none(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:  # a value stored before the desk checked dates: not this check's to judge
+        return None
+
+
+def _document_problems(kind: str | None, private: dict, problems: list[Problem]) -> None:
+    """What no real identity document can be, refused before it is printed on a form: any document issued before
+    its holder was born; a passport of a citizen of Russia (``passport_ru``) with a series other than 4 digits
+    («45 10» or «4510») or a number other than 6, or issued before the holder turned 14 — it is issued from the
+    age of 14 (Положение о паспорте гражданина РФ, ПП РФ от 08.07.1997 № 828, п. 1; its blank: серия 4 цифры,
+    номер 6 цифр). ``private`` holds ISO dates."""
+    born, issued = _iso_or_none(private.get("birth_date")), _iso_or_none(private.get("document_issued_on"))
+    if born and issued and issued < born:
+        problems.append(Problem("document_issued_on", f"дата выдачи документа {format_date_ru(issued)} раньше даты "
+                                                      f"рождения {format_date_ru(born)}"))
+    if kind != "passport_ru":
+        return
+    series, number = private.get("document_series"), private.get("document_number")
+    if series is not None and not PASSPORT_SERIES.fullmatch(str(series)):
+        problems.append(Problem("document_series", f"серия паспорта гражданина РФ — 4 цифры (например 45 10), "
+                                                   f"указано «{series}»"))
+    if number is not None and not PASSPORT_NUMBER.fullmatch(str(number)):
+        problems.append(Problem("document_number", f"номер паспорта гражданина РФ — 6 цифр, указано «{number}»"))
+    if born and issued and born <= issued < _fourteenth_birthday(born):
+        problems.append(Problem("document_issued_on", f"паспорт гражданина РФ выдаётся с 14 лет (ПП № 828, п. 1): "
+                                                      f"дата выдачи {format_date_ru(issued)} раньше 14-летия "
+                                                      f"{format_date_ru(_fourteenth_birthday(born))}; ребёнку до 14 "
+                                                      "лет — свидетельство о рождении"))
+
+
 def new_person(uow: UnitOfWork, *, last_name: str, first_name: str, middle_name: str | None = None,
                document_kind: str | None = None, private: dict | None = None) -> str:
     """A person the desk registers for the first time; ``private`` (birth date, document, СНИЛС, phone…) sealed."""
@@ -126,6 +172,8 @@ def new_person(uow: UnitOfWork, *, last_name: str, first_name: str, middle_name:
     for key in ("birth_date", "document_issued_on"):
         if key in private:
             private[key] = (_date(private[key], key, problems) or date.min).isoformat()
+    _fail(problems)
+    _document_problems(document_kind, private, problems)
     _fail(problems)
     code = f"pd-{secrets.token_hex(5)}"
     return uow.insert(Person, ext_id=code, last_name=last_name.strip(), first_name=first_name.strip(),
@@ -146,6 +194,11 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
         problems.append(Problem("to", "регистрация по месту пребывания даётся на срок: укажите дату окончания"))
     if begin is not None:
         _interval(begin, finish, problems)
+        born = _birth_date(db, person)
+        if born is not None and begin < born:
+            problems.append(Problem("from", f"дата регистрации {format_date_ru(begin)} раньше даты рождения "
+                                            f"{format_date_ru(born)} — новорождённого регистрируют не раньше дня "
+                                            "рождения"))
     _fail(problems)
     ended = []
     for rid, other_kind, prem, v_from, v_to, city, street, building, number in _registrations_of(db, person):
@@ -172,8 +225,19 @@ def register(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, kin
                       valid_to=finish, relation=relation or None, extra=extra or None)
 
 
+def _birth_date(db: pw.Database, person: str) -> date | None:
+    """The person's birth date (sealed), None when not known. Nobody is registered, nor counted among the residents
+    of a premises, before their birth: a registration from an earlier day is refused (a registration's days are days
+    of a person's life, ПП 713; the norm counts persons residing, ПП 354 п. 56(1))."""
+    m = param_mark(db)
+    row = db.execute_sql(f'SELECT sealed FROM "person" WHERE id = {m}', (db_id(person),)).fetchone()
+    return _iso_or_none(keyring().unseal(row[0]).get("birth_date")) if row and row[0] else None
+
+
 def registered_period(start: date, end: date | None) -> str:
-    """«с <first day> по <last day>» of a registration stored as ``[start, end)`` (``end`` the first day without it)."""
+    """«с <first day> по <last day>» of a registration stored as ``[start, end)`` (``end`` the first day without it):
+    a stay «до 01.03.2027» is told «по 28.02.2027», as the card and the forms print it — every place the desk names
+    a registration's days (the person's page, a refusal) says them this way, never the first day without it."""
     return f"с {format_date_ru(start)}" + (f" по {format_date_ru(end - timedelta(days=1))}" if end else "")
 
 
@@ -204,8 +268,7 @@ def deregister(uow: UnitOfWork, db: pw.Database, *, person: str, place: Place, o
         (db_id(person), db_id(place.premises_id))).fetchall()
     current = [r for r in rows if _d(r[2]) < day and (r[3] is None or _d(r[3]) > day)]
     if not current:
-        known = "; ".join(f"{KINDS.get(r[1], r[1])} с {format_date_ru(_d(r[2]))}"
-                          + (f" по {format_date_ru(_d(r[3]))}" if r[3] else "") for r in rows) or "нет"
+        known = "; ".join(f"{KINDS.get(r[1], r[1])} {registered_period(_d(r[2]), _d(r[3]))}" for r in rows) or "нет"
         raise ValidationFailed([Problem("on", f"на {format_date_ru(day)} гражданин не зарегистрирован в этом "
                                               f"помещении (его регистрации здесь: {known}); снять с учёта можно "
                                               "только после дня регистрации")],
@@ -323,8 +386,7 @@ def person_card(db: pw.Database, person: str, *, personal: bool) -> PersonCard:
     lines = []
     for _, rkind, _, v_from, v_to, city, street, building, number in _registrations_of(db, person):
         where = ", ".join(x for x in (city, street, building and f"д. {building}", number and f"кв. {number}") if x)
-        lines.append(f"{where} — {KINDS.get(rkind, rkind)} с {format_date_ru(_d(v_from))}"
-                     + (f" по {format_date_ru(_d(v_to))}" if v_to else ""))
+        lines.append(f"{where} — {KINDS.get(rkind, rkind)} {registered_period(_d(v_from), _d(v_to))}")
     name = " ".join(x for x in (last, first, middle) if x)
     return PersonCard(ext or person, name, kind, keyring().unseal(sealed) if personal else None, tuple(lines))
 
@@ -355,6 +417,9 @@ def edit_person(uow: UnitOfWork, db: pw.Database, person: str, *, names: dict, p
             new[key] = value
     changes = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in names.items()
                if ((v.strip() if isinstance(v, str) else v) or None) != current[k]}
+    if "document_kind" in changes or any(private.get(k) for k in DOCUMENT_KEYS):  # the document as it would be
+        _document_problems(changes.get("document_kind", current["document_kind"]), new, problems)
+        _fail(problems)
     changed = sorted(changes) + sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     if new != old:
         changes["sealed"] = ring.seal(new)

@@ -42,11 +42,15 @@ def _name(last, first, middle) -> str:
 
 
 def document_text(kind: str | None, private: dict) -> str | None:
-    """«паспорт гражданина РФ 45 10 123456, выдан ОВД …, 01.02.2015» from a person's sealed fields."""
+    """«паспорт гражданина РФ 45 10 123456, выдан ОВД …, 01.02.2015» from a person's sealed fields.
+
+    The kind is printed in Russian: the desk's codes and «passport», as the demo town and other systems' exports
+    name a passport (EXCHANGE.md ``persons[].document.kind`` is the source's word), — a form is read by the
+    citizen and the МВД; another kind is printed as the source gave it."""
     if not private.get("document_number"):
         return None
     names = {"passport_ru": "паспорт гражданина РФ", "birth_certificate": "свидетельство о рождении",
-             "foreign_passport": "паспорт иностранного гражданина"}
+             "foreign_passport": "паспорт иностранного гражданина", "passport": "паспорт"}
     text = " ".join(x for x in (names.get(kind or "", kind), private.get("document_series"),
                                 private["document_number"]) if x)
     if private.get("document_issued_by"):

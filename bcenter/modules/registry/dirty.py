@@ -114,12 +114,15 @@ REGISTRATION_WORDS = {"permanent": "по месту жительства", "temp
 
 
 def registration_text(kind, start, end, old_start, last, first, middle) -> str:
-    """«регистрация Петрова А. В. по месту жительства с 01.10.2026» / «снятие с учёта Петрова А. В. с 15.11.2026»."""
+    """«регистрация Петрова А. В. по месту жительства с 01.10.2026» / «снятие с учёта Петрова А. В. с 15.11.2026».
+
+    A registration with an end is named to its last day: ``end`` is the first day without it (a stay «до 01.09.2026»
+    runs through 31.08.2026 — «по 31.08.2026», as the passport desk's card and forms print it)."""
     who = _initials(last, first, middle)
     if old_start is not None and end is not None and _day(start) == _day(old_start):
         return f"снятие с регистрационного учёта {who} с {_day(end):%d.%m.%Y}"
     text = f"регистрация {who} {REGISTRATION_WORDS.get(kind, kind)} с {_day(start):%d.%m.%Y}"
-    return text + (f" по {_day(end):%d.%m.%Y}" if end else "")
+    return text + (f" по {_day(end) - timedelta(days=1):%d.%m.%Y}" if end else "")
 
 
 @dataclass
