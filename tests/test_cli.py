@@ -171,3 +171,27 @@ def test_a_period_or_day_without_data_is_said_not_shown_as_zeros(town, tmp_path,
     # inside the data: the month's charges of the town are there, and no sentence
     code, out, _ = run(capsys, "--db", town, "charges", "--period", "2026-10")
     assert "Итого" in out and "данных нет" not in out
+
+
+def test_the_reports_for_people_show_money_and_dates_in_russian(town, capsys):
+    """ARCHITECTURE.md §7: the lines for people say «1 234,56 ₽» and «10.11.2026»; ``--json`` keeps "1234.56"."""
+    import re
+
+    rub, day = r"−?\d{1,3}(?:\u00a0\d{3})*,\d\d", r"\d\d\.\d\d\.\d{4}"
+    code, out, _ = run(capsys, "--db", town, "debts", "--as-of", "2026-10-31")
+    first = out.splitlines()[0]
+    assert code == 0 and re.fullmatch(rf"\d+: долг {rub}\u00a0₽", first), first
+    assert re.search(rf"долг +{rub} срок {day}$", out.splitlines()[1]), out.splitlines()[1]
+    account = first.split(":")[0]
+    code, out, _ = run(capsys, "--db", town, "penalties", "--as-of", "2026-10-31")
+    rows = [ln for ln in out.splitlines() if ln.startswith("  ")]
+    assert rows and all(re.search(rf" {day}–{day} .* дн\. долг +{rub} × [\d,]+ % × \S+ = {rub}\u00a0₽$", ln)
+                        for ln in rows), rows[:3]
+    code, out, _ = run(capsys, "--db", town, "balances", "--period", "2026-10")
+    assert re.search(rf" исх\. +{rub}$", out.splitlines()[0]), out.splitlines()[0]
+    code, out, _ = run(capsys, "--db", town, "explain", "--account", account, "--period", "2026-10")
+    assert re.search(rf"^Итого за .*: {rub}\u00a0₽$", out, re.M), out
+    code, out, _ = run(capsys, "--db", town, "info")
+    assert re.search(rf"^Показания: {day} — {day}$", out, re.M) and re.search(rf"^Платежи: {day} — {day}, ", out, re.M)
+    code, out, _ = run(capsys, "--db", town, "debts", "--as-of", "2026-10-31", "--json")
+    assert re.fullmatch(r"-?\d+\.\d\d", json.loads(out)["accounts"][0]["total"])

@@ -22,6 +22,7 @@ import click
 from bcenter.app import App, BcenterError, Job, UsageError
 from bcenter.app.crash import crash_report
 from bcenter.cli import output
+from bcenter.core.dates import format_date_ru
 from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
 from bcenter.core.text import count_ru
@@ -333,9 +334,9 @@ def info(obj: Context, as_json: bool) -> None:
         click.echo(f"  {label:<24} {data.counts[table]:>10}")
     readings, payments = data.periods["readings"], data.periods["payments"]
     if readings[0]:
-        click.echo(f"Показания: {readings[0].isoformat()} — {readings[1].isoformat()}")
+        click.echo(f"Показания: {format_date_ru(readings[0])} — {format_date_ru(readings[1])}")
     if payments[0]:
-        click.echo(f"Платежи: {payments[0].isoformat()} — {payments[1].isoformat()}, всего "
+        click.echo(f"Платежи: {format_date_ru(payments[0])} — {format_date_ru(payments[1])}, всего "
                    f"{format_rub_ru(data.payments_total_kop)}")
     if data.billing_periods:
         click.echo("Расчётные периоды: " + ", ".join(f"{k} {v}" for k, v in data.billing_periods.items()))

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import orjson
 
-from bcenter.core.money import format_kop
-from bcenter.core.quantity import canonical
+from bcenter.core.dates import format_date_ru
+from bcenter.core.money import format_amount_ru, format_kop, format_rub_ru
+from bcenter.core.quantity import canonical, format_decimal_ru
 from bcenter.core.vocabulary import LINE_KIND_NAMES, METHOD_NAMES
 
 BALANCE_COLUMNS = ("opening", "charged", "recalculated", "paid", "penalties", "closing", "quality", "benefits")
@@ -89,7 +90,7 @@ def explain_text(explanation) -> list[str]:
         head = f"{ln.service} — {LINE_KIND_NAMES.get(ln.kind, ln.kind)}"
         if ln.method:
             head += f", {METHOD_NAMES.get(ln.method, ln.method)}"
-        out.append(f"{head}: {format_kop(ln.amount)} руб.")
+        out.append(f"{head}: {format_rub_ru(ln.amount)}")
         if ln.kind == "recalc":
             out.append(f"    {ln.reason}")
         if ln.formula:
@@ -99,11 +100,11 @@ def explain_text(explanation) -> list[str]:
         if ln.basis:
             out.append(f"    основание: {ln.basis}")
         if ln.excess:
-            out.append(f"    превышение из-за повышающего коэффициента: {format_kop(ln.excess)} руб.")
+            out.append(f"    превышение из-за повышающего коэффициента: {format_rub_ru(ln.excess)}")
     if not explanation.lines:
         out.append("Начислений за период нет.")
     else:
-        out.append(f"Итого за {explanation.period.label_ru}: {format_kop(explanation.total)} руб.")
+        out.append(f"Итого за {explanation.period.label_ru}: {format_rub_ru(explanation.total)}")
     return out
 
 
@@ -115,8 +116,9 @@ def balances_json(report) -> dict:
 
 
 def balances_text(report) -> list[str]:
-    return [f"{r.account} {r.service:<16} вх. {format_kop(r.opening):>10} нач. {format_kop(r.charged):>10} "
-            f"перерасч. {format_kop(r.recalculated):>9} опл. {format_kop(r.paid):>10} исх. {format_kop(r.closing):>10}"
+    rub = format_amount_ru
+    return [f"{r.account} {r.service:<16} вх. {rub(r.opening):>10} нач. {rub(r.charged):>10} "
+            f"перерасч. {rub(r.recalculated):>9} опл. {rub(r.paid):>10} исх. {rub(r.closing):>10}"
             for r in report.rows] or _empty(report)
 
 
@@ -136,10 +138,11 @@ def debts_json(report) -> dict:
 def debts_text(report) -> list[str]:
     out = []
     for a in report.accounts:
-        out.append(f"{a.account}: долг {format_kop(a.total)}")
+        out.append(f"{a.account}: долг {format_rub_ru(a.total)}")
         for p in a.periods:
-            out.append(f"  {p.period} {p.service:<16} начислено {format_kop(p.charged):>10} оплачено "
-                       f"{format_kop(p.paid):>10} долг {format_kop(p.debt):>10} срок {p.due.isoformat()}")
+            out.append(f"  {p.period} {p.service:<16} начислено {format_amount_ru(p.charged):>10} оплачено "
+                       f"{format_amount_ru(p.paid):>10} долг {format_amount_ru(p.debt):>10} "
+                       f"срок {format_date_ru(p.due)}")
     return out or _empty(report)
 
 
@@ -156,11 +159,12 @@ def penalties_json(report) -> dict:
 def penalties_text(report) -> list[str]:
     out = []
     for a in report.accounts:
-        paid = f", оплачено {format_kop(a.paid)}, к оплате {format_kop(a.total - a.paid)}" if a.paid else ""
-        out.append(f"{a.account}: пени {format_kop(a.total)}{paid}")
+        paid = f", оплачено {format_rub_ru(a.paid)}, к оплате {format_rub_ru(a.total - a.paid)}" if a.paid else ""
+        out.append(f"{a.account}: пени {format_rub_ru(a.total)}{paid}")
         for r in a.rows:
-            out.append(f"  {r.period} {r.service or '':<16} {r.start.isoformat()}–{r.end.isoformat()} {r.days:>4} дн. "
-                       f"долг {format_kop(r.debt):>10} × {r.rate} % × {r.fraction} = {format_kop(r.amount)}")
+            out.append(f"  {r.period} {r.service or '':<16} {format_date_ru(r.start)}–{format_date_ru(r.end)} "
+                       f"{r.days:>4} дн. долг {format_amount_ru(r.debt):>10} × {format_decimal_ru(r.rate)} % × "
+                       f"{r.fraction} = {format_rub_ru(r.amount)}")
     return out or _empty(report)
 
 

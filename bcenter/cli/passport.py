@@ -8,11 +8,17 @@ from pathlib import Path
 import click
 
 from bcenter.cli import Context, _show, cli, db_option
-from bcenter.core.dates import format_date_ru
+from bcenter.core.dates import format_date_ru, parse_date
+from bcenter.core.quantity import format_decimal_ru
 from bcenter.core.text import describe_private
 
 FORM_CHOICE = click.Choice(["form9", "form10", "form11", "extract", "family"])
 KIND_WORDS = {"permanent": "по месту жительства", "temporary": "по месту пребывания"}
+
+
+def _day(typed: str) -> str:
+    """A date the command took (``--from 2026-09-01``, checked by the desk) as people read it: 01.09.2026."""
+    return format_date_ru(parse_date(typed))
 
 
 def _period(r) -> str:
@@ -21,7 +27,8 @@ def _period(r) -> str:
 
 
 def _card_lines(card, today) -> list[str]:
-    lines = [f"{card.address} (л/с {card.account}): {card.premises_kind}, {card.total_area or '—'} м²"
+    lines = [f"{card.address} (л/с {card.account}): {card.premises_kind}, "
+             f"{format_decimal_ru(card.total_area) if card.total_area else '—'} м²"
              + (f", комнат {card.rooms}" if card.rooms else ""), f"Владелец счёта: {card.holder}"]
     lines.append("Собственники:" if card.owners else "Собственники: нет записей")
     lines += [f"  {o.name} — {o.share} с {format_date_ru(o.since)}" + (f" по {format_date_ru(o.until)}" if o.until
@@ -109,7 +116,7 @@ def register(obj: Context, account: str, person: str | None, last_name: str | No
                          "document_issued_on": document_issued_on, "snils": snils, "phone": phone})
     written = obj.app.passport.register(account, kind=kind, start=start, end=end, person=person, new=new,
                                         relation=relation, arrived_from=arrived_from, basis=basis)
-    _written(written, f"Зарегистрирован {KIND_WORDS[kind]} с {start}")
+    _written(written, f"Зарегистрирован {KIND_WORDS[kind]} с {_day(start)}")
 
 
 @passport.command("deregister")
@@ -123,7 +130,7 @@ def register(obj: Context, account: str, person: str | None, last_name: str | No
 def deregister(obj: Context, account: str, person: str, on: str, departed_to: str | None, basis: str | None) -> None:
     """Снять гражданина с регистрационного учёта с даты (задним числом — с перерасчётом)."""
     written = obj.app.passport.deregister(account, person=person, on=on, departed_to=departed_to, basis=basis)
-    _written(written, f"Снят с учёта с {on}")
+    _written(written, f"Снят с учёта с {_day(on)}")
 
 
 @passport.command("own")
@@ -137,7 +144,7 @@ def deregister(obj: Context, account: str, person: str, on: str, departed_to: st
 def own(obj: Context, account: str, person: str, share: str, start: str, basis: str | None) -> None:
     """Записать право собственности гражданина на долю помещения (доли — не больше 1/1 в сумме)."""
     written = obj.app.passport.own(account, share=share, start=start, person=person, basis=basis)
-    click.echo(f"Собственник {written.person}: доля {share} с {start}")
+    click.echo(f"Собственник {written.person}: доля {share} с {_day(start)}")
 
 
 @passport.command("own-end")
@@ -149,7 +156,7 @@ def own(obj: Context, account: str, person: str, share: str, start: str, basis: 
 def own_end(obj: Context, account: str, person: str, on: str) -> None:
     """Прекратить право собственности гражданина (продажа, дарение) с даты."""
     written = obj.app.passport.end_ownership(account, person=person, on=on)
-    click.echo(f"Право собственности {written.person} прекращено с {on}")
+    click.echo(f"Право собственности {written.person} прекращено с {_day(on)}")
 
 
 @passport.command("absence")
@@ -163,7 +170,7 @@ def own_end(obj: Context, account: str, person: str, on: str) -> None:
 def absence(obj: Context, person: str, start: str, end: str, documents: tuple[str, ...]) -> None:
     """Временное отсутствие гражданина (перерасчёт по разделу VIII ПП 354 — при следующем расчёте)."""
     written = obj.app.passport.absence(person=person, start=start, end=end, documents=list(documents))
-    _written(written, f"Временное отсутствие с {start} по {end}")
+    _written(written, f"Временное отсутствие с {_day(start)} по {_day(end)}")
 
 
 @passport.command("person")

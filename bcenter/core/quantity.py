@@ -10,6 +10,7 @@ only money, once.
   guessed at.
 * ``canonical`` writes one text per value, so equal quantities store and export identically:
   Decimal("4.7450") → "4.745", Decimal("1E+1") → "10", Decimal("-0.0") → "0".
+* ``format_decimal_ru`` shows one to people with a decimal comma (ARCHITECTURE.md §7): "34.84" → «34,84».
 * ``parse_fraction`` reads ownership shares («доля в праве») such as "1/2" or "2/3".
 """
 
@@ -21,7 +22,7 @@ from fractions import Fraction
 
 from bcenter.core.errors import InvalidValue
 
-__all__ = ["canonical", "parse_decimal", "parse_fraction", "parse_typed_decimal"]
+__all__ = ["canonical", "format_decimal_ru", "parse_decimal", "parse_fraction", "parse_typed_decimal"]
 
 _DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _FRACTION_RE = re.compile(r"([0-9]+)/([0-9]+)")
@@ -101,6 +102,14 @@ def _canonical(d: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def format_decimal_ru(value: Decimal | int | str) -> str:
+    """A quantity as people read it — an area, a volume, a tariff — with a decimal comma: "34.84" → «34,84»,
+    Decimal("4.7450") → «4,745». Text (as stored) keeps its digits; a ``Decimal`` is written ``canonical``. No
+    digit grouping, so the text typed back into a form (``parse_typed_decimal``) reads the same number."""
+    text = value if isinstance(value, str) else canonical(value)
+    return text.replace(".", ",")
 
 
 def parse_fraction(text: str) -> Fraction:

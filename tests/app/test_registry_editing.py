@@ -37,15 +37,22 @@ def test_a_premises_edited_field_by_field(app):
         app.registry.edit("premises", "h00001-p1", {"total_area": "0"})
     assert refused.value.fields == {"total_area": 'должно быть > 0, получено "0"'}
     record, changed = app.registry.edit("premises", "h00001-p1", {"living_area": "21,4", "floor": "2"})
-    assert record.values["living_area"] == "21.4" and record.values["floor"] == "2"
+    assert record.values["living_area"] == "21,4" and record.values["floor"] == "2"  # as a person types it
     assert changed == ["premises[0] (id «h00001-p1»): living_area, floor"]
     assert _outbox(app) > before
 
 
 def test_a_norm_gets_a_new_value_from_a_date(app):
     record = app.registry.new_rate("norm", "cold_water.norm", start="2027-01-01", value="4,02")
-    assert record.code == "cold_water.2027-01-01" and record.values["value"] == "4.02"
-    assert app.registry.record("norm", "cold_water.norm").values["to"] == "2027-01-01"
+    assert record.code == "cold_water.2027-01-01" and record.values["value"] == "4,02"
+    assert record.values["from"] == "01.01.2027" and " с 01.01.2027: 4,02" in record.title
+    assert app.registry.record("norm", "cold_water.norm").values["to"] == "01.01.2027"
+    listed = dict(app.registry.records("norm", "cold_water"))
+    assert listed["cold_water.2027-01-01"].endswith(": 4,02 с 01.01.2027")
+    with pytest.raises(FieldErrors) as refused:
+        app.registry.new_rate("norm", "cold_water.norm", start="01.02.2027", value="4")
+    assert refused.value.fields == {"from": "запись «cold_water.norm» действует только до 01.01.2027: выберите ту, "
+                                            "что действует с этой даты"}
     with pytest.raises(FieldErrors) as refused:
         app.registry.new_rate("norm", "cold_water.2027-01-01", start="31.02.2027", value="4")
     assert refused.value.fields == {"from": "«31.02.2027» — не дата (ДД.ММ.ГГГГ)"}

@@ -114,8 +114,10 @@ def test_a_retried_operation_is_taken_once(desk):
 @pytest.mark.parametrize("change, call, message", [
     (None, dict(amount=0), "больше нуля"),
     (None, dict(amount=-500), "больше нуля"),
-    (None, dict(amount=10_000_001), "больше лимита кассы"),
-    (None, dict(amount=10000, given=5000), "меньше суммы"),
+    (None, dict(amount=10_000_001), "сумма 100\u00a0000,01\u00a0₽ больше лимита кассы 100\u00a0000,00\u00a0₽"),
+    (None, dict(amount=10000, given=5000), "получено 50,00\u00a0₽ — меньше суммы 100,00\u00a0₽"),
+    (None, dict(amount=10000, services={"cold_water": 5000}),
+     "сумма по услугам 50,00\u00a0₽ не равна сумме оплаты 100,00\u00a0₽"),
     (None, dict(amount=10000, card=" "), "код авторизации"),
     (None, dict(account="9999999999", amount=10000), "не найден"),
     ("paper", dict(amount=10000), "нет чековой ленты"),

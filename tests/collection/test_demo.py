@@ -72,6 +72,7 @@ def _criteria(**kw):
 def test_the_list_is_saved_exported_and_its_bad_criteria_refused(app, tmp_path, capsys):
     app.collection.save_list("три месяца", _criteria(min_months=3, not_in_court=True))
     assert app.collection.lists()["три месяца"].describe() == "просрочено месяцев: от 3, без дела в суде"
+    assert _criteria(min_debt=1_500_000).describe() == "долг от 15\u00a0000,00\u00a0₽"  # money as people read it
     rows = app.collection.debtors(saved="три месяца", as_of=AS_OF)
     table = list(csv.reader(io.StringIO(app.collection.debtors_csv(rows)), delimiter=";"))
     assert table[0][:4] == ["Лицевой счёт", "Плательщик", "Адрес", "Долг, руб."]

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcenter.core.errors import InvalidValue
-from bcenter.core.quantity import canonical, parse_decimal, parse_fraction
+from bcenter.core.quantity import canonical, format_decimal_ru, parse_decimal, parse_fraction, parse_typed_decimal
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,15 @@ def test_parse_decimal_wants_a_string():
 )
 def test_canonical_text(value, text):
     assert canonical(Decimal(value)) == text
+
+
+def test_a_quantity_for_people_has_a_decimal_comma_and_reads_back():
+    """ARCHITECTURE.md §7: an area «34,84 м²», a volume «4,745»; a form's text typed back is the same number."""
+    assert format_decimal_ru("34.84") == "34,84"
+    assert format_decimal_ru(Decimal("4.7450")) == "4,745"
+    assert format_decimal_ru(Decimal("-12.50")) == "-12,5"
+    assert format_decimal_ru(3) == "3" and format_decimal_ru("1234.5") == "1234,5"
+    assert parse_typed_decimal(format_decimal_ru(Decimal("0.0000001"))) == Decimal("0.0000001")
 
 
 def test_canonical_of_int_and_refusals():

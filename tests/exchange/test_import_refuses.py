@@ -131,7 +131,13 @@ def _account(number: str, **fields) -> dict:
 
 CASES = [
     ("payment-in-the-year-9999", _payment(paid_on="9999-12-31"), "payments[0].paid_on", "1900–2100"),
-    ("payment-tomorrow", _payment(paid_on="2099-01-01"), "payments[0].paid_on", "в будущем"),
+    ("payment-tomorrow", _payment(paid_on="2099-01-01"), "payments[0].paid_on", "01.01.2099 — в будущем (сегодня "),
+    ("verification-valid-until-before-it", {**H, "meter_verifications": [
+        {"id": "v-new", "meter": "m1", "verified_on": "2025-02-01", "valid_until": "2025-01-15"}]},
+     "meter_verifications[0].valid_until", "поверка до 15.01.2025 — не позже дня поверки 01.02.2025"),
+    ("absence-ending-before-it-begins", {**H, "absences": [
+        {"id": "abs-new", "person": "per5", "from": "2025-03-10", "to": "2025-03-01", "documents": ["справка"]}]},
+     "absences[0].to", "конец интервала (01.03.2025) должен быть позже начала (10.03.2025)"),
     ("payment-of-30-digits", _payment(amount="1" * 30 + ".00"), "payments[0].amount", "слишком большое"),
     ("payment-past-2-63-kopecks", _payment(amount="92233720368547758.08"), "payments[0].amount", "слишком большое"),
     ("payment-amount-newline", _payment(amount="100.00\n"), "payments[0].amount", "перевод строки"),

@@ -68,7 +68,8 @@ def test_the_same_file_again_is_refused_and_an_overlapping_file_adds_only_its_ne
 
 
 @pytest.mark.parametrize("case, change, where, reason", [
-    ("footer total", lambda p: p.replace(b"=2;300.00", b"=2;300.01"), "x.txt:3:amount", "сумма строк 300.00"),
+    ("footer total", lambda p: p.replace(b"=2;300.00", b"=2;300.01"), "x.txt:3:amount",
+     "итог «сумма» 300,01\u00a0₽, а сумма строк 300,00\u00a0₽ (расхождение \u22120,01\u00a0₽)"),
     ("footer count", lambda p: p.replace(b"=2;", b"=3;"), "x.txt:3:count", "в итоговой строке 3 платежей, в реестре 2"),
     ("broken line", lambda p: p.replace(b";1126;200.00;200.00;0.00", b""), "x.txt:2", "ожидается не меньше 12 полей"),
     ("amount", lambda p: p.replace(b"200.00;200.00", b"2O0.00;200.00"), "x.txt:2:amount", "не сумма"),

@@ -68,7 +68,8 @@ def test_a_transfer_lowers_what_is_owed_and_its_storno_restores_it(app):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(supplier="vodokanal", amount=100, day=date(2026, 12, 6)), "будущим днём"),
+    (dict(supplier="vodokanal", amount=100, day=date(2026, 12, 6)),
+     r"будущим днём \(06\.12\.2026; сегодня 05\.12\.2026\)"),
     (dict(supplier="vodokanal", amount=0, day=date(2026, 12, 1)), "больше нуля"),
     (dict(supplier="gorgaz", amount=100, day=date(2026, 12, 1)), "поставщика «gorgaz» нет"),
 ])
@@ -91,7 +92,8 @@ def test_transfers_of_an_unknown_supplier_are_refused_not_said_to_be_none(app):
     (dict(supplier="uk", number="Н-1", fee_percent="сто"), "не число"),
     (dict(supplier="uk", number="Н-1", fee_percent="120"), "от 0 до 100"),
     (dict(supplier="uk", number="Н-1", services=["cold_water"]), "не поставщика «uk»"),
-    (dict(supplier="uk", number="Н-1", valid_to=date(2025, 1, 1)), "не позже"),
+    (dict(supplier="uk", number="Н-1", valid_to=date(2025, 1, 1)),
+     r"договор кончается \(01\.01\.2025\) не позже, чем начинается \(01\.01\.2026\)"),
 ])
 def test_a_wrong_contract_is_refused(app, kwargs, message):
     before = app.finance.contracts()

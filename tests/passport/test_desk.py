@@ -194,10 +194,12 @@ def test_the_commands(app, tmp_path, capsys):
     url = app.url
     account = _account(app)
     assert main(["--db", url, "passport", "card", account]) == 0
-    assert "[h00001-c1]" in capsys.readouterr().out
+    said, area = capsys.readouterr().out, app.passport.card(account).total_area
+    assert "[h00001-c1]" in said and f", {area.replace('.', ',')} м²" in said  # an area with a decimal comma
     assert main(["--db", url, "passport", "register", account, "--last-name", "Орлова", "--first-name", "Вера",
                  "--birth-date", "1999-02-03", "--from", "2026-09-01", "--relation", "дочь"]) == 0
-    assert "будут пересчитаны" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Зарегистрирован по месту жительства с 01.09.2026" in said and "будут пересчитаны" in said
     assert main(["--db", url, "passport", "register", account, "--last-name", "Орлова", "--first-name", "Вера",
                  "--from", "2026-09-31"]) == 1
     assert "from" in capsys.readouterr().err
@@ -223,10 +225,12 @@ def test_a_new_passport_a_phone_an_absence_and_an_ownership_ended(app, capsys):
     assert edits and "111222" not in str([(e.before, e.after) for e in edits])  # the audit: changed, not to what
     assert main(["--db", url, "passport", "absence", "--person", "h00001-c1", "--from", "2026-10-01",
                  "--to", "2026-10-20", "--document", "справка с места учёбы"]) == 0
+    assert "Временное отсутствие с 01.10.2026 по 20.10.2026" in capsys.readouterr().out
     assert main(["--db", url, "passport", "absence", "--person", "h00001-c1", "--from", "2026-10-20",
                  "--to", "2026-10-01", "--document", "справка"]) == 1
     assert "раньше даты выезда" in capsys.readouterr().err
     assert main(["--db", url, "passport", "own-end", account, "--person", "h00001-c1", "--on", "2026-11-01"]) == 0
+    assert "Право собственности h00001-c1 прекращено с 01.11.2026" in capsys.readouterr().out
     card = app.passport.card(account)
     assert [(o.share, o.until.isoformat()) for o in card.owners] == [("1/1", "2026-11-01")]
     app.passport.own(account, share="1/1", start="2026-11-01", new=NewPerson("Котов", "Илья", None, None, {}))

@@ -46,7 +46,7 @@ async def test_a_house_edited_at_its_fields(app, page, session):
     await _click(session, reg["save"])
     assert area.error is None and reg["error"].value == ""
     assert reg["saved"].value.startswith("Сохранено: houses[0] (id «h00001»): total_area")
-    assert by_key(reg["form"], "field:total_area").value == "890.5"
+    assert by_key(reg["form"], "field:total_area").value == "890,5"
     audit = app.db.execute_sql("SELECT action, actor FROM audit_log WHERE action = 'registry.edit.house'").fetchall()
     assert audit and audit[-1][1] == "oper"
     run = app.month.calc(Period(2026, 10))
@@ -61,18 +61,18 @@ async def test_a_tariff_gets_a_new_rate_from_a_date(app, page, session):
     codes = [c.data for c in reg["records"].controls if getattr(c, "data", None)]
     assert codes == ["maintenance.2025", "maintenance.2026"]
     await _click(session, by_key(reg["records"], "record:maintenance.2026"))
-    assert reg["rate_from"].visible is not False and by_key(reg["form"], "field:rate").value == "34.84"
+    assert reg["rate_from"].visible is not False and by_key(reg["form"], "field:rate").value == "34,84"
     await _type(session, reg["rate_from"], "01.01.2026")
     await _type(session, reg["rate_value"], "36,20")
     await _click(session, reg["rate_new"])
-    assert reg["rate_from"].error == "новое значение должно начинаться позже действующего (с 2026-07-01)"
+    assert reg["rate_from"].error == "новое значение должно начинаться позже действующего (с 01.07.2026)"
     await _type(session, reg["rate_from"], "01.01.2027")
     await _click(session, reg["rate_new"])
     assert reg["error"].value == "" and reg["saved"].value.startswith("Введено новое значение: ")
     assert reg["title"].value.startswith("Тариф «maintenance.2027-01-01»")
     assert "maintenance.2027-01-01" in [c.data for c in reg["records"].controls if getattr(c, "data", None)]
     old = app.registry.record("tariff", "maintenance.2026")
-    assert old.values["to"] == "2027-01-01" and old.values["rate"] == "34.84"
+    assert old.values["to"] == "01.01.2027" and old.values["rate"] == "34,84"
 
 
 @pytest.mark.asyncio

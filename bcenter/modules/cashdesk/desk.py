@@ -33,7 +33,7 @@ import peewee as pw
 from bcenter.core.dates import format_moment_ru
 from bcenter.core.errors import BcenterError, NotFound, UsageError
 from bcenter.core.ids import uuid7
-from bcenter.core.money import format_kop, format_rub_ru
+from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
 from bcenter.modules.cashdesk.owed import AccountOwed, ReceiptLine, account_owed, recipient_split, split
 from db.dialect import db_id, param_mark
@@ -237,12 +237,12 @@ class CashDesk:
         if amount <= 0:
             problems.append("сумма оплаты должна быть больше нуля")
         elif amount > self.limit:
-            problems.append(f"сумма {format_kop(amount)} руб. больше лимита кассы {format_kop(self.limit)} руб.: "
+            problems.append(f"сумма {format_rub_ru(amount)} больше лимита кассы {format_rub_ru(self.limit)}: "
                             "примите её частями или через банк")
         if card is not None and not card.strip():
             problems.append("оплата картой: введите код авторизации с чека терминала")
         if card is None and given is not None and given < amount:
-            problems.append(f"получено {format_kop(given)} руб. — меньше суммы {format_kop(amount)} руб.")
+            problems.append(f"получено {format_rub_ru(given)} — меньше суммы {format_rub_ru(amount)}")
         if problems:
             raise UsageError("Оплата не принята: " + "; ".join(problems))
         owed = self.owed(number)

@@ -24,6 +24,7 @@ from datetime import date
 import peewee as pw
 
 from bcenter.core.errors import NotFound, Problem, ValidationFailed
+from bcenter.core.money import format_rub_ru
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.modules.finance.position import Finance
@@ -244,8 +245,8 @@ def _by_service(owed: AccountOwed, amount: int, services: Mapping[str, int], *,
     «предоплата» (1214 = 1, ст. 4.7 54-ФЗ): a payment ahead is never receipted as «полный расчёт»."""
     problems = []
     if sum(services.values()) != amount:
-        problems.append(Problem("услуги", f"сумма по услугам {sum(services.values()) / 100:.2f} не равна сумме "
-                                          f"оплаты {amount / 100:.2f}"))
+        problems.append(Problem("услуги", f"сумма по услугам {format_rub_ru(sum(services.values()))} не равна "
+                                          f"сумме оплаты {format_rub_ru(amount)}"))
     where = {s.service: (r, s) for r in owed.recipients for s in r.services}
     for service, part in services.items():
         if part <= 0:

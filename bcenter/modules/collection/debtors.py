@@ -18,7 +18,7 @@ import peewee as pw
 
 from bcenter.core.errors import InvalidValue, NotFound, Problem, ValidationFailed
 from bcenter.core.jobs import Job
-from bcenter.core.money import format_kop
+from bcenter.core.money import format_kop, format_rub_ru
 from bcenter.core.period import Period
 from bcenter.engine import payments as pay
 from bcenter.engine.collection import limitation_end
@@ -66,7 +66,7 @@ class Criteria:
     def describe(self) -> str:
         parts = []
         if self.min_debt:
-            parts.append(f"долг от {format_kop(self.min_debt)} ₽")
+            parts.append(f"долг от {format_rub_ru(self.min_debt)}")
         if self.min_months:
             parts.append(f"просрочено месяцев: от {self.min_months}")
         if self.service:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Callable
 
-from bcenter.core.dates import parse_datetime
+from bcenter.core.dates import format_date_ru, parse_datetime
 from bcenter.core.errors import InvalidValue, Problem
 from bcenter.core.ids import uuid7
 from bcenter.core.money import rub_to_kop
@@ -90,7 +90,7 @@ class Checker:
         """A date of something that has happened: not after today."""
         d = self.date(value, path)
         if d is not None and d > self.today:
-            self.fail(path, f"{what} {value} — в будущем (сегодня {self.today.isoformat()})")
+            self.fail(path, f"{what} {format_date_ru(d)} — в будущем (сегодня {format_date_ru(self.today)})")
             return None
         return d
 
@@ -110,7 +110,8 @@ class Checker:
         d2 = self.date(obj.get(end), f"{path}.{end}")
         ok = (start not in obj or d1 is not None) and (end not in obj or d2 is not None)
         if d1 is not None and d2 is not None and (d2 < d1 or (d2 == d1 and not allow_equal)):
-            self.fail(f"{path}.{end}", f"конец интервала ({obj[end]}) должен быть позже начала ({obj[start]}); "
+            self.fail(f"{path}.{end}", f"конец интервала ({format_date_ru(d2)}) должен быть позже начала "
+                                       f"({format_date_ru(d1)}); "
                                        "интервалы полуоткрытые: to — первый день, который не входит")
             ok = False
         return d1, d2, ok
@@ -393,7 +394,8 @@ class Checker:
         made = self.past(o["verified_on"], f"{path}.verified_on", "дата поверки")
         until = self.date(o["valid_until"], f"{path}.valid_until")
         if made and until and until <= made:
-            self.fail(f"{path}.valid_until", f"поверка до {o['valid_until']} — не позже дня поверки {o['verified_on']}")
+            self.fail(f"{path}.valid_until", f"поверка до {format_date_ru(until)} — не позже дня поверки "
+                                             f"{format_date_ru(made)}")
             return
         if meter and made and until:
             out["meter_verification"].append((uid, o["id"], meter, o["verified_on"], o["valid_until"],

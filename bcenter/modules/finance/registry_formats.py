@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bcenter.core.errors import Problem, UsageError, ValidationFailed
-from bcenter.core.money import format_kop, to_kop
+from bcenter.core.money import format_rub_ru, to_kop
 from bcenter.core.period import Period
 from bcenter.paths import ASSETS
 
@@ -593,8 +593,8 @@ def _check_footer(footer: Footer, line_no: int, reader: _Reader) -> None:
         if name == "count":
             reader.fail(line_no, name, f"в итоговой строке {stated} платежей, в реестре {found}")
         else:
-            reader.fail(line_no, name, f"итог «{LABELS[name]}» {format_kop(stated)}, а сумма строк {format_kop(found)} "
-                                       f"(расхождение {format_kop(found - stated)})")
+            reader.fail(line_no, name, f"итог «{LABELS[name]}» {format_rub_ru(stated)}, а сумма строк "
+                                       f"{format_rub_ru(found)} (расхождение {format_rub_ru(found - stated)})")
 
 
 def _read_dbf(path: Path, reader: _Reader) -> None:

@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import peewee as pw
 
 from bcenter.core.calendar import WorkCalendar
+from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import NotFound, UsageError
 from bcenter.core.ids import is_uuid, uuid7
 from bcenter.core.jobs import Job
@@ -158,7 +159,8 @@ def add_contract(db: pw.Database, *, supplier: str, number: str, signed_on: date
     if not number.strip():
         raise UsageError("--number: номер договора не может быть пустым")
     if valid_to is not None and valid_to <= valid_from:
-        raise UsageError(f"--to: договор кончается ({valid_to}) не позже, чем начинается ({valid_from})")
+        raise UsageError(f"--to: договор кончается ({format_date_ru(valid_to)}) не позже, чем начинается "
+                         f"({format_date_ru(valid_from)})")
     fee = _percent(fee_percent)
     if services:
         mark = param_mark(db)
@@ -199,7 +201,8 @@ def add_transfer(db: pw.Database, *, supplier: str, amount: int, day: date, toda
     if amount <= 0:
         raise UsageError("--amount: сумма перечисления должна быть больше нуля (ошибочное — bcenter transfers storno)")
     if day > today:
-        raise UsageError(f"--date: перечисление датировано будущим днём ({day}; сегодня {today})")
+        raise UsageError(f"--date: перечисление датировано будущим днём ({format_date_ru(day)}; "
+                         f"сегодня {format_date_ru(today)})")
     transfer_id = uuid7()
     with UnitOfWork(action="finance.transfer.add", actor=actor, db=db,
                     details={"supplier": supplier, "amount": amount, "day": day.isoformat()}) as uow:

@@ -44,6 +44,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from bcenter.core.dates import format_date_ru, parse_date
 from bcenter.core.errors import InvalidValue
+from bcenter.core.quantity import format_decimal_ru
 from bcenter.modules.bills import fonts
 from bcenter.paths import ASSETS
 
@@ -127,7 +128,7 @@ def _value(key: str, value) -> str:
     if key == "kind":
         return KINDS.get(value, str(value))
     if key in AREA_KEYS:
-        return str(value).replace(".", ",")
+        return format_decimal_ru(str(value))
     return str(value)
 
 

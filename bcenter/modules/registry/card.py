@@ -9,6 +9,7 @@ from datetime import date
 import peewee as pw
 
 from bcenter.core.errors import NotFound
+from bcenter.core.quantity import format_decimal_ru
 from db.dialect import db_id, param_mark
 from db.queries import LIVE_OWNERSHIP, LIVE_REGISTRATION
 from db.search import format_address
@@ -32,7 +33,7 @@ class AccountCard:
 
 
 def _num(value) -> str:
-    return str(value).replace(".", ",") if value is not None else ""
+    return format_decimal_ru(str(value)) if value is not None else ""
 
 
 def _day(value) -> str:

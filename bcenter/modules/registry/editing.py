@@ -19,7 +19,9 @@ from typing import Any
 
 import peewee as pw
 
+from bcenter.core.dates import format_date_ru
 from bcenter.core.errors import BcenterError, NotFound, UsageError, ValidationFailed
+from bcenter.core.quantity import format_decimal_ru
 from bcenter.modules.exchange.exporter import Exporter
 from bcenter.modules.exchange.result import ImportResult
 from bcenter.modules.exchange.service import import_data
@@ -134,7 +136,8 @@ def _title(kind: str, doc: dict) -> str:
     if kind == "account":
         return f"лицевой счёт {doc['number']}"
     what = doc.get("rate", doc.get("value"))
-    return f"{doc['service']} с {doc['from']}" + (f" по {doc['to']}" if doc.get("to") else "") + f": {what}"
+    return (f"{doc['service']} с {_day(doc['from'])}" + (f" по {_day(doc['to'])}" if doc.get("to") else "")
+            + f": {_shown(what)}")
 
 
 def read(db: pw.Database, kind: str, code: str) -> Record:
@@ -145,8 +148,25 @@ def read(db: pw.Database, kind: str, code: str) -> Record:
     if not found:
         raise NotFound(f"Нет записи «{code}» ({KINDS[kind][2]})")
     doc = found[0]
-    values = {f.path: "" if _get(doc, f.path) is None else str(_get(doc, f.path)) for f in FIELDS[kind]}
+    values = {f.path: _form_text(f, _get(doc, f.path)) for f in FIELDS[kind]}
     return Record(kind, doc["id"], _title(kind, doc), values, doc)
+
+
+def _form_text(f: Field, value: Any) -> str:
+    """A field's value as the form shows it and a person types it: a date ДД.ММ.ГГГГ, a number with a decimal
+    comma (ARCHITECTURE.md §7); ``_parsed`` reads both back."""
+    if value is None:
+        return ""
+    if f.kind == "date":
+        return _day(value)
+    if f.kind == "decimal":
+        return _shown(value)
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    """A rate, norm or area for people: «34,84»; nothing (a two-part tariff has no one rate) as «—»."""
+    return "—" if value is None else format_decimal_ru(str(value))
 
 
 def listing(db: pw.Database, kind: str, text: str = "", *, limit: int = 50) -> list[tuple[str, str]]:
@@ -171,7 +191,7 @@ def listing(db: pw.Database, kind: str, text: str = "", *, limit: int = 50) -> l
         rows = db.execute_sql(
             f'SELECT t.ext_id, s.ext_id, s.name, t.valid_from, t.valid_to, t.{value} FROM "{kind}" t '
             f'JOIN "service" s ON s.id = t.service_id ORDER BY s.ext_id, t.valid_from').fetchall()
-        found = [(c, f"{name}: {v} с {_day(f)}" + (f" по {_day(t)}" if t else ""))
+        found = [(c, f"{name}: {_shown(v)} с {_day(f)}" + (f" по {_day(t)}" if t else ""))
                  for c, _s, name, f, t, v in rows if c]
     else:
         _kind(kind)
@@ -181,8 +201,7 @@ def listing(db: pw.Database, kind: str, text: str = "", *, limit: int = 50) -> l
 
 
 def _day(value: Any) -> str:
-    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{d:%d.%m.%Y}"
+    return format_date_ru(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
 
 
 def _parsed(f: Field, text: str | None) -> Any:
@@ -289,10 +308,11 @@ def new_rate(db: pw.Database, kind: str, code: str, *, start: str, value: str, a
     if kind == "tariff" and "components" in old:
         raise UsageError("Двухкомпонентный тариф (ГВС) меняется файлом обмена: bcenter import")
     if day <= old["from"]:
-        raise FieldErrors(kind, {"from": f"новое значение должно начинаться позже действующего (с {old['from']})"})
+        raise FieldErrors(kind, {"from": "новое значение должно начинаться позже действующего "
+                                         f"(с {_day(old['from'])})"})
     if old.get("to") and day >= old["to"]:
-        raise FieldErrors(kind, {"from": f"запись «{current.code}» действует только по {old['to']}: выберите ту, "
-                                         "что действует с этой даты"})
+        raise FieldErrors(kind, {"from": f"запись «{current.code}» действует только до {_day(old['to'])}: "
+                                         "выберите ту, что действует с этой даты"})
     new = {k: v for k, v in old.items() if k not in ("id", "from", "to", "extra")}
     new.update({"id": f"{old['service']}.{day}" + (f".{old['house']}" if old.get("house") else "")
                 + (f".{old['zone']}" if old.get("zone") else ""), "from": day, amount: number})
