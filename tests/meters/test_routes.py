@@ -204,3 +204,26 @@ def test_a_meter_set_after_the_route_was_made_is_walked_at_its_flat(offices, tmp
     assert [s["position"] for s in after] == list(range(1, len(after) + 1))
     others = [s["meter"]["serial"] for s in after if s["meter"]["serial"] != "ГАЗ-НОВЫЙ-1"]
     assert others == [s["meter"]["serial"] for s in before]  # the rest of the walk as it was
+
+
+def test_a_replacement_within_the_month_is_one_stop_of_the_progress(offices, tmp_path):
+    """A meter replaced in the month the route is walked: the route's list counts the stops its file walks — the
+    new meter once, not the removed one beside it — and the removed one's final reading does not make the new
+    meter, still unread, look walked."""
+    office_db, _tablet = offices
+    office = open_town(office_db)
+    try:
+        office.meters.make_route(name="Обход счёт", houses=["h00001"])
+        before = _stops(office.meters.route_sheet("Обход счёт", period=str(OPEN)))
+        old = before[2]["meter"]
+        last = before[2]["previous"]["values"]
+        office.meters.replace(old["serial"], final="/".join(format(Decimal(v) + 1, "f") for v in last.values()),
+                              serial="ЗАМЕНА-СЧЁТ", digits=5, initial="/".join("0" for _ in last),
+                              day=date(2026, 11, 20))
+        after = _stops(office.meters.route_sheet("Обход счёт", period=str(OPEN)))
+        info = next(r for r in office.meters.routes(period=str(OPEN)) if r.name == "Обход счёт")
+    finally:
+        office.close()
+    walked = [s for s in after if any(r["status"] in ("accepted", "confirmed") for r in s["readings"])]
+    assert len(after) == len(before) and "ЗАМЕНА-СЧЁТ" in [s["meter"]["serial"] for s in after]
+    assert (info.stops, info.taken) == (len(after), len(walked))

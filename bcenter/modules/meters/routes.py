@@ -141,8 +141,8 @@ def _period_params(period: Period) -> tuple:
 
 def route_info(db: pw.Database, name: str, period: Period) -> RouteInfo:
     """A route with its progress over ``period``: its stops whose meter is in service in the period (a meter
-    removed before it is not walked; the one set in its place is), and of them those with a reading of the
-    period."""
+    removed before it is not walked; the one set in its place is — at its own stop, which a replaced meter's
+    stop yields to, as in ``export_route``), and of them those with a reading of the period."""
     m = param_mark(db)
     rid, rname, reader, created = _route_row(db, name)
     stops = taken = refused = 0
@@ -150,8 +150,11 @@ def route_info(db: pw.Database, name: str, period: Period) -> RouteInfo:
             'SELECT (SELECT MAX(CASE WHEN r.status IN (\'accepted\', \'confirmed\') THEN 2 ELSE 1 END) '
             f'FROM "meter_reading" r WHERE r.meter_id = s.meter_id AND {_in_period(period, m)}) '
             f'FROM "route_stop" s JOIN "meter" mt ON mt.id = s.meter_id WHERE s.route_id = {m} '
-            f'AND mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed >= {m})',
-            (*_period_params(period), db_id(rid), period.last_day.isoformat(), period.first_day.isoformat())):
+            f'AND mt.installed <= {m} AND (mt.removed IS NULL OR mt.removed >= {m}) AND NOT EXISTS (SELECT 1 '
+            'FROM "meter" nx JOIN "route_stop" s2 ON s2.meter_id = nx.id AND s2.route_id = s.route_id '
+            f'WHERE nx.replaces_id = s.meter_id AND nx.installed <= {m})',
+            (*_period_params(period), db_id(rid), period.last_day.isoformat(), period.first_day.isoformat(),
+             period.last_day.isoformat())):
         stops += 1
         if statuses:
             taken += 1
