@@ -51,18 +51,22 @@ def updating(page: ft.Page, handler: Callable[..., Any], *, once: bool = False) 
     before the await (seen in a real browser: the «Войти» button stayed disabled).
 
     ``once``: a handler that writes runs one at a time — a second click while it runs (a double click reaches the
-    server before anything the first one changed reaches the browser) is dropped, not written twice."""
-    busy = False
+    server before anything the first one changed reaches the browser) is dropped, not written twice. One at a time
+    per row: a button carrying its row (``data``: a reading, a suspense line) is not held up by another row's — the
+    operator's next row is an action of its own."""
+    busy: set[int | None] = set()
 
     async def run(*args: Any, **kwargs: Any) -> None:
-        nonlocal busy
-        if once and busy:
+        control = getattr(args[0], "control", None) if args else None
+        key = id(control) if getattr(control, "data", None) is not None else None
+        if once and key in busy:
             return
-        busy = once
+        if once:
+            busy.add(key)
         try:
             await handler(*args, **kwargs)
         finally:
-            busy = False
+            busy.discard(key)
             page.update()
 
     run.__name__ = getattr(handler, "__name__", "handler")

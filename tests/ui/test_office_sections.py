@@ -305,3 +305,26 @@ async def test_a_bill_printed_for_one_account_and_a_link_to_its_pdf(app, page, s
     await _type(session, bills["account"], "0000000000")
     await _click(session, bills["make"])
     assert "0000000000" in bills["error"].value
+
+
+@pytest.mark.asyncio
+async def test_two_readings_accepted_one_after_the_other_are_both_accepted(app, page, session):
+    """«Принять» on one pending reading and, before it is done, on the next one's row: both are accepted — the guard
+    against a double click drops a second click on the same button, not the operator's next reading."""
+    import asyncio
+
+    refs = _office(app, page)
+    rd = refs["readings"]
+    codes = []
+    for stop in app.meters.route_sheet("Обход 1")["stops"][3:5]:
+        low = next(iter(stop["previous"]["values"].values()))
+        kept = app.meters.add_reading(stop["meter"]["id"], {"total": str(Decimal(low) + 900)}, source="resident")
+        assert kept.status == "unconfirmed", kept.status
+        codes.append(kept.code)
+    await _click(session, by_key(refs["nav"], "nav:readings"))
+    rows = [by_key(rd["pending"], f"pending:{code}") for code in codes]
+    for code, row in zip(codes, rows):
+        await _type(session, by_key(row, f"accept_reason:{code}"), "проверено контролёром")
+    await asyncio.gather(*(_click(session, by_key(row, f"accept:{code}")) for code, row in zip(codes, rows)))
+    assert rd["error"].value == ""
+    assert [r.code for r in app.meters.readings(status="pending", limit=1000) if r.code in codes] == []
