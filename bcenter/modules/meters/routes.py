@@ -69,6 +69,14 @@ def _natural(text: str | None) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p)
 
 
+def _walk_key(house: int, entrance, floor, number: str | None, resource: str, serial: str | None) -> tuple:
+    """A meter's place in a walk: the house's turn, then entrance, floor, premises (naturally: 2 before 10),
+    resource, serial."""
+    rank = RESOURCE_ORDER.index(resource) if resource in RESOURCE_ORDER else len(RESOURCE_ORDER)
+    return (house, entrance if entrance is not None else 1 << 30, floor if floor is not None else 1 << 30,
+            _natural(number), rank, serial or "")
+
+
 def make_route(db: pw.Database, *, name: str, houses: list[str], reader: str | None, actor: str,
                today: date) -> RouteInfo:
     """A route over the individual meters in service today in ``houses`` (exchange codes), in walking order."""
@@ -91,9 +99,7 @@ def make_route(db: pw.Database, *, name: str, houses: list[str], reader: str | N
             f'AND (mt.removed IS NULL OR mt.removed > {m})',
             (db_id(found[0]), today.isoformat(), today.isoformat())).fetchall()
         for mid, resource, serial, entrance, floor, number in rows:
-            rank = RESOURCE_ORDER.index(resource) if resource in RESOURCE_ORDER else len(RESOURCE_ORDER)
-            stops.append(((order, entrance if entrance is not None else 1 << 30,
-                           floor if floor is not None else 1 << 30, _natural(number), rank, serial), str(mid)))
+            stops.append((_walk_key(order, entrance, floor, number, resource, serial), str(mid)))
     if not stops:
         raise NotFound("В этих домах нет приборов учёта в квартирах: маршрут был бы пуст")
     stops.sort()
@@ -189,10 +195,7 @@ def export_route(db: pw.Database, name: str, period: Period, *, today: date) -> 
     house_order: dict = {}
     for row in rows:
         house_order.setdefault(str(row[11]), len(house_order))
-    rows.sort(key=lambda r: (house_order[str(r[11])], r[3] if r[3] is not None else 1 << 30,
-                             r[4] if r[4] is not None else 1 << 30, _natural(r[5]),
-                             RESOURCE_ORDER.index(r[12]) if r[12] in RESOURCE_ORDER else len(RESOURCE_ORDER),
-                             r[13] or "", r[1]))
+    rows.sort(key=lambda r: (_walk_key(house_order[str(r[11])], r[3], r[4], r[5], r[12], r[13]), r[1]))
     stops = []
     own = {str(r[2]) for r in rows}  # meters with a stop of their own: a replaced meter's stop yields to it
     for sid, _position, mid, entrance, floor, number, pkind, city, street, building, block, *_ in rows:
