@@ -7,6 +7,7 @@ loop polls its counters a few times a second for the progress bar (the worker ne
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Any
 
@@ -15,6 +16,10 @@ import flet as ft
 from bcenter.app import Job
 from bcenter.core.period import Period
 from bcenter.ui.common import Failed, error_text, moment_ru, off_loop, rub, updating, with_job
+
+DOUBLE_CLICK = 0.6
+"""Seconds after «Закрыть месяц» asks within which a press is the second click of a double click, not the answer:
+both clicks reach the server before the browser shows the question."""
 
 
 def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
@@ -33,7 +38,7 @@ def _recalc_summary(app, period: Period, limit: int = 12) -> list[str]:
 def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
     """The month section (a control to place) over ``app`` acting as the signed-in user, and its refs; call
     ``refs["load"]()`` to fill it."""
-    state: dict[str, Any] = {"job": None, "closing": None}  # closing: the month the confirmation named
+    state: dict[str, Any] = {"job": None, "closing": None, "asked": 0.0}  # closing: the month the question named
     period = ft.TextField(label="Период (ГГГГ-ММ)", width=200, key="month_period")
     status = ft.Text("", key="month_status")
     calc = ft.Button("Рассчитать", icon=ft.Icons.CALCULATE, key="month_calc")
@@ -131,8 +136,10 @@ def build_month(page: ft.Page, app) -> tuple[ft.Control, dict]:
         except Failed as exc:
             error.value = exc.message
             return
+        if state["closing"] == month and time.monotonic() - state["asked"] < DOUBLE_CLICK:
+            return  # a double click's second click: the question stands
         if state["closing"] != month:  # the second press closes the month named: a month closes once and for good
-            state["closing"] = month
+            state["closing"], state["asked"] = month, time.monotonic()
             close.content = f"Закрыть {month} окончательно"
             result.controls = [ft.Text(f"После закрытия в {month} ничего не проводится; исправления пойдут "
                                        "перерасчётом в следующем месяце. Нажмите ещё раз, чтобы закрыть.",

@@ -31,7 +31,8 @@ def _office(app, page, login="oper", password="пароль-оператора",
 
 
 @pytest.mark.asyncio
-async def test_the_month_is_calculated_with_progress_then_closed(app, page, session):
+async def test_the_month_is_calculated_with_progress_then_closed(app, page, session, monkeypatch):
+    monkeypatch.setattr("bcenter.ui.month.DOUBLE_CLICK", 0)  # the test presses again at once
     refs = _office(app, page)
     month = refs["month"]
     await _click(session, by_key(refs["nav"], "nav:month"))
@@ -53,10 +54,11 @@ async def test_the_month_is_calculated_with_progress_then_closed(app, page, sess
 
 
 @pytest.mark.asyncio
-async def test_the_month_closes_only_the_month_its_confirmation_named(app, page, session):
+async def test_the_month_closes_only_the_month_its_confirmation_named(app, page, session, monkeypatch):
     """«Закрыть» pressed for a month typed wrong («Закрыть 2026-11 окончательно»), the month corrected to 2026-10 and
     «Закрыть» pressed again: 2026-10 is asked about first — a month closes once and for good, never on a
     confirmation naming another month."""
+    monkeypatch.setattr("bcenter.ui.month.DOUBLE_CLICK", 0)  # the test presses again at once
     refs = _office(app, page)
     month = refs["month"]
     await _click(session, by_key(refs["nav"], "nav:month"))
@@ -328,3 +330,19 @@ async def test_two_readings_accepted_one_after_the_other_are_both_accepted(app, 
     await asyncio.gather(*(_click(session, by_key(row, f"accept:{code}")) for code, row in zip(codes, rows)))
     assert rd["error"].value == ""
     assert [r.code for r in app.meters.readings(status="pending", limit=1000) if r.code in codes] == []
+
+
+@pytest.mark.asyncio
+async def test_a_double_click_on_close_only_asks(app, page, session):
+    """«Закрыть месяц» double-clicked (both clicks reach the server before the browser shows the question): the
+    month is not closed — the second click of a double click is not the answer to a question not yet seen."""
+    import asyncio
+
+    refs = _office(app, page)
+    month = refs["month"]
+    await _click(session, by_key(refs["nav"], "nav:month"))
+    await _type(session, month["period"], "2026-10")
+    await asyncio.gather(_click(session, month["close"]), _click(session, month["close"]))
+    assert month["close"].content == "Закрыть 2026-10 окончательно"
+    assert by_key(month["result"], "month_confirm").value.startswith("После закрытия в 2026-10 ничего")
+    assert str(app.month.overview().last_closed) != "2026-10"
