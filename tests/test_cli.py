@@ -171,6 +171,12 @@ def test_a_period_or_day_without_data_is_said_not_shown_as_zeros(town, tmp_path,
     # inside the data: the month's charges of the town are there, and no sentence
     code, out, _ = run(capsys, "--db", town, "charges", "--period", "2026-10")
     assert "Итого" in out and "данных нет" not in out
+    # a month after the last calculated, up to today's (the town's last is 2026-10; the command's clock is the
+    # machine's, 2026-12 or later): not calculated yet, its balances carried — not «данных нет»
+    code, out, _ = run(capsys, "--db", town, "charges", "--period", "2026-12")
+    assert out == "Начислений за 2026-12 нет: период не рассчитан (bcenter calc --period 2026-12).\n"
+    code, out, _ = run(capsys, "--db", town, "report", "osv", "--period", "2026-12", "--out", tmp_path / "d.csv")
+    assert code == 0 and "данных нет" not in out
 
 
 def test_the_reports_for_people_show_money_and_dates_in_russian(town, capsys):

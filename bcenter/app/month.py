@@ -57,10 +57,11 @@ class MonthCases(UseCases):
         statement = charge_lines(self.db, period, account=account)
         if statement.lines:
             return statement
-        return replace(statement, note=data_span(self.db).period_note(period) or (
+        now = Period.of(self.app.clock.today())
+        return replace(statement, note=data_span(self.db, now).period_note(period) or (
             f"Начислений за {period} нет" + (f" по счёту {account}" if account else "")
             + (f": период не рассчитан (bcenter calc --period {period})"
-               if state(period) is None and period <= Period.of(self.app.clock.today()) else "")))
+               if state(period) is None and period <= now else "")))
 
     @use_case(P.LEDGER_READ, "просмотр начислений")
     def explain(self, period: Period, *, account: str) -> Explanation:
@@ -71,4 +72,5 @@ class MonthCases(UseCases):
         report = balances_report(self.db, period, job=job)
         if report.rows:
             return report
-        return replace(report, note=data_span(self.db).period_note(period) or f"Сальдо за {period} нет")
+        return replace(report, note=data_span(self.db, Period.of(self.app.clock.today())).period_note(period)
+                       or f"Сальдо за {period} нет")

@@ -36,6 +36,9 @@ class Points:
 
 
 class ReportsCases(UseCases):
+    def _now(self) -> Period:
+        return Period.of(self.app.clock.today())
+
     @use_case(P.REPORTS_READ, "список отчётов")
     def list(self) -> list[Report]:
         return catalog.reports()
@@ -51,7 +54,7 @@ class ReportsCases(UseCases):
     @use_case(P.REPORTS_READ, "отчёт")
     def json(self, name: str, *, period: Period, by: str | None = None) -> dict:
         """The report as its JSON document (money as "1234.56")."""
-        return files.to_json(catalog.run(self.db, name, period=period, by=by))
+        return files.to_json(catalog.run(self.db, name, period=period, by=by, now=self._now()))
 
     @use_case(P.REPORTS_READ, "отчёт в файл")
     def write(self, name: str, *, period: Period, out: Path, fmt: str | None = None, by: str | None = None
@@ -61,13 +64,13 @@ class ReportsCases(UseCases):
         if fmt not in files.FORMATS:
             raise ValidationFailed([Problem("format", f"формат файла: {', '.join(files.FORMATS)} (задан «{fmt}»)")],
                                    title="Отчёт не построен")
-        return files.write(catalog.run(self.db, name, period=period, by=by), out, fmt)
+        return files.write(catalog.run(self.db, name, period=period, by=by, now=self._now()), out, fmt)
 
     @use_case(P.REPORTS_READ, "отчёт")
     def empty_note(self, name: str, *, period: Period) -> str | None:
         """Why the report of ``period`` shows only zeros, when the period lies outside the data
         (``catalog.empty_note``); None otherwise."""
-        return catalog.empty_note(self.db, name, period)
+        return catalog.empty_note(self.db, name, period, now=self._now())
 
     @use_case(P.REPORTS_READ, "отчёт на экране")
     def page(self, name: str, *, period: Period, by: str | None = None, offset: int = 0, limit: int = 50) -> Page:
@@ -75,7 +78,7 @@ class ReportsCases(UseCases):
         run is kept for the next page while nothing is written (``modules.reports.pages``)."""
         chosen = catalog.report(name)
         key = (name, str(period), by or chosen.cuts[0], pages.version(self.db))
-        run = self._pages.run(key, lambda: catalog.run(self.db, name, period=period, by=by))
+        run = self._pages.run(key, lambda: catalog.run(self.db, name, period=period, by=by, now=self._now()))
         head = run.head
         return Page(head.name, head.title, head.subtitle, head.titles, head.numeric, head.widths, head.total,
                     head.count, self._pages.slice(run, max(0, offset), limit), max(0, offset))
@@ -88,7 +91,7 @@ class ReportsCases(UseCases):
     def chart(self, name: str, *, period: Period, chart: Chart) -> Points:
         """The points of one of the report's charts: a point per row of its cut (``label`` column, ``value``
         column), or — ``kind`` "totals" — a point per money column of the total row but the first (``value``)."""
-        result = catalog.run(self.db, name, period=period, by=chart.by)
+        result = catalog.run(self.db, name, period=period, by=chart.by, now=self._now())
         columns = {c.key: i for i, c in enumerate(result.columns)}
         if chart.kind == "totals":
             rows, sums = files.summing(result)

@@ -98,6 +98,9 @@ class DataSpan:
     last_period: Period | None
     first_payment: date | None
     last_payment: date | None
+    now: Period | None = None
+    """Today's month: the months after the last calculated up to it are the data's too — not calculated yet, their
+    balances carried from the months before (the charges say «период не рассчитан» of them)."""
 
     def _known(self) -> str:
         known = []
@@ -110,7 +113,9 @@ class DataSpan:
 
     def period_note(self, period: Period) -> str | None:
         """Why ``period`` shows nothing, when it lies outside both the months calculated and the payments' days."""
-        months = self.first_period is not None and self.first_period <= period <= self.last_period
+        last = max(self.last_period, self.now) if self.last_period is not None and self.now is not None \
+            else self.last_period
+        months = self.first_period is not None and self.first_period <= period <= last
         paid = self.first_payment is not None and self.first_payment <= period.last_day and \
             self.last_payment >= period.first_day
         return None if months or paid else f"За {period} данных нет{self._known()}"
@@ -122,11 +127,12 @@ class DataSpan:
         return None if starts and day >= min(starts) else f"На {day:%d.%m.%Y} данных нет{self._known()}"
 
 
-def data_span(db: pw.Database) -> DataSpan:
-    """The span of the money data (``DataSpan``): billing periods and balances brought, payments."""
+def data_span(db: pw.Database, now: Period | None = None) -> DataSpan:
+    """The span of the money data (``DataSpan``): billing periods and balances brought, payments; ``now`` — today's
+    month (``DataSpan.now``)."""
     rows = db.execute_sql('SELECT MIN(period), MAX(period) FROM "billing_period" UNION ALL '
                           'SELECT MIN(period), MAX(period) FROM "opening_balance"').fetchall()
     months = [str(value) for row in rows for value in row if value is not None]
     first, last = db.execute_sql('SELECT MIN(paid_on), MAX(paid_on) FROM "payment"').fetchone()
     return DataSpan(Period.parse(min(months)) if months else None, Period.parse(max(months)) if months else None,
-                    db_date(first), db_date(last))
+                    db_date(first), db_date(last), now)

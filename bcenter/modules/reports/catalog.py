@@ -30,8 +30,9 @@ def reports() -> list[Report]:
     return [REPORTS[k] for k in ORDER]
 
 
-def run(db: pw.Database, name: str, *, period: Period, by: str | None = None) -> Result:
-    """The report ``name`` of ``period`` cut ``by`` (its first cut when None)."""
+def run(db: pw.Database, name: str, *, period: Period, by: str | None = None, now: Period | None = None) -> Result:
+    """The report ``name`` of ``period`` cut ``by`` (its first cut when None); ``now`` — today's month, for the note
+    of a period outside the data (``empty_note``)."""
     chosen = report(name)
     by = by or chosen.cuts[0]
     if by not in chosen.cuts:
@@ -39,11 +40,12 @@ def run(db: pw.Database, name: str, *, period: Period, by: str | None = None) ->
                                               + ", ".join(f"{c} ({CUT_NAMES.get(c, c)})" for c in chosen.cuts))],
                                title="Отчёт не построен")
     result = chosen.run(db, period, by)
-    note = empty_note(db, name, period)
+    note = empty_note(db, name, period, now=now)
     return replace(result, subtitle=f"{result.subtitle}. {note}") if note else result
 
 
-def empty_note(db: pw.Database, name: str, period: Period) -> str | None:
+def empty_note(db: pw.Database, name: str, period: Period, *, now: Period | None = None) -> str | None:
     """Why the report ``name`` of ``period`` shows only zeros: a money report (``Report.money``) of a period
-    outside the months and payments the database holds (``registry.periods.DataSpan``)."""
-    return data_span(db).period_note(period) if report(name).money else None
+    outside the months and payments the database holds, up to today's month ``now`` (``registry.periods.DataSpan``:
+    a month not calculated yet still has the balances carried into it)."""
+    return data_span(db, now).period_note(period) if report(name).money else None
