@@ -103,7 +103,7 @@ def test_an_act_for_one_flat_and_bad_acts(app, capsys):
     charged, named = _hot_water(app, account)
     assert len(named) == 1 and named[0].amount == -round(charged * 8 * 15 / 10000)
     assert main(["--db", url, "claims", "act-close", "АКТ-2026-000001", "--to", "2026-10-11 09:00"]) == 1
-    assert "между началом" in capsys.readouterr().err
+    assert "между началом 10.10.2026 09:00 и прежним окончанием 10.10.2026 21:00" in capsys.readouterr().err
 
 
 def test_an_act_before_the_month_is_charged_is_named_in_its_quality_line(app):

@@ -110,6 +110,11 @@ def _insert_numbered(db: pw.Database, number: str, insert) -> None:
         raise
 
 
+def _shown(stamp: str) -> str:
+    """An act's moment as the act states it (its own local time, the zone it was written in): «05.10.2026 20:00»."""
+    return datetime.fromisoformat(stamp).strftime("%d.%m.%Y %H:%M")
+
+
 def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) -> str:
     """The service restored sooner than the act says: the act repeated with the earlier end supersedes it."""
     m = param_mark(db)
@@ -127,8 +132,8 @@ def close_earlier(uow: UnitOfWork, db: pw.Database, number: str, *, end: str) ->
     problems: list[Problem] = []
     finish = _moment(end, "to", problems)
     if finish is not None and not datetime.fromisoformat(s_at) < finish < datetime.fromisoformat(e_at):
-        problems.append(Problem("to", f"новое окончание должно быть между началом {s_at[:16].replace('T', ' ')} и "
-                                      f"прежним окончанием {e_at[:16].replace('T', ' ')}"))
+        problems.append(Problem("to", f"новое окончание должно быть между началом {_shown(s_at)} и прежним "
+                                      f"окончанием {_shown(e_at)}"))
     _fail(problems)
     revised = next_in_sequence(db, "quality_event", "ext_id", f"{number}/", width=1)
     _insert_numbered(db, revised, lambda: uow.insert(QualityEvent, ext_id=revised, service=key_text(service), house=house and key_text(house),
