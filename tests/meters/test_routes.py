@@ -155,6 +155,15 @@ def test_bcenter_routes_commands(offices, tmp_path, capsys):
     assert "bad.json:stops[0].readings[0].date" in err and "не принят" in err
 
 
+def _replace(office, stop: dict, serial: str) -> dict:
+    """The stop's meter replaced on 20 November by a new one numbered ``serial`` (its final reading one above the
+    previous, the new one from zero); the old meter as the route's file named it."""
+    last = stop["previous"]["values"]
+    office.meters.replace(stop["meter"]["serial"], final="/".join(format(Decimal(v) + 1, "f") for v in last.values()),
+                          serial=serial, digits=5, initial="/".join("0" for _ in last), day=date(2026, 11, 20))
+    return stop["meter"]
+
+
 def test_a_route_follows_a_replaced_meter(offices, tmp_path):
     """A meter replaced after the route was made: the route's file sends the reader to the new meter, at the old
     one's place in the walk — not to the removed meter (whose readings are refused) while omitting the new one."""
@@ -163,12 +172,7 @@ def test_a_route_follows_a_replaced_meter(offices, tmp_path):
     try:
         office.meters.make_route(name="Обход замена", houses=["h00001"])
         before = _stops(office.meters.route_sheet("Обход замена", period=str(OPEN)))
-        old = before[1]["meter"]
-        last = before[1]["previous"]["values"]
-        final = "/".join(format(Decimal(v) + 1, "f") for v in last.values())
-        initial = "/".join("0" for _ in last)
-        office.meters.replace(old["serial"], final=final, serial="ЗАМЕНА-1", digits=5, initial=initial,
-                              day=date(2026, 11, 20))
+        old = _replace(office, before[1], "ЗАМЕНА-1")
         after = _stops(office.meters.route_sheet("Обход замена", period=str(OPEN)))
     finally:
         office.close()
@@ -215,11 +219,7 @@ def test_a_replacement_within_the_month_is_one_stop_of_the_progress(offices, tmp
     try:
         office.meters.make_route(name="Обход счёт", houses=["h00001"])
         before = _stops(office.meters.route_sheet("Обход счёт", period=str(OPEN)))
-        old = before[2]["meter"]
-        last = before[2]["previous"]["values"]
-        office.meters.replace(old["serial"], final="/".join(format(Decimal(v) + 1, "f") for v in last.values()),
-                              serial="ЗАМЕНА-СЧЁТ", digits=5, initial="/".join("0" for _ in last),
-                              day=date(2026, 11, 20))
+        _replace(office, before[2], "ЗАМЕНА-СЧЁТ")
         after = _stops(office.meters.route_sheet("Обход счёт", period=str(OPEN)))
         info = next(r for r in office.meters.routes(period=str(OPEN)) if r.name == "Обход счёт")
     finally:
